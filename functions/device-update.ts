@@ -1,0 +1,19 @@
+import middy from "@middy/core";
+import { devicePrincipal } from "../shared/auth/principal.ts";
+import { updateDeviceSchema } from "../shared/domain/device.ts";
+import { http, json } from "../shared/http/middleware.ts";
+import { parseWith } from "../shared/http/parse.ts";
+import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { updateDevice } from "../shared/use-cases/devices.ts";
+import { deviceDepsFromEnv } from "../shared/wiring/device-deps.ts";
+
+const deps = deviceDepsFromEnv();
+
+/** PATCH /v1/devices/me — consent, push token, locale, time zone, segments. */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(http({ maxBodyBytes: 16 * 1024 }))
+  .handler(async (event) => {
+    const { deviceId } = devicePrincipal(event);
+    const patch = parseWith(updateDeviceSchema, event.parsedBody);
+    return json(200, await updateDevice(deps, deviceId, patch));
+  });

@@ -1,0 +1,232 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { APIGatewayRequestAuthorizerEventV2 } from "aws-lambda";
+import { ROUTES, type RouteDefinition } from "../../infra/routes.ts";
+import { bearerToken } from "../../shared/auth/device-token.ts";
+import { PayloadTooLargeError, UnauthorizedError } from "../../shared/errors.ts";
+import { toProblem } from "../../shared/http/problem.ts";
+import type { HttpEvent, HttpResult } from "../../shared/http/types.ts";
+import { type DevSigningKey, verifyMerchantToken } from "./dev-jwt.ts";
+
+/** API Gateway HTTP APIs refuse payloads over 10 MB before any function runs. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+interface CompiledRoute {
+  route: RouteDefinition;
+  regex: RegExp;
+  params: string[];
+}
+
+function compile(route: RouteDefinition): CompiledRoute {
+  const params: string[] = [];
+  const pattern = route.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    params.push(name);
+    return "([^/]+)";
+  });
+  return { route, regex: new RegExp(`^${pattern}$`), params };
+}
+
+const functionsDir = join(import.meta.dirname, "..", "..", "functions");
+const handlerCache = new Map<string, Promise<Handler>>();
+
+/** Imports a handler module once, like a warm Lambda container. */
+export function loadHandler(fn: string): Promise<Handler> {
+  let loaded = handlerCache.get(fn);
+  if (!loaded) {
+    loaded = import(pathToFileURL(join(functionsDir, `${fn}.ts`)).href).then(
+      (mod: { handler: Handler }) => mod.handler,
+    );
+    handlerCache.set(fn, loaded);
+  }
+  return loaded;
+}
+
+function lambdaContext(fn: string, requestId: string) {
+  return {
+    functionName: `footfall-local-${fn}`,
+    functionVersion: "$LATEST",
+    awsRequestId: requestId,
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:footfall-local-${fn}`,
+    memoryLimitInMB: "512",
+    logGroupName: `/aws/lambda/footfall-local-${fn}`,
+    logStreamName: "local",
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 29_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).byteLength;
+    if (size > GATEWAY_MAX_BODY) throw new PayloadTooLargeError("The body exceeds 10 MB.");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** API Gateway flattens array claims to "[a b]" and stringifies the rest. */
+function gatewayClaims(payload: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(payload)) {
+    out[key] = Array.isArray(value) ? `[${value.join(" ")}]` : String(value);
+  }
+  return out;
+}
+
+function send(res: ServerResponse, result: HttpResult) {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(result.headers ?? {})) headers[key] = String(value);
+  res.writeHead(result.statusCode ?? 200, headers);
+  const body = result.body ?? "";
+  res.end(result.isBase64Encoded ? Buffer.from(body, "base64") : body);
+}
+
+export interface LocalServerOptions {
+  jwtKey: DevSigningKey;
+  onRequest?: (line: string) => void;
+}
+
+/**
+ * An HTTP server that behaves like the deployed HTTP API: it matches the route table, runs the
+ * same authorization (JWT check, the device authorizer function), builds an HTTP API v2 event and
+ * invokes the real handler.
+ */
+export function createLocalServer(options: LocalServerOptions): Server {
+  const compiled = ROUTES.map(compile);
+  return createServer(async (req, res) => {
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const method = (req.method ?? "GET").toUpperCase();
+    const started = Date.now();
+    let status = 500;
+    try {
+      const pathMatches = compiled.filter((c) => c.regex.test(url.pathname));
+      const match = pathMatches.find((c) => c.route.method === method);
+      if (!match) {
+        status = 404;
+        send(res, {
+          statusCode: 404,
+          headers: { "content-type": "application/json" },
+          body: '{"message":"Not Found"}',
+        });
+        return;
+      }
+      const body = await readBody(req);
+      const headers: Record<string, string> = {};
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined)
+          headers[key.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
+      }
+      const pathParameters: Record<string, string> = {};
+      const groups = match.regex.exec(url.pathname);
+      match.params.forEach((name, i) => {
+        const value = groups?.[i + 1];
+        if (value !== undefined) pathParameters[name] = decodeURIComponent(value);
+      });
+      const query: Record<string, string> = {};
+      for (const [key, value] of url.searchParams) {
+        query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
+      }
+      const routeKey = `${match.route.method} ${match.route.path}`;
+      const now = Date.now();
+      const event: HttpEvent = {
+        version: "2.0",
+        routeKey,
+        rawPath: url.pathname,
+        rawQueryString: url.search.replace(/^\?/, ""),
+        headers,
+        ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+        ...(match.params.length > 0 ? { pathParameters } : {}),
+        requestContext: {
+          accountId: "000000000000",
+          apiId: "local",
+          domainName: headers.host ?? "127.0.0.1",
+          domainPrefix: "local",
+          http: {
+            method,
+            path: url.pathname,
+            protocol: "HTTP/1.1",
+            sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
+            userAgent: headers["user-agent"] ?? "",
+          },
+          requestId,
+          routeKey,
+          stage: "$default",
+          time: new Date(now).toISOString(),
+          timeEpoch: now,
+        },
+        isBase64Encoded: false,
+        ...(body.byteLength > 0 ? { body: body.toString("utf8") } : {}),
+      };
+
+      if (match.route.auth === "jwt") {
+        const token = bearerToken(headers.authorization);
+        const claims = token ? await verifyMerchantToken(options.jwtKey, token) : undefined;
+        if (!claims) throw new UnauthorizedError("A valid merchant bearer token is required.");
+        event.requestContext.authorizer = { jwt: { claims: gatewayClaims(claims), scopes: null } };
+      } else if (match.route.auth === "device") {
+        if (!headers.authorization)
+          throw new UnauthorizedError("A device bearer token is required.");
+        const authorizer = await loadHandler("device-authorizer");
+        const authEvent: APIGatewayRequestAuthorizerEventV2 = {
+          version: "2.0",
+          type: "REQUEST",
+          routeArn: `arn:aws:execute-api:us-east-1:000000000000:local/$default/${method}${url.pathname}`,
+          identitySource: [headers.authorization],
+          routeKey,
+          rawPath: url.pathname,
+          rawQueryString: event.rawQueryString,
+          headers,
+          requestContext: event.requestContext,
+          ...(match.params.length > 0 ? { pathParameters } : {}),
+          ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+        } as APIGatewayRequestAuthorizerEventV2;
+        let decision: { isAuthorized: boolean; context?: Record<string, unknown> };
+        try {
+          decision = (await authorizer(
+            authEvent,
+            lambdaContext("device-authorizer", requestId),
+          )) as typeof decision;
+        } catch (error) {
+          if ((error as Error).message === "Unauthorized") {
+            throw new UnauthorizedError("The device token is invalid or expired.");
+          }
+          throw error;
+        }
+        if (!decision.isAuthorized) {
+          status = 403;
+          send(res, {
+            statusCode: 403,
+            headers: { "content-type": "application/json" },
+            body: '{"message":"Forbidden"}',
+          });
+          return;
+        }
+        event.requestContext.authorizer = { lambda: decision.context ?? {} };
+      }
+
+      const handler = await loadHandler(match.route.fn);
+      const result = (await handler(event, lambdaContext(match.route.fn, requestId))) as
+        | HttpResult
+        | undefined;
+      status = result?.statusCode ?? 200;
+      send(res, result ?? { statusCode: 200 });
+    } catch (error) {
+      const problem = toProblem(error, requestId, url.pathname);
+      status = problem.statusCode ?? 500;
+      if (status >= 500) console.error(`[${requestId}]`, error);
+      send(res, problem);
+    } finally {
+      options.onRequest?.(`${method} ${url.pathname} → ${status} (${Date.now() - started} ms)`);
+    }
+  });
+}

@@ -1,0 +1,82 @@
+import { rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { loadOrCreateDevKey, mintMerchantToken } from "./local/dev-jwt.ts";
+import { startLocalStack } from "./local/environment.ts";
+import { seedDemo } from "./local/seed.ts";
+import { createLocalServer } from "./local/server.ts";
+
+const { values } = parseArgs({
+  options: {
+    "in-memory": { type: "boolean", default: false },
+    quiet: { type: "boolean", default: false },
+  },
+});
+const dataDir = resolve(import.meta.dirname, "..", ".footfall");
+const port = Number(process.env.PORT ?? 3000);
+const log = (line: string) => console.log(`[footfall] ${line}`);
+
+const stack = await startLocalStack({
+  ...(values["in-memory"] ? {} : { dataDir }),
+  log,
+});
+Object.assign(process.env, stack.env, { LOG_LEVEL: process.env.LOG_LEVEL ?? "WARN" });
+
+// Imported after the env is set: handlers read their config at module load, as in Lambda.
+const { documentClient } = await import("../shared/adapters/aws-clients.ts");
+const seed = await seedDemo(documentClient, stack.env, values["in-memory"] ? undefined : dataDir);
+const jwtKey = await loadOrCreateDevKey(join(dataDir, "dev-jwt-key.json"));
+const server = createLocalServer({
+  jwtKey,
+  ...(values.quiet ? {} : { onRequest: (line: string) => log(line) }),
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping`);
+  server.close();
+  server.closeAllConnections();
+  await stack.stop();
+  rmSync(join(dataDir, "runtime.json"), { force: true });
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+server.listen(port, "127.0.0.1", async () => {
+  const url = `http://127.0.0.1:${port}`;
+  const tokens = {
+    merchant: await mintMerchantToken(jwtKey, {
+      merchantId: seed.merchantId,
+      role: "merchant-admin",
+    }),
+    marketing: await mintMerchantToken(jwtKey, {
+      merchantId: seed.merchantId,
+      role: "marketing-analyst",
+    }),
+    pos: await mintMerchantToken(jwtKey, { merchantId: seed.merchantId, role: "pos" }),
+  };
+  writeFileSync(
+    join(dataDir, "runtime.json"),
+    JSON.stringify({ url, env: stack.env, incentiveQueueUrl: stack.incentiveQueueUrl }, null, 2),
+  );
+  console.log(`
+Footfall is running at ${url}
+  health:          curl ${url}/v1/health
+  demo merchant:   ${seed.merchantId}
+  app key:         ${seed.appKey}
+  merchant token:  ${tokens.merchant}
+  marketing token: ${tokens.marketing}
+  POS token:       ${tokens.pos}
+
+Register a device:
+  curl -s -X POST ${url}/v1/devices -H 'content-type: application/json' \\
+    -H 'x-app-key: ${seed.appKey}' \\
+    -d '{"platform":"ios","consent":{"location":true,"marketing":true},"timeZone":"Europe/Paris"}'
+
+Mint more tokens: npm run token -- --merchant ${seed.merchantId} --role marketing-analyst
+Ctrl-C stops the server and the engines.
+`);
+});

@@ -1,0 +1,101 @@
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { type Device, deviceKeys } from "../../domain/device.ts";
+import { ConflictError } from "../../errors.ts";
+
+/** Port: where device profiles live. */
+export interface DeviceStore {
+  get(deviceId: string): Promise<Device | undefined>;
+  create(device: Device): Promise<void>;
+  /** Replaces the profile only if it is still at `expectedVersion` (optimistic lock). */
+  replace(device: Device, expectedVersion: number): Promise<void>;
+  /** Deletes every item in the device's partition; returns how many were deleted. */
+  erase(deviceId: string): Promise<number>;
+}
+
+/** DynamoDB adapter for `DeviceStore` (devices table). */
+export function dynamoDeviceStore(client: DynamoDBDocumentClient, tableName: string): DeviceStore {
+  return {
+    async get(deviceId) {
+      const out = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: deviceKeys.profile(deviceId),
+          ConsistentRead: true,
+        }),
+      );
+      if (!out.Item) return undefined;
+      const { pk: _pk, sk: _sk, ...device } = out.Item;
+      return device as Device;
+    },
+    async create(device) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...deviceKeys.profile(device.deviceId), ...device },
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name === "ConditionalCheckFailedException") {
+          throw new ConflictError("deviceId: already exists");
+        }
+        throw error;
+      }
+    },
+    async replace(device, expectedVersion) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...deviceKeys.profile(device.deviceId), ...device },
+            ConditionExpression: "version = :expected",
+            ExpressionAttributeValues: { ":expected": expectedVersion },
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name === "ConditionalCheckFailedException") {
+          throw new ConflictError("The device changed meanwhile; retry the request.");
+        }
+        throw error;
+      }
+    },
+    async erase(deviceId) {
+      let deleted = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "pk = :pk",
+            ExpressionAttributeValues: { ":pk": deviceKeys.partition(deviceId) },
+            ProjectionExpression: "pk, sk",
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        const keys = page.Items ?? [];
+        for (let i = 0; i < keys.length; i += 25) {
+          let pending = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+          for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
+            const res = await client.send(
+              new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
+            );
+            const left = res.UnprocessedItems?.[tableName] ?? [];
+            pending = left as typeof pending;
+            if (pending.length > 0) await new Promise((r) => setTimeout(r, 2 ** attempt * 20));
+          }
+          if (pending.length > 0) throw new Error("erase: unprocessed deletes remain");
+        }
+        deleted += keys.length;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return deleted;
+    },
+  };
+}

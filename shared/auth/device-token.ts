@@ -1,0 +1,88 @@
+import { errors, jwtVerify, SignJWT } from "jose";
+import { UnauthorizedError } from "../errors.ts";
+
+export const DEVICE_TOKEN_ISSUER = "footfall";
+export const DEVICE_TOKEN_AUDIENCE = "footfall-device";
+
+/**
+ * Signing keys for device tokens. The first key signs; every key verifies, so a secret can be
+ * rotated by prepending a new one and dropping the old one after tokens have been refreshed.
+ */
+export interface DeviceTokenKeys {
+  secrets: string[];
+  ttlSeconds: number;
+}
+
+/** Parses `DEVICE_TOKEN_SECRETS` (comma-separated, newest first). */
+export function deviceTokenKeys(secretsCsv: string, ttlSeconds: number): DeviceTokenKeys {
+  const secrets = secretsCsv
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (secrets.length === 0) throw new Error("DEVICE_TOKEN_SECRETS holds no secret");
+  return { secrets, ttlSeconds };
+}
+
+function fingerprint(secret: string): string {
+  // Stable short id derived from the secret itself, so a rotation needs no extra config.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < secret.length; i++) {
+    h ^= secret.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
+}
+
+/** Issues a signed device token (HS256, jose) whose subject is the device id. */
+export async function issueDeviceToken(
+  keys: DeviceTokenKeys,
+  deviceId: string,
+  nowSeconds: number,
+): Promise<{ token: string; expiresAt: number }> {
+  const secret = keys.secrets[0];
+  if (!secret) throw new Error("no signing secret");
+  const expiresAt = nowSeconds + keys.ttlSeconds;
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: fingerprint(secret) })
+    .setIssuer(DEVICE_TOKEN_ISSUER)
+    .setAudience(DEVICE_TOKEN_AUDIENCE)
+    .setSubject(deviceId)
+    .setIssuedAt(nowSeconds)
+    .setExpirationTime(expiresAt)
+    .sign(new TextEncoder().encode(secret));
+  return { token, expiresAt };
+}
+
+/**
+ * Verifies a device token's signature, issuer, audience and expiry and returns the device id.
+ * Every failure is the same 401 so callers learn nothing about why.
+ */
+export async function verifyDeviceToken(
+  keys: DeviceTokenKeys,
+  token: string,
+  nowSeconds: number,
+): Promise<{ deviceId: string; issuedAt: number }> {
+  for (const secret of keys.secrets) {
+    try {
+      const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+        issuer: DEVICE_TOKEN_ISSUER,
+        audience: DEVICE_TOKEN_AUDIENCE,
+        algorithms: ["HS256"],
+        currentDate: new Date(nowSeconds * 1000),
+      });
+      if (typeof payload.sub !== "string" || payload.sub === "") break;
+      return { deviceId: payload.sub, issuedAt: payload.iat ?? 0 };
+    } catch (error) {
+      if (error instanceof errors.JWSSignatureVerificationFailed) continue;
+      break;
+    }
+  }
+  throw new UnauthorizedError("The device token is invalid or expired.");
+}
+
+/** Extracts the bearer token from an Authorization header value. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  if (!authorization) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+  return match?.[1];
+}

@@ -1,0 +1,123 @@
+import { z } from "zod";
+
+export const PLATFORMS = ["ios", "android", "web"] as const;
+
+const timeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be an IANA time zone such as Europe/Paris");
+
+const segmentsSchema = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits, _ . : - only"),
+  )
+  .max(50)
+  .describe("Audience segments the app assigns, matched against offer segments.");
+
+const pushTokenSchema = z
+  .string()
+  .trim()
+  .min(8)
+  .max(4096)
+  .describe("APNs/FCM token for direct push.");
+
+export const consentSchema = z.strictObject({
+  location: z.boolean().describe("The user allowed location-based processing."),
+  marketing: z.boolean().describe("The user allowed marketing messages (incentives)."),
+});
+
+/** `POST /v1/devices` body. */
+export const registerDeviceSchema = z.strictObject({
+  platform: z.enum(PLATFORMS),
+  pushToken: pushTokenSchema.optional(),
+  locale: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a BCP 47 tag such as en-US")
+    .optional(),
+  timeZone: timeZoneSchema.optional(),
+  consent: consentSchema,
+  segments: segmentsSchema.optional(),
+});
+export type RegisterDeviceInput = z.infer<typeof registerDeviceSchema>;
+
+/** `PATCH /v1/devices/me` body: any subset; `pushToken: null` removes the token. */
+export const updateDeviceSchema = z
+  .strictObject({
+    pushToken: pushTokenSchema.nullable().optional(),
+    locale: registerDeviceSchema.shape.locale,
+    timeZone: timeZoneSchema.optional(),
+    consent: z.strictObject({ location: z.boolean(), marketing: z.boolean() }).partial().optional(),
+    segments: segmentsSchema.optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, "at least one field is required");
+export type UpdateDeviceInput = z.infer<typeof updateDeviceSchema>;
+
+/** A registered device as stored. Holds no location. */
+export interface Device {
+  deviceId: string;
+  appId: string;
+  platform: (typeof PLATFORMS)[number];
+  pushToken?: string | undefined;
+  pushEndpointArn?: string | undefined;
+  locale?: string | undefined;
+  timeZone?: string | undefined;
+  consent: { location: boolean; marketing: boolean };
+  segments: string[];
+  /** Zones the device is inside (maintained by visit processing); 0 lets pings skip state reads. */
+  openZones: number;
+  /** Optimistic-lock version, bumped on every write. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Applies a validated patch; pure so the rule "null removes the push token" lives in one place. */
+export function applyDevicePatch(device: Device, patch: UpdateDeviceInput, nowIso: string): Device {
+  const next: Device = { ...device, updatedAt: nowIso, version: device.version + 1 };
+  if (patch.pushToken !== undefined) {
+    next.pushToken = patch.pushToken ?? undefined;
+    if (patch.pushToken === null || patch.pushToken !== device.pushToken) {
+      next.pushEndpointArn = patch.pushToken === null ? undefined : device.pushEndpointArn;
+    }
+  }
+  if (patch.locale !== undefined) next.locale = patch.locale;
+  if (patch.timeZone !== undefined) next.timeZone = patch.timeZone;
+  if (patch.consent) next.consent = { ...device.consent, ...patch.consent };
+  if (patch.segments) next.segments = [...new Set(patch.segments)];
+  return next;
+}
+
+/** The view of a device returned to its app. */
+export function deviceView(device: Device) {
+  return {
+    deviceId: device.deviceId,
+    platform: device.platform,
+    locale: device.locale,
+    timeZone: device.timeZone,
+    consent: device.consent,
+    segments: device.segments,
+    pushRegistered: device.pushToken !== undefined,
+    createdAt: device.createdAt,
+    updatedAt: device.updatedAt,
+  };
+}
+
+/** Key shapes of everything stored under one device, so erasure is one partition. */
+export const deviceKeys = {
+  partition: (deviceId: string) => `DEVICE#${deviceId}`,
+  profile: (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: "PROFILE" }),
+  visits: (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: "VISITS" }),
+};

@@ -1,0 +1,9 @@
+export type { GroupCounts, Interval, LiftInput, LiftResult } from "./lift.ts";
+export {
+  LIFT_METHOD,
+  median,
+  normalCdf,
+  normalQuantile,
+  rate,
+  twoProportionLift,
+} from "./lift.ts";

@@ -1,0 +1,43 @@
+/** Ping quality and the per-device, per-zone visit state machine (pure). */
+export {
+  accuracyLimitM,
+  assertValidObservations,
+  checkJump,
+  distanceM,
+  dwellSecondsFor,
+  exitMarginM,
+  hasKnownAccuracy,
+  impliedSpeedMps,
+  isAccurateFor,
+  type JumpCheck,
+  minimumSpeedMps,
+  reportedSpeedMps,
+  type TimedPoint,
+} from "./ping-quality.ts";
+export { DEFAULT_VISIT_RULES, resolveVisitRules, type VisitRules } from "./rules.ts";
+export {
+  advanceVisits,
+  emptyVisitState,
+  emptyVisitStats,
+  expireVisits,
+  visitTtlSeconds,
+} from "./state-machine.ts";
+export type {
+  AdvanceOptions,
+  DeviceVisitState,
+  DwelledEvent,
+  EnteredEvent,
+  ExitedEvent,
+  ExpireResult,
+  Fix,
+  Ping,
+  PingObservation,
+  VisitResult,
+  VisitStats,
+  ZoneEvent,
+  ZoneEventBase,
+  ZoneKind,
+  ZoneObservation,
+  ZoneRef,
+  ZoneVisitState,
+} from "./types.ts";

@@ -1,0 +1,108 @@
+/**
+ * The single source of truth for Footfall's DynamoDB tables: key schemas, indexes, TTL attributes
+ * and streams. The CDK stack, the local runner and the tests all create tables from this list, so
+ * what runs locally is what deploys.
+ */
+
+export type AttributeType = "S" | "N";
+
+export interface KeyAttribute {
+  name: string;
+  type: AttributeType;
+}
+
+export interface GlobalIndexDefinition {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  /** KEYS_ONLY keeps index storage small where the base item is fetched anyway. */
+  projection: "ALL" | "KEYS_ONLY";
+}
+
+export interface TableDefinition {
+  /** Logical id used for CDK construct ids and environment variable names. */
+  id: TableId;
+  /** Environment variable carrying the physical table name into functions. */
+  envVar: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  globalIndexes: GlobalIndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry; DynamoDB TTL removes expired items. */
+  ttlAttribute?: string;
+  stream?: "NEW_IMAGE" | "NEW_AND_OLD_IMAGES";
+  description: string;
+}
+
+export type TableId = "catalog" | "geoIndex" | "devices" | "incentives" | "conversions";
+
+const pk: KeyAttribute = { name: "pk", type: "S" };
+const sk: KeyAttribute = { name: "sk", type: "S" };
+
+export const TABLES: Record<TableId, TableDefinition> = {
+  catalog: {
+    id: "catalog",
+    envVar: "CATALOG_TABLE",
+    partitionKey: pk,
+    sortKey: sk,
+    globalIndexes: [
+      {
+        indexName: "gsi1",
+        partitionKey: { name: "gsi1pk", type: "S" },
+        sortKey: { name: "gsi1sk", type: "S" },
+        projection: "ALL",
+      },
+    ],
+    description: "Merchants, stores, offers, zone heads and app keys.",
+  },
+  geoIndex: {
+    id: "geoIndex",
+    envVar: "GEO_INDEX_TABLE",
+    partitionKey: { name: "cell", type: "S" },
+    globalIndexes: [],
+    description: "One item per H3 cell; one attribute per zone covering it (compact geometry).",
+  },
+  devices: {
+    id: "devices",
+    envVar: "DEVICES_TABLE",
+    partitionKey: pk,
+    sortKey: sk,
+    globalIndexes: [],
+    ttlAttribute: "expiresAt",
+    description: "Device profiles, visit state and per-device counters; erased in one call.",
+  },
+  incentives: {
+    id: "incentives",
+    envVar: "INCENTIVES_TABLE",
+    partitionKey: pk,
+    sortKey: sk,
+    globalIndexes: [
+      {
+        indexName: "gsi1",
+        partitionKey: { name: "gsi1pk", type: "S" },
+        sortKey: { name: "gsi1sk", type: "S" },
+        projection: "ALL",
+      },
+    ],
+    ttlAttribute: "expiresAt",
+    stream: "NEW_AND_OLD_IMAGES",
+    description: "Incentives (outbox for SNS delivery), redemption codes and budget counters.",
+  },
+  conversions: {
+    id: "conversions",
+    envVar: "CONVERSIONS_TABLE",
+    partitionKey: pk,
+    sortKey: sk,
+    globalIndexes: [
+      {
+        indexName: "gsi1",
+        partitionKey: { name: "gsi1pk", type: "S" },
+        sortKey: { name: "gsi1sk", type: "S" },
+        projection: "ALL",
+      },
+    ],
+    ttlAttribute: "expiresAt",
+    description: "Footfall conversion log (append-only) and report counters.",
+  },
+};
+
+export const TABLE_LIST: TableDefinition[] = Object.values(TABLES);

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, startTestServer } from "../support/local-server.ts";
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe("local HTTP server", () => {
+  it("reports DynamoDB and SNS healthy", async () => {
+    const res = await call(`${server.url}/v1/health`);
+    expect(res.status).toBe(200);
+    expect(res.body.checks).toMatchObject({ dynamodb: { status: "ok" }, sns: { status: "ok" } });
+  });
+
+  it("registers a device, patches consent, erases it, then answers 401", async () => {
+    const reg = await call(`${server.url}/v1/devices`, {
+      method: "POST",
+      headers: { "x-app-key": server.appKey },
+      body: { platform: "android", consent: { location: true, marketing: true } },
+    });
+    expect(reg.status).toBe(201);
+    const auth = { authorization: `Bearer ${reg.body.token}` };
+    const patched = await call(`${server.url}/v1/devices/me`, {
+      method: "PATCH",
+      headers: auth,
+      body: { consent: { location: false } },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.consent).toEqual({ location: false, marketing: true });
+    expect(
+      (await call(`${server.url}/v1/devices/me`, { method: "DELETE", headers: auth })).status,
+    ).toBe(204);
+    const after = await call(`${server.url}/v1/devices/me`, {
+      method: "PATCH",
+      headers: auth,
+      body: { consent: { location: true } },
+    });
+    expect(after.status).toBe(401);
+    expect(after.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("answers malformed JSON 400, a 2 MB body 413 and a wrong content type 415", async () => {
+    const post = (init: { headers?: Record<string, string>; rawBody: string }) =>
+      call(`${server.url}/v1/devices`, {
+        method: "POST",
+        headers: {
+          "x-app-key": server.appKey,
+          "content-type": "application/json",
+          ...init.headers,
+        },
+        rawBody: init.rawBody,
+      });
+    const malformed = await post({ rawBody: '{"platform": "ios",' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get("content-type")).toBe("application/problem+json");
+    const huge = await post({
+      rawBody: JSON.stringify({ platform: "ios", pad: "x".repeat(2 * 1024 * 1024) }),
+    });
+    expect(huge.status).toBe(413);
+    const text = await post({ headers: { "content-type": "text/plain" }, rawBody: "{}" });
+    expect(text.status).toBe(415);
+    expect(text.body.status).toBe(415);
+  });
+
+  it("answers 401 without a device token and 404 for unknown routes", async () => {
+    expect((await call(`${server.url}/v1/devices/me`, { method: "DELETE" })).status).toBe(401);
+    expect((await call(`${server.url}/v1/nope`)).status).toBe(404);
+  });
+});

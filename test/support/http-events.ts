@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import type { HttpEvent } from "../../shared/http/types.ts";
+
+export interface EventOptions {
+  method?: string;
+  path?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  pathParameters?: Record<string, string>;
+  jwtClaims?: Record<string, string>;
+  device?: Record<string, string | number | boolean>;
+}
+
+/** Builds an HTTP API v2 event the way API Gateway delivers it to a handler. */
+export function httpEvent(options: EventOptions = {}): HttpEvent {
+  const method = options.method ?? "GET";
+  const path = options.path ?? "/";
+  const body =
+    options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const headers: Record<string, string> = {
+    ...(body !== undefined ? { "content-type": "application/json" } : {}),
+    ...options.headers,
+  };
+  const now = Date.now();
+  return {
+    version: "2.0",
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers,
+    ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "test",
+      domainName: "test.local",
+      domainPrefix: "test",
+      http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "vitest" },
+      requestId: randomUUID(),
+      routeKey: `${method} ${path}`,
+      stage: "$default",
+      time: new Date(now).toISOString(),
+      timeEpoch: now,
+      ...(options.jwtClaims
+        ? { authorizer: { jwt: { claims: options.jwtClaims, scopes: null } } }
+        : options.device
+          ? { authorizer: { lambda: options.device } }
+          : {}),
+    },
+    isBase64Encoded: false,
+    ...(body !== undefined ? { body } : {}),
+  };
+}
+
+/** JWT claims as API Gateway passes them for a merchant-side caller. */
+export function merchantClaims(merchantId: string, role: string): Record<string, string> {
+  return {
+    sub: `${role}@${merchantId}`,
+    "custom:merchantId": merchantId,
+    "cognito:groups": `[${role}]`,
+  };
+}
+
+export const lambdaContext = {
+  awsRequestId: "test-request",
+  functionName: "test",
+  getRemainingTimeInMillis: () => 10_000,
+} as never;
+
+/** Parses a handler result body. */
+export function bodyOf<T = Record<string, unknown>>(
+  result: { body?: string | undefined } | undefined,
+): T {
+  return JSON.parse(result?.body ?? "null") as T;
+}

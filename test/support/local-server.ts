@@ -1,0 +1,66 @@
+import type { AddressInfo } from "node:net";
+import { generateDevKey, mintMerchantToken } from "../../scripts/local/dev-jwt.ts";
+import { createLocalServer } from "../../scripts/local/server.ts";
+import { documentClient } from "../../shared/adapters/aws-clients.ts";
+import { dynamoAppKeyStore } from "../../shared/adapters/dynamo/app-key-store.ts";
+import { systemClock, systemRandom } from "../../shared/adapters/system.ts";
+import type { Role } from "../../shared/auth/principal.ts";
+import { createAppKey } from "../../shared/use-cases/app-keys.ts";
+import { env } from "./aws.ts";
+
+/** Starts the local HTTP server (same code as `npm start`) on a free port against the test engines. */
+export async function startTestServer() {
+  const jwtKey = await generateDevKey();
+  const server = createLocalServer({ jwtKey });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const appKeys = dynamoAppKeyStore(documentClient, env("CATALOG_TABLE"));
+  const { appKey } = await createAppKey(
+    { appKeys, clock: systemClock, random: systemRandom },
+    "e2e",
+  );
+  return {
+    url,
+    appKey,
+    jwtKey,
+    token: (merchantId: string, role: Role) => mintMerchantToken(jwtKey, { merchantId, role }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** fetch + JSON helper returning status, headers and parsed body. */
+export async function call(
+  url: string,
+  init: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: unknown;
+    rawBody?: string;
+  } = {},
+) {
+  const res = await fetch(url, {
+    method: init.method ?? "GET",
+    headers: {
+      ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
+      ...init.headers,
+    },
+    ...(init.rawBody !== undefined
+      ? { body: init.rawBody }
+      : init.body !== undefined
+        ? { body: JSON.stringify(init.body) }
+        : {}),
+  });
+  const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
+  let body: any = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  return { status: res.status, headers: res.headers, body };
+}

@@ -1,0 +1,329 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  capWindowKeys,
+  type DecisionInput,
+  decide,
+  effectiveDeviceTimeZone,
+  type OfferCounters,
+  SUPPRESSION_REASONS,
+} from "../../../shared/domain/decision/decide.ts";
+import { holdoutBucket } from "../../../shared/domain/decision/holdout.ts";
+import type { DecisionOffer } from "../../../shared/domain/decision/offer-rules.ts";
+import { ValidationError } from "../../../shared/errors.ts";
+
+const NY = "America/New_York";
+const ms = (iso: string): number => Date.parse(iso);
+/** Wed 2026-06-10 12:00 EDT: inside validity, outside default quiet hours in New York. */
+const AT = ms("2026-06-10T16:00:00Z");
+const MINUTE = 60_000;
+
+function offer(over: Partial<DecisionOffer> = {}): DecisionOffer {
+  return {
+    offerId: "o1",
+    merchantId: "m1",
+    storeId: "s1",
+    status: "active",
+    validFrom: "2026-01-01T00:00:00Z",
+    validTo: "2027-01-01T00:00:00Z",
+    caps: {},
+    budget: {},
+    holdoutPercent: 0,
+    trigger: { on: "enter" },
+    triggerRadiusM: 500,
+    ...over,
+  };
+}
+
+interface Over {
+  offers?: DecisionOffer[];
+  at?: number;
+  type?: "entered" | "dwelled";
+  device?: Partial<DecisionInput["device"]>;
+  storeTz?: string;
+  perOffer?: Record<string, Partial<OfferCounters>>;
+  deviceToday?: number;
+  deviceDay?: string;
+  config?: DecisionInput["config"];
+}
+
+function input(over: Over = {}): DecisionInput {
+  const perOffer = new Map<string, OfferCounters>();
+  for (const [id, c] of Object.entries(over.perOffer ?? {})) {
+    perOffer.set(id, { today: 0, total: 0, sentCount: 0, ...c });
+  }
+  return {
+    event: { type: over.type ?? "entered", at: over.at ?? AT },
+    offers: over.offers ?? [offer()],
+    device: { deviceId: "device-1", consentMarketing: true, segments: [], ...over.device },
+    storeTimeZones: new Map([["s1", over.storeTz ?? NY]]),
+    counters: {
+      perOffer,
+      deviceToday: over.deviceToday ?? 0,
+      ...(over.deviceDay === undefined ? {} : { deviceDay: over.deviceDay }),
+    },
+    ...(over.config === undefined ? {} : { config: over.config }),
+  };
+}
+
+/** The single outcome of a one-offer decision: "send", "held_out" or the suppression reason. */
+function outcome(over: Over = {}): string {
+  const d = decide(input(over));
+  return d.chosen?.outcome ?? d.suppressed[0]?.reason ?? "none";
+}
+
+describe("decide: eligibility checks", () => {
+  it("sends an eligible offer", () => {
+    expect(decide(input())).toEqual({ chosen: { offerId: "o1", outcome: "send" }, suppressed: [] });
+  });
+
+  it("trigger_mismatch: enter offers ignore dwell events and vice versa", () => {
+    expect(outcome({ type: "dwelled" })).toBe("trigger_mismatch");
+    expect(outcome({ offers: [offer({ trigger: { on: "dwell" } })] })).toBe("trigger_mismatch");
+    expect(outcome({ type: "dwelled", offers: [offer({ trigger: { on: "dwell" } })] })).toBe(
+      "send",
+    );
+  });
+
+  it("not_live: paused, outside validity, outside schedule, unknown store zone", () => {
+    expect(outcome({ offers: [offer({ status: "paused" })] })).toBe("not_live");
+    expect(outcome({ offers: [offer({ validFrom: "2026-06-10T16:00:00.001Z" })] })).toBe(
+      "not_live",
+    );
+    expect(outcome({ offers: [offer({ validTo: "2026-06-10T16:00:00Z" })] })).toBe("not_live");
+    const evenings = [{ days: ["wed" as const], start: "17:00", end: "22:00" }];
+    expect(outcome({ offers: [offer({ schedule: evenings })] })).toBe("not_live");
+    expect(outcome({ offers: [offer({ schedule: evenings, storeId: "elsewhere" })] })).toBe(
+      "not_live",
+    );
+    expect(outcome({ storeTz: "Atlantis/Central" })).toBe("not_live");
+  });
+
+  it("schedules are read in the store's zone", () => {
+    const lunch = [{ days: ["wed" as const], start: "11:00", end: "13:00" }];
+    expect(outcome({ offers: [offer({ schedule: lunch })] })).toBe("send"); // 12:00 EDT
+    expect(outcome({ offers: [offer({ schedule: lunch })], storeTz: "Europe/Berlin" })).toBe(
+      "not_live", // 18:00 CEST
+    );
+  });
+
+  it("budget: exhausted at sentCount = maxIncentives", () => {
+    const o = offer({ budget: { maxIncentives: 100 } });
+    expect(outcome({ offers: [o], perOffer: { o1: { sentCount: 100 } } })).toBe("budget");
+    expect(outcome({ offers: [o], perOffer: { o1: { sentCount: 99 } } })).toBe("send");
+  });
+
+  it("no_consent", () => {
+    expect(outcome({ device: { consentMarketing: false } })).toBe("no_consent");
+  });
+
+  it("segment: needs one shared segment; none listed means everyone", () => {
+    const o = offer({ segments: ["students", "runners"] });
+    expect(outcome({ offers: [o] })).toBe("segment");
+    expect(outcome({ offers: [o], device: { segments: ["parents"] } })).toBe("segment");
+    expect(outcome({ offers: [o], device: { segments: ["parents", "runners"] } })).toBe("send");
+    expect(outcome({ offers: [offer({ segments: [] })] })).toBe("send");
+  });
+
+  it("quiet_hours: device zone first, store zone as fallback", () => {
+    const at = ms("2026-06-10T12:30:00Z"); // 21:30 Tokyo, 08:30 New York
+    expect(outcome({ at, device: { timeZone: "Asia/Tokyo" } })).toBe("quiet_hours");
+    expect(outcome({ at })).toBe("send");
+    expect(outcome({ at, device: { timeZone: "Bogus/Zone" } })).toBe("send");
+  });
+
+  it("quiet_hours boundaries and configuration", () => {
+    // Default 21:00–08:00 in New York (EDT, UTC-4).
+    expect(outcome({ at: ms("2026-06-11T00:59:59Z") })).toBe("send"); // 20:59:59
+    expect(outcome({ at: ms("2026-06-11T01:00:00Z") })).toBe("quiet_hours"); // 21:00
+    expect(outcome({ at: ms("2026-06-11T11:59:59Z") })).toBe("quiet_hours"); // 07:59:59
+    expect(outcome({ at: ms("2026-06-11T12:00:00Z") })).toBe("send"); // 08:00
+    const off = { quietHours: { start: "00:00", end: "00:00" } };
+    expect(outcome({ at: ms("2026-06-11T06:00:00Z"), config: off })).toBe("send"); // 02:00
+  });
+
+  it("fatigue: default 3 a day across merchants, configurable, rolls on the device's day", () => {
+    expect(outcome({ deviceToday: 2 })).toBe("send");
+    expect(outcome({ deviceToday: 3 })).toBe("fatigue");
+    expect(outcome({ deviceToday: 3, config: { fatigueCapPerDay: 4 } })).toBe("send");
+    expect(outcome({ deviceToday: 3, deviceDay: "2026-06-10" })).toBe("fatigue");
+    expect(outcome({ deviceToday: 3, deviceDay: "2026-06-09" })).toBe("send");
+  });
+
+  it("cap_total and cap_day", () => {
+    const o = offer({ caps: { perDeviceTotal: 5, perDevicePerDay: 1 } });
+    expect(outcome({ offers: [o], perOffer: { o1: { total: 5 } } })).toBe("cap_total");
+    expect(outcome({ offers: [o], perOffer: { o1: { total: 4, today: 1 } } })).toBe("cap_day");
+    expect(outcome({ offers: [o], perOffer: { o1: { total: 4, today: 0 } } })).toBe("send");
+  });
+
+  it("per-day caps roll at the store's local midnight (Tokyo vs Los Angeles)", () => {
+    // 2026-03-10T16:00Z is 2026-03-11 01:00 in Tokyo and 2026-03-10 09:00 in Los Angeles.
+    const at = ms("2026-03-10T16:00:00Z");
+    const o = offer({ caps: { perDevicePerDay: 1 } });
+    const counters = { o1: { today: 1, day: "2026-03-10", total: 1 } };
+    const device = { timeZone: "Europe/London" }; // 16:00 there: not quiet hours
+    expect(outcome({ at, offers: [o], perOffer: counters, device, storeTz: "Asia/Tokyo" })).toBe(
+      "send",
+    );
+    expect(
+      outcome({ at, offers: [o], perOffer: counters, device, storeTz: "America/Los_Angeles" }),
+    ).toBe("cap_day");
+    // Without a `day` the caller vouches that `today` is the current store-local day.
+    expect(
+      outcome({ at, offers: [o], perOffer: { o1: { today: 1 } }, device, storeTz: "Asia/Tokyo" }),
+    ).toBe("cap_day");
+  });
+
+  it("cooldown: blocked until exactly cooldownMinutes have passed", () => {
+    const o = offer({ caps: { cooldownMinutes: 60 } });
+    const at = (lastSentAt: number) => outcome({ offers: [o], perOffer: { o1: { lastSentAt } } });
+    expect(at(AT - 60 * MINUTE + 1)).toBe("cooldown");
+    expect(at(AT - 60 * MINUTE)).toBe("send");
+    expect(at(AT + MINUTE)).toBe("cooldown"); // clock skew: a send "in the future"
+    expect(outcome({ offers: [offer()], perOffer: { o1: { lastSentAt: AT - 1 } } })).toBe("send");
+  });
+
+  it("reports the first failing check in the documented order", () => {
+    const everything = offer({
+      status: "paused",
+      budget: { maxIncentives: 0 },
+      segments: ["x"],
+      caps: { perDeviceTotal: 0, perDevicePerDay: 0, cooldownMinutes: 60 },
+    });
+    const night = ms("2026-06-11T03:00:00Z"); // 23:00 EDT
+    const base: Over = {
+      at: night,
+      device: { consentMarketing: false },
+      deviceToday: 9,
+      perOffer: { o1: { lastSentAt: night } },
+    };
+    const seen: string[] = [];
+    let o: DecisionOffer = everything;
+    const fixes: Array<(o: DecisionOffer, b: Over) => [DecisionOffer, Over]> = [
+      (x, b) => [{ ...x, status: "active" }, b],
+      (x, b) => [{ ...x, budget: {} }, b],
+      (x, b) => [x, { ...b, device: { consentMarketing: true } }],
+      (x, b) => [{ ...x, segments: [] }, b],
+      (x, b) => [x, { ...b, at: AT, perOffer: { o1: { lastSentAt: AT } } }],
+      (x, b) => [x, { ...b, deviceToday: 0 }],
+      (x, b) => [{ ...x, caps: { ...x.caps, perDeviceTotal: undefined } }, b],
+      (x, b) => [{ ...x, caps: { ...x.caps, perDevicePerDay: undefined } }, b],
+      (x, b) => [{ ...x, caps: {} }, b],
+    ];
+    let b = base;
+    seen.push(outcome({ ...b, offers: [o], type: "dwelled" }));
+    seen.push(outcome({ ...b, offers: [o] }));
+    for (const fix of fixes) {
+      [o, b] = fix(o, b);
+      seen.push(outcome({ ...b, offers: [o] }));
+    }
+    expect(seen).toEqual([...SUPPRESSION_REASONS.filter((r) => r !== "not_chosen"), "send"]);
+  });
+
+  it("rejects a non-finite event time", () => {
+    expect(() => decide(input({ at: Number.NaN }))).toThrow(ValidationError);
+  });
+});
+
+describe("decide: choosing one offer", () => {
+  const candidates = [
+    offer({ offerId: "a", priority: 1, triggerRadiusM: 900 }),
+    offer({ offerId: "b", priority: 2, triggerRadiusM: 900, validTo: "2026-12-01T00:00:00Z" }),
+    offer({ offerId: "c", priority: 2, triggerRadiusM: 900, validTo: "2026-09-01T00:00:00Z" }),
+    offer({ offerId: "d", priority: 2, triggerRadiusM: 300 }),
+    offer({ offerId: "e", priority: 2, triggerRadiusM: 300 }),
+    offer({ offerId: "f", triggerRadiusM: 50 }),
+  ];
+  const chosen = (offers: DecisionOffer[]) => decide(input({ offers })).chosen?.offerId;
+
+  it("priority, then smallest radius, then soonest validTo, then offerId", () => {
+    expect(chosen(candidates)).toBe("d"); // priority 2, radius 300, same validTo as e, "d" < "e"
+    expect(chosen(candidates.filter((o) => o.offerId !== "d"))).toBe("e");
+    expect(chosen(candidates.filter((o) => !["d", "e"].includes(o.offerId)))).toBe("c");
+    expect(chosen(candidates.filter((o) => ["a", "b"].includes(o.offerId)))).toBe("b");
+    expect(chosen(candidates.filter((o) => ["a", "f"].includes(o.offerId)))).toBe("a");
+  });
+
+  it("marks the other eligible offers not_chosen and keeps the ineligible ones' reasons", () => {
+    const d = decide(input({ offers: [...candidates, offer({ offerId: "z", status: "paused" })] }));
+    expect(d.chosen).toEqual({ offerId: "d", outcome: "send" });
+    expect(d.suppressed).toEqual([
+      { offerId: "a", reason: "not_chosen" },
+      { offerId: "b", reason: "not_chosen" },
+      { offerId: "c", reason: "not_chosen" },
+      { offerId: "e", reason: "not_chosen" },
+      { offerId: "f", reason: "not_chosen" },
+      { offerId: "z", reason: "not_live" },
+    ]);
+  });
+
+  it("property: the choice does not depend on input order; every offer is accounted once", () => {
+    const subsetAndPermutation = fc
+      .shuffledSubarray(candidates, { minLength: 1 })
+      .chain((xs) => fc.tuple(fc.constant(xs), fc.shuffledSubarray(xs, { minLength: xs.length })));
+    fc.assert(
+      fc.property(subsetAndPermutation, ([xs, permuted]) => {
+        const d = decide(input({ offers: xs }));
+        expect(d.chosen).toBeDefined();
+        const ids = [d.chosen?.offerId, ...d.suppressed.map((s) => s.offerId)];
+        expect([...ids].sort()).toEqual(xs.map((o) => o.offerId).sort());
+        expect(d.suppressed.every((s) => s.reason === "not_chosen")).toBe(true);
+        expect(decide(input({ offers: permuted })).chosen).toEqual(d.chosen);
+      }),
+    );
+  });
+
+  it("no eligible offer: nothing chosen", () => {
+    const d = decide(input({ device: { consentMarketing: false }, offers: candidates }));
+    expect(d.chosen).toBeUndefined();
+    expect(d.suppressed.every((s) => s.reason === "no_consent")).toBe(true);
+  });
+});
+
+describe("decide: holdout", () => {
+  const ids = Array.from({ length: 2000 }, (_, i) => `device-${i}`);
+
+  it("a held-out device gets outcome held_out and no fallback offer", () => {
+    const heldOut = ids.find((id) => holdoutBucket(id, "d") < 5000);
+    const treated = ids.find((id) => holdoutBucket(id, "d") >= 5000);
+    expect(heldOut).toBeDefined();
+    expect(treated).toBeDefined();
+    const offers = [
+      offer({ offerId: "d", holdoutPercent: 50, triggerRadiusM: 100 }),
+      offer({ offerId: "x", holdoutPercent: 0, triggerRadiusM: 900 }),
+    ];
+    const held = decide(input({ offers, device: { deviceId: heldOut! } }));
+    expect(held.chosen).toEqual({ offerId: "d", outcome: "held_out" });
+    expect(held.suppressed).toEqual([{ offerId: "x", reason: "not_chosen" }]);
+    const sent = decide(input({ offers, device: { deviceId: treated! } }));
+    expect(sent.chosen).toEqual({ offerId: "d", outcome: "send" });
+  });
+
+  it("0 % holdout never holds out; 25 % holds out about a quarter, the same ones each time", () => {
+    const zero = ids.filter((id) => outcome({ device: { deviceId: id } }) === "held_out");
+    expect(zero).toHaveLength(0);
+    const quarter = [offer({ holdoutPercent: 25 })];
+    const run = () =>
+      ids.filter((id) => outcome({ offers: quarter, device: { deviceId: id } }) === "held_out");
+    const first = run();
+    expect(Math.abs(first.length / ids.length - 0.25)).toBeLessThan(0.04);
+    expect(run()).toEqual(first);
+  });
+});
+
+describe("capWindowKeys and effectiveDeviceTimeZone", () => {
+  it("per-offer day in the store zone, fatigue day in the device zone (store as fallback)", () => {
+    const at = ms("2026-03-10T16:00:00Z");
+    expect(capWindowKeys(at, "America/Los_Angeles", "Asia/Tokyo")).toEqual({
+      offerDay: "2026-03-10",
+      deviceDay: "2026-03-11",
+    });
+    expect(capWindowKeys(at, "Asia/Tokyo")).toEqual({
+      offerDay: "2026-03-11",
+      deviceDay: "2026-03-11",
+    });
+    expect(effectiveDeviceTimeZone("Nope/Nope", NY)).toBe(NY);
+    expect(effectiveDeviceTimeZone("Asia/Tokyo", NY)).toBe("Asia/Tokyo");
+  });
+});

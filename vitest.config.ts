@@ -1,0 +1,29 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: ".vitest-report.json" },
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"] },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          globalSetup: ["test/global-setup.ts"],
+          setupFiles: ["test/setup-env.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: { name: "infra", include: ["test/infra/**/*.test.ts"], testTimeout: 300_000 },
+      },
+    ],
+  },
+});
