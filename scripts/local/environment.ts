@@ -28,16 +28,18 @@ export interface LocalStackOptions {
 interface LocalSecrets {
   deviceTokenSecrets: string;
   pseudonymKey: string;
+  cursorSecret: string;
 }
 
 function loadSecrets(dataDir: string | undefined): LocalSecrets {
   const fresh = (): LocalSecrets => ({
     deviceTokenSecrets: randomBytes(32).toString("base64url"),
     pseudonymKey: randomBytes(32).toString("base64url"),
+    cursorSecret: randomBytes(32).toString("base64url"),
   });
   if (!dataDir) return fresh();
   const path = join(dataDir, "secrets.json");
-  if (existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as LocalSecrets;
+  if (existsSync(path)) return { ...fresh(), ...(JSON.parse(readFileSync(path, "utf8")) as LocalSecrets) };
   const secrets = fresh();
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(secrets), { mode: 0o600 });
@@ -105,6 +107,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       INCENTIVE_TOPIC_ARN: messaging.topicArn,
       DEVICE_TOKEN_SECRETS: secrets.deviceTokenSecrets,
       PSEUDONYM_KEY: secrets.pseudonymKey,
+      CURSOR_SECRET: secrets.cursorSecret,
       FOOTFALL_STAGE: "local",
     };
     return {

@@ -12,7 +12,7 @@ export interface TimedPoint {
 
 const MAX_PING_ID_LENGTH = 128;
 
-/** Great-circle metres between two points (haversine via turf). */
+/** Great-circle metres between two points (haversine via turf): valid across the antimeridian. */
 export function distanceM(
   a: { lat: number; lon: number },
   b: { lat: number; lon: number },

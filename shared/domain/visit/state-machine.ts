@@ -27,12 +27,12 @@ import type {
 
 const DAY_S = 86_400;
 
-/** A device that never sent a ping. */
+/** State of a device never seen before, so callers and stores need no special case. */
 export function emptyVisitState(): DeviceVisitState {
   return { schema: 1, recentIds: [], zones: [] };
 }
 
-/** All counters at zero. */
+/** Zeroed counters, the base for summing stats over several batches. */
 export function emptyVisitStats(): VisitStats {
   return {
     received: 0,

@@ -114,6 +114,14 @@ describe("driving past at 15 m/s", () => {
     expect(brief(result.events)).toEqual(["entered T @35", "dwelled T @95", "exited T @105"]);
   });
 
+  it("does not count a 30 s stop at a traffic light towards the dwell", () => {
+    const driveIn = eastwards(-990, 60, 75, 5, 0); // fast, inside T from t=35
+    const stop = [75, 85, 95, 105].map((s) => pingAt(62, 0, s)); // 100 s after entry, 30 s slow
+    const driveOn = eastwards(135, 1035, 75, 5, 110);
+    const result = advanceVisits(undefined, observe([T], [...driveIn, ...stop, ...driveOn]), rules);
+    expect(brief(result.events)).toEqual(["entered T @35", "exited T @140"]);
+  });
+
   it("dwells when the driver parks: the dwell clock starts when the device slows down", () => {
     const driveIn = eastwards(-990, -390, 75, 5, 0); // fast until t=40 (x=-390)
     const parked = [45, 60, 75, 90, 105, 120].map((s) => pingAt(-386, 2, s));

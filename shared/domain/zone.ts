@@ -1,0 +1,26 @@
+/**
+ * A zone as the matcher sees it: one geometry with the references an event needs. Stores own one
+ * footprint zone; offers own one trigger zone per listed store (StoreRadius) or one explicit zone.
+ */
+export interface ZoneDefinition {
+  zoneId: string;
+  kind: "footprint" | "trigger";
+  merchantId: string;
+  storeId: string;
+  offerId?: string | undefined;
+  /** Encoded geometry (geometry codec), small enough to live in every index item. */
+  geometry: string;
+  /** Radius used by the accuracy rule (circle radius, or equal-area radius of a polygon). */
+  characteristicRadiusM: number;
+  /** Seconds inside before `dwelled` fires. */
+  dwellSeconds: number;
+}
+
+/** Default dwell for store footprints: a visit is two minutes inside. */
+export const DEFAULT_FOOTPRINT_DWELL_SECONDS = 120;
+
+/** Zone ids are derived, so a store or offer maps to its zones without a lookup. */
+export const zoneIds = {
+  footprint: (storeId: string) => `fp.${storeId}`,
+  trigger: (offerId: string, storeId: string) => `tz.${offerId}.${storeId}`,
+};
