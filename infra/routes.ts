@@ -19,6 +19,7 @@ export const ROUTES: RouteDefinition[] = [
   { method: "POST", path: "/v1/devices", fn: "device-register", auth: "appKey", rateLimit: 200 },
   { method: "PATCH", path: "/v1/devices/me", fn: "device-update", auth: "device" },
   { method: "DELETE", path: "/v1/devices/me", fn: "device-erase", auth: "device" },
+  { method: "POST", path: "/v1/pings", fn: "ping-ingest", auth: "device", rateLimit: 5000 },
 ];
 
 /** Functions that are not behind a route (authorizers, stream consumers, schedulers). */

@@ -63,12 +63,17 @@ export function preparePolygons(g: Exclude<ZoneGeometry, { type: "Circle" }>): P
     u.windings.forEach((w, r) => {
       if (w !== 0) {
         const path = g.type === "Polygon" ? `coordinates/${r}` : `coordinates/${p}/${r}`;
-        throw ValidationError.field(path, "ring encircles a pole; describe a polar zone as a Circle");
+        throw ValidationError.field(
+          path,
+          "ring encircles a pole; describe a polar zone as a Circle",
+        );
       }
     });
     const clean = u.rings.map(dedupeRing);
     const [minX] = xRange(clean[0] ?? []);
-    const shifted = Number.isFinite(minX) ? shiftRings(clean, -360 * Math.floor((minX + 180) / 360)) : clean;
+    const shifted = Number.isFinite(minX)
+      ? shiftRings(clean, -360 * Math.floor((minX + 180) / 360))
+      : clean;
     const oriented = orient(shifted);
     unwrapped.push(oriented);
     for (const piece of splitAtAntimeridian(oriented)) split.push(piece.map(close));
@@ -84,7 +89,11 @@ export function preparePolygons(g: Exclude<ZoneGeometry, { type: "Circle" }>): P
  */
 export function normalizeZoneGeometry(g: ZoneGeometry): ZoneGeometry {
   if (g.type === "Circle") {
-    return { type: "Circle", center: { lat: g.center.lat, lon: wrapLon(g.center.lon) }, radiusM: g.radiusM };
+    return {
+      type: "Circle",
+      center: { lat: g.center.lat, lon: wrapLon(g.center.lon) },
+      radiusM: g.radiusM,
+    };
   }
   const { split } = preparePolygons(g);
   if (g.type === "Polygon" && split.length === 1) {

@@ -1,0 +1,40 @@
+import middy from "@middy/core";
+import { devicePrincipal } from "../shared/auth/principal.ts";
+import { pingBatchSchema } from "../shared/domain/ping.ts";
+import { http, json } from "../shared/http/middleware.ts";
+import { parseWith } from "../shared/http/parse.ts";
+import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { logger } from "../shared/logger.ts";
+import { ingestPings } from "../shared/use-cases/pings/ingest-pings.ts";
+import { zoneEventSinkFromEnv } from "../shared/wiring/event-sink-deps.ts";
+import { pingDepsFromEnv } from "../shared/wiring/ping-deps.ts";
+
+const deps = pingDepsFromEnv(zoneEventSinkFromEnv());
+
+/** POST /v1/pings — 1–100 pings; bad pings are reported per index, the rest processed (202). */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(http({ maxBodyBytes: 64 * 1024 }))
+  .handler(async (event) => {
+    const device = devicePrincipal(event);
+    const { pings } = parseWith(pingBatchSchema, event.parsedBody);
+    const result = await ingestPings(deps, device, pings);
+    logger.info("pings processed", {
+      accepted: result.accepted,
+      rejected: result.rejected.length,
+      events: result.events.length,
+      stateRead: result.stateRead,
+      ...(result.stats ? { stats: result.stats } : {}),
+    });
+    return json(202, {
+      accepted: result.accepted,
+      rejected: result.rejected,
+      events: result.events.map((e) => ({
+        type: e.type,
+        kind: e.kind,
+        storeId: e.storeId,
+        ...(e.offerId ? { offerId: e.offerId } : {}),
+        at: new Date(e.at).toISOString(),
+      })),
+      incentives: result.incentives,
+    });
+  });

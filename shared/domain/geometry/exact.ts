@@ -1,0 +1,345 @@
+/**
+ * Exact zone tests for the hot path: compile a zone once, then answer "is this ping inside?"
+ * and "how far is it from the boundary?" many times.
+ *
+ * Containment follows RFC 7946 literally (polygon edges are straight in longitude/latitude)
+ * and is computed in unwrapped longitudes, so the antimeridian and holes need no special
+ * case. Distances are great-circle metres to the boundary, measured in 3-D on the unit sphere
+ * against the edges cut into short great-circle arcs (within 5 cm of the lon/lat-straight
+ * edge), which stays accurate next to the poles where planar approximations fall apart.
+ */
+import { area as turfArea } from "@turf/area";
+import { preparePolygons } from "./normalize.ts";
+import type { Ring, Rings, XY } from "./rings.ts";
+import { chordToMetres, EARTH_RADIUS_M, haversineM, unitVector, wrapLon } from "./sphere.ts";
+import type { BBox, CircleGeometry, CompiledZone, ZoneGeometry } from "./types.ts";
+
+/** Largest gap tolerated between a lon/lat-straight edge and the arcs standing in for it. */
+const ARC_TOLERANCE_M = 0.05;
+const RAD = Math.PI / 180;
+
+/**
+ * The smallest longitude interval holding all the given (unwrapped) intervals, as RFC 7946
+ * west/east: found by removing the largest uncovered gap around the circle.
+ */
+export function lonExtent(intervals: readonly [number, number][]): [west: number, east: number] {
+  const spans: [number, number][] = [];
+  for (const [a, b] of intervals) {
+    if (b - a >= 360) return [-180, 180];
+    const w = wrapLon(a);
+    const e = w + (b - a);
+    if (e > 180) {
+      spans.push([w, 180], [-180, e - 360]);
+    } else spans.push([w, e]);
+  }
+  if (spans.length === 0) return [-180, 180];
+  spans.sort((p, q) => p[0] - q[0]);
+  const merged: [number, number][] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else merged.push([s[0], s[1]]);
+  }
+  // The gap after each merged span, the last one wrapping around to the first.
+  let bestGap = -1;
+  let west = -180;
+  let east = 180;
+  for (let i = 0; i < merged.length; i++) {
+    const cur = merged[i] as [number, number];
+    const nxt = merged[(i + 1) % merged.length] as [number, number];
+    const gap = i + 1 < merged.length ? nxt[0] - cur[1] : nxt[0] + 360 - cur[1];
+    if (gap > bestGap) {
+      bestGap = gap;
+      west = nxt[0];
+      east = cur[1];
+    }
+  }
+  if (bestGap <= 0) return [-180, 180];
+  return [west, east];
+}
+
+function compileCircle(g: CircleGeometry): CompiledZone {
+  const lat = g.center.lat;
+  const lon = wrapLon(g.center.lon);
+  const r = g.radiusM;
+  const angular = r / EARTH_RADIUS_M;
+  const dLat = angular / RAD;
+  let bbox: BBox;
+  if (lat + dLat >= 90 || lat - dLat <= -90) {
+    // The cap holds a pole: every longitude is in it.
+    bbox = [-180, Math.max(-90, lat - dLat), 180, Math.min(90, lat + dLat)];
+  } else {
+    const dLon = Math.asin(Math.min(1, Math.sin(angular) / Math.cos(lat * RAD))) / RAD;
+    const [west, east] = lonExtent([[lon - dLon, lon + dLon]]);
+    bbox = [west, lat - dLat, east, lat + dLat];
+  }
+  const geometry: CircleGeometry = { type: "Circle", center: { lat, lon }, radiusM: r };
+  return {
+    geometry,
+    characteristicRadiusM: r,
+    bbox,
+    contains: (pLat, pLon) => haversineM(lat, lon, pLat, pLon) <= r,
+    signedDistanceM: (pLat, pLon) => haversineM(lat, lon, pLat, pLon) - r,
+    distanceM: (pLat, pLon) => Math.max(0, haversineM(lat, lon, pLat, pLon) - r),
+  };
+}
+
+/** One polygon's edges for ray casting, bucketed by latitude band. */
+interface CompiledPolygon {
+  minX: number;
+  maxX: number;
+  minY: number;
+  maxY: number;
+  /** x1, y1, x2, y2 per edge. */
+  edges: Float64Array;
+  bandMinY: number;
+  bandHeight: number;
+  bandCount: number;
+  /** CSR: edges of band b are bandEdges[bandStart[b] .. bandStart[b + 1]). */
+  bandStart: Int32Array;
+  bandEdges: Int32Array;
+}
+
+function compilePolygon(rings: Rings): CompiledPolygon {
+  const list: number[] = [];
+  let minX = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const ring of rings) {
+    for (let i = 0; i < ring.length; i++) {
+      const [x1, y1] = ring[i] as XY;
+      const [x2, y2] = ring[(i + 1) % ring.length] as XY;
+      list.push(x1, y1, x2, y2);
+      minX = Math.min(minX, x1);
+      maxX = Math.max(maxX, x1);
+      minY = Math.min(minY, y1);
+      maxY = Math.max(maxY, y1);
+    }
+  }
+  const edges = Float64Array.from(list);
+  const n = edges.length / 4;
+  const bandCount = Math.max(1, Math.min(1024, Math.ceil(n / 2)));
+  const bandHeight = maxY > minY ? (maxY - minY) / bandCount : 1;
+  const band = (y: number) =>
+    Math.min(bandCount - 1, Math.max(0, Math.floor((y - minY) / bandHeight)));
+  const counts = new Int32Array(bandCount + 1);
+  for (let e = 0; e < n; e++) {
+    const y1 = edges[4 * e + 1] as number;
+    const y2 = edges[4 * e + 3] as number;
+    for (let b = band(Math.min(y1, y2)); b <= band(Math.max(y1, y2)); b++) {
+      counts[b + 1] = (counts[b + 1] as number) + 1;
+    }
+  }
+  for (let b = 0; b < bandCount; b++)
+    counts[b + 1] = (counts[b + 1] as number) + (counts[b] as number);
+  const fill = counts.slice(0, bandCount);
+  const bandEdges = new Int32Array(counts[bandCount] as number);
+  for (let e = 0; e < n; e++) {
+    const y1 = edges[4 * e + 1] as number;
+    const y2 = edges[4 * e + 3] as number;
+    for (let b = band(Math.min(y1, y2)); b <= band(Math.max(y1, y2)); b++) {
+      bandEdges[fill[b] as number] = e;
+      fill[b] = (fill[b] as number) + 1;
+    }
+  }
+  return {
+    minX,
+    maxX,
+    minY,
+    maxY,
+    edges,
+    bandMinY: minY,
+    bandHeight,
+    bandCount,
+    bandStart: counts,
+    bandEdges,
+  };
+}
+
+/** Even-odd ray cast (towards +x) over the edges of the point's latitude band. */
+function polygonContains(p: CompiledPolygon, y: number, lon: number): boolean {
+  if (y < p.minY || y > p.maxY) return false;
+  const b = Math.min(p.bandCount - 1, Math.max(0, Math.floor((y - p.bandMinY) / p.bandHeight)));
+  const from = p.bandStart[b] as number;
+  const to = p.bandStart[b + 1] as number;
+  const e = p.edges;
+  // Try every copy of the longitude that falls within the unwrapped polygon.
+  for (let k = Math.ceil((p.minX - lon) / 360); lon + 360 * k <= p.maxX; k++) {
+    const x = lon + 360 * k;
+    let inside = false;
+    for (let i = from; i < to; i++) {
+      const o = 4 * (p.bandEdges[i] as number);
+      const x1 = e[o] as number;
+      const y1 = e[o + 1] as number;
+      const x2 = e[o + 2] as number;
+      const y2 = e[o + 3] as number;
+      if (y1 > y !== y2 > y && x < x1 + ((y - y1) * (x2 - x1)) / (y2 - y1)) inside = !inside;
+    }
+    if (inside) return true;
+  }
+  return false;
+}
+
+/**
+ * The boundary as short great-circle arcs: `points` are every arc end (unit vectors, xyz),
+ * `arcs` hold per arc its plane normal N and the two side normals U = N×A, V = B×N that bound
+ * the wedge where the closest point of the arc is inside the arc.
+ */
+interface ArcSet {
+  points: Float64Array;
+  arcs: Float64Array;
+}
+
+function pushArcs(x1: number, y1: number, x2: number, y2: number, out: number[], depth: number) {
+  const a = unitVector(y1, x1);
+  const b = unitVector(y2, x2);
+  const m = unitVector((y1 + y2) / 2, (x1 + x2) / 2);
+  const sx = a[0] + b[0];
+  const sy = a[1] + b[1];
+  const sz = a[2] + b[2];
+  const sn = Math.hypot(sx, sy, sz);
+  const dev =
+    sn < 1e-9
+      ? Number.POSITIVE_INFINITY
+      : Math.hypot(m[0] - sx / sn, m[1] - sy / sn, m[2] - sz / sn);
+  if (dev * EARTH_RADIUS_M > ARC_TOLERANCE_M && depth < 30) {
+    const mx = (x1 + x2) / 2;
+    const my = (y1 + y2) / 2;
+    pushArcs(x1, y1, mx, my, out, depth + 1);
+    pushArcs(mx, my, x2, y2, out, depth + 1);
+    return;
+  }
+  out.push(y2, x2);
+}
+
+function buildArcs(polygons: Rings[]): ArcSet {
+  const points: number[] = [];
+  const arcs: number[] = [];
+  for (const rings of polygons) {
+    for (const ring of rings as Ring[]) {
+      for (let i = 0; i < ring.length; i++) {
+        const [x1, y1] = ring[i] as XY;
+        const [x2, y2] = ring[(i + 1) % ring.length] as XY;
+        // Pre-cut long edges to 1° so the midpoint test cannot be fooled by symmetry.
+        const steps = Math.max(1, Math.ceil(Math.max(Math.abs(x2 - x1), Math.abs(y2 - y1))));
+        const latLons: number[] = [y1, x1];
+        for (let s = 0; s < steps; s++) {
+          const t0 = s / steps;
+          const t1 = (s + 1) / steps;
+          pushArcs(
+            x1 + (x2 - x1) * t0,
+            y1 + (y2 - y1) * t0,
+            x1 + (x2 - x1) * t1,
+            y1 + (y2 - y1) * t1,
+            latLons,
+            0,
+          );
+        }
+        for (let k = 0; k + 3 < latLons.length; k += 2) {
+          const a = unitVector(latLons[k] as number, latLons[k + 1] as number);
+          const b = unitVector(latLons[k + 2] as number, latLons[k + 3] as number);
+          points.push(a[0], a[1], a[2]);
+          let nx = a[1] * b[2] - a[2] * b[1];
+          let ny = a[2] * b[0] - a[0] * b[2];
+          let nz = a[0] * b[1] - a[1] * b[0];
+          const nn = Math.hypot(nx, ny, nz);
+          if (nn < 1e-15) continue; // a zero-length arc (e.g. along a pole): its ends suffice
+          nx /= nn;
+          ny /= nn;
+          nz /= nn;
+          arcs.push(
+            nx,
+            ny,
+            nz,
+            ny * a[2] - nz * a[1],
+            nz * a[0] - nx * a[2],
+            nx * a[1] - ny * a[0],
+            b[1] * nz - b[2] * ny,
+            b[2] * nx - b[0] * nz,
+            b[0] * ny - b[1] * nx,
+          );
+        }
+      }
+    }
+  }
+  return { points: Float64Array.from(points), arcs: Float64Array.from(arcs) };
+}
+
+/** Great-circle metres from a point to the nearest boundary arc. */
+function boundaryDistanceM(set: ArcSet, lat: number, lon: number): number {
+  const [px, py, pz] = unitVector(lat, lon);
+  let best = Number.POSITIVE_INFINITY; // squared chord
+  const pts = set.points;
+  for (let i = 0; i < pts.length; i += 3) {
+    const dx = px - (pts[i] as number);
+    const dy = py - (pts[i + 1] as number);
+    const dz = pz - (pts[i + 2] as number);
+    const d2 = dx * dx + dy * dy + dz * dz;
+    if (d2 < best) best = d2;
+  }
+  const arcs = set.arcs;
+  for (let i = 0; i < arcs.length; i += 9) {
+    const u =
+      px * (arcs[i + 3] as number) + py * (arcs[i + 4] as number) + pz * (arcs[i + 5] as number);
+    if (u < 0) continue;
+    const v =
+      px * (arcs[i + 6] as number) + py * (arcs[i + 7] as number) + pz * (arcs[i + 8] as number);
+    if (v < 0) continue;
+    const s =
+      px * (arcs[i] as number) + py * (arcs[i + 1] as number) + pz * (arcs[i + 2] as number);
+    // Chord² to the foot of the perpendicular, at angle asin|s| from the point.
+    const d2 = 2 - 2 * Math.sqrt(Math.max(0, 1 - s * s));
+    if (d2 < best) best = d2;
+  }
+  return chordToMetres(Math.sqrt(best));
+}
+
+function compilePolygons(g: Exclude<ZoneGeometry, { type: "Circle" }>): CompiledZone {
+  const prepared = preparePolygons(g);
+  const polygons = prepared.unwrapped.map(compilePolygon);
+  const arcSet = buildArcs(prepared.unwrapped);
+  const geometry: ZoneGeometry =
+    g.type === "Polygon" && prepared.split.length === 1
+      ? { type: "Polygon", coordinates: prepared.split[0] ?? [] }
+      : { type: "MultiPolygon", coordinates: prepared.split };
+  const areaM2 = turfArea(geometry);
+  let south = 90;
+  let north = -90;
+  for (const p of polygons) {
+    south = Math.min(south, p.minY);
+    north = Math.max(north, p.maxY);
+  }
+  const [west, east] = lonExtent(polygons.map((p) => [p.minX, p.maxX]));
+  const contains = (lat: number, lon: number): boolean => {
+    const x = wrapLon(lon);
+    for (const p of polygons) if (polygonContains(p, lat, x)) return true;
+    // ±180 is one meridian with two names: a point on it may be filed under either.
+    if (x === -180) for (const p of polygons) if (polygonContains(p, lat, 180)) return true;
+    return false;
+  };
+  return {
+    geometry,
+    characteristicRadiusM: Math.sqrt(areaM2 / Math.PI),
+    bbox: [west, south, east, north],
+    contains,
+    signedDistanceM: (lat, lon) => {
+      const d = boundaryDistanceM(arcSet, lat, lon);
+      return contains(lat, lon) ? -d : d;
+    },
+    distanceM: (lat, lon) => (contains(lat, lon) ? 0 : boundaryDistanceM(arcSet, lat, lon)),
+  };
+}
+
+/**
+ * Prepares a zone (validated, raw or normalised) for repeated exact tests. For circles the
+ * distance is the haversine distance to the centre minus the radius, exact at the poles; for
+ * polygons containment is exact for RFC 7946 edges (holes, antimeridian, MultiPolygon as a
+ * union) and the distance to the boundary is within a few centimetres. Inside a MultiPolygon
+ * whose parts overlap or touch (as the halves of a split polygon do), the negative distance
+ * is measured to the nearest part boundary, so it can be smaller in magnitude than the true one;
+ * its sign is always exact.
+ */
+export function compileZone(g: ZoneGeometry): CompiledZone {
+  return g.type === "Circle" ? compileCircle(g) : compilePolygons(g);
+}

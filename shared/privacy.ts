@@ -1,0 +1,10 @@
+import { createHmac } from "node:crypto";
+
+/**
+ * Pseudonymous device id for logs and the conversion log: a keyed HMAC, so ids cannot be reversed
+ * or joined across systems without the key, yet stay stable. `scope` (e.g. a merchant id) makes
+ * the same device unlinkable across merchants.
+ */
+export function pseudonymize(key: string, deviceId: string, scope = "log"): string {
+  return createHmac("sha256", key).update(`${scope}\u0000${deviceId}`).digest("base64url").slice(0, 22);
+}

@@ -1,0 +1,172 @@
+import type { VisitStore } from "../../adapters/dynamo/visit-store.ts";
+import { VisitStateConflict } from "../../adapters/dynamo/visit-store.ts";
+import type { DevicePrincipal } from "../../auth/principal.ts";
+import { type RejectedPing, validatePings } from "../../domain/ping.ts";
+import { advanceVisits, visitTtlSeconds } from "../../domain/visit/index.ts";
+import type { VisitRules } from "../../domain/visit/rules.ts";
+import type {
+  Ping,
+  PingObservation,
+  VisitStats,
+  ZoneEvent,
+  ZoneObservation,
+  ZoneRef,
+} from "../../domain/visit/types.ts";
+import { ForbiddenError } from "../../errors.ts";
+import type { Clock } from "../../ports.ts";
+import type { MatchedZone, ZoneMatcher } from "./zone-matcher.ts";
+
+/** What the next steps (incentives, conversion log) get for every batch that produced events. */
+export interface ZoneEventSink {
+  /** Must be idempotent per event identity (device, zoneId, enteredAt, type). */
+  handle(device: DevicePrincipal, events: ZoneEvent[], nowMs: number): Promise<SinkResult>;
+}
+
+export interface SinkResult {
+  /** Incentives granted to the device by these events, shown to a foreground app at once. */
+  incentives: unknown[];
+}
+
+export interface IngestDeps {
+  matcher: ZoneMatcher;
+  visits: VisitStore;
+  sink: ZoneEventSink;
+  rules: VisitRules;
+  clock: Clock;
+}
+
+export interface IngestResult {
+  accepted: number;
+  rejected: RejectedPing[];
+  events: ZoneEvent[];
+  incentives: unknown[];
+  stats: VisitStats | undefined;
+  /** Whether the batch needed the device's visit state (false on the zero-request fast path). */
+  stateRead: boolean;
+}
+
+function zoneRef(z: MatchedZone): ZoneRef {
+  return {
+    zoneId: z.zone.zoneId,
+    kind: z.zone.kind,
+    characteristicRadiusM: z.zone.characteristicRadiusM,
+    dwellSeconds: z.zone.dwellSeconds,
+    merchantId: z.zone.merchantId,
+    storeId: z.zone.storeId,
+    ...(z.zone.offerId ? { offerId: z.zone.offerId } : {}),
+  };
+}
+
+function observe(zone: MatchedZone, ping: Ping): ZoneObservation {
+  return { zone: zoneRef(zone), signedDistanceM: zone.compiled.signedDistanceM(ping.lat, ping.lon) };
+}
+
+const MAX_CONFLICT_RETRIES = 4;
+
+/**
+ * The hot path: validates each ping, finds candidate zones through the cached H3 index, and only
+ * when some ping is near a zone (or the device has open visits) reads and advances the device's
+ * visit state, writing it back only on change under an optimistic lock. Zone events go to the sink.
+ */
+export async function ingestPings(
+  deps: IngestDeps,
+  device: DevicePrincipal,
+  rawPings: readonly unknown[],
+): Promise<IngestResult> {
+  if (!device.consentLocation) {
+    throw new ForbiddenError("consent/location: the device has not consented to location processing.");
+  }
+  const now = deps.clock.now();
+  const { accepted, rejected } = validatePings(rawPings, now);
+  const pings = accepted.map((a) => a.ping).sort((a, b) => a.timestamp - b.timestamp);
+  const base = { accepted: pings.length, rejected, incentives: [] as unknown[] };
+  if (pings.length === 0) return { ...base, events: [], stats: undefined, stateRead: false };
+
+  const candidates = await deps.matcher.candidates(pings);
+  const anyCandidate = candidates.some((c) => c.length > 0);
+  if (!anyCandidate && device.openZones === 0) {
+    return { ...base, events: [], stats: undefined, stateRead: false };
+  }
+
+  for (let attempt = 0; ; attempt++) {
+    const { state, pending, version } = await deps.visits.load(device.deviceId);
+    const tracked = state?.zones.map((z) => z.zoneId) ?? [];
+    const candidateIds = new Set(candidates.flat().map((c) => c.zone.zoneId));
+    const extra = tracked.filter((id) => !candidateIds.has(id));
+    const extraZones = extra.length > 0 ? await deps.matcher.zonesById(extra) : new Map<string, MatchedZone>();
+
+    const observations: PingObservation[] = pings.map((ping, i) => {
+      const zones = new Map<string, ZoneObservation>();
+      for (const zone of candidates[i] ?? []) zones.set(zone.zone.zoneId, observe(zone, ping));
+      for (const id of tracked) {
+        if (zones.has(id)) continue;
+        const zone = extraZones.get(id);
+        if (zone) zones.set(id, observe(zone, ping));
+        else {
+          // Zone no longer indexed (deleted or paused): far outside, so the visit closes cleanly.
+          const open = state?.zones.find((z) => z.zoneId === id);
+          if (open) {
+            zones.set(id, {
+              zone: {
+                zoneId: id,
+                kind: open.kind,
+                characteristicRadiusM: 0,
+                dwellSeconds: 0,
+                merchantId: open.merchantId,
+                storeId: open.storeId,
+                ...(open.offerId ? { offerId: open.offerId } : {}),
+              },
+              signedDistanceM: Number.POSITIVE_INFINITY,
+            });
+          }
+        }
+      }
+      // Zones the exact test puts far away add nothing but cost; keep inside/near and tracked ones.
+      return { ping, zones: [...zones.values()] };
+    });
+
+    const result = advanceVisits(state, observations, deps.rules, { nowMs: now });
+    // New events are saved with the state as a per-device outbox, so a crash after the save
+    // cannot lose them; the sink is idempotent per event, so handling twice grants nothing twice.
+    const outbox = [...pending, ...result.events];
+    let savedVersion = version;
+    if (result.changed) {
+      try {
+        savedVersion = await deps.visits.save(
+          device.deviceId,
+          { state: result.state, pending: outbox },
+          version,
+          visitTtlSeconds(result.state, deps.rules),
+        );
+      } catch (error) {
+        if (error instanceof VisitStateConflict && attempt < MAX_CONFLICT_RETRIES) continue;
+        throw error;
+      }
+      const openZones = result.state.zones.length;
+      if (openZones !== (state?.zones.length ?? 0) || openZones !== device.openZones) {
+        await deps.visits.setOpenZones(device.deviceId, openZones);
+      }
+    }
+    const sinkResult = outbox.length > 0 ? await deps.sink.handle(device, outbox, now) : { incentives: [] };
+    if (outbox.length > 0) {
+      try {
+        await deps.visits.save(
+          device.deviceId,
+          { state: result.state, pending: [] },
+          savedVersion,
+          visitTtlSeconds(result.state, deps.rules),
+        );
+      } catch (error) {
+        // A newer batch saved meanwhile; it carries the outbox and will hand it on again.
+        if (!(error instanceof VisitStateConflict)) throw error;
+      }
+    }
+    return {
+      ...base,
+      events: result.events,
+      incentives: sinkResult.incentives,
+      stats: result.stats,
+      stateRead: true,
+    };
+  }
+}
