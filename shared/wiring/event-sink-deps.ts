@@ -1,15 +1,44 @@
-import { logger } from "../logger.ts";
+import { z } from "zod";
+import { documentClient } from "../adapters/aws-clients.ts";
+import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
+import { cachedOfferReader } from "../adapters/dynamo/offer-reader.ts";
+import { systemClock, systemRandom } from "../adapters/system.ts";
+import { configVars, readConfig } from "../config/read-config.ts";
+import { quietHoursSchema } from "../domain/decision/offer-rules.ts";
+import { pseudonymize } from "../privacy.ts";
+import { incentiveSink } from "../use-cases/incentives/incentive-sink.ts";
 import type { ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
 
+export const sinkConfigSchema = z.object({
+  DEVICES_TABLE: configVars.tableName,
+  CATALOG_TABLE: configVars.tableName,
+  INCENTIVES_TABLE: configVars.tableName,
+  CONVERSIONS_TABLE: configVars.tableName,
+  PSEUDONYM_KEY: configVars.secret,
+  FATIGUE_CAP_PER_DAY: z.coerce.number().int().min(1).max(100).default(3),
+  QUIET_HOURS_START: z.string().default("21:00"),
+  QUIET_HOURS_END: z.string().default("08:00"),
+  CONVERSION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
+});
+
 /**
- * The chain that consumes zone events (incentive decisions, conversion log). Until those steps are
- * wired, events are logged by kind and count only (no device id, no coordinates).
+ * The chain that consumes zone events: incentive decisions with their conversion records, and
+ * visits with attribution. Built once per cold start.
  */
-export function zoneEventSinkFromEnv(): ZoneEventSink {
-  return {
-    async handle(_device, events) {
-      logger.info("zone events", { count: events.length, types: events.map((e) => e.type) });
-      return { incentives: [] };
-    },
-  };
+export function zoneEventSinkFromEnv(env: Record<string, string | undefined> = process.env): ZoneEventSink {
+  const config = readConfig(sinkConfigSchema, env);
+  const quietHours = quietHoursSchema.parse({ start: config.QUIET_HOURS_START, end: config.QUIET_HOURS_END });
+  return incentiveSink({
+    offers: cachedOfferReader(documentClient, config.CATALOG_TABLE, systemClock, config.CATALOG_CACHE_TTL_SECONDS * 1000),
+    store: dynamoDecisionStore(documentClient, {
+      devices: config.DEVICES_TABLE,
+      incentives: config.INCENTIVES_TABLE,
+      conversions: config.CONVERSIONS_TABLE,
+    }),
+    random: systemRandom,
+    deviceRef: (deviceId, merchantId) => pseudonymize(config.PSEUDONYM_KEY, deviceId, merchantId),
+    decision: { fatigueCapPerDay: config.FATIGUE_CAP_PER_DAY, quietHours },
+    retentionDays: config.CONVERSION_RETENTION_DAYS,
+  });
 }

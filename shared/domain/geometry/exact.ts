@@ -182,14 +182,20 @@ function polygonContains(p: CompiledPolygon, y: number, lon: number): boolean {
 }
 
 /**
- * The boundary as short great-circle arcs: `points` are every arc end (unit vectors, xyz),
- * `arcs` hold per arc its plane normal N and the two side normals U = N×A, V = B×N that bound
- * the wedge where the closest point of the arc is inside the arc.
+ * The boundary as short great-circle arcs, in blocks of consecutive arcs for pruning. Per arc
+ * (SEG floats): start A, plane normal N, and side normals U = N×A, V = B×N bounding the wedge
+ * where the closest point of the great circle lies on the arc (U = V = 0 for a zero-length
+ * arc, whose start then stands for it). The end B of an arc is the start of the next one.
+ * Per block (4 floats): centre (unit vector) and a radius that holds all its arcs, in 3-D.
  */
 interface ArcSet {
-  points: Float64Array;
-  arcs: Float64Array;
+  segments: Float64Array;
+  count: number;
+  blocks: Float64Array;
 }
+
+const SEG = 12;
+const BLOCK = 16;
 
 function pushArcs(x1: number, y1: number, x2: number, y2: number, out: number[], depth: number) {
   const a = unitVector(y1, x1);
@@ -214,8 +220,8 @@ function pushArcs(x1: number, y1: number, x2: number, y2: number, out: number[],
 }
 
 function buildArcs(polygons: Rings[]): ArcSet {
-  const points: number[] = [];
-  const arcs: number[] = [];
+  const seg: number[] = [];
+  const ends: number[] = []; // B of each arc, for the block bounds
   for (const rings of polygons) {
     for (const ring of rings as Ring[]) {
       for (let i = 0; i < ring.length; i++) {
@@ -239,16 +245,22 @@ function buildArcs(polygons: Rings[]): ArcSet {
         for (let k = 0; k + 3 < latLons.length; k += 2) {
           const a = unitVector(latLons[k] as number, latLons[k + 1] as number);
           const b = unitVector(latLons[k + 2] as number, latLons[k + 3] as number);
-          points.push(a[0], a[1], a[2]);
           let nx = a[1] * b[2] - a[2] * b[1];
           let ny = a[2] * b[0] - a[0] * b[2];
           let nz = a[0] * b[1] - a[1] * b[0];
           const nn = Math.hypot(nx, ny, nz);
-          if (nn < 1e-15) continue; // a zero-length arc (e.g. along a pole): its ends suffice
+          ends.push(b[0], b[1], b[2]);
+          if (nn < 1e-15) {
+            seg.push(a[0], a[1], a[2], 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            continue;
+          }
           nx /= nn;
           ny /= nn;
           nz /= nn;
-          arcs.push(
+          seg.push(
+            a[0],
+            a[1],
+            a[2],
             nx,
             ny,
             nz,
@@ -263,36 +275,102 @@ function buildArcs(polygons: Rings[]): ArcSet {
       }
     }
   }
-  return { points: Float64Array.from(points), arcs: Float64Array.from(arcs) };
+  const count = seg.length / SEG;
+  const blocks: number[] = [];
+  for (let first = 0; first < count; first += BLOCK) {
+    const last = Math.min(count, first + BLOCK);
+    let cx = 0;
+    let cy = 0;
+    let cz = 0;
+    for (let i = first; i < last; i++) {
+      cx += (seg[i * SEG] as number) + (ends[3 * i] as number);
+      cy += (seg[i * SEG + 1] as number) + (ends[3 * i + 1] as number);
+      cz += (seg[i * SEG + 2] as number) + (ends[3 * i + 2] as number);
+    }
+    const cn = Math.hypot(cx, cy, cz) || 1;
+    cx /= cn;
+    cy /= cn;
+    cz /= cn;
+    // Any point of arc AB is within |AB| of A: |c - X| <= |c - A| + |A - B|.
+    let radius = 0;
+    for (let i = first; i < last; i++) {
+      const ax = seg[i * SEG] as number;
+      const ay = seg[i * SEG + 1] as number;
+      const az = seg[i * SEG + 2] as number;
+      const ab = Math.hypot(
+        (ends[3 * i] as number) - ax,
+        (ends[3 * i + 1] as number) - ay,
+        (ends[3 * i + 2] as number) - az,
+      );
+      radius = Math.max(radius, Math.hypot(cx - ax, cy - ay, cz - az) + ab);
+    }
+    blocks.push(cx, cy, cz, radius * (1 + 1e-9) + 1e-12);
+  }
+  return { segments: Float64Array.from(seg), count, blocks: Float64Array.from(blocks) };
 }
 
-/** Great-circle metres from a point to the nearest boundary arc. */
+/** Smallest squared chord from P to the arcs of one block (or `best` if none is closer). */
+function scanBlock(set: ArcSet, block: number, px: number, py: number, pz: number, best: number) {
+  const g = set.segments;
+  const last = Math.min(set.count, (block + 1) * BLOCK);
+  for (let i = block * BLOCK; i < last; i++) {
+    const o = i * SEG;
+    const dx = px - (g[o] as number);
+    const dy = py - (g[o + 1] as number);
+    const dz = pz - (g[o + 2] as number);
+    const e2 = dx * dx + dy * dy + dz * dz;
+    if (e2 < best) best = e2;
+    const u = px * (g[o + 6] as number) + py * (g[o + 7] as number) + pz * (g[o + 8] as number);
+    if (u <= 0) continue;
+    const v = px * (g[o + 9] as number) + py * (g[o + 10] as number) + pz * (g[o + 11] as number);
+    if (v <= 0) continue;
+    const s = px * (g[o + 3] as number) + py * (g[o + 4] as number) + pz * (g[o + 5] as number);
+    // Chord² to the foot of the perpendicular (angle asin|s|), written to avoid cancellation.
+    const d2 = (2 * s * s) / (1 + Math.sqrt(Math.max(0, 1 - s * s)));
+    if (d2 < best) best = d2;
+  }
+  return best;
+}
+
+/**
+ * Great-circle metres from a point to the nearest boundary arc. Blocks are visited nearest
+ * centre first; a block whose bounding ball is farther than the best arc so far is skipped
+ * (triangle inequality on 3-D chords), so a query touches a few blocks, not every arc.
+ */
 function boundaryDistanceM(set: ArcSet, lat: number, lon: number): number {
   const [px, py, pz] = unitVector(lat, lon);
-  let best = Number.POSITIVE_INFINITY; // squared chord
-  const pts = set.points;
-  for (let i = 0; i < pts.length; i += 3) {
-    const dx = px - (pts[i] as number);
-    const dy = py - (pts[i + 1] as number);
-    const dz = pz - (pts[i + 2] as number);
-    const d2 = dx * dx + dy * dy + dz * dz;
-    if (d2 < best) best = d2;
+  const b = set.blocks;
+  const nBlocks = b.length / 4;
+  let nearest = 0;
+  let nearestD = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < nBlocks; k++) {
+    const d = Math.hypot(
+      px - (b[4 * k] as number),
+      py - (b[4 * k + 1] as number),
+      pz - (b[4 * k + 2] as number),
+    );
+    if (d < nearestD) {
+      nearestD = d;
+      nearest = k;
+    }
   }
-  const arcs = set.arcs;
-  for (let i = 0; i < arcs.length; i += 9) {
-    const u =
-      px * (arcs[i + 3] as number) + py * (arcs[i + 4] as number) + pz * (arcs[i + 5] as number);
-    if (u < 0) continue;
-    const v =
-      px * (arcs[i + 6] as number) + py * (arcs[i + 7] as number) + pz * (arcs[i + 8] as number);
-    if (v < 0) continue;
-    const s =
-      px * (arcs[i] as number) + py * (arcs[i + 1] as number) + pz * (arcs[i + 2] as number);
-    // Chord² to the foot of the perpendicular, at angle asin|s| from the point.
-    const d2 = 2 - 2 * Math.sqrt(Math.max(0, 1 - s * s));
-    if (d2 < best) best = d2;
+  let best = scanBlock(set, nearest, px, py, pz, Number.POSITIVE_INFINITY);
+  let bestChord = Math.sqrt(best);
+  for (let k = 0; k < nBlocks; k++) {
+    if (k === nearest) continue;
+    const d = Math.hypot(
+      px - (b[4 * k] as number),
+      py - (b[4 * k + 1] as number),
+      pz - (b[4 * k + 2] as number),
+    );
+    if (d - (b[4 * k + 3] as number) >= bestChord) continue;
+    const next = scanBlock(set, k, px, py, pz, best);
+    if (next < best) {
+      best = next;
+      bestChord = Math.sqrt(best);
+    }
   }
-  return chordToMetres(Math.sqrt(best));
+  return chordToMetres(bestChord);
 }
 
 function compilePolygons(g: Exclude<ZoneGeometry, { type: "Circle" }>): CompiledZone {

@@ -171,6 +171,10 @@ function checkPolygon(rings: number[][][], base: Path, ctx: Ctx): number | undef
       );
       bad = true;
     }
+  });
+  if (bad) return undefined;
+
+  rings.forEach((ring, i) => {
     for (let j = 1; j < ring.length; j++) {
       if (Math.abs((ring[j]?.[0] as number) - (ring[j - 1]?.[0] as number)) === 180) {
         issue([i, j], "this edge spans exactly 180° of longitude, so its direction is ambiguous");

@@ -1,0 +1,259 @@
+import { join, resolve } from "node:path";
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { Grant, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import type { IKey } from "aws-cdk-lib/aws-kms";
+import {
+  Architecture,
+  FilterCriteria,
+  LoggingFormat,
+  Runtime,
+  StartingPosition,
+  Tracing,
+} from "aws-cdk-lib/aws-lambda";
+import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
+import type { ITopic } from "aws-cdk-lib/aws-sns";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type { TableDefinition } from "../shared/tables.ts";
+import type { FunctionSpec, TableAccess } from "./function-specs.ts";
+import { type Acknowledgement, acknowledge } from "./nag.ts";
+
+/** Repository root: entries live in functions/, the lock file at the root. */
+export const REPO_ROOT = resolve(import.meta.dirname, "..");
+
+/** Entry file of a function, by its name in functions/. */
+export function functionEntry(name: string): string {
+  return join(REPO_ROOT, "functions", `${name}.ts`);
+}
+
+/** Lets bundled CommonJS dependencies call `require` inside an ESM bundle. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+
+/** Service name and metric namespace shared by logs and EMF metrics (see the dashboard). */
+export const METRICS_NAMESPACE = "Footfall";
+export const SERVICE_NAME = "footfall";
+
+const DEFAULT_MEMORY_MB = 512;
+const DEFAULT_TIMEOUT_S = 10;
+
+// Item-level actions only; no streams, no PartiQL, no table management.
+const TABLE_READ_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:DescribeTable",
+];
+const TABLE_WRITE_ACTIONS = [
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+];
+
+export interface FootfallFunctionProps {
+  /** File name (without .ts) under functions/. */
+  name: string;
+  spec: FunctionSpec;
+  stage: string;
+  logRetention: RetentionDays;
+}
+
+/**
+ * A Lambda function with Footfall's defaults (Node.js 24 on ARM64, minified ESM bundle with the
+ * AWS SDK inside and source maps, JSON logs with retention, active tracing) and an execution role
+ * that starts empty: only the `bind*` helpers add permissions, each with the narrowest scope.
+ */
+export class FootfallFunction extends Construct {
+  readonly name: string;
+  readonly spec: FunctionSpec;
+  readonly entry: string;
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: FootfallFunctionProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.spec = props.spec;
+    this.entry = functionEntry(props.name);
+
+    this.role = new Role(this, "Role", {
+      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
+      description: `Execution role of footfall-${props.stage}-${props.name}`,
+    });
+    this.logGroup = new LogGroup(this, "Logs", {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, "Function", {
+      functionName: `footfall-${props.stage}-${props.name}`,
+      description: props.spec.description,
+      entry: this.entry,
+      handler: props.spec.handler ?? "handler",
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, "package-lock.json"),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.spec.memoryMb ?? DEFAULT_MEMORY_MB,
+      timeout: Duration.seconds(props.spec.timeoutS ?? DEFAULT_TIMEOUT_S),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      tracing: Tracing.ACTIVE,
+      ...(props.spec.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.spec.reservedConcurrency }),
+      environment: {
+        NODE_OPTIONS: "--enable-source-maps",
+        FOOTFALL_STAGE: props.stage,
+        LOG_LEVEL: "INFO",
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...props.spec.extraEnv,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ["module", "main"],
+        banner: ESM_REQUIRE_BANNER,
+        target: "node24",
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // The SDK is bundled: pinned by our lock file and tree-shaken, not the runtime's copy.
+        bundleAwsSDK: true,
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+    this.acknowledgeFinding({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no " +
+        "resource-level permissions, so they can only be granted on *.",
+    });
+  }
+
+  /** Sets `envVar` and nothing else: for config schemas that require a value the code never uses. */
+  setEnv(envVar: string, value: string): void {
+    this.fn.addEnvironment(envVar, value);
+  }
+
+  /**
+   * Gives the function the table's name in `TABLES[id].envVar` and exactly the access its spec
+   * names; reads cover the table's own indexes by name (no `index/*` wildcard).
+   */
+  bindTable(table: ITable, def: TableDefinition, access: TableAccess): void {
+    this.setEnv(def.envVar, table.tableName);
+    if (access === "name") return;
+    if (access === "describe") {
+      this.allow(["dynamodb:DescribeTable"], [table.tableArn]);
+      return;
+    }
+    const indexArns = def.globalIndexes.map((gsi) => `${table.tableArn}/index/${gsi.indexName}`);
+    this.allow(TABLE_READ_ACTIONS, [table.tableArn, ...indexArns]);
+    if (access === "readwrite") this.allow(TABLE_WRITE_ACTIONS, [table.tableArn]);
+  }
+
+  /** Publish to the incentive topic only (plus the KMS data key calls SNS encryption needs). */
+  bindIncentivePublisher(topic: ITopic, key: IKey): void {
+    this.setEnv("INCENTIVE_TOPIC_ARN", topic.topicArn);
+    this.allow(["sns:Publish"], [topic.topicArn]);
+    this.allow(["kms:GenerateDataKey", "kms:Decrypt"], [key.keyArn]);
+  }
+
+  /** Topic attributes only: the health probe proves SNS answers without being able to publish. */
+  bindIncentiveTopicProbe(topic: ITopic): void {
+    this.setEnv("INCENTIVE_TOPIC_ARN", topic.topicArn);
+    this.allow(["sns:GetTopicAttributes"], [topic.topicArn]);
+  }
+
+  /** Read one secret at cold start: its ARN in `envVar`, `GetSecretValue` on it alone. */
+  bindSecret(secret: ISecret, envVar: string): void {
+    this.setEnv(envVar, secret.secretArn);
+    secret.grantRead(this.role);
+  }
+
+  /** Forward geocoding on the one place index. */
+  bindPlaceIndex(indexName: string, indexArn: string): void {
+    this.setEnv("PLACE_INDEX_NAME", indexName);
+    this.allow(["geo:SearchPlaceIndexForText"], [indexArn]);
+  }
+
+  /**
+   * Device push endpoints of the given SNS platform applications: create them for a push token,
+   * keep them current, delete them, and publish to them. Endpoints are created per device at run
+   * time, so their ARNs are only known up to the application prefix.
+   */
+  bindMobilePush(platforms: { envVar: string; arn: string }[]): void {
+    for (const { envVar, arn } of platforms) {
+      this.setEnv(envVar, arn);
+      const endpoints = platformEndpointsArn(arn);
+      this.allow(["sns:CreatePlatformEndpoint"], [arn]);
+      this.allow(
+        ["sns:Publish", "sns:GetEndpointAttributes", "sns:SetEndpointAttributes", "sns:DeleteEndpoint"],
+        [endpoints],
+      );
+      this.acknowledgeFinding({
+        id: `AwsSolutions-IAM5[Resource::${endpoints}]`,
+        reason:
+          "Push endpoints are created per device at run time; the grant is limited to the " +
+          "endpoints of this one platform application.",
+      });
+    }
+  }
+
+  /**
+   * Consumes a table's stream: failing batches are split and retried, then recorded in the
+   * function's dead-letter queue instead of blocking the shard.
+   */
+  bindTableStream(
+    table: ITable,
+    trigger: Extract<FunctionSpec["trigger"], { kind: "tableStream" }>,
+    dlq: IQueue,
+  ): void {
+    this.fn.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: trigger.batchSize ?? 100,
+        maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowS ?? 0),
+        retryAttempts: trigger.retryAttempts ?? 10,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        maxRecordAge: Duration.hours(24),
+        onFailure: new SqsDlq(dlq),
+        ...(trigger.filterPatterns
+          ? { filters: trigger.filterPatterns.map((p) => FilterCriteria.filter(p)) }
+          : {}),
+      }),
+    );
+    this.acknowledgeFinding({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "Stream consumption: dynamodb:ListStreams supports no resource-level permissions; the " +
+        "record-reading actions are granted on this table's stream ARN only.",
+    });
+  }
+
+  /** Records a reviewed cdk-nag finding on this function (role and policy included). */
+  acknowledgeFinding(ack: Acknowledgement): void {
+    acknowledge(this, ack);
+  }
+
+  private allow(actions: string[], resourceArns: string[]): void {
+    Grant.addToPrincipal({ grantee: this.role, actions, resourceArns });
+  }
+}
+
+/** `arn:…:app/APNS/MyApp` → `arn:…:endpoint/APNS/MyApp/*` (the application's device endpoints). */
+export function platformEndpointsArn(platformApplicationArn: string): string {
+  return `${platformApplicationArn.replace(/:app\//, ":endpoint/")}/*`;
+}

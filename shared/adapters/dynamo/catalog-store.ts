@@ -1,0 +1,455 @@
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { catalogKeys } from "../../domain/catalog/common.ts";
+import type { Offer } from "../../domain/catalog/offer.ts";
+import type { Store } from "../../domain/catalog/store.ts";
+import { ConflictError, NotFoundError } from "../../errors.ts";
+import type { PageKey } from "../../http/cursor.ts";
+
+export interface StoreKey {
+  merchantId: string;
+  storeId: string;
+}
+
+export interface OfferKey {
+  merchantId: string;
+  offerId: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Where the next page starts; absent on the last page. */
+  lastKey: PageKey | undefined;
+}
+
+/**
+ * Read side of the catalog, also used by the ping path (zones carry merchant and store/offer
+ * ids; these turn them back into entities).
+ */
+export interface CatalogReader {
+  getStore(merchantId: string, storeId: string): Promise<Store | undefined>;
+  getOffer(merchantId: string, offerId: string): Promise<Offer | undefined>;
+  /** Stores that exist among `keys`, in no particular order (BatchGet, 100 per request). */
+  getStores(keys: readonly StoreKey[]): Promise<Store[]>;
+  /** Offers that exist among `keys`, in no particular order (BatchGet, 100 per request). */
+  getOffers(keys: readonly OfferKey[]): Promise<Offer[]>;
+}
+
+/**
+ * Port: stores and offers of merchants. Offers and the stores they list are linked both ways
+ * (each store keeps the set of offers listing it) in the same transaction, so a store listed
+ * by an offer cannot be deleted underneath it.
+ */
+export interface CatalogStore extends CatalogReader {
+  listStores(merchantId: string, limit: number, startKey?: PageKey): Promise<Page<Store>>;
+  listOffers(merchantId: string, limit: number, startKey?: PageKey): Promise<Page<Offer>>;
+  createStore(store: Store): Promise<void>;
+  /** Replaces a store's fields if it is still at `expectedVersion`; its offer links are kept. */
+  replaceStore(store: Store, expectedVersion: number): Promise<void>;
+  /** Deletes a store that no offer lists (409 otherwise), at `expectedVersion` if given. */
+  deleteStore(merchantId: string, storeId: string, expectedVersion?: number): Promise<void>;
+  /** Drops offer links of a store (repairs links left by an interrupted offer update). */
+  unlinkOffers(merchantId: string, storeId: string, offerIds: readonly string[]): Promise<void>;
+  /** Writes new stores in BatchWrite chunks (bulk import; ids are fresh). */
+  putStores(stores: readonly Store[]): Promise<void>;
+  /** Deletes stores in BatchWrite chunks (undoing a failed import). */
+  deleteStores(keys: readonly StoreKey[]): Promise<void>;
+  /** Creates an offer and links it to each listed store (404 naming `storeIds/i` if one is gone). */
+  createOffer(offer: Offer): Promise<void>;
+  /** Replaces an offer at `expectedVersion` and moves its store links from `previousStoreIds`. */
+  replaceOffer(offer: Offer, expectedVersion: number, previousStoreIds: readonly string[]): Promise<void>;
+  /** Deletes an offer at `expectedVersion` and unlinks it from its stores. */
+  deleteOffer(offer: Offer, expectedVersion: number): Promise<void>;
+}
+
+const MAX_TRANSACTION_ITEMS = 100;
+const STORE_FIELDS_NOT_REPLACED = new Set(["merchantId", "storeId", "offerIds", "createdAt"]);
+/** Optional store fields: absent from a replacement means removed. */
+const OPTIONAL_STORE_FIELDS = ["externalRef", "address", "openingHours"];
+
+type Item = Record<string, unknown>;
+
+function errorName(error: unknown): string | undefined {
+  return (error as { name?: string }).name;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return errorName(error) === "ConditionalCheckFailedException";
+}
+
+/** Reasons of a cancelled transaction, one per action (`None` when that action was fine). */
+function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  if (errorName(error) !== "TransactionCanceledException") return undefined;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+  if (reasons) return reasons.map((r) => r.Code);
+  // Some engines only put the reasons in the message: "[ConditionalCheckFailed, None]".
+  const m = /\[([^\]]*)\]/.exec((error as Error).message ?? "");
+  return m?.[1]?.split(",").map((s) => s.trim());
+}
+
+function versionConflict(kind: string, expected: number): ConflictError {
+  return new ConflictError(`The ${kind} is no longer at version ${expected}; reload and retry.`, {
+    issues: [{ path: "version", reason: `the ${kind} changed meanwhile (expected ${expected})` }],
+  });
+}
+
+function notFound(path: string, what: string): NotFoundError {
+  return new NotFoundError(`${path}: ${what} not found`, {
+    issues: [{ path, reason: `${what} not found` }],
+  });
+}
+
+function storeItem(store: Store): Item {
+  const { offerIds, ...rest } = store;
+  return {
+    ...catalogKeys.store(store.merchantId, store.storeId),
+    entity: "store",
+    ...rest,
+    ...(offerIds.length > 0 ? { offerIds: new Set(offerIds) } : {}),
+  };
+}
+
+function offerItem(offer: Offer): Item {
+  return { ...catalogKeys.offer(offer.merchantId, offer.offerId), entity: "offer", ...offer };
+}
+
+function toStore(item: Item): Store {
+  const { pk: _pk, sk: _sk, entity: _entity, offerIds, ...rest } = item;
+  const ids = offerIds instanceof Set ? [...offerIds].map(String) : [];
+  return { ...(rest as unknown as Omit<Store, "offerIds">), offerIds: ids.sort() };
+}
+
+function toOffer(item: Item): Offer {
+  const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
+  return rest as unknown as Offer;
+}
+
+async function backoff(attempt: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 2 ** attempt * 25)));
+}
+
+/** DynamoDB adapter for `CatalogStore` (catalog table, one partition per merchant). */
+export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: string): CatalogStore {
+  async function get(key: Item): Promise<Item | undefined> {
+    const out = await client.send(new GetCommand({ TableName: tableName, Key: key }));
+    return out.Item;
+  }
+
+  async function batchGet(keys: Item[]): Promise<Item[]> {
+    const items: Item[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending = keys.slice(i, i + 100);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error("catalog: unprocessed keys remain after retries");
+        if (attempt > 0) await backoff(attempt);
+        const out = await client.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+        );
+        items.push(...(out.Responses?.[tableName] ?? []));
+        pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
+      }
+    }
+    return items;
+  }
+
+  async function batchWrite(requests: Item[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending = requests.slice(i, i + 25);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error("catalog: unprocessed writes remain after retries");
+        if (attempt > 0) await backoff(attempt);
+        const out = await client.send(
+          new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
+        );
+        pending = (out.UnprocessedItems?.[tableName] ?? []) as Item[];
+      }
+    }
+  }
+
+  async function list(merchantId: string, prefix: string, limit: number, startKey?: PageKey) {
+    const out = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": catalogKeys.partition(merchantId), ":prefix": prefix },
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const last = out.LastEvaluatedKey;
+    return {
+      items: out.Items ?? [],
+      lastKey: last ? { pk: String(last.pk), sk: String(last.sk) } : undefined,
+    };
+  }
+
+  function linkAction(merchantId: string, storeId: string, offerId: string, add: boolean) {
+    return {
+      Update: {
+        TableName: tableName,
+        Key: catalogKeys.store(merchantId, storeId),
+        UpdateExpression: add ? "ADD offerIds :o" : "DELETE offerIds :o",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":o": new Set([offerId]) },
+      },
+    };
+  }
+
+  /** Runs a transaction; maps a failed condition on action i via `onFailure(i)`. */
+  async function transact(
+    items: NonNullable<TransactWriteCommandInput["TransactItems"]>,
+    onFailure: (index: number) => Error,
+  ): Promise<void> {
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      const failed = codes?.findIndex((c) => c === "ConditionalCheckFailed") ?? -1;
+      if (failed >= 0) throw onFailure(failed);
+      throw error;
+    }
+  }
+
+  async function unlink(merchantId: string, storeId: string, offerIds: readonly string[]) {
+    if (offerIds.length === 0) return;
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: catalogKeys.store(merchantId, storeId),
+          UpdateExpression: "DELETE offerIds :o",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":o": new Set(offerIds) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  const createFailure = (index: number) =>
+    index === 0
+      ? new ConflictError("offerId: already exists")
+      : notFound(`storeIds/${index - 1}`, "store");
+
+  return {
+    async getStore(merchantId, storeId) {
+      const item = await get(catalogKeys.store(merchantId, storeId));
+      return item ? toStore(item) : undefined;
+    },
+
+    async getOffer(merchantId, offerId) {
+      const item = await get(catalogKeys.offer(merchantId, offerId));
+      return item ? toOffer(item) : undefined;
+    },
+
+    async getStores(keys) {
+      const unique = new Map(keys.map((k) => [`${k.merchantId}\n${k.storeId}`, k]));
+      const items = await batchGet(
+        [...unique.values()].map((k) => catalogKeys.store(k.merchantId, k.storeId)),
+      );
+      return items.map(toStore);
+    },
+
+    async getOffers(keys) {
+      const unique = new Map(keys.map((k) => [`${k.merchantId}\n${k.offerId}`, k]));
+      const items = await batchGet(
+        [...unique.values()].map((k) => catalogKeys.offer(k.merchantId, k.offerId)),
+      );
+      return items.map(toOffer);
+    },
+
+    async listStores(merchantId, limit, startKey) {
+      const page = await list(merchantId, catalogKeys.storePrefix, limit, startKey);
+      return { items: page.items.map(toStore), lastKey: page.lastKey };
+    },
+
+    async listOffers(merchantId, limit, startKey) {
+      const page = await list(merchantId, catalogKeys.offerPrefix, limit, startKey);
+      return { items: page.items.map(toOffer), lastKey: page.lastKey };
+    },
+
+    async createStore(store) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: storeItem(store),
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) throw new ConflictError("storeId: already exists");
+        throw error;
+      }
+    },
+
+    async replaceStore(store, expectedVersion) {
+      // An update, not a put: the offer links on the item belong to offer writes, not to us.
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ":expected": expectedVersion };
+      const sets: string[] = [];
+      const removes: string[] = [];
+      const fields = new Set([...Object.keys(store), ...OPTIONAL_STORE_FIELDS]);
+      [...fields].forEach((field, i) => {
+        if (STORE_FIELDS_NOT_REPLACED.has(field)) return;
+        const value = (store as unknown as Item)[field];
+        names[`#f${i}`] = field;
+        if (value === undefined) removes.push(`#f${i}`);
+        else {
+          sets.push(`#f${i} = :v${i}`);
+          values[`:v${i}`] = value;
+        }
+      });
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: catalogKeys.store(store.merchantId, store.storeId),
+            UpdateExpression: `SET ${sets.join(", ")}${removes.length > 0 ? ` REMOVE ${removes.join(", ")}` : ""}`,
+            ConditionExpression: "attribute_exists(pk) AND version = :expected",
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        if (!(await get(catalogKeys.store(store.merchantId, store.storeId)))) {
+          throw notFound("storeId", "store");
+        }
+        throw versionConflict("store", expectedVersion);
+      }
+    },
+
+    async deleteStore(merchantId, storeId, expectedVersion) {
+      const key = catalogKeys.store(merchantId, storeId);
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: key,
+            ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(offerIds)${
+              expectedVersion === undefined ? "" : " AND version = :expected"
+            }`,
+            ...(expectedVersion === undefined
+              ? {}
+              : { ExpressionAttributeValues: { ":expected": expectedVersion } }),
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const current = await get(key);
+        if (!current) throw notFound("storeId", "store");
+        const store = toStore(current);
+        if (store.offerIds.length > 0) {
+          throw new ConflictError(
+            `storeId: offers ${store.offerIds.join(", ")} still list this store; remove it from them (or delete them) first.`,
+            {
+              issues: [{ path: "storeId", reason: "is still listed by offers" }],
+              extensions: { offerIds: store.offerIds },
+            },
+          );
+        }
+        throw versionConflict("store", expectedVersion ?? store.version);
+      }
+    },
+
+    unlinkOffers: unlink,
+
+    async putStores(stores) {
+      await batchWrite(stores.map((s) => ({ PutRequest: { Item: storeItem(s) } })));
+    },
+
+    async deleteStores(keys) {
+      await batchWrite(
+        keys.map((k) => ({ DeleteRequest: { Key: catalogKeys.store(k.merchantId, k.storeId) } })),
+      );
+    },
+
+    async createOffer(offer) {
+      await transact(
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: offerItem(offer),
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+          ...offer.storeIds.map((s) => linkAction(offer.merchantId, s, offer.offerId, true)),
+        ],
+        createFailure,
+      );
+    },
+
+    async replaceOffer(offer, expectedVersion, previousStoreIds) {
+      const before = new Set(previousStoreIds);
+      const after = new Set(offer.storeIds);
+      const added = offer.storeIds.filter((s) => !before.has(s));
+      const removed = previousStoreIds.filter((s) => !after.has(s));
+      const put = {
+        Put: {
+          TableName: tableName,
+          Item: offerItem(offer),
+          ConditionExpression: "version = :expected",
+          ExpressionAttributeValues: { ":expected": expectedVersion },
+        },
+      };
+      const adds = added.map((s) => linkAction(offer.merchantId, s, offer.offerId, true));
+      const removes = removed.map((s) => linkAction(offer.merchantId, s, offer.offerId, false));
+      const fitsOne = 1 + adds.length + removes.length <= MAX_TRANSACTION_ITEMS;
+      await transact([put, ...adds, ...(fitsOne ? removes : [])], (index) =>
+        index === 0
+          ? versionConflict("offer", expectedVersion)
+          : index <= added.length
+            ? notFound(`storeIds/${offer.storeIds.indexOf(added[index - 1] ?? "")}`, "store")
+            : versionConflict("offer", expectedVersion),
+      );
+      if (!fitsOne) {
+        // A stale link only blocks deleting that store until `unlinkOffers` repairs it.
+        for (const storeId of removed) {
+          await unlink(offer.merchantId, storeId, [offer.offerId]);
+        }
+      }
+    },
+
+    async deleteOffer(offer, expectedVersion) {
+      const remove = {
+        Delete: {
+          TableName: tableName,
+          Key: catalogKeys.offer(offer.merchantId, offer.offerId),
+          ConditionExpression: "version = :expected",
+          ExpressionAttributeValues: { ":expected": expectedVersion },
+        },
+      };
+      let linked = [...offer.storeIds];
+      for (let attempt = 0; ; attempt++) {
+        let missingStore = false;
+        await transact(
+          [remove, ...linked.map((s) => linkAction(offer.merchantId, s, offer.offerId, false))],
+          (index) => {
+            missingStore = index > 0;
+            return versionConflict("offer", expectedVersion);
+          },
+        ).catch((error: unknown) => {
+          if (!missingStore || attempt > 0) throw error;
+        });
+        if (!missingStore) return;
+        // A listed store that no longer exists has nothing to unlink: drop it and retry once.
+        const existing = await batchGet(linked.map((s) => catalogKeys.store(offer.merchantId, s)));
+        const ids = new Set(existing.map((item) => String(item.storeId)));
+        linked = linked.filter((s) => ids.has(s));
+      }
+    },
+  };
+}

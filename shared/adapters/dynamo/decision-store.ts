@@ -1,0 +1,454 @@
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { COUNTER_FIELDS, type ConversionRecord, conversionItem, conversionKeys } from "../../domain/conversion.ts";
+import type { OfferCounters } from "../../domain/decision/decide.ts";
+import { deviceCounterKeys, type Incentive, incentiveKeys } from "../../domain/incentive.ts";
+
+type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+export interface DecisionTables {
+  devices: string;
+  incentives: string;
+  conversions: string;
+}
+
+/** Counter increments on the report counters of one offer × store × day (and the store view). */
+export interface CounterBump {
+  merchantId: string;
+  offerId: string;
+  storeId: string;
+  localDay: string;
+  fields: Record<string, number>;
+}
+
+/** An incentive (or holdout) to grant atomically with its caps, budget and log records. */
+export interface GrantChoice {
+  incentive: Incentive;
+  offerDay: string;
+  deviceDay: string;
+  caps: { perDevicePerDay?: number | undefined; perDeviceTotal?: number | undefined; cooldownMinutes?: number | undefined };
+  maxIncentives?: number | undefined;
+  fatigueCapPerDay: number;
+  /** All stores of the offer: a visit to any of them can be attributed. */
+  storeIds: string[];
+  deviceRef: string;
+  /** Epoch seconds after which counters and claims may be forgotten. */
+  counterExpiresAt: number;
+  offerTotalExpiresAt: number;
+}
+
+export interface GrantPlan {
+  deviceId: string;
+  /** Idempotency claims, one per trigger event the decision covers. */
+  eventKeys: string[];
+  claimExpiresAt: number;
+  now: number;
+  choice?: GrantChoice | undefined;
+  records: ConversionRecord[];
+  counters: CounterBump[];
+  recordExpiresAt: number;
+}
+
+export type GrantOutcome =
+  | { kind: "committed" }
+  | { kind: "duplicate"; incentiveId?: string | undefined }
+  | { kind: "rejected"; reason: "cap_day" | "cap_total" | "cooldown" | "fatigue" | "budget" | "code_taken" };
+
+/** Attribution handle: one per incentive or holdout, in the device partition (erased with it). */
+export interface AttributionItem {
+  incentiveId: string;
+  merchantId: string;
+  offerId: string;
+  storeIds: string[];
+  outcome: "sent" | "held_out";
+  grantedAt: number;
+  windowEndsAt: number;
+  attributedAt?: number;
+}
+
+const attributionKey = (deviceId: string, merchantId: string, grantedAt: number, incentiveId: string) => ({
+  pk: `DEVICE#${deviceId}`,
+  sk: `ATTR#${merchantId}#${String(grantedAt).padStart(15, "0")}#${incentiveId}`,
+});
+
+function counterUpdates(bump: CounterBump, table: string): TransactItem[] {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {
+    ":m": bump.merchantId,
+    ":o": bump.offerId,
+    ":s": bump.storeId,
+    ":d": bump.localDay,
+  };
+  const adds: string[] = [];
+  Object.entries(bump.fields).forEach(([field, n], i) => {
+    names[`#f${i}`] = field;
+    values[`:v${i}`] = n;
+    adds.push(`#f${i} :v${i}`);
+  });
+  const expression = `SET merchantId = :m, offerId = :o, storeId = :s, localDay = :d ADD ${adds.join(", ")}`;
+  return [
+    conversionKeys.offerCounters(bump.merchantId, bump.offerId, bump.storeId, bump.localDay),
+    conversionKeys.storeCounters(bump.merchantId, bump.storeId, bump.localDay, bump.offerId),
+  ].map((Key) => ({
+    Update: {
+      TableName: table,
+      Key,
+      UpdateExpression: expression,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  }));
+}
+
+/** Merges bumps of the same counters so one transaction never touches an item twice. */
+export function mergeBumps(bumps: CounterBump[]): CounterBump[] {
+  const merged = new Map<string, CounterBump>();
+  for (const b of bumps) {
+    const key = `${b.merchantId}|${b.offerId}|${b.storeId}|${b.localDay}`;
+    const existing = merged.get(key);
+    if (!existing) merged.set(key, { ...b, fields: { ...b.fields } });
+    else for (const [f, n] of Object.entries(b.fields)) existing.fields[f] = (existing.fields[f] ?? 0) + n;
+  }
+  return [...merged.values()];
+}
+
+/**
+ * DynamoDB side of incentive decisions: reads the counters `decide` needs, then commits a grant
+ * (claims, caps, budget, incentive, code, attribution handle, log records, report counters) in
+ * one transaction whose conditions are the invariants: no device over its caps, no offer over its
+ * budget, no event decided twice.
+ */
+export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: DecisionTables) {
+  return {
+    async readCounters(
+      deviceId: string,
+      offers: { offerId: string; offerDay: string }[],
+      deviceDay: string,
+    ): Promise<{ perOffer: Map<string, OfferCounters>; deviceToday: number; deviceDay: string }> {
+      const deviceKeys = [
+        deviceCounterKeys.fatigueDay(deviceId, deviceDay),
+        ...offers.flatMap((o) => [
+          deviceCounterKeys.offerTotal(deviceId, o.offerId),
+          deviceCounterKeys.offerDay(deviceId, o.offerId, o.offerDay),
+        ]),
+      ];
+      const budgetKeys = offers.map((o) => incentiveKeys.budget(o.offerId));
+      const out = await client.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tables.devices]: { Keys: deviceKeys, ConsistentRead: true },
+            ...(budgetKeys.length > 0 ? { [tables.incentives]: { Keys: budgetKeys, ConsistentRead: true } } : {}),
+          },
+        }),
+      );
+      const bySk = new Map<string, Record<string, unknown>>();
+      for (const item of out.Responses?.[tables.devices] ?? []) bySk.set(String(item.sk), item);
+      const budget = new Map<string, number>();
+      for (const item of out.Responses?.[tables.incentives] ?? []) {
+        budget.set(String(item.pk).replace(/^OFFER#/, ""), Number(item.sent ?? 0));
+      }
+      const perOffer = new Map<string, OfferCounters>();
+      for (const o of offers) {
+        const total = bySk.get(deviceCounterKeys.offerTotal(deviceId, o.offerId).sk);
+        const day = bySk.get(deviceCounterKeys.offerDay(deviceId, o.offerId, o.offerDay).sk);
+        perOffer.set(o.offerId, {
+          today: Number(day?.n ?? 0),
+          day: o.offerDay,
+          total: Number(total?.total ?? 0),
+          ...(total?.lastSentAt !== undefined ? { lastSentAt: Number(total.lastSentAt) } : {}),
+          sentCount: budget.get(o.offerId) ?? 0,
+        });
+      }
+      const fatigue = bySk.get(deviceCounterKeys.fatigueDay(deviceId, deviceDay).sk);
+      return { perOffer, deviceToday: Number(fatigue?.n ?? 0), deviceDay };
+    },
+
+    async grant(plan: GrantPlan): Promise<GrantOutcome> {
+      const items: TransactItem[] = [];
+      const roles: string[] = [];
+      const push = (role: string, item: TransactItem) => {
+        roles.push(role);
+        items.push(item);
+      };
+      const choice = plan.choice;
+      for (const eventKey of plan.eventKeys) {
+        push("claim", {
+          Put: {
+            TableName: tables.devices,
+            Item: {
+              ...deviceCounterKeys.claim(plan.deviceId, eventKey),
+              incentiveId: choice?.incentive.incentiveId,
+              outcome: choice?.incentive.outcome ?? "suppressed",
+              decidedAt: plan.now,
+              expiresAt: plan.claimExpiresAt,
+            },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        });
+      }
+      if (choice) {
+        const inc = choice.incentive;
+        const totalConds: string[] = [];
+        const totalValues: Record<string, unknown> = { ":one": 1, ":now": plan.now, ":exp": choice.offerTotalExpiresAt };
+        if (choice.caps.perDeviceTotal !== undefined) {
+          totalConds.push("(attribute_not_exists(#total) OR #total < :capTotal)");
+          totalValues[":capTotal"] = choice.caps.perDeviceTotal;
+        }
+        if (choice.caps.cooldownMinutes !== undefined) {
+          totalConds.push("(attribute_not_exists(lastSentAt) OR lastSentAt <= :cutoff)");
+          totalValues[":cutoff"] = plan.now - choice.caps.cooldownMinutes * 60_000;
+        }
+        push("offerTotal", {
+          Update: {
+            TableName: tables.devices,
+            Key: deviceCounterKeys.offerTotal(plan.deviceId, inc.offerId),
+            UpdateExpression: "ADD #total :one SET lastSentAt = :now, expiresAt = :exp",
+            ExpressionAttributeNames: { "#total": "total" },
+            ExpressionAttributeValues: totalValues,
+            ...(totalConds.length > 0 ? { ConditionExpression: totalConds.join(" AND ") } : {}),
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          },
+        });
+        const dayCap = choice.caps.perDevicePerDay;
+        push("offerDay", {
+          Update: {
+            TableName: tables.devices,
+            Key: deviceCounterKeys.offerDay(plan.deviceId, inc.offerId, choice.offerDay),
+            UpdateExpression: "ADD n :one SET expiresAt = :exp",
+            ExpressionAttributeValues: {
+              ":one": 1,
+              ":exp": choice.counterExpiresAt,
+              ...(dayCap !== undefined ? { ":cap": dayCap } : {}),
+            },
+            ...(dayCap !== undefined ? { ConditionExpression: "attribute_not_exists(n) OR n < :cap" } : {}),
+          },
+        });
+        push("fatigue", {
+          Update: {
+            TableName: tables.devices,
+            Key: deviceCounterKeys.fatigueDay(plan.deviceId, choice.deviceDay),
+            UpdateExpression: "ADD n :one SET expiresAt = :exp",
+            ConditionExpression: "attribute_not_exists(n) OR n < :cap",
+            ExpressionAttributeValues: { ":one": 1, ":cap": choice.fatigueCapPerDay, ":exp": choice.counterExpiresAt },
+          },
+        });
+        if (inc.outcome === "sent") {
+          const max = choice.maxIncentives;
+          push("budget", {
+            Update: {
+              TableName: tables.incentives,
+              Key: incentiveKeys.budget(inc.offerId),
+              UpdateExpression: "ADD sent :one SET offerId = :o",
+              ExpressionAttributeValues: { ":one": 1, ":o": inc.offerId, ...(max !== undefined ? { ":max": max } : {}) },
+              ...(max !== undefined ? { ConditionExpression: "attribute_not_exists(sent) OR sent < :max" } : {}),
+            },
+          });
+        }
+        const retainUntil = Math.ceil(
+          (Math.max(inc.expiresAtMs ?? 0, inc.grantedAt + inc.attributionWindowHours * 3_600_000) + 30 * 86_400_000) / 1000,
+        );
+        push("incentive", {
+          Put: {
+            TableName: tables.incentives,
+            Item: { ...incentiveKeys.incentive(inc.incentiveId), entity: "incentive", ...inc, expiresAt: retainUntil },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        });
+        if (inc.outcome === "sent" && inc.codeKind === "unique" && inc.code) {
+          push("code", {
+            Put: {
+              TableName: tables.incentives,
+              Item: {
+                ...incentiveKeys.codeClaim(inc.merchantId, inc.code),
+                entity: "code",
+                incentiveId: inc.incentiveId,
+                merchantId: inc.merchantId,
+                offerId: inc.offerId,
+                storeId: inc.storeId,
+                storeIds: choice.storeIds,
+                code: inc.code,
+                codeKind: "unique",
+                status: "issued",
+                expiresAtMs: inc.expiresAtMs,
+                title: inc.title,
+                deviceRef: choice.deviceRef,
+                expiresAt: retainUntil,
+              },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          });
+        }
+        const attribution: AttributionItem = {
+          incentiveId: inc.incentiveId,
+          merchantId: inc.merchantId,
+          offerId: inc.offerId,
+          storeIds: choice.storeIds,
+          outcome: inc.outcome,
+          grantedAt: inc.grantedAt,
+          windowEndsAt: inc.grantedAt + inc.attributionWindowHours * 3_600_000,
+        };
+        push("attribution", {
+          Put: {
+            TableName: tables.devices,
+            Item: {
+              ...attributionKey(plan.deviceId, inc.merchantId, inc.grantedAt, inc.incentiveId),
+              ...attribution,
+              expiresAt: Math.ceil(attribution.windowEndsAt / 1000) + 86_400,
+            },
+          },
+        });
+      }
+      for (const record of plan.records) {
+        push("record", { Put: { TableName: tables.conversions, Item: conversionItem(record, plan.recordExpiresAt) } });
+      }
+      for (const bump of mergeBumps(plan.counters)) {
+        for (const item of counterUpdates(bump, tables.conversions)) push("counter", item);
+      }
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: items }));
+        return { kind: "committed" };
+      } catch (error) {
+        const reasons = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] })
+          .CancellationReasons;
+        if ((error as Error).name !== "TransactionCanceledException" || !reasons) throw error;
+        const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
+        if (failed === -1) throw error;
+        const role = roles[failed];
+        if (role === "claim") {
+          const key = plan.eventKeys[failed];
+          const claim = key
+            ? await client.send(
+                new GetCommand({ TableName: tables.devices, Key: deviceCounterKeys.claim(plan.deviceId, key) }),
+              )
+            : undefined;
+          return { kind: "duplicate", incentiveId: claim?.Item?.incentiveId as string | undefined };
+        }
+        if (role === "offerTotal") {
+          const old = reasons[failed]?.Item;
+          const cap = choice?.caps.perDeviceTotal;
+          const total = Number((old?.total as number | undefined) ?? 0);
+          return { kind: "rejected", reason: cap !== undefined && total >= cap ? "cap_total" : "cooldown" };
+        }
+        if (role === "offerDay") return { kind: "rejected", reason: "cap_day" };
+        if (role === "fatigue") return { kind: "rejected", reason: "fatigue" };
+        if (role === "budget") return { kind: "rejected", reason: "budget" };
+        if (role === "code") return { kind: "rejected", reason: "code_taken" };
+        throw error;
+      }
+    },
+
+    async getIncentive(incentiveId: string): Promise<Incentive | undefined> {
+      const out = await client.send(
+        new GetCommand({ TableName: tables.incentives, Key: incentiveKeys.incentive(incentiveId) }),
+      );
+      return out.Item as Incentive | undefined;
+    },
+
+    /** Open attribution handles of a device for one merchant granted after `since`. */
+    async openAttributions(deviceId: string, merchantId: string, since: number): Promise<AttributionItem[]> {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tables.devices,
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+          ExpressionAttributeValues: {
+            ":pk": `DEVICE#${deviceId}`,
+            ":from": `ATTR#${merchantId}#${String(Math.max(0, since)).padStart(15, "0")}`,
+            ":to": `ATTR#${merchantId}#~`,
+          },
+          ConsistentRead: true,
+        }),
+      );
+      return (out.Items ?? []) as AttributionItem[];
+    },
+
+    /**
+     * Commits a visit: its claim (idempotency), log records, counters and the attribution handles
+     * it consumes, all or nothing.
+     */
+    async recordVisit(input: {
+      deviceId: string;
+      eventKey: string;
+      claimExpiresAt: number;
+      now: number;
+      records: ConversionRecord[];
+      counters: CounterBump[];
+      attributed: AttributionItem[];
+      recordExpiresAt: number;
+    }): Promise<"committed" | "duplicate"> {
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: tables.devices,
+            Item: {
+              ...deviceCounterKeys.claim(input.deviceId, input.eventKey),
+              outcome: "visit",
+              decidedAt: input.now,
+              expiresAt: input.claimExpiresAt,
+            },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+      ];
+      for (const a of input.attributed) {
+        items.push({
+          Update: {
+            TableName: tables.devices,
+            Key: attributionKey(input.deviceId, a.merchantId, a.grantedAt, a.incentiveId),
+            UpdateExpression: "SET attributedAt = :now",
+            ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(attributedAt)",
+            ExpressionAttributeValues: { ":now": input.now },
+          },
+        });
+      }
+      for (const record of input.records) {
+        items.push({ Put: { TableName: tables.conversions, Item: conversionItem(record, input.recordExpiresAt) } });
+      }
+      for (const bump of mergeBumps(input.counters)) items.push(...counterUpdates(bump, tables.conversions));
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: items }));
+        return "committed";
+      } catch (error) {
+        if ((error as Error).name === "TransactionCanceledException") return "duplicate";
+        throw error;
+      }
+    },
+
+    /** Delivery bookkeeping: pending → sent/failed, only from pending (a redelivery changes nothing). */
+    async markDelivery(incentiveId: string, status: "sent" | "failed", at: number, detail?: string) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tables.incentives,
+            Key: incentiveKeys.incentive(incentiveId),
+            UpdateExpression:
+              status === "sent"
+                ? "SET #s = :s, sentAt = :at ADD attempts :one"
+                : "SET #s = :s, lastError = :err ADD attempts :one",
+            ConditionExpression: "#s = :pending",
+            ExpressionAttributeNames: { "#s": "status" },
+            ExpressionAttributeValues: {
+              ":s": status,
+              ":pending": "pending",
+              ":one": 1,
+              ...(status === "sent" ? { ":at": at } : { ":err": detail ?? "failed" }),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as Error).name === "ConditionalCheckFailedException") return false;
+        throw error;
+      }
+    },
+  };
+}
+
+export type DecisionStore = ReturnType<typeof dynamoDecisionStore>;
+export { COUNTER_FIELDS };

@@ -1,0 +1,74 @@
+/**
+ * The merchant catalog (pure): stores and offers, their request schemas, and how they map to
+ * the zones of the geofence index.
+ */
+export {
+  catalogKeys,
+  deriveTimeZone,
+  isCatalogId,
+  latLonSchema,
+  OFFER_ID_PREFIX,
+  STORE_ID_PREFIX,
+  storeIdSchema,
+  timeZoneSchema,
+  type Versioned,
+} from "./common.ts";
+export {
+  DEFAULT_POINT_RADIUS_M,
+  IMPORT_MAX_BODY_BYTES,
+  type ImportIssue,
+  type ImportParse,
+  importPropertiesSchema,
+  MAX_IMPORT_FEATURES,
+  parseStoreImport,
+  storeImportSchema,
+} from "./import.ts";
+export {
+  buildOffer,
+  DEFAULT_TRIGGER_DWELL_SECONDS,
+  MAX_STORES_PER_OFFER,
+  type Offer,
+  type OfferFacts,
+  type OfferInput,
+  type OfferView,
+  offerInputSchema,
+  offerView,
+  storeRadiusSchema,
+  TRIGGER_RADIUS_BOUNDS,
+  type TriggerZone,
+  toDecisionOffer,
+  triggerRadiusOf,
+  triggerZoneSchema,
+} from "./offer.ts";
+export {
+  DEFAULT_PAGE_SIZE,
+  etag,
+  type ListQuery,
+  listQuerySchema,
+  MAX_PAGE_SIZE,
+  parseIfMatch,
+} from "./requests.ts";
+export {
+  buildStore,
+  FOOTPRINT_RADIUS_BOUNDS,
+  footprintSchema,
+  type LocationSource,
+  MAX_LOCATION_OFFSET_M,
+  normalizeAt,
+  prefixIssues,
+  type Store,
+  type StoreFacts,
+  type StoreInput,
+  type StoreView,
+  storeInputSchema,
+  storeView,
+  zoneCentre,
+} from "./store.ts";
+export {
+  footprintZone,
+  offerZoneIds,
+  planZones,
+  triggerGeometry,
+  triggerZones,
+  type ZonePlan,
+} from "./zones.ts";

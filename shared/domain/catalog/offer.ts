@@ -1,0 +1,341 @@
+/**
+ * Offers: the request schema (the same rules the decision step relies on), the stored entity,
+ * and the projection the incentive decision reads.
+ */
+import { z } from "zod";
+import {
+  type DecisionOffer,
+  holdoutPercentSchema,
+  type OfferStatus,
+  type WeeklySchedule,
+  weeklyScheduleSchema,
+} from "../decision/offer-rules.ts";
+import {
+  circleSchema,
+  compileZone,
+  multiPolygonSchema,
+  polygonSchema,
+  type ZoneGeometry,
+} from "../geometry/index.ts";
+import { storeIdSchema, type Versioned } from "./common.ts";
+import { normalizeAt } from "./store.ts";
+
+/** Trigger zones: from a shop front (50 m) to a metropolitan area (50 km). */
+export const TRIGGER_RADIUS_BOUNDS = { minRadiusM: 50, maxRadiusM: 50_000 } as const;
+
+/** At most this many stores per offer: each one is a trigger zone of up to 2,000 cells. */
+export const MAX_STORES_PER_OFFER = 50;
+
+/** Dwell before a `dwell` trigger fires when the offer does not say. */
+export const DEFAULT_TRIGGER_DWELL_SECONDS = 120;
+
+const radiusError = `the radius must be between ${TRIGGER_RADIUS_BOUNDS.minRadiusM} and ${TRIGGER_RADIUS_BOUNDS.maxRadiusM} m`;
+
+/** A circle around each listed store's location. */
+export const storeRadiusSchema = z
+  .object({
+    type: z.literal("StoreRadius"),
+    radiusM: z
+      .number({ error: "must be a finite number" })
+      .min(TRIGGER_RADIUS_BOUNDS.minRadiusM, { error: radiusError })
+      .max(TRIGGER_RADIUS_BOUNDS.maxRadiusM, { error: radiusError })
+      .describe("Radius in metres around each listed store's location"),
+  })
+  .describe("A circle of radiusM around each listed store");
+
+/** Where the offer triggers: around each store, or one explicit area (a mall, a competitor). */
+export const triggerZoneSchema = z
+  .discriminatedUnion(
+    "type",
+    [storeRadiusSchema, circleSchema(TRIGGER_RADIUS_BOUNDS), polygonSchema, multiPolygonSchema],
+    {
+      error: (iss) =>
+        iss.code === "invalid_union"
+          ? "type must be StoreRadius, Circle, Polygon or MultiPolygon"
+          : undefined,
+    },
+  )
+  .describe(
+    "StoreRadius (50 m – 50 km around each listed store) or an explicit Circle (50 m – 50 km), " +
+      "Polygon or MultiPolygon used for every listed store",
+  );
+
+export type TriggerZone = z.output<typeof triggerZoneSchema>;
+
+const segmentSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits, _ . : - only");
+
+const count = (max: number) => z.number().int().min(1).max(max);
+
+const UNSAFE_LINK = /^(?:javascript|data|file|vbscript):/i;
+
+export const offerInputSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(120).describe("Internal name of the offer"),
+    storeIds: z
+      .array(storeIdSchema)
+      .min(1, "must list at least one store")
+      .max(MAX_STORES_PER_OFFER, `must list at most ${MAX_STORES_PER_OFFER} stores`)
+      .superRefine((ids, ctx) => {
+        const seen = new Set<string>();
+        ids.forEach((id, i) => {
+          if (seen.has(id)) ctx.addIssue({ code: "custom", message: "is listed twice", path: [i] });
+          seen.add(id);
+        });
+      })
+      .describe("The merchant's stores the offer is for (one trigger zone each)"),
+    triggerZone: triggerZoneSchema,
+    trigger: z
+      .strictObject({
+        on: z.enum(["enter", "dwell"]).describe("Fire on entering the zone, or after dwelling"),
+        dwellSeconds: z
+          .number()
+          .int()
+          .min(30)
+          .max(3_600)
+          .optional()
+          .describe(`Seconds inside before a dwell fires (default ${DEFAULT_TRIGGER_DWELL_SECONDS})`),
+      })
+      .superRefine((t, ctx) => {
+        if (t.on === "enter" && t.dwellSeconds !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            message: 'only applies when on is "dwell"',
+            path: ["dwellSeconds"],
+          });
+        }
+      }),
+    message: z
+      .strictObject({
+        title: z.string().trim().min(1).max(80),
+        body: z.string().trim().min(1).max(500),
+        deepLink: z
+          .url("must be an absolute URL or app link")
+          .max(2_048)
+          .refine((u) => !UNSAFE_LINK.test(u), "this URL scheme is not allowed")
+          .optional(),
+      })
+      .describe("The push notification shown to the shopper"),
+    validFrom: z.iso.datetime({ offset: true }).describe("ISO 8601 instant, inclusive"),
+    validTo: z.iso.datetime({ offset: true }).describe("ISO 8601 instant, exclusive"),
+    schedule: weeklyScheduleSchema
+      .optional()
+      .describe("Weekly windows in each store's local time; omit for any time"),
+    caps: z
+      .strictObject({
+        perDevicePerDay: count(100).optional(),
+        perDeviceTotal: count(1_000_000).optional(),
+        cooldownMinutes: z.number().int().min(0).max(525_600).optional(),
+      })
+      .superRefine((c, ctx) => {
+        if (
+          c.perDevicePerDay !== undefined &&
+          c.perDeviceTotal !== undefined &&
+          c.perDevicePerDay > c.perDeviceTotal
+        ) {
+          ctx.addIssue({
+            code: "custom",
+            message: "must not exceed perDeviceTotal",
+            path: ["perDevicePerDay"],
+          });
+        }
+      })
+      .default({})
+      .describe("Per-device frequency caps"),
+    budget: z
+      .strictObject({ maxIncentives: count(1_000_000_000).optional() })
+      .optional()
+      .describe("Global budget: incentives actually sent (holdouts excluded)"),
+    segments: z
+      .array(segmentSchema)
+      .max(50)
+      .optional()
+      .describe("Devices need one of these segments; omit for everyone"),
+    holdoutPercent: holdoutPercentSchema.describe(
+      "Share of eligible devices deliberately not sent anything, to measure lift (0–50)",
+    ),
+    attributionWindowHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(720)
+      .describe("A visit within this many hours after a send or holdout is attributed"),
+    redemption: z
+      .strictObject({
+        codeKind: z.enum(["unique", "static"]),
+        staticCode: z
+          .string()
+          .trim()
+          .regex(/^[A-Z0-9-]{4,32}$/, "4–32 upper-case letters, digits or dashes")
+          .optional(),
+        expiresAfterHours: z.number().int().min(1).max(8_760),
+      })
+      .superRefine((r, ctx) => {
+        if (r.codeKind === "static" && r.staticCode === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            message: 'is required when codeKind is "static"',
+            path: ["staticCode"],
+          });
+        }
+        if (r.codeKind === "unique" && r.staticCode !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            message: 'only applies when codeKind is "static"',
+            path: ["staticCode"],
+          });
+        }
+      })
+      .describe("How shoppers redeem: a unique code per incentive, or one static code"),
+    priority: z
+      .number()
+      .int()
+      .min(-1_000)
+      .max(1_000)
+      .default(0)
+      .describe("Higher wins when several offers are eligible at once"),
+  })
+  .superRefine((o, ctx) => {
+    if (Date.parse(o.validFrom) >= Date.parse(o.validTo)) {
+      ctx.addIssue({ code: "custom", message: "must be after validFrom", path: ["validTo"] });
+    }
+  })
+  .describe("An offer: where and when it triggers, what it says, and its limits");
+
+export type OfferInput = z.output<typeof offerInputSchema>;
+
+/** An offer as kept in the catalog. */
+export interface Offer extends Versioned {
+  merchantId: string;
+  offerId: string;
+  status: OfferStatus;
+  name: string;
+  storeIds: string[];
+  /** Explicit geometries are normalised to RFC 7946. */
+  triggerZone: TriggerZone;
+  trigger: { on: "enter" | "dwell"; dwellSeconds?: number | undefined };
+  message: { title: string; body: string; deepLink?: string | undefined };
+  validFrom: string;
+  validTo: string;
+  schedule?: WeeklySchedule | undefined;
+  caps: { perDevicePerDay?: number; perDeviceTotal?: number; cooldownMinutes?: number };
+  budget?: { maxIncentives?: number | undefined } | undefined;
+  segments?: string[] | undefined;
+  holdoutPercent: number;
+  attributionWindowHours: number;
+  redemption: {
+    codeKind: "unique" | "static";
+    staticCode?: string | undefined;
+    expiresAfterHours: number;
+  };
+  priority: number;
+  /** StoreRadius radius, or the equal-area radius of the explicit zone (decision tie-break). */
+  triggerRadiusM: number;
+  /** H3 cells indexing the offer's trigger zones while it is active (0 when paused). */
+  zoneCells: number;
+}
+
+export interface OfferFacts {
+  merchantId: string;
+  offerId: string;
+  input: OfferInput;
+  nowIso: string;
+  status: OfferStatus;
+  previous?: Offer | undefined;
+}
+
+/** The radius the decision prefers smaller of: how specific the trigger zone is. */
+export function triggerRadiusOf(zone: TriggerZone): number {
+  return zone.type === "StoreRadius" ? zone.radiusM : compileZone(zone).characteristicRadiusM;
+}
+
+/** Builds the stored offer from validated input (normalised zone). `zoneCells` is set later. */
+export function buildOffer(facts: OfferFacts): Offer {
+  const { input, previous } = facts;
+  const triggerZone: TriggerZone =
+    input.triggerZone.type === "StoreRadius"
+      ? { type: "StoreRadius", radiusM: input.triggerZone.radiusM }
+      : (normalizeAt(input.triggerZone as ZoneGeometry, "triggerZone") as TriggerZone);
+  return {
+    merchantId: facts.merchantId,
+    offerId: facts.offerId,
+    status: facts.status,
+    name: input.name,
+    storeIds: [...input.storeIds],
+    triggerZone,
+    trigger: input.trigger,
+    message: input.message,
+    validFrom: new Date(Date.parse(input.validFrom)).toISOString(),
+    validTo: new Date(Date.parse(input.validTo)).toISOString(),
+    schedule: input.schedule,
+    caps: input.caps,
+    budget: input.budget,
+    segments: input.segments ? [...new Set(input.segments)] : undefined,
+    holdoutPercent: input.holdoutPercent,
+    attributionWindowHours: input.attributionWindowHours,
+    redemption: input.redemption,
+    priority: input.priority,
+    triggerRadiusM: triggerRadiusOf(triggerZone),
+    zoneCells: 0,
+    version: (previous?.version ?? 0) + 1,
+    createdAt: previous?.createdAt ?? facts.nowIso,
+    updatedAt: facts.nowIso,
+  };
+}
+
+/** The offer as the API returns it: status and how many zones it has in the index. */
+export function offerView(offer: Offer) {
+  return {
+    offerId: offer.offerId,
+    status: offer.status,
+    name: offer.name,
+    storeIds: offer.storeIds,
+    triggerZone: offer.triggerZone,
+    trigger: offer.trigger,
+    message: offer.message,
+    validFrom: offer.validFrom,
+    validTo: offer.validTo,
+    schedule: offer.schedule,
+    caps: offer.caps,
+    budget: offer.budget,
+    segments: offer.segments,
+    holdoutPercent: offer.holdoutPercent,
+    attributionWindowHours: offer.attributionWindowHours,
+    redemption: offer.redemption,
+    priority: offer.priority,
+    zoneCount: offer.status === "active" ? offer.storeIds.length : 0,
+    zoneCells: offer.zoneCells,
+    version: offer.version,
+    createdAt: offer.createdAt,
+    updatedAt: offer.updatedAt,
+  };
+}
+
+export type OfferView = ReturnType<typeof offerView>;
+
+/**
+ * The slice of an offer the incentive decision reads for one of its stores (the ping path
+ * reads offers by id and hands this to `decide`).
+ */
+export function toDecisionOffer(offer: Offer, storeId: string): DecisionOffer {
+  return {
+    offerId: offer.offerId,
+    merchantId: offer.merchantId,
+    storeId,
+    status: offer.status,
+    validFrom: offer.validFrom,
+    validTo: offer.validTo,
+    ...(offer.schedule ? { schedule: offer.schedule } : {}),
+    caps: offer.caps,
+    budget: offer.budget ?? {},
+    ...(offer.segments ? { segments: offer.segments } : {}),
+    holdoutPercent: offer.holdoutPercent,
+    trigger: { on: offer.trigger.on },
+    triggerRadiusM: offer.triggerRadiusM,
+    priority: offer.priority,
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * Stores: what a merchant sends (`storeInputSchema`), what is kept (`Store`), and the pure rules
+ * that turn one into the other (normalised footprint, location, time zone).
+ */
+import { z } from "zod";
+import { type WeeklySchedule, weeklyScheduleSchema } from "../decision/offer-rules.ts";
+import {
+  compileZone,
+  type LatLon,
+  normalizeZoneGeometry,
+  type ZoneGeometry,
+  zoneGeometrySchema,
+} from "../geometry/index.ts";
+import { wrapLon } from "../geometry/sphere.ts";
+import {
+  deriveTimeZone,
+  latLonSchema,
+  timeZoneSchema,
+  type Versioned,
+} from "./common.ts";
+import { ValidationError, UnprocessableError, type FieldIssue } from "../../errors.ts";
+
+/** Footprint circles: from a kiosk (5 m) to a large campus (2 km). */
+export const FOOTPRINT_RADIUS_BOUNDS = { minRadiusM: 5, maxRadiusM: 2_000 } as const;
+
+/**
+ * How far (m) a store's location may lie from its footprint. Further away is almost surely a
+ * mistake (swapped lat/lon, a geocoder match in the wrong town), and would put StoreRadius
+ * trigger zones around the wrong place.
+ */
+export const MAX_LOCATION_OFFSET_M = 5_000;
+
+/** The visit zone of a store: being inside it is a visit. */
+export const footprintSchema = zoneGeometrySchema(FOOTPRINT_RADIUS_BOUNDS).describe(
+  "The store's visit zone: a Circle (5 m – 2 km) or a GeoJSON Polygon/MultiPolygon (holes allowed)",
+);
+
+/** `POST /v1/stores` and `PUT /v1/stores/{storeId}` body (PUT replaces the whole store). */
+export const storeInputSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(120).describe("Display name"),
+    externalRef: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("The merchant's own id for the store (e.g. its ERP code)"),
+    address: z
+      .string()
+      .trim()
+      .min(3)
+      .max(300)
+      .optional()
+      .describe("Postal address; geocoded when `location` is omitted"),
+    location: latLonSchema
+      .optional()
+      .describe(
+        "The store's point (entrance); when omitted it is geocoded from `address`, else the " +
+          "footprint's centre",
+      ),
+    timeZone: timeZoneSchema.optional(),
+    openingHours: weeklyScheduleSchema
+      .optional()
+      .describe("Weekly opening windows in the store's local time"),
+    footprint: footprintSchema,
+  })
+  .describe("A store: where it is, when it is open, and the footprint that counts as a visit");
+
+export type StoreInput = z.output<typeof storeInputSchema>;
+
+/** Where a store's point came from, kept so a merchant can tell a guess from a fact. */
+export type LocationSource = "request" | "geocoder" | "footprint";
+
+/** A store as kept in the catalog. */
+export interface Store extends Versioned {
+  merchantId: string;
+  storeId: string;
+  name: string;
+  externalRef?: string | undefined;
+  address?: string | undefined;
+  location: LatLon;
+  locationSource: LocationSource;
+  timeZone: string;
+  openingHours?: WeeklySchedule | undefined;
+  /** Normalised to RFC 7946 (winding, split at the antimeridian). */
+  footprint: ZoneGeometry;
+  /** H3 cells indexing the footprint. */
+  zoneCells: number;
+  /** Offers listing this store; a store with offers cannot be deleted. */
+  offerIds: string[];
+}
+
+/** The centre of a zone's bounding box (circle: its centre), across the antimeridian too. */
+export function zoneCentre(g: ZoneGeometry): LatLon {
+  if (g.type === "Circle") return { lat: g.center.lat, lon: wrapLon(g.center.lon) };
+  const [west, south, east, north] = compileZone(g).bbox;
+  const span = east >= west ? east - west : east + 360 - west;
+  return { lat: (south + north) / 2, lon: wrapLon(west + span / 2) };
+}
+
+/** Re-roots a geometry error (paths relative to the geometry) under `prefix`. */
+export function prefixIssues(error: unknown, prefix: string): unknown {
+  if (!(error instanceof ValidationError) || !error.issues) return error;
+  const issues: FieldIssue[] = error.issues.map((i) => ({
+    path: `${prefix}/${i.path}`,
+    reason: i.reason,
+  }));
+  return new ValidationError(`${issues[0]?.path}: ${issues[0]?.reason}`, { issues });
+}
+
+/** Normalises a validated geometry, reporting any residual error under `path`. */
+export function normalizeAt(g: ZoneGeometry, path: string): ZoneGeometry {
+  try {
+    return normalizeZoneGeometry(g);
+  } catch (error) {
+    throw prefixIssues(error, path);
+  }
+}
+
+export interface StoreFacts {
+  merchantId: string;
+  storeId: string;
+  input: StoreInput;
+  /** The geocoder's point when `input.location` was absent and the address matched. */
+  geocoded?: LatLon | undefined;
+  nowIso: string;
+  /** The store being replaced, if any (keeps id, creation time and offer links). */
+  previous?: Store | undefined;
+}
+
+/**
+ * Builds the stored store from validated input: normalised footprint, a location (request,
+ * geocoder or footprint centre, in that order) that must lie near the footprint, and a time
+ * zone (request, else derived from the location). Pure; `zoneCells` is filled by the caller
+ * once the footprint's cover is known.
+ */
+export function buildStore(facts: StoreFacts): Store {
+  const { input, previous } = facts;
+  const footprint = normalizeAt(input.footprint, "footprint");
+  const compiled = compileZone(footprint);
+  let location: LatLon;
+  let locationSource: LocationSource;
+  if (input.location) {
+    location = { lat: input.location.lat, lon: input.location.lon };
+    locationSource = "request";
+  } else if (facts.geocoded) {
+    location = { lat: facts.geocoded.lat, lon: facts.geocoded.lon };
+    locationSource = "geocoder";
+  } else {
+    location = zoneCentre(footprint);
+    locationSource = "footprint";
+  }
+  const offsetM = compiled.distanceM(location.lat, location.lon);
+  if (offsetM > MAX_LOCATION_OFFSET_M) {
+    const km = (offsetM / 1000).toFixed(1);
+    if (locationSource === "geocoder") {
+      throw UnprocessableError.field(
+        "address",
+        `geocodes to a point ${km} km from the footprint; send the store's location instead`,
+      );
+    }
+    throw ValidationError.field(
+      "location",
+      `lies ${km} km from the footprint (at most ${MAX_LOCATION_OFFSET_M / 1000} km)`,
+    );
+  }
+  return {
+    merchantId: facts.merchantId,
+    storeId: facts.storeId,
+    name: input.name,
+    externalRef: input.externalRef,
+    address: input.address,
+    location,
+    locationSource,
+    timeZone: input.timeZone ?? deriveTimeZone(location.lat, location.lon),
+    openingHours: input.openingHours,
+    footprint,
+    zoneCells: 0,
+    offerIds: previous?.offerIds ?? [],
+    version: (previous?.version ?? 0) + 1,
+    createdAt: previous?.createdAt ?? facts.nowIso,
+    updatedAt: facts.nowIso,
+  };
+}
+
+/** The store as the API returns it. */
+export function storeView(store: Store) {
+  return {
+    storeId: store.storeId,
+    name: store.name,
+    externalRef: store.externalRef,
+    address: store.address,
+    location: store.location,
+    locationSource: store.locationSource,
+    timeZone: store.timeZone,
+    openingHours: store.openingHours,
+    footprint: store.footprint,
+    zoneCells: store.zoneCells,
+    offerIds: store.offerIds,
+    version: store.version,
+    createdAt: store.createdAt,
+    updatedAt: store.updatedAt,
+  };
+}
+
+export type StoreView = ReturnType<typeof storeView>;

@@ -1,0 +1,88 @@
+import { z } from "zod";
+
+export const INCENTIVE_MESSAGE_VERSION = "1.0";
+
+/** Lifecycle: `pending` (granted, in the outbox) → `sent` | `failed`; holdouts are never sent. */
+export type IncentiveStatus = "pending" | "sent" | "failed" | "held_out";
+
+/** An incentive or a holdout decision, as stored. */
+export interface Incentive {
+  incentiveId: string;
+  merchantId: string;
+  offerId: string;
+  storeId: string;
+  /** Raw device id; removed on erasure (the conversion log only keeps pseudonyms). */
+  deviceId?: string | undefined;
+  outcome: "sent" | "held_out";
+  status: IncentiveStatus;
+  /** Redemption code (absent for holdouts). */
+  code?: string | undefined;
+  codeKind?: "unique" | "static" | undefined;
+  title: string;
+  body: string;
+  deepLink?: string | undefined;
+  triggerType: "entered" | "dwelled";
+  zoneId: string;
+  grantedAt: number;
+  expiresAtMs?: number | undefined;
+  attributionWindowHours: number;
+  /** Delivery bookkeeping. */
+  attempts?: number;
+  lastError?: string;
+  sentAt?: number;
+  pushEndpointArn?: string | undefined;
+}
+
+/**
+ * The versioned message published to the incentive topic. Subscribers filter on the message
+ * attributes (merchantId, offerId, storeId, eventType) and dedupe on `incentiveId`.
+ */
+export const incentiveMessageSchema = z
+  .strictObject({
+    schemaVersion: z.literal(INCENTIVE_MESSAGE_VERSION),
+    eventType: z.literal("incentive.sent"),
+    incentiveId: z.string().min(1).describe("Unique per incentive; consumers dedupe on it."),
+    merchantId: z.string().min(1),
+    offerId: z.string().min(1),
+    storeId: z.string().min(1),
+    /** Pseudonymous device id (keyed HMAC scoped to the merchant). */
+    deviceRef: z.string().min(1),
+    trigger: z.enum(["entered", "dwelled"]),
+    grantedAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime().optional(),
+    redemption: z.strictObject({
+      code: z.string().min(1),
+      kind: z.enum(["unique", "static"]),
+    }),
+    message: z.strictObject({
+      title: z.string().min(1),
+      body: z.string().min(1),
+      deepLink: z.string().optional(),
+    }),
+  })
+  .describe("Footfall incentive.sent message, version 1.0");
+export type IncentiveMessage = z.infer<typeof incentiveMessageSchema>;
+
+/** Incentives table keys. Codes are unique per merchant, found through gsi1. */
+export const incentiveKeys = {
+  incentive: (incentiveId: string) => ({ pk: `INCENTIVE#${incentiveId}`, sk: "INCENTIVE" }),
+  code: (merchantId: string, code: string) => ({ gsi1pk: `CODE#${merchantId}#${code}`, gsi1sk: "CODE" }),
+  codeClaim: (merchantId: string, code: string) => ({ pk: `CODE#${merchantId}#${code}`, sk: "CODE" }),
+  budget: (offerId: string) => ({ pk: `OFFER#${offerId}`, sk: "BUDGET" }),
+};
+
+/** Device-partition keys for caps and idempotency (erased with the device). */
+export const deviceCounterKeys = {
+  claim: (deviceId: string, eventKey: string) => ({ pk: `DEVICE#${deviceId}`, sk: `CLAIM#${eventKey}` }),
+  offerTotal: (deviceId: string, offerId: string) => ({ pk: `DEVICE#${deviceId}`, sk: `CNT#OFFER#${offerId}` }),
+  offerDay: (deviceId: string, offerId: string, day: string) => ({
+    pk: `DEVICE#${deviceId}`,
+    sk: `CNT#OFFER#${offerId}#DAY#${day}`,
+  }),
+  fatigueDay: (deviceId: string, day: string) => ({ pk: `DEVICE#${deviceId}`, sk: `CNT#FATIGUE#${day}` }),
+};
+
+/** Identity of a trigger event for idempotency: a retried batch re-derives the same key. */
+export function triggerEventKey(e: { zoneId: string; enteredAt: number; type: string }): string {
+  return `${e.zoneId}#${e.enteredAt}#${e.type}`;
+}

@@ -1,0 +1,617 @@
+import type { CatalogStore } from "../adapters/dynamo/catalog-store.ts";
+import type { GeoIndex } from "../adapters/dynamo/geo-index-port.ts";
+import type { Geocoder } from "../adapters/location/geocoder.ts";
+import { type MerchantPrincipal, type Role, requireRole } from "../auth/principal.ts";
+import {
+  buildOffer,
+  buildStore,
+  catalogKeys,
+  footprintZone,
+  isCatalogId,
+  type ListQuery,
+  OFFER_ID_PREFIX,
+  type Offer,
+  type OfferInput,
+  offerView,
+  offerZoneIds,
+  parseStoreImport,
+  planZones,
+  STORE_ID_PREFIX,
+  type Store,
+  type StoreInput,
+  storeView,
+  triggerZones,
+  type ZonePlan,
+} from "../domain/catalog/index.ts";
+import type { LatLon } from "../domain/geometry/index.ts";
+import type { ZoneDefinition } from "../domain/zone.ts";
+import {
+  ConflictError,
+  type FieldIssue,
+  FootfallError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from "../errors.ts";
+import type { CursorCodec, PageKey } from "../http/cursor.ts";
+import { logger } from "../logger.ts";
+import type { Clock, Random } from "../ports.ts";
+
+export interface CatalogDeps {
+  catalog: CatalogStore;
+  geoIndex: Pick<GeoIndex, "putZone" | "removeZone">;
+  geocoder: Geocoder;
+  cursors: CursorCodec;
+  /** H3 cover of a zone: the function the index uses, for cell counts before any write. */
+  cover: (zone: ZoneDefinition) => string[];
+  clock: Clock;
+  random: Random;
+  /** Zones indexed at once in bulk operations (default 8). */
+  indexConcurrency?: number;
+}
+
+/** Only admins of the merchant change its catalog. */
+export const CATALOG_WRITE_ROLES: readonly Role[] = ["merchant-admin"];
+/** Analysts read the catalog to make sense of reports; POS staff never need it. */
+export const CATALOG_READ_ROLES: readonly Role[] = ["merchant-admin", "marketing-analyst"];
+
+const STORES_SCOPE = "stores";
+const OFFERS_SCOPE = "offers";
+
+function nowIso(deps: CatalogDeps): string {
+  return new Date(deps.clock.now()).toISOString();
+}
+
+function notFound(path: string, what: string): NotFoundError {
+  return new NotFoundError(`${path}: ${what} not found`, {
+    issues: [{ path, reason: `${what} not found` }],
+  });
+}
+
+function versionConflict(kind: string, expected: number, current: number): ConflictError {
+  return new ConflictError(`The ${kind} is at version ${current}, not ${expected}.`, {
+    issues: [{ path: "version", reason: `is ${current}; If-Match named ${expected}` }],
+  });
+}
+
+function checkIfMatch(kind: string, ifMatch: number | undefined, current: number): void {
+  if (ifMatch !== undefined && ifMatch !== current) throw versionConflict(kind, ifMatch, current);
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function forEachLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(runners);
+}
+
+/** A compensating step: logged, never masking the error that made it necessary. */
+async function bestEffort(what: string, step: () => Promise<unknown>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    logger.error(`compensation failed: ${what}`, { error: error as Error });
+  }
+}
+
+async function applyPlan(deps: CatalogDeps, plan: ZonePlan): Promise<void> {
+  const limit = deps.indexConcurrency ?? 8;
+  await forEachLimit(plan.put, limit, async (zone) => {
+    await deps.geoIndex.putZone(zone);
+  });
+  await forEachLimit(plan.remove, limit, (zoneId) => deps.geoIndex.removeZone(zoneId));
+}
+
+/** Cell count of a zone's cover; a zone too intricate to index is the caller's 422. */
+function cellsOf(deps: CatalogDeps, zone: ZoneDefinition, path: string): number {
+  try {
+    return deps.cover(zone).length;
+  } catch (error) {
+    if (error instanceof UnprocessableError && !error.issues) {
+      throw UnprocessableError.field(path, error.detail);
+    }
+    throw error;
+  }
+}
+
+function requireId(prefix: string, id: string | undefined, path: string, what: string): string {
+  if (id === undefined || !isCatalogId(prefix, id)) throw notFound(path, what);
+  return id;
+}
+
+function checkCursorKey(key: PageKey, merchantId: string, prefix: string): PageKey {
+  if (key.pk !== catalogKeys.partition(merchantId) || !key.sk?.startsWith(prefix)) {
+    throw ValidationError.field("cursor", "is not a cursor issued by this API for this listing");
+  }
+  return key;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stores
+
+/**
+ * The store's point when the request gave only an address: geocoded (an unchanged address of
+ * a geocoded store is not looked up again). No match is the caller's 422 naming `address`; an
+ * unavailable geocoder is a 503 before anything is written.
+ */
+async function geocodeIfNeeded(
+  deps: CatalogDeps,
+  input: StoreInput,
+  previous?: Store,
+): Promise<LatLon | undefined> {
+  if (input.location || !input.address) return undefined;
+  if (previous?.locationSource === "geocoder" && previous.address === input.address) {
+    return previous.location;
+  }
+  const match = await deps.geocoder.geocode(input.address);
+  if (!match) throw UnprocessableError.field("address", "no place matches this address");
+  return { lat: match.lat, lon: match.lon };
+}
+
+/** Trigger zones of the offers listing `store`, as they are with that store's location. */
+function storeTriggerZones(offers: readonly Offer[], store: Store): ZoneDefinition[] {
+  const zones: ZoneDefinition[] = [];
+  const stores = new Map([[store.storeId, store]]);
+  for (const offer of offers) {
+    if (offer.status !== "active" || !offer.storeIds.includes(store.storeId)) continue;
+    const only = { ...offer, storeIds: [store.storeId] };
+    zones.push(...triggerZones(only, stores));
+  }
+  return zones;
+}
+
+/**
+ * Creates a store: validated input, geocoded if needed, time zone derived if absent, then the
+ * catalog item and its footprint zone. If indexing fails the item is removed again, so a store
+ * either exists and matches or does not exist.
+ */
+export async function createStore(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  input: StoreInput,
+) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const geocoded = await geocodeIfNeeded(deps, input);
+  const store = buildStore({
+    merchantId: principal.merchantId,
+    storeId: deps.random.id(STORE_ID_PREFIX),
+    input,
+    geocoded,
+    nowIso: nowIso(deps),
+  });
+  const zone = footprintZone(store);
+  store.zoneCells = cellsOf(deps, zone, "footprint");
+  await deps.catalog.createStore(store);
+  try {
+    await applyPlan(deps, { put: [zone], remove: [] });
+  } catch (error) {
+    await bestEffort("remove footprint zone", () => deps.geoIndex.removeZone(zone.zoneId));
+    await bestEffort("delete store", () =>
+      deps.catalog.deleteStore(store.merchantId, store.storeId, store.version),
+    );
+    throw error;
+  }
+  return storeView(store);
+}
+
+/** One of the caller's stores; another merchant's id is indistinguishable from a missing one. */
+export async function getStore(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  storeId: string | undefined,
+) {
+  requireRole(principal, CATALOG_READ_ROLES);
+  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  const store = await deps.catalog.getStore(principal.merchantId, id);
+  if (!store) throw notFound("storeId", "store");
+  return storeView(store);
+}
+
+/** A page of the caller's stores and an opaque cursor for the next one. */
+export async function listStores(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  query: ListQuery,
+) {
+  requireRole(principal, CATALOG_READ_ROLES);
+  const { merchantId } = principal;
+  const startKey = query.cursor
+    ? checkCursorKey(
+        deps.cursors.decode(merchantId, STORES_SCOPE, query.cursor),
+        merchantId,
+        catalogKeys.storePrefix,
+      )
+    : undefined;
+  const page = await deps.catalog.listStores(merchantId, query.limit, startKey);
+  return {
+    items: page.items.map(storeView),
+    nextCursor: page.lastKey ? deps.cursors.encode(merchantId, STORES_SCOPE, page.lastKey) : null,
+  };
+}
+
+/**
+ * Replaces a store (PUT) at the version `ifMatch` names (or the one just read). Moving it
+ * re-indexes its footprint and the StoreRadius trigger zones of its active offers; if indexing
+ * fails, the previous store and zones are put back.
+ */
+export async function replaceStore(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  storeId: string | undefined,
+  input: StoreInput,
+  ifMatch?: number,
+) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  const current = await deps.catalog.getStore(principal.merchantId, id);
+  if (!current) throw notFound("storeId", "store");
+  checkIfMatch("store", ifMatch, current.version);
+  const geocoded = await geocodeIfNeeded(deps, input, current);
+  const next = buildStore({
+    merchantId: principal.merchantId,
+    storeId: id,
+    input,
+    geocoded,
+    nowIso: nowIso(deps),
+    previous: current,
+  });
+  const zone = footprintZone(next);
+  next.zoneCells = cellsOf(deps, zone, "footprint");
+
+  const moved =
+    current.location.lat !== next.location.lat || current.location.lon !== next.location.lon;
+  const offers =
+    moved && current.offerIds.length > 0
+      ? await deps.catalog.getOffers(
+          current.offerIds.map((offerId) => ({ merchantId: principal.merchantId, offerId })),
+        )
+      : [];
+  const plan = planZones(
+    [footprintZone(current), ...storeTriggerZones(offers, current)],
+    [zone, ...storeTriggerZones(offers, next)],
+  );
+
+  await deps.catalog.replaceStore(next, current.version);
+  try {
+    await applyPlan(deps, plan);
+  } catch (error) {
+    const restored: Store = { ...current, version: next.version + 1, updatedAt: nowIso(deps) };
+    await bestEffort("restore store", () => deps.catalog.replaceStore(restored, next.version));
+    await bestEffort("restore zones", () =>
+      applyPlan(deps, planZones([], [footprintZone(current)])),
+    );
+    throw error;
+  }
+  return storeView(next);
+}
+
+/**
+ * Deletes a store and its footprint zone. A store still listed by an offer (active or paused)
+ * is refused with 409 naming `storeId` and the offers: silently shrinking offers would change
+ * what merchants promised, and a paused offer may be resumed. Links left by an interrupted
+ * offer update are repaired on the way. The zone goes first, so a deleted store never matches.
+ */
+export async function deleteStore(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  storeId: string | undefined,
+  ifMatch?: number,
+) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const { merchantId } = principal;
+  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  const current = await deps.catalog.getStore(merchantId, id);
+  if (!current) throw notFound("storeId", "store");
+  checkIfMatch("store", ifMatch, current.version);
+  if (current.offerIds.length > 0) {
+    const offers = await deps.catalog.getOffers(
+      current.offerIds.map((offerId) => ({ merchantId, offerId })),
+    );
+    const listing = offers.filter((o) => o.storeIds.includes(id)).map((o) => o.offerId);
+    const stale = current.offerIds.filter((o) => !listing.includes(o));
+    await deps.catalog.unlinkOffers(merchantId, id, stale);
+    if (listing.length > 0) {
+      throw new ConflictError(
+        `storeId: offers ${listing.join(", ")} still list this store; remove it from them or delete them first.`,
+        {
+          issues: [{ path: "storeId", reason: "is still listed by offers" }],
+          extensions: { offerIds: listing },
+        },
+      );
+    }
+  }
+  const zone = footprintZone(current);
+  await deps.geoIndex.removeZone(zone.zoneId);
+  try {
+    await deps.catalog.deleteStore(merchantId, id, current.version);
+  } catch (error) {
+    await bestEffort("re-index footprint", () => deps.geoIndex.putZone(zone));
+    throw error;
+  }
+}
+
+/**
+ * Bulk import: validates every feature first and reports all errors (index + JSON path) with
+ * nothing written; otherwise writes every store (BatchWrite) and indexes every footprint. An
+ * infrastructure failure midway removes what was written. Features are not geocoded: their
+ * geometry already places them.
+ */
+export async function importStores(deps: CatalogDeps, principal: MerchantPrincipal, body: unknown) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const parsed = parseStoreImport(body);
+  if (!parsed.ok) throw importError(parsed.issues);
+  const issues: (FieldIssue & { index: number })[] = [];
+  const stores: Store[] = [];
+  const zones: ZoneDefinition[] = [];
+  const at = nowIso(deps);
+  parsed.stores.forEach((input, index) => {
+    try {
+      const store = buildStore({
+        merchantId: principal.merchantId,
+        storeId: deps.random.id(STORE_ID_PREFIX),
+        input,
+        nowIso: at,
+      });
+      const zone = footprintZone(store);
+      store.zoneCells = cellsOf(deps, zone, "footprint");
+      stores.push(store);
+      zones.push(zone);
+    } catch (error) {
+      if (!(error instanceof FootfallError) || error.status >= 500) throw error;
+      for (const issue of error.issues ?? [{ path: "footprint", reason: error.detail }]) {
+        issues.push({ index, path: importPath(index, issue.path), reason: issue.reason });
+      }
+    }
+  });
+  if (issues.length > 0) throw importError(issues);
+
+  await deps.catalog.putStores(stores).catch(async (error: unknown) => {
+    await bestEffort("undo import writes", () => deps.catalog.deleteStores(stores));
+    throw error;
+  });
+  try {
+    await applyPlan(deps, { put: zones, remove: [] });
+  } catch (error) {
+    await bestEffort("undo import zones", () =>
+      applyPlan(deps, { put: [], remove: zones.map((z) => z.zoneId) }),
+    );
+    await bestEffort("undo import writes", () => deps.catalog.deleteStores(stores));
+    throw error;
+  }
+  return {
+    imported: stores.length,
+    stores: stores.map((s) => ({
+      storeId: s.storeId,
+      externalRef: s.externalRef,
+      name: s.name,
+      zoneCells: s.zoneCells,
+    })),
+  };
+}
+
+/** Where a store-level error path points inside the import body. */
+function importPath(index: number, storePath: string): string {
+  const [head, ...rest] = storePath.split("/");
+  if (head === "footprint") return ["features", index, "geometry", ...rest].join("/");
+  return ["features", index, "properties", storePath].join("/");
+}
+
+function importError(issues: FieldIssue[]): ValidationError {
+  const features = new Set(issues.map((i) => (i as { index?: number }).index)).size;
+  const first = issues[0];
+  return new ValidationError(
+    issues.length === 1 && first
+      ? `${first.path}: ${first.reason}`
+      : `${issues.length} errors in ${features} feature(s); nothing was imported.`,
+    { issues },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offers
+
+/** The listed stores, all of which must be the caller's (404 naming `storeIds/i` otherwise). */
+async function loadStores(
+  deps: CatalogDeps,
+  merchantId: string,
+  storeIds: readonly string[],
+  extra: readonly string[] = [],
+): Promise<Map<string, Store>> {
+  const all = [...new Set([...storeIds, ...extra])];
+  const found = await deps.catalog.getStores(all.map((storeId) => ({ merchantId, storeId })));
+  const byId = new Map(found.map((s) => [s.storeId, s]));
+  const missing = storeIds
+    .map((id, i) => ({ id, i }))
+    .filter(({ id }) => !byId.has(id))
+    .map(({ i }) => ({ path: `storeIds/${i}`, reason: "store not found" }));
+  if (missing.length > 0) {
+    throw new NotFoundError(`${missing.map((m) => m.path).join(", ")}: store not found`, {
+      issues: missing,
+    });
+  }
+  return byId;
+}
+
+function zoneCellsOf(deps: CatalogDeps, zones: readonly ZoneDefinition[]): number {
+  return zones.reduce((sum, zone) => sum + cellsOf(deps, zone, "triggerZone"), 0);
+}
+
+/** Creates an active offer, links it to its stores and indexes one trigger zone per store. */
+export async function createOffer(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  input: OfferInput,
+) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const stores = await loadStores(deps, principal.merchantId, input.storeIds);
+  const offer = buildOffer({
+    merchantId: principal.merchantId,
+    offerId: deps.random.id(OFFER_ID_PREFIX),
+    input,
+    nowIso: nowIso(deps),
+    status: "active",
+  });
+  const zones = triggerZones(offer, stores);
+  offer.zoneCells = zoneCellsOf(deps, zones);
+  await deps.catalog.createOffer(offer);
+  try {
+    await applyPlan(deps, { put: zones, remove: [] });
+  } catch (error) {
+    await bestEffort("remove trigger zones", () =>
+      applyPlan(deps, { put: [], remove: offerZoneIds(offer) }),
+    );
+    await bestEffort("delete offer", () => deps.catalog.deleteOffer(offer, offer.version));
+    throw error;
+  }
+  return offerView(offer);
+}
+
+/** One of the caller's offers (404 for anyone else's). */
+export async function getOffer(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  offerId: string | undefined,
+) {
+  requireRole(principal, CATALOG_READ_ROLES);
+  return offerView(await currentOffer(deps, principal, offerId));
+}
+
+async function currentOffer(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  offerId: string | undefined,
+): Promise<Offer> {
+  const id = requireId(OFFER_ID_PREFIX, offerId, "offerId", "offer");
+  const offer = await deps.catalog.getOffer(principal.merchantId, id);
+  if (!offer) throw notFound("offerId", "offer");
+  return offer;
+}
+
+/** A page of the caller's offers and an opaque cursor for the next one. */
+export async function listOffers(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  query: ListQuery,
+) {
+  requireRole(principal, CATALOG_READ_ROLES);
+  const { merchantId } = principal;
+  const startKey = query.cursor
+    ? checkCursorKey(
+        deps.cursors.decode(merchantId, OFFERS_SCOPE, query.cursor),
+        merchantId,
+        catalogKeys.offerPrefix,
+      )
+    : undefined;
+  const page = await deps.catalog.listOffers(merchantId, query.limit, startKey);
+  return {
+    items: page.items.map(offerView),
+    nextCursor: page.lastKey ? deps.cursors.encode(merchantId, OFFERS_SCOPE, page.lastKey) : null,
+  };
+}
+
+/**
+ * Writes `next` over `current` and moves the index from the zones of one to those of the
+ * other (zones of removed stores or of a paused offer disappear). If indexing fails, the
+ * previous offer and its zones are put back.
+ */
+async function commitOffer(
+  deps: CatalogDeps,
+  current: Offer,
+  next: Offer,
+  stores: ReadonlyMap<string, Store>,
+): Promise<Offer> {
+  const before = triggerZones(current, stores);
+  const after = triggerZones(next, stores);
+  const plan = planZones(before, after);
+  next.zoneCells =
+    plan.put.length === 0 && plan.remove.length === 0 ? current.zoneCells : zoneCellsOf(deps, after);
+  await deps.catalog.replaceOffer(next, current.version, current.storeIds);
+  try {
+    await applyPlan(deps, plan);
+  } catch (error) {
+    const restored: Offer = { ...current, version: next.version + 1, updatedAt: next.updatedAt };
+    await bestEffort("restore offer", () =>
+      deps.catalog.replaceOffer(restored, next.version, next.storeIds),
+    );
+    await bestEffort("restore zones", () => applyPlan(deps, planZones(after, before)));
+    throw error;
+  }
+  return next;
+}
+
+/** Replaces an offer (PUT) at the version `ifMatch` names (or the one just read). */
+export async function replaceOffer(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  offerId: string | undefined,
+  input: OfferInput,
+  ifMatch?: number,
+) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const current = await currentOffer(deps, principal, offerId);
+  checkIfMatch("offer", ifMatch, current.version);
+  const stores = await loadStores(deps, principal.merchantId, input.storeIds, current.storeIds);
+  const next = buildOffer({
+    merchantId: principal.merchantId,
+    offerId: current.offerId,
+    input,
+    nowIso: nowIso(deps),
+    status: current.status,
+    previous: current,
+  });
+  return offerView(await commitOffer(deps, current, next, stores));
+}
+
+/**
+ * Pauses or resumes an offer: a paused offer's trigger zones leave the index (it can no
+ * longer match), resuming indexes them again. Idempotent.
+ */
+export async function setOfferStatus(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  offerId: string | undefined,
+  status: "active" | "paused",
+  ifMatch?: number,
+) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const current = await currentOffer(deps, principal, offerId);
+  checkIfMatch("offer", ifMatch, current.version);
+  if (current.status === status) return offerView(current);
+  const stores = await loadStores(deps, principal.merchantId, current.storeIds);
+  const next: Offer = {
+    ...current,
+    status,
+    version: current.version + 1,
+    updatedAt: nowIso(deps),
+  };
+  return offerView(await commitOffer(deps, current, next, stores));
+}
+
+/** Deletes an offer: its zones leave the index first, then the offer and its store links. */
+export async function deleteOffer(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  offerId: string | undefined,
+  ifMatch?: number,
+) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const current = await currentOffer(deps, principal, offerId);
+  checkIfMatch("offer", ifMatch, current.version);
+  await applyPlan(deps, { put: [], remove: offerZoneIds(current) });
+  try {
+    await deps.catalog.deleteOffer(current, current.version);
+  } catch (error) {
+    if (current.status === "active") {
+      await bestEffort("re-index offer", async () => {
+        const stores = await loadStores(deps, current.merchantId, current.storeIds);
+        await applyPlan(deps, planZones([], triggerZones(current, stores)));
+      });
+    }
+    throw error;
+  }
+}

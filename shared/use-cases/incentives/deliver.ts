@@ -1,0 +1,93 @@
+import type { DecisionStore } from "../../adapters/dynamo/decision-store.ts";
+import type { DeviceStore } from "../../adapters/dynamo/device-store.ts";
+import type { IncentiveChannels } from "../../adapters/sns/incentive-channels.ts";
+import { INCENTIVE_MESSAGE_VERSION, type Incentive, type IncentiveMessage } from "../../domain/incentive.ts";
+import type { Clock } from "../../ports.ts";
+
+export interface DeliveryDeps {
+  store: Pick<DecisionStore, "getIncentive" | "markDelivery">;
+  devices: Pick<DeviceStore, "get">;
+  channels: IncentiveChannels;
+  clock: Clock;
+  deviceRef: (deviceId: string, merchantId: string) => string;
+  sleep: (ms: number) => Promise<void>;
+  /** Publish attempts within one invocation before handing the retry to the event source. */
+  maxAttempts: number;
+  baseDelayMs: number;
+}
+
+/** Errors a retry cannot fix: the incentive is marked failed and dead-lettered. */
+const PERMANENT = new Set([
+  "InvalidParameterException",
+  "InvalidParameterValueException",
+  "AuthorizationErrorException",
+  "NotFoundException",
+  "ValidationException",
+  "KMSDisabledException",
+  "KMSNotFoundException",
+]);
+
+export function isPermanentError(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  if (e.name && PERMANENT.has(e.name)) return true;
+  const status = e.$metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500 && status !== 429 && e.name !== "ThrottledException" && e.name !== "ThrottlingException";
+}
+
+/** Builds the versioned topic message (see events/incentive-message.schema.json). */
+export function incentiveMessage(inc: Incentive, deviceRef: string): IncentiveMessage {
+  return {
+    schemaVersion: INCENTIVE_MESSAGE_VERSION,
+    eventType: "incentive.sent",
+    incentiveId: inc.incentiveId,
+    merchantId: inc.merchantId,
+    offerId: inc.offerId,
+    storeId: inc.storeId,
+    deviceRef,
+    trigger: inc.triggerType,
+    grantedAt: new Date(inc.grantedAt).toISOString(),
+    ...(inc.expiresAtMs ? { expiresAt: new Date(inc.expiresAtMs).toISOString() } : {}),
+    redemption: { code: inc.code ?? "", kind: inc.codeKind ?? "unique" },
+    message: { title: inc.title, body: inc.body, ...(inc.deepLink ? { deepLink: inc.deepLink } : {}) },
+  };
+}
+
+export type DeliveryResult = "sent" | "skipped" | "failed";
+
+/**
+ * Delivers one pending incentive from the outbox: publish to the topic (retried with backoff on
+ * transient errors), push to the device if it still consents and has an endpoint, then mark it
+ * sent. Only `pending` incentives are delivered, so a redelivered stream record does nothing;
+ * consumers dedupe on `incentiveId` for the rare crash between publish and mark.
+ */
+export async function deliverIncentive(deps: DeliveryDeps, incentiveId: string): Promise<DeliveryResult> {
+  const inc = await deps.store.getIncentive(incentiveId);
+  if (!inc || inc.status !== "pending" || inc.outcome !== "sent") return "skipped";
+  const message = incentiveMessage(inc, inc.deviceId ? deps.deviceRef(inc.deviceId, inc.merchantId) : "erased");
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.channels.publishTopic(message);
+      break;
+    } catch (error) {
+      if (isPermanentError(error)) {
+        await deps.store.markDelivery(incentiveId, "failed", deps.clock.now(), (error as Error).name);
+        await deps.channels.deadLetter({ incentiveId, reason: (error as Error).name, at: deps.clock.now() });
+        return "failed";
+      }
+      if (attempt >= deps.maxAttempts) throw error;
+      await deps.sleep(deps.baseDelayMs * 2 ** (attempt - 1));
+    }
+  }
+  if (inc.deviceId) {
+    const device = await deps.devices.get(inc.deviceId);
+    if (device?.pushEndpointArn && device.consent.marketing) {
+      try {
+        await deps.channels.push(device.pushEndpointArn, message);
+      } catch {
+        // The topic publish is the delivery of record; a dead push endpoint must not fail it.
+      }
+    }
+  }
+  await deps.store.markDelivery(incentiveId, "sent", deps.clock.now());
+  return "sent";
+}

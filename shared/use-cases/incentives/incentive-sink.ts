@@ -1,0 +1,353 @@
+import type { DecisionStore, CounterBump } from "../../adapters/dynamo/decision-store.ts";
+import type { OfferReader } from "../../adapters/dynamo/offer-reader.ts";
+import type { DevicePrincipal } from "../../auth/principal.ts";
+import { type Offer, toDecisionOffer } from "../../domain/catalog/offer.ts";
+import {
+  COUNTER_FIELDS,
+  type ConversionRecord,
+  NO_OFFER,
+  timeToVisitBucket,
+} from "../../domain/conversion.ts";
+import { capWindowKeys, type DecisionConfig, decide } from "../../domain/decision/decide.ts";
+import { localDay } from "../../domain/decision/local-time.ts";
+import { generateRedemptionCode } from "../../domain/decision/redemption-code.ts";
+import { type Incentive, triggerEventKey } from "../../domain/incentive.ts";
+import type { ZoneEvent } from "../../domain/visit/types.ts";
+import type { Random } from "../../ports.ts";
+import type { SinkResult, ZoneEventSink } from "../pings/ingest-pings.ts";
+
+/** What the device app sees for an incentive granted in its own ping response. */
+export interface GrantedIncentive {
+  incentiveId: string;
+  offerId: string;
+  storeId: string;
+  title: string;
+  body: string;
+  deepLink?: string | undefined;
+  code: string;
+  expiresAt?: string | undefined;
+}
+
+export interface IncentiveSinkDeps {
+  offers: OfferReader;
+  store: DecisionStore;
+  random: Random;
+  /** Pseudonymous device id scoped to a merchant (keyed HMAC). */
+  deviceRef: (deviceId: string, merchantId: string) => string;
+  decision: DecisionConfig;
+  retentionDays: number;
+  /** Called with each decision outcome (metrics). */
+  onOutcome?: (outcome: "sent" | "held_out" | "suppressed" | "visit" | "attributed", n?: number) => void;
+}
+
+const TRIGGER_ON = { entered: "enter", dwelled: "dwell" } as const;
+const DAY_MS = 86_400_000;
+const MAX_ATTEMPTS = 4;
+
+function granted(inc: Incentive): GrantedIncentive {
+  return {
+    incentiveId: inc.incentiveId,
+    offerId: inc.offerId,
+    storeId: inc.storeId,
+    title: inc.title,
+    body: inc.body,
+    ...(inc.deepLink ? { deepLink: inc.deepLink } : {}),
+    code: inc.code ?? "",
+    ...(inc.expiresAtMs ? { expiresAt: new Date(inc.expiresAtMs).toISOString() } : {}),
+  };
+}
+
+/**
+ * The incentive and conversion step behind ping ingestion. For trigger-zone events it decides
+ * (pure `decide`) among the offers the events fired, then commits the grant or the suppression in
+ * one transaction with its log records and counters; footprint dwells become visits, attributed to
+ * open incentives and holdouts of the same merchant. Idempotent per event: a replay finds its claim.
+ */
+export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
+  const expiresAt = (now: number) => Math.ceil((now + deps.retentionDays * DAY_MS) / 1000);
+
+  async function decideGroup(
+    device: DevicePrincipal,
+    events: ZoneEvent[],
+    type: "entered" | "dwelled",
+    now: number,
+  ): Promise<GrantedIncentive[]> {
+    const offers = await deps.offers.offers(
+      events.map((e) => ({ merchantId: e.merchantId, offerId: e.offerId ?? "" })),
+    );
+    // One candidate per offer (the first store whose trigger zone fired), matching trigger only.
+    const byOffer = new Map<string, { event: ZoneEvent; offer: Offer }>();
+    for (const event of events) {
+      const offer = event.offerId ? offers.get(event.offerId) : undefined;
+      if (!offer || offer.merchantId !== event.merchantId) continue;
+      if (offer.trigger.on !== TRIGGER_ON[type]) continue;
+      if (!byOffer.has(offer.offerId)) byOffer.set(offer.offerId, { event, offer });
+    }
+    if (byOffer.size === 0) return [];
+    const candidates = [...byOffer.values()];
+    const stores = await deps.offers.stores(
+      candidates.map((c) => ({ merchantId: c.offer.merchantId, storeId: c.event.storeId })),
+    );
+    const storeTimeZones = new Map<string, string>();
+    for (const c of candidates) storeTimeZones.set(c.event.storeId, stores.get(c.event.storeId)?.timeZone ?? "UTC");
+    const at = Math.max(...candidates.map((c) => c.event.at));
+    const firstStoreTz = storeTimeZones.get(candidates[0]?.event.storeId ?? "") ?? "UTC";
+    const deviceDay = capWindowKeys(at, firstStoreTz, device.timeZone).deviceDay;
+    const eventKeys = events.map((e) => triggerEventKey(e));
+    const refs = new Map<string, string>();
+    const refOf = (merchantId: string) => {
+      let ref = refs.get(merchantId);
+      if (!ref) refs.set(merchantId, (ref = deps.deviceRef(device.deviceId, merchantId)));
+      return ref;
+    };
+    const offerDay = (c: { event: ZoneEvent }) => localDay(at, storeTimeZones.get(c.event.storeId) ?? "UTC");
+    const triggeredRecords: ConversionRecord[] = candidates.map((c) => ({
+      eventId: `trigger:${refOf(c.offer.merchantId)}:${triggerEventKey(c.event)}`,
+      type: "triggered",
+      merchantId: c.offer.merchantId,
+      offerId: c.offer.offerId,
+      storeId: c.event.storeId,
+      deviceRef: refOf(c.offer.merchantId),
+      at: c.event.at,
+      localDay: offerDay(c),
+      trigger: type,
+    }));
+    const triggeredBumps: CounterBump[] = candidates.map((c) => ({
+      merchantId: c.offer.merchantId,
+      offerId: c.offer.offerId,
+      storeId: c.event.storeId,
+      localDay: offerDay(c),
+      fields: { [COUNTER_FIELDS.triggered]: 1 },
+    }));
+
+    const atomicFailures = new Map<string, string>();
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const counters = await deps.store.readCounters(
+        device.deviceId,
+        candidates.map((c) => ({ offerId: c.offer.offerId, offerDay: offerDay(c) })),
+        deviceDay,
+      );
+      // Failures the database reported in earlier attempts stand even if a re-read races.
+      const live = candidates.filter((c) => !atomicFailures.has(c.offer.offerId));
+      const decision = decide({
+        event: { type, at },
+        offers: live.map((c) => toDecisionOffer(c.offer, c.event.storeId)),
+        device: {
+          deviceId: device.deviceId,
+          consentMarketing: device.consentMarketing,
+          segments: device.segments,
+          ...(device.timeZone ? { timeZone: device.timeZone } : {}),
+        },
+        storeTimeZones,
+        counters,
+        config: deps.decision,
+      });
+      const suppressed = [
+        ...decision.suppressed,
+        ...[...atomicFailures].map(([offerId, reason]) => ({ offerId, reason })),
+      ];
+      const records: ConversionRecord[] = [...triggeredRecords];
+      const bumps: CounterBump[] = [...triggeredBumps];
+      for (const s of suppressed) {
+        const c = byOffer.get(s.offerId);
+        if (!c) continue;
+        records.push({
+          eventId: `decision:${refOf(c.offer.merchantId)}:${triggerEventKey(c.event)}`,
+          type: "suppressed",
+          merchantId: c.offer.merchantId,
+          offerId: c.offer.offerId,
+          storeId: c.event.storeId,
+          deviceRef: refOf(c.offer.merchantId),
+          at: c.event.at,
+          localDay: offerDay(c),
+          reason: s.reason,
+          trigger: type,
+        });
+        bumps.push({
+          merchantId: c.offer.merchantId,
+          offerId: c.offer.offerId,
+          storeId: c.event.storeId,
+          localDay: offerDay(c),
+          fields: { [COUNTER_FIELDS.suppressed]: 1, [COUNTER_FIELDS.suppressedBy(s.reason)]: 1 },
+        });
+      }
+      const chosen = decision.chosen ? byOffer.get(decision.chosen.offerId) : undefined;
+      let incentive: Incentive | undefined;
+      if (chosen && decision.chosen) {
+        const { offer, event } = chosen;
+        const outcome = decision.chosen.outcome === "send" ? "sent" : "held_out";
+        const unique = offer.redemption.codeKind === "unique";
+        incentive = {
+          incentiveId: deps.random.id("inc"),
+          merchantId: offer.merchantId,
+          offerId: offer.offerId,
+          storeId: event.storeId,
+          deviceId: device.deviceId,
+          outcome,
+          status: outcome === "sent" ? "pending" : "held_out",
+          ...(outcome === "sent"
+            ? {
+                code: unique ? generateRedemptionCode((n) => deps.random.bytes(n)) : offer.redemption.staticCode,
+                codeKind: offer.redemption.codeKind,
+                expiresAtMs: at + offer.redemption.expiresAfterHours * 3_600_000,
+              }
+            : {}),
+          title: offer.message.title,
+          body: offer.message.body,
+          deepLink: offer.message.deepLink,
+          triggerType: type,
+          zoneId: event.zoneId,
+          grantedAt: at,
+          attributionWindowHours: offer.attributionWindowHours,
+        };
+        const ref = refOf(offer.merchantId);
+        records.push({
+          eventId: `decision:${ref}:${triggerEventKey(event)}`,
+          type: outcome,
+          merchantId: offer.merchantId,
+          offerId: offer.offerId,
+          storeId: event.storeId,
+          deviceRef: ref,
+          at,
+          localDay: offerDay(chosen),
+          incentiveId: incentive.incentiveId,
+          group: outcome === "sent" ? "treated" : "holdout",
+          trigger: type,
+        });
+        bumps.push({
+          merchantId: offer.merchantId,
+          offerId: offer.offerId,
+          storeId: event.storeId,
+          localDay: offerDay(chosen),
+          fields: { [outcome === "sent" ? COUNTER_FIELDS.sent : COUNTER_FIELDS.heldOut]: 1 },
+        });
+      }
+      const result = await deps.store.grant({
+        deviceId: device.deviceId,
+        eventKeys,
+        claimExpiresAt: Math.ceil((now + 3 * DAY_MS) / 1000),
+        now: at,
+        ...(chosen && incentive
+          ? {
+              choice: {
+                incentive,
+                offerDay: offerDay(chosen),
+                deviceDay,
+                caps: chosen.offer.caps,
+                maxIncentives: chosen.offer.budget?.maxIncentives,
+                fatigueCapPerDay: deps.decision.fatigueCapPerDay,
+                storeIds: chosen.offer.storeIds,
+                deviceRef: refOf(chosen.offer.merchantId),
+                counterExpiresAt: Math.ceil((at + 3 * DAY_MS) / 1000),
+                offerTotalExpiresAt: Math.ceil((Date.parse(chosen.offer.validTo) + 30 * DAY_MS) / 1000),
+              },
+            }
+          : {}),
+        records,
+        counters: bumps,
+        recordExpiresAt: expiresAt(at),
+      });
+      if (result.kind === "committed") {
+        deps.onOutcome?.("suppressed", suppressed.length);
+        if (incentive) deps.onOutcome?.(incentive.outcome);
+        return incentive && incentive.outcome === "sent" ? [granted(incentive)] : [];
+      }
+      if (result.kind === "duplicate") {
+        if (!result.incentiveId) return [];
+        const existing = await deps.store.getIncentive(result.incentiveId);
+        return existing && existing.outcome === "sent" && existing.deviceId === device.deviceId
+          ? [granted(existing)]
+          : [];
+      }
+      // An invariant held in the database but not in the snapshot: record it and decide again.
+      if (chosen && result.reason !== "code_taken") atomicFailures.set(chosen.offer.offerId, result.reason);
+    }
+    throw new Error("incentive decision did not settle after retries");
+  }
+
+  async function recordVisit(device: DevicePrincipal, event: ZoneEvent, now: number) {
+    const stores = await deps.offers.stores([{ merchantId: event.merchantId, storeId: event.storeId }]);
+    const tz = stores.get(event.storeId)?.timeZone ?? "UTC";
+    const ref = deps.deviceRef(device.deviceId, event.merchantId);
+    const day = localDay(event.at, tz);
+    const open = await deps.store.openAttributions(device.deviceId, event.merchantId, event.at - 720 * 3_600_000);
+    // First visit within the window after the incentive (or holdout): one attribution per incentive.
+    const attributed = open.filter(
+      (a) =>
+        a.attributedAt === undefined &&
+        a.grantedAt <= event.at &&
+        event.at <= a.windowEndsAt &&
+        a.storeIds.includes(event.storeId),
+    );
+    const records: ConversionRecord[] = [
+      {
+        eventId: `visit:${ref}:${triggerEventKey(event)}`,
+        type: "visited",
+        merchantId: event.merchantId,
+        storeId: event.storeId,
+        deviceRef: ref,
+        at: event.at,
+        localDay: day,
+      },
+    ];
+    const counters: CounterBump[] = [
+      { merchantId: event.merchantId, offerId: NO_OFFER, storeId: event.storeId, localDay: day, fields: { [COUNTER_FIELDS.visits]: 1 } },
+    ];
+    for (const a of attributed) {
+      const ttv = Math.round((event.at - a.grantedAt) / 1000);
+      const treated = a.outcome === "sent";
+      records.push({
+        eventId: `attributed:${a.incentiveId}`,
+        type: "attributed_visit",
+        merchantId: a.merchantId,
+        offerId: a.offerId,
+        storeId: event.storeId,
+        deviceRef: ref,
+        at: event.at,
+        localDay: day,
+        incentiveId: a.incentiveId,
+        group: treated ? "treated" : "holdout",
+        timeToVisitS: ttv,
+      });
+      counters.push({
+        merchantId: a.merchantId,
+        offerId: a.offerId,
+        storeId: event.storeId,
+        localDay: day,
+        fields: {
+          [treated ? COUNTER_FIELDS.attributedTreated : COUNTER_FIELDS.attributedHoldout]: 1,
+          ...(treated ? { [COUNTER_FIELDS.ttvBucket(timeToVisitBucket(ttv))]: 1 } : {}),
+          [COUNTER_FIELDS.visits]: 1,
+        },
+      });
+    }
+    const outcome = await deps.store.recordVisit({
+      deviceId: device.deviceId,
+      eventKey: triggerEventKey(event),
+      claimExpiresAt: Math.ceil((now + 3 * DAY_MS) / 1000),
+      now: event.at,
+      records,
+      counters,
+      attributed,
+      recordExpiresAt: expiresAt(event.at),
+    });
+    if (outcome === "committed") {
+      deps.onOutcome?.("visit");
+      if (attributed.length > 0) deps.onOutcome?.("attributed", attributed.length);
+    }
+  }
+
+  return {
+    async handle(device, events, now): Promise<SinkResult> {
+      const incentives: GrantedIncentive[] = [];
+      for (const type of ["entered", "dwelled"] as const) {
+        const group = events.filter((e) => e.kind === "trigger" && e.type === type && e.offerId);
+        if (group.length > 0) incentives.push(...(await decideGroup(device, group, type, now)));
+      }
+      for (const event of events) {
+        if (event.kind === "footprint" && event.type === "dwelled") await recordVisit(device, event, now);
+      }
+      return { incentives };
+    },
+  };
+}

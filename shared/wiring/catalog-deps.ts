@@ -1,0 +1,69 @@
+import { LocationClient } from "@aws-sdk/client-location";
+import { z } from "zod";
+import { documentClient } from "../adapters/aws-clients.ts";
+import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
+import { dynamoGeoIndex } from "../adapters/dynamo/geo-index.ts";
+import { amazonLocationGeocoder } from "../adapters/location/geocoder.ts";
+import { systemClock, systemRandom } from "../adapters/system.ts";
+import { configVars, readConfig } from "../config/read-config.ts";
+import { coverZone, decodeZone } from "../domain/geometry/index.ts";
+import type { ZoneDefinition } from "../domain/zone.ts";
+import { cursorCodec } from "../http/cursor.ts";
+import type { CatalogDeps } from "../use-cases/catalog.ts";
+
+/**
+ * Amazon Location client, once per cold start. Few retries: a merchant waiting on a form is
+ * better served by a quick 503 than by a long back-off.
+ */
+export const locationClient = new LocationClient({ maxAttempts: 2 });
+
+export const catalogConfigSchema = z.object({
+  CATALOG_TABLE: configVars.tableName,
+  GEO_INDEX_TABLE: configVars.tableName,
+  CURSOR_SECRET: configVars.secret,
+  PLACE_INDEX_NAME: configVars.optionalString.describe("Amazon Location place index"),
+});
+
+/**
+ * The zone cover, memoised by encoded geometry: the use case counts cells (and refuses
+ * unindexable zones) before writing, and the index then needs the same cover again, so each
+ * is computed once. Bounded so a 5,000-store import cannot grow it without limit.
+ */
+export function memoizedZoneCover(maxEntries = 6_000): (zone: ZoneDefinition) => string[] {
+  const cache = new Map<string, string[]>();
+  return (zone) => {
+    const hit = cache.get(zone.geometry);
+    if (hit) return hit;
+    const cells = coverZone(decodeZone(zone.geometry));
+    if (cache.size >= maxEntries) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    cache.set(zone.geometry, cells);
+    return cells;
+  };
+}
+
+/**
+ * Builds the catalog use-case dependencies once per cold start from validated config and the
+ * module-scope clients.
+ */
+export function catalogDepsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): CatalogDeps {
+  const config = readConfig(catalogConfigSchema, env);
+  const cover = memoizedZoneCover();
+  return {
+    catalog: dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
+    geoIndex: dynamoGeoIndex(documentClient, {
+      geoTable: config.GEO_INDEX_TABLE,
+      catalogTable: config.CATALOG_TABLE,
+      cover,
+    }),
+    geocoder: amazonLocationGeocoder(locationClient, { placeIndex: config.PLACE_INDEX_NAME }),
+    cursors: cursorCodec(config.CURSOR_SECRET),
+    cover,
+    clock: systemClock,
+    random: systemRandom,
+  };
+}

@@ -1,0 +1,46 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { z } from "zod";
+import { documentClient, snsClient } from "../adapters/aws-clients.ts";
+import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
+import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
+import { snsIncentiveChannels } from "../adapters/sns/incentive-channels.ts";
+import { systemClock } from "../adapters/system.ts";
+import { configVars, readConfig } from "../config/read-config.ts";
+import { pseudonymize } from "../privacy.ts";
+import type { DeliveryDeps } from "../use-cases/incentives/deliver.ts";
+
+export const deliveryConfigSchema = z.object({
+  DEVICES_TABLE: configVars.tableName,
+  INCENTIVES_TABLE: configVars.tableName,
+  CONVERSIONS_TABLE: configVars.tableName,
+  INCENTIVE_TOPIC_ARN: configVars.topicArn,
+  INCENTIVE_DLQ_URL: configVars.optionalString,
+  PSEUDONYM_KEY: configVars.secret,
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  DELIVERY_BASE_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(200),
+});
+
+const sqsClient = new SQSClient({ maxAttempts: 4 });
+
+/** Delivery dependencies, built once per cold start of the publisher. */
+export function deliveryDepsFromEnv(env: Record<string, string | undefined> = process.env): DeliveryDeps {
+  const config = readConfig(deliveryConfigSchema, env);
+  return {
+    store: dynamoDecisionStore(documentClient, {
+      devices: config.DEVICES_TABLE,
+      incentives: config.INCENTIVES_TABLE,
+      conversions: config.CONVERSIONS_TABLE,
+    }),
+    devices: dynamoDeviceStore(documentClient, config.DEVICES_TABLE),
+    channels: snsIncentiveChannels(snsClient, sqsClient, {
+      topicArn: config.INCENTIVE_TOPIC_ARN,
+      dlqUrl: config.INCENTIVE_DLQ_URL,
+    }),
+    clock: systemClock,
+    deviceRef: (deviceId, merchantId) => pseudonymize(config.PSEUDONYM_KEY, deviceId, merchantId),
+    sleep: (ms) => sleep(ms).then(() => undefined),
+    maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+    baseDelayMs: config.DELIVERY_BASE_DELAY_MS,
+  };
+}

@@ -1,0 +1,113 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { documentClient } from "../../shared/adapters/aws-clients.ts";
+import type { DevicePrincipal } from "../../shared/auth/principal.ts";
+import { catalogKeys } from "../../shared/domain/catalog/common.ts";
+import type { Offer } from "../../shared/domain/catalog/offer.ts";
+import type { Store } from "../../shared/domain/catalog/store.ts";
+import { encodeZone } from "../../shared/domain/geometry/codec.ts";
+import { zoneIds } from "../../shared/domain/zone.ts";
+import { geoIndexFromConfig } from "../../shared/wiring/ping-deps.ts";
+import { env, uniqueId } from "./aws.ts";
+
+export const PARIS = { lat: 48.8606, lon: 2.3376 };
+
+/** Moves a point by metres east/north (small distances). */
+export function offset(p: { lat: number; lon: number }, eastM: number, northM: number) {
+  const dLat = northM / 111_320;
+  const dLon = eastM / (111_320 * Math.cos((p.lat * Math.PI) / 180));
+  return { lat: p.lat + dLat, lon: p.lon + dLon };
+}
+
+export function testDevice(overrides: Partial<DevicePrincipal> = {}): DevicePrincipal {
+  return {
+    deviceId: uniqueId("dev"),
+    consentLocation: true,
+    consentMarketing: true,
+    timeZone: "Europe/Paris",
+    segments: [],
+    platform: "ios",
+    openZones: 0,
+    ...overrides,
+  };
+}
+
+/**
+ * Puts a store and an offer straight into the catalog table and indexes their zones, so decision
+ * tests do not depend on the catalog API.
+ */
+export async function seedStoreAndOffer(options: {
+  merchantId?: string;
+  location?: { lat: number; lon: number };
+  footprintRadiusM?: number;
+  triggerRadiusM?: number;
+  offer?: Partial<Offer>;
+}) {
+  const merchantId = options.merchantId ?? uniqueId("m");
+  const storeId = uniqueId("st");
+  const offerId = uniqueId("of");
+  const location = options.location ?? offset(PARIS, Math.random() * 5000, Math.random() * 5000);
+  const now = new Date().toISOString();
+  const footprint = { type: "Circle" as const, center: location, radiusM: options.footprintRadiusM ?? 30 };
+  const store: Store = {
+    merchantId,
+    storeId,
+    name: "Test store",
+    location,
+    locationSource: "request" as Store["locationSource"],
+    timeZone: "Europe/Paris",
+    footprint,
+    zoneCells: 0,
+    offerIds: [offerId],
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  } as Store;
+  const triggerRadiusM = options.triggerRadiusM ?? 300;
+  const offer: Offer = {
+    merchantId,
+    offerId,
+    status: "active",
+    name: "Test offer",
+    storeIds: [storeId],
+    triggerZone: { type: "StoreRadius", radiusM: triggerRadiusM },
+    trigger: { on: "enter" },
+    message: { title: "10% off", body: "Show this code at the till" },
+    validFrom: new Date(Date.now() - 86_400_000).toISOString(),
+    validTo: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    caps: {},
+    holdoutPercent: 0,
+    attributionWindowHours: 24,
+    redemption: { codeKind: "unique", expiresAfterHours: 48 },
+    priority: 0,
+    triggerRadiusM,
+    zoneCells: 0,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    ...options.offer,
+  } as Offer;
+  const table = env("CATALOG_TABLE");
+  await documentClient.send(new PutCommand({ TableName: table, Item: { ...catalogKeys.store(merchantId, storeId), ...store } }));
+  await documentClient.send(new PutCommand({ TableName: table, Item: { ...catalogKeys.offer(merchantId, offerId), ...offer } }));
+  const index = geoIndexFromConfig({ GEO_INDEX_TABLE: env("GEO_INDEX_TABLE"), CATALOG_TABLE: table });
+  await index.putZone({
+    zoneId: zoneIds.footprint(storeId),
+    kind: "footprint",
+    merchantId,
+    storeId,
+    geometry: encodeZone(footprint),
+    characteristicRadiusM: footprint.radiusM,
+    dwellSeconds: 120,
+  });
+  await index.putZone({
+    zoneId: zoneIds.trigger(offerId, storeId),
+    kind: "trigger",
+    merchantId,
+    storeId,
+    offerId,
+    geometry: encodeZone({ type: "Circle", center: location, radiusM: triggerRadiusM }),
+    characteristicRadiusM: triggerRadiusM,
+    dwellSeconds: 120,
+  });
+  return { merchantId, storeId, offerId, location, store, offer };
+}
