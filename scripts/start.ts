@@ -4,6 +4,8 @@ import { parseArgs } from "node:util";
 import { loadOrCreateDevKey, mintMerchantToken } from "./local/dev-jwt.ts";
 import { startLocalStack } from "./local/environment.ts";
 import { seedDemo } from "./local/seed.ts";
+import { startStreamPoller } from "./local/stream-poller.ts";
+import { watchQueue } from "./local/queue-watcher.ts";
 import { createLocalServer } from "./local/server.ts";
 
 const { values } = parseArgs({
@@ -26,6 +28,23 @@ Object.assign(process.env, stack.env, { LOG_LEVEL: process.env.LOG_LEVEL ?? "WAR
 const { documentClient } = await import("../shared/adapters/aws-clients.ts");
 const seed = await seedDemo(documentClient, stack.env, values["in-memory"] ? undefined : dataDir);
 const jwtKey = await loadOrCreateDevKey(join(dataDir, "dev-jwt-key.json"));
+// The incentives table's stream drives the publisher, as Lambda's event source mapping does in AWS.
+const { handler: publisher } = await import("../functions/incentive-publisher.ts");
+const poller = await startStreamPoller({
+  endpoint: stack.engines.dynamoEndpoint,
+  region: stack.env.AWS_REGION ?? "us-east-1",
+  tableName: stack.env.INCENTIVES_TABLE ?? "",
+  handler: (event) => publisher(event, {} as never),
+  onError: (error) => log(`stream poller: ${(error as Error).message}`),
+});
+const watcher = watchQueue({
+  endpoint: stack.engines.snsEndpoint,
+  queueUrl: stack.incentiveQueueUrl,
+  onMessage: (body) => {
+    const m = JSON.parse(body) as { offerId?: string; storeId?: string; redemption?: { code?: string }; message?: { title?: string } };
+    log(`incentive published: ${m.message?.title} (offer ${m.offerId}, store ${m.storeId}, code ${m.redemption?.code})`);
+  },
+});
 const server = createLocalServer({
   jwtKey,
   ...(values.quiet ? {} : { onRequest: (line: string) => log(line) }),
@@ -38,6 +57,8 @@ async function shutdown(signal: string) {
   log(`${signal}: stopping`);
   server.close();
   server.closeAllConnections();
+  await watcher.stop();
+  await poller.stop();
   await stack.stop();
   rmSync(join(dataDir, "runtime.json"), { force: true });
   process.exit(0);

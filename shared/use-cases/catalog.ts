@@ -1,7 +1,12 @@
 import type { CatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import type { GeoIndex } from "../adapters/dynamo/geo-index-port.ts";
 import type { Geocoder } from "../adapters/location/geocoder.ts";
-import { type MerchantPrincipal, type Role, requireRole } from "../auth/principal.ts";
+import {
+  type MerchantPrincipal,
+  merchantPrincipal,
+  type Role,
+  requireRole,
+} from "../auth/principal.ts";
 import {
   buildOffer,
   buildStore,
@@ -34,6 +39,7 @@ import {
   ValidationError,
 } from "../errors.ts";
 import type { CursorCodec, PageKey } from "../http/cursor.ts";
+import type { HttpEvent } from "../http/types.ts";
 import { logger } from "../logger.ts";
 import type { Clock, Random } from "../ports.ts";
 
@@ -614,4 +620,14 @@ export async function deleteOffer(
     }
     throw error;
   }
+}
+
+/**
+ * The caller of a catalog route, checked for the access it needs before its body is even
+ * parsed (a POS token gets 403, not a lecture on footprint geometry).
+ */
+export function catalogPrincipal(event: HttpEvent, access: "read" | "write"): MerchantPrincipal {
+  const principal = merchantPrincipal(event);
+  requireRole(principal, access === "write" ? CATALOG_WRITE_ROLES : CATALOG_READ_ROLES);
+  return principal;
 }

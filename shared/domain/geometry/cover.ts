@@ -10,9 +10,9 @@
  *
  * Guarantee: for every point the exact test (`compileZone(decoded).contains`) puts inside the
  * zone, one of `cellsForPoint(point)` is in `coverZone(zone)`. The cover is built at one base
- * resolution by a breadth-first walk over cells whose centre lies within KAPPA circumradii of
- * the zone (every point whose finest cell descends from a cell lies within 1.053 of that cell's
- * circumradius from its centre, measured and proven for aperture 7), then compacted. This is
+ * resolution by a breadth-first walk over cells whose centre lies within DESCENDANT_REACH
+ * circumradii of the zone (every point whose finest cell descends from a cell lies within
+ * 1.053 circumradii of that cell's centre), then compacted. This is
  * an "overlapping containment" cover computed with our own exact geometry, so it is right at
  * the poles, across the antimeridian and around holes, where h3's polygon fill is not (it
  * misses the pole cell of a polar cap).
@@ -47,8 +47,12 @@ export const INDEX_RESOLUTIONS: readonly number[] = [5, 7, 9, 10, 11];
 /** The resolution pings are located at; coarser keys are its ancestors. */
 export const FINEST_INDEX_RESOLUTION = 11;
 
-/** Upper bound of (farthest point of a cell's descendants) / (cell circumradius); measured 1.052. */
-const KAPPA = 1.15;
+/**
+ * Upper bound of (farthest point of a cell's descendants, at any depth) / (cell circumradius).
+ * In the plane, descendant centres drift at most Σ √3·e/√7^i = √3·e/(√7 − 1) ≈ 1.0524·e from
+ * the centre of a cell of edge e (its circumradius); measured on the sphere: 1.052.
+ */
+export const DESCENDANT_REACH = 1.15;
 /** Any cell's circumradius ≤ this × the average edge length of its resolution (measured 1.103). */
 const CIRCUMRADIUS_FACTOR = 1.25;
 /** A zone never gets more cells than this; a zone needing more at res 5 is refused. */
@@ -102,12 +106,12 @@ function seedPoints(zone: CompiledZone): [number, number][] {
 /**
  * Every cell at `res` whose descendants may hold a point of the zone, or undefined once more
  * than `limit` cells qualify. Walks from cells on the zone through every cell whose centre is
- * within (KAPPA + 1) maximal circumradii of it: the segment from a qualifying cell's centre to
- * its nearest zone point only crosses such cells, so the walk reaches all qualifying cells.
+ * within (DESCENDANT_REACH + 1) maximal circumradii of it: the segment from a qualifying
+ * cell's centre to its nearest zone point only crosses such cells, so the walk reaches them all.
  */
 export function baseCells(zone: CompiledZone, res: number, limit: number): string[] | undefined {
   const rMax = getHexagonEdgeLengthAvg(res, "m") * CIRCUMRADIUS_FACTOR;
-  const travel = (KAPPA + 1) * rMax * 1.05 + 1;
+  const travel = (DESCENDANT_REACH + 1) * rMax * 1.05 + 1;
   const seen = new Set<string>();
   const queue: string[] = [];
   for (const [lat, lon] of seedPoints(zone)) {
@@ -127,7 +131,7 @@ export function baseCells(zone: CompiledZone, res: number, limit: number): strin
       d = zone.distanceM(lat, lon);
     }
     // 2 % and 1 m absorb the few centimetres of the boundary distance approximation.
-    if (d <= KAPPA * circumradiusM(cell) * 1.02 + 1) {
+    if (d <= DESCENDANT_REACH * circumradiusM(cell) * 1.02 + 1) {
       out.push(cell);
       if (out.length > limit) return undefined;
     }

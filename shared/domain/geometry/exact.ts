@@ -5,7 +5,7 @@
  * Containment follows RFC 7946 literally (polygon edges are straight in longitude/latitude)
  * and is computed in unwrapped longitudes, so the antimeridian and holes need no special
  * case. Distances are great-circle metres to the boundary, measured in 3-D on the unit sphere
- * against the edges cut into short great-circle arcs (within 5 cm of the lon/lat-straight
+ * against the edges cut into short great-circle arcs (within 20 cm of the lon/lat-straight
  * edge), which stays accurate next to the poles where planar approximations fall apart.
  */
 import { area as turfArea } from "@turf/area";
@@ -15,7 +15,7 @@ import { chordToMetres, EARTH_RADIUS_M, haversineM, unitVector, wrapLon } from "
 import type { BBox, CircleGeometry, CompiledZone, ZoneGeometry } from "./types.ts";
 
 /** Largest gap tolerated between a lon/lat-straight edge and the arcs standing in for it. */
-const ARC_TOLERANCE_M = 0.05;
+const ARC_TOLERANCE_M = 0.2;
 const RAD = Math.PI / 180;
 
 /**
@@ -413,7 +413,7 @@ function compilePolygons(g: Exclude<ZoneGeometry, { type: "Circle" }>): Compiled
  * Prepares a zone (validated, raw or normalised) for repeated exact tests. For circles the
  * distance is the haversine distance to the centre minus the radius, exact at the poles; for
  * polygons containment is exact for RFC 7946 edges (holes, antimeridian, MultiPolygon as a
- * union) and the distance to the boundary is within a few centimetres. Inside a MultiPolygon
+ * union) and the distance to the boundary is within 20 cm. Inside a MultiPolygon
  * whose parts overlap or touch (as the halves of a split polygon do), the negative distance
  * is measured to the nearest part boundary, so it can be smaller in magnitude than the true one;
  * its sign is always exact.

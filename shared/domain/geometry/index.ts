@@ -14,6 +14,7 @@ export {
   cellsForPoint,
   coverZone,
   coverZoneDetailed,
+  DESCENDANT_REACH,
   FINEST_INDEX_RESOLUTION,
   INDEX_RESOLUTIONS,
   MAX_COVER_CELLS,

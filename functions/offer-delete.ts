@@ -1,0 +1,18 @@
+import middy from "@middy/core";
+import { parseIfMatch } from "../shared/domain/catalog/index.ts";
+import { http, json, readHeader } from "../shared/http/middleware.ts";
+import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { catalogPrincipal, deleteOffer } from "../shared/use-cases/catalog.ts";
+import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
+
+const deps = catalogDepsFromEnv();
+
+/** DELETE /v1/offers/{offerId} — removes the offer's zones, then the offer. */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(http())
+  .handler(async (event) => {
+    const principal = catalogPrincipal(event, "write");
+    const ifMatch = parseIfMatch(readHeader(event, "if-match"));
+    await deleteOffer(deps, principal, event.pathParameters?.offerId, ifMatch);
+    return { statusCode: 204 };
+  });

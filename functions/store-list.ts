@@ -1,0 +1,18 @@
+import middy from "@middy/core";
+import { listQuerySchema } from "../shared/domain/catalog/index.ts";
+import { http, json } from "../shared/http/middleware.ts";
+import { parseWith } from "../shared/http/parse.ts";
+import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { catalogPrincipal, listStores } from "../shared/use-cases/catalog.ts";
+import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
+
+const deps = catalogDepsFromEnv();
+
+/** GET /v1/stores — the caller's stores, a page at a time (opaque `cursor`). */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(http())
+  .handler(async (event) => {
+    const principal = catalogPrincipal(event, "read");
+    const query = parseWith(listQuerySchema, event.queryStringParameters ?? {});
+    return json(200, await listStores(deps, principal, query));
+  });

@@ -1,0 +1,110 @@
+/**
+ * Zod descriptions of what the catalog API returns, built from the request schemas so that a
+ * field documented for input is documented the same way for output.
+ */
+import { z } from "zod";
+import {
+  footprintSchema,
+  latLonSchema,
+  offerInputSchema,
+  storeInputSchema,
+  triggerZoneSchema,
+} from "../domain/catalog/index.ts";
+
+const versionedShape = {
+  version: z.number().int().min(1).describe("Send as If-Match (ETag) to replace safely"),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+};
+
+const input = storeInputSchema.shape;
+const offer = offerInputSchema.shape;
+
+/** A store as returned by the API. */
+export const storeViewSchema = z
+  .object({
+    storeId: z.string().describe("st_…"),
+    name: input.name,
+    externalRef: input.externalRef,
+    address: input.address,
+    location: latLonSchema.describe("The store's point"),
+    locationSource: z
+      .enum(["request", "geocoder", "footprint"])
+      .describe("Where the location came from"),
+    timeZone: z.string().describe("IANA time zone (given, or derived from the location)"),
+    openingHours: input.openingHours,
+    footprint: footprintSchema,
+    zoneCells: z.number().int().min(0).describe("H3 cells indexing the footprint"),
+    offerIds: z.array(z.string()).describe("Offers listing this store"),
+    ...versionedShape,
+  })
+  .describe("A store");
+
+/** An offer as returned by the API. */
+export const offerViewSchema = z
+  .object({
+    offerId: z.string().describe("of_…"),
+    status: z.enum(["active", "paused"]),
+    name: offer.name,
+    storeIds: z.array(z.string()),
+    triggerZone: triggerZoneSchema,
+    trigger: offer.trigger,
+    message: offer.message,
+    validFrom: z.iso.datetime(),
+    validTo: z.iso.datetime(),
+    schedule: offer.schedule,
+    caps: offer.caps,
+    budget: offer.budget,
+    segments: offer.segments,
+    holdoutPercent: offer.holdoutPercent,
+    attributionWindowHours: offer.attributionWindowHours,
+    redemption: offer.redemption,
+    priority: z.number().int(),
+    zoneCount: z.number().int().min(0).describe("Trigger zones in the index (0 while paused)"),
+    zoneCells: z.number().int().min(0).describe("H3 cells indexing those zones"),
+    ...versionedShape,
+  })
+  .describe("An offer");
+
+const nextCursor = z
+  .string()
+  .nullable()
+  .describe("Pass as `cursor` for the next page; null on the last page");
+
+export const storePageSchema = z.object({ items: z.array(storeViewSchema), nextCursor });
+export const offerPageSchema = z.object({ items: z.array(offerViewSchema), nextCursor });
+
+export const importResultSchema = z
+  .object({
+    imported: z.number().int(),
+    stores: z.array(
+      z.object({
+        storeId: z.string(),
+        externalRef: z.string().optional(),
+        name: z.string(),
+        zoneCells: z.number().int(),
+      }),
+    ),
+  })
+  .describe("The created stores, in feature order");
+
+/** RFC 9457 problem details as every error response carries them. */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    requestId: z.string(),
+    errors: z
+      .array(
+        z.object({
+          path: z.string().describe("Slash-separated JSON path, e.g. footprint/coordinates/0/3"),
+          reason: z.string(),
+          index: z.number().int().optional().describe("Feature index (store import)"),
+        }),
+      )
+      .optional(),
+  })
+  .describe("RFC 9457 problem details; `errors` names each offending field");
