@@ -1,3 +1,4 @@
+import "../config/load-secrets.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { z } from "zod";

@@ -1,3 +1,4 @@
+import "../config/load-secrets.ts";
 import { z } from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoAppKeyStore } from "../adapters/dynamo/app-key-store.ts";

@@ -1,3 +1,4 @@
+import "../config/load-secrets.ts";
 import { z } from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";

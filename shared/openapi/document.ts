@@ -1,0 +1,374 @@
+/**
+ * The OpenAPI 3.1 document of the merchant catalog API, generated from the same zod schemas
+ * that validate requests (zod 4's `z.toJSONSchema`), so the documentation cannot drift from
+ * what the handlers accept.
+ */
+import { z } from "zod";
+import {
+  DEFAULT_PAGE_SIZE,
+  latLonSchema,
+  MAX_PAGE_SIZE,
+  offerInputSchema,
+  storeImportSchema,
+  storeInputSchema,
+} from "../domain/catalog/index.ts";
+import { weeklyScheduleSchema } from "../domain/decision/offer-rules.ts";
+import { multiPolygonSchema, polygonSchema } from "../domain/geometry/index.ts";
+import {
+  importResultSchema,
+  offerPageSchema,
+  offerViewSchema,
+  problemSchema,
+  storePageSchema,
+  storeViewSchema,
+} from "./schemas.ts";
+
+type Json = Record<string, unknown>;
+
+const COMPONENTS: [string, z.ZodType][] = [
+  ["StoreInput", storeInputSchema],
+  ["Store", storeViewSchema],
+  ["StorePage", storePageSchema],
+  ["StoreImport", storeImportSchema],
+  ["StoreImportResult", importResultSchema],
+  ["OfferInput", offerInputSchema],
+  ["Offer", offerViewSchema],
+  ["OfferPage", offerPageSchema],
+  ["Problem", problemSchema],
+  ["Polygon", polygonSchema],
+  ["MultiPolygon", multiPolygonSchema],
+  ["WeeklySchedule", weeklyScheduleSchema],
+  ["LatLon", latLonSchema],
+];
+
+/** One JSON Schema per component, cross-referenced with `#/components/schemas/…`. */
+function componentSchemas(): Record<string, Json> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of COMPONENTS) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    io: "input",
+    target: "draft-2020-12",
+    unrepresentable: "any",
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  const out: Record<string, Json> = {};
+  for (const [id] of COMPONENTS) {
+    const { $schema: _s, $id: _i, ...schema } = (schemas[id] ?? {}) as Json;
+    out[id] = schema;
+  }
+  return out;
+}
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ref("Problem") } },
+});
+
+const PROBLEMS: Record<number, string> = {
+  400: "Invalid request; `errors` names each field by JSON path",
+  401: "Missing or invalid merchant token",
+  403: "The token's role may not do this",
+  404: "No such resource for this merchant (another merchant's ids are not found either)",
+  409: "Version conflict, or a store still listed by offers",
+  413: "Body too large",
+  415: "Content type is not application/json",
+  422: "The address geocodes to nothing usable (`errors` names `address`)",
+  503: "A dependency (geocoder) is unavailable; nothing was stored",
+};
+
+interface OperationSpec {
+  method: "get" | "post" | "put" | "delete";
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  access: "read" | "write" | "public";
+  body?: string;
+  ok: { status: number; schema?: string; description: string };
+  params?: ("storeId" | "offerId")[];
+  paged?: boolean;
+  ifMatch?: boolean;
+  errors: number[];
+}
+
+const WRITE = [400, 401, 403, 404, 409, 413, 415];
+
+const OPERATIONS: OperationSpec[] = [
+  {
+    method: "post",
+    path: "/v1/stores",
+    operationId: "createStore",
+    summary: "Create a store",
+    description:
+      "Without `location`, the `address` is geocoded (Amazon Location); without `timeZone`, it " +
+      "is derived from the coordinates. The footprint is indexed before the response.",
+    access: "write",
+    body: "StoreInput",
+    ok: { status: 201, schema: "Store", description: "Created" },
+    errors: [...WRITE, 422, 503],
+  },
+  {
+    method: "get",
+    path: "/v1/stores",
+    operationId: "listStores",
+    summary: "List stores",
+    access: "read",
+    paged: true,
+    ok: { status: 200, schema: "StorePage", description: "A page of stores" },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "post",
+    path: "/v1/stores:import",
+    operationId: "importStores",
+    summary: "Import stores from GeoJSON",
+    description:
+      "Up to 5,000 features, 6 MB. Point features get a circular footprint of " +
+      "`properties.radiusM` (default 30 m); Polygon/MultiPolygon features are the footprint. " +
+      "Every feature is validated first: on any error the response lists them all " +
+      "(`index`, `path` such as `features/12/geometry/coordinates/0/3`) and nothing is written.",
+    access: "write",
+    body: "StoreImport",
+    ok: { status: 201, schema: "StoreImportResult", description: "All stores created" },
+    errors: [400, 401, 403, 413, 415],
+  },
+  {
+    method: "get",
+    path: "/v1/stores/{storeId}",
+    operationId: "getStore",
+    summary: "Get a store",
+    access: "read",
+    params: ["storeId"],
+    ok: { status: 200, schema: "Store", description: "The store" },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "put",
+    path: "/v1/stores/{storeId}",
+    operationId: "replaceStore",
+    summary: "Replace a store",
+    description: "Moving the footprint or location re-indexes the store and its offers' zones.",
+    access: "write",
+    params: ["storeId"],
+    ifMatch: true,
+    body: "StoreInput",
+    ok: { status: 200, schema: "Store", description: "Replaced" },
+    errors: [...WRITE, 422, 503],
+  },
+  {
+    method: "delete",
+    path: "/v1/stores/{storeId}",
+    operationId: "deleteStore",
+    summary: "Delete a store",
+    description: "Refused with 409 (naming `storeId` and the offers) while any offer lists it.",
+    access: "write",
+    params: ["storeId"],
+    ifMatch: true,
+    ok: { status: 204, description: "Deleted" },
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: "post",
+    path: "/v1/offers",
+    operationId: "createOffer",
+    summary: "Create an offer",
+    access: "write",
+    body: "OfferInput",
+    ok: { status: 201, schema: "Offer", description: "Created (active)" },
+    errors: WRITE,
+  },
+  {
+    method: "get",
+    path: "/v1/offers",
+    operationId: "listOffers",
+    summary: "List offers",
+    access: "read",
+    paged: true,
+    ok: { status: 200, schema: "OfferPage", description: "A page of offers" },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "get",
+    path: "/v1/offers/{offerId}",
+    operationId: "getOffer",
+    summary: "Get an offer",
+    access: "read",
+    params: ["offerId"],
+    ok: { status: 200, schema: "Offer", description: "The offer" },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "put",
+    path: "/v1/offers/{offerId}",
+    operationId: "replaceOffer",
+    summary: "Replace an offer",
+    access: "write",
+    params: ["offerId"],
+    ifMatch: true,
+    body: "OfferInput",
+    ok: { status: 200, schema: "Offer", description: "Replaced" },
+    errors: WRITE,
+  },
+  {
+    method: "delete",
+    path: "/v1/offers/{offerId}",
+    operationId: "deleteOffer",
+    summary: "Delete an offer",
+    access: "write",
+    params: ["offerId"],
+    ifMatch: true,
+    ok: { status: 204, description: "Deleted" },
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: "post",
+    path: "/v1/offers/{offerId}/pause",
+    operationId: "pauseOffer",
+    summary: "Pause an offer",
+    description: "Its trigger zones leave the index: a paused offer never matches.",
+    access: "write",
+    params: ["offerId"],
+    ifMatch: true,
+    ok: { status: 200, schema: "Offer", description: "Paused" },
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: "post",
+    path: "/v1/offers/{offerId}/resume",
+    operationId: "resumeOffer",
+    summary: "Resume an offer",
+    description: "Indexes the offer's trigger zones again.",
+    access: "write",
+    params: ["offerId"],
+    ifMatch: true,
+    ok: { status: 200, schema: "Offer", description: "Active" },
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: "get",
+    path: "/v1/openapi.json",
+    operationId: "getOpenApi",
+    summary: "This document",
+    access: "public",
+    ok: { status: 200, description: "OpenAPI 3.1 document" },
+    errors: [],
+  },
+];
+
+function parameters(op: OperationSpec): Json[] {
+  const out: Json[] = (op.params ?? []).map((name) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
+  if (op.paged) {
+    out.push(
+      {
+        name: "limit",
+        in: "query",
+        required: false,
+        schema: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
+      },
+      {
+        name: "cursor",
+        in: "query",
+        required: false,
+        description: "Opaque, tamper-evident; valid only for the merchant and listing it came from",
+        schema: { type: "string" },
+      },
+    );
+  }
+  if (op.ifMatch) {
+    out.push({
+      name: "If-Match",
+      in: "header",
+      required: false,
+      description: 'The ETag (version) the change applies to, e.g. "3"; 409 if it moved on',
+      schema: { type: "string" },
+    });
+  }
+  return out;
+}
+
+function operation(op: OperationSpec): Json {
+  const roles =
+    op.access === "write" ? "merchant-admin" : "merchant-admin or marketing-analyst";
+  const okSchema = op.ok.schema ? ref(op.ok.schema) : op.access === "public" ? { type: "object" } : undefined;
+  const responses: Json = {
+    [op.ok.status]: {
+      description: op.ok.description,
+      ...(okSchema ? { content: { "application/json": { schema: okSchema } } } : {}),
+    },
+  };
+  for (const status of op.errors) responses[status] = problem(PROBLEMS[status] ?? "Error");
+  const params = parameters(op);
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    description:
+      op.access === "public"
+        ? (op.description ?? op.summary)
+        : `${op.description ? `${op.description} ` : ""}Role: ${roles}.`,
+    tags: [op.path.startsWith("/v1/offers") ? "offers" : op.path.startsWith("/v1/stores") ? "stores" : "meta"],
+    ...(params.length > 0 ? { parameters: params } : {}),
+    ...(op.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: ref(op.body) } },
+          },
+        }
+      : {}),
+    responses,
+    security: op.access === "public" ? [] : [{ merchantJwt: [] }],
+  };
+}
+
+/**
+ * Builds the document. Deterministic (same input, same bytes), so the copy checked in at
+ * docs/openapi.json can be compared with what the code generates.
+ */
+export function openApiDocument(): Json {
+  const paths: Record<string, Json> = {};
+  for (const op of OPERATIONS) {
+    paths[op.path] = { ...(paths[op.path] ?? {}), [op.method]: operation(op) };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Footfall merchant catalog API",
+      version: "1.0.0",
+      description:
+        "Stores (footprints), offers (trigger zones) and bulk import for geofenced O2O " +
+        "promotions. Errors are RFC 9457 problem+json naming each field by JSON path.",
+    },
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    tags: [
+      { name: "stores", description: "Stores and their footprints" },
+      { name: "offers", description: "Offers and their trigger zones" },
+      { name: "meta", description: "This document" },
+    ],
+    paths,
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: {
+        merchantJwt: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "Merchant token (Cognito ID token): `custom:merchantId` names the tenant, " +
+            "`cognito:groups` the role",
+        },
+      },
+    },
+  };
+}
+
+/** The document as checked in: 2-space JSON with a trailing newline. */
+export function openApiJson(): string {
+  return `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+}
