@@ -19,7 +19,7 @@ import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { TableDefinition } from "../shared/tables.ts";
-import type { FunctionSpec, TableAccess } from "./function-specs.ts";
+import type { FunctionSpec, MobilePushAccess, TableAccess } from "./function-specs.ts";
 import { type Acknowledgement, acknowledge } from "./nag.ts";
 
 /** Repository root: entries live in functions/, the lock file at the root. */
@@ -189,19 +189,23 @@ export class FootfallFunction extends Construct {
   }
 
   /**
-   * Device push endpoints of the given SNS platform applications: create them for a push token,
-   * keep them current, delete them, and publish to them. Endpoints are created per device at run
-   * time, so their ARNs are only known up to the application prefix.
+   * Device push endpoints of the given SNS platform applications. `manage` creates an endpoint for
+   * a push token, keeps it current and deletes it; `publish` sends to existing endpoints only.
+   * Endpoints are created per device at run time, so their ARNs are known up to the application.
    */
-  bindMobilePush(platforms: { envVar: string; arn: string }[]): void {
+  bindMobilePush(platforms: { envVar: string; arn: string }[], access: MobilePushAccess): void {
     for (const { envVar, arn } of platforms) {
       this.setEnv(envVar, arn);
       const endpoints = platformEndpointsArn(arn);
-      this.allow(["sns:CreatePlatformEndpoint"], [arn]);
-      this.allow(
-        ["sns:Publish", "sns:GetEndpointAttributes", "sns:SetEndpointAttributes", "sns:DeleteEndpoint"],
-        [endpoints],
-      );
+      if (access === "manage") {
+        this.allow(["sns:CreatePlatformEndpoint"], [arn]);
+        this.allow(
+          ["sns:GetEndpointAttributes", "sns:SetEndpointAttributes", "sns:DeleteEndpoint"],
+          [endpoints],
+        );
+      } else {
+        this.allow(["sns:Publish"], [endpoints]);
+      }
       this.acknowledgeFinding({
         id: `AwsSolutions-IAM5[Resource::${endpoints}]`,
         reason:
@@ -235,6 +239,10 @@ export class FootfallFunction extends Construct {
           : {}),
       }),
     );
+    if (trigger.dlqUrlEnv) {
+      this.setEnv(trigger.dlqUrlEnv, dlq.queueUrl);
+      this.allow(["sqs:SendMessage"], [dlq.queueArn]);
+    }
     this.acknowledgeFinding({
       id: "AwsSolutions-IAM5[Resource::*]",
       reason:

@@ -24,7 +24,23 @@ export type FunctionTrigger = {
   maxBatchingWindowS?: number;
   /** Lambda event filter patterns (e.g. only INSERT events); none means every record. */
   filterPatterns?: Record<string, unknown>[];
+  /** Env var receiving the DLQ URL, for functions that also park records there themselves. */
+  dlqUrlEnv?: string;
 };
+
+/**
+ * SNS mobile push, effective only when platform application ARNs are given as context:
+ * - `manage`: create, update and delete a device's platform endpoint (registration, erasure);
+ * - `publish`: send to existing device endpoints only.
+ */
+export type MobilePushAccess = "manage" | "publish";
+
+/** The largest minified bundle a function may ship, when it needs more than the default. */
+export interface BundleBudget {
+  kb: number;
+  /** Which dependencies need the room; reviewed like any other exception. */
+  reason: string;
+}
 
 export interface FunctionSpec {
   /** What the function is for; becomes the Lambda description. */
@@ -39,8 +55,8 @@ export interface FunctionSpec {
   publishesIncentives?: boolean;
   /** Reads the incentive topic's attributes only (health probe; no publish). */
   probesIncentiveTopic?: boolean;
-  /** Creates/updates/deletes SNS platform endpoints and pushes to them (when ARNs are given). */
-  mobilePush?: boolean;
+  /** SNS platform endpoints of devices (when platform application ARNs are given). */
+  mobilePush?: MobilePushAccess;
   /** Secrets read at cold start (`*_ARN` env vars + secretsmanager:GetSecretValue). */
   secrets: SecretId[];
   /** Geocodes addresses with the Amazon Location place index (PLACE_INDEX_NAME). */
@@ -56,6 +72,42 @@ export interface FunctionSpec {
   handler?: string;
   /** Invocation other than the HTTP API (stream consumers); such functions get a DLQ. */
   trigger?: FunctionTrigger;
+  /** Bundle size budget above DEFAULT_BUNDLE_BUDGET_KB, with the reason. */
+  bundleBudget?: BundleBudget;
+}
+
+/** Minified bundle budget of a function: cold start time grows with the code loaded. */
+export const DEFAULT_BUNDLE_BUDGET_KB = 500;
+
+const GEO_BUDGET: BundleBudget = {
+  kb: 1000,
+  reason:
+    "Geometry and local time are the core of this function: h3-js (about 210 KB, an emscripten " +
+    "build), @photostructure/tz-lookup (about 70 KB) and luxon (about 70 KB) come on top of the SDK.",
+};
+
+/** Catalog reads: the catalog's config also names the geo index table and the cursor key. */
+function catalogReader(description: string): FunctionSpec {
+  return {
+    description,
+    access: { catalog: "read", geoIndex: "name" },
+    secrets: ["cursor"],
+    bundleBudget: GEO_BUDGET,
+  };
+}
+
+/** Catalog writes: items and zone heads in the catalog, cells in the geo index. */
+function catalogWriter(
+  description: string,
+  extra: Pick<FunctionSpec, "geocoding" | "memoryMb" | "timeoutS"> = {},
+): FunctionSpec {
+  return {
+    description,
+    access: { catalog: "readwrite", geoIndex: "readwrite" },
+    secrets: ["cursor"],
+    bundleBudget: GEO_BUDGET,
+    ...extra,
+  };
 }
 
 /**
@@ -71,23 +123,32 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     probesIncentiveTopic: true,
     secrets: [],
   },
+  openapi: {
+    description: "GET /v1/openapi.json: the OpenAPI document of the API",
+    memoryMb: 256,
+    timeoutS: 5,
+    access: {},
+    secrets: [],
+  },
+
+  // Devices
   "device-register": {
     description: "POST /v1/devices: registers a device for an app key and issues its token",
     access: { catalog: "read", devices: "readwrite" },
-    mobilePush: true,
+    mobilePush: "manage",
     secrets: ["deviceToken"],
   },
   "device-update": {
     description: "PATCH /v1/devices/me: updates consent, push token, locale, segments",
     access: { catalog: "name", devices: "readwrite" },
-    mobilePush: true,
+    mobilePush: "manage",
     secrets: ["deviceToken"],
   },
   "device-erase": {
     description: "DELETE /v1/devices/me: erases everything stored for the device",
     timeoutS: 20,
     access: { catalog: "name", devices: "readwrite" },
-    mobilePush: true,
+    mobilePush: "manage",
     secrets: ["deviceToken"],
   },
   "device-authorizer": {
@@ -96,6 +157,67 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     access: { catalog: "name", devices: "read" },
     secrets: ["deviceToken"],
   },
+
+  // Pings: zone matching, visit state, incentive decisions (written to the outbox, not sent)
+  "ping-ingest": {
+    description: "POST /v1/pings: matches pings to zones, tracks visits, decides incentives",
+    memoryMb: 1024,
+    access: {
+      geoIndex: "read",
+      catalog: "read",
+      devices: "readwrite",
+      incentives: "readwrite",
+      conversions: "readwrite",
+    },
+    secrets: ["pseudonym"],
+    bundleBudget: GEO_BUDGET,
+  },
+
+  // Incentives: the outbox stream consumer that publishes to SNS
+  "incentive-publisher": {
+    description: "Incentives table stream: publishes pending incentives to SNS and mobile push",
+    timeoutS: 60,
+    access: { devices: "read", incentives: "readwrite", conversions: "name" },
+    publishesIncentives: true,
+    mobilePush: "publish",
+    secrets: ["pseudonym"],
+    trigger: {
+      kind: "tableStream",
+      table: "incentives",
+      batchSize: 25,
+      retryAttempts: 8,
+      // Only newly pending incentives: the handler ignores everything else anyway.
+      filterPatterns: [
+        {
+          eventName: ["INSERT", "MODIFY"],
+          dynamodb: { NewImage: { entity: { S: ["incentive"] }, status: { S: ["pending"] } } },
+        },
+      ],
+      dlqUrlEnv: "INCENTIVE_DLQ_URL",
+    },
+  },
+
+  // Catalog: stores and offers (zones are indexed on write)
+  "store-create": catalogWriter("POST /v1/stores: creates a store (geocodes an address)", {
+    geocoding: true,
+  }),
+  "store-list": catalogReader("GET /v1/stores: the merchant's stores, paginated"),
+  "store-import": catalogWriter("POST /v1/stores:import: imports up to 5,000 stores at once", {
+    memoryMb: 1769,
+    timeoutS: 29,
+  }),
+  "store-get": catalogReader("GET /v1/stores/{storeId}: one store"),
+  "store-update": catalogWriter("PUT /v1/stores/{storeId}: replaces a store, re-indexes zones", {
+    geocoding: true,
+  }),
+  "store-delete": catalogWriter("DELETE /v1/stores/{storeId}: removes a store and its zones"),
+  "offer-create": catalogWriter("POST /v1/offers: creates an offer and indexes its zones"),
+  "offer-list": catalogReader("GET /v1/offers: the merchant's offers, paginated"),
+  "offer-get": catalogReader("GET /v1/offers/{offerId}: one offer"),
+  "offer-update": catalogWriter("PUT /v1/offers/{offerId}: replaces an offer, re-indexes zones"),
+  "offer-delete": catalogWriter("DELETE /v1/offers/{offerId}: removes an offer and its zones"),
+  "offer-pause": catalogWriter("POST /v1/offers/{offerId}/pause: takes its zones off the index"),
+  "offer-resume": catalogWriter("POST /v1/offers/{offerId}/resume: indexes its zones again"),
 };
 
 /** Environment variable carrying each secret's ARN; the runtime resolves it at cold start. */

@@ -20,6 +20,21 @@ export const ROUTES: RouteDefinition[] = [
   { method: "PATCH", path: "/v1/devices/me", fn: "device-update", auth: "device" },
   { method: "DELETE", path: "/v1/devices/me", fn: "device-erase", auth: "device" },
   { method: "POST", path: "/v1/pings", fn: "ping-ingest", auth: "device", rateLimit: 5000 },
+  { method: "GET", path: "/v1/offers/nearby", fn: "offers-nearby", auth: "device", rateLimit: 500 },
+  { method: "POST", path: "/v1/stores", fn: "store-create", auth: "jwt" },
+  { method: "GET", path: "/v1/stores", fn: "store-list", auth: "jwt" },
+  { method: "POST", path: "/v1/stores:import", fn: "store-import", auth: "jwt", rateLimit: 2 },
+  { method: "GET", path: "/v1/stores/{storeId}", fn: "store-get", auth: "jwt" },
+  { method: "PUT", path: "/v1/stores/{storeId}", fn: "store-update", auth: "jwt" },
+  { method: "DELETE", path: "/v1/stores/{storeId}", fn: "store-delete", auth: "jwt" },
+  { method: "POST", path: "/v1/offers", fn: "offer-create", auth: "jwt" },
+  { method: "GET", path: "/v1/offers", fn: "offer-list", auth: "jwt" },
+  { method: "GET", path: "/v1/offers/{offerId}", fn: "offer-get", auth: "jwt" },
+  { method: "PUT", path: "/v1/offers/{offerId}", fn: "offer-update", auth: "jwt" },
+  { method: "DELETE", path: "/v1/offers/{offerId}", fn: "offer-delete", auth: "jwt" },
+  { method: "POST", path: "/v1/offers/{offerId}/pause", fn: "offer-pause", auth: "jwt" },
+  { method: "POST", path: "/v1/offers/{offerId}/resume", fn: "offer-resume", auth: "jwt" },
+  { method: "GET", path: "/v1/openapi.json", fn: "openapi", auth: "none", rateLimit: 10 },
 ];
 
 /** Functions that are not behind a route (authorizers, stream consumers, schedulers). */

@@ -54,7 +54,7 @@ export class StatelessStack extends Stack {
         f.bindSecret(data.secrets[secretId], SECRET_ARN_ENV[secretId]);
       }
       if (spec.geocoding) f.bindPlaceIndex(data.placeIndex.indexName, data.placeIndex.attrIndexArn);
-      if (spec.mobilePush && platforms.length > 0) f.bindMobilePush(platforms);
+      if (spec.mobilePush && platforms.length > 0) f.bindMobilePush(platforms, spec.mobilePush);
       if (spec.trigger?.kind === "tableStream") {
         const dlq = data.deadLetterQueues[name];
         if (!dlq) throw new Error(`${name} consumes a stream but the data stack made no DLQ for it`);

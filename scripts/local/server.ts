@@ -110,7 +110,10 @@ export function createLocalServer(options: LocalServerOptions): Server {
     let status = 500;
     try {
       const pathMatches = compiled.filter((c) => c.regex.test(url.pathname));
-      const match = pathMatches.find((c) => c.route.method === method);
+      // Like API Gateway, a static route wins over a parameterised one (/v1/offers/nearby vs /{id}).
+      const match = pathMatches
+        .filter((c) => c.route.method === method)
+        .sort((a, b) => a.params.length - b.params.length)[0];
       if (!match) {
         status = 404;
         send(res, {

@@ -294,9 +294,12 @@ function parameters(op: OperationSpec): Json[] {
 }
 
 function operation(op: OperationSpec): Json {
-  const roles =
-    op.access === "write" ? "merchant-admin" : "merchant-admin or marketing-analyst";
-  const okSchema = op.ok.schema ? ref(op.ok.schema) : op.access === "public" ? { type: "object" } : undefined;
+  const roles = op.access === "write" ? "merchant-admin" : "merchant-admin or marketing-analyst";
+  const okSchema = op.ok.schema
+    ? ref(op.ok.schema)
+    : op.access === "public"
+      ? { type: "object" }
+      : undefined;
   const responses: Json = {
     [op.ok.status]: {
       description: op.ok.description,
@@ -312,7 +315,13 @@ function operation(op: OperationSpec): Json {
       op.access === "public"
         ? (op.description ?? op.summary)
         : `${op.description ? `${op.description} ` : ""}Role: ${roles}.`,
-    tags: [op.path.startsWith("/v1/offers") ? "offers" : op.path.startsWith("/v1/stores") ? "stores" : "meta"],
+    tags: [
+      op.path.startsWith("/v1/offers")
+        ? "offers"
+        : op.path.startsWith("/v1/stores")
+          ? "stores"
+          : "meta",
+    ],
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(op.body
       ? {

@@ -85,7 +85,11 @@ function checkIfMatch(kind: string, ifMatch: number | undefined, current: number
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
-async function forEachLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+async function forEachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+) {
   let next = 0;
   const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
@@ -535,7 +539,9 @@ async function commitOffer(
   const after = triggerZones(next, stores);
   const plan = planZones(before, after);
   next.zoneCells =
-    plan.put.length === 0 && plan.remove.length === 0 ? current.zoneCells : zoneCellsOf(deps, after);
+    plan.put.length === 0 && plan.remove.length === 0
+      ? current.zoneCells
+      : zoneCellsOf(deps, after);
   await deps.catalog.replaceOffer(next, current.version, current.storeIds);
   try {
     await applyPlan(deps, plan);

@@ -6,8 +6,7 @@ import { dynamoGeoIndex } from "../adapters/dynamo/geo-index.ts";
 import { amazonLocationGeocoder } from "../adapters/location/geocoder.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
-import { coverZone, decodeZone } from "../domain/geometry/index.ts";
-import type { ZoneDefinition } from "../domain/zone.ts";
+import { memoizedZoneCover } from "../domain/catalog/index.ts";
 import { cursorCodec } from "../http/cursor.ts";
 import type { CatalogDeps } from "../use-cases/catalog.ts";
 
@@ -23,26 +22,6 @@ export const catalogConfigSchema = z.object({
   CURSOR_SECRET: configVars.secret,
   PLACE_INDEX_NAME: configVars.optionalString.describe("Amazon Location place index"),
 });
-
-/**
- * The zone cover, memoised by encoded geometry: the use case counts cells (and refuses
- * unindexable zones) before writing, and the index then needs the same cover again, so each
- * is computed once. Bounded so a 5,000-store import cannot grow it without limit.
- */
-export function memoizedZoneCover(maxEntries = 6_000): (zone: ZoneDefinition) => string[] {
-  const cache = new Map<string, string[]>();
-  return (zone) => {
-    const hit = cache.get(zone.geometry);
-    if (hit) return hit;
-    const cells = coverZone(decodeZone(zone.geometry));
-    if (cache.size >= maxEntries) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    cache.set(zone.geometry, cells);
-    return cells;
-  };
-}
 
 /**
  * Builds the catalog use-case dependencies once per cold start from validated config and the

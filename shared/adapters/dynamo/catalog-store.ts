@@ -67,7 +67,11 @@ export interface CatalogStore extends CatalogReader {
   /** Creates an offer and links it to each listed store (404 naming `storeIds/i` if one is gone). */
   createOffer(offer: Offer): Promise<void>;
   /** Replaces an offer at `expectedVersion` and moves its store links from `previousStoreIds`. */
-  replaceOffer(offer: Offer, expectedVersion: number, previousStoreIds: readonly string[]): Promise<void>;
+  replaceOffer(
+    offer: Offer,
+    expectedVersion: number,
+    previousStoreIds: readonly string[],
+  ): Promise<void>;
   /** Deletes an offer at `expectedVersion` and unlinks it from its stores. */
   deleteOffer(offer: Offer, expectedVersion: number): Promise<void>;
 }
@@ -139,7 +143,10 @@ async function backoff(attempt: number): Promise<void> {
 }
 
 /** DynamoDB adapter for `CatalogStore` (catalog table, one partition per merchant). */
-export function dynamoCatalogStore(client: DynamoDBDocumentClient, tableName: string): CatalogStore {
+export function dynamoCatalogStore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): CatalogStore {
   async function get(key: Item): Promise<Item | undefined> {
     const out = await client.send(new GetCommand({ TableName: tableName, Key: key }));
     return out.Item;

@@ -6,10 +6,10 @@
 import { z } from "zod";
 import type { FieldIssue } from "../../errors.ts";
 import { formatPath } from "../../http/parse.ts";
+import { weeklyScheduleSchema } from "../decision/offer-rules.ts";
 import { multiPolygonSchema, polygonSchema } from "../geometry/index.ts";
 import { latLonSchema, timeZoneSchema } from "./common.ts";
 import { type StoreInput, storeInputSchema } from "./store.ts";
-import { weeklyScheduleSchema } from "../decision/offer-rules.ts";
 
 export const MAX_IMPORT_FEATURES = 5_000;
 /** The import route accepts bodies up to 6 MB (the Lambda synchronous payload limit). */
@@ -45,7 +45,9 @@ export const importPropertiesSchema = z
     radiusM: z
       .number()
       .optional()
-      .describe(`Footprint radius for Point features (5 – 2,000 m, default ${DEFAULT_POINT_RADIUS_M})`),
+      .describe(
+        `Footprint radius for Point features (5 – 2,000 m, default ${DEFAULT_POINT_RADIUS_M})`,
+      ),
   })
   .describe("Store fields; unknown properties are ignored");
 
@@ -97,9 +99,7 @@ function featurePath(storePath: readonly PropertyKey[], isPoint: boolean): Prope
   return ["geometry", ...rest];
 }
 
-export type ImportParse =
-  | { ok: true; stores: StoreInput[] }
-  | { ok: false; issues: ImportIssue[] };
+export type ImportParse = { ok: true; stores: StoreInput[] } | { ok: false; issues: ImportIssue[] };
 
 function issuesOf(error: z.ZodError, prefix: PropertyKey[], index: number): ImportIssue[] {
   return error.issues.map((i) => ({

@@ -66,6 +66,7 @@ export {
 } from "./store.ts";
 export {
   footprintZone,
+  memoizedZoneCover,
   offerZoneIds,
   planZones,
   triggerGeometry,

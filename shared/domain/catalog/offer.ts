@@ -98,7 +98,9 @@ export const offerInputSchema = z
           .min(30)
           .max(3_600)
           .optional()
-          .describe(`Seconds inside before a dwell fires (default ${DEFAULT_TRIGGER_DWELL_SECONDS})`),
+          .describe(
+            `Seconds inside before a dwell fires (default ${DEFAULT_TRIGGER_DWELL_SECONDS})`,
+          ),
       })
       .superRefine((t, ctx) => {
         if (t.on === "enter" && t.dwellSeconds !== undefined) {

@@ -3,6 +3,7 @@
  * that turn one into the other (normalised footprint, location, time zone).
  */
 import { z } from "zod";
+import { type FieldIssue, UnprocessableError, ValidationError } from "../../errors.ts";
 import { type WeeklySchedule, weeklyScheduleSchema } from "../decision/offer-rules.ts";
 import {
   compileZone,
@@ -12,13 +13,7 @@ import {
   zoneGeometrySchema,
 } from "../geometry/index.ts";
 import { wrapLon } from "../geometry/sphere.ts";
-import {
-  deriveTimeZone,
-  latLonSchema,
-  timeZoneSchema,
-  type Versioned,
-} from "./common.ts";
-import { ValidationError, UnprocessableError, type FieldIssue } from "../../errors.ts";
+import { deriveTimeZone, latLonSchema, timeZoneSchema, type Versioned } from "./common.ts";
 
 /** Footprint circles: from a kiosk (5 m) to a large campus (2 km). */
 export const FOOTPRINT_RADIUS_BOUNDS = { minRadiusM: 5, maxRadiusM: 2_000 } as const;

@@ -2,7 +2,13 @@
  * The pure mapping from catalog entities to the zones the geofence index holds: one footprint
  * zone per store, one trigger zone per (active offer, listed store).
  */
-import { compileZone, encodeZone, type ZoneGeometry } from "../geometry/index.ts";
+import {
+  compileZone,
+  coverZone,
+  decodeZone,
+  encodeZone,
+  type ZoneGeometry,
+} from "../geometry/index.ts";
 import { DEFAULT_FOOTPRINT_DWELL_SECONDS, type ZoneDefinition, zoneIds } from "../zone.ts";
 import { DEFAULT_TRIGGER_DWELL_SECONDS, type Offer } from "./offer.ts";
 import type { Store } from "./store.ts";
@@ -53,10 +59,7 @@ export function offerZoneIds(offer: Pick<Offer, "offerId" | "storeIds">): string
  * per listed store. `stores` must hold every listed store.
  */
 export function triggerZones(
-  offer: Pick<
-    Offer,
-    "offerId" | "merchantId" | "storeIds" | "status" | "triggerZone" | "trigger"
-  >,
+  offer: Pick<Offer, "offerId" | "merchantId" | "storeIds" | "status" | "triggerZone" | "trigger">,
   stores: ReadonlyMap<string, Pick<Store, "location">>,
 ): ZoneDefinition[] {
   if (offer.status !== "active") return [];
@@ -111,5 +114,25 @@ export function planZones(
       return !old || !sameZone(old, z);
     }),
     remove: [...before.keys()].filter((id) => !kept.has(id)),
+  };
+}
+
+/**
+ * The zone cover, memoised by encoded geometry: the use cases count cells (and refuse
+ * unindexable zones) before writing, and the index then needs the same cover again, so each
+ * is computed once. Bounded so a 5,000-store import cannot grow it without limit.
+ */
+export function memoizedZoneCover(maxEntries = 6_000): (zone: ZoneDefinition) => string[] {
+  const cache = new Map<string, string[]>();
+  return (zone) => {
+    const hit = cache.get(zone.geometry);
+    if (hit) return hit;
+    const cells = coverZone(decodeZone(zone.geometry));
+    if (cache.size >= maxEntries) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    cache.set(zone.geometry, cells);
+    return cells;
   };
 }

@@ -1,0 +1,31 @@
+import middy from "@middy/core";
+import { z } from "zod";
+import { documentClient } from "../shared/adapters/aws-clients.ts";
+import { cachedOfferReader } from "../shared/adapters/dynamo/offer-reader.ts";
+import { dynamoStorePoints } from "../shared/adapters/dynamo/store-points.ts";
+import { systemClock } from "../shared/adapters/system.ts";
+import { devicePrincipal } from "../shared/auth/principal.ts";
+import { configVars, readConfig } from "../shared/config/read-config.ts";
+import { http, json } from "../shared/http/middleware.ts";
+import { parseWith } from "../shared/http/parse.ts";
+import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { nearbyOffers, nearbyQuerySchema } from "../shared/use-cases/nearby-offers.ts";
+
+const config = readConfig(
+  z.object({ CATALOG_TABLE: configVars.tableName, GEO_INDEX_TABLE: configVars.tableName }),
+);
+const deps = {
+  points: dynamoStorePoints(documentClient, config.GEO_INDEX_TABLE),
+  offers: cachedOfferReader(documentClient, config.CATALOG_TABLE, systemClock, 60_000),
+  clock: systemClock,
+};
+
+/** GET /v1/offers/nearby?lat&lon&radiusM — live offers of stores nearby, nearest first. */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(http())
+  .handler(async (event) => {
+    const device = devicePrincipal(event);
+    const query = parseWith(nearbyQuerySchema, event.queryStringParameters ?? {});
+    const offers = await nearbyOffers(deps, device, query);
+    return json(200, { offers }, { "cache-control": "private, max-age=30" });
+  });

@@ -1,0 +1,253 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type ConversionRecord,
+  type ConversionType,
+  conversionKeys,
+} from "../../domain/conversion.ts";
+import { incentiveKeys } from "../../domain/incentive.ts";
+import { type CounterRow, funnelFromItem, logPositionOf } from "../../domain/report.ts";
+
+/** A DynamoDB position in a listing (string attributes only: the log's keys are strings). */
+export type LogPosition = Record<string, string>;
+
+/** Which records of one merchant's log to read. */
+export interface LogQuery {
+  merchantId: string;
+  /** Reads the offer index (gsi1) instead of the merchant partition. */
+  offerId?: string | undefined;
+  storeId?: string | undefined;
+  type?: ConversionType | undefined;
+  /** Inclusive lower bound, ISO instant as written in the sort key. */
+  fromIso?: string | undefined;
+  /** Exclusive upper bound, ISO instant. */
+  toIso?: string | undefined;
+}
+
+export interface LogPage {
+  /** Newest first. */
+  records: ConversionRecord[];
+  /** Where the next page starts; undefined when the listing is exhausted. */
+  next: LogPosition | undefined;
+}
+
+/** Port: the read side of the conversion log and its counters. */
+export interface ConversionReader {
+  /**
+   * Up to `limit` records matching `query`, newest first, starting after `start`. Stops early
+   * (with a `next` position) after `maxReads` requests, so a sparse filter cannot make one call
+   * read the whole log: a page may then hold fewer than `limit` records.
+   */
+  queryLog(query: LogQuery, limit: number, start?: LogPosition, maxReads?: number): Promise<LogPage>;
+  /** Counter rows of one offer for store-local days `fromDay`..`toDay` (inclusive). */
+  offerCounters(merchantId: string, offerId: string, fromDay: string, toDay: string): Promise<CounterRow[]>;
+  /** Counter rows of one store for store-local days `fromDay`..`toDay` (inclusive). */
+  storeCounters(merchantId: string, storeId: string, fromDay: string, toDay: string): Promise<CounterRow[]>;
+  /** Whether any counters exist for the merchant's offer (a deleted offer keeps its report). */
+  hasOfferCounters(merchantId: string, offerId: string): Promise<boolean>;
+  hasStoreCounters(merchantId: string, storeId: string): Promise<boolean>;
+  /** Incentives sent over the offer's life (budget counter in the incentives table). */
+  budgetUsed(offerId: string): Promise<number>;
+}
+
+export interface ConversionReaderTables {
+  conversions: string;
+  incentives: string;
+}
+
+/** Guard against runaway pagination of counters (400 days × 50 stores is ~20 pages). */
+const MAX_COUNTER_PAGES = 500;
+
+const RECORD_FIELDS = [
+  "eventId",
+  "type",
+  "merchantId",
+  "offerId",
+  "storeId",
+  "deviceRef",
+  "at",
+  "localDay",
+  "incentiveId",
+  "reason",
+  "group",
+  "timeToVisitS",
+  "trigger",
+] as const;
+
+/** Only the record's own fields: keys, TTL and anything else stored on the item stay behind. */
+function toRecord(item: Record<string, unknown>): ConversionRecord {
+  const out: Record<string, unknown> = {};
+  for (const field of RECORD_FIELDS) {
+    if (item[field] !== undefined && item[field] !== null) out[field] = item[field];
+  }
+  out.at = Number(out.at);
+  return out as unknown as ConversionRecord;
+}
+
+function daySuffix(sk: unknown): { day: string; rest: string } {
+  const text = String(sk ?? "");
+  const i = text.indexOf("#");
+  return i < 0 ? { day: text, rest: "" } : { day: text.slice(0, i), rest: text.slice(i + 1) };
+}
+
+/** DynamoDB adapter for `ConversionReader` (conversions table; budget in the incentives table). */
+export function dynamoConversionReader(
+  client: DynamoDBDocumentClient,
+  tables: ConversionReaderTables,
+): ConversionReader {
+  async function counterItems(pk: string, fromDay: string, toDay: string) {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    let pages = 0;
+    do {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tables.conversions,
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+          // "$" sorts right after "#": every `<toDay>#<id>` key is below `<toDay>$`.
+          ExpressionAttributeValues: { ":pk": pk, ":from": `${fromDay}#`, ":to": `${toDay}$` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+      pages += 1;
+      if (pages >= MAX_COUNTER_PAGES && start) throw new Error("counters: too many pages");
+    } while (start);
+    return items;
+  }
+
+  async function exists(pk: string): Promise<boolean> {
+    const out = await client.send(
+      new QueryCommand({
+        TableName: tables.conversions,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": pk },
+        ProjectionExpression: "pk",
+        Limit: 1,
+      }),
+    );
+    return (out.Items?.length ?? 0) > 0;
+  }
+
+  return {
+    async queryLog(query, limit, start, maxReads = 10) {
+      const viaOffer = query.offerId !== undefined;
+      const pkName = viaOffer ? "gsi1pk" : "pk";
+      const skName = viaOffer ? "gsi1sk" : "sk";
+      const values: Record<string, unknown> = {
+        ":pk": viaOffer
+          ? conversionKeys.offerLogPartition(query.merchantId, query.offerId ?? "")
+          : conversionKeys.logPartition(query.merchantId),
+      };
+      let keyCondition = `${pkName} = :pk`;
+      // `<iso>#<eventId>` >= `<from>` keeps events at `from`; <= `<to>` drops those at `to`.
+      if (query.fromIso !== undefined && query.toIso !== undefined) {
+        keyCondition += ` AND ${skName} BETWEEN :from AND :to`;
+        values[":from"] = query.fromIso;
+        values[":to"] = query.toIso;
+      } else if (query.fromIso !== undefined) {
+        keyCondition += ` AND ${skName} >= :from`;
+        values[":from"] = query.fromIso;
+      } else if (query.toIso !== undefined) {
+        keyCondition += ` AND ${skName} <= :to`;
+        values[":to"] = query.toIso;
+      }
+      const filters: string[] = [];
+      const names: Record<string, string> = {};
+      if (query.storeId !== undefined) {
+        filters.push("#store = :store");
+        names["#store"] = "storeId";
+        values[":store"] = query.storeId;
+      }
+      if (query.type !== undefined) {
+        filters.push("#type = :type");
+        names["#type"] = "type";
+        values[":type"] = query.type;
+      }
+      const filtered = filters.length > 0;
+
+      const records: ConversionRecord[] = [];
+      let position: Record<string, unknown> | undefined = start;
+      for (let reads = 0; reads < maxReads; reads++) {
+        const remaining = limit - records.length;
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tables.conversions,
+            ...(viaOffer ? { IndexName: "gsi1" } : {}),
+            KeyConditionExpression: keyCondition,
+            ...(filtered ? { FilterExpression: filters.join(" AND "), ExpressionAttributeNames: names } : {}),
+            ExpressionAttributeValues: values,
+            ScanIndexForward: false,
+            // A filter drops items after the limit is applied: read more than we need.
+            Limit: filtered ? Math.min(1000, Math.max(100, remaining * 4)) : remaining,
+            ExclusiveStartKey: position,
+          }),
+        );
+        const items = out.Items ?? [];
+        for (let i = 0; i < items.length; i++) {
+          const record = toRecord(items[i] ?? {});
+          records.push(record);
+          if (records.length === limit) {
+            const more = i < items.length - 1 || out.LastEvaluatedKey !== undefined;
+            return { records, next: more ? logPositionOf(record, viaOffer) : undefined };
+          }
+        }
+        position = out.LastEvaluatedKey;
+        if (!position) return { records, next: undefined };
+      }
+      return { records, next: position as LogPosition | undefined };
+    },
+
+    async offerCounters(merchantId, offerId, fromDay, toDay) {
+      const items = await counterItems(
+        conversionKeys.offerCounterPartition(merchantId, offerId),
+        fromDay,
+        toDay,
+      );
+      return items.map((item) => {
+        const { day, rest } = daySuffix(item.sk);
+        return {
+          offerId,
+          storeId: typeof item.storeId === "string" ? item.storeId : rest,
+          localDay: typeof item.localDay === "string" ? item.localDay : day,
+          funnel: funnelFromItem(item),
+        };
+      });
+    },
+
+    async storeCounters(merchantId, storeId, fromDay, toDay) {
+      const items = await counterItems(
+        conversionKeys.storeCounterPartition(merchantId, storeId),
+        fromDay,
+        toDay,
+      );
+      return items.map((item) => {
+        const { day, rest } = daySuffix(item.sk);
+        return {
+          offerId: typeof item.offerId === "string" ? item.offerId : rest,
+          storeId,
+          localDay: typeof item.localDay === "string" ? item.localDay : day,
+          funnel: funnelFromItem(item),
+        };
+      });
+    },
+
+    hasOfferCounters: (merchantId, offerId) =>
+      exists(conversionKeys.offerCounterPartition(merchantId, offerId)),
+
+    hasStoreCounters: (merchantId, storeId) =>
+      exists(conversionKeys.storeCounterPartition(merchantId, storeId)),
+
+    async budgetUsed(offerId) {
+      const out = await client.send(
+        new GetCommand({
+          TableName: tables.incentives,
+          Key: incentiveKeys.budget(offerId),
+          ProjectionExpression: "sent",
+        }),
+      );
+      const sent = Number(out.Item?.sent ?? 0);
+      return Number.isFinite(sent) && sent > 0 ? sent : 0;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type StorePoint, storePointCell } from "../../domain/store-points.ts";
+
+interface PointEntry {
+  m: string;
+  lat: number;
+  lon: number;
+  o: string[];
+}
+
+/** Port: store locations bucketed by H3 cell, for "offers near me". */
+export interface StorePoints {
+  put(point: StorePoint, previous?: { lat: number; lon: number } | undefined): Promise<void>;
+  remove(storeId: string, at: { lat: number; lon: number }): Promise<void>;
+  inCells(cells: string[]): Promise<StorePoint[]>;
+}
+
+/**
+ * DynamoDB adapter: one item per bucket in the geo index table (key `P6#<cell>`, no clash with
+ * H3 cell keys), one attribute per store; a moved store is added to its new bucket before it
+ * leaves the old one.
+ */
+export function dynamoStorePoints(client: DynamoDBDocumentClient, geoTable: string): StorePoints {
+  async function set(cell: string, storeId: string, entry: PointEntry | undefined) {
+    await client.send(
+      new UpdateCommand({
+        TableName: geoTable,
+        Key: { cell },
+        UpdateExpression: entry ? "SET #s = :e" : "REMOVE #s",
+        ExpressionAttributeNames: { "#s": storeId },
+        ...(entry ? { ExpressionAttributeValues: { ":e": entry } } : {}),
+      }),
+    );
+  }
+  return {
+    async put(point, previous) {
+      const cell = storePointCell(point.lat, point.lon);
+      await set(cell, point.storeId, { m: point.merchantId, lat: point.lat, lon: point.lon, o: point.offerIds });
+      if (previous) {
+        const old = storePointCell(previous.lat, previous.lon);
+        if (old !== cell) await set(old, point.storeId, undefined);
+      }
+    },
+    async remove(storeId, at) {
+      await set(storePointCell(at.lat, at.lon), storeId, undefined);
+    },
+    async inCells(cells) {
+      const points: StorePoint[] = [];
+      const unique = [...new Set(cells)];
+      for (let i = 0; i < unique.length; i += 100) {
+        let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((cell) => ({ cell }));
+        for (let attempt = 0; keys.length > 0 && attempt < 6; attempt++) {
+          const out = await client.send(new BatchGetCommand({ RequestItems: { [geoTable]: { Keys: keys } } }));
+          for (const item of out.Responses?.[geoTable] ?? []) {
+            for (const [storeId, value] of Object.entries(item)) {
+              if (storeId === "cell") continue;
+              const e = value as PointEntry;
+              points.push({ merchantId: e.m, storeId, lat: e.lat, lon: e.lon, offerIds: e.o ?? [] });
+            }
+          }
+          keys = (out.UnprocessedKeys?.[geoTable]?.Keys ?? []) as Record<string, unknown>[];
+        }
+      }
+      return points;
+    },
+  };
+}

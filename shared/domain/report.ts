@@ -1,0 +1,689 @@
+/**
+ * Marketing reports over the footfall conversion log: query rules, funnel arithmetic on the
+ * counters (never the log), lift over the holdout, the time-to-visit median from its histogram,
+ * and the CSV form of the log. Pure: callers pass the counters and the clock reading in.
+ */
+import { DateTime } from "luxon";
+import { z } from "zod";
+import { ValidationError } from "../errors.ts";
+import { isCatalogId, OFFER_ID_PREFIX, STORE_ID_PREFIX } from "./catalog/common.ts";
+import {
+  CONVERSION_TYPES,
+  type ConversionRecord,
+  type ConversionType,
+  conversionKeys,
+  NO_OFFER,
+  TTV_BUCKET_MINUTES,
+} from "./conversion.ts";
+import { LIFT_METHOD, rate, twoProportionLift } from "./stats/index.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Funnel counts
+// ---------------------------------------------------------------------------------------------
+
+/** The counters of one offer × store × day, or any sum of them. */
+export interface Funnel {
+  triggered: number;
+  sent: number;
+  heldOut: number;
+  suppressed: number;
+  /** `suppressed_<reason>` counters, by reason. */
+  suppressedByReason: Record<string, number>;
+  visits: number;
+  attributedTreated: number;
+  attributedHoldout: number;
+  redemptions: number;
+  expired: number;
+  /** Time-to-visit histogram: one count per `TTV_BUCKET_MINUTES` bucket. */
+  ttv: number[];
+}
+
+/** One counters item, with the bucket it belongs to. */
+export interface CounterRow {
+  offerId: string;
+  storeId: string;
+  localDay: string;
+  funnel: Funnel;
+}
+
+/** Code-point order, stable across locales (ids and ISO days sort as they read). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const SCALAR_FIELDS = [
+  "triggered",
+  "sent",
+  "heldOut",
+  "suppressed",
+  "visits",
+  "attributedTreated",
+  "attributedHoldout",
+  "redemptions",
+  "expired",
+] as const;
+
+const SUPPRESSED_PREFIX = "suppressed_";
+const TTV_PREFIX = "ttv_";
+
+/** A counter attribute as a count: missing, malformed or negative values count as 0. */
+function count(value: unknown): number {
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : 0;
+  return Number.isSafeInteger(n) && n > 0 ? n : 0;
+}
+
+/** All zeros: the identity of `addFunnels`, and what a day without counters shows. */
+export function emptyFunnel(): Funnel {
+  return {
+    triggered: 0,
+    sent: 0,
+    heldOut: 0,
+    suppressed: 0,
+    suppressedByReason: {},
+    visits: 0,
+    attributedTreated: 0,
+    attributedHoldout: 0,
+    redemptions: 0,
+    expired: 0,
+    ttv: TTV_BUCKET_MINUTES.map(() => 0),
+  };
+}
+
+/**
+ * Reads the funnel out of a counters item (attributes named by `COUNTER_FIELDS`), tolerating
+ * absent attributes: the write side only creates the counters an event touched.
+ */
+export function funnelFromItem(item: Readonly<Record<string, unknown>>): Funnel {
+  const funnel = emptyFunnel();
+  for (const field of SCALAR_FIELDS) funnel[field] = count(item[field]);
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(SUPPRESSED_PREFIX) && name.length > SUPPRESSED_PREFIX.length) {
+      const n = count(value);
+      if (n > 0) funnel.suppressedByReason[name.slice(SUPPRESSED_PREFIX.length)] = n;
+    } else if (name.startsWith(TTV_PREFIX)) {
+      const bucket = Number(name.slice(TTV_PREFIX.length));
+      if (Number.isInteger(bucket) && bucket >= 0 && bucket < funnel.ttv.length) {
+        funnel.ttv[bucket] = count(value);
+      }
+    }
+  }
+  return funnel;
+}
+
+/** Sums funnels, so rows, days and stores add up exactly to the totals. */
+export function addFunnels(...funnels: readonly Funnel[]): Funnel {
+  const out = emptyFunnel();
+  for (const f of funnels) {
+    for (const field of SCALAR_FIELDS) out[field] += f[field];
+    for (const [reason, n] of Object.entries(f.suppressedByReason)) {
+      out.suppressedByReason[reason] = (out.suppressedByReason[reason] ?? 0) + n;
+    }
+    f.ttv.forEach((n, i) => {
+      if (i < out.ttv.length) out.ttv[i] = (out.ttv[i] ?? 0) + n;
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics
+// ---------------------------------------------------------------------------------------------
+
+/** Where the median time-to-visit falls in the histogram. */
+export interface HistogramMedian {
+  bucket: number;
+  /** Exclusive lower bound of the bucket, minutes (0 for the first). */
+  lowerBoundMinutes: number;
+  /** Inclusive upper bound of the bucket, minutes: the value reports show. */
+  upperBoundMinutes: number;
+  /** Attributed visits the histogram holds. */
+  sampleSize: number;
+}
+
+export const TTV_MEDIAN_METHOD =
+  "The counters keep a histogram of time-to-visit (buckets with upper bounds 5, 10, 15 … 43200 " +
+  "minutes), not raw values: the median reported is the upper bound of the bucket holding the " +
+  "lower median (the ⌈n/2⌉-th smallest value), so the true median lies in " +
+  "(lowerBoundMinutes, upperBoundMinutes].";
+
+/**
+ * The bucket of the lower median of a time-to-visit histogram, or null when it is empty. Reports
+ * show the bucket's upper bound: an honest "within N minutes" without reading the log.
+ */
+export function histogramMedian(histogram: readonly number[]): HistogramMedian | null {
+  const n = histogram.reduce((sum, c) => sum + c, 0);
+  if (n === 0) return null;
+  const rank = Math.ceil(n / 2);
+  let cumulative = 0;
+  for (let i = 0; i < histogram.length; i++) {
+    cumulative += histogram[i] ?? 0;
+    if (cumulative >= rank) {
+      const upper = TTV_BUCKET_MINUTES[Math.min(i, TTV_BUCKET_MINUTES.length - 1)] ?? 0;
+      const lower = i === 0 ? 0 : (TTV_BUCKET_MINUTES[i - 1] ?? 0);
+      return { bucket: i, lowerBoundMinutes: lower, upperBoundMinutes: upper, sampleSize: n };
+    }
+  }
+  return null;
+}
+
+/** Lift as the report shows it (the method is stated once, at the top of the report). */
+export interface LiftView {
+  confidence: number;
+  absolute: number | null;
+  absoluteCi: readonly [number, number] | null;
+  relative: number | null;
+  relativeCi: readonly [number, number] | null;
+  zScore: number | null;
+  pValue: number | null;
+  note: string | null;
+}
+
+export interface FunnelMetrics {
+  visitRate: { treated: number | null; holdout: number | null };
+  /** redemptions / sent. */
+  redemptionRate: number | null;
+  lift: LiftView;
+  medianTimeToVisit: HistogramMedian | null;
+  /** Why a figure is null or to be read with care; empty when all is regular. */
+  notes: string[];
+}
+
+const NO_LIFT: Omit<LiftView, "confidence" | "note"> = {
+  absolute: null,
+  absoluteCi: null,
+  relative: null,
+  relativeCi: null,
+  zScore: null,
+  pValue: null,
+};
+
+/**
+ * Visit rates, lift with its interval, redemption rate and median time-to-visit of a funnel.
+ * Treated = devices sent the incentive (`sent`), holdout = devices deliberately held out
+ * (`heldOut`); the numerators are their attributed visits. Empty denominators give null with a
+ * note, never NaN; counts that cannot be a proportion (more visits than devices, which happens
+ * when a range cuts through attribution windows) give no lift rather than a wrong one.
+ */
+export function funnelMetrics(funnel: Funnel, confidence = 0.95): FunnelMetrics {
+  const notes: string[] = [];
+  const treated = rate(funnel.attributedTreated, funnel.sent);
+  const holdout = rate(funnel.attributedHoldout, funnel.heldOut);
+  if (funnel.sent === 0) {
+    notes.push(
+      "No incentive was sent (sent = 0): the treated visit rate, the redemption rate and the lift are null.",
+    );
+  }
+  if (funnel.heldOut === 0) {
+    notes.push(
+      "No device was held out (heldOut = 0): the holdout visit rate and the lift are null.",
+    );
+  }
+  let lift: LiftView;
+  const overTreated = funnel.attributedTreated > funnel.sent && funnel.sent > 0;
+  const overHoldout = funnel.attributedHoldout > funnel.heldOut && funnel.heldOut > 0;
+  if (overTreated || overHoldout) {
+    notes.push(
+      "More attributed visits than devices in a group: visits are counted on the day they happen, " +
+        "so some belong to incentives sent before this range. Widen the range to compare cohorts.",
+    );
+    lift = { confidence, ...NO_LIFT, note: "Counts are not proportions in this range." };
+  } else {
+    const r = twoProportionLift(
+      {
+        treated: { n: funnel.sent, visits: Math.min(funnel.attributedTreated, funnel.sent) },
+        holdout: { n: funnel.heldOut, visits: Math.min(funnel.attributedHoldout, funnel.heldOut) },
+      },
+      confidence,
+    );
+    lift = {
+      confidence: r.confidence,
+      absolute: r.absoluteLift,
+      absoluteCi: r.absoluteCi,
+      relative: r.relativeLift,
+      relativeCi: r.relativeCi,
+      zScore: r.zScore,
+      pValue: r.pValue,
+      note: r.note,
+    };
+  }
+  const median = histogramMedian(funnel.ttv);
+  return {
+    visitRate: { treated, holdout },
+    redemptionRate: rate(funnel.redemptions, funnel.sent),
+    lift,
+    medianTimeToVisit: median,
+    notes,
+  };
+}
+
+/** How the report computes what it shows; returned in every offer report. */
+export const REPORT_METHOD = {
+  lift: `${LIFT_METHOD}. Treated n = sent, holdout n = heldOut; visits = attributed visits.`,
+  visitRate:
+    "treated = attributedTreated / sent; holdout = attributedHoldout / heldOut; null when the denominator is 0.",
+  redemptionRate: "redemptions / sent; null when nothing was sent.",
+  medianTimeToVisit: TTV_MEDIAN_METHOD,
+  days:
+    "Counters are bucketed by the store-local day of each event; an attributed visit counts on the " +
+    "day of the visit, not of the send. from and to are inclusive local days.",
+  budget:
+    "used = incentives sent over the offer's whole life (not only this range); max is the offer's " +
+    "budget.maxIncentives, null when unlimited.",
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Ranges and queries
+// ---------------------------------------------------------------------------------------------
+
+/** Longest report range: counters older than the log's retention are gone anyway. */
+export const MAX_REPORT_DAYS = 400;
+/** Range when the caller gives none: the last 30 days. */
+export const DEFAULT_REPORT_DAYS = 30;
+
+const day = z.iso.date({ error: "must be a day as YYYY-MM-DD" });
+
+export const offerReportQuerySchema = z.strictObject({
+  from: day.optional().describe("First local day, inclusive (default: 29 days before to)"),
+  to: day.optional().describe("Last local day, inclusive (default: today, UTC)"),
+  groupBy: z
+    .enum(["day", "store"], { error: 'must be "day" or "store"' })
+    .default("day")
+    .describe("Rows per local day or per store"),
+});
+export type OfferReportQuery = z.output<typeof offerReportQuerySchema>;
+
+export const storeReportQuerySchema = offerReportQuerySchema.omit({ groupBy: true });
+export type StoreReportQuery = z.output<typeof storeReportQuerySchema>;
+
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+const utcDay = (iso: string) => DateTime.fromISO(iso, { zone: "utc" });
+
+/**
+ * The inclusive day range of a report: defaults to the last 30 days ending today (UTC: store
+ * days differ by at most one), and refuses reversed or over-long ranges with the field named.
+ */
+export function resolveDayRange(query: { from?: string; to?: string }, nowMs: number): DayRange {
+  const to = query.to ?? DateTime.fromMillis(nowMs, { zone: "utc" }).toISODate();
+  if (to === null) throw ValidationError.field("to", "is outside the representable range");
+  const from = query.from ?? utcDay(to).minus({ days: DEFAULT_REPORT_DAYS - 1 }).toISODate();
+  if (from === null) throw ValidationError.field("from", "is outside the representable range");
+  if (from > to) throw ValidationError.field("to", "must not be before from");
+  const span = utcDay(to).diff(utcDay(from), "days").days + 1;
+  if (span > MAX_REPORT_DAYS) {
+    throw ValidationError.field("from", `the range must not exceed ${MAX_REPORT_DAYS} days`);
+  }
+  return { from, to };
+}
+
+/** Every day of an inclusive range, so day rows show the days without events too. */
+export function daysOf(range: DayRange): string[] {
+  const days: string[] = [];
+  let d = utcDay(range.from);
+  const end = utcDay(range.to);
+  while (d <= end && days.length <= MAX_REPORT_DAYS) {
+    const iso = d.toISODate();
+    if (iso === null) break;
+    days.push(iso);
+    d = d.plus({ days: 1 });
+  }
+  return days;
+}
+
+/** Largest page of the conversion log. */
+export const MAX_LOG_PAGE = 200;
+export const DEFAULT_LOG_PAGE = 50;
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** An ISO instant (with offset) or a day (UTC midnight), as the log's sort-key prefix. */
+const instant = z
+  .string()
+  .refine(
+    (s) => z.iso.datetime({ offset: true }).safeParse(s).success || z.iso.date().safeParse(s).success,
+    "must be an ISO 8601 date-time with offset (2026-05-01T10:00:00Z) or a day (2026-05-01)",
+  )
+  .transform((s, ctx) => {
+    const ms = Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
+    const iso = Number.isFinite(ms) ? new Date(ms).toISOString() : "";
+    if (!ISO_INSTANT.test(iso)) {
+      ctx.addIssue({ code: "custom", message: "is outside the years 0000–9999" });
+      return z.NEVER;
+    }
+    return iso;
+  });
+
+const idFilter = (prefix: string, example: string) =>
+  z
+    .string()
+    .refine((id) => isCatalogId(prefix, id), `must be an id such as ${example}`)
+    .optional();
+
+export const conversionQuerySchema = z
+  .strictObject({
+    offerId: idFilter(OFFER_ID_PREFIX, "of_3Fh…").describe("Only this offer's records"),
+    storeId: idFilter(STORE_ID_PREFIX, "st_3Fh…").describe("Only this store's records"),
+    type: z
+      .enum(CONVERSION_TYPES, { error: `must be one of ${CONVERSION_TYPES.join(", ")}` })
+      .optional(),
+    from: instant.optional().describe("Earliest event time, inclusive"),
+    to: instant.optional().describe("Latest event time, exclusive"),
+    cursor: z.string().min(1).max(2048).optional().describe("nextCursor of the previous page"),
+    limit: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be an integer")
+      .min(1, "must be at least 1")
+      .max(MAX_LOG_PAGE, `must be at most ${MAX_LOG_PAGE}`)
+      .default(DEFAULT_LOG_PAGE),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from !== undefined && q.to !== undefined && q.from >= q.to) {
+      ctx.addIssue({ code: "custom", message: "must be after from", path: ["to"] });
+    }
+  });
+export type ConversionQuery = z.output<typeof conversionQuerySchema>;
+
+/**
+ * The listing a cursor belongs to: every filter and bound, so a cursor replayed with other
+ * filters (or another offer's index) is refused instead of resuming somewhere unintended.
+ */
+export function conversionListingScope(q: ConversionQuery): string {
+  return [
+    "conversions",
+    q.offerId ?? "",
+    q.storeId ?? "",
+    q.type ?? "",
+    q.from ?? "",
+    q.to ?? "",
+  ].join("|");
+}
+
+/**
+ * The DynamoDB position of a log record in the listing it was read from: base-table key, plus
+ * the offer index key when the listing used it. Lets a page end on any record, not only where
+ * DynamoDB stopped.
+ */
+export function logPositionOf(record: ConversionRecord, viaOffer: boolean): Record<string, string> {
+  const key = conversionKeys.record(record.merchantId, record.at, record.eventId);
+  const base = { pk: key.pk, sk: key.sk };
+  if (!viaOffer) return base;
+  return {
+    ...base,
+    gsi1pk: conversionKeys.offerLogPartition(record.merchantId, record.offerId ?? NO_OFFER),
+    gsi1sk: key.sk,
+  };
+}
+
+/**
+ * Whether a decoded cursor position can belong to this merchant's listing: a defence in depth
+ * on top of the cursor's signature, so a position never points into another partition.
+ */
+export function isLogPosition(
+  key: Readonly<Record<string, string>>,
+  merchantId: string,
+  offerId: string | undefined,
+): boolean {
+  const names = Object.keys(key).sort().join(",");
+  if (key.pk !== conversionKeys.logPartition(merchantId) || typeof key.sk !== "string") return false;
+  if (offerId === undefined) return names === "pk,sk";
+  return (
+    names === "gsi1pk,gsi1sk,pk,sk" &&
+    key.gsi1pk === conversionKeys.offerLogPartition(merchantId, offerId) &&
+    key.gsi1sk === key.sk
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Log records as the API shows them
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A log record for marketing: an explicit allow-list of fields, so nothing else stored on the
+ * item (keys, TTL, anything added later) reaches the caller. Devices appear only as `deviceRef`.
+ */
+export interface ConversionView {
+  eventId: string;
+  type: ConversionType;
+  at: string;
+  localDay: string;
+  offerId: string | null;
+  storeId: string;
+  deviceRef: string;
+  incentiveId: string | null;
+  group: "treated" | "holdout" | null;
+  reason: string | null;
+  timeToVisitS: number | null;
+  trigger: "entered" | "dwelled" | null;
+}
+
+/** The API view of a stored log record. */
+export function conversionView(record: ConversionRecord): ConversionView {
+  return {
+    eventId: record.eventId,
+    type: record.type,
+    at: new Date(record.at).toISOString(),
+    localDay: record.localDay,
+    offerId: record.offerId === undefined || record.offerId === NO_OFFER ? null : record.offerId,
+    storeId: record.storeId,
+    deviceRef: record.deviceRef,
+    incentiveId: record.incentiveId ?? null,
+    group: record.group ?? null,
+    reason: record.reason ?? null,
+    timeToVisitS: record.timeToVisitS ?? null,
+    trigger: record.trigger ?? null,
+  };
+}
+
+/** CSV columns, in order (the header row). */
+export const CONVERSION_CSV_COLUMNS = [
+  "at",
+  "type",
+  "eventId",
+  "offerId",
+  "storeId",
+  "deviceRef",
+  "incentiveId",
+  "group",
+  "reason",
+  "timeToVisitS",
+  "trigger",
+  "localDay",
+] as const satisfies readonly (keyof ConversionView)[];
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One RFC 4180 field: quoted when it holds a comma, a double quote or a line break, with inner
+ * quotes doubled; null and undefined are empty fields.
+ */
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  const text = String(value);
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One RFC 4180 record, CRLF-terminated. */
+export function csvLine(values: readonly (string | number | null | undefined)[]): string {
+  return `${values.map(csvField).join(",")}\r\n`;
+}
+
+/** The CSV header row of the conversion log. */
+export function conversionCsvHeader(): string {
+  return csvLine(CONVERSION_CSV_COLUMNS);
+}
+
+/** One log record as a CSV row, in `CONVERSION_CSV_COLUMNS` order. */
+export function conversionCsvRow(view: ConversionView): string {
+  return csvLine(CONVERSION_CSV_COLUMNS.map((c) => view[c]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offer report
+// ---------------------------------------------------------------------------------------------
+
+export type GroupBy = "day" | "store";
+
+/** What the report needs to know about the offer (null when it was deleted from the catalog). */
+export interface OfferFactsForReport {
+  name: string;
+  title: string;
+  storeIds: readonly string[];
+  holdoutPercent: number;
+  attributionWindowHours: number;
+  budgetMax: number | null;
+}
+
+export interface OfferReportInput {
+  offerId: string;
+  offer: OfferFactsForReport | null;
+  range: DayRange;
+  groupBy: GroupBy;
+  rows: readonly CounterRow[];
+  /** Incentives sent over the offer's life (budget counter). */
+  budgetUsed: number;
+}
+
+export interface FunnelView {
+  triggered: number;
+  sent: number;
+  heldOut: number;
+  suppressed: { total: number; byReason: Record<string, number> };
+  visits: number;
+  attributedVisits: { treated: number; holdout: number };
+  redemptions: number;
+  expired: number;
+}
+
+function funnelView(f: Funnel): FunnelView {
+  const byReason = Object.fromEntries(
+    Object.entries(f.suppressedByReason).sort(([a], [b]) => compare(a, b)),
+  );
+  return {
+    triggered: f.triggered,
+    sent: f.sent,
+    heldOut: f.heldOut,
+    suppressed: { total: f.suppressed, byReason },
+    visits: f.visits,
+    attributedVisits: { treated: f.attributedTreated, holdout: f.attributedHoldout },
+    redemptions: f.redemptions,
+    expired: f.expired,
+  };
+}
+
+function section(f: Funnel) {
+  return { funnel: funnelView(f), ...funnelMetrics(f) };
+}
+
+/**
+ * The offer report: totals over the range, one row per day (every day of the range) or per
+ * store (the offer's stores plus any other store with counters), the budget and the method.
+ */
+export function buildOfferReport(input: OfferReportInput) {
+  const total = addFunnels(...input.rows.map((r) => r.funnel));
+  const groups = new Map<string, Funnel[]>();
+  const keyOf = (r: CounterRow) => (input.groupBy === "day" ? r.localDay : r.storeId);
+  const keys =
+    input.groupBy === "day"
+      ? daysOf(input.range)
+      : [...new Set([...(input.offer?.storeIds ?? []), ...input.rows.map((r) => r.storeId)])].sort();
+  for (const k of keys) groups.set(k, []);
+  for (const r of input.rows) {
+    const k = keyOf(r);
+    const list = groups.get(k);
+    if (list) list.push(r.funnel);
+    else groups.set(k, [r.funnel]);
+  }
+  const rows = [...groups.entries()]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([k, funnels]) => ({
+      ...(input.groupBy === "day" ? { day: k } : { storeId: k }),
+      ...section(addFunnels(...funnels)),
+    }));
+  const max = input.offer?.budgetMax ?? null;
+  const notes: string[] = [];
+  if (input.offer === null) {
+    notes.push("The offer no longer exists in the catalog: its counters are reported as kept.");
+  }
+  return {
+    offerId: input.offerId,
+    offer: input.offer,
+    from: input.range.from,
+    to: input.range.to,
+    groupBy: input.groupBy,
+    totals: section(total),
+    budget: {
+      used: input.budgetUsed,
+      max,
+      remaining: max === null ? null : Math.max(0, max - input.budgetUsed),
+    },
+    rows,
+    method: REPORT_METHOD,
+    notes,
+  };
+}
+
+export type OfferReport = ReturnType<typeof buildOfferReport>;
+
+// ---------------------------------------------------------------------------------------------
+// Store report
+// ---------------------------------------------------------------------------------------------
+
+export interface StoreReportInput {
+  storeId: string;
+  store: { name: string; timeZone: string } | null;
+  range: DayRange;
+  rows: readonly CounterRow[];
+}
+
+function visitsOf(f: Funnel) {
+  return {
+    visits: f.visits,
+    attributedVisits: {
+      treated: f.attributedTreated,
+      holdout: f.attributedHoldout,
+      total: f.attributedTreated + f.attributedHoldout,
+    },
+  };
+}
+
+/**
+ * The store report: visits and attributed visits by offer and store-local day, with per-offer
+ * and overall totals. Visits no offer explains are under `offerId: null`.
+ */
+export function buildStoreReport(input: StoreReportInput) {
+  const offerIdOf = (id: string) => (id === NO_OFFER ? null : id);
+  const rows = [...input.rows]
+    .sort((a, b) => compare(a.localDay, b.localDay) || compare(a.offerId, b.offerId))
+    .map((r) => ({ day: r.localDay, offerId: offerIdOf(r.offerId), ...visitsOf(r.funnel) }));
+  const byOffer = new Map<string, Funnel[]>();
+  for (const r of input.rows) byOffer.set(r.offerId, [...(byOffer.get(r.offerId) ?? []), r.funnel]);
+  const offers = [...byOffer.entries()]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([offerId, funnels]) => ({ offerId: offerIdOf(offerId), ...visitsOf(addFunnels(...funnels)) }));
+  const notes: string[] = [];
+  if (input.store === null) {
+    notes.push("The store no longer exists in the catalog: its counters are reported as kept.");
+  }
+  return {
+    storeId: input.storeId,
+    store: input.store,
+    from: input.range.from,
+    to: input.range.to,
+    totals: visitsOf(addFunnels(...input.rows.map((r) => r.funnel))),
+    offers,
+    rows,
+    method: {
+      days: REPORT_METHOD.days,
+      visits:
+        "visits = footprint visits counted on the store's counters (under offerId null when no offer " +
+        "explains them); attributed visits = first visits within an offer's attribution window after " +
+        "a send (treated) or a holdout decision (holdout).",
+    },
+    notes,
+  };
+}
+
+export type StoreReport = ReturnType<typeof buildStoreReport>;

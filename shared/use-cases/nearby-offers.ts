@@ -1,0 +1,80 @@
+import { z } from "zod";
+import type { OfferReader } from "../adapters/dynamo/offer-reader.ts";
+import type { StorePoints } from "../adapters/dynamo/store-points.ts";
+import type { DevicePrincipal } from "../auth/principal.ts";
+import { toDecisionOffer } from "../domain/catalog/offer.ts";
+import { isOfferLive } from "../domain/decision/offer-live.ts";
+import { nearestStores, storePointCellsNear } from "../domain/store-points.ts";
+import { ForbiddenError } from "../errors.ts";
+import type { Clock } from "../ports.ts";
+
+export const MAX_NEARBY_RESULTS = 50;
+
+/** `GET /v1/offers/nearby` query. */
+export const nearbyQuerySchema = z.strictObject({
+  lat: z.coerce.number().min(-90).max(90),
+  lon: z.coerce.number().min(-180).max(180),
+  radiusM: z.coerce.number().min(50, "must be ≥ 50").max(10_000, "must be ≤ 10000").default(1000),
+  limit: z.coerce.number().int().min(1).max(MAX_NEARBY_RESULTS).default(MAX_NEARBY_RESULTS),
+});
+export type NearbyQuery = z.infer<typeof nearbyQuerySchema>;
+
+export interface NearbyOffer {
+  offerId: string;
+  storeId: string;
+  storeName: string;
+  title: string;
+  body: string;
+  deepLink?: string | undefined;
+  distanceM: number;
+  validTo: string;
+}
+
+/**
+ * Offers a device could walk to: live offers (status, validity, schedule in the store's zone,
+ * segments) of stores within the radius, one entry per offer at its nearest store, nearest first.
+ */
+export async function nearbyOffers(
+  deps: { points: StorePoints; offers: OfferReader; clock: Clock },
+  device: DevicePrincipal,
+  query: NearbyQuery,
+): Promise<NearbyOffer[]> {
+  if (!device.consentLocation) {
+    throw new ForbiddenError("consent/location: the device has not consented to location processing.");
+  }
+  const now = deps.clock.now();
+  const points = await deps.points.inCells(storePointCellsNear(query.lat, query.lon, query.radiusM));
+  const near = nearestStores(points, query.lat, query.lon, query.radiusM);
+  if (near.length === 0) return [];
+  const [offers, stores] = await Promise.all([
+    deps.offers.offers(near.flatMap((p) => p.offerIds.map((offerId) => ({ merchantId: p.merchantId, offerId })))),
+    deps.offers.stores(near.map((p) => ({ merchantId: p.merchantId, storeId: p.storeId }))),
+  ]);
+  const seen = new Set<string>();
+  const results: NearbyOffer[] = [];
+  for (const point of near) {
+    const store = stores.get(point.storeId);
+    if (!store) continue;
+    for (const offerId of point.offerIds) {
+      const offer = offers.get(offerId);
+      if (!offer || seen.has(offerId) || !offer.storeIds.includes(point.storeId)) continue;
+      if (!isOfferLive(toDecisionOffer(offer, point.storeId), store.timeZone, now)) continue;
+      if (offer.segments && offer.segments.length > 0 && !offer.segments.some((s) => device.segments.includes(s))) {
+        continue;
+      }
+      seen.add(offerId);
+      results.push({
+        offerId,
+        storeId: point.storeId,
+        storeName: store.name,
+        title: offer.message.title,
+        body: offer.message.body,
+        ...(offer.message.deepLink ? { deepLink: offer.message.deepLink } : {}),
+        distanceM: Math.round(point.distanceM),
+        validTo: offer.validTo,
+      });
+      if (results.length >= query.limit) return results;
+    }
+  }
+  return results;
+}

@@ -1,0 +1,227 @@
+import * as turf from "@turf/turf";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  normalizeZoneGeometry,
+  type Position,
+  type ZoneGeometry,
+} from "../../../shared/domain/geometry/index.ts";
+import { ValidationError } from "../../../shared/errors.ts";
+import { mulberry32, oracleInside, pointFor, randomZone, zoneArbitrary } from "./generators.ts";
+
+function polygonsOf(g: ZoneGeometry): Position[][][] {
+  if (g.type === "Circle") return [];
+  return g.type === "Polygon" ? [g.coordinates] : g.coordinates;
+}
+
+const fiji: ZoneGeometry = {
+  type: "Polygon",
+  coordinates: [
+    [
+      [179.5, -17],
+      [-179.5, -17],
+      [-179.5, -16],
+      [179.5, -16],
+      [179.5, -17],
+    ],
+  ],
+};
+
+describe("normalizeZoneGeometry", () => {
+  it("rewinds to RFC 7946 (shell counter-clockwise, holes clockwise) instead of rejecting", () => {
+    const g: ZoneGeometry = {
+      type: "Polygon",
+      coordinates: [
+        [
+          [0, 0],
+          [0, 1],
+          [1, 1],
+          [1, 0],
+          [0, 0],
+        ],
+        [
+          [0.2, 0.2],
+          [0.8, 0.2],
+          [0.8, 0.8],
+          [0.2, 0.8],
+          [0.2, 0.2],
+        ],
+      ],
+    };
+    expect(turf.booleanClockwise(g.coordinates[0] as number[][])).toBe(true);
+    const n = normalizeZoneGeometry(g);
+    expect(n.type).toBe("Polygon");
+    const [shell, hole] = polygonsOf(n)[0] as Position[][];
+    expect(turf.booleanClockwise(shell as number[][])).toBe(false);
+    expect(turf.booleanClockwise(hole as number[][])).toBe(true);
+  });
+
+  it("drops altitudes and repeated vertices, and keeps rings closed", () => {
+    const n = normalizeZoneGeometry({
+      type: "Polygon",
+      coordinates: [
+        [
+          [0, 0, 12],
+          [1, 0, 12],
+          [1, 0, 13],
+          [1, 1, 12],
+          [0, 0, 12],
+        ],
+      ],
+    });
+    expect(n).toEqual({
+      type: "Polygon",
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 0],
+        ],
+      ],
+    });
+  });
+
+  it("splits a Fiji-like ring (179.5 → -179.5) into two polygons meeting at ±180°", () => {
+    const n = normalizeZoneGeometry(fiji);
+    expect(n.type).toBe("MultiPolygon");
+    const parts = polygonsOf(n);
+    expect(parts).toHaveLength(2);
+    const lons = parts.flatMap((p) => p.flatMap((r) => r.map((q) => q[0] as number)));
+    expect(Math.min(...lons)).toBe(-180);
+    expect(Math.max(...lons)).toBe(180);
+    expect(lons.every((x) => x >= -180 && x <= 180)).toBe(true);
+    const unwrapped = turf.area(
+      turf.polygon([
+        [
+          [179.5, -17],
+          [180.5, -17],
+          [180.5, -16],
+          [179.5, -16],
+          [179.5, -17],
+        ],
+      ]),
+    );
+    expect(turf.area(n)).toBeCloseTo(unwrapped, -1);
+    expect(turf.booleanPointInPolygon([179.9, -16.5], n)).toBe(true);
+    expect(turf.booleanPointInPolygon([-179.9, -16.5], n)).toBe(true);
+    expect(turf.booleanPointInPolygon([0, -16.5], n)).toBe(false);
+  });
+
+  it("cuts a U whose prongs cross the antimeridian into three polygons", () => {
+    // Unwrapped: base west of 180, two prongs reaching east of it.
+    const u = [
+      [179, 0],
+      [181, 0],
+      [181, 1],
+      [179.8, 1],
+      [179.8, 2],
+      [181, 2],
+      [181, 3],
+      [179, 3],
+      [179, 0],
+    ];
+    const n = normalizeZoneGeometry({
+      type: "Polygon",
+      coordinates: [u.map(([x, y]) => [x! > 180 ? x! - 360 : x!, y!])],
+    });
+    expect(polygonsOf(n)).toHaveLength(3);
+    expect(turf.area(n)).toBeCloseTo(turf.area(turf.polygon([u])), -1);
+    expect(turf.booleanPointInPolygon([-179.5, 1.5], n)).toBe(false);
+    expect(turf.booleanPointInPolygon([179.9, 1.5], n)).toBe(true);
+    expect(turf.booleanPointInPolygon([-179.5, 0.5], n)).toBe(true);
+  });
+
+  it("folds a hole that crosses the antimeridian into the outline of both halves", () => {
+    const n = normalizeZoneGeometry({
+      type: "Polygon",
+      coordinates: [
+        [
+          [179, -18],
+          [-179, -18],
+          [-179, -15],
+          [179, -15],
+          [179, -18],
+        ],
+        [
+          [179.8, -17],
+          [179.8, -16],
+          [-179.8, -16],
+          [-179.8, -17],
+          [179.8, -17],
+        ],
+      ],
+    });
+    expect(polygonsOf(n)).toHaveLength(2);
+    expect(turf.booleanPointInPolygon([179.9, -16.5], n)).toBe(false);
+    expect(turf.booleanPointInPolygon([-179.9, -16.5], n)).toBe(false);
+    expect(turf.booleanPointInPolygon([179.5, -16.5], n)).toBe(true);
+    expect(turf.booleanPointInPolygon([-179.5, -16.5], n)).toBe(true);
+  });
+
+  it("refuses a ring that encircles a pole (it has no unambiguous inside)", () => {
+    const ring = [-180, -90, 0, 90, 180].map((lon) => [lon, 85]);
+    expect(() =>
+      normalizeZoneGeometry({ type: "Polygon", coordinates: [[...ring, [-180, 85]]] }),
+    ).toThrow(ValidationError);
+  });
+
+  it("folds a circle's longitude into [-180, 180)", () => {
+    expect(
+      normalizeZoneGeometry({ type: "Circle", center: { lat: 10, lon: 180 }, radiusM: 50 }),
+    ).toEqual({ type: "Circle", center: { lat: 10, lon: -180 }, radiusM: 50 });
+  });
+
+  it("property: same area and same inside points as the unwrapped input, RFC form, idempotent", () => {
+    fc.assert(
+      fc.property(zoneArbitrary, fc.integer({ min: 1, max: 2 ** 31 - 2 }), (zone, seed) => {
+        if (!zone.unwrapped) return;
+        const n = normalizeZoneGeometry(zone.geometry);
+        for (const rings of polygonsOf(n)) {
+          rings.forEach((ring, r) => {
+            expect(turf.booleanClockwise(ring as number[][])).toBe(r > 0);
+            for (let i = 1; i < ring.length; i++) {
+              const a = ring[i - 1] as number[];
+              const b = ring[i] as number[];
+              expect(Math.abs((a[0] as number) - (b[0] as number))).toBeLessThanOrEqual(180);
+              expect(Math.abs(b[0] as number)).toBeLessThanOrEqual(180);
+            }
+          });
+        }
+        const expectedArea = zone.unwrapped.reduce(
+          (s, rings) => s + turf.area(turf.polygon(rings)),
+          0,
+        );
+        expect(turf.area(n)).toBeCloseTo(expectedArea, Math.max(-3, -Math.log10(expectedArea) + 4));
+        const rnd = mulberry32(seed);
+        for (let k = 0; k < 30; k++) {
+          const [lat, lon] = pointFor(zone, 0.1 + 0.9 * rnd(), rnd(), rnd(), rnd());
+          const truth = oracleInside(zone, lat, lon);
+          if (truth === undefined || Math.abs(Math.abs(lon) - 180) < 1e-9) continue;
+          expect(turf.booleanPointInPolygon([lon, lat], n), `${zone.label} ${lat},${lon}`).toBe(
+            truth,
+          );
+        }
+        expect(normalizeZoneGeometry(n)).toEqual(n);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("leaves a polygon that does not cross the antimeridian in place", () => {
+    const zone = randomZone(mulberry32(99));
+    const g: ZoneGeometry = {
+      type: "Polygon",
+      coordinates: [
+        [
+          [10, 10],
+          [11, 10],
+          [10.5, 11],
+          [10, 10],
+        ],
+      ],
+    };
+    expect(normalizeZoneGeometry(g)).toEqual(g);
+    expect(zone.label.length).toBeGreaterThan(0);
+  });
+});
