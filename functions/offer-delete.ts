@@ -1,6 +1,6 @@
 import middy from "@middy/core";
 import { parseIfMatch } from "../shared/domain/catalog/index.ts";
-import { http, json, readHeader } from "../shared/http/middleware.ts";
+import { http, readHeader } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { catalogPrincipal, deleteOffer } from "../shared/use-cases/catalog.ts";
 import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";

@@ -1,3 +1,4 @@
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import { devicePrincipal } from "../shared/auth/principal.ts";
 import { pingBatchSchema } from "../shared/domain/ping.ts";
@@ -5,19 +6,36 @@ import { http, json } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { logger } from "../shared/logger.ts";
+import { count, metrics } from "../shared/metrics.ts";
 import { ingestPings } from "../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../shared/wiring/ping-deps.ts";
 
-const deps = pingDepsFromEnv(zoneEventSinkFromEnv());
+const deps = pingDepsFromEnv(
+  zoneEventSinkFromEnv(process.env, (outcome, n) => {
+    const metric = {
+      sent: "IncentivesSent",
+      held_out: "IncentivesHeldOut",
+      suppressed: "IncentivesSuppressed",
+      visit: "Visits",
+      attributed: "AttributedVisits",
+    } as const;
+    count(metric[outcome], n ?? 1);
+  }),
+);
 
 /** POST /v1/pings — 1–100 pings; bad pings are reported per index, the rest processed (202). */
 export const handler = middy<HttpEvent, HttpResult>()
+  .use(logMetrics(metrics))
   .use(http({ maxBodyBytes: 64 * 1024 }))
   .handler(async (event) => {
     const device = devicePrincipal(event);
     const { pings } = parseWith(pingBatchSchema, event.parsedBody);
     const result = await ingestPings(deps, device, pings);
+    count("PingsAccepted", result.accepted);
+    count("PingsRejected", result.rejected.length);
+    count("ZoneEvents", result.events.length);
+    if (result.stats) count("PingsFlagged", result.stats.flaggedMock + result.stats.flaggedTeleport);
     logger.info("pings processed", {
       accepted: result.accepted,
       rejected: result.rejected.length,

@@ -109,6 +109,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       PSEUDONYM_KEY: secrets.pseudonymKey,
       CURSOR_SECRET: secrets.cursorSecret,
       FOOTFALL_STAGE: "local",
+      POWERTOOLS_METRICS_DISABLED: "true",
     };
     return {
       engines,

@@ -402,22 +402,6 @@ export function conversionListingScope(q: ConversionQuery): string {
 }
 
 /**
- * The DynamoDB position of a log record in the listing it was read from: base-table key, plus
- * the offer index key when the listing used it. Lets a page end on any record, not only where
- * DynamoDB stopped.
- */
-export function logPositionOf(record: ConversionRecord, viaOffer: boolean): Record<string, string> {
-  const key = conversionKeys.record(record.merchantId, record.at, record.eventId);
-  const base = { pk: key.pk, sk: key.sk };
-  if (!viaOffer) return base;
-  return {
-    ...base,
-    gsi1pk: conversionKeys.offerLogPartition(record.merchantId, record.offerId ?? NO_OFFER),
-    gsi1sk: key.sk,
-  };
-}
-
-/**
  * Whether a decoded cursor position can belong to this merchant's listing: a defence in depth
  * on top of the cursor's signature, so a position never points into another partition.
  */

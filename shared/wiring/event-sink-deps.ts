@@ -7,7 +7,7 @@ import { systemClock, systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { quietHoursSchema } from "../domain/decision/offer-rules.ts";
 import { pseudonymize } from "../privacy.ts";
-import { incentiveSink } from "../use-cases/incentives/incentive-sink.ts";
+import { type IncentiveSinkDeps, incentiveSink } from "../use-cases/incentives/incentive-sink.ts";
 import type { ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
 
 export const sinkConfigSchema = z.object({
@@ -27,7 +27,10 @@ export const sinkConfigSchema = z.object({
  * The chain that consumes zone events: incentive decisions with their conversion records, and
  * visits with attribution. Built once per cold start.
  */
-export function zoneEventSinkFromEnv(env: Record<string, string | undefined> = process.env): ZoneEventSink {
+export function zoneEventSinkFromEnv(
+  env: Record<string, string | undefined> = process.env,
+  onOutcome?: IncentiveSinkDeps["onOutcome"],
+): ZoneEventSink {
   const config = readConfig(sinkConfigSchema, env);
   const quietHours = quietHoursSchema.parse({ start: config.QUIET_HOURS_START, end: config.QUIET_HOURS_END });
   return incentiveSink({
@@ -41,5 +44,6 @@ export function zoneEventSinkFromEnv(env: Record<string, string | undefined> = p
     deviceRef: (deviceId, merchantId) => pseudonymize(config.PSEUDONYM_KEY, deviceId, merchantId),
     decision: { fatigueCapPerDay: config.FATIGUE_CAP_PER_DAY, quietHours },
     retentionDays: config.CONVERSION_RETENTION_DAYS,
+    ...(onOutcome ? { onOutcome } : {}),
   });
 }

@@ -221,7 +221,7 @@ export function dynamoCatalogStore(
       await client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       const codes = cancellationCodes(error);
-      const failed = codes?.findIndex((c) => c === "ConditionalCheckFailed") ?? -1;
+      const failed = codes?.indexOf("ConditionalCheckFailed") ?? -1;
       if (failed >= 0) throw onFailure(failed);
       throw error;
     }

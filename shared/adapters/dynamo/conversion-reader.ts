@@ -5,7 +5,7 @@ import {
   conversionKeys,
 } from "../../domain/conversion.ts";
 import { incentiveKeys } from "../../domain/incentive.ts";
-import { type CounterRow, funnelFromItem, logPositionOf } from "../../domain/report.ts";
+import { type CounterRow, funnelFromItem } from "../../domain/report.ts";
 
 /** A DynamoDB position in a listing (string attributes only: the log's keys are strings). */
 export type LogPosition = Record<string, string>;
@@ -26,6 +26,8 @@ export interface LogQuery {
 export interface LogPage {
   /** Newest first. */
   records: ConversionRecord[];
+  /** `positions[i]` resumes right after `records[i]` (lets a caller end a page anywhere). */
+  positions: LogPosition[];
   /** Where the next page starts; undefined when the listing is exhausted. */
   next: LogPosition | undefined;
 }
@@ -81,6 +83,16 @@ function toRecord(item: Record<string, unknown>): ConversionRecord {
   }
   out.at = Number(out.at);
   return out as unknown as ConversionRecord;
+}
+
+/** The item's key in the listing it was read from (base table, plus the index when used). */
+function positionOf(item: Record<string, unknown>, viaOffer: boolean): LogPosition {
+  const position: LogPosition = { pk: String(item.pk), sk: String(item.sk) };
+  if (viaOffer) {
+    position.gsi1pk = String(item.gsi1pk);
+    position.gsi1sk = String(item.gsi1sk);
+  }
+  return position;
 }
 
 function daySuffix(sk: unknown): { day: string; rest: string } {
@@ -167,6 +179,7 @@ export function dynamoConversionReader(
       const filtered = filters.length > 0;
 
       const records: ConversionRecord[] = [];
+      const positions: LogPosition[] = [];
       let position: Record<string, unknown> | undefined = start;
       for (let reads = 0; reads < maxReads; reads++) {
         const remaining = limit - records.length;
@@ -185,17 +198,19 @@ export function dynamoConversionReader(
         );
         const items = out.Items ?? [];
         for (let i = 0; i < items.length; i++) {
-          const record = toRecord(items[i] ?? {});
-          records.push(record);
+          const item = items[i] ?? {};
+          const at = positionOf(item, viaOffer);
+          records.push(toRecord(item));
+          positions.push(at);
           if (records.length === limit) {
             const more = i < items.length - 1 || out.LastEvaluatedKey !== undefined;
-            return { records, next: more ? logPositionOf(record, viaOffer) : undefined };
+            return { records, positions, next: more ? at : undefined };
           }
         }
         position = out.LastEvaluatedKey;
-        if (!position) return { records, next: undefined };
+        if (!position) return { records, positions, next: undefined };
       }
-      return { records, next: position as LogPosition | undefined };
+      return { records, positions, next: position as LogPosition | undefined };
     },
 
     async offerCounters(merchantId, offerId, fromDay, toDay) {

@@ -1,0 +1,27 @@
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+
+/**
+ * Funnel metrics as CloudWatch EMF (namespace `Footfall`, dimension `service`): no API call on the
+ * hot path, just a structured log line per invocation. Disabled locally and in tests.
+ */
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "Footfall",
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "footfall",
+});
+
+export type FunnelMetric =
+  | "PingsAccepted"
+  | "PingsRejected"
+  | "PingsFlagged"
+  | "ZoneEvents"
+  | "IncentivesSent"
+  | "IncentivesHeldOut"
+  | "IncentivesSuppressed"
+  | "Visits"
+  | "AttributedVisits"
+  | "Redemptions";
+
+/** Adds to a funnel counter (no-op for zero). */
+export function count(metric: FunnelMetric, n = 1): void {
+  if (n > 0) metrics.addMetric(metric, MetricUnit.Count, n);
+}
