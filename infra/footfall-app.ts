@@ -51,7 +51,7 @@ export function buildFootfallApp(options: FootfallAppOptions = {}): FootfallApp 
     specs,
     routes,
   });
-  service.addDependency(data);
+  service.addStackDependency(data);
 
   Tags.of(app).add("project", "footfall");
   Tags.of(app).add("stage", context.stage);

@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
-import { Grant, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Grant, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import {
   Architecture,
@@ -33,6 +33,10 @@ export function functionEntry(name: string): string {
 /** Lets bundled CommonJS dependencies call `require` inside an ESM bundle. */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+
+/** esbuild settings shared with the bundle-size report, so both measure the same bundle. */
+export const BUNDLE_TARGET = "node24";
+export const BUNDLE_MAIN_FIELDS = ["module", "main"];
 
 /** Service name and metric namespace shared by logs and EMF metrics (see the dashboard). */
 export const METRICS_NAMESPACE = "Footfall";
@@ -122,9 +126,9 @@ export class FootfallFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        mainFields: ["module", "main"],
+        mainFields: BUNDLE_MAIN_FIELDS,
         banner: ESM_REQUIRE_BANNER,
-        target: "node24",
+        target: BUNDLE_TARGET,
         minify: true,
         sourceMap: true,
         sourcesContent: false,

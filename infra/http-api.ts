@@ -19,10 +19,10 @@ import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPoolClient, UserPool } from "aws-cdk-lib/aws-cognito";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import type { RouteAuth, RouteDefinition } from "./routes.ts";
 import type { FootfallFunction } from "./footfall-function.ts";
 import { acknowledge } from "./nag.ts";
 import { pascalCase } from "./names.ts";
+import type { RouteAuth, RouteDefinition } from "./routes.ts";
 
 /** Steady-state requests per second of routes that name no `rateLimit`. */
 export const DEFAULT_ROUTE_RATE_LIMIT = 50;
@@ -107,13 +107,17 @@ export class FootfallHttpApi extends Construct {
 
     const authorizers = this.authorizers(props);
     const integrations = new Map<string, HttpLambdaIntegration>();
-    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> =
-      {};
+    const routeSettings: Record<
+      string,
+      { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }
+    > = {};
 
     for (const route of props.routes) {
       const target = props.functions[route.fn];
       if (!target) {
-        throw new Error(`Route ${routeKey(route)} names functions/${route.fn}.ts, which has no spec`);
+        throw new Error(
+          `Route ${routeKey(route)} names functions/${route.fn}.ts, which has no spec`,
+        );
       }
       let integration = integrations.get(route.fn);
       if (!integration) {
@@ -121,12 +125,16 @@ export class FootfallHttpApi extends Construct {
         integrations.set(route.fn, integration);
       }
       const authorizer = authorizers(route.auth, routeKey(route));
-      const httpRoute = new HttpRoute(this, `Route${pascalCase(route.method)}${pascalCase(route.path) || "Root"}`, {
-        httpApi: this.api,
-        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
-        integration,
-        ...(authorizer ? { authorizer } : {}),
-      });
+      const httpRoute = new HttpRoute(
+        this,
+        `Route${pascalCase(route.method)}${pascalCase(route.path) || "Root"}`,
+        {
+          httpApi: this.api,
+          routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+          integration,
+          ...(authorizer ? { authorizer } : {}),
+        },
+      );
       this.routes[routeKey(route)] = httpRoute;
       if (!authorizer) this.acknowledgeOpenRoute(httpRoute, route);
       if (route.rateLimit !== undefined) {
@@ -160,7 +168,9 @@ export class FootfallHttpApi extends Construct {
           return jwt;
         case "device": {
           if (!props.deviceAuthorizer) {
-            throw new Error(`Route ${key} needs the device authorizer (functions/device-authorizer.ts)`);
+            throw new Error(
+              `Route ${key} needs the device authorizer (functions/device-authorizer.ts)`,
+            );
           }
           device ??= new HttpLambdaAuthorizer("DeviceAuthorizer", props.deviceAuthorizer.fn, {
             authorizerName: "device-token",

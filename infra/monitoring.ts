@@ -15,9 +15,9 @@ import {
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
+import type { ITopic } from "aws-cdk-lib/aws-sns";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
-import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { type FootfallFunction, METRICS_NAMESPACE, SERVICE_NAME } from "./footfall-function.ts";
@@ -81,7 +81,11 @@ export class Monitoring extends Construct {
       pendingWindow: Duration.days(7),
     });
     // CloudWatch publishes alarm state changes to the encrypted topic.
-    key.grant(new ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey");
+    key.grant(
+      new ServicePrincipal("cloudwatch.amazonaws.com"),
+      "kms:Decrypt",
+      "kms:GenerateDataKey",
+    );
     this.alarmTopic = new Topic(this, "AlarmTopic", {
       displayName: `Footfall ${props.stage} alarms`,
       masterKey: key,

@@ -22,7 +22,9 @@ export function acknowledge(scope: IConstruct, ...acks: Acknowledgement[]): void
       throw new Error(`cdk-nag acknowledgement "${ack.id}" must name an AwsSolutions finding`);
     }
     if (ack.reason.trim().length < MIN_REASON_LENGTH) {
-      throw new Error(`cdk-nag acknowledgement ${ack.id} needs a real reason (got "${ack.reason}")`);
+      throw new Error(
+        `cdk-nag acknowledgement ${ack.id} needs a real reason (got "${ack.reason}")`,
+      );
     }
   }
   Validations.of(scope).acknowledge(...acks);

@@ -35,6 +35,22 @@ export const ROUTES: RouteDefinition[] = [
   { method: "POST", path: "/v1/offers/{offerId}/pause", fn: "offer-pause", auth: "jwt" },
   { method: "POST", path: "/v1/offers/{offerId}/resume", fn: "offer-resume", auth: "jwt" },
   { method: "GET", path: "/v1/openapi.json", fn: "openapi", auth: "none", rateLimit: 10 },
+  { method: "POST", path: "/v1/redemptions", fn: "redemption-create", auth: "jwt", rateLimit: 50 },
+  { method: "GET", path: "/v1/conversions", fn: "conversions-list", auth: "jwt", rateLimit: 20 },
+  {
+    method: "GET",
+    path: "/v1/reports/offers/{offerId}",
+    fn: "report-offer",
+    auth: "jwt",
+    rateLimit: 20,
+  },
+  {
+    method: "GET",
+    path: "/v1/reports/stores/{storeId}",
+    fn: "report-store",
+    auth: "jwt",
+    rateLimit: 20,
+  },
 ];
 
 /** Functions that are not behind a route (authorizers, stream consumers, schedulers). */

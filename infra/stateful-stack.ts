@@ -23,7 +23,12 @@ import { Topic } from "aws-cdk-lib/aws-sns";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { ROLES } from "../shared/auth/principal.ts";
-import { type KeyAttribute, TABLE_LIST, type TableDefinition, type TableId } from "../shared/tables.ts";
+import {
+  type KeyAttribute,
+  TABLE_LIST,
+  type TableDefinition,
+  type TableId,
+} from "../shared/tables.ts";
 import type { InfraContext } from "./context.ts";
 import type { SecretId } from "./function-specs.ts";
 import { acknowledge } from "./nag.ts";
@@ -97,9 +102,10 @@ export class StatefulStack extends Stack implements StatefulResources {
     super(scope, id, { terminationProtection: true, ...props });
     const { stage } = props.context;
 
-    this.tables = Object.fromEntries(
-      TABLE_LIST.map((def) => [def.id, this.table(def)]),
-    ) as Record<TableId, Table>;
+    this.tables = Object.fromEntries(TABLE_LIST.map((def) => [def.id, this.table(def)])) as Record<
+      TableId,
+      Table
+    >;
 
     this.incentiveTopicKey = new Key(this, "IncentiveTopicKey", {
       description: `Footfall ${stage}: encrypts incentive messages at rest in SNS`,
@@ -151,6 +157,8 @@ export class StatefulStack extends Stack implements StatefulResources {
     this.userPoolClient = this.userPool.addClient("MerchantAppClient", {
       userPoolClientName: `footfall-${stage}-merchant-app`,
       generateSecret: false,
+      // API clients sign in directly (SRP or password); no hosted UI, no OAuth redirects.
+      disableOAuth: true,
       authFlows: { userSrp: true, userPassword: true },
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
@@ -162,7 +170,7 @@ export class StatefulStack extends Stack implements StatefulResources {
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
     acknowledge(this.userPool, {
-      id: "AwsSolutions-COG3",
+      id: "AwsSolutions-COG8",
       reason:
         "Essentials tier on purpose: users are created by an administrator (no self sign-up) and " +
         "MFA is required; Plus-tier threat protection is billed per user and can be enabled later.",

@@ -48,7 +48,8 @@ export class StatelessStack extends Stack {
       for (const [tableId, access] of Object.entries(spec.access) as [TableId, TableAccess][]) {
         f.bindTable(data.tables[tableId], TABLES[tableId], access);
       }
-      if (spec.publishesIncentives) f.bindIncentivePublisher(data.incentiveTopic, data.incentiveTopicKey);
+      if (spec.publishesIncentives)
+        f.bindIncentivePublisher(data.incentiveTopic, data.incentiveTopicKey);
       else if (spec.probesIncentiveTopic) f.bindIncentiveTopicProbe(data.incentiveTopic);
       for (const secretId of spec.secrets) {
         f.bindSecret(data.secrets[secretId], SECRET_ARN_ENV[secretId]);
@@ -57,7 +58,8 @@ export class StatelessStack extends Stack {
       if (spec.mobilePush && platforms.length > 0) f.bindMobilePush(platforms, spec.mobilePush);
       if (spec.trigger?.kind === "tableStream") {
         const dlq = data.deadLetterQueues[name];
-        if (!dlq) throw new Error(`${name} consumes a stream but the data stack made no DLQ for it`);
+        if (!dlq)
+          throw new Error(`${name} consumes a stream but the data stack made no DLQ for it`);
         const def = TABLES[spec.trigger.table];
         if (!def.stream) throw new Error(`${name} consumes ${def.id}, which has no stream`);
         f.bindTableStream(data.tables[spec.trigger.table], spec.trigger, dlq);

@@ -59,7 +59,14 @@ export async function startStreamPoller(options: {
       seen += records.length;
       if (records.length > 0) {
         const event = { Records: records } as unknown as DynamoDBStreamEvent;
-        const result = await options.handler(event);
+        let result: Awaited<ReturnType<typeof options.handler>>;
+        try {
+          result = await options.handler(event);
+        } catch (error) {
+          // As in Lambda, a thrown handler fails the whole batch: retry it from its first record.
+          options.onError?.(error);
+          result = { batchItemFailures: [{ itemIdentifier: records[0]?.dynamodb?.SequenceNumber ?? "" }] };
+        }
         const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
         if (failed) {
           const n = (retries.get(failed) ?? 0) + 1;
@@ -90,11 +97,15 @@ export async function startStreamPoller(options: {
         seen = await pollOnce();
       } catch (error) {
         options.onError?.(error);
+        // A failed poll read nothing, which is not the same as "nothing left": drain keeps waiting.
+        seen = -1;
       }
-      if (seen === 0) {
-        const waiters = idleWaiters;
-        idleWaiters = [];
-        for (const w of waiters) w();
+      if (seen <= 0) {
+        if (seen === 0) {
+          const waiters = idleWaiters;
+          idleWaiters = [];
+          for (const w of waiters) w();
+        }
         await new Promise((r) => setTimeout(r, options.intervalMs ?? 200));
       }
     }

@@ -7,10 +7,14 @@ export const MAX_FUTURE_SKEW_MS = 2 * 60 * 1000;
 export const MAX_PING_AGE_MS = 24 * 3600 * 1000;
 export const MAX_ACCURACY_M = 5000;
 
-const timestampSchema = z.union([
-  z.number().int().positive().describe("epoch milliseconds"),
-  z.iso.datetime({ offset: true }).describe("RFC 3339 timestamp with offset"),
-]);
+const timestampSchema = z.union(
+  [
+    z.number().int().positive().describe("epoch milliseconds"),
+    z.iso.datetime({ offset: true }).describe("RFC 3339 timestamp with offset"),
+  ],
+  // Without it a missing or mistyped timestamp is reported as a bare "Invalid input".
+  { error: "must be epoch milliseconds or an RFC 3339 date-time" },
+);
 
 /** One ping as a device posts it. Unknown fields are errors so typos do not pass silently. */
 export const pingSchema = z.strictObject({
@@ -50,7 +54,8 @@ export function validatePings(
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         if (issue.code === "unrecognized_keys") {
-          for (const key of issue.keys) rejected.push({ index, field: key, reason: "unknown field" });
+          for (const key of issue.keys)
+            rejected.push({ index, field: key, reason: "unknown field" });
         } else {
           rejected.push({ index, field: issue.path.join("/") || "(ping)", reason: issue.message });
         }

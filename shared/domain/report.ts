@@ -144,7 +144,8 @@ export const TTV_MEDIAN_METHOD =
   "The counters keep a histogram of time-to-visit (buckets with upper bounds 5, 10, 15 … 43200 " +
   "minutes), not raw values: the median reported is the upper bound of the bucket holding the " +
   "lower median (the ⌈n/2⌉-th smallest value), so the true median lies in " +
-  "(lowerBoundMinutes, upperBoundMinutes].";
+  "(lowerBoundMinutes, upperBoundMinutes]. The histogram holds treated attributed visits " +
+  "(time from the send to the first visit).";
 
 /**
  * The bucket of the lower median of a time-to-visit histogram, or null when it is empty. Reports
@@ -309,7 +310,11 @@ const utcDay = (iso: string) => DateTime.fromISO(iso, { zone: "utc" });
 export function resolveDayRange(query: { from?: string; to?: string }, nowMs: number): DayRange {
   const to = query.to ?? DateTime.fromMillis(nowMs, { zone: "utc" }).toISODate();
   if (to === null) throw ValidationError.field("to", "is outside the representable range");
-  const from = query.from ?? utcDay(to).minus({ days: DEFAULT_REPORT_DAYS - 1 }).toISODate();
+  const from =
+    query.from ??
+    utcDay(to)
+      .minus({ days: DEFAULT_REPORT_DAYS - 1 })
+      .toISODate();
   if (from === null) throw ValidationError.field("from", "is outside the representable range");
   if (from > to) throw ValidationError.field("to", "must not be before from");
   const span = utcDay(to).diff(utcDay(from), "days").days + 1;
@@ -343,7 +348,8 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const instant = z
   .string()
   .refine(
-    (s) => z.iso.datetime({ offset: true }).safeParse(s).success || z.iso.date().safeParse(s).success,
+    (s) =>
+      z.iso.datetime({ offset: true }).safeParse(s).success || z.iso.date().safeParse(s).success,
     "must be an ISO 8601 date-time with offset (2026-05-01T10:00:00Z) or a day (2026-05-01)",
   )
   .transform((s, ctx) => {
@@ -411,7 +417,8 @@ export function isLogPosition(
   offerId: string | undefined,
 ): boolean {
   const names = Object.keys(key).sort().join(",");
-  if (key.pk !== conversionKeys.logPartition(merchantId) || typeof key.sk !== "string") return false;
+  if (key.pk !== conversionKeys.logPartition(merchantId) || typeof key.sk !== "string")
+    return false;
   if (offerId === undefined) return names === "pk,sk";
   return (
     names === "gsi1pk,gsi1sk,pk,sk" &&
@@ -572,7 +579,9 @@ export function buildOfferReport(input: OfferReportInput) {
   const keys =
     input.groupBy === "day"
       ? daysOf(input.range)
-      : [...new Set([...(input.offer?.storeIds ?? []), ...input.rows.map((r) => r.storeId)])].sort();
+      : [
+          ...new Set([...(input.offer?.storeIds ?? []), ...input.rows.map((r) => r.storeId)]),
+        ].sort();
   for (const k of keys) groups.set(k, []);
   for (const r of input.rows) {
     const k = keyOf(r);
@@ -635,7 +644,9 @@ function visitsOf(f: Funnel) {
 
 /**
  * The store report: visits and attributed visits by offer and store-local day, with per-offer
- * and overall totals. Visits no offer explains are under `offerId: null`.
+ * and overall totals. Every footprint visit is counted once under `offerId: null` (`NO_OFFER`);
+ * an offer's row counts the visits attributed to it (so the store's total visits are the
+ * `offerId: null` visits, never the sum over offers, which would count attributed visits twice).
  */
 export function buildStoreReport(input: StoreReportInput) {
   const offerIdOf = (id: string) => (id === NO_OFFER ? null : id);
@@ -646,7 +657,10 @@ export function buildStoreReport(input: StoreReportInput) {
   for (const r of input.rows) byOffer.set(r.offerId, [...(byOffer.get(r.offerId) ?? []), r.funnel]);
   const offers = [...byOffer.entries()]
     .sort(([a], [b]) => compare(a, b))
-    .map(([offerId, funnels]) => ({ offerId: offerIdOf(offerId), ...visitsOf(addFunnels(...funnels)) }));
+    .map(([offerId, funnels]) => ({
+      offerId: offerIdOf(offerId),
+      ...visitsOf(addFunnels(...funnels)),
+    }));
   const notes: string[] = [];
   if (input.store === null) {
     notes.push("The store no longer exists in the catalog: its counters are reported as kept.");
@@ -656,15 +670,19 @@ export function buildStoreReport(input: StoreReportInput) {
     store: input.store,
     from: input.range.from,
     to: input.range.to,
-    totals: visitsOf(addFunnels(...input.rows.map((r) => r.funnel))),
+    totals: {
+      ...visitsOf(addFunnels(...input.rows.map((r) => r.funnel))),
+      visits: input.rows.reduce((n, r) => n + (r.offerId === NO_OFFER ? r.funnel.visits : 0), 0),
+    },
     offers,
     rows,
     method: {
       days: REPORT_METHOD.days,
       visits:
-        "visits = footprint visits counted on the store's counters (under offerId null when no offer " +
-        "explains them); attributed visits = first visits within an offer's attribution window after " +
-        "a send (treated) or a holdout decision (holdout).",
+        "Every footprint visit counts once under offerId null; totals.visits is that count. An " +
+        "offer's visits are the visits attributed to it: the first visit to one of its stores within " +
+        "its attribution window after a send (treated) or a holdout decision (holdout). One visit " +
+        "can be attributed to several offers.",
     },
     notes,
   };

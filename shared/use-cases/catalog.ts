@@ -34,6 +34,7 @@ import {
   ConflictError,
   type FieldIssue,
   FootfallError,
+  ForbiddenError,
   NotFoundError,
   UnprocessableError,
   ValidationError,
@@ -84,20 +85,30 @@ function checkIfMatch(kind: string, ifMatch: number | undefined, current: number
   if (ifMatch !== undefined && ifMatch !== current) throw versionConflict(kind, ifMatch, current);
 }
 
-/** Runs `work` over `items` with at most `limit` in flight. */
+/**
+ * Runs `work` over `items` with at most `limit` in flight. After a failure no new item starts
+ * and the failure is reported only once the ones in flight have settled, so a compensation
+ * that follows never races a write that is still going on.
+ */
 async function forEachLimit<T>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<void>,
 ) {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (!failure && next < items.length) {
       const item = items[next++] as T;
-      await work(item);
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   });
   await Promise.all(runners);
+  if (failure) throw failure.error;
 }
 
 /** A compensating step: logged, never masking the error that made it necessary. */
@@ -109,8 +120,14 @@ async function bestEffort(what: string, step: () => Promise<unknown>): Promise<v
   }
 }
 
-async function applyPlan(deps: CatalogDeps, plan: ZonePlan): Promise<void> {
-  const limit = deps.indexConcurrency ?? 8;
+/**
+ * Zones indexed at once by an import: 5,000 footprints must be indexed within API Gateway's
+ * 29 s, and each zone is a few sequential round trips.
+ */
+const IMPORT_INDEX_CONCURRENCY = 32;
+
+async function applyPlan(deps: CatalogDeps, plan: ZonePlan, concurrency?: number): Promise<void> {
+  const limit = concurrency ?? deps.indexConcurrency ?? 8;
   await forEachLimit(plan.put, limit, async (zone) => {
     await deps.geoIndex.putZone(zone);
   });
@@ -281,20 +298,16 @@ export async function replaceStore(
           current.offerIds.map((offerId) => ({ merchantId: principal.merchantId, offerId })),
         )
       : [];
-  const plan = planZones(
-    [footprintZone(current), ...storeTriggerZones(offers, current)],
-    [zone, ...storeTriggerZones(offers, next)],
-  );
+  const before = [footprintZone(current), ...storeTriggerZones(offers, current)];
+  const after = [zone, ...storeTriggerZones(offers, next)];
 
   await deps.catalog.replaceStore(next, current.version);
   try {
-    await applyPlan(deps, plan);
+    await applyPlan(deps, planZones(before, after));
   } catch (error) {
     const restored: Store = { ...current, version: next.version + 1, updatedAt: nowIso(deps) };
     await bestEffort("restore store", () => deps.catalog.replaceStore(restored, next.version));
-    await bestEffort("restore zones", () =>
-      applyPlan(deps, planZones([], [footprintZone(current)])),
-    );
+    await bestEffort("restore zones", () => applyPlan(deps, planZones(after, before)));
     throw error;
   }
   return storeView(next);
@@ -385,10 +398,18 @@ export async function importStores(deps: CatalogDeps, principal: MerchantPrincip
     throw error;
   });
   try {
-    await applyPlan(deps, { put: zones, remove: [] });
+    await applyPlan(
+      deps,
+      { put: zones, remove: [] },
+      deps.indexConcurrency ?? IMPORT_INDEX_CONCURRENCY,
+    );
   } catch (error) {
     await bestEffort("undo import zones", () =>
-      applyPlan(deps, { put: [], remove: zones.map((z) => z.zoneId) }),
+      applyPlan(
+        deps,
+        { put: [], remove: zones.map((z) => z.zoneId) },
+        deps.indexConcurrency ?? IMPORT_INDEX_CONCURRENCY,
+      ),
     );
     await bestEffort("undo import writes", () => deps.catalog.deleteStores(stores));
     throw error;
@@ -634,6 +655,12 @@ export async function deleteOffer(
  */
 export function catalogPrincipal(event: HttpEvent, access: "read" | "write"): MerchantPrincipal {
   const principal = merchantPrincipal(event);
-  requireRole(principal, access === "write" ? CATALOG_WRITE_ROLES : CATALOG_READ_ROLES);
+  const allowed = access === "write" ? CATALOG_WRITE_ROLES : CATALOG_READ_ROLES;
+  if (!principal.roles.some((role) => allowed.includes(role))) {
+    const reason = `must include one of: ${allowed.join(", ")}`;
+    throw new ForbiddenError(`This action needs one of the roles: ${allowed.join(", ")}.`, {
+      issues: [{ path: "(token)/cognito:groups", reason }],
+    });
+  }
   return principal;
 }

@@ -7,8 +7,10 @@ import { booleanPointInPolygon } from "@turf/boolean-point-in-polygon";
 import { distance } from "@turf/distance";
 import type { Polygon } from "geojson";
 import type { IndexedZone } from "../../shared/adapters/dynamo/geo-index-port.ts";
+import { VisitStateConflict, type VisitStore } from "../../shared/adapters/dynamo/visit-store.ts";
 import type { DevicePrincipal } from "../../shared/auth/principal.ts";
 import type { ZoneGeometry } from "../../shared/domain/geometry/types.ts";
+import type { DeviceVisitState, ZoneEvent } from "../../shared/domain/visit/types.ts";
 
 /** Metres per degree of latitude on the IUGG mean sphere (the radius turf uses). */
 export const M_PER_DEG = (Math.PI / 180) * 6_371_008.8;
@@ -83,7 +85,7 @@ function centreFor(rnd: () => number, region: FenceRegion, keepOffPoleDeg: numbe
   const lon = rnd() * 360 - 180;
   switch (region) {
     case "world":
-      return { lat: (Math.asin(2 * rnd() - 1) * 180) / Math.PI * 0.95, lon };
+      return { lat: ((Math.asin(2 * rnd() - 1) * 180) / Math.PI) * 0.95, lon };
     case "antimeridian":
       return { lat: rnd() * 150 - 75, lon: 180 + (rnd() - 0.5) * 0.08 };
     case "polar": {
@@ -313,7 +315,9 @@ export function pointNear(rnd: () => number, fence: Fence): { lat: number; lon: 
   if (fence.circle) {
     const { lat, lon, radiusM } = fence.circle;
     const rim = mode < 0.3;
-    const dist = rim ? radiusM + (rnd() - 0.5) * Math.min(10, radiusM) : radiusM * 1.4 * Math.sqrt(rnd());
+    const dist = rim
+      ? radiusM + (rnd() - 0.5) * Math.min(10, radiusM)
+      : radiusM * 1.4 * Math.sqrt(rnd());
     return destination({ lat, lon }, dist, rnd() * 360);
   }
   const rings = fence.rings ?? [];
@@ -418,6 +422,58 @@ export function manualClock(start: number) {
     },
     advance(ms: number) {
       now += ms;
+    },
+  };
+}
+
+/** Everything the in-memory visit store holds for one device. */
+interface StoredVisitItem {
+  state: DeviceVisitState;
+  pending: ZoneEvent[];
+  version: number;
+}
+
+/**
+ * An in-memory `VisitStore` with the DynamoDB adapter's optimistic-lock semantics, counting calls;
+ * `failNextSaves` makes the next saves lose a race (as if another batch saved first).
+ */
+export function memoryVisitStore() {
+  const items = new Map<string, StoredVisitItem>();
+  const openZones = new Map<string, number>();
+  const openZonesAsOf = new Map<string, number>();
+  const calls = { load: 0, save: 0, setOpenZones: 0 };
+  let failNextSaves = 0;
+  const store: VisitStore = {
+    async load(deviceId) {
+      calls.load++;
+      const item = items.get(deviceId);
+      if (!item) return { state: undefined, pending: [], version: 0 };
+      return structuredClone(item);
+    },
+    async save(deviceId, next, expectedVersion) {
+      calls.save++;
+      const current = items.get(deviceId)?.version ?? 0;
+      if (failNextSaves > 0 || current !== expectedVersion) {
+        failNextSaves = Math.max(0, failNextSaves - 1);
+        throw new VisitStateConflict();
+      }
+      items.set(deviceId, structuredClone({ ...next, version: expectedVersion + 1 }));
+      return expectedVersion + 1;
+    },
+    async setOpenZones(deviceId, n, asOf) {
+      calls.setOpenZones++;
+      if (asOf <= (openZonesAsOf.get(deviceId) ?? Number.NEGATIVE_INFINITY)) return;
+      openZonesAsOf.set(deviceId, asOf);
+      openZones.set(deviceId, n);
+    },
+  };
+  return {
+    store,
+    items,
+    openZones,
+    calls,
+    failNextSaves(n: number) {
+      failNextSaves = n;
     },
   };
 }

@@ -39,11 +39,26 @@ export interface ConversionReader {
    * (with a `next` position) after `maxReads` requests, so a sparse filter cannot make one call
    * read the whole log: a page may then hold fewer than `limit` records.
    */
-  queryLog(query: LogQuery, limit: number, start?: LogPosition, maxReads?: number): Promise<LogPage>;
+  queryLog(
+    query: LogQuery,
+    limit: number,
+    start?: LogPosition,
+    maxReads?: number,
+  ): Promise<LogPage>;
   /** Counter rows of one offer for store-local days `fromDay`..`toDay` (inclusive). */
-  offerCounters(merchantId: string, offerId: string, fromDay: string, toDay: string): Promise<CounterRow[]>;
+  offerCounters(
+    merchantId: string,
+    offerId: string,
+    fromDay: string,
+    toDay: string,
+  ): Promise<CounterRow[]>;
   /** Counter rows of one store for store-local days `fromDay`..`toDay` (inclusive). */
-  storeCounters(merchantId: string, storeId: string, fromDay: string, toDay: string): Promise<CounterRow[]>;
+  storeCounters(
+    merchantId: string,
+    storeId: string,
+    fromDay: string,
+    toDay: string,
+  ): Promise<CounterRow[]>;
   /** Whether any counters exist for the merchant's offer (a deleted offer keeps its report). */
   hasOfferCounters(merchantId: string, offerId: string): Promise<boolean>;
   hasStoreCounters(merchantId: string, storeId: string): Promise<boolean>;
@@ -188,7 +203,9 @@ export function dynamoConversionReader(
             TableName: tables.conversions,
             ...(viaOffer ? { IndexName: "gsi1" } : {}),
             KeyConditionExpression: keyCondition,
-            ...(filtered ? { FilterExpression: filters.join(" AND "), ExpressionAttributeNames: names } : {}),
+            ...(filtered
+              ? { FilterExpression: filters.join(" AND "), ExpressionAttributeNames: names }
+              : {}),
             ExpressionAttributeValues: values,
             ScanIndexForward: false,
             // A filter drops items after the limit is applied: read more than we need.

@@ -90,14 +90,21 @@ export interface GeoIndexOptions {
  * an optimistic check, then removes the zone from cells it left. The zone is therefore never absent
  * from a cell it covers, and no stale entry outlives a completed write.
  */
-export function dynamoGeoIndex(client: DynamoDBDocumentClient, options: GeoIndexOptions): GeoIndex & {
+export function dynamoGeoIndex(
+  client: DynamoDBDocumentClient,
+  options: GeoIndexOptions,
+): GeoIndex & {
   getHeads(zoneIds: string[]): Promise<Map<string, ZoneHead>>;
 } {
   const limit = options.concurrency ?? 16;
 
   async function readHead(zoneId: string): Promise<ZoneHead | undefined> {
     const out = await client.send(
-      new GetCommand({ TableName: options.catalogTable, Key: geoKeys.zoneHead(zoneId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: options.catalogTable,
+        Key: geoKeys.zoneHead(zoneId),
+        ConsistentRead: true,
+      }),
     );
     return out.Item as ZoneHead | undefined;
   }
@@ -195,7 +202,8 @@ export function dynamoGeoIndex(client: DynamoDBDocumentClient, options: GeoIndex
         chunks.map(async (chunk) => {
           let keys: Record<string, unknown>[] = chunk.map((cell) => geoKeys.cell(cell));
           for (let attempt = 0; keys.length > 0; attempt++) {
-            if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 2 ** attempt * 25)));
+            if (attempt > 0)
+              await new Promise((r) => setTimeout(r, Math.min(1000, 2 ** attempt * 25)));
             if (attempt > 8) throw new Error("geo index: unprocessed keys after retries");
             const out = await client.send(
               new BatchGetCommand({ RequestItems: { [options.geoTable]: { Keys: keys } } }),
@@ -208,7 +216,10 @@ export function dynamoGeoIndex(client: DynamoDBDocumentClient, options: GeoIndex
               }
               result.set(item.cell as string, zones);
             }
-            keys = (out.UnprocessedKeys?.[options.geoTable]?.Keys ?? []) as Record<string, unknown>[];
+            keys = (out.UnprocessedKeys?.[options.geoTable]?.Keys ?? []) as Record<
+              string,
+              unknown
+            >[];
           }
         }),
       );
@@ -219,8 +230,14 @@ export function dynamoGeoIndex(client: DynamoDBDocumentClient, options: GeoIndex
       const unique = [...new Set(zoneIds)];
       const heads = new Map<string, ZoneHead>();
       for (let i = 0; i < unique.length; i += 100) {
-        let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => geoKeys.zoneHead(id));
-        for (let attempt = 0; keys.length > 0 && attempt < 8; attempt++) {
+        let keys: Record<string, unknown>[] = unique
+          .slice(i, i + 100)
+          .map((id) => geoKeys.zoneHead(id));
+        for (let attempt = 0; keys.length > 0; attempt++) {
+          // A head left unread would look deleted and close a visit: retry, then fail loudly.
+          if (attempt > 0)
+            await new Promise((r) => setTimeout(r, Math.min(1000, 2 ** attempt * 25)));
+          if (attempt > 8) throw new Error("geo index: unprocessed zone heads after retries");
           const out = await client.send(
             new BatchGetCommand({
               RequestItems: {
@@ -236,7 +253,10 @@ export function dynamoGeoIndex(client: DynamoDBDocumentClient, options: GeoIndex
             const head = item as ZoneHead;
             if (!head.deleted) heads.set(head.zoneId, { ...head, cells: [] });
           }
-          keys = (out.UnprocessedKeys?.[options.catalogTable]?.Keys ?? []) as Record<string, unknown>[];
+          keys = (out.UnprocessedKeys?.[options.catalogTable]?.Keys ?? []) as Record<
+            string,
+            unknown
+          >[];
         }
       }
       return heads;

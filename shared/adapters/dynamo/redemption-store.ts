@@ -54,13 +54,23 @@ export interface RedemptionStore {
    * Flips the code issued → redeemed (only if still issued and unexpired at `now`) together
    * with the log record and the counters, all or nothing.
    */
-  redeem(code: IssuedCode, storeId: string, now: number, write: RedemptionWrite): Promise<RedeemOutcome>;
+  redeem(
+    code: IssuedCode,
+    storeId: string,
+    now: number,
+    write: RedemptionWrite,
+  ): Promise<RedeemOutcome>;
   /** Logs a static-code redemption (no single-use item) with its counters, all or nothing. */
   logRedemption(write: RedemptionWrite): Promise<void>;
   /** Failed attempts of a POS identity in the window starting at `windowStart` (epoch ms). */
   failures(merchantId: string, subject: string, windowStart: number): Promise<number>;
   /** Counts one more failed attempt; returns the window's new total. */
-  addFailure(merchantId: string, subject: string, windowStart: number, expiresAt: number): Promise<number>;
+  addFailure(
+    merchantId: string,
+    subject: string,
+    windowStart: number,
+    expiresAt: number,
+  ): Promise<number>;
 }
 
 export interface RedemptionTables {
@@ -137,8 +147,7 @@ export function dynamoRedemptionStore(
           Update: {
             TableName: tables.incentives,
             Key: incentiveKeys.codeClaim(code.merchantId, code.code),
-            UpdateExpression:
-              "SET #status = :redeemed, redeemedAt = :at, redeemedStoreId = :store",
+            UpdateExpression: "SET #status = :redeemed, redeemedAt = :at, redeemedStoreId = :store",
             ConditionExpression:
               "#status = :issued AND expiresAtMs > :now AND merchantId = :merchant",
             ExpressionAttributeNames: { "#status": "status" },

@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { deviceKeys } from "../../domain/device.ts";
 import type { DeviceVisitState, ZoneEvent } from "../../domain/visit/types.ts";
 
@@ -24,8 +29,13 @@ export interface VisitStore {
     expectedVersion: number,
     expiresAt: number,
   ): Promise<number>;
-  /** Records how many visits are open, so pings of a device in no zone can skip the state read. */
-  setOpenZones(deviceId: string, openZones: number): Promise<void>;
+  /**
+   * Records how many visits are open, so pings of a device in no zone can skip the state read.
+   * `asOf` is the saved state's `lastProcessedTs`, which grows with every saved state (also after
+   * the state item expired): a count from an older state never overwrites a newer one, whatever
+   * order two racing batches finish in.
+   */
+  setOpenZones(deviceId: string, openZones: number, asOf: number): Promise<void>;
 }
 
 /** DynamoDB adapter for `VisitStore` (devices table, same partition as the profile). */
@@ -33,7 +43,11 @@ export function dynamoVisitStore(client: DynamoDBDocumentClient, tableName: stri
   return {
     async load(deviceId) {
       const out = await client.send(
-        new GetCommand({ TableName: tableName, Key: deviceKeys.visits(deviceId), ConsistentRead: true }),
+        new GetCommand({
+          TableName: tableName,
+          Key: deviceKeys.visits(deviceId),
+          ConsistentRead: true,
+        }),
       );
       if (!out.Item) return { state: undefined, pending: [], version: 0 };
       return {
@@ -56,24 +70,28 @@ export function dynamoVisitStore(client: DynamoDBDocumentClient, tableName: stri
             },
             ConditionExpression:
               expectedVersion === 0 ? "attribute_not_exists(pk)" : "version = :expected",
-            ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ":expected": expectedVersion } }),
+            ...(expectedVersion === 0
+              ? {}
+              : { ExpressionAttributeValues: { ":expected": expectedVersion } }),
           }),
         );
       } catch (error) {
-        if ((error as Error).name === "ConditionalCheckFailedException") throw new VisitStateConflict();
+        if ((error as Error).name === "ConditionalCheckFailedException")
+          throw new VisitStateConflict();
         throw error;
       }
       return expectedVersion + 1;
     },
-    async setOpenZones(deviceId, openZones) {
+    async setOpenZones(deviceId, openZones, asOf) {
       try {
         await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: deviceKeys.profile(deviceId),
-            UpdateExpression: "SET openZones = :n",
-            ConditionExpression: "attribute_exists(pk)",
-            ExpressionAttributeValues: { ":n": openZones },
+            UpdateExpression: "SET openZones = :n, openZonesAsOf = :t",
+            ConditionExpression:
+              "attribute_exists(pk) AND (attribute_not_exists(openZonesAsOf) OR openZonesAsOf < :t)",
+            ExpressionAttributeValues: { ":n": openZones, ":t": asOf },
           }),
         );
       } catch (error) {

@@ -156,10 +156,6 @@ export function parseStoreImport(body: unknown): ImportParse {
         candidate[field] = properties[field];
       }
     }
-    if (isPoint && candidate.location === undefined) {
-      const center = (footprint as { center: { lat: number; lon: number } }).center;
-      candidate.location = { lat: center.lat, lon: center.lon };
-    }
     const parsed = storeInputSchema.safeParse(candidate);
     if (!parsed.success) {
       for (const i of parsed.error.issues) {

@@ -20,7 +20,7 @@ const VALUE = new Map([...ALPHABET].map((c, i) => [c, i]));
 const E7 = 1e7;
 
 /** Degrees to integer 1e-7° units (the grid the index stores). */
-export function toE7(deg: number): number {
+function toE7(deg: number): number {
   return Math.round(deg * E7);
 }
 

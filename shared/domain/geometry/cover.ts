@@ -12,10 +12,11 @@
  * zone, one of `cellsForPoint(point)` is in `coverZone(zone)`. The cover is built at one base
  * resolution by a breadth-first walk over cells whose centre lies within DESCENDANT_REACH
  * circumradii of the zone (every point whose finest cell descends from a cell lies within
- * 1.053 circumradii of that cell's centre), then compacted. This is
- * an "overlapping containment" cover computed with our own exact geometry, so it is right at
- * the poles, across the antimeridian and around holes, where h3's polygon fill is not (it
- * misses the pole cell of a polar cap).
+ * 1.053 circumradii of that cell's centre), then compacted. This is an "overlapping
+ * containment" cover buffered by the children's overhang, computed with our own exact geometry
+ * (circles stay exact circles, no circumscribed polygon needed), so it is right at the poles,
+ * across the antimeridian and around holes. h3's own polygon fill is not: given a polar cap it
+ * leaves out the pole's cell.
  */
 import {
   cellToBoundary,
@@ -39,7 +40,8 @@ import type { CompiledZone, ZoneGeometry } from "./types.ts";
  * H3 resolutions of the index, ascending. Each ping looks up one key per resolution. Res 5
  * (≈250 km² cells) carries the interior of the largest zones (20,000 km²); res 7 (≈5 km²) city
  * districts; res 9 (≈0.1 km²) and res 10 (≈15,000 m²) the common 100 m – 2 km trigger zones
- * (without res 10 a 200 m circle would need ~80 res-11 cells or a res-9 cover 6× its area);
+ * (without res 10 a 200 m circle gets either ~80 res-11 cells or 6 res-9 cells covering 4.5×
+ * its area; with it, ~35 cells covering 1.4×);
  * res 11 (≈2,000 m², 29 m edge) store footprints, about the size of a GPS fix's uncertainty.
  */
 export const INDEX_RESOLUTIONS: readonly number[] = [5, 7, 9, 10, 11];
@@ -55,7 +57,7 @@ export const FINEST_INDEX_RESOLUTION = 11;
 export const DESCENDANT_REACH = 1.15;
 /** Any cell's circumradius ≤ this × the average edge length of its resolution (measured 1.103). */
 const CIRCUMRADIUS_FACTOR = 1.25;
-/** A zone never gets more cells than this; a zone needing more at res 5 is refused. */
+/** A zone never gets more cells than this; a zone needing more at res 5 is refused (422). */
 export const MAX_COVER_CELLS = 5_000;
 
 /**
@@ -109,7 +111,7 @@ function seedPoints(zone: CompiledZone): [number, number][] {
  * within (DESCENDANT_REACH + 1) maximal circumradii of it: the segment from a qualifying
  * cell's centre to its nearest zone point only crosses such cells, so the walk reaches them all.
  */
-export function baseCells(zone: CompiledZone, res: number, limit: number): string[] | undefined {
+function baseCells(zone: CompiledZone, res: number, limit: number): string[] | undefined {
   const rMax = getHexagonEdgeLengthAvg(res, "m") * CIRCUMRADIUS_FACTOR;
   const travel = (DESCENDANT_REACH + 1) * rMax * 1.05 + 1;
   const seen = new Set<string>();
@@ -130,7 +132,7 @@ export function baseCells(zone: CompiledZone, res: number, limit: number): strin
       const [lat, lon] = cellToLatLng(cell);
       d = zone.distanceM(lat, lon);
     }
-    // 2 % and 1 m absorb the few centimetres of the boundary distance approximation.
+    // 2 % and 1 m absorb the boundary distance approximation (≤ 20 cm).
     if (d <= DESCENDANT_REACH * circumradiusM(cell) * 1.02 + 1) {
       out.push(cell);
       if (out.length > limit) return undefined;
@@ -153,7 +155,7 @@ export function baseCells(zone: CompiledZone, res: number, limit: number): strin
  * Replaces complete sets of children by their parent (h3 `compactCells`), then re-expands
  * every cell whose resolution is not an index resolution to the next finer index resolution.
  */
-export function compactToIndex(
+function compactToIndex(
   cells: readonly string[],
   resolutions: readonly number[] = INDEX_RESOLUTIONS,
 ): string[] {
@@ -173,22 +175,55 @@ export interface ZoneCover {
   baseResolution: number;
 }
 
+/** Boundary length in metres (great-circle edges: a slight underestimate, fine for sizing). */
+function perimeterM(zone: CompiledZone): number {
+  const g = zone.geometry;
+  if (g.type === "Circle") return 2 * Math.PI * g.radiusM;
+  const polygons = g.type === "Polygon" ? [g.coordinates] : g.coordinates;
+  let sum = 0;
+  for (const rings of polygons) {
+    for (const ring of rings) {
+      for (let i = 1; i < ring.length; i++) {
+        const a = ring[i - 1] as number[];
+        const b = ring[i] as number[];
+        sum += haversineM(a[1] ?? 0, a[0] ?? 0, b[1] ?? 0, b[0] ?? 0);
+      }
+    }
+  }
+  return sum;
+}
+
+/**
+ * Expected base cells at `res` before compaction: the area of the zone grown by the walk's
+ * reach (Steiner's formula: area + perimeter × reach + π reach²) over the average cell area.
+ */
+function estimateCells(areaM2: number, perimeter: number, res: number): number {
+  const reach = DESCENDANT_REACH * getHexagonEdgeLengthAvg(res, "m");
+  return (areaM2 + perimeter * reach + Math.PI * reach * reach) / getHexagonAreaAvg(res, "m2");
+}
+
 /**
  * `coverZone` with its base resolution, for reports and tests. Tries index resolutions from
  * the finest down and keeps the first whose compacted cover fits the zone's cell budget;
- * resolutions whose cells are obviously too small for the zone are skipped without a walk.
+ * resolutions the size estimate already rules out are skipped without a walk, and a zone whose
+ * estimate exceeds twice MAX_COVER_CELLS even at the coarsest resolution (a web of long thin
+ * slivers, say) is refused at once instead of after seconds of work.
  */
 export function coverZoneDetailed(g: ZoneGeometry): ZoneCover {
   // Containment is judged on the stored (rounded) geometry, so the cover is built from it too.
   const zone = compileZone(decodeZone(encodeZone(g)));
   const budget = cellBudget(zone.characteristicRadiusM);
+  const areaM2 = Math.PI * zone.characteristicRadiusM ** 2;
+  const perimeter = perimeterM(zone);
   const descending = [...INDEX_RESOLUTIONS].sort((a, b) => b - a);
   const coarsest = descending[descending.length - 1] as number;
+  if (estimateCells(areaM2, perimeter, coarsest) > 2 * MAX_COVER_CELLS) {
+    throw new UnprocessableError("the zone is too large or too intricate to index");
+  }
   for (const res of descending) {
     const last = res === coarsest;
-    const areaCells = (Math.PI * zone.characteristicRadiusM ** 2) / getHexagonAreaAvg(res, "m2");
-    if (!last && areaCells > 8 * budget) continue;
-    const cells = baseCells(zone, res, last ? 20 * MAX_COVER_CELLS : 8 * budget + 200);
+    if (!last && estimateCells(areaM2, perimeter, res) > 8 * budget) continue;
+    const cells = baseCells(zone, res, last ? 4 * MAX_COVER_CELLS : 8 * budget + 200);
     if (!cells) continue;
     const compacted = compactToIndex(cells);
     if (compacted.length <= budget || last) {

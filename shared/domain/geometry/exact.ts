@@ -22,7 +22,7 @@ const RAD = Math.PI / 180;
  * The smallest longitude interval holding all the given (unwrapped) intervals, as RFC 7946
  * west/east: found by removing the largest uncovered gap around the circle.
  */
-export function lonExtent(intervals: readonly [number, number][]): [west: number, east: number] {
+function lonExtent(intervals: readonly [number, number][]): [west: number, east: number] {
   const spans: [number, number][] = [];
   for (const [a, b] of intervals) {
     if (b - a >= 360) return [-180, 180];
@@ -391,9 +391,8 @@ function compilePolygons(g: Exclude<ZoneGeometry, { type: "Circle" }>): Compiled
   const [west, east] = lonExtent(polygons.map((p) => [p.minX, p.maxX]));
   const contains = (lat: number, lon: number): boolean => {
     const x = wrapLon(lon);
+    // polygonContains tries every copy x + 360k, so ±180 (one meridian, two names) is covered.
     for (const p of polygons) if (polygonContains(p, lat, x)) return true;
-    // ±180 is one meridian with two names: a point on it may be filed under either.
-    if (x === -180) for (const p of polygons) if (polygonContains(p, lat, 180)) return true;
     return false;
   };
   return {

@@ -25,32 +25,30 @@ export function openRing(ring: readonly Position[]): Ring {
   return out;
 }
 
-/** A longitude step folded into [-180, 180]: the short way round, as RFC 7946 clients mean it. */
-export function lonStep(from: number, to: number): number {
-  const d = to - from;
-  return d - 360 * Math.round(d / 360);
+/** The copy of longitude `lon` (lon + 360k) nearest to `near`: exact when k = 0. */
+function nearestCopy(lon: number, near: number): number {
+  return lon + 360 * Math.round((near - lon) / 360);
 }
 
 /**
  * Rewrites longitudes so consecutive vertices never jump by more than 180° (a ring sent as
- * 179.5 → -179.5 becomes 179.5 → 180.5). `refLon` picks which copy of the first vertex to use.
- * `windingDeg` is the net longitude travelled around the closed ring: 0 for an ordinary ring,
- * ±360 for a ring that encircles a pole.
+ * 179.5 → -179.5 becomes 179.5 → 180.5): each vertex takes the copy of its longitude nearest
+ * the previous one, the short way round as RFC 7946 clients mean it. `refLon` picks the copy
+ * of the first vertex. `windingDeg` is the net longitude travelled around the closed ring:
+ * 0 for an ordinary ring, ±360 for a ring that encircles a pole.
  */
-export function unwrapRing(ring: Ring, refLon: number): { ring: Ring; windingDeg: number } {
+function unwrapRing(ring: Ring, refLon: number): { ring: Ring; windingDeg: number } {
   const first = ring[0];
   if (!first) return { ring: [], windingDeg: 0 };
-  let x = first[0] + 360 * Math.round((refLon - first[0]) / 360);
+  let x = nearestCopy(first[0], refLon);
+  const x0 = x;
   const out: Ring = [[x, first[1]]];
   for (let i = 1; i < ring.length; i++) {
-    const prev = ring[i - 1] as XY;
     const cur = ring[i] as XY;
-    x += lonStep(prev[0], cur[0]);
+    x = nearestCopy(cur[0], x);
     out.push([x, cur[1]]);
   }
-  const last = ring[ring.length - 1] as XY;
-  const closedX = x + lonStep(last[0], first[0]);
-  return { ring: out, windingDeg: Math.round(closedX - (out[0] as XY)[0]) };
+  return { ring: out, windingDeg: Math.round(nearestCopy(x0, x) - x0) };
 }
 
 /** Smallest and largest x of a ring. */
@@ -97,7 +95,7 @@ export function dedupeRing(ring: Ring): Ring {
 }
 
 /** Even-odd point-in-ring test in the plane (boundary points go either way). */
-export function ringContains(ring: Ring, x: number, y: number): boolean {
+function ringContains(ring: Ring, x: number, y: number): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
     const [xi, yi] = ring[i] as XY;
@@ -105,17 +103,6 @@ export function ringContains(ring: Ring, x: number, y: number): boolean {
     if (yi > y !== yj > y && x < xi + ((y - yi) * (xj - xi)) / (yj - yi)) inside = !inside;
   }
   return inside;
-}
-
-/** Twice the signed planar area (positive when counter-clockwise). */
-export function signedArea2(ring: Ring): number {
-  let s = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i] as XY;
-    const [xj, yj] = ring[j] as XY;
-    s += (xj - xi) * (yj + yi);
-  }
-  return s;
 }
 
 /** Shifts every vertex by `dx` degrees of longitude. */

@@ -1,7 +1,12 @@
 import type { DecisionStore } from "../../adapters/dynamo/decision-store.ts";
 import type { DeviceStore } from "../../adapters/dynamo/device-store.ts";
 import type { IncentiveChannels } from "../../adapters/sns/incentive-channels.ts";
-import { INCENTIVE_MESSAGE_VERSION, type Incentive, type IncentiveMessage } from "../../domain/incentive.ts";
+import {
+  INCENTIVE_MESSAGE_VERSION,
+  type Incentive,
+  type IncentiveMessage,
+  incentiveMessageSchema,
+} from "../../domain/incentive.ts";
 import type { Clock } from "../../ports.ts";
 
 export interface DeliveryDeps {
@@ -27,11 +32,17 @@ const PERMANENT = new Set([
   "KMSNotFoundException",
 ]);
 
+/**
+ * Whether a publish error is worth retrying. Throttling (whatever its HTTP status: SNS answers
+ * `KMSThrottlingException` with a 400) and errors the SDK flags retryable are transient; other 4xx
+ * answers mean the request itself is wrong, so retrying would only delay the dead letter.
+ */
 export function isPermanentError(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
   if (e.name && PERMANENT.has(e.name)) return true;
+  if (e.$retryable || /Throttl/i.test(e.name ?? "")) return false;
   const status = e.$metadata?.httpStatusCode;
-  return status !== undefined && status >= 400 && status < 500 && status !== 429 && e.name !== "ThrottledException" && e.name !== "ThrottlingException";
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
 /** Builds the versioned topic message (see events/incentive-message.schema.json). */
@@ -64,28 +75,42 @@ export async function deliverIncentive(deps: DeliveryDeps, incentiveId: string):
   const inc = await deps.store.getIncentive(incentiveId);
   if (!inc || inc.status !== "pending" || inc.outcome !== "sent") return "skipped";
   const message = incentiveMessage(inc, inc.deviceId ? deps.deviceRef(inc.deviceId, inc.merchantId) : "erased");
+  const fail = async (reason: string, detail: string): Promise<DeliveryResult> => {
+    // Dead-letter first: if marking fails the record is retried and parks it again, never lost.
+    await deps.channels.deadLetter({
+      incentiveId,
+      merchantId: inc.merchantId,
+      offerId: inc.offerId,
+      reason,
+      detail,
+      at: deps.clock.now(),
+    });
+    await deps.store.markDelivery(incentiveId, "failed", deps.clock.now(), reason);
+    return "failed";
+  };
+  // A message subscribers would reject (e.g. a static offer without its code) is never published.
+  const checked = incentiveMessageSchema.safeParse(message);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    return await fail("InvalidMessage", `${issue?.path.join("/") ?? ""}: ${issue?.message ?? "invalid"}`);
+  }
+  // Read the device before publishing: a failed read then retries without a second publish.
+  const device = inc.deviceId ? await deps.devices.get(inc.deviceId) : undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       await deps.channels.publishTopic(message);
       break;
     } catch (error) {
-      if (isPermanentError(error)) {
-        await deps.store.markDelivery(incentiveId, "failed", deps.clock.now(), (error as Error).name);
-        await deps.channels.deadLetter({ incentiveId, reason: (error as Error).name, at: deps.clock.now() });
-        return "failed";
-      }
+      if (isPermanentError(error)) return await fail((error as Error).name, (error as Error).message);
       if (attempt >= deps.maxAttempts) throw error;
       await deps.sleep(deps.baseDelayMs * 2 ** (attempt - 1));
     }
   }
-  if (inc.deviceId) {
-    const device = await deps.devices.get(inc.deviceId);
-    if (device?.pushEndpointArn && device.consent.marketing) {
-      try {
-        await deps.channels.push(device.pushEndpointArn, message);
-      } catch {
-        // The topic publish is the delivery of record; a dead push endpoint must not fail it.
-      }
+  if (device?.pushEndpointArn && device.consent.marketing) {
+    try {
+      await deps.channels.push(device.pushEndpointArn, message);
+    } catch {
+      // The topic publish is the delivery of record; a dead push endpoint must not fail it.
     }
   }
   await deps.store.markDelivery(incentiveId, "sent", deps.clock.now());

@@ -58,7 +58,10 @@ function zoneRef(z: MatchedZone): ZoneRef {
 }
 
 function observe(zone: MatchedZone, ping: Ping): ZoneObservation {
-  return { zone: zoneRef(zone), signedDistanceM: zone.compiled.signedDistanceM(ping.lat, ping.lon) };
+  return {
+    zone: zoneRef(zone),
+    signedDistanceM: zone.compiled.signedDistanceM(ping.lat, ping.lon),
+  };
 }
 
 const MAX_CONFLICT_RETRIES = 4;
@@ -74,7 +77,9 @@ export async function ingestPings(
   rawPings: readonly unknown[],
 ): Promise<IngestResult> {
   if (!device.consentLocation) {
-    throw new ForbiddenError("consent/location: the device has not consented to location processing.");
+    throw new ForbiddenError(
+      "consent/location: the device has not consented to location processing.",
+    );
   }
   const now = deps.clock.now();
   const { accepted, rejected } = validatePings(rawPings, now);
@@ -88,41 +93,51 @@ export async function ingestPings(
     return { ...base, events: [], stats: undefined, stateRead: false };
   }
 
+  // Every zone met anywhere in the batch is observed at every ping (newest version): a zone
+  // entered at one ping must see the later ones, even where its cover does not reach them.
+  const candidateZones = new Map<string, MatchedZone>();
+  for (const list of candidates) {
+    for (const c of list) {
+      const seen = candidateZones.get(c.zone.zoneId);
+      if (!seen || seen.zone.version < c.zone.version) candidateZones.set(c.zone.zoneId, c);
+    }
+  }
+
   for (let attempt = 0; ; attempt++) {
     const { state, pending, version } = await deps.visits.load(device.deviceId);
     const tracked = state?.zones.map((z) => z.zoneId) ?? [];
-    const candidateIds = new Set(candidates.flat().map((c) => c.zone.zoneId));
-    const extra = tracked.filter((id) => !candidateIds.has(id));
-    const extraZones = extra.length > 0 ? await deps.matcher.zonesById(extra) : new Map<string, MatchedZone>();
+    const batchZones = new Map(candidateZones);
+    const extra = tracked.filter((id) => !batchZones.has(id));
+    const extraZones =
+      extra.length > 0 ? await deps.matcher.zonesById(extra) : new Map<string, MatchedZone>();
+    for (const [id, zone] of extraZones) batchZones.set(id, zone);
+    // Open visits of zones no longer indexed (deleted or paused): far outside, so they close cleanly.
+    const gone: ZoneObservation[] = [];
+    for (const open of state?.zones ?? []) {
+      if (batchZones.has(open.zoneId)) continue;
+      gone.push({
+        zone: {
+          zoneId: open.zoneId,
+          kind: open.kind,
+          characteristicRadiusM: 0,
+          dwellSeconds: 0,
+          merchantId: open.merchantId,
+          storeId: open.storeId,
+          ...(open.offerId ? { offerId: open.offerId } : {}),
+        },
+        signedDistanceM: Number.POSITIVE_INFINITY,
+      });
+    }
 
     const observations: PingObservation[] = pings.map((ping, i) => {
       const zones = new Map<string, ZoneObservation>();
-      for (const zone of candidates[i] ?? []) zones.set(zone.zone.zoneId, observe(zone, ping));
-      for (const id of tracked) {
-        if (zones.has(id)) continue;
-        const zone = extraZones.get(id);
-        if (zone) zones.set(id, observe(zone, ping));
-        else {
-          // Zone no longer indexed (deleted or paused): far outside, so the visit closes cleanly.
-          const open = state?.zones.find((z) => z.zoneId === id);
-          if (open) {
-            zones.set(id, {
-              zone: {
-                zoneId: id,
-                kind: open.kind,
-                characteristicRadiusM: 0,
-                dwellSeconds: 0,
-                merchantId: open.merchantId,
-                storeId: open.storeId,
-                ...(open.offerId ? { offerId: open.offerId } : {}),
-              },
-              signedDistanceM: Number.POSITIVE_INFINITY,
-            });
-          }
-        }
+      // The ping's own candidates first (event order), then the rest of the batch's zones.
+      for (const c of candidates[i] ?? []) {
+        const zone = batchZones.get(c.zone.zoneId) ?? c;
+        zones.set(zone.zone.zoneId, observe(zone, ping));
       }
-      // Zones the exact test puts far away add nothing but cost; keep inside/near and tracked ones.
-      return { ping, zones: [...zones.values()] };
+      for (const [id, zone] of batchZones) if (!zones.has(id)) zones.set(id, observe(zone, ping));
+      return { ping, zones: [...zones.values(), ...gone] };
     });
 
     const result = advanceVisits(state, observations, deps.rules, { nowMs: now });
@@ -144,10 +159,12 @@ export async function ingestPings(
       }
       const openZones = result.state.zones.length;
       if (openZones !== (state?.zones.length ?? 0) || openZones !== device.openZones) {
-        await deps.visits.setOpenZones(device.deviceId, openZones);
+        const asOf = result.state.lastProcessedTs ?? 0;
+        await deps.visits.setOpenZones(device.deviceId, openZones, asOf);
       }
     }
-    const sinkResult = outbox.length > 0 ? await deps.sink.handle(device, outbox, now) : { incentives: [] };
+    const sinkResult =
+      outbox.length > 0 ? await deps.sink.handle(device, outbox, now) : { incentives: [] };
     if (outbox.length > 0) {
       try {
         await deps.visits.save(

@@ -1,66 +1,71 @@
-import { describe, expect, it } from "vitest";
-import { documentClient } from "../../../shared/adapters/aws-clients.ts";
-import { dynamoVisitStore } from "../../../shared/adapters/dynamo/visit-store.ts";
-import type { DevicePrincipal } from "../../../shared/auth/principal.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeZone } from "../../../shared/domain/geometry/codec.ts";
-import { resolveVisitRules } from "../../../shared/domain/visit/rules.ts";
-import { recordingSink } from "../../../shared/use-cases/pings/event-sinks.ts";
-import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
-import { ZoneMatcher } from "../../../shared/use-cases/pings/zone-matcher.ts";
 import { geoIndexFromConfig } from "../../../shared/wiring/ping-deps.ts";
-import { cellsForPoint } from "../../../shared/domain/geometry/cover.ts";
-import { compileZone } from "../../../shared/domain/geometry/exact.ts";
-import { decodeZone } from "../../../shared/domain/geometry/codec.ts";
 import { env, uniqueId } from "../../support/aws.ts";
+import { call, startTestServer } from "../../support/local-server.ts";
+import { offsetM } from "../../support/pings.ts";
 
-describe("ping ingestion smoke", () => {
-  it("enters and dwells in a footprint", async () => {
-    const index = geoIndexFromConfig({ GEO_INDEX_TABLE: env("GEO_INDEX_TABLE"), CATALOG_TABLE: env("CATALOG_TABLE") });
+let server: Awaited<ReturnType<typeof startTestServer>>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe("ping ingestion over HTTP (local server, device authorizer)", () => {
+  it("a registered device enters a store, then leaves it from a place no zone covers", async () => {
+    const site = { lat: 50.85, lon: 4.35 };
     const storeId = uniqueId("st");
-    const lat = 48.8606 + Math.random() * 0.01;
-    const lon = 2.3376;
-    await index.putZone({
+    await geoIndexFromConfig({
+      GEO_INDEX_TABLE: env("GEO_INDEX_TABLE"),
+      CATALOG_TABLE: env("CATALOG_TABLE"),
+    }).putZone({
       zoneId: `fp.${storeId}`,
       kind: "footprint",
-      merchantId: "m1",
+      merchantId: uniqueId("m"),
       storeId,
-      geometry: encodeZone({ type: "Circle", center: { lat, lon }, radiusM: 40 }),
+      geometry: encodeZone({ type: "Circle", center: site, radiusM: 40 }),
       characteristicRadiusM: 40,
       dwellSeconds: 120,
     });
-    let now = Date.now();
-    const clock = { now: () => now };
-    const sink = recordingSink();
-    const deps = {
-      matcher: new ZoneMatcher({
-        getCells: (c: string[]) => index.getCells(c),
-        getHeads: (ids: string[]) => index.getHeads(ids),
-        cellsForPoint,
-        compile: (g: string) => compileZone(decodeZone(g)),
-        clock,
-        ttlMs: 60_000,
-        maxCells: 10_000,
-      }),
-      visits: dynamoVisitStore(documentClient, env("DEVICES_TABLE")),
-      sink,
-      rules: resolveVisitRules(),
-      clock,
-    };
-    const device: DevicePrincipal = {
-      deviceId: uniqueId("dev"),
-      consentLocation: true,
-      consentMarketing: true,
-      timeZone: undefined,
-      segments: [],
-      platform: "ios",
-      openZones: 0,
-    };
-    const t0 = now - 300_000;
-    const pings = [0, 60, 130, 200].map((s) => ({ lat, lon, accuracyM: 10, timestamp: t0 + s * 1000, speedMps: 0.5 }));
-    const r = await ingestPings(deps, device, pings);
-    expect(r.events.map((e) => e.type)).toEqual(["entered", "dwelled"]);
-    const again = await ingestPings(deps, device, pings);
-    expect(again.events).toEqual([]);
-    now += 1;
+    const reg = await call(`${server.url}/v1/devices`, {
+      method: "POST",
+      headers: { "x-app-key": server.appKey },
+      body: { platform: "android", consent: { location: true, marketing: false } },
+    });
+    expect(reg.status).toBe(201);
+    const auth = { authorization: `Bearer ${reg.body.token}` };
+    const t0 = Date.now() - 600_000;
+    const ping = (eastM: number, s: number) => ({
+      ...offsetM(site, eastM, 0),
+      accuracyM: 8,
+      timestamp: t0 + s * 1000,
+      id: `p${s}`,
+    });
+
+    const inside = await call(`${server.url}/v1/pings`, {
+      method: "POST",
+      headers: auth,
+      body: { pings: [ping(-60, 0), ping(-5, 40), ping(2, 60), ping(0, 200)] },
+    });
+    expect(inside.status).toBe(202);
+    expect(inside.body.events).toEqual([
+      { type: "entered", kind: "footprint", storeId, at: new Date(t0 + 40_000).toISOString() },
+      { type: "dwelled", kind: "footprint", storeId, at: new Date(t0 + 200_000).toISOString() },
+    ]);
+
+    // 2 km away: no cell of the store's cover, but the authorizer now says the device has an
+    // open visit, so the state is read and the visit closes.
+    const away = await call(`${server.url}/v1/pings`, {
+      method: "POST",
+      headers: auth,
+      body: { pings: [ping(2_000, 600)] },
+    });
+    expect(away.status).toBe(202);
+    expect(away.body.events).toEqual([
+      { type: "exited", kind: "footprint", storeId, at: new Date(t0 + 600_000).toISOString() },
+    ]);
   });
 });

@@ -23,6 +23,7 @@ import {
   pointInCover,
   type ZoneGeometry,
 } from "../../../shared/domain/geometry/index.ts";
+import { UnprocessableError } from "../../../shared/errors.ts";
 import { type GeneratedZone, mulberry32, oracleInside, wrap } from "./generators.ts";
 
 const circle = (lat: number, lon: number, radiusM: number): ZoneGeometry => ({
@@ -207,6 +208,23 @@ describe("cover shape", () => {
       coordinates: [blob(45.123456789, 7.987654321, 300, 40)],
     };
     expect(coverZone(g)).toEqual(coverZone(decodeZone(encodeZone(g))));
+  });
+
+  it("refuses, quickly, a zone of long thin slivers that no bounded cover can index", () => {
+    const sliver = (lat: number) => [
+      [-80, lat],
+      [80, lat],
+      [80, lat + 1e-5],
+      [-80, lat + 1e-5],
+      [-80, lat],
+    ];
+    const g: ZoneGeometry = {
+      type: "MultiPolygon",
+      coordinates: [0, 10, 20, 30, 40, -10, -20, -30].map((lat) => [sliver(lat)]),
+    };
+    const t0 = performance.now();
+    expect(() => coverZone(g)).toThrow(UnprocessableError);
+    expect(performance.now() - t0).toBeLessThan(5000);
   });
 
   it("cell budget grows with the zone: 48 up to 200 m, at most 2,000", () => {

@@ -51,7 +51,14 @@ interface Ping {
   near: Fence | undefined;
 }
 
+let catalog: ReturnType<typeof indexCatalog> | undefined;
+/** The catalog is indexed once and shared by the tests (covering 1,200 zones takes seconds). */
 function buildCatalog() {
+  catalog ??= indexCatalog();
+  return catalog;
+}
+
+function indexCatalog() {
   const rnd = mulberry32(SEED);
   const fences: Fence[] = [];
   for (let i = 0; i < FENCES; i++) {
@@ -60,7 +67,11 @@ function buildCatalog() {
   const index = memoryCellIndex();
   for (const fence of fences) {
     // The catalog's path: validate, normalise to RFC 7946, encode; the index covers the decoded form.
-    const valid = parseZoneGeometry(fence.geometry, { minRadiusM: 5, maxRadiusM: 5000, path: "zone" });
+    const valid = parseZoneGeometry(fence.geometry, {
+      minRadiusM: 5,
+      maxRadiusM: 5000,
+      path: "zone",
+    });
     const encoded = encodeZone(normalizeZoneGeometry(valid));
     const decoded = decodeZone(encoded);
     const zone: IndexedZone = {

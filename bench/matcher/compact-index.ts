@@ -1,0 +1,145 @@
+/**
+ * The in-process form of the geofence cell index: for each index resolution, the distinct cell
+ * keys in a sorted Float64Array with CSR offsets into a Uint32Array of zone numbers. It holds
+ * exactly the (cell → zones) pairs DynamoDB would hold, in about 4 bytes per pair plus 12 bytes
+ * per distinct cell, where a `Map<string, Zone[]>` costs well over 100 bytes per cell.
+ */
+
+/** Entries (cell key, zone) grouped by resolution slot, the raw material of an index. */
+export interface CellEntries {
+  slots: Uint8Array;
+  keys: Float64Array;
+  zones: Uint32Array;
+  count: number;
+}
+
+/** Index of the first element ≥ key in a sorted array (its length if none). */
+function lowerBound(sorted: Float64Array, key: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Sorted-array cell → zones index over a fixed set of resolution slots. */
+export class CompactCellIndex {
+  private constructor(
+    private readonly keys: Float64Array[],
+    private readonly offsets: Uint32Array[],
+    private readonly zoneLists: Uint32Array[],
+  ) {}
+
+  /**
+   * Builds the index from (slot, key, zone) entries in two passes per slot: sort and de-duplicate
+   * the keys, then count and place the zones (which stay in entry order within a cell).
+   */
+  static build(entries: CellEntries, slotCount: number): CompactCellIndex {
+    const keys: Float64Array[] = [];
+    const offsets: Uint32Array[] = [];
+    const zoneLists: Uint32Array[] = [];
+    for (let s = 0; s < slotCount; s++) {
+      let n = 0;
+      for (let e = 0; e < entries.count; e++) if (entries.slots[e] === s) n++;
+      const all = new Float64Array(n);
+      let k = 0;
+      for (let e = 0; e < entries.count; e++) {
+        if (entries.slots[e] === s) all[k++] = entries.keys[e] as number;
+      }
+      all.sort();
+      let unique = 0;
+      for (let i = 0; i < n; i++) {
+        if (i === 0 || all[i] !== all[unique - 1]) all[unique++] = all[i] as number;
+      }
+      const slotKeys = all.slice(0, unique);
+      const offs = new Uint32Array(unique + 1);
+      const cellOf = new Uint32Array(n);
+      k = 0;
+      for (let e = 0; e < entries.count; e++) {
+        if (entries.slots[e] !== s) continue;
+        const i = lowerBound(slotKeys, entries.keys[e] as number);
+        cellOf[k++] = i;
+        offs[i + 1] = (offs[i + 1] as number) + 1;
+      }
+      for (let i = 0; i < unique; i++) offs[i + 1] = (offs[i + 1] as number) + (offs[i] as number);
+      const cursor = offs.slice(0, unique);
+      const zones = new Uint32Array(n);
+      k = 0;
+      for (let e = 0; e < entries.count; e++) {
+        if (entries.slots[e] !== s) continue;
+        const i = cellOf[k++] as number;
+        zones[cursor[i] as number] = entries.zones[e] as number;
+        cursor[i] = (cursor[i] as number) + 1;
+      }
+      keys.push(slotKeys);
+      offsets.push(offs);
+      zoneLists.push(zones);
+    }
+    return new CompactCellIndex(keys, offsets, zoneLists);
+  }
+
+  /** Distinct cells over all resolutions. */
+  get cells(): number {
+    return this.keys.reduce((n, k) => n + k.length, 0);
+  }
+
+  /** (cell, zone) pairs: the number of geofence entries DynamoDB would hold. */
+  get entries(): number {
+    return this.zoneLists.reduce((n, z) => n + z.length, 0);
+  }
+
+  /** Bytes held by the typed arrays. */
+  get bytes(): number {
+    let n = 0;
+    for (let s = 0; s < this.keys.length; s++) {
+      n += (this.keys[s] as Float64Array).byteLength;
+      n += (this.offsets[s] as Uint32Array).byteLength;
+      n += (this.zoneLists[s] as Uint32Array).byteLength;
+    }
+    return n;
+  }
+
+  /**
+   * Calls `visit` with every zone filed under `key` at `slot`; returns how many there were.
+   * A callback keeps the hot path free of allocations.
+   */
+  forEachZone(slot: number, key: number, visit: (zone: number) => void): number {
+    const slotKeys = this.keys[slot] as Float64Array;
+    const i = lowerBound(slotKeys, key);
+    if (i >= slotKeys.length || slotKeys[i] !== key) return 0;
+    const offs = this.offsets[slot] as Uint32Array;
+    const zones = this.zoneLists[slot] as Uint32Array;
+    const end = offs[i + 1] as number;
+    for (let j = offs[i] as number; j < end; j++) visit(zones[j] as number);
+    return end - (offs[i] as number);
+  }
+
+  /** The zone range of a cell as [start, end) into `zonesAt(slot)`, or undefined. */
+  range(slot: number, key: number): [number, number] | undefined {
+    const slotKeys = this.keys[slot] as Float64Array;
+    const i = lowerBound(slotKeys, key);
+    if (i >= slotKeys.length || slotKeys[i] !== key) return undefined;
+    const offs = this.offsets[slot] as Uint32Array;
+    return [offs[i] as number, offs[i + 1] as number];
+  }
+
+  /** Zone numbers of one slot (read with `range`). */
+  zonesAt(slot: number): Uint32Array {
+    return this.zoneLists[slot] as Uint32Array;
+  }
+
+  /** Position of `key` in the slot's sorted keys, or -1 (the allocation-free lookup). */
+  find(slot: number, key: number): number {
+    const slotKeys = this.keys[slot] as Float64Array;
+    const i = lowerBound(slotKeys, key);
+    return i < slotKeys.length && slotKeys[i] === key ? i : -1;
+  }
+
+  /** CSR offsets of a slot: zones of cell i are zonesAt(slot)[offsetsAt(slot)[i] .. [i + 1]). */
+  offsetsAt(slot: number): Uint32Array {
+    return this.offsets[slot] as Uint32Array;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Computes the real covers of the generated zones on every core (worker threads), size by size
+ * within a time budget, and keeps them on disk as typed arrays so each matcher child process can
+ * load the prefix it needs without recomputing anything.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { CoverChunk, CoverTask } from "./cover-worker.ts";
+
+const CHUNK = 500;
+
+/** Covers of zones [0, zones) as loaded from disk. */
+export interface Covers {
+  zones: number;
+  /** Cells per zone. */
+  counts: Uint16Array;
+  /** CPU milliseconds `coverZone` took per zone. */
+  coverMs: Float32Array;
+  /** Slot and key of every cell, zone after zone. */
+  slots: Uint8Array;
+  keys: Float64Array;
+}
+
+/** A size that was not covered, and why. */
+export interface SkippedSize {
+  size: number;
+  reason: string;
+}
+
+/** What `computeCovers` did. */
+export interface CoverRun {
+  /** Zones covered (a prefix of the data set): the largest size that fit. */
+  zones: number;
+  sizes: number[];
+  skipped: SkippedSize[];
+  workers: number;
+  wallMs: number;
+  /** Sum of per-zone cover CPU ms over all covered zones. */
+  cpuMs: number;
+}
+
+function files(dir: string) {
+  return {
+    counts: join(dir, "counts.u16"),
+    coverMs: join(dir, "cover-ms.f32"),
+    slots: join(dir, "slots.u8"),
+    keys: join(dir, "keys.f64"),
+  };
+}
+
+function write(path: string, a: ArrayBufferView): void {
+  writeFileSync(path, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+}
+
+function read<T>(path: string, make: (bytes: ArrayBuffer) => T): T {
+  const b = readFileSync(path);
+  const copy = new ArrayBuffer(b.byteLength);
+  new Uint8Array(copy).set(b);
+  return make(copy);
+}
+
+/** Loads the covers of the first `zones` zones written by `computeCovers`. */
+export function loadCovers(dir: string, zones: number): Covers {
+  const f = files(dir);
+  const counts = read(f.counts, (b) => new Uint16Array(b)).slice(0, zones);
+  if (counts.length < zones) throw new Error(`covers on disk hold ${counts.length} zones, not ${zones}`);
+  const coverMs = read(f.coverMs, (b) => new Float32Array(b)).slice(0, zones);
+  let cells = 0;
+  for (let i = 0; i < zones; i++) cells += counts[i] as number;
+  const slots = read(f.slots, (b) => new Uint8Array(b)).slice(0, cells);
+  const keys = read(f.keys, (b) => new Float64Array(b)).slice(0, cells);
+  return { zones, counts, coverMs, slots, keys };
+}
+
+/**
+ * Covers zones for each size in ascending order, skipping a size (and every larger one) when the
+ * rate measured so far says it would not finish within `budgetMs`. Writes the covered prefix to
+ * `dir` and returns what was done.
+ */
+export async function computeCovers(options: {
+  seed: number;
+  sizes: readonly number[];
+  budgetMs: number;
+  dir: string;
+  workers?: number;
+  log?: (line: string) => void;
+}): Promise<CoverRun> {
+  const workerCount = options.workers ?? Math.max(1, availableParallelism());
+  const sizes = [...options.sizes].sort((a, b) => a - b);
+  const chunks: CoverChunk[] = [];
+  const workers = Array.from(
+    { length: workerCount },
+    () => new Worker(new URL("./cover-worker.ts", import.meta.url)),
+  );
+  const started = performance.now();
+  let covered = 0;
+  let cpuMs = 0;
+  const done: number[] = [];
+  const skipped: SkippedSize[] = [];
+  try {
+    for (const size of sizes) {
+      const elapsed = performance.now() - started;
+      if (covered > 0) {
+        const perZoneWall = elapsed / covered;
+        const estimate = (size - covered) * perZoneWall * 1.05;
+        if (elapsed + estimate > options.budgetMs) {
+          const perZoneCpu = cpuMs / covered;
+          for (const s of sizes.filter((x) => x >= size)) {
+            const cpuS = (perZoneCpu * s) / 1000;
+            skipped.push({
+              size: s,
+              reason:
+                `covers for ${s.toLocaleString("en-US")} zones need about ${Math.round(cpuS)} CPU-s ` +
+                `(${perZoneCpu.toFixed(2)} ms per zone measured), about ${Math.round(cpuS / workerCount)} s ` +
+                `on ${workerCount} worker(s): beyond the ${Math.round(options.budgetMs / 1000)} s budget`,
+            });
+          }
+          break;
+        }
+      }
+      const tasks: CoverTask[] = [];
+      for (let s = covered; s < size; s += CHUNK) {
+        tasks.push({ seed: options.seed, start: s, end: Math.min(size, s + CHUNK) });
+      }
+      await Promise.all(
+        workers.map(async (w) => {
+          for (let task = tasks.shift(); task; task = tasks.shift()) {
+            const chunk = await new Promise<CoverChunk>((resolve, reject) => {
+              w.once("message", resolve);
+              w.once("error", reject);
+              w.postMessage(task);
+            });
+            w.removeAllListeners("error");
+            chunks.push(chunk);
+            for (const ms of chunk.coverMs) cpuMs += ms;
+          }
+        }),
+      );
+      covered = size;
+      done.push(size);
+      options.log?.(
+        `covers: ${size.toLocaleString("en-US")} zones after ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  chunks.sort((a, b) => a.start - b.start);
+  const counts = new Uint16Array(covered);
+  const coverMs = new Float32Array(covered);
+  let cells = 0;
+  for (const c of chunks) cells += c.keys.length;
+  const slots = new Uint8Array(cells);
+  const keys = new Float64Array(cells);
+  let at = 0;
+  for (const c of chunks) {
+    counts.set(c.counts, c.start);
+    coverMs.set(c.coverMs, c.start);
+    slots.set(c.slots, at);
+    keys.set(c.keys, at);
+    at += c.keys.length;
+  }
+  mkdirSync(options.dir, { recursive: true });
+  const f = files(options.dir);
+  write(f.counts, counts);
+  write(f.coverMs, coverMs);
+  write(f.slots, slots);
+  write(f.keys, keys);
+  return {
+    zones: covered,
+    sizes: done,
+    skipped,
+    workers: workerCount,
+    wallMs: performance.now() - started,
+    cpuMs,
+  };
+}

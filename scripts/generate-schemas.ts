@@ -1,0 +1,71 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+import { z } from "zod";
+import { INCENTIVE_MESSAGE_VERSION, incentiveMessageSchema } from "../shared/domain/incentive.ts";
+
+/** Where the published JSON Schemas live, relative to the repository root. */
+export const EVENTS_DIR = resolve(import.meta.dirname, "..", "events");
+
+/** Stable public identity of the incentive message schema; the version is part of the URL. */
+export const INCENTIVE_MESSAGE_SCHEMA_ID = `https://schemas.footfall.example/events/incentive-message/${INCENTIVE_MESSAGE_VERSION}.json`;
+
+/**
+ * The JSON Schema (2020-12) of the incentive topic message, derived from the zod schema the
+ * publisher uses, so subscribers validate against exactly what is sent and the two never drift.
+ */
+export function incentiveMessageJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(incentiveMessageSchema, { target: "draft-2020-12" }) as Record<
+    string,
+    unknown
+  >;
+  const { $schema, ...body } = generated;
+  return {
+    $schema,
+    $id: INCENTIVE_MESSAGE_SCHEMA_ID,
+    title: "Footfall incentive.sent message",
+    $comment: `Version ${INCENTIVE_MESSAGE_VERSION}. Generated from incentiveMessageSchema by scripts/generate-schemas.ts; do not edit by hand.`,
+    ...body,
+  };
+}
+
+/** Every generated schema: file name in `events/` → schema object. */
+export function generatedSchemas(): Record<string, Record<string, unknown>> {
+  return { "incentive-message.schema.json": incentiveMessageJsonSchema() };
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes the schema files whose content changed (then lets biome lay them out, as `npm run lint`
+ * expects), or with `check` only lists them, so CI can refuse a message change that was not
+ * published as a schema. Compares parsed JSON, so layout alone never makes a file stale.
+ */
+export function writeSchemas(check: boolean): string[] {
+  const stale: string[] = [];
+  for (const [name, schema] of Object.entries(generatedSchemas())) {
+    const path = resolve(EVENTS_DIR, name);
+    if (isDeepStrictEqual(readJson(path), schema)) continue;
+    stale.push(name);
+    if (check) continue;
+    writeFileSync(path, `${JSON.stringify(schema, null, 2)}\n`);
+    const biome = resolve(import.meta.dirname, "..", "node_modules", ".bin", "biome");
+    if (existsSync(biome)) execFileSync(biome, ["format", "--write", path], { stdio: "ignore" });
+  }
+  return stale;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const check = process.argv.includes("--check");
+  const stale = writeSchemas(check);
+  for (const name of stale) console.log(`${check ? "stale" : "wrote"} events/${name}`);
+  if (check && stale.length > 0) process.exit(1);
+}

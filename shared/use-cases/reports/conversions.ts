@@ -1,0 +1,156 @@
+/**
+ * The footfall conversion log for marketing teams: newest first, filtered, paginated with signed
+ * cursors, or exported as CSV. Reads one merchant's partition only (merchant from the token).
+ */
+import type {
+  ConversionReader,
+  LogPosition,
+  LogQuery,
+} from "../../adapters/dynamo/conversion-reader.ts";
+import { type MerchantPrincipal, type Role, requireRole } from "../../auth/principal.ts";
+import {
+  type ConversionQuery,
+  type ConversionView,
+  conversionCsvHeader,
+  conversionCsvRow,
+  conversionListingScope,
+  conversionQuerySchema,
+  conversionView,
+  isLogPosition,
+} from "../../domain/report.ts";
+import { ValidationError } from "../../errors.ts";
+import type { CursorCodec } from "../../http/cursor.ts";
+import { parseWith } from "../../http/parse.ts";
+
+/** Who may read the log and the reports. */
+export const REPORT_ROLES: readonly Role[] = ["marketing-analyst", "merchant-admin"];
+
+export interface ConversionLogDeps {
+  log: ConversionReader;
+  cursors: CursorCodec;
+}
+
+export interface ConversionPage {
+  items: ConversionView[];
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+/** CSV export caps: a Lambda response carries at most 6 MB, so a body stays below 5 MB. */
+export const CSV_LIMITS = { maxRows: 100_000, maxBytes: 5_000_000 } as const;
+
+export interface CsvExport {
+  csv: string;
+  rows: number;
+  /** True when a cap stopped the export; `nextCursor` resumes it (same query, same filters). */
+  truncated: boolean;
+  nextCursor: string | null;
+}
+
+function logQuery(merchantId: string, q: ConversionQuery): LogQuery {
+  return {
+    merchantId,
+    offerId: q.offerId,
+    storeId: q.storeId,
+    type: q.type,
+    fromIso: q.from,
+    toIso: q.to,
+  };
+}
+
+function start(
+  deps: ConversionLogDeps,
+  merchantId: string,
+  q: ConversionQuery,
+): LogPosition | undefined {
+  if (q.cursor === undefined) return undefined;
+  const key = deps.cursors.decode(merchantId, conversionListingScope(q), q.cursor);
+  if (!isLogPosition(key, merchantId, q.offerId)) {
+    throw ValidationError.field("cursor", "is not a cursor issued by this API for this listing");
+  }
+  return key;
+}
+
+function parseQuery(principal: MerchantPrincipal, rawQuery: unknown): ConversionQuery {
+  requireRole(principal, REPORT_ROLES);
+  return parseWith(conversionQuerySchema, rawQuery ?? {});
+}
+
+/**
+ * One page of the caller's conversion log, newest first. A page may hold fewer than `limit`
+ * records while `nextCursor` is set (sparse filters stop after a bounded number of reads);
+ * follow the cursor until it is null. A cursor only works for the merchant and the exact
+ * filters it was issued for; anything else is a 400 naming `cursor`.
+ */
+export async function listConversions(
+  deps: ConversionLogDeps,
+  principal: MerchantPrincipal,
+  rawQuery: unknown,
+): Promise<ConversionPage> {
+  const q = parseQuery(principal, rawQuery);
+  const { merchantId } = principal;
+  const page = await deps.log.queryLog(
+    logQuery(merchantId, q),
+    q.limit,
+    start(deps, merchantId, q),
+  );
+  return {
+    items: page.records.map(conversionView),
+    nextCursor: page.next
+      ? deps.cursors.encode(merchantId, conversionListingScope(q), page.next)
+      : null,
+  };
+}
+
+/**
+ * The same records and filters as `listConversions`, every page, as RFC 4180 CSV (header row,
+ * CRLF). Stops at `limits` (100,000 rows or 5 MB, what one Lambda response can carry) and then
+ * says so with `truncated` and a cursor that resumes the export; `limit` is ignored.
+ */
+export async function exportConversionsCsv(
+  deps: ConversionLogDeps,
+  principal: MerchantPrincipal,
+  rawQuery: unknown,
+  limits: { maxRows: number; maxBytes: number } = CSV_LIMITS,
+): Promise<CsvExport> {
+  const q = parseQuery(principal, rawQuery);
+  const { merchantId } = principal;
+  const query = logQuery(merchantId, q);
+  const parts = [conversionCsvHeader()];
+  let bytes = Buffer.byteLength(parts[0] ?? "");
+  let rows = 0;
+  let position = start(deps, merchantId, q);
+  let stoppedAt: LogPosition | undefined;
+  while (rows < limits.maxRows) {
+    const page = await deps.log.queryLog(
+      query,
+      Math.min(1000, limits.maxRows - rows),
+      position,
+      25,
+    );
+    for (let i = 0; i < page.records.length; i++) {
+      const record = page.records[i];
+      if (!record) continue;
+      const line = conversionCsvRow(conversionView(record));
+      const size = Buffer.byteLength(line);
+      // Always at least one row, so a resumed export makes progress.
+      if (bytes + size > limits.maxBytes && rows > 0) {
+        stoppedAt = i > 0 ? page.positions[i - 1] : position;
+        break;
+      }
+      parts.push(line);
+      bytes += size;
+      rows += 1;
+    }
+    if (stoppedAt) break;
+    position = page.next;
+    if (!position) break;
+  }
+  const resume = stoppedAt ?? (rows >= limits.maxRows ? position : undefined);
+  return {
+    csv: parts.join(""),
+    rows,
+    truncated: resume !== undefined,
+    nextCursor: resume ? deps.cursors.encode(merchantId, conversionListingScope(q), resume) : null,
+  };
+}

@@ -1,0 +1,126 @@
+import {
+  LocationClient,
+  SearchPlaceIndexForTextCommand,
+  ThrottlingException,
+} from "@aws-sdk/client-location";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { HttpEvent, HttpResult } from "../../../shared/http/types.ts";
+import { uniqueId } from "../../support/aws.ts";
+import {
+  circleStore,
+  errorPaths,
+  indexEntriesOf,
+  invoke,
+  LOUVRE,
+  merchantItems,
+} from "./helpers.ts";
+
+// The handler reads its config at cold start: the place index must be set before it loads.
+vi.hoisted(() => {
+  process.env.PLACE_INDEX_NAME = "footfall-test-places";
+});
+
+const location = mockClient(LocationClient);
+let createStore: (event: HttpEvent, context: never) => Promise<HttpResult>;
+
+beforeAll(async () => {
+  ({ handler: createStore } = await import("../../../functions/store-create.ts"));
+});
+afterEach(() => location.reset());
+
+const admin = () => ({ merchantId: uniqueId("m"), role: "merchant-admin" });
+
+/** A store with an address but no location: it must be geocoded. */
+function addressOnly() {
+  const { location: _omit, ...body } = circleStore(LOUVRE, {
+    address: "Rue de Rivoli, 75001 Paris",
+  });
+  return body;
+}
+
+function post(as: { merchantId: string; role: string }) {
+  return invoke<{
+    location: { lat: number; lon: number };
+    locationSource: string;
+    timeZone: string;
+  }>(createStore, as, { method: "POST", path: "/v1/stores", body: addressOnly() });
+}
+
+describe("geocoding an address-only store", () => {
+  it("uses the match as the store's location", async () => {
+    location.on(SearchPlaceIndexForTextCommand).resolves({
+      Summary: { Text: "x", DataSource: "Esri" },
+      Results: [
+        {
+          Place: { Label: "Rue de Rivoli", Geometry: { Point: [2.3377, 48.8607] } },
+          Relevance: 0.95,
+        },
+      ],
+    });
+    const res = await post(admin());
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      location: { lat: 48.8607, lon: 2.3377 },
+      locationSource: "geocoder",
+      timeZone: "Europe/Paris",
+    });
+    const input = location.commandCalls(SearchPlaceIndexForTextCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
+      IndexName: "footfall-test-places",
+      Text: "Rue de Rivoli, 75001 Paris",
+    });
+  });
+
+  it("answers 422 naming address when nothing matches, and stores nothing", async () => {
+    location
+      .on(SearchPlaceIndexForTextCommand)
+      .resolves({ Summary: { Text: "x", DataSource: "Esri" }, Results: [] });
+    const as = admin();
+    const res = await post(as);
+    expect(res.status).toBe(422);
+    expect(errorPaths(res.body)).toEqual(["address"]);
+    expect(await merchantItems(as.merchantId)).toEqual([]);
+  });
+
+  it("answers 422 naming address when the match is far from the footprint", async () => {
+    location.on(SearchPlaceIndexForTextCommand).resolves({
+      Summary: { Text: "x", DataSource: "Esri" },
+      Results: [{ Place: { Geometry: { Point: [4.8357, 45.764] } }, Relevance: 0.99 }],
+    });
+    const as = admin();
+    const res = await post(as);
+    expect(res.status).toBe(422);
+    expect(errorPaths(res.body)).toEqual(["address"]);
+    expect(await merchantItems(as.merchantId)).toEqual([]);
+  });
+
+  it("answers 503 when the geocoder is throttled or failing, and stores nothing", async () => {
+    const as = admin();
+    location.on(SearchPlaceIndexForTextCommand).rejects(
+      new ThrottlingException({
+        message: "Rate exceeded",
+        Message: "Rate exceeded",
+        $metadata: {},
+      }),
+    );
+    const throttled = await post(as);
+    expect(throttled.status).toBe(503);
+    location.on(SearchPlaceIndexForTextCommand).rejects(new Error("connect ETIMEDOUT"));
+    const down = await post(as);
+    expect(down.status).toBe(503);
+    expect(JSON.stringify(down.body)).not.toContain("ETIMEDOUT");
+    expect(await merchantItems(as.merchantId)).toEqual([]);
+    expect(await indexEntriesOf(as.merchantId)).toEqual([]);
+  });
+
+  it("does not call the geocoder when the request has a location", async () => {
+    const res = await invoke(createStore, admin(), {
+      method: "POST",
+      path: "/v1/stores",
+      body: circleStore(LOUVRE, { address: "Rue de Rivoli, 75001 Paris" }),
+    });
+    expect(res.status).toBe(201);
+    expect(location.commandCalls(SearchPlaceIndexForTextCommand)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,262 @@
+import { describe, expect, it } from "vitest";
+import { handler as createOffer } from "../../../functions/offer-create.ts";
+import { handler as deleteOffer } from "../../../functions/offer-delete.ts";
+import { handler as getOffer } from "../../../functions/offer-get.ts";
+import { handler as listOffers } from "../../../functions/offer-list.ts";
+import { handler as pauseOffer } from "../../../functions/offer-pause.ts";
+import { handler as resumeOffer } from "../../../functions/offer-resume.ts";
+import { handler as updateOffer } from "../../../functions/offer-update.ts";
+import { handler as createStore } from "../../../functions/store-create.ts";
+import { handler as deleteStore } from "../../../functions/store-delete.ts";
+import { handler as getStore } from "../../../functions/store-get.ts";
+import { handler as updateStore } from "../../../functions/store-update.ts";
+import { zoneIds } from "../../../shared/domain/zone.ts";
+import { uniqueId } from "../../support/aws.ts";
+import {
+  BASTILLE,
+  type Caller,
+  cellsHolding,
+  circleStore,
+  errorPaths,
+  expectIndexed,
+  indexEntriesOf,
+  invoke,
+  LOUVRE,
+  merchantItems,
+  offerBody,
+  PARIS,
+  type Problem,
+  zoneHead,
+} from "./helpers.ts";
+
+interface OfferBody {
+  offerId: string;
+  status: string;
+  version: number;
+  storeIds: string[];
+  zoneCount: number;
+  zoneCells: number;
+  priority: number;
+}
+
+const admin = (): Caller => ({ merchantId: uniqueId("m"), role: "merchant-admin" });
+
+async function newStore(as: Caller, at = PARIS): Promise<string> {
+  const res = await invoke<{ storeId: string }>(createStore, as, {
+    method: "POST",
+    path: "/v1/stores",
+    body: circleStore(at),
+  });
+  expect(res.status).toBe(201);
+  return res.body.storeId;
+}
+
+function on(offerId: string, extra: Record<string, unknown> = {}) {
+  return { path: `/v1/offers/${offerId}`, pathParameters: { offerId }, ...extra };
+}
+
+async function create(as: Caller, body: unknown) {
+  return invoke<OfferBody>(createOffer, as, { method: "POST", path: "/v1/offers", body });
+}
+
+describe("offers", () => {
+  it("creates an active offer with one indexed trigger zone per store", async () => {
+    const as = admin();
+    const a = await newStore(as, PARIS);
+    const b = await newStore(as, LOUVRE);
+    const res = await create(as, offerBody([a, b], { priority: 5 }));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: "active", version: 1, zoneCount: 2, priority: 5 });
+    const cells = [
+      ...(await expectIndexed(zoneIds.trigger(res.body.offerId, a))),
+      ...(await expectIndexed(zoneIds.trigger(res.body.offerId, b))),
+    ];
+    expect(res.body.zoneCells).toBe(cells.length);
+    const store = await invoke<{ offerIds: string[] }>(getStore, as, {
+      path: `/v1/stores/${a}`,
+      pathParameters: { storeId: a },
+    });
+    expect(store.body.offerIds).toEqual([res.body.offerId]);
+  });
+
+  it("rejects invalid offers with their paths and writes nothing", async () => {
+    const as = admin();
+    const a = await newStore(as);
+    const before = (await merchantItems(as.merchantId)).length;
+    const entries = (await indexEntriesOf(as.merchantId)).length;
+    const cases: [unknown, string[]][] = [
+      [offerBody([a], { holdoutPercent: 60 }), ["holdoutPercent"]],
+      [offerBody([a], { attributionWindowHours: 1000 }), ["attributionWindowHours"]],
+      [offerBody([a], { validTo: "2025-01-01T00:00:00Z" }), ["validTo"]],
+      [
+        offerBody([a], { redemption: { codeKind: "static", expiresAfterHours: 1 } }),
+        ["redemption/staticCode"],
+      ],
+      [
+        offerBody([a], { triggerZone: { type: "StoreRadius", radiusM: 20 } }),
+        ["triggerZone/radiusM"],
+      ],
+      [offerBody([a, a]), ["storeIds/1"]],
+    ];
+    for (const [body, paths] of cases) {
+      const res = await create(as, body);
+      expect(res.status, paths.join()).toBe(400);
+      expect(errorPaths(res.body)).toEqual(paths);
+    }
+    expect(await merchantItems(as.merchantId)).toHaveLength(before);
+    expect(await indexEntriesOf(as.merchantId)).toHaveLength(entries);
+  });
+
+  it("answers 404 naming storeIds/i for a store that is not the caller's", async () => {
+    const as = admin();
+    const mine = await newStore(as);
+    const theirs = await newStore(admin());
+    const res = await create(as, offerBody([mine, "st_doesNotExist0001", theirs]));
+    expect(res.status).toBe(404);
+    expect(errorPaths(res.body)).toEqual(["storeIds/1", "storeIds/2"]);
+    expect((await merchantItems(as.merchantId)).filter((i) => i.entity === "offer")).toEqual([]);
+  });
+
+  it("pausing removes the trigger zones from the index, resuming adds them back", async () => {
+    const as = admin();
+    const a = await newStore(as);
+    const { body } = await create(as, offerBody([a]));
+    const zoneId = zoneIds.trigger(body.offerId, a);
+    const cells = await expectIndexed(zoneId);
+
+    const paused = await invoke<OfferBody>(pauseOffer, as, on(body.offerId, { method: "POST" }));
+    expect(paused.status).toBe(200);
+    expect(paused.body).toMatchObject({ status: "paused", zoneCount: 0, version: 2 });
+    expect(await cellsHolding(zoneId, cells)).toEqual([]);
+    expect((await zoneHead(zoneId))?.deleted).toBe(true);
+    // Pausing again changes nothing.
+    const again = await invoke<OfferBody>(pauseOffer, as, on(body.offerId, { method: "POST" }));
+    expect(again.body.version).toBe(2);
+
+    const resumed = await invoke<OfferBody>(resumeOffer, as, on(body.offerId, { method: "POST" }));
+    expect(resumed.body).toMatchObject({ status: "active", zoneCount: 1, version: 3 });
+    expect(await expectIndexed(zoneId)).toEqual(cells);
+  });
+
+  it("removing a store from an offer removes that store's trigger zone", async () => {
+    const as = admin();
+    const a = await newStore(as, PARIS);
+    const b = await newStore(as, BASTILLE);
+    const { body } = await create(as, offerBody([a, b]));
+    const zoneB = zoneIds.trigger(body.offerId, b);
+    const cellsB = await expectIndexed(zoneB);
+    const res = await invoke<OfferBody>(
+      updateOffer,
+      as,
+      on(body.offerId, {
+        method: "PUT",
+        headers: { "if-match": '"1"' },
+        body: offerBody([a], { name: "Only Châtelet" }),
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ version: 2, storeIds: [a], zoneCount: 1 });
+    expect(await cellsHolding(zoneB, cellsB)).toEqual([]);
+    await expectIndexed(zoneIds.trigger(body.offerId, a));
+    // The store is no longer linked, so it can go.
+    const del = await invoke(deleteStore, as, {
+      method: "DELETE",
+      path: `/v1/stores/${b}`,
+      pathParameters: { storeId: b },
+    });
+    expect(del.status).toBe(204);
+  });
+
+  it("moving a store moves its StoreRadius trigger zones", async () => {
+    const as = admin();
+    const a = await newStore(as, PARIS);
+    const { body } = await create(as, offerBody([a]));
+    const zoneId = zoneIds.trigger(body.offerId, a);
+    const before = await expectIndexed(zoneId);
+    const moved = await invoke(updateStore, as, {
+      method: "PUT",
+      path: `/v1/stores/${a}`,
+      pathParameters: { storeId: a },
+      body: circleStore(BASTILLE),
+    });
+    expect(moved.status).toBe(200);
+    const after = await expectIndexed(zoneId);
+    const oldOnly = before.filter((c) => !after.includes(c));
+    expect(oldOnly.length).toBeGreaterThan(0);
+    expect(await cellsHolding(zoneId, oldOnly)).toEqual([]);
+  });
+
+  it("refuses to delete a store an offer lists (409 naming storeId), until the offer is gone", async () => {
+    const as = admin();
+    const a = await newStore(as);
+    const { body } = await create(as, offerBody([a]));
+    const zoneId = zoneIds.trigger(body.offerId, a);
+    const cells = await expectIndexed(zoneId);
+    const storeTarget = { path: `/v1/stores/${a}`, pathParameters: { storeId: a } };
+    const refused = await invoke<Problem>(deleteStore, as, { ...storeTarget, method: "DELETE" });
+    expect(refused.status).toBe(409);
+    expect(errorPaths(refused.body)).toEqual(["storeId"]);
+    expect(refused.body.offerIds).toEqual([body.offerId]);
+    await expectIndexed(zoneIds.footprint(a));
+
+    const del = await invoke(deleteOffer, as, on(body.offerId, { method: "DELETE" }));
+    expect(del.status).toBe(204);
+    expect(await cellsHolding(zoneId, cells)).toEqual([]);
+    expect((await invoke(getOffer, as, on(body.offerId))).status).toBe(404);
+    expect((await invoke(deleteStore, as, { ...storeTarget, method: "DELETE" })).status).toBe(204);
+    expect(await merchantItems(as.merchantId)).toEqual([]);
+  });
+
+  it("hides other merchants' offers (404) and refuses analysts' writes (403)", async () => {
+    const owner = admin();
+    const a = await newStore(owner);
+    const { body } = await create(owner, offerBody([a]));
+    const intruder = admin();
+    const results = [
+      await invoke(getOffer, intruder, on(body.offerId)),
+      await invoke(
+        updateOffer,
+        intruder,
+        on(body.offerId, { method: "PUT", body: offerBody([a]) }),
+      ),
+      await invoke(pauseOffer, intruder, on(body.offerId, { method: "POST" })),
+      await invoke(deleteOffer, intruder, on(body.offerId, { method: "DELETE" })),
+    ];
+    for (const res of results) {
+      expect(res.status).toBe(404);
+      expect(errorPaths(res.body)).toEqual(["offerId"]);
+    }
+    const analyst = { merchantId: owner.merchantId, role: "marketing-analyst" };
+    expect((await invoke(getOffer, analyst, on(body.offerId))).status).toBe(200);
+    expect((await invoke(pauseOffer, analyst, on(body.offerId, { method: "POST" }))).status).toBe(
+      403,
+    );
+    expect((await create(analyst, offerBody([a]))).status).toBe(403);
+    const pos = { merchantId: owner.merchantId, role: "pos" };
+    expect((await invoke(listOffers, pos, { path: "/v1/offers" })).status).toBe(403);
+    const still = await invoke<OfferBody>(getOffer, owner, on(body.offerId));
+    expect(still.body).toMatchObject({ status: "active", version: 1 });
+  });
+
+  it("lists offers a page at a time and refuses another merchant's cursor", async () => {
+    const as = admin();
+    const a = await newStore(as);
+    for (let i = 0; i < 3; i++) await create(as, offerBody([a], { name: `Offer ${i}` }));
+    const first = await invoke<{ items: OfferBody[]; nextCursor: string }>(listOffers, as, {
+      path: "/v1/offers",
+      query: { limit: "2" },
+    });
+    expect(first.body.items).toHaveLength(2);
+    const second = await invoke<{ items: OfferBody[]; nextCursor: string | null }>(listOffers, as, {
+      path: "/v1/offers",
+      query: { limit: "2", cursor: first.body.nextCursor },
+    });
+    expect(second.body.items).toHaveLength(1);
+    const foreign = await invoke(listOffers, admin(), {
+      path: "/v1/offers",
+      query: { cursor: first.body.nextCursor },
+    });
+    expect(foreign.status).toBe(400);
+    expect(errorPaths(foreign.body)).toEqual(["cursor"]);
+  });
+});

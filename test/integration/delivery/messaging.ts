@@ -1,0 +1,158 @@
+import { CreateTopicCommand, type SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { ensureTables } from "../../../scripts/local/create-tables.ts";
+import { documentClient, dynamoClient } from "../../../shared/adapters/aws-clients.ts";
+import { type Incentive, incentiveKeys } from "../../../shared/domain/incentive.ts";
+import { env, uniqueId } from "../../support/aws.ts";
+
+/** fauxqs resource names allow letters, digits, - and _ only, up to 80 characters. */
+const resourceName = (prefix: string) => uniqueId(prefix).replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 80);
+
+export async function createQueue(sqs: SQSClient, prefix: string) {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: resourceName(prefix) }));
+  if (!QueueUrl) throw new Error("no queue url");
+  const attrs = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
+  );
+  const queueArn = attrs.Attributes?.QueueArn;
+  if (!queueArn) throw new Error("no queue arn");
+  return { queueUrl: QueueUrl, queueArn };
+}
+
+/**
+ * A topic of this test's own with one raw-delivery queue per subscription (optionally filtered on
+ * message attributes), so counts are never disturbed by other test files.
+ */
+export async function createTopicWithQueues(
+  sns: SNSClient,
+  sqs: SQSClient,
+  subscriptions: Record<string, Record<string, string[]> | undefined>,
+) {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: resourceName("incentives") }));
+  if (!TopicArn) throw new Error("no topic arn");
+  const queues: Record<string, string> = {};
+  for (const [name, filterPolicy] of Object.entries(subscriptions)) {
+    const { queueUrl, queueArn } = await createQueue(sqs, name);
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn,
+        Protocol: "sqs",
+        Endpoint: queueArn,
+        Attributes: {
+          RawMessageDelivery: "true",
+          ...(filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy) } : {}),
+        },
+      }),
+    );
+    queues[name] = queueUrl;
+  }
+  return { topicArn: TopicArn, queues };
+}
+
+export interface ReceivedMessage {
+  body: string;
+  attributes: Record<string, string | undefined>;
+}
+
+/** Empties a queue: receives (and deletes) until a long poll comes back empty. */
+export async function receiveAll(sqs: SQSClient, queueUrl: string): Promise<ReceivedMessage[]> {
+  const received: ReceivedMessage[] = [];
+  for (;;) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageAttributeNames: ["All"],
+      }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) return received;
+    for (const m of messages) {
+      received.push({
+        body: m.Body ?? "",
+        attributes: Object.fromEntries(
+          Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]),
+        ),
+      });
+    }
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+  }
+}
+
+/** How many times each id occurs among message bodies (by `incentiveId`). */
+export function countByIncentive(messages: ReceivedMessage[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of messages) {
+    const id = (JSON.parse(m.body) as { incentiveId: string }).incentiveId;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Puts a pending incentive straight into the outbox, as a committed grant leaves it. */
+export async function putPendingIncentive(
+  overrides: Partial<Incentive> = {},
+  table = env("INCENTIVES_TABLE"),
+): Promise<Incentive> {
+  const grantedAt = Date.now();
+  const incentive: Incentive = {
+    incentiveId: uniqueId("inc"),
+    merchantId: uniqueId("m"),
+    offerId: uniqueId("of"),
+    storeId: uniqueId("st"),
+    deviceId: uniqueId("dev"),
+    outcome: "sent",
+    status: "pending",
+    code: "K7QXM4PR9T",
+    codeKind: "unique",
+    title: "10% off",
+    body: "Show this code at the till",
+    triggerType: "entered",
+    zoneId: "tz.test",
+    grantedAt,
+    expiresAtMs: grantedAt + 48 * 3_600_000,
+    attributionWindowHours: 24,
+    ...overrides,
+  };
+  await documentClient.send(
+    new PutCommand({
+      TableName: table,
+      Item: { ...incentiveKeys.incentive(incentive.incentiveId), entity: "incentive", ...incentive },
+    }),
+  );
+  return incentive;
+}
+
+/**
+ * Tables of this test file's own (same definitions, unique prefix) so the stream poller reads only
+ * the incentives this file creates, never another file's outbox.
+ */
+export async function isolatedTables(): Promise<Record<string, string>> {
+  const prefix = resourceName("ff-delivery").toLowerCase();
+  return await ensureTables(dynamoClient, prefix);
+}
+
+/** Sets env vars for handlers loaded afterwards (they read config at load); returns the undo. */
+export function overrideEnv(values: Record<string, string>): () => void {
+  const previous = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [k, v] of Object.entries(previous)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}

@@ -1,0 +1,63 @@
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { describe, expect, it } from "vitest";
+import { documentClient } from "../../../shared/adapters/aws-clients.ts";
+import {
+  dynamoVisitStore,
+  VisitStateConflict,
+} from "../../../shared/adapters/dynamo/visit-store.ts";
+import { deviceKeys } from "../../../shared/domain/device.ts";
+import { emptyVisitState } from "../../../shared/domain/visit/index.ts";
+import { env, uniqueId } from "../../support/aws.ts";
+
+const store = () => dynamoVisitStore(documentClient, env("DEVICES_TABLE"));
+
+async function profile(deviceId: string) {
+  const out = await documentClient.send(
+    new GetCommand({
+      TableName: env("DEVICES_TABLE"),
+      Key: deviceKeys.profile(deviceId),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item;
+}
+
+describe("visit store (DynamoDB Local)", () => {
+  it("saves under an optimistic lock: a stale version is a conflict, nothing is overwritten", async () => {
+    const visits = store();
+    const deviceId = uniqueId("dev");
+    expect(await visits.load(deviceId)).toEqual({ state: undefined, pending: [], version: 0 });
+    const first = { ...emptyVisitState(), lastProcessedTs: 1_000 };
+    expect(await visits.save(deviceId, { state: first, pending: [] }, 0, 99)).toBe(1);
+    const rival = { ...emptyVisitState(), lastProcessedTs: 2_000 };
+    await expect(
+      visits.save(deviceId, { state: rival, pending: [] }, 0, 99),
+    ).rejects.toBeInstanceOf(VisitStateConflict);
+    expect(await visits.load(deviceId)).toEqual({ state: first, pending: [], version: 1 });
+    expect(await visits.save(deviceId, { state: rival, pending: [] }, 1, 99)).toBe(2);
+    expect((await visits.load(deviceId)).state).toEqual(rival);
+  });
+
+  it("keeps the open-visit count of the newest state when two batches finish out of order", async () => {
+    const visits = store();
+    const deviceId = uniqueId("dev");
+    await documentClient.send(
+      new PutCommand({
+        TableName: env("DEVICES_TABLE"),
+        Item: { ...deviceKeys.profile(deviceId), entity: "device", openZones: 0 },
+      }),
+    );
+    // The newer state (an entry) lands first, the older one (an exit) arrives late.
+    await visits.setOpenZones(deviceId, 1, 2_000);
+    await visits.setOpenZones(deviceId, 0, 1_000);
+    expect((await profile(deviceId))?.openZones).toBe(1);
+    await visits.setOpenZones(deviceId, 0, 3_000);
+    expect((await profile(deviceId))?.openZones).toBe(0);
+  });
+
+  it("never creates a profile for an unknown (or erased) device", async () => {
+    const deviceId = uniqueId("dev");
+    await store().setOpenZones(deviceId, 2, 1_000);
+    expect(await profile(deviceId)).toBeUndefined();
+  });
+});

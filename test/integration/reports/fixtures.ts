@@ -1,0 +1,157 @@
+/**
+ * Fixture items for the report and redemption tests, written exactly as the write side writes
+ * them: through the shared key helpers (`conversionItem`, `conversionKeys`, `incentiveKeys`)
+ * and the catalog adapter.
+ */
+import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { documentClient } from "../../../shared/adapters/aws-clients.ts";
+import { dynamoCatalogStore } from "../../../shared/adapters/dynamo/catalog-store.ts";
+import type { Offer } from "../../../shared/domain/catalog/offer.ts";
+import type { Store } from "../../../shared/domain/catalog/store.ts";
+import {
+  type ConversionRecord,
+  conversionItem,
+  conversionKeys,
+} from "../../../shared/domain/conversion.ts";
+import { incentiveKeys } from "../../../shared/domain/incentive.ts";
+import { env } from "../../support/aws.ts";
+
+const stamp = "2026-01-01T00:00:00.000Z";
+
+export function catalog() {
+  return dynamoCatalogStore(documentClient, env("CATALOG_TABLE"));
+}
+
+export async function putStore(merchantId: string, storeId: string, timeZone = "Europe/Paris") {
+  const store: Store = {
+    merchantId,
+    storeId,
+    name: `Store ${storeId}`,
+    location: { lat: 48.86, lon: 2.34 },
+    locationSource: "request",
+    timeZone,
+    footprint: { type: "Circle", center: { lat: 48.86, lon: 2.34 }, radiusM: 30 },
+    zoneCells: 1,
+    offerIds: [],
+    version: 1,
+    createdAt: stamp,
+    updatedAt: stamp,
+  };
+  await catalog().createStore(store);
+}
+
+export async function putOffer(merchantId: string, offerId: string, patch: Partial<Offer> = {}) {
+  const offer: Offer = {
+    merchantId,
+    offerId,
+    status: "active",
+    name: `Offer ${offerId}`,
+    storeIds: [],
+    triggerZone: { type: "StoreRadius", radiusM: 500 },
+    trigger: { on: "enter" },
+    message: { title: `Title ${offerId}`, body: "body" },
+    validFrom: stamp,
+    validTo: "2099-01-01T00:00:00.000Z",
+    caps: {},
+    holdoutPercent: 20,
+    attributionWindowHours: 24,
+    redemption: { codeKind: "unique", expiresAfterHours: 48 },
+    priority: 0,
+    triggerRadiusM: 500,
+    zoneCells: 0,
+    version: 1,
+    createdAt: stamp,
+    updatedAt: stamp,
+    ...patch,
+  };
+  await catalog().createOffer(offer);
+}
+
+/** A code item as the decision step writes it (incentives table). */
+export async function putCode(item: {
+  merchantId: string;
+  code: string;
+  incentiveId: string;
+  offerId: string;
+  storeId: string;
+  storeIds: string[];
+  expiresAtMs: number;
+  title?: string;
+  status?: "issued" | "redeemed";
+}) {
+  await documentClient.send(
+    new PutCommand({
+      TableName: env("INCENTIVES_TABLE"),
+      Item: {
+        ...incentiveKeys.codeClaim(item.merchantId, item.code),
+        entity: "code",
+        incentiveId: item.incentiveId,
+        merchantId: item.merchantId,
+        offerId: item.offerId,
+        storeId: item.storeId,
+        storeIds: item.storeIds,
+        code: item.code,
+        codeKind: "unique",
+        status: item.status ?? "issued",
+        expiresAtMs: item.expiresAtMs,
+        title: item.title ?? "10 % off",
+        deviceRef: `ref_${item.incentiveId}`,
+        expiresAt: Math.ceil(item.expiresAtMs / 1000) + 86_400,
+      },
+    }),
+  );
+}
+
+export async function putRecord(record: ConversionRecord) {
+  await documentClient.send(
+    new PutCommand({
+      TableName: env("CONVERSIONS_TABLE"),
+      Item: conversionItem(record, Math.ceil(record.at / 1000) + 400 * 86_400),
+    }),
+  );
+}
+
+/** Counter increments on both counter items, as the write side's transaction does. */
+export async function bumpCounters(
+  merchantId: string,
+  offerId: string,
+  storeId: string,
+  localDay: string,
+  fields: Record<string, number>,
+) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {
+    ":m": merchantId,
+    ":o": offerId,
+    ":s": storeId,
+    ":d": localDay,
+  };
+  const adds = Object.entries(fields).map(([f, n], i) => {
+    names[`#f${i}`] = f;
+    values[`:v${i}`] = n;
+    return `#f${i} :v${i}`;
+  });
+  for (const Key of [
+    conversionKeys.offerCounters(merchantId, offerId, storeId, localDay),
+    conversionKeys.storeCounters(merchantId, storeId, localDay, offerId),
+  ]) {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: env("CONVERSIONS_TABLE"),
+        Key,
+        UpdateExpression: `SET merchantId = :m, offerId = :o, storeId = :s, localDay = :d ADD ${adds.join(", ")}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+}
+
+export async function setBudgetUsed(offerId: string, sent: number) {
+  await documentClient.send(
+    new PutCommand({
+      TableName: env("INCENTIVES_TABLE"),
+      Item: { ...incentiveKeys.budget(offerId), sent, offerId },
+    }),
+  );
+}
