@@ -104,14 +104,19 @@ export function benchZone(seed: number, index: number): BenchZone {
   const [rMin, rMax] = footprint ? GEOFENCE_MIX.footprintRadiusM : GEOFENCE_MIX.triggerRadiusM;
   const sizeM = Math.round(logUniform(rnd, rMin, rMax) * 1000) / 1000;
   const polygon =
-    rnd() <
-    (footprint ? GEOFENCE_MIX.footprintPolygonShare : GEOFENCE_MIX.triggerPolygonShare);
+    rnd() < (footprint ? GEOFENCE_MIX.footprintPolygonShare : GEOFENCE_MIX.triggerPolygonShare);
   const centerLat = round7(c.lat);
   const centerLon = round7(wrapLon(c.lon));
   let geometry: ZoneGeometry;
   let ring: number[][] | undefined;
   if (polygon) {
-    ring = starRing(rnd, centerLat, centerLon, sizeM, footprint ? intBetween(rnd, 4, 10) : intBetween(rnd, 6, 16));
+    ring = starRing(
+      rnd,
+      centerLat,
+      centerLon,
+      sizeM,
+      footprint ? intBetween(rnd, 4, 10) : intBetween(rnd, 6, 16),
+    );
     geometry = {
       type: "Polygon",
       coordinates: [ring.map(([x, y]) => [round7(wrapLon(x as number)), y as number])],
@@ -171,7 +176,12 @@ export function benchPing(seed: number, index: number, zoneCount: number): Bench
   let truth: { lat: number; lon: number };
   if (rnd() < GEOFENCE_MIX.nearZonePingShare) {
     const zone = benchZone(seed, Math.floor(rnd() * zoneCount));
-    truth = destination(zone.centerLat, zone.centerLon, zone.sizeM * 1.5 * Math.sqrt(rnd()), rnd() * 360);
+    truth = destination(
+      zone.centerLat,
+      zone.centerLon,
+      zone.sizeM * 1.5 * Math.sqrt(rnd()),
+      rnd() * 360,
+    );
   } else {
     truth = cityPoint(rnd, CITIES[Math.floor(rnd() * CITIES.length)] as City);
   }

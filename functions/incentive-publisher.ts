@@ -11,20 +11,30 @@ const deps = deliveryDepsFromEnv();
  * incentive. Transient failures are reported per record so only those are retried; after the
  * event source's retries they land in its on-failure destination (a DLQ).
  */
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler(async (event) => {
-  const batchItemFailures: DynamoDBBatchResponse["batchItemFailures"] = [];
-  for (const record of event.Records) {
-    const image = record.dynamodb?.NewImage;
-    if (record.eventName === "REMOVE" || image?.entity?.S !== "incentive" || image.status?.S !== "pending") continue;
-    const incentiveId = image.incentiveId?.S;
-    if (!incentiveId) continue;
-    try {
-      const result = await deliverIncentive(deps, incentiveId);
-      logger.info("incentive delivery", { incentiveId, result });
-    } catch (error) {
-      logger.warn("incentive delivery will be retried", { incentiveId, error: (error as Error).name });
-      batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? "" });
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler(
+  async (event) => {
+    const batchItemFailures: DynamoDBBatchResponse["batchItemFailures"] = [];
+    for (const record of event.Records) {
+      const image = record.dynamodb?.NewImage;
+      if (
+        record.eventName === "REMOVE" ||
+        image?.entity?.S !== "incentive" ||
+        image.status?.S !== "pending"
+      )
+        continue;
+      const incentiveId = image.incentiveId?.S;
+      if (!incentiveId) continue;
+      try {
+        const result = await deliverIncentive(deps, incentiveId);
+        logger.info("incentive delivery", { incentiveId, result });
+      } catch (error) {
+        logger.warn("incentive delivery will be retried", {
+          incentiveId,
+          error: (error as Error).name,
+        });
+        batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? "" });
+      }
     }
-  }
-  return { batchItemFailures };
-});
+    return { batchItemFailures };
+  },
+);

@@ -35,7 +35,8 @@ export const handler = middy<HttpEvent, HttpResult>()
     count("PingsAccepted", result.accepted);
     count("PingsRejected", result.rejected.length);
     count("ZoneEvents", result.events.length);
-    if (result.stats) count("PingsFlagged", result.stats.flaggedMock + result.stats.flaggedTeleport);
+    if (result.stats)
+      count("PingsFlagged", result.stats.flaggedMock + result.stats.flaggedTeleport);
     logger.info("pings processed", {
       accepted: result.accepted,
       rejected: result.rejected.length,

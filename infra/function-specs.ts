@@ -68,6 +68,8 @@ export interface FunctionSpec {
   reservedConcurrency?: number;
   /** Extra plain (non-secret) environment variables. */
   extraEnv?: Record<string, string>;
+  /** Errors per 5 minutes that raise the alarm (default 1: any error pages). */
+  errorAlarmThreshold?: number;
   /** Exported handler name in the entry file (default `handler`). */
   handler?: string;
   /** Invocation other than the HTTP API (stream consumers); such functions get a DLQ. */
@@ -87,6 +89,12 @@ const TIME_BUDGET: BundleBudget = { kb: 700, reason: `${TIME_ZONE_LIBS} on top o
 const GEO_BUDGET: BundleBudget = {
   kb: 1000,
   reason: `Geofence geometry needs h3-js (about 210 KB, an emscripten build); ${TIME_ZONE_LIBS}.`,
+};
+const DEVICE_BUDGET: BundleBudget = {
+  kb: 540,
+  reason:
+    "Three SDK clients (DynamoDB, SNS for push endpoints, Secrets Manager for the signing keys) " +
+    "and jose for device tokens.",
 };
 const PUBLISHER_BUDGET: BundleBudget = {
   kb: 560,
@@ -146,12 +154,14 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     access: { catalog: "read", devices: "readwrite" },
     mobilePush: "manage",
     secrets: ["deviceToken"],
+    bundleBudget: DEVICE_BUDGET,
   },
   "device-update": {
     description: "PATCH /v1/devices/me: updates consent, push token, locale, segments",
     access: { catalog: "name", devices: "readwrite" },
     mobilePush: "manage",
     secrets: ["deviceToken"],
+    bundleBudget: DEVICE_BUDGET,
   },
   "device-erase": {
     description: "DELETE /v1/devices/me: erases everything stored for the device",
@@ -159,12 +169,16 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     access: { catalog: "name", devices: "readwrite" },
     mobilePush: "manage",
     secrets: ["deviceToken"],
+    bundleBudget: DEVICE_BUDGET,
   },
   "device-authorizer": {
     description: "HTTP API Lambda authorizer: verifies device tokens",
     timeoutS: 5,
     access: { catalog: "name", devices: "read" },
     secrets: ["deviceToken"],
+    // A refused token is thrown as `Unauthorized` (API Gateway answers 401), so some are normal.
+    errorAlarmThreshold: 100,
+    bundleBudget: DEVICE_BUDGET,
   },
 
   // Pings: zone matching, visit state, incentive decisions (written to the outbox, not sent)

@@ -99,6 +99,7 @@ export class Monitoring extends Construct {
       const id = pascalCase(f.name);
       this.alarm(`${id}Errors`, f.fn.metricErrors({ period: FIVE_MINUTES, statistic: Stats.SUM }), {
         description: `${f.name} threw errors (see its log group)`,
+        threshold: f.spec.errorAlarmThreshold ?? 1,
       });
       this.alarm(
         `${id}Throttles`,

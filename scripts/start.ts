@@ -3,10 +3,10 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadOrCreateDevKey, mintMerchantToken } from "./local/dev-jwt.ts";
 import { startLocalStack } from "./local/environment.ts";
-import { seedDemo } from "./local/seed.ts";
-import { startStreamPoller } from "./local/stream-poller.ts";
 import { watchQueue } from "./local/queue-watcher.ts";
+import { seedDemo } from "./local/seed.ts";
 import { createLocalServer } from "./local/server.ts";
+import { startStreamPoller } from "./local/stream-poller.ts";
 
 const { values } = parseArgs({
   options: {
@@ -41,8 +41,15 @@ const watcher = watchQueue({
   endpoint: stack.engines.snsEndpoint,
   queueUrl: stack.incentiveQueueUrl,
   onMessage: (body) => {
-    const m = JSON.parse(body) as { offerId?: string; storeId?: string; redemption?: { code?: string }; message?: { title?: string } };
-    log(`incentive published: ${m.message?.title} (offer ${m.offerId}, store ${m.storeId}, code ${m.redemption?.code})`);
+    const m = JSON.parse(body) as {
+      offerId?: string;
+      storeId?: string;
+      redemption?: { code?: string };
+      message?: { title?: string };
+    };
+    log(
+      `incentive published: ${m.message?.title} (offer ${m.offerId}, store ${m.storeId}, code ${m.redemption?.code})`,
+    );
   },
 });
 const server = createLocalServer({

@@ -6,5 +6,8 @@ import { createHmac } from "node:crypto";
  * the same device unlinkable across merchants.
  */
 export function pseudonymize(key: string, deviceId: string, scope = "log"): string {
-  return createHmac("sha256", key).update(`${scope}\u0000${deviceId}`).digest("base64url").slice(0, 22);
+  return createHmac("sha256", key)
+    .update(`${scope}\u0000${deviceId}`)
+    .digest("base64url")
+    .slice(0, 22);
 }

@@ -1,1 +1,1 @@
-console.log(typeof gc, import.meta.main)
+console.log(typeof gc, import.meta.main);

@@ -42,7 +42,8 @@ export function cellKey(cell: string): CellKey {
   const low = Number.parseInt(cell.slice(-8), 16);
   const res = (high >>> 20) & 0xf;
   const slot = SLOT_OF_RESOLUTION[res] ?? -1;
-  if (slot < 0) throw new RangeError(`cell ${cell} is at resolution ${res}, not an index resolution`);
+  if (slot < 0)
+    throw new RangeError(`cell ${cell} is at resolution ${res}, not an index resolution`);
   return { slot, key: (high & 0xfffff) * TWO_32 + low };
 }
 

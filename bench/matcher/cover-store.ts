@@ -65,7 +65,8 @@ function read<T>(path: string, make: (bytes: ArrayBuffer) => T): T {
 export function loadCovers(dir: string, zones: number): Covers {
   const f = files(dir);
   const counts = read(f.counts, (b) => new Uint16Array(b)).slice(0, zones);
-  if (counts.length < zones) throw new Error(`covers on disk hold ${counts.length} zones, not ${zones}`);
+  if (counts.length < zones)
+    throw new Error(`covers on disk hold ${counts.length} zones, not ${zones}`);
   const coverMs = read(f.coverMs, (b) => new Float32Array(b)).slice(0, zones);
   let cells = 0;
   for (let i = 0; i < zones; i++) cells += counts[i] as number;

@@ -122,6 +122,18 @@ export function zoneBox(zone: BenchZone, out: ZoneBoxes, z: number): void {
   out[4 * z + 3] = Math.min(90, north + BOX_PAD_DEG);
 }
 
+/** Whether zone `z`'s box holds the point (at any copy of its longitude). */
+export function boxHolds(boxes: ZoneBoxes, z: number, lat: number, lon: number): boolean {
+  if (lat < (boxes[4 * z + 1] as number) || lat > (boxes[4 * z + 3] as number)) return false;
+  const west = boxes[4 * z] as number;
+  const east = boxes[4 * z + 2] as number;
+  return (
+    (lon >= west && lon <= east) ||
+    (lon + 360 >= west && lon + 360 <= east) ||
+    (lon - 360 >= west && lon - 360 <= east)
+  );
+}
+
 /** The hand-rolled alternative: a flatbush R-tree of zone boxes, then the exact test. */
 export class FlatbushEngine implements Engine {
   readonly name = "flatbush";
@@ -153,8 +165,16 @@ export class FlatbushEngine implements Engine {
     const e = boxes[4 * z + 2] as number;
     const n = boxes[4 * z + 3] as number;
     if (e - w >= 360) return [[-180, s, 180, n]];
-    if (w < -180) return [[w + 360, s, 180, n], [-180, s, e, n]];
-    if (e > 180) return [[w, s, 180, n], [-180, s, e - 360, n]];
+    if (w < -180)
+      return [
+        [w + 360, s, 180, n],
+        [-180, s, e, n],
+      ];
+    if (e > 180)
+      return [
+        [w, s, 180, n],
+        [-180, s, e - 360, n],
+      ];
     return [[w, s, e, n]];
   }
 
@@ -193,7 +213,7 @@ export class BruteForceEngine implements Engine {
 }
 
 /**
- * The judge: every zone whose latitude band holds the point, tested with `compileZone` on the
+ * The judge: every zone whose box holds the point, tested with `compileZone` on the
  * decoded stored geometry (zones are regenerated from the seed, compiled once, and kept).
  */
 export class ReferenceOracle implements Engine {
@@ -210,9 +230,7 @@ export class ReferenceOracle implements Engine {
   query(lat: number, lon: number, out: number[]): number {
     out.length = 0;
     for (let z = 0; z < this.count; z++) {
-      if (lat < (this.boxes[4 * z + 1] as number) || lat > (this.boxes[4 * z + 3] as number)) {
-        continue;
-      }
+      if (!boxHolds(this.boxes, z, lat, lon)) continue;
       let c = this.compiled.get(z);
       if (!c) {
         c = compileZone(decodeZone(this.zoneAt(z).encoded));

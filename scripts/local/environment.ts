@@ -39,7 +39,8 @@ function loadSecrets(dataDir: string | undefined): LocalSecrets {
   });
   if (!dataDir) return fresh();
   const path = join(dataDir, "secrets.json");
-  if (existsSync(path)) return { ...fresh(), ...(JSON.parse(readFileSync(path, "utf8")) as LocalSecrets) };
+  if (existsSync(path))
+    return { ...fresh(), ...(JSON.parse(readFileSync(path, "utf8")) as LocalSecrets) };
   const secrets = fresh();
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(secrets), { mode: 0o600 });

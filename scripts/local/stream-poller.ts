@@ -22,14 +22,24 @@ export async function startStreamPoller(options: {
   endpoint: string;
   region: string;
   tableName: string;
-  handler: (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] } | undefined>;
+  handler: (
+    event: DynamoDBStreamEvent,
+  ) => Promise<{ batchItemFailures: { itemIdentifier: string }[] } | undefined>;
   intervalMs?: number;
   maxRetries?: number;
   onError?: (error: unknown) => void;
 }): Promise<StreamPoller> {
   const credentials = { accessKeyId: "local", secretAccessKey: "local" };
-  const dynamo = new DynamoDBClient({ endpoint: options.endpoint, region: options.region, credentials });
-  const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: options.region, credentials });
+  const dynamo = new DynamoDBClient({
+    endpoint: options.endpoint,
+    region: options.region,
+    credentials,
+  });
+  const streams = new DynamoDBStreamsClient({
+    endpoint: options.endpoint,
+    region: options.region,
+    credentials,
+  });
   const table = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
   const streamArn = table.Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
@@ -43,9 +53,19 @@ export async function startStreamPoller(options: {
     for (const shard of desc.StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
       const it = await streams.send(
-        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: "TRIM_HORIZON" }),
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: "TRIM_HORIZON",
+        }),
       );
       iterators.set(shard.ShardId, it.ShardIterator);
+      console.log(
+        "DBG new shard",
+        shard.ShardId,
+        JSON.stringify(shard.SequenceNumberRange),
+        shard.ParentShardId,
+      );
     }
   }
 
@@ -54,7 +74,18 @@ export async function startStreamPoller(options: {
     let seen = 0;
     for (const [shardId, iterator] of iterators) {
       if (!iterator) continue;
-      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+      let out;
+      try {
+        out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+      } catch (e) {
+        console.log(
+          "DBG fail",
+          shardId,
+          [...iterators.keys()],
+          Buffer.from(iterator, "base64").toString().slice(0, 300),
+        );
+        throw e;
+      }
       const records = out.Records ?? [];
       seen += records.length;
       if (records.length > 0) {
@@ -65,7 +96,9 @@ export async function startStreamPoller(options: {
         } catch (error) {
           // As in Lambda, a thrown handler fails the whole batch: retry it from its first record.
           options.onError?.(error);
-          result = { batchItemFailures: [{ itemIdentifier: records[0]?.dynamodb?.SequenceNumber ?? "" }] };
+          result = {
+            batchItemFailures: [{ itemIdentifier: records[0]?.dynamodb?.SequenceNumber ?? "" }],
+          };
         }
         const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
         if (failed) {

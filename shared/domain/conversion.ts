@@ -88,17 +88,22 @@ export const conversionKeys = {
     pk: `CNT#${merchantId}#OFFER#${offerId}`,
     sk: `${localDay}#${storeId}`,
   }),
-  offerCounterPartition: (merchantId: string, offerId: string) => `CNT#${merchantId}#OFFER#${offerId}`,
+  offerCounterPartition: (merchantId: string, offerId: string) =>
+    `CNT#${merchantId}#OFFER#${offerId}`,
   /** Counters per store × local day × offer (store report). */
   storeCounters: (merchantId: string, storeId: string, localDay: string, offerId: string) => ({
     pk: `CNT#${merchantId}#STORE#${storeId}`,
     sk: `${localDay}#${offerId}`,
   }),
-  storeCounterPartition: (merchantId: string, storeId: string) => `CNT#${merchantId}#STORE#${storeId}`,
+  storeCounterPartition: (merchantId: string, storeId: string) =>
+    `CNT#${merchantId}#STORE#${storeId}`,
 };
 
 /** Full item for a log record, with the offer access path filled in. */
-export function conversionItem(record: ConversionRecord, expiresAt: number): Record<string, unknown> {
+export function conversionItem(
+  record: ConversionRecord,
+  expiresAt: number,
+): Record<string, unknown> {
   const key = conversionKeys.record(record.merchantId, record.at, record.eventId);
   return {
     ...key,

@@ -66,20 +66,35 @@ export type IncentiveMessage = z.infer<typeof incentiveMessageSchema>;
 /** Incentives table keys. Codes are unique per merchant, found through gsi1. */
 export const incentiveKeys = {
   incentive: (incentiveId: string) => ({ pk: `INCENTIVE#${incentiveId}`, sk: "INCENTIVE" }),
-  code: (merchantId: string, code: string) => ({ gsi1pk: `CODE#${merchantId}#${code}`, gsi1sk: "CODE" }),
-  codeClaim: (merchantId: string, code: string) => ({ pk: `CODE#${merchantId}#${code}`, sk: "CODE" }),
+  code: (merchantId: string, code: string) => ({
+    gsi1pk: `CODE#${merchantId}#${code}`,
+    gsi1sk: "CODE",
+  }),
+  codeClaim: (merchantId: string, code: string) => ({
+    pk: `CODE#${merchantId}#${code}`,
+    sk: "CODE",
+  }),
   budget: (offerId: string) => ({ pk: `OFFER#${offerId}`, sk: "BUDGET" }),
 };
 
 /** Device-partition keys for caps and idempotency (erased with the device). */
 export const deviceCounterKeys = {
-  claim: (deviceId: string, eventKey: string) => ({ pk: `DEVICE#${deviceId}`, sk: `CLAIM#${eventKey}` }),
-  offerTotal: (deviceId: string, offerId: string) => ({ pk: `DEVICE#${deviceId}`, sk: `CNT#OFFER#${offerId}` }),
+  claim: (deviceId: string, eventKey: string) => ({
+    pk: `DEVICE#${deviceId}`,
+    sk: `CLAIM#${eventKey}`,
+  }),
+  offerTotal: (deviceId: string, offerId: string) => ({
+    pk: `DEVICE#${deviceId}`,
+    sk: `CNT#OFFER#${offerId}`,
+  }),
   offerDay: (deviceId: string, offerId: string, day: string) => ({
     pk: `DEVICE#${deviceId}`,
     sk: `CNT#OFFER#${offerId}#DAY#${day}`,
   }),
-  fatigueDay: (deviceId: string, day: string) => ({ pk: `DEVICE#${deviceId}`, sk: `CNT#FATIGUE#${day}` }),
+  fatigueDay: (deviceId: string, day: string) => ({
+    pk: `DEVICE#${deviceId}`,
+    sk: `CNT#FATIGUE#${day}`,
+  }),
 };
 
 /** Identity of a trigger event for idempotency: a retried batch re-derives the same key. */

@@ -263,6 +263,9 @@ export const REPORT_METHOD = {
   visitRate:
     "treated = attributedTreated / sent; holdout = attributedHoldout / heldOut; null when the denominator is 0.",
   redemptionRate: "redemptions / sent; null when nothing was sent.",
+  visits:
+    "On an offer's counters, visits are the visits attributed to the offer (treated and holdout); " +
+    "footprint visits no offer explains are in the store report.",
   medianTimeToVisit: TTV_MEDIAN_METHOD,
   days:
     "Counters are bucketed by the store-local day of each event; an attributed visit counts on the " +

@@ -27,7 +27,6 @@ export interface StorePoint {
   storeId: string;
   lat: number;
   lon: number;
-  offerIds: string[];
 }
 
 /** Store points within the radius, nearest first, with their distance. */

@@ -1,5 +1,6 @@
 import type { CatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import type { GeoIndex } from "../adapters/dynamo/geo-index-port.ts";
+import type { StorePoints } from "./../adapters/dynamo/store-points.ts";
 import type { Geocoder } from "../adapters/location/geocoder.ts";
 import {
   type MerchantPrincipal,
@@ -55,6 +56,12 @@ export interface CatalogDeps {
   random: Random;
   /** Zones indexed at once in bulk operations (default 8). */
   indexConcurrency?: number;
+  /** Store locations for "offers near me" (optional: absent in tests that do not need it). */
+  storePoints?: StorePoints | undefined;
+}
+
+function pointOf(store: Store) {
+  return { merchantId: store.merchantId, storeId: store.storeId, ...store.location };
 }
 
 /** Only admins of the merchant change its catalog. */
@@ -216,6 +223,7 @@ export async function createStore(
   await deps.catalog.createStore(store);
   try {
     await applyPlan(deps, { put: [zone], remove: [] });
+    await deps.storePoints?.put(pointOf(store));
   } catch (error) {
     await bestEffort("remove footprint zone", () => deps.geoIndex.removeZone(zone.zoneId));
     await bestEffort("delete store", () =>
@@ -304,6 +312,7 @@ export async function replaceStore(
   await deps.catalog.replaceStore(next, current.version);
   try {
     await applyPlan(deps, planZones(before, after));
+    await deps.storePoints?.put(pointOf(next), current.location);
   } catch (error) {
     const restored: Store = { ...current, version: next.version + 1, updatedAt: nowIso(deps) };
     await bestEffort("restore store", () => deps.catalog.replaceStore(restored, next.version));
@@ -350,10 +359,12 @@ export async function deleteStore(
   }
   const zone = footprintZone(current);
   await deps.geoIndex.removeZone(zone.zoneId);
+  await deps.storePoints?.remove(id, current.location);
   try {
     await deps.catalog.deleteStore(merchantId, id, current.version);
   } catch (error) {
     await bestEffort("re-index footprint", () => deps.geoIndex.putZone(zone));
+    await bestEffort("re-add store point", async () => deps.storePoints?.put(pointOf(current)));
     throw error;
   }
 }
@@ -403,6 +414,12 @@ export async function importStores(deps: CatalogDeps, principal: MerchantPrincip
       { put: zones, remove: [] },
       deps.indexConcurrency ?? IMPORT_INDEX_CONCURRENCY,
     );
+    const points = deps.storePoints;
+    if (points) {
+      await forEachLimit(stores, deps.indexConcurrency ?? IMPORT_INDEX_CONCURRENCY, (store) =>
+        points.put(pointOf(store)),
+      );
+    }
   } catch (error) {
     await bestEffort("undo import zones", () =>
       applyPlan(

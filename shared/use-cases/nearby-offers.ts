@@ -40,26 +40,41 @@ export async function nearbyOffers(
   query: NearbyQuery,
 ): Promise<NearbyOffer[]> {
   if (!device.consentLocation) {
-    throw new ForbiddenError("consent/location: the device has not consented to location processing.");
+    throw new ForbiddenError(
+      "consent/location: the device has not consented to location processing.",
+    );
   }
   const now = deps.clock.now();
-  const points = await deps.points.inCells(storePointCellsNear(query.lat, query.lon, query.radiusM));
+  const points = await deps.points.inCells(
+    storePointCellsNear(query.lat, query.lon, query.radiusM),
+  );
   const near = nearestStores(points, query.lat, query.lon, query.radiusM);
   if (near.length === 0) return [];
-  const [offers, stores] = await Promise.all([
-    deps.offers.offers(near.flatMap((p) => p.offerIds.map((offerId) => ({ merchantId: p.merchantId, offerId })))),
-    deps.offers.stores(near.map((p) => ({ merchantId: p.merchantId, storeId: p.storeId }))),
-  ]);
+  const stores = await deps.offers.stores(
+    near.map((p) => ({ merchantId: p.merchantId, storeId: p.storeId })),
+  );
+  const offers = await deps.offers.offers(
+    near.flatMap((p) =>
+      (stores.get(p.storeId)?.offerIds ?? []).map((offerId) => ({
+        merchantId: p.merchantId,
+        offerId,
+      })),
+    ),
+  );
   const seen = new Set<string>();
   const results: NearbyOffer[] = [];
   for (const point of near) {
     const store = stores.get(point.storeId);
     if (!store) continue;
-    for (const offerId of point.offerIds) {
+    for (const offerId of store.offerIds ?? []) {
       const offer = offers.get(offerId);
       if (!offer || seen.has(offerId) || !offer.storeIds.includes(point.storeId)) continue;
       if (!isOfferLive(toDecisionOffer(offer, point.storeId), store.timeZone, now)) continue;
-      if (offer.segments && offer.segments.length > 0 && !offer.segments.some((s) => device.segments.includes(s))) {
+      if (
+        offer.segments &&
+        offer.segments.length > 0 &&
+        !offer.segments.some((s) => device.segments.includes(s))
+      ) {
         continue;
       }
       seen.add(offerId);

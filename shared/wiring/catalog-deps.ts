@@ -1,8 +1,10 @@
+import "../config/load-secrets.ts";
 import { LocationClient } from "@aws-sdk/client-location";
 import { z } from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoGeoIndex } from "../adapters/dynamo/geo-index.ts";
+import { dynamoStorePoints } from "../adapters/dynamo/store-points.ts";
 import { amazonLocationGeocoder } from "../adapters/location/geocoder.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
@@ -41,6 +43,7 @@ export function catalogDepsFromEnv(
     }),
     geocoder: amazonLocationGeocoder(locationClient, { placeIndex: config.PLACE_INDEX_NAME }),
     cursors: cursorCodec(config.CURSOR_SECRET),
+    storePoints: dynamoStorePoints(documentClient, config.GEO_INDEX_TABLE),
     cover,
     clock: systemClock,
     random: systemRandom,

@@ -25,7 +25,9 @@ export const deliveryConfigSchema = z.object({
 const sqsClient = new SQSClient({ maxAttempts: 4 });
 
 /** Delivery dependencies, built once per cold start of the publisher. */
-export function deliveryDepsFromEnv(env: Record<string, string | undefined> = process.env): DeliveryDeps {
+export function deliveryDepsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): DeliveryDeps {
   const config = readConfig(deliveryConfigSchema, env);
   return {
     store: dynamoDecisionStore(documentClient, {

@@ -32,9 +32,17 @@ export function zoneEventSinkFromEnv(
   onOutcome?: IncentiveSinkDeps["onOutcome"],
 ): ZoneEventSink {
   const config = readConfig(sinkConfigSchema, env);
-  const quietHours = quietHoursSchema.parse({ start: config.QUIET_HOURS_START, end: config.QUIET_HOURS_END });
+  const quietHours = quietHoursSchema.parse({
+    start: config.QUIET_HOURS_START,
+    end: config.QUIET_HOURS_END,
+  });
   return incentiveSink({
-    offers: cachedOfferReader(documentClient, config.CATALOG_TABLE, systemClock, config.CATALOG_CACHE_TTL_SECONDS * 1000),
+    offers: cachedOfferReader(
+      documentClient,
+      config.CATALOG_TABLE,
+      systemClock,
+      config.CATALOG_CACHE_TTL_SECONDS * 1000,
+    ),
     store: dynamoDecisionStore(documentClient, {
       devices: config.DEVICES_TABLE,
       incentives: config.INCENTIVES_TABLE,

@@ -1,3 +1,4 @@
+import "../config/load-secrets.ts";
 import { z } from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";

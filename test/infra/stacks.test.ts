@@ -529,8 +529,10 @@ describe("alarms and dashboard", () => {
     );
 
   it("alarms on errors and throttles of every function", () => {
-    for (const name of Object.keys(FUNCTION_SPECS)) {
-      expect(alarmFor("Errors", fnLogicalId(name)), name).toHaveLength(1);
+    for (const [name, spec] of Object.entries(FUNCTION_SPECS)) {
+      const errors = alarmFor("Errors", fnLogicalId(name));
+      expect(errors, name).toHaveLength(1);
+      expect(errors[0]?.Threshold, name).toBe(spec.errorAlarmThreshold ?? 1);
       expect(alarmFor("Throttles", fnLogicalId(name)), name).toHaveLength(1);
     }
   });

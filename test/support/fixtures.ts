@@ -47,7 +47,11 @@ export async function seedStoreAndOffer(options: {
   const offerId = uniqueId("of");
   const location = options.location ?? offset(PARIS, Math.random() * 5000, Math.random() * 5000);
   const now = new Date().toISOString();
-  const footprint = { type: "Circle" as const, center: location, radiusM: options.footprintRadiusM ?? 30 };
+  const footprint = {
+    type: "Circle" as const,
+    center: location,
+    radiusM: options.footprintRadiusM ?? 30,
+  };
   const store: Store = {
     merchantId,
     storeId,
@@ -87,9 +91,22 @@ export async function seedStoreAndOffer(options: {
     ...options.offer,
   } as Offer;
   const table = env("CATALOG_TABLE");
-  await documentClient.send(new PutCommand({ TableName: table, Item: { ...catalogKeys.store(merchantId, storeId), ...store } }));
-  await documentClient.send(new PutCommand({ TableName: table, Item: { ...catalogKeys.offer(merchantId, offerId), ...offer } }));
-  const index = geoIndexFromConfig({ GEO_INDEX_TABLE: env("GEO_INDEX_TABLE"), CATALOG_TABLE: table });
+  await documentClient.send(
+    new PutCommand({
+      TableName: table,
+      Item: { ...catalogKeys.store(merchantId, storeId), ...store },
+    }),
+  );
+  await documentClient.send(
+    new PutCommand({
+      TableName: table,
+      Item: { ...catalogKeys.offer(merchantId, offerId), ...offer },
+    }),
+  );
+  const index = geoIndexFromConfig({
+    GEO_INDEX_TABLE: env("GEO_INDEX_TABLE"),
+    CATALOG_TABLE: table,
+  });
   await index.putZone({
     zoneId: zoneIds.footprint(storeId),
     kind: "footprint",

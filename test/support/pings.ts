@@ -70,8 +70,17 @@ export interface Fence {
   box: { west: number; east: number; south: number; north: number };
   /** Characteristic size in metres (radius of the circle or of the star). */
   sizeM: number;
-  /** Whether the whole fence lies within the unwrapped box (false for circles holding a pole). */
+  /** Whether the box spans every longitude (a circle at or next to a pole). */
   containsPole: boolean;
+  /** Whether the fence itself holds a pole (circles only: polygons may not). */
+  holdsPole: boolean;
+  /** Whether the fence straddles the antimeridian. */
+  crossesAntimeridian: boolean;
+}
+
+/** Whether an unwrapped longitude interval contains a copy of ±180°. */
+function spans180(west: number, east: number): boolean {
+  return Math.floor((west - 180) / 360) !== Math.floor((east - 180) / 360);
 }
 
 /** The city where "city" fences cluster, so pings often sit in several zones at once. */
@@ -81,13 +90,17 @@ function logUniform(rnd: () => number, min: number, max: number): number {
   return 10 ** (Math.log10(min) + rnd() * (Math.log10(max) - Math.log10(min)));
 }
 
-function centreFor(rnd: () => number, region: FenceRegion, keepOffPoleDeg: number) {
+function centreFor(rnd: () => number, region: FenceRegion, keepOffPoleDeg: number, sizeM: number) {
   const lon = rnd() * 360 - 180;
   switch (region) {
     case "world":
       return { lat: ((Math.asin(2 * rnd() - 1) * 180) / Math.PI) * 0.95, lon };
-    case "antimeridian":
-      return { lat: rnd() * 150 - 75, lon: 180 + (rnd() - 0.5) * 0.08 };
+    case "antimeridian": {
+      // Within the fence's own half-width of ±180°, so that most of them straddle it.
+      const lat = rnd() * 150 - 75;
+      const halfWidthDeg = sizeM / (M_PER_DEG * Math.cos((lat * Math.PI) / 180));
+      return { lat, lon: 180 + (rnd() - 0.5) * 1.6 * halfWidthDeg };
+    }
     case "polar": {
       const top = 90 - keepOffPoleDeg;
       const lat = 80 + rnd() * Math.max(0, top - 80);
@@ -139,7 +152,7 @@ function starRing(
 export function randomFence(rnd: () => number, id: string, region: FenceRegion): Fence {
   if (rnd() < 0.45) {
     const radiusM = Math.round(logUniform(rnd, 5, 5000) * 1000) / 1000;
-    let { lat, lon } = centreFor(rnd, region, 0);
+    let { lat, lon } = centreFor(rnd, region, 0, radiusM);
     if (region === "polar" && rnd() < 0.3) {
       // Close enough to hold the pole.
       const off = ((radiusM / M_PER_DEG) * rnd() * 0.9) as number;
@@ -163,11 +176,15 @@ export function randomFence(rnd: () => number, id: string, region: FenceRegion):
       },
       sizeM: radiusM,
       containsPole,
+      holdsPole:
+        haversineM({ lat, lon }, { lat: 90, lon: 0 }) <= radiusM ||
+        haversineM({ lat, lon }, { lat: -90, lon: 0 }) <= radiusM,
+      crossesAntimeridian: !containsPole && spans180(lon - dLon / 1.5, lon + dLon / 1.5),
     };
   }
   const sizeM = logUniform(rnd, 10, 5000);
   const rDeg = sizeM / M_PER_DEG;
-  const c = centreFor(rnd, region, 3 * rDeg + 1e-3);
+  const c = centreFor(rnd, region, 3 * rDeg + 1e-3, sizeM);
   const cosLat = Math.cos((c.lat * Math.PI) / 180);
   const n = rnd() < 0.1 ? 30 + Math.floor(rnd() * 40) : 3 + Math.floor(rnd() * 18);
   const shell = starRing(rnd, n, sizeM * 0.55, sizeM);
@@ -221,6 +238,8 @@ export function randomFence(rnd: () => number, id: string, region: FenceRegion):
     },
     sizeM,
     containsPole: false,
+    holdsPole: false,
+    crossesAntimeridian: spans180(west, east),
   };
 }
 

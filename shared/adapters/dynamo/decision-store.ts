@@ -7,7 +7,12 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { COUNTER_FIELDS, type ConversionRecord, conversionItem, conversionKeys } from "../../domain/conversion.ts";
+import {
+  COUNTER_FIELDS,
+  type ConversionRecord,
+  conversionItem,
+  conversionKeys,
+} from "../../domain/conversion.ts";
 import type { OfferCounters } from "../../domain/decision/decide.ts";
 import { deviceCounterKeys, type Incentive, incentiveKeys } from "../../domain/incentive.ts";
 
@@ -33,7 +38,11 @@ export interface GrantChoice {
   incentive: Incentive;
   offerDay: string;
   deviceDay: string;
-  caps: { perDevicePerDay?: number | undefined; perDeviceTotal?: number | undefined; cooldownMinutes?: number | undefined };
+  caps: {
+    perDevicePerDay?: number | undefined;
+    perDeviceTotal?: number | undefined;
+    cooldownMinutes?: number | undefined;
+  };
   maxIncentives?: number | undefined;
   fatigueCapPerDay: number;
   /** All stores of the offer: a visit to any of them can be attributed. */
@@ -59,7 +68,10 @@ export interface GrantPlan {
 export type GrantOutcome =
   | { kind: "committed" }
   | { kind: "duplicate"; incentiveId?: string | undefined }
-  | { kind: "rejected"; reason: "cap_day" | "cap_total" | "cooldown" | "fatigue" | "budget" | "code_taken" };
+  | {
+      kind: "rejected";
+      reason: "cap_day" | "cap_total" | "cooldown" | "fatigue" | "budget" | "code_taken";
+    };
 
 /** Attribution handle: one per incentive or holdout, in the device partition (erased with it). */
 export interface AttributionItem {
@@ -73,7 +85,12 @@ export interface AttributionItem {
   attributedAt?: number;
 }
 
-const attributionKey = (deviceId: string, merchantId: string, grantedAt: number, incentiveId: string) => ({
+const attributionKey = (
+  deviceId: string,
+  merchantId: string,
+  grantedAt: number,
+  incentiveId: string,
+) => ({
   pk: `DEVICE#${deviceId}`,
   sk: `ATTR#${merchantId}#${String(grantedAt).padStart(15, "0")}#${incentiveId}`,
 });
@@ -114,7 +131,9 @@ export function mergeBumps(bumps: CounterBump[]): CounterBump[] {
     const key = `${b.merchantId}|${b.offerId}|${b.storeId}|${b.localDay}`;
     const existing = merged.get(key);
     if (!existing) merged.set(key, { ...b, fields: { ...b.fields } });
-    else for (const [f, n] of Object.entries(b.fields)) existing.fields[f] = (existing.fields[f] ?? 0) + n;
+    else
+      for (const [f, n] of Object.entries(b.fields))
+        existing.fields[f] = (existing.fields[f] ?? 0) + n;
   }
   return [...merged.values()];
 }
@@ -144,7 +163,9 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         new BatchGetCommand({
           RequestItems: {
             [tables.devices]: { Keys: deviceKeys, ConsistentRead: true },
-            ...(budgetKeys.length > 0 ? { [tables.incentives]: { Keys: budgetKeys, ConsistentRead: true } } : {}),
+            ...(budgetKeys.length > 0
+              ? { [tables.incentives]: { Keys: budgetKeys, ConsistentRead: true } }
+              : {}),
           },
         }),
       );
@@ -196,7 +217,11 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
       if (choice) {
         const inc = choice.incentive;
         const totalConds: string[] = [];
-        const totalValues: Record<string, unknown> = { ":one": 1, ":now": plan.now, ":exp": choice.offerTotalExpiresAt };
+        const totalValues: Record<string, unknown> = {
+          ":one": 1,
+          ":now": plan.now,
+          ":exp": choice.offerTotalExpiresAt,
+        };
         if (choice.caps.perDeviceTotal !== undefined) {
           totalConds.push("(attribute_not_exists(#total) OR #total < :capTotal)");
           totalValues[":capTotal"] = choice.caps.perDeviceTotal;
@@ -227,7 +252,9 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
               ":exp": choice.counterExpiresAt,
               ...(dayCap !== undefined ? { ":cap": dayCap } : {}),
             },
-            ...(dayCap !== undefined ? { ConditionExpression: "attribute_not_exists(n) OR n < :cap" } : {}),
+            ...(dayCap !== undefined
+              ? { ConditionExpression: "attribute_not_exists(n) OR n < :cap" }
+              : {}),
           },
         });
         push("fatigue", {
@@ -236,7 +263,11 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
             Key: deviceCounterKeys.fatigueDay(plan.deviceId, choice.deviceDay),
             UpdateExpression: "ADD n :one SET expiresAt = :exp",
             ConditionExpression: "attribute_not_exists(n) OR n < :cap",
-            ExpressionAttributeValues: { ":one": 1, ":cap": choice.fatigueCapPerDay, ":exp": choice.counterExpiresAt },
+            ExpressionAttributeValues: {
+              ":one": 1,
+              ":cap": choice.fatigueCapPerDay,
+              ":exp": choice.counterExpiresAt,
+            },
           },
         });
         if (inc.outcome === "sent") {
@@ -246,18 +277,31 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
               TableName: tables.incentives,
               Key: incentiveKeys.budget(inc.offerId),
               UpdateExpression: "ADD sent :one SET offerId = :o",
-              ExpressionAttributeValues: { ":one": 1, ":o": inc.offerId, ...(max !== undefined ? { ":max": max } : {}) },
-              ...(max !== undefined ? { ConditionExpression: "attribute_not_exists(sent) OR sent < :max" } : {}),
+              ExpressionAttributeValues: {
+                ":one": 1,
+                ":o": inc.offerId,
+                ...(max !== undefined ? { ":max": max } : {}),
+              },
+              ...(max !== undefined
+                ? { ConditionExpression: "attribute_not_exists(sent) OR sent < :max" }
+                : {}),
             },
           });
         }
         const retainUntil = Math.ceil(
-          (Math.max(inc.expiresAtMs ?? 0, inc.grantedAt + inc.attributionWindowHours * 3_600_000) + 30 * 86_400_000) / 1000,
+          (Math.max(inc.expiresAtMs ?? 0, inc.grantedAt + inc.attributionWindowHours * 3_600_000) +
+            30 * 86_400_000) /
+            1000,
         );
         push("incentive", {
           Put: {
             TableName: tables.incentives,
-            Item: { ...incentiveKeys.incentive(inc.incentiveId), entity: "incentive", ...inc, expiresAt: retainUntil },
+            Item: {
+              ...incentiveKeys.incentive(inc.incentiveId),
+              entity: "incentive",
+              ...inc,
+              expiresAt: retainUntil,
+            },
             ConditionExpression: "attribute_not_exists(pk)",
           },
         });
@@ -306,7 +350,12 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         });
       }
       for (const record of plan.records) {
-        push("record", { Put: { TableName: tables.conversions, Item: conversionItem(record, plan.recordExpiresAt) } });
+        push("record", {
+          Put: {
+            TableName: tables.conversions,
+            Item: conversionItem(record, plan.recordExpiresAt),
+          },
+        });
       }
       for (const bump of mergeBumps(plan.counters)) {
         for (const item of counterUpdates(bump, tables.conversions)) push("counter", item);
@@ -315,8 +364,9 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         await client.send(new TransactWriteCommand({ TransactItems: items }));
         return { kind: "committed" };
       } catch (error) {
-        const reasons = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] })
-          .CancellationReasons;
+        const reasons = (
+          error as { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] }
+        ).CancellationReasons;
         if ((error as Error).name !== "TransactionCanceledException" || !reasons) throw error;
         const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
         if (failed === -1) throw error;
@@ -325,7 +375,10 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
           const key = plan.eventKeys[failed];
           const claim = key
             ? await client.send(
-                new GetCommand({ TableName: tables.devices, Key: deviceCounterKeys.claim(plan.deviceId, key) }),
+                new GetCommand({
+                  TableName: tables.devices,
+                  Key: deviceCounterKeys.claim(plan.deviceId, key),
+                }),
               )
             : undefined;
           return { kind: "duplicate", incentiveId: claim?.Item?.incentiveId as string | undefined };
@@ -334,7 +387,10 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
           const old = reasons[failed]?.Item;
           const cap = choice?.caps.perDeviceTotal;
           const total = Number((old?.total as number | undefined) ?? 0);
-          return { kind: "rejected", reason: cap !== undefined && total >= cap ? "cap_total" : "cooldown" };
+          return {
+            kind: "rejected",
+            reason: cap !== undefined && total >= cap ? "cap_total" : "cooldown",
+          };
         }
         if (role === "offerDay") return { kind: "rejected", reason: "cap_day" };
         if (role === "fatigue") return { kind: "rejected", reason: "fatigue" };
@@ -352,7 +408,11 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
     },
 
     /** Open attribution handles of a device for one merchant granted after `since`. */
-    async openAttributions(deviceId: string, merchantId: string, since: number): Promise<AttributionItem[]> {
+    async openAttributions(
+      deviceId: string,
+      merchantId: string,
+      since: number,
+    ): Promise<AttributionItem[]> {
       const out = await client.send(
         new QueryCommand({
           TableName: tables.devices,
@@ -408,9 +468,15 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         });
       }
       for (const record of input.records) {
-        items.push({ Put: { TableName: tables.conversions, Item: conversionItem(record, input.recordExpiresAt) } });
+        items.push({
+          Put: {
+            TableName: tables.conversions,
+            Item: conversionItem(record, input.recordExpiresAt),
+          },
+        });
       }
-      for (const bump of mergeBumps(input.counters)) items.push(...counterUpdates(bump, tables.conversions));
+      for (const bump of mergeBumps(input.counters))
+        items.push(...counterUpdates(bump, tables.conversions));
       try {
         await client.send(new TransactWriteCommand({ TransactItems: items }));
         return "committed";
@@ -421,7 +487,12 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
     },
 
     /** Delivery bookkeeping: pending → sent/failed, only from pending (a redelivery changes nothing). */
-    async markDelivery(incentiveId: string, status: "sent" | "failed", at: number, detail?: string) {
+    async markDelivery(
+      incentiveId: string,
+      status: "sent" | "failed",
+      at: number,
+      detail?: string,
+    ) {
       try {
         await client.send(
           new UpdateCommand({

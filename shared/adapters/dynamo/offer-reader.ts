@@ -22,7 +22,9 @@ export function cachedOfferReader(
 ): OfferReader {
   const cache = new Map<string, { item: Record<string, unknown> | undefined; at: number }>();
 
-  async function read(keys: { pk: string; sk: string }[]): Promise<Map<string, Record<string, unknown>>> {
+  async function read(
+    keys: { pk: string; sk: string }[],
+  ): Promise<Map<string, Record<string, unknown>>> {
     const now = clock.now();
     const found = new Map<string, Record<string, unknown>>();
     const missing: { pk: string; sk: string }[] = [];

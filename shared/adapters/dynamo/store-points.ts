@@ -5,7 +5,6 @@ interface PointEntry {
   m: string;
   lat: number;
   lon: number;
-  o: string[];
 }
 
 /** Port: store locations bucketed by H3 cell, for "offers near me". */
@@ -35,7 +34,7 @@ export function dynamoStorePoints(client: DynamoDBDocumentClient, geoTable: stri
   return {
     async put(point, previous) {
       const cell = storePointCell(point.lat, point.lon);
-      await set(cell, point.storeId, { m: point.merchantId, lat: point.lat, lon: point.lon, o: point.offerIds });
+      await set(cell, point.storeId, { m: point.merchantId, lat: point.lat, lon: point.lon });
       if (previous) {
         const old = storePointCell(previous.lat, previous.lon);
         if (old !== cell) await set(old, point.storeId, undefined);
@@ -50,12 +49,14 @@ export function dynamoStorePoints(client: DynamoDBDocumentClient, geoTable: stri
       for (let i = 0; i < unique.length; i += 100) {
         let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((cell) => ({ cell }));
         for (let attempt = 0; keys.length > 0 && attempt < 6; attempt++) {
-          const out = await client.send(new BatchGetCommand({ RequestItems: { [geoTable]: { Keys: keys } } }));
+          const out = await client.send(
+            new BatchGetCommand({ RequestItems: { [geoTable]: { Keys: keys } } }),
+          );
           for (const item of out.Responses?.[geoTable] ?? []) {
             for (const [storeId, value] of Object.entries(item)) {
               if (storeId === "cell") continue;
               const e = value as PointEntry;
-              points.push({ merchantId: e.m, storeId, lat: e.lat, lon: e.lon, offerIds: e.o ?? [] });
+              points.push({ merchantId: e.m, storeId, lat: e.lat, lon: e.lon });
             }
           }
           keys = (out.UnprocessedKeys?.[geoTable]?.Keys ?? []) as Record<string, unknown>[];

@@ -22,7 +22,10 @@ export function pushPayload(message: IncentiveMessage): string {
   };
   return JSON.stringify({
     default: `${message.message.title}: ${message.message.body}`,
-    APNS: JSON.stringify({ aps: { alert: { title: message.message.title, body: message.message.body } }, ...data }),
+    APNS: JSON.stringify({
+      aps: { alert: { title: message.message.title, body: message.message.body } },
+      ...data,
+    }),
     APNS_SANDBOX: JSON.stringify({
       aps: { alert: { title: message.message.title, body: message.message.body } },
       ...data,
@@ -59,12 +62,18 @@ export function snsIncentiveChannels(
     },
     async push(endpointArn, message) {
       await sns.send(
-        new PublishCommand({ TargetArn: endpointArn, MessageStructure: "json", Message: pushPayload(message) }),
+        new PublishCommand({
+          TargetArn: endpointArn,
+          MessageStructure: "json",
+          Message: pushPayload(message),
+        }),
       );
     },
     async deadLetter(payload) {
       if (!config.dlqUrl) return;
-      await sqs.send(new SendMessageCommand({ QueueUrl: config.dlqUrl, MessageBody: JSON.stringify(payload) }));
+      await sqs.send(
+        new SendMessageCommand({ QueueUrl: config.dlqUrl, MessageBody: JSON.stringify(payload) }),
+      );
     },
   };
 }

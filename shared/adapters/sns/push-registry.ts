@@ -52,9 +52,10 @@ export function snsPushRegistry(sns: SNSClient, config: PushPlatformConfig): Pus
       return out.EndpointArn;
     } catch (error) {
       // The token already has an endpoint (e.g. a reinstall registered anew): adopt and repair it.
-      const existing = (error as Error).name === "InvalidParameterException"
-        ? EXISTING_ENDPOINT.exec((error as Error).message ?? "")?.[1]
-        : undefined;
+      const existing =
+        (error as Error).name === "InvalidParameterException"
+          ? EXISTING_ENDPOINT.exec((error as Error).message ?? "")?.[1]
+          : undefined;
       if (!existing) throw error;
       await sns.send(
         new SetEndpointAttributesCommand({
@@ -90,7 +91,9 @@ export function snsPushRegistry(sns: SNSClient, config: PushPlatformConfig): Pus
         endpointArn ??= await create(applicationArn, device, token);
         let attributes: Record<string, string>;
         try {
-          const out = await sns.send(new GetEndpointAttributesCommand({ EndpointArn: endpointArn }));
+          const out = await sns.send(
+            new GetEndpointAttributesCommand({ EndpointArn: endpointArn }),
+          );
           attributes = out.Attributes ?? {};
         } catch (error) {
           if (!isNotFound(error)) throw error;

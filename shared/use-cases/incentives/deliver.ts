@@ -38,7 +38,11 @@ const PERMANENT = new Set([
  * answers mean the request itself is wrong, so retrying would only delay the dead letter.
  */
 export function isPermanentError(error: unknown): boolean {
-  const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  const e = error as {
+    name?: string;
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
   if (e.name && PERMANENT.has(e.name)) return true;
   if (e.$retryable || /Throttl/i.test(e.name ?? "")) return false;
   const status = e.$metadata?.httpStatusCode;
@@ -59,7 +63,11 @@ export function incentiveMessage(inc: Incentive, deviceRef: string): IncentiveMe
     grantedAt: new Date(inc.grantedAt).toISOString(),
     ...(inc.expiresAtMs ? { expiresAt: new Date(inc.expiresAtMs).toISOString() } : {}),
     redemption: { code: inc.code ?? "", kind: inc.codeKind ?? "unique" },
-    message: { title: inc.title, body: inc.body, ...(inc.deepLink ? { deepLink: inc.deepLink } : {}) },
+    message: {
+      title: inc.title,
+      body: inc.body,
+      ...(inc.deepLink ? { deepLink: inc.deepLink } : {}),
+    },
   };
 }
 
@@ -71,10 +79,16 @@ export type DeliveryResult = "sent" | "skipped" | "failed";
  * sent. Only `pending` incentives are delivered, so a redelivered stream record does nothing;
  * consumers dedupe on `incentiveId` for the rare crash between publish and mark.
  */
-export async function deliverIncentive(deps: DeliveryDeps, incentiveId: string): Promise<DeliveryResult> {
+export async function deliverIncentive(
+  deps: DeliveryDeps,
+  incentiveId: string,
+): Promise<DeliveryResult> {
   const inc = await deps.store.getIncentive(incentiveId);
   if (!inc || inc.status !== "pending" || inc.outcome !== "sent") return "skipped";
-  const message = incentiveMessage(inc, inc.deviceId ? deps.deviceRef(inc.deviceId, inc.merchantId) : "erased");
+  const message = incentiveMessage(
+    inc,
+    inc.deviceId ? deps.deviceRef(inc.deviceId, inc.merchantId) : "erased",
+  );
   const fail = async (reason: string, detail: string): Promise<DeliveryResult> => {
     // Dead-letter first: if marking fails the record is retried and parks it again, never lost.
     await deps.channels.deadLetter({
@@ -92,7 +106,10 @@ export async function deliverIncentive(deps: DeliveryDeps, incentiveId: string):
   const checked = incentiveMessageSchema.safeParse(message);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    return await fail("InvalidMessage", `${issue?.path.join("/") ?? ""}: ${issue?.message ?? "invalid"}`);
+    return await fail(
+      "InvalidMessage",
+      `${issue?.path.join("/") ?? ""}: ${issue?.message ?? "invalid"}`,
+    );
   }
   // Read the device before publishing: a failed read then retries without a second publish.
   const device = inc.deviceId ? await deps.devices.get(inc.deviceId) : undefined;
@@ -101,7 +118,8 @@ export async function deliverIncentive(deps: DeliveryDeps, incentiveId: string):
       await deps.channels.publishTopic(message);
       break;
     } catch (error) {
-      if (isPermanentError(error)) return await fail((error as Error).name, (error as Error).message);
+      if (isPermanentError(error))
+        return await fail((error as Error).name, (error as Error).message);
       if (attempt >= deps.maxAttempts) throw error;
       await deps.sleep(deps.baseDelayMs * 2 ** (attempt - 1));
     }

@@ -1,4 +1,4 @@
-import type { DecisionStore, CounterBump } from "../../adapters/dynamo/decision-store.ts";
+import type { CounterBump, DecisionStore } from "../../adapters/dynamo/decision-store.ts";
 import type { OfferReader } from "../../adapters/dynamo/offer-reader.ts";
 import type { DevicePrincipal } from "../../auth/principal.ts";
 import { type Offer, toDecisionOffer } from "../../domain/catalog/offer.ts";
@@ -37,7 +37,10 @@ export interface IncentiveSinkDeps {
   decision: DecisionConfig;
   retentionDays: number;
   /** Called with each decision outcome (metrics). */
-  onOutcome?: (outcome: "sent" | "held_out" | "suppressed" | "visit" | "attributed", n?: number) => void;
+  onOutcome?: (
+    outcome: "sent" | "held_out" | "suppressed" | "visit" | "attributed",
+    n?: number,
+  ) => void;
 }
 
 const TRIGGER_ON = { entered: "enter", dwelled: "dwell" } as const;
@@ -89,7 +92,8 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       candidates.map((c) => ({ merchantId: c.offer.merchantId, storeId: c.event.storeId })),
     );
     const storeTimeZones = new Map<string, string>();
-    for (const c of candidates) storeTimeZones.set(c.event.storeId, stores.get(c.event.storeId)?.timeZone ?? "UTC");
+    for (const c of candidates)
+      storeTimeZones.set(c.event.storeId, stores.get(c.event.storeId)?.timeZone ?? "UTC");
     const at = Math.max(...candidates.map((c) => c.event.at));
     const firstStoreTz = storeTimeZones.get(candidates[0]?.event.storeId ?? "") ?? "UTC";
     const deviceDay = capWindowKeys(at, firstStoreTz, device.timeZone).deviceDay;
@@ -97,10 +101,14 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
     const refs = new Map<string, string>();
     const refOf = (merchantId: string) => {
       let ref = refs.get(merchantId);
-      if (!ref) refs.set(merchantId, (ref = deps.deviceRef(device.deviceId, merchantId)));
+      if (!ref) {
+        ref = deps.deviceRef(device.deviceId, merchantId);
+        refs.set(merchantId, ref);
+      }
       return ref;
     };
-    const offerDay = (c: { event: ZoneEvent }) => localDay(at, storeTimeZones.get(c.event.storeId) ?? "UTC");
+    const offerDay = (c: { event: ZoneEvent }) =>
+      localDay(at, storeTimeZones.get(c.event.storeId) ?? "UTC");
     const triggeredRecords: ConversionRecord[] = candidates.map((c) => ({
       eventId: `trigger:${refOf(c.offer.merchantId)}:${triggerEventKey(c.event)}`,
       type: "triggered",
@@ -187,7 +195,9 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
           status: outcome === "sent" ? "pending" : "held_out",
           ...(outcome === "sent"
             ? {
-                code: unique ? generateRedemptionCode((n) => deps.random.bytes(n)) : offer.redemption.staticCode,
+                code: unique
+                  ? generateRedemptionCode((n) => deps.random.bytes(n))
+                  : offer.redemption.staticCode,
                 codeKind: offer.redemption.codeKind,
                 expiresAtMs: at + offer.redemption.expiresAfterHours * 3_600_000,
               }
@@ -239,7 +249,9 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
                 storeIds: chosen.offer.storeIds,
                 deviceRef: refOf(chosen.offer.merchantId),
                 counterExpiresAt: Math.ceil((at + 3 * DAY_MS) / 1000),
-                offerTotalExpiresAt: Math.ceil((Date.parse(chosen.offer.validTo) + 30 * DAY_MS) / 1000),
+                offerTotalExpiresAt: Math.ceil(
+                  (Date.parse(chosen.offer.validTo) + 30 * DAY_MS) / 1000,
+                ),
               },
             }
           : {}),
@@ -260,17 +272,24 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
           : [];
       }
       // An invariant held in the database but not in the snapshot: record it and decide again.
-      if (chosen && result.reason !== "code_taken") atomicFailures.set(chosen.offer.offerId, result.reason);
+      if (chosen && result.reason !== "code_taken")
+        atomicFailures.set(chosen.offer.offerId, result.reason);
     }
     throw new Error("incentive decision did not settle after retries");
   }
 
   async function recordVisit(device: DevicePrincipal, event: ZoneEvent, now: number) {
-    const stores = await deps.offers.stores([{ merchantId: event.merchantId, storeId: event.storeId }]);
+    const stores = await deps.offers.stores([
+      { merchantId: event.merchantId, storeId: event.storeId },
+    ]);
     const tz = stores.get(event.storeId)?.timeZone ?? "UTC";
     const ref = deps.deviceRef(device.deviceId, event.merchantId);
     const day = localDay(event.at, tz);
-    const open = await deps.store.openAttributions(device.deviceId, event.merchantId, event.at - 720 * 3_600_000);
+    const open = await deps.store.openAttributions(
+      device.deviceId,
+      event.merchantId,
+      event.at - 720 * 3_600_000,
+    );
     // First visit within the window after the incentive (or holdout): one attribution per incentive.
     const attributed = open.filter(
       (a) =>
@@ -291,7 +310,13 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       },
     ];
     const counters: CounterBump[] = [
-      { merchantId: event.merchantId, offerId: NO_OFFER, storeId: event.storeId, localDay: day, fields: { [COUNTER_FIELDS.visits]: 1 } },
+      {
+        merchantId: event.merchantId,
+        offerId: NO_OFFER,
+        storeId: event.storeId,
+        localDay: day,
+        fields: { [COUNTER_FIELDS.visits]: 1 },
+      },
     ];
     for (const a of attributed) {
       const ttv = Math.round((event.at - a.grantedAt) / 1000);
@@ -345,7 +370,8 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         if (group.length > 0) incentives.push(...(await decideGroup(device, group, type, now)));
       }
       for (const event of events) {
-        if (event.kind === "footprint" && event.type === "dwelled") await recordVisit(device, event, now);
+        if (event.kind === "footprint" && event.type === "dwelled")
+          await recordVisit(device, event, now);
       }
       return { incentives };
     },

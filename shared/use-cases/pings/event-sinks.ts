@@ -7,14 +7,17 @@ export function compositeSink(sinks: ZoneEventSink[]): ZoneEventSink {
   return {
     async handle(device, events, nowMs) {
       const incentives: unknown[] = [];
-      for (const sink of sinks) incentives.push(...(await sink.handle(device, events, nowMs)).incentives);
+      for (const sink of sinks)
+        incentives.push(...(await sink.handle(device, events, nowMs)).incentives);
       return { incentives };
     },
   };
 }
 
 /** Keeps every event in memory (tests and local inspection). */
-export function recordingSink(): ZoneEventSink & { events: { device: DevicePrincipal; event: ZoneEvent }[] } {
+export function recordingSink(): ZoneEventSink & {
+  events: { device: DevicePrincipal; event: ZoneEvent }[];
+} {
   const events: { device: DevicePrincipal; event: ZoneEvent }[] = [];
   return {
     events,

@@ -15,7 +15,10 @@ import { dynamoDeviceStore } from "../../../shared/adapters/dynamo/device-store.
 import { snsIncentiveChannels } from "../../../shared/adapters/sns/incentive-channels.ts";
 import { incentiveKeys } from "../../../shared/domain/incentive.ts";
 import { pseudonymize } from "../../../shared/privacy.ts";
-import { type DeliveryDeps, deliverIncentive } from "../../../shared/use-cases/incentives/deliver.ts";
+import {
+  type DeliveryDeps,
+  deliverIncentive,
+} from "../../../shared/use-cases/incentives/deliver.ts";
 import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
@@ -67,7 +70,11 @@ function deps(): DeliveryDeps {
 
 async function stored(incentiveId: string) {
   const out = await documentClient.send(
-    new GetCommand({ TableName: env("INCENTIVES_TABLE"), Key: incentiveKeys.incentive(incentiveId), ConsistentRead: true }),
+    new GetCommand({
+      TableName: env("INCENTIVES_TABLE"),
+      Key: incentiveKeys.incentive(incentiveId),
+      ConsistentRead: true,
+    }),
   );
   return out.Item;
 }
@@ -106,12 +113,18 @@ describe("delivery under SNS faults (DynamoDB Local + fauxqs, faults injected on
     const incentiveId = granted[0]?.incentiveId ?? "";
     expect(await stored(incentiveId)).toMatchObject({ status: "pending" });
 
-    snsMock.on(PublishCommand).rejectsOnce(throttled()).rejectsOnce(internal()).callsFake(passthrough);
+    snsMock
+      .on(PublishCommand)
+      .rejectsOnce(throttled())
+      .rejectsOnce(internal())
+      .callsFake(passthrough);
     expect(await deliverIncentive(deps(), incentiveId)).toBe("sent");
 
     expect(publishCalls()).toBe(3);
     expect(delays).toEqual([50, 100]);
-    expect(countByIncentive(await receiveAll(sqs, topic.queueUrl))).toEqual(new Map([[incentiveId, 1]]));
+    expect(countByIncentive(await receiveAll(sqs, topic.queueUrl))).toEqual(
+      new Map([[incentiveId, 1]]),
+    );
     expect(await stored(incentiveId)).toMatchObject({ status: "sent", sentAt: NOW, attempts: 1 });
   });
 
@@ -151,7 +164,9 @@ describe("delivery under SNS faults (DynamoDB Local + fauxqs, faults injected on
     const incentive = await putPendingIncentive();
     snsMock
       .on(PublishCommand)
-      .rejects(new InvalidParameterException({ message: "Invalid parameter: TopicArn", ...meta(400) }));
+      .rejects(
+        new InvalidParameterException({ message: "Invalid parameter: TopicArn", ...meta(400) }),
+      );
 
     expect(await deliverIncentive(deps(), incentive.incentiveId)).toBe("failed");
     expect(publishCalls()).toBe(1);
@@ -203,7 +218,9 @@ describe("delivery under SNS faults (DynamoDB Local + fauxqs, faults injected on
     const pendingIds = new Set(incentives.map((i) => i.incentiveId));
     for (let round = 0; round < 5 && pendingIds.size > 0; round++) {
       for (const id of [...pendingIds]) {
-        const result = await deliverIncentive({ ...deps(), maxAttempts: 1 }, id).catch(() => "retry");
+        const result = await deliverIncentive({ ...deps(), maxAttempts: 1 }, id).catch(
+          () => "retry",
+        );
         if (result !== "retry") pendingIds.delete(id);
       }
     }

@@ -13,7 +13,10 @@ import { type Incentive, incentiveKeys } from "../../../shared/domain/incentive.
 import { env, uniqueId } from "../../support/aws.ts";
 
 /** fauxqs resource names allow letters, digits, - and _ only, up to 80 characters. */
-const resourceName = (prefix: string) => uniqueId(prefix).replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 80);
+const resourceName = (prefix: string) =>
+  uniqueId(prefix)
+    .replace(/[^A-Za-z0-9_-]/g, "-")
+    .slice(0, 80);
 
 export async function createQueue(sqs: SQSClient, prefix: string) {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: resourceName(prefix) }));
@@ -130,7 +133,11 @@ export async function putPendingIncentive(
   await documentClient.send(
     new PutCommand({
       TableName: table,
-      Item: { ...incentiveKeys.incentive(incentive.incentiveId), entity: "incentive", ...incentive },
+      Item: {
+        ...incentiveKeys.incentive(incentive.incentiveId),
+        entity: "incentive",
+        ...incentive,
+      },
     }),
   );
   return incentive;

@@ -30,7 +30,9 @@ describe("budget and idempotency under concurrency", () => {
     const devices = Array.from({ length: 200 }, () => testDevice());
     const results = await Promise.all(
       devices.map((device) =>
-        ingestPings(clocked, device, [{ ...point, accuracyM: 10, timestamp: now - 1000, speedMps: 1 }]),
+        ingestPings(clocked, device, [
+          { ...point, accuracyM: 10, timestamp: now - 1000, speedMps: 1 },
+        ]),
       ),
     );
     const granted = results.flatMap((r) => r.incentives);
@@ -42,10 +44,20 @@ describe("budget and idempotency under concurrency", () => {
     const counters = await documentClient.send(
       new GetCommand({
         TableName: env("CONVERSIONS_TABLE"),
-        Key: conversionKeys.offerCounters(merchantId, offerId, storeId, localDay(now, "Europe/Paris")),
+        Key: conversionKeys.offerCounters(
+          merchantId,
+          offerId,
+          storeId,
+          localDay(now, "Europe/Paris"),
+        ),
       }),
     );
-    expect(counters.Item).toMatchObject({ triggered: 200, sent: 50, suppressed: 150, suppressed_budget: 150 });
+    expect(counters.Item).toMatchObject({
+      triggered: 200,
+      sent: 50,
+      suppressed: 150,
+      suppressed_budget: 150,
+    });
   });
 
   it("grants one incentive when one device posts the same trigger 20 times in parallel", async () => {
@@ -54,8 +66,12 @@ describe("budget and idempotency under concurrency", () => {
     const clocked = { ...deps, clock: { now: () => now } };
     const device = testDevice();
     const ping = { ...offset(location, 50, 0), accuracyM: 10, timestamp: now - 1000, id: "p1" };
-    const results = await Promise.all(Array.from({ length: 20 }, () => ingestPings(clocked, device, [ping])));
-    const ids = new Set(results.flatMap((r) => r.incentives.map((i) => (i as { incentiveId: string }).incentiveId)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => ingestPings(clocked, device, [ping])),
+    );
+    const ids = new Set(
+      results.flatMap((r) => r.incentives.map((i) => (i as { incentiveId: string }).incentiveId)),
+    );
     expect(ids.size).toBe(1);
     const budget = await documentClient.send(
       new GetCommand({ TableName: env("INCENTIVES_TABLE"), Key: incentiveKeys.budget(offerId) }),

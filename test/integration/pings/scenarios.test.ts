@@ -1,6 +1,10 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
+import {
+  VisitStateConflict,
+  type VisitStore,
+} from "../../../shared/adapters/dynamo/visit-store.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
 import {
   cellsForPoint,
@@ -74,7 +78,18 @@ function world() {
     maxCells: 100_000,
   });
   // The production rules and stores; only the clock and the sink are the test's.
-  const deps: IngestDeps = { ...pingDepsFromEnv(sink), matcher, clock };
+  const production = pingDepsFromEnv(sink);
+  // The real visit store, counting the races it lost.
+  const races = { conflicts: 0 };
+  const visits: VisitStore = {
+    ...production.visits,
+    save: (...args) =>
+      production.visits.save(...args).catch((error: unknown) => {
+        if (error instanceof VisitStateConflict) races.conflicts++;
+        throw error;
+      }),
+  };
+  const deps: IngestDeps = { ...production, visits, matcher, clock };
   const site = newSite();
   const merchantId = uniqueId("m");
   const storeId = uniqueId("st");
@@ -170,7 +185,7 @@ function world() {
     return { deviceId, ping, send, stored, openZones };
   }
 
-  return { index, clock, sink, deps, site, circle, device, matcher };
+  return { index, clock, sink, deps, site, circle, device, matcher, races };
 }
 
 /** The events the sink received, one per identity (the sink contract allows redelivery). */
@@ -491,6 +506,7 @@ describe("scripted trajectories through ingestPings (DynamoDB Local)", () => {
   });
 
   it("two concurrent batches of one device: exactly one entered, consistent state", async () => {
+    let conflicts = 0;
     for (let round = 0; round < 4; round++) {
       const w = world();
       const fp = await w.circle("footprint", 40);
@@ -520,7 +536,10 @@ describe("scripted trajectories through ingestPings (DynamoDB Local)", () => {
       expect(stored?.state.zones[0]?.enteredAt).toBe(entered[0]?.enteredAt);
       expect(stored?.state.lastProcessedTs).toBe(Math.max(...[...a, ...b].map((p) => p.timestamp)));
       expect(await d.openZones()).toBe(1);
+      conflicts += w.races.conflicts;
     }
+    // The batches really raced: at least one save lost and was retried.
+    expect(conflicts).toBeGreaterThan(0);
   });
 
   it("a footprint nested in a trigger zone: both are tracked", async () => {

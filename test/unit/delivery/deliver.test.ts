@@ -105,7 +105,8 @@ function harness(options: {
       },
       async markDelivery(id, status, at, detail) {
         log.push(`mark:${status}`);
-        if (state.incentive?.incentiveId !== id || state.incentive.status !== "pending") return false;
+        if (state.incentive?.incentiveId !== id || state.incentive.status !== "pending")
+          return false;
         state.incentive = {
           ...state.incentive,
           status,
@@ -136,15 +137,39 @@ function harness(options: {
 describe("isPermanentError", () => {
   it.each([
     ["InvalidParameterException", invalid(), true],
-    ["AuthorizationErrorException", Object.assign(new Error("no"), { name: "AuthorizationErrorException", ...meta(403) }), true],
-    ["an unknown 4xx", Object.assign(new Error("bad"), { name: "SomethingWrong", ...meta(400) }), true],
+    [
+      "AuthorizationErrorException",
+      Object.assign(new Error("no"), { name: "AuthorizationErrorException", ...meta(403) }),
+      true,
+    ],
+    [
+      "an unknown 4xx",
+      Object.assign(new Error("bad"), { name: "SomethingWrong", ...meta(400) }),
+      true,
+    ],
     ["ThrottledException 429", throttled(), false],
     ["ThrottlingException 400", throttling400(), false],
-    ["KMSThrottlingException 400", new KMSThrottlingException({ message: "slow down", ...meta(400) }), false],
+    [
+      "KMSThrottlingException 400",
+      new KMSThrottlingException({ message: "slow down", ...meta(400) }),
+      false,
+    ],
     ["InternalErrorException 500", internal(), false],
-    ["a 408 timeout", Object.assign(new Error("timeout"), { name: "RequestTimeout", ...meta(408) }), false],
-    ["a retryable 4xx", Object.assign(new Error("x"), { name: "X", $retryable: {}, ...meta(400) }), false],
-    ["a network error without metadata", Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), false],
+    [
+      "a 408 timeout",
+      Object.assign(new Error("timeout"), { name: "RequestTimeout", ...meta(408) }),
+      false,
+    ],
+    [
+      "a retryable 4xx",
+      Object.assign(new Error("x"), { name: "X", $retryable: {}, ...meta(400) }),
+      false,
+    ],
+    [
+      "a network error without metadata",
+      Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
+      false,
+    ],
   ])("%s → %s", (_label, error, permanent) => {
     expect(isPermanentError(error)).toBe(permanent);
   });
@@ -161,8 +186,13 @@ describe("deliverIncentive", () => {
   });
 
   it("throws after maxAttempts so the stream record is retried, leaving the incentive pending", async () => {
-    const h = harness({ incentive: pending(), publish: [throttled, throttled, throttled, throttled] });
-    await expect(deliverIncentive(h.deps, "inc_unit")).rejects.toMatchObject({ name: "ThrottledException" });
+    const h = harness({
+      incentive: pending(),
+      publish: [throttled, throttled, throttled, throttled],
+    });
+    await expect(deliverIncentive(h.deps, "inc_unit")).rejects.toMatchObject({
+      name: "ThrottledException",
+    });
     expect(h.log.filter((l) => l === "publish")).toHaveLength(4);
     expect(h.delays).toEqual([100, 200, 400]);
     expect(h.state.incentive?.status).toBe("pending");
@@ -175,9 +205,17 @@ describe("deliverIncentive", () => {
     expect(await deliverIncentive(h.deps, "inc_unit")).toBe("failed");
     expect(h.log).toEqual(["device", "publish", "deadLetter", "mark:failed"]);
     expect(h.deadLetters).toEqual([
-      expect.objectContaining({ incentiveId: "inc_unit", merchantId: "m_1", offerId: "of_1", reason: "InvalidParameterException" }),
+      expect.objectContaining({
+        incentiveId: "inc_unit",
+        merchantId: "m_1",
+        offerId: "of_1",
+        reason: "InvalidParameterException",
+      }),
     ]);
-    expect(h.state.incentive).toMatchObject({ status: "failed", lastError: "InvalidParameterException" });
+    expect(h.state.incentive).toMatchObject({
+      status: "failed",
+      lastError: "InvalidParameterException",
+    });
     expect(await deliverIncentive(h.deps, "inc_unit")).toBe("skipped");
   });
 
@@ -185,7 +223,10 @@ describe("deliverIncentive", () => {
     const h = harness({ incentive: pending({ code: undefined, codeKind: "static" }) });
     expect(await deliverIncentive(h.deps, "inc_unit")).toBe("failed");
     expect(h.log).not.toContain("publish");
-    expect(h.deadLetters[0]).toMatchObject({ reason: "InvalidMessage", detail: expect.stringContaining("redemption/code") });
+    expect(h.deadLetters[0]).toMatchObject({
+      reason: "InvalidMessage",
+      detail: expect.stringContaining("redemption/code"),
+    });
   });
 
   it("skips what is not a pending sent incentive", async () => {
@@ -204,7 +245,8 @@ describe("deliverIncentive", () => {
   it("reads the device before publishing, so a failed read is retried without a publish", async () => {
     const h = harness({
       incentive: pending(),
-      deviceRead: () => Object.assign(new Error("throughput"), { name: "ProvisionedThroughputExceededException" }),
+      deviceRead: () =>
+        Object.assign(new Error("throughput"), { name: "ProvisionedThroughputExceededException" }),
     });
     await expect(deliverIncentive(h.deps, "inc_unit")).rejects.toThrow("throughput");
     expect(h.log).toEqual(["device"]);
@@ -249,20 +291,26 @@ describe("deliverIncentive", () => {
   it("under any sequence of SNS answers and stream retries: at most one publish, never both sent and dead-lettered", async () => {
     const answer = fc.constantFrom<Outcome>("ok", throttled, internal, throttling400, invalid);
     await fc.assert(
-      fc.asyncProperty(fc.array(answer, { maxLength: 12 }), fc.integer({ min: 1, max: 4 }), async (answers, maxAttempts) => {
-        const h = harness({ incentive: pending(), publish: answers, maxAttempts });
-        // The event source redelivers the record until the handler stops throwing (bounded here).
-        let result: string | undefined;
-        for (let delivery = 0; delivery < 20 && result === undefined; delivery++) {
-          result = await deliverIncentive(h.deps, "inc_unit").catch(() => undefined);
-        }
-        // A redelivery after the outcome changes nothing.
-        expect(await deliverIncentive(h.deps, "inc_unit")).toBe("skipped");
-        expect(h.published.length + h.deadLetters.length).toBe(1);
-        expect(h.state.incentive?.status).toBe(h.published.length === 1 ? "sent" : "failed");
-        const firstFinal = answers.findIndex((a) => a === "ok" || a === invalid);
-        expect(h.published.length).toBe(firstFinal === -1 || answers[firstFinal] === "ok" ? 1 : 0);
-      }),
+      fc.asyncProperty(
+        fc.array(answer, { maxLength: 12 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (answers, maxAttempts) => {
+          const h = harness({ incentive: pending(), publish: answers, maxAttempts });
+          // The event source redelivers the record until the handler stops throwing (bounded here).
+          let result: string | undefined;
+          for (let delivery = 0; delivery < 20 && result === undefined; delivery++) {
+            result = await deliverIncentive(h.deps, "inc_unit").catch(() => undefined);
+          }
+          // A redelivery after the outcome changes nothing.
+          expect(await deliverIncentive(h.deps, "inc_unit")).toBe("skipped");
+          expect(h.published.length + h.deadLetters.length).toBe(1);
+          expect(h.state.incentive?.status).toBe(h.published.length === 1 ? "sent" : "failed");
+          const firstFinal = answers.findIndex((a) => a === "ok" || a === invalid);
+          expect(h.published.length).toBe(
+            firstFinal === -1 || answers[firstFinal] === "ok" ? 1 : 0,
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -143,13 +143,21 @@ describe("incentive message schema (events/incentive-message.schema.json)", () =
       const { [field]: _dropped, ...rest } = sample;
       const result = validate(rest);
       expect(result.ok, field).toBe(false);
-      expect(result.errors[0]).toMatchObject({ keyword: "required", params: { missingProperty: field } });
+      expect(result.errors[0]).toMatchObject({
+        keyword: "required",
+        params: { missingProperty: field },
+      });
     }
   });
 
   it("rejects a grantedAt that is not an RFC 3339 UTC instant", () => {
     const sample = readEvent("incentive-message.json");
-    for (const bad of ["2026-11-24", "2026-02-30T12:00:00Z", "2026-11-24T12:00:00+01:00", "yesterday"]) {
+    for (const bad of [
+      "2026-11-24",
+      "2026-02-30T12:00:00Z",
+      "2026-11-24T12:00:00+01:00",
+      "yesterday",
+    ]) {
       expect(validate({ ...sample, grantedAt: bad }).ok, bad).toBe(false);
     }
   });
@@ -168,10 +176,15 @@ describe("incentive message schema (events/incentive-message.schema.json)", () =
 
   it("agrees with the zod schema on edited messages (same verdict for every edit)", () => {
     fc.assert(
-      fc.property(incentiveArb, text, fc.array(editArb, { minLength: 1, maxLength: 3 }), (inc, ref, edits) => {
-        const edited = edits.reduce(applyEdit, incentiveMessage(inc, ref) as unknown);
-        expect(validate(edited).ok).toBe(incentiveMessageSchema.safeParse(edited).success);
-      }),
+      fc.property(
+        incentiveArb,
+        text,
+        fc.array(editArb, { minLength: 1, maxLength: 3 }),
+        (inc, ref, edits) => {
+          const edited = edits.reduce(applyEdit, incentiveMessage(inc, ref) as unknown);
+          expect(validate(edited).ok).toBe(incentiveMessageSchema.safeParse(edited).success);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -63,9 +63,15 @@ describe("snsPushRegistry.sync", () => {
     expect(calls(SetEndpointAttributesCommand)).toEqual([]);
 
     snsMock.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: FCM_ENDPOINT });
-    snsMock.on(GetEndpointAttributesCommand).resolves({ Attributes: { Token: "fcm-token-1", Enabled: "true" } });
-    expect(await registry.sync(device({ platform: "android", pushToken: "fcm-token-1" }))).toBe(FCM_ENDPOINT);
-    expect(calls(CreatePlatformEndpointCommand)[1]).toMatchObject({ PlatformApplicationArn: FCM_APP });
+    snsMock
+      .on(GetEndpointAttributesCommand)
+      .resolves({ Attributes: { Token: "fcm-token-1", Enabled: "true" } });
+    expect(await registry.sync(device({ platform: "android", pushToken: "fcm-token-1" }))).toBe(
+      FCM_ENDPOINT,
+    );
+    expect(calls(CreatePlatformEndpointCommand)[1]).toMatchObject({
+      PlatformApplicationArn: FCM_APP,
+    });
   });
 
   it("re-enables an endpoint that the created one turned out to be (known token, disabled)", async () => {
@@ -83,7 +89,9 @@ describe("snsPushRegistry.sync", () => {
     snsMock
       .on(GetEndpointAttributesCommand)
       .resolves({ Attributes: { Token: "apns-token-old", Enabled: "true" } });
-    const result = await registry.sync(device({ pushEndpointArn: APNS_ENDPOINT, pushToken: "apns-token-new" }));
+    const result = await registry.sync(
+      device({ pushEndpointArn: APNS_ENDPOINT, pushToken: "apns-token-new" }),
+    );
     expect(result).toBe(APNS_ENDPOINT);
     expect(calls(CreatePlatformEndpointCommand)).toEqual([]);
     expect(calls(SetEndpointAttributesCommand)).toEqual([
@@ -96,7 +104,9 @@ describe("snsPushRegistry.sync", () => {
       .on(GetEndpointAttributesCommand)
       .resolves({ Attributes: { Token: "apns-token-0001", Enabled: "true" } });
     expect(await registry.sync(device({ pushEndpointArn: APNS_ENDPOINT }))).toBe(APNS_ENDPOINT);
-    expect(snsMock.calls().map((c) => c.args[0].constructor.name)).toEqual(["GetEndpointAttributesCommand"]);
+    expect(snsMock.calls().map((c) => c.args[0].constructor.name)).toEqual([
+      "GetEndpointAttributesCommand",
+    ]);
   });
 
   it("creates the endpoint again when SNS deleted the stored one", async () => {
@@ -113,7 +123,9 @@ describe("snsPushRegistry.sync", () => {
   it("gives up instead of looping when a fresh endpoint is not found either", async () => {
     snsMock.on(GetEndpointAttributesCommand).rejects(notFound());
     snsMock.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: APNS_ENDPOINT_2 });
-    await expect(registry.sync(device({ pushEndpointArn: APNS_ENDPOINT }))).rejects.toThrow(/disappeared/);
+    await expect(registry.sync(device({ pushEndpointArn: APNS_ENDPOINT }))).rejects.toThrow(
+      /disappeared/,
+    );
     expect(calls(CreatePlatformEndpointCommand)).toHaveLength(1);
     expect(calls(GetEndpointAttributesCommand)).toHaveLength(2);
   });
@@ -138,7 +150,9 @@ describe("snsPushRegistry.sync", () => {
   it("passes other create errors through", async () => {
     snsMock
       .on(CreatePlatformEndpointCommand)
-      .rejects(new InvalidParameterException({ message: "Invalid parameter: Token", $metadata: {} }));
+      .rejects(
+        new InvalidParameterException({ message: "Invalid parameter: Token", $metadata: {} }),
+      );
     await expect(registry.sync(device())).rejects.toThrow("Invalid parameter: Token");
   });
 
@@ -158,7 +172,10 @@ describe("snsPushRegistry.sync", () => {
     expect(await registry.sync(device({ pushToken: undefined }))).toBeUndefined();
     const iosOnly = snsPushRegistry(sns, { apnsPlatformApplicationArn: APNS_APP });
     expect(await iosOnly.sync(device({ platform: "android" }))).toBeUndefined();
-    const none = snsPushRegistry(sns, { apnsPlatformApplicationArn: "", fcmPlatformApplicationArn: undefined });
+    const none = snsPushRegistry(sns, {
+      apnsPlatformApplicationArn: "",
+      fcmPlatformApplicationArn: undefined,
+    });
     expect(await none.sync(device())).toBeUndefined();
     expect(snsMock.calls()).toHaveLength(0);
   });
@@ -171,11 +188,16 @@ describe("snsPushRegistry.remove", () => {
     snsMock.on(DeleteEndpointCommand).resolvesOnce({}).rejectsOnce(notFound());
     await registry.remove(APNS_ENDPOINT);
     await registry.remove(APNS_ENDPOINT);
-    expect(calls(DeleteEndpointCommand)).toEqual([{ EndpointArn: APNS_ENDPOINT }, { EndpointArn: APNS_ENDPOINT }]);
+    expect(calls(DeleteEndpointCommand)).toEqual([
+      { EndpointArn: APNS_ENDPOINT },
+      { EndpointArn: APNS_ENDPOINT },
+    ]);
   });
 
   it("surfaces other failures so erasure is not reported done", async () => {
-    snsMock.on(DeleteEndpointCommand).rejects(Object.assign(new Error("boom"), { name: "InternalErrorException" }));
+    snsMock
+      .on(DeleteEndpointCommand)
+      .rejects(Object.assign(new Error("boom"), { name: "InternalErrorException" }));
     await expect(registry.remove(APNS_ENDPOINT)).rejects.toThrow("boom");
   });
 });

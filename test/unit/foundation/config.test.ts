@@ -7,7 +7,10 @@ import { ConfigError, configVars, readConfig } from "../../../shared/config/read
 
 describe("config", () => {
   it("fails fast naming every bad variable", () => {
-    const schema = z.object({ CATALOG_TABLE: configVars.tableName, INCENTIVE_TOPIC_ARN: configVars.topicArn });
+    const schema = z.object({
+      CATALOG_TABLE: configVars.tableName,
+      INCENTIVE_TOPIC_ARN: configVars.topicArn,
+    });
     expect(() => readConfig(schema, { INCENTIVE_TOPIC_ARN: "nope" })).toThrow(ConfigError);
     try {
       readConfig(schema, { INCENTIVE_TOPIC_ARN: "nope" });
@@ -15,7 +18,9 @@ describe("config", () => {
       expect((error as Error).message).toContain("CATALOG_TABLE");
       expect((error as Error).message).toContain("INCENTIVE_TOPIC_ARN: must be an SNS topic ARN");
     }
-    expect(readConfig(schema, { CATALOG_TABLE: "t", INCENTIVE_TOPIC_ARN: "arn:aws:sns:eu-west-1:1:t" })).toEqual({
+    expect(
+      readConfig(schema, { CATALOG_TABLE: "t", INCENTIVE_TOPIC_ARN: "arn:aws:sns:eu-west-1:1:t" }),
+    ).toEqual({
       CATALOG_TABLE: "t",
       INCENTIVE_TOPIC_ARN: "arn:aws:sns:eu-west-1:1:t",
     });
@@ -23,7 +28,9 @@ describe("config", () => {
 
   it("resolves *_ARN secrets from Secrets Manager and leaves plain values alone", async () => {
     const sm = mockClient(SecretsManagerClient);
-    sm.on(GetSecretValueCommand, { SecretId: "arn:pseudo" }).resolves({ SecretString: "p".repeat(40) });
+    sm.on(GetSecretValueCommand, { SecretId: "arn:pseudo" }).resolves({
+      SecretString: "p".repeat(40),
+    });
     const env: Record<string, string | undefined> = {
       PSEUDONYM_KEY_ARN: "arn:pseudo",
       DEVICE_TOKEN_SECRETS: "already-set",

@@ -138,6 +138,8 @@ describe("zone matching against a brute-force oracle", () => {
       multiHits: 0,
       holeMisses: 0,
       poleHits: 0,
+      antimeridianPolygonHits: 0,
+      polarPolygonHits: 0,
       byRegion: { world: 0, antimeridian: 0, polar: 0, city: 0 } as Record<FenceRegion, number>,
       candidateChecks: 0,
     };
@@ -182,7 +184,9 @@ describe("zone matching against a brute-force oracle", () => {
         for (const id of expected) {
           const fence = byId.get(id) as Fence;
           stats.byRegion[fence.region]++;
-          if (fence.containsPole) stats.poleHits++;
+          if (fence.holdsPole) stats.poleHits++;
+          if (fence.rings && fence.crossesAntimeridian) stats.antimeridianPolygonHits++;
+          if (fence.rings && fence.region === "polar") stats.polarPolygonHits++;
         }
       });
     }
@@ -197,6 +201,8 @@ describe("zone matching against a brute-force oracle", () => {
     expect(stats.multiHits).toBeGreaterThan(200);
     expect(stats.holeMisses).toBeGreaterThan(50);
     expect(stats.poleHits).toBeGreaterThan(10);
+    expect(stats.antimeridianPolygonHits).toBeGreaterThan(150);
+    expect(stats.polarPolygonHits).toBeGreaterThan(50);
     for (const region of REGIONS) expect(stats.byRegion[region], region).toBeGreaterThan(300);
     // The cover is a filter: far fewer candidates than zones per ping.
     expect(stats.candidateChecks / stats.judged).toBeLessThan(20);

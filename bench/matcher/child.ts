@@ -1,0 +1,310 @@
+/**
+ * One matcher size, in its own process (`node --expose-gc`) so heap figures start from a clean
+ * slate: builds Footfall's compact index from the precomputed covers, flatbush from the bench's
+ * own boxes, times every engine warm over the same pings, and judges all answers.
+ *
+ * Usage: node --expose-gc --import tsx bench/matcher/child.ts '<MatcherChildOptions JSON>'
+ */
+import { writeFileSync } from "node:fs";
+import { cellsForPoint } from "../../shared/domain/geometry/cover.ts";
+import { benchPing, benchZone } from "../geofences.ts";
+import { cellKey, pingKeys, RESOLUTION_SLOTS } from "./cell-keys.ts";
+import { CompactCellIndex } from "./compact-index.ts";
+import { loadCovers } from "./cover-store.ts";
+import {
+  BruteForceEngine,
+  boxHolds,
+  type Engine,
+  FlatbushEngine,
+  FootfallEngine,
+  ReferenceOracle,
+  turfVerdict,
+  zoneBox,
+} from "./engines.ts";
+import { NaiveMapEngine } from "./naive-map.ts";
+import { ZoneStore } from "./zone-store.ts";
+
+/** What the parent asks one child to measure. */
+export interface MatcherChildOptions {
+  size: number;
+  seed: number;
+  pings: number;
+  coversDir: string;
+  /** Time brute force (small sizes only). */
+  bruteForce: boolean;
+  /** Build and time the naive string-keyed map too. */
+  naiveMap: boolean;
+  /** Pings judged against the reference oracle. */
+  referencePings: number;
+  /** Pings judged by the independent turf oracle. */
+  turfPings: number;
+  /** Timed passes per engine (the median is reported). */
+  passes: number;
+  outFile: string;
+}
+
+/** Figures for one size (one row of `matcher` in results.json, plus details). */
+export interface MatcherChildResult {
+  geofences: number;
+  pings: number;
+  footfallUsPerPing: number;
+  flatbushUsPerPing: number;
+  bruteForceUsPerPing: number | null;
+  naiveMapUsPerPing: number | null;
+  footfallHeapBytesPerGeofence: number;
+  footfallHeapBytesPerGeofenceBeforeQueries: number;
+  flatbushHeapBytesPerGeofence: number;
+  naiveMapHeapBytesPerGeofence: number | null;
+  footfallIndexBuildMs: number;
+  flatbushBuildMs: number;
+  coverCpuMs: number;
+  cellEntries: number;
+  distinctCells: number;
+  polygons: number;
+  candidatesPerPing: { footfall: number; flatbush: number };
+  zonesPerPing: number;
+  pingsInSomeZone: number;
+  mismatches: number;
+  mismatchDetail: {
+    footfallVsFlatbush: number;
+    footfallVsReference: number;
+    flatbushVsReference: number;
+    bruteForceVsReference: number;
+    naiveMapVsReference: number;
+    pingKeysVsCellsForPoint: number;
+    referenceVsTurf: number;
+  };
+  checked: {
+    crossCheckPings: number;
+    referencePings: number;
+    turfPings: number;
+    turfUndecided: number;
+  };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Heap plus array buffers after full collections (typed arrays live outside the JS heap). */
+function memory(): number {
+  if (!gc) throw new Error("run with node --expose-gc");
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+/** Microseconds per ping of one pass of `engine` over pings [0, n). */
+function pass(engine: Engine, lats: Float64Array, lons: Float64Array, n: number): number {
+  const out: number[] = [];
+  let found = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) found += engine.query(lats[i] as number, lons[i] as number, out);
+  const us = ((performance.now() - t0) * 1000) / n;
+  if (found < 0) throw new Error("unreachable");
+  return us;
+}
+
+function sameAnswers(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  const x = [...a].sort((p, q) => p - q);
+  const y = [...b].sort((p, q) => p - q);
+  return x.every((v, i) => v === y[i]);
+}
+
+function disagreements(
+  a: Engine,
+  b: Engine,
+  lats: Float64Array,
+  lons: Float64Array,
+  n: number,
+): number {
+  const oa: number[] = [];
+  const ob: number[] = [];
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    a.query(lats[i] as number, lons[i] as number, oa);
+    b.query(lats[i] as number, lons[i] as number, ob);
+    if (!sameAnswers(oa, ob)) bad++;
+  }
+  return bad;
+}
+
+/** Runs one size and returns its figures. */
+export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
+  const n = o.size;
+  // Inputs first (pings, boxes, covers): they are not part of any engine's footprint.
+  const lats = new Float64Array(o.pings);
+  const lons = new Float64Array(o.pings);
+  for (let j = 0; j < o.pings; j++) {
+    const p = benchPing(o.seed, j, n);
+    lats[j] = p.lat;
+    lons[j] = p.lon;
+  }
+  const boxes = new Float64Array(4 * n);
+  let covers: ReturnType<typeof loadCovers> | undefined = loadCovers(o.coversDir, n);
+  const coverCpuMs = covers.coverMs.reduce((s, v) => s + v, 0);
+  const entryZones = new Uint32Array(covers.keys.length);
+  for (let z = 0, at = 0; z < n; z++) {
+    const c = covers.counts[z] as number;
+    entryZones.fill(z, at, at + c);
+    at += c;
+  }
+
+  const before = memory();
+  const store = new ZoneStore(n);
+  for (let z = 0; z < n; z++) {
+    const zone = benchZone(o.seed, z);
+    store.set(z, zone);
+    zoneBox(zone, boxes, z);
+  }
+  const t0 = performance.now();
+  const index = CompactCellIndex.build(
+    { slots: covers.slots, keys: covers.keys, zones: entryZones, count: covers.keys.length },
+    RESOLUTION_SLOTS.length,
+  );
+  const footfallIndexBuildMs = performance.now() - t0;
+  const footfall = new FootfallEngine(index, store);
+  const structureBytes = memory() - before;
+  covers = undefined;
+
+  // Warm-up: compiles the polygons the pings touch, as a warm Lambda would have.
+  pass(footfall, lats, lons, o.pings);
+  const afterWarm = memory();
+  const footfallBytes = afterWarm - before;
+
+  const t1 = performance.now();
+  const flatbush = new FlatbushEngine(boxes, store);
+  const flatbushBuildMs = performance.now() - t1;
+  const flatbushBytes = memory() - afterWarm;
+  pass(flatbush, lats, lons, o.pings);
+
+  const footfallRuns: number[] = [];
+  const flatbushRuns: number[] = [];
+  for (let r = 0; r < o.passes; r++) {
+    footfallRuns.push(pass(footfall, lats, lons, o.pings));
+    flatbushRuns.push(pass(flatbush, lats, lons, o.pings));
+  }
+  const footfallCandidates0 = footfall.candidatesTested;
+  const flatbushCandidates0 = flatbush.candidatesTested;
+  const queriesPerEngine = o.pings * (o.passes + 1);
+
+  const brute = new BruteForceEngine(store);
+  let bruteForceUsPerPing: number | null = null;
+  if (o.bruteForce) {
+    const m = Math.max(200, Math.min(o.pings, Math.floor(2e7 / n)));
+    pass(brute, lats, lons, Math.min(m, 200));
+    const runs: number[] = [];
+    for (let r = 0; r < o.passes; r++) runs.push(pass(brute, lats, lons, m));
+    bruteForceUsPerPing = median(runs);
+  }
+
+  // Judging: footfall and flatbush agree on every ping; a sample is judged by the reference.
+  const footfallVsFlatbush = disagreements(footfall, flatbush, lats, lons, o.pings);
+  const reference = new ReferenceOracle(boxes, n, (z) => benchZone(o.seed, z));
+  const refN = Math.min(o.referencePings, o.pings);
+  const footfallVsReference = disagreements(footfall, reference, lats, lons, refN);
+  const flatbushVsReference = disagreements(flatbush, reference, lats, lons, refN);
+  const bruteN = Math.min(refN, Math.max(50, Math.floor(5e7 / n)));
+  const bruteForceVsReference = disagreements(brute, reference, lats, lons, bruteN);
+  let pingKeysVsCellsForPoint = 0;
+  const keys = new Float64Array(RESOLUTION_SLOTS.length);
+  for (let i = 0; i < refN; i++) {
+    pingKeys(lats[i] as number, lons[i] as number, keys);
+    const expected = cellsForPoint(lats[i] as number, lons[i] as number).map(cellKey);
+    if (expected.some((k, s) => k.slot !== s || k.key !== keys[s])) pingKeysVsCellsForPoint++;
+  }
+
+  let referenceVsTurf = 0;
+  let turfUndecided = 0;
+  const turfN = Math.min(o.turfPings, o.pings);
+  const refOut: number[] = [];
+  for (let i = 0; i < turfN; i++) {
+    const lat = lats[i] as number;
+    const lon = lons[i] as number;
+    reference.query(lat, lon, refOut);
+    const inside = new Set(refOut);
+    let wrong = false;
+    for (let z = 0; z < n; z++) {
+      if (!boxHolds(boxes, z, lat, lon)) continue;
+      const verdict = turfVerdict(benchZone(o.seed, z), lat, lon);
+      if (verdict === undefined) {
+        turfUndecided++;
+        continue;
+      }
+      if (verdict !== inside.has(z)) wrong = true;
+    }
+    if (wrong) referenceVsTurf++;
+  }
+
+  let naiveMapUsPerPing: number | null = null;
+  let naiveMapBytes: number | null = null;
+  let naiveMapVsReference = 0;
+  if (o.naiveMap) {
+    const c = loadCovers(o.coversDir, n);
+    const m0 = memory();
+    const naive = NaiveMapEngine.build(c, store);
+    naiveMapBytes = memory() - m0;
+    pass(naive, lats, lons, o.pings);
+    const runs: number[] = [];
+    for (let r = 0; r < o.passes; r++) runs.push(pass(naive, lats, lons, o.pings));
+    naiveMapUsPerPing = median(runs);
+    naiveMapVsReference = disagreements(naive, reference, lats, lons, refN);
+  }
+
+  const out: number[] = [];
+  let zonesFound = 0;
+  let pingsInSomeZone = 0;
+  for (let i = 0; i < o.pings; i++) {
+    const k = footfall.query(lats[i] as number, lons[i] as number, out);
+    zonesFound += k;
+    if (k > 0) pingsInSomeZone++;
+  }
+
+  const detail = {
+    footfallVsFlatbush,
+    footfallVsReference,
+    flatbushVsReference,
+    bruteForceVsReference,
+    naiveMapVsReference,
+    pingKeysVsCellsForPoint,
+    referenceVsTurf,
+  };
+  return {
+    geofences: n,
+    pings: o.pings,
+    footfallUsPerPing: median(footfallRuns),
+    flatbushUsPerPing: median(flatbushRuns),
+    bruteForceUsPerPing,
+    naiveMapUsPerPing,
+    footfallHeapBytesPerGeofence: footfallBytes / n,
+    footfallHeapBytesPerGeofenceBeforeQueries: structureBytes / n,
+    flatbushHeapBytesPerGeofence: flatbushBytes / n,
+    naiveMapHeapBytesPerGeofence: naiveMapBytes === null ? null : naiveMapBytes / n,
+    footfallIndexBuildMs,
+    flatbushBuildMs,
+    coverCpuMs,
+    cellEntries: index.entries,
+    distinctCells: index.cells,
+    polygons: store.polygons,
+    candidatesPerPing: {
+      footfall: footfallCandidates0 / queriesPerEngine,
+      flatbush: flatbushCandidates0 / queriesPerEngine,
+    },
+    zonesPerPing: zonesFound / o.pings,
+    pingsInSomeZone: pingsInSomeZone / o.pings,
+    mismatches: Object.values(detail).reduce((s, v) => s + v, 0),
+    mismatchDetail: detail,
+    checked: { crossCheckPings: o.pings, referencePings: refN, turfPings: turfN, turfUndecided },
+  };
+}
+
+if (import.meta.main) {
+  const options = JSON.parse(process.argv[2] ?? "{}") as MatcherChildOptions;
+  const result = runMatcherSize(options);
+  writeFileSync(options.outFile, JSON.stringify(result));
+}
