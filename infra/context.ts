@@ -16,6 +16,8 @@ export interface InfraContext {
   alarmEmail: string | undefined;
   /** Amazon Location data provider for geocoding store addresses. */
   placeIndexDataSource: "Esri" | "Here";
+  /** `Storage` when geocoded points are kept (the service terms tie storing results to it). */
+  placeIndexIntendedUse: "SingleUse" | "Storage";
 }
 
 const RETENTION_VALUES = new Set<number>(
@@ -54,6 +56,7 @@ const contextSchema = z.object({
     message: "must be an e-mail address",
   }),
   placeIndexDataSource: z.enum(["Esri", "Here"]).default("Esri"),
+  placeIndexIntendedUse: z.enum(["SingleUse", "Storage"]).default("SingleUse"),
 });
 
 /** Context keys the app understands; anything else in `-c` is CDK's own business. */
@@ -82,5 +85,6 @@ export function readInfraContext(scope: Construct): InfraContext {
     fcmPlatformApplicationArn: c.fcmPlatformApplicationArn,
     alarmEmail: c.alarmEmail,
     placeIndexDataSource: c.placeIndexDataSource,
+    placeIndexIntendedUse: c.placeIndexIntendedUse,
   };
 }

@@ -116,7 +116,7 @@ export class FootfallHttpApi extends Construct {
       const target = props.functions[route.fn];
       if (!target) {
         throw new Error(
-          `Route ${routeKey(route)} names functions/${route.fn}.ts, which has no spec`,
+          `Route ${routeKey(route)} names functions/${route.fn}.ts, which has no entry in FUNCTION_SPECS (infra/function-specs.ts)`,
         );
       }
       let integration = integrations.get(route.fn);

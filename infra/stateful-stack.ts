@@ -179,7 +179,7 @@ export class StatefulStack extends Stack implements StatefulResources {
     this.placeIndex = new CfnPlaceIndex(this, "PlaceIndex", {
       indexName: `footfall-${stage}-places`,
       dataSource: props.context.placeIndexDataSource,
-      dataSourceConfiguration: { intendedUse: "SingleUse" },
+      dataSourceConfiguration: { intendedUse: props.context.placeIndexIntendedUse },
       description: "Geocodes store addresses when merchants create or import stores",
     });
 

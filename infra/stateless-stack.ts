@@ -45,25 +45,7 @@ export class StatelessStack extends Stack {
         stage: context.stage,
         logRetention: context.logRetention,
       });
-      for (const [tableId, access] of Object.entries(spec.access) as [TableId, TableAccess][]) {
-        f.bindTable(data.tables[tableId], TABLES[tableId], access);
-      }
-      if (spec.publishesIncentives)
-        f.bindIncentivePublisher(data.incentiveTopic, data.incentiveTopicKey);
-      else if (spec.probesIncentiveTopic) f.bindIncentiveTopicProbe(data.incentiveTopic);
-      for (const secretId of spec.secrets) {
-        f.bindSecret(data.secrets[secretId], SECRET_ARN_ENV[secretId]);
-      }
-      if (spec.geocoding) f.bindPlaceIndex(data.placeIndex.indexName, data.placeIndex.attrIndexArn);
-      if (spec.mobilePush && platforms.length > 0) f.bindMobilePush(platforms, spec.mobilePush);
-      if (spec.trigger?.kind === "tableStream") {
-        const dlq = data.deadLetterQueues[name];
-        if (!dlq)
-          throw new Error(`${name} consumes a stream but the data stack made no DLQ for it`);
-        const def = TABLES[spec.trigger.table];
-        if (!def.stream) throw new Error(`${name} consumes ${def.id}, which has no stream`);
-        f.bindTableStream(data.tables[spec.trigger.table], spec.trigger, dlq);
-      }
+      bindSpec(f, data, platforms);
       this.functions[name] = f;
     }
 
@@ -92,5 +74,37 @@ export class StatelessStack extends Stack {
       key: "AlarmTopicArn",
       value: this.monitoring.alarmTopic.topicArn,
     });
+  }
+}
+
+/** Applies a function's spec: each resource it names is bound (env var + narrowest grant). */
+function bindSpec(
+  f: FootfallFunction,
+  data: StatefulResources,
+  platforms: { envVar: string; arn: string }[],
+): void {
+  const { spec, name } = f;
+  for (const [tableId, access] of Object.entries(spec.access) as [TableId, TableAccess][]) {
+    f.bindTable(data.tables[tableId], TABLES[tableId], access);
+  }
+  if (spec.publishesIncentives) {
+    f.bindIncentivePublisher(data.incentiveTopic, data.incentiveTopicKey);
+  } else if (spec.probesIncentiveTopic) {
+    f.bindIncentiveTopicProbe(data.incentiveTopic);
+  }
+  for (const secretId of spec.secrets) {
+    f.bindSecret(data.secrets[secretId], SECRET_ARN_ENV[secretId]);
+  }
+  if (spec.geocoding) {
+    f.bindPlaceIndex(data.placeIndex.indexName, data.placeIndex.attrIndexArn);
+  }
+  if (spec.mobilePush && platforms.length > 0) f.bindMobilePush(platforms, spec.mobilePush);
+  if (spec.trigger?.kind === "tableStream") {
+    const dlq = data.deadLetterQueues[name];
+    if (!dlq) throw new Error(`${name} consumes a stream but the data stack made no DLQ for it`);
+    if (!TABLES[spec.trigger.table].stream) {
+      throw new Error(`${name} consumes the ${spec.trigger.table} table, which has no stream`);
+    }
+    f.bindTableStream(data.tables[spec.trigger.table], spec.trigger, dlq);
   }
 }

@@ -118,6 +118,7 @@ describe("deploy parameters (CDK context)", () => {
       fcmPlatformApplicationArn: undefined,
       alarmEmail: undefined,
       placeIndexDataSource: "Esri",
+      placeIndexIntendedUse: "SingleUse",
     });
   });
 
@@ -129,11 +130,13 @@ describe("deploy parameters (CDK context)", () => {
       fcmPlatformApplicationArn: "arn:aws:sns:us-east-1:123456789012:app/GCM/App",
       alarmEmail: "ops@example.com",
       placeIndexDataSource: "Here",
+      placeIndexIntendedUse: "Storage",
     });
     expect(ctx.stage).toBe("staging");
     expect(ctx.logRetention).toBe(RetentionDays.THREE_MONTHS);
     expect(ctx.apnsPlatformApplicationArn).toContain("APNS_SANDBOX");
     expect(ctx.placeIndexDataSource).toBe("Here");
+    expect(ctx.placeIndexIntendedUse).toBe("Storage");
   });
 
   it("fails the synth with the key named when a parameter is wrong", () => {
@@ -144,5 +147,6 @@ describe("deploy parameters (CDK context)", () => {
     ).toThrow(/-c apnsPlatformApplicationArn/);
     expect(() => read({ alarmEmail: "nobody" })).toThrow(/-c alarmEmail/);
     expect(() => read({ placeIndexDataSource: "Grab" })).toThrow(/-c placeIndexDataSource/);
+    expect(() => read({ placeIndexIntendedUse: "Forever" })).toThrow(/-c placeIndexIntendedUse/);
   });
 });

@@ -30,9 +30,7 @@ const merchantB = uniqueId("mB");
 let queues: Record<string, string>;
 let poller: StreamPoller;
 let restoreEnv: () => void;
-let publisher: (
-  event: DynamoDBStreamEvent,
-) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+let publisher: (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 const pollerErrors: unknown[] = [];
 
 /** A midday instant in Paris so quiet hours never interfere. */
@@ -73,16 +71,7 @@ beforeAll(async () => {
     endpoint: env("AWS_ENDPOINT_URL_DYNAMODB"),
     region: env("AWS_REGION"),
     tableName: env("INCENTIVES_TABLE"),
-    handler: async (e) => {
-      const r = await publisher(e);
-      console.log(
-        "batch",
-        e.Records.length,
-        e.Records.map((x) => x.eventName + ":" + x.dynamodb?.NewImage?.status?.S).join(","),
-        JSON.stringify(r),
-      );
-      return r;
-    },
+    handler: publisher,
     intervalMs: 50,
     onError: (error) => pollerErrors.push(error),
   });
@@ -106,12 +95,7 @@ describe("incentive delivery end to end: outbox stream → publisher → SNS top
     const results = await Promise.all(
       plan.map((seeded, i) =>
         ingestPings(pingDeps, testDevice(), [
-          {
-            ...offset(seeded.location, 40 + i * 5, 0),
-            accuracyM: 10,
-            timestamp: now - 1000,
-            speedMps: 1,
-          },
+          { ...offset(seeded.location, 40 + i * 5, 0), accuracyM: 10, timestamp: now - 1000, speedMps: 1 },
         ]),
       ),
     );
@@ -121,10 +105,8 @@ describe("incentive delivery end to end: outbox stream → publisher → SNS top
       }
     });
     expect(granted).toHaveLength(10);
-    console.log("granted", Date.now());
 
     await poller.drain();
-    console.log("drained", Date.now(), pollerErrors);
     all = await receiveAll(sqs, queues.all ?? "");
     const counts = countByIncentive(all);
     expect(counts).toEqual(new Map(granted.map((g) => [g.incentiveId, 1])));
@@ -164,10 +146,7 @@ describe("incentive delivery end to end: outbox stream → publisher → SNS top
 
   it("a redelivered stream record (the sample event shape) publishes nothing more", async () => {
     const sample = JSON.parse(
-      readFileSync(
-        resolve(import.meta.dirname, "../../../events/incentive-stream-event.json"),
-        "utf8",
-      ),
+      readFileSync(resolve(import.meta.dirname, "../../../events/incentive-stream-event.json"), "utf8"),
     ) as DynamoDBStreamEvent;
     const { incentiveId } = granted[0] ?? { incentiveId: "" };
     const record = structuredClone(sample.Records[0]);

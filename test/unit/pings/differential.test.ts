@@ -47,8 +47,6 @@ const SPECIAL_POINTS = [
 interface Ping {
   lat: number;
   lon: number;
-  /** The fence the ping was drawn near, if any (for the per-region hit counts). */
-  near: Fence | undefined;
 }
 
 let catalog: ReturnType<typeof indexCatalog> | undefined;
@@ -91,24 +89,22 @@ function indexCatalog() {
 
 function buildPings(fences: Fence[]): Ping[] {
   const rnd = mulberry32(SEED + 1);
-  const pings: Ping[] = SPECIAL_POINTS.map((p) => ({ ...p, near: undefined }));
+  const pings: Ping[] = [...SPECIAL_POINTS];
   while (pings.length < PINGS) {
     const roll = rnd();
     if (roll < 0.8) {
       const fence = fences[Math.floor(rnd() * fences.length)] as Fence;
-      pings.push({ ...pointNear(rnd, fence), near: fence });
+      pings.push(pointNear(rnd, fence));
     } else if (roll < 0.93) {
       // Anywhere in the city, where zones overlap and nest.
       pings.push({
         lat: CITY.lat + (rnd() - 0.5) * 0.14,
         lon: CITY.lon + (rnd() - 0.5) * 0.2,
-        near: undefined,
       });
     } else {
       pings.push({
         lat: (Math.asin(2 * rnd() - 1) * 180) / Math.PI,
         lon: wrapLon(rnd() * 360 - 180),
-        near: undefined,
       });
     }
   }

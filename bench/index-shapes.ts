@@ -1,0 +1,102 @@
+/**
+ * Section 3, the index cost of one geofence: how many cell items its cover writes and how long
+ * the cover takes, for the shapes the issue names. The cover is the real `coverZoneDetailed`
+ * on the decoded stored geometry, exactly what the geo index adapter writes.
+ */
+import { decodeZone, encodeZone } from "../shared/domain/geometry/codec.ts";
+import { coverZoneDetailed } from "../shared/domain/geometry/cover.ts";
+import { wrapLon } from "../shared/domain/geometry/sphere.ts";
+import type { ZoneGeometry } from "../shared/domain/geometry/types.ts";
+import { destination } from "./geofences.ts";
+
+/** A named benchmark shape. */
+export interface IndexShape {
+  shape: string;
+  geometry: ZoneGeometry;
+  characteristicRadiusM: number;
+}
+
+/** Figures for one shape; `putZone*` are filled in when DynamoDB Local is available. */
+export interface IndexShapeResult {
+  shape: string;
+  /** Cell items the cover writes (one UpdateItem each), plus nothing else. */
+  items: number;
+  /** Median CPU time of `coverZone` (ms), the part of indexing that is ours. */
+  buildMs: number;
+  baseResolution: number;
+  /** Wall time of the real adapter's `putZone` against DynamoDB Local (ms). */
+  putZoneMs: number | null;
+  /** DynamoDB requests `putZone` sent (head read, cell writes, head write). */
+  putZoneRequests: number | null;
+  putZoneWriteUnits: number | null;
+}
+
+function round7(d: number): number {
+  return Math.round(d * 1e7) / 1e7;
+}
+
+/** A smooth 1,000-vertex ring of about `radiusM` around a point (simple: radius varies gently). */
+function thousandVertexRing(lat: number, lon: number, radiusM: number): number[][] {
+  const ring: number[][] = [];
+  for (let k = 0; k < 1000; k++) {
+    const a = (k / 1000) * 360;
+    const r = radiusM * (0.8 + 0.15 * Math.sin((7 * a * Math.PI) / 180) + 0.05 * Math.cos((23 * a * Math.PI) / 180));
+    const p = destination(lat, lon, r, 90 - a);
+    ring.push([round7(wrapLon(p.lon)), round7(p.lat)]);
+  }
+  ring.push([...(ring[0] as number[])]);
+  return ring;
+}
+
+/** The four shapes of the issue, in Tokyo (away from the ingest workload's geofences). */
+export function indexShapes(): IndexShape[] {
+  const lat = 35.6762;
+  const lon = 139.6503;
+  const circle = (radiusM: number): ZoneGeometry => ({
+    type: "Circle",
+    center: { lat, lon },
+    radiusM,
+  });
+  return [
+    { shape: "circle 200 m", geometry: circle(200), characteristicRadiusM: 200 },
+    { shape: "circle 2 km", geometry: circle(2000), characteristicRadiusM: 2000 },
+    { shape: "circle 50 km", geometry: circle(50_000), characteristicRadiusM: 50_000 },
+    {
+      shape: "polygon 1,000 vertices (≈1.5 km)",
+      geometry: { type: "Polygon", coordinates: [thousandVertexRing(lat, lon, 1500)] },
+      characteristicRadiusM: 1500,
+    },
+  ];
+}
+
+/** Thread CPU ms of one call. */
+function cpuMs(f: () => void): number {
+  const t0 = process.threadCpuUsage();
+  f();
+  const t = process.threadCpuUsage(t0);
+  return (t.user + t.system) / 1000;
+}
+
+/** Cover size and median cover time (after one warm-up) of a shape. */
+export function measureShapeCover(shape: IndexShape, runs = 3): IndexShapeResult {
+  const stored = decodeZone(encodeZone(shape.geometry));
+  let cover = coverZoneDetailed(stored);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    times.push(
+      cpuMs(() => {
+        cover = coverZoneDetailed(stored);
+      }),
+    );
+  }
+  times.sort((a, b) => a - b);
+  return {
+    shape: shape.shape,
+    items: cover.cells.length,
+    buildMs: times[Math.floor(times.length / 2)] as number,
+    baseResolution: cover.baseResolution,
+    putZoneMs: null,
+    putZoneRequests: null,
+    putZoneWriteUnits: null,
+  };
+}
