@@ -15,7 +15,7 @@ import { writeFileSync } from "node:fs";
 import type { HttpEvent, HttpResult } from "../../shared/http/types.ts";
 import { CITIES, type City } from "../cities.ts";
 import { type IndexShapeResult, indexShapes, measureShapeCover } from "../index-shapes.ts";
-import type { RequestCounter, RequestTally } from "./counters.ts";
+import { countRequests, type RequestCounter, type RequestTally, readRounds } from "./counters.ts";
 import {
   type DeviceBatch,
   deviceBatches,
@@ -59,6 +59,8 @@ export interface IngestRow {
   cpuMsPerBatch: { mean: number; p50: number; p99: number };
   ioWaitMsPerBatch: number;
   logBytesPerBatch: number;
+  /** Sequential rounds of cell reads per batch (all misses of a batch go out in one round). */
+  cellReadRoundsPerBatch: { mean: number; max: number };
 }
 
 /** The device authorizer's cost per call (API Gateway invokes it per request on a cache miss). */
@@ -154,6 +156,8 @@ function httpEvent(options: {
 
 /** Per-call measurements. */
 interface CallFigures {
+  /** Sequential rounds of geo index batch gets (cell reads) during the call. */
+  cellReadRounds: number;
   wallMs: number;
   cpuMs: number;
   dynamo: RequestTally;
@@ -175,6 +179,7 @@ async function measured<T>(
   capturing = true;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
+  const geoTable = process.env.GEO_INDEX_TABLE ?? "";
   try {
     const value = await f();
     const wallMs = performance.now() - t0;
@@ -184,6 +189,7 @@ async function measured<T>(
       figures: {
         wallMs,
         cpuMs: (c.user + c.system) / 1000,
+        cellReadRounds: readRounds(counters.dynamo.batchGetsSince(t0), geoTable),
         dynamo: counters.dynamo.since(d0),
         sns: counters.sns.since(s0),
         logBytes: capturedBytes,
@@ -224,7 +230,6 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
   const { dynamoClient, snsClient, documentClient } = await import(
     "../../shared/adapters/aws-clients.ts"
   );
-  const { countRequests } = await import("./counters.ts");
   const counters = {
     dynamo: countRequests(dynamoClient as never, true),
     sns: countRequests(snsClient as never, false),
@@ -469,6 +474,10 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
       cpuMsPerBatch: { mean: mean(cpu), p50: quantile(cpu, 0.5), p99: quantile(cpu, 0.99) },
       ioWaitMsPerBatch: mean(figures.map((f) => Math.max(0, f.wallMs - f.cpuMs))),
       logBytesPerBatch: mean(figures.map((f) => f.logBytes)),
+      cellReadRoundsPerBatch: {
+        mean: mean(figures.map((f) => f.cellReadRounds)),
+        max: Math.max(0, ...figures.map((f) => f.cellReadRounds)),
+      },
     };
   }
 

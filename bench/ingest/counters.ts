@@ -85,10 +85,34 @@ export function combine(a: RequestTally, b: RequestTally, sign: 1 | -1 = 1): Req
   };
 }
 
+/** When a batch get ran, and on which tables. */
+export interface BatchGetSpan {
+  tables: string[];
+  start: number;
+  end: number;
+}
+
 /** A live counter on one client: `snapshot()` copies, `since(s)` is the difference. */
 export interface RequestCounter {
   snapshot(): RequestTally;
   since(before: RequestTally): RequestTally;
+  /** Batch gets that started at or after `since` (performance.now() time). */
+  batchGetsSince(since: number): BatchGetSpan[];
+}
+
+/**
+ * Sequential rounds among batch gets on `table`: a request that starts after every earlier one
+ * has answered opens a new round; requests in flight together share one.
+ */
+export function readRounds(spans: BatchGetSpan[], table: string): number {
+  const mine = spans.filter((s) => s.tables.includes(table)).sort((a, b) => a.start - b.start);
+  let rounds = 0;
+  let roundEnd = Number.NEGATIVE_INFINITY;
+  for (const s of mine) {
+    if (s.start >= roundEnd) rounds++;
+    roundEnd = Math.max(roundEnd, s.end);
+  }
+  return rounds;
 }
 
 /**
@@ -97,6 +121,7 @@ export interface RequestCounter {
  */
 export function countRequests(client: InstrumentableClient, dynamo: boolean): RequestCounter {
   const tally = emptyTally();
+  const spans: BatchGetSpan[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? "unknown";
@@ -105,7 +130,13 @@ export function countRequests(client: InstrumentableClient, dynamo: boolean): Re
       }
       tally.requests++;
       tally.byCommand[command] = (tally.byCommand[command] ?? 0) + 1;
+      const start = performance.now();
       const result = await next(args);
+      if (command === "BatchGetItemCommand") {
+        const tables = Object.keys((args.input as BatchGetShape).RequestItems ?? {});
+        spans.push({ tables, start, end: performance.now() });
+        if (spans.length > 10_000) spans.splice(0, 5_000);
+      }
       if (dynamo) {
         const raw = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] })
           .ConsumedCapacity;
@@ -132,5 +163,6 @@ export function countRequests(client: InstrumentableClient, dynamo: boolean): Re
   return {
     snapshot: () => ({ ...tally, byCommand: { ...tally.byCommand } }),
     since: (before) => combine({ ...tally, byCommand: { ...tally.byCommand } }, before, -1),
+    batchGetsSince: (since) => spans.filter((s) => s.start >= since),
   };
 }

@@ -20,10 +20,10 @@ export interface CoverTask {
 export interface CoverChunk {
   start: number;
   end: number;
-  counts: Uint16Array;
-  coverMs: Float32Array;
-  slots: Uint8Array;
-  keys: Float64Array;
+  counts: Uint16Array<ArrayBuffer>;
+  coverMs: Float32Array<ArrayBuffer>;
+  slots: Uint8Array<ArrayBuffer>;
+  keys: Float64Array<ArrayBuffer>;
 }
 
 /** Covers one range of zones (exported for in-process use and tests). */

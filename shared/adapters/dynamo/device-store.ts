@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { type Device, deviceKeys } from "../../domain/device.ts";
 import { ConflictError } from "../../errors.ts";
@@ -50,13 +51,36 @@ export function dynamoDeviceStore(client: DynamoDBDocumentClient, tableName: str
       }
     },
     async replace(device, expectedVersion) {
+      // An update, not a put: visit bookkeeping on the profile (openZones) belongs to the ping
+      // path and must survive a concurrent profile change.
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ":expected": expectedVersion };
+      const sets: string[] = [];
+      const removes: string[] = [];
+      const fields = Object.keys(device).filter(
+        (k) => !["deviceId", "openZones", "openZonesAsOf"].includes(k),
+      ) as (keyof Device)[];
+      for (const optional of ["pushToken", "pushEndpointArn", "locale", "timeZone"] as const) {
+        if (!fields.includes(optional)) fields.push(optional);
+      }
+      fields.forEach((field, i) => {
+        names[`#a${i}`] = field;
+        const value = device[field];
+        if (value === undefined) removes.push(`#a${i}`);
+        else {
+          values[`:v${i}`] = value;
+          sets.push(`#a${i} = :v${i}`);
+        }
+      });
       try {
         await client.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName: tableName,
-            Item: { ...deviceKeys.profile(device.deviceId), ...device },
-            ConditionExpression: "version = :expected",
-            ExpressionAttributeValues: { ":expected": expectedVersion },
+            Key: deviceKeys.profile(device.deviceId),
+            UpdateExpression: `SET ${sets.join(", ")}${removes.length > 0 ? ` REMOVE ${removes.join(", ")}` : ""}`,
+            ConditionExpression: "#version = :expected",
+            ExpressionAttributeNames: { ...names, "#version": "version" },
+            ExpressionAttributeValues: values,
           }),
         );
       } catch (error) {

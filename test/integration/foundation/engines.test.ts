@@ -4,6 +4,7 @@ import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
 } from "@aws-sdk/client-sqs";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { dynamoDeviceStore } from "../../../shared/adapters/dynamo/device-store.ts";
 import type { Device } from "../../../shared/domain/device.ts";
@@ -40,6 +41,19 @@ describe("DynamoDB Local", () => {
       ConflictError,
     );
     expect((await store.get(id))?.segments).toEqual([]);
+
+    await clients.doc.send(
+      new UpdateCommand({
+        TableName: env("DEVICES_TABLE"),
+        Key: { pk: `DEVICE#${id}`, sk: "PROFILE" },
+        UpdateExpression: "SET openZones = :n",
+        ExpressionAttributeValues: { ":n": 2 },
+      }),
+    );
+    await store.replace({ ...device(id), version: 3, locale: "fr-FR" }, 2);
+    expect(await store.get(id)).toMatchObject({ openZones: 2, locale: "fr-FR", version: 3 });
+    await store.replace({ ...device(id), version: 4 }, 3);
+    expect((await store.get(id))?.locale).toBeUndefined();
 
     expect(await store.erase(id)).toBe(1);
     expect(await store.get(id)).toBeUndefined();
