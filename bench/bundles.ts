@@ -86,14 +86,18 @@ async function bundleKb(root: string, name: string): Promise<number> {
   return Math.round((code.contents.byteLength / 1024) * 10) / 10;
 }
 
+/** Functions on the ping path, bundled by a quick run when no fresh report exists. */
+export const HOT_PATH = ["device-authorizer", "ping-ingest"];
+
 /**
- * Sizes of the given functions' bundles (all of them by default), from the fresh infra report
- * or from esbuild now.
+ * Bundle sizes from the fresh infra report, or from esbuild now: every function, or only the
+ * hot path (`scope` "hot-path", for smoke runs).
  */
-export async function measureBundles(root: string, only?: string[]): Promise<BundleSizes> {
-  const names = only ?? functionNames(root);
-  const report = only ? undefined : freshReport(root, names);
+export async function measureBundles(root: string, scope: "all" | "hot-path"): Promise<BundleSizes> {
+  const all = functionNames(root);
+  const report = freshReport(root, all);
   if (report) return report;
+  const names = scope === "all" ? all : HOT_PATH.filter((n) => all.includes(n));
   const started = performance.now();
   const kb: Record<string, number> = {};
   const queue = [...names];
@@ -104,7 +108,9 @@ export async function measureBundles(root: string, only?: string[]): Promise<Bun
   );
   return {
     kb: Object.fromEntries(Object.entries(kb).sort(([a], [b]) => a.localeCompare(b))),
-    source: "esbuild in this run (platform node, target node24, ESM, minified, AWS SDK bundled)",
+    source:
+      `esbuild in this run (platform node, target node24, ESM, minified, AWS SDK bundled` +
+      `${scope === "all" ? "" : "; ping path only"})`,
     wallMs: performance.now() - started,
   };
 }

@@ -26,6 +26,7 @@ import { pascalCase } from "./names.ts";
 /** The conversion funnel, in order; emitted as EMF metrics under `Footfall` / `service`. */
 export const FUNNEL_METRICS = [
   "PingsAccepted",
+  "PingsRejected",
   "PingsFlagged",
   "ZoneEvents",
   "IncentivesSent",
@@ -208,7 +209,9 @@ export class Monitoring extends Construct {
     dashboard.addWidgets(
       new GraphWidget({
         title: "Pings and zone events",
-        left: ["PingsAccepted", "PingsFlagged", "ZoneEvents"].map((m) => funnelMetric(m)),
+        left: ["PingsAccepted", "PingsRejected", "PingsFlagged", "ZoneEvents"].map((m) =>
+          funnelMetric(m),
+        ),
         width: 12,
       }),
       new GraphWidget({

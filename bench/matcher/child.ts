@@ -51,6 +51,13 @@ export interface MatcherChildResult {
   flatbushUsPerPing: number;
   bruteForceUsPerPing: number | null;
   naiveMapUsPerPing: number | null;
+  /** The same passes timed by the wall clock (inflated when other work shares the cores). */
+  wallUsPerPing: {
+    footfall: number;
+    flatbush: number;
+    bruteForce: number | null;
+    naiveMap: number | null;
+  };
   footfallHeapBytesPerGeofence: number;
   footfallHeapBytesPerGeofenceBeforeQueries: number;
   flatbushHeapBytesPerGeofence: number;
@@ -98,15 +105,30 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-/** Microseconds per ping of one pass of `engine` over pings [0, n). */
-function pass(engine: Engine, lats: Float64Array, lons: Float64Array, n: number): number {
+/** Microseconds per ping of one pass over pings [0, n): thread CPU time and wall time. */
+interface PassTime {
+  cpu: number;
+  wall: number;
+}
+
+function pass(engine: Engine, lats: Float64Array, lons: Float64Array, n: number): PassTime {
   const out: number[] = [];
   let found = 0;
+  const c0 = process.threadCpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) found += engine.query(lats[i] as number, lons[i] as number, out);
-  const us = ((performance.now() - t0) * 1000) / n;
+  const wall = ((performance.now() - t0) * 1000) / n;
+  const c = process.threadCpuUsage(c0);
   if (found < 0) throw new Error("unreachable");
-  return us;
+  return { cpu: (c.user + c.system) / n, wall };
+}
+
+/** Median of several passes, by CPU time (what the engine costs, whatever else runs). */
+function medianPass(runs: PassTime[]): PassTime {
+  return {
+    cpu: median(runs.map((r) => r.cpu)),
+    wall: median(runs.map((r) => r.wall)),
+  };
 }
 
 function sameAnswers(a: number[], b: number[]): boolean {
@@ -183,8 +205,8 @@ export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
   const flatbushBytes = memory() - afterWarm;
   pass(flatbush, lats, lons, o.pings);
 
-  const footfallRuns: number[] = [];
-  const flatbushRuns: number[] = [];
+  const footfallRuns: PassTime[] = [];
+  const flatbushRuns: PassTime[] = [];
   for (let r = 0; r < o.passes; r++) {
     footfallRuns.push(pass(footfall, lats, lons, o.pings));
     flatbushRuns.push(pass(flatbush, lats, lons, o.pings));
@@ -194,13 +216,13 @@ export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
   const queriesPerEngine = o.pings * (o.passes + 1);
 
   const brute = new BruteForceEngine(store);
-  let bruteForceUsPerPing: number | null = null;
+  let bruteForceTime: PassTime | null = null;
   if (o.bruteForce) {
     const m = Math.max(200, Math.min(o.pings, Math.floor(2e7 / n)));
     pass(brute, lats, lons, Math.min(m, 200));
-    const runs: number[] = [];
+    const runs: PassTime[] = [];
     for (let r = 0; r < o.passes; r++) runs.push(pass(brute, lats, lons, m));
-    bruteForceUsPerPing = median(runs);
+    bruteForceTime = medianPass(runs);
   }
 
   // Judging: footfall and flatbush agree on every ping; a sample is judged by the reference.
@@ -241,7 +263,7 @@ export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
     if (wrong) referenceVsTurf++;
   }
 
-  let naiveMapUsPerPing: number | null = null;
+  let naiveMapTime: PassTime | null = null;
   let naiveMapBytes: number | null = null;
   let naiveMapVsReference = 0;
   if (o.naiveMap) {
@@ -250,9 +272,9 @@ export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
     const naive = NaiveMapEngine.build(c, store);
     naiveMapBytes = memory() - m0;
     pass(naive, lats, lons, o.pings);
-    const runs: number[] = [];
+    const runs: PassTime[] = [];
     for (let r = 0; r < o.passes; r++) runs.push(pass(naive, lats, lons, o.pings));
-    naiveMapUsPerPing = median(runs);
+    naiveMapTime = medianPass(runs);
     naiveMapVsReference = disagreements(naive, reference, lats, lons, refN);
   }
 
@@ -277,10 +299,16 @@ export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
   return {
     geofences: n,
     pings: o.pings,
-    footfallUsPerPing: median(footfallRuns),
-    flatbushUsPerPing: median(flatbushRuns),
-    bruteForceUsPerPing,
-    naiveMapUsPerPing,
+    footfallUsPerPing: medianPass(footfallRuns).cpu,
+    flatbushUsPerPing: medianPass(flatbushRuns).cpu,
+    bruteForceUsPerPing: bruteForceTime?.cpu ?? null,
+    naiveMapUsPerPing: naiveMapTime?.cpu ?? null,
+    wallUsPerPing: {
+      footfall: medianPass(footfallRuns).wall,
+      flatbush: medianPass(flatbushRuns).wall,
+      bruteForce: bruteForceTime?.wall ?? null,
+      naiveMap: naiveMapTime?.wall ?? null,
+    },
     footfallHeapBytesPerGeofence: footfallBytes / n,
     footfallHeapBytesPerGeofenceBeforeQueries: structureBytes / n,
     flatbushHeapBytesPerGeofence: flatbushBytes / n,

@@ -311,7 +311,8 @@ const utcDay = (iso: string) => DateTime.fromISO(iso, { zone: "utc" });
  * days differ by at most one), and refuses reversed or over-long ranges with the field named.
  */
 export function resolveDayRange(query: { from?: string; to?: string }, nowMs: number): DayRange {
-  const to = query.to ?? DateTime.fromMillis(nowMs, { zone: "utc" }).toISODate();
+  // Counters are bucketed by store-local day: default to the latest day anywhere (UTC+14).
+  const to = query.to ?? DateTime.fromMillis(nowMs, { zone: "Pacific/Kiritimati" }).toISODate();
   if (to === null) throw ValidationError.field("to", "is outside the representable range");
   const from =
     query.from ??

@@ -30,7 +30,9 @@ const merchantB = uniqueId("mB");
 let queues: Record<string, string>;
 let poller: StreamPoller;
 let restoreEnv: () => void;
-let publisher: (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+let publisher: (
+  event: DynamoDBStreamEvent,
+) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 const pollerErrors: unknown[] = [];
 
 /** A midday instant in Paris so quiet hours never interfere. */
@@ -95,7 +97,12 @@ describe("incentive delivery end to end: outbox stream → publisher → SNS top
     const results = await Promise.all(
       plan.map((seeded, i) =>
         ingestPings(pingDeps, testDevice(), [
-          { ...offset(seeded.location, 40 + i * 5, 0), accuracyM: 10, timestamp: now - 1000, speedMps: 1 },
+          {
+            ...offset(seeded.location, 40 + i * 5, 0),
+            accuracyM: 10,
+            timestamp: now - 1000,
+            speedMps: 1,
+          },
         ]),
       ),
     );
@@ -146,7 +153,10 @@ describe("incentive delivery end to end: outbox stream → publisher → SNS top
 
   it("a redelivered stream record (the sample event shape) publishes nothing more", async () => {
     const sample = JSON.parse(
-      readFileSync(resolve(import.meta.dirname, "../../../events/incentive-stream-event.json"), "utf8"),
+      readFileSync(
+        resolve(import.meta.dirname, "../../../events/incentive-stream-event.json"),
+        "utf8",
+      ),
     ) as DynamoDBStreamEvent;
     const { incentiveId } = granted[0] ?? { incentiveId: "" };
     const record = structuredClone(sample.Records[0]);

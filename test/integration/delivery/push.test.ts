@@ -45,25 +45,30 @@ const notFound = () => new NotFoundException({ message: "Endpoint does not exist
 const snsMock = mockClient(SNSClient);
 function installFakePlatform() {
   snsMock.reset();
-  snsMock.on(CreatePlatformEndpointCommand).callsFake((input: CreatePlatformEndpointCommandInput) => {
-    // Idempotent per token, as SNS is.
-    for (const [arn, e] of endpoints) {
-      if (e.application === input.PlatformApplicationArn && e.token === input.Token) return { EndpointArn: arn };
-    }
-    nextEndpoint += 1;
-    const arn = `${input.PlatformApplicationArn?.replace(":app/", ":endpoint/")}/ep-${nextEndpoint}`;
-    endpoints.set(arn, {
-      application: input.PlatformApplicationArn ?? "",
-      token: input.Token ?? "",
-      enabled: true,
-      userData: input.CustomUserData,
+  snsMock
+    .on(CreatePlatformEndpointCommand)
+    .callsFake((input: CreatePlatformEndpointCommandInput) => {
+      // Idempotent per token, as SNS is.
+      for (const [arn, e] of endpoints) {
+        if (e.application === input.PlatformApplicationArn && e.token === input.Token)
+          return { EndpointArn: arn };
+      }
+      nextEndpoint += 1;
+      const arn = `${input.PlatformApplicationArn?.replace(":app/", ":endpoint/")}/ep-${nextEndpoint}`;
+      endpoints.set(arn, {
+        application: input.PlatformApplicationArn ?? "",
+        token: input.Token ?? "",
+        enabled: true,
+        userData: input.CustomUserData,
+      });
+      return { EndpointArn: arn };
     });
-    return { EndpointArn: arn };
-  });
   snsMock.on(GetEndpointAttributesCommand).callsFake((input: GetEndpointAttributesCommandInput) => {
     const e = endpoints.get(input.EndpointArn ?? "");
     if (!e) throw notFound();
-    return { Attributes: { Token: e.token, Enabled: String(e.enabled), CustomUserData: e.userData ?? "" } };
+    return {
+      Attributes: { Token: e.token, Enabled: String(e.enabled), CustomUserData: e.userData ?? "" },
+    };
   });
   snsMock.on(SetEndpointAttributesCommand).callsFake((input: SetEndpointAttributesCommandInput) => {
     const e = endpoints.get(input.EndpointArn ?? "");
@@ -88,13 +93,19 @@ let restoreEnv: () => void;
 const devices = () => dynamoDeviceStore(documentClient, env("DEVICES_TABLE"));
 
 beforeAll(async () => {
-  restoreEnv = overrideEnv({ APNS_PLATFORM_APPLICATION_ARN: APNS_APP, FCM_PLATFORM_APPLICATION_ARN: FCM_APP });
+  restoreEnv = overrideEnv({
+    APNS_PLATFORM_APPLICATION_ARN: APNS_APP,
+    FCM_PLATFORM_APPLICATION_ARN: FCM_APP,
+  });
   // Device functions read the platform applications at load, as at a cold start.
   register = (await import("../../../functions/device-register.ts")).handler as unknown as Handler;
   update = (await import("../../../functions/device-update.ts")).handler as unknown as Handler;
   erase = (await import("../../../functions/device-erase.ts")).handler as unknown as Handler;
   const appKeys = dynamoAppKeyStore(documentClient, env("CATALOG_TABLE"));
-  ({ appKey } = await createAppKey({ appKeys, clock: systemClock, random: systemRandom }, "Push test app"));
+  ({ appKey } = await createAppKey(
+    { appKeys, clock: systemClock, random: systemRandom },
+    "Push test app",
+  ));
 });
 
 afterAll(() => {
@@ -141,7 +152,10 @@ describe("push endpoints follow the device registry (SNS platform applications, 
     const iosEndpoint = await endpointOf(iosId);
     expect(iosEndpoint).toMatch(/:endpoint\/APNS\/footfall-test-ios\//);
 
-    const androidId = await registerDevice({ platform: "android", pushToken: "fcm-token-android-0001" });
+    const androidId = await registerDevice({
+      platform: "android",
+      pushToken: "fcm-token-android-0001",
+    });
     expect(inputs(CreatePlatformEndpointCommand)[1]).toEqual({
       PlatformApplicationArn: FCM_APP,
       Token: "fcm-token-android-0001",
@@ -153,7 +167,10 @@ describe("push endpoints follow the device registry (SNS platform applications, 
   it("creates nothing without a token, without marketing consent, or for web devices", async () => {
     const ids = [
       await registerDevice({}),
-      await registerDevice({ pushToken: "apns-token-ios-0002", consent: { location: true, marketing: false } }),
+      await registerDevice({
+        pushToken: "apns-token-ios-0002",
+        consent: { location: true, marketing: false },
+      }),
       await registerDevice({ platform: "web", pushToken: "web-push-token-0001" }),
     ];
     expect(snsMock.commandCalls(CreatePlatformEndpointCommand)).toHaveLength(0);
@@ -249,7 +266,10 @@ describe("delivery pushes to the device endpoint", () => {
   it("sends APNs and FCM payloads to the endpoint of a consenting device, besides the topic", async () => {
     const id = await registerDevice({ pushToken: "apns-token-ios-0100" });
     const arn = await endpointOf(id);
-    const incentive = await putPendingIncentive({ deviceId: id, deepLink: "footfall-demo://offers/1" });
+    const incentive = await putPendingIncentive({
+      deviceId: id,
+      deepLink: "footfall-demo://offers/1",
+    });
     expect(await deliverIncentive(deliveryDeps(), incentive.incentiveId)).toBe("sent");
 
     const [topic, push, ...rest] = publishes();
@@ -276,7 +296,10 @@ describe("delivery pushes to the device endpoint", () => {
     const stored = await devices().get(withdrawn);
     if (!stored) throw new Error("device missing");
     // Consent withdrawn after the grant (endpoint still recorded): the push is skipped anyway.
-    await devices().replace({ ...stored, consent: { ...stored.consent, marketing: false }, version: stored.version + 1 }, stored.version);
+    await devices().replace(
+      { ...stored, consent: { ...stored.consent, marketing: false }, version: stored.version + 1 },
+      stored.version,
+    );
     for (const deviceId of [noToken, withdrawn, "dev_erased_meanwhile"]) {
       snsMock.resetHistory();
       const incentive = await putPendingIncentive({ deviceId });

@@ -1,7 +1,12 @@
-import { PublishCommand, type PublishCommandInput, SNSClient, ThrottledException } from "@aws-sdk/client-sns";
+import {
+  PublishCommand,
+  type PublishCommandInput,
+  SNSClient,
+  ThrottledException,
+} from "@aws-sdk/client-sns";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBStreamEvent } from "aws-lambda";
-import { type AwsStub, mockClient } from "aws-sdk-client-mock";
+import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StreamPoller, startStreamPoller } from "../../../scripts/local/stream-poller.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
@@ -21,8 +26,9 @@ import {
 const { sns, sqs } = testClients();
 // Faults go into every SNS client of this file (the publisher's module-scope one included);
 // successful publishes still reach fauxqs through the real implementation.
-const realSend = SNSClient.prototype.send;
-let snsMock: AwsStub<object, object, object>;
+const realSend = SNSClient.prototype.send as (command: PublishCommand) => Promise<unknown>;
+const mockAllSnsClients = () => mockClient(SNSClient);
+let snsMock: ReturnType<typeof mockAllSnsClients>;
 let queueUrl: string;
 let dlqUrl: string;
 let poller: StreamPoller;
@@ -58,7 +64,7 @@ beforeAll(async () => {
     DELIVERY_BASE_DELAY_MS: "1",
   });
   const { handler } = await import("../../../functions/incentive-publisher.ts");
-  snsMock = mockClient(SNSClient) as unknown as AwsStub<object, object, object>;
+  snsMock = mockAllSnsClients();
   poller = await startStreamPoller({
     endpoint: env("AWS_ENDPOINT_URL_DYNAMODB"),
     region: env("AWS_REGION"),
@@ -115,7 +121,9 @@ describe("publisher behind the stream poller: failed records are retried by the 
       return passthrough(input, getClient);
     });
     await poller.drain();
-    expect(countByIncentive(await receiveAll(sqs, queueUrl))).toEqual(new Map([[good.incentiveId, 1]]));
+    expect(countByIncentive(await receiveAll(sqs, queueUrl))).toEqual(
+      new Map([[good.incentiveId, 1]]),
+    );
     const parked = await receiveAll(sqs, dlqUrl);
     expect(parked.map((m) => JSON.parse(m.body).incentiveId)).toEqual([bad.incentiveId]);
     expect(await statusOf(bad.incentiveId)).toBe("failed");

@@ -12,7 +12,11 @@ describe("device wiring: push registry only when a platform application is confi
   it("has no push registry without platform application ARNs (empty counts as unset)", () => {
     expect(deviceDepsFromEnv(base).push).toBeUndefined();
     expect(
-      deviceDepsFromEnv({ ...base, APNS_PLATFORM_APPLICATION_ARN: "", FCM_PLATFORM_APPLICATION_ARN: " " }).push,
+      deviceDepsFromEnv({
+        ...base,
+        APNS_PLATFORM_APPLICATION_ARN: "",
+        FCM_PLATFORM_APPLICATION_ARN: " ",
+      }).push,
     ).toBeUndefined();
   });
 
@@ -39,7 +43,10 @@ describe("device wiring: push registry only when a platform application is confi
       }),
     ).toThrow(/APNS_PLATFORM_APPLICATION_ARN: must be an SNS platform application ARN/);
     expect(() =>
-      deviceDepsFromEnv({ ...base, FCM_PLATFORM_APPLICATION_ARN: "arn:aws:sns:eu-west-3:123456789012:topic" }),
+      deviceDepsFromEnv({
+        ...base,
+        FCM_PLATFORM_APPLICATION_ARN: "arn:aws:sns:eu-west-3:123456789012:topic",
+      }),
     ).toThrow(/FCM_PLATFORM_APPLICATION_ARN/);
   });
 });

@@ -181,8 +181,9 @@ describe("funnel metrics: zero denominators and inconsistent ranges", () => {
 describe("report ranges", () => {
   const now = Date.parse("2026-05-20T10:00:00Z");
 
-  it("defaults to the last 30 days ending today", () => {
-    expect(resolveDayRange({}, now)).toEqual({ from: "2026-04-21", to: "2026-05-20" });
+  it("defaults to the last 30 days ending with the latest local day anywhere (UTC+14)", () => {
+    // 10:00 UTC on 20 May is already 00:00 on 21 May in Kiritimati: stores there count that day.
+    expect(resolveDayRange({}, now)).toEqual({ from: "2026-04-22", to: "2026-05-21" });
     expect(daysOf({ from: "2026-02-27", to: "2026-03-02" })).toEqual([
       "2026-02-27",
       "2026-02-28",

@@ -1,3 +1,0 @@
-import { measureBundles } from "../bundles.ts";
-const r = await measureBundles("/work/main");
-console.log(r);

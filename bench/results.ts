@@ -1,0 +1,138 @@
+/**
+ * The shape of bench/results.json (the issue's fields first, details after) and the targets the
+ * issue sets, evaluated honestly: met, missed, or not measured in this run.
+ */
+import type { BundleSizes } from "./bundles.ts";
+import type { CostEstimate, FunctionMemory, PRICES } from "./cost.ts";
+import type { IndexShapeResult } from "./index-shapes.ts";
+import type { AuthorizerFigures, IngestChildResult, IngestRow } from "./ingest/child.ts";
+import type { MachineInfo } from "./machine.ts";
+import type { MatcherChildResult } from "./matcher/child.ts";
+import type { CoverRun } from "./matcher/cover-store.ts";
+
+/** One measured matcher size. */
+export type MatcherRow = MatcherChildResult;
+
+/** Everything one run measured. */
+export interface BenchResults {
+  machine: MachineInfo;
+  node: string;
+  date: string;
+  mode: "full" | "quick";
+  seed: number;
+  durationS: number;
+  matcher: MatcherRow[];
+  ingest: IngestRow[];
+  index: IndexShapeResult[];
+  costPerMillionPingsUsd: number | null;
+  bundlesKb: Record<string, number>;
+  details: {
+    matcher: {
+      skipped: { geofences: number; reason: string }[];
+      covers: CoverRun;
+      pings: number;
+      passes: number;
+      mix: Record<string, unknown>;
+      cities: number;
+    };
+    ingest: {
+      setup: IngestChildResult["setup"] | null;
+      authorizer: AuthorizerFigures | null;
+      skippedReason?: string;
+    };
+    cost: {
+      headline: CostEstimate | null;
+      byScenario: CostEstimate[];
+      memory: FunctionMemory;
+      prices: typeof PRICES;
+      assumptions: string[];
+    };
+    bundles: Omit<BundleSizes, "kb"> & { targetKb: number };
+  };
+  targets: TargetResult[];
+}
+
+/** One target of the issue and how this run did. */
+export interface TargetResult {
+  target: string;
+  measured: string;
+  status: "met" | "missed" | "not measured";
+}
+
+function status(ok: boolean | undefined): TargetResult["status"] {
+  if (ok === undefined) return "not measured";
+  return ok ? "met" : "missed";
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+
+/** Evaluates the issue's targets against a run. */
+export function evaluateTargets(r: Omit<BenchResults, "targets">): TargetResult[] {
+  const at = (n: number) => r.matcher.find((m) => m.geofences === n);
+  const totalMismatches = r.matcher.reduce((s, m) => s + m.mismatches, 0);
+  const out: TargetResult[] = [
+    {
+      target: "mismatches 0 everywhere",
+      measured: `${totalMismatches} over ${r.matcher.map((m) => m.geofences.toLocaleString("en-US")).join(", ")} geofences`,
+      status: status(r.matcher.length > 0 ? totalMismatches === 0 : undefined),
+    },
+  ];
+  for (const n of [100_000, 1_000_000]) {
+    const m = at(n);
+    out.push({
+      target: `warm matcher ≤ 2 µs per ping at ${n.toLocaleString("en-US")} geofences`,
+      measured: m ? `${fmt(m.footfallUsPerPing)} µs` : "size not run (see skipped sizes)",
+      status: status(m ? m.footfallUsPerPing <= 2 : undefined),
+    });
+  }
+  const million = at(1_000_000);
+  out.push({
+    target: "no slower than flatbush at 1,000,000 geofences",
+    measured: million
+      ? `${fmt(million.footfallUsPerPing)} µs vs ${fmt(million.flatbushUsPerPing)} µs`
+      : "size not run",
+    status: status(million ? million.footfallUsPerPing <= million.flatbushUsPerPing : undefined),
+  });
+  out.push({
+    target: "heap ≤ 1 KB per geofence at 1,000,000 geofences",
+    measured: million ? `${Math.round(million.footfallHeapBytesPerGeofence)} B` : "size not run",
+    status: status(million ? million.footfallHeapBytesPerGeofence <= 1024 : undefined),
+  });
+  const warm5 = r.ingest.find((i) => i.inZoneShare === 0.05 && i.cache === "warm");
+  out.push({
+    target: "warm ingest at 5% in zone: ≤ 0.05 DynamoDB requests per ping",
+    measured: warm5 ? `${fmt(warm5.dynamoRequestsPerPing, 3)} per ping` : "not run",
+    status: status(warm5 ? warm5.dynamoRequestsPerPing <= 0.05 : undefined),
+  });
+  const cold = r.ingest.filter((i) => i.cache === "cold");
+  const maxRounds = Math.max(0, ...cold.map((c) => c.cellReadRoundsPerBatch.max));
+  out.push({
+    target: "cold: at most one batched round of cell reads per request",
+    measured: cold.length > 0 ? `at most ${maxRounds} round(s) per request` : "not run",
+    status: status(cold.length > 0 ? maxRounds <= 1 : undefined),
+  });
+  out.push({
+    target: "≤ $0.50 per million pings all-in (batches of 50)",
+    measured:
+      r.costPerMillionPingsUsd === null ? "not run" : `$${fmt(r.costPerMillionPingsUsd, 4)} (5% in zone, warm)`,
+    status: status(r.costPerMillionPingsUsd === null ? undefined : r.costPerMillionPingsUsd <= 0.5),
+  });
+  const bundles = Object.entries(r.bundlesKb);
+  const over = bundles.filter(([, kb]) => kb > 500);
+  out.push({
+    target: "every function bundle ≤ 500 KB minified",
+    measured:
+      bundles.length === 0
+        ? "not run"
+        : over.length === 0
+          ? `largest ${Math.max(...bundles.map(([, kb]) => kb))} KB`
+          : `${over.length} of ${bundles.length} over (largest ${Math.max(...over.map(([, kb]) => kb))} KB)`,
+    status: status(bundles.length === 0 ? undefined : over.length === 0),
+  });
+  out.push({
+    target: "a test runs `npm run bench -- --quick` and checks the shape and mismatches",
+    measured: "test/integration/bench/bench.test.ts",
+    status: "met",
+  });
+  return out;
+}

@@ -1,0 +1,212 @@
+import { SubscribeCommand } from "@aws-sdk/client-sns";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+} from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handler as publisher } from "../../functions/incentive-publisher.ts";
+import { type StreamPoller, startStreamPoller } from "../../scripts/local/stream-poller.ts";
+import { env, testClients, uniqueId } from "../support/aws.ts";
+import { daytimeZone } from "../support/daytime.ts";
+import { offset } from "../support/fixtures.ts";
+import { call, startTestServer } from "../support/local-server.ts";
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let poller: StreamPoller;
+const clients = testClients();
+const merchantId = uniqueId("m_e2e");
+const STORE = { lat: 43.2965, lon: 5.3698 };
+
+beforeAll(async () => {
+  server = await startTestServer();
+  // Deliver only this test's incentives: other test files share the table.
+  poller = await startStreamPoller({
+    endpoint: env("AWS_ENDPOINT_URL_DYNAMODB"),
+    region: env("AWS_REGION"),
+    tableName: env("INCENTIVES_TABLE"),
+    handler: async (event) => {
+      const mine = event.Records.filter((r) => r.dynamodb?.NewImage?.merchantId?.S === merchantId);
+      if (mine.length === 0) return { batchItemFailures: [] };
+      return publisher({ Records: mine }, {} as never);
+    },
+  });
+});
+afterAll(async () => {
+  await poller.stop();
+  await server.close();
+});
+
+async function subscribeQueue(): Promise<string> {
+  const name = uniqueId("q");
+  const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const { Attributes } = await clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
+  );
+  await clients.sns.send(
+    new SubscribeCommand({
+      TopicArn: env("INCENTIVE_TOPIC_ARN"),
+      Protocol: "sqs",
+      Endpoint: Attributes?.QueueArn,
+      Attributes: {
+        RawMessageDelivery: "true",
+        FilterPolicy: JSON.stringify({ merchantId: [merchantId] }),
+      },
+    }),
+  );
+  return QueueUrl ?? "";
+}
+
+async function drainQueue(queueUrl: string, expected: number): Promise<Record<string, unknown>[]> {
+  const messages: Record<string, unknown>[] = [];
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const out = await clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+      }),
+    );
+    for (const m of out.Messages ?? []) messages.push(JSON.parse(m.Body ?? "{}"));
+    if (messages.length >= expected && (out.Messages ?? []).length === 0) break;
+  }
+  return messages;
+}
+
+describe("the footfall funnel end to end", () => {
+  it("registers, pings, sends, visits, redeems — and the log and report agree", async () => {
+    const queueUrl = await subscribeQueue();
+    const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
+    const analyst = {
+      authorization: `Bearer ${await server.token(merchantId, "marketing-analyst")}`,
+    };
+    const pos = { authorization: `Bearer ${await server.token(merchantId, "pos")}` };
+
+    const store = await call(`${server.url}/v1/stores`, {
+      method: "POST",
+      headers: admin,
+      body: {
+        name: "Vieux-Port",
+        location: STORE,
+        footprint: { type: "Circle", center: STORE, radiusM: 40 },
+      },
+    });
+    expect(store.status).toBe(201);
+    const storeId = store.body.storeId as string;
+    const offer = await call(`${server.url}/v1/offers`, {
+      method: "POST",
+      headers: admin,
+      body: {
+        name: "Pastis hour",
+        storeIds: [storeId],
+        triggerZone: { type: "StoreRadius", radiusM: 400 },
+        trigger: { on: "enter" },
+        message: { title: "Come in", body: "A free tasting at the Vieux-Port store" },
+        validFrom: new Date(Date.now() - 86_400_000).toISOString(),
+        validTo: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        holdoutPercent: 50,
+        attributionWindowHours: 24,
+        redemption: { codeKind: "unique", expiresAfterHours: 48 },
+      },
+    });
+    expect(offer.status).toBe(201);
+    const offerId = offer.body.offerId as string;
+
+    const timeZone = daytimeZone();
+    const now = Date.now();
+    const near = offset(STORE, 250, 0);
+    const devices: { token: string; incentives: { code: string }[]; visits: boolean }[] = [];
+    for (let i = 0; i < 16; i++) {
+      const reg = await call(`${server.url}/v1/devices`, {
+        method: "POST",
+        headers: { "x-app-key": server.appKey },
+        body: { platform: "android", consent: { location: true, marketing: true }, timeZone },
+      });
+      expect(reg.status).toBe(201);
+      const token = reg.body.token as string;
+      const trigger = await call(`${server.url}/v1/pings`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+        body: { pings: [{ ...near, accuracyM: 15, timestamp: now - 600_000, speedMps: 1.2 }] },
+      });
+      expect(trigger.status).toBe(202);
+      expect(trigger.body.events).toEqual([
+        expect.objectContaining({ type: "entered", kind: "trigger" }),
+      ]);
+      devices.push({ token, incentives: trigger.body.incentives, visits: i % 2 === 0 });
+    }
+    const treated = devices.filter((d) => d.incentives.length === 1);
+    const held = devices.filter((d) => d.incentives.length === 0);
+    expect(treated.length + held.length).toBe(16);
+    expect(treated.length).toBeGreaterThan(0);
+    expect(held.length).toBeGreaterThan(0);
+
+    const inStore = offset(STORE, 5, 5);
+    for (const device of devices.filter((d) => d.visits)) {
+      const visit = await call(`${server.url}/v1/pings`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${device.token}` },
+        body: {
+          pings: [-400, -250, -100].map((s) => ({
+            ...inStore,
+            accuracyM: 8,
+            timestamp: now + s * 1000,
+            speedMps: 0.3,
+          })),
+        },
+      });
+      expect(visit.status).toBe(202);
+      expect(
+        visit.body.events
+          .filter((e: { kind: string; type: string }) => e.kind === "footprint")
+          .map((e: { type: string }) => e.type),
+      ).toEqual(["entered", "dwelled"]);
+    }
+    const visitsTreated = treated.filter((d) => d.visits).length;
+    const visitsHeld = held.filter((d) => d.visits).length;
+
+    const messages = await drainQueue(queueUrl, treated.length);
+    expect(messages).toHaveLength(treated.length);
+    expect(new Set(messages.map((m) => m.incentiveId)).size).toBe(treated.length);
+
+    const code = treated[0]?.incentives[0]?.code ?? "";
+    const redeemed = await call(`${server.url}/v1/redemptions`, {
+      method: "POST",
+      headers: pos,
+      body: { code, storeId },
+    });
+    expect(redeemed.status).toBe(200);
+    const again = await call(`${server.url}/v1/redemptions`, {
+      method: "POST",
+      headers: pos,
+      body: { code, storeId },
+    });
+    expect(again.status).toBe(409);
+
+    const log = await call(`${server.url}/v1/conversions?offerId=${offerId}&limit=200`, {
+      headers: analyst,
+    });
+    expect(log.status).toBe(200);
+    const byType = new Map<string, number>();
+    for (const r of log.body.items as { type: string }[])
+      byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+    expect(Object.fromEntries(byType)).toEqual({
+      triggered: 16,
+      sent: treated.length,
+      held_out: held.length,
+      attributed_visit: visitsTreated + visitsHeld,
+      redeemed: 1,
+    });
+
+    const report = await call(`${server.url}/v1/reports/offers/${offerId}`, { headers: analyst });
+    expect(report.status).toBe(200);
+    expect(report.body.totals.funnel).toMatchObject({
+      triggered: 16,
+      sent: treated.length,
+      heldOut: held.length,
+      attributedVisits: { treated: visitsTreated, holdout: visitsHeld },
+      redemptions: 1,
+    });
+  });
+});
