@@ -50,7 +50,11 @@ function freshReport(root: string, names: string[]): BundleSizes | undefined {
     statSync(join(root, "package-lock.json")).mtimeMs,
   );
   if (reportTime < sources) return undefined;
-  const rows = JSON.parse(readFileSync(path, "utf8")) as { fn: string; kb: number; budgetKb?: number }[];
+  const rows = JSON.parse(readFileSync(path, "utf8")) as {
+    fn: string;
+    kb: number;
+    budgetKb?: number;
+  }[];
   const kb: Record<string, number> = {};
   const budgetsKb: Record<string, number> = {};
   for (const r of rows) {
@@ -93,7 +97,10 @@ export const HOT_PATH = ["device-authorizer", "ping-ingest"];
  * Bundle sizes from the fresh infra report, or from esbuild now: every function, or only the
  * hot path (`scope` "hot-path", for smoke runs).
  */
-export async function measureBundles(root: string, scope: "all" | "hot-path"): Promise<BundleSizes> {
+export async function measureBundles(
+  root: string,
+  scope: "all" | "hot-path",
+): Promise<BundleSizes> {
   const all = functionNames(root);
   const report = freshReport(root, all);
   if (report) return report;
@@ -103,7 +110,8 @@ export async function measureBundles(root: string, scope: "all" | "hot-path"): P
   const queue = [...names];
   await Promise.all(
     Array.from({ length: 3 }, async () => {
-      for (let name = queue.shift(); name; name = queue.shift()) kb[name] = await bundleKb(root, name);
+      for (let name = queue.shift(); name; name = queue.shift())
+        kb[name] = await bundleKb(root, name);
     }),
   );
   return {

@@ -10,6 +10,8 @@ import type { AuthorizerFigures, IngestRow } from "./ingest/child.ts";
 /** A list price with where and when it was read. */
 export interface Price {
   usd: number | null;
+  /** The price as the source states it. */
+  display: string;
   unit: string;
   sources: string[];
   read: string;
@@ -21,6 +23,7 @@ const READ = "2026-11-24";
 /** List prices used by the model. */
 export const PRICES = {
   httpApiRequest: {
+    display: "US$1.00 per million requests",
     usd: 1.0 / 1e6,
     unit: "per HTTP API request (US$1.00 per million, first 300 million a month, us-east-1; metered in 512 KB increments)",
     sources: [
@@ -30,6 +33,7 @@ export const PRICES = {
     read: READ,
   },
   lambdaRequest: {
+    display: "US$0.20 per million requests",
     usd: 0.2 / 1e6,
     unit: "per Lambda invocation (US$0.20 per million, x86 and Arm)",
     sources: [
@@ -39,12 +43,17 @@ export const PRICES = {
     read: READ,
   },
   lambdaArmGbSecond: {
+    display: "US$0.0000133334 per GB-second",
     usd: 0.0000133334,
     unit: "per GB-second on Arm (first 7.5 billion GB-s a month, us-east-1)",
-    sources: ["https://aws.amazon.com/lambda/pricing/", "https://cloudchipr.com/blog/aws-lambda-pricing"],
+    sources: [
+      "https://aws.amazon.com/lambda/pricing/",
+      "https://cloudchipr.com/blog/aws-lambda-pricing",
+    ],
     read: READ,
   },
   dynamoReadUnit: {
+    display: "US$0.125 per million RRU",
     usd: 0.125 / 1e6,
     unit: "per on-demand read request unit (US$0.125 per million, us-east-1, after the November 2024 price cut)",
     sources: [
@@ -54,6 +63,7 @@ export const PRICES = {
     read: READ,
   },
   dynamoWriteUnit: {
+    display: "US$0.625 per million WRU",
     usd: 0.625 / 1e6,
     unit: "per on-demand write request unit (US$0.625 per million, us-east-1)",
     sources: [
@@ -63,6 +73,7 @@ export const PRICES = {
     read: READ,
   },
   snsPublish: {
+    display: "US$0.50 per million publishes",
     usd: 0.5 / 1e6,
     unit: "per SNS standard topic publish (US$0.50 per million); mobile push deliveries are another US$0.50 per million",
     sources: [
@@ -72,12 +83,17 @@ export const PRICES = {
     read: READ,
   },
   cloudWatchLogsGb: {
+    display: "US$0.50 per GB",
     usd: 0.5,
     unit: "per GB of CloudWatch Logs ingested (standard class)",
-    sources: ["https://aws.amazon.com/cloudwatch/pricing/", "https://go-cloud.io/aws-api-gateway-pricing"],
+    sources: [
+      "https://aws.amazon.com/cloudwatch/pricing/",
+      "https://go-cloud.io/aws-api-gateway-pricing",
+    ],
     read: READ,
   },
   amazonLocationPositionEvaluated: {
+    display: "not found",
     usd: null,
     unit: "per device position evaluated against a geofence collection (BatchEvaluateGeofences: up to 10 positions per request)",
     sources: [
@@ -93,7 +109,8 @@ export const PRICES = {
 
 /** Lambda's CPU share: at 1,769 MB a function has one vCPU, proportionally less below. */
 export const ONE_VCPU_MB = 1769;
-export const ONE_VCPU_SOURCE = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html";
+export const ONE_VCPU_SOURCE =
+  "https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html";
 /** DynamoDB bills a batch-get key that finds nothing like a read of a small item. */
 export const MISSING_KEY_SOURCE =
   "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html";
@@ -140,7 +157,9 @@ export function costPerMillionPings(
   const pingMs = billedMs(row.cpuMsPerBatch.mean, row.ioWaitMsPerBatch, memory.pingIngestMb);
   const authMs = billedMs(authorizer.cpuMsPerCall, authorizer.ioWaitMsPerCall, memory.authorizerMb);
   const gbSeconds =
-    batches * ((pingMs / 1000) * (memory.pingIngestMb / 1024) + (authMs / 1000) * (memory.authorizerMb / 1024));
+    batches *
+    ((pingMs / 1000) * (memory.pingIngestMb / 1024) +
+      (authMs / 1000) * (memory.authorizerMb / 1024));
   const readUnits = row.dynamoReadUnitsPerPing * pings + authorizer.readUnitsPerCall * batches;
   const writeUnits = row.dynamoWriteUnitsPerPing * pings;
   const logBytes = batches * (row.logBytesPerBatch + authorizer.logBytesPerCall);

@@ -40,7 +40,9 @@ function thousandVertexRing(lat: number, lon: number, radiusM: number): number[]
   const ring: number[][] = [];
   for (let k = 0; k < 1000; k++) {
     const a = (k / 1000) * 360;
-    const r = radiusM * (0.8 + 0.15 * Math.sin((7 * a * Math.PI) / 180) + 0.05 * Math.cos((23 * a * Math.PI) / 180));
+    const r =
+      radiusM *
+      (0.8 + 0.15 * Math.sin((7 * a * Math.PI) / 180) + 0.05 * Math.cos((23 * a * Math.PI) / 180));
     const p = destination(lat, lon, r, 90 - a);
     ring.push([round7(wrapLon(p.lon)), round7(p.lat)]);
   }

@@ -8,7 +8,8 @@ import { GEOFENCE_MIX } from "./geofences.ts";
 import type { BenchResults } from "./results.ts";
 
 const n0 = (n: number) => Math.round(n).toLocaleString("en-US");
-const f = (n: number | null | undefined, d = 2) => (n === null || n === undefined ? "—" : n.toFixed(d));
+const f = (n: number | null | undefined, d = 2) =>
+  n === null || n === undefined ? "—" : n.toFixed(d);
 const pct = (n: number) => `${(n * 100).toFixed(n < 0.1 ? 1 : 0)}%`;
 
 function table(head: string[], rows: (string | number)[][]): string {
@@ -20,9 +21,7 @@ function table(head: string[], rows: (string | number)[][]): string {
 }
 
 function priceRow(name: string, p: Price): string[] {
-  const usd =
-    p.usd === null ? "not found" : p.usd >= 0.01 ? `$${p.usd}` : `$${(p.usd * 1e6).toPrecision(6).replace(/\.?0+$/, "")} per million`;
-  return [name, usd, p.unit, p.sources.join("<br>"), p.read];
+  return [name, p.display, p.unit, p.sources.join("<br>"), p.read];
 }
 
 /** The markdown report of one run. */
@@ -41,7 +40,16 @@ export function renderReport(r: BenchResults): string {
     "",
     table(
       ["CPU", "cores (nproc)", "memory", "OS", "Node", "load average (1 min) start → end"],
-      [[m.cpuModel, m.nproc, `${m.memoryGb} GB`, m.os, r.node, `${m.loadAverageStart} → ${m.loadAverageEnd ?? "—"}`]],
+      [
+        [
+          m.cpuModel,
+          m.nproc,
+          `${m.memoryGb} GB`,
+          m.os,
+          r.node,
+          `${m.loadAverageStart} → ${m.loadAverageEnd ?? "—"}`,
+        ],
+      ],
     ),
     "",
     "The load average shows how much other work shared the cores during the run. Matcher times are " +
@@ -52,7 +60,11 @@ export function renderReport(r: BenchResults): string {
     "",
     table(
       ["target (issue 8)", "measured", "status"],
-      r.targets.map((t) => [t.target, t.measured, t.status === "met" ? "met" : t.status === "missed" ? "**missed**" : "not measured"]),
+      r.targets.map((t) => [
+        t.target,
+        t.measured,
+        t.status === "met" ? "met" : t.status === "missed" ? "**missed**" : "not measured",
+      ]),
     ),
     "",
   );
@@ -93,7 +105,7 @@ export function renderReport(r: BenchResults): string {
       `the JIT settles), then ${d.matcher.passes} timed passes, interleaved; the median pass is reported as ` +
       "thread CPU µs per ping (wall-clock µs in the last table). **Heap** is `heapUsed + arrayBuffers` " +
       "after forced GCs, before and after building (inputs are loaded first so they are not counted), " +
-      "in a fresh process per size; \"warm\" includes the polygons compiled by the queries.",
+      'in a fresh process per size; "warm" includes the polygons compiled by the queries.',
     "",
     "**Judging.** Footfall and flatbush are compared on every ping; a sample is judged by a reference " +
       "(`compileZone` itself on every zone whose box holds the ping), brute force and the naive map are " +
@@ -194,8 +206,12 @@ export function renderReport(r: BenchResults): string {
           .map(
             (x) =>
               `${n0(x.geofences)}: Footfall ${f(x.wallUsPerPing.footfall)}, flatbush ${f(x.wallUsPerPing.flatbush)}` +
-              (x.wallUsPerPing.bruteForce === null ? "" : `, brute force ${f(x.wallUsPerPing.bruteForce, 1)}`) +
-              (x.wallUsPerPing.naiveMap === null ? "" : `, naive map ${f(x.wallUsPerPing.naiveMap)}`),
+              (x.wallUsPerPing.bruteForce === null
+                ? ""
+                : `, brute force ${f(x.wallUsPerPing.bruteForce, 1)}`) +
+              (x.wallUsPerPing.naiveMap === null
+                ? ""
+                : `, naive map ${f(x.wallUsPerPing.naiveMap)}`),
           )
           .join("; ") +
         ".",
@@ -284,7 +300,13 @@ export function renderReport(r: BenchResults): string {
         "(plus one mobile push per grant for devices with a push token; these had none).",
       "",
       table(
-        ["in zone", "cache", "DynamoDB requests by command (whole scenario)", "zone events/batch", "log bytes/batch"],
+        [
+          "in zone",
+          "cache",
+          "DynamoDB requests by command (whole scenario)",
+          "zone events/batch",
+          "log bytes/batch",
+        ],
         r.ingest.map((i) => [
           pct(i.inZoneShare),
           i.cache,
@@ -317,7 +339,15 @@ export function renderReport(r: BenchResults): string {
       "geometry, which every cell item carries.",
     "",
     table(
-      ["shape", "items", "build ms (cover)", "base resolution", "putZone ms", "putZone requests", "putZone WRU"],
+      [
+        "shape",
+        "items",
+        "build ms (cover)",
+        "base resolution",
+        "putZone ms",
+        "putZone requests",
+        "putZone WRU",
+      ],
       r.index.map((i) => [
         i.shape,
         n0(i.items),
@@ -349,7 +379,11 @@ export function renderReport(r: BenchResults): string {
         ["scenario", "US$ per million pings", "largest item"],
         d.cost.byScenario.map((c) => {
           const top = [...c.lines].sort((x, y) => y.usdPerMillionPings - x.usdPerMillionPings)[0];
-          return [c.scenario, c.totalUsdPerMillionPings.toFixed(4), top ? `${top.item} (${top.usdPerMillionPings.toFixed(4)})` : "—"];
+          return [
+            c.scenario,
+            c.totalUsdPerMillionPings.toFixed(4),
+            top ? `${top.item} (${top.usdPerMillionPings.toFixed(4)})` : "—",
+          ];
         }),
       ),
       "",
@@ -365,7 +399,7 @@ export function renderReport(r: BenchResults): string {
       "figure was read from the second source and the official page is cited beside it):",
     "",
     table(
-      ["price", "US$", "unit", "sources", "read"],
+      ["price", "list price", "unit", "sources", "read"],
       [
         priceRow("HTTP API request", p.httpApiRequest),
         priceRow("Lambda request", p.lambdaRequest),
@@ -394,7 +428,12 @@ export function renderReport(r: BenchResults): string {
     "",
     table(
       ["function", "KB", `≤ ${b.targetKb} KB`, "infra budget KB"],
-      rows.map(([fn, kb]) => [fn, f(kb, 1), kb <= b.targetKb ? "yes" : "**no**", b.budgetsKb?.[fn] ?? "—"]),
+      rows.map(([fn, kb]) => [
+        fn,
+        f(kb, 1),
+        kb <= b.targetKb ? "yes" : "**no**",
+        b.budgetsKb?.[fn] ?? "—",
+      ]),
     ),
     "",
     "## Notes",

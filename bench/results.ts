@@ -114,7 +114,9 @@ export function evaluateTargets(r: Omit<BenchResults, "targets">): TargetResult[
   out.push({
     target: "≤ $0.50 per million pings all-in (batches of 50)",
     measured:
-      r.costPerMillionPingsUsd === null ? "not run" : `$${fmt(r.costPerMillionPingsUsd, 4)} (5% in zone, warm)`,
+      r.costPerMillionPingsUsd === null
+        ? "not run"
+        : `$${fmt(r.costPerMillionPingsUsd, 4)} (5% in zone, warm)`,
     status: status(r.costPerMillionPingsUsd === null ? undefined : r.costPerMillionPingsUsd <= 0.5),
   });
   const bundles = Object.entries(r.bundlesKb);

@@ -12,7 +12,13 @@ import { join, resolve } from "node:path";
 import { measureBundles } from "./bundles.ts";
 import { runChild } from "./child-process.ts";
 import { CITIES } from "./cities.ts";
-import { type CostEstimate, costPerMillionPings, type FunctionMemory, ONE_VCPU_MB, PRICES } from "./cost.ts";
+import {
+  type CostEstimate,
+  costPerMillionPings,
+  type FunctionMemory,
+  ONE_VCPU_MB,
+  PRICES,
+} from "./cost.ts";
 import { GEOFENCE_MIX } from "./geofences.ts";
 import { indexShapes, measureShapeCover } from "./index-shapes.ts";
 import type { IngestChildOptions, IngestChildResult } from "./ingest/child.ts";
@@ -49,7 +55,7 @@ export interface BenchOutput {
 const PROFILES = {
   full: {
     sizes: [1_000, 10_000, 100_000, 1_000_000],
-    coverBudgetS: 150,
+    coverBudgetS: 200,
     pings: 50_000,
     passes: 3,
     referencePings: 2_000,
@@ -81,7 +87,11 @@ async function functionMemory(): Promise<FunctionMemory> {
       source: "infra/function-specs.ts (512 MB where a spec sets none, the CDK default)",
     };
   } catch {
-    return { pingIngestMb: 512, authorizerMb: 512, source: "assumed 512 MB (infra specs unreadable)" };
+    return {
+      pingIngestMb: 512,
+      authorizerMb: 512,
+      source: "assumed 512 MB (infra specs unreadable)",
+    };
   }
 }
 
@@ -157,10 +167,14 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     // 4. Cost, from the measured ingest figures.
     const memory = await functionMemory();
     const byScenario: CostEstimate[] = ingest
-      ? ingest.ingest.map((row) => costPerMillionPings(row, ingest.authorizer, memory, PINGS_PER_BATCH))
+      ? ingest.ingest.map((row) =>
+          costPerMillionPings(row, ingest.authorizer, memory, PINGS_PER_BATCH),
+        )
       : [];
     const headline =
-      byScenario[ingest?.ingest.findIndex((i) => i.inZoneShare === 0.05 && i.cache === "warm") ?? -1] ?? null;
+      byScenario[
+        ingest?.ingest.findIndex((i) => i.inZoneShare === 0.05 && i.cache === "warm") ?? -1
+      ] ?? null;
 
     machine.loadAverageEnd = loadAverage();
     const partial: Omit<BenchResults, "targets"> = {

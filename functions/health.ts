@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { GetTopicAttributesCommand } from "@aws-sdk/client-sns";
 import middy from "@middy/core";
-import { z } from "zod";
+import * as z from "zod";
 import { dynamoClient, snsClient } from "../shared/adapters/aws-clients.ts";
 import { systemClock } from "../shared/adapters/system.ts";
 import { configVars, readConfig } from "../shared/config/read-config.ts";

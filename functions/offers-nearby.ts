@@ -1,5 +1,5 @@
 import middy from "@middy/core";
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "../shared/adapters/aws-clients.ts";
 import { cachedOfferReader } from "../shared/adapters/dynamo/offer-reader.ts";
 import { dynamoStorePoints } from "../shared/adapters/dynamo/store-points.ts";

@@ -1,6 +1,6 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Deploy-time parameters, given as `-c key=value` (or in cdk.json `context`). */
 export interface InfraContext {
@@ -56,7 +56,7 @@ const contextSchema = z.object({
     message: "must be an e-mail address",
   }),
   placeIndexDataSource: z.enum(["Esri", "Here"]).default("Esri"),
-  placeIndexIntendedUse: z.enum(["SingleUse", "Storage"]).default("SingleUse"),
+  placeIndexIntendedUse: z.enum(["SingleUse", "Storage"]).default("Storage"),
 });
 
 /** Context keys the app understands; anything else in `-c` is CDK's own business. */

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import { INCENTIVE_MESSAGE_VERSION, incentiveMessageSchema } from "../shared/domain/incentive.ts";
 
 /** Where the published JSON Schemas live, relative to the repository root. */

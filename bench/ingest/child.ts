@@ -205,7 +205,8 @@ export async function runIngest(o: IngestChildOptions): Promise<IngestChildResul
   // Handler logs go nowhere (they would be CloudWatch's), but their bytes are counted.
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: string | Uint8Array) => {
-    if (capturing) capturedBytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength;
+    if (capturing)
+      capturedBytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength;
     return true;
   }) as typeof process.stdout.write;
 
@@ -243,11 +244,10 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
   const { dynamoAppKeyStore } = await import("../../shared/adapters/dynamo/app-key-store.ts");
   const { systemClock, systemRandom } = await import("../../shared/adapters/system.ts");
   const { createAppKey } = await import("../../shared/use-cases/app-keys.ts");
-  const register = (await import("../../functions/device-register.ts")).handler as unknown as Handler<
-    HttpEvent,
-    HttpResult
-  >;
-  const authorizer = (await import("../../functions/device-authorizer.ts")).handler as unknown as Handler<
+  const register = (await import("../../functions/device-register.ts"))
+    .handler as unknown as Handler<HttpEvent, HttpResult>;
+  const authorizer = (await import("../../functions/device-authorizer.ts"))
+    .handler as unknown as Handler<
     unknown,
     { isAuthorized: boolean; context?: Record<string, unknown> }
   >;
@@ -258,7 +258,10 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
     return v;
   };
   const catalogTable = env("CATALOG_TABLE");
-  const index = geoIndexFromConfig({ GEO_INDEX_TABLE: env("GEO_INDEX_TABLE"), CATALOG_TABLE: catalogTable });
+  const index = geoIndexFromConfig({
+    GEO_INDEX_TABLE: env("GEO_INDEX_TABLE"),
+    CATALOG_TABLE: catalogTable,
+  });
   const now = Date.now();
   const tz = middayZone(now);
 
@@ -266,17 +269,18 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
   const seedStarted = performance.now();
   const city = CITIES.find((c) => c.name === "Paris") as City;
   const layout: IngestLayout = ingestLayout(city);
-  const stores: IngestStore[] = Array.from({ length: o.stores }, (_, i) => ingestStore(o.seed, layout, i));
+  const stores: IngestStore[] = Array.from({ length: o.stores }, (_, i) =>
+    ingestStore(o.seed, layout, i),
+  );
   const compiled: ReturnType<typeof compileZone>[] = [];
   let geoIndexCells = 0;
-  for (const s of stores) {
+  async function seedStore(s: IngestStore) {
     const merchantId = `m-bench-${s.index % 7}`;
     const storeId = `st-bench-${s.index}`;
     const offerId = `of-bench-${s.index}`;
     const location = { lat: s.lat, lon: s.lon };
     const footprint = { type: "Circle" as const, center: location, radiusM: s.footprintRadiusM };
     const trigger = { type: "Circle" as const, center: location, radiusM: s.triggerRadiusM };
-    compiled.push(compileZone(footprint), compileZone(trigger));
     const iso = new Date(now).toISOString();
     await documentClient.send(
       new PutCommand({
@@ -347,6 +351,26 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
     });
     geoIndexCells += fp.cells + tr.cells;
   }
+  for (const s of stores) {
+    compiled.push(
+      compileZone({
+        type: "Circle",
+        center: { lat: s.lat, lon: s.lon },
+        radiusM: s.footprintRadiusM,
+      }),
+      compileZone({
+        type: "Circle",
+        center: { lat: s.lat, lon: s.lon },
+        radiusM: s.triggerRadiusM,
+      }),
+    );
+  }
+  const pending = [...stores];
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let s = pending.shift(); s; s = pending.shift()) await seedStore(s);
+    }),
+  );
   const seedMs = performance.now() - seedStarted;
 
   // Section 3 against the real adapter: cover size and time, then putZone's requests.
@@ -374,7 +398,11 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
   }
 
   const { appKey } = await createAppKey(
-    { appKeys: dynamoAppKeyStore(documentClient, catalogTable), clock: systemClock, random: systemRandom },
+    {
+      appKeys: dynamoAppKeyStore(documentClient, catalogTable),
+      clock: systemClock,
+      random: systemRandom,
+    },
     "Footfall bench",
   );
   async function registerDevice(): Promise<string> {
@@ -388,17 +416,22 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
       }),
       LAMBDA_CONTEXT,
     );
-    if (res.statusCode !== 201) throw new Error(`device registration failed: ${res.statusCode} ${res.body}`);
+    if (res.statusCode !== 201)
+      throw new Error(`device registration failed: ${res.statusCode} ${res.body}`);
     return (JSON.parse(res.body ?? "{}") as { token: string }).token;
   }
 
   const authorizerCalls: CallFigures[] = [];
   async function authorize(token: string): Promise<Record<string, unknown>> {
     const { value, figures } = await measured(counters, () =>
-      authorizer({ type: "REQUEST", headers: { authorization: `Bearer ${token}` } }, LAMBDA_CONTEXT),
+      authorizer(
+        { type: "REQUEST", headers: { authorization: `Bearer ${token}` } },
+        LAMBDA_CONTEXT,
+      ),
     );
     authorizerCalls.push(figures);
-    if (!value.isAuthorized || !value.context) throw new Error("the device authorizer refused a bench device");
+    if (!value.isAuthorized || !value.context)
+      throw new Error("the device authorizer refused a bench device");
     return value.context;
   }
 
@@ -425,14 +458,32 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
     batch: DeviceBatch,
   ): Promise<BatchFigures> {
     const device = await authorize(token);
-    const event = httpEvent({ method: "POST", path: "/v1/pings", body: { pings: batch.pings }, device, nowMs: Date.now() });
+    const event = httpEvent({
+      method: "POST",
+      path: "/v1/pings",
+      body: { pings: batch.pings },
+      device,
+      nowMs: Date.now(),
+    });
     const { value, figures } = await measured(counters, () => handler(event, LAMBDA_CONTEXT));
-    if (value.statusCode !== 202) throw new Error(`ping batch answered ${value.statusCode}: ${value.body}`);
-    const body = JSON.parse(value.body ?? "{}") as { incentives?: unknown[]; events?: unknown[]; accepted?: number };
+    if (value.statusCode !== 202)
+      throw new Error(`ping batch answered ${value.statusCode}: ${value.body}`);
+    const body = JSON.parse(value.body ?? "{}") as {
+      incentives?: unknown[];
+      events?: unknown[];
+      accepted?: number;
+    };
     if (body.accepted !== batch.pings.length) {
-      throw new Error(`only ${body.accepted} of ${batch.pings.length} pings accepted: ${value.body}`);
+      throw new Error(
+        `only ${body.accepted} of ${batch.pings.length} pings accepted: ${value.body}`,
+      );
     }
-    return { ...figures, grants: body.incentives?.length ?? 0, events: body.events?.length ?? 0, inZone: inZone(batch) };
+    return {
+      ...figures,
+      grants: body.incentives?.length ?? 0,
+      events: body.events?.length ?? 0,
+      inZone: inZone(batch),
+    };
   }
 
   function row(share: number, cache: "cold" | "warm", figures: BatchFigures[]): IngestRow {
@@ -447,7 +498,8 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
     );
     const byCommand: Record<string, number> = {};
     for (const f of figures) {
-      for (const [k, v] of Object.entries(f.dynamo.byCommand)) byCommand[k] = (byCommand[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(f.dynamo.byCommand))
+        byCommand[k] = (byCommand[k] ?? 0) + v;
     }
     const wall = figures.map((f) => f.wallMs);
     const cpu = figures.map((f) => f.cpuMs);
@@ -490,7 +542,8 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
     const warmVisits = visitBatches(o.seed, 200 + si, o.devices * warmBatches, share);
     const plans = Array.from({ length: o.devices }, (_, d) => {
       const visits = new Map<number, IngestStore>();
-      const storeFor = (b: number) => stores[(d * 31 + b * 7 + si * 13) % stores.length] as IngestStore;
+      const storeFor = (b: number) =>
+        stores[(d * 31 + b * 7 + si * 13) % stores.length] as IngestStore;
       if (coldVisits.has(d)) visits.set(0, storeFor(0));
       for (let b = 1; b < o.batches; b++) {
         if (warmVisits.has(d * warmBatches + (b - 1))) visits.set(b, storeFor(b));
@@ -506,7 +559,13 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
 
     const cold: BatchFigures[] = [];
     for (let d = 0; d < o.devices; d++) {
-      cold.push(await post(await pingHandler(), tokens[d] as string, (plans[d] as DeviceBatch[])[0] as DeviceBatch));
+      cold.push(
+        await post(
+          await pingHandler(),
+          tokens[d] as string,
+          (plans[d] as DeviceBatch[])[0] as DeviceBatch,
+        ),
+      );
     }
     rows.push(row(share, "cold", cold));
 
@@ -515,8 +574,10 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
     for (let d = 0; d < o.devices; d++) {
       const batches = plans[d] as DeviceBatch[];
       // A shadow device walks the same route a moment earlier, so every cell is cached.
-      for (let b = 1; b < o.batches; b++) await post(warmHandler, shadows[d] as string, batches[b] as DeviceBatch);
-      for (let b = 1; b < o.batches; b++) warm.push(await post(warmHandler, tokens[d] as string, batches[b] as DeviceBatch));
+      for (let b = 1; b < o.batches; b++)
+        await post(warmHandler, shadows[d] as string, batches[b] as DeviceBatch);
+      for (let b = 1; b < o.batches; b++)
+        warm.push(await post(warmHandler, tokens[d] as string, batches[b] as DeviceBatch));
     }
     rows.push(row(share, "warm", warm));
     process.stderr.write(`ingest: share ${share} done\n`);
@@ -530,7 +591,10 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
       dynamoRequestsPerCall: mean(authorizerCalls.map((c) => c.dynamo.requests)),
       readUnitsPerCall: mean(authorizerCalls.map((c) => c.dynamo.readUnits)),
       cpuMsPerCall: mean(authorizerCalls.map((c) => c.cpuMs)),
-      p50Ms: quantile(authorizerCalls.map((c) => c.wallMs), 0.5),
+      p50Ms: quantile(
+        authorizerCalls.map((c) => c.wallMs),
+        0.5,
+      ),
       ioWaitMsPerCall: mean(authorizerCalls.map((c) => Math.max(0, c.wallMs - c.cpuMs))),
       logBytesPerCall: mean(authorizerCalls.map((c) => c.logBytes)),
     },
@@ -554,4 +618,3 @@ if (import.meta.main) {
   writeFileSync(options.outFile, JSON.stringify(result));
   process.exit(0);
 }
-

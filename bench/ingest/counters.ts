@@ -44,7 +44,13 @@ interface ConsumedCapacity {
   CapacityUnits?: number;
 }
 
-const READS = new Set(["GetItemCommand", "BatchGetItemCommand", "QueryCommand", "ScanCommand", "TransactGetItemsCommand"]);
+const READS = new Set([
+  "GetItemCommand",
+  "BatchGetItemCommand",
+  "QueryCommand",
+  "ScanCommand",
+  "TransactGetItemsCommand",
+]);
 
 /** A client whose middleware stack we can add to (every AWS SDK v3 client). */
 export interface InstrumentableClient {
@@ -143,7 +149,10 @@ export function countRequests(client: InstrumentableClient, dynamo: boolean): Re
         const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
         if (list.length === 0) tally.withoutCapacity++;
         if (command === "BatchGetItemCommand") {
-          const extra = missingKeyUnits(args.input as BatchGetShape, result.output as BatchGetShape);
+          const extra = missingKeyUnits(
+            args.input as BatchGetShape,
+            result.output as BatchGetShape,
+          );
           tally.missingKeyReadUnits += extra;
           tally.readUnits += extra;
         }

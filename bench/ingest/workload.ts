@@ -114,7 +114,12 @@ export function deviceBatches(
   startMs: number,
 ): DeviceBatch[] {
   const rnd = mulberry32(itemSeed(seed, DEVICE_STREAM, device));
-  const home = destination(layout.freeArea.lat, layout.freeArea.lon, 1500 * Math.sqrt(rnd()), rnd() * 360);
+  const home = destination(
+    layout.freeArea.lat,
+    layout.freeArea.lon,
+    1500 * Math.sqrt(rnd()),
+    rnd() * 360,
+  );
   let at = { lat: home.lat, lon: wrapLon(home.lon), heading: rnd() * 360 };
   const out: DeviceBatch[] = [];
   for (let b = 0; b < batches; b++) {
@@ -153,7 +158,12 @@ export function deviceBatches(
  * Which of `total` batches carry a visit so that `share` of all pings are in a zone: exactly
  * round(total × share × 50 / 10) of them, picked by a seeded shuffle.
  */
-export function visitBatches(seed: number, stream: number, total: number, share: number): Set<number> {
+export function visitBatches(
+  seed: number,
+  stream: number,
+  total: number,
+  share: number,
+): Set<number> {
   const want = Math.min(total, Math.round((total * share * PINGS_PER_BATCH) / VISIT_PINGS));
   const order = Array.from({ length: total }, (_, i) => i);
   const rnd = mulberry32(itemSeed(seed, 13, stream));

@@ -125,20 +125,41 @@ export async function computeCovers(options: {
       for (let s = covered; s < size; s += CHUNK) {
         tasks.push({ seed: options.seed, start: s, end: Math.min(size, s + CHUNK) });
       }
+      // Past 1.25 × the budget a size is abandoned (the estimate was wrong, or the load rose).
+      const deadline = started + options.budgetMs * 1.25;
+      let abandoned = false;
+      const sizeChunks: CoverChunk[] = [];
       await Promise.all(
         workers.map(async (w) => {
           for (let task = tasks.shift(); task; task = tasks.shift()) {
+            if (performance.now() > deadline) {
+              abandoned = true;
+              tasks.length = 0;
+              break;
+            }
             const chunk = await new Promise<CoverChunk>((resolve, reject) => {
               w.once("message", resolve);
               w.once("error", reject);
               w.postMessage(task);
             });
             w.removeAllListeners("error");
-            chunks.push(chunk);
-            for (const ms of chunk.coverMs) cpuMs += ms;
+            sizeChunks.push(chunk);
           }
         }),
       );
+      if (abandoned) {
+        for (const s of sizes.filter((x) => x >= size)) {
+          skipped.push({
+            size: s,
+            reason: `covers for ${size.toLocaleString("en-US")} zones were abandoned past 1.25 × the ${Math.round(options.budgetMs / 1000)} s budget (the rate measured on smaller sizes predicted they would fit)`,
+          });
+        }
+        break;
+      }
+      for (const chunk of sizeChunks) {
+        chunks.push(chunk);
+        for (const ms of chunk.coverMs) cpuMs += ms;
+      }
       covered = size;
       done.push(size);
       options.log?.(

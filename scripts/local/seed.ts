@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { dynamoAppKeyStore } from "../../shared/adapters/dynamo/app-key-store.ts";
 import { dynamoCatalogStore } from "../../shared/adapters/dynamo/catalog-store.ts";
 import { dynamoGeoIndex } from "../../shared/adapters/dynamo/geo-index.ts";
+import { dynamoStorePoints } from "../../shared/adapters/dynamo/store-points.ts";
 import { systemClock, systemRandom } from "../../shared/adapters/system.ts";
 import type { MerchantPrincipal } from "../../shared/auth/principal.ts";
 import {
@@ -160,6 +161,7 @@ export async function seedDemoCatalog(
       geocode: () => Promise.reject(new ServiceUnavailableError("no geocoder in the seed")),
     },
     cursors: cursorCodec(env.CURSOR_SECRET ?? "demo-seed-cursor-secret-not-used-for-paging"),
+    storePoints: dynamoStorePoints(client, env.GEO_INDEX_TABLE ?? ""),
     cover,
     clock: systemClock,
     random: { bytes: systemRandom.bytes, id: () => nextId },

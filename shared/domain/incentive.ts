@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 export const INCENTIVE_MESSAGE_VERSION = "1.0";
 

@@ -4,7 +4,7 @@
  * and the CSV form of the log. Pure: callers pass the counters and the clock reading in.
  */
 import { DateTime } from "luxon";
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../errors.ts";
 import { isCatalogId, OFFER_ID_PREFIX, STORE_ID_PREFIX } from "./catalog/common.ts";
 import {

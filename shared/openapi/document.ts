@@ -3,7 +3,7 @@
  * that validate requests (zod 4's `z.toJSONSchema`), so the documentation cannot drift from
  * what the handlers accept.
  */
-import { z } from "zod";
+import * as z from "zod";
 import {
   DEFAULT_PAGE_SIZE,
   latLonSchema,

@@ -2,7 +2,7 @@
  * Zod descriptions of what the catalog API returns, built from the request schemas so that a
  * field documented for input is documented the same way for output.
  */
-import { z } from "zod";
+import * as z from "zod";
 import {
   footprintSchema,
   latLonSchema,

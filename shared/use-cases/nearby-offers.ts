@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { OfferReader } from "../adapters/dynamo/offer-reader.ts";
 import type { StorePoints } from "../adapters/dynamo/store-points.ts";
 import type { DevicePrincipal } from "../auth/principal.ts";

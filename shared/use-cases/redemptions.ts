@@ -8,7 +8,7 @@
  * `redeemed` without an incentive or a device (`deviceRef` "-"). Their redemption rate can
  * therefore exceed what the sends explain: anyone who knows the code can use it.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { CatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import type { IssuedCode, RedemptionStore } from "../adapters/dynamo/redemption-store.ts";
 import { type MerchantPrincipal, requireRole } from "../auth/principal.ts";

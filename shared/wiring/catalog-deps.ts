@@ -1,6 +1,6 @@
 import "../config/load-secrets.ts";
 import { LocationClient } from "@aws-sdk/client-location";
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoGeoIndex } from "../adapters/dynamo/geo-index.ts";

@@ -1,7 +1,7 @@
 import "../config/load-secrets.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient, snsClient } from "../adapters/aws-clients.ts";
 import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
 import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
@@ -22,7 +22,8 @@ export const deliveryConfigSchema = z.object({
   DELIVERY_BASE_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(200),
 });
 
-const sqsClient = new SQSClient({ maxAttempts: 4 });
+// Queue URLs are used as given (the configured endpoint, not a host parsed from the URL).
+const sqsClient = new SQSClient({ maxAttempts: 4, useQueueUrlAsEndpoint: false });
 
 /** Delivery dependencies, built once per cold start of the publisher. */
 export function deliveryDepsFromEnv(

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import "../config/load-secrets.ts";
+import * as z from "zod";
 import { documentClient, snsClient } from "../adapters/aws-clients.ts";
 import { dynamoAppKeyStore } from "../adapters/dynamo/app-key-store.ts";
 import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";

@@ -1,5 +1,5 @@
 import "../config/load-secrets.ts";
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
 import { cachedOfferReader } from "../adapters/dynamo/offer-reader.ts";

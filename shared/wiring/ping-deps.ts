@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoGeoIndex } from "../adapters/dynamo/geo-index.ts";
 import { dynamoVisitStore } from "../adapters/dynamo/visit-store.ts";

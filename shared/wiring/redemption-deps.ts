@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoRedemptionStore } from "../adapters/dynamo/redemption-store.ts";

@@ -1,5 +1,5 @@
 import "../config/load-secrets.ts";
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoConversionReader } from "../adapters/dynamo/conversion-reader.ts";

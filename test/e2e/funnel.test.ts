@@ -6,9 +6,9 @@ import {
 } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as publisher } from "../../functions/incentive-publisher.ts";
+import { daytimeZone } from "../../scripts/local/daytime.ts";
 import { type StreamPoller, startStreamPoller } from "../../scripts/local/stream-poller.ts";
 import { env, testClients, uniqueId } from "../support/aws.ts";
-import { daytimeZone } from "../support/daytime.ts";
 import { offset } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
 

@@ -118,7 +118,7 @@ describe("deploy parameters (CDK context)", () => {
       fcmPlatformApplicationArn: undefined,
       alarmEmail: undefined,
       placeIndexDataSource: "Esri",
-      placeIndexIntendedUse: "SingleUse",
+      placeIndexIntendedUse: "Storage",
     });
   });
 

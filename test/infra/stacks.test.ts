@@ -495,10 +495,10 @@ describe("data stack", () => {
     expect(client.ReadAttributes).toContain("custom:merchantId");
   });
 
-  it("the place index is single-use Esri by default", () => {
+  it("the place index is Esri with intended use Storage by default (geocoded points are kept)", () => {
     s.dataTemplate.hasResourceProperties("AWS::Location::PlaceIndex", {
       DataSource: "Esri",
-      DataSourceConfiguration: { IntendedUse: "SingleUse" },
+      DataSourceConfiguration: { IntendedUse: "Storage" },
     });
   });
 

@@ -402,7 +402,11 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
 
     async getIncentive(incentiveId: string): Promise<Incentive | undefined> {
       const out = await client.send(
-        new GetCommand({ TableName: tables.incentives, Key: incentiveKeys.incentive(incentiveId) }),
+        new GetCommand({
+          TableName: tables.incentives,
+          Key: incentiveKeys.incentive(incentiveId),
+          ConsistentRead: true,
+        }),
       );
       return out.Item as Incentive | undefined;
     },

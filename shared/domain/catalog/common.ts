@@ -3,7 +3,7 @@
  * schemas (coordinates, time zones) both entities use.
  */
 import tzLookup from "@photostructure/tz-lookup";
-import { z } from "zod";
+import * as z from "zod";
 import { isValidTimeZone } from "../decision/local-time.ts";
 
 /** Id prefixes; ids are `prefix_` + 128 random bits in base64url (see `Random.id`). */

@@ -3,7 +3,7 @@
  * with the same rules as a single store, and every error names its feature and JSON path, so
  * a merchant can fix a 5,000-line file in one round trip.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { FieldIssue } from "../../errors.ts";
 import { formatPath } from "../../http/parse.ts";
 import { weeklyScheduleSchema } from "../decision/offer-rules.ts";

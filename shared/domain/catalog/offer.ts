@@ -2,7 +2,7 @@
  * Offers: the request schema (the same rules the decision step relies on), the stored entity,
  * and the projection the incentive decision reads.
  */
-import { z } from "zod";
+import * as z from "zod";
 import {
   type DecisionOffer,
   holdoutPercentSchema,

@@ -2,7 +2,7 @@
  * The non-body parts of catalog requests (query strings, `If-Match`), validated with the same
  * problem vocabulary as bodies so every 4xx names its field.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../../errors.ts";
 
 export const DEFAULT_PAGE_SIZE = 25;

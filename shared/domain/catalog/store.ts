@@ -2,7 +2,7 @@
  * Stores: what a merchant sends (`storeInputSchema`), what is kept (`Store`), and the pure rules
  * that turn one into the other (normalised footprint, location, time zone).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { type FieldIssue, UnprocessableError, ValidationError } from "../../errors.ts";
 import { type WeeklySchedule, weeklyScheduleSchema } from "../decision/offer-rules.ts";
 import {

@@ -2,7 +2,7 @@
  * The slice of an offer that the incentive decision reads, and the zod schemas for the parts
  * (weekly schedule, quiet hours) that the API validates with the same rules the decision applies.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Days of the week as they appear in schedules, Monday first (ISO 8601 order). */
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;

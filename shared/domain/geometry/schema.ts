@@ -7,7 +7,7 @@ import { area as turfArea } from "@turf/area";
 import { booleanPointInPolygon } from "@turf/boolean-point-in-polygon";
 import { kinks } from "@turf/kinks";
 import type { Polygon } from "geojson";
-import { z } from "zod";
+import * as z from "zod";
 import { type FieldIssue, ValidationError } from "../../errors.ts";
 import { dedupeRing, type Ring, unwrapPolygon, type XY } from "./rings.ts";
 import type { ZoneGeometry } from "./types.ts";

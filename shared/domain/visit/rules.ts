@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../../errors.ts";
 
 /** Tunables of ping quality and the visit state machine. All durations in seconds. */

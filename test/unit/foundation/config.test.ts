@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { resolveSecretEnv } from "../../../shared/config/load-secrets.ts";
 import { ConfigError, configVars, readConfig } from "../../../shared/config/read-config.ts";
 

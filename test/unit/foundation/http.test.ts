@@ -1,6 +1,6 @@
 import middy from "@middy/core";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { merchantPrincipal, requireRole } from "../../../shared/auth/principal.ts";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "../../../shared/errors.ts";
 import { http, json } from "../../../shared/http/middleware.ts";

@@ -1,0 +1,107 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import * as z from "zod";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+const num = z.number().finite();
+
+/** The shape issue 8 asks of bench/results.json (more fields are allowed). */
+const resultsSchema = z.object({
+  machine: z.object({
+    cpuModel: z.string().min(1),
+    nproc: z.number().int().positive(),
+    memoryGb: num,
+  }),
+  node: z.string().regex(/^v24\./),
+  date: z.iso.datetime(),
+  matcher: z
+    .array(
+      z.object({
+        geofences: z.number().int().positive(),
+        footfallUsPerPing: num.positive(),
+        flatbushUsPerPing: num.positive(),
+        bruteForceUsPerPing: num.positive().nullable(),
+        footfallHeapBytesPerGeofence: num.positive(),
+        mismatches: z.literal(0),
+      }),
+    )
+    .min(1),
+  ingest: z
+    .array(
+      z.object({
+        inZoneShare: z.union([z.literal(0.01), z.literal(0.05), z.literal(0.2)]),
+        cache: z.enum(["cold", "warm"]),
+        pingsPerSecond: num.positive(),
+        p50Ms: num.nonnegative(),
+        p99Ms: num.nonnegative(),
+        dynamoRequestsPerPing: num.nonnegative(),
+        snsPublishesPerPing: num.nonnegative(),
+      }),
+    )
+    .length(6),
+  index: z
+    .array(
+      z.object({
+        shape: z.string(),
+        items: z.number().int().positive(),
+        buildMs: num.nonnegative(),
+      }),
+    )
+    .length(4),
+  costPerMillionPingsUsd: num.positive(),
+  bundlesKb: z.record(z.string(), num.positive()),
+});
+
+let dir: string;
+let exitCode: number | null;
+let stderr = "";
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "footfall-bench-test-"));
+  // The bench starts its own engines: drop the suite's local-stack settings from its environment.
+  const env = { ...process.env };
+  for (const key of Object.keys(inject("localEnv"))) delete env[key];
+  delete env.LOG_LEVEL;
+  const child = spawn("npm", ["run", "bench", "--", "--quick", "--out", dir], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  exitCode = await new Promise((done) => child.once("exit", done));
+}, 240_000);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("npm run bench -- --quick", () => {
+  it("exits cleanly and writes results.json with the issue's shape and no mismatches", () => {
+    expect(exitCode, stderr.slice(-2000)).toBe(0);
+    const results: unknown = JSON.parse(readFileSync(join(dir, "results.json"), "utf8"));
+    const parsed = resultsSchema.safeParse(results);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 5))).toBe(true);
+  });
+
+  it("writes a readable BENCHMARKS.md naming the machine and every section", () => {
+    expect(existsSync(join(dir, "BENCHMARKS.md"))).toBe(true);
+    const md = readFileSync(join(dir, "BENCHMARKS.md"), "utf8");
+    for (const heading of [
+      "## Machine",
+      "## Targets",
+      "## 1. Matcher",
+      "## 2. Ingest",
+      "## 3. Index",
+      "## 4. Cost",
+      "## 5. Function bundles",
+    ]) {
+      expect(md).toContain(heading);
+    }
+    expect(md).toMatch(/v24\.\d+\.\d+/);
+  });
+});
