@@ -440,7 +440,7 @@ export function renderReport(r: BenchResults): string {
     "",
     `- Lambda CPU share: ${ONE_VCPU_SOURCE} (1,769 MB = one vCPU). One core of this machine is taken as ` +
       "one Graviton vCPU, an approximation.",
-    "- City list (embedded, not a dataset package): " + CITIES.map((c) => c.name).join(", ") + ".",
+    `- City list (embedded, not a dataset package): ${CITIES.map((c) => c.name).join(", ")}.`,
     "",
   );
   return out.join("\n");

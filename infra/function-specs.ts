@@ -205,9 +205,10 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
 
   // Incentives: the outbox stream consumer that publishes to SNS
   "incentive-publisher": {
-    description: "Incentives table stream: publishes pending incentives to SNS and mobile push",
+    description:
+      "Incentives table stream: publishes pending incentives to SNS and mobile push; logs expired codes",
     timeoutS: 60,
-    access: { devices: "read", incentives: "readwrite", conversions: "name" },
+    access: { devices: "read", incentives: "readwrite", conversions: "readwrite" },
     publishesIncentives: true,
     mobilePush: "publish",
     secrets: ["pseudonym"],
@@ -216,11 +217,16 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
       table: "incentives",
       batchSize: 25,
       retryAttempts: 8,
-      // Only newly pending incentives: the handler ignores everything else anyway.
+      // Newly pending incentives, and unredeemed codes removed by TTL (logged as `expired`).
       filterPatterns: [
         {
           eventName: ["INSERT", "MODIFY"],
           dynamodb: { NewImage: { entity: { S: ["incentive"] }, status: { S: ["pending"] } } },
+        },
+        {
+          eventName: ["REMOVE"],
+          userIdentity: { type: ["Service"], principalId: ["dynamodb.amazonaws.com"] },
+          dynamodb: { OldImage: { entity: { S: ["code"] }, status: { S: ["issued"] } } },
         },
       ],
       dlqUrlEnv: "INCENTIVE_DLQ_URL",

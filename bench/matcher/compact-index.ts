@@ -102,30 +102,6 @@ export class CompactCellIndex {
     return n;
   }
 
-  /**
-   * Calls `visit` with every zone filed under `key` at `slot`; returns how many there were.
-   * A callback keeps the hot path free of allocations.
-   */
-  forEachZone(slot: number, key: number, visit: (zone: number) => void): number {
-    const slotKeys = this.keys[slot] as Float64Array;
-    const i = lowerBound(slotKeys, key);
-    if (i >= slotKeys.length || slotKeys[i] !== key) return 0;
-    const offs = this.offsets[slot] as Uint32Array;
-    const zones = this.zoneLists[slot] as Uint32Array;
-    const end = offs[i + 1] as number;
-    for (let j = offs[i] as number; j < end; j++) visit(zones[j] as number);
-    return end - (offs[i] as number);
-  }
-
-  /** The zone range of a cell as [start, end) into `zonesAt(slot)`, or undefined. */
-  range(slot: number, key: number): [number, number] | undefined {
-    const slotKeys = this.keys[slot] as Float64Array;
-    const i = lowerBound(slotKeys, key);
-    if (i >= slotKeys.length || slotKeys[i] !== key) return undefined;
-    const offs = this.offsets[slot] as Uint32Array;
-    return [offs[i] as number, offs[i + 1] as number];
-  }
-
   /** Zone numbers of one slot (read with `range`). */
   zonesAt(slot: number): Uint32Array {
     return this.zoneLists[slot] as Uint32Array;

@@ -40,20 +40,6 @@ export class ZoneStore {
     }
   }
 
-  /** Whether zone `z` is a circle (and its parameters are in `circle`). */
-  isCircle(z: number): boolean {
-    return (this.polygonOf[z] as number) < 0;
-  }
-
-  /** Centre latitude, centre longitude and radius of circle `z`. */
-  circle(z: number): [number, number, number] {
-    return [
-      this.circles[3 * z] as number,
-      this.circles[3 * z + 1] as number,
-      this.circles[3 * z + 2] as number,
-    ];
-  }
-
   /** The compiled polygon of zone `z` (compiled once, on first use). */
   polygon(z: number): CompiledZone {
     const p = this.polygonOf[z] as number;

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import * as z from "zod";
 import { documentClient, snsClient } from "../adapters/aws-clients.ts";
-import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
+import { type DecisionStore, dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
 import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
 import { snsIncentiveChannels } from "../adapters/sns/incentive-channels.ts";
 import { systemClock } from "../adapters/system.ts";
@@ -20,6 +20,7 @@ export const deliveryConfigSchema = z.object({
   PSEUDONYM_KEY: configVars.secret,
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   DELIVERY_BASE_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(200),
+  CONVERSION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
 });
 
 // Queue URLs are used as given (the configured endpoint, not a host parsed from the URL).
@@ -28,7 +29,7 @@ const sqsClient = new SQSClient({ maxAttempts: 4, useQueueUrlAsEndpoint: false }
 /** Delivery dependencies, built once per cold start of the publisher. */
 export function deliveryDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
-): DeliveryDeps {
+): DeliveryDeps & { store: DecisionStore; retentionDays: number } {
   const config = readConfig(deliveryConfigSchema, env);
   return {
     store: dynamoDecisionStore(documentClient, {
@@ -46,5 +47,6 @@ export function deliveryDepsFromEnv(
     sleep: (ms) => sleep(ms).then(() => undefined),
     maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
     baseDelayMs: config.DELIVERY_BASE_DELAY_MS,
+    retentionDays: config.CONVERSION_RETENTION_DAYS,
   };
 }

@@ -18,6 +18,9 @@ import { deviceCounterKeys, type Incentive, incentiveKeys } from "../../domain/i
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
+/** How long an expired code is kept (answering 410) before TTL removes it. */
+export const CODE_GRACE_S = 7 * 86_400;
+
 export interface DecisionTables {
   devices: string;
   incentives: string;
@@ -47,6 +50,8 @@ export interface GrantChoice {
   fatigueCapPerDay: number;
   /** All stores of the offer: a visit to any of them can be attributed. */
   storeIds: string[];
+  /** The triggering store's time zone (the day an expiry is counted on). */
+  storeTimeZone: string;
   deviceRef: string;
   /** Epoch seconds after which counters and claims may be forgotten. */
   counterExpiresAt: number;
@@ -323,7 +328,10 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
                 expiresAtMs: inc.expiresAtMs,
                 title: inc.title,
                 deviceRef: choice.deviceRef,
-                expiresAt: retainUntil,
+                timeZone: choice.storeTimeZone,
+                // Removed by TTL a week after the code expires (410 until then); the removal is
+                // what logs `expired` for codes never redeemed.
+                expiresAt: Math.ceil((inc.expiresAtMs ?? inc.grantedAt) / 1000) + CODE_GRACE_S,
               },
               ConditionExpression: "attribute_not_exists(pk)",
             },
@@ -486,6 +494,39 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         return "committed";
       } catch (error) {
         if ((error as Error).name === "TransactionCanceledException") return "duplicate";
+        throw error;
+      }
+    },
+
+    /**
+     * Logs an unredeemed code's expiry once: the record's condition makes a redelivered stream
+     * record a no-op, and the counter moves in the same transaction.
+     */
+    async recordExpired(record: ConversionRecord, recordExpiresAt: number): Promise<boolean> {
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: tables.conversions,
+            Item: conversionItem(record, recordExpiresAt),
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        ...counterUpdates(
+          {
+            merchantId: record.merchantId,
+            offerId: record.offerId ?? "-",
+            storeId: record.storeId,
+            localDay: record.localDay,
+            fields: { [COUNTER_FIELDS.expired]: 1 },
+          },
+          tables.conversions,
+        ),
+      ];
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: items }));
+        return true;
+      } catch (error) {
+        if ((error as Error).name === "TransactionCanceledException") return false;
         throw error;
       }
     },

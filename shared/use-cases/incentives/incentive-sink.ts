@@ -247,6 +247,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
                 maxIncentives: chosen.offer.budget?.maxIncentives,
                 fatigueCapPerDay: deps.decision.fatigueCapPerDay,
                 storeIds: chosen.offer.storeIds,
+                storeTimeZone: storeTimeZones.get(chosen.event.storeId) ?? "UTC",
                 deviceRef: refOf(chosen.offer.merchantId),
                 counterExpiresAt: Math.ceil((at + 3 * DAY_MS) / 1000),
                 offerTotalExpiresAt: Math.ceil(

@@ -1,0 +1,69 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
+import type { DynamoDBStreamEvent } from "aws-lambda";
+import { describe, expect, it } from "vitest";
+import { handler } from "../../../functions/incentive-publisher.ts";
+import { documentClient } from "../../../shared/adapters/aws-clients.ts";
+import { conversionKeys } from "../../../shared/domain/conversion.ts";
+import { env, uniqueId } from "../../support/aws.ts";
+
+function ttlRemoval(code: Record<string, unknown>, byService = true): DynamoDBStreamEvent {
+  return {
+    Records: [
+      {
+        eventName: "REMOVE",
+        ...(byService
+          ? { userIdentity: { type: "Service", principalId: "dynamodb.amazonaws.com" } }
+          : {}),
+        dynamodb: { OldImage: marshall(code) as never, SequenceNumber: "1" },
+      } as never,
+    ],
+  };
+}
+
+describe("expired codes", () => {
+  it("logs `expired` once for an unredeemed code removed by TTL, on the store's local day", async () => {
+    const merchantId = uniqueId("m");
+    const code = {
+      entity: "code",
+      incentiveId: uniqueId("inc"),
+      merchantId,
+      offerId: "of_x",
+      storeId: "st_x",
+      status: "issued",
+      expiresAtMs: Date.parse("2026-03-01T23:30:00Z"),
+      deviceRef: "ref",
+      timeZone: "Asia/Tokyo",
+    };
+    expect((await handler(ttlRemoval(code), {} as never)).batchItemFailures).toEqual([]);
+    await handler(ttlRemoval(code), {} as never);
+    const counters = await documentClient.send(
+      new GetCommand({
+        TableName: env("CONVERSIONS_TABLE"),
+        Key: conversionKeys.offerCounters(merchantId, "of_x", "st_x", "2026-03-02"),
+      }),
+    );
+    expect(counters.Item?.expired).toBe(1);
+  });
+
+  it("ignores redeemed codes and removals not made by TTL", async () => {
+    const merchantId = uniqueId("m");
+    const base = {
+      entity: "code",
+      incentiveId: uniqueId("inc"),
+      merchantId,
+      offerId: "of_y",
+      storeId: "st_y",
+      expiresAtMs: Date.parse("2026-03-01T12:00:00Z"),
+    };
+    await handler(ttlRemoval({ ...base, status: "redeemed" }), {} as never);
+    await handler(ttlRemoval({ ...base, status: "issued" }, false), {} as never);
+    const counters = await documentClient.send(
+      new GetCommand({
+        TableName: env("CONVERSIONS_TABLE"),
+        Key: conversionKeys.offerCounters(merchantId, "of_y", "st_y", "2026-03-01"),
+      }),
+    );
+    expect(counters.Item).toBeUndefined();
+  });
+});
