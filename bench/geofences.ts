@@ -20,9 +20,15 @@ export const GEOFENCE_MIX = {
   triggerRadiusM: [200, 2000] as const,
   footprintPolygonShare: 0.15,
   triggerPolygonShare: 0.1,
-  /** Distance from the city centre: exponential with this mean, capped. */
+  /**
+   * Distance from the city centre: exponential, mean 6 km for the first 10,000 geofences, then
+   * growing with the square root of the geofence's number (60 km by the millionth), capped at
+   * 8 means: a growing deployment reaches suburbs and nearby towns, so the number of zones over a
+   * ping stays city-like instead of piling up downtown.
+   */
   spreadMeanM: 6000,
-  spreadMaxM: 40_000,
+  spreadGrowthFrom: 10_000,
+  spreadMaxMeans: 8,
   /** Share of pings aimed at a geofence (within 1.5 radii of its centre); the rest anywhere in a city. */
   nearZonePingShare: 0.6,
 } as const;
@@ -68,12 +74,14 @@ export function destination(lat: number, lon: number, metres: number, bearingDeg
   return { lat: phi2 / RAD, lon: lon + dLambda / RAD };
 }
 
+/** Mean distance from the city centre of geofence `index` (see GEOFENCE_MIX). */
+export function spreadMeanM(index: number): number {
+  return GEOFENCE_MIX.spreadMeanM * Math.sqrt(Math.max(1, (index + 1) / GEOFENCE_MIX.spreadGrowthFrom));
+}
+
 /** A point in a city's area: exponential distance from the centre, uniform bearing. */
-function cityPoint(rnd: Rng, city: City) {
-  const d = Math.min(
-    GEOFENCE_MIX.spreadMaxM,
-    -GEOFENCE_MIX.spreadMeanM * Math.log(1 - rnd() * 0.999_999),
-  );
+function cityPoint(rnd: Rng, city: City, meanM: number) {
+  const d = Math.min(GEOFENCE_MIX.spreadMaxMeans * meanM, -meanM * Math.log(1 - rnd() * 0.999_999));
   return destination(city.lat, city.lon, d, rnd() * 360);
 }
 
@@ -99,7 +107,7 @@ export function benchZone(seed: number, index: number): BenchZone {
   const rnd = mulberry32(itemSeed(seed, ZONE_STREAM, index));
   const cityIndex = Math.floor(rnd() * CITIES.length);
   const city = CITIES[cityIndex] as City;
-  const c = cityPoint(rnd, city);
+  const c = cityPoint(rnd, city, spreadMeanM(index));
   const footprint = rnd() < GEOFENCE_MIX.footprintShare;
   const [rMin, rMax] = footprint ? GEOFENCE_MIX.footprintRadiusM : GEOFENCE_MIX.triggerRadiusM;
   const sizeM = Math.round(logUniform(rnd, rMin, rMax) * 1000) / 1000;
@@ -183,7 +191,9 @@ export function benchPing(seed: number, index: number, zoneCount: number): Bench
       rnd() * 360,
     );
   } else {
-    truth = cityPoint(rnd, CITIES[Math.floor(rnd() * CITIES.length)] as City);
+    // Background pings spread like the geofences: around a city, at a random geofence's scale.
+    const scale = spreadMeanM(Math.floor(rnd() * zoneCount));
+    truth = cityPoint(rnd, CITIES[Math.floor(rnd() * CITIES.length)] as City, scale);
   }
   const accuracyM = gpsAccuracyM(rnd);
   return { ...addGpsNoise(rnd, truth.lat, wrapLon(truth.lon), accuracyM), accuracyM };

@@ -77,7 +77,10 @@ export function renderReport(r: BenchResults): string {
       `${CITIES.length} real city centres (a fixed list embedded in \`bench/cities.ts\`, from ` +
       "Reykjavik, Tromsø, Longyearbyen and Utqiaġvik to McMurdo, and both sides of the antimeridian: " +
       "Suva, Anadyr, Apia, Nuku'alofa, Waiyevo on Taveuni), at an exponential distance from the centre " +
-      `(mean ${GEOFENCE_MIX.spreadMeanM / 1000} km, at most ${GEOFENCE_MIX.spreadMaxM / 1000} km). ` +
+      `(mean ${GEOFENCE_MIX.spreadMeanM / 1000} km for the first ${n0(GEOFENCE_MIX.spreadGrowthFrom)} geofences, ` +
+      "then growing with the square root of the geofence's number, 60 km by the millionth, capped at " +
+      `${GEOFENCE_MIX.spreadMaxMeans} means: a growing deployment reaches suburbs and nearby towns rather than ` +
+      "piling zones up downtown). " +
       `${pct(GEOFENCE_MIX.footprintShare)} are store footprints of ${GEOFENCE_MIX.footprintRadiusM.join("–")} m, ` +
       `the rest offer trigger zones of ${GEOFENCE_MIX.triggerRadiusM.join("–")} m (log-uniform radii); ` +
       `${pct(GEOFENCE_MIX.footprintPolygonShare)} of footprints and ${pct(GEOFENCE_MIX.triggerPolygonShare)} of ` +

@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { OfferReader } from "../adapters/dynamo/offer-reader.ts";
 import type { StorePoints } from "../adapters/dynamo/store-points.ts";
 import type { DevicePrincipal } from "../auth/principal.ts";
-import { toDecisionOffer } from "../domain/catalog/offer.ts";
+import { toDecisionOffer } from "../domain/catalog/decision-view.ts";
 import { isOfferLive } from "../domain/decision/offer-live.ts";
 import { nearestStores, storePointCellsNear } from "../domain/store-points.ts";
 import { ForbiddenError } from "../errors.ts";

@@ -1,5 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { catalogKeys } from "../../domain/catalog/common.ts";
+import { catalogKeys } from "../../domain/catalog/keys.ts";
 import type { Offer } from "../../domain/catalog/offer.ts";
 import type { Store } from "../../domain/catalog/store.ts";
 import type { Clock } from "../../ports.ts";

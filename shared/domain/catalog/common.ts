@@ -23,24 +23,7 @@ export const storeIdSchema = z
   .refine((id) => isCatalogId(STORE_ID_PREFIX, id), "must be a store id such as st_3Fh…")
   .describe("Store id (st_…)");
 
-/**
- * Catalog table keys. Everything of a merchant shares one partition, so listing is one Query,
- * and a key can only be built from the caller's own merchant id: another tenant's id simply
- * finds nothing.
- */
-export const catalogKeys = {
-  partition: (merchantId: string) => `MERCHANT#${merchantId}`,
-  store: (merchantId: string, storeId: string) => ({
-    pk: `MERCHANT#${merchantId}`,
-    sk: `STORE#${storeId}`,
-  }),
-  offer: (merchantId: string, offerId: string) => ({
-    pk: `MERCHANT#${merchantId}`,
-    sk: `OFFER#${offerId}`,
-  }),
-  storePrefix: "STORE#",
-  offerPrefix: "OFFER#",
-};
+export { catalogKeys } from "./keys.ts";
 
 const latitude = z
   .number({ error: "must be a finite number" })

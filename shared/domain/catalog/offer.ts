@@ -4,7 +4,6 @@
  */
 import * as z from "zod";
 import {
-  type DecisionOffer,
   holdoutPercentSchema,
   type OfferStatus,
   type WeeklySchedule,
@@ -319,25 +318,4 @@ export function offerView(offer: Offer) {
 
 export type OfferView = ReturnType<typeof offerView>;
 
-/**
- * The slice of an offer the incentive decision reads for one of its stores (the ping path
- * reads offers by id and hands this to `decide`).
- */
-export function toDecisionOffer(offer: Offer, storeId: string): DecisionOffer {
-  return {
-    offerId: offer.offerId,
-    merchantId: offer.merchantId,
-    storeId,
-    status: offer.status,
-    validFrom: offer.validFrom,
-    validTo: offer.validTo,
-    ...(offer.schedule ? { schedule: offer.schedule } : {}),
-    caps: offer.caps,
-    budget: offer.budget ?? {},
-    ...(offer.segments ? { segments: offer.segments } : {}),
-    holdoutPercent: offer.holdoutPercent,
-    trigger: { on: offer.trigger.on },
-    triggerRadiusM: offer.triggerRadiusM,
-    priority: offer.priority,
-  };
-}
+export { toDecisionOffer } from "./decision-view.ts";

@@ -84,7 +84,7 @@ export async function deliverIncentive(
   incentiveId: string,
 ): Promise<DeliveryResult> {
   const inc = await deps.store.getIncentive(incentiveId);
-  if (!inc || inc.status !== "pending" || inc.outcome !== "sent") return "skipped";
+  if (inc?.status !== "pending" || inc.outcome !== "sent") return "skipped";
   const message = incentiveMessage(
     inc,
     inc.deviceId ? deps.deviceRef(inc.deviceId, inc.merchantId) : "erased",

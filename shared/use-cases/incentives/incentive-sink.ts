@@ -1,7 +1,8 @@
 import type { CounterBump, DecisionStore } from "../../adapters/dynamo/decision-store.ts";
 import type { OfferReader } from "../../adapters/dynamo/offer-reader.ts";
 import type { DevicePrincipal } from "../../auth/principal.ts";
-import { type Offer, toDecisionOffer } from "../../domain/catalog/offer.ts";
+import { toDecisionOffer } from "../../domain/catalog/decision-view.ts";
+import type { Offer } from "../../domain/catalog/offer.ts";
 import {
   COUNTER_FIELDS,
   type ConversionRecord,

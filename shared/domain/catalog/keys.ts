@@ -1,0 +1,18 @@
+/**
+ * Catalog table keys. Everything of a merchant shares one partition, so listing is one Query,
+ * and a key can only be built from the caller's own merchant id: another tenant's id simply
+ * finds nothing.
+ */
+export const catalogKeys = {
+  partition: (merchantId: string) => `MERCHANT#${merchantId}`,
+  store: (merchantId: string, storeId: string) => ({
+    pk: `MERCHANT#${merchantId}`,
+    sk: `STORE#${storeId}`,
+  }),
+  offer: (merchantId: string, offerId: string) => ({
+    pk: `MERCHANT#${merchantId}`,
+    sk: `OFFER#${offerId}`,
+  }),
+  storePrefix: "STORE#",
+  offerPrefix: "OFFER#",
+};
