@@ -1,6 +1,7 @@
 import middy from "@middy/core";
 import * as z from "zod";
 import { documentClient } from "../shared/adapters/aws-clients.ts";
+import { dynamoCatalogStore } from "../shared/adapters/dynamo/catalog-store.ts";
 import { cachedOfferReader } from "../shared/adapters/dynamo/offer-reader.ts";
 import { dynamoStorePoints } from "../shared/adapters/dynamo/store-points.ts";
 import { systemClock } from "../shared/adapters/system.ts";
@@ -16,7 +17,11 @@ const config = readConfig(
 );
 const deps = {
   points: dynamoStorePoints(documentClient, config.GEO_INDEX_TABLE),
-  offers: cachedOfferReader(documentClient, config.CATALOG_TABLE, systemClock, 60_000),
+  offers: cachedOfferReader(
+    dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
+    systemClock,
+    60_000,
+  ),
   clock: systemClock,
 };
 

@@ -1,6 +1,7 @@
 import "../config/load-secrets.ts";
 import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
+import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
 import { cachedOfferReader } from "../adapters/dynamo/offer-reader.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
@@ -38,8 +39,7 @@ export function zoneEventSinkFromEnv(
   });
   return incentiveSink({
     offers: cachedOfferReader(
-      documentClient,
-      config.CATALOG_TABLE,
+      dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
       systemClock,
       config.CATALOG_CACHE_TTL_SECONDS * 1000,
     ),

@@ -135,6 +135,16 @@ describe("the footfall funnel end to end", () => {
         expect.objectContaining({ type: "entered", kind: "trigger" }),
       ]);
       devices.push({ token, incentives: trigger.body.incentives, visits: i % 2 === 0 });
+      if (i === 0) {
+        const nearby = await call(
+          `${server.url}/v1/offers/nearby?lat=${near.lat}&lon=${near.lon}&radiusM=1000`,
+          { headers: { authorization: `Bearer ${token}` } },
+        );
+        expect(nearby.status).toBe(200);
+        expect(nearby.body.offers).toEqual([
+          expect.objectContaining({ offerId, storeId, storeName: "Vieux-Port" }),
+        ]);
+      }
     }
     const treated = devices.filter((d) => d.incentives.length === 1);
     const held = devices.filter((d) => d.incentives.length === 0);

@@ -94,7 +94,12 @@ export async function seedStoreAndOffer(options: {
   await documentClient.send(
     new PutCommand({
       TableName: table,
-      Item: { ...catalogKeys.store(merchantId, storeId), ...store },
+      // Stored as the catalog adapter stores it: offer links are a string set.
+      Item: {
+        ...catalogKeys.store(merchantId, storeId),
+        ...store,
+        offerIds: new Set(store.offerIds),
+      },
     }),
   );
   await documentClient.send(
