@@ -21,10 +21,10 @@ export const GEOFENCE_MIX = {
   footprintPolygonShare: 0.15,
   triggerPolygonShare: 0.1,
   /**
-   * Distance from the city centre: exponential, mean 6 km for the first 10,000 geofences, then
+   * Distance from the city centre: density falling exponentially with distance (radius ~
+   * Gamma(2), as store density does in cities), mean 6 km for the first 10,000 geofences, then
    * growing with the square root of the geofence's number (60 km by the millionth), capped at
-   * 8 means: a growing deployment reaches suburbs and nearby towns, so the number of zones over a
-   * ping stays city-like instead of piling up downtown.
+   * 8 means: a growing deployment reaches suburbs and nearby towns instead of piling up downtown.
    */
   spreadMeanM: 6000,
   spreadGrowthFrom: 10_000,
@@ -79,9 +79,13 @@ export function spreadMeanM(index: number): number {
   return GEOFENCE_MIX.spreadMeanM * Math.sqrt(Math.max(1, (index + 1) / GEOFENCE_MIX.spreadGrowthFrom));
 }
 
-/** A point in a city's area: exponential distance from the centre, uniform bearing. */
+/**
+ * A point in a city's area: the distance is Gamma(2)-distributed with the given mean, so the
+ * density per km² falls exponentially from a finite peak at the centre; uniform bearing.
+ */
 function cityPoint(rnd: Rng, city: City, meanM: number) {
-  const d = Math.min(GEOFENCE_MIX.spreadMaxMeans * meanM, -meanM * Math.log(1 - rnd() * 0.999_999));
+  const gamma2 = -Math.log(1 - rnd() * 0.999_999) - Math.log(1 - rnd() * 0.999_999);
+  const d = Math.min(GEOFENCE_MIX.spreadMaxMeans * meanM, (meanM / 2) * gamma2);
   return destination(city.lat, city.lon, d, rnd() * 360);
 }
 

@@ -76,7 +76,7 @@ export function renderReport(r: BenchResults): string {
     "**Data.** Geofences around " +
       `${CITIES.length} real city centres (a fixed list embedded in \`bench/cities.ts\`, from ` +
       "Reykjavik, Tromsø, Longyearbyen and Utqiaġvik to McMurdo, and both sides of the antimeridian: " +
-      "Suva, Anadyr, Apia, Nuku'alofa, Waiyevo on Taveuni), at an exponential distance from the centre " +
+      "Suva, Anadyr, Apia, Nuku'alofa, Waiyevo on Taveuni), with a density falling exponentially from the centre " +
       `(mean ${GEOFENCE_MIX.spreadMeanM / 1000} km for the first ${n0(GEOFENCE_MIX.spreadGrowthFrom)} geofences, ` +
       "then growing with the square root of the geofence's number, 60 km by the millionth, capped at " +
       `${GEOFENCE_MIX.spreadMaxMeans} means: a growing deployment reaches suburbs and nearby towns rather than ` +

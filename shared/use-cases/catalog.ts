@@ -1,6 +1,6 @@
 import type { CatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import type { GeoIndex } from "../adapters/dynamo/geo-index-port.ts";
-import type { StorePoints } from "./../adapters/dynamo/store-points.ts";
+import type { StorePoints } from "../adapters/dynamo/store-points.ts";
 import type { Geocoder } from "../adapters/location/geocoder.ts";
 import {
   type MerchantPrincipal,
@@ -8,6 +8,7 @@ import {
   type Role,
   requireRole,
 } from "../auth/principal.ts";
+import { forEachLimit } from "../concurrency.ts";
 import {
   buildOffer,
   buildStore,
@@ -90,32 +91,6 @@ function versionConflict(kind: string, expected: number, current: number): Confl
 
 function checkIfMatch(kind: string, ifMatch: number | undefined, current: number): void {
   if (ifMatch !== undefined && ifMatch !== current) throw versionConflict(kind, ifMatch, current);
-}
-
-/**
- * Runs `work` over `items` with at most `limit` in flight. After a failure no new item starts
- * and the failure is reported only once the ones in flight have settled, so a compensation
- * that follows never races a write that is still going on.
- */
-async function forEachLimit<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-) {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (!failure && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  });
-  await Promise.all(runners);
-  if (failure) throw failure.error;
 }
 
 /** A compensating step: logged, never masking the error that made it necessary. */

@@ -5,6 +5,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { forEachLimit } from "../../concurrency.ts";
 import type { ZoneDefinition } from "../../domain/zone.ts";
 import { ConflictError } from "../../errors.ts";
 import type { GeoIndex, IndexedZone } from "./geo-index-port.ts";
@@ -58,18 +59,6 @@ function fromEntry(zoneId: string, e: CellEntry): IndexedZone {
     characteristicRadiusM: e.r,
     dwellSeconds: e.d,
   };
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-async function forEachLimit<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  });
-  await Promise.all(runners);
 }
 
 function isConditionFailure(error: unknown): boolean {
