@@ -109,6 +109,7 @@ export const PRICES = {
 
 /** Lambda's CPU share: at 1,769 MB a function has one vCPU, proportionally less below. */
 export const ONE_VCPU_MB = 1769;
+/** Where the 1,769 MB figure comes from. */
 export const ONE_VCPU_SOURCE =
   "https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html";
 /** DynamoDB bills a batch-get key that finds nothing like a read of a small item. */

@@ -76,7 +76,9 @@ export function destination(lat: number, lon: number, metres: number, bearingDeg
 
 /** Mean distance from the city centre of geofence `index` (see GEOFENCE_MIX). */
 export function spreadMeanM(index: number): number {
-  return GEOFENCE_MIX.spreadMeanM * Math.sqrt(Math.max(1, (index + 1) / GEOFENCE_MIX.spreadGrowthFrom));
+  return (
+    GEOFENCE_MIX.spreadMeanM * Math.sqrt(Math.max(1, (index + 1) / GEOFENCE_MIX.spreadGrowthFrom))
+  );
 }
 
 /**

@@ -24,6 +24,55 @@ function priceRow(name: string, p: Price): string[] {
   return [name, p.display, p.unit, p.sources.join("<br>"), p.read];
 }
 
+/** Data-driven one-liners: the ratios a reader wants first. */
+function summary(r: BenchResults): string[] {
+  const lines: string[] = [];
+  for (const x of r.matcher) {
+    const brute =
+      x.bruteForceUsPerPing === null
+        ? ""
+        : `, brute force ${f(x.bruteForceUsPerPing / x.footfallUsPerPing, 0)}× slower than Footfall`;
+    const naive =
+      x.naiveMapHeapBytesPerGeofence === null
+        ? ""
+        : `; heap ${n0(x.footfallHeapBytesPerGeofence)} B per geofence vs ${n0(x.naiveMapHeapBytesPerGeofence)} B for a string-keyed map (${f(x.naiveMapHeapBytesPerGeofence / x.footfallHeapBytesPerGeofence, 1)}×)`;
+    lines.push(
+      `- Matcher, ${n0(x.geofences)} geofences: Footfall ${f(x.footfallUsPerPing)} µs per ping ` +
+        `(${f(x.footfallKeysUsPerPing)} µs of it computing H3 keys in h3-js), flatbush ${f(x.flatbushUsPerPing)} µs ` +
+        `(Footfall ÷ flatbush ${f(x.footfallUsPerPing / x.flatbushUsPerPing)}×)${brute}${naive}; ` +
+        `${f(x.zonesPerPing, 1)} zones hold an average ping; ${x.mismatches} mismatches.`,
+    );
+  }
+  for (const s of r.details.matcher.skipped)
+    lines.push(`- Matcher, ${n0(s.geofences)} geofences: not measured (${s.reason}).`);
+  const w = (share: number, cache: string) =>
+    r.ingest.find((i) => i.inZoneShare === share && i.cache === cache);
+  for (const share of [0.01, 0.05, 0.2]) {
+    const cold = w(share, "cold");
+    const warm = w(share, "warm");
+    if (!cold || !warm) continue;
+    lines.push(
+      `- Ingest, ${pct(share)} in zone: ${f(warm.dynamoRequestsPerPing, 3)} DynamoDB requests per ping warm, ` +
+        `${f(cold.dynamoRequestsPerPing, 3)} cold; p50 ${f(warm.p50Ms, 1)} ms warm, ${f(cold.p50Ms, 1)} ms cold per batch of 50.`,
+    );
+  }
+  const h = r.details.cost.headline;
+  if (h) {
+    const top = [...h.lines].sort((a, b) => b.usdPerMillionPings - a.usdPerMillionPings)[0];
+    lines.push(
+      `- Cost: $${h.totalUsdPerMillionPings.toFixed(3)} per million pings (${h.scenario}); largest item ` +
+        `${top?.item ?? "—"} ($${(top?.usdPerMillionPings ?? 0).toFixed(3)}).`,
+    );
+  }
+  const kb = Object.values(r.bundlesKb);
+  if (kb.length > 0) {
+    lines.push(
+      `- Bundles: ${kb.filter((k) => k <= 500).length} of ${kb.length} within 500 KB; largest ${f(Math.max(...kb), 1)} KB.`,
+    );
+  }
+  return lines;
+}
+
 /** The markdown report of one run. */
 export function renderReport(r: BenchResults): string {
   const m = r.machine;
@@ -68,6 +117,8 @@ export function renderReport(r: BenchResults): string {
     ),
     "",
   );
+
+  out.push("## Summary", "", ...summary(r), "");
 
   // 1. Matcher
   out.push(
@@ -123,6 +174,7 @@ export function renderReport(r: BenchResults): string {
         [
           "geofences",
           "Footfall µs/ping",
+          "of which H3 keys",
           "flatbush µs/ping",
           "brute force µs/ping",
           "naive map µs/ping",
@@ -136,6 +188,7 @@ export function renderReport(r: BenchResults): string {
         r.matcher.map((x) => [
           n0(x.geofences),
           f(x.footfallUsPerPing),
+          f(x.footfallKeysUsPerPing),
           f(x.flatbushUsPerPing),
           f(x.bruteForceUsPerPing, 1),
           f(x.naiveMapUsPerPing),

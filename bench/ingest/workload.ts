@@ -10,6 +10,7 @@ import type { City } from "../cities.ts";
 import { addGpsNoise, destination } from "../geofences.ts";
 import { itemSeed, logUniform, mulberry32, type Rng } from "../rng.ts";
 
+/** Pings per request, as the cost model assumes. */
 export const PINGS_PER_BATCH = 50;
 /** Pings inside a zone in a visit batch. */
 export const VISIT_PINGS = 10;

@@ -48,6 +48,8 @@ export interface MatcherChildResult {
   geofences: number;
   pings: number;
   footfallUsPerPing: number;
+  /** Part of Footfall's time spent computing the ping's H3 keys (h3-js `latLngToCell`). */
+  footfallKeysUsPerPing: number;
   flatbushUsPerPing: number;
   bruteForceUsPerPing: number | null;
   naiveMapUsPerPing: number | null;
@@ -121,6 +123,20 @@ function pass(engine: Engine, lats: Float64Array, lons: Float64Array, n: number)
   const c = process.threadCpuUsage(c0);
   if (found < 0) throw new Error("unreachable");
   return { cpu: (c.user + c.system) / n, wall };
+}
+
+/** Thread CPU µs per ping of computing the H3 keys alone (the floor under Footfall's time). */
+function keysPass(lats: Float64Array, lons: Float64Array, n: number): number {
+  const keys = new Float64Array(RESOLUTION_SLOTS.length);
+  let sum = 0;
+  const c0 = process.threadCpuUsage();
+  for (let i = 0; i < n; i++) {
+    pingKeys(lats[i] as number, lons[i] as number, keys);
+    sum += keys[0] as number;
+  }
+  const c = process.threadCpuUsage(c0);
+  if (Number.isNaN(sum)) throw new Error("unreachable");
+  return (c.user + c.system) / n;
 }
 
 /** Median of several passes, by CPU time (what the engine costs, whatever else runs). */
@@ -212,6 +228,8 @@ export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
     footfallRuns.push(pass(footfall, lats, lons, o.pings));
     flatbushRuns.push(pass(flatbush, lats, lons, o.pings));
   }
+  const keyRuns: number[] = [];
+  for (let r = 0; r < o.passes; r++) keyRuns.push(keysPass(lats, lons, o.pings));
   const footfallCandidates0 = footfall.candidatesTested;
   const flatbushCandidates0 = flatbush.candidatesTested;
   const queriesPerEngine = o.pings * (o.passes + 1);
@@ -301,6 +319,7 @@ export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
     geofences: n,
     pings: o.pings,
     footfallUsPerPing: medianPass(footfallRuns).cpu,
+    footfallKeysUsPerPing: median(keyRuns),
     flatbushUsPerPing: medianPass(flatbushRuns).cpu,
     bruteForceUsPerPing: bruteForceTime?.cpu ?? null,
     naiveMapUsPerPing: naiveMapTime?.cpu ?? null,

@@ -52,7 +52,9 @@ const resultsSchema = z.object({
     )
     .length(4),
   costPerMillionPingsUsd: num.positive(),
-  bundlesKb: z.record(z.string(), num.positive()),
+  bundlesKb: z
+    .record(z.string(), num.positive())
+    .refine((kb) => Object.keys(kb).length > 0, "no bundle measured"),
 });
 
 let dir: string;
