@@ -59,7 +59,7 @@ async function subscribeQueue(): Promise<string> {
 
 async function drainQueue(queueUrl: string, expected: number): Promise<Record<string, unknown>[]> {
   const messages: Record<string, unknown>[] = [];
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const out = await clients.sqs.send(
       new ReceiveMessageCommand({
