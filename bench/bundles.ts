@@ -18,6 +18,8 @@ export interface BundleSizes {
   source: string;
   /** Per-function budgets from the infra report, when it was used. */
   budgetsKb?: Record<string, number>;
+  /** Functions esbuild could not bundle (a source being edited, say), with the first error line. */
+  errors?: Record<string, string>;
   wallMs: number;
 }
 
@@ -107,11 +109,16 @@ export async function measureBundles(
   const names = scope === "all" ? all : HOT_PATH.filter((n) => all.includes(n));
   const started = performance.now();
   const kb: Record<string, number> = {};
+  const errors: Record<string, string> = {};
   const queue = [...names];
   await Promise.all(
     Array.from({ length: 3 }, async () => {
       for (let name = queue.shift(); name; name = queue.shift())
-        kb[name] = await bundleKb(root, name);
+        try {
+          kb[name] = await bundleKb(root, name);
+        } catch (error) {
+          errors[name] = (error as Error).message.split("\n")[0] ?? "build failed";
+        }
     }),
   );
   return {
@@ -119,6 +126,7 @@ export async function measureBundles(
     source:
       `esbuild in this run (platform node, target node24, ESM, minified, AWS SDK bundled` +
       `${scope === "all" ? "" : "; ping path only"})`,
+    ...(Object.keys(errors).length > 0 ? { errors } : {}),
     wallMs: performance.now() - started,
   };
 }

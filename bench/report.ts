@@ -156,8 +156,9 @@ export function renderReport(r: BenchResults): string {
       "`Map<string, number[]>` keyed by H3 strings (same covers, same test; up to 100,000 geofences).",
     "",
     `**Timing.** Each engine answers all ${n0(d.matcher.pings)} pings once to warm up (polygons compile, ` +
-      `the JIT settles), then ${d.matcher.passes} timed passes, interleaved; the median pass is reported as ` +
-      "thread CPU µs per ping (wall-clock µs in the last table). **Heap** is `heapUsed + arrayBuffers` " +
+      `the JIT settles), then ${d.matcher.passes} timed passes, interleaved (a pass repeats the pings until 250 ms of CPU ` +
+      "time have accumulated, since thread CPU time is accounted in scheduler ticks); the median pass is " +
+      "reported as thread CPU µs per ping (wall-clock µs in the last table). **Heap** is `heapUsed + arrayBuffers` " +
       "after forced GCs, before and after building (inputs are loaded first so they are not counted), " +
       'in a fresh process per size; "warm" includes the polygons compiled by the queries.',
     "",
@@ -315,7 +316,9 @@ export function renderReport(r: BenchResults): string {
         `of ${s?.devicesPerShare ?? "?"} devices. **Warm**: one instance that served the same routes a moment ` +
         `earlier (shadow devices), i.e. every cell cached within the 60 s TTL: the steady state of a busy area; ` +
         `the other ${(s?.batchesPerDevice ?? 1) - 1} batches of each device. Latency and throughput are one ` +
-        "instance serving batches one after another on this machine against DynamoDB Local (wall clock).",
+        "instance serving batches one after another on this machine against DynamoDB Local (wall clock). " +
+        "CPU ms per batch is the process's CPU time, accounted in scheduler ticks, so only its mean over " +
+        "many batches is meaningful.",
       "",
       table(
         [
@@ -390,7 +393,7 @@ export function renderReport(r: BenchResults): string {
     "## 3. Index: cost of one geofence",
     "",
     "Items: the cover's cells, one DynamoDB item update each (`putZone` also reads and writes the zone " +
-      "head). Build ms: median thread CPU time of `coverZone` after a warm-up. `putZone` is the real " +
+      "head). Build ms: mean thread CPU time of `coverZone` over repeated runs after a warm-up. `putZone` is the real " +
       "adapter against DynamoDB Local (16 writes in flight); its write units grow with the encoded " +
       "geometry, which every cell item carries.",
     "",
@@ -482,6 +485,14 @@ export function renderReport(r: BenchResults): string {
     "",
     `Source: ${b.source}. Target: ≤ ${b.targetKb} KB each.`,
     "",
+    ...(b.errors
+      ? [
+          `Not bundled: ${Object.entries(b.errors)
+            .map(([fn, e]) => `${fn} (${e})`)
+            .join("; ")}.`,
+          "",
+        ]
+      : []),
     table(
       ["function", "KB", `≤ ${b.targetKb} KB`, "infra budget KB"],
       rows.map(([fn, kb]) => [

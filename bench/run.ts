@@ -9,7 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { measureBundles } from "./bundles.ts";
+import { type BundleSizes, measureBundles } from "./bundles.ts";
 import { runChild } from "./child-process.ts";
 import { CITIES } from "./cities.ts";
 import {
@@ -113,6 +113,13 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       dir: join(work, "covers"),
       log,
     });
+    // A failing stage is recorded and the others still run; the command then exits non-zero.
+    const failures: string[] = [];
+    const failed = (stage: string, error: unknown) => {
+      const message = `${stage}: ${(error as Error).message}`;
+      failures.push(message);
+      log(`FAILED ${message}`);
+    };
     const matcher: MatcherChildResult[] = [];
     for (const size of covers.sizes) {
       log(`matcher: ${size.toLocaleString("en-US")} geofences`);
@@ -128,15 +135,22 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
         passes: profile.passes,
         outFile: join(work, `matcher-${size}.json`),
       };
-      matcher.push(
-        await runChild<MatcherChildResult>({
-          root: ROOT,
-          script: "bench/matcher/child.ts",
-          args,
-          nodeFlags: ["--expose-gc", `--max-old-space-size=${size >= 1_000_000 ? 12_288 : 4_096}`],
-          timeoutMs: 30 * 60_000,
-        }),
-      );
+      try {
+        matcher.push(
+          await runChild<MatcherChildResult>({
+            root: ROOT,
+            script: "bench/matcher/child.ts",
+            args,
+            nodeFlags: [
+              "--expose-gc",
+              `--max-old-space-size=${size >= 1_000_000 ? 12_288 : 4_096}`,
+            ],
+            timeoutMs: 30 * 60_000,
+          }),
+        );
+      } catch (error) {
+        failed(`matcher ${size}`, error);
+      }
     }
 
     // 2 and 3. Ingest against DynamoDB Local, with the index shapes written by the real adapter.
@@ -149,18 +163,22 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
         shares: SHARES,
         outFile: join(work, "ingest.json"),
       };
-      ingest = await runChild<IngestChildResult>({
-        root: ROOT,
-        script: "bench/ingest/child.ts",
-        args,
-        timeoutMs: 20 * 60_000,
-      });
+      try {
+        ingest = await runChild<IngestChildResult>({
+          root: ROOT,
+          script: "bench/ingest/child.ts",
+          args,
+          timeoutMs: 20 * 60_000,
+        });
+      } catch (error) {
+        failed("ingest", error);
+      }
     }
     const index = ingest?.index ?? indexShapes().map((s) => measureShapeCover(s));
 
     // 5. Bundles.
     log("bundles");
-    const bundles = options.skipBundles
+    const bundles: BundleSizes = options.skipBundles
       ? { kb: {}, source: "skipped", wallMs: 0 }
       : await measureBundles(ROOT, options.quick ? "hot-path" : "all");
 
@@ -201,7 +219,11 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
         ingest: {
           setup: ingest?.setup ?? null,
           authorizer: ingest?.authorizer ?? null,
-          ...(options.skipIngest ? { skippedReason: "--skip-ingest" } : {}),
+          ...(options.skipIngest
+            ? { skippedReason: "--skip-ingest" }
+            : ingest
+              ? {}
+              : { skippedReason: failures.find((f) => f.startsWith("ingest")) ?? "failed" }),
         },
         cost: {
           headline,
@@ -218,7 +240,8 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
         },
         bundles: {
           source: bundles.source,
-          ...("budgetsKb" in bundles && bundles.budgetsKb ? { budgetsKb: bundles.budgetsKb } : {}),
+          ...(bundles.budgetsKb ? { budgetsKb: bundles.budgetsKb } : {}),
+          ...(bundles.errors ? { errors: bundles.errors } : {}),
           wallMs: bundles.wallMs,
           targetKb: 500,
         },
@@ -243,6 +266,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(reportPath, renderReport(results));
     log(`wrote ${resultsPath} and ${reportPath} in ${results.durationS.toFixed(0)} s`);
+    if (failures.length > 0) throw new Error(`benchmark stages failed: ${failures.join("; ")}`);
     return { results, resultsPath, reportPath };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -7,7 +7,7 @@
  * - Flatbush: the hand-rolled alternative, a static R-tree of bounding boxes, then the same test.
  * - Brute force: the exact test on every zone.
  * - Reference: brute force through `compileZone` itself (not the bench's fast circle test),
- *   pre-filtered by latitude, used to judge the others.
+ *   pre-filtered by the bench's own bounding boxes, used to judge the others.
  */
 import { booleanPointInPolygon } from "@turf/boolean-point-in-polygon";
 import { distance } from "@turf/distance";
