@@ -222,26 +222,49 @@ export async function getStore(
   return storeView(store);
 }
 
-/** A page of the caller's stores and an opaque cursor for the next one. */
-export async function listStores(
+/**
+ * One page of a catalog listing: the cursor is decoded for this merchant and listing only (a
+ * forged or foreign cursor is a 400), and the next one is bound the same way.
+ */
+async function listPage<T, V>(
   deps: CatalogDeps,
   principal: MerchantPrincipal,
   query: ListQuery,
+  listing: {
+    scope: string;
+    prefix: string;
+    load: (
+      merchantId: string,
+      limit: number,
+      startKey: PageKey | undefined,
+    ) => Promise<{ items: T[]; lastKey?: PageKey | undefined }>;
+    view: (item: T) => V;
+  },
 ) {
   requireRole(principal, CATALOG_READ_ROLES);
   const { merchantId } = principal;
   const startKey = query.cursor
     ? checkCursorKey(
-        deps.cursors.decode(merchantId, STORES_SCOPE, query.cursor),
+        deps.cursors.decode(merchantId, listing.scope, query.cursor),
         merchantId,
-        catalogKeys.storePrefix,
+        listing.prefix,
       )
     : undefined;
-  const page = await deps.catalog.listStores(merchantId, query.limit, startKey);
+  const page = await listing.load(merchantId, query.limit, startKey);
   return {
-    items: page.items.map(storeView),
-    nextCursor: page.lastKey ? deps.cursors.encode(merchantId, STORES_SCOPE, page.lastKey) : null,
+    items: page.items.map(listing.view),
+    nextCursor: page.lastKey ? deps.cursors.encode(merchantId, listing.scope, page.lastKey) : null,
   };
+}
+
+/** A page of the caller's stores and an opaque cursor for the next one. */
+export function listStores(deps: CatalogDeps, principal: MerchantPrincipal, query: ListQuery) {
+  return listPage(deps, principal, query, {
+    scope: STORES_SCOPE,
+    prefix: catalogKeys.storePrefix,
+    load: (m, limit, start) => deps.catalog.listStores(m, limit, start),
+    view: storeView,
+  });
 }
 
 /**
@@ -516,25 +539,13 @@ async function currentOffer(
 }
 
 /** A page of the caller's offers and an opaque cursor for the next one. */
-export async function listOffers(
-  deps: CatalogDeps,
-  principal: MerchantPrincipal,
-  query: ListQuery,
-) {
-  requireRole(principal, CATALOG_READ_ROLES);
-  const { merchantId } = principal;
-  const startKey = query.cursor
-    ? checkCursorKey(
-        deps.cursors.decode(merchantId, OFFERS_SCOPE, query.cursor),
-        merchantId,
-        catalogKeys.offerPrefix,
-      )
-    : undefined;
-  const page = await deps.catalog.listOffers(merchantId, query.limit, startKey);
-  return {
-    items: page.items.map(offerView),
-    nextCursor: page.lastKey ? deps.cursors.encode(merchantId, OFFERS_SCOPE, page.lastKey) : null,
-  };
+export function listOffers(deps: CatalogDeps, principal: MerchantPrincipal, query: ListQuery) {
+  return listPage(deps, principal, query, {
+    scope: OFFERS_SCOPE,
+    prefix: catalogKeys.offerPrefix,
+    load: (m, limit, start) => deps.catalog.listOffers(m, limit, start),
+    view: offerView,
+  });
 }
 
 /**
