@@ -240,7 +240,7 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
   const { encodeZone } = await import("../../shared/domain/geometry/codec.ts");
   const { compileZone } = await import("../../shared/domain/geometry/exact.ts");
   const { zoneIds } = await import("../../shared/domain/zone.ts");
-  const { geoIndexFromConfig } = await import("../../shared/wiring/ping-deps.ts");
+  const { geoIndexFromConfig } = await import("../../shared/wiring/geo-index.ts");
   const { dynamoAppKeyStore } = await import("../../shared/adapters/dynamo/app-key-store.ts");
   const { systemClock, systemRandom } = await import("../../shared/adapters/system.ts");
   const { createAppKey } = await import("../../shared/use-cases/app-keys.ts");

@@ -77,8 +77,6 @@ export const conversionKeys = {
   record: (merchantId: string, at: number, eventId: string) => ({
     pk: `LOG#${merchantId}`,
     sk: `${new Date(at).toISOString()}#${eventId}`,
-    gsi1pk: `LOGOFFER#${merchantId}#`,
-    gsi1sk: "",
   }),
   logPartition: (merchantId: string) => `LOG#${merchantId}`,
   /** Secondary access path: the log of one offer. */

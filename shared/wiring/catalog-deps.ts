@@ -3,7 +3,6 @@ import { LocationClient } from "@aws-sdk/client-location";
 import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
-import { dynamoGeoIndex } from "../adapters/dynamo/geo-index.ts";
 import { dynamoStorePoints } from "../adapters/dynamo/store-points.ts";
 import { amazonLocationGeocoder } from "../adapters/location/geocoder.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
@@ -11,6 +10,7 @@ import { configVars, readConfig } from "../config/read-config.ts";
 import { memoizedZoneCover } from "../domain/catalog/index.ts";
 import { cursorCodec } from "../http/cursor.ts";
 import type { CatalogDeps } from "../use-cases/catalog.ts";
+import { geoIndexFromConfig } from "./geo-index.ts";
 
 /**
  * Amazon Location client, once per cold start. Few retries: a merchant waiting on a form is
@@ -36,11 +36,7 @@ export function catalogDepsFromEnv(
   const cover = memoizedZoneCover();
   return {
     catalog: dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
-    geoIndex: dynamoGeoIndex(documentClient, {
-      geoTable: config.GEO_INDEX_TABLE,
-      catalogTable: config.CATALOG_TABLE,
-      cover,
-    }),
+    geoIndex: geoIndexFromConfig(config, cover),
     geocoder: amazonLocationGeocoder(locationClient, { placeIndex: config.PLACE_INDEX_NAME }),
     cursors: cursorCodec(config.CURSOR_SECRET),
     storePoints: dynamoStorePoints(documentClient, config.GEO_INDEX_TABLE),

@@ -1,15 +1,15 @@
 import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
-import { dynamoGeoIndex } from "../adapters/dynamo/geo-index.ts";
 import { dynamoVisitStore } from "../adapters/dynamo/visit-store.ts";
 import { systemClock } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { decodeZone } from "../domain/geometry/codec.ts";
-import { cellsForPoint, coverZone } from "../domain/geometry/cover.ts";
+import { cellsForPoint } from "../domain/geometry/cover.ts";
 import { compileZone } from "../domain/geometry/exact.ts";
 import { resolveVisitRules } from "../domain/visit/rules.ts";
 import type { IngestDeps, ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
 import { ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
+import { geoIndexFromConfig } from "./geo-index.ts";
 
 export const pingConfigSchema = z.object({
   DEVICES_TABLE: configVars.tableName,
@@ -23,15 +23,6 @@ export const pingConfigSchema = z.object({
   VISIT_DRIVE_BY_SPEED_MPS: configVars.number(7),
   VISIT_TELEPORT_SPEED_KMH: configVars.number(300),
 });
-
-/** The geofence index adapter with the geometry module's cover (shared by catalog writes). */
-export function geoIndexFromConfig(config: { GEO_INDEX_TABLE: string; CATALOG_TABLE: string }) {
-  return dynamoGeoIndex(documentClient, {
-    geoTable: config.GEO_INDEX_TABLE,
-    catalogTable: config.CATALOG_TABLE,
-    cover: (zone) => coverZone(decodeZone(zone.geometry)),
-  });
-}
 
 /**
  * Builds the ping path's dependencies once per cold start: the cached matcher lives as long as

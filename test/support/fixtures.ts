@@ -6,17 +6,14 @@ import type { Offer } from "../../shared/domain/catalog/offer.ts";
 import type { Store } from "../../shared/domain/catalog/store.ts";
 import { encodeZone } from "../../shared/domain/geometry/codec.ts";
 import { zoneIds } from "../../shared/domain/zone.ts";
-import { geoIndexFromConfig } from "../../shared/wiring/ping-deps.ts";
+import { geoIndexFromConfig } from "../../shared/wiring/geo-index.ts";
 import { env, uniqueId } from "./aws.ts";
+import { offsetM } from "./geo.ts";
 
 export const PARIS = { lat: 48.8606, lon: 2.3376 };
 
 /** Moves a point by metres east/north (small distances). */
-export function offset(p: { lat: number; lon: number }, eastM: number, northM: number) {
-  const dLat = northM / 111_320;
-  const dLon = eastM / (111_320 * Math.cos((p.lat * Math.PI) / 180));
-  return { lat: p.lat + dLat, lon: p.lon + dLon };
-}
+export const offset = offsetM;
 
 export function testDevice(overrides: Partial<DevicePrincipal> = {}): DevicePrincipal {
   return {

@@ -567,4 +567,3 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
 }
 
 export type DecisionStore = ReturnType<typeof dynamoDecisionStore>;
-export { COUNTER_FIELDS };

@@ -5,7 +5,7 @@ import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
 import { encodeZone } from "../../../shared/domain/geometry/codec.ts";
 import type { HttpResult } from "../../../shared/http/types.ts";
-import { geoIndexFromConfig } from "../../../shared/wiring/ping-deps.ts";
+import { geoIndexFromConfig } from "../../../shared/wiring/geo-index.ts";
 import { env, uniqueId } from "../../support/aws.ts";
 import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
 import { offsetM } from "../../support/pings.ts";

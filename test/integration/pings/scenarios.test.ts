@@ -16,14 +16,14 @@ import {
 import type { DeviceVisitState, Ping, ZoneEvent } from "../../../shared/domain/visit/types.ts";
 import type { ZoneDefinition } from "../../../shared/domain/zone.ts";
 import { ForbiddenError } from "../../../shared/errors.ts";
-import { recordingSink } from "../../../shared/use-cases/pings/event-sinks.ts";
 import {
   type IngestDeps,
   type IngestResult,
   ingestPings,
 } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { ZoneMatcher } from "../../../shared/use-cases/pings/zone-matcher.ts";
-import { geoIndexFromConfig, pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
+import { geoIndexFromConfig } from "../../../shared/wiring/geo-index.ts";
+import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env, uniqueId } from "../../support/aws.ts";
 import {
   destination,
@@ -32,6 +32,7 @@ import {
   mulberry32,
   offsetM,
 } from "../../support/pings.ts";
+import { recordingSink } from "../../support/recording-sink.ts";
 
 /** Start of every scripted trajectory: an hour ago, so every ping is within the accepted window. */
 const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;

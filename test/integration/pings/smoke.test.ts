@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeZone } from "../../../shared/domain/geometry/codec.ts";
-import { geoIndexFromConfig } from "../../../shared/wiring/ping-deps.ts";
+import { geoIndexFromConfig } from "../../../shared/wiring/geo-index.ts";
 import { env, uniqueId } from "../../support/aws.ts";
 import { call, startTestServer } from "../../support/local-server.ts";
 import { offsetM } from "../../support/pings.ts";

@@ -6,8 +6,12 @@
 import * as turf from "@turf/turf";
 import fc from "fast-check";
 import type { ZoneGeometry } from "../../../shared/domain/geometry/index.ts";
-
-const M_PER_DEG = (Math.PI / 180) * 6_371_008.8;
+import {
+  M_PER_DEG,
+  mulberry32,
+  edgeDistanceM as nearBoundaryM,
+  wrapLon as wrap,
+} from "../../support/geo.ts";
 
 /** A generated zone: the geometry as a client would send it, plus what the oracle needs. */
 export interface GeneratedZone {
@@ -19,11 +23,6 @@ export interface GeneratedZone {
   /** Where to draw points: lon/lat box of the unwrapped geometry. */
   box: { west: number; east: number; south: number; north: number };
   label: string;
-}
-
-/** Longitude folded into [-180, 180). */
-export function wrap(lon: number): number {
-  return ((((lon + 180) % 360) + 360) % 360) - 180;
 }
 
 interface Star {
@@ -185,18 +184,6 @@ export const zoneArbitrary: fc.Arbitrary<GeneratedZone> = fc
   .integer({ min: 1, max: 2 ** 31 - 2 })
   .map((seed) => randomZone(mulberry32(seed)));
 
-/** Small deterministic PRNG for reproducible geometry from a seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Oracle verdict, or undefined for a point within 1 cm of the boundary. */
 export function oracleInside(z: GeneratedZone, lat: number, lon: number): boolean | undefined {
   if (z.circle) {
@@ -214,31 +201,6 @@ export function oracleInside(z: GeneratedZone, lat: number, lon: number): boolea
     }
   }
   return inside;
-}
-
-/**
- * Metres from a point to the nearest lon/lat-straight edge, in the point's local
- * equirectangular frame (accurate at the centimetre scale the oracle needs it for).
- */
-export function nearBoundaryM(rings: number[][][], lat: number, lon: number): number {
-  const k = Math.cos((lat * Math.PI) / 180);
-  let best = Number.POSITIVE_INFINITY;
-  for (const ring of rings) {
-    for (let i = 0; i + 1 < ring.length; i++) {
-      const [x1, y1] = ring[i] as number[];
-      const [x2, y2] = ring[i + 1] as number[];
-      const ax = ((x1 as number) - lon) * k;
-      const ay = (y1 as number) - lat;
-      const bx = ((x2 as number) - lon) * k;
-      const by = (y2 as number) - lat;
-      const dx = bx - ax;
-      const dy = by - ay;
-      const len2 = dx * dx + dy * dy;
-      const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
-      best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy) * M_PER_DEG);
-    }
-  }
-  return best;
 }
 
 /**
@@ -282,3 +244,5 @@ export function pointFor(
   const lat = z.box.south + v * (z.box.north - z.box.south);
   return [lat, wrap(lon)];
 }
+
+export { mulberry32, nearBoundaryM, wrap };

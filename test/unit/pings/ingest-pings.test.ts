@@ -12,7 +12,6 @@ import {
 import { resolveVisitRules } from "../../../shared/domain/visit/rules.ts";
 import type { Ping, ZoneEvent } from "../../../shared/domain/visit/types.ts";
 import { ForbiddenError } from "../../../shared/errors.ts";
-import { recordingSink } from "../../../shared/use-cases/pings/event-sinks.ts";
 import {
   type IngestDeps,
   ingestPings,
@@ -27,6 +26,7 @@ import {
   memoryVisitStore,
   offsetM,
 } from "../../support/pings.ts";
+import { recordingSink } from "../../support/recording-sink.ts";
 
 const SITE = { lat: 48.8675, lon: 2.3638 };
 const T0 = Date.UTC(2025, 5, 4, 10, 0, 0);

@@ -6,25 +6,15 @@ import type {
   ZoneKind,
   ZoneRef,
 } from "../../../shared/domain/visit/index.ts";
+import { offsetM } from "../../support/geo.ts";
 
 /** A store on the Place de la République, Paris. */
 export const STORE = { lat: 48.8675, lon: 2.3638 };
 /** Start of every scripted trajectory (epoch ms). */
 export const T0 = Date.UTC(2025, 5, 2, 10, 0, 0);
 
-/** Metres per degree of latitude on turf's sphere, so offsets and distances agree. */
-const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
-
 /** Moves a point by metres east and north (local flat-earth, exact enough below a few km). */
-export function offset(
-  origin: { lat: number; lon: number },
-  eastM: number,
-  northM: number,
-): { lat: number; lon: number } {
-  const lat = origin.lat + northM / M_PER_DEG;
-  const lon = origin.lon + eastM / (M_PER_DEG * Math.cos((origin.lat * Math.PI) / 180));
-  return { lat, lon };
-}
+export const offset = offsetM;
 
 /** A circular zone of the test world. */
 export interface CircleZone {

@@ -1,0 +1,60 @@
+/**
+ * Geometry helpers every test suite uses, independent of the geometry module under test:
+ * a seeded PRNG, metre offsets on turf's sphere, longitude folding and edge distances.
+ */
+
+/** Metres per degree of latitude on turf's sphere, so offsets and turf distances agree. */
+export const M_PER_DEG = (Math.PI / 180) * 6_371_008.8;
+
+/** Small deterministic PRNG (mulberry32) for reproducible data from a seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Longitude folded into [-180, 180), the form a device or a client sends. */
+export function wrapLon(lon: number): number {
+  return ((((lon + 180) % 360) + 360) % 360) - 180;
+}
+
+/** A point `eastM` / `northM` metres from `origin` (local flat frame, fine below a few km). */
+export function offsetM(
+  origin: { lat: number; lon: number },
+  eastM: number,
+  northM: number,
+): { lat: number; lon: number } {
+  const lat = origin.lat + northM / M_PER_DEG;
+  const lon = origin.lon + eastM / (M_PER_DEG * Math.cos((origin.lat * Math.PI) / 180));
+  return { lat, lon: wrapLon(lon) };
+}
+
+/**
+ * Metres from a point to the nearest lon/lat-straight edge, measured in the point's local
+ * equirectangular frame (exact enough at the centimetre scale where it matters).
+ */
+export function edgeDistanceM(rings: number[][][], lat: number, lon: number): number {
+  const k = Math.cos((lat * Math.PI) / 180);
+  let best = Number.POSITIVE_INFINITY;
+  for (const ring of rings) {
+    for (let i = 0; i + 1 < ring.length; i++) {
+      const [x1, y1] = ring[i] as number[];
+      const [x2, y2] = ring[i + 1] as number[];
+      const ax = ((x1 as number) - lon) * k;
+      const ay = (y1 as number) - lat;
+      const bx = ((x2 as number) - lon) * k;
+      const by = (y2 as number) - lat;
+      const dx = bx - ax;
+      const dy = by - ay;
+      const len2 = dx * dx + dy * dy;
+      const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
+      best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy) * M_PER_DEG);
+    }
+  }
+  return best;
+}
