@@ -1,3 +1,5 @@
+import { DEFAULT_VISIT_RULES } from "./visit/rules.ts";
+
 /**
  * A zone as the matcher sees it: one geometry with the references an event needs. Stores own one
  * footprint zone; offers own one trigger zone per listed store (StoreRadius) or one explicit zone.
@@ -16,8 +18,8 @@ export interface ZoneDefinition {
   dwellSeconds: number;
 }
 
-/** Default dwell for store footprints: a visit is two minutes inside. */
-export const DEFAULT_FOOTPRINT_DWELL_SECONDS = 120;
+/** Default dwell for store footprints (a visit): the visit rules' default, one source. */
+export const DEFAULT_FOOTPRINT_DWELL_SECONDS = DEFAULT_VISIT_RULES.defaultFootprintDwellS;
 
 /** Zone ids are derived, so a store or offer maps to its zones without a lookup. */
 export const zoneIds = {

@@ -6,6 +6,7 @@ import { configVars, readConfig } from "../config/read-config.ts";
 import { decodeZone } from "../domain/geometry/codec.ts";
 import { cellsForPoint } from "../domain/geometry/cover.ts";
 import { compileZone } from "../domain/geometry/exact.ts";
+import { MAX_FUTURE_SKEW_MS, MAX_PING_AGE_MS } from "../domain/ping.ts";
 import { resolveVisitRules } from "../domain/visit/rules.ts";
 import type { IngestDeps, ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
 import { ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
@@ -54,7 +55,9 @@ export function pingDepsFromEnv(
       minAccuracyFloorM: config.VISIT_MIN_ACCURACY_FLOOR_M,
       driveBySpeedMps: config.VISIT_DRIVE_BY_SPEED_MPS,
       teleportSpeedKmh: config.VISIT_TELEPORT_SPEED_KMH,
-      maxFutureSkewS: 120,
+      // The API rejects pings beyond these bounds; the reducer applies the same ones.
+      maxFutureSkewS: MAX_FUTURE_SKEW_MS / 1000,
+      maxPingAgeS: MAX_PING_AGE_MS / 1000,
     }),
   };
 }
