@@ -130,3 +130,21 @@ export async function seedStoreAndOffer(options: {
   });
   return { merchantId, storeId, offerId, location, store, offer };
 }
+
+/** Indexes a circular store footprint at `site` (no catalog items) and returns its store id. */
+export async function indexFootprint(site: { lat: number; lon: number }, radiusM = 40) {
+  const storeId = uniqueId("st");
+  await geoIndexFromConfig({
+    GEO_INDEX_TABLE: env("GEO_INDEX_TABLE"),
+    CATALOG_TABLE: env("CATALOG_TABLE"),
+  }).putZone({
+    zoneId: zoneIds.footprint(storeId),
+    kind: "footprint",
+    merchantId: uniqueId("m"),
+    storeId,
+    geometry: encodeZone({ type: "Circle", center: site, radiusM }),
+    characteristicRadiusM: radiusM,
+    dwellSeconds: 120,
+  });
+  return storeId;
+}

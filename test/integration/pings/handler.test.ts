@@ -3,10 +3,9 @@ import { describe, expect, it } from "vitest";
 import { handler } from "../../../functions/ping-ingest.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
-import { encodeZone } from "../../../shared/domain/geometry/codec.ts";
 import type { HttpResult } from "../../../shared/http/types.ts";
-import { geoIndexFromConfig } from "../../../shared/wiring/geo-index.ts";
 import { env, uniqueId } from "../../support/aws.ts";
+import { indexFootprint } from "../../support/fixtures.ts";
 import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
 import { offsetM } from "../../support/pings.ts";
 
@@ -44,23 +43,6 @@ async function post(
   return (await handler(event, lambdaContext)) as HttpResult;
 }
 
-async function footprintAt(site: { lat: number; lon: number }) {
-  const storeId = uniqueId("st");
-  await geoIndexFromConfig({
-    GEO_INDEX_TABLE: env("GEO_INDEX_TABLE"),
-    CATALOG_TABLE: env("CATALOG_TABLE"),
-  }).putZone({
-    zoneId: `fp.${storeId}`,
-    kind: "footprint",
-    merchantId: uniqueId("m"),
-    storeId,
-    geometry: encodeZone({ type: "Circle", center: site, radiusM: 40 }),
-    characteristicRadiusM: 40,
-    dwellSeconds: 120,
-  });
-  return storeId;
-}
-
 async function storedVisits(deviceId: string) {
   const out = await documentClient.send(
     new GetCommand({
@@ -75,7 +57,7 @@ async function storedVisits(deviceId: string) {
 describe("POST /v1/pings (handler): bad pings", () => {
   it("reports each bad ping by index and field, and processes the good ones (202)", async () => {
     const site = newSite();
-    const storeId = await footprintAt(site);
+    const storeId = await indexFootprint(site);
     const now = Date.now();
     const at = (s: number, e = 0) => ({
       ...offsetM(site, e, 0),
@@ -174,7 +156,7 @@ describe("POST /v1/pings (handler): bad pings", () => {
 
   it("answers 403 to a device without location consent and stores nothing", async () => {
     const site = newSite();
-    await footprintAt(site);
+    await indexFootprint(site);
     const dev = device({ consentLocation: false });
     const pings = [0, 60, 130].map((s) => ({
       ...site,

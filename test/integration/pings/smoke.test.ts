@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeZone } from "../../../shared/domain/geometry/codec.ts";
-import { geoIndexFromConfig } from "../../../shared/wiring/geo-index.ts";
-import { env, uniqueId } from "../../support/aws.ts";
+import { indexFootprint } from "../../support/fixtures.ts";
 import { call, startTestServer } from "../../support/local-server.ts";
 import { offsetM } from "../../support/pings.ts";
 
@@ -17,19 +15,7 @@ afterAll(async () => {
 describe("ping ingestion over HTTP (local server, device authorizer)", () => {
   it("a registered device enters a store, then leaves it from a place no zone covers", async () => {
     const site = { lat: 50.85, lon: 4.35 };
-    const storeId = uniqueId("st");
-    await geoIndexFromConfig({
-      GEO_INDEX_TABLE: env("GEO_INDEX_TABLE"),
-      CATALOG_TABLE: env("CATALOG_TABLE"),
-    }).putZone({
-      zoneId: `fp.${storeId}`,
-      kind: "footprint",
-      merchantId: uniqueId("m"),
-      storeId,
-      geometry: encodeZone({ type: "Circle", center: site, radiusM: 40 }),
-      characteristicRadiusM: 40,
-      dwellSeconds: 120,
-    });
+    const storeId = await indexFootprint(site);
     const reg = await call(`${server.url}/v1/devices`, {
       method: "POST",
       headers: { "x-app-key": server.appKey },
