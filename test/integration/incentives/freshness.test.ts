@@ -6,7 +6,7 @@ import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env } from "../../support/aws.ts";
-import { offset, seedStoreAndOffer, testDevice } from "../../support/fixtures.ts";
+import { offset, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 
 const HOUR = 3_600_000;
 const sink = zoneEventSinkFromEnv();
@@ -57,7 +57,7 @@ describe("freshness limit: late batches never get an incentive, but their visits
       const now = afternoon();
       const result = await ingestPings(
         depsAt(now),
-        testDevice(),
+        await registeredDevice(),
         visitPings(seeded.location, now - age),
       );
       expect(result.events.map((e) => `${e.kind}:${e.type}`)).toContain("trigger:entered");
@@ -84,7 +84,7 @@ describe("freshness limit: late batches never get an incentive, but their visits
     const now = afternoon();
     const result = await ingestPings(
       depsAt(now),
-      testDevice(),
+      await registeredDevice(),
       visitPings(seeded.location, now - 3 * HOUR),
     );
     const incentives = result.incentives as { expiresAt: string }[];
@@ -97,7 +97,7 @@ describe("freshness limit: late batches never get an incentive, but their visits
     const seeded = await seedStoreAndOffer({
       offer: { redemption: { codeKind: "unique", expiresAfterHours: 24 } },
     });
-    const device = testDevice();
+    const device = await registeredDevice();
     const t0 = afternoon() - 6 * HOUR;
     // Fresh entry into the trigger zone (300 m) but not the shop: an incentive is sent at once.
     const approach = await ingestPings(depsAt(t0), device, [
