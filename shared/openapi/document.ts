@@ -17,9 +17,11 @@ import { multiPolygonSchema, polygonSchema } from "../domain/geometry/index.ts";
 import {
   importResultSchema,
   offerPageSchema,
+  offerPatchSchema,
   offerViewSchema,
   problemSchema,
   storePageSchema,
+  storePatchSchema,
   storeViewSchema,
 } from "./schemas.ts";
 
@@ -27,6 +29,8 @@ type Json = Record<string, unknown>;
 
 const COMPONENTS: [string, z.ZodType][] = [
   ["StoreInput", storeInputSchema],
+  ["StorePatch", storePatchSchema],
+  ["OfferPatch", offerPatchSchema],
   ["Store", storeViewSchema],
   ["StorePage", storePageSchema],
   ["StoreImport", storeImportSchema],
@@ -75,11 +79,12 @@ const PROBLEMS: Record<number, string> = {
   413: "Body too large",
   415: "Content type is not application/json",
   422: "The address geocodes to nothing usable (`errors` names `address`)",
+  428: "`If-Match` is required (a PUT replaces the whole resource)",
   503: "A dependency (geocoder) is unavailable; nothing was stored",
 };
 
 interface OperationSpec {
-  method: "get" | "post" | "put" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   operationId: string;
   summary: string;
@@ -89,7 +94,9 @@ interface OperationSpec {
   ok: { status: number; schema?: string; description: string };
   params?: ("storeId" | "offerId")[];
   paged?: boolean;
-  ifMatch?: boolean;
+  ifMatch?: boolean | "required";
+  /** Body media type (default application/json). */
+  mediaType?: string;
   errors: number[];
 }
 
@@ -149,12 +156,31 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/stores/{storeId}",
     operationId: "replaceStore",
     summary: "Replace a store",
-    description: "Moving the footprint or location re-indexes the store and its offers' zones.",
+    description:
+      "Replaces the whole store: members left out (address, openingHours, ...) are removed. " +
+      "`If-Match` is required (428 without it). Moving the footprint or location re-indexes " +
+      "the store and its offers' zones.",
+    access: "write",
+    params: ["storeId"],
+    ifMatch: "required",
+    body: "StoreInput",
+    ok: { status: 200, schema: "Store", description: "Replaced" },
+    errors: [...WRITE, 422, 428, 503],
+  },
+  {
+    method: "patch",
+    path: "/v1/stores/{storeId}",
+    operationId: "patchStore",
+    summary: "Update a store (JSON Merge Patch)",
+    description:
+      "RFC 7396 `application/merge-patch+json`: members sent replace, `null` removes one, " +
+      "absent members stay. The merged store is validated like a PUT body.",
     access: "write",
     params: ["storeId"],
     ifMatch: true,
-    body: "StoreInput",
-    ok: { status: 200, schema: "Store", description: "Replaced" },
+    body: "StorePatch",
+    mediaType: "application/merge-patch+json",
+    ok: { status: 200, schema: "Store", description: "Updated" },
     errors: [...WRITE, 422, 503],
   },
   {
@@ -204,11 +230,30 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/offers/{offerId}",
     operationId: "replaceOffer",
     summary: "Replace an offer",
+    description:
+      "Replaces the whole offer (members left out are removed or defaulted). `If-Match` is " +
+      "required (428 without it).",
+    access: "write",
+    params: ["offerId"],
+    ifMatch: "required",
+    body: "OfferInput",
+    ok: { status: 200, schema: "Offer", description: "Replaced" },
+    errors: [...WRITE, 428],
+  },
+  {
+    method: "patch",
+    path: "/v1/offers/{offerId}",
+    operationId: "patchOffer",
+    summary: "Update an offer (JSON Merge Patch)",
+    description:
+      "RFC 7396 `application/merge-patch+json`: members sent replace, `null` removes one, " +
+      "absent members stay. The merged offer is validated like a PUT body.",
     access: "write",
     params: ["offerId"],
     ifMatch: true,
-    body: "OfferInput",
-    ok: { status: 200, schema: "Offer", description: "Replaced" },
+    body: "OfferPatch",
+    mediaType: "application/merge-patch+json",
+    ok: { status: 200, schema: "Offer", description: "Updated" },
     errors: WRITE,
   },
   {
@@ -285,7 +330,7 @@ function parameters(op: OperationSpec): Json[] {
     out.push({
       name: "If-Match",
       in: "header",
-      required: false,
+      required: op.ifMatch === "required",
       description: 'The ETag (version) the change applies to, e.g. "3"; 409 if it moved on',
       schema: { type: "string" },
     });
@@ -327,7 +372,7 @@ function operation(op: OperationSpec): Json {
       ? {
           requestBody: {
             required: true,
-            content: { "application/json": { schema: ref(op.body) } },
+            content: { [op.mediaType ?? "application/json"]: { schema: ref(op.body) } },
           },
         }
       : {}),

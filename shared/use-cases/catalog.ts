@@ -19,6 +19,8 @@ import {
   OFFER_ID_PREFIX,
   type Offer,
   type OfferInput,
+  offerInputOf,
+  offerInputSchema,
   offerView,
   offerZoneIds,
   parseStoreImport,
@@ -26,6 +28,8 @@ import {
   STORE_ID_PREFIX,
   type Store,
   type StoreInput,
+  storeInputOf,
+  storeInputSchema,
   storeView,
   triggerZones,
   type ZonePlan,
@@ -42,6 +46,8 @@ import {
   ValidationError,
 } from "../errors.ts";
 import type { CursorCodec, PageKey } from "../http/cursor.ts";
+import { applyMergePatch } from "../http/merge-patch.ts";
+import { parseWith } from "../http/parse.ts";
 import type { HttpEvent } from "../http/types.ts";
 import { logger } from "../logger.ts";
 import type { Clock, Random } from "../ports.ts";
@@ -144,16 +150,17 @@ function checkCursorKey(key: PageKey, merchantId: string, prefix: string): PageK
 // Stores
 
 /**
- * The store's point when the request gave only an address: geocoded (an unchanged address of
- * a geocoded store is not looked up again). No match is the caller's 422 naming `address`; an
- * unavailable geocoder is a 503 before anything is written.
+ * The store's point when the request gave only an address (no location, no footprint: a
+ * footprint already places the store): geocoded, and an unchanged address of a geocoded store
+ * is not looked up again. No match is the caller's 422 naming `address`; an unavailable or
+ * unconfigured geocoder is a 503 naming `address` before anything is written.
  */
 async function geocodeIfNeeded(
   deps: CatalogDeps,
   input: StoreInput,
   previous?: Store,
 ): Promise<LatLon | undefined> {
-  if (input.location || !input.address) return undefined;
+  if (input.location || input.footprint || !input.address) return undefined;
   if (previous?.locationSource === "geocoder" && previous.address === input.address) {
     return previous.location;
   }
@@ -318,6 +325,28 @@ export async function replaceStore(
     throw error;
   }
   return storeView(next);
+}
+
+/**
+ * Updates a store with a JSON Merge Patch (RFC 7396) applied to its input representation
+ * (`storeInputOf`): members sent replace, `null` removes, members absent stay. The result is
+ * validated like a PUT body (errors name the merged field) and written at the version read, or
+ * the one `ifMatch` names (409 if it moved on).
+ */
+export async function patchStore(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  storeId: string | undefined,
+  patch: unknown,
+  ifMatch?: number,
+) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  const current = await deps.catalog.getStore(principal.merchantId, id);
+  if (!current) throw notFound("storeId", "store");
+  checkIfMatch("store", ifMatch, current.version);
+  const input = parseWith(storeInputSchema, applyMergePatch(storeInputOf(current), patch));
+  return replaceStore(deps, principal, id, input, ifMatch ?? current.version);
 }
 
 /**
@@ -601,6 +630,24 @@ export async function replaceOffer(
     previous: current,
   });
   return offerView(await commitOffer(deps, current, next, stores));
+}
+
+/**
+ * Updates an offer with a JSON Merge Patch (RFC 7396) applied to its input representation
+ * (`offerInputOf`); validated like a PUT body and written at the version read (or `ifMatch`).
+ */
+export async function patchOffer(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  offerId: string | undefined,
+  patch: unknown,
+  ifMatch?: number,
+) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const current = await currentOffer(deps, principal, offerId);
+  checkIfMatch("offer", ifMatch, current.version);
+  const input = parseWith(offerInputSchema, applyMergePatch(offerInputOf(current), patch));
+  return replaceOffer(deps, principal, current.offerId, input, ifMatch ?? current.version);
 }
 
 /**

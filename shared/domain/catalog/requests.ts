@@ -3,7 +3,7 @@
  * problem vocabulary as bodies so every 4xx names its field.
  */
 import * as z from "zod";
-import { ValidationError } from "../../errors.ts";
+import { PreconditionRequiredError, ValidationError } from "../../errors.ts";
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -48,4 +48,19 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 /** The ETag header value for a version (strong: a version names one exact representation). */
 export function etag(version: number): string {
   return `"${version}"`;
+}
+
+/**
+ * The version a replacement (PUT) must name: a PUT rewrites the whole resource, so without
+ * `If-Match` a client working from an old copy would silently erase what others changed
+ * (RFC 6585 §3: 428 Precondition Required). `*` is an explicit "whatever the current version".
+ */
+export function requireIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === "") {
+    throw new PreconditionRequiredError(
+      'If-Match: required; send the ETag of the version you are replacing, such as "3" (GET returns it)',
+      { issues: [{ path: "If-Match", reason: "is required for a replacement (PUT)" }] },
+    );
+  }
+  return parseIfMatch(header);
 }

@@ -185,6 +185,7 @@ describe("stores", () => {
     const replace = await invoke(updateStore, intruder, {
       ...target,
       method: "PUT",
+      headers: { "if-match": '"1"' },
       body: circleStore(LOUVRE),
     });
     const remove = await invoke(deleteStore, intruder, { ...target, method: "DELETE" });
