@@ -1,7 +1,7 @@
 import middy from "@middy/core";
 import { etag, parseIfMatch } from "../shared/domain/catalog/index.ts";
-import { http, json, readHeader } from "../shared/http/middleware.ts";
 import { MERGE_PATCH_MEDIA_TYPE } from "../shared/http/merge-patch.ts";
+import { http, json, readHeader } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { catalogPrincipal, patchStore } from "../shared/use-cases/catalog.ts";
 import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";

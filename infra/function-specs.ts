@@ -245,9 +245,12 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     timeoutS: 29,
   }),
   "store-get": catalogReader("GET /v1/stores/{storeId}: one store"),
-  "store-update": catalogWriter("PUT /v1/stores/{storeId}: replaces a store (If-Match), re-indexes zones", {
-    geocoding: true,
-  }),
+  "store-update": catalogWriter(
+    "PUT /v1/stores/{storeId}: replaces a store (If-Match), re-indexes zones",
+    {
+      geocoding: true,
+    },
+  ),
   "store-patch": catalogWriter(
     "PATCH /v1/stores/{storeId}: JSON Merge Patch of a store, re-indexes zones",
     { geocoding: true },
@@ -256,7 +259,9 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
   "offer-create": catalogWriter("POST /v1/offers: creates an offer and indexes its zones"),
   "offer-list": catalogReader("GET /v1/offers: the merchant's offers, paginated"),
   "offer-get": catalogReader("GET /v1/offers/{offerId}: one offer"),
-  "offer-update": catalogWriter("PUT /v1/offers/{offerId}: replaces an offer (If-Match), re-indexes zones"),
+  "offer-update": catalogWriter(
+    "PUT /v1/offers/{offerId}: replaces an offer (If-Match), re-indexes zones",
+  ),
   "offer-patch": catalogWriter(
     "PATCH /v1/offers/{offerId}: JSON Merge Patch of an offer, re-indexes zones",
   ),

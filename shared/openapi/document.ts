@@ -75,7 +75,7 @@ const PROBLEMS: Record<number, string> = {
   401: "Missing or invalid merchant token",
   403: "The token's role may not do this",
   404: "No such resource for this merchant (another merchant's ids are not found either)",
-  409: "Version conflict, or a store still listed by offers",
+  409: "Version conflict, a store still listed by offers, or a store code (`externalRef`) in use",
   413: "Body too large",
   415: "Content type is not application/json",
   422: "The address geocodes to nothing usable (`errors` names `address`)",
@@ -94,6 +94,8 @@ interface OperationSpec {
   ok: { status: number; schema?: string; description: string };
   params?: ("storeId" | "offerId")[];
   paged?: boolean;
+  /** Accepts `?externalRef=` (lookup by store code). */
+  byRef?: boolean;
   ifMatch?: boolean | "required";
   /** Body media type (default application/json). */
   mediaType?: string;
@@ -121,8 +123,12 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/stores",
     operationId: "listStores",
     summary: "List stores",
+    description:
+      "With `externalRef`, the one store with that store code (or none), without paging. " +
+      "POS tokens may read stores too.",
     access: "read",
     paged: true,
+    byRef: true,
     ok: { status: 200, schema: "StorePage", description: "A page of stores" },
     errors: [400, 401, 403],
   },
@@ -307,6 +313,13 @@ function parameters(op: OperationSpec): Json[] {
     name,
     in: "path",
     required: true,
+    ...(name === "storeId"
+      ? {
+          description:
+            "The store id (`st_…`) or `code:` + the merchant's store code (`externalRef`, " +
+            "percent-encoded), e.g. `code:PAR-001`",
+        }
+      : {}),
     schema: { type: "string" },
   }));
   if (op.paged) {
@@ -325,6 +338,15 @@ function parameters(op: OperationSpec): Json[] {
         schema: { type: "string" },
       },
     );
+  }
+  if (op.byRef) {
+    out.push({
+      name: "externalRef",
+      in: "query",
+      required: false,
+      description: "A store code: answers the store with that code, or no item",
+      schema: { type: "string", minLength: 1, maxLength: 100 },
+    });
   }
   if (op.ifMatch) {
     out.push({

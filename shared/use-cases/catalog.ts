@@ -73,8 +73,13 @@ function pointOf(store: Store) {
 
 /** Only admins of the merchant change its catalog. */
 export const CATALOG_WRITE_ROLES: readonly Role[] = ["merchant-admin"];
-/** Analysts read the catalog to make sense of reports; POS staff never need it. */
+/** Analysts read the catalog to make sense of reports; POS staff never need offers. */
 export const CATALOG_READ_ROLES: readonly Role[] = ["merchant-admin", "marketing-analyst"];
+/** Stores are also read by POS staff: they redeem at them, by id or store code. */
+export const STORE_READ_ROLES: readonly Role[] = [...CATALOG_READ_ROLES, "pos"];
+
+/** A store named by its store code in a path: `code:<externalRef>` in place of the id. */
+export const STORE_CODE_PATH_PREFIX = "code:";
 
 const STORES_SCOPE = "stores";
 const OFFERS_SCOPE = "offers";
@@ -137,6 +142,24 @@ function cellsOf(deps: CatalogDeps, zone: ZoneDefinition, path: string): number 
 function requireId(prefix: string, id: string | undefined, path: string, what: string): string {
   if (id === undefined || !isCatalogId(prefix, id)) throw notFound(path, what);
   return id;
+}
+
+/**
+ * The store a path names: its id (`st_…`), or `code:<externalRef>` resolved through the code's
+ * uniqueness item. Either way another merchant's store is not found (404 naming `storeId`).
+ */
+async function resolveStoreId(
+  deps: CatalogDeps,
+  merchantId: string,
+  storeId: string | undefined,
+): Promise<string> {
+  if (storeId?.startsWith(STORE_CODE_PATH_PREFIX)) {
+    const ref = storeId.slice(STORE_CODE_PATH_PREFIX.length);
+    const id = ref === "" ? undefined : await deps.catalog.storeIdByRef(merchantId, ref);
+    if (id === undefined) throw notFound("storeId", "store");
+    return id;
+  }
+  return requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
 }
 
 function checkCursorKey(key: PageKey, merchantId: string, prefix: string): PageKey {
@@ -209,7 +232,7 @@ export async function createStore(
   } catch (error) {
     await bestEffort("remove footprint zone", () => deps.geoIndex.removeZone(zone.zoneId));
     await bestEffort("delete store", () =>
-      deps.catalog.deleteStore(store.merchantId, store.storeId, store.version),
+      deps.catalog.deleteStore(store.merchantId, store.storeId, store.version, store.externalRef),
     );
     throw error;
   }
@@ -222,8 +245,8 @@ export async function getStore(
   principal: MerchantPrincipal,
   storeId: string | undefined,
 ) {
-  requireRole(principal, CATALOG_READ_ROLES);
-  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  requireRole(principal, STORE_READ_ROLES);
+  const id = await resolveStoreId(deps, principal.merchantId, storeId);
   const store = await deps.catalog.getStore(principal.merchantId, id);
   if (!store) throw notFound("storeId", "store");
   return storeView(store);
@@ -238,6 +261,7 @@ async function listPage<T, V>(
   principal: MerchantPrincipal,
   query: ListQuery,
   listing: {
+    roles?: readonly Role[];
     scope: string;
     prefix: string;
     load: (
@@ -248,7 +272,7 @@ async function listPage<T, V>(
     view: (item: T) => V;
   },
 ) {
-  requireRole(principal, CATALOG_READ_ROLES);
+  requireRole(principal, listing.roles ?? CATALOG_READ_ROLES);
   const { merchantId } = principal;
   const startKey = query.cursor
     ? checkCursorKey(
@@ -264,9 +288,23 @@ async function listPage<T, V>(
   };
 }
 
-/** A page of the caller's stores and an opaque cursor for the next one. */
-export function listStores(deps: CatalogDeps, principal: MerchantPrincipal, query: ListQuery) {
+/**
+ * A page of the caller's stores and an opaque cursor for the next one; with `externalRef`, the
+ * one store with that store code (or none).
+ */
+export async function listStores(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  query: ListQuery & { externalRef?: string | undefined },
+) {
+  requireRole(principal, STORE_READ_ROLES);
+  if (query.externalRef !== undefined) {
+    const id = await deps.catalog.storeIdByRef(principal.merchantId, query.externalRef);
+    const store = id ? await deps.catalog.getStore(principal.merchantId, id) : undefined;
+    return { items: store ? [storeView(store)] : [], nextCursor: null };
+  }
   return listPage(deps, principal, query, {
+    roles: STORE_READ_ROLES,
     scope: STORES_SCOPE,
     prefix: catalogKeys.storePrefix,
     load: (m, limit, start) => deps.catalog.listStores(m, limit, start),
@@ -287,7 +325,7 @@ export async function replaceStore(
   ifMatch?: number,
 ) {
   requireRole(principal, CATALOG_WRITE_ROLES);
-  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  const id = await resolveStoreId(deps, principal.merchantId, storeId);
   const current = await deps.catalog.getStore(principal.merchantId, id);
   if (!current) throw notFound("storeId", "store");
   checkIfMatch("store", ifMatch, current.version);
@@ -314,13 +352,15 @@ export async function replaceStore(
   const before = [footprintZone(current), ...storeTriggerZones(offers, current)];
   const after = [zone, ...storeTriggerZones(offers, next)];
 
-  await deps.catalog.replaceStore(next, current.version);
+  await deps.catalog.replaceStore(next, current.version, current.externalRef);
   try {
     await applyPlan(deps, planZones(before, after));
     await deps.storePoints?.put(pointOf(next), current.location);
   } catch (error) {
     const restored: Store = { ...current, version: next.version + 1, updatedAt: nowIso(deps) };
-    await bestEffort("restore store", () => deps.catalog.replaceStore(restored, next.version));
+    await bestEffort("restore store", () =>
+      deps.catalog.replaceStore(restored, next.version, next.externalRef),
+    );
     await bestEffort("restore zones", () => applyPlan(deps, planZones(after, before)));
     throw error;
   }
@@ -341,7 +381,7 @@ export async function patchStore(
   ifMatch?: number,
 ) {
   requireRole(principal, CATALOG_WRITE_ROLES);
-  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  const id = await resolveStoreId(deps, principal.merchantId, storeId);
   const current = await deps.catalog.getStore(principal.merchantId, id);
   if (!current) throw notFound("storeId", "store");
   checkIfMatch("store", ifMatch, current.version);
@@ -363,7 +403,7 @@ export async function deleteStore(
 ) {
   requireRole(principal, CATALOG_WRITE_ROLES);
   const { merchantId } = principal;
-  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  const id = await resolveStoreId(deps, merchantId, storeId);
   const current = await deps.catalog.getStore(merchantId, id);
   if (!current) throw notFound("storeId", "store");
   checkIfMatch("store", ifMatch, current.version);
@@ -388,7 +428,7 @@ export async function deleteStore(
   await deps.geoIndex.removeZone(zone.zoneId);
   await deps.storePoints?.remove(id, current.location);
   try {
-    await deps.catalog.deleteStore(merchantId, id, current.version);
+    await deps.catalog.deleteStore(merchantId, id, current.version, current.externalRef);
   } catch (error) {
     await bestEffort("re-index footprint", () => deps.geoIndex.putZone(zone));
     await bestEffort("re-add store point", async () => deps.storePoints?.put(pointOf(current)));
@@ -703,9 +743,17 @@ export async function deleteOffer(
  * The caller of a catalog route, checked for the access it needs before its body is even
  * parsed (a POS token gets 403, not a lecture on footprint geometry).
  */
-export function catalogPrincipal(event: HttpEvent, access: "read" | "write"): MerchantPrincipal {
+export function catalogPrincipal(
+  event: HttpEvent,
+  access: "read" | "write" | "storeRead",
+): MerchantPrincipal {
   const principal = merchantPrincipal(event);
-  const allowed = access === "write" ? CATALOG_WRITE_ROLES : CATALOG_READ_ROLES;
+  const allowed =
+    access === "write"
+      ? CATALOG_WRITE_ROLES
+      : access === "storeRead"
+        ? STORE_READ_ROLES
+        : CATALOG_READ_ROLES;
   if (!principal.roles.some((role) => allowed.includes(role))) {
     const reason = `must include one of: ${allowed.join(", ")}`;
     throw new ForbiddenError(`This action needs one of the roles: ${allowed.join(", ")}.`, {

@@ -34,9 +34,25 @@ export const redemptionInputSchema = z
       .min(1, "must not be empty")
       .max(64, "must be at most 64 characters")
       .describe("The code as typed or scanned; case, spaces and dashes do not matter"),
-    storeId: storeIdSchema.describe("The store where the code is redeemed"),
+    storeId: storeIdSchema.optional().describe("The store where the code is redeemed"),
+    storeCode: z
+      .string({ error: "must be a string" })
+      .trim()
+      .min(1, "must not be empty")
+      .max(100, "must be at most 100 characters")
+      .optional()
+      .describe("Or the merchant's own code of that store (its `externalRef`)"),
   })
-  .describe("A code presented at a till");
+  .superRefine((input, ctx) => {
+    if ((input.storeId === undefined) === (input.storeCode === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "send exactly one of storeId and storeCode",
+        path: [input.storeId === undefined ? "storeId" : "storeCode"],
+      });
+    }
+  })
+  .describe("A code presented at a till, and the store (by id or store code)");
 export type RedemptionInput = z.output<typeof redemptionInputSchema>;
 
 export interface RedemptionLimits {
@@ -52,7 +68,7 @@ export const DEFAULT_REDEMPTION_LIMITS: RedemptionLimits = {
 
 export interface RedemptionDeps {
   redemptions: RedemptionStore;
-  catalog: Pick<CatalogStore, "getStore" | "listOffers">;
+  catalog: Pick<CatalogStore, "getStore" | "listOffers" | "storeIdByRef">;
   clock: Clock;
   random: Random;
   limits: RedemptionLimits;
@@ -136,7 +152,8 @@ export async function redeemCode(
     );
   }
   try {
-    return await redeemOnce(deps, merchantId, input, now);
+    const storeId = input.storeId ?? (await storeIdOfCode(deps, merchantId, input.storeCode));
+    return await redeemOnce(deps, merchantId, { ...input, storeId }, now);
   } catch (error) {
     if (error instanceof NotFoundError) {
       const expiresAt = Math.ceil(window.end / 1000) + 3600;
@@ -146,10 +163,25 @@ export async function redeemCode(
   }
 }
 
+/** The store a till names by its store code; an unknown code is a 404 naming `storeCode`. */
+async function storeIdOfCode(
+  deps: RedemptionDeps,
+  merchantId: string,
+  storeCode: string | undefined,
+): Promise<string> {
+  const storeId = storeCode && (await deps.catalog.storeIdByRef(merchantId, storeCode));
+  if (!storeId) {
+    throw new NotFoundError("storeCode: no store of this merchant has this code", {
+      issues: [{ path: "storeCode", reason: "no store has this code" }],
+    });
+  }
+  return storeId;
+}
+
 async function redeemOnce(
   deps: RedemptionDeps,
   merchantId: string,
-  input: RedemptionInput,
+  input: RedemptionInput & { storeId: string },
   now: number,
 ): Promise<RedemptionResult> {
   const normalized = normalizeRedemptionCode(input.code);

@@ -49,6 +49,7 @@ export {
   MAX_PAGE_SIZE,
   parseIfMatch,
   requireIfMatch,
+  storeListQuerySchema,
 } from "./requests.ts";
 export {
   buildStore,

@@ -29,6 +29,19 @@ export const listQuerySchema = z
 
 export type ListQuery = z.output<typeof listQuerySchema>;
 
+/** `GET /v1/stores` query: pagination, or the one store with a store code. */
+export const storeListQuerySchema = listQuerySchema
+  .extend({
+    externalRef: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("A store code: answers the store with that code (or none), no paging"),
+  })
+  .describe("Pagination, or lookup by store code");
+
 /**
  * The version an `If-Match` header demands, or undefined without one. Accepts the ETag we send
  * (`"3"`, weak `W/"3"`) and a bare `3`; `*` means "any version".

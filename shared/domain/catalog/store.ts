@@ -47,7 +47,10 @@ export const storeInputSchema = z
       .min(1)
       .max(100)
       .optional()
-      .describe("The merchant's own id for the store (e.g. its ERP code)"),
+      .describe(
+        "The merchant's own code for the store (e.g. its ERP code), unique per merchant: " +
+          "find it with ?externalRef= or /v1/stores/code:{code}; tills may redeem with it",
+      ),
     address: z
       .string()
       .trim()

@@ -5,9 +5,9 @@ import {
 } from "@aws-sdk/client-location";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { zoneIds } from "../../../shared/domain/zone.ts";
 import type { HttpEvent, HttpResult } from "../../../shared/http/types.ts";
 import { uniqueId } from "../../support/aws.ts";
-import { zoneIds } from "../../../shared/domain/zone.ts";
 import {
   circleStore,
   errorPaths,
@@ -86,15 +86,19 @@ describe("geocoding an address-only store", () => {
   });
 
   it("does not geocode an address sent with a footprint: the footprint places the store", async () => {
-    const res = await invoke<{ location: { lat: number; lon: number }; locationSource: string }>(createStore, admin(), {
-      method: "POST",
-      path: "/v1/stores",
-      body: {
-        name: "Café Lumière",
-        address: "Rue de Rivoli, 75001 Paris",
-        footprint: { type: "Circle", center: LOUVRE, radiusM: 25 },
+    const res = await invoke<{ location: { lat: number; lon: number }; locationSource: string }>(
+      createStore,
+      admin(),
+      {
+        method: "POST",
+        path: "/v1/stores",
+        body: {
+          name: "Café Lumière",
+          address: "Rue de Rivoli, 75001 Paris",
+          footprint: { type: "Circle", center: LOUVRE, radiusM: 25 },
+        },
       },
-    });
+    );
     expect(res.status).toBe(201);
     expect(res.body.locationSource).toBe("footprint");
     expect(res.body.location).toEqual({
