@@ -17,6 +17,7 @@ import type { Offer } from "../domain/catalog/offer.ts";
 import type { ConversionRecord } from "../domain/conversion.ts";
 import { localDay } from "../domain/decision/local-time.ts";
 import { isRedemptionCode, normalizeRedemptionCode } from "../domain/decision/redemption-code.ts";
+import { earliestValidFromMs, latestValidToMs } from "../domain/decision/validity.ts";
 import {
   ConflictError,
   GoneError,
@@ -240,9 +241,13 @@ async function staticCodeOffers(
   return found;
 }
 
-/** When a static code stops being accepted: its offer's end plus the code's lifetime. */
+/**
+ * When a static code stops being accepted: its offer's end plus the code's lifetime (a date-only
+ * `validTo` counts to the end of that day in the westernmost zone, so no store loses a day).
+ */
 export function staticCodeExpiry(offer: Pick<Offer, "validTo" | "redemption">): number {
-  return Date.parse(offer.validTo) + offer.redemption.expiresAfterHours * 3_600_000;
+  const end = latestValidToMs(offer.validTo) ?? Date.parse(offer.validTo);
+  return end + offer.redemption.expiresAfterHours * 3_600_000;
 }
 
 async function redeemStatic(
@@ -257,7 +262,7 @@ async function redeemStatic(
   const unexpired = atStore.filter((o) => now < staticCodeExpiry(o));
   if (unexpired.length === 0) throw expired(Math.max(...atStore.map(staticCodeExpiry)));
   const live = unexpired
-    .filter((o) => Date.parse(o.validFrom) <= now)
+    .filter((o) => (earliestValidFromMs(o.validFrom) ?? Date.parse(o.validFrom)) <= now)
     .sort((a, b) => b.priority - a.priority || (a.offerId < b.offerId ? -1 : 1));
   const offer = live[0];
   if (!offer) {
