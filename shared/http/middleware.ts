@@ -14,6 +14,8 @@ export interface HttpOptions {
   maxBodyBytes?: number;
   /** Whether a JSON body is required (POST/PUT/PATCH default to true). */
   requireBody?: boolean;
+  /** The handler reads no body: none is required, checked or parsed (the route fallback). */
+  ignoreBody?: boolean;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -54,6 +56,7 @@ export function http(
       const method = event.requestContext?.http?.method ?? "GET";
       const expectsBody = options.requireBody ?? ["POST", "PUT", "PATCH"].includes(method);
       const raw = event.body;
+      if (options.ignoreBody) return;
       if (raw === undefined || raw === null || raw === "") {
         if (expectsBody) throw ValidationError.field("(body)", "a JSON body is required");
         return;

@@ -1,4 +1,4 @@
-import { FootfallError } from "../errors.ts";
+import { FootfallError, MethodNotAllowedError } from "../errors.ts";
 import type { HttpResult } from "./types.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
@@ -8,6 +8,7 @@ const TITLES: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  405: "Method Not Allowed",
   409: "Conflict",
   410: "Gone",
   413: "Content Too Large",
@@ -37,5 +38,6 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
   };
   const headers: Record<string, string> = { "content-type": PROBLEM_CONTENT_TYPE };
   if (status === 401) headers["www-authenticate"] = "Bearer";
+  if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(", ");
   return { statusCode: status, headers, body: JSON.stringify(body) };
 }
