@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from "../errors.ts";
 import { logger } from "../logger.ts";
+import { parseJsonBody } from "./json-limits.ts";
 import { toProblem } from "./problem.ts";
 import type { Context, HttpEvent, HttpResult } from "./types.ts";
 
@@ -70,11 +71,9 @@ export function http(
       if (!isJsonContentType(header(event, "content-type"))) {
         throw new UnsupportedMediaTypeError("content-type must be application/json");
       }
-      try {
-        event.parsedBody = JSON.parse(bytes.toString("utf8"));
-      } catch {
-        throw new MalformedJsonError("The body is not valid JSON.");
-      }
+      const parsed = parseJsonBody(bytes.toString("utf8"));
+      if (!parsed.ok) throw new MalformedJsonError("The body is not valid JSON.");
+      event.parsedBody = parsed.value;
     },
     after: (request) => {
       const response = request.response;

@@ -17,7 +17,8 @@ import {
   polygonSchema,
   type ZoneGeometry,
 } from "../geometry/index.ts";
-import { storeIdSchema, type Versioned } from "./common.ts";
+import { displayText } from "../text.ts";
+import { OFFER_INSTANT_RANGE, storeIdSchema, type Versioned } from "./common.ts";
 import { normalizeAt } from "./store.ts";
 
 /** Trigger zones: from a shop front (50 m) to a metropolitan area (50 km). */
@@ -95,7 +96,7 @@ const UNSAFE_LINK = /^(?:javascript|data|file|vbscript):/i;
 
 export const offerInputSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(120).describe("Internal name of the offer"),
+    name: displayText({ min: 1, max: 120 }).describe("Internal name of the offer"),
     storeIds: z
       .array(storeIdSchema)
       .min(1, "must list at least one store")
@@ -133,8 +134,8 @@ export const offerInputSchema = z
       }),
     message: z
       .strictObject({
-        title: z.string().trim().min(1).max(80),
-        body: z.string().trim().min(1).max(500),
+        title: displayText({ min: 1, max: 80 }),
+        body: displayText({ min: 1, max: 500, multiline: true }),
         deepLink: z
           .url("must be an absolute URL or app link")
           .max(2_048)
@@ -195,8 +196,26 @@ export const offerInputSchema = z
           .regex(/^[A-Z0-9-]{4,32}$/, "4–32 upper-case letters, digits or dashes")
           .optional(),
         expiresAfterHours: z.number().int().min(1).max(8_760),
+        maxRedemptions: count(1_000_000_000)
+          .optional()
+          .describe("Static codes: most redemptions across all tills (exact); omit for no cap"),
+        onlyWithinSchedule: z
+          .boolean()
+          .optional()
+          .describe("Static codes: accept the code only inside the offer's weekly schedule"),
       })
       .superRefine((r, ctx) => {
+        if (r.codeKind === "unique") {
+          for (const field of ["maxRedemptions", "onlyWithinSchedule"] as const) {
+            if (r[field] !== undefined) {
+              ctx.addIssue({
+                code: "custom",
+                message: 'only applies when codeKind is "static"',
+                path: [field],
+              });
+            }
+          }
+        }
         if (r.codeKind === "static" && r.staticCode === undefined) {
           ctx.addIssue({
             code: "custom",
@@ -222,6 +241,12 @@ export const offerInputSchema = z
       .describe("Higher wins when several offers are eligible at once"),
   })
   .superRefine((o, ctx) => {
+    for (const field of ["validFrom", "validTo"] as const) {
+      const at = Date.parse(o[field]);
+      if (!(at >= OFFER_INSTANT_RANGE.min && at < OFFER_INSTANT_RANGE.max)) {
+        ctx.addIssue({ code: "custom", message: OFFER_INSTANT_RANGE.message, path: [field] });
+      }
+    }
     if (!validityCanBeNonEmpty(o.validFrom, o.validTo)) {
       ctx.addIssue({ code: "custom", message: "must be after validFrom", path: ["validTo"] });
     }
@@ -255,6 +280,8 @@ export interface Offer extends Versioned {
     codeKind: "unique" | "static";
     staticCode?: string | undefined;
     expiresAfterHours: number;
+    maxRedemptions?: number | undefined;
+    onlyWithinSchedule?: boolean | undefined;
   };
   priority: number;
   /** StoreRadius radius, or the equal-area radius of the explicit zone (decision tie-break). */

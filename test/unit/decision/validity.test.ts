@@ -3,6 +3,7 @@ import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { offerInputSchema } from "../../../shared/domain/catalog/offer.ts";
 import { isOfferLive } from "../../../shared/domain/decision/offer-live.ts";
+import { staticCodeEnd, staticCodeState } from "../../../shared/domain/decision/static-code.ts";
 import {
   earliestValidFromMs,
   isLocalDate,
@@ -117,5 +118,23 @@ describe("offer input: validFrom / validTo formats", () => {
     const res = parse("2026-11-02", "2026-11-01");
     expect(res.error?.issues.map((i) => i.path.join("/"))).toEqual(["validTo"]);
     expect(parse("2026-11-02T00:00:00Z", "2026-11-01").success).toBe(true); // 1 Nov ends later in UTC−12
+  });
+});
+
+describe("static codes of a date-bounded offer", () => {
+  it("are accepted through the last day in the store's zone plus expiresAfterHours", () => {
+    const offer = {
+      status: "active" as const,
+      validFrom: "2026-11-01",
+      validTo: "2026-11-01",
+      redemption: { expiresAfterHours: 2 },
+    };
+    // Paris: the day ends 2026-11-01T23:00Z, the code 2 h later.
+    expect(staticCodeState(offer, PARIS, ms("2026-10-31T22:59:59Z"))).toBe("not_started");
+    expect(staticCodeState(offer, PARIS, ms("2026-11-02T00:59:59Z"))).toBe("ok");
+    expect(staticCodeState(offer, PARIS, ms("2026-11-02T01:00:00Z"))).toBe("expired");
+    expect(staticCodeEnd(offer, TOKYO)).toBe(ms("2026-11-01T17:00:00Z"));
+    // Without a zone: the latest reading (UTC−12).
+    expect(staticCodeEnd(offer)).toBe(ms("2026-11-02T14:00:00Z"));
   });
 });
