@@ -4,6 +4,7 @@
  */
 import * as z from "zod";
 import {
+  DEFAULT_FRESHNESS_MINUTES,
   holdoutPercentSchema,
   type OfferStatus,
   type WeeklySchedule,
@@ -29,6 +30,12 @@ export const MAX_STORES_PER_OFFER = 50;
 
 /** Dwell before a `dwell` trigger fires when the offer does not say. */
 export const DEFAULT_TRIGGER_DWELL_SECONDS = 120;
+
+/**
+ * Freshness limit bounds of a trigger event, in minutes (the default lives with the decision,
+ * `DEFAULT_FRESHNESS_MINUTES`): an incentive for an event older than this is suppressed.
+ */
+export const FRESHNESS_MINUTES_BOUNDS = { min: 1, max: 1_440 } as const;
 
 const radiusError = `the radius must be between ${TRIGGER_RADIUS_BOUNDS.minRadiusM} and ${TRIGGER_RADIUS_BOUNDS.maxRadiusM} m`;
 
@@ -121,6 +128,15 @@ export const offerInputSchema = z
           .optional()
           .describe(
             `Seconds inside before a dwell fires (default ${DEFAULT_TRIGGER_DWELL_SECONDS})`,
+          ),
+        freshnessMinutes: z
+          .number()
+          .int()
+          .min(FRESHNESS_MINUTES_BOUNDS.min)
+          .max(FRESHNESS_MINUTES_BOUNDS.max)
+          .optional()
+          .describe(
+            `Freshness limit: an incentive is decided only for a trigger event younger than this many minutes when it reaches the server (default ${DEFAULT_FRESHNESS_MINUTES}); older events are logged as suppressed (stale_event)`,
           ),
       })
       .superRefine((t, ctx) => {
@@ -264,7 +280,11 @@ export interface Offer extends Versioned {
   storeIds: string[];
   /** Explicit geometries are normalised to RFC 7946. */
   triggerZone: TriggerZone;
-  trigger: { on: "enter" | "dwell"; dwellSeconds?: number | undefined };
+  trigger: {
+    on: "enter" | "dwell";
+    dwellSeconds?: number | undefined;
+    freshnessMinutes?: number | undefined;
+  };
   message: { title: string; body: string; deepLink?: string | undefined };
   /** UTC ISO instant, or a date "YYYY-MM-DD" read in each store's zone (see validity.ts). */
   validFrom: string;
