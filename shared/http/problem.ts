@@ -39,6 +39,11 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
   };
   const headers: Record<string, string> = { "content-type": PROBLEM_CONTENT_TYPE };
   if (status === 401) headers["www-authenticate"] = "Bearer";
+  // RFC 9110 §10.2.3: a 429 says when to come back (delta-seconds).
+  const retryAfter = known ? error.extensions?.retryAfterSeconds : undefined;
+  if (status === 429 && typeof retryAfter === "number" && Number.isFinite(retryAfter)) {
+    headers["retry-after"] = String(Math.max(1, Math.ceil(retryAfter)));
+  }
   if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(", ");
   return { statusCode: status, headers, body: JSON.stringify(body) };
 }
