@@ -17,12 +17,14 @@ import type { Offer } from "../domain/catalog/offer.ts";
 import type { ConversionRecord } from "../domain/conversion.ts";
 import { localDay } from "../domain/decision/local-time.ts";
 import { isRedemptionCode, normalizeRedemptionCode } from "../domain/decision/redemption-code.ts";
+import { type Basket, basketSchema, toMinor } from "../domain/money.ts";
 import {
   ConflictError,
   GoneError,
   NotFoundError,
   ServiceUnavailableError,
   TooManyRequestsError,
+  ValidationError,
 } from "../errors.ts";
 import type { Clock, Random } from "../ports.ts";
 
@@ -35,6 +37,7 @@ export const redemptionInputSchema = z
       .max(64, "must be at most 64 characters")
       .describe("The code as typed or scanned; case, spaces and dashes do not matter"),
     storeId: storeIdSchema.describe("The store where the code is redeemed"),
+    basket: basketSchema.optional(),
   })
   .describe("A code presented at a till");
 export type RedemptionInput = z.output<typeof redemptionInputSchema>;
@@ -52,7 +55,7 @@ export const DEFAULT_REDEMPTION_LIMITS: RedemptionLimits = {
 
 export interface RedemptionDeps {
   redemptions: RedemptionStore;
-  catalog: Pick<CatalogStore, "getStore" | "listOffers">;
+  catalog: Pick<CatalogStore, "getStore" | "listOffers"> & Partial<Pick<CatalogStore, "getOffer">>;
   clock: Clock;
   random: Random;
   limits: RedemptionLimits;
@@ -68,6 +71,26 @@ export interface RedemptionResult {
   redeemedAt: string;
   storeId: string;
   codeKind: "unique" | "static";
+  /** The basket as recorded, when one was sent. */
+  basket?: Basket;
+}
+
+/**
+ * The basket fields of the `redeemed` record: in minor units, refused (400 naming
+ * `basket/currency`) when the offer states another currency.
+ */
+function basketFields(
+  basket: Basket | undefined,
+  offerCurrency: string | undefined,
+): Pick<ConversionRecord, "basketMinor" | "basketCurrency"> {
+  if (basket === undefined) return {};
+  if (offerCurrency !== undefined && basket.currency !== offerCurrency) {
+    throw ValidationError.field(
+      "basket/currency",
+      `must be the offer's currency (${offerCurrency})`,
+    );
+  }
+  return { basketMinor: toMinor(basket.amount, basket.currency), basketCurrency: basket.currency };
 }
 
 /** `deviceRef` of events no device can be tied to (static-code redemptions). */
@@ -155,10 +178,10 @@ async function redeemOnce(
   const normalized = normalizeRedemptionCode(input.code);
   if (isRedemptionCode(normalized)) {
     const code = await deps.redemptions.findCode(merchantId, normalized);
-    if (code) return await redeemUnique(deps, merchantId, code, input.storeId, now);
+    if (code) return await redeemUnique(deps, merchantId, code, input, now);
   }
   const offers = await staticCodeOffers(deps, merchantId, normalized);
-  if (offers.length > 0) return await redeemStatic(deps, merchantId, offers, input.storeId, now);
+  if (offers.length > 0) return await redeemStatic(deps, merchantId, offers, input, now);
   throw codeNotFound();
 }
 
@@ -176,12 +199,18 @@ async function redeemUnique(
   deps: RedemptionDeps,
   merchantId: string,
   found: IssuedCode,
-  storeId: string,
+  input: RedemptionInput,
   now: number,
 ): Promise<RedemptionResult> {
+  const { storeId } = input;
   if (found.merchantId !== merchantId) throw codeNotFound();
   if (!found.storeIds.includes(storeId)) throw storeNotFound();
   const timeZone = await storeTimeZone(deps, merchantId, storeId);
+  const offer =
+    input.basket && deps.catalog.getOffer
+      ? await deps.catalog.getOffer(merchantId, found.offerId)
+      : undefined;
+  const basket = basketFields(input.basket, offer?.currency);
   let code: IssuedCode | undefined = found;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (!code || code.merchantId !== merchantId) throw codeNotFound();
@@ -198,6 +227,7 @@ async function redeemUnique(
       localDay: localDay(now, timeZone),
       incentiveId: code.incentiveId,
       group: "treated",
+      ...basket,
     };
     const outcome = await deps.redemptions.redeem(code, storeId, now, {
       record,
@@ -211,6 +241,7 @@ async function redeemUnique(
         redeemedAt: new Date(now).toISOString(),
         storeId,
         codeKind: "unique",
+        ...(input.basket ? { basket: input.basket } : {}),
       };
     }
     code = outcome.current;
@@ -249,9 +280,10 @@ async function redeemStatic(
   deps: RedemptionDeps,
   merchantId: string,
   offers: Offer[],
-  storeId: string,
+  input: RedemptionInput,
   now: number,
 ): Promise<RedemptionResult> {
+  const { storeId } = input;
   const atStore = offers.filter((o) => o.storeIds.includes(storeId));
   if (atStore.length === 0) throw storeNotFound();
   const unexpired = atStore.filter((o) => now < staticCodeExpiry(o));
@@ -266,6 +298,7 @@ async function redeemStatic(
     });
   }
   const timeZone = await storeTimeZone(deps, merchantId, storeId);
+  const basket = basketFields(input.basket, offer.currency);
   await deps.redemptions.logRedemption({
     record: {
       eventId: `redeem:static:${deps.random.id("rdm")}`,
@@ -276,6 +309,7 @@ async function redeemStatic(
       deviceRef: UNKNOWN_DEVICE,
       at: now,
       localDay: localDay(now, timeZone),
+      ...basket,
     },
     recordExpiresAt: retention(deps, now),
   });
@@ -286,5 +320,6 @@ async function redeemStatic(
     redeemedAt: new Date(now).toISOString(),
     storeId,
     codeKind: "static",
+    ...(input.basket ? { basket: input.basket } : {}),
   };
 }
