@@ -139,6 +139,13 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     probesIncentiveTopic: true,
     secrets: [],
   },
+  "route-fallback": {
+    description: "$default route: problem+json 404, or 405 with Allow, for unmatched requests",
+    memoryMb: 256,
+    timeoutS: 5,
+    access: {},
+    secrets: [],
+  },
   openapi: {
     description: "GET /v1/openapi.json: the OpenAPI document of the API",
     memoryMb: 256,

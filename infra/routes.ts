@@ -60,5 +60,11 @@ export const ROUTES: RouteDefinition[] = [
   },
 ];
 
-/** Functions that are not behind a route (authorizers, stream consumers, schedulers). */
-export const NON_ROUTE_FUNCTIONS = ["device-authorizer"] as const;
+/**
+ * The function behind API Gateway's `$default` route (and the local runner's fallback): requests
+ * no route matches get problem+json 404, or 405 with `Allow` when the path has other methods.
+ */
+export const FALLBACK_FUNCTION = "route-fallback";
+
+/** Functions that are not behind a route of ROUTES (authorizers, the fallback, stream consumers). */
+export const NON_ROUTE_FUNCTIONS = ["device-authorizer", FALLBACK_FUNCTION] as const;

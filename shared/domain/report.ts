@@ -16,6 +16,7 @@ import {
   TTV_BUCKET_MINUTES,
 } from "./conversion.ts";
 import { formatMinor, type OfferCosts } from "./money.ts";
+import { integerQuery } from "./query-number.ts";
 import {
   type IncrementalView,
   incrementalVisits,
@@ -432,11 +433,13 @@ export const conversionQuerySchema = z
     from: instant.optional().describe("Earliest event time, inclusive"),
     to: instant.optional().describe("Latest event time, exclusive"),
     cursor: z.string().min(1).max(2048).optional().describe("nextCursor of the previous page"),
-    limit: z.coerce
-      .number({ error: "must be a number" })
-      .int("must be an integer")
-      .min(1, "must be at least 1")
-      .max(MAX_LOG_PAGE, `must be at most ${MAX_LOG_PAGE}`)
+    limit: integerQuery()
+      .pipe(
+        z
+          .number()
+          .min(1, "must be at least 1")
+          .max(MAX_LOG_PAGE, `must be at most ${MAX_LOG_PAGE}`),
+      )
       .default(DEFAULT_LOG_PAGE),
   })
   .superRefine((q, ctx) => {

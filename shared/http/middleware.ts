@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from "../errors.ts";
 import { logger } from "../logger.ts";
+import { parseJsonBody } from "./json-limits.ts";
 import { toProblem } from "./problem.ts";
 import type { Context, HttpEvent, HttpResult } from "./types.ts";
 
@@ -14,6 +15,8 @@ export interface HttpOptions {
   maxBodyBytes?: number;
   /** Whether a JSON body is required (POST/PUT/PATCH default to true). */
   requireBody?: boolean;
+  /** The handler reads no body: none is required, checked or parsed (the route fallback). */
+  ignoreBody?: boolean;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -54,6 +57,7 @@ export function http(
       const method = event.requestContext?.http?.method ?? "GET";
       const expectsBody = options.requireBody ?? ["POST", "PUT", "PATCH"].includes(method);
       const raw = event.body;
+      if (options.ignoreBody) return;
       if (raw === undefined || raw === null || raw === "") {
         if (expectsBody) throw ValidationError.field("(body)", "a JSON body is required");
         return;
@@ -67,11 +71,9 @@ export function http(
       if (!isJsonContentType(header(event, "content-type"))) {
         throw new UnsupportedMediaTypeError("content-type must be application/json");
       }
-      try {
-        event.parsedBody = JSON.parse(bytes.toString("utf8"));
-      } catch {
-        throw new MalformedJsonError("The body is not valid JSON.");
-      }
+      const parsed = parseJsonBody(bytes.toString("utf8"));
+      if (!parsed.ok) throw new MalformedJsonError("The body is not valid JSON.");
+      event.parsedBody = parsed.value;
     },
     after: (request) => {
       const response = request.response;

@@ -4,6 +4,7 @@
  */
 import * as z from "zod";
 import {
+  DEFAULT_FRESHNESS_MINUTES,
   holdoutPercentSchema,
   type OfferStatus,
   type WeeklySchedule,
@@ -17,7 +18,8 @@ import {
   type ZoneGeometry,
 } from "../geometry/index.ts";
 import { amountSchema, checkOfferMoney, currencySchema } from "../money.ts";
-import { storeIdSchema, type Versioned } from "./common.ts";
+import { displayText } from "../text.ts";
+import { OFFER_INSTANT_RANGE, storeIdSchema, type Versioned } from "./common.ts";
 import { normalizeAt } from "./store.ts";
 
 /** Trigger zones: from a shop front (50 m) to a metropolitan area (50 km). */
@@ -28,6 +30,12 @@ export const MAX_STORES_PER_OFFER = 50;
 
 /** Dwell before a `dwell` trigger fires when the offer does not say. */
 export const DEFAULT_TRIGGER_DWELL_SECONDS = 120;
+
+/**
+ * Freshness limit bounds of a trigger event, in minutes (the default lives with the decision,
+ * `DEFAULT_FRESHNESS_MINUTES`): an incentive for an event older than this is suppressed.
+ */
+export const FRESHNESS_MINUTES_BOUNDS = { min: 1, max: 1_440 } as const;
 
 const radiusError = `the radius must be between ${TRIGGER_RADIUS_BOUNDS.minRadiusM} and ${TRIGGER_RADIUS_BOUNDS.maxRadiusM} m`;
 
@@ -75,7 +83,7 @@ const UNSAFE_LINK = /^(?:javascript|data|file|vbscript):/i;
 
 export const offerInputSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(120).describe("Internal name of the offer"),
+    name: displayText({ min: 1, max: 120 }).describe("Internal name of the offer"),
     storeIds: z
       .array(storeIdSchema)
       .min(1, "must list at least one store")
@@ -101,6 +109,15 @@ export const offerInputSchema = z
           .describe(
             `Seconds inside before a dwell fires (default ${DEFAULT_TRIGGER_DWELL_SECONDS})`,
           ),
+        freshnessMinutes: z
+          .number()
+          .int()
+          .min(FRESHNESS_MINUTES_BOUNDS.min)
+          .max(FRESHNESS_MINUTES_BOUNDS.max)
+          .optional()
+          .describe(
+            `Freshness limit: an incentive is decided only for a trigger event younger than this many minutes when it reaches the server (default ${DEFAULT_FRESHNESS_MINUTES}); older events are logged as suppressed (stale_event)`,
+          ),
       })
       .superRefine((t, ctx) => {
         if (t.on === "enter" && t.dwellSeconds !== undefined) {
@@ -113,8 +130,8 @@ export const offerInputSchema = z
       }),
     message: z
       .strictObject({
-        title: z.string().trim().min(1).max(80),
-        body: z.string().trim().min(1).max(500),
+        title: displayText({ min: 1, max: 80 }),
+        body: displayText({ min: 1, max: 500, multiline: true }),
         deepLink: z
           .url("must be an absolute URL or app link")
           .max(2_048)
@@ -175,8 +192,26 @@ export const offerInputSchema = z
           .regex(/^[A-Z0-9-]{4,32}$/, "4–32 upper-case letters, digits or dashes")
           .optional(),
         expiresAfterHours: z.number().int().min(1).max(8_760),
+        maxRedemptions: count(1_000_000_000)
+          .optional()
+          .describe("Static codes: most redemptions across all tills (exact); omit for no cap"),
+        onlyWithinSchedule: z
+          .boolean()
+          .optional()
+          .describe("Static codes: accept the code only inside the offer's weekly schedule"),
       })
       .superRefine((r, ctx) => {
+        if (r.codeKind === "unique") {
+          for (const field of ["maxRedemptions", "onlyWithinSchedule"] as const) {
+            if (r[field] !== undefined) {
+              ctx.addIssue({
+                code: "custom",
+                message: 'only applies when codeKind is "static"',
+                path: [field],
+              });
+            }
+          }
+        }
         if (r.codeKind === "static" && r.staticCode === undefined) {
           ctx.addIssue({
             code: "custom",
@@ -214,6 +249,12 @@ export const offerInputSchema = z
   })
   .superRefine((o, ctx) => {
     checkOfferMoney(o, (path, message) => ctx.addIssue({ code: "custom", message, path: [path] }));
+    for (const field of ["validFrom", "validTo"] as const) {
+      const at = Date.parse(o[field]);
+      if (!(at >= OFFER_INSTANT_RANGE.min && at < OFFER_INSTANT_RANGE.max)) {
+        ctx.addIssue({ code: "custom", message: OFFER_INSTANT_RANGE.message, path: [field] });
+      }
+    }
     if (Date.parse(o.validFrom) >= Date.parse(o.validTo)) {
       ctx.addIssue({ code: "custom", message: "must be after validFrom", path: ["validTo"] });
     }
@@ -231,7 +272,11 @@ export interface Offer extends Versioned {
   storeIds: string[];
   /** Explicit geometries are normalised to RFC 7946. */
   triggerZone: TriggerZone;
-  trigger: { on: "enter" | "dwell"; dwellSeconds?: number | undefined };
+  trigger: {
+    on: "enter" | "dwell";
+    dwellSeconds?: number | undefined;
+    freshnessMinutes?: number | undefined;
+  };
   message: { title: string; body: string; deepLink?: string | undefined };
   validFrom: string;
   validTo: string;
@@ -245,6 +290,8 @@ export interface Offer extends Versioned {
     codeKind: "unique" | "static";
     staticCode?: string | undefined;
     expiresAfterHours: number;
+    maxRedemptions?: number | undefined;
+    onlyWithinSchedule?: boolean | undefined;
   };
   priority: number;
   /** ISO 4217 code of the money fields; absent when the offer states no costs. */

@@ -140,7 +140,13 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       const live = candidates.filter((c) => !atomicFailures.has(c.offer.offerId));
       const decision = decide({
         event: { type, at },
-        offers: live.map((c) => toDecisionOffer(c.offer, c.event.storeId)),
+        // Late batches (a phone offline for hours) still log their events, but only an event
+        // younger than the offer's freshness limit can get an incentive.
+        now,
+        offers: live.map((c) => ({
+          ...toDecisionOffer(c.offer, c.event.storeId),
+          eventAt: c.event.at,
+        })),
         device: {
           deviceId: device.deviceId,
           consentMarketing: device.consentMarketing,
@@ -200,7 +206,8 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
                   ? generateRedemptionCode((n) => deps.random.bytes(n))
                   : offer.redemption.staticCode,
                 codeKind: offer.redemption.codeKind,
-                expiresAtMs: at + offer.redemption.expiresAfterHours * 3_600_000,
+                // The code's life runs from the moment it is sent, never from the event time.
+                expiresAtMs: now + offer.redemption.expiresAfterHours * 3_600_000,
               }
             : {}),
           title: offer.message.title,

@@ -8,9 +8,11 @@ import type {
   LogPosition,
 } from "../../../shared/adapters/dynamo/conversion-reader.ts";
 import type {
+  AttemptKey,
   IssuedCode,
   RedemptionStore,
   RedemptionWrite,
+  StaticCap,
 } from "../../../shared/adapters/dynamo/redemption-store.ts";
 import type { MerchantPrincipal, Role } from "../../../shared/auth/principal.ts";
 import type { Offer } from "../../../shared/domain/catalog/offer.ts";
@@ -295,7 +297,6 @@ export class MemoryCatalog {
  */
 export class MemoryRedemptions implements RedemptionStore {
   readonly codes = new Map<string, IssuedCode>();
-  readonly failureCounts = new Map<string, number>();
   readonly writes: RedemptionWrite[] = [];
   beforeRedeem: (() => void) | undefined;
 
@@ -321,18 +322,31 @@ export class MemoryRedemptions implements RedemptionStore {
     return { kind: "redeemed" as const };
   }
 
-  async logRedemption(write: RedemptionWrite) {
+  readonly staticCounts = new Map<string, number>();
+
+  async logRedemption(write: RedemptionWrite, cap?: StaticCap) {
+    if (cap) {
+      const key = `${cap.merchantId}|${cap.offerId}`;
+      const n = this.staticCounts.get(key) ?? 0;
+      if (cap.max !== undefined && n >= cap.max) return "capped" as const;
+      this.staticCounts.set(key, n + 1);
+    }
     this.writes.push(write);
+    return "logged" as const;
   }
 
-  async failures(merchantId: string, subject: string, windowStart: number) {
-    return this.failureCounts.get(`${merchantId}|${subject}|${windowStart}`) ?? 0;
+  readonly attempts = new Map<string, number>();
+
+  async reserveAttempt(key: AttemptKey, limit: number) {
+    const k = `${key.merchantId}|${key.scope}|${key.id}|${key.windowStart}`;
+    const n = this.attempts.get(k) ?? 0;
+    if (n >= limit) return false;
+    this.attempts.set(k, n + 1);
+    return true;
   }
 
-  async addFailure(merchantId: string, subject: string, windowStart: number) {
-    const key = `${merchantId}|${subject}|${windowStart}`;
-    const n = (this.failureCounts.get(key) ?? 0) + 1;
-    this.failureCounts.set(key, n);
-    return n;
+  async releaseAttempt(key: AttemptKey) {
+    const k = `${key.merchantId}|${key.scope}|${key.id}|${key.windowStart}`;
+    this.attempts.set(k, Math.max(0, (this.attempts.get(k) ?? 0) - 1));
   }
 }
