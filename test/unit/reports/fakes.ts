@@ -195,7 +195,6 @@ export class MemoryCatalog {
     this.stores.set(`${merchantId}|${storeId}`, {
       merchantId,
       storeId,
-      externalRef: `CODE-${storeId}`,
       name: `Store ${storeId}`,
       location: { lat: 48.86, lon: 2.34 },
       locationSource: "request",
