@@ -7,6 +7,7 @@ import {
 } from "../errors.ts";
 import { logger } from "../logger.ts";
 import { parseJsonBody } from "./json-limits.ts";
+import { decodePathParameters, routeTemplate } from "./path-parameters.ts";
 import { toProblem } from "./problem.ts";
 import type { Context, HttpEvent, HttpResult } from "./types.ts";
 
@@ -15,6 +16,11 @@ export interface HttpOptions {
   maxBodyBytes?: number;
   /** Whether a JSON body is required (POST/PUT/PATCH default to true). */
   requireBody?: boolean;
+  /**
+   * The only media types accepted for the body (e.g. `application/merge-patch+json` for a
+   * PATCH); default: `application/json` or any `+json` type.
+   */
+  contentTypes?: readonly string[];
   /** The handler reads no body: none is required, checked or parsed (the route fallback). */
   ignoreBody?: boolean;
 }
@@ -39,8 +45,8 @@ function isJsonContentType(value: string | undefined): boolean {
 }
 
 /**
- * The HTTP API middleware stack shared by every handler: JSON body checks (415/413/400), request
- * logging context, and the single error → problem+json mapping. Use as
+ * The HTTP API middleware stack shared by every handler: path parameter escapes (400), JSON body
+ * checks (415/413/400), request logging context, and the single error → problem+json mapping. Use as
  * `middy<HttpEvent, HttpResult>().use(http()).handler(...)`.
  */
 export function http(
@@ -54,6 +60,11 @@ export function http(
         requestId: event.requestContext?.requestId,
         route: event.routeKey,
       });
+      // A malformed escape in a path id (`/v1/stores/%`) is the client's 400, naming the parameter.
+      const template = routeTemplate(event.routeKey);
+      if (event.pathParameters && template && event.rawPath) {
+        decodePathParameters(template, event.rawPath);
+      }
       const method = event.requestContext?.http?.method ?? "GET";
       const expectsBody = options.requireBody ?? ["POST", "PUT", "PATCH"].includes(method);
       const raw = event.body;
@@ -68,7 +79,16 @@ export function http(
           `The body is ${bytes.byteLength} bytes; the limit for this route is ${maxBodyBytes} bytes.`,
         );
       }
-      if (!isJsonContentType(header(event, "content-type"))) {
+      const contentType = header(event, "content-type");
+      if (options.contentTypes) {
+        const mediaType = contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
+        if (!options.contentTypes.includes(mediaType)) {
+          throw new UnsupportedMediaTypeError(
+            `content-type must be ${options.contentTypes.join(" or ")}`,
+            { extensions: { acceptPatch: options.contentTypes.join(", ") } },
+          );
+        }
+      } else if (!isJsonContentType(contentType)) {
         throw new UnsupportedMediaTypeError("content-type must be application/json");
       }
       const parsed = parseJsonBody(bytes.toString("utf8"));

@@ -10,6 +10,7 @@ import {
   type WeeklySchedule,
   weeklyScheduleSchema,
 } from "../decision/offer-rules.ts";
+import { isLocalDate, validityCanBeNonEmpty } from "../decision/validity.ts";
 import {
   circleSchema,
   compileZone,
@@ -17,6 +18,7 @@ import {
   polygonSchema,
   type ZoneGeometry,
 } from "../geometry/index.ts";
+import { amountSchema, checkOfferMoney, currencySchema } from "../money.ts";
 import { displayText } from "../text.ts";
 import { OFFER_INSTANT_RANGE, storeIdSchema, type Versioned } from "./common.ts";
 import { normalizeAt } from "./store.ts";
@@ -75,6 +77,26 @@ const segmentSchema = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits, _ . : - only");
+
+/**
+ * `validFrom` / `validTo`: an RFC 3339 instant with offset, or a date read in each store's zone
+ * (validFrom: 00:00 that day; validTo: the whole day included, up to 00:00 the next day).
+ */
+const validityBound = (edge: "from" | "to") =>
+  z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+      error:
+        edge === "from"
+          ? 'must be an RFC 3339 date-time with offset, e.g. "2026-11-01T09:00:00+01:00", or a ' +
+            'date, e.g. "2026-11-01" (from 00:00 that day in each store\'s time zone)'
+          : 'must be an RFC 3339 date-time with offset, e.g. "2026-11-30T21:00:00+01:00", or a ' +
+            'date, e.g. "2026-11-30" (that whole day included, in each store\'s time zone)',
+    })
+    .describe(
+      edge === "from"
+        ? "ISO 8601 instant with offset, inclusive; or a date YYYY-MM-DD = 00:00 that day in each store's zone"
+        : "ISO 8601 instant with offset, exclusive; or a date YYYY-MM-DD = that whole day included (ends 00:00 the next day in each store's zone)",
+    );
 
 const count = (max: number) => z.number().int().min(1).max(max);
 
@@ -138,8 +160,8 @@ export const offerInputSchema = z
           .optional(),
       })
       .describe("The push notification shown to the shopper"),
-    validFrom: z.iso.datetime({ offset: true }).describe("ISO 8601 instant, inclusive"),
-    validTo: z.iso.datetime({ offset: true }).describe("ISO 8601 instant, exclusive"),
+    validFrom: validityBound("from"),
+    validTo: validityBound("to"),
     schedule: weeklyScheduleSchema
       .optional()
       .describe("Weekly windows in each store's local time; omit for any time"),
@@ -234,15 +256,27 @@ export const offerInputSchema = z
       .max(1_000)
       .default(0)
       .describe("Higher wins when several offers are eligible at once"),
+    currency: currencySchema
+      .optional()
+      .describe("ISO 4217 currency of costPerSend and incentiveValue"),
+    costPerSend: amountSchema
+      .optional()
+      .describe('What one incentive sent costs (messaging, media), e.g. "0.05"; needs currency'),
+    incentiveValue: amountSchema
+      .optional()
+      .describe(
+        'What one redeemed incentive gives away (discount, gift), e.g. "2.50"; needs currency',
+      ),
   })
   .superRefine((o, ctx) => {
+    checkOfferMoney(o, (path, message) => ctx.addIssue({ code: "custom", message, path: [path] }));
     for (const field of ["validFrom", "validTo"] as const) {
       const at = Date.parse(o[field]);
       if (!(at >= OFFER_INSTANT_RANGE.min && at < OFFER_INSTANT_RANGE.max)) {
         ctx.addIssue({ code: "custom", message: OFFER_INSTANT_RANGE.message, path: [field] });
       }
     }
-    if (Date.parse(o.validFrom) >= Date.parse(o.validTo)) {
+    if (!validityCanBeNonEmpty(o.validFrom, o.validTo)) {
       ctx.addIssue({ code: "custom", message: "must be after validFrom", path: ["validTo"] });
     }
   })
@@ -265,7 +299,9 @@ export interface Offer extends Versioned {
     freshnessMinutes?: number | undefined;
   };
   message: { title: string; body: string; deepLink?: string | undefined };
+  /** UTC ISO instant, or a date "YYYY-MM-DD" read in each store's zone (see validity.ts). */
   validFrom: string;
+  /** UTC ISO instant (exclusive), or a date "YYYY-MM-DD" whose whole day is included. */
   validTo: string;
   schedule?: WeeklySchedule | undefined;
   caps: { perDevicePerDay?: number; perDeviceTotal?: number; cooldownMinutes?: number };
@@ -281,6 +317,12 @@ export interface Offer extends Versioned {
     onlyWithinSchedule?: boolean | undefined;
   };
   priority: number;
+  /** ISO 4217 code of the money fields; absent when the offer states no costs. */
+  currency?: string | undefined;
+  /** Cost of one send, decimal string in major units of `currency`. */
+  costPerSend?: string | undefined;
+  /** Value of one redeemed incentive, decimal string in major units of `currency`. */
+  incentiveValue?: string | undefined;
   /** StoreRadius radius, or the equal-area radius of the explicit zone (decision tie-break). */
   triggerRadiusM: number;
   /** H3 cells indexing the offer's trigger zones while it is active (0 when paused). */
@@ -301,6 +343,11 @@ export function triggerRadiusOf(zone: TriggerZone): number {
   return zone.type === "StoreRadius" ? zone.radiusM : compileZone(zone).characteristicRadiusM;
 }
 
+/** Instants are kept as UTC ISO strings; a date-only bound is kept as the date it names. */
+function normalizeBound(value: string): string {
+  return isLocalDate(value) ? value : new Date(Date.parse(value)).toISOString();
+}
+
 /** Builds the stored offer from validated input (normalised zone). `zoneCells` is set later. */
 export function buildOffer(facts: OfferFacts): Offer {
   const { input, previous } = facts;
@@ -317,8 +364,8 @@ export function buildOffer(facts: OfferFacts): Offer {
     triggerZone,
     trigger: input.trigger,
     message: input.message,
-    validFrom: new Date(Date.parse(input.validFrom)).toISOString(),
-    validTo: new Date(Date.parse(input.validTo)).toISOString(),
+    validFrom: normalizeBound(input.validFrom),
+    validTo: normalizeBound(input.validTo),
     schedule: input.schedule,
     caps: input.caps,
     budget: input.budget,
@@ -327,12 +374,28 @@ export function buildOffer(facts: OfferFacts): Offer {
     attributionWindowHours: input.attributionWindowHours,
     redemption: input.redemption,
     priority: input.priority,
+    currency: input.currency,
+    costPerSend: input.costPerSend,
+    incentiveValue: input.incentiveValue,
     triggerRadiusM: triggerRadiusOf(triggerZone),
     zoneCells: 0,
     version: (previous?.version ?? 0) + 1,
     createdAt: previous?.createdAt ?? facts.nowIso,
     updatedAt: facts.nowIso,
   };
+}
+
+/**
+ * The offer as an `OfferInput` (every input field it keeps): what a client would PUT to keep it
+ * as it is, and the document a JSON Merge Patch applies to.
+ */
+export function offerInputOf(offer: Offer): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  const kept = offer as unknown as Record<string, unknown>;
+  for (const key of Object.keys(offerInputSchema.shape)) {
+    if (kept[key] !== undefined) input[key] = kept[key];
+  }
+  return input;
 }
 
 /** The offer as the API returns it: status and how many zones it has in the index. */
@@ -355,6 +418,9 @@ export function offerView(offer: Offer) {
     attributionWindowHours: offer.attributionWindowHours,
     redemption: offer.redemption,
     priority: offer.priority,
+    currency: offer.currency,
+    costPerSend: offer.costPerSend,
+    incentiveValue: offer.incentiveValue,
     zoneCount: offer.status === "active" ? offer.storeIds.length : 0,
     zoneCells: offer.zoneCells,
     version: offer.version,

@@ -12,6 +12,7 @@ import {
 import { capWindowKeys, type DecisionConfig, decide } from "../../domain/decision/decide.ts";
 import { localDay } from "../../domain/decision/local-time.ts";
 import { generateRedemptionCode } from "../../domain/decision/redemption-code.ts";
+import { latestValidToMs } from "../../domain/decision/validity.ts";
 import { type Incentive, triggerEventKey } from "../../domain/incentive.ts";
 import type { ZoneEvent } from "../../domain/visit/types.ts";
 import type { Random } from "../../ports.ts";
@@ -259,7 +260,9 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
                 deviceRef: refOf(chosen.offer.merchantId),
                 counterExpiresAt: Math.ceil((at + 3 * DAY_MS) / 1000),
                 offerTotalExpiresAt: Math.ceil(
-                  (Date.parse(chosen.offer.validTo) + 30 * DAY_MS) / 1000,
+                  ((latestValidToMs(chosen.offer.validTo) ?? Date.parse(chosen.offer.validTo)) +
+                    30 * DAY_MS) /
+                    1000,
                 ),
               },
             }
