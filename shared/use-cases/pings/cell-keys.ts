@@ -15,6 +15,13 @@
 import { latLngToCell } from "h3-js";
 import { FINEST_INDEX_RESOLUTION, INDEX_RESOLUTIONS } from "../../domain/geometry/cover.ts";
 
+/** Value of an ASCII hex digit by char code (h3-js writes lower case). */
+const HEX = new Int32Array(128);
+for (let d = 0; d < 16; d++) {
+  HEX[d.toString(16).charCodeAt(0)] = d;
+  HEX[d.toString(16).toUpperCase().charCodeAt(0)] = d;
+}
+
 /** Number of keys per ping: one per index resolution, ascending. */
 export const KEYS_PER_POINT = INDEX_RESOLUTIONS.length;
 
@@ -38,9 +45,13 @@ for (let s = 0; s < KEYS_PER_POINT; s++) {
  */
 export function pointCellKeys(lat: number, lon: number, out: Uint32Array): void {
   const cell = latLngToCell(lat, lon, FINEST_INDEX_RESOLUTION);
+  // Hex digits read in place (no substrings): the last 8 are the low word.
   const split = cell.length - 8;
-  const high = Number.parseInt(cell.slice(0, split), 16) & ~RES_MASK_HIGH;
-  const low = Number.parseInt(cell.slice(split), 16);
+  let high = 0;
+  for (let i = 0; i < split; i++) high = (high << 4) | (HEX[cell.charCodeAt(i)] as number);
+  let low = 0;
+  for (let i = split; i < cell.length; i++) low = (low << 4) | (HEX[cell.charCodeAt(i)] as number);
+  high &= ~RES_MASK_HIGH;
   for (let s = 0; s < KEYS_PER_POINT; s++) {
     out[2 * s] = high | (RES_FIELD[s] as number) | (HIGH_SEVENS[s] as number);
     out[2 * s + 1] = low | (LOW_SEVENS[s] as number);

@@ -32,6 +32,8 @@ export interface ZoneMatcherStats extends CellCacheStats {
   readRounds: number;
   /** Whole-cache flushes because the zones outgrew their share of the budget. */
   flushes: number;
+  /** Exact tests run by `zonesHolding` (candidates tested). */
+  exactTests: number;
 }
 
 const NO_MATCHES: MatchedZone[] = [];
@@ -55,10 +57,12 @@ export class ZoneMatcher {
   private seenStamp = new Int32Array(1024);
   private seenAt = new Int32Array(1024);
   private stamp = 0;
-  private readonly counters = { cellsRead: 0, readRounds: 0, flushes: 0 };
+  /** Zone entries in the cells found by the last `lookupPoint`. */
+  private zonesMet = 0;
+  private readonly counters = { cellsRead: 0, readRounds: 0, flushes: 0, exactTests: 0 };
 
   constructor(private readonly deps: ZoneMatcherDeps) {
-    this.cells = new CellCache(deps.budgetBytes * CELL_SHARE);
+    this.cells = new CellCache(deps.budgetBytes * CELL_SHARE, deps.clock.now());
     this.zoneBudget = deps.budgetBytes * (1 - CELL_SHARE);
   }
 
@@ -95,11 +99,14 @@ export class ZoneMatcher {
     const keys = this.pointKeys;
     pointCellKeys(lat, lon, keys);
     let missing = 0;
+    let zones = 0;
     for (let s = 0; s < KEYS_PER_POINT; s++) {
       const list = this.cells.get(keys[2 * s] as number, keys[2 * s + 1] as number, freshSince);
       lists[at + s] = list;
       if (list === undefined) missing++;
+      else zones += list.length;
     }
+    this.zonesMet = zones;
     return missing;
   }
 
@@ -168,6 +175,21 @@ export class ZoneMatcher {
    */
   private gather(lists: readonly (ZoneList | undefined)[], at: number, out: number[]): number {
     out.length = 0;
+    // One non-empty cell (the common case): its zones are distinct ids already.
+    let only = -1;
+    for (let s = 0; s < KEYS_PER_POINT; s++) {
+      if ((lists[at + s] as ZoneList).length === 0) continue;
+      if (only >= 0) {
+        only = -2;
+        break;
+      }
+      only = s;
+    }
+    if (only >= 0) {
+      const list = lists[at + only] as ZoneList;
+      for (let j = 0; j < list.length; j++) out.push(list[j] as number);
+      return out.length;
+    }
     this.stamp = (this.stamp + 1) | 0;
     if (this.stamp === 0) {
       this.seenStamp.fill(0);
@@ -215,7 +237,13 @@ export class ZoneMatcher {
   zonesHolding(lat: number, lon: number, out: number[]): number {
     const lists = this.pointLists;
     if (this.lookupPoint(lat, lon, lists, 0, this.freshSince()) > 0) return -1;
+    if (this.zonesMet === 0) {
+      // Most points: every cell empty.
+      if (out.length !== 0) out.length = 0;
+      return 0;
+    }
     const n = this.gather(lists, 0, out);
+    this.counters.exactTests += n;
     let k = 0;
     for (let i = 0; i < n; i++) {
       const z = out[i] as number;

@@ -30,10 +30,11 @@ export class ZoneTable {
   private readonly zones: IndexedZone[] = [];
   private readonly compiled: (CompiledZone | undefined)[] = [];
   private readonly matched: (MatchedZone | undefined)[] = [];
-  /** Per zone: centre lat, centre lon (wrapped), radius m; NaN radius for polygons. */
-  private circles = new Float64Array(3 * 1024);
-  /** Per zone: a number shared by every version of the same zone id. */
-  private idNumbers = new Int32Array(1024);
+  /**
+   * Per zone, side by side (one cache line): centre lat, centre lon (wrapped), radius m (NaN for
+   * polygons), and the number shared by every version of the same zone id.
+   */
+  private flat = new Float64Array(4 * 1024);
   private readonly idNumberOf = new Map<string, number>();
   private bytesCounted = 0;
 
@@ -44,7 +45,7 @@ export class ZoneTable {
 
   /** Estimated bytes held (flat arrays plus per-zone estimates). */
   get bytes(): number {
-    return this.bytesCounted + this.circles.byteLength + this.idNumbers.byteLength;
+    return this.bytesCounted + this.flat.byteLength;
   }
 
   /** The number of this zone at this version, adding it if new. */
@@ -53,29 +54,26 @@ export class ZoneTable {
     const known = this.numberOf.get(key);
     if (known !== undefined) return known;
     const n = this.zones.length;
-    if (3 * n + 3 > this.circles.length) {
-      const grown = new Float64Array(this.circles.length * 2);
-      grown.set(this.circles);
-      this.circles = grown;
-      const ids = new Int32Array(this.idNumbers.length * 2);
-      ids.set(this.idNumbers);
-      this.idNumbers = ids;
+    if (4 * n + 4 > this.flat.length) {
+      const grown = new Float64Array(this.flat.length * 2);
+      grown.set(this.flat);
+      this.flat = grown;
     }
     let idNumber = this.idNumberOf.get(zone.zoneId);
     if (idNumber === undefined) {
       idNumber = this.idNumberOf.size;
       this.idNumberOf.set(zone.zoneId, idNumber);
     }
-    this.idNumbers[n] = idNumber;
+    this.flat[4 * n + 3] = idNumber;
     // Only circles are decoded here (cheap); a polygon is decoded when first compiled.
     const circle = zone.geometry.startsWith("C");
     const geometry = circle ? decodeZone(zone.geometry) : undefined;
     if (geometry?.type === "Circle") {
-      this.circles[3 * n] = geometry.center.lat;
-      this.circles[3 * n + 1] = wrapLon(geometry.center.lon);
-      this.circles[3 * n + 2] = geometry.radiusM;
+      this.flat[4 * n] = geometry.center.lat;
+      this.flat[4 * n + 1] = wrapLon(geometry.center.lon);
+      this.flat[4 * n + 2] = geometry.radiusM;
     } else {
-      this.circles[3 * n + 2] = Number.NaN;
+      this.flat[4 * n + 2] = Number.NaN;
     }
     this.zones.push(zone);
     this.compiled.push(undefined);
@@ -88,17 +86,17 @@ export class ZoneTable {
 
   /** Whether zone `n` holds the point: the same predicate as `compiled(n).contains`. */
   contains(n: number, lat: number, lon: number): boolean {
-    const o = 3 * n;
-    const r = this.circles[o + 2] as number;
+    const o = 4 * n;
+    const r = this.flat[o + 2] as number;
     if (!Number.isNaN(r)) {
-      return haversineM(this.circles[o] as number, this.circles[o + 1] as number, lat, lon) <= r;
+      return haversineM(this.flat[o] as number, this.flat[o + 1] as number, lat, lon) <= r;
     }
     return this.compiledAt(n).contains(lat, lon);
   }
 
   /** The number shared by all versions of zone `n`'s id. */
   idNumber(n: number): number {
-    return this.idNumbers[n] as number;
+    return this.flat[4 * n + 3] as number;
   }
 
   /** Zone `n`'s version. */

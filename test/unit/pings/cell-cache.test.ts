@@ -44,7 +44,7 @@ describe("byte-budgeted cell cache", () => {
     const cache = new CellCache(1 << 20);
     cache.set(0x08b1fb46, 0x622dcfff, list(3), 1_000);
     expect(cache.get(0x08b1fb46, 0x622dcfff, 1_000)).toEqual(list(3));
-    expect(cache.get(0x08b1fb46, 0x622dcfff, 1_001)).toBeUndefined();
+    expect(cache.get(0x08b1fb46, 0x622dcfff, 1_100)).toBeUndefined();
     expect(cache.get(0x08b1fb46, 0x622dcffe, 0)).toBeUndefined();
     expect(cache.stats).toMatchObject({ hits: 1, misses: 2 });
   });
