@@ -9,7 +9,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/unit/**/*.test.ts"] },
+        // Property and differential tests run thousands of cases: a hang guard, not a speed goal.
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 120_000 },
       },
       {
         extends: true,

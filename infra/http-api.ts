@@ -40,6 +40,8 @@ export interface FootfallHttpApiProps {
   routes: RouteDefinition[];
   functions: Record<string, FootfallFunction>;
   deviceAuthorizer: FootfallFunction | undefined;
+  /** Answers every request no route matches (the `$default` route), when given. */
+  fallback?: FootfallFunction | undefined;
   userPool: UserPool;
   userPoolClient: IUserPoolClient;
   logRetention: RetentionDays;
@@ -147,6 +149,21 @@ export class FootfallHttpApi extends Construct {
       this.stage.node.addDependency(httpRoute);
     }
     (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
+
+    if (props.fallback) {
+      // Without it API Gateway answers unknown routes with a bare {"message":"Not Found"}.
+      const fallback = new HttpRoute(this, "RouteDefault", {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.DEFAULT,
+        integration: new HttpLambdaIntegration("RouteFallbackIntegration", props.fallback.fn),
+      });
+      acknowledge(fallback, {
+        id: "AwsSolutions-APIG4",
+        reason:
+          "$default only answers requests no route matches with a problem+json 404 or 405; it reads and writes nothing and is throttled by the stage default.",
+      });
+      this.stage.node.addDependency(fallback);
+    }
   }
 
   /** The authorizer for each kind of route auth (created once, shared by routes). */

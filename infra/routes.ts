@@ -39,6 +39,13 @@ export const ROUTES: RouteDefinition[] = [
   { method: "GET", path: "/v1/conversions", fn: "conversions-list", auth: "jwt", rateLimit: 20 },
   {
     method: "GET",
+    path: "/v1/reports/offers",
+    fn: "report-offers",
+    auth: "jwt",
+    rateLimit: 20,
+  },
+  {
+    method: "GET",
     path: "/v1/reports/offers/{offerId}",
     fn: "report-offer",
     auth: "jwt",
@@ -53,5 +60,11 @@ export const ROUTES: RouteDefinition[] = [
   },
 ];
 
-/** Functions that are not behind a route (authorizers, stream consumers, schedulers). */
-export const NON_ROUTE_FUNCTIONS = ["device-authorizer"] as const;
+/**
+ * The function behind API Gateway's `$default` route (and the local runner's fallback): requests
+ * no route matches get problem+json 404, or 405 with `Allow` when the path has other methods.
+ */
+export const FALLBACK_FUNCTION = "route-fallback";
+
+/** Functions that are not behind a route of ROUTES (authorizers, the fallback, stream consumers). */
+export const NON_ROUTE_FUNCTIONS = ["device-authorizer", FALLBACK_FUNCTION] as const;

@@ -7,7 +7,7 @@ import { type FunctionSpec, SECRET_ARN_ENV, type TableAccess } from "./function-
 import { FootfallHttpApi } from "./http-api.ts";
 import { Monitoring } from "./monitoring.ts";
 import { pascalCase } from "./names.ts";
-import type { RouteDefinition } from "./routes.ts";
+import { FALLBACK_FUNCTION, type RouteDefinition } from "./routes.ts";
 import type { StatefulResources } from "./stateful-stack.ts";
 
 /** Name of the function API Gateway calls to authorize `device` routes. */
@@ -54,6 +54,7 @@ export class StatelessStack extends Stack {
       routes: props.routes,
       functions: this.functions,
       deviceAuthorizer: this.functions[DEVICE_AUTHORIZER_FUNCTION],
+      fallback: this.functions[FALLBACK_FUNCTION],
       userPool: data.userPool,
       userPoolClient: data.userPoolClient,
       logRetention: context.logRetention,

@@ -62,6 +62,18 @@ export class NotFoundError extends FootfallError {
   readonly type = "not-found";
 }
 
+/** 405: the path exists but not with this method; `allow` lists the methods it has. */
+export class MethodNotAllowedError extends FootfallError {
+  readonly status = 405;
+  readonly type = "method-not-allowed";
+  /** The methods the path answers, for the `Allow` header (RFC 9110 §15.5.6). */
+  readonly allow: string[];
+  constructor(detail: string, allow: string[]) {
+    super(detail, { extensions: { allow } });
+    this.allow = allow;
+  }
+}
+
 /** 409: conflicts with the current state (already redeemed, version mismatch). */
 export class ConflictError extends FootfallError {
   readonly status = 409;

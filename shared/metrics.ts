@@ -25,3 +25,18 @@ export type FunnelMetric =
 export function count(metric: FunnelMetric, n = 1): void {
   if (n > 0) metrics.addMetric(metric, MetricUnit.Count, n);
 }
+
+/**
+ * Abuse-resistance signals (same namespace and dimension): attempts refused by the redemption
+ * guess limiter per till and per store (the store ceiling is alarmed), and device registrations
+ * refused by the registration rate limit.
+ */
+export type AbuseMetric =
+  | "RedemptionTillLockouts"
+  | "RedemptionStoreLockouts"
+  | "RegistrationsThrottled";
+
+/** Adds to an abuse counter (no-op for zero). */
+export function countAbuse(metric: AbuseMetric, n = 1): void {
+  if (n > 0) metrics.addMetric(metric, MetricUnit.Count, n);
+}

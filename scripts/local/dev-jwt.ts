@@ -1,4 +1,4 @@
-import type { webcrypto } from "node:crypto";
+import { randomBytes, type webcrypto } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import {
@@ -10,7 +10,7 @@ import {
   jwtVerify,
   SignJWT,
 } from "jose";
-import type { Role } from "../../shared/auth/principal.ts";
+import { IAT_SKEW_SECONDS, type Role } from "../../shared/auth/principal.ts";
 
 /** What the local runner checks, mirroring the API Gateway JWT authorizer's issuer/audience. */
 export const DEV_JWT_ISSUER = "https://footfall.local/dev-issuer";
@@ -62,7 +62,13 @@ export async function loadOrCreateDevKey(path: string): Promise<DevSigningKey> {
 export interface MintOptions {
   merchantId: string;
   role: Role;
+  /** Default: a fresh `role@merchant#random` per token, so every minted token is its own identity. */
   subject?: string;
+  /** Test hooks: the exact `cognito:groups` and `token_use` to sign (default `[role]`, `id`). */
+  groups?: unknown;
+  tokenUse?: string;
+  /** Issue time (epoch s) when it should differ from `nowSeconds`. */
+  issuedAt?: number;
   ttlSeconds?: number;
   audience?: string;
   nowSeconds?: number;
@@ -71,34 +77,44 @@ export interface MintOptions {
 /** Mints a merchant-side token shaped like a Cognito ID token (groups + custom:merchantId). */
 export async function mintMerchantToken(key: DevSigningKey, options: MintOptions): Promise<string> {
   const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  const subject =
+    options.subject ??
+    `${options.role}@${options.merchantId}#${randomBytes(6).toString("base64url")}`;
   return await new SignJWT({
     "custom:merchantId": options.merchantId,
-    "cognito:groups": [options.role],
-    token_use: "id",
+    "cognito:groups": options.groups ?? [options.role],
+    token_use: options.tokenUse ?? "id",
   })
     .setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "JWT" })
     .setIssuer(DEV_JWT_ISSUER)
     .setAudience(options.audience ?? DEV_JWT_AUDIENCE)
-    .setSubject(options.subject ?? `${options.role}@${options.merchantId}`)
-    .setIssuedAt(now)
+    .setSubject(subject)
+    .setIssuedAt(options.issuedAt ?? now)
     .setExpirationTime(now + (options.ttlSeconds ?? 12 * 3600))
     .sign(key.privateKey);
 }
 
 /**
- * The local stand-in for API Gateway's JWT authorizer: signature, issuer, audience and expiry.
- * Returns the claims exactly as the HTTP API v2 event would carry them.
+ * The local stand-in for API Gateway's JWT authorizer: signature, issuer, audience, expiry,
+ * `nbf`, and `iat` not in the future (beyond `IAT_SKEW_SECONDS`), as the gateway documents.
+ * Returns the verified payload; the server flattens it the way the HTTP API v2 event carries it.
  */
 export async function verifyMerchantToken(
   key: DevSigningKey,
   token: string,
+  nowSeconds: number = Math.floor(Date.now() / 1000),
 ): Promise<JWTPayload | undefined> {
   try {
     const { payload } = await jwtVerify(token, key.publicKey, {
       issuer: DEV_JWT_ISSUER,
       audience: DEV_JWT_AUDIENCE,
       algorithms: ["ES256"],
+      currentDate: new Date(nowSeconds * 1000),
+      requiredClaims: ["iat", "exp", "sub"],
     });
+    if (typeof payload.iat !== "number" || payload.iat > nowSeconds + IAT_SKEW_SECONDS) {
+      return undefined;
+    }
     return payload;
   } catch {
     return undefined;

@@ -3,9 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { APIGatewayRequestAuthorizerEventV2 } from "aws-lambda";
-import { ROUTES, type RouteDefinition } from "../../infra/routes.ts";
+import { decodeJwt } from "jose";
+import { FALLBACK_FUNCTION, ROUTES, type RouteDefinition } from "../../infra/routes.ts";
 import { bearerToken } from "../../shared/auth/device-token.ts";
 import { PayloadTooLargeError, UnauthorizedError } from "../../shared/errors.ts";
+import { decodePathParameters } from "../../shared/http/path-parameters.ts";
 import { toProblem } from "../../shared/http/problem.ts";
 import type { HttpEvent, HttpResult } from "../../shared/http/types.ts";
 import { type DevSigningKey, verifyMerchantToken } from "./dev-jwt.ts";
@@ -82,6 +84,20 @@ function gatewayClaims(payload: Record<string, unknown>): Record<string, string>
   return out;
 }
 
+/** Why a merchant token was refused: says so when a well-formed token has expired. */
+function merchantTokenFailure(token: string | undefined): string {
+  if (!token) return "A merchant bearer token is required.";
+  try {
+    const { exp } = decodeJwt(token);
+    if (exp !== undefined && exp * 1000 <= Date.now()) {
+      return `The merchant token expired at ${new Date(exp * 1000).toISOString()}; sign in again.`;
+    }
+  } catch {
+    // not a JWT at all: the generic answer below
+  }
+  return "A valid merchant bearer token is required.";
+}
+
 function send(res: ServerResponse, result: HttpResult) {
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(result.headers ?? {})) headers[key] = String(value);
@@ -114,32 +130,23 @@ export function createLocalServer(options: LocalServerOptions): Server {
       const match = pathMatches
         .filter((c) => c.route.method === method)
         .sort((a, b) => a.params.length - b.params.length)[0];
-      if (!match) {
-        status = 404;
-        send(res, {
-          statusCode: 404,
-          headers: { "content-type": "application/json" },
-          body: '{"message":"Not Found"}',
-        });
-        return;
-      }
       const body = await readBody(req);
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined)
           headers[key.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
       }
-      const pathParameters: Record<string, string> = {};
-      const groups = match.regex.exec(url.pathname);
-      match.params.forEach((name, i) => {
-        const value = groups?.[i + 1];
-        if (value !== undefined) pathParameters[name] = decodeURIComponent(value);
-      });
+      // Throws a 400 naming the parameter for a malformed escape (`/v1/stores/%`).
+      const pathParameters = match
+        ? (decodePathParameters(match.route.path, url.pathname) ?? {})
+        : {};
       const query: Record<string, string> = {};
       for (const [key, value] of url.searchParams) {
         query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
       }
-      const routeKey = `${match.route.method} ${match.route.path}`;
+      // Like API Gateway's $default route: whatever no route matches goes to the fallback function.
+      const routeKey = match ? `${match.route.method} ${match.route.path}` : "$default";
+      const params = match?.params ?? [];
       const now = Date.now();
       const event: HttpEvent = {
         version: "2.0",
@@ -148,7 +155,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
         rawQueryString: url.search.replace(/^\?/, ""),
         headers,
         ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-        ...(match.params.length > 0 ? { pathParameters } : {}),
+        ...(params.length > 0 ? { pathParameters } : {}),
         requestContext: {
           accountId: "000000000000",
           apiId: "local",
@@ -171,10 +178,20 @@ export function createLocalServer(options: LocalServerOptions): Server {
         ...(body.byteLength > 0 ? { body: body.toString("utf8") } : {}),
       };
 
+      if (!match) {
+        const fallback = await loadHandler(FALLBACK_FUNCTION);
+        const result = (await fallback(
+          event,
+          lambdaContext(FALLBACK_FUNCTION, requestId),
+        )) as HttpResult;
+        status = result.statusCode ?? 200;
+        send(res, result);
+        return;
+      }
       if (match.route.auth === "jwt") {
         const token = bearerToken(headers.authorization);
         const claims = token ? await verifyMerchantToken(options.jwtKey, token) : undefined;
-        if (!claims) throw new UnauthorizedError("A valid merchant bearer token is required.");
+        if (!claims) throw new UnauthorizedError(merchantTokenFailure(token));
         event.requestContext.authorizer = { jwt: { claims: gatewayClaims(claims), scopes: null } };
       } else if (match.route.auth === "device") {
         if (!headers.authorization)
@@ -190,7 +207,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
           rawQueryString: event.rawQueryString,
           headers,
           requestContext: event.requestContext,
-          ...(match.params.length > 0 ? { pathParameters } : {}),
+          ...(params.length > 0 ? { pathParameters } : {}),
           ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
         } as APIGatewayRequestAuthorizerEventV2;
         let decision: { isAuthorized: boolean; context?: Record<string, unknown> };

@@ -23,33 +23,63 @@ export interface DevicePrincipal {
   openZones: number;
 }
 
-/** Cognito delivers `cognito:groups` as an array, or API Gateway flattens it to "[a b]". */
-function parseGroups(raw: unknown): string[] {
-  if (Array.isArray(raw)) return raw.map(String);
+/**
+ * Seconds a token's `iat` may lie in the future (clock skew between the issuer and us). Cognito
+ * and API Gateway run on synchronised clocks; a minute is generous.
+ */
+export const IAT_SKEW_SECONDS = 60;
+
+/**
+ * Group names of a verified token, exactly as issued. A Cognito ID token carries
+ * `cognito:groups` as a JSON array. The HTTP API JWT authorizer hands array claims to the Lambda
+ * integration as ONE string, the elements joined by single spaces inside brackets (`["a","b"]`
+ * arrives as `"[a b]"`). Cognito group names cannot contain whitespace (pattern
+ * `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`), so splitting that form on single spaces is exact; commas
+ * are legal inside a name and therefore never separate anything (`"pos,merchant-admin"` is one
+ * group that grants nothing). Any other shape (a bare string, numbers, objects) yields no group.
+ */
+export function parseGroupsClaim(raw: unknown): string[] {
+  if (Array.isArray(raw)) return raw.filter((g): g is string => typeof g === "string");
   if (typeof raw !== "string") return [];
-  return raw
-    .replace(/^\[|\]$/g, "")
-    .split(/[\s,]+/)
-    .map((g) => g.trim())
-    .filter((g) => g.length > 0);
+  if (raw.length < 2 || !raw.startsWith("[") || !raw.endsWith("]")) return [];
+  const inner = raw.slice(1, -1);
+  return inner === "" ? [] : inner.split(" ").filter((g) => g !== "");
+}
+
+/** A numeric date claim as a JSON number or as API Gateway's stringified form ("1612053076"). */
+function numericDate(raw: unknown): number | undefined {
+  if (typeof raw === "number") return Number.isFinite(raw) ? raw : undefined;
+  if (typeof raw === "string" && /^\d{1,12}$/.test(raw)) return Number(raw);
+  return undefined;
 }
 
 /**
  * The merchant id and roles of the caller, read only from verified JWT claims (never from the body
- * or query), so a merchant cannot act for another tenant.
+ * or query), so a merchant cannot act for another tenant. Only a Cognito ID token counts:
+ * `token_use` must be `id`, the tenant comes only from `custom:merchantId` (an attribute the app
+ * client cannot write), roles only from `cognito:groups` as exact names, and `iat` must not lie more
+ * than `IAT_SKEW_SECONDS` in the future. Throws `UnauthorizedError` (401) otherwise.
  */
-export function merchantPrincipal(event: HttpEvent): MerchantPrincipal {
+export function merchantPrincipal(
+  event: HttpEvent,
+  nowSeconds: number = Math.floor(Date.now() / 1000),
+): MerchantPrincipal {
   const claims = event.requestContext.authorizer?.jwt?.claims;
   if (!claims) throw new UnauthorizedError("A merchant bearer token is required.");
-  const merchantId = claims["custom:merchantId"] ?? claims.merchantId;
+  if (claims.token_use !== "id") throw new UnauthorizedError("An ID token is required.");
+  const iat = numericDate(claims.iat);
+  if (iat === undefined || iat > nowSeconds + IAT_SKEW_SECONDS) {
+    throw new UnauthorizedError("The token's issue time is invalid.");
+  }
+  const merchantId = claims["custom:merchantId"];
   const subject = claims.sub;
   if (typeof merchantId !== "string" || merchantId === "" || typeof subject !== "string") {
     throw new UnauthorizedError("The token carries no merchant.");
   }
-  const roles = parseGroups(claims["cognito:groups"] ?? claims.groups).filter((g): g is Role =>
+  const roles = parseGroupsClaim(claims["cognito:groups"]).filter((g): g is Role =>
     (ROLES as readonly string[]).includes(g),
   );
-  return { merchantId, subject, roles };
+  return { merchantId, subject, roles: [...new Set(roles)] };
 }
 
 /** Throws 403 unless the principal holds one of `allowed`. */

@@ -6,6 +6,8 @@ import {
   ValidationError,
 } from "../errors.ts";
 import { logger } from "../logger.ts";
+import { parseJsonBody } from "./json-limits.ts";
+import { decodePathParameters, routeTemplate } from "./path-parameters.ts";
 import { toProblem } from "./problem.ts";
 import type { Context, HttpEvent, HttpResult } from "./types.ts";
 
@@ -14,6 +16,8 @@ export interface HttpOptions {
   maxBodyBytes?: number;
   /** Whether a JSON body is required (POST/PUT/PATCH default to true). */
   requireBody?: boolean;
+  /** The handler reads no body: none is required, checked or parsed (the route fallback). */
+  ignoreBody?: boolean;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -36,8 +40,8 @@ function isJsonContentType(value: string | undefined): boolean {
 }
 
 /**
- * The HTTP API middleware stack shared by every handler: JSON body checks (415/413/400), request
- * logging context, and the single error → problem+json mapping. Use as
+ * The HTTP API middleware stack shared by every handler: path parameter escapes (400), JSON body
+ * checks (415/413/400), request logging context, and the single error → problem+json mapping. Use as
  * `middy<HttpEvent, HttpResult>().use(http()).handler(...)`.
  */
 export function http(
@@ -51,9 +55,15 @@ export function http(
         requestId: event.requestContext?.requestId,
         route: event.routeKey,
       });
+      // A malformed escape in a path id (`/v1/stores/%`) is the client's 400, naming the parameter.
+      const template = routeTemplate(event.routeKey);
+      if (event.pathParameters && template && event.rawPath) {
+        decodePathParameters(template, event.rawPath);
+      }
       const method = event.requestContext?.http?.method ?? "GET";
       const expectsBody = options.requireBody ?? ["POST", "PUT", "PATCH"].includes(method);
       const raw = event.body;
+      if (options.ignoreBody) return;
       if (raw === undefined || raw === null || raw === "") {
         if (expectsBody) throw ValidationError.field("(body)", "a JSON body is required");
         return;
@@ -67,11 +77,9 @@ export function http(
       if (!isJsonContentType(header(event, "content-type"))) {
         throw new UnsupportedMediaTypeError("content-type must be application/json");
       }
-      try {
-        event.parsedBody = JSON.parse(bytes.toString("utf8"));
-      } catch {
-        throw new MalformedJsonError("The body is not valid JSON.");
-      }
+      const parsed = parseJsonBody(bytes.toString("utf8"));
+      if (!parsed.ok) throw new MalformedJsonError("The body is not valid JSON.");
+      event.parsedBody = parsed.value;
     },
     after: (request) => {
       const response = request.response;

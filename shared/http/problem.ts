@@ -1,4 +1,4 @@
-import { FootfallError } from "../errors.ts";
+import { FootfallError, MethodNotAllowedError } from "../errors.ts";
 import type { HttpResult } from "./types.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
@@ -8,6 +8,7 @@ const TITLES: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  405: "Method Not Allowed",
   409: "Conflict",
   410: "Gone",
   413: "Content Too Large",
@@ -37,5 +38,11 @@ export function toProblem(error: unknown, requestId: string, instance?: string):
   };
   const headers: Record<string, string> = { "content-type": PROBLEM_CONTENT_TYPE };
   if (status === 401) headers["www-authenticate"] = "Bearer";
+  // RFC 9110 §10.2.3: a 429 says when to come back (delta-seconds).
+  const retryAfter = known ? error.extensions?.retryAfterSeconds : undefined;
+  if (status === 429 && typeof retryAfter === "number" && Number.isFinite(retryAfter)) {
+    headers["retry-after"] = String(Math.max(1, Math.ceil(retryAfter)));
+  }
+  if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(", ");
   return { statusCode: status, headers, body: JSON.stringify(body) };
 }

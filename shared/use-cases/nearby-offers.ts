@@ -4,6 +4,7 @@ import type { StorePoints } from "../adapters/dynamo/store-points.ts";
 import type { DevicePrincipal } from "../auth/principal.ts";
 import { toDecisionOffer } from "../domain/catalog/decision-view.ts";
 import { isOfferLive } from "../domain/decision/offer-live.ts";
+import { decimalQuery, integerQuery } from "../domain/query-number.ts";
 import { nearestStores, storePointCellsNear } from "../domain/store-points.ts";
 import { ForbiddenError } from "../errors.ts";
 import type { Clock } from "../ports.ts";
@@ -12,10 +13,12 @@ export const MAX_NEARBY_RESULTS = 50;
 
 /** `GET /v1/offers/nearby` query. */
 export const nearbyQuerySchema = z.strictObject({
-  lat: z.coerce.number().min(-90).max(90),
-  lon: z.coerce.number().min(-180).max(180),
-  radiusM: z.coerce.number().min(50, "must be ≥ 50").max(10_000, "must be ≤ 10000").default(1000),
-  limit: z.coerce.number().int().min(1).max(MAX_NEARBY_RESULTS).default(MAX_NEARBY_RESULTS),
+  lat: decimalQuery().pipe(z.number().min(-90).max(90)),
+  lon: decimalQuery().pipe(z.number().min(-180).max(180)),
+  radiusM: decimalQuery()
+    .pipe(z.number().min(50, "must be ≥ 50").max(10_000, "must be ≤ 10000"))
+    .default(1000),
+  limit: integerQuery().pipe(z.number().min(1).max(MAX_NEARBY_RESULTS)).default(MAX_NEARBY_RESULTS),
 });
 export type NearbyQuery = z.infer<typeof nearbyQuerySchema>;
 

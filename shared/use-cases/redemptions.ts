@@ -1,28 +1,38 @@
 /**
  * In-store redemption at the till: a POS of the owning merchant turns a code into a `redeemed`
- * event, exactly once for unique codes, with guessing throttled per POS identity.
+ * event, exactly once for unique codes, with guessing limited per till and per store.
  *
  * Static codes (an offer's `redemption.codeKind: "static"`) are one code shared by every
- * shopper: they are found through the merchant's offers in the catalog, are never used up (no
- * 409), expire `expiresAfterHours` after the offer's `validTo` (410), and are logged as
- * `redeemed` without an incentive or a device (`deviceRef` "-"). Their redemption rate can
- * therefore exceed what the sends explain: anyone who knows the code can use it.
+ * shopper: they are found through the merchant's offers in the catalog and are only accepted
+ * while their offer is live (see `staticCodeState`): not paused, from validFrom until
+ * `expiresAfterHours` after validTo, and — when `redemption.onlyWithinSchedule` — inside the
+ * offer's weekly schedule. `redemption.maxRedemptions` caps them per offer (exact under
+ * concurrency). Each one is logged as `redeemed` without an incentive or a device (`deviceRef`
+ * "-"). Their redemption rate can still exceed what the sends explain: anyone who knows the code
+ * can use it, which is what the cap is for.
  */
 import * as z from "zod";
 import type { CatalogStore } from "../adapters/dynamo/catalog-store.ts";
-import type { IssuedCode, RedemptionStore } from "../adapters/dynamo/redemption-store.ts";
+import type {
+  AttemptKey,
+  IssuedCode,
+  RedemptionStore,
+} from "../adapters/dynamo/redemption-store.ts";
 import { type MerchantPrincipal, requireRole } from "../auth/principal.ts";
 import { storeIdSchema } from "../domain/catalog/common.ts";
 import type { Offer } from "../domain/catalog/offer.ts";
 import type { ConversionRecord } from "../domain/conversion.ts";
 import { localDay } from "../domain/decision/local-time.ts";
 import { isRedemptionCode, normalizeRedemptionCode } from "../domain/decision/redemption-code.ts";
+import { staticCodeEnd, staticCodeState } from "../domain/decision/static-code.ts";
+import { type Basket, basketSchema, toMinor } from "../domain/money.ts";
 import {
   ConflictError,
   GoneError,
   NotFoundError,
   ServiceUnavailableError,
   TooManyRequestsError,
+  ValidationError,
 } from "../errors.ts";
 import type { Clock, Random } from "../ports.ts";
 
@@ -35,29 +45,42 @@ export const redemptionInputSchema = z
       .max(64, "must be at most 64 characters")
       .describe("The code as typed or scanned; case, spaces and dashes do not matter"),
     storeId: storeIdSchema.describe("The store where the code is redeemed"),
+    basket: basketSchema.optional(),
   })
   .describe("A code presented at a till");
 export type RedemptionInput = z.output<typeof redemptionInputSchema>;
 
 export interface RedemptionLimits {
-  /** Failed attempts (404) allowed per POS identity and window; the next attempt gets 429. */
+  /**
+   * Attempts per till (POS identity = token subject) and window that may end in 404; the next
+   * attempt gets 429. Counted atomically BEFORE the code is looked at, so no concurrency lets a
+   * till evaluate more than this many unknown codes per window.
+   */
   maxFailures: number;
+  /** The same per store (all tills together): a ceiling against many identities guessing. */
+  maxStoreFailures: number;
   windowMs: number;
 }
 
 export const DEFAULT_REDEMPTION_LIMITS: RedemptionLimits = {
   maxFailures: 20,
+  maxStoreFailures: 100,
   windowMs: 15 * 60_000,
 };
 
+/** Which limit refused an attempt (metrics and alarms). */
+export type LockoutScope = "till" | "store";
+
 export interface RedemptionDeps {
   redemptions: RedemptionStore;
-  catalog: Pick<CatalogStore, "getStore" | "listOffers">;
+  catalog: Pick<CatalogStore, "getStore" | "listOffers"> & Partial<Pick<CatalogStore, "getOffer">>;
   clock: Clock;
   random: Random;
   limits: RedemptionLimits;
   /** Days the `redeemed` log record is kept (TTL). */
   retentionDays: number;
+  /** Called when a limit refuses an attempt (the store ceiling is alarmed). */
+  onLockout?: ((scope: LockoutScope) => void) | undefined;
 }
 
 export interface RedemptionResult {
@@ -68,6 +91,26 @@ export interface RedemptionResult {
   redeemedAt: string;
   storeId: string;
   codeKind: "unique" | "static";
+  /** The basket as recorded, when one was sent. */
+  basket?: Basket;
+}
+
+/**
+ * The basket fields of the `redeemed` record: in minor units, refused (400 naming
+ * `basket/currency`) when the offer states another currency.
+ */
+function basketFields(
+  basket: Basket | undefined,
+  offerCurrency: string | undefined,
+): Pick<ConversionRecord, "basketMinor" | "basketCurrency"> {
+  if (basket === undefined) return {};
+  if (offerCurrency !== undefined && basket.currency !== offerCurrency) {
+    throw ValidationError.field(
+      "basket/currency",
+      `must be the offer's currency (${offerCurrency})`,
+    );
+  }
+  return { basketMinor: toMinor(basket.amount, basket.currency), basketCurrency: basket.currency };
 }
 
 /** `deviceRef` of events no device can be tied to (static-code redemptions). */
@@ -110,13 +153,28 @@ function alreadyRedeemed(code: IssuedCode): ConflictError {
   });
 }
 
+function tooMany(scope: LockoutScope, windowEnd: number, now: number): TooManyRequestsError {
+  const retryAfterSeconds = Math.max(1, Math.ceil((windowEnd - now) / 1000));
+  const who = scope === "till" ? "this till" : "this store";
+  return new TooManyRequestsError(
+    `Too many failed redemption attempts from ${who}; retry in ${retryAfterSeconds} s.`,
+    { extensions: { retryAfterSeconds, scope } },
+  );
+}
+
 /**
  * Redeems a code for the caller's merchant (from the token only) at `input.storeId`.
- * Unknown code, another merchant's code, or a store the offer does not list → 404; expired →
- * 410; already redeemed → 409 (under concurrency exactly one caller wins). Every 404 counts as
- * a failed attempt of the POS identity (token subject); once `maxFailures` are reached within
- * the window, every attempt gets 429 with the seconds until the window ends. 409 and 410 do not
- * count: they answer real codes, which a cashier may well scan twice.
+ * Unknown store, unknown code, another merchant's code, or a store the offer does not list → 404;
+ * expired → 410; already redeemed or a static code whose offer is not live → 409 (under
+ * concurrency exactly one caller wins a unique code).
+ *
+ * Guess limiting: before anything is evaluated the attempt takes a slot of its till (token
+ * subject) and then of its store, each with one conditional update, so at most `maxFailures`
+ * (per till) and `maxStoreFailures` (per store) attempts per window can be in flight or have
+ * failed — whatever the concurrency. An attempt that answers a real code (200, 409, 410) gives its
+ * slots back; a 404 keeps them. A full till gets 429 (with the seconds until its window ends)
+ * without touching the store's slots, so one misbehaving till never locks out another; a full
+ * store gets 429 for every till at that store and fires `onLockout("store")` (alarmed).
  */
 export async function redeemCode(
   deps: RedemptionDeps,
@@ -127,21 +185,43 @@ export async function redeemCode(
   const { merchantId, subject } = principal;
   const now = deps.clock.now();
   const window = attemptWindow(now, deps.limits.windowMs);
-  const failures = await deps.redemptions.failures(merchantId, subject, window.start);
-  if (failures >= deps.limits.maxFailures) {
-    const retryAfterSeconds = Math.max(1, Math.ceil((window.end - now) / 1000));
-    throw new TooManyRequestsError(
-      `Too many failed redemption attempts; retry in ${retryAfterSeconds} s.`,
-      { extensions: { retryAfterSeconds } },
-    );
+  const slotExpiresAt = Math.ceil(window.end / 1000) + 3600;
+  const till: AttemptKey = { merchantId, scope: "till", id: subject, windowStart: window.start };
+  if (!(await deps.redemptions.reserveAttempt(till, deps.limits.maxFailures, slotExpiresAt))) {
+    deps.onLockout?.("till");
+    throw tooMany("till", window.end, now);
   }
+  const held: AttemptKey[] = [till];
+  const release = async () => {
+    for (const key of held) await deps.redemptions.releaseAttempt(key);
+  };
   try {
-    return await redeemOnce(deps, merchantId, input, now);
-  } catch (error) {
-    if (error instanceof NotFoundError) {
-      const expiresAt = Math.ceil(window.end / 1000) + 3600;
-      await deps.redemptions.addFailure(merchantId, subject, window.start, expiresAt);
+    // The store must exist before it gets a slot: an invented store id opens no fresh bucket.
+    const store = await deps.catalog.getStore(merchantId, input.storeId);
+    if (!store) throw storeNotFound();
+    const storeKey: AttemptKey = {
+      merchantId,
+      scope: "store",
+      id: input.storeId,
+      windowStart: window.start,
+    };
+    if (
+      !(await deps.redemptions.reserveAttempt(
+        storeKey,
+        deps.limits.maxStoreFailures,
+        slotExpiresAt,
+      ))
+    ) {
+      deps.onLockout?.("store");
+      throw tooMany("store", window.end, now);
     }
+    held.push(storeKey);
+    const result = await redeemOnce(deps, merchantId, input, store.timeZone, now);
+    await release();
+    return result;
+  } catch (error) {
+    // Only a miss (404) keeps its slots; anything else answered a real code or was refused.
+    if (!(error instanceof NotFoundError)) await release();
     throw error;
   }
 }
@@ -150,22 +230,19 @@ async function redeemOnce(
   deps: RedemptionDeps,
   merchantId: string,
   input: RedemptionInput,
+  timeZone: string,
   now: number,
 ): Promise<RedemptionResult> {
   const normalized = normalizeRedemptionCode(input.code);
   if (isRedemptionCode(normalized)) {
     const code = await deps.redemptions.findCode(merchantId, normalized);
-    if (code) return await redeemUnique(deps, merchantId, code, input.storeId, now);
+    if (code) return await redeemUnique(deps, merchantId, code, input, timeZone, now);
   }
   const offers = await staticCodeOffers(deps, merchantId, normalized);
-  if (offers.length > 0) return await redeemStatic(deps, merchantId, offers, input.storeId, now);
+  if (offers.length > 0) {
+    return await redeemStatic(deps, merchantId, offers, input, timeZone, now);
+  }
   throw codeNotFound();
-}
-
-async function storeTimeZone(deps: RedemptionDeps, merchantId: string, storeId: string) {
-  const store = await deps.catalog.getStore(merchantId, storeId);
-  if (!store) throw storeNotFound();
-  return store.timeZone;
 }
 
 function retention(deps: RedemptionDeps, now: number): number {
@@ -176,12 +253,18 @@ async function redeemUnique(
   deps: RedemptionDeps,
   merchantId: string,
   found: IssuedCode,
-  storeId: string,
+  input: RedemptionInput,
+  timeZone: string,
   now: number,
 ): Promise<RedemptionResult> {
+  const { storeId } = input;
   if (found.merchantId !== merchantId) throw codeNotFound();
   if (!found.storeIds.includes(storeId)) throw storeNotFound();
-  const timeZone = await storeTimeZone(deps, merchantId, storeId);
+  const offer =
+    input.basket && deps.catalog.getOffer
+      ? await deps.catalog.getOffer(merchantId, found.offerId)
+      : undefined;
+  const basket = basketFields(input.basket, offer?.currency);
   let code: IssuedCode | undefined = found;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (!code || code.merchantId !== merchantId) throw codeNotFound();
@@ -198,6 +281,7 @@ async function redeemUnique(
       localDay: localDay(now, timeZone),
       incentiveId: code.incentiveId,
       group: "treated",
+      ...basket,
     };
     const outcome = await deps.redemptions.redeem(code, storeId, now, {
       record,
@@ -211,6 +295,7 @@ async function redeemUnique(
         redeemedAt: new Date(now).toISOString(),
         storeId,
         codeKind: "unique",
+        ...(input.basket ? { basket: input.basket } : {}),
       };
     }
     code = outcome.current;
@@ -240,51 +325,77 @@ async function staticCodeOffers(
   return found;
 }
 
-/** When a static code stops being accepted: its offer's end plus the code's lifetime. */
+/**
+ * When a static code stops being accepted: its offer's end plus the code's lifetime (a date-only
+ * `validTo` counts to the end of that day in the westernmost zone, so no store loses a day).
+ */
 export function staticCodeExpiry(offer: Pick<Offer, "validTo" | "redemption">): number {
-  return Date.parse(offer.validTo) + offer.redemption.expiresAfterHours * 3_600_000;
+  return staticCodeEnd(offer);
+}
+
+function notLive(reason: string, message: string): ConflictError {
+  return new ConflictError(`code: ${message}`, { issues: [{ path: "code", reason }] });
 }
 
 async function redeemStatic(
   deps: RedemptionDeps,
   merchantId: string,
   offers: Offer[],
-  storeId: string,
+  input: RedemptionInput,
+  timeZone: string,
   now: number,
 ): Promise<RedemptionResult> {
+  const { storeId } = input;
   const atStore = offers.filter((o) => o.storeIds.includes(storeId));
   if (atStore.length === 0) throw storeNotFound();
-  const unexpired = atStore.filter((o) => now < staticCodeExpiry(o));
-  if (unexpired.length === 0) throw expired(Math.max(...atStore.map(staticCodeExpiry)));
-  const live = unexpired
-    .filter((o) => Date.parse(o.validFrom) <= now)
+  const states = atStore.map((offer) => ({ offer, state: staticCodeState(offer, timeZone, now) }));
+  const live = states
+    .filter((s) => s.state === "ok")
+    .map((s) => s.offer)
     .sort((a, b) => b.priority - a.priority || (a.offerId < b.offerId ? -1 : 1));
-  const offer = live[0];
-  if (!offer) {
-    throw new ConflictError("code: the offer of this code has not started yet", {
-      issues: [{ path: "code", reason: "not valid yet" }],
-    });
+  if (live.length === 0) {
+    if (states.every((s) => s.state === "expired")) {
+      throw expired(Math.max(...atStore.map((o) => staticCodeEnd(o, timeZone))));
+    }
+    if (states.some((s) => s.state === "paused")) {
+      throw notLive("offer paused", "the offer of this code is paused");
+    }
+    if (states.some((s) => s.state === "outside_schedule")) {
+      throw notLive("outside schedule", "the offer of this code is outside its schedule now");
+    }
+    throw notLive("not valid yet", "the offer of this code has not started yet");
   }
-  const timeZone = await storeTimeZone(deps, merchantId, storeId);
-  await deps.redemptions.logRedemption({
-    record: {
-      eventId: `redeem:static:${deps.random.id("rdm")}`,
-      type: "redeemed",
-      merchantId,
-      offerId: offer.offerId,
-      storeId,
-      deviceRef: UNKNOWN_DEVICE,
-      at: now,
-      localDay: localDay(now, timeZone),
-    },
-    recordExpiresAt: retention(deps, now),
+  for (const offer of live) {
+    const outcome = await deps.redemptions.logRedemption(
+      {
+        record: {
+          eventId: `redeem:static:${deps.random.id("rdm")}`,
+          type: "redeemed",
+          merchantId,
+          offerId: offer.offerId,
+          storeId,
+          deviceRef: UNKNOWN_DEVICE,
+          at: now,
+          localDay: localDay(now, timeZone),
+          ...basketFields(input.basket, offer.currency),
+        },
+        recordExpiresAt: retention(deps, now),
+      },
+      { merchantId, offerId: offer.offerId, max: offer.redemption.maxRedemptions },
+    );
+    if (outcome === "logged") {
+      return {
+        offerId: offer.offerId,
+        title: offer.message.title,
+        incentiveId: null,
+        redeemedAt: new Date(now).toISOString(),
+        storeId,
+        codeKind: "static",
+        ...(input.basket ? { basket: input.basket } : {}),
+      };
+    }
+  }
+  throw new ConflictError("code: this code has reached its redemption limit", {
+    issues: [{ path: "code", reason: "redemption cap reached" }],
   });
-  return {
-    offerId: offer.offerId,
-    title: offer.message.title,
-    incentiveId: null,
-    redeemedAt: new Date(now).toISOString(),
-    storeId,
-    codeKind: "static",
-  };
 }

@@ -15,7 +15,7 @@ import {
   routeKey,
 } from "../../infra/http-api.ts";
 import { FUNNEL_METRICS } from "../../infra/monitoring.ts";
-import { ROUTES } from "../../infra/routes.ts";
+import { FALLBACK_FUNCTION, ROUTES } from "../../infra/routes.ts";
 import { DEVICE_AUTHORIZER_FUNCTION } from "../../infra/stateless-stack.ts";
 import { ROLES } from "../../shared/auth/principal.ts";
 import { TABLE_LIST, TABLES, type TableId } from "../../shared/tables.ts";
@@ -326,7 +326,21 @@ describe("HTTP API", () => {
 
   it("has exactly the routes of ROUTES", () => {
     const keys = ofType(service, "AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties?.RouteKey);
-    expect(keys.sort()).toEqual(ROUTES.map(routeKey).sort());
+    expect(keys.sort()).toEqual([...ROUTES.map(routeKey), "$default"].sort());
+  });
+
+  it("$default answers unmatched requests with the fallback function, without an authorizer", () => {
+    const [, route] = ofType(service, "AWS::ApiGatewayV2::Route").find(
+      ([, r]) => r.Properties?.RouteKey === "$default",
+    ) as [string, Resources[string]];
+    expect(route.Properties?.AuthorizationType ?? "NONE").toBe("NONE");
+    const target = JSON.stringify(route.Properties?.Target);
+    const integration = ofType(service, "AWS::ApiGatewayV2::Integration").find(([id]) =>
+      target.includes(id),
+    );
+    expect(JSON.stringify(integration?.[1].Properties?.IntegrationUri)).toContain(
+      fnLogicalId(FALLBACK_FUNCTION),
+    );
   });
 
   it.each(ROUTES.map((r) => [routeKey(r), r] as const))(

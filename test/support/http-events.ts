@@ -60,6 +60,8 @@ export function merchantClaims(merchantId: string, role: string): Record<string,
     sub: `${role}@${merchantId}`,
     "custom:merchantId": merchantId,
     "cognito:groups": `[${role}]`,
+    token_use: "id",
+    iat: String(Math.floor(Date.now() / 1000)),
   };
 }
 

@@ -47,7 +47,7 @@ export type RedeemOutcome =
   /** The transaction was refused; `current` is the code as it is now (re-read, consistent). */
   | { kind: "refused"; current: IssuedCode | undefined };
 
-/** Port: single-use codes, the redemption log and failed-attempt counters. */
+/** Port: single-use codes, the redemption log and the attempt limiter's counters. */
 export interface RedemptionStore {
   findCode(merchantId: string, code: string): Promise<IssuedCode | undefined>;
   /**
@@ -60,17 +60,37 @@ export interface RedemptionStore {
     now: number,
     write: RedemptionWrite,
   ): Promise<RedeemOutcome>;
-  /** Logs a static-code redemption (no single-use item) with its counters, all or nothing. */
-  logRedemption(write: RedemptionWrite): Promise<void>;
-  /** Failed attempts of a POS identity in the window starting at `windowStart` (epoch ms). */
-  failures(merchantId: string, subject: string, windowStart: number): Promise<number>;
-  /** Counts one more failed attempt; returns the window's new total. */
-  addFailure(
-    merchantId: string,
-    subject: string,
-    windowStart: number,
-    expiresAt: number,
-  ): Promise<number>;
+  /**
+   * Logs a static-code redemption (no single-use item) with its counters, all or nothing. With a
+   * `cap`, the offer's static-redemption count moves in the same transaction only while below the
+   * cap (exact under concurrency); returns `capped` when the cap was already reached.
+   */
+  logRedemption(write: RedemptionWrite, cap?: StaticCap): Promise<"logged" | "capped">;
+  /**
+   * Takes one attempt slot of `key` unless `limit` slots are taken in its window (one conditional
+   * update, so concurrent callers can never take more than `limit`). Returns false when full.
+   */
+  reserveAttempt(key: AttemptKey, limit: number, expiresAt: number): Promise<boolean>;
+  /** Gives a reserved slot back (the attempt answered a real code, or was never evaluated). */
+  releaseAttempt(key: AttemptKey): Promise<void>;
+}
+
+/** Whose attempts a slot counts against: one till (POS identity) or one store of the merchant. */
+export interface AttemptKey {
+  merchantId: string;
+  scope: "till" | "store";
+  /** Token subject for a till, store id for a store. */
+  id: string;
+  /** Start of the fixed window, epoch ms. */
+  windowStart: number;
+}
+
+/** The per-offer static-code redemption cap and the offer it belongs to. */
+export interface StaticCap {
+  merchantId: string;
+  offerId: string;
+  /** Absent = uncapped (the count is still kept). */
+  max?: number | undefined;
 }
 
 export interface RedemptionTables {
@@ -79,13 +99,24 @@ export interface RedemptionTables {
 }
 
 /**
- * Failed-attempt counter of one POS identity for one window (conversions table: it has no
- * stream, so the counters never wake the incentive outbox consumer). The subject is hashed:
- * token subjects may be e-mail addresses, and keys should carry no personal data.
+ * Attempt counter of one till or store for one window (conversions table: it has no stream, so the
+ * counters never wake the incentive outbox consumer). Till subjects are hashed: token subjects may
+ * be e-mail addresses, and keys should carry no personal data.
  */
-export function redemptionAttemptKey(merchantId: string, subject: string, windowStart: number) {
-  const who = createHash("sha256").update(subject, "utf8").digest("base64url").slice(0, 22);
-  return { pk: `REDEEMFAIL#${merchantId}#${who}`, sk: `WINDOW#${windowStart}` };
+export function redemptionAttemptKey(key: AttemptKey) {
+  const who =
+    key.scope === "till"
+      ? createHash("sha256").update(key.id, "utf8").digest("base64url").slice(0, 22)
+      : key.id;
+  return {
+    pk: `REDEEMTRY#${key.merchantId}#${key.scope}#${who}`,
+    sk: `WINDOW#${key.windowStart}`,
+  };
+}
+
+/** Static-code redemptions of one offer, counted for its cap (conversions table). */
+export function staticRedemptionCountKey(merchantId: string, offerId: string) {
+  return { pk: `STATICREDEEM#${merchantId}#${offerId}`, sk: "COUNT" };
 }
 
 function counterUpdates(record: ConversionRecord, table: string): TransactItem[] {
@@ -97,6 +128,8 @@ function counterUpdates(record: ConversionRecord, table: string): TransactItem[]
     ":d": record.localDay,
     ":one": 1,
   };
+  // A basket adds to the count and sum of baskets, so reports can average them.
+  const basket = record.basketMinor !== undefined;
   return [
     conversionKeys.offerCounters(record.merchantId, offerId, record.storeId, record.localDay),
     conversionKeys.storeCounters(record.merchantId, record.storeId, record.localDay, offerId),
@@ -104,10 +137,16 @@ function counterUpdates(record: ConversionRecord, table: string): TransactItem[]
     Update: {
       TableName: table,
       Key,
-      UpdateExpression:
-        "SET merchantId = :m, offerId = :o, storeId = :s, localDay = :d ADD #redemptions :one",
-      ExpressionAttributeNames: { "#redemptions": COUNTER_FIELDS.redemptions },
-      ExpressionAttributeValues: values,
+      UpdateExpression: `SET merchantId = :m, offerId = :o, storeId = :s, localDay = :d ADD #redemptions :one${
+        basket ? ", #baskets :one, #basketMinor :basket" : ""
+      }`,
+      ExpressionAttributeNames: {
+        "#redemptions": COUNTER_FIELDS.redemptions,
+        ...(basket
+          ? { "#baskets": COUNTER_FIELDS.baskets, "#basketMinor": COUNTER_FIELDS.basketMinor }
+          : {}),
+      },
+      ExpressionAttributeValues: basket ? { ...values, ":basket": record.basketMinor } : values,
     },
   }));
 }
@@ -180,45 +219,83 @@ export function dynamoRedemptionStore(
       }
     },
 
-    async logRedemption(write) {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tables.conversions,
-                Item: conversionItem(write.record, write.recordExpiresAt),
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
+    async logRedemption(write, cap) {
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: tables.conversions,
+            Item: conversionItem(write.record, write.recordExpiresAt),
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        ...counterUpdates(write.record, tables.conversions),
+      ];
+      if (cap) {
+        items.push({
+          Update: {
+            TableName: tables.conversions,
+            Key: staticRedemptionCountKey(cap.merchantId, cap.offerId),
+            UpdateExpression: "ADD redeemed :one",
+            ExpressionAttributeValues: {
+              ":one": 1,
+              ...(cap.max !== undefined ? { ":max": cap.max } : {}),
             },
-            ...counterUpdates(write.record, tables.conversions),
-          ],
-        }),
-      );
+            ...(cap.max !== undefined
+              ? { ConditionExpression: "attribute_not_exists(redeemed) OR redeemed < :max" }
+              : {}),
+          },
+        });
+      }
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: items }));
+        return "logged";
+      } catch (error) {
+        const reasons = (error as { CancellationReasons?: { Code?: string }[] })
+          .CancellationReasons;
+        const capIndex = items.length - 1;
+        if (
+          cap?.max !== undefined &&
+          (error as Error).name === "TransactionCanceledException" &&
+          reasons?.[capIndex]?.Code === "ConditionalCheckFailed"
+        ) {
+          return "capped";
+        }
+        throw error;
+      }
     },
 
-    async failures(merchantId, subject, windowStart) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: tables.conversions,
-          Key: redemptionAttemptKey(merchantId, subject, windowStart),
-          ConsistentRead: true,
-        }),
-      );
-      return Number(out.Item?.failures ?? 0) || 0;
+    async reserveAttempt(key, limit, expiresAt) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tables.conversions,
+            Key: redemptionAttemptKey(key),
+            UpdateExpression: "ADD attempts :one SET expiresAt = :exp",
+            ConditionExpression: "attribute_not_exists(attempts) OR attempts < :limit",
+            ExpressionAttributeValues: { ":one": 1, ":exp": expiresAt, ":limit": limit },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as Error).name === "ConditionalCheckFailedException") return false;
+        throw error;
+      }
     },
 
-    async addFailure(merchantId, subject, windowStart, expiresAt) {
-      const out = await client.send(
-        new UpdateCommand({
-          TableName: tables.conversions,
-          Key: redemptionAttemptKey(merchantId, subject, windowStart),
-          UpdateExpression: "ADD failures :one SET expiresAt = :exp",
-          ExpressionAttributeValues: { ":one": 1, ":exp": expiresAt },
-          ReturnValues: "UPDATED_NEW",
-        }),
-      );
-      return Number(out.Attributes?.failures ?? 0) || 0;
+    async releaseAttempt(key) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tables.conversions,
+            Key: redemptionAttemptKey(key),
+            UpdateExpression: "ADD attempts :minus",
+            ConditionExpression: "attempts > :zero",
+            ExpressionAttributeValues: { ":minus": -1, ":zero": 0 },
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+      }
     },
   };
 }

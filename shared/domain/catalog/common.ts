@@ -65,3 +65,13 @@ export interface Versioned {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * Instants an offer may start or end at: years 2000–2099 (UTC). Anything outside is a typo or a
+ * sentinel ("0001-01-01", "9999-12-31") that would sort, expire and TTL wrongly downstream.
+ */
+export const OFFER_INSTANT_RANGE = {
+  min: Date.UTC(2000, 0, 1),
+  max: Date.UTC(2100, 0, 1),
+  message: "must be between 2000-01-01T00:00:00Z and 2099-12-31T23:59:59Z",
+} as const;

@@ -18,7 +18,12 @@ export function toDecisionOffer(offer: Offer, storeId: string): DecisionOffer {
     budget: offer.budget ?? {},
     ...(offer.segments ? { segments: offer.segments } : {}),
     holdoutPercent: offer.holdoutPercent,
-    trigger: { on: offer.trigger.on },
+    trigger: {
+      on: offer.trigger.on,
+      ...(offer.trigger.freshnessMinutes !== undefined
+        ? { freshnessMinutes: offer.trigger.freshnessMinutes }
+        : {}),
+    },
     triggerRadiusM: offer.triggerRadiusM,
     priority: offer.priority,
   };

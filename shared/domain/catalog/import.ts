@@ -51,10 +51,17 @@ export const importPropertiesSchema = z
   })
   .describe("Store fields; unknown properties are ignored");
 
+/** RFC 7946 §5: a FeatureCollection may carry a bounding box; nothing else is ours to accept. */
+const bboxSchema = z
+  .array(z.number())
+  .refine((b) => b.length === 4 || b.length === 6, "must hold 4 or 6 numbers (RFC 7946 §5)")
+  .optional();
+
 /** The documented shape of an import body (the parser below applies the full store rules). */
 export const storeImportSchema = z
-  .object({
+  .strictObject({
     type: z.literal("FeatureCollection"),
+    bbox: bboxSchema,
     features: z
       .array(
         z.object({
@@ -72,8 +79,13 @@ export const storeImportSchema = z
       "(footprint) geometries; properties map to store fields. All or nothing.",
   );
 
-const envelopeSchema = z.object({
+/**
+ * The import body's top level is strict: a member we do not know (a typo such as `feature`, or
+ * `__proto__`) is a 400 naming it rather than silently ignored.
+ */
+const envelopeSchema = z.strictObject({
   type: z.literal("FeatureCollection"),
+  bbox: bboxSchema,
   features: z
     .array(z.unknown())
     .min(1, "must contain at least one feature")
@@ -118,10 +130,14 @@ export function parseStoreImport(body: unknown): ImportParse {
   if (!envelope.success) {
     return {
       ok: false,
-      issues: envelope.error.issues.map((i) => ({
-        path: formatPath("", i.path),
-        reason: i.message,
-      })),
+      issues: envelope.error.issues.flatMap((i) =>
+        i.code === "unrecognized_keys"
+          ? i.keys.map((key) => ({
+              path: formatPath("", [...i.path, key]),
+              reason: "unknown field",
+            }))
+          : [{ path: formatPath("", i.path), reason: i.message }],
+      ),
     };
   }
   const issues: ImportIssue[] = [];

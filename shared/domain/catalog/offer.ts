@@ -4,11 +4,13 @@
  */
 import * as z from "zod";
 import {
+  DEFAULT_FRESHNESS_MINUTES,
   holdoutPercentSchema,
   type OfferStatus,
   type WeeklySchedule,
   weeklyScheduleSchema,
 } from "../decision/offer-rules.ts";
+import { isLocalDate, validityCanBeNonEmpty } from "../decision/validity.ts";
 import {
   circleSchema,
   compileZone,
@@ -16,7 +18,9 @@ import {
   polygonSchema,
   type ZoneGeometry,
 } from "../geometry/index.ts";
-import { storeIdSchema, type Versioned } from "./common.ts";
+import { amountSchema, checkOfferMoney, currencySchema } from "../money.ts";
+import { displayText } from "../text.ts";
+import { OFFER_INSTANT_RANGE, storeIdSchema, type Versioned } from "./common.ts";
 import { normalizeAt } from "./store.ts";
 
 /** Trigger zones: from a shop front (50 m) to a metropolitan area (50 km). */
@@ -27,6 +31,12 @@ export const MAX_STORES_PER_OFFER = 50;
 
 /** Dwell before a `dwell` trigger fires when the offer does not say. */
 export const DEFAULT_TRIGGER_DWELL_SECONDS = 120;
+
+/**
+ * Freshness limit bounds of a trigger event, in minutes (the default lives with the decision,
+ * `DEFAULT_FRESHNESS_MINUTES`): an incentive for an event older than this is suppressed.
+ */
+export const FRESHNESS_MINUTES_BOUNDS = { min: 1, max: 1_440 } as const;
 
 const radiusError = `the radius must be between ${TRIGGER_RADIUS_BOUNDS.minRadiusM} and ${TRIGGER_RADIUS_BOUNDS.maxRadiusM} m`;
 
@@ -68,13 +78,33 @@ const segmentSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits, _ . : - only");
 
+/**
+ * `validFrom` / `validTo`: an RFC 3339 instant with offset, or a date read in each store's zone
+ * (validFrom: 00:00 that day; validTo: the whole day included, up to 00:00 the next day).
+ */
+const validityBound = (edge: "from" | "to") =>
+  z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+      error:
+        edge === "from"
+          ? 'must be an RFC 3339 date-time with offset, e.g. "2026-11-01T09:00:00+01:00", or a ' +
+            'date, e.g. "2026-11-01" (from 00:00 that day in each store\'s time zone)'
+          : 'must be an RFC 3339 date-time with offset, e.g. "2026-11-30T21:00:00+01:00", or a ' +
+            'date, e.g. "2026-11-30" (that whole day included, in each store\'s time zone)',
+    })
+    .describe(
+      edge === "from"
+        ? "ISO 8601 instant with offset, inclusive; or a date YYYY-MM-DD = 00:00 that day in each store's zone"
+        : "ISO 8601 instant with offset, exclusive; or a date YYYY-MM-DD = that whole day included (ends 00:00 the next day in each store's zone)",
+    );
+
 const count = (max: number) => z.number().int().min(1).max(max);
 
 const UNSAFE_LINK = /^(?:javascript|data|file|vbscript):/i;
 
 export const offerInputSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(120).describe("Internal name of the offer"),
+    name: displayText({ min: 1, max: 120 }).describe("Internal name of the offer"),
     storeIds: z
       .array(storeIdSchema)
       .min(1, "must list at least one store")
@@ -100,6 +130,15 @@ export const offerInputSchema = z
           .describe(
             `Seconds inside before a dwell fires (default ${DEFAULT_TRIGGER_DWELL_SECONDS})`,
           ),
+        freshnessMinutes: z
+          .number()
+          .int()
+          .min(FRESHNESS_MINUTES_BOUNDS.min)
+          .max(FRESHNESS_MINUTES_BOUNDS.max)
+          .optional()
+          .describe(
+            `Freshness limit: an incentive is decided only for a trigger event younger than this many minutes when it reaches the server (default ${DEFAULT_FRESHNESS_MINUTES}); older events are logged as suppressed (stale_event)`,
+          ),
       })
       .superRefine((t, ctx) => {
         if (t.on === "enter" && t.dwellSeconds !== undefined) {
@@ -112,8 +151,8 @@ export const offerInputSchema = z
       }),
     message: z
       .strictObject({
-        title: z.string().trim().min(1).max(80),
-        body: z.string().trim().min(1).max(500),
+        title: displayText({ min: 1, max: 80 }),
+        body: displayText({ min: 1, max: 500, multiline: true }),
         deepLink: z
           .url("must be an absolute URL or app link")
           .max(2_048)
@@ -121,8 +160,8 @@ export const offerInputSchema = z
           .optional(),
       })
       .describe("The push notification shown to the shopper"),
-    validFrom: z.iso.datetime({ offset: true }).describe("ISO 8601 instant, inclusive"),
-    validTo: z.iso.datetime({ offset: true }).describe("ISO 8601 instant, exclusive"),
+    validFrom: validityBound("from"),
+    validTo: validityBound("to"),
     schedule: weeklyScheduleSchema
       .optional()
       .describe("Weekly windows in each store's local time; omit for any time"),
@@ -174,8 +213,26 @@ export const offerInputSchema = z
           .regex(/^[A-Z0-9-]{4,32}$/, "4–32 upper-case letters, digits or dashes")
           .optional(),
         expiresAfterHours: z.number().int().min(1).max(8_760),
+        maxRedemptions: count(1_000_000_000)
+          .optional()
+          .describe("Static codes: most redemptions across all tills (exact); omit for no cap"),
+        onlyWithinSchedule: z
+          .boolean()
+          .optional()
+          .describe("Static codes: accept the code only inside the offer's weekly schedule"),
       })
       .superRefine((r, ctx) => {
+        if (r.codeKind === "unique") {
+          for (const field of ["maxRedemptions", "onlyWithinSchedule"] as const) {
+            if (r[field] !== undefined) {
+              ctx.addIssue({
+                code: "custom",
+                message: 'only applies when codeKind is "static"',
+                path: [field],
+              });
+            }
+          }
+        }
         if (r.codeKind === "static" && r.staticCode === undefined) {
           ctx.addIssue({
             code: "custom",
@@ -199,9 +256,27 @@ export const offerInputSchema = z
       .max(1_000)
       .default(0)
       .describe("Higher wins when several offers are eligible at once"),
+    currency: currencySchema
+      .optional()
+      .describe("ISO 4217 currency of costPerSend and incentiveValue"),
+    costPerSend: amountSchema
+      .optional()
+      .describe('What one incentive sent costs (messaging, media), e.g. "0.05"; needs currency'),
+    incentiveValue: amountSchema
+      .optional()
+      .describe(
+        'What one redeemed incentive gives away (discount, gift), e.g. "2.50"; needs currency',
+      ),
   })
   .superRefine((o, ctx) => {
-    if (Date.parse(o.validFrom) >= Date.parse(o.validTo)) {
+    checkOfferMoney(o, (path, message) => ctx.addIssue({ code: "custom", message, path: [path] }));
+    for (const field of ["validFrom", "validTo"] as const) {
+      const at = Date.parse(o[field]);
+      if (!(at >= OFFER_INSTANT_RANGE.min && at < OFFER_INSTANT_RANGE.max)) {
+        ctx.addIssue({ code: "custom", message: OFFER_INSTANT_RANGE.message, path: [field] });
+      }
+    }
+    if (!validityCanBeNonEmpty(o.validFrom, o.validTo)) {
       ctx.addIssue({ code: "custom", message: "must be after validFrom", path: ["validTo"] });
     }
   })
@@ -218,9 +293,15 @@ export interface Offer extends Versioned {
   storeIds: string[];
   /** Explicit geometries are normalised to RFC 7946. */
   triggerZone: TriggerZone;
-  trigger: { on: "enter" | "dwell"; dwellSeconds?: number | undefined };
+  trigger: {
+    on: "enter" | "dwell";
+    dwellSeconds?: number | undefined;
+    freshnessMinutes?: number | undefined;
+  };
   message: { title: string; body: string; deepLink?: string | undefined };
+  /** UTC ISO instant, or a date "YYYY-MM-DD" read in each store's zone (see validity.ts). */
   validFrom: string;
+  /** UTC ISO instant (exclusive), or a date "YYYY-MM-DD" whose whole day is included. */
   validTo: string;
   schedule?: WeeklySchedule | undefined;
   caps: { perDevicePerDay?: number; perDeviceTotal?: number; cooldownMinutes?: number };
@@ -232,8 +313,16 @@ export interface Offer extends Versioned {
     codeKind: "unique" | "static";
     staticCode?: string | undefined;
     expiresAfterHours: number;
+    maxRedemptions?: number | undefined;
+    onlyWithinSchedule?: boolean | undefined;
   };
   priority: number;
+  /** ISO 4217 code of the money fields; absent when the offer states no costs. */
+  currency?: string | undefined;
+  /** Cost of one send, decimal string in major units of `currency`. */
+  costPerSend?: string | undefined;
+  /** Value of one redeemed incentive, decimal string in major units of `currency`. */
+  incentiveValue?: string | undefined;
   /** StoreRadius radius, or the equal-area radius of the explicit zone (decision tie-break). */
   triggerRadiusM: number;
   /** H3 cells indexing the offer's trigger zones while it is active (0 when paused). */
@@ -254,6 +343,11 @@ export function triggerRadiusOf(zone: TriggerZone): number {
   return zone.type === "StoreRadius" ? zone.radiusM : compileZone(zone).characteristicRadiusM;
 }
 
+/** Instants are kept as UTC ISO strings; a date-only bound is kept as the date it names. */
+function normalizeBound(value: string): string {
+  return isLocalDate(value) ? value : new Date(Date.parse(value)).toISOString();
+}
+
 /** Builds the stored offer from validated input (normalised zone). `zoneCells` is set later. */
 export function buildOffer(facts: OfferFacts): Offer {
   const { input, previous } = facts;
@@ -270,8 +364,8 @@ export function buildOffer(facts: OfferFacts): Offer {
     triggerZone,
     trigger: input.trigger,
     message: input.message,
-    validFrom: new Date(Date.parse(input.validFrom)).toISOString(),
-    validTo: new Date(Date.parse(input.validTo)).toISOString(),
+    validFrom: normalizeBound(input.validFrom),
+    validTo: normalizeBound(input.validTo),
     schedule: input.schedule,
     caps: input.caps,
     budget: input.budget,
@@ -280,6 +374,9 @@ export function buildOffer(facts: OfferFacts): Offer {
     attributionWindowHours: input.attributionWindowHours,
     redemption: input.redemption,
     priority: input.priority,
+    currency: input.currency,
+    costPerSend: input.costPerSend,
+    incentiveValue: input.incentiveValue,
     triggerRadiusM: triggerRadiusOf(triggerZone),
     zoneCells: 0,
     version: (previous?.version ?? 0) + 1,
@@ -308,6 +405,9 @@ export function offerView(offer: Offer) {
     attributionWindowHours: offer.attributionWindowHours,
     redemption: offer.redemption,
     priority: offer.priority,
+    currency: offer.currency,
+    costPerSend: offer.costPerSend,
+    incentiveValue: offer.incentiveValue,
     zoneCount: offer.status === "active" ? offer.storeIds.length : 0,
     zoneCells: offer.zoneCells,
     version: offer.version,

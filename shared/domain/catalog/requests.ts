@@ -4,6 +4,7 @@
  */
 import * as z from "zod";
 import { ValidationError } from "../../errors.ts";
+import { integerQuery } from "../query-number.ts";
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -11,11 +12,13 @@ export const MAX_PAGE_SIZE = 100;
 /** `GET /v1/stores` and `GET /v1/offers` query. */
 export const listQuerySchema = z
   .strictObject({
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1, `must be between 1 and ${MAX_PAGE_SIZE}`)
-      .max(MAX_PAGE_SIZE, `must be between 1 and ${MAX_PAGE_SIZE}`)
+    limit: integerQuery()
+      .pipe(
+        z
+          .number()
+          .min(1, `must be between 1 and ${MAX_PAGE_SIZE}`)
+          .max(MAX_PAGE_SIZE, `must be between 1 and ${MAX_PAGE_SIZE}`),
+      )
       .default(DEFAULT_PAGE_SIZE)
       .describe(`Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`),
     cursor: z

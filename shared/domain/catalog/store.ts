@@ -13,6 +13,7 @@ import {
   zoneGeometrySchema,
 } from "../geometry/index.ts";
 import { wrapLon } from "../geometry/sphere.ts";
+import { displayText } from "../text.ts";
 import { deriveTimeZone, latLonSchema, timeZoneSchema, type Versioned } from "./common.ts";
 
 /** Footprint circles: from a kiosk (5 m) to a large campus (2 km). */
@@ -33,7 +34,7 @@ export const footprintSchema = zoneGeometrySchema(FOOTPRINT_RADIUS_BOUNDS).descr
 /** `POST /v1/stores` and `PUT /v1/stores/{storeId}` body (PUT replaces the whole store). */
 export const storeInputSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(120).describe("Display name"),
+    name: displayText({ min: 1, max: 120 }).describe("Display name"),
     externalRef: z
       .string()
       .trim()

@@ -89,7 +89,7 @@ describe("merchant principal", () => {
   });
 
   it("accepts array groups and rejects events without claims or roles", () => {
-    const event = httpEvent({ jwtClaims: { sub: "u", merchantId: "m1" } });
+    const event = httpEvent({ jwtClaims: { ...merchantClaims("m1", "pos"), sub: "u" } });
     (event.requestContext.authorizer as { jwt: { claims: Record<string, unknown> } }).jwt.claims[
       "cognito:groups"
     ] = ["pos", "unknown"];

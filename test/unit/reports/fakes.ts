@@ -2,15 +2,17 @@
  * In-memory stand-ins for the report and redemption ports, keyed exactly like the tables, so
  * use-case tests exercise tenant scoping through the same key helpers as production.
  */
-import type { Page } from "../../../shared/adapters/dynamo/catalog-store.ts";
+import type { Deleted, Page } from "../../../shared/adapters/dynamo/catalog-store.ts";
 import type {
   ConversionReader,
   LogPosition,
 } from "../../../shared/adapters/dynamo/conversion-reader.ts";
 import type {
+  AttemptKey,
   IssuedCode,
   RedemptionStore,
   RedemptionWrite,
+  StaticCap,
 } from "../../../shared/adapters/dynamo/redemption-store.ts";
 import type { MerchantPrincipal, Role } from "../../../shared/auth/principal.ts";
 import type { Offer } from "../../../shared/domain/catalog/offer.ts";
@@ -223,8 +225,46 @@ export class MemoryCatalog {
     } as Offer);
   }
 
+  readonly deletedStores = new Map<string, Deleted<Store>>();
+  readonly deletedOffers = new Map<string, Deleted<Offer>>();
+
+  /** Deletes like the catalog does: what the store or offer was is kept. */
+  deleteStore(merchantId: string, storeId: string, deletedAt: string): void {
+    const store = this.stores.get(`${merchantId}|${storeId}`);
+    if (!store) return;
+    this.stores.delete(`${merchantId}|${storeId}`);
+    this.deletedStores.set(`${merchantId}|${storeId}`, { ...store, deletedAt });
+  }
+
+  deleteOffer(merchantId: string, offerId: string, deletedAt: string): void {
+    const offer = this.offers.get(`${merchantId}|${offerId}`);
+    if (!offer) return;
+    this.offers.delete(`${merchantId}|${offerId}`);
+    this.deletedOffers.set(`${merchantId}|${offerId}`, { ...offer, deletedAt });
+  }
+
   async getStore(merchantId: string, storeId: string) {
     return this.stores.get(`${merchantId}|${storeId}`);
+  }
+
+  async getStores(keys: readonly { merchantId: string; storeId: string }[]) {
+    return keys.flatMap((k) => this.stores.get(`${k.merchantId}|${k.storeId}`) ?? []);
+  }
+
+  async getOffers(keys: readonly { merchantId: string; offerId: string }[]) {
+    return keys.flatMap((k) => this.offers.get(`${k.merchantId}|${k.offerId}`) ?? []);
+  }
+
+  async getDeletedStores(keys: readonly { merchantId: string; storeId: string }[]) {
+    return keys.flatMap((k) => this.deletedStores.get(`${k.merchantId}|${k.storeId}`) ?? []);
+  }
+
+  async getDeletedOffers(keys: readonly { merchantId: string; offerId: string }[]) {
+    return keys.flatMap((k) => this.deletedOffers.get(`${k.merchantId}|${k.offerId}`) ?? []);
+  }
+
+  async listDeletedOffers(merchantId: string) {
+    return [...this.deletedOffers.values()].filter((o) => o.merchantId === merchantId);
   }
 
   async getOffer(merchantId: string, offerId: string) {
@@ -257,7 +297,6 @@ export class MemoryCatalog {
  */
 export class MemoryRedemptions implements RedemptionStore {
   readonly codes = new Map<string, IssuedCode>();
-  readonly failureCounts = new Map<string, number>();
   readonly writes: RedemptionWrite[] = [];
   beforeRedeem: (() => void) | undefined;
 
@@ -283,18 +322,31 @@ export class MemoryRedemptions implements RedemptionStore {
     return { kind: "redeemed" as const };
   }
 
-  async logRedemption(write: RedemptionWrite) {
+  readonly staticCounts = new Map<string, number>();
+
+  async logRedemption(write: RedemptionWrite, cap?: StaticCap) {
+    if (cap) {
+      const key = `${cap.merchantId}|${cap.offerId}`;
+      const n = this.staticCounts.get(key) ?? 0;
+      if (cap.max !== undefined && n >= cap.max) return "capped" as const;
+      this.staticCounts.set(key, n + 1);
+    }
     this.writes.push(write);
+    return "logged" as const;
   }
 
-  async failures(merchantId: string, subject: string, windowStart: number) {
-    return this.failureCounts.get(`${merchantId}|${subject}|${windowStart}`) ?? 0;
+  readonly attempts = new Map<string, number>();
+
+  async reserveAttempt(key: AttemptKey, limit: number) {
+    const k = `${key.merchantId}|${key.scope}|${key.id}|${key.windowStart}`;
+    const n = this.attempts.get(k) ?? 0;
+    if (n >= limit) return false;
+    this.attempts.set(k, n + 1);
+    return true;
   }
 
-  async addFailure(merchantId: string, subject: string, windowStart: number) {
-    const key = `${merchantId}|${subject}|${windowStart}`;
-    const n = (this.failureCounts.get(key) ?? 0) + 1;
-    this.failureCounts.set(key, n);
-    return n;
+  async releaseAttempt(key: AttemptKey) {
+    const k = `${key.merchantId}|${key.scope}|${key.id}|${key.windowStart}`;
+    this.attempts.set(k, Math.max(0, (this.attempts.get(k) ?? 0) - 1));
   }
 }

@@ -54,7 +54,7 @@ function setup(maxFailures = 3) {
     catalog,
     clock,
     random: counterRandom(),
-    limits: { maxFailures, windowMs: 15 * 60_000 },
+    limits: { maxFailures, maxStoreFailures: 100, windowMs: 15 * 60_000 },
     retentionDays: 400,
   };
   return { deps, redemptions, catalog, clock };
