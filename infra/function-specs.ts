@@ -190,7 +190,7 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
   "device-erase": {
     description: "DELETE /v1/devices/me: erases everything stored for the device",
     timeoutS: 20,
-    access: { catalog: "name", devices: "readwrite" },
+    access: { catalog: "name", devices: "readwrite", incentives: "readwrite" },
     mobilePush: "manage",
     secrets: ["deviceToken"],
     bundleBudget: DEVICE_BUDGET,

@@ -14,6 +14,20 @@ export interface RouteDefinition {
   rateLimit?: number;
 }
 
+/**
+ * How API Gateway caches the device authorizer's decision, as deployed (infra/http-api.ts) and as
+ * the local runner mirrors it (scripts/local/server.ts): keyed by the identity source (the
+ * Authorization header), for `resultsCacheTtlS` seconds. A cached decision outlives changes to the
+ * device (erasure, consent), which is why every write that could recreate data re-checks the
+ * device in its own transaction.
+ */
+export const DEVICE_AUTHORIZER_CACHE = {
+  /** Request header whose value is the cache key (`$request.header.Authorization`). */
+  identityHeader: "Authorization",
+  /** Seconds a decision is reused for the same header value. */
+  resultsCacheTtlS: 60,
+} as const;
+
 export const ROUTES: RouteDefinition[] = [
   { method: "GET", path: "/v1/health", fn: "health", auth: "none", rateLimit: 10 },
   { method: "POST", path: "/v1/devices", fn: "device-register", auth: "appKey", rateLimit: 200 },

@@ -96,12 +96,18 @@ export async function updateDevice(deps: DeviceDeps, deviceId: string, patch: Up
 }
 
 /**
- * Erases everything stored for a device (profile, visit state, counters, incentive links, push
- * endpoint). Afterwards its token no longer authorizes anything because the profile is gone.
+ * Erases everything stored for a device (profile, visit state, counters, attribution handles,
+ * incentives with their codes, push endpoint). The profile is first marked `erasingAt`, so no
+ * write can create anything for the device from then on, even one authorized by a token the API
+ * cache still holds; then the other stores are erased, then the partition. A failed erasure can
+ * be retried (the profile goes last). Afterwards the token no longer authorizes anything.
  */
 export async function eraseDevice(deps: DeviceDeps, deviceId: string) {
   const current = await deps.devices.get(deviceId);
   if (!current) throw new NotFoundError("The device is not registered.");
+  if (!(await deps.devices.markErasing(deviceId, deps.clock.now()))) {
+    throw new NotFoundError("The device is not registered.");
+  }
   if (deps.push && current.pushEndpointArn) await deps.push.remove(current.pushEndpointArn);
   let erased = 0;
   for (const eraser of deps.erasers ?? []) erased += await eraser.eraseDevice(deviceId);

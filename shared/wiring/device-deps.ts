@@ -3,6 +3,7 @@ import * as z from "zod";
 import { documentClient, snsClient } from "../adapters/aws-clients.ts";
 import { dynamoAppKeyStore } from "../adapters/dynamo/app-key-store.ts";
 import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
+import { dynamoIncentiveEraser } from "../adapters/dynamo/incentive-eraser.ts";
 import { snsPushRegistry } from "../adapters/sns/push-registry.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
 import { deviceTokenKeys } from "../auth/device-token.ts";
@@ -56,5 +57,25 @@ export function deviceDepsFromEnv(
           }),
         }
       : {}),
+  };
+}
+
+export const eraseConfigSchema = deviceConfigSchema.extend({
+  INCENTIVES_TABLE: configVars.tableName,
+});
+
+/** The erasure's dependencies: the device deps plus the erasers of the other tables. */
+export function eraseDepsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): DeviceDeps {
+  const config = readConfig(eraseConfigSchema, env);
+  return {
+    ...deviceDepsFromEnv(env),
+    erasers: [
+      dynamoIncentiveEraser(documentClient, {
+        devices: config.DEVICES_TABLE,
+        incentives: config.INCENTIVES_TABLE,
+      }),
+    ],
   };
 }

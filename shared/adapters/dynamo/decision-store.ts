@@ -15,8 +15,31 @@ import {
 } from "../../domain/conversion.ts";
 import type { OfferCounters } from "../../domain/decision/decide.ts";
 import { deviceCounterKeys, type Incentive, incentiveKeys } from "../../domain/incentive.ts";
+import { profileLiveCheck } from "./visit-store.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+/**
+ * The grant's check on the device profile: it must exist and not be under erasure (a token cached
+ * by the authorizer can outlive the device), and, when an incentive or holdout is recorded, the
+ * device must still consent to marketing as stored now (the authorizer's copy may be a minute
+ * old). `ALL_OLD` tells the two failures apart.
+ */
+function grantProfileCheck(table: string, deviceId: string, needsConsent: boolean): TransactItem {
+  const check = profileLiveCheck(table, deviceId).ConditionCheck;
+  return {
+    ConditionCheck: {
+      ...check,
+      ...(needsConsent
+        ? {
+            ConditionExpression: `${check.ConditionExpression} AND consent.marketing = :consent`,
+            ExpressionAttributeValues: { ":consent": true },
+          }
+        : {}),
+      ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+    },
+  };
+}
 
 /** How long an expired code is kept (answering 410) before TTL removes it. */
 export const CODE_GRACE_S = 7 * 86_400;
@@ -72,10 +95,19 @@ export interface GrantPlan {
 
 export type GrantOutcome =
   | { kind: "committed" }
+  /** The device was erased (or its erasure started): nothing was written. */
+  | { kind: "erased" }
   | { kind: "duplicate"; incentiveId?: string | undefined }
   | {
       kind: "rejected";
-      reason: "cap_day" | "cap_total" | "cooldown" | "fatigue" | "budget" | "code_taken";
+      reason:
+        | "cap_day"
+        | "cap_total"
+        | "cooldown"
+        | "fatigue"
+        | "budget"
+        | "code_taken"
+        | "no_consent";
     };
 
 /** Attribution handle: one per incentive or holdout, in the device partition (erased with it). */
@@ -204,6 +236,7 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         items.push(item);
       };
       const choice = plan.choice;
+      push("profile", grantProfileCheck(tables.devices, plan.deviceId, choice !== undefined));
       for (const eventKey of plan.eventKeys) {
         push("claim", {
           Put: {
@@ -352,7 +385,8 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
             Item: {
               ...attributionKey(plan.deviceId, inc.merchantId, inc.grantedAt, inc.incentiveId),
               ...attribution,
-              expiresAt: Math.ceil(attribution.windowEndsAt / 1000) + 86_400,
+              // Kept as long as the incentive item: erasure finds the device's incentives here.
+              expiresAt: retainUntil,
             },
           },
         });
@@ -379,8 +413,14 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
         if (failed === -1) throw error;
         const role = roles[failed];
+        if (role === "profile") {
+          const profile = reasons[failed]?.Item;
+          return !profile || profile.erasingAt !== undefined
+            ? { kind: "erased" }
+            : { kind: "rejected", reason: "no_consent" };
+        }
         if (role === "claim") {
-          const key = plan.eventKeys[failed];
+          const key = plan.eventKeys[failed - 1];
           const claim = key
             ? await client.send(
                 new GetCommand({
@@ -453,8 +493,9 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
       counters: CounterBump[];
       attributed: AttributionItem[];
       recordExpiresAt: number;
-    }): Promise<"committed" | "duplicate"> {
+    }): Promise<"committed" | "duplicate" | "erased"> {
       const items: TransactItem[] = [
+        profileLiveCheck(tables.devices, input.deviceId),
         {
           Put: {
             TableName: tables.devices,
@@ -493,7 +534,11 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         await client.send(new TransactWriteCommand({ TransactItems: items }));
         return "committed";
       } catch (error) {
-        if ((error as Error).name === "TransactionCanceledException") return "duplicate";
+        if ((error as Error).name === "TransactionCanceledException") {
+          const reasons = (error as { CancellationReasons?: { Code?: string }[] })
+            .CancellationReasons;
+          return reasons?.[0]?.Code === "ConditionalCheckFailed" ? "erased" : "duplicate";
+        }
         throw error;
       }
     },

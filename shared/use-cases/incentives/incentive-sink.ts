@@ -1,5 +1,6 @@
 import type { CounterBump, DecisionStore } from "../../adapters/dynamo/decision-store.ts";
 import type { OfferReader } from "../../adapters/dynamo/offer-reader.ts";
+import { DeviceErased } from "../../adapters/dynamo/visit-store.ts";
 import type { DevicePrincipal } from "../../auth/principal.ts";
 import { toDecisionOffer } from "../../domain/catalog/decision-view.ts";
 import type { Offer } from "../../domain/catalog/offer.ts";
@@ -283,6 +284,8 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
           ? [granted(existing)]
           : [];
       }
+      // Erased meanwhile (a cached token): nothing may be written for the device.
+      if (result.kind === "erased") throw new DeviceErased();
       // An invariant held in the database but not in the snapshot: record it and decide again.
       if (chosen && result.reason !== "code_taken")
         atomicFailures.set(chosen.offer.offerId, result.reason);
@@ -368,6 +371,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       attributed,
       recordExpiresAt: expiresAt(event.at),
     });
+    if (outcome === "erased") throw new DeviceErased();
     if (outcome === "committed") {
       deps.onOutcome?.("visit");
       if (attributed.length > 0) deps.onOutcome?.("attributed", attributed.length);

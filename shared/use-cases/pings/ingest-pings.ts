@@ -187,8 +187,15 @@ export async function ingestPings(
         await deps.visits.setOpenZones(device.deviceId, openZones, asOf);
       }
     }
-    const sinkResult =
-      outbox.length > 0 ? await deps.sink.handle(device, outbox, now) : { incentives: [] };
+    let sinkResult: SinkResult = { incentives: [] };
+    try {
+      if (outbox.length > 0) sinkResult = await deps.sink.handle(device, outbox, now);
+    } catch (error) {
+      if (error instanceof DeviceErased) {
+        throw new UnauthorizedError("The device is no longer registered.");
+      }
+      throw error;
+    }
     if (outbox.length > 0) {
       try {
         await deps.visits.save(
