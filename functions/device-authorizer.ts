@@ -35,6 +35,7 @@ export const handler = middy<APIGatewayRequestAuthorizerEventV2, DeviceAuthorize
           segments: JSON.stringify(device.segments),
           platform: device.platform,
           openZones: device.openZones,
+          authorizedAt: device.authorizedAt ?? Date.now(),
         },
       };
     } catch (error) {

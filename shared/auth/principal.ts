@@ -21,6 +21,11 @@ export interface DevicePrincipal {
   platform: string;
   /** Open visits recorded for the device when the authorizer ran (skip state reads when 0). */
   openZones: number;
+  /**
+   * When the authorizer read the profile (epoch ms). API Gateway reuses a decision for up to a
+   * minute, so a context older than the request may carry a stale `openZones`.
+   */
+  authorizedAt?: number;
 }
 
 /**
@@ -114,5 +119,8 @@ export function devicePrincipal(event: HttpEvent): DevicePrincipal {
     segments,
     platform: typeof ctx.platform === "string" ? ctx.platform : "unknown",
     openZones: Number(ctx.openZones ?? 0) || 0,
+    ...(Number.isFinite(Number(ctx.authorizedAt)) && ctx.authorizedAt !== undefined
+      ? { authorizedAt: Number(ctx.authorizedAt) }
+      : {}),
   };
 }

@@ -139,5 +139,6 @@ export async function authorizeDevice(
     segments: device.segments,
     platform: device.platform,
     openZones: device.openZones ?? 0,
+    authorizedAt: deps.clock.now(),
   };
 }

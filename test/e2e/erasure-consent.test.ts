@@ -133,9 +133,9 @@ describe("the local API caches device authorizer decisions exactly as API Gatewa
     expect(patched.status).toBe(200);
     const res = await ping(auth, [offset(seeded.location, 2, 0)], Date.now() - 5_000);
     expect(res.status).toBe(202);
-    expect(res.body.events).toEqual([
+    expect(res.body.events).toContainEqual(
       expect.objectContaining({ kind: "trigger", type: "entered" }),
-    ]);
+    );
     expect(res.body.incentives).toEqual([]);
     const log = await documentClient.send(
       new QueryCommand({

@@ -1,4 +1,4 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { handler } from "../../../functions/ping-ingest.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
@@ -34,6 +34,20 @@ async function post(
   ctx: Record<string, string | number | boolean> | null = device(),
   rawBody?: string,
 ): Promise<HttpResult> {
+  if (ctx) {
+    // The device is registered (visit state is only ever created for a live profile).
+    await documentClient.send(
+      new PutCommand({
+        TableName: env("DEVICES_TABLE"),
+        Item: {
+          ...deviceKeys.profile(String(ctx.deviceId)),
+          deviceId: ctx.deviceId,
+          consent: { location: ctx.consentLocation, marketing: ctx.consentMarketing },
+          openZones: 0,
+        },
+      }),
+    );
+  }
   const event = httpEvent({
     method: "POST",
     path: "/v1/pings",
