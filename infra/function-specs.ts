@@ -164,6 +164,19 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: ["deviceToken"],
     bundleBudget: DEVICE_BUDGET,
   },
+  "device-get": {
+    description: "GET /v1/devices/me: the calling device's own record",
+    access: { catalog: "name", devices: "read" },
+    secrets: ["deviceToken"],
+    bundleBudget: DEVICE_BUDGET,
+  },
+  "device-token": {
+    description:
+      "POST /v1/devices/me/token: issues a fresh device token, optionally revoking earlier ones",
+    access: { catalog: "name", devices: "readwrite" },
+    secrets: ["deviceToken"],
+    bundleBudget: DEVICE_BUDGET,
+  },
   "device-update": {
     description: "PATCH /v1/devices/me: updates consent, push token, locale, segments",
     access: { catalog: "name", devices: "readwrite" },

@@ -13,8 +13,11 @@ import {
   storeInputSchema,
 } from "../domain/catalog/index.ts";
 import { weeklyScheduleSchema } from "../domain/decision/offer-rules.ts";
+import { refreshTokenSchema } from "../domain/device.ts";
 import { multiPolygonSchema, polygonSchema } from "../domain/geometry/index.ts";
 import {
+  deviceTokenSchema,
+  deviceViewSchema,
   importResultSchema,
   offerPageSchema,
   offerViewSchema,
@@ -39,6 +42,9 @@ const COMPONENTS: [string, z.ZodType][] = [
   ["MultiPolygon", multiPolygonSchema],
   ["WeeklySchedule", weeklyScheduleSchema],
   ["LatLon", latLonSchema],
+  ["Device", deviceViewSchema],
+  ["DeviceTokenRefresh", refreshTokenSchema],
+  ["DeviceToken", deviceTokenSchema],
 ];
 
 /** One JSON Schema per component, cross-referenced with `#/components/schemas/…`. */
@@ -84,8 +90,11 @@ interface OperationSpec {
   operationId: string;
   summary: string;
   description?: string;
-  access: "read" | "write" | "public";
+  /** `device`: a device bearer token (device authorizer), no merchant role. */
+  access: "read" | "write" | "public" | "device";
   body?: string;
+  /** The body may be omitted. */
+  bodyOptional?: boolean;
   ok: { status: number; schema?: string; description: string };
   params?: ("storeId" | "offerId")[];
   paged?: boolean;
@@ -96,6 +105,33 @@ interface OperationSpec {
 const WRITE = [400, 401, 403, 404, 409, 413, 415];
 
 const OPERATIONS: OperationSpec[] = [
+  {
+    method: "get",
+    path: "/v1/devices/me",
+    operationId: "getOwnDevice",
+    summary: "The calling device's own record",
+    description:
+      "What the device registered and consented to; never its push token or endpoint. " +
+      "401 once the device is erased.",
+    access: "device",
+    ok: { status: 200, schema: "Device", description: "The device" },
+    errors: [401],
+  },
+  {
+    method: "post",
+    path: "/v1/devices/me/token",
+    operationId: "refreshDeviceToken",
+    summary: "Refresh the device token before it expires",
+    description:
+      "Returns a new token valid for the full TTL (180 days by default). Earlier tokens keep " +
+      "working until their own expiry, unless `revokeEarlier` is true: then they are refused " +
+      "(within the authorizer's 60 s cache). An erased device gets 401. Body optional.",
+    access: "device",
+    body: "DeviceTokenRefresh",
+    bodyOptional: true,
+    ok: { status: 200, schema: "DeviceToken", description: "A fresh token" },
+    errors: [400, 401, 413, 415],
+  },
   {
     method: "post",
     path: "/v1/stores",
@@ -294,7 +330,12 @@ function parameters(op: OperationSpec): Json[] {
 }
 
 function operation(op: OperationSpec): Json {
-  const roles = op.access === "write" ? "merchant-admin" : "merchant-admin or marketing-analyst";
+  const roles =
+    op.access === "write"
+      ? "merchant-admin"
+      : op.access === "device"
+        ? "device (device token)"
+        : "merchant-admin or marketing-analyst";
   const okSchema = op.ok.schema
     ? ref(op.ok.schema)
     : op.access === "public"
@@ -316,23 +357,30 @@ function operation(op: OperationSpec): Json {
         ? (op.description ?? op.summary)
         : `${op.description ? `${op.description} ` : ""}Role: ${roles}.`,
     tags: [
-      op.path.startsWith("/v1/offers")
-        ? "offers"
-        : op.path.startsWith("/v1/stores")
-          ? "stores"
-          : "meta",
+      op.path.startsWith("/v1/devices")
+        ? "devices"
+        : op.path.startsWith("/v1/offers")
+          ? "offers"
+          : op.path.startsWith("/v1/stores")
+            ? "stores"
+            : "meta",
     ],
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(op.body
       ? {
           requestBody: {
-            required: true,
+            required: op.bodyOptional !== true,
             content: { "application/json": { schema: ref(op.body) } },
           },
         }
       : {}),
     responses,
-    security: op.access === "public" ? [] : [{ merchantJwt: [] }],
+    security:
+      op.access === "public"
+        ? []
+        : op.access === "device"
+          ? [{ deviceToken: [] }]
+          : [{ merchantJwt: [] }],
   };
 }
 
@@ -358,12 +406,19 @@ export function openApiDocument(): Json {
     tags: [
       { name: "stores", description: "Stores and their footprints" },
       { name: "offers", description: "Offers and their trigger zones" },
+      { name: "devices", description: "A device's own record and token" },
       { name: "meta", description: "This document" },
     ],
     paths,
     components: {
       schemas: componentSchemas(),
       securitySchemes: {
+        deviceToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "Device token from POST /v1/devices or POST /v1/devices/me/token",
+        },
         merchantJwt: {
           type: "http",
           scheme: "bearer",

@@ -50,8 +50,8 @@ export const offerViewSchema = z
     triggerZone: triggerZoneSchema,
     trigger: offer.trigger,
     message: offer.message,
-    validFrom: z.iso.datetime(),
-    validTo: z.iso.datetime(),
+    validFrom: offer.validFrom,
+    validTo: offer.validTo,
     schedule: offer.schedule,
     caps: offer.caps,
     budget: offer.budget,
@@ -108,3 +108,30 @@ export const problemSchema = z
       .optional(),
   })
   .describe("RFC 9457 problem details; `errors` names each offending field");
+
+/** `GET /v1/devices/me`: the device's own record as its app sees it (no push token, no secrets). */
+export const deviceViewSchema = z
+  .object({
+    deviceId: z.string().describe("dev_…"),
+    appId: z.string(),
+    platform: z.enum(["ios", "android", "web"]),
+    locale: z.string().optional(),
+    timeZone: z.string().optional().describe("IANA zone; quiet hours and fatigue days use it"),
+    consent: z.object({ location: z.boolean(), marketing: z.boolean() }),
+    segments: z.array(z.string()),
+    pushRegistered: z.boolean().describe("Whether a push token is registered (never returned)"),
+    tokensNotBefore: z.iso
+      .datetime()
+      .optional()
+      .describe("Tokens issued before this instant are revoked"),
+    ...versionedShape,
+  })
+  .describe("A device");
+
+/** `POST /v1/devices/me/token` answer. */
+export const deviceTokenSchema = z
+  .object({
+    token: z.string().describe("Device bearer token (JWT, HS256)"),
+    tokenExpiresAt: z.iso.datetime(),
+  })
+  .describe("A fresh device token");
