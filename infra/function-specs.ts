@@ -112,6 +112,11 @@ function catalogReader(description: string): FunctionSpec {
   };
 }
 
+/** Offer routes answering with the derived state: budget counters in the incentives table. */
+function withBudgetRead(spec: FunctionSpec): FunctionSpec {
+  return { ...spec, access: { ...spec.access, incentives: "read" } };
+}
+
 /** Catalog writes: items and zone heads in the catalog, cells in the geo index. */
 function catalogWriter(
   description: string,
@@ -219,7 +224,7 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
 
   "offers-nearby": {
     description: "GET /v1/offers/nearby: live offers of stores near the device",
-    access: { catalog: "read", geoIndex: "read" },
+    access: { catalog: "read", geoIndex: "read", incentives: "read" },
     secrets: [],
     bundleBudget: GEO_BUDGET,
   },
@@ -269,13 +274,21 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     geocoding: true,
   }),
   "store-delete": catalogWriter("DELETE /v1/stores/{storeId}: removes a store and its zones"),
-  "offer-create": catalogWriter("POST /v1/offers: creates an offer and indexes its zones"),
-  "offer-list": catalogReader("GET /v1/offers: the merchant's offers, paginated"),
-  "offer-get": catalogReader("GET /v1/offers/{offerId}: one offer"),
-  "offer-update": catalogWriter("PUT /v1/offers/{offerId}: replaces an offer, re-indexes zones"),
+  "offer-create": withBudgetRead(
+    catalogWriter("POST /v1/offers: creates an offer and indexes its zones"),
+  ),
+  "offer-list": withBudgetRead(catalogReader("GET /v1/offers: the merchant's offers, paginated")),
+  "offer-get": withBudgetRead(catalogReader("GET /v1/offers/{offerId}: one offer")),
+  "offer-update": withBudgetRead(
+    catalogWriter("PUT /v1/offers/{offerId}: replaces an offer, re-indexes zones"),
+  ),
   "offer-delete": catalogWriter("DELETE /v1/offers/{offerId}: removes an offer and its zones"),
-  "offer-pause": catalogWriter("POST /v1/offers/{offerId}/pause: takes its zones off the index"),
-  "offer-resume": catalogWriter("POST /v1/offers/{offerId}/resume: indexes its zones again"),
+  "offer-pause": withBudgetRead(
+    catalogWriter("POST /v1/offers/{offerId}/pause: takes its zones off the index"),
+  ),
+  "offer-resume": withBudgetRead(
+    catalogWriter("POST /v1/offers/{offerId}/resume: indexes its zones again"),
+  ),
 
   // Redemptions (POS) and reporting (marketing)
   "redemption-create": {

@@ -12,6 +12,7 @@ import {
   storeImportSchema,
   storeInputSchema,
 } from "../domain/catalog/index.ts";
+import { OFFER_STATES } from "../domain/catalog/offer-state.ts";
 import { weeklyScheduleSchema } from "../domain/decision/offer-rules.ts";
 import { refreshTokenSchema } from "../domain/device.ts";
 import { multiPolygonSchema, polygonSchema } from "../domain/geometry/index.ts";
@@ -98,6 +99,8 @@ interface OperationSpec {
   ok: { status: number; schema?: string; description: string };
   params?: ("storeId" | "offerId")[];
   paged?: boolean;
+  /** `state` query parameter of the offer listing. */
+  stateFilter?: boolean;
   ifMatch?: boolean;
   errors: number[];
 }
@@ -220,8 +223,13 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/offers",
     operationId: "listOffers",
     summary: "List offers",
+    description:
+      "Each offer carries its derived `state`. `?state=live,outside_schedule` keeps only offers " +
+      "in those states; the filter applies per page, so a page may hold fewer than `limit` " +
+      "items while `nextCursor` is not null.",
     access: "read",
     paged: true,
+    stateFilter: true,
     ok: { status: 200, schema: "OfferPage", description: "A page of offers" },
     errors: [400, 401, 403],
   },
@@ -316,6 +324,15 @@ function parameters(op: OperationSpec): Json[] {
         schema: { type: "string" },
       },
     );
+  }
+  if (op.stateFilter) {
+    out.push({
+      name: "state",
+      in: "query",
+      required: false,
+      description: `Comma-separated states: ${OFFER_STATES.join(", ")}`,
+      schema: { type: "string" },
+    });
   }
   if (op.ifMatch) {
     out.push({

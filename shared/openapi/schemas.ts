@@ -10,6 +10,7 @@ import {
   storeInputSchema,
   triggerZoneSchema,
 } from "../domain/catalog/index.ts";
+import { OFFER_STATES } from "../domain/catalog/offer-state.ts";
 
 const versionedShape = {
   version: z.number().int().min(1).describe("Send as If-Match (ETag) to replace safely"),
@@ -44,7 +45,14 @@ export const storeViewSchema = z
 export const offerViewSchema = z
   .object({
     offerId: z.string().describe("of_…"),
-    status: z.enum(["active", "paused"]),
+    status: z.enum(["active", "paused"]).describe("The merchant's intent"),
+    state: z
+      .enum(OFFER_STATES)
+      .describe(
+        "Derived now, in the stores' zones: scheduled (before validFrom), live (could fire now), " +
+          "outside_schedule, budget_exhausted, ended (after validTo), paused",
+      ),
+    sentCount: z.number().int().min(0).describe("Incentives sent so far (budget use)"),
     name: offer.name,
     storeIds: z.array(z.string()),
     triggerZone: triggerZoneSchema,
