@@ -299,12 +299,18 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
   },
   "conversions-list": {
     description: "GET /v1/conversions: the footfall conversion log, paginated",
-    access: { conversions: "read", incentives: "read" },
+    access: { catalog: "read", conversions: "read", incentives: "read" },
     secrets: ["cursor"],
     bundleBudget: TIME_BUDGET,
   },
   "report-offer": {
     description: "GET /v1/reports/offers/{offerId}: funnel and lift of one offer",
+    access: { catalog: "read", conversions: "read", incentives: "read" },
+    secrets: [],
+    bundleBudget: TIME_BUDGET,
+  },
+  "report-offers": {
+    description: "GET /v1/reports/offers: every offer of a period side by side",
     access: { catalog: "read", conversions: "read", incentives: "read" },
     secrets: [],
     bundleBudget: TIME_BUDGET,

@@ -47,6 +47,13 @@ export const ROUTES: RouteDefinition[] = [
   { method: "GET", path: "/v1/conversions", fn: "conversions-list", auth: "jwt", rateLimit: 20 },
   {
     method: "GET",
+    path: "/v1/reports/offers",
+    fn: "report-offers",
+    auth: "jwt",
+    rateLimit: 20,
+  },
+  {
+    method: "GET",
     path: "/v1/reports/offers/{offerId}",
     fn: "report-offer",
     auth: "jwt",

@@ -17,6 +17,11 @@ import { weeklyScheduleSchema } from "../domain/decision/offer-rules.ts";
 import { refreshTokenSchema } from "../domain/device.ts";
 import { multiPolygonSchema, polygonSchema } from "../domain/geometry/index.ts";
 import {
+  comparisonQuerySchema,
+  offerReportQuerySchema,
+  storeReportQuerySchema,
+} from "../domain/report.ts";
+import {
   deviceTokenSchema,
   deviceViewSchema,
   importResultSchema,
@@ -102,6 +107,10 @@ interface OperationSpec {
   /** `state` query parameter of the offer listing. */
   stateFilter?: boolean;
   ifMatch?: boolean;
+  /** Query parameters, documented from the schema that validates them. */
+  query?: z.ZodObject;
+  /** The route also answers `Accept: text/csv`. */
+  csv?: boolean;
   errors: number[];
 }
 
@@ -292,6 +301,48 @@ const OPERATIONS: OperationSpec[] = [
   },
   {
     method: "get",
+    path: "/v1/reports/offers",
+    operationId: "compareOffers",
+    summary: "Every offer of a period side by side",
+    description:
+      "Offers valid at some point of the range (deleted ones included, with their name and " +
+      "`state`), each with sends, visit rates, lift and its 95 % interval, incremental visits, " +
+      "spend and cost per incremental visit. `Accept: text/csv` gives one line per offer.",
+    access: "read",
+    query: comparisonQuerySchema,
+    csv: true,
+    ok: { status: 200, description: "The comparison (see the README for every field)" },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "get",
+    path: "/v1/reports/offers/{offerId}",
+    operationId: "getOfferReport",
+    summary: "Funnel, lift, incremental visits and money of one offer",
+    description:
+      "From the counters only. Rows per store-local day, ISO week, month or store (with names " +
+      "and store codes); periods without activity only with `includeEmpty=true`. A deleted " +
+      "offer answers with its name and `state: deleted`. `Accept: text/csv` gives the rows.",
+    access: "read",
+    params: ["offerId"],
+    query: offerReportQuerySchema,
+    csv: true,
+    ok: { status: 200, description: "The offer report (see the README for every field)" },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/reports/stores/{storeId}",
+    operationId: "getStoreReport",
+    summary: "Visits and attributed visits of one store",
+    access: "read",
+    params: ["storeId"],
+    query: storeReportQuerySchema,
+    ok: { status: 200, description: "The store report (see the README for every field)" },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: "get",
     path: "/v1/openapi.json",
     operationId: "getOpenApi",
     summary: "This document",
@@ -334,6 +385,22 @@ function parameters(op: OperationSpec): Json[] {
       schema: { type: "string" },
     });
   }
+  if (op.query) {
+    const schema = z.toJSONSchema(op.query, { io: "input", unrepresentable: "any" }) as {
+      properties?: Record<string, Json>;
+      required?: string[];
+    };
+    for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+      const { description, ...rest } = prop;
+      out.push({
+        name,
+        in: "query",
+        required: schema.required?.includes(name) && !("default" in rest),
+        ...(description ? { description } : {}),
+        schema: rest,
+      });
+    }
+  }
   if (op.ifMatch) {
     out.push({
       name: "If-Match",
@@ -358,10 +425,18 @@ function operation(op: OperationSpec): Json {
     : op.access === "public"
       ? { type: "object" }
       : undefined;
+  const json = okSchema ?? (op.query ? { type: "object" } : undefined);
   const responses: Json = {
     [op.ok.status]: {
       description: op.ok.description,
-      ...(okSchema ? { content: { "application/json": { schema: okSchema } } } : {}),
+      ...(json
+        ? {
+            content: {
+              "application/json": { schema: json },
+              ...(op.csv ? { "text/csv": { schema: { type: "string" } } } : {}),
+            },
+          }
+        : {}),
     },
   };
   for (const status of op.errors) responses[status] = problem(PROBLEMS[status] ?? "Error");
@@ -380,6 +455,8 @@ function operation(op: OperationSpec): Json {
           ? "offers"
           : op.path.startsWith("/v1/stores")
             ? "stores"
+            : op.path.startsWith("/v1/reports")
+              ? "reports"
             : "meta",
     ],
     ...(params.length > 0 ? { parameters: params } : {}),
@@ -423,6 +500,7 @@ export function openApiDocument(): Json {
     tags: [
       { name: "stores", description: "Stores and their footprints" },
       { name: "offers", description: "Offers and their trigger zones" },
+      { name: "reports", description: "Marketing reports: funnel, lift, money, comparison" },
       { name: "devices", description: "A device's own record and token" },
       { name: "meta", description: "This document" },
     ],

@@ -370,7 +370,10 @@ export async function deleteStore(
   await deps.geoIndex.removeZone(zone.zoneId);
   await deps.storePoints?.remove(id, current.location);
   try {
-    await deps.catalog.deleteStore(merchantId, id, current.version);
+    await deps.catalog.deleteStore(merchantId, id, current.version, {
+      ...current,
+      deletedAt: nowIso(deps),
+    });
   } catch (error) {
     await bestEffort("re-index footprint", () => deps.geoIndex.putZone(zone));
     await bestEffort("re-add store point", async () => deps.storePoints?.put(pointOf(current)));
@@ -666,7 +669,7 @@ export async function deleteOffer(
   checkIfMatch("offer", ifMatch, current.version);
   await applyPlan(deps, { put: [], remove: offerZoneIds(current) });
   try {
-    await deps.catalog.deleteOffer(current, current.version);
+    await deps.catalog.deleteOffer(current, current.version, nowIso(deps));
   } catch (error) {
     if (current.status === "active") {
       await bestEffort("re-index offer", async () => {

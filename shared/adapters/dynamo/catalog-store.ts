@@ -45,6 +45,22 @@ export interface CatalogReader {
   getOffers(keys: readonly OfferKey[]): Promise<Offer[]>;
 }
 
+/** A store or offer as it was when deleted: reports keep naming it while its counters live. */
+export type Deleted<T> = T & { deletedAt: string };
+
+/**
+ * Read side of the snapshots kept at deletion (same partition as the live catalog, sort keys
+ * `GONE#STORE#…` / `GONE#OFFER#…`, so listings of live stores and offers never see them).
+ */
+export interface DeletedCatalogReader {
+  /** Deleted stores among `keys` (BatchGet), in no particular order. */
+  getDeletedStores(keys: readonly StoreKey[]): Promise<Deleted<Store>[]>;
+  /** Deleted offers among `keys` (BatchGet), in no particular order. */
+  getDeletedOffers(keys: readonly OfferKey[]): Promise<Deleted<Offer>[]>;
+  /** Every deleted offer of a merchant (one Query, paged). */
+  listDeletedOffers(merchantId: string): Promise<Deleted<Offer>[]>;
+}
+
 /**
  * Port: stores and offers of merchants. Offers and the stores they list are linked both ways
  * (each store keeps the set of offers listing it) in the same transaction, so a store listed
@@ -56,8 +72,16 @@ export interface CatalogStore extends CatalogReader {
   createStore(store: Store): Promise<void>;
   /** Replaces a store's fields if it is still at `expectedVersion`; its offer links are kept. */
   replaceStore(store: Store, expectedVersion: number): Promise<void>;
-  /** Deletes a store that no offer lists (409 otherwise), at `expectedVersion` if given. */
-  deleteStore(merchantId: string, storeId: string, expectedVersion?: number): Promise<void>;
+  /**
+   * Deletes a store that no offer lists (409 otherwise), at `expectedVersion` if given. With
+   * `snapshot`, what the store was is kept in the same transaction (reports still name it).
+   */
+  deleteStore(
+    merchantId: string,
+    storeId: string,
+    expectedVersion?: number,
+    snapshot?: Deleted<Store>,
+  ): Promise<void>;
   /** Drops offer links of a store (repairs links left by an interrupted offer update). */
   unlinkOffers(merchantId: string, storeId: string, offerIds: readonly string[]): Promise<void>;
   /** Writes new stores in BatchWrite chunks (bulk import; ids are fresh). */
@@ -72,8 +96,11 @@ export interface CatalogStore extends CatalogReader {
     expectedVersion: number,
     previousStoreIds: readonly string[],
   ): Promise<void>;
-  /** Deletes an offer at `expectedVersion` and unlinks it from its stores. */
-  deleteOffer(offer: Offer, expectedVersion: number): Promise<void>;
+  /**
+   * Deletes an offer at `expectedVersion` and unlinks it from its stores; with `deletedAt`,
+   * what the offer was is kept in the same transaction (its report still names it).
+   */
+  deleteOffer(offer: Offer, expectedVersion: number, deletedAt?: string): Promise<void>;
 }
 
 const MAX_TRANSACTION_ITEMS = 100;
@@ -138,6 +165,23 @@ function toOffer(item: Item): Offer {
   return rest as unknown as Offer;
 }
 
+function deletedStoreItem(store: Deleted<Store>): Item {
+  const { offerIds: _offerIds, ...rest } = store;
+  return {
+    ...catalogKeys.deletedStore(store.merchantId, store.storeId),
+    entity: "deleted-store",
+    ...rest,
+  };
+}
+
+function deletedOfferItem(offer: Deleted<Offer>): Item {
+  return {
+    ...catalogKeys.deletedOffer(offer.merchantId, offer.offerId),
+    entity: "deleted-offer",
+    ...offer,
+  };
+}
+
 async function backoff(attempt: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 2 ** attempt * 25)));
 }
@@ -146,7 +190,7 @@ async function backoff(attempt: number): Promise<void> {
 export function dynamoCatalogStore(
   client: DynamoDBDocumentClient,
   tableName: string,
-): CatalogStore {
+): CatalogStore & DeletedCatalogReader {
   async function get(key: Item): Promise<Item | undefined> {
     const out = await client.send(new GetCommand({ TableName: tableName, Key: key }));
     return out.Item;
@@ -338,23 +382,35 @@ export function dynamoCatalogStore(
       }
     },
 
-    async deleteStore(merchantId, storeId, expectedVersion) {
+    async deleteStore(merchantId, storeId, expectedVersion, snapshot) {
       const key = catalogKeys.store(merchantId, storeId);
+      const remove = {
+        TableName: tableName,
+        Key: key,
+        ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(offerIds)${
+          expectedVersion === undefined ? "" : " AND version = :expected"
+        }`,
+        ...(expectedVersion === undefined
+          ? {}
+          : { ExpressionAttributeValues: { ":expected": expectedVersion } }),
+      };
       try {
-        await client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: key,
-            ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(offerIds)${
-              expectedVersion === undefined ? "" : " AND version = :expected"
-            }`,
-            ...(expectedVersion === undefined
-              ? {}
-              : { ExpressionAttributeValues: { ":expected": expectedVersion } }),
-          }),
-        );
+        if (snapshot) {
+          await client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Delete: remove },
+                { Put: { TableName: tableName, Item: deletedStoreItem(snapshot) } },
+              ],
+            }),
+          );
+        } else {
+          await client.send(new DeleteCommand(remove));
+        }
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        const refused =
+          isConditionFailure(error) || cancellationCodes(error)?.[0] === "ConditionalCheckFailed";
+        if (!refused) throw error;
         const current = await get(key);
         if (!current) throw notFound("storeId", "store");
         const store = toStore(current);
@@ -430,7 +486,11 @@ export function dynamoCatalogStore(
       }
     },
 
-    async deleteOffer(offer, expectedVersion) {
+    async deleteOffer(offer, expectedVersion, deletedAt) {
+      const keep =
+        deletedAt === undefined
+          ? []
+          : [{ Put: { TableName: tableName, Item: deletedOfferItem({ ...offer, deletedAt }) } }];
       const remove = {
         Delete: {
           TableName: tableName,
@@ -443,7 +503,11 @@ export function dynamoCatalogStore(
       for (let attempt = 0; ; attempt++) {
         let missingStore = false;
         await transact(
-          [remove, ...linked.map((s) => linkAction(offer.merchantId, s, offer.offerId, false))],
+          [
+            remove,
+            ...linked.map((s) => linkAction(offer.merchantId, s, offer.offerId, false)),
+            ...keep,
+          ],
           (index) => {
             missingStore = index > 0;
             return versionConflict("offer", expectedVersion);
@@ -457,6 +521,43 @@ export function dynamoCatalogStore(
         const ids = new Set(existing.map((item) => String(item.storeId)));
         linked = linked.filter((s) => ids.has(s));
       }
+    },
+
+    async getDeletedStores(keys) {
+      const items = await batchGet(
+        keys.map((k) => catalogKeys.deletedStore(k.merchantId, k.storeId)),
+      );
+      return items.map((item) => ({ ...toStore(item), deletedAt: String(item.deletedAt) }));
+    },
+
+    async getDeletedOffers(keys) {
+      const items = await batchGet(
+        keys.map((k) => catalogKeys.deletedOffer(k.merchantId, k.offerId)),
+      );
+      return items.map((item) => ({ ...toOffer(item), deletedAt: String(item.deletedAt) }));
+    },
+
+    async listDeletedOffers(merchantId) {
+      const offers: Deleted<Offer>[] = [];
+      let start: Item | undefined;
+      do {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues: {
+              ":pk": catalogKeys.partition(merchantId),
+              ":prefix": catalogKeys.deletedOfferPrefix,
+            },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          offers.push({ ...toOffer(item), deletedAt: String(item.deletedAt) });
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return offers;
     },
   };
 }

@@ -234,7 +234,14 @@ describe("offers", () => {
     expect(await cellsHolding(zoneId, cells)).toEqual([]);
     expect((await invoke(getOffer, as, on(body.offerId))).status).toBe(404);
     expect((await invoke(deleteStore, as, { ...storeTarget, method: "DELETE" })).status).toBe(204);
-    expect(await merchantItems(as.merchantId)).toEqual([]);
+    // Only what reports keep of the deleted offer and store remains: their names and facts.
+    const left = await merchantItems(as.merchantId);
+    expect(left.map((i) => i.entity).sort()).toEqual(["deleted-offer", "deleted-store"]);
+    expect(left.find((i) => i.entity === "deleted-offer")).toMatchObject({
+      offerId: body.offerId,
+      name: expect.any(String),
+      deletedAt: expect.any(String),
+    });
   });
 
   it("hides other merchants' offers (404) and refuses analysts' writes (403)", async () => {

@@ -164,7 +164,15 @@ describe("stores", () => {
     expect(del.status).toBe(204);
     expect(await cellsHolding(zoneId, cells)).toEqual([]);
     expect((await zoneHead(zoneId))?.deleted).toBe(true);
-    expect(await merchantItems(as.merchantId)).toEqual([]);
+    // The store is gone; what it was stays for reports (name, store code), in the same write.
+    const left = await merchantItems(as.merchantId);
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatchObject({
+      entity: "deleted-store",
+      storeId: body.storeId,
+      name: expect.any(String),
+      deletedAt: expect.any(String),
+    });
     const again = await invoke(getStore, as, {
       path: `/v1/stores/${body.storeId}`,
       pathParameters: { storeId: body.storeId },
