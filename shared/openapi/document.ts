@@ -457,7 +457,7 @@ function operation(op: OperationSpec): Json {
             ? "stores"
             : op.path.startsWith("/v1/reports")
               ? "reports"
-            : "meta",
+              : "meta",
     ],
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(op.body
