@@ -270,9 +270,16 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     timeoutS: 29,
   }),
   "store-get": catalogReader("GET /v1/stores/{storeId}: one store"),
-  "store-update": catalogWriter("PUT /v1/stores/{storeId}: replaces a store, re-indexes zones", {
-    geocoding: true,
-  }),
+  "store-update": catalogWriter(
+    "PUT /v1/stores/{storeId}: replaces a store (If-Match), re-indexes zones",
+    {
+      geocoding: true,
+    },
+  ),
+  "store-patch": catalogWriter(
+    "PATCH /v1/stores/{storeId}: JSON Merge Patch of a store, re-indexes zones",
+    { geocoding: true },
+  ),
   "store-delete": catalogWriter("DELETE /v1/stores/{storeId}: removes a store and its zones"),
   "offer-create": withBudgetRead(
     catalogWriter("POST /v1/offers: creates an offer and indexes its zones"),
@@ -280,7 +287,10 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
   "offer-list": withBudgetRead(catalogReader("GET /v1/offers: the merchant's offers, paginated")),
   "offer-get": withBudgetRead(catalogReader("GET /v1/offers/{offerId}: one offer")),
   "offer-update": withBudgetRead(
-    catalogWriter("PUT /v1/offers/{offerId}: replaces an offer, re-indexes zones"),
+    catalogWriter("PUT /v1/offers/{offerId}: replaces an offer (If-Match), re-indexes zones"),
+  ),
+  "offer-patch": withBudgetRead(
+    catalogWriter("PATCH /v1/offers/{offerId}: JSON Merge Patch of an offer, re-indexes zones"),
   ),
   "offer-delete": catalogWriter("DELETE /v1/offers/{offerId}: removes an offer and its zones"),
   "offer-pause": withBudgetRead(

@@ -26,9 +26,11 @@ import {
   deviceViewSchema,
   importResultSchema,
   offerPageSchema,
+  offerPatchSchema,
   offerViewSchema,
   problemSchema,
   storePageSchema,
+  storePatchSchema,
   storeViewSchema,
 } from "./schemas.ts";
 
@@ -36,6 +38,8 @@ type Json = Record<string, unknown>;
 
 const COMPONENTS: [string, z.ZodType][] = [
   ["StoreInput", storeInputSchema],
+  ["StorePatch", storePatchSchema],
+  ["OfferPatch", offerPatchSchema],
   ["Store", storeViewSchema],
   ["StorePage", storePageSchema],
   ["StoreImport", storeImportSchema],
@@ -83,15 +87,16 @@ const PROBLEMS: Record<number, string> = {
   401: "Missing or invalid merchant token",
   403: "The token's role may not do this",
   404: "No such resource for this merchant (another merchant's ids are not found either)",
-  409: "Version conflict, or a store still listed by offers",
+  409: "Version conflict, a store still listed by offers, or a store code (`externalRef`) in use",
   413: "Body too large",
   415: "Content type is not application/json",
   422: "The address geocodes to nothing usable (`errors` names `address`)",
+  428: "`If-Match` is required (a PUT replaces the whole resource)",
   503: "A dependency (geocoder) is unavailable; nothing was stored",
 };
 
 interface OperationSpec {
-  method: "get" | "post" | "put" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   operationId: string;
   summary: string;
@@ -106,7 +111,11 @@ interface OperationSpec {
   paged?: boolean;
   /** `state` query parameter of the offer listing. */
   stateFilter?: boolean;
-  ifMatch?: boolean;
+  /** Accepts `?externalRef=` (lookup by store code). */
+  byRef?: boolean;
+  ifMatch?: boolean | "required";
+  /** Body media type (default application/json). */
+  mediaType?: string;
   /** Query parameters, documented from the schema that validates them. */
   query?: z.ZodObject;
   /** The route also answers `Accept: text/csv`. */
@@ -162,8 +171,12 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/stores",
     operationId: "listStores",
     summary: "List stores",
+    description:
+      "With `externalRef`, the one store with that store code (or none), without paging. " +
+      "POS tokens may read stores too.",
     access: "read",
     paged: true,
+    byRef: true,
     ok: { status: 200, schema: "StorePage", description: "A page of stores" },
     errors: [400, 401, 403],
   },
@@ -197,12 +210,31 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/stores/{storeId}",
     operationId: "replaceStore",
     summary: "Replace a store",
-    description: "Moving the footprint or location re-indexes the store and its offers' zones.",
+    description:
+      "Replaces the whole store: members left out (address, openingHours, ...) are removed. " +
+      "`If-Match` is required (428 without it). Moving the footprint or location re-indexes " +
+      "the store and its offers' zones.",
+    access: "write",
+    params: ["storeId"],
+    ifMatch: "required",
+    body: "StoreInput",
+    ok: { status: 200, schema: "Store", description: "Replaced" },
+    errors: [...WRITE, 422, 428, 503],
+  },
+  {
+    method: "patch",
+    path: "/v1/stores/{storeId}",
+    operationId: "patchStore",
+    summary: "Update a store (JSON Merge Patch)",
+    description:
+      "RFC 7396 `application/merge-patch+json`: members sent replace, `null` removes one, " +
+      "absent members stay. The merged store is validated like a PUT body.",
     access: "write",
     params: ["storeId"],
     ifMatch: true,
-    body: "StoreInput",
-    ok: { status: 200, schema: "Store", description: "Replaced" },
+    body: "StorePatch",
+    mediaType: "application/merge-patch+json",
+    ok: { status: 200, schema: "Store", description: "Updated" },
     errors: [...WRITE, 422, 503],
   },
   {
@@ -257,11 +289,30 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/offers/{offerId}",
     operationId: "replaceOffer",
     summary: "Replace an offer",
+    description:
+      "Replaces the whole offer (members left out are removed or defaulted). `If-Match` is " +
+      "required (428 without it).",
+    access: "write",
+    params: ["offerId"],
+    ifMatch: "required",
+    body: "OfferInput",
+    ok: { status: 200, schema: "Offer", description: "Replaced" },
+    errors: [...WRITE, 428],
+  },
+  {
+    method: "patch",
+    path: "/v1/offers/{offerId}",
+    operationId: "patchOffer",
+    summary: "Update an offer (JSON Merge Patch)",
+    description:
+      "RFC 7396 `application/merge-patch+json`: members sent replace, `null` removes one, " +
+      "absent members stay. The merged offer is validated like a PUT body.",
     access: "write",
     params: ["offerId"],
     ifMatch: true,
-    body: "OfferInput",
-    ok: { status: 200, schema: "Offer", description: "Replaced" },
+    body: "OfferPatch",
+    mediaType: "application/merge-patch+json",
+    ok: { status: 200, schema: "Offer", description: "Updated" },
     errors: WRITE,
   },
   {
@@ -357,6 +408,13 @@ function parameters(op: OperationSpec): Json[] {
     name,
     in: "path",
     required: true,
+    ...(name === "storeId"
+      ? {
+          description:
+            "The store id (`st_…`) or `code:` + the merchant's store code (`externalRef`, " +
+            "percent-encoded), e.g. `code:PAR-001`",
+        }
+      : {}),
     schema: { type: "string" },
   }));
   if (op.paged) {
@@ -385,6 +443,15 @@ function parameters(op: OperationSpec): Json[] {
       schema: { type: "string" },
     });
   }
+  if (op.byRef) {
+    out.push({
+      name: "externalRef",
+      in: "query",
+      required: false,
+      description: "A store code: answers the store with that code, or no item",
+      schema: { type: "string", minLength: 1, maxLength: 100 },
+    });
+  }
   if (op.query) {
     const schema = z.toJSONSchema(op.query, { io: "input", unrepresentable: "any" }) as {
       properties?: Record<string, Json>;
@@ -405,7 +472,7 @@ function parameters(op: OperationSpec): Json[] {
     out.push({
       name: "If-Match",
       in: "header",
-      required: false,
+      required: op.ifMatch === "required",
       description: 'The ETag (version) the change applies to, e.g. "3"; 409 if it moved on',
       schema: { type: "string" },
     });
@@ -464,7 +531,7 @@ function operation(op: OperationSpec): Json {
       ? {
           requestBody: {
             required: op.bodyOptional !== true,
-            content: { "application/json": { schema: ref(op.body) } },
+            content: { [op.mediaType ?? "application/json"]: { schema: ref(op.body) } },
           },
         }
       : {}),

@@ -3,13 +3,10 @@ import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoVisitStore } from "../adapters/dynamo/visit-store.ts";
 import { systemClock } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
-import { decodeZone } from "../domain/geometry/codec.ts";
-import { cellsForPoint } from "../domain/geometry/cover.ts";
-import { compileZone } from "../domain/geometry/exact.ts";
 import { MAX_FUTURE_SKEW_MS, MAX_PING_AGE_MS } from "../domain/ping.ts";
 import { resolveVisitRules } from "../domain/visit/rules.ts";
 import type { IngestDeps, ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
-import { ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
+import { matchCacheBudgetBytes, ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
 import { geoIndexFromConfig } from "./geo-index.ts";
 
 export const pingConfigSchema = z.object({
@@ -17,7 +14,10 @@ export const pingConfigSchema = z.object({
   CATALOG_TABLE: configVars.tableName,
   GEO_INDEX_TABLE: configVars.tableName,
   MATCH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
-  MATCH_CACHE_MAX_CELLS: z.coerce.number().int().min(1000).default(200_000),
+  /** Cache budget in MB; default a quarter of the function's memory (MATCH_CACHE_MEMORY_SHARE). */
+  MATCH_CACHE_MB: z.coerce.number().int().min(1).max(8192).optional(),
+  /** Set by Lambda: the function's memory, MB (1024 when absent: local runs and tests). */
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z.coerce.number().int().min(128).default(1024),
   VISIT_EXIT_TIMEOUT_SECONDS: configVars.seconds(900),
   VISIT_HYSTERESIS_M: configVars.number(25),
   VISIT_MIN_ACCURACY_FLOOR_M: configVars.number(50),
@@ -38,11 +38,12 @@ export function pingDepsFromEnv(
   const matcher = new ZoneMatcher({
     getCells: (cells) => index.getCells(cells),
     getHeads: (ids) => index.getHeads(ids),
-    cellsForPoint,
-    compile: (encoded) => compileZone(decodeZone(encoded)),
     clock: systemClock,
     ttlMs: config.MATCH_CACHE_TTL_SECONDS * 1000,
-    maxCells: config.MATCH_CACHE_MAX_CELLS,
+    budgetBytes:
+      config.MATCH_CACHE_MB !== undefined
+        ? config.MATCH_CACHE_MB * 1024 * 1024
+        : matchCacheBudgetBytes(config.AWS_LAMBDA_FUNCTION_MEMORY_SIZE),
   });
   return {
     matcher,
