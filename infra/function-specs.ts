@@ -12,8 +12,24 @@ export type TableAccess = "name" | "describe" | "read" | "readwrite";
 /** Secrets the functions read at cold start; the env var carries the secret's ARN. */
 export type SecretId = "deviceToken" | "pseudonym" | "cursor";
 
+/**
+ * A scheduled function (EventBridge rule → asynchronous invocation). AWS cannot schedule more
+ * often than once a minute; the local runner (scripts/local/scheduler.ts) invokes the same
+ * handler every `localIntervalS` so local runs settle in seconds.
+ */
+export type ScheduleTrigger = {
+  kind: "schedule";
+  /** Minutes between invocations in AWS (rate expression). */
+  rateMinutes: number;
+  /** Seconds between invocations in the local runner. */
+  localIntervalS: number;
+};
+
 /** Non-HTTP invocation: the source, and where failed batches go (a DLQ per function). */
-export type FunctionTrigger = {
+export type FunctionTrigger = ScheduleTrigger | TableStreamTrigger;
+
+/** A DynamoDB stream event source mapping. */
+export type TableStreamTrigger = {
   kind: "tableStream";
   table: TableId;
   /** Records per invocation (default 100). */
@@ -227,6 +243,24 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     access: { catalog: "read", geoIndex: "read", incentives: "read" },
     secrets: [],
     bundleBudget: GEO_BUDGET,
+  },
+
+  // The sweeper: outboxes a crash left behind, and visits of devices gone silent in a zone
+  "visit-sweeper": {
+    description:
+      "Every minute: hands on stranded outbox events and closes visits of silent devices (due index only)",
+    memoryMb: 1024,
+    timeoutS: 50,
+    access: {
+      catalog: "read",
+      devices: "readwrite",
+      incentives: "readwrite",
+      conversions: "readwrite",
+    },
+    secrets: ["pseudonym"],
+    // Overlapping sweeps are safe (versioned saves, one decision per event), so no reservation.
+    trigger: { kind: "schedule", rateMinutes: 1, localIntervalS: 5 },
+    bundleBudget: TIME_BUDGET,
   },
 
   // Incentives: the outbox stream consumer that publishes to SNS
