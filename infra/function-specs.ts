@@ -161,7 +161,8 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     description: "POST /v1/devices: registers a device for an app key and issues its token",
     access: { catalog: "read", devices: "readwrite" },
     mobilePush: "manage",
-    secrets: ["deviceToken"],
+    // pseudonym: derives app server secrets (user assertions) and person/address pseudonyms.
+    secrets: ["deviceToken", "pseudonym"],
     bundleBudget: DEVICE_BUDGET,
   },
   "device-update": {

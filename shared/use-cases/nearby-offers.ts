@@ -3,6 +3,7 @@ import type { OfferReader } from "../adapters/dynamo/offer-reader.ts";
 import type { StorePoints } from "../adapters/dynamo/store-points.ts";
 import type { DevicePrincipal } from "../auth/principal.ts";
 import { toDecisionOffer } from "../domain/catalog/decision-view.ts";
+import { isTargeted } from "../domain/decision/decide.ts";
 import { isOfferLive } from "../domain/decision/offer-live.ts";
 import { decimalQuery, integerQuery } from "../domain/query-number.ts";
 import { nearestStores, storePointCellsNear } from "../domain/store-points.ts";
@@ -73,13 +74,7 @@ export async function nearbyOffers(
       const offer = offers.get(offerId);
       if (!offer || seen.has(offerId) || !offer.storeIds.includes(point.storeId)) continue;
       if (!isOfferLive(toDecisionOffer(offer, point.storeId), store.timeZone, now)) continue;
-      if (
-        offer.segments &&
-        offer.segments.length > 0 &&
-        !offer.segments.some((s) => device.segments.includes(s))
-      ) {
-        continue;
-      }
+      if (!isTargeted(offer, device)) continue;
       seen.add(offerId);
       results.push({
         offerId,
