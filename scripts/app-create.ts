@@ -22,7 +22,9 @@ if (!process.env.CATALOG_TABLE) {
 }
 await import("../shared/config/load-secrets.ts");
 if (!process.env.PSEUDONYM_KEY) {
-  console.error("Set PSEUDONYM_KEY_ARN (the deployment's pseudonym key secret) to derive the server secret.");
+  console.error(
+    "Set PSEUDONYM_KEY_ARN (the deployment's pseudonym key secret) to derive the server secret.",
+  );
   process.exit(2);
 }
 const { documentClient } = await import("../shared/adapters/aws-clients.ts");

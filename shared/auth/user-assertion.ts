@@ -67,7 +67,8 @@ export async function verifyUserAssertion(
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) throw refuse("has malformed claims (sub, iat, exp, segments)");
   const { iat, exp, sub, segments } = claims.data;
-  if (iat > expected.nowSeconds + USER_ASSERTION_SKEW_SECONDS) throw refuse("is issued in the future");
+  if (iat > expected.nowSeconds + USER_ASSERTION_SKEW_SECONDS)
+    throw refuse("is issued in the future");
   if (exp - iat > USER_ASSERTION_MAX_TTL_SECONDS) {
     throw refuse(`must expire at most ${USER_ASSERTION_MAX_TTL_SECONDS} s after it is issued`);
   }

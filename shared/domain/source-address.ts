@@ -13,7 +13,11 @@ export function addressBucket(ip: string): string {
   const right = tail === undefined || tail === "" ? [] : tail.split(":");
   const missing = 8 - left.length - right.length;
   if (tail === undefined ? left.length !== 8 : missing < 1) return address;
-  const groups = [...left, ...Array.from({ length: tail === undefined ? 0 : missing }, () => "0"), ...right];
+  const groups = [
+    ...left,
+    ...Array.from({ length: tail === undefined ? 0 : missing }, () => "0"),
+    ...right,
+  ];
   if (groups.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return address;
   return `${groups
     .slice(0, 4)

@@ -2,8 +2,8 @@ import type { AppKeyStore } from "../adapters/dynamo/app-key-store.ts";
 import type { DeviceStore } from "../adapters/dynamo/device-store.ts";
 import type { RateLimiter } from "../adapters/dynamo/rate-limiter.ts";
 import { type DeviceTokenKeys, issueDeviceToken, verifyDeviceToken } from "../auth/device-token.ts";
-import { verifyUserAssertion } from "../auth/user-assertion.ts";
 import type { DevicePrincipal } from "../auth/principal.ts";
+import { verifyUserAssertion } from "../auth/user-assertion.ts";
 import {
   applyDevicePatch,
   type Device,

@@ -48,7 +48,9 @@ export const deviceConfigSchema = z.object({
     .max(100_000_000)
     .default(DEFAULT_REGISTRATION_LIMITS.perApp)
     .describe("Device registrations per app and window"),
-  REGISTRATION_LIMIT_WINDOW_SECONDS: configVars.seconds(DEFAULT_REGISTRATION_LIMITS.windowMs / 1000),
+  REGISTRATION_LIMIT_WINDOW_SECONDS: configVars.seconds(
+    DEFAULT_REGISTRATION_LIMITS.windowMs / 1000,
+  ),
 });
 
 /**

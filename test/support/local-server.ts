@@ -16,7 +16,12 @@ export async function startTestServer() {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const appKeys = dynamoAppKeyStore(documentClient, env("CATALOG_TABLE"));
   const { appKey, appId, serverSecret } = await createAppKey(
-    { appKeys, clock: systemClock, random: systemRandom, masterKey: process.env.PSEUDONYM_KEY ?? "" },
+    {
+      appKeys,
+      clock: systemClock,
+      random: systemRandom,
+      masterKey: process.env.PSEUDONYM_KEY ?? "",
+    },
     "e2e",
   );
   return {
