@@ -7,6 +7,7 @@ import { decodeJwt } from "jose";
 import { FALLBACK_FUNCTION, ROUTES, type RouteDefinition } from "../../infra/routes.ts";
 import { bearerToken } from "../../shared/auth/device-token.ts";
 import { PayloadTooLargeError, UnauthorizedError } from "../../shared/errors.ts";
+import { decodePathParameters } from "../../shared/http/path-parameters.ts";
 import { toProblem } from "../../shared/http/problem.ts";
 import type { HttpEvent, HttpResult } from "../../shared/http/types.ts";
 import { type DevSigningKey, verifyMerchantToken } from "./dev-jwt.ts";
@@ -135,12 +136,10 @@ export function createLocalServer(options: LocalServerOptions): Server {
         if (value !== undefined)
           headers[key.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
       }
-      const pathParameters: Record<string, string> = {};
-      const groups = match?.regex.exec(url.pathname);
-      match?.params.forEach((name, i) => {
-        const value = groups?.[i + 1];
-        if (value !== undefined) pathParameters[name] = decodeURIComponent(value);
-      });
+      // Throws a 400 naming the parameter for a malformed escape (`/v1/stores/%`).
+      const pathParameters = match
+        ? (decodePathParameters(match.route.path, url.pathname) ?? {})
+        : {};
       const query: Record<string, string> = {};
       for (const [key, value] of url.searchParams) {
         query[key] = query[key] === undefined ? value : `${query[key]},${value}`;

@@ -116,6 +116,11 @@ export interface Device {
   openZones: number;
   /** Optimistic-lock version, bumped on every write. */
   version: number;
+  /**
+   * Epoch ms at which erasure started. From then on no write may create anything for the device
+   * (every creating write checks the profile in the same transaction); the profile goes last.
+   */
+  erasingAt?: number | undefined;
   createdAt: string;
   updatedAt: string;
 }

@@ -2,8 +2,11 @@ import * as z from "zod";
 
 export const INCENTIVE_MESSAGE_VERSION = "1.0";
 
-/** Lifecycle: `pending` (granted, in the outbox) → `sent` | `failed`; holdouts are never sent. */
-export type IncentiveStatus = "pending" | "sent" | "failed" | "held_out";
+/**
+ * Lifecycle: `pending` (granted, in the outbox) → `sent` | `failed` | `withheld` (erased, consent
+ * withdrawn or code expired before sending); holdouts are never sent.
+ */
+export type IncentiveStatus = "pending" | "sent" | "failed" | "withheld" | "held_out";
 
 /** An incentive or a holdout decision, as stored. */
 export interface Incentive {

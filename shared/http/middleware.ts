@@ -7,6 +7,7 @@ import {
 } from "../errors.ts";
 import { logger } from "../logger.ts";
 import { parseJsonBody } from "./json-limits.ts";
+import { decodePathParameters, routeTemplate } from "./path-parameters.ts";
 import { toProblem } from "./problem.ts";
 import type { Context, HttpEvent, HttpResult } from "./types.ts";
 
@@ -39,8 +40,8 @@ function isJsonContentType(value: string | undefined): boolean {
 }
 
 /**
- * The HTTP API middleware stack shared by every handler: JSON body checks (415/413/400), request
- * logging context, and the single error → problem+json mapping. Use as
+ * The HTTP API middleware stack shared by every handler: path parameter escapes (400), JSON body
+ * checks (415/413/400), request logging context, and the single error → problem+json mapping. Use as
  * `middy<HttpEvent, HttpResult>().use(http()).handler(...)`.
  */
 export function http(
@@ -54,6 +55,11 @@ export function http(
         requestId: event.requestContext?.requestId,
         route: event.routeKey,
       });
+      // A malformed escape in a path id (`/v1/stores/%`) is the client's 400, naming the parameter.
+      const template = routeTemplate(event.routeKey);
+      if (event.pathParameters && template && event.rawPath) {
+        decodePathParameters(template, event.rawPath);
+      }
       const method = event.requestContext?.http?.method ?? "GET";
       const expectsBody = options.requireBody ?? ["POST", "PUT", "PATCH"].includes(method);
       const raw = event.body;

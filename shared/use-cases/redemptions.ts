@@ -294,7 +294,10 @@ async function staticCodeOffers(
   return found;
 }
 
-/** When a static code stops being accepted: its offer's end plus the code's lifetime. */
+/**
+ * When a static code stops being accepted: its offer's end plus the code's lifetime (a date-only
+ * `validTo` counts to the end of that day in the westernmost zone, so no store loses a day).
+ */
 export function staticCodeExpiry(offer: Pick<Offer, "validTo" | "redemption">): number {
   return staticCodeEnd(offer);
 }
@@ -320,7 +323,7 @@ async function redeemStatic(
     .sort((a, b) => b.priority - a.priority || (a.offerId < b.offerId ? -1 : 1));
   if (live.length === 0) {
     if (states.every((s) => s.state === "expired")) {
-      throw expired(Math.max(...atStore.map(staticCodeExpiry)));
+      throw expired(Math.max(...atStore.map((o) => staticCodeEnd(o, timeZone))));
     }
     if (states.some((s) => s.state === "paused")) {
       throw notLive("offer paused", "the offer of this code is paused");

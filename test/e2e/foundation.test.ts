@@ -44,6 +44,22 @@ describe("local HTTP server", () => {
     expect(after.headers.get("content-type")).toBe("application/problem+json");
   });
 
+  it("answers a malformed percent-escape in a path id 400 naming the parameter", async () => {
+    const token = await server.token("m_escape", "merchant-admin");
+    for (const raw of ["%", "%zz", "%E0%A4%A"]) {
+      const res = await call(`${server.url}/v1/stores/${raw}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(res.body.errors[0].path).toBe("storeId");
+    }
+    const wellFormed = await call(`${server.url}/v1/stores/st_%41`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(wellFormed.status).toBe(404);
+  });
+
   it("answers malformed JSON 400, a 2 MB body 413 and a wrong content type 415", async () => {
     const post = (init: { headers?: Record<string, string>; rawBody: string }) =>
       call(`${server.url}/v1/devices`, {

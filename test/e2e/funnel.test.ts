@@ -128,7 +128,7 @@ describe("the footfall funnel end to end", () => {
       const trigger = await call(`${server.url}/v1/pings`, {
         method: "POST",
         headers: { authorization: `Bearer ${token}` },
-        body: { pings: [{ ...near, accuracyM: 15, timestamp: now - 600_000, speedMps: 1.2 }] },
+        body: { pings: [{ ...near, accuracyM: 15, timestamp: now - 150_000, speedMps: 1.2 }] },
       });
       expect(trigger.status).toBe(202);
       expect(trigger.body.events).toEqual([
@@ -158,7 +158,7 @@ describe("the footfall funnel end to end", () => {
         method: "POST",
         headers: { authorization: `Bearer ${device.token}` },
         body: {
-          pings: [-400, -250, -100].map((s) => ({
+          pings: [-140, -70, 0].map((s) => ({
             ...inStore,
             accuracyM: 8,
             timestamp: now + s * 1000,

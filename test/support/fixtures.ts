@@ -4,6 +4,7 @@ import type { DevicePrincipal } from "../../shared/auth/principal.ts";
 import { catalogKeys } from "../../shared/domain/catalog/common.ts";
 import type { Offer } from "../../shared/domain/catalog/offer.ts";
 import type { Store } from "../../shared/domain/catalog/store.ts";
+import { type Device, deviceKeys } from "../../shared/domain/device.ts";
 import { encodeZone } from "../../shared/domain/geometry/codec.ts";
 import { zoneIds } from "../../shared/domain/zone.ts";
 import { geoIndexFromConfig } from "../../shared/wiring/geo-index.ts";
@@ -26,6 +27,36 @@ export function testDevice(overrides: Partial<DevicePrincipal> = {}): DevicePrin
     openZones: 0,
     ...overrides,
   };
+}
+
+/**
+ * A device principal whose profile exists in the devices table (as after `POST /v1/devices`):
+ * decisions and deliveries only happen for registered devices.
+ */
+export async function registeredDevice(
+  overrides: Partial<DevicePrincipal> = {},
+): Promise<DevicePrincipal> {
+  const principal = testDevice(overrides);
+  const nowIso = new Date().toISOString();
+  const device: Device = {
+    deviceId: principal.deviceId,
+    appId: "app_test",
+    platform: principal.platform as Device["platform"],
+    timeZone: principal.timeZone,
+    consent: { location: principal.consentLocation, marketing: principal.consentMarketing },
+    segments: [...principal.segments],
+    openZones: principal.openZones,
+    version: 1,
+    createdAt: nowIso,
+    updatedAt: nowIso,
+  };
+  await documentClient.send(
+    new PutCommand({
+      TableName: env("DEVICES_TABLE"),
+      Item: { ...deviceKeys.profile(device.deviceId), ...device },
+    }),
+  );
+  return principal;
 }
 
 /**

@@ -543,7 +543,7 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
     /** Delivery bookkeeping: pending → sent/failed, only from pending (a redelivery changes nothing). */
     async markDelivery(
       incentiveId: string,
-      status: "sent" | "failed",
+      status: "sent" | "failed" | "withheld",
       at: number,
       detail?: string,
     ) {
@@ -555,14 +555,16 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
             UpdateExpression:
               status === "sent"
                 ? "SET #s = :s, sentAt = :at ADD attempts :one"
-                : "SET #s = :s, lastError = :err ADD attempts :one",
+                : status === "failed"
+                  ? "SET #s = :s, lastError = :err ADD attempts :one"
+                  : "SET #s = :s, withheldReason = :err",
             ConditionExpression: "#s = :pending",
             ExpressionAttributeNames: { "#s": "status" },
             ExpressionAttributeValues: {
               ":s": status,
               ":pending": "pending",
-              ":one": 1,
-              ...(status === "sent" ? { ":at": at } : { ":err": detail ?? "failed" }),
+              ...(status === "withheld" ? {} : { ":one": 1 }),
+              ...(status === "sent" ? { ":at": at } : { ":err": detail ?? status }),
             },
           }),
         );

@@ -58,7 +58,7 @@ export function dynamoDeviceStore(client: DynamoDBDocumentClient, tableName: str
       const sets: string[] = [];
       const removes: string[] = [];
       const fields = Object.keys(device).filter(
-        (k) => !["deviceId", "openZones", "openZonesAsOf"].includes(k),
+        (k) => !["deviceId", "openZones", "openZonesAsOf", "erasingAt"].includes(k),
       ) as (keyof Device)[];
       for (const optional of ["pushToken", "pushEndpointArn", "locale", "timeZone"] as const) {
         if (!fields.includes(optional)) fields.push(optional);

@@ -20,7 +20,12 @@ export function toDecisionOffer(offer: Offer, storeId: string): DecisionOffer {
     ...(offer.allowSelfDeclaredSegments ? { allowSelfDeclaredSegments: true } : {}),
     ...(offer.requireAttestation ? { requireAttestation: true } : {}),
     holdoutPercent: offer.holdoutPercent,
-    trigger: { on: offer.trigger.on },
+    trigger: {
+      on: offer.trigger.on,
+      ...(offer.trigger.freshnessMinutes !== undefined
+        ? { freshnessMinutes: offer.trigger.freshnessMinutes }
+        : {}),
+    },
     triggerRadiusM: offer.triggerRadiusM,
     priority: offer.priority,
   };

@@ -4,11 +4,13 @@
  */
 import * as z from "zod";
 import {
+  DEFAULT_FRESHNESS_MINUTES,
   holdoutPercentSchema,
   type OfferStatus,
   type WeeklySchedule,
   weeklyScheduleSchema,
 } from "../decision/offer-rules.ts";
+import { isLocalDate, validityCanBeNonEmpty } from "../decision/validity.ts";
 import {
   circleSchema,
   compileZone,
@@ -28,6 +30,12 @@ export const MAX_STORES_PER_OFFER = 50;
 
 /** Dwell before a `dwell` trigger fires when the offer does not say. */
 export const DEFAULT_TRIGGER_DWELL_SECONDS = 120;
+
+/**
+ * Freshness limit bounds of a trigger event, in minutes (the default lives with the decision,
+ * `DEFAULT_FRESHNESS_MINUTES`): an incentive for an event older than this is suppressed.
+ */
+export const FRESHNESS_MINUTES_BOUNDS = { min: 1, max: 1_440 } as const;
 
 const radiusError = `the radius must be between ${TRIGGER_RADIUS_BOUNDS.minRadiusM} and ${TRIGGER_RADIUS_BOUNDS.maxRadiusM} m`;
 
@@ -69,6 +77,26 @@ const segmentSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits, _ . : - only");
 
+/**
+ * `validFrom` / `validTo`: an RFC 3339 instant with offset, or a date read in each store's zone
+ * (validFrom: 00:00 that day; validTo: the whole day included, up to 00:00 the next day).
+ */
+const validityBound = (edge: "from" | "to") =>
+  z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+      error:
+        edge === "from"
+          ? 'must be an RFC 3339 date-time with offset, e.g. "2026-11-01T09:00:00+01:00", or a ' +
+            'date, e.g. "2026-11-01" (from 00:00 that day in each store\'s time zone)'
+          : 'must be an RFC 3339 date-time with offset, e.g. "2026-11-30T21:00:00+01:00", or a ' +
+            'date, e.g. "2026-11-30" (that whole day included, in each store\'s time zone)',
+    })
+    .describe(
+      edge === "from"
+        ? "ISO 8601 instant with offset, inclusive; or a date YYYY-MM-DD = 00:00 that day in each store's zone"
+        : "ISO 8601 instant with offset, exclusive; or a date YYYY-MM-DD = that whole day included (ends 00:00 the next day in each store's zone)",
+    );
+
 const count = (max: number) => z.number().int().min(1).max(max);
 
 const UNSAFE_LINK = /^(?:javascript|data|file|vbscript):/i;
@@ -101,6 +129,15 @@ export const offerInputSchema = z
           .describe(
             `Seconds inside before a dwell fires (default ${DEFAULT_TRIGGER_DWELL_SECONDS})`,
           ),
+        freshnessMinutes: z
+          .number()
+          .int()
+          .min(FRESHNESS_MINUTES_BOUNDS.min)
+          .max(FRESHNESS_MINUTES_BOUNDS.max)
+          .optional()
+          .describe(
+            `Freshness limit: an incentive is decided only for a trigger event younger than this many minutes when it reaches the server (default ${DEFAULT_FRESHNESS_MINUTES}); older events are logged as suppressed (stale_event)`,
+          ),
       })
       .superRefine((t, ctx) => {
         if (t.on === "enter" && t.dwellSeconds !== undefined) {
@@ -122,8 +159,8 @@ export const offerInputSchema = z
           .optional(),
       })
       .describe("The push notification shown to the shopper"),
-    validFrom: z.iso.datetime({ offset: true }).describe("ISO 8601 instant, inclusive"),
-    validTo: z.iso.datetime({ offset: true }).describe("ISO 8601 instant, exclusive"),
+    validFrom: validityBound("from"),
+    validTo: validityBound("to"),
     schedule: weeklyScheduleSchema
       .optional()
       .describe("Weekly windows in each store's local time; omit for any time"),
@@ -236,7 +273,7 @@ export const offerInputSchema = z
         ctx.addIssue({ code: "custom", message: OFFER_INSTANT_RANGE.message, path: [field] });
       }
     }
-    if (Date.parse(o.validFrom) >= Date.parse(o.validTo)) {
+    if (!validityCanBeNonEmpty(o.validFrom, o.validTo)) {
       ctx.addIssue({ code: "custom", message: "must be after validFrom", path: ["validTo"] });
     }
   })
@@ -253,9 +290,15 @@ export interface Offer extends Versioned {
   storeIds: string[];
   /** Explicit geometries are normalised to RFC 7946. */
   triggerZone: TriggerZone;
-  trigger: { on: "enter" | "dwell"; dwellSeconds?: number | undefined };
+  trigger: {
+    on: "enter" | "dwell";
+    dwellSeconds?: number | undefined;
+    freshnessMinutes?: number | undefined;
+  };
   message: { title: string; body: string; deepLink?: string | undefined };
+  /** UTC ISO instant, or a date "YYYY-MM-DD" read in each store's zone (see validity.ts). */
   validFrom: string;
+  /** UTC ISO instant (exclusive), or a date "YYYY-MM-DD" whose whole day is included. */
   validTo: string;
   schedule?: WeeklySchedule | undefined;
   caps: { perDevicePerDay?: number; perDeviceTotal?: number; cooldownMinutes?: number };
@@ -293,6 +336,11 @@ export function triggerRadiusOf(zone: TriggerZone): number {
   return zone.type === "StoreRadius" ? zone.radiusM : compileZone(zone).characteristicRadiusM;
 }
 
+/** Instants are kept as UTC ISO strings; a date-only bound is kept as the date it names. */
+function normalizeBound(value: string): string {
+  return isLocalDate(value) ? value : new Date(Date.parse(value)).toISOString();
+}
+
 /** Builds the stored offer from validated input (normalised zone). `zoneCells` is set later. */
 export function buildOffer(facts: OfferFacts): Offer {
   const { input, previous } = facts;
@@ -309,8 +357,8 @@ export function buildOffer(facts: OfferFacts): Offer {
     triggerZone,
     trigger: input.trigger,
     message: input.message,
-    validFrom: new Date(Date.parse(input.validFrom)).toISOString(),
-    validTo: new Date(Date.parse(input.validTo)).toISOString(),
+    validFrom: normalizeBound(input.validFrom),
+    validTo: normalizeBound(input.validTo),
     schedule: input.schedule,
     caps: input.caps,
     budget: input.budget,

@@ -7,11 +7,17 @@ import { ValidationError } from "../../errors.ts";
 import { isHeldOut } from "./holdout.ts";
 import { isQuietHours, isValidTimeZone, localDay, parseInstant } from "./local-time.ts";
 import { isOfferLive } from "./offer-live.ts";
-import type { DailySpan, DecisionOffer, TriggerOn } from "./offer-rules.ts";
+import {
+  type DailySpan,
+  DEFAULT_FRESHNESS_MINUTES,
+  type DecisionOffer,
+  type TriggerOn,
+} from "./offer-rules.ts";
 
 /** Why an offer was not sent, in the order the checks run (first failing one is reported). */
 export const SUPPRESSION_REASONS = [
   "trigger_mismatch",
+  "stale_event",
   "not_live",
   "budget",
   "no_consent",
@@ -43,6 +49,12 @@ export interface OfferCounters {
 
 export interface DecisionInput {
   readonly event: { readonly type: TriggerEventType /** epoch ms */; readonly at: number };
+  /**
+   * The decision instant (server clock, epoch ms). Enables the freshness check: an offer whose
+   * trigger event (`offer.eventAt`, else `event.at`) is older than its freshness limit is
+   * suppressed as `stale_event`. Absent = no freshness check (pure what-if evaluations).
+   */
+  readonly now?: number;
   /** Offers of the trigger zone the event is about. */
   readonly offers: readonly DecisionOffer[];
   readonly device: {
@@ -158,6 +170,20 @@ export function isTargeted(
   );
 }
 
+/**
+ * Whether a trigger event is too old to act on: `now - eventAt` above the offer's freshness limit
+ * (minutes; default `DEFAULT_FRESHNESS_MINUTES`). An event stamped slightly in the future (device
+ * clock skew) is fresh. Exactly the limit is still fresh.
+ */
+export function isStale(
+  eventAt: number,
+  now: number,
+  offer: Pick<DecisionOffer, "trigger">,
+): boolean {
+  const limitMin = offer.trigger.freshnessMinutes ?? DEFAULT_FRESHNESS_MINUTES;
+  return now - eventAt > limitMin * 60_000;
+}
+
 /** Orders eligible offers: the first one wins. See `decide` for the rule. */
 function compareOffers(a: DecisionOffer, b: DecisionOffer): number {
   const pa = a.priority ?? 0;
@@ -179,6 +205,9 @@ function firstFailure(
   const { event, device, counters } = input;
   const at = event.at;
   if (offer.trigger.on !== TRIGGER_FOR_EVENT[event.type]) return "trigger_mismatch";
+  if (input.now !== undefined && isStale(offer.eventAt ?? at, input.now, offer)) {
+    return "stale_event";
+  }
 
   const storeTz = input.storeTimeZones.get(offer.storeId);
   // Without a known store zone neither schedule nor per-day caps can be read: fail closed.
@@ -224,6 +253,8 @@ function firstFailure(
  *
  * Checks per offer, in this order (the first failure is the reported reason):
  * 1. `trigger_mismatch` — the offer fires on the other event type (callers may skip logging);
+ * 1b. `stale_event` — `input.now` is given and the trigger event is older than the offer's
+ *    freshness limit (`trigger.freshnessMinutes`, default `DEFAULT_FRESHNESS_MINUTES`);
  * 2. `not_live` — paused, outside [validFrom, validTo), outside its schedule in the store's zone,
  *    or the store's zone is unknown;
  * 3. `budget` — `sentCount` ≥ `budget.maxIncentives`;

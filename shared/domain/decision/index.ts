@@ -22,6 +22,7 @@ export {
   localDay,
   minutesOfDay,
   parseInstant,
+  startOfLocalDate,
   startOfNextLocalDay,
 } from "./local-time.ts";
 export { isOfferLive } from "./offer-live.ts";

@@ -22,9 +22,18 @@ export function minutesOfDay(hhmm: string): number | null {
   return h * 60 + min;
 }
 
+/** Answers of `IANAZone.isValidZone`, which builds an Intl.DateTimeFormat (about 1 ms) per call. */
+const zoneValidity = new Map<string, boolean>();
+/** The tz database has about 600 names; anything beyond is not worth remembering. */
+const MAX_REMEMBERED_ZONES = 1_000;
+
 /** True for a time zone name luxon (and the tz database) knows, e.g. "Europe/Berlin". */
 export function isValidTimeZone(timeZone: string): boolean {
-  return IANAZone.isValidZone(timeZone);
+  const known = zoneValidity.get(timeZone);
+  if (known !== undefined) return known;
+  const valid = IANAZone.isValidZone(timeZone);
+  if (zoneValidity.size < MAX_REMEMBERED_ZONES) zoneValidity.set(timeZone, valid);
+  return valid;
 }
 
 /** Luxon view of an instant in a zone; throws ValidationError for an unknown zone or instant. */
@@ -55,12 +64,83 @@ export function localDay(instantMs: number, timeZone: string): string {
   return localTime(instantMs, timeZone).toISODate();
 }
 
+/** The local calendar day of an instant in a zone already checked. */
+function dayAt(instantMs: number, zone: IANAZone): string {
+  return DateTime.fromMillis(instantMs, { zone }).toISODate() ?? "";
+}
+
+/** Longest a local day can last (25 h on a fall-back day) plus a margin, for the search. */
+const SEARCH_SPAN_MS = 50 * 3_600_000;
+
 /**
- * The instant (epoch ms) at which the local day containing `instantMs` ends. Lets the store
- * expire per-day counters exactly when they stop mattering, even on 23 h / 25 h DST days.
+ * The first instant (epoch ms) at or after `fromMs` whose local date in `zone` is `day` or
+ * later. Local midnight is only a first guess: where a DST change skips midnight (America/
+ * Santiago, America/Havana, America/Asuncion... spring forward from 00:00 to 01:00) the day
+ * starts at 01:00, and where a date is skipped entirely (Pacific/Apia, 2011-12-30) the next
+ * existing day starts instead. Falls back to a binary search on the local date, which grows
+ * with the instant, to the millisecond.
+ */
+function firstInstantOfDay(day: string, zone: IANAZone, fromMs: number): number {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const guess = DateTime.fromObject({ year: y, month: m, day: d }, { zone }).toMillis();
+  if (
+    Number.isFinite(guess) &&
+    guess > fromMs &&
+    dayAt(guess, zone) >= day &&
+    dayAt(guess - 1, zone) < day
+  ) {
+    return guess;
+  }
+  let lo = fromMs; // local date before `day`
+  let hi = fromMs + SEARCH_SPAN_MS; // local date at or after `day`
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (dayAt(mid, zone) >= day) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * The instant (epoch ms) at which the local day containing `instantMs` ends, i.e. the first
+ * instant of the next local date: 00:00 local on ordinary days, 01:00 where a DST change skips
+ * midnight (America/Santiago 2026-09-06T04:30Z → 2026-09-07T03:00Z; America/Havana
+ * 2027-03-14T06:30Z → 2027-03-15T04:00Z). Lets the store expire per-day counters exactly when
+ * they stop mattering, on 23 h / 25 h DST days too. Always later than `instantMs`.
+ *
+ * @throws ValidationError for an unknown zone or a non-finite instant.
  */
 export function startOfNextLocalDay(instantMs: number, timeZone: string): number {
-  return localTime(instantMs, timeZone).startOf("day").plus({ days: 1 }).toMillis();
+  const today = localTime(instantMs, timeZone);
+  const zone = IANAZone.create(timeZone);
+  // Calendar arithmetic on the date alone: the wall-clock time of a missing midnight is moot.
+  const nextDay = DateTime.fromObject(
+    { year: today.year, month: today.month, day: today.day },
+    { zone: "utc" },
+  )
+    .plus({ days: 1 })
+    .toISODate();
+  if (nextDay === null) throw ValidationError.field("instant", "is outside the date range");
+  return firstInstantOfDay(nextDay, zone, instantMs);
+}
+
+/**
+ * The first instant (epoch ms) of the local date `day` ("YYYY-MM-DD") in `timeZone`: local
+ * midnight, or the first existing instant of that date when a DST change skips midnight.
+ *
+ * @throws ValidationError for an unknown zone or a malformed date.
+ */
+export function startOfLocalDate(day: string, timeZone: string): number {
+  if (!isValidTimeZone(timeZone)) {
+    throw ValidationError.field("timeZone", `unknown IANA time zone "${timeZone}"`);
+  }
+  const date = DateTime.fromISO(day, { zone: "utc" });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !date.isValid) {
+    throw ValidationError.field("day", "must be a calendar date YYYY-MM-DD");
+  }
+  const zone = IANAZone.create(timeZone);
+  // Start the search a day early: no zone is more than 26 h away from UTC.
+  return firstInstantOfDay(day, zone, date.toMillis() - 30 * 3_600_000);
 }
 
 /** True when local minute `t` falls in [start, end) of a daily span; wraps when end < start. */

@@ -29,6 +29,14 @@ export interface DailySpan {
 export type OfferStatus = "active" | "paused";
 export type TriggerOn = "enter" | "dwell";
 
+/**
+ * Default freshness limit (minutes): an incentive is decided only for a trigger event at most
+ * this old when the server decides. Five minutes covers a phone's ping batching (iOS and Android
+ * deliver background locations within a few minutes) plus the outbox sweep (≤ 2 minutes in AWS);
+ * anything older would push an offer to someone who has long left.
+ */
+export const DEFAULT_FRESHNESS_MINUTES = 5;
+
 /** The fields of an offer that decide whether, and which, incentive is sent. */
 export interface DecisionOffer {
   readonly offerId: string;
@@ -59,7 +67,13 @@ export interface DecisionOffer {
   readonly requireAttestation?: boolean;
   /** Share of eligible devices that get nothing, 0–50 (percent; fractions allowed). */
   readonly holdoutPercent: number;
-  readonly trigger: { readonly on: TriggerOn };
+  readonly trigger: {
+    readonly on: TriggerOn;
+    /** Freshness limit in minutes (absent = `DEFAULT_FRESHNESS_MINUTES`). */
+    readonly freshnessMinutes?: number;
+  };
+  /** When this offer's trigger event happened (epoch ms); absent = the decision's `event.at`. */
+  readonly eventAt?: number;
   readonly triggerRadiusM: number;
   /** Higher wins when several offers are eligible; absent = 0. */
   readonly priority?: number;

@@ -2,12 +2,13 @@
  * When a static code (one code shared by every shopper of an offer) may be redeemed. Unlike a
  * unique code it belongs to no incentive, so the offer itself is what makes it valid.
  */
-import { isValidTimeZone, isWithinSchedule, parseInstant } from "./local-time.ts";
+import { isValidTimeZone, isWithinSchedule } from "./local-time.ts";
 import type { OfferStatus, WeeklySchedule } from "./offer-rules.ts";
+import { latestValidToMs, validFromMs, validToMs } from "./validity.ts";
 
 export interface StaticCodeOffer {
   readonly status: OfferStatus;
-  /** ISO 8601 instants: [validFrom, validTo). */
+  /** ISO 8601 instants, or dates read in the store's zone (see validity.ts): [validFrom, validTo). */
   readonly validFrom: string;
   readonly validTo: string;
   readonly schedule?: WeeklySchedule | undefined;
@@ -21,9 +22,18 @@ export interface StaticCodeOffer {
 
 export type StaticCodeState = "ok" | "paused" | "not_started" | "expired" | "outside_schedule";
 
-/** The instant (epoch ms) a static code stops being accepted: validTo + expiresAfterHours. */
-export function staticCodeEnd(offer: Pick<StaticCodeOffer, "validTo" | "redemption">): number {
-  const to = parseInstant(offer.validTo);
+/**
+ * The instant (epoch ms) a static code stops being accepted: validTo + expiresAfterHours, a
+ * date-only validTo read in `storeTimeZone` (without one: its latest reading, UTC−12).
+ */
+export function staticCodeEnd(
+  offer: Pick<StaticCodeOffer, "validTo" | "redemption">,
+  storeTimeZone?: string,
+): number {
+  const to =
+    storeTimeZone !== undefined && isValidTimeZone(storeTimeZone)
+      ? validToMs(offer.validTo, storeTimeZone)
+      : latestValidToMs(offer.validTo);
   return to === null
     ? Number.NEGATIVE_INFINITY
     : to + offer.redemption.expiresAfterHours * 3_600_000;
@@ -42,8 +52,8 @@ export function staticCodeState(
   storeTimeZone: string,
   instantMs: number,
 ): StaticCodeState {
-  const from = parseInstant(offer.validFrom);
-  if (from === null || !(instantMs < staticCodeEnd(offer))) return "expired";
+  const from = validFromMs(offer.validFrom, isValidTimeZone(storeTimeZone) ? storeTimeZone : "UTC");
+  if (from === null || !(instantMs < staticCodeEnd(offer, storeTimeZone))) return "expired";
   if (instantMs < from) return "not_started";
   if (offer.status !== "active") return "paused";
   if (offer.redemption.onlyWithinSchedule === true && offer.schedule !== undefined) {

@@ -45,6 +45,18 @@ export function minimumSpeedMps(a: Fix, b: Fix): number {
   return metres / seconds;
 }
 
+/**
+ * Whether the speed implied between two consecutive genuine fixes says anything about how the
+ * device moves at the later one. Why: an implied speed is an average over the gap; over a long
+ * gap (the phone slept, the app was killed, the OS throttled background location) it mixes a
+ * drive with the walk that followed, so treating it as driving loses the visit that starts now.
+ */
+export function isSpeedEvidence(previous: Fix | undefined, fix: Fix, rules: VisitRules): boolean {
+  if (previous === undefined) return false;
+  const gapMs = Math.abs(fix.ts - previous.ts);
+  return gapMs <= rules.speedEvidenceMaxGapS * 1000;
+}
+
 /** OS-reported speed when usable. Why: negative or missing means the OS does not know. */
 export function reportedSpeedMps(ping: Ping): number | undefined {
   const speed = ping.speedMps;

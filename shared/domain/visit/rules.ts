@@ -11,6 +11,12 @@ export interface VisitRules {
   exitTimeoutS: number;
   /** Faster than this (reported, or implied between fixes) is driving: no dwell. */
   driveBySpeedMps: number;
+  /**
+   * Implied speed between fixes further apart in time than this is no evidence of driving now:
+   * it is an average over the whole gap (a 40-minute drive then a walk into the shop averages
+   * 8 m/s), so only the OS-reported speed may mark such an arrival as driving.
+   */
+  speedEvidenceMaxGapS: number;
   /** Implied speed from the last genuine fix above this flags the ping as a jump. */
   teleportSpeedKmh: number;
   /** Dwell for footprints whose zone says 0. */
@@ -35,6 +41,7 @@ export const DEFAULT_VISIT_RULES: Readonly<VisitRules> = Object.freeze({
   hysteresisM: 25,
   exitTimeoutS: 900,
   driveBySpeedMps: 7,
+  speedEvidenceMaxGapS: 120,
   teleportSpeedKmh: 300,
   defaultFootprintDwellS: 120,
   minDwellPings: 2,
@@ -55,6 +62,7 @@ const rulesSchema = z
     hysteresisM: nonNegative,
     exitTimeoutS: positive,
     driveBySpeedMps: positive,
+    speedEvidenceMaxGapS: positive,
     teleportSpeedKmh: positive,
     defaultFootprintDwellS: nonNegative,
     minDwellPings: count,

@@ -6,6 +6,7 @@ import {
   exitMarginM,
   hasKnownAccuracy,
   isAccurateFor,
+  isSpeedEvidence,
   reportedSpeedMps,
 } from "./ping-quality.ts";
 import type { VisitRules } from "./rules.ts";
@@ -170,6 +171,8 @@ class VisitMachine {
       this.stats.flaggedMock++;
       return;
     }
+    // Implied speed over the gap since the last genuine fix; evidence of driving only when the
+    // gap is short enough for the average to describe the present (rules.speedEvidenceMaxGapS).
     let impliedMps: number | undefined;
     if (hasKnownAccuracy(ping)) {
       const fix: Fix = {
@@ -185,9 +188,11 @@ class VisitMachine {
         return;
       }
       if (jump.verdict === "relocated") this.stats.relocations++;
+      // The fix the implied speed was measured from: the confirmed jump, or the last genuine fix.
+      const previous = jump.verdict === "relocated" ? this.jumpCandidate : this.lastFix;
       this.lastFix = fix;
       this.jumpCandidate = undefined;
-      impliedMps = jump.impliedMps;
+      if (isSpeedEvidence(previous, fix, this.rules)) impliedMps = jump.impliedMps;
     }
     const speed = reportedSpeedMps(ping) ?? impliedMps;
     const fast = speed !== undefined && speed > this.rules.driveBySpeedMps;

@@ -71,12 +71,17 @@ export function incentiveMessage(inc: Incentive, deviceRef: string): IncentiveMe
   };
 }
 
-export type DeliveryResult = "sent" | "skipped" | "failed";
+/**
+ * `withheld`: not published at all because, at sending time, the device was erased, no longer
+ * consents to marketing, or the code had already expired.
+ */
+export type DeliveryResult = "sent" | "skipped" | "failed" | "withheld";
 
 /**
- * Delivers one pending incentive from the outbox: publish to the topic (retried with backoff on
- * transient errors), push to the device if it still consents and has an endpoint, then mark it
- * sent. Only `pending` incentives are delivered, so a redelivered stream record does nothing;
+ * Delivers one pending incentive from the outbox: unless the device is erased, no longer consents
+ * to marketing or the code already expired (then it is marked `withheld`, nothing is published),
+ * publish to the topic (retried with backoff on transient errors), push to the device if it has an
+ * endpoint, then mark it sent. Only `pending` incentives are delivered, so a redelivered stream record does nothing;
  * consumers dedupe on `incentiveId` for the rare crash between publish and mark.
  */
 export async function deliverIncentive(
@@ -112,7 +117,26 @@ export async function deliverIncentive(
     );
   }
   // Read the device before publishing: a failed read then retries without a second publish.
+  // Consent and erasure are checked here, at sending time, not only when the incentive was
+  // decided: a withdrawal stops both the topic message and the push at once.
   const device = inc.deviceId ? await deps.devices.get(inc.deviceId) : undefined;
+  const withheld =
+    !device || device.erasingAt !== undefined
+      ? "device_erased"
+      : !device.consent.marketing
+        ? "consent_withdrawn"
+        : inc.expiresAtMs !== undefined && inc.expiresAtMs <= deps.clock.now()
+          ? "code_expired"
+          : undefined;
+  if (withheld || !device) {
+    await deps.store.markDelivery(
+      incentiveId,
+      "withheld",
+      deps.clock.now(),
+      withheld ?? "device_erased",
+    );
+    return "withheld";
+  }
   for (let attempt = 1; ; attempt++) {
     try {
       await deps.channels.publishTopic(message);
@@ -124,7 +148,7 @@ export async function deliverIncentive(
       await deps.sleep(deps.baseDelayMs * 2 ** (attempt - 1));
     }
   }
-  if (device?.pushEndpointArn && device.consent.marketing) {
+  if (device.pushEndpointArn) {
     try {
       await deps.channels.push(device.pushEndpointArn, message);
     } catch {

@@ -12,6 +12,7 @@ import {
 import { capWindowKeys, type DecisionConfig, decide } from "../../domain/decision/decide.ts";
 import { localDay } from "../../domain/decision/local-time.ts";
 import { generateRedemptionCode } from "../../domain/decision/redemption-code.ts";
+import { latestValidToMs } from "../../domain/decision/validity.ts";
 import {
   capPartition,
   holdoutUnit,
@@ -146,7 +147,13 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       const live = candidates.filter((c) => !atomicFailures.has(c.offer.offerId));
       const decision = decide({
         event: { type, at },
-        offers: live.map((c) => toDecisionOffer(c.offer, c.event.storeId)),
+        // Late batches (a phone offline for hours) still log their events, but only an event
+        // younger than the offer's freshness limit can get an incentive.
+        now,
+        offers: live.map((c) => ({
+          ...toDecisionOffer(c.offer, c.event.storeId),
+          eventAt: c.event.at,
+        })),
         device: {
           deviceId: device.deviceId,
           holdoutKey: holdoutUnit(device),
@@ -209,7 +216,8 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
                   ? generateRedemptionCode((n) => deps.random.bytes(n))
                   : offer.redemption.staticCode,
                 codeKind: offer.redemption.codeKind,
-                expiresAtMs: at + offer.redemption.expiresAfterHours * 3_600_000,
+                // The code's life runs from the moment it is sent, never from the event time.
+                expiresAtMs: now + offer.redemption.expiresAfterHours * 3_600_000,
               }
             : {}),
           title: offer.message.title,
@@ -262,7 +270,9 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
                 deviceRef: refOf(chosen.offer.merchantId),
                 counterExpiresAt: Math.ceil((at + 3 * DAY_MS) / 1000),
                 offerTotalExpiresAt: Math.ceil(
-                  (Date.parse(chosen.offer.validTo) + 30 * DAY_MS) / 1000,
+                  ((latestValidToMs(chosen.offer.validTo) ?? Date.parse(chosen.offer.validTo)) +
+                    30 * DAY_MS) /
+                    1000,
                 ),
               },
             }

@@ -12,7 +12,7 @@ import type {
   ZoneObservation,
   ZoneRef,
 } from "../../domain/visit/types.ts";
-import { ForbiddenError } from "../../errors.ts";
+import { ForbiddenError, ValidationError } from "../../errors.ts";
 import type { Clock } from "../../ports.ts";
 import type { MatchedZone, ZoneMatcher } from "./zone-matcher.ts";
 
@@ -67,6 +67,24 @@ function observe(zone: MatchedZone, ping: Ping): ZoneObservation {
 const MAX_CONFLICT_RETRIES = 4;
 
 /**
+ * The 400 for a batch in which no ping was accepted: nothing was processed, so a 202 would
+ * tell a client its pings were taken. Each reason stays, as `errors` (path
+ * `pings/{index}/{field}`) and as the same `rejected` list a partial batch answers with.
+ */
+export function nothingAccepted(rejected: readonly RejectedPing[]): ValidationError {
+  const indexes = new Set(rejected.map((r) => r.index)).size;
+  const first = rejected[0];
+  const detail =
+    indexes === 1 && first
+      ? `No ping was accepted: pings/${first.index}/${first.field}: ${first.reason}`
+      : `No ping was accepted: all ${indexes} pings were rejected (see errors).`;
+  return new ValidationError(detail, {
+    issues: rejected.map((r) => ({ path: `pings/${r.index}/${r.field}`, reason: r.reason })),
+    extensions: { accepted: 0, rejected },
+  });
+}
+
+/**
  * The hot path: validates each ping, finds candidate zones through the cached H3 index, and only
  * when some ping is near a zone (or the device has open visits) reads and advances the device's
  * visit state, writing it back only on change under an optimistic lock. Zone events go to the sink.
@@ -83,9 +101,9 @@ export async function ingestPings(
   }
   const now = deps.clock.now();
   const { accepted, rejected } = validatePings(rawPings, now);
+  if (accepted.length === 0) throw nothingAccepted(rejected);
   const pings = accepted.map((a) => a.ping).sort((a, b) => a.timestamp - b.timestamp);
   const base = { accepted: pings.length, rejected, incentives: [] as unknown[] };
-  if (pings.length === 0) return { ...base, events: [], stats: undefined, stateRead: false };
 
   const candidates = await deps.matcher.candidates(pings);
   const anyCandidate = candidates.some((c) => c.length > 0);

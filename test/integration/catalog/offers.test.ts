@@ -59,6 +59,36 @@ async function create(as: Caller, body: unknown) {
   return invoke<OfferBody>(createOffer, as, { method: "POST", path: "/v1/offers", body });
 }
 
+describe("offers: validity dates", () => {
+  it("accepts date-only validFrom / validTo and returns them as given", async () => {
+    const as = admin();
+    const a = await newStore(as, PARIS);
+    const res = await create(
+      as,
+      offerBody([a], { validFrom: "2026-11-01", validTo: "2027-03-31" }),
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ validFrom: "2026-11-01", validTo: "2027-03-31" });
+    const read = await invoke<Record<string, unknown>>(getOffer, as, on(res.body.offerId));
+    expect(read.body).toMatchObject({ validFrom: "2026-11-01", validTo: "2027-03-31" });
+  });
+
+  it("answers 400 naming the field with the exact formats and an example otherwise", async () => {
+    const as = admin();
+    const a = await newStore(as, PARIS);
+    const res = await create(as, offerBody([a], { validFrom: "01/11/2026" }));
+    expect(res.status).toBe(400);
+    const problem = res.body as unknown as Problem;
+    expect(problem.errors).toEqual([
+      {
+        path: "validFrom",
+        reason:
+          'must be an RFC 3339 date-time with offset, e.g. "2026-11-01T09:00:00+01:00", or a date, e.g. "2026-11-01" (from 00:00 that day in each store\'s time zone)',
+      },
+    ]);
+  });
+});
+
 describe("offers", () => {
   it("creates an active offer with one indexed trigger zone per store", async () => {
     const as = admin();

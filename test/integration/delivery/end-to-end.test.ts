@@ -10,7 +10,7 @@ import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env, testClients, uniqueId } from "../../support/aws.ts";
-import { offset, seedStoreAndOffer, testDevice } from "../../support/fixtures.ts";
+import { offset, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 import { lambdaContext } from "../../support/http-events.ts";
 import { messageValidator } from "../../unit/delivery/message-schema.ts";
 import {
@@ -94,11 +94,12 @@ describe("incentive delivery end to end: outbox stream → publisher → SNS top
     const a = await seedStoreAndOffer({ merchantId: merchantA });
     const b = await seedStoreAndOffer({ merchantId: merchantB });
     const plan = [...Array(6).fill(a), ...Array(4).fill(b)] as (typeof a)[];
+    const devices = await Promise.all(plan.map(() => registeredDevice()));
     const results = await Promise.all(
-      plan.map((seeded, i) =>
-        ingestPings(pingDeps, testDevice(), [
+      devices.map((device, i) =>
+        ingestPings(pingDeps, device, [
           {
-            ...offset(seeded.location, 40 + i * 5, 0),
+            ...offset(plan[i]?.location ?? a.location, 40 + i * 5, 0),
             accuracyM: 10,
             timestamp: now - 1000,
             speedMps: 1,

@@ -23,7 +23,7 @@ import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env, testClients } from "../../support/aws.ts";
-import { offset, seedStoreAndOffer, testDevice } from "../../support/fixtures.ts";
+import { offset, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 import {
   countByIncentive,
   createQueue,
@@ -105,7 +105,7 @@ describe("delivery under SNS faults (DynamoDB Local + fauxqs, faults injected on
     const { location } = await seedStoreAndOffer({});
     const now = parisNoon();
     const pingDeps = { ...pingDepsFromEnv(zoneEventSinkFromEnv()), clock: { now: () => now } };
-    const result = await ingestPings(pingDeps, testDevice(), [
+    const result = await ingestPings(pingDeps, await registeredDevice(), [
       { ...offset(location, 60, 0), accuracyM: 10, timestamp: now - 1000, speedMps: 1 },
     ]);
     const granted = result.incentives as { incentiveId: string }[];

@@ -11,6 +11,7 @@ import { ensureTables } from "../../../scripts/local/create-tables.ts";
 import { documentClient, dynamoClient } from "../../../shared/adapters/aws-clients.ts";
 import { type Incentive, incentiveKeys } from "../../../shared/domain/incentive.ts";
 import { env, uniqueId } from "../../support/aws.ts";
+import { registeredDevice } from "../../support/fixtures.ts";
 
 /** fauxqs resource names allow letters, digits, - and _ only, up to 80 characters. */
 const resourceName = (prefix: string) =>
@@ -105,18 +106,23 @@ export function countByIncentive(messages: ReceivedMessage[]): Map<string, numbe
   return counts;
 }
 
-/** Puts a pending incentive straight into the outbox, as a committed grant leaves it. */
+/**
+ * Puts a pending incentive straight into the outbox, as a committed grant leaves it. Without a
+ * `deviceId` override the incentive belongs to a freshly registered, consenting device.
+ */
 export async function putPendingIncentive(
   overrides: Partial<Incentive> = {},
   table = env("INCENTIVES_TABLE"),
 ): Promise<Incentive> {
   const grantedAt = Date.now();
+  const deviceId =
+    "deviceId" in overrides ? overrides.deviceId : (await registeredDevice()).deviceId;
   const incentive: Incentive = {
     incentiveId: uniqueId("inc"),
     merchantId: uniqueId("m"),
     offerId: uniqueId("of"),
     storeId: uniqueId("st"),
-    deviceId: uniqueId("dev"),
+    deviceId,
     outcome: "sent",
     status: "pending",
     code: "K7QXM4PR9T",

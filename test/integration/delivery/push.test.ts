@@ -295,7 +295,7 @@ describe("delivery pushes to the device endpoint", () => {
     expect(payload.default).toContain(incentive.title);
   });
 
-  it("publishes to the topic only when the device has no endpoint or no longer consents", async () => {
+  it("publishes to the topic only without an endpoint; nothing at all once consent is withdrawn or the device is gone", async () => {
     const noToken = await registerDevice({});
     const withdrawn = await registerDevice({ pushToken: "apns-token-ios-0101" });
     const stored = await devices().get(withdrawn);
@@ -305,11 +305,16 @@ describe("delivery pushes to the device endpoint", () => {
       { ...stored, consent: { ...stored.consent, marketing: false }, version: stored.version + 1 },
       stored.version,
     );
-    for (const deviceId of [noToken, withdrawn, "dev_erased_meanwhile"]) {
+    const expected: [string, string, string[]][] = [
+      [noToken, "sent", ["topic"]],
+      [withdrawn, "withheld", []],
+      ["dev_erased_meanwhile", "withheld", []],
+    ];
+    for (const [deviceId, result, sent] of expected) {
       snsMock.resetHistory();
       const incentive = await putPendingIncentive({ deviceId });
-      expect(await deliverIncentive(deliveryDeps(), incentive.incentiveId)).toBe("sent");
-      expect(publishes().map((p) => (p.TopicArn ? "topic" : "push"))).toEqual(["topic"]);
+      expect(await deliverIncentive(deliveryDeps(), incentive.incentiveId)).toBe(result);
+      expect(publishes().map((p) => (p.TopicArn ? "topic" : "push"))).toEqual(sent);
     }
   });
 });

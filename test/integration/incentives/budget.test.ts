@@ -8,7 +8,7 @@ import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env } from "../../support/aws.ts";
-import { offset, seedStoreAndOffer, testDevice } from "../../support/fixtures.ts";
+import { offset, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 
 const deps = pingDepsFromEnv(zoneEventSinkFromEnv());
 
@@ -27,7 +27,7 @@ describe("budget and idempotency under concurrency", () => {
     const now = parisNoon();
     const clocked = { ...deps, clock: { now: () => now } };
     const point = offset(location, 100, 0);
-    const devices = Array.from({ length: 200 }, () => testDevice());
+    const devices = await Promise.all(Array.from({ length: 200 }, () => registeredDevice()));
     const results = await Promise.all(
       devices.map((device) =>
         ingestPings(clocked, device, [
@@ -64,7 +64,7 @@ describe("budget and idempotency under concurrency", () => {
     const { offerId, location } = await seedStoreAndOffer({});
     const now = parisNoon();
     const clocked = { ...deps, clock: { now: () => now } };
-    const device = testDevice();
+    const device = await registeredDevice();
     const ping = { ...offset(location, 50, 0), accuracyM: 10, timestamp: now - 1000, id: "p1" };
     const results = await Promise.all(
       Array.from({ length: 20 }, () => ingestPings(clocked, device, [ping])),

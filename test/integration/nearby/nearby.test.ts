@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { handler } from "../../../functions/offers-nearby.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
@@ -47,6 +48,29 @@ describe("GET /v1/offers/nearby", () => {
     expect(offers.map((o) => o.offerId)).toEqual([nearer.offerId, near.offerId]);
     expect(offers[0]?.distanceM).toBeCloseTo(120, -1);
     expect(offers.map((o) => o.offerId)).not.toContain(far.offerId);
+  });
+
+  it("reads date-only validFrom / validTo in the store's zone (validTo's whole day included)", async () => {
+    const here = { lat: 35.2, lon: 139.2 };
+    // Seeded stores are in Europe/Paris: "today" is Paris's calendar day.
+    const today = DateTime.now().setZone("Europe/Paris");
+    const day = (n: number) => today.plus({ days: n }).toISODate() ?? "";
+    const endsToday = await storeAt(offset(here, 100, 0), { validFrom: day(-3), validTo: day(0) });
+    const oneDay = await storeAt(offset(here, 150, 0), { validFrom: day(0), validTo: day(0) });
+    await storeAt(offset(here, 200, 0), { validFrom: day(-3), validTo: day(-1) });
+    await storeAt(offset(here, 250, 0), { validFrom: day(1), validTo: day(3) });
+    const res = await handler(
+      httpEvent({
+        path: "/v1/offers/nearby",
+        query: { lat: String(here.lat), lon: String(here.lon), radiusM: "1000" },
+        device,
+      }),
+      lambdaContext,
+    );
+    expect(res.statusCode).toBe(200);
+    const offers = bodyOf<{ offers: { offerId: string; validTo: string }[] }>(res).offers;
+    expect(offers.map((o) => o.offerId)).toEqual([endsToday.offerId, oneDay.offerId]);
+    expect(offers[0]?.validTo).toBe(day(0));
   });
 
   it("validates the radius and refuses devices without location consent", async () => {

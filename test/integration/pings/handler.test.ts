@@ -116,15 +116,59 @@ describe("POST /v1/pings (handler): bad pings", () => {
     expect((await storedVisits(dev.deviceId))?.state.zones).toHaveLength(1);
   });
 
-  it("answers 202 with every ping rejected when none is good, and stores nothing", async () => {
+  it("answers 400 problem+json when no ping is accepted, keeping every per-index reason", async () => {
     const dev = device();
     const result = await post(
       { pings: [{ lat: 0 }, { lat: 1, lon: 1, accuracyM: 5, timestamp: 1 }] },
       dev,
     );
-    expect(result.statusCode).toBe(202);
-    expect(bodyOf(result)).toMatchObject({ accepted: 0, events: [] });
+    expect(result.statusCode).toBe(400);
+    expect(result.headers?.["content-type"]).toBe("application/problem+json");
+    const problem = bodyOf<{
+      detail: string;
+      accepted: number;
+      errors: { path: string; reason: string }[];
+      rejected: { index: number; field: string; reason: string }[];
+    }>(result);
+    expect(problem.detail).toBe("No ping was accepted: all 2 pings were rejected (see errors).");
+    expect(problem.accepted).toBe(0);
+    expect(problem.errors.map((e) => e.path)).toEqual([
+      "pings/0/lon",
+      "pings/0/accuracyM",
+      "pings/0/timestamp",
+      "pings/1/timestamp",
+    ]);
+    expect(problem.rejected.map((r) => [r.index, r.field])).toEqual([
+      [0, "lon"],
+      [0, "accuracyM"],
+      [0, "timestamp"],
+      [1, "timestamp"],
+    ]);
+    expect(problem.rejected[3]?.reason).toMatch(/^looks like epoch seconds \(1 seconds = /);
     expect(await storedVisits(dev.deviceId)).toBeUndefined();
+  });
+
+  it("tells a phone sending epoch seconds exactly that (400), and accepts the same ping in ms", async () => {
+    const site = newSite();
+    await indexFootprint(site);
+    const dev = device();
+    const nowS = Math.floor(Date.now() / 1000) - 10;
+    const ping = { ...site, accuracyM: 10 };
+    const bad = await post({ pings: [{ ...ping, timestamp: nowS }] }, dev);
+    expect(bad.statusCode).toBe(400);
+    const problem = bodyOf<{ detail: string; errors: { path: string; reason: string }[] }>(bad);
+    expect(problem.errors).toEqual([
+      {
+        path: "pings/0/timestamp",
+        reason: `looks like epoch seconds (${nowS} seconds = ${new Date(nowS * 1000).toISOString()}); send epoch milliseconds (multiply by 1000) or an RFC 3339 date-time with offset`,
+      },
+    ]);
+    expect(problem.detail).toMatch(
+      /^No ping was accepted: pings\/0\/timestamp: looks like epoch seconds/,
+    );
+    const good = await post({ pings: [{ ...ping, timestamp: nowS * 1000 }] }, dev);
+    expect(good.statusCode).toBe(202);
+    expect(bodyOf<{ accepted: number }>(good).accepted).toBe(1);
   });
 
   it("refuses more than 100 pings, an empty batch and unknown envelope fields (400 problem)", async () => {

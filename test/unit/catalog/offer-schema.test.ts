@@ -20,10 +20,11 @@ describe("offer input", () => {
     expect(parsed.caps).toEqual({});
   });
 
-  it("requires validFrom before validTo, both ISO instants with an offset", () => {
+  it("requires validFrom before validTo, each an ISO instant with an offset or a date", () => {
     expect(paths(validOffer({ validTo: "2026-01-01T00:00:00Z" }))).toEqual(["validTo"]);
     expect(paths(validOffer({ validTo: "2025-06-01T00:00:00+02:00" }))).toEqual(["validTo"]);
-    expect(paths(validOffer({ validFrom: "2026-01-01" }))).toEqual(["validFrom"]);
+    expect(paths(validOffer({ validFrom: "2026-01-01" }))).toEqual([]);
+    expect(paths(validOffer({ validFrom: "2026-02-30" }))).toEqual(["validFrom"]);
     expect(paths(validOffer({ validFrom: "2026-01-01T00:00:00" }))).toEqual(["validFrom"]);
   });
 

@@ -45,6 +45,7 @@ interface Over {
   deviceToday?: number;
   deviceDay?: string;
   config?: DecisionInput["config"];
+  now?: number;
 }
 
 function input(over: Over = {}): DecisionInput {
@@ -63,6 +64,7 @@ function input(over: Over = {}): DecisionInput {
       ...(over.deviceDay === undefined ? {} : { deviceDay: over.deviceDay }),
     },
     ...(over.config === undefined ? {} : { config: over.config }),
+    ...(over.now === undefined ? {} : { now: over.now }),
   };
 }
 
@@ -236,15 +238,17 @@ describe("decide: eligibility checks", () => {
       device: { consentMarketing: false },
       deviceToday: 9,
       perOffer: { o1: { lastSentAt: night } },
+      now: night + 6 * MINUTE,
     };
     const seen: string[] = [];
     let o: DecisionOffer = everything;
     const fixes: Array<(o: DecisionOffer, b: Over) => [DecisionOffer, Over]> = [
+      (x, b) => [x, { ...b, now: night + 5 * MINUTE }],
       (x, b) => [{ ...x, status: "active" }, b],
       (x, b) => [{ ...x, budget: {} }, b],
       (x, b) => [x, { ...b, device: { consentMarketing: true } }],
       (x, b) => [{ ...x, segments: [] }, b],
-      (x, b) => [x, { ...b, at: AT, perOffer: { o1: { lastSentAt: AT } } }],
+      (x, b) => [x, { ...b, at: AT, now: AT, perOffer: { o1: { lastSentAt: AT } } }],
       (x, b) => [x, { ...b, deviceToday: 0 }],
       (x, b) => [{ ...x, caps: { ...x.caps, perDeviceTotal: undefined } }, b],
       (x, b) => [{ ...x, caps: { ...x.caps, perDevicePerDay: undefined } }, b],
@@ -258,6 +262,41 @@ describe("decide: eligibility checks", () => {
       seen.push(outcome({ ...b, offers: [o] }));
     }
     expect(seen).toEqual([...SUPPRESSION_REASONS.filter((r) => r !== "not_chosen"), "send"]);
+  });
+
+  it("decides only for events younger than the freshness limit (default 5 min, per offer)", () => {
+    const HOUR = 60 * MINUTE;
+    // The field reports: a batch 3 h old and one 20 h old.
+    expect(outcome({ now: AT + 3 * HOUR })).toBe("stale_event");
+    expect(outcome({ now: AT + 20 * HOUR })).toBe("stale_event");
+    expect(outcome({ now: AT + 5 * MINUTE })).toBe("send");
+    expect(outcome({ now: AT + 5 * MINUTE + 1 })).toBe("stale_event");
+    // A device clock slightly ahead of the server is not stale.
+    expect(outcome({ now: AT - MINUTE })).toBe("send");
+    const relaxed = offer({ trigger: { on: "enter", freshnessMinutes: 240 } });
+    expect(outcome({ offers: [relaxed], now: AT + 3 * HOUR })).toBe("send");
+    expect(outcome({ offers: [relaxed], now: AT + 20 * HOUR })).toBe("stale_event");
+    // Each offer is judged on its own trigger event, not the batch's latest one.
+    const old = offer({ offerId: "o2", eventAt: AT - HOUR });
+    const d = decide(input({ offers: [offer(), old], now: AT }));
+    expect(d.chosen?.offerId).toBe("o1");
+    expect(d.suppressed).toEqual([{ offerId: "o2", reason: "stale_event" }]);
+  });
+
+  it("the freshness check is monotone: an older event is never fresh when a newer one is stale", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 48 * 60 }),
+        fc.integer({ min: 0, max: 48 * 60 }),
+        fc.integer({ min: 1, max: 1440 }),
+        (ageA, ageB, limit) => {
+          const o = offer({ trigger: { on: "enter", freshnessMinutes: limit } });
+          const r = (age: number) => outcome({ offers: [o], now: AT + age * MINUTE });
+          if (ageA <= ageB && r(ageA) === "stale_event") expect(r(ageB)).toBe("stale_event");
+          expect(r(ageA) === "stale_event").toBe(ageA > limit);
+        },
+      ),
+    );
   });
 
   it("rejects a non-finite event time", () => {

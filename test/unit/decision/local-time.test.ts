@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import {
   isQuietHours,
@@ -6,6 +7,7 @@ import {
   localDay,
   minutesOfDay,
   parseInstant,
+  startOfLocalDate,
   startOfNextLocalDay,
 } from "../../../shared/domain/decision/local-time.ts";
 import { isOfferLive } from "../../../shared/domain/decision/offer-live.ts";
@@ -30,6 +32,14 @@ const ZONES = [
   "Australia/Lord_Howe",
   "America/St_Johns",
   "Pacific/Chatham",
+  // Days without a midnight: DST changes at 00:00 (spring forward to 01:00).
+  "America/Santiago",
+  "America/Havana",
+  "America/Asuncion",
+  "Asia/Beirut",
+  "Africa/Cairo",
+  "Asia/Gaza",
+  "Pacific/Apia",
 ];
 const instantArb = fc.integer({ min: ms("2000-01-01T00:00:00Z"), max: ms("2040-01-01T00:00:00Z") });
 const hhmmArb = (max: number) =>
@@ -247,6 +257,93 @@ describe("localDay and startOfNextLocalDay", () => {
         expect(localDay(next - 1, tz)).toBe(localDay(t, tz));
         expect(localDay(next, tz)).not.toBe(localDay(t, tz));
       }),
+    );
+  });
+});
+
+describe("local-day boundaries on days without a midnight", () => {
+  it("Santiago 2026-09-06 starts at 01:00: the next day starts 2026-09-07T03:00Z", () => {
+    expect(startOfNextLocalDay(ms("2026-09-06T04:30:00Z"), "America/Santiago")).toBe(
+      ms("2026-09-07T03:00:00Z"),
+    );
+    // Neighbours: the last instant of Sept 5 and the first of Sept 6 (01:00 -03 = 04:00Z).
+    expect(startOfNextLocalDay(ms("2026-09-06T03:59:59.999Z"), "America/Santiago")).toBe(
+      ms("2026-09-06T04:00:00Z"),
+    );
+    expect(startOfNextLocalDay(ms("2026-09-06T04:00:00Z"), "America/Santiago")).toBe(
+      ms("2026-09-07T03:00:00Z"),
+    );
+  });
+
+  it("Havana 2027-03-14 starts at 01:00: the next day starts 2027-03-15T04:00Z", () => {
+    expect(startOfNextLocalDay(ms("2027-03-14T06:30:00Z"), "America/Havana")).toBe(
+      ms("2027-03-15T04:00:00Z"),
+    );
+    expect(startOfNextLocalDay(ms("2027-03-14T04:59:59Z"), "America/Havana")).toBe(
+      ms("2027-03-14T05:00:00Z"),
+    );
+  });
+
+  it("a skipped date (Apia, 2011-12-30) ends Dec 29 at the start of Dec 31", () => {
+    expect(startOfNextLocalDay(ms("2011-12-29T12:00:00Z"), "Pacific/Apia")).toBe(
+      ms("2011-12-30T10:00:00Z"),
+    );
+    expect(localDay(ms("2011-12-30T10:00:00Z"), "Pacific/Apia")).toBe("2011-12-31");
+  });
+
+  it("startOfLocalDate gives the first instant of a date, midnight or not", () => {
+    expect(startOfLocalDate("2026-09-06", "America/Santiago")).toBe(ms("2026-09-06T04:00:00Z"));
+    expect(startOfLocalDate("2027-03-14", "America/Havana")).toBe(ms("2027-03-14T05:00:00Z"));
+    expect(startOfLocalDate("2026-11-01", BERLIN)).toBe(ms("2026-10-31T23:00:00Z"));
+    expect(() => startOfLocalDate("2026-02-30", BERLIN)).toThrow(ValidationError);
+    expect(() => startOfLocalDate("2026-11-01", "Nowhere/Land")).toThrow(ValidationError);
+  });
+
+  const allZones = Intl.supportedValuesOf("timeZone");
+
+  it("property, every IANA zone: the day ends at the first instant of a later date", () => {
+    fc.assert(
+      fc.property(instantArb, fc.constantFrom(...allZones), (t, tz) => {
+        const next = startOfNextLocalDay(t, tz);
+        expect(next).toBeGreaterThan(t);
+        expect(localDay(next - 1, tz)).toBe(localDay(t, tz));
+        expect(localDay(next, tz) > localDay(t, tz)).toBe(true);
+        expect(startOfLocalDate(localDay(next, tz), tz)).toBe(next);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("property, around every DST change of 2026-2027 in every zone", () => {
+    // Zones whose offset changes during the year, and a day on which each change happens.
+    const day = 86_400_000;
+    const hour = 3_600_000;
+    const offset = (t: number, tz: string) => DateTime.fromMillis(t, { zone: tz }).offset;
+    const near: [number, string][] = [];
+    for (const tz of allZones) {
+      const jan = offset(ms("2026-01-15T00:00:00Z"), tz);
+      if (jan === offset(ms("2026-07-15T00:00:00Z"), tz)) continue;
+      let prev = jan;
+      for (let t = ms("2026-01-01T00:00:00Z"); t < ms("2028-01-01T00:00:00Z"); t += day) {
+        const cur = offset(t, tz);
+        if (cur !== prev) near.push([t, tz]);
+        prev = cur;
+      }
+    }
+    expect(near.length).toBeGreaterThan(100);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...near),
+        fc.integer({ min: -50 * hour, max: 26 * hour }),
+        ([t0, tz], d) => {
+          const t = t0 + d;
+          const next = startOfNextLocalDay(t, tz);
+          expect(next).toBeGreaterThan(t);
+          expect(localDay(next - 1, tz)).toBe(localDay(t, tz));
+          expect(localDay(next, tz) > localDay(t, tz)).toBe(true);
+        },
+      ),
+      { numRuns: 1_000 },
     );
   });
 });

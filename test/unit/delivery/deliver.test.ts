@@ -119,7 +119,8 @@ function harness(options: {
       async get(id) {
         log.push("device");
         if (options.deviceRead) throw options.deviceRead();
-        return options.device?.deviceId === id ? options.device : undefined;
+        const d = "device" in options ? options.device : device();
+        return d?.deviceId === id ? d : undefined;
       },
     },
     channels,
@@ -254,18 +255,29 @@ describe("deliverIncentive", () => {
   });
 
   it("pushes to the device's endpoint only with an endpoint and marketing consent", async () => {
-    const cases: [Device | undefined, number][] = [
-      [device(), 1],
-      [device({ consent: { location: true, marketing: false } }), 0],
-      [device({ pushEndpointArn: undefined }), 0],
-      [undefined, 0],
+    const cases: [Device | undefined, number, number, string][] = [
+      [device(), 1, 1, "sent"],
+      [device({ pushEndpointArn: undefined }), 1, 0, "sent"],
+      // Consent withdrawn or device erased after the decision: no topic message, no push.
+      [device({ consent: { location: true, marketing: false } }), 0, 0, "withheld"],
+      [device({ erasingAt: Date.UTC(2026, 10, 24, 12) }), 0, 0, "withheld"],
+      [undefined, 0, 0, "withheld"],
     ];
-    for (const [d, expected] of cases) {
+    for (const [d, topic, expected, result] of cases) {
       const h = harness({ incentive: pending(), device: d });
-      expect(await deliverIncentive(h.deps, "inc_unit")).toBe("sent");
+      expect(await deliverIncentive(h.deps, "inc_unit")).toBe(result);
+      expect(h.published).toHaveLength(topic);
       expect(h.pushed).toHaveLength(expected);
       if (expected) expect(h.pushed[0]?.endpointArn).toBe(d?.pushEndpointArn);
+      expect(h.state.incentive?.status).toBe(result);
     }
+  });
+
+  it("withholds a code that expired before it could be sent (a late stream record)", async () => {
+    const h = harness({ incentive: pending({ expiresAtMs: Date.UTC(2026, 10, 24, 12, 0, 5) }) });
+    expect(await deliverIncentive(h.deps, "inc_unit")).toBe("withheld");
+    expect(h.published).toEqual([]);
+    expect(h.state.incentive?.lastError).toBe("code_expired");
   });
 
   it("still counts the incentive sent when the push fails (the topic is the record)", async () => {
@@ -284,8 +296,8 @@ describe("deliverIncentive", () => {
     expect(h.published[0]?.deviceRef).toBe("ref(dev_1,m_1)");
     expect(JSON.stringify(h.published[0])).not.toContain('"dev_1"');
     const erased = harness({ incentive: pending({ deviceId: undefined }) });
-    await deliverIncentive(erased.deps, "inc_unit");
-    expect(erased.published[0]?.deviceRef).toBe("erased");
+    expect(await deliverIncentive(erased.deps, "inc_unit")).toBe("withheld");
+    expect(erased.published).toEqual([]);
   });
 
   it("under any sequence of SNS answers and stream retries: at most one publish, never both sent and dead-lettered", async () => {

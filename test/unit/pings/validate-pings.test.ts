@@ -6,7 +6,9 @@ import {
   MAX_PING_AGE_MS,
   MAX_PINGS_PER_BATCH,
   pingBatchSchema,
+  timestampUnitOf,
   validatePings,
+  wrongUnitReason,
 } from "../../../shared/domain/ping.ts";
 
 const NOW = Date.UTC(2025, 5, 4, 12, 0, 0);
@@ -68,6 +70,62 @@ describe("validatePings: each ping on its own", () => {
       id: "edge",
     });
     expect(accepted[2]?.ping).toMatchObject({ timestamp: NOW - MAX_PING_AGE_MS, isMock: true });
+  });
+
+  it("says a timestamp looks like seconds, microseconds or nanoseconds when it does", () => {
+    const seconds = Math.floor((NOW - 5_000) / 1000); // 1749038395
+    const batch: unknown[] = [
+      { ...good, timestamp: seconds }, // 0: integer seconds
+      { ...good, timestamp: (NOW - 5_000) / 1000 + 0.25 }, // 1: fractional seconds (iOS)
+      { ...good, timestamp: (NOW - 5_000) * 1000 }, // 2: microseconds
+      { ...good, timestamp: (NOW - 5_000) * 1_000_000 }, // 3: nanoseconds
+      { ...good, timestamp: seconds, lat: 91 }, // 4: seconds plus another bad field
+      { ...good, timestamp: NOW - MAX_PING_AGE_MS - 1 }, // 5: ms, really too old
+      { ...good, timestamp: 1e11 }, // 6: 1973 in ms: too old, not a unit mistake
+    ];
+    const { accepted, rejected } = validatePings(batch, NOW);
+    expect(accepted).toEqual([]);
+    expect(rejected).toEqual([
+      {
+        index: 0,
+        field: "timestamp",
+        reason:
+          "looks like epoch seconds (1749038395 seconds = 2025-06-04T11:59:55.000Z); send epoch " +
+          "milliseconds (multiply by 1000) or an RFC 3339 date-time with offset",
+      },
+      { index: 1, field: "timestamp", reason: expect.stringMatching(/^looks like epoch seconds/) },
+      {
+        index: 2,
+        field: "timestamp",
+        reason: expect.stringMatching(
+          /^looks like epoch microseconds \(\d+ microseconds = 2025-06-04T11:59:55\.000Z\); send epoch milliseconds \(divide by 1000\)/,
+        ),
+      },
+      {
+        index: 3,
+        field: "timestamp",
+        reason: expect.stringMatching(/^looks like epoch nanoseconds .*divide by 1000000/),
+      },
+      { index: 4, field: "lat", reason: expect.stringMatching(/<=90/) },
+      { index: 4, field: "timestamp", reason: expect.stringMatching(/^looks like epoch seconds/) },
+      { index: 5, field: "timestamp", reason: "older than 24 hours" },
+      { index: 6, field: "timestamp", reason: "older than 24 hours" },
+    ]);
+  });
+
+  it("property: the unit is judged by magnitude; every epoch-ms instant of 1973–5138 is ms", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1e11, max: 1e14 - 1 }), (ms) => {
+        expect(timestampUnitOf(ms)).toBe("milliseconds");
+        expect(wrongUnitReason(ms)).toBeNull();
+        expect(timestampUnitOf(Math.floor(ms / 1000))).toBe("seconds");
+        expect(timestampUnitOf(ms * 1000)).toBe("microseconds");
+      }),
+      { numRuns: 200, seed: 14 },
+    );
+    expect(timestampUnitOf(0)).toBeNull();
+    expect(timestampUnitOf(-5)).toBeNull();
+    expect(wrongUnitReason("2025-06-04T12:00:00Z")).toBeNull();
   });
 
   it("property: a ping is accepted iff every field is in range (index preserved)", () => {

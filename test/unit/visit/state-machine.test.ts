@@ -478,3 +478,86 @@ describe("state shape", () => {
     expect(result.state).toEqual({ schema: 1, recentIds: [], zones: [] });
   });
 });
+
+describe("speed evidence after a long gap (field report: lost visit)", () => {
+  // The reported layout: a shop (40 m) and a store 20 km north (100 m), device in Berlin.
+  const shopAt = { lat: 50.0, lon: 10.2 };
+  const northAt = { lat: 50.1799, lon: 10.2 };
+  const SHOP = circle("SHOP", "footprint", shopAt, 40);
+  const NORTH = circle("NORTH", "footprint", northAt, 100, { storeId: "s-2" });
+  const at = (
+    p: { lat: number; lon: number },
+    seconds: number,
+    id: string,
+    accuracyM = 5,
+  ): Ping => ({
+    lat: p.lat,
+    lon: p.lon,
+    accuracyM,
+    timestamp: T0 + seconds * 1000,
+    id,
+  });
+  const reported = (): Ping[] => [
+    at(northAt, -2400, "north", 8), // T − 40 min at the north store's centre
+    at(shopAt, 0, "arrive", 6), // T at the shop's centre: 20 km in 40 min = 8.3 m/s average
+    at(offset(shopAt, 0, 1), 180, "stay", 7), // 1 m further at T + 180 s
+    at({ lat: 50.003, lon: 10.2 }, 300, "leave", 10), // 333 m north at T + 300 s
+  ];
+
+  it("dwells at +180 s when the arrival follows a 40-minute gap (single-ping batches)", () => {
+    let state: DeviceVisitState | undefined;
+    const events: string[] = [];
+    for (const ping of reported()) {
+      const result = advanceVisits(state, observe([SHOP, NORTH], [ping]), rules);
+      state = result.state;
+      events.push(...brief(result.events));
+    }
+    expect(events).toContain("dwelled SHOP @180");
+    expect(events.filter((e) => e.includes("SHOP"))).toEqual([
+      "entered SHOP @0",
+      "dwelled SHOP @180",
+      "exited SHOP @300",
+    ]);
+  });
+
+  it("the same in one batch, and the arrival is not marked as driving", () => {
+    const result = advanceVisits(undefined, observe([SHOP, NORTH], reported()), rules);
+    const entered = result.events.find((e) => e.type === "entered" && e.zoneId === "SHOP");
+    expect(entered).toMatchObject({ driving: false });
+    expect(brief(result.events)).toContain("dwelled SHOP @180");
+    expect(result.stats.driveBy).toBe(0);
+  });
+
+  it("neighbours: gaps of 5 min and 3 h before the arrival still dwell", () => {
+    for (const gapS of [300, 10_800]) {
+      // 8.3 m/s average over the gap, ending at the shop.
+      const from = offset(shopAt, 0, 8.3 * gapS);
+      const batch = [at(from, -gapS, "from"), at(shopAt, 0, "arrive"), at(shopAt, 150, "stay")];
+      const result = advanceVisits(undefined, observe([SHOP], batch), rules);
+      expect(brief(result.events)).toEqual(["entered SHOP @0", "dwelled SHOP @150"]);
+    }
+  });
+
+  it("neighbour: implied speed between close fixes is still driving (60 s at 15 m/s)", () => {
+    const batch = [at(offset(shopAt, -900, 0), -60, "before"), at(shopAt, 0, "arrive")];
+    const result = advanceVisits(undefined, observe([SHOP], batch), rules);
+    expect(result.events[0]).toMatchObject({ type: "entered", driving: true });
+    expect(result.stats.driveBy).toBe(1);
+  });
+
+  it("neighbour: an OS-reported driving speed counts whatever the gap", () => {
+    const arrive = { ...at(shopAt, 0, "arrive"), speedMps: 14 };
+    const batch = [at(northAt, -2400, "north"), arrive, at(shopAt, 60, "stay")];
+    const result = advanceVisits(undefined, observe([SHOP, NORTH], batch), rules);
+    expect(result.events.find((e) => e.zoneId === "SHOP")).toMatchObject({ driving: true });
+    expect(brief(result.events)).not.toContain("dwelled SHOP @60");
+  });
+
+  it("the gap is a rule: 0 < speedEvidenceMaxGapS, configurable", () => {
+    expect(rules.speedEvidenceMaxGapS).toBe(120);
+    expect(() => resolveVisitRules({ speedEvidenceMaxGapS: 0 })).toThrow();
+    const strict = resolveVisitRules({ speedEvidenceMaxGapS: 3_600 });
+    const result = advanceVisits(undefined, observe([SHOP, NORTH], reported()), strict);
+    expect(brief(result.events)).not.toContain("dwelled SHOP @180");
+  });
+});

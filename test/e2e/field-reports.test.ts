@@ -1,0 +1,89 @@
+/**
+ * Faults from public field reports, replayed through the local HTTP server on DynamoDB Local
+ * with the inputs of the report and the right value as the expectation.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { uniqueId } from "../support/aws.ts";
+import { call, startTestServer } from "../support/local-server.ts";
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe("lost visit after a long gap", () => {
+  it("dwells at +180 s and logs the visit although the previous fix was 40 minutes away", async () => {
+    const merchantId = uniqueId("m_gap");
+    const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
+    const analyst = {
+      authorization: `Bearer ${await server.token(merchantId, "marketing-analyst")}`,
+    };
+    const shopAt = { lat: 50.0, lon: 10.2 };
+    const northAt = { lat: 50.1799, lon: 10.2 };
+    const shop = await call(`${server.url}/v1/stores`, {
+      method: "POST",
+      headers: admin,
+      body: {
+        name: "Shop",
+        location: shopAt,
+        footprint: { type: "Circle", center: shopAt, radiusM: 40 },
+      },
+    });
+    expect(shop.status).toBe(201);
+    const north = await call(`${server.url}/v1/stores`, {
+      method: "POST",
+      headers: admin,
+      body: {
+        name: "North",
+        location: northAt,
+        footprint: { type: "Circle", center: northAt, radiusM: 100 },
+      },
+    });
+    expect(north.status).toBe(201);
+
+    const reg = await call(`${server.url}/v1/devices`, {
+      method: "POST",
+      headers: { "x-app-key": server.appKey },
+      body: {
+        platform: "ios",
+        consent: { location: true, marketing: true },
+        timeZone: "Europe/Berlin",
+      },
+    });
+    expect(reg.status).toBe(201);
+    const device = { authorization: `Bearer ${reg.body.token}` };
+
+    // T is 250 s ago, so the last ping (T + 300 s) is within the accepted clock skew.
+    const T = Date.now() - 250_000;
+    const batches = [
+      { ...northAt, accuracyM: 8, timestamp: T - 40 * 60_000 },
+      { ...shopAt, accuracyM: 6, timestamp: T },
+      { lat: 50.000009, lon: 10.2, accuracyM: 7, timestamp: T + 180_000 }, // 1 m north
+      { lat: 50.003, lon: 10.2, accuracyM: 10, timestamp: T + 300_000 },
+    ];
+    const shopEvents: { type: string; at: string }[] = [];
+    for (const ping of batches) {
+      const res = await call(`${server.url}/v1/pings`, {
+        method: "POST",
+        headers: device,
+        body: { pings: [ping] },
+      });
+      expect(res.status).toBe(202);
+      for (const e of res.body.events as { type: string; storeId: string; kind: string }[]) {
+        if (e.storeId === shop.body.storeId && e.kind === "footprint") shopEvents.push(e as never);
+      }
+    }
+    expect(shopEvents.map((e) => e.type)).toEqual(["entered", "dwelled", "exited"]);
+
+    const log = await call(
+      `${server.url}/v1/conversions?storeId=${shop.body.storeId}&type=visited`,
+      { headers: analyst },
+    );
+    expect(log.status).toBe(200);
+    expect(log.body.items).toHaveLength(1);
+  });
+});
