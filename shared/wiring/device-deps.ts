@@ -1,5 +1,9 @@
 import "../config/load-secrets.ts";
 import * as z from "zod";
+import {
+  playIntegrityVerifier,
+  serviceAccountAccessToken,
+} from "../adapters/attestation/play-integrity.ts";
 import { documentClient, snsClient } from "../adapters/aws-clients.ts";
 import { dynamoAppKeyStore } from "../adapters/dynamo/app-key-store.ts";
 import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
@@ -51,6 +55,10 @@ export const deviceConfigSchema = z.object({
   REGISTRATION_LIMIT_WINDOW_SECONDS: configVars.seconds(
     DEFAULT_REGISTRATION_LIMITS.windowMs / 1000,
   ),
+  /** Android application id whose Play Integrity tokens are verified; empty = attestation off. */
+  PLAY_INTEGRITY_PACKAGE_NAME: configVars.optionalString,
+  /** Google service account key (JSON) with the Play Integrity API. */
+  PLAY_INTEGRITY_CREDENTIALS: configVars.optionalString,
 });
 
 /**
@@ -88,6 +96,15 @@ export function deviceDepsFromEnv(
             windowMs: config.REGISTRATION_LIMIT_WINDOW_SECONDS * 1000,
           },
           onThrottled: () => countAbuse("RegistrationsThrottled"),
+        }
+      : {}),
+    ...(config.PLAY_INTEGRITY_PACKAGE_NAME && config.PLAY_INTEGRITY_CREDENTIALS
+      ? {
+          attestation: playIntegrityVerifier({
+            packageName: config.PLAY_INTEGRITY_PACKAGE_NAME,
+            accessToken: serviceAccountAccessToken(config.PLAY_INTEGRITY_CREDENTIALS, fetch),
+            fetch,
+          }),
         }
       : {}),
     ...(pushConfigured
