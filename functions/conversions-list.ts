@@ -1,5 +1,6 @@
 import middy from "@middy/core";
 import { merchantPrincipal } from "../shared/auth/principal.ts";
+import { wantsCsv } from "../shared/http/accept.ts";
 import { http, json, readHeader } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import {
@@ -10,26 +11,6 @@ import {
 import { conversionLogDepsFromEnv } from "../shared/wiring/report-deps.ts";
 
 const deps = conversionLogDepsFromEnv();
-
-/** Quality of one media type in an Accept header (0 when absent). */
-function quality(accept: string, mediaType: string): number {
-  let best = 0;
-  for (const range of accept.split(",")) {
-    const [type = "", ...params] = range.split(";").map((p) => p.trim().toLowerCase());
-    if (type !== mediaType) continue;
-    const q = params.find((p) => p.startsWith("q="));
-    const value = q === undefined ? 1 : Number(q.slice(2));
-    if (Number.isFinite(value)) best = Math.max(best, value);
-  }
-  return best;
-}
-
-/** CSV when the caller asks for text/csv at least as much as for JSON. */
-function wantsCsv(accept: string | undefined): boolean {
-  if (!accept) return false;
-  const csv = quality(accept, "text/csv");
-  return csv > 0 && csv >= quality(accept, "application/json");
-}
 
 /**
  * GET /v1/conversions — the caller's conversion log, newest first (JSON pages with a cursor),

@@ -12,8 +12,24 @@ export type TableAccess = "name" | "describe" | "read" | "readwrite";
 /** Secrets the functions read at cold start; the env var carries the secret's ARN. */
 export type SecretId = "deviceToken" | "pseudonym" | "cursor";
 
+/**
+ * A scheduled function (EventBridge rule → asynchronous invocation). AWS cannot schedule more
+ * often than once a minute; the local runner (scripts/local/scheduler.ts) invokes the same
+ * handler every `localIntervalS` so local runs settle in seconds.
+ */
+export type ScheduleTrigger = {
+  kind: "schedule";
+  /** Minutes between invocations in AWS (rate expression). */
+  rateMinutes: number;
+  /** Seconds between invocations in the local runner. */
+  localIntervalS: number;
+};
+
 /** Non-HTTP invocation: the source, and where failed batches go (a DLQ per function). */
-export type FunctionTrigger = {
+export type FunctionTrigger = ScheduleTrigger | TableStreamTrigger;
+
+/** A DynamoDB stream event source mapping. */
+export type TableStreamTrigger = {
   kind: "tableStream";
   table: TableId;
   /** Records per invocation (default 100). */
@@ -212,6 +228,24 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     bundleBudget: GEO_BUDGET,
   },
 
+  // The sweeper: outboxes a crash left behind, and visits of devices gone silent in a zone
+  "visit-sweeper": {
+    description:
+      "Every minute: hands on stranded outbox events and closes visits of silent devices (due index only)",
+    memoryMb: 1024,
+    timeoutS: 50,
+    access: {
+      catalog: "read",
+      devices: "readwrite",
+      incentives: "readwrite",
+      conversions: "readwrite",
+    },
+    secrets: ["pseudonym"],
+    // Overlapping sweeps are safe (versioned saves, one decision per event), so no reservation.
+    trigger: { kind: "schedule", rateMinutes: 1, localIntervalS: 5 },
+    bundleBudget: TIME_BUDGET,
+  },
+
   // Incentives: the outbox stream consumer that publishes to SNS
   "incentive-publisher": {
     description:
@@ -253,14 +287,26 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     timeoutS: 29,
   }),
   "store-get": catalogReader("GET /v1/stores/{storeId}: one store"),
-  "store-update": catalogWriter("PUT /v1/stores/{storeId}: replaces a store, re-indexes zones", {
-    geocoding: true,
-  }),
+  "store-update": catalogWriter(
+    "PUT /v1/stores/{storeId}: replaces a store (If-Match), re-indexes zones",
+    {
+      geocoding: true,
+    },
+  ),
+  "store-patch": catalogWriter(
+    "PATCH /v1/stores/{storeId}: JSON Merge Patch of a store, re-indexes zones",
+    { geocoding: true },
+  ),
   "store-delete": catalogWriter("DELETE /v1/stores/{storeId}: removes a store and its zones"),
   "offer-create": catalogWriter("POST /v1/offers: creates an offer and indexes its zones"),
   "offer-list": catalogReader("GET /v1/offers: the merchant's offers, paginated"),
   "offer-get": catalogReader("GET /v1/offers/{offerId}: one offer"),
-  "offer-update": catalogWriter("PUT /v1/offers/{offerId}: replaces an offer, re-indexes zones"),
+  "offer-update": catalogWriter(
+    "PUT /v1/offers/{offerId}: replaces an offer (If-Match), re-indexes zones",
+  ),
+  "offer-patch": catalogWriter(
+    "PATCH /v1/offers/{offerId}: JSON Merge Patch of an offer, re-indexes zones",
+  ),
   "offer-delete": catalogWriter("DELETE /v1/offers/{offerId}: removes an offer and its zones"),
   "offer-pause": catalogWriter("POST /v1/offers/{offerId}/pause: takes its zones off the index"),
   "offer-resume": catalogWriter("POST /v1/offers/{offerId}/resume: indexes its zones again"),
@@ -274,12 +320,18 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
   },
   "conversions-list": {
     description: "GET /v1/conversions: the footfall conversion log, paginated",
-    access: { conversions: "read", incentives: "read" },
+    access: { catalog: "read", conversions: "read", incentives: "read" },
     secrets: ["cursor"],
     bundleBudget: TIME_BUDGET,
   },
   "report-offer": {
     description: "GET /v1/reports/offers/{offerId}: funnel and lift of one offer",
+    access: { catalog: "read", conversions: "read", incentives: "read" },
+    secrets: [],
+    bundleBudget: TIME_BUDGET,
+  },
+  "report-offers": {
+    description: "GET /v1/reports/offers: every offer of a period side by side",
     access: { catalog: "read", conversions: "read", incentives: "read" },
     secrets: [],
     bundleBudget: TIME_BUDGET,

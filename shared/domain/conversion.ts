@@ -37,6 +37,9 @@ export interface ConversionRecord {
   /** Seconds from sent/held_out to the visit (attributed_visit). */
   timeToVisitS?: number | undefined;
   trigger?: "entered" | "dwelled" | undefined;
+  /** Basket total paid at redemption, minor units of `basketCurrency` (`redeemed` only). */
+  basketMinor?: number | undefined;
+  basketCurrency?: string | undefined;
 }
 
 /** Counter attribute names on a counters item. */
@@ -51,6 +54,9 @@ export const COUNTER_FIELDS = {
   attributedHoldout: "attributedHoldout",
   redemptions: "redemptions",
   expired: "expired",
+  /** Redemptions that reported a basket, and the sum of their baskets (minor units). */
+  baskets: "baskets",
+  basketMinor: "basketMinor",
   /** Time-to-visit histogram bucket (see `timeToVisitBucket`). */
   ttvBucket: (bucket: number) => `ttv_${bucket}`,
 } as const;

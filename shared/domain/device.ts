@@ -159,9 +159,32 @@ export function deviceView(device: Device) {
   };
 }
 
+/**
+ * Partitions of the sparse `due` index (devices table): a visit item carries `dueShard`/`dueAt`
+ * only while it has an outbox to hand on or open visits that a silence would time out. Spreading
+ * due items over shards keeps any one index partition far below its write limit (1,000 WCU/s).
+ */
+export const DUE_SHARDS = 16;
+
+/** FNV-1a (32-bit) of a string: a stable, well-spread shard choice with no crypto dependency. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
 /** Key shapes of everything stored under one device, so erasure is one partition. */
 export const deviceKeys = {
   partition: (deviceId: string) => `DEVICE#${deviceId}`,
   profile: (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: "PROFILE" }),
   visits: (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: "VISITS" }),
+  /** The device id back from a partition key (`DEVICE#<id>`). */
+  deviceIdOf: (pk: string) => pk.slice("DEVICE#".length),
+  /** Partition of the `due` index a device's visit item goes to (`DUE#0`…`DUE#15`). */
+  dueShard: (deviceId: string) => `DUE#${fnv1a(deviceId) % DUE_SHARDS}`,
+  /** Every partition of the `due` index, for the sweeper. */
+  dueShards: () => Array.from({ length: DUE_SHARDS }, (_, i) => `DUE#${i}`),
 };

@@ -15,7 +15,16 @@ import {
   NO_OFFER,
   TTV_BUCKET_MINUTES,
 } from "./conversion.ts";
+import { formatMinor, type OfferCosts } from "./money.ts";
 import { integerQuery } from "./query-number.ts";
+import {
+  type IncrementalView,
+  incrementalVisits,
+  MONEY_METHOD,
+  type MoneyView,
+  moneyFigures,
+} from "./report-money.ts";
+import { type PeriodUnit, periodOf, periodsOf } from "./report-periods.ts";
 import { LIFT_METHOD, rate, twoProportionLift } from "./stats/index.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -35,6 +44,9 @@ export interface Funnel {
   attributedHoldout: number;
   redemptions: number;
   expired: number;
+  /** Redemptions that reported a basket, and their basket total in minor units. */
+  baskets: number;
+  basketMinor: number;
   /** Time-to-visit histogram: one count per `TTV_BUCKET_MINUTES` bucket. */
   ttv: number[];
 }
@@ -62,6 +74,8 @@ const SCALAR_FIELDS = [
   "attributedHoldout",
   "redemptions",
   "expired",
+  "baskets",
+  "basketMinor",
 ] as const;
 
 const SUPPRESSED_PREFIX = "suppressed_";
@@ -86,6 +100,8 @@ export function emptyFunnel(): Funnel {
     attributedHoldout: 0,
     redemptions: 0,
     expired: 0,
+    baskets: 0,
+    basketMinor: 0,
     ttv: TTV_BUCKET_MINUTES.map(() => 0),
   };
 }
@@ -271,6 +287,11 @@ export const REPORT_METHOD = {
   days:
     "Counters are bucketed by the store-local day of each event; an attributed visit counts on the " +
     "day of the visit, not of the send. from and to are inclusive local days.",
+  periods:
+    "groupBy=week rows are ISO weeks (Monday to Sunday) and groupBy=month rows calendar months of " +
+    "store-local days; the first and last are clipped to the range (start, end). Periods without " +
+    "any activity are left out unless includeEmpty=true.",
+  money: MONEY_METHOD,
   budget:
     "used = incentives sent over the offer's whole life (not only this range); max is the offer's " +
     "budget.maxIncentives, null when unlimited.",
@@ -287,18 +308,41 @@ export const DEFAULT_REPORT_DAYS = 30;
 
 const day = z.iso.date({ error: "must be a day as YYYY-MM-DD" });
 
+const includeEmpty = z
+  .enum(["true", "false"], { error: 'must be "true" or "false"' })
+  .default("false")
+  .transform((v) => v === "true")
+  .describe("Also list periods without any activity (default false: they are omitted)");
+
 export const offerReportQuerySchema = z.strictObject({
   from: day.optional().describe("First local day, inclusive (default: 29 days before to)"),
-  to: day.optional().describe("Last local day, inclusive (default: today, UTC)"),
+  to: day.optional().describe("Last local day, inclusive (default: today in the stores' zone)"),
   groupBy: z
-    .enum(["day", "store"], { error: 'must be "day" or "store"' })
+    .enum(["day", "week", "month", "store"], {
+      error: 'must be "day", "week", "month" or "store"',
+    })
     .default("day")
-    .describe("Rows per local day or per store"),
+    .describe("Rows per store-local day, ISO week (Monday–Sunday), calendar month, or store"),
+  includeEmpty,
 });
 export type OfferReportQuery = z.output<typeof offerReportQuerySchema>;
 
-export const storeReportQuerySchema = offerReportQuerySchema.omit({ groupBy: true });
+export const storeReportQuerySchema = z.strictObject({
+  from: offerReportQuerySchema.shape.from,
+  to: offerReportQuerySchema.shape.to,
+  groupBy: z
+    .enum(["day", "week", "month"], { error: 'must be "day", "week" or "month"' })
+    .default("day")
+    .describe("Rows per store-local day, ISO week (Monday–Sunday) or calendar month"),
+  includeEmpty,
+});
 export type StoreReportQuery = z.output<typeof storeReportQuerySchema>;
+
+export const comparisonQuerySchema = z.strictObject({
+  from: offerReportQuerySchema.shape.from,
+  to: offerReportQuerySchema.shape.to,
+});
+export type ComparisonQuery = z.output<typeof comparisonQuerySchema>;
 
 export interface DayRange {
   from: string;
@@ -308,12 +352,18 @@ export interface DayRange {
 const utcDay = (iso: string) => DateTime.fromISO(iso, { zone: "utc" });
 
 /**
- * The inclusive day range of a report: defaults to the last 30 days ending today (UTC: store
- * days differ by at most one), and refuses reversed or over-long ranges with the field named.
+ * The inclusive day range of a report: defaults to the last 30 days ending today in
+ * `timeZone` (the stores' zone when they share one), and refuses reversed or over-long ranges with the field named.
  */
-export function resolveDayRange(query: { from?: string; to?: string }, nowMs: number): DayRange {
-  // Counters are bucketed by store-local day: default to the latest day anywhere (UTC+14).
-  const to = query.to ?? DateTime.fromMillis(nowMs, { zone: "Pacific/Kiritimati" }).toISODate();
+export function resolveDayRange(
+  query: { from?: string | undefined; to?: string | undefined },
+  nowMs: number,
+  timeZone?: string,
+): DayRange {
+  // Counters are bucketed by store-local day: default to today in the stores' zone, or the
+  // latest day anywhere (UTC+14) when the stores are in several zones.
+  const to =
+    query.to ?? DateTime.fromMillis(nowMs, { zone: timeZone ?? "Pacific/Kiritimati" }).toISODate();
   if (to === null) throw ValidationError.field("to", "is outside the representable range");
   const from =
     query.from ??
@@ -438,9 +488,33 @@ export function isLogPosition(
 // Log records as the API shows them
 // ---------------------------------------------------------------------------------------------
 
+/** A store as reports name it: kept after deletion (then `deletedAt` is set). */
+export interface StoreLabel {
+  name: string;
+  /** The merchant's own store code (`externalRef`), null when none was given. */
+  storeCode: string | null;
+  timeZone: string;
+  deletedAt: string | null;
+}
+
+/** An offer as reports name it: kept after deletion (then `deletedAt` is set). */
+export interface OfferLabel {
+  name: string;
+  deletedAt: string | null;
+}
+
+/** Names of the stores and offers a report mentions, by id (ids missing: unknown). */
+export interface NameBook {
+  stores: ReadonlyMap<string, StoreLabel>;
+  offers: ReadonlyMap<string, OfferLabel>;
+}
+
+export const NO_NAMES: NameBook = { stores: new Map(), offers: new Map() };
+
 /**
  * A log record for marketing: an explicit allow-list of fields, so nothing else stored on the
  * item (keys, TTL, anything added later) reaches the caller. Devices appear only as `deviceRef`.
+ * Names come from the catalog (or what it kept of deleted stores and offers), null if unknown.
  */
 export interface ConversionView {
   eventId: string;
@@ -448,30 +522,51 @@ export interface ConversionView {
   at: string;
   localDay: string;
   offerId: string | null;
+  offerName: string | null;
   storeId: string;
+  storeName: string | null;
+  storeCode: string | null;
   deviceRef: string;
   incentiveId: string | null;
   group: "treated" | "holdout" | null;
   reason: string | null;
   timeToVisitS: number | null;
   trigger: "entered" | "dwelled" | null;
+  /** Basket total at redemption as a decimal string of `basketCurrency`. */
+  basketAmount: string | null;
+  basketCurrency: string | null;
 }
 
-/** The API view of a stored log record. */
-export function conversionView(record: ConversionRecord): ConversionView {
+/** The API view of a stored log record, with the names of its store and offer. */
+export function conversionView(
+  record: ConversionRecord,
+  names: NameBook = NO_NAMES,
+): ConversionView {
+  const offerId =
+    record.offerId === undefined || record.offerId === NO_OFFER ? null : record.offerId;
+  const store = names.stores.get(record.storeId);
+  const basket =
+    record.basketMinor !== undefined && record.basketCurrency !== undefined
+      ? formatMinor(record.basketMinor, record.basketCurrency)
+      : null;
   return {
     eventId: record.eventId,
     type: record.type,
     at: new Date(record.at).toISOString(),
     localDay: record.localDay,
-    offerId: record.offerId === undefined || record.offerId === NO_OFFER ? null : record.offerId,
+    offerId,
+    offerName: offerId === null ? null : (names.offers.get(offerId)?.name ?? null),
     storeId: record.storeId,
+    storeName: store?.name ?? null,
+    storeCode: store?.storeCode ?? null,
     deviceRef: record.deviceRef,
     incentiveId: record.incentiveId ?? null,
     group: record.group ?? null,
     reason: record.reason ?? null,
     timeToVisitS: record.timeToVisitS ?? null,
     trigger: record.trigger ?? null,
+    basketAmount: basket,
+    basketCurrency: basket === null ? null : (record.basketCurrency ?? null),
   };
 }
 
@@ -481,7 +576,10 @@ export const CONVERSION_CSV_COLUMNS = [
   "type",
   "eventId",
   "offerId",
+  "offerName",
   "storeId",
+  "storeName",
+  "storeCode",
   "deviceRef",
   "incentiveId",
   "group",
@@ -489,6 +587,8 @@ export const CONVERSION_CSV_COLUMNS = [
   "timeToVisitS",
   "trigger",
   "localDay",
+  "basketAmount",
+  "basketCurrency",
 ] as const satisfies readonly (keyof ConversionView)[];
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -522,26 +622,60 @@ export function conversionCsvRow(view: ConversionView): string {
 // Offer report
 // ---------------------------------------------------------------------------------------------
 
-export type GroupBy = "day" | "store";
+export type GroupBy = PeriodUnit | "store";
 
-/** What the report needs to know about the offer (null when it was deleted from the catalog). */
+/**
+ * Where an offer stands, as a marketer reads it: `deleted` (kept for its report), `paused`,
+ * `scheduled` (before validFrom), `ended` (from validTo on), else `active`.
+ */
+export type OfferState = "active" | "paused" | "scheduled" | "ended" | "deleted";
+
+/** The state of an offer at `nowMs` (pure: the caller passes the clock reading). */
+export function reportOfferState(
+  offer: { status: string; validFrom: string; validTo: string; deletedAt?: string | null },
+  nowMs: number,
+): OfferState {
+  if (offer.deletedAt) return "deleted";
+  if (offer.status === "paused") return "paused";
+  if (nowMs < Date.parse(offer.validFrom)) return "scheduled";
+  if (nowMs >= Date.parse(offer.validTo)) return "ended";
+  return "active";
+}
+
+/** What the report needs to know about the offer (live or as kept when deleted). */
 export interface OfferFactsForReport {
   name: string;
   title: string;
+  state: OfferState;
+  /** When the offer was deleted; null while it exists. */
+  deletedAt: string | null;
+  validFrom: string;
+  validTo: string;
   storeIds: readonly string[];
   holdoutPercent: number;
   attributionWindowHours: number;
   budgetMax: number | null;
+  /** Money fields as given on the offer (decimal strings), null when not set. */
+  currency: string | null;
+  costPerSend: string | null;
+  incentiveValue: string | null;
 }
 
 export interface OfferReportInput {
   offerId: string;
+  /** Null only when the offer was deleted before deletions were kept: no name is known. */
   offer: OfferFactsForReport | null;
+  costs: OfferCosts | null;
   range: DayRange;
   groupBy: GroupBy;
+  /** List periods without activity too (default: omitted). */
+  includeEmpty?: boolean;
   rows: readonly CounterRow[];
   /** Incentives sent over the offer's life (budget counter). */
   budgetUsed: number;
+  names?: NameBook;
+  /** Footprint visits by store over the range (store counters), for cost per visit. */
+  storeVisits?: ReadonlyMap<string, number>;
 }
 
 export interface FunnelView {
@@ -553,6 +687,8 @@ export interface FunnelView {
   attributedVisits: { treated: number; holdout: number };
   redemptions: number;
   expired: number;
+  /** Redemptions that reported a basket amount. */
+  baskets: number;
 }
 
 function funnelView(f: Funnel): FunnelView {
@@ -568,52 +704,156 @@ function funnelView(f: Funnel): FunnelView {
     attributedVisits: { treated: f.attributedTreated, holdout: f.attributedHoldout },
     redemptions: f.redemptions,
     expired: f.expired,
+    baskets: f.baskets,
   };
 }
 
-function section(f: Funnel) {
-  return { funnel: funnelView(f), ...funnelMetrics(f) };
+/** A funnel with its metrics, incremental visits and money figures. */
+export interface ReportSection extends FunnelMetrics {
+  funnel: FunnelView;
+  incremental: IncrementalView;
+  money: MoneyView | null;
+}
+
+function section(f: Funnel, costs: OfferCosts | null, storeVisits?: number): ReportSection {
+  const metrics = funnelMetrics(f);
+  const input = {
+    ...f,
+    absoluteLift: metrics.lift.absolute,
+    absoluteCi: metrics.lift.absoluteCi,
+    storeVisits,
+  };
+  const incremental = incrementalVisits(input);
+  return {
+    funnel: funnelView(f),
+    ...metrics,
+    incremental,
+    money: moneyFigures(input, costs, incremental),
+  };
+}
+
+/** A row of the offer report: a period (day, week, month) or a store, with its section. */
+export interface OfferReportRow extends ReportSection {
+  period?: string;
+  day?: string;
+  start?: string;
+  end?: string;
+  storeId?: string;
+  storeName?: string | null;
+  storeCode?: string | null;
+  storeDeleted?: boolean;
+  storeVisits?: number;
+}
+
+function isEmpty(f: Funnel): boolean {
+  return SCALAR_FIELDS.every((field) => f[field] === 0);
+}
+
+/** A store's id with its name and store code (null when unknown), and whether it is deleted. */
+function storeColumns(storeId: string, names: NameBook) {
+  const label = names.stores.get(storeId);
+  return {
+    storeId,
+    storeName: label?.name ?? null,
+    storeCode: label?.storeCode ?? null,
+    storeDeleted: label?.deletedAt != null,
+  };
+}
+
+function sumOver(map: ReadonlyMap<string, number> | undefined, keys: Iterable<string>) {
+  if (map === undefined) return undefined;
+  let n = 0;
+  for (const k of keys) n += map.get(k) ?? 0;
+  return n;
+}
+
+/** Time rows: one per period (day, ISO week, month) with its first and last local day. */
+function periodRows(
+  rows: readonly CounterRow[],
+  range: DayRange,
+  unit: PeriodUnit,
+  includeEmpty: boolean,
+  toSection: (f: Funnel) => ReportSection,
+) {
+  const byPeriod = new Map<string, Funnel[]>();
+  for (const r of rows) {
+    const p = periodOf(r.localDay, unit).period;
+    byPeriod.set(p, [...(byPeriod.get(p) ?? []), r.funnel]);
+  }
+  return periodsOf(range, unit)
+    .map((p) => ({ p, funnel: addFunnels(...(byPeriod.get(p.period) ?? [])) }))
+    .filter(({ funnel }) => includeEmpty || !isEmpty(funnel))
+    .map(({ p, funnel }) => ({
+      period: p.period,
+      ...(unit === "day" ? { day: p.period } : {}),
+      start: p.start,
+      end: p.end,
+      ...toSection(funnel),
+    }));
 }
 
 /**
- * The offer report: totals over the range, one row per day (every day of the range) or per
- * store (the offer's stores plus any other store with counters), the budget and the method.
+ * The offer report: totals over the range; one row per period (day, ISO week or month of
+ * store-local days, without activity only when `includeEmpty`) or per store (the offer's stores
+ * plus any other with counters, with names and store codes); incremental visits, money figures,
+ * the budget and the method. A deleted offer reports its name and `state: "deleted"`.
  */
 export function buildOfferReport(input: OfferReportInput) {
+  const names = input.names ?? NO_NAMES;
+  const includeEmpty = input.includeEmpty ?? false;
   const total = addFunnels(...input.rows.map((r) => r.funnel));
-  const groups = new Map<string, Funnel[]>();
-  const keyOf = (r: CounterRow) => (input.groupBy === "day" ? r.localDay : r.storeId);
-  const keys =
-    input.groupBy === "day"
-      ? daysOf(input.range)
-      : [
-          ...new Set([...(input.offer?.storeIds ?? []), ...input.rows.map((r) => r.storeId)]),
-        ].sort();
-  for (const k of keys) groups.set(k, []);
-  for (const r of input.rows) {
-    const k = keyOf(r);
-    const list = groups.get(k);
-    if (list) list.push(r.funnel);
-    else groups.set(k, [r.funnel]);
+  const storeIds = [
+    ...new Set([...(input.offer?.storeIds ?? []), ...input.rows.map((r) => r.storeId)]),
+  ].sort(compare);
+  const toSection = (f: Funnel, visits?: number) => section(f, input.costs, visits);
+  let rows: OfferReportRow[];
+  if (input.groupBy === "store") {
+    const byStore = new Map<string, Funnel[]>();
+    for (const r of input.rows)
+      byStore.set(r.storeId, [...(byStore.get(r.storeId) ?? []), r.funnel]);
+    rows = storeIds
+      .map((id) => ({ id, funnel: addFunnels(...(byStore.get(id) ?? [])) }))
+      .filter(
+        ({ id, funnel }) => includeEmpty || !isEmpty(funnel) || input.offer?.storeIds.includes(id),
+      )
+      .map(({ id, funnel }) => {
+        const visits = input.storeVisits?.get(id);
+        return {
+          ...storeColumns(id, names),
+          ...(input.storeVisits ? { storeVisits: visits ?? 0 } : {}),
+          ...toSection(funnel, input.storeVisits ? (visits ?? 0) : undefined),
+        };
+      });
+  } else {
+    rows = periodRows(input.rows, input.range, input.groupBy, includeEmpty, (f) => toSection(f));
   }
-  const rows = [...groups.entries()]
-    .sort(([a], [b]) => compare(a, b))
-    .map(([k, funnels]) => ({
-      ...(input.groupBy === "day" ? { day: k } : { storeId: k }),
-      ...section(addFunnels(...funnels)),
-    }));
   const max = input.offer?.budgetMax ?? null;
   const notes: string[] = [];
   if (input.offer === null) {
-    notes.push("The offer no longer exists in the catalog: its counters are reported as kept.");
+    notes.push(
+      "The offer was deleted before deleted offers were kept: its counters are reported without a name.",
+    );
+  } else if (input.offer.deletedAt !== null) {
+    notes.push(
+      `The offer was deleted on ${input.offer.deletedAt}; its counters are reported as kept.`,
+    );
   }
+  if (input.costs === null) {
+    notes.push("The offer states no currency and costs: money figures are null.");
+  }
+  const storeVisits = sumOver(input.storeVisits, input.offer?.storeIds ?? storeIds);
   return {
     offerId: input.offerId,
+    offerName: input.offer?.name ?? null,
+    state: input.offer?.state ?? ("deleted" as OfferState),
     offer: input.offer,
     from: input.range.from,
     to: input.range.to,
     groupBy: input.groupBy,
-    totals: section(total),
+    includeEmpty,
+    stores: storeIds.map((id) => storeColumns(id, names)),
+    ...(storeVisits === undefined ? {} : { storeVisits }),
+    totals: toSection(total, storeVisits),
     budget: {
       used: input.budgetUsed,
       max,
@@ -627,15 +867,197 @@ export function buildOfferReport(input: OfferReportInput) {
 
 export type OfferReport = ReturnType<typeof buildOfferReport>;
 
+/** Offer report rows as CSV columns (the header row), names next to ids. */
+export const OFFER_REPORT_CSV_COLUMNS = [
+  "offerId",
+  "offerName",
+  "period",
+  "start",
+  "end",
+  "storeId",
+  "storeName",
+  "storeCode",
+  "triggered",
+  "sent",
+  "heldOut",
+  "suppressed",
+  "visits",
+  "attributedTreated",
+  "attributedHoldout",
+  "redemptions",
+  "visitRateTreated",
+  "visitRateHoldout",
+  "liftPoints",
+  "liftPointsLow",
+  "liftPointsHigh",
+  "incrementalVisits",
+  "incrementalVisitsLow",
+  "incrementalVisitsHigh",
+  "currency",
+  "spend",
+  "costPerVisit",
+  "costPerAttributedVisit",
+  "costPerIncrementalVisit",
+  "costPerIncrementalVisitLow",
+  "costPerIncrementalVisitHigh",
+  "incrementalRevenue",
+] as const;
+
+/** A proportion as percentage points with two decimals ("3.25"), empty when null. */
+function points(x: number | null | undefined): string | null {
+  return x === null || x === undefined ? null : (x * 100).toFixed(2);
+}
+
+function sectionCells(s: ReportSection): Record<string, string | number | null> {
+  return {
+    triggered: s.funnel.triggered,
+    sent: s.funnel.sent,
+    heldOut: s.funnel.heldOut,
+    suppressed: s.funnel.suppressed.total,
+    visits: s.funnel.visits,
+    attributedTreated: s.funnel.attributedVisits.treated,
+    attributedHoldout: s.funnel.attributedVisits.holdout,
+    redemptions: s.funnel.redemptions,
+    visitRateTreated: points(s.visitRate.treated),
+    visitRateHoldout: points(s.visitRate.holdout),
+    liftPoints: points(s.lift.absolute),
+    liftPointsLow: points(s.lift.absoluteCi?.[0]),
+    liftPointsHigh: points(s.lift.absoluteCi?.[1]),
+    incrementalVisits: s.incremental.visits,
+    incrementalVisitsLow: s.incremental.visitsCi?.[0] ?? null,
+    incrementalVisitsHigh: s.incremental.visitsCi?.[1] ?? null,
+    currency: s.money?.currency ?? null,
+    spend: s.money?.spend ?? null,
+    costPerVisit: s.money?.costPerVisit ?? null,
+    costPerAttributedVisit: s.money?.costPerAttributedVisit ?? null,
+    costPerIncrementalVisit: s.money?.costPerIncrementalVisit.estimate ?? null,
+    costPerIncrementalVisitLow: s.money?.costPerIncrementalVisit.ci?.[0] ?? null,
+    costPerIncrementalVisitHigh: s.money?.costPerIncrementalVisit.ci?.[1] ?? null,
+    incrementalRevenue: s.money?.incrementalRevenue?.estimate ?? null,
+  };
+}
+
+/**
+ * The offer report as RFC 4180 CSV: one line per row, then a `total` line; rates and lift in
+ * percentage points, money as decimal strings.
+ */
+export function offerReportCsv(report: OfferReport): string {
+  const lines = [csvLine(OFFER_REPORT_CSV_COLUMNS)];
+  const emit = (cells: Record<string, string | number | null | boolean | undefined>) =>
+    lines.push(
+      csvLine(OFFER_REPORT_CSV_COLUMNS.map((c) => cells[c] as string | number | null | undefined)),
+    );
+  const base = { offerId: report.offerId, offerName: report.offerName };
+  for (const row of report.rows) {
+    emit({
+      ...base,
+      period: row.period ?? null,
+      start: row.start ?? report.from,
+      end: row.end ?? report.to,
+      storeId: row.storeId ?? null,
+      storeName: row.storeName ?? null,
+      storeCode: row.storeCode ?? null,
+      ...sectionCells(row),
+    });
+  }
+  emit({
+    ...base,
+    period: "total",
+    start: report.from,
+    end: report.to,
+    ...sectionCells(report.totals),
+  });
+  return lines.join("");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offer comparison
+// ---------------------------------------------------------------------------------------------
+
+export interface ComparisonOffer {
+  offerId: string;
+  facts: OfferFactsForReport;
+  costs: OfferCosts | null;
+  rows: readonly CounterRow[];
+}
+
+/**
+ * Every offer of the period side by side: offers whose validity (plus attribution window)
+ * overlaps the range, deleted ones included and named, each with its key figures. Sorted
+ * by sends, most first, then name.
+ */
+export function buildOfferComparison(input: {
+  range: DayRange;
+  offers: readonly ComparisonOffer[];
+}) {
+  const offers = input.offers
+    .map((o) => {
+      const s = section(addFunnels(...o.rows.map((r) => r.funnel)), o.costs);
+      return {
+        offerId: o.offerId,
+        offerName: o.facts.name,
+        state: o.facts.state,
+        deletedAt: o.facts.deletedAt,
+        validFrom: o.facts.validFrom,
+        validTo: o.facts.validTo,
+        storeCount: o.facts.storeIds.length,
+        holdoutPercent: o.facts.holdoutPercent,
+        ...s,
+      };
+    })
+    .sort((a, b) => b.funnel.sent - a.funnel.sent || compare(a.offerName, b.offerName));
+  return {
+    from: input.range.from,
+    to: input.range.to,
+    offers,
+    method: {
+      ...REPORT_METHOD,
+      money: MONEY_METHOD,
+      offers:
+        "Offers valid at some point of the range, or whose attribution window reaches into it (deleted ones included).",
+    },
+  };
+}
+
+export type OfferComparison = ReturnType<typeof buildOfferComparison>;
+
+/** The comparison as CSV: one line per offer. */
+export function offerComparisonCsv(report: OfferComparison): string {
+  const columns = [
+    "offerId",
+    "offerName",
+    "state",
+    "validFrom",
+    "validTo",
+    ...OFFER_REPORT_CSV_COLUMNS.slice(8),
+  ];
+  const lines = [csvLine(columns)];
+  for (const o of report.offers) {
+    const cells: Record<string, string | number | null> = {
+      offerId: o.offerId,
+      offerName: o.offerName,
+      state: o.state,
+      validFrom: o.validFrom,
+      validTo: o.validTo,
+      ...sectionCells(o),
+    };
+    lines.push(csvLine(columns.map((c) => cells[c])));
+  }
+  return lines.join("");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Store report
 // ---------------------------------------------------------------------------------------------
 
 export interface StoreReportInput {
   storeId: string;
-  store: { name: string; timeZone: string } | null;
+  store: StoreLabel | null;
   range: DayRange;
+  groupBy?: PeriodUnit;
+  includeEmpty?: boolean;
   rows: readonly CounterRow[];
+  names?: NameBook;
 }
 
 function visitsOf(f: Funnel) {
@@ -650,33 +1072,82 @@ function visitsOf(f: Funnel) {
 }
 
 /**
- * The store report: visits and attributed visits by offer and store-local day, with per-offer
- * and overall totals. Every footprint visit is counted once under `offerId: null` (`NO_OFFER`);
- * an offer's row counts the visits attributed to it (so the store's total visits are the
- * `offerId: null` visits, never the sum over offers, which would count attributed visits twice).
+ * The store report: visits and attributed visits by offer and period (store-local day, ISO week
+ * or month; periods without activity only with `includeEmpty`), with per-offer and overall
+ * totals and offer names. Every footprint visit is counted once under `offerId: null`
+ * (`NO_OFFER`); an offer's row counts the visits attributed to it (so the store's total visits
+ * are the `offerId: null` visits, never the sum over offers, which would count attributed
+ * visits twice).
  */
 export function buildStoreReport(input: StoreReportInput) {
+  const names = input.names ?? NO_NAMES;
+  const unit = input.groupBy ?? "day";
+  const includeEmpty = input.includeEmpty ?? false;
   const offerIdOf = (id: string) => (id === NO_OFFER ? null : id);
-  const rows = [...input.rows]
-    .sort((a, b) => compare(a.localDay, b.localDay) || compare(a.offerId, b.offerId))
-    .map((r) => ({ day: r.localDay, offerId: offerIdOf(r.offerId), ...visitsOf(r.funnel) }));
+  const offerColumns = (id: string) => {
+    const offerId = offerIdOf(id);
+    const label = offerId === null ? undefined : names.offers.get(offerId);
+    return {
+      offerId,
+      offerName: label?.name ?? null,
+      offerDeleted: label?.deletedAt != null,
+    };
+  };
+  const grouped = new Map<
+    string,
+    { period: string; start: string; end: string; offerId: string; funnels: Funnel[] }
+  >();
+  for (const r of input.rows) {
+    const p = periodOf(r.localDay, unit);
+    const key = `${p.period}|${r.offerId}`;
+    const entry = grouped.get(key) ?? { ...p, offerId: r.offerId, funnels: [] };
+    entry.funnels.push(r.funnel);
+    grouped.set(key, entry);
+  }
+  const periods = periodsOf(input.range, unit);
+  const rows = periods.flatMap((p) => {
+    const here = [...grouped.values()]
+      .filter((g) => g.period === p.period)
+      .sort((a, b) => compare(a.offerId, b.offerId))
+      .map((g) => ({ funnel: addFunnels(...g.funnels), offerId: g.offerId }))
+      .filter((g) => includeEmpty || !isEmpty(g.funnel));
+    if (here.length === 0 && includeEmpty) here.push({ funnel: emptyFunnel(), offerId: NO_OFFER });
+    return here.map((g) => ({
+      period: p.period,
+      ...(unit === "day" ? { day: p.period } : {}),
+      start: p.start,
+      end: p.end,
+      ...offerColumns(g.offerId),
+      ...visitsOf(g.funnel),
+    }));
+  });
   const byOffer = new Map<string, Funnel[]>();
   for (const r of input.rows) byOffer.set(r.offerId, [...(byOffer.get(r.offerId) ?? []), r.funnel]);
   const offers = [...byOffer.entries()]
     .sort(([a], [b]) => compare(a, b))
     .map(([offerId, funnels]) => ({
-      offerId: offerIdOf(offerId),
+      ...offerColumns(offerId),
       ...visitsOf(addFunnels(...funnels)),
     }));
   const notes: string[] = [];
   if (input.store === null) {
-    notes.push("The store no longer exists in the catalog: its counters are reported as kept.");
+    notes.push(
+      "The store was deleted before deleted stores were kept: its counters are reported without a name.",
+    );
+  } else if (input.store.deletedAt !== null) {
+    notes.push(
+      `The store was deleted on ${input.store.deletedAt}; its counters are reported as kept.`,
+    );
   }
   return {
     storeId: input.storeId,
+    storeName: input.store?.name ?? null,
+    storeCode: input.store?.storeCode ?? null,
     store: input.store,
     from: input.range.from,
     to: input.range.to,
+    groupBy: unit,
+    includeEmpty,
     totals: {
       ...visitsOf(addFunnels(...input.rows.map((r) => r.funnel))),
       visits: input.rows.reduce((n, r) => n + (r.offerId === NO_OFFER ? r.funnel.visits : 0), 0),

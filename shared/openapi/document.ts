@@ -15,11 +15,18 @@ import {
 import { weeklyScheduleSchema } from "../domain/decision/offer-rules.ts";
 import { multiPolygonSchema, polygonSchema } from "../domain/geometry/index.ts";
 import {
+  comparisonQuerySchema,
+  offerReportQuerySchema,
+  storeReportQuerySchema,
+} from "../domain/report.ts";
+import {
   importResultSchema,
   offerPageSchema,
+  offerPatchSchema,
   offerViewSchema,
   problemSchema,
   storePageSchema,
+  storePatchSchema,
   storeViewSchema,
 } from "./schemas.ts";
 
@@ -27,6 +34,8 @@ type Json = Record<string, unknown>;
 
 const COMPONENTS: [string, z.ZodType][] = [
   ["StoreInput", storeInputSchema],
+  ["StorePatch", storePatchSchema],
+  ["OfferPatch", offerPatchSchema],
   ["Store", storeViewSchema],
   ["StorePage", storePageSchema],
   ["StoreImport", storeImportSchema],
@@ -71,15 +80,16 @@ const PROBLEMS: Record<number, string> = {
   401: "Missing or invalid merchant token",
   403: "The token's role may not do this",
   404: "No such resource for this merchant (another merchant's ids are not found either)",
-  409: "Version conflict, or a store still listed by offers",
+  409: "Version conflict, a store still listed by offers, or a store code (`externalRef`) in use",
   413: "Body too large",
   415: "Content type is not application/json",
   422: "The address geocodes to nothing usable (`errors` names `address`)",
+  428: "`If-Match` is required (a PUT replaces the whole resource)",
   503: "A dependency (geocoder) is unavailable; nothing was stored",
 };
 
 interface OperationSpec {
-  method: "get" | "post" | "put" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   operationId: string;
   summary: string;
@@ -89,7 +99,15 @@ interface OperationSpec {
   ok: { status: number; schema?: string; description: string };
   params?: ("storeId" | "offerId")[];
   paged?: boolean;
-  ifMatch?: boolean;
+  /** Accepts `?externalRef=` (lookup by store code). */
+  byRef?: boolean;
+  ifMatch?: boolean | "required";
+  /** Body media type (default application/json). */
+  mediaType?: string;
+  /** Query parameters, documented from the schema that validates them. */
+  query?: z.ZodObject;
+  /** The route also answers `Accept: text/csv`. */
+  csv?: boolean;
   errors: number[];
 }
 
@@ -114,8 +132,12 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/stores",
     operationId: "listStores",
     summary: "List stores",
+    description:
+      "With `externalRef`, the one store with that store code (or none), without paging. " +
+      "POS tokens may read stores too.",
     access: "read",
     paged: true,
+    byRef: true,
     ok: { status: 200, schema: "StorePage", description: "A page of stores" },
     errors: [400, 401, 403],
   },
@@ -149,12 +171,31 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/stores/{storeId}",
     operationId: "replaceStore",
     summary: "Replace a store",
-    description: "Moving the footprint or location re-indexes the store and its offers' zones.",
+    description:
+      "Replaces the whole store: members left out (address, openingHours, ...) are removed. " +
+      "`If-Match` is required (428 without it). Moving the footprint or location re-indexes " +
+      "the store and its offers' zones.",
+    access: "write",
+    params: ["storeId"],
+    ifMatch: "required",
+    body: "StoreInput",
+    ok: { status: 200, schema: "Store", description: "Replaced" },
+    errors: [...WRITE, 422, 428, 503],
+  },
+  {
+    method: "patch",
+    path: "/v1/stores/{storeId}",
+    operationId: "patchStore",
+    summary: "Update a store (JSON Merge Patch)",
+    description:
+      "RFC 7396 `application/merge-patch+json`: members sent replace, `null` removes one, " +
+      "absent members stay. The merged store is validated like a PUT body.",
     access: "write",
     params: ["storeId"],
     ifMatch: true,
-    body: "StoreInput",
-    ok: { status: 200, schema: "Store", description: "Replaced" },
+    body: "StorePatch",
+    mediaType: "application/merge-patch+json",
+    ok: { status: 200, schema: "Store", description: "Updated" },
     errors: [...WRITE, 422, 503],
   },
   {
@@ -204,11 +245,30 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/offers/{offerId}",
     operationId: "replaceOffer",
     summary: "Replace an offer",
+    description:
+      "Replaces the whole offer (members left out are removed or defaulted). `If-Match` is " +
+      "required (428 without it).",
+    access: "write",
+    params: ["offerId"],
+    ifMatch: "required",
+    body: "OfferInput",
+    ok: { status: 200, schema: "Offer", description: "Replaced" },
+    errors: [...WRITE, 428],
+  },
+  {
+    method: "patch",
+    path: "/v1/offers/{offerId}",
+    operationId: "patchOffer",
+    summary: "Update an offer (JSON Merge Patch)",
+    description:
+      "RFC 7396 `application/merge-patch+json`: members sent replace, `null` removes one, " +
+      "absent members stay. The merged offer is validated like a PUT body.",
     access: "write",
     params: ["offerId"],
     ifMatch: true,
-    body: "OfferInput",
-    ok: { status: 200, schema: "Offer", description: "Replaced" },
+    body: "OfferPatch",
+    mediaType: "application/merge-patch+json",
+    ok: { status: 200, schema: "Offer", description: "Updated" },
     errors: WRITE,
   },
   {
@@ -248,6 +308,48 @@ const OPERATIONS: OperationSpec[] = [
   },
   {
     method: "get",
+    path: "/v1/reports/offers",
+    operationId: "compareOffers",
+    summary: "Every offer of a period side by side",
+    description:
+      "Offers valid at some point of the range (deleted ones included, with their name and " +
+      "`state`), each with sends, visit rates, lift and its 95 % interval, incremental visits, " +
+      "spend and cost per incremental visit. `Accept: text/csv` gives one line per offer.",
+    access: "read",
+    query: comparisonQuerySchema,
+    csv: true,
+    ok: { status: 200, description: "The comparison (see the README for every field)" },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "get",
+    path: "/v1/reports/offers/{offerId}",
+    operationId: "getOfferReport",
+    summary: "Funnel, lift, incremental visits and money of one offer",
+    description:
+      "From the counters only. Rows per store-local day, ISO week, month or store (with names " +
+      "and store codes); periods without activity only with `includeEmpty=true`. A deleted " +
+      "offer answers with its name and `state: deleted`. `Accept: text/csv` gives the rows.",
+    access: "read",
+    params: ["offerId"],
+    query: offerReportQuerySchema,
+    csv: true,
+    ok: { status: 200, description: "The offer report (see the README for every field)" },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/reports/stores/{storeId}",
+    operationId: "getStoreReport",
+    summary: "Visits and attributed visits of one store",
+    access: "read",
+    params: ["storeId"],
+    query: storeReportQuerySchema,
+    ok: { status: 200, description: "The store report (see the README for every field)" },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: "get",
     path: "/v1/openapi.json",
     operationId: "getOpenApi",
     summary: "This document",
@@ -262,6 +364,13 @@ function parameters(op: OperationSpec): Json[] {
     name,
     in: "path",
     required: true,
+    ...(name === "storeId"
+      ? {
+          description:
+            "The store id (`st_…`) or `code:` + the merchant's store code (`externalRef`, " +
+            "percent-encoded), e.g. `code:PAR-001`",
+        }
+      : {}),
     schema: { type: "string" },
   }));
   if (op.paged) {
@@ -281,11 +390,36 @@ function parameters(op: OperationSpec): Json[] {
       },
     );
   }
+  if (op.byRef) {
+    out.push({
+      name: "externalRef",
+      in: "query",
+      required: false,
+      description: "A store code: answers the store with that code, or no item",
+      schema: { type: "string", minLength: 1, maxLength: 100 },
+    });
+  }
+  if (op.query) {
+    const schema = z.toJSONSchema(op.query, { io: "input", unrepresentable: "any" }) as {
+      properties?: Record<string, Json>;
+      required?: string[];
+    };
+    for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+      const { description, ...rest } = prop;
+      out.push({
+        name,
+        in: "query",
+        required: schema.required?.includes(name) && !("default" in rest),
+        ...(description ? { description } : {}),
+        schema: rest,
+      });
+    }
+  }
   if (op.ifMatch) {
     out.push({
       name: "If-Match",
       in: "header",
-      required: false,
+      required: op.ifMatch === "required",
       description: 'The ETag (version) the change applies to, e.g. "3"; 409 if it moved on',
       schema: { type: "string" },
     });
@@ -300,10 +434,18 @@ function operation(op: OperationSpec): Json {
     : op.access === "public"
       ? { type: "object" }
       : undefined;
+  const json = okSchema ?? (op.query ? { type: "object" } : undefined);
   const responses: Json = {
     [op.ok.status]: {
       description: op.ok.description,
-      ...(okSchema ? { content: { "application/json": { schema: okSchema } } } : {}),
+      ...(json
+        ? {
+            content: {
+              "application/json": { schema: json },
+              ...(op.csv ? { "text/csv": { schema: { type: "string" } } } : {}),
+            },
+          }
+        : {}),
     },
   };
   for (const status of op.errors) responses[status] = problem(PROBLEMS[status] ?? "Error");
@@ -320,14 +462,16 @@ function operation(op: OperationSpec): Json {
         ? "offers"
         : op.path.startsWith("/v1/stores")
           ? "stores"
-          : "meta",
+          : op.path.startsWith("/v1/reports")
+            ? "reports"
+            : "meta",
     ],
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(op.body
       ? {
           requestBody: {
             required: true,
-            content: { "application/json": { schema: ref(op.body) } },
+            content: { [op.mediaType ?? "application/json"]: { schema: ref(op.body) } },
           },
         }
       : {}),
@@ -358,6 +502,7 @@ export function openApiDocument(): Json {
     tags: [
       { name: "stores", description: "Stores and their footprints" },
       { name: "offers", description: "Offers and their trigger zones" },
+      { name: "reports", description: "Marketing reports: funnel, lift, money, comparison" },
       { name: "meta", description: "This document" },
     ],
     paths,

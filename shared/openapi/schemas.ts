@@ -34,6 +34,9 @@ export const storeViewSchema = z
     timeZone: z.string().describe("IANA time zone (given, or derived from the location)"),
     openingHours: input.openingHours,
     footprint: footprintSchema,
+    footprintSource: z
+      .enum(["request", "default"])
+      .describe("Sent with the store, or the default circle around its location"),
     zoneCells: z.number().int().min(0).describe("H3 cells indexing the footprint"),
     offerIds: z.array(z.string()).describe("Offers listing this store"),
     ...versionedShape,
@@ -60,6 +63,9 @@ export const offerViewSchema = z
     attributionWindowHours: offer.attributionWindowHours,
     redemption: offer.redemption,
     priority: z.number().int(),
+    currency: offer.currency,
+    costPerSend: offer.costPerSend,
+    incentiveValue: offer.incentiveValue,
     zoneCount: z.number().int().min(0).describe("Trigger zones in the index (0 while paused)"),
     zoneCells: z.number().int().min(0).describe("H3 cells indexing those zones"),
     ...versionedShape,
@@ -108,3 +114,22 @@ export const problemSchema = z
       .optional(),
   })
   .describe("RFC 9457 problem details; `errors` names each offending field");
+
+/**
+ * The JSON Merge Patch (RFC 7396) document of an input schema, for the documentation: every
+ * member optional, `null` removes it; nested objects merge the same way.
+ */
+function mergePatchOf(shape: Record<string, z.ZodType>, description: string) {
+  return z
+    .object(Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v.nullable().optional()])))
+    .describe(description);
+}
+
+export const storePatchSchema = mergePatchOf(
+  storeInputSchema.shape,
+  "JSON Merge Patch of a store: members sent replace, null removes, absent members stay",
+);
+export const offerPatchSchema = mergePatchOf(
+  offerInputSchema.shape,
+  "JSON Merge Patch of an offer: members sent replace, null removes, absent members stay",
+);

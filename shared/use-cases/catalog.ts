@@ -19,6 +19,8 @@ import {
   OFFER_ID_PREFIX,
   type Offer,
   type OfferInput,
+  offerInputOf,
+  offerInputSchema,
   offerView,
   offerZoneIds,
   parseStoreImport,
@@ -26,6 +28,8 @@ import {
   STORE_ID_PREFIX,
   type Store,
   type StoreInput,
+  storeInputOf,
+  storeInputSchema,
   storeView,
   triggerZones,
   type ZonePlan,
@@ -42,6 +46,8 @@ import {
   ValidationError,
 } from "../errors.ts";
 import type { CursorCodec, PageKey } from "../http/cursor.ts";
+import { applyMergePatch } from "../http/merge-patch.ts";
+import { parseWith } from "../http/parse.ts";
 import type { HttpEvent } from "../http/types.ts";
 import { logger } from "../logger.ts";
 import type { Clock, Random } from "../ports.ts";
@@ -67,8 +73,13 @@ function pointOf(store: Store) {
 
 /** Only admins of the merchant change its catalog. */
 export const CATALOG_WRITE_ROLES: readonly Role[] = ["merchant-admin"];
-/** Analysts read the catalog to make sense of reports; POS staff never need it. */
+/** Analysts read the catalog to make sense of reports; POS staff never need offers. */
 export const CATALOG_READ_ROLES: readonly Role[] = ["merchant-admin", "marketing-analyst"];
+/** Stores are also read by POS staff: they redeem at them, by id or store code. */
+export const STORE_READ_ROLES: readonly Role[] = [...CATALOG_READ_ROLES, "pos"];
+
+/** A store named by its store code in a path: `code:<externalRef>` in place of the id. */
+export const STORE_CODE_PATH_PREFIX = "code:";
 
 const STORES_SCOPE = "stores";
 const OFFERS_SCOPE = "offers";
@@ -133,6 +144,24 @@ function requireId(prefix: string, id: string | undefined, path: string, what: s
   return id;
 }
 
+/**
+ * The store a path names: its id (`st_…`), or `code:<externalRef>` resolved through the code's
+ * uniqueness item. Either way another merchant's store is not found (404 naming `storeId`).
+ */
+async function resolveStoreId(
+  deps: CatalogDeps,
+  merchantId: string,
+  storeId: string | undefined,
+): Promise<string> {
+  if (storeId?.startsWith(STORE_CODE_PATH_PREFIX)) {
+    const ref = storeId.slice(STORE_CODE_PATH_PREFIX.length);
+    const id = ref === "" ? undefined : await deps.catalog.storeIdByRef(merchantId, ref);
+    if (id === undefined) throw notFound("storeId", "store");
+    return id;
+  }
+  return requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+}
+
 function checkCursorKey(key: PageKey, merchantId: string, prefix: string): PageKey {
   if (key.pk !== catalogKeys.partition(merchantId) || !key.sk?.startsWith(prefix)) {
     throw ValidationError.field("cursor", "is not a cursor issued by this API for this listing");
@@ -144,16 +173,17 @@ function checkCursorKey(key: PageKey, merchantId: string, prefix: string): PageK
 // Stores
 
 /**
- * The store's point when the request gave only an address: geocoded (an unchanged address of
- * a geocoded store is not looked up again). No match is the caller's 422 naming `address`; an
- * unavailable geocoder is a 503 before anything is written.
+ * The store's point when the request gave only an address (no location, no footprint: a
+ * footprint already places the store): geocoded, and an unchanged address of a geocoded store
+ * is not looked up again. No match is the caller's 422 naming `address`; an unavailable or
+ * unconfigured geocoder is a 503 naming `address` before anything is written.
  */
 async function geocodeIfNeeded(
   deps: CatalogDeps,
   input: StoreInput,
   previous?: Store,
 ): Promise<LatLon | undefined> {
-  if (input.location || !input.address) return undefined;
+  if (input.location || input.footprint || !input.address) return undefined;
   if (previous?.locationSource === "geocoder" && previous.address === input.address) {
     return previous.location;
   }
@@ -202,7 +232,13 @@ export async function createStore(
   } catch (error) {
     await bestEffort("remove footprint zone", () => deps.geoIndex.removeZone(zone.zoneId));
     await bestEffort("delete store", () =>
-      deps.catalog.deleteStore(store.merchantId, store.storeId, store.version),
+      deps.catalog.deleteStore(
+        store.merchantId,
+        store.storeId,
+        store.version,
+        undefined,
+        store.externalRef,
+      ),
     );
     throw error;
   }
@@ -215,8 +251,8 @@ export async function getStore(
   principal: MerchantPrincipal,
   storeId: string | undefined,
 ) {
-  requireRole(principal, CATALOG_READ_ROLES);
-  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  requireRole(principal, STORE_READ_ROLES);
+  const id = await resolveStoreId(deps, principal.merchantId, storeId);
   const store = await deps.catalog.getStore(principal.merchantId, id);
   if (!store) throw notFound("storeId", "store");
   return storeView(store);
@@ -231,6 +267,7 @@ async function listPage<T, V>(
   principal: MerchantPrincipal,
   query: ListQuery,
   listing: {
+    roles?: readonly Role[];
     scope: string;
     prefix: string;
     load: (
@@ -241,7 +278,7 @@ async function listPage<T, V>(
     view: (item: T) => V;
   },
 ) {
-  requireRole(principal, CATALOG_READ_ROLES);
+  requireRole(principal, listing.roles ?? CATALOG_READ_ROLES);
   const { merchantId } = principal;
   const startKey = query.cursor
     ? checkCursorKey(
@@ -257,9 +294,23 @@ async function listPage<T, V>(
   };
 }
 
-/** A page of the caller's stores and an opaque cursor for the next one. */
-export function listStores(deps: CatalogDeps, principal: MerchantPrincipal, query: ListQuery) {
+/**
+ * A page of the caller's stores and an opaque cursor for the next one; with `externalRef`, the
+ * one store with that store code (or none).
+ */
+export async function listStores(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  query: ListQuery & { externalRef?: string | undefined },
+) {
+  requireRole(principal, STORE_READ_ROLES);
+  if (query.externalRef !== undefined) {
+    const id = await deps.catalog.storeIdByRef(principal.merchantId, query.externalRef);
+    const store = id ? await deps.catalog.getStore(principal.merchantId, id) : undefined;
+    return { items: store ? [storeView(store)] : [], nextCursor: null };
+  }
   return listPage(deps, principal, query, {
+    roles: STORE_READ_ROLES,
     scope: STORES_SCOPE,
     prefix: catalogKeys.storePrefix,
     load: (m, limit, start) => deps.catalog.listStores(m, limit, start),
@@ -280,7 +331,7 @@ export async function replaceStore(
   ifMatch?: number,
 ) {
   requireRole(principal, CATALOG_WRITE_ROLES);
-  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  const id = await resolveStoreId(deps, principal.merchantId, storeId);
   const current = await deps.catalog.getStore(principal.merchantId, id);
   if (!current) throw notFound("storeId", "store");
   checkIfMatch("store", ifMatch, current.version);
@@ -307,17 +358,41 @@ export async function replaceStore(
   const before = [footprintZone(current), ...storeTriggerZones(offers, current)];
   const after = [zone, ...storeTriggerZones(offers, next)];
 
-  await deps.catalog.replaceStore(next, current.version);
+  await deps.catalog.replaceStore(next, current.version, current.externalRef);
   try {
     await applyPlan(deps, planZones(before, after));
     await deps.storePoints?.put(pointOf(next), current.location);
   } catch (error) {
     const restored: Store = { ...current, version: next.version + 1, updatedAt: nowIso(deps) };
-    await bestEffort("restore store", () => deps.catalog.replaceStore(restored, next.version));
+    await bestEffort("restore store", () =>
+      deps.catalog.replaceStore(restored, next.version, next.externalRef),
+    );
     await bestEffort("restore zones", () => applyPlan(deps, planZones(after, before)));
     throw error;
   }
   return storeView(next);
+}
+
+/**
+ * Updates a store with a JSON Merge Patch (RFC 7396) applied to its input representation
+ * (`storeInputOf`): members sent replace, `null` removes, members absent stay. The result is
+ * validated like a PUT body (errors name the merged field) and written at the version read, or
+ * the one `ifMatch` names (409 if it moved on).
+ */
+export async function patchStore(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  storeId: string | undefined,
+  patch: unknown,
+  ifMatch?: number,
+) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const id = await resolveStoreId(deps, principal.merchantId, storeId);
+  const current = await deps.catalog.getStore(principal.merchantId, id);
+  if (!current) throw notFound("storeId", "store");
+  checkIfMatch("store", ifMatch, current.version);
+  const input = parseWith(storeInputSchema, applyMergePatch(storeInputOf(current), patch));
+  return replaceStore(deps, principal, id, input, ifMatch ?? current.version);
 }
 
 /**
@@ -334,7 +409,7 @@ export async function deleteStore(
 ) {
   requireRole(principal, CATALOG_WRITE_ROLES);
   const { merchantId } = principal;
-  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  const id = await resolveStoreId(deps, merchantId, storeId);
   const current = await deps.catalog.getStore(merchantId, id);
   if (!current) throw notFound("storeId", "store");
   checkIfMatch("store", ifMatch, current.version);
@@ -359,7 +434,10 @@ export async function deleteStore(
   await deps.geoIndex.removeZone(zone.zoneId);
   await deps.storePoints?.remove(id, current.location);
   try {
-    await deps.catalog.deleteStore(merchantId, id, current.version);
+    await deps.catalog.deleteStore(merchantId, id, current.version, {
+      ...current,
+      deletedAt: nowIso(deps),
+    });
   } catch (error) {
     await bestEffort("re-index footprint", () => deps.geoIndex.putZone(zone));
     await bestEffort("re-add store point", async () => deps.storePoints?.put(pointOf(current)));
@@ -604,6 +682,24 @@ export async function replaceOffer(
 }
 
 /**
+ * Updates an offer with a JSON Merge Patch (RFC 7396) applied to its input representation
+ * (`offerInputOf`); validated like a PUT body and written at the version read (or `ifMatch`).
+ */
+export async function patchOffer(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  offerId: string | undefined,
+  patch: unknown,
+  ifMatch?: number,
+) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const current = await currentOffer(deps, principal, offerId);
+  checkIfMatch("offer", ifMatch, current.version);
+  const input = parseWith(offerInputSchema, applyMergePatch(offerInputOf(current), patch));
+  return replaceOffer(deps, principal, current.offerId, input, ifMatch ?? current.version);
+}
+
+/**
  * Pauses or resumes an offer: a paused offer's trigger zones leave the index (it can no
  * longer match), resuming indexes them again. Idempotent.
  */
@@ -640,7 +736,7 @@ export async function deleteOffer(
   checkIfMatch("offer", ifMatch, current.version);
   await applyPlan(deps, { put: [], remove: offerZoneIds(current) });
   try {
-    await deps.catalog.deleteOffer(current, current.version);
+    await deps.catalog.deleteOffer(current, current.version, nowIso(deps));
   } catch (error) {
     if (current.status === "active") {
       await bestEffort("re-index offer", async () => {
@@ -656,9 +752,17 @@ export async function deleteOffer(
  * The caller of a catalog route, checked for the access it needs before its body is even
  * parsed (a POS token gets 403, not a lecture on footprint geometry).
  */
-export function catalogPrincipal(event: HttpEvent, access: "read" | "write"): MerchantPrincipal {
+export function catalogPrincipal(
+  event: HttpEvent,
+  access: "read" | "write" | "storeRead",
+): MerchantPrincipal {
   const principal = merchantPrincipal(event);
-  const allowed = access === "write" ? CATALOG_WRITE_ROLES : CATALOG_READ_ROLES;
+  const allowed =
+    access === "write"
+      ? CATALOG_WRITE_ROLES
+      : access === "storeRead"
+        ? STORE_READ_ROLES
+        : CATALOG_READ_ROLES;
   if (!principal.roles.some((role) => allowed.includes(role))) {
     const reason = `must include one of: ${allowed.join(", ")}`;
     throw new ForbiddenError(`This action needs one of the roles: ${allowed.join(", ")}.`, {

@@ -25,12 +25,14 @@ import type { ConversionRecord } from "../domain/conversion.ts";
 import { localDay } from "../domain/decision/local-time.ts";
 import { isRedemptionCode, normalizeRedemptionCode } from "../domain/decision/redemption-code.ts";
 import { staticCodeEnd, staticCodeState } from "../domain/decision/static-code.ts";
+import { type Basket, basketSchema, toMinor } from "../domain/money.ts";
 import {
   ConflictError,
   GoneError,
   NotFoundError,
   ServiceUnavailableError,
   TooManyRequestsError,
+  ValidationError,
 } from "../errors.ts";
 import type { Clock, Random } from "../ports.ts";
 
@@ -42,9 +44,26 @@ export const redemptionInputSchema = z
       .min(1, "must not be empty")
       .max(64, "must be at most 64 characters")
       .describe("The code as typed or scanned; case, spaces and dashes do not matter"),
-    storeId: storeIdSchema.describe("The store where the code is redeemed"),
+    storeId: storeIdSchema.optional().describe("The store where the code is redeemed"),
+    storeCode: z
+      .string({ error: "must be a string" })
+      .trim()
+      .min(1, "must not be empty")
+      .max(100, "must be at most 100 characters")
+      .optional()
+      .describe("Or the merchant's own code of that store (its `externalRef`)"),
+    basket: basketSchema.optional(),
   })
-  .describe("A code presented at a till");
+  .superRefine((input, ctx) => {
+    if ((input.storeId === undefined) === (input.storeCode === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "send exactly one of storeId and storeCode",
+        path: [input.storeId === undefined ? "storeId" : "storeCode"],
+      });
+    }
+  })
+  .describe("A code presented at a till, and the store (by id or store code)");
 export type RedemptionInput = z.output<typeof redemptionInputSchema>;
 
 export interface RedemptionLimits {
@@ -70,7 +89,8 @@ export type LockoutScope = "till" | "store";
 
 export interface RedemptionDeps {
   redemptions: RedemptionStore;
-  catalog: Pick<CatalogStore, "getStore" | "listOffers">;
+  catalog: Pick<CatalogStore, "getStore" | "listOffers" | "storeIdByRef"> &
+    Partial<Pick<CatalogStore, "getOffer">>;
   clock: Clock;
   random: Random;
   limits: RedemptionLimits;
@@ -88,6 +108,26 @@ export interface RedemptionResult {
   redeemedAt: string;
   storeId: string;
   codeKind: "unique" | "static";
+  /** The basket as recorded, when one was sent. */
+  basket?: Basket;
+}
+
+/**
+ * The basket fields of the `redeemed` record: in minor units, refused (400 naming
+ * `basket/currency`) when the offer states another currency.
+ */
+function basketFields(
+  basket: Basket | undefined,
+  offerCurrency: string | undefined,
+): Pick<ConversionRecord, "basketMinor" | "basketCurrency"> {
+  if (basket === undefined) return {};
+  if (offerCurrency !== undefined && basket.currency !== offerCurrency) {
+    throw ValidationError.field(
+      "basket/currency",
+      `must be the offer's currency (${offerCurrency})`,
+    );
+  }
+  return { basketMinor: toMinor(basket.amount, basket.currency), basketCurrency: basket.currency };
 }
 
 /** `deviceRef` of events no device can be tied to (static-code redemptions). */
@@ -174,12 +214,13 @@ export async function redeemCode(
   };
   try {
     // The store must exist before it gets a slot: an invented store id opens no fresh bucket.
-    const store = await deps.catalog.getStore(merchantId, input.storeId);
+    const storeId = input.storeId ?? (await storeIdOfCode(deps, merchantId, input.storeCode));
+    const store = await deps.catalog.getStore(merchantId, storeId);
     if (!store) throw storeNotFound();
     const storeKey: AttemptKey = {
       merchantId,
       scope: "store",
-      id: input.storeId,
+      id: storeId,
       windowStart: window.start,
     };
     if (
@@ -193,7 +234,7 @@ export async function redeemCode(
       throw tooMany("store", window.end, now);
     }
     held.push(storeKey);
-    const result = await redeemOnce(deps, merchantId, input, store.timeZone, now);
+    const result = await redeemOnce(deps, merchantId, { ...input, storeId }, store.timeZone, now);
     await release();
     return result;
   } catch (error) {
@@ -203,21 +244,36 @@ export async function redeemCode(
   }
 }
 
+/** The store a till names by its store code; an unknown code is a 404 naming `storeCode`. */
+async function storeIdOfCode(
+  deps: RedemptionDeps,
+  merchantId: string,
+  storeCode: string | undefined,
+): Promise<string> {
+  const storeId = storeCode && (await deps.catalog.storeIdByRef(merchantId, storeCode));
+  if (!storeId) {
+    throw new NotFoundError("storeCode: no store of this merchant has this code", {
+      issues: [{ path: "storeCode", reason: "no store has this code" }],
+    });
+  }
+  return storeId;
+}
+
 async function redeemOnce(
   deps: RedemptionDeps,
   merchantId: string,
-  input: RedemptionInput,
+  input: RedemptionInput & { storeId: string },
   timeZone: string,
   now: number,
 ): Promise<RedemptionResult> {
   const normalized = normalizeRedemptionCode(input.code);
   if (isRedemptionCode(normalized)) {
     const code = await deps.redemptions.findCode(merchantId, normalized);
-    if (code) return await redeemUnique(deps, merchantId, code, input.storeId, timeZone, now);
+    if (code) return await redeemUnique(deps, merchantId, code, input, timeZone, now);
   }
   const offers = await staticCodeOffers(deps, merchantId, normalized);
   if (offers.length > 0) {
-    return await redeemStatic(deps, merchantId, offers, input.storeId, timeZone, now);
+    return await redeemStatic(deps, merchantId, offers, input, timeZone, now);
   }
   throw codeNotFound();
 }
@@ -230,12 +286,18 @@ async function redeemUnique(
   deps: RedemptionDeps,
   merchantId: string,
   found: IssuedCode,
-  storeId: string,
+  input: RedemptionInput & { storeId: string },
   timeZone: string,
   now: number,
 ): Promise<RedemptionResult> {
+  const { storeId } = input;
   if (found.merchantId !== merchantId) throw codeNotFound();
   if (!found.storeIds.includes(storeId)) throw storeNotFound();
+  const offer =
+    input.basket && deps.catalog.getOffer
+      ? await deps.catalog.getOffer(merchantId, found.offerId)
+      : undefined;
+  const basket = basketFields(input.basket, offer?.currency);
   let code: IssuedCode | undefined = found;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (!code || code.merchantId !== merchantId) throw codeNotFound();
@@ -252,6 +314,7 @@ async function redeemUnique(
       localDay: localDay(now, timeZone),
       incentiveId: code.incentiveId,
       group: "treated",
+      ...basket,
     };
     const outcome = await deps.redemptions.redeem(code, storeId, now, {
       record,
@@ -265,6 +328,7 @@ async function redeemUnique(
         redeemedAt: new Date(now).toISOString(),
         storeId,
         codeKind: "unique",
+        ...(input.basket ? { basket: input.basket } : {}),
       };
     }
     code = outcome.current;
@@ -310,10 +374,11 @@ async function redeemStatic(
   deps: RedemptionDeps,
   merchantId: string,
   offers: Offer[],
-  storeId: string,
+  input: RedemptionInput & { storeId: string },
   timeZone: string,
   now: number,
 ): Promise<RedemptionResult> {
+  const { storeId } = input;
   const atStore = offers.filter((o) => o.storeIds.includes(storeId));
   if (atStore.length === 0) throw storeNotFound();
   const states = atStore.map((offer) => ({ offer, state: staticCodeState(offer, timeZone, now) }));
@@ -345,6 +410,7 @@ async function redeemStatic(
           deviceRef: UNKNOWN_DEVICE,
           at: now,
           localDay: localDay(now, timeZone),
+          ...basketFields(input.basket, offer.currency),
         },
         recordExpiresAt: retention(deps, now),
       },
@@ -358,6 +424,7 @@ async function redeemStatic(
         redeemedAt: new Date(now).toISOString(),
         storeId,
         codeKind: "static",
+        ...(input.basket ? { basket: input.basket } : {}),
       };
     }
   }

@@ -16,6 +16,7 @@ export const reportConfigSchema = z.object({
 });
 
 export const conversionLogConfigSchema = z.object({
+  CATALOG_TABLE: configVars.tableName,
   CONVERSIONS_TABLE: configVars.tableName,
   INCENTIVES_TABLE: configVars.tableName,
   CURSOR_SECRET: configVars.secret,
@@ -53,5 +54,6 @@ export function conversionLogDepsFromEnv(
       incentives: config.INCENTIVES_TABLE,
     }),
     cursors: cursorCodec(config.CURSOR_SECRET),
+    names: dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
   };
 }

@@ -38,11 +38,29 @@ export interface Page<T> {
  */
 export interface CatalogReader {
   getStore(merchantId: string, storeId: string): Promise<Store | undefined>;
+  /** The id of the merchant's store with this store code (`externalRef`), if any. */
+  storeIdByRef(merchantId: string, externalRef: string): Promise<string | undefined>;
   getOffer(merchantId: string, offerId: string): Promise<Offer | undefined>;
   /** Stores that exist among `keys`, in no particular order (BatchGet, 100 per request). */
   getStores(keys: readonly StoreKey[]): Promise<Store[]>;
   /** Offers that exist among `keys`, in no particular order (BatchGet, 100 per request). */
   getOffers(keys: readonly OfferKey[]): Promise<Offer[]>;
+}
+
+/** A store or offer as it was when deleted: reports keep naming it while its counters live. */
+export type Deleted<T> = T & { deletedAt: string };
+
+/**
+ * Read side of the snapshots kept at deletion (same partition as the live catalog, sort keys
+ * `GONE#STORE#…` / `GONE#OFFER#…`, so listings of live stores and offers never see them).
+ */
+export interface DeletedCatalogReader {
+  /** Deleted stores among `keys` (BatchGet), in no particular order. */
+  getDeletedStores(keys: readonly StoreKey[]): Promise<Deleted<Store>[]>;
+  /** Deleted offers among `keys` (BatchGet), in no particular order. */
+  getDeletedOffers(keys: readonly OfferKey[]): Promise<Deleted<Offer>[]>;
+  /** Every deleted offer of a merchant (one Query, paged). */
+  listDeletedOffers(merchantId: string): Promise<Deleted<Offer>[]>;
 }
 
 /**
@@ -53,11 +71,29 @@ export interface CatalogReader {
 export interface CatalogStore extends CatalogReader {
   listStores(merchantId: string, limit: number, startKey?: PageKey): Promise<Page<Store>>;
   listOffers(merchantId: string, limit: number, startKey?: PageKey): Promise<Page<Offer>>;
+  /**
+   * Creates a store and, when it has a store code, the code's uniqueness item in the same
+   * transaction (409 naming `externalRef` when another store of the merchant has it).
+   */
   createStore(store: Store): Promise<void>;
-  /** Replaces a store's fields if it is still at `expectedVersion`; its offer links are kept. */
-  replaceStore(store: Store, expectedVersion: number): Promise<void>;
-  /** Deletes a store that no offer lists (409 otherwise), at `expectedVersion` if given. */
-  deleteStore(merchantId: string, storeId: string, expectedVersion?: number): Promise<void>;
+  /**
+   * Replaces a store's fields if it is still at `expectedVersion`; its offer links are kept.
+   * A changed store code moves its uniqueness item in the same transaction (409 naming
+   * `externalRef` when taken). `previousRef` is the code the store had.
+   */
+  replaceStore(store: Store, expectedVersion: number, previousRef?: string): Promise<void>;
+  /**
+   * Deletes a store that no offer lists (409 otherwise), at `expectedVersion` if given. With
+   * `snapshot`, what the store was is kept in the same transaction (reports still name it);
+   * the uniqueness item of its store code (the snapshot's, or `storeCode`) goes with it.
+   */
+  deleteStore(
+    merchantId: string,
+    storeId: string,
+    expectedVersion?: number,
+    snapshot?: Deleted<Store>,
+    storeCode?: string,
+  ): Promise<void>;
   /** Drops offer links of a store (repairs links left by an interrupted offer update). */
   unlinkOffers(merchantId: string, storeId: string, offerIds: readonly string[]): Promise<void>;
   /** Writes new stores in BatchWrite chunks (bulk import; ids are fresh). */
@@ -72,14 +108,24 @@ export interface CatalogStore extends CatalogReader {
     expectedVersion: number,
     previousStoreIds: readonly string[],
   ): Promise<void>;
-  /** Deletes an offer at `expectedVersion` and unlinks it from its stores. */
-  deleteOffer(offer: Offer, expectedVersion: number): Promise<void>;
+  /**
+   * Deletes an offer at `expectedVersion` and unlinks it from its stores; with `deletedAt`,
+   * what the offer was is kept in the same transaction (its report still names it).
+   */
+  deleteOffer(offer: Offer, expectedVersion: number, deletedAt?: string): Promise<void>;
 }
 
 const MAX_TRANSACTION_ITEMS = 100;
 const STORE_FIELDS_NOT_REPLACED = new Set(["merchantId", "storeId", "offerIds", "createdAt"]);
 /** Optional store fields: absent from a replacement means removed. */
-const OPTIONAL_STORE_FIELDS = ["externalRef", "address", "openingHours"];
+const OPTIONAL_STORE_FIELDS = [
+  "externalRef",
+  "address",
+  "openingHours",
+  "footprintSource",
+  "timeZoneDerived",
+  "indexPending",
+];
 
 type Item = Record<string, unknown>;
 
@@ -113,6 +159,22 @@ function notFound(path: string, what: string): NotFoundError {
   });
 }
 
+/** A failed condition inside a transaction, diagnosed by the caller like a single write's. */
+function conditionFailed(): Error {
+  return Object.assign(new Error("The conditional request failed"), {
+    name: "ConditionalCheckFailedException",
+  });
+}
+
+function refTaken(externalRef: string): ConflictError {
+  return new ConflictError(
+    `externalRef: another store of this merchant has the code ${externalRef}`,
+    {
+      issues: [{ path: "externalRef", reason: "is already the code of another store" }],
+    },
+  );
+}
+
 function storeItem(store: Store): Item {
   const { offerIds, ...rest } = store;
   return {
@@ -138,6 +200,23 @@ function toOffer(item: Item): Offer {
   return rest as unknown as Offer;
 }
 
+function deletedStoreItem(store: Deleted<Store>): Item {
+  const { offerIds: _offerIds, ...rest } = store;
+  return {
+    ...catalogKeys.deletedStore(store.merchantId, store.storeId),
+    entity: "deleted-store",
+    ...rest,
+  };
+}
+
+function deletedOfferItem(offer: Deleted<Offer>): Item {
+  return {
+    ...catalogKeys.deletedOffer(offer.merchantId, offer.offerId),
+    entity: "deleted-offer",
+    ...offer,
+  };
+}
+
 async function backoff(attempt: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 2 ** attempt * 25)));
 }
@@ -146,7 +225,7 @@ async function backoff(attempt: number): Promise<void> {
 export function dynamoCatalogStore(
   client: DynamoDBDocumentClient,
   tableName: string,
-): CatalogStore {
+): CatalogStore & DeletedCatalogReader {
   async function get(key: Item): Promise<Item | undefined> {
     const out = await client.send(new GetCommand({ TableName: tableName, Key: key }));
     return out.Item;
@@ -212,6 +291,34 @@ export function dynamoCatalogStore(
     };
   }
 
+  /** Claims a store code for `store` (free, or already its own: a retried write). */
+  function codePut(store: Store) {
+    return {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...catalogKeys.storeCode(store.merchantId, store.externalRef ?? ""),
+          entity: "storeCode",
+          storeId: store.storeId,
+        },
+        ConditionExpression: "attribute_not_exists(pk) OR storeId = :id",
+        ExpressionAttributeValues: { ":id": store.storeId },
+      },
+    };
+  }
+
+  /** Frees a store code, only if it is still this store's. */
+  function codeDelete(store: { merchantId: string; storeId: string }, externalRef: string) {
+    return {
+      Delete: {
+        TableName: tableName,
+        Key: catalogKeys.storeCode(store.merchantId, externalRef),
+        ConditionExpression: "attribute_not_exists(pk) OR storeId = :id",
+        ExpressionAttributeValues: { ":id": store.storeId },
+      },
+    };
+  }
+
   /** Runs a transaction; maps a failed condition on action i via `onFailure(i)`. */
   async function transact(
     items: NonNullable<TransactWriteCommandInput["TransactItems"]>,
@@ -255,6 +362,11 @@ export function dynamoCatalogStore(
       return item ? toStore(item) : undefined;
     },
 
+    async storeIdByRef(merchantId, externalRef) {
+      const item = await get(catalogKeys.storeCode(merchantId, externalRef));
+      return item ? String(item.storeId) : undefined;
+    },
+
     async getOffer(merchantId, offerId) {
       const item = await get(catalogKeys.offer(merchantId, offerId));
       return item ? toOffer(item) : undefined;
@@ -287,21 +399,28 @@ export function dynamoCatalogStore(
     },
 
     async createStore(store) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: storeItem(store),
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
+      const put = {
+        TableName: tableName,
+        Item: storeItem(store),
+        ConditionExpression: "attribute_not_exists(pk)",
+      };
+      if (store.externalRef !== undefined) {
+        await transact([{ Put: put }, codePut(store)], (index) =>
+          index === 0
+            ? new ConflictError("storeId: already exists")
+            : refTaken(store.externalRef ?? ""),
         );
+        return;
+      }
+      try {
+        await client.send(new PutCommand(put));
       } catch (error) {
         if (isConditionFailure(error)) throw new ConflictError("storeId: already exists");
         throw error;
       }
     },
 
-    async replaceStore(store, expectedVersion) {
+    async replaceStore(store, expectedVersion, previousRef) {
       // An update, not a put: the offer links on the item belong to offer writes, not to us.
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = { ":expected": expectedVersion };
@@ -318,17 +437,29 @@ export function dynamoCatalogStore(
           values[`:v${i}`] = value;
         }
       });
+      const update = {
+        TableName: tableName,
+        Key: catalogKeys.store(store.merchantId, store.storeId),
+        UpdateExpression: `SET ${sets.join(", ")}${removes.length > 0 ? ` REMOVE ${removes.join(", ")}` : ""}`,
+        ConditionExpression: "attribute_exists(pk) AND version = :expected",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      };
       try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: catalogKeys.store(store.merchantId, store.storeId),
-            UpdateExpression: `SET ${sets.join(", ")}${removes.length > 0 ? ` REMOVE ${removes.join(", ")}` : ""}`,
-            ConditionExpression: "attribute_exists(pk) AND version = :expected",
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        );
+        if (previousRef === store.externalRef) {
+          await client.send(new UpdateCommand(update));
+        } else {
+          const actions: NonNullable<TransactWriteCommandInput["TransactItems"]> = [
+            { Update: update },
+          ];
+          if (store.externalRef !== undefined) actions.push(codePut(store));
+          if (previousRef !== undefined) actions.push(codeDelete(store, previousRef));
+          await transact(actions, (index) =>
+            index === 1 && store.externalRef !== undefined
+              ? refTaken(store.externalRef)
+              : conditionFailed(),
+          );
+        }
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         if (!(await get(catalogKeys.store(store.merchantId, store.storeId)))) {
@@ -338,23 +469,42 @@ export function dynamoCatalogStore(
       }
     },
 
-    async deleteStore(merchantId, storeId, expectedVersion) {
+    async deleteStore(merchantId, storeId, expectedVersion, snapshot, storeCode) {
+      const externalRef = snapshot?.externalRef ?? storeCode;
       const key = catalogKeys.store(merchantId, storeId);
+      const remove = {
+        TableName: tableName,
+        Key: key,
+        ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(offerIds)${
+          expectedVersion === undefined ? "" : " AND version = :expected"
+        }`,
+        ...(expectedVersion === undefined
+          ? {}
+          : { ExpressionAttributeValues: { ":expected": expectedVersion } }),
+      };
       try {
-        await client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: key,
-            ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(offerIds)${
-              expectedVersion === undefined ? "" : " AND version = :expected"
-            }`,
-            ...(expectedVersion === undefined
-              ? {}
-              : { ExpressionAttributeValues: { ":expected": expectedVersion } }),
-          }),
-        );
+        if (snapshot || externalRef !== undefined) {
+          // The code goes with the store, so it is free for another store at once.
+          await client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Delete: remove },
+                ...(snapshot
+                  ? [{ Put: { TableName: tableName, Item: deletedStoreItem(snapshot) } }]
+                  : []),
+                ...(externalRef !== undefined
+                  ? [codeDelete({ merchantId, storeId }, externalRef)]
+                  : []),
+              ],
+            }),
+          );
+        } else {
+          await client.send(new DeleteCommand(remove));
+        }
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        const refused =
+          isConditionFailure(error) || cancellationCodes(error)?.[0] === "ConditionalCheckFailed";
+        if (!refused) throw error;
         const current = await get(key);
         if (!current) throw notFound("storeId", "store");
         const store = toStore(current);
@@ -430,7 +580,11 @@ export function dynamoCatalogStore(
       }
     },
 
-    async deleteOffer(offer, expectedVersion) {
+    async deleteOffer(offer, expectedVersion, deletedAt) {
+      const keep =
+        deletedAt === undefined
+          ? []
+          : [{ Put: { TableName: tableName, Item: deletedOfferItem({ ...offer, deletedAt }) } }];
       const remove = {
         Delete: {
           TableName: tableName,
@@ -443,7 +597,11 @@ export function dynamoCatalogStore(
       for (let attempt = 0; ; attempt++) {
         let missingStore = false;
         await transact(
-          [remove, ...linked.map((s) => linkAction(offer.merchantId, s, offer.offerId, false))],
+          [
+            remove,
+            ...linked.map((s) => linkAction(offer.merchantId, s, offer.offerId, false)),
+            ...keep,
+          ],
           (index) => {
             missingStore = index > 0;
             return versionConflict("offer", expectedVersion);
@@ -457,6 +615,43 @@ export function dynamoCatalogStore(
         const ids = new Set(existing.map((item) => String(item.storeId)));
         linked = linked.filter((s) => ids.has(s));
       }
+    },
+
+    async getDeletedStores(keys) {
+      const items = await batchGet(
+        keys.map((k) => catalogKeys.deletedStore(k.merchantId, k.storeId)),
+      );
+      return items.map((item) => ({ ...toStore(item), deletedAt: String(item.deletedAt) }));
+    },
+
+    async getDeletedOffers(keys) {
+      const items = await batchGet(
+        keys.map((k) => catalogKeys.deletedOffer(k.merchantId, k.offerId)),
+      );
+      return items.map((item) => ({ ...toOffer(item), deletedAt: String(item.deletedAt) }));
+    },
+
+    async listDeletedOffers(merchantId) {
+      const offers: Deleted<Offer>[] = [];
+      let start: Item | undefined;
+      do {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues: {
+              ":pk": catalogKeys.partition(merchantId),
+              ":prefix": catalogKeys.deletedOfferPrefix,
+            },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          offers.push({ ...toOffer(item), deletedAt: String(item.deletedAt) });
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return offers;
     },
   };
 }

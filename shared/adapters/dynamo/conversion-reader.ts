@@ -88,6 +88,8 @@ const RECORD_FIELDS = [
   "group",
   "timeToVisitS",
   "trigger",
+  "basketMinor",
+  "basketCurrency",
 ] as const;
 
 /** Only the record's own fields: keys, TTL and anything else stored on the item stay behind. */

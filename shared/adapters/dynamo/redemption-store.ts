@@ -128,6 +128,8 @@ function counterUpdates(record: ConversionRecord, table: string): TransactItem[]
     ":d": record.localDay,
     ":one": 1,
   };
+  // A basket adds to the count and sum of baskets, so reports can average them.
+  const basket = record.basketMinor !== undefined;
   return [
     conversionKeys.offerCounters(record.merchantId, offerId, record.storeId, record.localDay),
     conversionKeys.storeCounters(record.merchantId, record.storeId, record.localDay, offerId),
@@ -135,10 +137,16 @@ function counterUpdates(record: ConversionRecord, table: string): TransactItem[]
     Update: {
       TableName: table,
       Key,
-      UpdateExpression:
-        "SET merchantId = :m, offerId = :o, storeId = :s, localDay = :d ADD #redemptions :one",
-      ExpressionAttributeNames: { "#redemptions": COUNTER_FIELDS.redemptions },
-      ExpressionAttributeValues: values,
+      UpdateExpression: `SET merchantId = :m, offerId = :o, storeId = :s, localDay = :d ADD #redemptions :one${
+        basket ? ", #baskets :one, #basketMinor :basket" : ""
+      }`,
+      ExpressionAttributeNames: {
+        "#redemptions": COUNTER_FIELDS.redemptions,
+        ...(basket
+          ? { "#baskets": COUNTER_FIELDS.baskets, "#basketMinor": COUNTER_FIELDS.basketMinor }
+          : {}),
+      },
+      ExpressionAttributeValues: basket ? { ...values, ":basket": record.basketMinor } : values,
     },
   }));
 }

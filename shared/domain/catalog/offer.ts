@@ -18,6 +18,7 @@ import {
   polygonSchema,
   type ZoneGeometry,
 } from "../geometry/index.ts";
+import { amountSchema, checkOfferMoney, currencySchema } from "../money.ts";
 import { displayText } from "../text.ts";
 import { OFFER_INSTANT_RANGE, storeIdSchema, type Versioned } from "./common.ts";
 import { normalizeAt } from "./store.ts";
@@ -265,8 +266,20 @@ export const offerInputSchema = z
       .max(1_000)
       .default(0)
       .describe("Higher wins when several offers are eligible at once"),
+    currency: currencySchema
+      .optional()
+      .describe("ISO 4217 currency of costPerSend and incentiveValue"),
+    costPerSend: amountSchema
+      .optional()
+      .describe('What one incentive sent costs (messaging, media), e.g. "0.05"; needs currency'),
+    incentiveValue: amountSchema
+      .optional()
+      .describe(
+        'What one redeemed incentive gives away (discount, gift), e.g. "2.50"; needs currency',
+      ),
   })
   .superRefine((o, ctx) => {
+    checkOfferMoney(o, (path, message) => ctx.addIssue({ code: "custom", message, path: [path] }));
     for (const field of ["validFrom", "validTo"] as const) {
       const at = Date.parse(o[field]);
       if (!(at >= OFFER_INSTANT_RANGE.min && at < OFFER_INSTANT_RANGE.max)) {
@@ -316,6 +329,12 @@ export interface Offer extends Versioned {
     onlyWithinSchedule?: boolean | undefined;
   };
   priority: number;
+  /** ISO 4217 code of the money fields; absent when the offer states no costs. */
+  currency?: string | undefined;
+  /** Cost of one send, decimal string in major units of `currency`. */
+  costPerSend?: string | undefined;
+  /** Value of one redeemed incentive, decimal string in major units of `currency`. */
+  incentiveValue?: string | undefined;
   /** StoreRadius radius, or the equal-area radius of the explicit zone (decision tie-break). */
   triggerRadiusM: number;
   /** H3 cells indexing the offer's trigger zones while it is active (0 when paused). */
@@ -369,12 +388,28 @@ export function buildOffer(facts: OfferFacts): Offer {
     attributionWindowHours: input.attributionWindowHours,
     redemption: input.redemption,
     priority: input.priority,
+    currency: input.currency,
+    costPerSend: input.costPerSend,
+    incentiveValue: input.incentiveValue,
     triggerRadiusM: triggerRadiusOf(triggerZone),
     zoneCells: 0,
     version: (previous?.version ?? 0) + 1,
     createdAt: previous?.createdAt ?? facts.nowIso,
     updatedAt: facts.nowIso,
   };
+}
+
+/**
+ * The offer as an `OfferInput` (every input field it keeps): what a client would PUT to keep it
+ * as it is, and the document a JSON Merge Patch applies to.
+ */
+export function offerInputOf(offer: Offer): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  const kept = offer as unknown as Record<string, unknown>;
+  for (const key of Object.keys(offerInputSchema.shape)) {
+    if (kept[key] !== undefined) input[key] = kept[key];
+  }
+  return input;
 }
 
 /** The offer as the API returns it: status and how many zones it has in the index. */
@@ -399,6 +434,9 @@ export function offerView(offer: Offer) {
     attributionWindowHours: offer.attributionWindowHours,
     redemption: offer.redemption,
     priority: offer.priority,
+    currency: offer.currency,
+    costPerSend: offer.costPerSend,
+    incentiveValue: offer.incentiveValue,
     zoneCount: offer.status === "active" ? offer.storeIds.length : 0,
     zoneCells: offer.zoneCells,
     version: offer.version,

@@ -8,6 +8,8 @@ import type {
   LogQuery,
 } from "../../adapters/dynamo/conversion-reader.ts";
 import { type MerchantPrincipal, type Role, requireRole } from "../../auth/principal.ts";
+import type { ConversionRecord } from "../../domain/conversion.ts";
+import { NO_OFFER } from "../../domain/conversion.ts";
 import {
   type ConversionQuery,
   type ConversionView,
@@ -17,10 +19,12 @@ import {
   conversionQuerySchema,
   conversionView,
   isLogPosition,
+  type NameBook,
 } from "../../domain/report.ts";
 import { ValidationError } from "../../errors.ts";
 import type { CursorCodec } from "../../http/cursor.ts";
 import { parseWith } from "../../http/parse.ts";
+import { type NameCatalog, nameBook } from "./names.ts";
 
 /** Who may read the log and the reports. */
 export const REPORT_ROLES: readonly Role[] = ["marketing-analyst", "merchant-admin"];
@@ -28,6 +32,33 @@ export const REPORT_ROLES: readonly Role[] = ["marketing-analyst", "merchant-adm
 export interface ConversionLogDeps {
   log: ConversionReader;
   cursors: CursorCodec;
+  /** Where store and offer names come from; without it names are null. */
+  names?: NameCatalog;
+}
+
+/**
+ * Names of the stores and offers of `records`, reusing `known` (a CSV export resolves each id
+ * once over all its pages).
+ */
+async function namesOf(
+  deps: ConversionLogDeps,
+  merchantId: string,
+  records: readonly ConversionRecord[],
+  known: NameBook = { stores: new Map(), offers: new Map() },
+): Promise<NameBook> {
+  if (!deps.names) return known;
+  const storeIds = new Set(records.map((r) => r.storeId).filter((id) => !known.stores.has(id)));
+  const offerIds = new Set(
+    records
+      .map((r) => r.offerId)
+      .filter((id): id is string => id !== undefined && id !== NO_OFFER && !known.offers.has(id)),
+  );
+  if (storeIds.size === 0 && offerIds.size === 0) return known;
+  const found = await nameBook(deps.names, merchantId, { storeIds, offerIds });
+  return {
+    stores: new Map([...known.stores, ...found.stores]),
+    offers: new Map([...known.offers, ...found.offers]),
+  };
 }
 
 export interface ConversionPage {
@@ -94,8 +125,9 @@ export async function listConversions(
     q.limit,
     start(deps, merchantId, q),
   );
+  const names = await namesOf(deps, merchantId, page.records);
   return {
-    items: page.records.map(conversionView),
+    items: page.records.map((r) => conversionView(r, names)),
     nextCursor: page.next
       ? deps.cursors.encode(merchantId, conversionListingScope(q), page.next)
       : null,
@@ -121,6 +153,7 @@ export async function exportConversionsCsv(
   let rows = 0;
   let position = start(deps, merchantId, q);
   let stoppedAt: LogPosition | undefined;
+  let names: NameBook | undefined;
   while (rows < limits.maxRows) {
     const page = await deps.log.queryLog(
       query,
@@ -128,10 +161,11 @@ export async function exportConversionsCsv(
       position,
       25,
     );
+    names = await namesOf(deps, merchantId, page.records, names);
     for (let i = 0; i < page.records.length; i++) {
       const record = page.records[i];
       if (!record) continue;
-      const line = conversionCsvRow(conversionView(record));
+      const line = conversionCsvRow(conversionView(record, names));
       const size = Buffer.byteLength(line);
       // Always at least one row, so a resumed export makes progress.
       if (bytes + size > limits.maxBytes && rows > 0) {

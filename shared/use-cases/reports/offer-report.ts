@@ -1,28 +1,48 @@
 /**
- * Funnel and lift report of one offer, from the counters only (one Query on the offer's counter
- * partition, one read of its budget counter): it never scans the log.
+ * Funnel, lift and money report of one offer, and the comparison of every offer of a period,
+ * from the counters only (Queries on counter partitions, one read of the budget counter): they
+ * never scan the log. Names come from the catalog, or what it kept of deleted stores and offers.
  */
-import type { CatalogReader } from "../../adapters/dynamo/catalog-store.ts";
+import type {
+  CatalogReader,
+  CatalogStore,
+  Deleted,
+  DeletedCatalogReader,
+} from "../../adapters/dynamo/catalog-store.ts";
 import type { ConversionReader } from "../../adapters/dynamo/conversion-reader.ts";
 import { type MerchantPrincipal, requireRole } from "../../auth/principal.ts";
 import { isCatalogId, OFFER_ID_PREFIX } from "../../domain/catalog/common.ts";
+import type { Offer } from "../../domain/catalog/offer.ts";
+import { NO_OFFER } from "../../domain/conversion.ts";
+import { offerCosts } from "../../domain/money.ts";
 import {
+  buildOfferComparison,
   buildOfferReport,
+  type ComparisonOffer,
+  comparisonQuerySchema,
+  type OfferComparison,
   type OfferFactsForReport,
   type OfferReport,
   offerReportQuerySchema,
+  reportOfferState,
   resolveDayRange,
 } from "../../domain/report.ts";
 import { NotFoundError } from "../../errors.ts";
 import { parseWith } from "../../http/parse.ts";
 import type { Clock } from "../../ports.ts";
 import { REPORT_ROLES } from "./conversions.ts";
+import { commonTimeZone, nameBook, storeLabels } from "./names.ts";
 
 export interface ReportDeps {
   counters: ConversionReader;
-  catalog: Pick<CatalogReader, "getOffer" | "getStore">;
+  catalog: Pick<CatalogReader, "getOffer" | "getStore" | "getStores" | "getOffers"> &
+    Pick<CatalogStore, "listOffers"> &
+    DeletedCatalogReader;
   clock: Clock;
 }
+
+/** Offers read at most for the comparison (100 per page). */
+const MAX_OFFER_PAGES = 50;
 
 function offerNotFound(): NotFoundError {
   return new NotFoundError("offerId: offer not found", {
@@ -30,11 +50,52 @@ function offerNotFound(): NotFoundError {
   });
 }
 
+/** The report's facts of a live or deleted offer. */
+export function offerFacts(offer: Offer | Deleted<Offer>, nowMs: number): OfferFactsForReport {
+  const deletedAt = "deletedAt" in offer ? offer.deletedAt : null;
+  return {
+    name: offer.name,
+    title: offer.message.title,
+    state: reportOfferState({ ...offer, deletedAt }, nowMs),
+    deletedAt,
+    validFrom: offer.validFrom,
+    validTo: offer.validTo,
+    storeIds: offer.storeIds,
+    holdoutPercent: offer.holdoutPercent,
+    attributionWindowHours: offer.attributionWindowHours,
+    budgetMax: offer.budget?.maxIncentives ?? null,
+    currency: offer.currency ?? null,
+    costPerSend: offer.costPerSend ?? null,
+    incentiveValue: offer.incentiveValue ?? null,
+  };
+}
+
+/** Footprint visits (offer `-` counters) of each store over the range. */
+async function footfall(
+  deps: ReportDeps,
+  merchantId: string,
+  storeIds: readonly string[],
+  from: string,
+  to: string,
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  await Promise.all(
+    storeIds.map(async (storeId) => {
+      const rows = await deps.counters.storeCounters(merchantId, storeId, from, to);
+      out.set(
+        storeId,
+        rows.reduce((n, r) => n + (r.offerId === NO_OFFER ? r.funnel.visits : 0), 0),
+      );
+    }),
+  );
+  return out;
+}
+
 /**
- * The report of the caller's offer over `from`..`to` (store-local days, default the last 30),
- * grouped by day or store. Another merchant's offer is a 404 like a missing one: the counters
- * are keyed by the caller's merchant id, so they cannot even be read. An offer deleted from the
- * catalog keeps its report while its counters exist.
+ * The report of the caller's offer over `from`..`to` (store-local days, default the last 30
+ * ending today in its stores' zone), grouped by day, ISO week, month or store. Another
+ * merchant's offer is a 404 like a missing one: the counters are keyed by the caller's
+ * merchant id, so they cannot even be read. A deleted offer keeps its report, name and facts.
  */
 export async function getOfferReport(
   deps: ReportDeps,
@@ -44,33 +105,84 @@ export async function getOfferReport(
 ): Promise<OfferReport> {
   requireRole(principal, REPORT_ROLES);
   const query = parseWith(offerReportQuerySchema, rawQuery ?? {});
-  const range = resolveDayRange(query, deps.clock.now());
   if (offerId === undefined || !isCatalogId(OFFER_ID_PREFIX, offerId)) throw offerNotFound();
   const { merchantId } = principal;
-  const offer = await deps.catalog.getOffer(merchantId, offerId);
+  const now = deps.clock.now();
+  const live = await deps.catalog.getOffer(merchantId, offerId);
+  const offer = live ?? (await deps.catalog.getDeletedOffers([{ merchantId, offerId }]))[0];
   if (!offer && !(await deps.counters.hasOfferCounters(merchantId, offerId))) {
     throw offerNotFound();
   }
+  const ownStores = await storeLabels(deps.catalog, merchantId, offer?.storeIds ?? []);
+  const range = resolveDayRange(query, now, commonTimeZone(ownStores.values()));
   const [rows, budgetUsed] = await Promise.all([
     deps.counters.offerCounters(merchantId, offerId, range.from, range.to),
     deps.counters.budgetUsed(offerId),
   ]);
-  const facts: OfferFactsForReport | null = offer
-    ? {
-        name: offer.name,
-        title: offer.message.title,
-        storeIds: offer.storeIds,
-        holdoutPercent: offer.holdoutPercent,
-        attributionWindowHours: offer.attributionWindowHours,
-        budgetMax: offer.budget?.maxIncentives ?? null,
-      }
-    : null;
+  const storeIds = [...new Set([...(offer?.storeIds ?? []), ...rows.map((r) => r.storeId)])];
+  const [names, storeVisits] = await Promise.all([
+    nameBook(deps.catalog, merchantId, { storeIds, offerIds: [offerId] }),
+    footfall(deps, merchantId, storeIds, range.from, range.to),
+  ]);
   return buildOfferReport({
     offerId,
-    offer: facts,
+    offer: offer ? offerFacts(offer, now) : null,
+    costs: offer ? offerCosts(offer) : null,
     range,
     groupBy: query.groupBy,
+    includeEmpty: query.includeEmpty,
     rows,
     budgetUsed,
+    names,
+    storeVisits,
   });
+}
+
+/**
+ * Every offer of the caller valid at some point of `from`..`to` (deleted ones included), side
+ * by side with its key figures: sends, visit rates, lift, incremental visits, spend and cost
+ * per incremental visit. One counters Query per offer; offers that do not overlap the range are
+ * not read.
+ */
+export async function getOfferComparison(
+  deps: ReportDeps,
+  principal: MerchantPrincipal,
+  rawQuery: unknown,
+): Promise<OfferComparison> {
+  requireRole(principal, REPORT_ROLES);
+  const query = parseWith(comparisonQuerySchema, rawQuery ?? {});
+  const { merchantId } = principal;
+  const now = deps.clock.now();
+  const offers: (Offer | Deleted<Offer>)[] = [];
+  let start: Record<string, string> | undefined;
+  for (let page = 0; page < MAX_OFFER_PAGES; page++) {
+    const { items, lastKey } = await deps.catalog.listOffers(merchantId, 100, start);
+    offers.push(...items);
+    if (!lastKey) break;
+    start = lastKey;
+  }
+  offers.push(...(await deps.catalog.listDeletedOffers(merchantId)));
+  const allStores = await storeLabels(
+    deps.catalog,
+    merchantId,
+    offers.flatMap((o) => o.storeIds),
+  );
+  const range = resolveDayRange(query, now, commonTimeZone(allStores.values()));
+  // A day range in store-local days; validity is in instants: widen by a day on each side.
+  const fromMs = Date.parse(`${range.from}T00:00:00Z`) - 86_400_000;
+  const toMs = Date.parse(`${range.to}T00:00:00Z`) + 2 * 86_400_000;
+  const overlapping = offers.filter(
+    (o) =>
+      Date.parse(o.validFrom) < toMs &&
+      Date.parse(o.validTo) + o.attributionWindowHours * 3_600_000 > fromMs,
+  );
+  const compared: ComparisonOffer[] = await Promise.all(
+    overlapping.map(async (o) => ({
+      offerId: o.offerId,
+      facts: offerFacts(o, now),
+      costs: offerCosts(o),
+      rows: await deps.counters.offerCounters(merchantId, o.offerId, range.from, range.to),
+    })),
+  );
+  return buildOfferComparison({ range, offers: compared });
 }

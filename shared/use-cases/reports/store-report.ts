@@ -1,7 +1,8 @@
-/** Visits and attributed visits of one store by offer and day, from the store counters. */
+/** Visits and attributed visits of one store by offer and period, from the store counters. */
 import type { MerchantPrincipal } from "../../auth/principal.ts";
 import { requireRole } from "../../auth/principal.ts";
 import { isCatalogId, STORE_ID_PREFIX } from "../../domain/catalog/common.ts";
+import { NO_OFFER } from "../../domain/conversion.ts";
 import {
   buildStoreReport,
   resolveDayRange,
@@ -11,6 +12,7 @@ import {
 import { NotFoundError } from "../../errors.ts";
 import { parseWith } from "../../http/parse.ts";
 import { REPORT_ROLES } from "./conversions.ts";
+import { nameBook } from "./names.ts";
 import type { ReportDeps } from "./offer-report.ts";
 
 function storeNotFound(): NotFoundError {
@@ -21,8 +23,8 @@ function storeNotFound(): NotFoundError {
 
 /**
  * The store report of the caller's store over `from`..`to` (store-local days, default the last
- * 30). Another merchant's store is a 404 like a missing one; a store deleted from the catalog
- * keeps its report while its counters exist.
+ * 30 ending today in the store's zone), by day, ISO week or month. Another merchant's store is a
+ * 404 like a missing one; a deleted store keeps its report, name and store code.
  */
 export async function getStoreReport(
   deps: ReportDeps,
@@ -32,18 +34,26 @@ export async function getStoreReport(
 ): Promise<StoreReport> {
   requireRole(principal, REPORT_ROLES);
   const query = parseWith(storeReportQuerySchema, rawQuery ?? {});
-  const range = resolveDayRange(query, deps.clock.now());
   if (storeId === undefined || !isCatalogId(STORE_ID_PREFIX, storeId)) throw storeNotFound();
   const { merchantId } = principal;
-  const store = await deps.catalog.getStore(merchantId, storeId);
+  const own = await nameBook(deps.catalog, merchantId, { storeIds: [storeId], offerIds: [] });
+  const store = own.stores.get(storeId) ?? null;
   if (!store && !(await deps.counters.hasStoreCounters(merchantId, storeId))) {
     throw storeNotFound();
   }
+  const range = resolveDayRange(query, deps.clock.now(), store?.timeZone);
   const rows = await deps.counters.storeCounters(merchantId, storeId, range.from, range.to);
+  const offers = await nameBook(deps.catalog, merchantId, {
+    storeIds: [],
+    offerIds: rows.map((r) => r.offerId).filter((id) => id !== NO_OFFER),
+  });
   return buildStoreReport({
     storeId,
-    store: store ? { name: store.name, timeZone: store.timeZone } : null,
+    store,
     range,
+    groupBy: query.groupBy,
+    includeEmpty: query.includeEmpty,
     rows,
+    names: { stores: own.stores, offers: offers.offers },
   });
 }

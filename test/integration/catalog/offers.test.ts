@@ -207,6 +207,7 @@ describe("offers", () => {
       method: "PUT",
       path: `/v1/stores/${a}`,
       pathParameters: { storeId: a },
+      headers: { "if-match": '"1"' },
       body: circleStore(BASTILLE),
     });
     expect(moved.status).toBe(200);
@@ -234,7 +235,14 @@ describe("offers", () => {
     expect(await cellsHolding(zoneId, cells)).toEqual([]);
     expect((await invoke(getOffer, as, on(body.offerId))).status).toBe(404);
     expect((await invoke(deleteStore, as, { ...storeTarget, method: "DELETE" })).status).toBe(204);
-    expect(await merchantItems(as.merchantId)).toEqual([]);
+    // Only what reports keep of the deleted offer and store remains: their names and facts.
+    const left = await merchantItems(as.merchantId);
+    expect(left.map((i) => i.entity).sort()).toEqual(["deleted-offer", "deleted-store"]);
+    expect(left.find((i) => i.entity === "deleted-offer")).toMatchObject({
+      offerId: body.offerId,
+      name: expect.any(String),
+      deletedAt: expect.any(String),
+    });
   });
 
   it("hides other merchants' offers (404) and refuses analysts' writes (403)", async () => {
@@ -247,7 +255,7 @@ describe("offers", () => {
       await invoke(
         updateOffer,
         intruder,
-        on(body.offerId, { method: "PUT", body: offerBody([a]) }),
+        on(body.offerId, { method: "PUT", headers: { "if-match": '"1"' }, body: offerBody([a]) }),
       ),
       await invoke(pauseOffer, intruder, on(body.offerId, { method: "POST" })),
       await invoke(deleteOffer, intruder, on(body.offerId, { method: "DELETE" })),

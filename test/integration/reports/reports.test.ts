@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as listConversions } from "../../../functions/conversions-list.ts";
 import { handler as offerReport } from "../../../functions/report-offer.ts";
+import { handler as offerComparison } from "../../../functions/report-offers.ts";
 import { handler as storeReport } from "../../../functions/report-store.ts";
 import { COUNTER_FIELDS, type ConversionRecord } from "../../../shared/domain/conversion.ts";
 import { CONVERSION_CSV_COLUMNS } from "../../../shared/domain/report.ts";
 import { uniqueId } from "../../support/aws.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 import { call, startTestServer } from "../../support/local-server.ts";
-import { bumpCounters, putOffer, putRecord, putStore, setBudgetUsed } from "./fixtures.ts";
+import { bumpCounters, catalog, putOffer, putRecord, putStore, setBudgetUsed } from "./fixtures.ts";
 
 const A = uniqueId("ma");
 const B = uniqueId("mb");
@@ -165,7 +166,11 @@ describe("GET /v1/reports/offers/{offerId}", () => {
     expect(r.totals.medianTimeToVisit).toMatchObject({ upperBoundMinutes: 10, sampleSize: 69 });
     expect(r.budget).toEqual({ used: 400, max: 1000, remaining: 600 });
     expect(r.method.lift).toMatch(/Wald.*Katz/);
-    expect(r.rows.map((row: { day: string }) => row.day)).toEqual([
+    // A day without activity is left out unless asked for.
+    expect(r.rows.map((row: { day: string }) => row.day)).toEqual(["2026-05-01", "2026-05-03"]);
+    // biome-ignore lint/suspicious/noExplicitAny: report JSON
+    const all = bodyOf<any>(await getOffer(analyst, OFFER, { ...RANGE, includeEmpty: "true" }));
+    expect(all.rows.map((row: { day: string }) => row.day)).toEqual([
       "2026-05-01",
       "2026-05-02",
       "2026-05-03",
@@ -186,13 +191,86 @@ describe("GET /v1/reports/offers/{offerId}", () => {
   });
 
   it("validates the query by field name", async () => {
-    const res = await getOffer(analyst, OFFER, {
-      from: "2026-05-03",
-      to: "2026-05-01",
-      groupBy: "week",
-    });
+    const res = await getOffer(analyst, OFFER, { ...RANGE, groupBy: "year" });
     expect(res.statusCode).toBe(400);
     expect(bodyOf<{ errors: { path: string }[] }>(res).errors[0]?.path).toBe("groupBy");
+    const reversed = await getOffer(analyst, OFFER, { from: "2026-05-03", to: "2026-05-01" });
+    expect(reversed.statusCode).toBe(400);
+    expect(bodyOf<{ errors: { path: string }[] }>(reversed).errors[0]?.path).toBe("to");
+  });
+});
+
+describe("readable reports on DynamoDB Local", () => {
+  it("the log names stores and offers, in JSON and in CSV", async () => {
+    const body = bodyOf<{ items: Record<string, unknown>[] }>(
+      await getLog(analyst, { limit: "5" }),
+    );
+    for (const item of body.items) {
+      expect(item.storeName).toBe(`Store ${item.storeId}`);
+      expect(item.offerName).toBe(`Offer ${item.offerId}`);
+    }
+    const csv = await getLog(analyst, { type: "suppressed" }, { accept: "text/csv" });
+    const [header, row] = String(csv.body).split("\r\n");
+    const cols = header?.split(",") ?? [];
+    expect(cols).toEqual(expect.arrayContaining(["offerName", "storeName", "storeCode"]));
+    expect(row).toContain(`Store ${S1}`);
+  });
+
+  it("compares every offer of the period, JSON and CSV", async () => {
+    const res = await offerComparison(
+      httpEvent({ path: "/v1/reports/offers", query: RANGE, jwtClaims: analyst }),
+      lambdaContext,
+    );
+    expect(res.statusCode).toBe(200);
+    // biome-ignore lint/suspicious/noExplicitAny: report JSON
+    const r = bodyOf<any>(res);
+    expect(r.offers.map((o: { offerId: string }) => o.offerId).sort()).toEqual(
+      [OFFER, OFFER2].sort(),
+    );
+    expect(r.offers[0]).toMatchObject({ offerId: OFFER, offerName: `Offer ${OFFER}` });
+    expect(r.offers[0].funnel.sent).toBe(400);
+    const csv = await offerComparison(
+      httpEvent({
+        path: "/v1/reports/offers",
+        query: RANGE,
+        headers: { accept: "text/csv" },
+        jwtClaims: analyst,
+      }),
+      lambdaContext,
+    );
+    expect(csv.headers?.["content-type"]).toMatch(/^text\/csv/);
+    expect(String(csv.body).trimEnd().split("\r\n")).toHaveLength(3);
+  });
+
+  it("a deleted offer's report shows its name and state, not null", async () => {
+    const M = uniqueId("md");
+    const gone = uniqueId("of");
+    const store = uniqueId("st");
+    await putStore(M, store);
+    await putOffer(M, gone, { storeIds: [store], name: "Spring sale" });
+    await bumpCounters(M, gone, store, "2026-05-01", { [COUNTER_FIELDS.sent]: 3 });
+    const offer = await catalog().getOffer(M, gone);
+    if (!offer) throw new Error("fixture offer missing");
+    await catalog().deleteOffer(offer, offer.version, "2026-05-02T10:00:00.000Z");
+    await catalog().deleteStore(M, store, undefined, {
+      ...(await catalog().getStore(M, store))!,
+      deletedAt: "2026-05-03T10:00:00.000Z",
+    });
+    const res = await getOffer(merchantClaims(M, "marketing-analyst"), gone, {
+      ...RANGE,
+      groupBy: "store",
+    });
+    expect(res.statusCode).toBe(200);
+    // biome-ignore lint/suspicious/noExplicitAny: report JSON
+    const r = bodyOf<any>(res);
+    expect(r.offerName).toBe("Spring sale");
+    expect(r.state).toBe("deleted");
+    expect(r.offer.deletedAt).toBe("2026-05-02T10:00:00.000Z");
+    expect(r.rows[0]).toMatchObject({
+      storeId: store,
+      storeName: `Store ${store}`,
+      storeDeleted: true,
+    });
   });
 });
 
@@ -203,18 +281,20 @@ describe("GET /v1/reports/stores/{storeId}", () => {
     // biome-ignore lint/suspicious/noExplicitAny: report JSON
     const r = bodyOf<any>(res);
     expect(r.rows).toEqual([
-      {
+      expect.objectContaining({
         day: "2026-05-01",
         offerId: OFFER,
+        offerName: expect.any(String),
         visits: 45,
         attributedVisits: { treated: 40, holdout: 5, total: 45 },
-      },
-      {
+      }),
+      expect.objectContaining({
         day: "2026-05-02",
         offerId: null,
+        offerName: null,
         visits: 12,
         attributedVisits: { treated: 0, holdout: 0, total: 0 },
-      },
+      }),
     ]);
     expect(r.totals).toEqual({
       visits: 12,

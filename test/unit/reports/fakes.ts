@@ -2,7 +2,7 @@
  * In-memory stand-ins for the report and redemption ports, keyed exactly like the tables, so
  * use-case tests exercise tenant scoping through the same key helpers as production.
  */
-import type { Page } from "../../../shared/adapters/dynamo/catalog-store.ts";
+import type { Deleted, Page } from "../../../shared/adapters/dynamo/catalog-store.ts";
 import type {
   ConversionReader,
   LogPosition,
@@ -182,6 +182,15 @@ export class MemoryCatalog {
   readonly offers = new Map<string, Offer>();
   listCalls = 0;
 
+  async storeIdByRef(merchantId: string, externalRef: string): Promise<string | undefined> {
+    for (const store of this.stores.values()) {
+      if (store.merchantId === merchantId && store.externalRef === externalRef) {
+        return store.storeId;
+      }
+    }
+    return undefined;
+  }
+
   addStore(merchantId: string, storeId: string, timeZone = "Europe/Paris"): void {
     this.stores.set(`${merchantId}|${storeId}`, {
       merchantId,
@@ -225,8 +234,46 @@ export class MemoryCatalog {
     } as Offer);
   }
 
+  readonly deletedStores = new Map<string, Deleted<Store>>();
+  readonly deletedOffers = new Map<string, Deleted<Offer>>();
+
+  /** Deletes like the catalog does: what the store or offer was is kept. */
+  deleteStore(merchantId: string, storeId: string, deletedAt: string): void {
+    const store = this.stores.get(`${merchantId}|${storeId}`);
+    if (!store) return;
+    this.stores.delete(`${merchantId}|${storeId}`);
+    this.deletedStores.set(`${merchantId}|${storeId}`, { ...store, deletedAt });
+  }
+
+  deleteOffer(merchantId: string, offerId: string, deletedAt: string): void {
+    const offer = this.offers.get(`${merchantId}|${offerId}`);
+    if (!offer) return;
+    this.offers.delete(`${merchantId}|${offerId}`);
+    this.deletedOffers.set(`${merchantId}|${offerId}`, { ...offer, deletedAt });
+  }
+
   async getStore(merchantId: string, storeId: string) {
     return this.stores.get(`${merchantId}|${storeId}`);
+  }
+
+  async getStores(keys: readonly { merchantId: string; storeId: string }[]) {
+    return keys.flatMap((k) => this.stores.get(`${k.merchantId}|${k.storeId}`) ?? []);
+  }
+
+  async getOffers(keys: readonly { merchantId: string; offerId: string }[]) {
+    return keys.flatMap((k) => this.offers.get(`${k.merchantId}|${k.offerId}`) ?? []);
+  }
+
+  async getDeletedStores(keys: readonly { merchantId: string; storeId: string }[]) {
+    return keys.flatMap((k) => this.deletedStores.get(`${k.merchantId}|${k.storeId}`) ?? []);
+  }
+
+  async getDeletedOffers(keys: readonly { merchantId: string; offerId: string }[]) {
+    return keys.flatMap((k) => this.deletedOffers.get(`${k.merchantId}|${k.offerId}`) ?? []);
+  }
+
+  async listDeletedOffers(merchantId: string) {
+    return [...this.deletedOffers.values()].filter((o) => o.merchantId === merchantId);
   }
 
   async getOffer(merchantId: string, offerId: string) {

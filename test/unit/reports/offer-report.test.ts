@@ -70,6 +70,7 @@ describe("offer report: lift and CI through the use case (hand-computed)", () =>
       attributedVisits: { treated: 60, holdout: 9 },
       redemptions: 30,
       expired: 0,
+      baskets: 0,
     });
     // Treated 60/400 = 0.15, holdout 9/100 = 0.09, redemption 30/400 = 0.075.
     expect(r.totals.visitRate.treated).toBeCloseTo(0.15, 12);
@@ -98,9 +99,15 @@ describe("offer report: lift and CI through the use case (hand-computed)", () =>
     expect(r.offer?.title).toBe(`Title ${OFFER}`);
   });
 
-  it("per-day rows cover every day of the range and add up to the totals", async () => {
+  it("per-day rows leave out days without activity unless includeEmpty=true", async () => {
     const { deps } = setup();
-    const r = await getOfferReport(deps, principal(A, "merchant-admin"), OFFER, range);
+    const quiet = await getOfferReport(deps, principal(A, "merchant-admin"), OFFER, range);
+    expect(quiet.rows.map((row) => row.day)).toEqual(["2026-05-01", "2026-05-03"]);
+    expect(quiet.includeEmpty).toBe(false);
+    const r = await getOfferReport(deps, principal(A, "merchant-admin"), OFFER, {
+      ...range,
+      includeEmpty: "true",
+    });
     expect(r.rows.map((row) => ("day" in row ? row.day : null))).toEqual([
       "2026-05-01",
       "2026-05-02",
@@ -207,29 +214,32 @@ describe("store report", () => {
     tables.putOfferCounters(A, "-", S1, "2026-05-01", { [COUNTER_FIELDS.visits]: 52 });
     tables.putOfferCounters(A, "-", S1, "2026-05-02", { [COUNTER_FIELDS.visits]: 3 });
     const r = await getStoreReport(deps, principal(A, "marketing-analyst"), S1, range);
+    const day = (d: string) => ({ day: d, period: d, start: d, end: d });
+    const noOffer = { offerId: null, offerName: null, offerDeleted: false };
+    const offer = { offerId: OFFER, offerName: `Offer ${OFFER}`, offerDeleted: false };
     expect(r.rows).toEqual([
       {
-        day: "2026-05-01",
-        offerId: null,
+        ...day("2026-05-01"),
+        ...noOffer,
         visits: 52,
         attributedVisits: { treated: 0, holdout: 0, total: 0 },
       },
       {
-        day: "2026-05-01",
-        offerId: OFFER,
+        ...day("2026-05-01"),
+        ...offer,
         visits: 45,
         attributedVisits: { treated: 40, holdout: 5, total: 45 },
       },
       {
-        day: "2026-05-02",
-        offerId: null,
+        ...day("2026-05-02"),
+        ...noOffer,
         visits: 3,
         attributedVisits: { treated: 0, holdout: 0, total: 0 },
       },
     ]);
     expect(r.offers).toEqual([
-      { offerId: null, visits: 55, attributedVisits: { treated: 0, holdout: 0, total: 0 } },
-      { offerId: OFFER, visits: 45, attributedVisits: { treated: 40, holdout: 5, total: 45 } },
+      { ...noOffer, visits: 55, attributedVisits: { treated: 0, holdout: 0, total: 0 } },
+      { ...offer, visits: 45, attributedVisits: { treated: 40, holdout: 5, total: 45 } },
     ]);
     expect(r.totals).toEqual({
       visits: 55,
