@@ -128,6 +128,11 @@ function catalogReader(description: string): FunctionSpec {
   };
 }
 
+/** Offer routes answering with the derived state: budget counters in the incentives table. */
+function withBudgetRead(spec: FunctionSpec): FunctionSpec {
+  return { ...spec, access: { ...spec.access, incentives: "read" } };
+}
+
 /** Catalog writes: items and zone heads in the catalog, cells in the geo index. */
 function catalogWriter(
   description: string,
@@ -181,6 +186,19 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: ["deviceToken", "pseudonym"],
     bundleBudget: DEVICE_BUDGET,
   },
+  "device-get": {
+    description: "GET /v1/devices/me: the calling device's own record",
+    access: { catalog: "name", devices: "read" },
+    secrets: ["deviceToken"],
+    bundleBudget: DEVICE_BUDGET,
+  },
+  "device-token": {
+    description:
+      "POST /v1/devices/me/token: issues a fresh device token, optionally revoking earlier ones",
+    access: { catalog: "name", devices: "readwrite" },
+    secrets: ["deviceToken"],
+    bundleBudget: DEVICE_BUDGET,
+  },
   "device-update": {
     description: "PATCH /v1/devices/me: updates consent, push token, locale, segments",
     access: { catalog: "name", devices: "readwrite" },
@@ -223,7 +241,7 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
 
   "offers-nearby": {
     description: "GET /v1/offers/nearby: live offers of stores near the device",
-    access: { catalog: "read", geoIndex: "read" },
+    access: { catalog: "read", geoIndex: "read", incentives: "read" },
     secrets: [],
     bundleBudget: GEO_BUDGET,
   },
@@ -298,18 +316,24 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     { geocoding: true },
   ),
   "store-delete": catalogWriter("DELETE /v1/stores/{storeId}: removes a store and its zones"),
-  "offer-create": catalogWriter("POST /v1/offers: creates an offer and indexes its zones"),
-  "offer-list": catalogReader("GET /v1/offers: the merchant's offers, paginated"),
-  "offer-get": catalogReader("GET /v1/offers/{offerId}: one offer"),
-  "offer-update": catalogWriter(
-    "PUT /v1/offers/{offerId}: replaces an offer (If-Match), re-indexes zones",
+  "offer-create": withBudgetRead(
+    catalogWriter("POST /v1/offers: creates an offer and indexes its zones"),
   ),
-  "offer-patch": catalogWriter(
-    "PATCH /v1/offers/{offerId}: JSON Merge Patch of an offer, re-indexes zones",
+  "offer-list": withBudgetRead(catalogReader("GET /v1/offers: the merchant's offers, paginated")),
+  "offer-get": withBudgetRead(catalogReader("GET /v1/offers/{offerId}: one offer")),
+  "offer-update": withBudgetRead(
+    catalogWriter("PUT /v1/offers/{offerId}: replaces an offer (If-Match), re-indexes zones"),
+  ),
+  "offer-patch": withBudgetRead(
+    catalogWriter("PATCH /v1/offers/{offerId}: JSON Merge Patch of an offer, re-indexes zones"),
   ),
   "offer-delete": catalogWriter("DELETE /v1/offers/{offerId}: removes an offer and its zones"),
-  "offer-pause": catalogWriter("POST /v1/offers/{offerId}/pause: takes its zones off the index"),
-  "offer-resume": catalogWriter("POST /v1/offers/{offerId}/resume: indexes its zones again"),
+  "offer-pause": withBudgetRead(
+    catalogWriter("POST /v1/offers/{offerId}/pause: takes its zones off the index"),
+  ),
+  "offer-resume": withBudgetRead(
+    catalogWriter("POST /v1/offers/{offerId}/resume: indexes its zones again"),
+  ),
 
   // Redemptions (POS) and reporting (marketing)
   "redemption-create": {

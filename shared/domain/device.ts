@@ -117,6 +117,11 @@ export interface Device {
   /** Optimistic-lock version, bumped on every write. */
   version: number;
   /**
+   * Epoch seconds: device tokens issued (`iat`) before this are refused. Set by a token refresh
+   * with `revokeEarlier` (a leaked token); absent = every unexpired token of the device works.
+   */
+  tokensNotBefore?: number | undefined;
+  /**
    * Epoch ms at which erasure started. From then on no write may create anything for the device
    * (every creating write checks the profile in the same transaction); the profile goes last.
    */
@@ -141,10 +146,25 @@ export function applyDevicePatch(device: Device, patch: UpdateDeviceInput, nowIs
   return next;
 }
 
-/** The view of a device returned to its app. */
+/** `POST /v1/devices/me/token` body (optional). */
+export const refreshTokenSchema = z.strictObject({
+  revokeEarlier: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Also revoke every token of this device issued before the new one (e.g. a leaked token)",
+    ),
+});
+export type RefreshTokenInput = z.infer<typeof refreshTokenSchema>;
+
+/**
+ * The view of a device returned to its app (`GET /v1/devices/me`): what it registered and what it
+ * consented to. Never the push token, the SNS endpoint or token-signing material.
+ */
 export function deviceView(device: Device) {
   return {
     deviceId: device.deviceId,
+    appId: device.appId,
     platform: device.platform,
     locale: device.locale,
     timeZone: device.timeZone,
@@ -154,6 +174,10 @@ export function deviceView(device: Device) {
     userAsserted: device.personRef !== undefined,
     attested: device.attested === true,
     pushRegistered: device.pushToken !== undefined,
+    ...(device.tokensNotBefore !== undefined
+      ? { tokensNotBefore: new Date(device.tokensNotBefore * 1000).toISOString() }
+      : {}),
+    version: device.version,
     createdAt: device.createdAt,
     updatedAt: device.updatedAt,
   };

@@ -9,16 +9,28 @@ import type { Clock, Random } from "../ports.ts";
  * so a leaked table leaks neither.
  */
 export async function createAppKey(
-  deps: { appKeys: AppKeyStore; clock: Clock; random: Random; masterKey: string },
+  deps: {
+    appKeys: AppKeyStore;
+    clock: Clock;
+    random: Random;
+    /** The deployment's PSEUDONYM_KEY; without it the app gets no server secret. */
+    masterKey?: string | undefined;
+  },
   name: string,
-): Promise<{ appId: string; name: string; appKey: string; serverSecret: string }> {
+): Promise<{ appId: string; name: string; appKey: string; serverSecret?: string }> {
   const appKey = `${APP_KEY_PREFIX}${Buffer.from(deps.random.bytes(32)).toString("base64url")}`;
   const appId = deps.random.id("app");
+  const withSecret = deps.masterKey !== undefined && deps.masterKey !== "";
   await deps.appKeys.add(appKey, {
     appId,
     name,
     createdAt: new Date(deps.clock.now()).toISOString(),
-    secretGeneration: 1,
+    ...(withSecret ? { secretGeneration: 1 } : {}),
   });
-  return { appId, name, appKey, serverSecret: appServerSecret(deps.masterKey, appId, 1) };
+  return {
+    appId,
+    name,
+    appKey,
+    ...(withSecret ? { serverSecret: appServerSecret(deps.masterKey ?? "", appId, 1) } : {}),
+  };
 }

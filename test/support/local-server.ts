@@ -28,7 +28,7 @@ export async function startTestServer() {
     url,
     appKey,
     appId,
-    serverSecret,
+    serverSecret: serverSecret ?? "",
     jwtKey,
     token: (merchantId: string, role: Role) => mintMerchantToken(jwtKey, { merchantId, role }),
     close: () =>
