@@ -186,7 +186,7 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: ["deviceToken"],
     // A refused token is thrown as `Unauthorized` (API Gateway answers 401), so some are normal.
     errorAlarmThreshold: 100,
-    bundleBudget: DEVICE_BUDGET,
+    // Within the default budget: its wiring (deviceAuthDepsFromEnv) leaves the SNS client out.
   },
 
   // Pings: zone matching, visit state, incentive decisions (written to the outbox, not sent)

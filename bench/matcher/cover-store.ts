@@ -99,7 +99,9 @@ export async function computeCovers(options: {
     if (existsSync(meta)) {
       const kept = JSON.parse(readFileSync(meta, "utf8")) as CoverRun & { seed: number };
       if (kept.seed === options.seed && kept.zones >= largest) {
-        options.log?.(`covers: reusing ${kept.zones.toLocaleString("en-US")} from ${options.keepDir}`);
+        options.log?.(
+          `covers: reusing ${kept.zones.toLocaleString("en-US")} from ${options.keepDir}`,
+        );
         mkdirSync(options.dir, { recursive: true });
         for (const name of Object.values(files(options.keepDir))) {
           copyFileSync(name, join(options.dir, basename(name)));
