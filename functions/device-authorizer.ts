@@ -35,6 +35,9 @@ export const handler = middy<APIGatewayRequestAuthorizerEventV2, DeviceAuthorize
           segments: JSON.stringify(device.segments),
           platform: device.platform,
           openZones: device.openZones,
+          personRef: device.personRef ?? "",
+          trustedSegments: JSON.stringify(device.trustedSegments ?? []),
+          attested: device.attested === true,
         },
       };
     } catch (error) {
