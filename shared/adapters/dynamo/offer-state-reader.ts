@@ -1,6 +1,7 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { catalogKeys } from "../../domain/catalog/keys.ts";
 import { incentiveKeys } from "../../domain/incentive.ts";
+import { batchGetAll } from "./batch.ts";
 
 /**
  * Port: what an offer's derived state needs beyond the offer itself — incentives sent so far
@@ -13,37 +14,21 @@ export interface OfferStateReader {
   storeTimeZones(merchantId: string, storeIds: readonly string[]): Promise<Map<string, string>>;
 }
 
-const BATCH_GET_LIMIT = 100;
-const MAX_ROUNDS = 8;
-
+/** One table's keys, projected (the shared batch helper chunks and retries). */
 async function batchGet(
   client: DynamoDBDocumentClient,
   table: string,
   keys: Record<string, unknown>[],
   projection: { expression: string; names: Record<string, string> },
 ): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
-    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + BATCH_GET_LIMIT);
-    for (let round = 0; pending && pending.length > 0; round++) {
-      if (round >= MAX_ROUNDS) throw new Error("BatchGet: unprocessed keys remain after retries");
-      if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1_000, 2 ** round * 25)));
-      const res = await client.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table]: {
-              Keys: pending,
-              ProjectionExpression: projection.expression,
-              ExpressionAttributeNames: projection.names,
-            },
-          },
-        }),
-      );
-      out.push(...(res.Responses?.[table] ?? []));
-      pending = res.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return out;
+  const found = await batchGetAll(client, {
+    [table]: {
+      Keys: keys,
+      ProjectionExpression: projection.expression,
+      ExpressionAttributeNames: projection.names,
+    },
+  });
+  return found[table] ?? [];
 }
 
 /**
