@@ -16,7 +16,12 @@ import { localDay } from "../../domain/decision/local-time.ts";
 import type { DecisionOffer } from "../../domain/decision/offer-rules.ts";
 import { generateRedemptionCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
-import { type Incentive, triggerEventKey } from "../../domain/incentive.ts";
+import {
+  capPartition,
+  holdoutUnit,
+  type Incentive,
+  triggerEventKey,
+} from "../../domain/incentive.ts";
 import type { ZoneEvent } from "../../domain/visit/types.ts";
 import type { Random } from "../../ports.ts";
 import type { SinkResult, ZoneEventSink } from "../pings/ingest-pings.ts";
@@ -157,6 +162,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         device.deviceId,
         candidates.map((c) => ({ offerId: c.offer.offerId, offerDay: offerDay(c) })),
         deviceDay,
+        capPartition(device),
       );
       // Failures the database reported in earlier attempts stand even if a re-read races.
       const live = candidates.filter((c) => !atomicFailures.has(c.offer.offerId));
@@ -171,8 +177,11 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         })),
         device: {
           deviceId: device.deviceId,
+          holdoutKey: holdoutUnit(device),
           consentMarketing: device.consentMarketing,
           segments: device.segments,
+          trustedSegments: device.trustedSegments ?? [],
+          attested: device.attested === true,
           ...(device.timeZone ? { timeZone: device.timeZone } : {}),
         },
         storeTimeZones,
@@ -264,6 +273,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       }
       const result = await deps.store.grant({
         deviceId: device.deviceId,
+        capPartition: capPartition(device),
         eventKeys,
         claimExpiresAt: Math.ceil((now + 3 * DAY_MS) / 1000),
         now: at,
