@@ -88,7 +88,17 @@ server.listen(port, "127.0.0.1", async () => {
   };
   writeFileSync(
     join(dataDir, "runtime.json"),
-    JSON.stringify({ url, env: stack.env, incentiveQueueUrl: stack.incentiveQueueUrl }, null, 2),
+    JSON.stringify(
+      {
+        url,
+        env: stack.env,
+        incentiveQueueUrl: stack.incentiveQueueUrl,
+        merchantId: seed.merchantId,
+        appKey: seed.appKey,
+      },
+      null,
+      2,
+    ),
   );
   console.log(`
 Footfall is running at ${url}
