@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { buildDashboard } from "./build-dashboard.ts";
 import { loadOrCreateDevKey, mintMerchantToken } from "./local/dev-jwt.ts";
 import { startLocalStack } from "./local/environment.ts";
 import { watchQueue } from "./local/queue-watcher.ts";
@@ -22,7 +23,12 @@ const stack = await startLocalStack({
   ...(values["in-memory"] ? {} : { dataDir }),
   log,
 });
-Object.assign(process.env, stack.env, { LOG_LEVEL: process.env.LOG_LEVEL ?? "WARN" });
+// The dashboard is built (esbuild) and served by the same handler as in AWS.
+const dashboard = buildDashboard();
+Object.assign(process.env, stack.env, {
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "WARN",
+  DASHBOARD_DIR: dashboard.outDir,
+});
 
 // Imported after the env is set: handlers read their config at module load, as in Lambda.
 const { documentClient } = await import("../shared/adapters/aws-clients.ts");
@@ -102,6 +108,7 @@ server.listen(port, "127.0.0.1", async () => {
   );
   console.log(`
 Footfall is running at ${url}
+  dashboard:       ${url}/dashboard/#token=${tokens.marketing}
   health:          curl ${url}/v1/health
   demo merchant:   ${seed.merchantId}
   app key:         ${seed.appKey}
