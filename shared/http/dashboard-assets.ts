@@ -62,8 +62,8 @@ export function loadDashboardAssets(dir: string): Map<string, Asset> {
 }
 
 /**
- * The response for `GET /dashboard`, `/dashboard/` or `/dashboard/{asset}`: a redirect to the
- * trailing slash, index.html, a built file, `config.json`, or 404 (never a directory listing).
+ * The response for `GET /dashboard`, `/dashboard/` or `/dashboard/{asset}`: index.html, a built
+ * file, `config.json`, or 404 (never a directory listing, nothing outside the build).
  */
 export function dashboardResponse(
   assets: ReadonlyMap<string, Asset>,
@@ -78,10 +78,11 @@ export function dashboardResponse(
     "x-frame-options": "DENY",
     "strict-transport-security": "max-age=31536000; includeSubDomains",
   };
-  if (path === "/dashboard") {
-    return { statusCode: 308, headers: { ...security, location: "/dashboard/" }, body: "" };
-  }
-  const name = path === "/dashboard/" ? "index.html" : path.slice("/dashboard/".length);
+  // `/dashboard` and `/dashboard/` are the page itself (asset URLs in it are absolute).
+  const name =
+    path === "/dashboard" || path === "/dashboard/"
+      ? "index.html"
+      : path.slice("/dashboard/".length);
   if (name === "config.json") {
     return {
       statusCode: 200,
