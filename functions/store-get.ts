@@ -11,7 +11,7 @@ const deps = catalogDepsFromEnv();
 export const handler = middy<HttpEvent, HttpResult>()
   .use(http())
   .handler(async (event) => {
-    const principal = catalogPrincipal(event, "read");
+    const principal = catalogPrincipal(event, "storeRead");
     const store = await getStore(deps, principal, event.pathParameters?.storeId);
     return json(200, store, { etag: etag(store.version) });
   });

@@ -1,5 +1,5 @@
 import middy from "@middy/core";
-import { etag, parseIfMatch, storeInputSchema } from "../shared/domain/catalog/index.ts";
+import { etag, requireIfMatch, storeInputSchema } from "../shared/domain/catalog/index.ts";
 import { http, json, readHeader } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
@@ -8,12 +8,12 @@ import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
 
 const deps = catalogDepsFromEnv();
 
-/** PUT /v1/stores/{storeId} — replaces a store (optimistic concurrency with If-Match). */
+/** PUT /v1/stores/{storeId} — replaces a store (If-Match required: 428 without it). */
 export const handler = middy<HttpEvent, HttpResult>()
   .use(http({ maxBodyBytes: 256 * 1024 }))
   .handler(async (event) => {
     const principal = catalogPrincipal(event, "write");
-    const ifMatch = parseIfMatch(readHeader(event, "if-match"));
+    const ifMatch = requireIfMatch(readHeader(event, "if-match"));
     const input = parseWith(storeInputSchema, event.parsedBody);
     const storeId = event.pathParameters?.storeId;
     const store = await replaceStore(deps, principal, storeId, input, ifMatch);

@@ -5,6 +5,7 @@ import { buildDashboard } from "./build-dashboard.ts";
 import { loadOrCreateDevKey, mintMerchantToken } from "./local/dev-jwt.ts";
 import { startLocalStack } from "./local/environment.ts";
 import { watchQueue } from "./local/queue-watcher.ts";
+import { startSchedules } from "./local/scheduler.ts";
 import { seedDemo } from "./local/seed.ts";
 import { createLocalServer } from "./local/server.ts";
 import { startStreamPoller } from "./local/stream-poller.ts";
@@ -43,6 +44,15 @@ const poller = await startStreamPoller({
   handler: (event) => publisher(event, {} as never),
   onError: (error) => log(`stream poller: ${(error as Error).message}`),
 });
+// Scheduled functions (the visit sweeper), as EventBridge rules invoke them in AWS.
+const schedules = await startSchedules({
+  onError: (name, error) => log(`${name}: ${(error as Error).message}`),
+  onResult: (name, result) => {
+    const r = result as { devices?: number; exits?: number; handedOn?: number };
+    if (r?.devices)
+      log(`${name}: ${r.devices} due devices, ${r.exits} exits, ${r.handedOn} events handed on`);
+  },
+});
 const watcher = watchQueue({
   endpoint: stack.engines.snsEndpoint,
   queueUrl: stack.incentiveQueueUrl,
@@ -71,6 +81,7 @@ async function shutdown(signal: string) {
   server.close();
   server.closeAllConnections();
   await watcher.stop();
+  await schedules.stop();
   await poller.stop();
   await stack.stop();
   rmSync(join(dataDir, "runtime.json"), { force: true });

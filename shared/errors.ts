@@ -107,6 +107,12 @@ export class UnprocessableError extends FootfallError {
   }
 }
 
+/** 428: the request must be conditional (a replacement without `If-Match`). */
+export class PreconditionRequiredError extends FootfallError {
+  readonly status = 428;
+  readonly type = "precondition-required";
+}
+
 /** 429: too many attempts (redemption guessing, throttling). */
 export class TooManyRequestsError extends FootfallError {
   readonly status = 429;

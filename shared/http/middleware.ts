@@ -16,6 +16,11 @@ export interface HttpOptions {
   maxBodyBytes?: number;
   /** Whether a JSON body is required (POST/PUT/PATCH default to true). */
   requireBody?: boolean;
+  /**
+   * The only media types accepted for the body (e.g. `application/merge-patch+json` for a
+   * PATCH); default: `application/json` or any `+json` type.
+   */
+  contentTypes?: readonly string[];
   /** The handler reads no body: none is required, checked or parsed (the route fallback). */
   ignoreBody?: boolean;
 }
@@ -74,7 +79,16 @@ export function http(
           `The body is ${bytes.byteLength} bytes; the limit for this route is ${maxBodyBytes} bytes.`,
         );
       }
-      if (!isJsonContentType(header(event, "content-type"))) {
+      const contentType = header(event, "content-type");
+      if (options.contentTypes) {
+        const mediaType = contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
+        if (!options.contentTypes.includes(mediaType)) {
+          throw new UnsupportedMediaTypeError(
+            `content-type must be ${options.contentTypes.join(" or ")}`,
+            { extensions: { acceptPatch: options.contentTypes.join(", ") } },
+          );
+        }
+      } else if (!isJsonContentType(contentType)) {
         throw new UnsupportedMediaTypeError("content-type must be application/json");
       }
       const parsed = parseJsonBody(bytes.toString("utf8"));

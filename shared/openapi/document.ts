@@ -12,7 +12,9 @@ import {
   storeImportSchema,
   storeInputSchema,
 } from "../domain/catalog/index.ts";
+import { OFFER_STATES } from "../domain/catalog/offer-state.ts";
 import { weeklyScheduleSchema } from "../domain/decision/offer-rules.ts";
+import { refreshTokenSchema } from "../domain/device.ts";
 import { multiPolygonSchema, polygonSchema } from "../domain/geometry/index.ts";
 import {
   comparisonQuerySchema,
@@ -20,11 +22,15 @@ import {
   storeReportQuerySchema,
 } from "../domain/report.ts";
 import {
+  deviceTokenSchema,
+  deviceViewSchema,
   importResultSchema,
   offerPageSchema,
+  offerPatchSchema,
   offerViewSchema,
   problemSchema,
   storePageSchema,
+  storePatchSchema,
   storeViewSchema,
 } from "./schemas.ts";
 
@@ -32,6 +38,8 @@ type Json = Record<string, unknown>;
 
 const COMPONENTS: [string, z.ZodType][] = [
   ["StoreInput", storeInputSchema],
+  ["StorePatch", storePatchSchema],
+  ["OfferPatch", offerPatchSchema],
   ["Store", storeViewSchema],
   ["StorePage", storePageSchema],
   ["StoreImport", storeImportSchema],
@@ -44,6 +52,9 @@ const COMPONENTS: [string, z.ZodType][] = [
   ["MultiPolygon", multiPolygonSchema],
   ["WeeklySchedule", weeklyScheduleSchema],
   ["LatLon", latLonSchema],
+  ["Device", deviceViewSchema],
+  ["DeviceTokenRefresh", refreshTokenSchema],
+  ["DeviceToken", deviceTokenSchema],
 ];
 
 /** One JSON Schema per component, cross-referenced with `#/components/schemas/…`. */
@@ -76,25 +87,35 @@ const PROBLEMS: Record<number, string> = {
   401: "Missing or invalid merchant token",
   403: "The token's role may not do this",
   404: "No such resource for this merchant (another merchant's ids are not found either)",
-  409: "Version conflict, or a store still listed by offers",
+  409: "Version conflict, a store still listed by offers, or a store code (`externalRef`) in use",
   413: "Body too large",
   415: "Content type is not application/json",
   422: "The address geocodes to nothing usable (`errors` names `address`)",
+  428: "`If-Match` is required (a PUT replaces the whole resource)",
   503: "A dependency (geocoder) is unavailable; nothing was stored",
 };
 
 interface OperationSpec {
-  method: "get" | "post" | "put" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   operationId: string;
   summary: string;
   description?: string;
-  access: "read" | "write" | "public";
+  /** `device`: a device bearer token (device authorizer), no merchant role. */
+  access: "read" | "write" | "public" | "device";
   body?: string;
+  /** The body may be omitted. */
+  bodyOptional?: boolean;
   ok: { status: number; schema?: string; description: string };
   params?: ("storeId" | "offerId")[];
   paged?: boolean;
-  ifMatch?: boolean;
+  /** `state` query parameter of the offer listing. */
+  stateFilter?: boolean;
+  /** Accepts `?externalRef=` (lookup by store code). */
+  byRef?: boolean;
+  ifMatch?: boolean | "required";
+  /** Body media type (default application/json). */
+  mediaType?: string;
   /** Query parameters, documented from the schema that validates them. */
   query?: z.ZodObject;
   /** The route also answers `Accept: text/csv`. */
@@ -105,6 +126,33 @@ interface OperationSpec {
 const WRITE = [400, 401, 403, 404, 409, 413, 415];
 
 const OPERATIONS: OperationSpec[] = [
+  {
+    method: "get",
+    path: "/v1/devices/me",
+    operationId: "getOwnDevice",
+    summary: "The calling device's own record",
+    description:
+      "What the device registered and consented to; never its push token or endpoint. " +
+      "401 once the device is erased.",
+    access: "device",
+    ok: { status: 200, schema: "Device", description: "The device" },
+    errors: [401],
+  },
+  {
+    method: "post",
+    path: "/v1/devices/me/token",
+    operationId: "refreshDeviceToken",
+    summary: "Refresh the device token before it expires",
+    description:
+      "Returns a new token valid for the full TTL (180 days by default). Earlier tokens keep " +
+      "working until their own expiry, unless `revokeEarlier` is true: then they are refused " +
+      "(within the authorizer's 60 s cache). An erased device gets 401. Body optional.",
+    access: "device",
+    body: "DeviceTokenRefresh",
+    bodyOptional: true,
+    ok: { status: 200, schema: "DeviceToken", description: "A fresh token" },
+    errors: [400, 401, 413, 415],
+  },
   {
     method: "post",
     path: "/v1/stores",
@@ -123,8 +171,12 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/stores",
     operationId: "listStores",
     summary: "List stores",
+    description:
+      "With `externalRef`, the one store with that store code (or none), without paging. " +
+      "POS tokens may read stores too.",
     access: "read",
     paged: true,
+    byRef: true,
     ok: { status: 200, schema: "StorePage", description: "A page of stores" },
     errors: [400, 401, 403],
   },
@@ -158,12 +210,31 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/stores/{storeId}",
     operationId: "replaceStore",
     summary: "Replace a store",
-    description: "Moving the footprint or location re-indexes the store and its offers' zones.",
+    description:
+      "Replaces the whole store: members left out (address, openingHours, ...) are removed. " +
+      "`If-Match` is required (428 without it). Moving the footprint or location re-indexes " +
+      "the store and its offers' zones.",
+    access: "write",
+    params: ["storeId"],
+    ifMatch: "required",
+    body: "StoreInput",
+    ok: { status: 200, schema: "Store", description: "Replaced" },
+    errors: [...WRITE, 422, 428, 503],
+  },
+  {
+    method: "patch",
+    path: "/v1/stores/{storeId}",
+    operationId: "patchStore",
+    summary: "Update a store (JSON Merge Patch)",
+    description:
+      "RFC 7396 `application/merge-patch+json`: members sent replace, `null` removes one, " +
+      "absent members stay. The merged store is validated like a PUT body.",
     access: "write",
     params: ["storeId"],
     ifMatch: true,
-    body: "StoreInput",
-    ok: { status: 200, schema: "Store", description: "Replaced" },
+    body: "StorePatch",
+    mediaType: "application/merge-patch+json",
+    ok: { status: 200, schema: "Store", description: "Updated" },
     errors: [...WRITE, 422, 503],
   },
   {
@@ -193,8 +264,13 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/offers",
     operationId: "listOffers",
     summary: "List offers",
+    description:
+      "Each offer carries its derived `state`. `?state=live,outside_schedule` keeps only offers " +
+      "in those states; the filter applies per page, so a page may hold fewer than `limit` " +
+      "items while `nextCursor` is not null.",
     access: "read",
     paged: true,
+    stateFilter: true,
     ok: { status: 200, schema: "OfferPage", description: "A page of offers" },
     errors: [400, 401, 403],
   },
@@ -213,11 +289,30 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/offers/{offerId}",
     operationId: "replaceOffer",
     summary: "Replace an offer",
+    description:
+      "Replaces the whole offer (members left out are removed or defaulted). `If-Match` is " +
+      "required (428 without it).",
+    access: "write",
+    params: ["offerId"],
+    ifMatch: "required",
+    body: "OfferInput",
+    ok: { status: 200, schema: "Offer", description: "Replaced" },
+    errors: [...WRITE, 428],
+  },
+  {
+    method: "patch",
+    path: "/v1/offers/{offerId}",
+    operationId: "patchOffer",
+    summary: "Update an offer (JSON Merge Patch)",
+    description:
+      "RFC 7396 `application/merge-patch+json`: members sent replace, `null` removes one, " +
+      "absent members stay. The merged offer is validated like a PUT body.",
     access: "write",
     params: ["offerId"],
     ifMatch: true,
-    body: "OfferInput",
-    ok: { status: 200, schema: "Offer", description: "Replaced" },
+    body: "OfferPatch",
+    mediaType: "application/merge-patch+json",
+    ok: { status: 200, schema: "Offer", description: "Updated" },
     errors: WRITE,
   },
   {
@@ -313,6 +408,13 @@ function parameters(op: OperationSpec): Json[] {
     name,
     in: "path",
     required: true,
+    ...(name === "storeId"
+      ? {
+          description:
+            "The store id (`st_…`) or `code:` + the merchant's store code (`externalRef`, " +
+            "percent-encoded), e.g. `code:PAR-001`",
+        }
+      : {}),
     schema: { type: "string" },
   }));
   if (op.paged) {
@@ -331,6 +433,24 @@ function parameters(op: OperationSpec): Json[] {
         schema: { type: "string" },
       },
     );
+  }
+  if (op.stateFilter) {
+    out.push({
+      name: "state",
+      in: "query",
+      required: false,
+      description: `Comma-separated states: ${OFFER_STATES.join(", ")}`,
+      schema: { type: "string" },
+    });
+  }
+  if (op.byRef) {
+    out.push({
+      name: "externalRef",
+      in: "query",
+      required: false,
+      description: "A store code: answers the store with that code, or no item",
+      schema: { type: "string", minLength: 1, maxLength: 100 },
+    });
   }
   if (op.query) {
     const schema = z.toJSONSchema(op.query, { io: "input", unrepresentable: "any" }) as {
@@ -352,7 +472,7 @@ function parameters(op: OperationSpec): Json[] {
     out.push({
       name: "If-Match",
       in: "header",
-      required: false,
+      required: op.ifMatch === "required",
       description: 'The ETag (version) the change applies to, e.g. "3"; 409 if it moved on',
       schema: { type: "string" },
     });
@@ -361,7 +481,12 @@ function parameters(op: OperationSpec): Json[] {
 }
 
 function operation(op: OperationSpec): Json {
-  const roles = op.access === "write" ? "merchant-admin" : "merchant-admin or marketing-analyst";
+  const roles =
+    op.access === "write"
+      ? "merchant-admin"
+      : op.access === "device"
+        ? "device (device token)"
+        : "merchant-admin or marketing-analyst";
   const okSchema = op.ok.schema
     ? ref(op.ok.schema)
     : op.access === "public"
@@ -391,25 +516,32 @@ function operation(op: OperationSpec): Json {
         ? (op.description ?? op.summary)
         : `${op.description ? `${op.description} ` : ""}Role: ${roles}.`,
     tags: [
-      op.path.startsWith("/v1/offers")
-        ? "offers"
-        : op.path.startsWith("/v1/stores")
-          ? "stores"
-          : op.path.startsWith("/v1/reports")
-            ? "reports"
-            : "meta",
+      op.path.startsWith("/v1/devices")
+        ? "devices"
+        : op.path.startsWith("/v1/offers")
+          ? "offers"
+          : op.path.startsWith("/v1/stores")
+            ? "stores"
+            : op.path.startsWith("/v1/reports")
+              ? "reports"
+              : "meta",
     ],
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(op.body
       ? {
           requestBody: {
-            required: true,
-            content: { "application/json": { schema: ref(op.body) } },
+            required: op.bodyOptional !== true,
+            content: { [op.mediaType ?? "application/json"]: { schema: ref(op.body) } },
           },
         }
       : {}),
     responses,
-    security: op.access === "public" ? [] : [{ merchantJwt: [] }],
+    security:
+      op.access === "public"
+        ? []
+        : op.access === "device"
+          ? [{ deviceToken: [] }]
+          : [{ merchantJwt: [] }],
   };
 }
 
@@ -436,12 +568,19 @@ export function openApiDocument(): Json {
       { name: "stores", description: "Stores and their footprints" },
       { name: "offers", description: "Offers and their trigger zones" },
       { name: "reports", description: "Marketing reports: funnel, lift, money, comparison" },
+      { name: "devices", description: "A device's own record and token" },
       { name: "meta", description: "This document" },
     ],
     paths,
     components: {
       schemas: componentSchemas(),
       securitySchemes: {
+        deviceToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "Device token from POST /v1/devices or POST /v1/devices/me/token",
+        },
         merchantJwt: {
           type: "http",
           scheme: "bearer",

@@ -10,6 +10,7 @@ import {
   storeInputSchema,
   triggerZoneSchema,
 } from "../domain/catalog/index.ts";
+import { OFFER_STATES } from "../domain/catalog/offer-state.ts";
 
 const versionedShape = {
   version: z.number().int().min(1).describe("Send as If-Match (ETag) to replace safely"),
@@ -34,6 +35,9 @@ export const storeViewSchema = z
     timeZone: z.string().describe("IANA time zone (given, or derived from the location)"),
     openingHours: input.openingHours,
     footprint: footprintSchema,
+    footprintSource: z
+      .enum(["request", "default"])
+      .describe("Sent with the store, or the default circle around its location"),
     zoneCells: z.number().int().min(0).describe("H3 cells indexing the footprint"),
     offerIds: z.array(z.string()).describe("Offers listing this store"),
     ...versionedShape,
@@ -44,14 +48,21 @@ export const storeViewSchema = z
 export const offerViewSchema = z
   .object({
     offerId: z.string().describe("of_…"),
-    status: z.enum(["active", "paused"]),
+    status: z.enum(["active", "paused"]).describe("The merchant's intent"),
+    state: z
+      .enum(OFFER_STATES)
+      .describe(
+        "Derived now, in the stores' zones: scheduled (before validFrom), live (could fire now), " +
+          "outside_schedule, budget_exhausted, ended (after validTo), paused",
+      ),
+    sentCount: z.number().int().min(0).describe("Incentives sent so far (budget use)"),
     name: offer.name,
     storeIds: z.array(z.string()),
     triggerZone: triggerZoneSchema,
     trigger: offer.trigger,
     message: offer.message,
-    validFrom: z.iso.datetime(),
-    validTo: z.iso.datetime(),
+    validFrom: offer.validFrom,
+    validTo: offer.validTo,
     schedule: offer.schedule,
     caps: offer.caps,
     budget: offer.budget,
@@ -111,3 +122,49 @@ export const problemSchema = z
       .optional(),
   })
   .describe("RFC 9457 problem details; `errors` names each offending field");
+
+/** `GET /v1/devices/me`: the device's own record as its app sees it (no push token, no secrets). */
+export const deviceViewSchema = z
+  .object({
+    deviceId: z.string().describe("dev_…"),
+    appId: z.string(),
+    platform: z.enum(["ios", "android", "web"]),
+    locale: z.string().optional(),
+    timeZone: z.string().optional().describe("IANA zone; quiet hours and fatigue days use it"),
+    consent: z.object({ location: z.boolean(), marketing: z.boolean() }),
+    segments: z.array(z.string()),
+    pushRegistered: z.boolean().describe("Whether a push token is registered (never returned)"),
+    tokensNotBefore: z.iso
+      .datetime()
+      .optional()
+      .describe("Tokens issued before this instant are revoked"),
+    ...versionedShape,
+  })
+  .describe("A device");
+
+/** `POST /v1/devices/me/token` answer. */
+export const deviceTokenSchema = z
+  .object({
+    token: z.string().describe("Device bearer token (JWT, HS256)"),
+    tokenExpiresAt: z.iso.datetime(),
+  })
+  .describe("A fresh device token");
+
+/**
+ * The JSON Merge Patch (RFC 7396) document of an input schema, for the documentation: every
+ * member optional, `null` removes it; nested objects merge the same way.
+ */
+function mergePatchOf(shape: Record<string, z.ZodType>, description: string) {
+  return z
+    .object(Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v.nullable().optional()])))
+    .describe(description);
+}
+
+export const storePatchSchema = mergePatchOf(
+  storeInputSchema.shape,
+  "JSON Merge Patch of a store: members sent replace, null removes, absent members stay",
+);
+export const offerPatchSchema = mergePatchOf(
+  offerInputSchema.shape,
+  "JSON Merge Patch of an offer: members sent replace, null removes, absent members stay",
+);

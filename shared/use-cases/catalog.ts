@@ -1,5 +1,6 @@
 import type { CatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import type { GeoIndex } from "../adapters/dynamo/geo-index-port.ts";
+import type { OfferStateReader } from "../adapters/dynamo/offer-state-reader.ts";
 import type { StorePoints } from "../adapters/dynamo/store-points.ts";
 import type { Geocoder } from "../adapters/location/geocoder.ts";
 import {
@@ -19,17 +20,21 @@ import {
   OFFER_ID_PREFIX,
   type Offer,
   type OfferInput,
-  offerView,
+  offerInputOf,
+  offerInputSchema,
   offerZoneIds,
   parseStoreImport,
   planZones,
   STORE_ID_PREFIX,
   type Store,
   type StoreInput,
+  storeInputOf,
+  storeInputSchema,
   storeView,
   triggerZones,
   type ZonePlan,
 } from "../domain/catalog/index.ts";
+import type { OfferState } from "../domain/catalog/offer-state.ts";
 import type { LatLon } from "../domain/geometry/index.ts";
 import type { ZoneDefinition } from "../domain/zone.ts";
 import {
@@ -42,9 +47,12 @@ import {
   ValidationError,
 } from "../errors.ts";
 import type { CursorCodec, PageKey } from "../http/cursor.ts";
+import { applyMergePatch } from "../http/merge-patch.ts";
+import { parseWith } from "../http/parse.ts";
 import type { HttpEvent } from "../http/types.ts";
 import { logger } from "../logger.ts";
 import type { Clock, Random } from "../ports.ts";
+import { type OfferWithState, withStates } from "./offer-states.ts";
 
 export interface CatalogDeps {
   catalog: CatalogStore;
@@ -59,6 +67,15 @@ export interface CatalogDeps {
   indexConcurrency?: number;
   /** Store locations for "offers near me" (optional: absent in tests that do not need it). */
   storePoints?: StorePoints | undefined;
+  /** Budget use and store zones for offers' derived `state` (absent: budget reads as 0). */
+  offerStates?: OfferStateReader | undefined;
+}
+
+/** One offer as the API returns it: the stored view plus its derived state. */
+async function stateView(deps: CatalogDeps, offer: Offer): Promise<OfferWithState> {
+  const [view] = await withStates(deps, offer.merchantId, [offer]);
+  if (!view) throw new Error("offer state missing");
+  return view;
 }
 
 function pointOf(store: Store) {
@@ -67,8 +84,13 @@ function pointOf(store: Store) {
 
 /** Only admins of the merchant change its catalog. */
 export const CATALOG_WRITE_ROLES: readonly Role[] = ["merchant-admin"];
-/** Analysts read the catalog to make sense of reports; POS staff never need it. */
+/** Analysts read the catalog to make sense of reports; POS staff never need offers. */
 export const CATALOG_READ_ROLES: readonly Role[] = ["merchant-admin", "marketing-analyst"];
+/** Stores are also read by POS staff: they redeem at them, by id or store code. */
+export const STORE_READ_ROLES: readonly Role[] = [...CATALOG_READ_ROLES, "pos"];
+
+/** A store named by its store code in a path: `code:<externalRef>` in place of the id. */
+export const STORE_CODE_PATH_PREFIX = "code:";
 
 const STORES_SCOPE = "stores";
 const OFFERS_SCOPE = "offers";
@@ -133,6 +155,24 @@ function requireId(prefix: string, id: string | undefined, path: string, what: s
   return id;
 }
 
+/**
+ * The store a path names: its id (`st_…`), or `code:<externalRef>` resolved through the code's
+ * uniqueness item. Either way another merchant's store is not found (404 naming `storeId`).
+ */
+async function resolveStoreId(
+  deps: CatalogDeps,
+  merchantId: string,
+  storeId: string | undefined,
+): Promise<string> {
+  if (storeId?.startsWith(STORE_CODE_PATH_PREFIX)) {
+    const ref = storeId.slice(STORE_CODE_PATH_PREFIX.length);
+    const id = ref === "" ? undefined : await deps.catalog.storeIdByRef(merchantId, ref);
+    if (id === undefined) throw notFound("storeId", "store");
+    return id;
+  }
+  return requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+}
+
 function checkCursorKey(key: PageKey, merchantId: string, prefix: string): PageKey {
   if (key.pk !== catalogKeys.partition(merchantId) || !key.sk?.startsWith(prefix)) {
     throw ValidationError.field("cursor", "is not a cursor issued by this API for this listing");
@@ -144,16 +184,17 @@ function checkCursorKey(key: PageKey, merchantId: string, prefix: string): PageK
 // Stores
 
 /**
- * The store's point when the request gave only an address: geocoded (an unchanged address of
- * a geocoded store is not looked up again). No match is the caller's 422 naming `address`; an
- * unavailable geocoder is a 503 before anything is written.
+ * The store's point when the request gave only an address (no location, no footprint: a
+ * footprint already places the store): geocoded, and an unchanged address of a geocoded store
+ * is not looked up again. No match is the caller's 422 naming `address`; an unavailable or
+ * unconfigured geocoder is a 503 naming `address` before anything is written.
  */
 async function geocodeIfNeeded(
   deps: CatalogDeps,
   input: StoreInput,
   previous?: Store,
 ): Promise<LatLon | undefined> {
-  if (input.location || !input.address) return undefined;
+  if (input.location || input.footprint || !input.address) return undefined;
   if (previous?.locationSource === "geocoder" && previous.address === input.address) {
     return previous.location;
   }
@@ -202,7 +243,13 @@ export async function createStore(
   } catch (error) {
     await bestEffort("remove footprint zone", () => deps.geoIndex.removeZone(zone.zoneId));
     await bestEffort("delete store", () =>
-      deps.catalog.deleteStore(store.merchantId, store.storeId, store.version),
+      deps.catalog.deleteStore(
+        store.merchantId,
+        store.storeId,
+        store.version,
+        undefined,
+        store.externalRef,
+      ),
     );
     throw error;
   }
@@ -215,8 +262,8 @@ export async function getStore(
   principal: MerchantPrincipal,
   storeId: string | undefined,
 ) {
-  requireRole(principal, CATALOG_READ_ROLES);
-  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  requireRole(principal, STORE_READ_ROLES);
+  const id = await resolveStoreId(deps, principal.merchantId, storeId);
   const store = await deps.catalog.getStore(principal.merchantId, id);
   if (!store) throw notFound("storeId", "store");
   return storeView(store);
@@ -231,6 +278,7 @@ async function listPage<T, V>(
   principal: MerchantPrincipal,
   query: ListQuery,
   listing: {
+    roles?: readonly Role[];
     scope: string;
     prefix: string;
     load: (
@@ -241,7 +289,7 @@ async function listPage<T, V>(
     view: (item: T) => V;
   },
 ) {
-  requireRole(principal, CATALOG_READ_ROLES);
+  requireRole(principal, listing.roles ?? CATALOG_READ_ROLES);
   const { merchantId } = principal;
   const startKey = query.cursor
     ? checkCursorKey(
@@ -257,9 +305,23 @@ async function listPage<T, V>(
   };
 }
 
-/** A page of the caller's stores and an opaque cursor for the next one. */
-export function listStores(deps: CatalogDeps, principal: MerchantPrincipal, query: ListQuery) {
+/**
+ * A page of the caller's stores and an opaque cursor for the next one; with `externalRef`, the
+ * one store with that store code (or none).
+ */
+export async function listStores(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  query: ListQuery & { externalRef?: string | undefined },
+) {
+  requireRole(principal, STORE_READ_ROLES);
+  if (query.externalRef !== undefined) {
+    const id = await deps.catalog.storeIdByRef(principal.merchantId, query.externalRef);
+    const store = id ? await deps.catalog.getStore(principal.merchantId, id) : undefined;
+    return { items: store ? [storeView(store)] : [], nextCursor: null };
+  }
   return listPage(deps, principal, query, {
+    roles: STORE_READ_ROLES,
     scope: STORES_SCOPE,
     prefix: catalogKeys.storePrefix,
     load: (m, limit, start) => deps.catalog.listStores(m, limit, start),
@@ -280,7 +342,7 @@ export async function replaceStore(
   ifMatch?: number,
 ) {
   requireRole(principal, CATALOG_WRITE_ROLES);
-  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  const id = await resolveStoreId(deps, principal.merchantId, storeId);
   const current = await deps.catalog.getStore(principal.merchantId, id);
   if (!current) throw notFound("storeId", "store");
   checkIfMatch("store", ifMatch, current.version);
@@ -307,17 +369,41 @@ export async function replaceStore(
   const before = [footprintZone(current), ...storeTriggerZones(offers, current)];
   const after = [zone, ...storeTriggerZones(offers, next)];
 
-  await deps.catalog.replaceStore(next, current.version);
+  await deps.catalog.replaceStore(next, current.version, current.externalRef);
   try {
     await applyPlan(deps, planZones(before, after));
     await deps.storePoints?.put(pointOf(next), current.location);
   } catch (error) {
     const restored: Store = { ...current, version: next.version + 1, updatedAt: nowIso(deps) };
-    await bestEffort("restore store", () => deps.catalog.replaceStore(restored, next.version));
+    await bestEffort("restore store", () =>
+      deps.catalog.replaceStore(restored, next.version, next.externalRef),
+    );
     await bestEffort("restore zones", () => applyPlan(deps, planZones(after, before)));
     throw error;
   }
   return storeView(next);
+}
+
+/**
+ * Updates a store with a JSON Merge Patch (RFC 7396) applied to its input representation
+ * (`storeInputOf`): members sent replace, `null` removes, members absent stay. The result is
+ * validated like a PUT body (errors name the merged field) and written at the version read, or
+ * the one `ifMatch` names (409 if it moved on).
+ */
+export async function patchStore(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  storeId: string | undefined,
+  patch: unknown,
+  ifMatch?: number,
+) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const id = await resolveStoreId(deps, principal.merchantId, storeId);
+  const current = await deps.catalog.getStore(principal.merchantId, id);
+  if (!current) throw notFound("storeId", "store");
+  checkIfMatch("store", ifMatch, current.version);
+  const input = parseWith(storeInputSchema, applyMergePatch(storeInputOf(current), patch));
+  return replaceStore(deps, principal, id, input, ifMatch ?? current.version);
 }
 
 /**
@@ -334,7 +420,7 @@ export async function deleteStore(
 ) {
   requireRole(principal, CATALOG_WRITE_ROLES);
   const { merchantId } = principal;
-  const id = requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+  const id = await resolveStoreId(deps, merchantId, storeId);
   const current = await deps.catalog.getStore(merchantId, id);
   if (!current) throw notFound("storeId", "store");
   checkIfMatch("store", ifMatch, current.version);
@@ -517,7 +603,7 @@ export async function createOffer(
     await bestEffort("delete offer", () => deps.catalog.deleteOffer(offer, offer.version));
     throw error;
   }
-  return offerView(offer);
+  return stateView(deps, offer);
 }
 
 /** One of the caller's offers (404 for anyone else's). */
@@ -527,7 +613,7 @@ export async function getOffer(
   offerId: string | undefined,
 ) {
   requireRole(principal, CATALOG_READ_ROLES);
-  return offerView(await currentOffer(deps, principal, offerId));
+  return stateView(deps, await currentOffer(deps, principal, offerId));
 }
 
 async function currentOffer(
@@ -541,14 +627,29 @@ async function currentOffer(
   return offer;
 }
 
-/** A page of the caller's offers and an opaque cursor for the next one. */
-export function listOffers(deps: CatalogDeps, principal: MerchantPrincipal, query: ListQuery) {
-  return listPage(deps, principal, query, {
+/**
+ * A page of the caller's offers, each with its derived `state`, and an opaque cursor for the
+ * next one. With `state` only offers in one of those states are returned: the filter applies
+ * to each page as read, so a page may hold fewer than `limit` items (even none) while
+ * `nextCursor` says more may follow.
+ */
+export async function listOffers(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  query: ListQuery & { state?: readonly OfferState[] | undefined },
+) {
+  const page = await listPage(deps, principal, query, {
     scope: OFFERS_SCOPE,
     prefix: catalogKeys.offerPrefix,
     load: (m, limit, start) => deps.catalog.listOffers(m, limit, start),
-    view: offerView,
+    view: (offer: Offer) => offer,
   });
+  const items = await withStates(deps, principal.merchantId, page.items);
+  const wanted = query.state && query.state.length > 0 ? new Set(query.state) : undefined;
+  return {
+    items: wanted ? items.filter((o) => wanted.has(o.state)) : items,
+    nextCursor: page.nextCursor,
+  };
 }
 
 /**
@@ -603,7 +704,25 @@ export async function replaceOffer(
     status: current.status,
     previous: current,
   });
-  return offerView(await commitOffer(deps, current, next, stores));
+  return stateView(deps, await commitOffer(deps, current, next, stores));
+}
+
+/**
+ * Updates an offer with a JSON Merge Patch (RFC 7396) applied to its input representation
+ * (`offerInputOf`); validated like a PUT body and written at the version read (or `ifMatch`).
+ */
+export async function patchOffer(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  offerId: string | undefined,
+  patch: unknown,
+  ifMatch?: number,
+) {
+  requireRole(principal, CATALOG_WRITE_ROLES);
+  const current = await currentOffer(deps, principal, offerId);
+  checkIfMatch("offer", ifMatch, current.version);
+  const input = parseWith(offerInputSchema, applyMergePatch(offerInputOf(current), patch));
+  return replaceOffer(deps, principal, current.offerId, input, ifMatch ?? current.version);
 }
 
 /**
@@ -620,7 +739,7 @@ export async function setOfferStatus(
   requireRole(principal, CATALOG_WRITE_ROLES);
   const current = await currentOffer(deps, principal, offerId);
   checkIfMatch("offer", ifMatch, current.version);
-  if (current.status === status) return offerView(current);
+  if (current.status === status) return stateView(deps, current);
   const stores = await loadStores(deps, principal.merchantId, current.storeIds);
   const next: Offer = {
     ...current,
@@ -628,7 +747,7 @@ export async function setOfferStatus(
     version: current.version + 1,
     updatedAt: nowIso(deps),
   };
-  return offerView(await commitOffer(deps, current, next, stores));
+  return stateView(deps, await commitOffer(deps, current, next, stores));
 }
 
 /** Deletes an offer: its zones leave the index first, then the offer and its store links. */
@@ -659,9 +778,17 @@ export async function deleteOffer(
  * The caller of a catalog route, checked for the access it needs before its body is even
  * parsed (a POS token gets 403, not a lecture on footprint geometry).
  */
-export function catalogPrincipal(event: HttpEvent, access: "read" | "write"): MerchantPrincipal {
+export function catalogPrincipal(
+  event: HttpEvent,
+  access: "read" | "write" | "storeRead",
+): MerchantPrincipal {
   const principal = merchantPrincipal(event);
-  const allowed = access === "write" ? CATALOG_WRITE_ROLES : CATALOG_READ_ROLES;
+  const allowed =
+    access === "write"
+      ? CATALOG_WRITE_ROLES
+      : access === "storeRead"
+        ? STORE_READ_ROLES
+        : CATALOG_READ_ROLES;
   if (!principal.roles.some((role) => allowed.includes(role))) {
     const reason = `must include one of: ${allowed.join(", ")}`;
     throw new ForbiddenError(`This action needs one of the roles: ${allowed.join(", ")}.`, {

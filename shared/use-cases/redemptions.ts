@@ -44,10 +44,26 @@ export const redemptionInputSchema = z
       .min(1, "must not be empty")
       .max(64, "must be at most 64 characters")
       .describe("The code as typed or scanned; case, spaces and dashes do not matter"),
-    storeId: storeIdSchema.describe("The store where the code is redeemed"),
+    storeId: storeIdSchema.optional().describe("The store where the code is redeemed"),
+    storeCode: z
+      .string({ error: "must be a string" })
+      .trim()
+      .min(1, "must not be empty")
+      .max(100, "must be at most 100 characters")
+      .optional()
+      .describe("Or the merchant's own code of that store (its `externalRef`)"),
     basket: basketSchema.optional(),
   })
-  .describe("A code presented at a till");
+  .superRefine((input, ctx) => {
+    if ((input.storeId === undefined) === (input.storeCode === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "send exactly one of storeId and storeCode",
+        path: [input.storeId === undefined ? "storeId" : "storeCode"],
+      });
+    }
+  })
+  .describe("A code presented at a till, and the store (by id or store code)");
 export type RedemptionInput = z.output<typeof redemptionInputSchema>;
 
 export interface RedemptionLimits {
@@ -73,7 +89,8 @@ export type LockoutScope = "till" | "store";
 
 export interface RedemptionDeps {
   redemptions: RedemptionStore;
-  catalog: Pick<CatalogStore, "getStore" | "listOffers"> & Partial<Pick<CatalogStore, "getOffer">>;
+  catalog: Pick<CatalogStore, "getStore" | "listOffers" | "storeIdByRef"> &
+    Partial<Pick<CatalogStore, "getOffer">>;
   clock: Clock;
   random: Random;
   limits: RedemptionLimits;
@@ -197,12 +214,13 @@ export async function redeemCode(
   };
   try {
     // The store must exist before it gets a slot: an invented store id opens no fresh bucket.
-    const store = await deps.catalog.getStore(merchantId, input.storeId);
+    const storeId = input.storeId ?? (await storeIdOfCode(deps, merchantId, input.storeCode));
+    const store = await deps.catalog.getStore(merchantId, storeId);
     if (!store) throw storeNotFound();
     const storeKey: AttemptKey = {
       merchantId,
       scope: "store",
-      id: input.storeId,
+      id: storeId,
       windowStart: window.start,
     };
     if (
@@ -216,7 +234,7 @@ export async function redeemCode(
       throw tooMany("store", window.end, now);
     }
     held.push(storeKey);
-    const result = await redeemOnce(deps, merchantId, input, store.timeZone, now);
+    const result = await redeemOnce(deps, merchantId, { ...input, storeId }, store.timeZone, now);
     await release();
     return result;
   } catch (error) {
@@ -226,10 +244,25 @@ export async function redeemCode(
   }
 }
 
+/** The store a till names by its store code; an unknown code is a 404 naming `storeCode`. */
+async function storeIdOfCode(
+  deps: RedemptionDeps,
+  merchantId: string,
+  storeCode: string | undefined,
+): Promise<string> {
+  const storeId = storeCode && (await deps.catalog.storeIdByRef(merchantId, storeCode));
+  if (!storeId) {
+    throw new NotFoundError("storeCode: no store of this merchant has this code", {
+      issues: [{ path: "storeCode", reason: "no store has this code" }],
+    });
+  }
+  return storeId;
+}
+
 async function redeemOnce(
   deps: RedemptionDeps,
   merchantId: string,
-  input: RedemptionInput,
+  input: RedemptionInput & { storeId: string },
   timeZone: string,
   now: number,
 ): Promise<RedemptionResult> {
@@ -253,7 +286,7 @@ async function redeemUnique(
   deps: RedemptionDeps,
   merchantId: string,
   found: IssuedCode,
-  input: RedemptionInput,
+  input: RedemptionInput & { storeId: string },
   timeZone: string,
   now: number,
 ): Promise<RedemptionResult> {
@@ -341,7 +374,7 @@ async function redeemStatic(
   deps: RedemptionDeps,
   merchantId: string,
   offers: Offer[],
-  input: RedemptionInput,
+  input: RedemptionInput & { storeId: string },
   timeZone: string,
   now: number,
 ): Promise<RedemptionResult> {

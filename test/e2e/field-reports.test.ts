@@ -87,3 +87,51 @@ describe("lost visit after a long gap", () => {
     expect(log.body.items).toHaveLength(1);
   });
 });
+
+describe("points on a polygon's edge", () => {
+  it("all 4 corners and 4 edge midpoints of the reported rectangle enter the footprint", async () => {
+    const merchantId = uniqueId("m_edge");
+    const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
+    const ring = [
+      [-79.4586181640625, 39.53793974517629],
+      [-79.4286181640625, 39.53793974517629],
+      [-79.4286181640625, 39.56793974517629],
+      [-79.4586181640625, 39.56793974517629],
+      [-79.4586181640625, 39.53793974517629],
+    ] as [number, number][];
+    const store = await call(`${server.url}/v1/stores`, {
+      method: "POST",
+      headers: admin,
+      body: {
+        name: "Rectangle",
+        location: { lat: 39.55293974517629, lon: -79.4436181640625 },
+        footprint: { type: "Polygon", coordinates: [ring] },
+      },
+    });
+    expect(store.status, JSON.stringify(store.body)).toBe(201);
+    const points: { lat: number; lon: number }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const a = ring[i] as [number, number];
+      const b = ring[i + 1] as [number, number];
+      points.push({ lat: a[1], lon: a[0] }, { lat: (a[1] + b[1]) / 2, lon: (a[0] + b[0]) / 2 });
+    }
+    let entered = 0;
+    for (const point of points) {
+      const reg = await call(`${server.url}/v1/devices`, {
+        method: "POST",
+        headers: { "x-app-key": server.appKey },
+        body: { platform: "android", consent: { location: true, marketing: false } },
+      });
+      expect(reg.status).toBe(201);
+      const res = await call(`${server.url}/v1/pings`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${reg.body.token}` },
+        body: { pings: [{ ...point, accuracyM: 5, timestamp: Date.now() - 1_000 }] },
+      });
+      expect(res.status).toBe(202);
+      const events = res.body.events as { type: string; storeId: string }[];
+      if (events.some((e) => e.type === "entered" && e.storeId === store.body.storeId)) entered++;
+    }
+    expect(entered).toBe(8);
+  });
+});

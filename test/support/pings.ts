@@ -218,7 +218,9 @@ export function randomFence(rnd: () => number, id: string, region: FenceRegion):
 const polygonCache = new WeakMap<Fence, Polygon>();
 
 /** Boundary tolerance of the oracle: closer than this, a point is not judged. */
-export const ORACLE_TOLERANCE_M = 0.05;
+export const ORACLE_TOLERANCE_M = 0.1;
+/** ORACLE_TOLERANCE_M in degrees (at least), for the pre-filter box. */
+const BOX_PAD_DEG = 1e-6;
 
 /**
  * The brute-force verdict: inside, outside, or undefined within ORACLE_TOLERANCE_M of the
@@ -240,8 +242,8 @@ export function oracleInside(fence: Fence, lat: number, lon: number): boolean | 
   let inside = false;
   for (const k of [-1, 0, 1]) {
     const x = lon + 360 * k;
-    if (x < fence.box.west || x > fence.box.east) continue;
-    if (lat < fence.box.south || lat > fence.box.north) continue;
+    if (x < fence.box.west - BOX_PAD_DEG || x > fence.box.east + BOX_PAD_DEG) continue;
+    if (lat < fence.box.south - BOX_PAD_DEG || lat > fence.box.north + BOX_PAD_DEG) continue;
     if (edgeDistanceM(rings, lat, x) < ORACLE_TOLERANCE_M) return undefined;
     if (booleanPointInPolygon([x, lat], polygon)) inside = true;
   }
@@ -250,11 +252,13 @@ export function oracleInside(fence: Fence, lat: number, lon: number): boolean | 
 
 /** Whether the oracle's pre-filter box may hold the point (any copy of its longitude). */
 export function mayHold(fence: Fence, lat: number, lon: number): boolean {
-  if (fence.containsPole) return lat >= fence.box.south && lat <= fence.box.north;
-  if (lat < fence.box.south || lat > fence.box.north) return false;
+  if (fence.containsPole) {
+    return lat >= fence.box.south - BOX_PAD_DEG && lat <= fence.box.north + BOX_PAD_DEG;
+  }
+  if (lat < fence.box.south - BOX_PAD_DEG || lat > fence.box.north + BOX_PAD_DEG) return false;
   for (const k of [-1, 0, 1]) {
     const x = lon + 360 * k;
-    if (x >= fence.box.west && x <= fence.box.east) return true;
+    if (x >= fence.box.west - BOX_PAD_DEG && x <= fence.box.east + BOX_PAD_DEG) return true;
   }
   return false;
 }

@@ -1,6 +1,4 @@
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -15,6 +13,7 @@ import type { Offer } from "../../domain/catalog/offer.ts";
 import type { Store } from "../../domain/catalog/store.ts";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import type { PageKey } from "../../http/cursor.ts";
+import { batchGetAll, batchWriteAll, type WriteRequest } from "./batch.ts";
 
 export interface StoreKey {
   merchantId: string;
@@ -38,6 +37,8 @@ export interface Page<T> {
  */
 export interface CatalogReader {
   getStore(merchantId: string, storeId: string): Promise<Store | undefined>;
+  /** The id of the merchant's store with this store code (`externalRef`), if any. */
+  storeIdByRef(merchantId: string, externalRef: string): Promise<string | undefined>;
   getOffer(merchantId: string, offerId: string): Promise<Offer | undefined>;
   /** Stores that exist among `keys`, in no particular order (BatchGet, 100 per request). */
   getStores(keys: readonly StoreKey[]): Promise<Store[]>;
@@ -69,18 +70,28 @@ export interface DeletedCatalogReader {
 export interface CatalogStore extends CatalogReader {
   listStores(merchantId: string, limit: number, startKey?: PageKey): Promise<Page<Store>>;
   listOffers(merchantId: string, limit: number, startKey?: PageKey): Promise<Page<Offer>>;
+  /**
+   * Creates a store and, when it has a store code, the code's uniqueness item in the same
+   * transaction (409 naming `externalRef` when another store of the merchant has it).
+   */
   createStore(store: Store): Promise<void>;
-  /** Replaces a store's fields if it is still at `expectedVersion`; its offer links are kept. */
-  replaceStore(store: Store, expectedVersion: number): Promise<void>;
+  /**
+   * Replaces a store's fields if it is still at `expectedVersion`; its offer links are kept.
+   * A changed store code moves its uniqueness item in the same transaction (409 naming
+   * `externalRef` when taken). `previousRef` is the code the store had.
+   */
+  replaceStore(store: Store, expectedVersion: number, previousRef?: string): Promise<void>;
   /**
    * Deletes a store that no offer lists (409 otherwise), at `expectedVersion` if given. With
-   * `snapshot`, what the store was is kept in the same transaction (reports still name it).
+   * `snapshot`, what the store was is kept in the same transaction (reports still name it);
+   * the uniqueness item of its store code (the snapshot's, or `storeCode`) goes with it.
    */
   deleteStore(
     merchantId: string,
     storeId: string,
     expectedVersion?: number,
     snapshot?: Deleted<Store>,
+    storeCode?: string,
   ): Promise<void>;
   /** Drops offer links of a store (repairs links left by an interrupted offer update). */
   unlinkOffers(merchantId: string, storeId: string, offerIds: readonly string[]): Promise<void>;
@@ -106,7 +117,14 @@ export interface CatalogStore extends CatalogReader {
 const MAX_TRANSACTION_ITEMS = 100;
 const STORE_FIELDS_NOT_REPLACED = new Set(["merchantId", "storeId", "offerIds", "createdAt"]);
 /** Optional store fields: absent from a replacement means removed. */
-const OPTIONAL_STORE_FIELDS = ["externalRef", "address", "openingHours"];
+const OPTIONAL_STORE_FIELDS = [
+  "externalRef",
+  "address",
+  "openingHours",
+  "footprintSource",
+  "timeZoneDerived",
+  "indexPending",
+];
 
 type Item = Record<string, unknown>;
 
@@ -138,6 +156,22 @@ function notFound(path: string, what: string): NotFoundError {
   return new NotFoundError(`${path}: ${what} not found`, {
     issues: [{ path, reason: `${what} not found` }],
   });
+}
+
+/** A failed condition inside a transaction, diagnosed by the caller like a single write's. */
+function conditionFailed(): Error {
+  return Object.assign(new Error("The conditional request failed"), {
+    name: "ConditionalCheckFailedException",
+  });
+}
+
+function refTaken(externalRef: string): ConflictError {
+  return new ConflictError(
+    `externalRef: another store of this merchant has the code ${externalRef}`,
+    {
+      issues: [{ path: "externalRef", reason: "is already the code of another store" }],
+    },
+  );
 }
 
 function storeItem(store: Store): Item {
@@ -182,10 +216,6 @@ function deletedOfferItem(offer: Deleted<Offer>): Item {
   };
 }
 
-async function backoff(attempt: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 2 ** attempt * 25)));
-}
-
 /** DynamoDB adapter for `CatalogStore` (catalog table, one partition per merchant). */
 export function dynamoCatalogStore(
   client: DynamoDBDocumentClient,
@@ -197,34 +227,12 @@ export function dynamoCatalogStore(
   }
 
   async function batchGet(keys: Item[]): Promise<Item[]> {
-    const items: Item[] = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending = keys.slice(i, i + 100);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error("catalog: unprocessed keys remain after retries");
-        if (attempt > 0) await backoff(attempt);
-        const out = await client.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
-        );
-        items.push(...(out.Responses?.[tableName] ?? []));
-        pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
-      }
-    }
-    return items;
+    const found = await batchGetAll(client, { [tableName]: { Keys: keys } });
+    return found[tableName] ?? [];
   }
 
   async function batchWrite(requests: Item[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending = requests.slice(i, i + 25);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error("catalog: unprocessed writes remain after retries");
-        if (attempt > 0) await backoff(attempt);
-        const out = await client.send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
-        );
-        pending = (out.UnprocessedItems?.[tableName] ?? []) as Item[];
-      }
-    }
+    await batchWriteAll(client, { [tableName]: requests as WriteRequest[] });
   }
 
   async function list(merchantId: string, prefix: string, limit: number, startKey?: PageKey) {
@@ -252,6 +260,34 @@ export function dynamoCatalogStore(
         UpdateExpression: add ? "ADD offerIds :o" : "DELETE offerIds :o",
         ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeValues: { ":o": new Set([offerId]) },
+      },
+    };
+  }
+
+  /** Claims a store code for `store` (free, or already its own: a retried write). */
+  function codePut(store: Store) {
+    return {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...catalogKeys.storeCode(store.merchantId, store.externalRef ?? ""),
+          entity: "storeCode",
+          storeId: store.storeId,
+        },
+        ConditionExpression: "attribute_not_exists(pk) OR storeId = :id",
+        ExpressionAttributeValues: { ":id": store.storeId },
+      },
+    };
+  }
+
+  /** Frees a store code, only if it is still this store's. */
+  function codeDelete(store: { merchantId: string; storeId: string }, externalRef: string) {
+    return {
+      Delete: {
+        TableName: tableName,
+        Key: catalogKeys.storeCode(store.merchantId, externalRef),
+        ConditionExpression: "attribute_not_exists(pk) OR storeId = :id",
+        ExpressionAttributeValues: { ":id": store.storeId },
       },
     };
   }
@@ -299,6 +335,11 @@ export function dynamoCatalogStore(
       return item ? toStore(item) : undefined;
     },
 
+    async storeIdByRef(merchantId, externalRef) {
+      const item = await get(catalogKeys.storeCode(merchantId, externalRef));
+      return item ? String(item.storeId) : undefined;
+    },
+
     async getOffer(merchantId, offerId) {
       const item = await get(catalogKeys.offer(merchantId, offerId));
       return item ? toOffer(item) : undefined;
@@ -331,21 +372,28 @@ export function dynamoCatalogStore(
     },
 
     async createStore(store) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: storeItem(store),
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
+      const put = {
+        TableName: tableName,
+        Item: storeItem(store),
+        ConditionExpression: "attribute_not_exists(pk)",
+      };
+      if (store.externalRef !== undefined) {
+        await transact([{ Put: put }, codePut(store)], (index) =>
+          index === 0
+            ? new ConflictError("storeId: already exists")
+            : refTaken(store.externalRef ?? ""),
         );
+        return;
+      }
+      try {
+        await client.send(new PutCommand(put));
       } catch (error) {
         if (isConditionFailure(error)) throw new ConflictError("storeId: already exists");
         throw error;
       }
     },
 
-    async replaceStore(store, expectedVersion) {
+    async replaceStore(store, expectedVersion, previousRef) {
       // An update, not a put: the offer links on the item belong to offer writes, not to us.
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = { ":expected": expectedVersion };
@@ -362,17 +410,29 @@ export function dynamoCatalogStore(
           values[`:v${i}`] = value;
         }
       });
+      const update = {
+        TableName: tableName,
+        Key: catalogKeys.store(store.merchantId, store.storeId),
+        UpdateExpression: `SET ${sets.join(", ")}${removes.length > 0 ? ` REMOVE ${removes.join(", ")}` : ""}`,
+        ConditionExpression: "attribute_exists(pk) AND version = :expected",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      };
       try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: catalogKeys.store(store.merchantId, store.storeId),
-            UpdateExpression: `SET ${sets.join(", ")}${removes.length > 0 ? ` REMOVE ${removes.join(", ")}` : ""}`,
-            ConditionExpression: "attribute_exists(pk) AND version = :expected",
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        );
+        if (previousRef === store.externalRef) {
+          await client.send(new UpdateCommand(update));
+        } else {
+          const actions: NonNullable<TransactWriteCommandInput["TransactItems"]> = [
+            { Update: update },
+          ];
+          if (store.externalRef !== undefined) actions.push(codePut(store));
+          if (previousRef !== undefined) actions.push(codeDelete(store, previousRef));
+          await transact(actions, (index) =>
+            index === 1 && store.externalRef !== undefined
+              ? refTaken(store.externalRef)
+              : conditionFailed(),
+          );
+        }
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         if (!(await get(catalogKeys.store(store.merchantId, store.storeId)))) {
@@ -382,7 +442,8 @@ export function dynamoCatalogStore(
       }
     },
 
-    async deleteStore(merchantId, storeId, expectedVersion, snapshot) {
+    async deleteStore(merchantId, storeId, expectedVersion, snapshot, storeCode) {
+      const externalRef = snapshot?.externalRef ?? storeCode;
       const key = catalogKeys.store(merchantId, storeId);
       const remove = {
         TableName: tableName,
@@ -395,12 +456,18 @@ export function dynamoCatalogStore(
           : { ExpressionAttributeValues: { ":expected": expectedVersion } }),
       };
       try {
-        if (snapshot) {
+        if (snapshot || externalRef !== undefined) {
+          // The code goes with the store, so it is free for another store at once.
           await client.send(
             new TransactWriteCommand({
               TransactItems: [
                 { Delete: remove },
-                { Put: { TableName: tableName, Item: deletedStoreItem(snapshot) } },
+                ...(snapshot
+                  ? [{ Put: { TableName: tableName, Item: deletedStoreItem(snapshot) } }]
+                  : []),
+                ...(externalRef !== undefined
+                  ? [codeDelete({ merchantId, storeId }, externalRef)]
+                  : []),
               ],
             }),
           );

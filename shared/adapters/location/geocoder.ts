@@ -47,9 +47,13 @@ export function amazonLocationGeocoder(
   return {
     async geocode(address) {
       if (!options.placeIndex) {
-        throw new ServiceUnavailableError(
-          "Geocoding is not configured; send the store's location instead of only its address.",
-        );
+        const reason =
+          "cannot be geocoded: no geocoder is configured (set PLACE_INDEX_NAME to an Amazon " +
+          "Location place index); send the store's location or footprint instead";
+        throw new ServiceUnavailableError(`address: ${reason}`, {
+          issues: [{ path: "address", reason }],
+          extensions: { configure: "PLACE_INDEX_NAME" },
+        });
       }
       let results: SearchPlaceIndexForTextCommandOutput["Results"];
       try {

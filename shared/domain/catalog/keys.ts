@@ -13,6 +13,11 @@ export const catalogKeys = {
     pk: `MERCHANT#${merchantId}`,
     sk: `OFFER#${offerId}`,
   }),
+  /** The uniqueness item of a merchant's store code (`externalRef`): names the store using it. */
+  storeCode: (merchantId: string, externalRef: string) => ({
+    pk: `MERCHANT#${merchantId}`,
+    sk: `STORECODE#${externalRef}`,
+  }),
   /** What a deleted store was (name, store code, zone), kept so reports can still name it. */
   deletedStore: (merchantId: string, storeId: string) => ({
     pk: `MERCHANT#${merchantId}`,

@@ -385,6 +385,19 @@ export function buildOffer(facts: OfferFacts): Offer {
   };
 }
 
+/**
+ * The offer as an `OfferInput` (every input field it keeps): what a client would PUT to keep it
+ * as it is, and the document a JSON Merge Patch applies to.
+ */
+export function offerInputOf(offer: Offer): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  const kept = offer as unknown as Record<string, unknown>;
+  for (const key of Object.keys(offerInputSchema.shape)) {
+    if (kept[key] !== undefined) input[key] = kept[key];
+  }
+  return input;
+}
+
 /** The offer as the API returns it: status and how many zones it has in the index. */
 export function offerView(offer: Offer) {
   return {

@@ -3,7 +3,7 @@
  * problem vocabulary as bodies so every 4xx names its field.
  */
 import * as z from "zod";
-import { ValidationError } from "../../errors.ts";
+import { PreconditionRequiredError, ValidationError } from "../../errors.ts";
 import { integerQuery } from "../query-number.ts";
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -32,6 +32,19 @@ export const listQuerySchema = z
 
 export type ListQuery = z.output<typeof listQuerySchema>;
 
+/** `GET /v1/stores` query: pagination, or the one store with a store code. */
+export const storeListQuerySchema = listQuerySchema
+  .extend({
+    externalRef: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("A store code: answers the store with that code (or none), no paging"),
+  })
+  .describe("Pagination, or lookup by store code");
+
 /**
  * The version an `If-Match` header demands, or undefined without one. Accepts the ETag we send
  * (`"3"`, weak `W/"3"`) and a bare `3`; `*` means "any version".
@@ -51,4 +64,19 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 /** The ETag header value for a version (strong: a version names one exact representation). */
 export function etag(version: number): string {
   return `"${version}"`;
+}
+
+/**
+ * The version a replacement (PUT) must name: a PUT rewrites the whole resource, so without
+ * `If-Match` a client working from an old copy would silently erase what others changed
+ * (RFC 6585 §3: 428 Precondition Required). `*` is an explicit "whatever the current version".
+ */
+export function requireIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === "") {
+    throw new PreconditionRequiredError(
+      'If-Match: required; send the ETag of the version you are replacing, such as "3" (GET returns it)',
+      { issues: [{ path: "If-Match", reason: "is required for a replacement (PUT)" }] },
+    );
+  }
+  return parseIfMatch(header);
 }

@@ -26,6 +26,13 @@ export const FOOTPRINT_RADIUS_BOUNDS = { minRadiusM: 5, maxRadiusM: 2_000 } as c
  */
 export const MAX_LOCATION_OFFSET_M = 5_000;
 
+/**
+ * Radius (m) of the circle footprint a store gets when it is sent without one (from its
+ * `location`, or its geocoded `address`): a typical shop with its entrance, plus the few
+ * metres of GPS error a phone indoors adds.
+ */
+export const DEFAULT_FOOTPRINT_RADIUS_M = 50;
+
 /** The visit zone of a store: being inside it is a visit. */
 export const footprintSchema = zoneGeometrySchema(FOOTPRINT_RADIUS_BOUNDS).describe(
   "The store's visit zone: a Circle (5 m – 2 km) or a GeoJSON Polygon/MultiPolygon (holes allowed)",
@@ -41,25 +48,36 @@ export const storeInputSchema = z
       .min(1)
       .max(100)
       .optional()
-      .describe("The merchant's own id for the store (e.g. its ERP code)"),
+      .describe(
+        "The merchant's own code for the store (e.g. its ERP code), unique per merchant: " +
+          "find it with ?externalRef= or /v1/stores/code:{code}; tills may redeem with it",
+      ),
     address: z
       .string()
       .trim()
       .min(3)
       .max(300)
       .optional()
-      .describe("Postal address; geocoded when `location` is omitted"),
+      .describe(
+        "Postal address; geocoded (Amazon Location) only when neither `location` nor " +
+          "`footprint` is sent",
+      ),
     location: latLonSchema
       .optional()
       .describe(
-        "The store's point (entrance); when omitted it is geocoded from `address`, else the " +
-          "footprint's centre",
+        "The store's point (entrance); when omitted it is the footprint's centre, or, without " +
+          "a footprint, the geocoded `address`",
       ),
     timeZone: timeZoneSchema.optional(),
     openingHours: weeklyScheduleSchema
       .optional()
       .describe("Weekly opening windows in the store's local time"),
-    footprint: footprintSchema,
+    footprint: footprintSchema
+      .optional()
+      .describe(
+        "The store's visit zone. When omitted, a circle of " +
+          `${DEFAULT_FOOTPRINT_RADIUS_M} m around \`location\` (or the geocoded \`address\`)`,
+      ),
   })
   .describe("A store: where it is, when it is open, and the footprint that counts as a visit");
 
@@ -67,6 +85,9 @@ export type StoreInput = z.output<typeof storeInputSchema>;
 
 /** Where a store's point came from, kept so a merchant can tell a guess from a fact. */
 export type LocationSource = "request" | "geocoder" | "footprint";
+
+/** Where a store's footprint came from: sent, or the default circle around its point. */
+export type FootprintSource = "request" | "default";
 
 /** A store as kept in the catalog. */
 export interface Store extends Versioned {
@@ -81,6 +102,10 @@ export interface Store extends Versioned {
   openingHours?: WeeklySchedule | undefined;
   /** Normalised to RFC 7946 (winding, split at the antimeridian). */
   footprint: ZoneGeometry;
+  /** Absent on stores written before defaults existed: those footprints were all sent. */
+  footprintSource?: FootprintSource | undefined;
+  /** Whether the time zone was derived from the location (absent: sent). */
+  timeZoneDerived?: boolean | undefined;
   /** H3 cells indexing the footprint. */
   zoneCells: number;
   /** Offers listing this store; a store with offers cannot be deleted. */
@@ -133,9 +158,7 @@ export interface StoreFacts {
  */
 export function buildStore(facts: StoreFacts): Store {
   const { input, previous } = facts;
-  const footprint = normalizeAt(input.footprint, "footprint");
-  const compiled = compileZone(footprint);
-  let location: LatLon;
+  let location: LatLon | undefined;
   let locationSource: LocationSource;
   if (input.location) {
     location = { lat: input.location.lat, lon: input.location.lon };
@@ -144,9 +167,23 @@ export function buildStore(facts: StoreFacts): Store {
     location = { lat: facts.geocoded.lat, lon: facts.geocoded.lon };
     locationSource = "geocoder";
   } else {
-    location = zoneCentre(footprint);
     locationSource = "footprint";
   }
+  let footprint: ZoneGeometry;
+  let footprintSource: FootprintSource = "request";
+  if (input.footprint) {
+    footprint = normalizeAt(input.footprint, "footprint");
+  } else if (location) {
+    footprint = { type: "Circle", center: location, radiusM: DEFAULT_FOOTPRINT_RADIUS_M };
+    footprintSource = "default";
+  } else {
+    throw ValidationError.field(
+      "footprint",
+      "is required unless the store has a location or an address to geocode",
+    );
+  }
+  const compiled = compileZone(footprint);
+  location ??= zoneCentre(footprint);
   const offsetM = compiled.distanceM(location.lat, location.lon);
   if (offsetM > MAX_LOCATION_OFFSET_M) {
     const km = (offsetM / 1000).toFixed(1);
@@ -170,14 +207,36 @@ export function buildStore(facts: StoreFacts): Store {
     location,
     locationSource,
     timeZone: input.timeZone ?? deriveTimeZone(location.lat, location.lon),
+    timeZoneDerived: input.timeZone === undefined,
     openingHours: input.openingHours,
     footprint,
+    footprintSource,
     zoneCells: 0,
     offerIds: previous?.offerIds ?? [],
     version: (previous?.version ?? 0) + 1,
     createdAt: previous?.createdAt ?? facts.nowIso,
     updatedAt: facts.nowIso,
   };
+}
+
+/**
+ * The store as a `StoreInput`: what a client would PUT to keep it as it is, and the document a
+ * JSON Merge Patch applies to. Derived values stay derived: a geocoded location, a footprint
+ * centre, a default footprint and a derived time zone are left out, so changing the address
+ * re-geocodes, moving the footprint moves the point, and moving the store re-derives its zone.
+ */
+export function storeInputOf(store: Store): Record<string, unknown> {
+  const input: Record<string, unknown> = {
+    name: store.name,
+    externalRef: store.externalRef,
+    address: store.address,
+    location: store.locationSource === "request" ? store.location : undefined,
+    timeZone: store.timeZoneDerived ? undefined : store.timeZone,
+    openingHours: store.openingHours,
+    footprint: store.footprintSource === "default" ? undefined : store.footprint,
+  };
+  for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
+  return input;
 }
 
 /** The store as the API returns it. */
@@ -192,6 +251,7 @@ export function storeView(store: Store) {
     timeZone: store.timeZone,
     openingHours: store.openingHours,
     footprint: store.footprint,
+    footprintSource: store.footprintSource ?? "request",
     zoneCells: store.zoneCells,
     offerIds: store.offerIds,
     version: store.version,

@@ -19,6 +19,16 @@ const ARC_TOLERANCE_M = 0.2;
 const RAD = Math.PI / 180;
 
 /**
+ * Points this close to a zone's boundary (metres) are inside: the boundary belongs to the zone,
+ * and the tolerance exceeds every rounding on the way (vertices and centres are stored at 1e-7°,
+ * at most 0.8 cm from where the merchant put them; a ping rounded the same way moves as much),
+ * so a fix on an edge or a corner enters whichever side the rounding moved it to.
+ */
+export const BOUNDARY_TOLERANCE_M = 0.05;
+/** BOUNDARY_TOLERANCE_M in degrees of latitude (the metre per degree is at least 110,574). */
+const TOLERANCE_DEG = BOUNDARY_TOLERANCE_M / 110_574;
+
+/**
  * The smallest longitude interval holding all the given (unwrapped) intervals, as RFC 7946
  * west/east: found by removing the largest uncovered gap around the circle.
  */
@@ -78,9 +88,16 @@ function compileCircle(g: CircleGeometry): CompiledZone {
     geometry,
     characteristicRadiusM: r,
     bbox,
-    contains: (pLat, pLon) => haversineM(lat, lon, pLat, pLon) <= r,
-    signedDistanceM: (pLat, pLon) => haversineM(lat, lon, pLat, pLon) - r,
-    distanceM: (pLat, pLon) => Math.max(0, haversineM(lat, lon, pLat, pLon) - r),
+    contains: (pLat, pLon) => haversineM(lat, lon, pLat, pLon) <= r + BOUNDARY_TOLERANCE_M,
+    // Within the tolerance outside, as for polygons: minus the distance to the boundary.
+    signedDistanceM: (pLat, pLon) => {
+      const d = haversineM(lat, lon, pLat, pLon) - r;
+      return d <= BOUNDARY_TOLERANCE_M ? -Math.abs(d) : d;
+    },
+    distanceM: (pLat, pLon) => {
+      const d = haversineM(lat, lon, pLat, pLon) - r;
+      return d <= BOUNDARY_TOLERANCE_M ? 0 : d;
+    },
   };
 }
 
@@ -123,11 +140,14 @@ function compilePolygon(rings: Rings): CompiledPolygon {
   const bandHeight = maxY > minY ? (maxY - minY) / bandCount : 1;
   const band = (y: number) =>
     Math.min(bandCount - 1, Math.max(0, Math.floor((y - minY) / bandHeight)));
+  // Each edge goes to every band within the boundary tolerance of it, for the edge test.
+  const low = (y1: number, y2: number) => band(Math.min(y1, y2) - TOLERANCE_DEG);
+  const high = (y1: number, y2: number) => band(Math.max(y1, y2) + TOLERANCE_DEG);
   const counts = new Int32Array(bandCount + 1);
   for (let e = 0; e < n; e++) {
     const y1 = edges[4 * e + 1] as number;
     const y2 = edges[4 * e + 3] as number;
-    for (let b = band(Math.min(y1, y2)); b <= band(Math.max(y1, y2)); b++) {
+    for (let b = low(y1, y2); b <= high(y1, y2); b++) {
       counts[b + 1] = (counts[b + 1] as number) + 1;
     }
   }
@@ -138,7 +158,7 @@ function compilePolygon(rings: Rings): CompiledPolygon {
   for (let e = 0; e < n; e++) {
     const y1 = edges[4 * e + 1] as number;
     const y2 = edges[4 * e + 3] as number;
-    for (let b = band(Math.min(y1, y2)); b <= band(Math.max(y1, y2)); b++) {
+    for (let b = low(y1, y2); b <= high(y1, y2); b++) {
       bandEdges[fill[b] as number] = e;
       fill[b] = (fill[b] as number) + 1;
     }
@@ -157,15 +177,21 @@ function compilePolygon(rings: Rings): CompiledPolygon {
   };
 }
 
-/** Even-odd ray cast (towards +x) over the edges of the point's latitude band. */
+/**
+ * Whether the point is inside the polygon or within BOUNDARY_TOLERANCE_M of its boundary:
+ * even-odd ray cast (towards +x) over the edges of the point's latitude band, then, for a point
+ * the ray cast leaves out, its distance to those edges (longitude scaled by cos latitude).
+ */
 function polygonContains(p: CompiledPolygon, y: number, lon: number): boolean {
-  if (y < p.minY || y > p.maxY) return false;
+  if (y < p.minY - TOLERANCE_DEG || y > p.maxY + TOLERANCE_DEG) return false;
   const b = Math.min(p.bandCount - 1, Math.max(0, Math.floor((y - p.bandMinY) / p.bandHeight)));
   const from = p.bandStart[b] as number;
   const to = p.bandStart[b + 1] as number;
   const e = p.edges;
+  const scale = Math.max(Math.cos(y * RAD), 1e-9);
+  const tolX = TOLERANCE_DEG / scale;
   // Try every copy of the longitude that falls within the unwrapped polygon.
-  for (let k = Math.ceil((p.minX - lon) / 360); lon + 360 * k <= p.maxX; k++) {
+  for (let k = Math.ceil((p.minX - tolX - lon) / 360); lon + 360 * k <= p.maxX + tolX; k++) {
     const x = lon + 360 * k;
     let inside = false;
     for (let i = from; i < to; i++) {
@@ -177,8 +203,27 @@ function polygonContains(p: CompiledPolygon, y: number, lon: number): boolean {
       if (y1 > y !== y2 > y && x < x1 + ((y - y1) * (x2 - x1)) / (y2 - y1)) inside = !inside;
     }
     if (inside) return true;
+    for (let i = from; i < to; i++) {
+      const o = 4 * (p.bandEdges[i] as number);
+      if (nearSegment(e, o, x, y, scale)) return true;
+    }
   }
   return false;
+}
+
+/** Whether (x, y) is within TOLERANCE_DEG of the edge at offset `o`, x scaled by `scale`. */
+function nearSegment(e: Float64Array, o: number, x: number, y: number, scale: number): boolean {
+  const ax = (e[o] as number) * scale;
+  const ay = e[o + 1] as number;
+  const dx = (e[o + 2] as number) * scale - ax;
+  const dy = (e[o + 3] as number) - ay;
+  const px = x * scale - ax;
+  const py = y - ay;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, (px * dx + py * dy) / len2));
+  const qx = px - t * dx;
+  const qy = py - t * dy;
+  return qx * qx + qy * qy <= TOLERANCE_DEG * TOLERANCE_DEG;
 }
 
 /**

@@ -21,7 +21,7 @@ export {
   pointInCover,
   type ZoneCover,
 } from "./cover.ts";
-export { compileZone } from "./exact.ts";
+export { BOUNDARY_TOLERANCE_M, compileZone } from "./exact.ts";
 export { normalizeZoneGeometry } from "./normalize.ts";
 export {
   circleSchema,

@@ -4,13 +4,12 @@
  * self-intersection, holes, area) run in `.superRefine` and name the exact position at fault.
  */
 import { area as turfArea } from "@turf/area";
-import { booleanPointInPolygon } from "@turf/boolean-point-in-polygon";
-import { kinks } from "@turf/kinks";
 import type { Polygon } from "geojson";
 import * as z from "zod";
 import { type FieldIssue, ValidationError } from "../../errors.ts";
-import { dedupeRing, type Ring, unwrapPolygon, type XY } from "./rings.ts";
+import { dedupeRing, type Ring, unwrapPolygon } from "./rings.ts";
 import type { ZoneGeometry } from "./types.ts";
+import { checkRings, ringInside } from "./validity.ts";
 
 /** Most vertices in one zone (all rings together; the closing position is not counted). */
 export const MAX_ZONE_VERTICES = 1_000;
@@ -73,26 +72,6 @@ function asPolygon(rings: Ring[]): Polygon {
   return { type: "Polygon", coordinates: rings.map(closed) };
 }
 
-/** Index of the first segment of `ring` (open, closing edge last) passing through the point. */
-function segmentAt(ring: Ring, x: number, y: number): number {
-  let best = 0;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < ring.length; i++) {
-    const [x1, y1] = ring[i] as XY;
-    const [x2, y2] = ring[(i + 1) % ring.length] as XY;
-    const dx = x2 - x1;
-    const dy = y2 - y1;
-    const len2 = dx * dx + dy * dy;
-    const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((x - x1) * dx + (y - y1) * dy) / len2));
-    const d = Math.hypot(x1 + t * dx - x, y1 + t * dy - y);
-    if (d < bestD - 1e-12) {
-      bestD = d;
-      best = i;
-    }
-  }
-  return best;
-}
-
 function fmt(n: number): string {
   return String(Math.round(n * 1e7) / 1e7);
 }
@@ -115,25 +94,6 @@ function dedupeWithIndex(ring: Ring): { ring: Ring; index: number[] } {
     index.pop();
   }
   return { ring: out, index };
-}
-
-function bboxOverlap(a: Ring, b: Ring): boolean {
-  const box = (r: Ring) => {
-    let minX = Number.POSITIVE_INFINITY;
-    let minY = Number.POSITIVE_INFINITY;
-    let maxX = Number.NEGATIVE_INFINITY;
-    let maxY = Number.NEGATIVE_INFINITY;
-    for (const [x, y] of r) {
-      minX = Math.min(minX, x);
-      maxX = Math.max(maxX, x);
-      minY = Math.min(minY, y);
-      maxY = Math.max(maxY, y);
-    }
-    return { minX, minY, maxX, maxY };
-  };
-  const p = box(a);
-  const q = box(b);
-  return p.minX <= q.maxX && q.minX <= p.maxX && p.minY <= q.maxY && q.minY <= p.maxY;
 }
 
 /**
@@ -195,46 +155,40 @@ function checkPolygon(rings: number[][][], base: Path, ctx: Ctx): number | undef
   if (bad) return undefined;
 
   const clean = unwrapped.rings.map((r) => dedupeWithIndex(r));
-  clean.forEach(({ ring, index }, i) => {
-    if (ring.length < 3) return; // degenerate: reported by the area check
-    const found = kinks(asPolygon([ring])).features[0];
-    if (found) {
-      const [x, y] = found.geometry.coordinates as [number, number];
-      issue(
-        [i, index[segmentAt(ring, x, y)] ?? 0],
-        `the ring intersects itself near [${fmt(x)}, ${fmt(y)}]`,
-      );
-      bad = true;
-    }
-  });
-  if (bad) return undefined;
-
-  for (let b = 1; b < clean.length; b++) {
-    for (let a = 0; a < b; a++) {
-      const ra = (clean[a] as { ring: Ring }).ring;
-      const rb = (clean[b] as { ring: Ring }).ring;
-      if (ra.length < 3 || rb.length < 3 || !bboxOverlap(ra, rb)) continue;
-      if (kinks(asPolygon([ra, rb])).features.length > 0) {
-        issue([b], `ring ${b} crosses or touches ring ${a}`);
-        bad = true;
-      }
-    }
+  const check = checkRings(clean.map((c) => c.ring));
+  for (const fault of check.selfFaults) {
+    const { index } = clean[fault.ring] as { index: number[] };
+    const [x, y] = fault.at;
+    issue(
+      [fault.ring, index[fault.edge] ?? 0],
+      `the ring intersects itself near [${fmt(x)}, ${fmt(y)}]`,
+    );
+    bad = true;
   }
   if (bad) return undefined;
+
+  if (check.pairFault) {
+    const { ring, other, kind, at } = check.pairFault;
+    issue(
+      [ring],
+      `ring ${ring} ${kind === "cross" ? "crosses" : "shares a segment with"} ring ${other} ` +
+        `near [${fmt(at[0])}, ${fmt(at[1])}] (rings may only touch at single points)`,
+    );
+    return undefined;
+  }
 
   const shell = (clean[0] as { ring: Ring }).ring;
   for (let h = 1; h < clean.length; h++) {
     const hole = (clean[h] as { ring: Ring }).ring;
-    const probe = hole[0];
-    if (!probe || shell.length < 3) continue;
-    if (!booleanPointInPolygon(probe, asPolygon([shell]))) {
+    if (hole.length < 3 || shell.length < 3) continue;
+    if (!ringInside(hole, shell)) {
       issue([h], "the hole is not inside the outer ring");
       bad = true;
       continue;
     }
     for (let o = 1; o < clean.length; o++) {
       const other = (clean[o] as { ring: Ring }).ring;
-      if (o !== h && other.length >= 3 && booleanPointInPolygon(probe, asPolygon([other]))) {
+      if (o !== h && other.length >= 3 && ringInside(hole, other)) {
         issue([h], `the hole lies inside hole ${o}`);
         bad = true;
         break;
@@ -242,6 +196,16 @@ function checkPolygon(rings: number[][][], base: Path, ctx: Ctx): number | undef
     }
   }
   if (bad) return undefined;
+
+  if (check.splitAt) {
+    const [x, y] = check.splitAt.at;
+    issue(
+      [check.splitAt.ring],
+      `the rings touching near [${fmt(x)}, ${fmt(y)}] close a loop that splits the interior ` +
+        "in two (a hole may touch the outer ring or another hole at one point only)",
+    );
+    return undefined;
+  }
 
   const areaM2 = turfArea(asPolygon(clean.map((c) => dedupeRing(c.ring))));
   if (!(areaM2 > MIN_POLYGON_AREA_M2)) {
@@ -263,7 +227,7 @@ function checkZone(polygons: number[][][][], bases: Path[], ctx: Ctx): void {
       message: `a zone has at most ${MAX_ZONE_VERTICES} vertices (found ${vertices})`,
       path: ["coordinates"],
     });
-    return; // the deeper checks are quadratic: not for oversized input
+    return; // the deeper checks are not for oversized input
   }
   let total = 0;
   let complete = true;

@@ -44,7 +44,7 @@ export interface CompiledZone {
   /** Circle radius, or the radius of the circle with the polygon's area, in metres. */
   readonly characteristicRadiusM: number;
   readonly bbox: BBox;
-  /** Whether the point is inside (points on the boundary may go either way). */
+  /** Whether the point is inside; the boundary, and anything within 5 cm of it, is inside. */
   contains(lat: number, lon: number): boolean;
   /** Metres to the boundary: negative inside, positive outside; its sign is `contains`. */
   signedDistanceM(lat: number, lon: number): number;

@@ -5,11 +5,13 @@ import {
 } from "@aws-sdk/client-location";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { zoneIds } from "../../../shared/domain/zone.ts";
 import type { HttpEvent, HttpResult } from "../../../shared/http/types.ts";
 import { uniqueId } from "../../support/aws.ts";
 import {
   circleStore,
   errorPaths,
+  expectIndexed,
   indexEntriesOf,
   invoke,
   LOUVRE,
@@ -31,12 +33,9 @@ afterEach(() => location.reset());
 
 const admin = () => ({ merchantId: uniqueId("m"), role: "merchant-admin" });
 
-/** A store with an address but no location: it must be geocoded. */
+/** A store with only an address (no location, no footprint): it must be geocoded. */
 function addressOnly() {
-  const { location: _omit, ...body } = circleStore(LOUVRE, {
-    address: "Rue de Rivoli, 75001 Paris",
-  });
-  return body;
+  return { name: "Café Lumière", address: "Rue de Rivoli, 75001 Paris" };
 }
 
 function post(as: { merchantId: string; role: string }) {
@@ -48,7 +47,7 @@ function post(as: { merchantId: string; role: string }) {
 }
 
 describe("geocoding an address-only store", () => {
-  it("uses the match as the store's location", async () => {
+  it("uses the match as the store's location and gives it the default 50 m footprint", async () => {
     location.on(SearchPlaceIndexForTextCommand).resolves({
       Summary: { Text: "x", DataSource: "Esri" },
       Results: [
@@ -64,7 +63,10 @@ describe("geocoding an address-only store", () => {
       location: { lat: 48.8607, lon: 2.3377 },
       locationSource: "geocoder",
       timeZone: "Europe/Paris",
+      footprint: { type: "Circle", center: { lat: 48.8607, lon: 2.3377 }, radiusM: 50 },
+      footprintSource: "default",
     });
+    await expectIndexed(zoneIds.footprint((res.body as unknown as { storeId: string }).storeId));
     const input = location.commandCalls(SearchPlaceIndexForTextCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
       IndexName: "footfall-test-places",
@@ -83,15 +85,49 @@ describe("geocoding an address-only store", () => {
     expect(await merchantItems(as.merchantId)).toEqual([]);
   });
 
-  it("answers 422 naming address when the match is far from the footprint", async () => {
-    location.on(SearchPlaceIndexForTextCommand).resolves({
-      Summary: { Text: "x", DataSource: "Esri" },
-      Results: [{ Place: { Geometry: { Point: [4.8357, 45.764] } }, Relevance: 0.99 }],
+  it("does not geocode an address sent with a footprint: the footprint places the store", async () => {
+    const res = await invoke<{ location: { lat: number; lon: number }; locationSource: string }>(
+      createStore,
+      admin(),
+      {
+        method: "POST",
+        path: "/v1/stores",
+        body: {
+          name: "Café Lumière",
+          address: "Rue de Rivoli, 75001 Paris",
+          footprint: { type: "Circle", center: LOUVRE, radiusM: 25 },
+        },
+      },
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.locationSource).toBe("footprint");
+    expect(res.body.location).toEqual({
+      lat: expect.closeTo(LOUVRE.lat, 9),
+      lon: expect.closeTo(LOUVRE.lon, 9),
     });
+    expect(location.commandCalls(SearchPlaceIndexForTextCommand)).toHaveLength(0);
+  });
+
+  it("gives a store with a location but no footprint the default circle, without geocoding", async () => {
+    const res = await invoke<{ footprint: unknown }>(createStore, admin(), {
+      method: "POST",
+      path: "/v1/stores",
+      body: { name: "Kiosk", location: LOUVRE, address: "Rue de Rivoli, 75001 Paris" },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.footprint).toEqual({ type: "Circle", center: LOUVRE, radiusM: 50 });
+    expect(location.commandCalls(SearchPlaceIndexForTextCommand)).toHaveLength(0);
+  });
+
+  it("answers 400 naming footprint when a store has neither footprint, location nor address", async () => {
     const as = admin();
-    const res = await post(as);
-    expect(res.status).toBe(422);
-    expect(errorPaths(res.body)).toEqual(["address"]);
+    const res = await invoke(createStore, as, {
+      method: "POST",
+      path: "/v1/stores",
+      body: { name: "Nowhere" },
+    });
+    expect(res.status).toBe(400);
+    expect(errorPaths(res.body)).toEqual(["footprint"]);
     expect(await merchantItems(as.merchantId)).toEqual([]);
   });
 

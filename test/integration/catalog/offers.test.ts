@@ -207,6 +207,7 @@ describe("offers", () => {
       method: "PUT",
       path: `/v1/stores/${a}`,
       pathParameters: { storeId: a },
+      headers: { "if-match": '"1"' },
       body: circleStore(BASTILLE),
     });
     expect(moved.status).toBe(200);
@@ -254,7 +255,7 @@ describe("offers", () => {
       await invoke(
         updateOffer,
         intruder,
-        on(body.offerId, { method: "PUT", body: offerBody([a]) }),
+        on(body.offerId, { method: "PUT", headers: { "if-match": '"1"' }, body: offerBody([a]) }),
       ),
       await invoke(pauseOffer, intruder, on(body.offerId, { method: "POST" })),
       await invoke(deleteOffer, intruder, on(body.offerId, { method: "DELETE" })),

@@ -30,7 +30,7 @@ describe("OpenAPI document", () => {
     const doc = openApiDocument() as { openapi: string; paths: Record<string, Json> };
     expect(doc.openapi).toBe("3.1.0");
     const catalog = ROUTES.filter((r) => /^(store-|offer-|openapi$)/.test(r.fn));
-    expect(catalog.length).toBe(14);
+    expect(catalog.length).toBe(16);
     for (const route of catalog) {
       expect(
         doc.paths[route.path]?.[route.method.toLowerCase()],
@@ -49,7 +49,7 @@ describe("OpenAPI document", () => {
     expect(offer.properties.holdoutPercent).toMatchObject({ minimum: 0, maximum: 50 });
     expect(offer.properties.attributionWindowHours).toMatchObject({ minimum: 1, maximum: 720 });
     const store = doc.components.schemas.StoreInput as { required: string[] };
-    expect(store.required.sort()).toEqual(["footprint", "name"]);
+    expect(store.required.sort()).toEqual(["name"]);
   });
 
   it("is served at GET /v1/openapi.json", async () => {

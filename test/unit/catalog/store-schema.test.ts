@@ -22,9 +22,9 @@ describe("store input", () => {
     expect(paths(validStore({ footprint: CHATELET_SQUARE, location: undefined }))).toEqual([]);
   });
 
-  it("requires a name and a footprint, and names unknown fields", () => {
+  it("requires a name (the footprint may default), and names unknown fields", () => {
     expect(paths({ footprint: validStore().footprint })).toEqual(["name"]);
-    expect(paths({ name: "x" })).toEqual(["footprint"]);
+    expect(paths({ name: "x", address: "1 Rue de Rivoli, Paris" })).toEqual([]);
     expect(paths(validStore({ merchantId: "m_evil" }))).toEqual(["merchantId"]);
     expect(paths(validStore({ name: "   " }))).toEqual(["name"]);
     expect(paths(validStore({ name: "x".repeat(121) }))).toEqual(["name"]);

@@ -6,7 +6,7 @@ import { unmatchedRouteError } from "../../../shared/http/route-match.ts";
 
 describe("unmatchedRouteError", () => {
   it("answers 405 with every method of an existing path, sorted", () => {
-    const error = unmatchedRouteError(ROUTES, "PATCH", "/v1/stores/st_123");
+    const error = unmatchedRouteError(ROUTES, "POST", "/v1/stores/st_123");
     expect(error).toBeInstanceOf(MethodNotAllowedError);
     expect((error as MethodNotAllowedError).allow).toEqual(
       [

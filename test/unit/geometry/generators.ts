@@ -185,10 +185,16 @@ export const zoneArbitrary: fc.Arbitrary<GeneratedZone> = fc
   .map((seed) => randomZone(mulberry32(seed)));
 
 /** Oracle verdict, or undefined for a point within 1 cm of the boundary. */
+/**
+ * Closer than this to the boundary the oracle does not judge: the zone takes points within
+ * its 5 cm boundary tolerance, on a geometry rounded to 1e-7° (about 1 cm).
+ */
+const UNDECIDED_M = 0.07;
+
 export function oracleInside(z: GeneratedZone, lat: number, lon: number): boolean | undefined {
   if (z.circle) {
     const d = turf.distance([z.circle.lon, z.circle.lat], [lon, lat], { units: "meters" });
-    if (Math.abs(d - z.circle.radiusM) < 0.01) return undefined;
+    if (Math.abs(d - z.circle.radiusM) < UNDECIDED_M) return undefined;
     return d <= z.circle.radiusM;
   }
   let inside = false;
@@ -196,7 +202,7 @@ export function oracleInside(z: GeneratedZone, lat: number, lon: number): boolea
     const poly = turf.polygon(rings);
     for (const k of [-1, 0, 1]) {
       const x = lon + 360 * k;
-      if (nearBoundaryM(rings, lat, x) < 0.01) return undefined;
+      if (nearBoundaryM(rings, lat, x) < UNDECIDED_M) return undefined;
       if (turf.booleanPointInPolygon([x, lat], poly)) inside = true;
     }
   }

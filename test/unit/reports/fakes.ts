@@ -182,6 +182,15 @@ export class MemoryCatalog {
   readonly offers = new Map<string, Offer>();
   listCalls = 0;
 
+  async storeIdByRef(merchantId: string, externalRef: string): Promise<string | undefined> {
+    for (const store of this.stores.values()) {
+      if (store.merchantId === merchantId && store.externalRef === externalRef) {
+        return store.storeId;
+      }
+    }
+    return undefined;
+  }
+
   addStore(merchantId: string, storeId: string, timeZone = "Europe/Paris"): void {
     this.stores.set(`${merchantId}|${storeId}`, {
       merchantId,
