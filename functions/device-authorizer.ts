@@ -3,9 +3,9 @@ import type { APIGatewayRequestAuthorizerEventV2 } from "aws-lambda";
 import { bearerToken } from "../shared/auth/device-token.ts";
 import { logger } from "../shared/logger.ts";
 import { authorizeDevice } from "../shared/use-cases/devices.ts";
-import { deviceDepsFromEnv } from "../shared/wiring/device-deps.ts";
+import { deviceAuthDepsFromEnv } from "../shared/wiring/device-deps.ts";
 
-const deps = deviceDepsFromEnv();
+const deps = deviceAuthDepsFromEnv();
 
 /** The exact message API Gateway turns into a 401 response. */
 export const UNAUTHORIZED = "Unauthorized";
@@ -35,6 +35,9 @@ export const handler = middy<APIGatewayRequestAuthorizerEventV2, DeviceAuthorize
           segments: JSON.stringify(device.segments),
           platform: device.platform,
           openZones: device.openZones,
+          personRef: device.personRef ?? "",
+          trustedSegments: JSON.stringify(device.trustedSegments ?? []),
+          attested: device.attested === true,
         },
       };
     } catch (error) {

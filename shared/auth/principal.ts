@@ -21,6 +21,12 @@ export interface DevicePrincipal {
   platform: string;
   /** Open visits recorded for the device when the authorizer ran (skip state reads when 0). */
   openZones: number;
+  /** Keyed pseudonym of the asserted app user; caps and holdouts count per person when set. */
+  personRef?: string | undefined;
+  /** Segments the app's backend vouched for (self-declared ones are in `segments`). */
+  trustedSegments?: string[] | undefined;
+  /** A platform attestation was verified at registration. */
+  attested?: boolean | undefined;
 }
 
 /**
@@ -97,15 +103,17 @@ export function devicePrincipal(event: HttpEvent): DevicePrincipal {
     throw new UnauthorizedError("A device bearer token is required.");
   }
   const bool = (v: unknown) => v === true || v === "true";
-  let segments: string[] = [];
-  if (typeof ctx.segments === "string" && ctx.segments !== "") {
+  const list = (raw: unknown): string[] => {
+    if (typeof raw !== "string" || raw === "") return [];
     try {
-      const parsed: unknown = JSON.parse(ctx.segments);
-      if (Array.isArray(parsed)) segments = parsed.map(String);
+      const parsed: unknown = JSON.parse(raw);
+      return Array.isArray(parsed) ? parsed.map(String) : [];
     } catch {
-      segments = [];
+      return [];
     }
-  }
+  };
+  const segments = list(ctx.segments);
+  const trustedSegments = list(ctx.trustedSegments);
   return {
     deviceId,
     consentLocation: bool(ctx.consentLocation),
@@ -114,5 +122,10 @@ export function devicePrincipal(event: HttpEvent): DevicePrincipal {
     segments,
     platform: typeof ctx.platform === "string" ? ctx.platform : "unknown",
     openZones: Number(ctx.openZones ?? 0) || 0,
+    ...(typeof ctx.personRef === "string" && ctx.personRef !== ""
+      ? { personRef: ctx.personRef }
+      : {}),
+    ...(trustedSegments.length > 0 ? { trustedSegments } : {}),
+    ...(bool(ctx.attested) ? { attested: true } : {}),
   };
 }

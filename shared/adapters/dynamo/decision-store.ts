@@ -13,7 +13,12 @@ import {
   conversionKeys,
 } from "../../domain/conversion.ts";
 import type { OfferCounters } from "../../domain/decision/decide.ts";
-import { deviceCounterKeys, type Incentive, incentiveKeys } from "../../domain/incentive.ts";
+import {
+  capCounterKeys,
+  deviceCounterKeys,
+  type Incentive,
+  incentiveKeys,
+} from "../../domain/incentive.ts";
 import { batchGetAll } from "./batch.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
@@ -60,6 +65,8 @@ export interface GrantChoice {
 
 export interface GrantPlan {
   deviceId: string;
+  /** Partition of the cap counters (`capPartition`); default: the device's own. */
+  capPartition?: string | undefined;
   /** Idempotency claims, one per trigger event the decision covers. */
   eventKeys: string[];
   claimExpiresAt: number;
@@ -155,12 +162,13 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
       deviceId: string,
       offers: { offerId: string; offerDay: string }[],
       deviceDay: string,
+      partition: string = `DEVICE#${deviceId}`,
     ): Promise<{ perOffer: Map<string, OfferCounters>; deviceToday: number; deviceDay: string }> {
       const deviceKeys = [
-        deviceCounterKeys.fatigueDay(deviceId, deviceDay),
+        capCounterKeys.fatigueDay(partition, deviceDay),
         ...offers.flatMap((o) => [
-          deviceCounterKeys.offerTotal(deviceId, o.offerId),
-          deviceCounterKeys.offerDay(deviceId, o.offerId, o.offerDay),
+          capCounterKeys.offerTotal(partition, o.offerId),
+          capCounterKeys.offerDay(partition, o.offerId, o.offerDay),
         ]),
       ];
       const budgetKeys = offers.map((o) => incentiveKeys.budget(o.offerId));
@@ -179,8 +187,8 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
       }
       const perOffer = new Map<string, OfferCounters>();
       for (const o of offers) {
-        const total = bySk.get(deviceCounterKeys.offerTotal(deviceId, o.offerId).sk);
-        const day = bySk.get(deviceCounterKeys.offerDay(deviceId, o.offerId, o.offerDay).sk);
+        const total = bySk.get(capCounterKeys.offerTotal(partition, o.offerId).sk);
+        const day = bySk.get(capCounterKeys.offerDay(partition, o.offerId, o.offerDay).sk);
         perOffer.set(o.offerId, {
           today: Number(day?.n ?? 0),
           day: o.offerDay,
@@ -189,7 +197,7 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
           sentCount: budget.get(o.offerId) ?? 0,
         });
       }
-      const fatigue = bySk.get(deviceCounterKeys.fatigueDay(deviceId, deviceDay).sk);
+      const fatigue = bySk.get(capCounterKeys.fatigueDay(partition, deviceDay).sk);
       return { perOffer, deviceToday: Number(fatigue?.n ?? 0), deviceDay };
     },
 
@@ -201,6 +209,7 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         items.push(item);
       };
       const choice = plan.choice;
+      const capOwner = plan.capPartition ?? `DEVICE#${plan.deviceId}`;
       for (const eventKey of plan.eventKeys) {
         push("claim", {
           Put: {
@@ -235,7 +244,7 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         push("offerTotal", {
           Update: {
             TableName: tables.devices,
-            Key: deviceCounterKeys.offerTotal(plan.deviceId, inc.offerId),
+            Key: capCounterKeys.offerTotal(capOwner, inc.offerId),
             UpdateExpression: "ADD #total :one SET lastSentAt = :now, expiresAt = :exp",
             ExpressionAttributeNames: { "#total": "total" },
             ExpressionAttributeValues: totalValues,
@@ -247,7 +256,7 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         push("offerDay", {
           Update: {
             TableName: tables.devices,
-            Key: deviceCounterKeys.offerDay(plan.deviceId, inc.offerId, choice.offerDay),
+            Key: capCounterKeys.offerDay(capOwner, inc.offerId, choice.offerDay),
             UpdateExpression: "ADD n :one SET expiresAt = :exp",
             ExpressionAttributeValues: {
               ":one": 1,
@@ -262,7 +271,7 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         push("fatigue", {
           Update: {
             TableName: tables.devices,
-            Key: deviceCounterKeys.fatigueDay(plan.deviceId, choice.deviceDay),
+            Key: capCounterKeys.fatigueDay(capOwner, choice.deviceDay),
             UpdateExpression: "ADD n :one SET expiresAt = :exp",
             ConditionExpression: "attribute_not_exists(n) OR n < :cap",
             ExpressionAttributeValues: {

@@ -194,7 +194,17 @@ export const offerInputSchema = z
       .array(segmentSchema)
       .max(50)
       .optional()
-      .describe("Devices need one of these segments; omit for everyone"),
+      .describe(
+        "Devices need one of these segments, set by the app's backend or a merchant audience; omit for everyone",
+      ),
+    allowSelfDeclaredSegments: z
+      .boolean()
+      .optional()
+      .describe("Also trust segments a device declares about itself (default false)"),
+    requireAttestation: z
+      .boolean()
+      .optional()
+      .describe("Only devices with a verified platform attestation qualify (default false)"),
     holdoutPercent: holdoutPercentSchema.describe(
       "Share of eligible devices deliberately not sent anything, to measure lift (0–50)",
     ),
@@ -307,6 +317,8 @@ export interface Offer extends Versioned {
   caps: { perDevicePerDay?: number; perDeviceTotal?: number; cooldownMinutes?: number };
   budget?: { maxIncentives?: number | undefined } | undefined;
   segments?: string[] | undefined;
+  allowSelfDeclaredSegments?: boolean | undefined;
+  requireAttestation?: boolean | undefined;
   holdoutPercent: number;
   attributionWindowHours: number;
   redemption: {
@@ -370,6 +382,8 @@ export function buildOffer(facts: OfferFacts): Offer {
     caps: input.caps,
     budget: input.budget,
     segments: input.segments ? [...new Set(input.segments)] : undefined,
+    allowSelfDeclaredSegments: input.allowSelfDeclaredSegments,
+    requireAttestation: input.requireAttestation,
     holdoutPercent: input.holdoutPercent,
     attributionWindowHours: input.attributionWindowHours,
     redemption: input.redemption,
@@ -414,6 +428,8 @@ export function offerView(offer: Offer) {
     caps: offer.caps,
     budget: offer.budget,
     segments: offer.segments,
+    allowSelfDeclaredSegments: offer.allowSelfDeclaredSegments ?? false,
+    requireAttestation: offer.requireAttestation ?? false,
     holdoutPercent: offer.holdoutPercent,
     attributionWindowHours: offer.attributionWindowHours,
     redemption: offer.redemption,

@@ -13,7 +13,12 @@ import { capWindowKeys, type DecisionConfig, decide } from "../../domain/decisio
 import { localDay } from "../../domain/decision/local-time.ts";
 import { generateRedemptionCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
-import { type Incentive, triggerEventKey } from "../../domain/incentive.ts";
+import {
+  capPartition,
+  holdoutUnit,
+  type Incentive,
+  triggerEventKey,
+} from "../../domain/incentive.ts";
 import type { ZoneEvent } from "../../domain/visit/types.ts";
 import type { Random } from "../../ports.ts";
 import type { SinkResult, ZoneEventSink } from "../pings/ingest-pings.ts";
@@ -136,6 +141,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         device.deviceId,
         candidates.map((c) => ({ offerId: c.offer.offerId, offerDay: offerDay(c) })),
         deviceDay,
+        capPartition(device),
       );
       // Failures the database reported in earlier attempts stand even if a re-read races.
       const live = candidates.filter((c) => !atomicFailures.has(c.offer.offerId));
@@ -150,8 +156,11 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         })),
         device: {
           deviceId: device.deviceId,
+          holdoutKey: holdoutUnit(device),
           consentMarketing: device.consentMarketing,
           segments: device.segments,
+          trustedSegments: device.trustedSegments ?? [],
+          attested: device.attested === true,
           ...(device.timeZone ? { timeZone: device.timeZone } : {}),
         },
         storeTimeZones,
@@ -243,6 +252,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       }
       const result = await deps.store.grant({
         deviceId: device.deviceId,
+        capPartition: capPartition(device),
         eventKeys,
         claimExpiresAt: Math.ceil((now + 3 * DAY_MS) / 1000),
         now: at,
