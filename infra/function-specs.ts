@@ -355,6 +355,18 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     { geocoding: true },
   ),
   "store-delete": catalogWriter("DELETE /v1/stores/{storeId}: removes a store and its zones"),
+  "merchant-settings-get": {
+    description: "GET /v1/merchant/settings: the merchant's settings (default quiet hours)",
+    access: { catalog: "read" },
+    secrets: [],
+    bundleBudget: GEO_BUDGET,
+  },
+  "merchant-settings-put": {
+    description: "PUT /v1/merchant/settings: replaces the merchant's settings",
+    access: { catalog: "readwrite" },
+    secrets: [],
+    bundleBudget: GEO_BUDGET,
+  },
   "offer-create": withBudgetRead(
     catalogWriter("POST /v1/offers: creates an offer and indexes its zones"),
   ),

@@ -36,6 +36,8 @@ export const ROUTES: RouteDefinition[] = [
   { method: "PUT", path: "/v1/stores/{storeId}", fn: "store-update", auth: "jwt" },
   { method: "PATCH", path: "/v1/stores/{storeId}", fn: "store-patch", auth: "jwt" },
   { method: "DELETE", path: "/v1/stores/{storeId}", fn: "store-delete", auth: "jwt" },
+  { method: "GET", path: "/v1/merchant/settings", fn: "merchant-settings-get", auth: "jwt" },
+  { method: "PUT", path: "/v1/merchant/settings", fn: "merchant-settings-put", auth: "jwt" },
   { method: "POST", path: "/v1/offers", fn: "offer-create", auth: "jwt" },
   { method: "GET", path: "/v1/offers", fn: "offer-list", auth: "jwt" },
   { method: "GET", path: "/v1/offers/{offerId}", fn: "offer-get", auth: "jwt" },

@@ -21,6 +21,7 @@ import {
 import { amountSchema, checkOfferMoney, currencySchema } from "../money.ts";
 import { displayText } from "../text.ts";
 import { OFFER_INSTANT_RANGE, storeIdSchema, type Versioned } from "./common.ts";
+import { type QuietHoursSetting, quietHoursSettingSchema } from "./quiet-hours.ts";
 import { normalizeAt } from "./store.ts";
 
 /** Trigger zones: from a shop front (50 m) to a metropolitan area (50 km). */
@@ -266,6 +267,11 @@ export const offerInputSchema = z
       .max(1_000)
       .default(0)
       .describe("Higher wins when several offers are eligible at once"),
+    quietHours: quietHoursSettingSchema
+      .optional()
+      .describe(
+        "This offer's quiet hours on the device's clock, or \"none\"; omit for the merchant default",
+      ),
     currency: currencySchema
       .optional()
       .describe("ISO 4217 currency of costPerSend and incentiveValue"),
@@ -329,6 +335,8 @@ export interface Offer extends Versioned {
     onlyWithinSchedule?: boolean | undefined;
   };
   priority: number;
+  /** Override of the merchant's quiet hours ("none" = never quiet); absent = merchant default. */
+  quietHours?: QuietHoursSetting | undefined;
   /** ISO 4217 code of the money fields; absent when the offer states no costs. */
   currency?: string | undefined;
   /** Cost of one send, decimal string in major units of `currency`. */
@@ -388,6 +396,7 @@ export function buildOffer(facts: OfferFacts): Offer {
     attributionWindowHours: input.attributionWindowHours,
     redemption: input.redemption,
     priority: input.priority,
+    ...(input.quietHours !== undefined ? { quietHours: input.quietHours } : {}),
     currency: input.currency,
     costPerSend: input.costPerSend,
     incentiveValue: input.incentiveValue,
@@ -434,6 +443,7 @@ export function offerView(offer: Offer) {
     attributionWindowHours: offer.attributionWindowHours,
     redemption: offer.redemption,
     priority: offer.priority,
+    quietHours: offer.quietHours,
     currency: offer.currency,
     costPerSend: offer.costPerSend,
     incentiveValue: offer.incentiveValue,

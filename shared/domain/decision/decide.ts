@@ -89,7 +89,10 @@ export interface DecisionInput {
 export interface DecisionConfig {
   /** Max incentives (sends + holdouts) per device per device-local day, all merchants. */
   readonly fatigueCapPerDay: number;
-  /** In the device's zone; equal start and end disables quiet hours. */
+  /**
+   * Platform quiet hours, in the device's zone, for offers that carry none of their own
+   * (`DecisionOffer.quietHours`); equal start and end disables them.
+   */
   readonly quietHours: DailySpan;
 }
 
@@ -223,7 +226,8 @@ function firstFailure(
   if (!isTargeted(offer, device, input.audiences?.get(offer.merchantId))) return "segment";
 
   const deviceTz = effectiveDeviceTimeZone(device.timeZone, storeTz);
-  if (isQuietHours(config.quietHours, deviceTz, at)) return "quiet_hours";
+  const quiet = offer.quietHours !== undefined ? offer.quietHours : config.quietHours;
+  if (quiet !== null && isQuietHours(quiet, deviceTz, at)) return "quiet_hours";
 
   const deviceDayNow = localDay(at, deviceTz);
   const deviceToday =
@@ -263,7 +267,8 @@ function firstFailure(
  *    segments and the device is in none of them by a trusted source: the app's backend
  *    (`trustedSegments`) or a merchant audience of its person (`audiences`); self-declared
  *    `segments` count only for offers with `allowSelfDeclaredSegments`;
- * 6. `quiet_hours` — inside quiet hours in the device's zone (fallback: the store's);
+ * 6. `quiet_hours` — inside the offer's quiet hours (its override, else its merchant's, else
+ *    `config.quietHours`) in the device's zone (fallback: the store's);
  * 7. `fatigue` — the device already got `fatigueCapPerDay` incentives today (device-local day);
  * 8. `cap_total` — `perDeviceTotal` reached; 9. `cap_day` — `perDevicePerDay` reached on the
  *    store-local day; 10. `cooldown` — less than `cooldownMinutes` since the last one.

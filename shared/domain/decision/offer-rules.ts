@@ -77,6 +77,11 @@ export interface DecisionOffer {
   readonly triggerRadiusM: number;
   /** Higher wins when several offers are eligible; absent = 0. */
   readonly priority?: number;
+  /**
+   * Quiet hours that apply to this offer (its override, else its merchant's default), on the
+   * device's clock; `null` = none; absent = the decision config's (platform) quiet hours.
+   */
+  readonly quietHours?: DailySpan | null;
 }
 
 const HHMM_START = /^(?:[01]\d|2[0-3]):[0-5]\d$/;

@@ -1,8 +1,10 @@
 import type { CounterBump, DecisionStore } from "../../adapters/dynamo/decision-store.ts";
+import type { MerchantSettingsStore } from "../../adapters/dynamo/merchant-settings-store.ts";
 import type { OfferReader } from "../../adapters/dynamo/offer-reader.ts";
 import type { DevicePrincipal } from "../../auth/principal.ts";
 import { toDecisionOffer } from "../../domain/catalog/decision-view.ts";
 import type { Offer } from "../../domain/catalog/offer.ts";
+import { effectiveQuietHours, type MerchantSettings } from "../../domain/catalog/quiet-hours.ts";
 import {
   COUNTER_FIELDS,
   type ConversionRecord,
@@ -11,6 +13,7 @@ import {
 } from "../../domain/conversion.ts";
 import { capWindowKeys, type DecisionConfig, decide } from "../../domain/decision/decide.ts";
 import { localDay } from "../../domain/decision/local-time.ts";
+import type { DecisionOffer } from "../../domain/decision/offer-rules.ts";
 import { generateRedemptionCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
 import {
@@ -37,6 +40,8 @@ export interface GrantedIncentive {
 
 export interface IncentiveSinkDeps {
   offers: OfferReader;
+  /** Merchants' default quiet hours (cached); absent = `decision.quietHours` for every offer. */
+  settings?: Pick<MerchantSettingsStore, "get"> | undefined;
   store: DecisionStore;
   random: Random;
   /** Pseudonymous device id scoped to a merchant (keyed HMAC). */
@@ -135,6 +140,22 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       fields: { [COUNTER_FIELDS.triggered]: 1 },
     }));
 
+    // Quiet hours per offer: its override, else its merchant's default (unset: the config's).
+    const merchantSettings = new Map<string, MerchantSettings>();
+    if (deps.settings) {
+      for (const merchantId of new Set(candidates.map((c) => c.offer.merchantId))) {
+        merchantSettings.set(merchantId, await deps.settings.get(merchantId));
+      }
+    }
+    const withQuietHours = (offer: Offer, storeId: string): DecisionOffer => {
+      const merchant = merchantSettings.get(offer.merchantId);
+      const base = toDecisionOffer(offer, storeId);
+      if (offer.quietHours === undefined && (merchant === undefined || merchant.version === 0)) {
+        return base;
+      }
+      return { ...base, quietHours: effectiveQuietHours(offer.quietHours, merchant).span };
+    };
+
     const atomicFailures = new Map<string, string>();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const counters = await deps.store.readCounters(
@@ -151,7 +172,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         // younger than the offer's freshness limit can get an incentive.
         now,
         offers: live.map((c) => ({
-          ...toDecisionOffer(c.offer, c.event.storeId),
+          ...withQuietHours(c.offer, c.event.storeId),
           eventAt: c.event.at,
         })),
         device: {
