@@ -99,6 +99,8 @@ export interface BundleBudget {
 export interface FunctionSpec {
   /** What the function is for; becomes the Lambda description. */
   description: string;
+  /** Ships the built dashboard (scripts/build-dashboard.ts) beside the bundle, in `dashboard/`. */
+  dashboardAssets?: boolean;
   /** Default 512 MB: ARM64 Lambda gets proportional CPU, and cold starts shrink with it. */
   memoryMb?: number;
   /** Default 10 s for API functions (API Gateway gives up at 30 s anyway). */
@@ -408,6 +410,13 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     access: { catalog: "read", conversions: "read", incentives: "read" },
     secrets: [],
     bundleBudget: TIME_BUDGET,
+  },
+  dashboard: {
+    description: "GET /dashboard: the marketing dashboard's static files, with a strict CSP",
+    access: {},
+    secrets: [],
+    memoryMb: 256,
+    dashboardAssets: true,
   },
   "report-store": {
     description: "GET /v1/reports/stores/{storeId}: funnel and visits of one store",

@@ -44,6 +44,8 @@ export interface FootfallHttpApiProps {
   fallback?: FootfallFunction | undefined;
   userPool: UserPool;
   userPoolClient: IUserPoolClient;
+  /** More app clients whose ID tokens merchant routes accept (the dashboard's). */
+  extraJwtAudiences?: string[];
   logRetention: RetentionDays;
 }
 
@@ -178,7 +180,10 @@ export class FootfallHttpApi extends Construct {
             props.userPool.userPoolProviderUrl,
             {
               authorizerName: "merchant-jwt",
-              jwtAudience: [props.userPoolClient.userPoolClientId],
+              jwtAudience: [
+                props.userPoolClient.userPoolClientId,
+                ...(props.extraJwtAudiences ?? []),
+              ],
               identitySource: ["$request.header.Authorization"],
             },
           );

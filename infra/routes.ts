@@ -84,6 +84,9 @@ export const ROUTES: RouteDefinition[] = [
     auth: "jwt",
     rateLimit: 20,
   },
+  // The marketing dashboard's static files (same origin as the API: no CORS, one CSP).
+  { method: "GET", path: "/dashboard", fn: "dashboard", auth: "none", rateLimit: 50 },
+  { method: "GET", path: "/dashboard/{proxy+}", fn: "dashboard", auth: "none", rateLimit: 50 },
 ];
 
 /**

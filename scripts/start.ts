@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { buildDashboard } from "./build-dashboard.ts";
 import { loadOrCreateDevKey, mintMerchantToken } from "./local/dev-jwt.ts";
 import { startLocalStack } from "./local/environment.ts";
 import { watchQueue } from "./local/queue-watcher.ts";
@@ -23,7 +24,12 @@ const stack = await startLocalStack({
   ...(values["in-memory"] ? {} : { dataDir }),
   log,
 });
-Object.assign(process.env, stack.env, { LOG_LEVEL: process.env.LOG_LEVEL ?? "WARN" });
+// The dashboard is built (esbuild) and served by the same handler as in AWS.
+const dashboard = buildDashboard();
+Object.assign(process.env, stack.env, {
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "WARN",
+  DASHBOARD_DIR: dashboard.outDir,
+});
 
 // Imported after the env is set: handlers read their config at module load, as in Lambda.
 const { documentClient } = await import("../shared/adapters/aws-clients.ts");
@@ -116,10 +122,21 @@ server.listen(port, "127.0.0.1", async () => {
   };
   writeFileSync(
     join(dataDir, "runtime.json"),
-    JSON.stringify({ url, env: stack.env, incentiveQueueUrl: stack.incentiveQueueUrl }, null, 2),
+    JSON.stringify(
+      {
+        url,
+        env: stack.env,
+        incentiveQueueUrl: stack.incentiveQueueUrl,
+        merchantId: seed.merchantId,
+        appKey: seed.appKey,
+      },
+      null,
+      2,
+    ),
   );
   console.log(`
 Footfall is running at ${url}
+  dashboard:       ${url}/dashboard/#token=${tokens.marketing}
   health:          curl ${url}/v1/health
   demo merchant:   ${seed.merchantId}
   app key:         ${seed.appKey}

@@ -31,6 +31,11 @@ interface CompiledRoute {
 function compile(route: RouteDefinition): CompiledRoute {
   const params: string[] = [];
   const pattern = route.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    // `{name+}` is greedy, as in API Gateway: the rest of the path, slashes included.
+    if (name.endsWith("+")) {
+      params.push(name.slice(0, -1));
+      return "(.*)";
+    }
     params.push(name);
     return "([^/]+)";
   });
