@@ -147,10 +147,10 @@ const GEO_BUDGET: BundleBudget = {
   reason: `Geofence geometry needs h3-js (about 210 KB, an emscripten build); ${TIME_ZONE_LIBS}.`,
 };
 const DEVICE_BUDGET: BundleBudget = {
-  kb: 540,
+  kb: 560,
   reason:
-    "Three SDK clients (DynamoDB, SNS for push endpoints, Secrets Manager for the signing keys) " +
-    "and jose for device tokens.",
+    "Three SDK clients (DynamoDB, SNS for push endpoints, Secrets Manager for the signing keys), " +
+    "jose for device tokens and user assertions, and the attestation verifier port.",
 };
 const PUBLISHER_BUDGET: BundleBudget = {
   kb: 640,
@@ -260,7 +260,14 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: ["deviceToken"],
     // A refused token is thrown as `Unauthorized` (API Gateway answers 401), so some are normal.
     errorAlarmThreshold: 100,
-    // Within the default budget: its wiring (deviceAuthDepsFromEnv) leaves the SNS client out.
+    // Its wiring (deviceAuthDepsFromEnv) leaves the SNS client out; zod config parsing (about
+    // 90 KB) and the Powertools metrics module pulled in through the device use cases keep it
+    // just above the default.
+    bundleBudget: {
+      kb: 520,
+      reason:
+        "DynamoDB and Secrets Manager clients, jose, zod for its config, Powertools logger and metrics.",
+    },
   },
 
   // Pings: zone matching, visit state, incentive decisions (written to the outbox, not sent)
