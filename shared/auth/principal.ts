@@ -26,6 +26,12 @@ export interface DevicePrincipal {
    * minute, so a context older than the request may carry a stale `openZones`.
    */
   authorizedAt?: number;
+  /**
+   * Whether the authorizer ran for this very request (its decision names this request id), so
+   * `openZones` is current; false for a decision API Gateway reused from an earlier request.
+   * Undefined when the context does not say (older decisions): judged by `authorizedAt`.
+   */
+  contextFresh?: boolean;
   /** Keyed pseudonym of the asserted app user; caps and holdouts count per person when set. */
   personRef?: string | undefined;
   /** Segments the app's backend vouched for (self-declared ones are in `segments`). */
@@ -129,6 +135,9 @@ export function devicePrincipal(event: HttpEvent): DevicePrincipal {
     openZones: Number(ctx.openZones ?? 0) || 0,
     ...(Number.isFinite(Number(ctx.authorizedAt)) && ctx.authorizedAt !== undefined
       ? { authorizedAt: Number(ctx.authorizedAt) }
+      : {}),
+    ...(typeof ctx.authorizedFor === "string" && ctx.authorizedFor !== ""
+      ? { contextFresh: ctx.authorizedFor === event.requestContext.requestId }
       : {}),
     ...(typeof ctx.personRef === "string" && ctx.personRef !== ""
       ? { personRef: ctx.personRef }

@@ -136,22 +136,24 @@ describe("people, not installs", () => {
         headers: { "x-app-key": server.appKey },
         body: { platform: "ios", consent: { location: true, marketing: true }, userAssertion },
       });
+    // Long enough never to turn up by chance inside a token or a random id.
+    const RAW_USER = "shopper-raw-id-4471";
     const now = Math.floor(Date.now() / 1000);
     for (const bad of [
-      await assertion("u1", { secret: `ffs_${"x".repeat(43)}` }),
-      await assertion("u1", { iss: "app_someoneelse00000" }),
-      await assertion("u1", { iat: now - 3_600, ttl: 600 }),
-      await assertion("u1", { ttl: 3_600 }),
-      await assertion("u1", { iat: now + 600 }),
+      await assertion(RAW_USER, { secret: `ffs_${"x".repeat(43)}` }),
+      await assertion(RAW_USER, { iss: "app_someoneelse00000" }),
+      await assertion(RAW_USER, { iat: now - 3_600, ttl: 600 }),
+      await assertion(RAW_USER, { ttl: 3_600 }),
+      await assertion(RAW_USER, { iat: now + 600 }),
     ]) {
       const res = await register(bad);
       expect(res.status).toBe(401);
       expect(res.body.errors[0].path).toBe("userAssertion");
     }
-    const ok = await register(await assertion("u1"));
+    const ok = await register(await assertion(RAW_USER));
     expect(ok.status).toBe(201);
     expect(ok.body.device).toMatchObject({ userAsserted: true, attested: false });
-    expect(JSON.stringify(ok.body)).not.toContain("u1");
+    expect(JSON.stringify(ok.body)).not.toContain(RAW_USER);
   });
 });
 

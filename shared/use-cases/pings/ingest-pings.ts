@@ -81,7 +81,9 @@ export const FRESH_CONTEXT_MS = 2_000;
  */
 async function openZonesNow(deps: IngestDeps, device: DevicePrincipal, now: number) {
   if (device.openZones > 0) return device.openZones;
-  const fresh = device.authorizedAt !== undefined && now - device.authorizedAt < FRESH_CONTEXT_MS;
+  const fresh =
+    device.contextFresh ??
+    (device.authorizedAt !== undefined && now - device.authorizedAt < FRESH_CONTEXT_MS);
   return fresh ? 0 : await deps.visits.openZones(device.deviceId);
 }
 
