@@ -137,9 +137,17 @@ describe("offers that can never fire", () => {
     expect((past.body as unknown as Problem).errors).toEqual([
       { path: "validTo", reason: expect.stringMatching(/is in the past .* could never fire$/) },
     ]);
-    const yesterday = DateTime.now().setZone("Pacific/Kiritimati").minus({ days: 2 }).toISODate();
+    // A date-only validTo includes that whole day in the store's zone, which may be as late as
+    // UTC−12: yesterday there is past everywhere, today there is not yet over anywhere.
+    const latestZone = DateTime.now().setZone("Etc/GMT+12");
+    const yesterday = latestZone.minus({ days: 1 }).toISODate();
     const dateOnly = await create(as, storeId, { validFrom: "2020-01-01", validTo: yesterday });
     expect(dateOnly.status).toBe(400);
+    const today = await create(as, storeId, {
+      validFrom: "2020-01-01",
+      validTo: latestZone.toISODate(),
+    });
+    expect(today.status).toBe(201);
     const broke = await create(as, storeId, { budget: { maxIncentives: 0 } });
     expect(broke.status).toBe(400);
     expect((broke.body as unknown as Problem).errors?.map((e) => e.path)).toEqual([
