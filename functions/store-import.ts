@@ -1,16 +1,15 @@
-import middy from "@middy/core";
-import { IMPORT_MAX_BODY_BYTES } from "../shared/domain/catalog/index.ts";
-import { http, json } from "../shared/http/middleware.ts";
-import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
-import { catalogPrincipal, importStores } from "../shared/use-cases/catalog.ts";
+import { json } from "../shared/http/middleware.ts";
+import { routeHandler, routePrincipal } from "../shared/http/route-handler.ts";
+import { importStoresRoute } from "../shared/http/routes/catalog.ts";
+import { importStores } from "../shared/use-cases/catalog.ts";
 import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
 
 const deps = catalogDepsFromEnv();
 
-/** POST /v1/stores:import — a GeoJSON FeatureCollection of up to 5,000 stores, all or nothing. */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(http({ maxBodyBytes: IMPORT_MAX_BODY_BYTES }))
-  .handler(async (event) => {
-    const principal = catalogPrincipal(event, "write");
-    return json(201, await importStores(deps, principal, event.parsedBody));
-  });
+/**
+ * POST /v1/stores:import — a GeoJSON FeatureCollection of up to 5,000 stores, all or nothing.
+ * The body is validated feature by feature by the use case, so every bad feature is named.
+ */
+export const handler = routeHandler(importStoresRoute, async (event) =>
+  json(201, await importStores(deps, routePrincipal(importStoresRoute, event), event.parsedBody)),
+);

@@ -1,13 +1,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { ROUTES } from "../infra/routes.ts";
 import { openApiJson } from "../shared/openapi/document.ts";
 
 /**
- * `tsx scripts/openapi.ts` writes docs/openapi.json from the zod schemas; `--check` exits 1
+ * `tsx scripts/openapi.ts` writes docs/openapi.json from the route table; `--check` exits 1
  * when the checked-in copy is stale instead of writing it.
  */
 const target = resolve(import.meta.dirname, "..", "docs", "openapi.json");
-const generated = openApiJson();
+const generated = openApiJson(ROUTES);
 if (process.argv.includes("--check")) {
   let current = "";
   try {
