@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { handler } from "../../../functions/openapi.ts";
 import { ROUTES } from "../../../infra/routes.ts";
 import type { RouteDefinition } from "../../../shared/http/route-contract.ts";
+import { routeKeysJson } from "../../../shared/http/route-keys.ts";
 import {
   openApiDocument,
   openApiJson,
@@ -75,6 +76,19 @@ describe("route table", () => {
 describe("OpenAPI document", () => {
   it("is checked in exactly as generated (run `npx tsx scripts/openapi.ts` after changes)", () => {
     expect(readFileSync(DOCUMENT_PATH, "utf8")).toBe(openApiJson(ROUTES));
+  });
+
+  it("route-keys.json (the fallback's 404/405) is generated from the table", () => {
+    const keys = resolve(
+      import.meta.dirname,
+      "..",
+      "..",
+      "..",
+      "shared",
+      "http",
+      "route-keys.json",
+    );
+    expect(readFileSync(keys, "utf8")).toBe(routeKeysJson(ROUTES));
   });
 
   it("documents every route of the table, with its security scheme and every status", () => {
