@@ -1,6 +1,5 @@
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -94,12 +93,10 @@ export interface CatalogStore extends CatalogReader {
     snapshot?: Deleted<Store>,
     storeCode?: string,
   ): Promise<void>;
+  /** Clears a store's `indexPending` mark once its zones and point are indexed (at `version`). */
+  markIndexed(merchantId: string, storeId: string, version: number): Promise<void>;
   /** Drops offer links of a store (repairs links left by an interrupted offer update). */
   unlinkOffers(merchantId: string, storeId: string, offerIds: readonly string[]): Promise<void>;
-  /** Writes new stores in BatchWrite chunks (bulk import; ids are fresh). */
-  putStores(stores: readonly Store[]): Promise<void>;
-  /** Deletes stores in BatchWrite chunks (undoing a failed import). */
-  deleteStores(keys: readonly StoreKey[]): Promise<void>;
   /** Creates an offer and links it to each listed store (404 naming `storeIds/i` if one is gone). */
   createOffer(offer: Offer): Promise<void>;
   /** Replaces an offer at `expectedVersion` and moves its store links from `previousStoreIds`. */
@@ -246,20 +243,6 @@ export function dynamoCatalogStore(
       }
     }
     return items;
-  }
-
-  async function batchWrite(requests: Item[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending = requests.slice(i, i + 25);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error("catalog: unprocessed writes remain after retries");
-        if (attempt > 0) await backoff(attempt);
-        const out = await client.send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
-        );
-        pending = (out.UnprocessedItems?.[tableName] ?? []) as Item[];
-      }
-    }
   }
 
   async function list(merchantId: string, prefix: string, limit: number, startKey?: PageKey) {
@@ -523,14 +506,21 @@ export function dynamoCatalogStore(
 
     unlinkOffers: unlink,
 
-    async putStores(stores) {
-      await batchWrite(stores.map((s) => ({ PutRequest: { Item: storeItem(s) } })));
-    },
-
-    async deleteStores(keys) {
-      await batchWrite(
-        keys.map((k) => ({ DeleteRequest: { Key: catalogKeys.store(k.merchantId, k.storeId) } })),
-      );
+    async markIndexed(merchantId, storeId, version) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: catalogKeys.store(merchantId, storeId),
+            UpdateExpression: "REMOVE indexPending",
+            ConditionExpression: "version = :v",
+            ExpressionAttributeValues: { ":v": version },
+          }),
+        );
+      } catch (error) {
+        // A newer write owns the mark now; it clears it when it has indexed.
+        if (!isConditionFailure(error)) throw error;
+      }
     },
 
     async createOffer(offer) {
