@@ -37,6 +37,16 @@ const poller = await startStreamPoller({
   handler: (event) => publisher(event, {} as never),
   onError: (error) => log(`stream poller: ${(error as Error).message}`),
 });
+// The catalog table's stream runs store import jobs, as the worker's event source mapping does.
+const { handler: importWorker } = await import("../functions/store-import-worker.ts");
+const importPoller = await startStreamPoller({
+  endpoint: stack.engines.dynamoEndpoint,
+  region: stack.env.AWS_REGION ?? "us-east-1",
+  tableName: stack.env.CATALOG_TABLE ?? "",
+  // Lambda's 15 minutes, as in AWS.
+  handler: (event) => importWorker(event, { getRemainingTimeInMillis: () => 900_000 }),
+  onError: (error) => log(`import stream poller: ${(error as Error).message}`),
+});
 const watcher = watchQueue({
   endpoint: stack.engines.snsEndpoint,
   queueUrl: stack.incentiveQueueUrl,
@@ -66,6 +76,7 @@ async function shutdown(signal: string) {
   server.closeAllConnections();
   await watcher.stop();
   await poller.stop();
+  await importPoller.stop();
   await stack.stop();
   rmSync(join(dataDir, "runtime.json"), { force: true });
   process.exit(0);
