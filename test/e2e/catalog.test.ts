@@ -106,7 +106,7 @@ describe("catalog over HTTP", () => {
     });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: "queued", total: 1 });
-    const job = await call(`${server.url}${res.headers.location}`, { headers: auth });
+    const job = await call(`${server.url}${res.headers.get("location")}`, { headers: auth });
     expect(job.status).toBe(200);
     expect(job.body.jobId).toBe(res.body.jobId);
   });
