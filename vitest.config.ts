@@ -19,6 +19,8 @@ export default defineConfig({
           include: ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"],
           globalSetup: ["test/global-setup.ts"],
           setupFiles: ["test/setup-env.ts"],
+          // Concurrency tests drive hundreds of requests through DynamoDB Local: a hang guard.
+          testTimeout: 90_000,
         },
       },
       {

@@ -36,7 +36,7 @@ function round7(d: number): number {
 }
 
 /** A smooth 1,000-vertex ring of about `radiusM` around a point (simple: radius varies gently). */
-function thousandVertexRing(lat: number, lon: number, radiusM: number): number[][] {
+export function thousandVertexRing(lat: number, lon: number, radiusM: number): number[][] {
   const ring: number[][] = [];
   for (let k = 0; k < 1000; k++) {
     const a = (k / 1000) * 360;

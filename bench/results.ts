@@ -4,6 +4,7 @@
  */
 import type { BundleSizes } from "./bundles.ts";
 import type { CostEstimate, FunctionMemory, PRICES } from "./cost.ts";
+import type { GeometryValidationResult } from "./geometry-validation.ts";
 import type { IndexShapeResult } from "./index-shapes.ts";
 import type { AuthorizerFigures, IngestChildResult, IngestRow } from "./ingest/child.ts";
 import type { MachineInfo } from "./machine.ts";
@@ -24,6 +25,8 @@ export interface BenchResults {
   matcher: MatcherRow[];
   ingest: IngestRow[];
   index: IndexShapeResult[];
+  /** Validation + cover of 1,000-vertex footprints (issue 14 point 9). */
+  geometry: GeometryValidationResult[];
   costPerMillionPingsUsd: number | null;
   bundlesKb: Record<string, number>;
   details: {
@@ -130,6 +133,15 @@ export function evaluateTargets(r: Omit<BenchResults, "targets">): TargetResult[
           ? `largest ${Math.max(...bundles.map(([, kb]) => kb))} KB`
           : `${over.length} of ${bundles.length} over (largest ${Math.max(...over.map(([, kb]) => kb))} KB)`,
     status: status(bundles.length === 0 ? undefined : over.length === 0),
+  });
+  const worstGeometry = Math.max(0, ...(r.geometry ?? []).map((g) => g.totalMs));
+  out.push({
+    target: "validation + cover of a 1,000-vertex footprint in tens of ms (< 100 ms)",
+    measured:
+      (r.geometry ?? []).length === 0
+        ? "not run"
+        : `at most ${fmt(worstGeometry, 1)} ms (median, ${r.geometry.length} shapes)`,
+    status: status((r.geometry ?? []).length === 0 ? undefined : worstGeometry < 100),
   });
   out.push({
     target: "a test runs `npm run bench -- --quick` and checks the shape and mismatches",

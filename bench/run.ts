@@ -20,6 +20,7 @@ import {
   PRICES,
 } from "./cost.ts";
 import { GEOFENCE_MIX } from "./geofences.ts";
+import { measureGeometryValidation } from "./geometry-validation.ts";
 import { indexShapes, measureShapeCover } from "./index-shapes.ts";
 import type { IngestChildOptions, IngestChildResult } from "./ingest/child.ts";
 import { PINGS_PER_BATCH } from "./ingest/workload.ts";
@@ -176,6 +177,10 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     }
     const index = ingest?.index ?? indexShapes().map((s) => measureShapeCover(s));
 
+    // 3b. Geometry validation + cover of 1,000-vertex footprints (a store create's CPU).
+    log("geometry validation");
+    const geometry = measureGeometryValidation(options.quick ? 5 : 15);
+
     // 5. Bundles.
     log("bundles");
     const bundles: BundleSizes = options.skipBundles
@@ -205,6 +210,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       matcher,
       ingest: ingest?.ingest ?? [],
       index,
+      geometry,
       costPerMillionPingsUsd: headline ? headline.totalUsdPerMillionPings : null,
       bundlesKb: bundles.kb,
       details: {

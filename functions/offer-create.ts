@@ -4,9 +4,9 @@ import { http, json } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { catalogPrincipal, createOffer } from "../shared/use-cases/catalog.ts";
-import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
+import { offerDepsFromEnv } from "../shared/wiring/offer-deps.ts";
 
-const deps = catalogDepsFromEnv();
+const deps = offerDepsFromEnv();
 
 /** POST /v1/offers — creates an active offer and indexes its trigger zones. */
 export const handler = middy<HttpEvent, HttpResult>()

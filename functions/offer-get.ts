@@ -3,9 +3,9 @@ import { etag } from "../shared/domain/catalog/index.ts";
 import { http, json } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { catalogPrincipal, getOffer } from "../shared/use-cases/catalog.ts";
-import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
+import { offerDepsFromEnv } from "../shared/wiring/offer-deps.ts";
 
-const deps = catalogDepsFromEnv();
+const deps = offerDepsFromEnv();
 
 /** GET /v1/offers/{offerId} — one of the caller's offers, with its status and zone count. */
 export const handler = middy<HttpEvent, HttpResult>()

@@ -4,9 +4,9 @@ import { MERGE_PATCH_MEDIA_TYPE } from "../shared/http/merge-patch.ts";
 import { http, json, readHeader } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { catalogPrincipal, patchOffer } from "../shared/use-cases/catalog.ts";
-import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
+import { offerDepsFromEnv } from "../shared/wiring/offer-deps.ts";
 
-const deps = catalogDepsFromEnv();
+const deps = offerDepsFromEnv();
 
 /**
  * PATCH /v1/offers/{offerId} — a JSON Merge Patch (RFC 7396, `application/merge-patch+json`):

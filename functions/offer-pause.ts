@@ -3,9 +3,9 @@ import { etag, parseIfMatch } from "../shared/domain/catalog/index.ts";
 import { http, json, readHeader } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { catalogPrincipal, setOfferStatus } from "../shared/use-cases/catalog.ts";
-import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
+import { offerDepsFromEnv } from "../shared/wiring/offer-deps.ts";
 
-const deps = catalogDepsFromEnv();
+const deps = offerDepsFromEnv();
 
 /** POST /v1/offers/{offerId}/pause — takes the offer's trigger zones out of matching. */
 export const handler = middy<HttpEvent, HttpResult>()

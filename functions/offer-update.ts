@@ -4,9 +4,9 @@ import { http, json, readHeader } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { catalogPrincipal, replaceOffer } from "../shared/use-cases/catalog.ts";
-import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
+import { offerDepsFromEnv } from "../shared/wiring/offer-deps.ts";
 
-const deps = catalogDepsFromEnv();
+const deps = offerDepsFromEnv();
 
 /** PUT /v1/offers/{offerId} — replaces an offer (If-Match required: 428 without it). */
 export const handler = middy<HttpEvent, HttpResult>()

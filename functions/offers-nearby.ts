@@ -3,6 +3,7 @@ import * as z from "zod";
 import { documentClient } from "../shared/adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../shared/adapters/dynamo/catalog-store.ts";
 import { cachedOfferReader } from "../shared/adapters/dynamo/offer-reader.ts";
+import { dynamoOfferStateReader } from "../shared/adapters/dynamo/offer-state-reader.ts";
 import { dynamoStorePoints } from "../shared/adapters/dynamo/store-points.ts";
 import { systemClock } from "../shared/adapters/system.ts";
 import { devicePrincipal } from "../shared/auth/principal.ts";
@@ -13,7 +14,11 @@ import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { nearbyOffers, nearbyQuerySchema } from "../shared/use-cases/nearby-offers.ts";
 
 const config = readConfig(
-  z.object({ CATALOG_TABLE: configVars.tableName, GEO_INDEX_TABLE: configVars.tableName }),
+  z.object({
+    CATALOG_TABLE: configVars.tableName,
+    GEO_INDEX_TABLE: configVars.tableName,
+    INCENTIVES_TABLE: configVars.tableName,
+  }),
 );
 const deps = {
   points: dynamoStorePoints(documentClient, config.GEO_INDEX_TABLE),
@@ -23,6 +28,10 @@ const deps = {
     60_000,
   ),
   clock: systemClock,
+  budgets: dynamoOfferStateReader(documentClient, {
+    catalog: config.CATALOG_TABLE,
+    incentives: config.INCENTIVES_TABLE,
+  }),
 };
 
 /** GET /v1/offers/nearby?lat&lon&radiusM — live offers of stores nearby, nearest first. */

@@ -1,6 +1,8 @@
 import { join, resolve } from "node:path";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { Grant, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import {
@@ -11,6 +13,7 @@ import {
   StartingPosition,
   Tracing,
 } from "aws-cdk-lib/aws-lambda";
+import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -19,7 +22,12 @@ import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { TableDefinition } from "../shared/tables.ts";
-import type { FunctionSpec, MobilePushAccess, TableAccess } from "./function-specs.ts";
+import type {
+  FunctionSpec,
+  MobilePushAccess,
+  ScheduleTrigger,
+  TableAccess,
+} from "./function-specs.ts";
 import { type Acknowledgement, acknowledge } from "./nag.ts";
 
 /** Repository root: entries live in functions/, the lock file at the root. */
@@ -252,6 +260,23 @@ export class FootfallFunction extends Construct {
       reason:
         "Stream consumption: dynamodb:ListStreams supports no resource-level permissions; the " +
         "record-reading actions are granted on this table's stream ARN only.",
+    });
+  }
+
+  /**
+   * Invokes the function on a schedule (EventBridge rule, asynchronous invocation). A failed run is
+   * not retried (the next one is at most `rateMinutes` away) and lands in the DLQ as a record.
+   */
+  bindSchedule(trigger: ScheduleTrigger, dlq: IQueue): void {
+    this.fn.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(60),
+      onFailure: new SqsDestination(dlq),
+    });
+    new Rule(this, "Schedule", {
+      description: `Runs ${this.name} every ${trigger.rateMinutes} minute(s)`,
+      schedule: Schedule.rate(Duration.minutes(trigger.rateMinutes)),
+      targets: [new LambdaFunction(this.fn, { retryAttempts: 2 })],
     });
   }
 

@@ -12,8 +12,24 @@ export type TableAccess = "name" | "describe" | "read" | "readwrite";
 /** Secrets the functions read at cold start; the env var carries the secret's ARN. */
 export type SecretId = "deviceToken" | "pseudonym" | "cursor";
 
+/**
+ * A scheduled function (EventBridge rule → asynchronous invocation). AWS cannot schedule more
+ * often than once a minute; the local runner (scripts/local/scheduler.ts) invokes the same
+ * handler every `localIntervalS` so local runs settle in seconds.
+ */
+export type ScheduleTrigger = {
+  kind: "schedule";
+  /** Minutes between invocations in AWS (rate expression). */
+  rateMinutes: number;
+  /** Seconds between invocations in the local runner. */
+  localIntervalS: number;
+};
+
 /** Non-HTTP invocation: the source, and where failed batches go (a DLQ per function). */
-export type FunctionTrigger = {
+export type FunctionTrigger = ScheduleTrigger | TableStreamTrigger;
+
+/** A DynamoDB stream event source mapping. */
+export type TableStreamTrigger = {
   kind: "tableStream";
   table: TableId;
   /** Records per invocation (default 100). */
@@ -112,6 +128,11 @@ function catalogReader(description: string): FunctionSpec {
   };
 }
 
+/** Offer routes answering with the derived state: budget counters in the incentives table. */
+function withBudgetRead(spec: FunctionSpec): FunctionSpec {
+  return { ...spec, access: { ...spec.access, incentives: "read" } };
+}
+
 /** Catalog writes: items and zone heads in the catalog, cells in the geo index. */
 function catalogWriter(
   description: string,
@@ -164,6 +185,19 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: ["deviceToken"],
     bundleBudget: DEVICE_BUDGET,
   },
+  "device-get": {
+    description: "GET /v1/devices/me: the calling device's own record",
+    access: { catalog: "name", devices: "read" },
+    secrets: ["deviceToken"],
+    bundleBudget: DEVICE_BUDGET,
+  },
+  "device-token": {
+    description:
+      "POST /v1/devices/me/token: issues a fresh device token, optionally revoking earlier ones",
+    access: { catalog: "name", devices: "readwrite" },
+    secrets: ["deviceToken"],
+    bundleBudget: DEVICE_BUDGET,
+  },
   "device-update": {
     description: "PATCH /v1/devices/me: updates consent, push token, locale, segments",
     access: { catalog: "name", devices: "readwrite" },
@@ -206,9 +240,27 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
 
   "offers-nearby": {
     description: "GET /v1/offers/nearby: live offers of stores near the device",
-    access: { catalog: "read", geoIndex: "read" },
+    access: { catalog: "read", geoIndex: "read", incentives: "read" },
     secrets: [],
     bundleBudget: GEO_BUDGET,
+  },
+
+  // The sweeper: outboxes a crash left behind, and visits of devices gone silent in a zone
+  "visit-sweeper": {
+    description:
+      "Every minute: hands on stranded outbox events and closes visits of silent devices (due index only)",
+    memoryMb: 1024,
+    timeoutS: 50,
+    access: {
+      catalog: "read",
+      devices: "readwrite",
+      incentives: "readwrite",
+      conversions: "readwrite",
+    },
+    secrets: ["pseudonym"],
+    // Overlapping sweeps are safe (versioned saves, one decision per event), so no reservation.
+    trigger: { kind: "schedule", rateMinutes: 1, localIntervalS: 5 },
+    bundleBudget: TIME_BUDGET,
   },
 
   // Incentives: the outbox stream consumer that publishes to SNS
@@ -284,18 +336,24 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     { geocoding: true },
   ),
   "store-delete": catalogWriter("DELETE /v1/stores/{storeId}: removes a store and its zones"),
-  "offer-create": catalogWriter("POST /v1/offers: creates an offer and indexes its zones"),
-  "offer-list": catalogReader("GET /v1/offers: the merchant's offers, paginated"),
-  "offer-get": catalogReader("GET /v1/offers/{offerId}: one offer"),
-  "offer-update": catalogWriter(
-    "PUT /v1/offers/{offerId}: replaces an offer (If-Match), re-indexes zones",
+  "offer-create": withBudgetRead(
+    catalogWriter("POST /v1/offers: creates an offer and indexes its zones"),
   ),
-  "offer-patch": catalogWriter(
-    "PATCH /v1/offers/{offerId}: JSON Merge Patch of an offer, re-indexes zones",
+  "offer-list": withBudgetRead(catalogReader("GET /v1/offers: the merchant's offers, paginated")),
+  "offer-get": withBudgetRead(catalogReader("GET /v1/offers/{offerId}: one offer")),
+  "offer-update": withBudgetRead(
+    catalogWriter("PUT /v1/offers/{offerId}: replaces an offer (If-Match), re-indexes zones"),
+  ),
+  "offer-patch": withBudgetRead(
+    catalogWriter("PATCH /v1/offers/{offerId}: JSON Merge Patch of an offer, re-indexes zones"),
   ),
   "offer-delete": catalogWriter("DELETE /v1/offers/{offerId}: removes an offer and its zones"),
-  "offer-pause": catalogWriter("POST /v1/offers/{offerId}/pause: takes its zones off the index"),
-  "offer-resume": catalogWriter("POST /v1/offers/{offerId}/resume: indexes its zones again"),
+  "offer-pause": withBudgetRead(
+    catalogWriter("POST /v1/offers/{offerId}/pause: takes its zones off the index"),
+  ),
+  "offer-resume": withBudgetRead(
+    catalogWriter("POST /v1/offers/{offerId}/resume: indexes its zones again"),
+  ),
 
   // Redemptions (POS) and reporting (marketing)
   "redemption-create": {

@@ -17,7 +17,15 @@ export interface RouteDefinition {
 export const ROUTES: RouteDefinition[] = [
   { method: "GET", path: "/v1/health", fn: "health", auth: "none", rateLimit: 10 },
   { method: "POST", path: "/v1/devices", fn: "device-register", auth: "appKey", rateLimit: 200 },
+  { method: "GET", path: "/v1/devices/me", fn: "device-get", auth: "device" },
   { method: "PATCH", path: "/v1/devices/me", fn: "device-update", auth: "device" },
+  {
+    method: "POST",
+    path: "/v1/devices/me/token",
+    fn: "device-token",
+    auth: "device",
+    rateLimit: 50,
+  },
   { method: "DELETE", path: "/v1/devices/me", fn: "device-erase", auth: "device" },
   { method: "POST", path: "/v1/pings", fn: "ping-ingest", auth: "device", rateLimit: 5000 },
   { method: "GET", path: "/v1/offers/nearby", fn: "offers-nearby", auth: "device", rateLimit: 500 },

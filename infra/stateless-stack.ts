@@ -108,4 +108,9 @@ function bindSpec(
     }
     f.bindTableStream(data.tables[spec.trigger.table], spec.trigger, dlq);
   }
+  if (spec.trigger?.kind === "schedule") {
+    const dlq = data.deadLetterQueues[name];
+    if (!dlq) throw new Error(`${name} runs on a schedule but the data stack made no DLQ for it`);
+    f.bindSchedule(spec.trigger, dlq);
+  }
 }

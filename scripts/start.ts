@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { loadOrCreateDevKey, mintMerchantToken } from "./local/dev-jwt.ts";
 import { startLocalStack } from "./local/environment.ts";
 import { watchQueue } from "./local/queue-watcher.ts";
+import { startSchedules } from "./local/scheduler.ts";
 import { seedDemo } from "./local/seed.ts";
 import { createLocalServer } from "./local/server.ts";
 import { startStreamPoller } from "./local/stream-poller.ts";
@@ -47,6 +48,15 @@ const importPoller = await startStreamPoller({
   handler: (event) => importWorker(event, { getRemainingTimeInMillis: () => 900_000 }),
   onError: (error) => log(`import stream poller: ${(error as Error).message}`),
 });
+// Scheduled functions (the visit sweeper), as EventBridge rules invoke them in AWS.
+const schedules = await startSchedules({
+  onError: (name, error) => log(`${name}: ${(error as Error).message}`),
+  onResult: (name, result) => {
+    const r = result as { devices?: number; exits?: number; handedOn?: number };
+    if (r?.devices)
+      log(`${name}: ${r.devices} due devices, ${r.exits} exits, ${r.handedOn} events handed on`);
+  },
+});
 const watcher = watchQueue({
   endpoint: stack.engines.snsEndpoint,
   queueUrl: stack.incentiveQueueUrl,
@@ -75,6 +85,7 @@ async function shutdown(signal: string) {
   server.close();
   server.closeAllConnections();
   await watcher.stop();
+  await schedules.stop();
   await poller.stop();
   await importPoller.stop();
   await stack.stop();

@@ -19,7 +19,10 @@ export type FunnelMetric =
   | "IncentivesSuppressed"
   | "Visits"
   | "AttributedVisits"
-  | "Redemptions";
+  | "Redemptions"
+  | "SweepItemsRead"
+  | "SweepExits"
+  | "SweepEventsHandedOn";
 
 /** Adds to a funnel counter (no-op for zero). */
 export function count(metric: FunnelMetric, n = 1): void {

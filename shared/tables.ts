@@ -68,7 +68,16 @@ export const TABLES: Record<TableId, TableDefinition> = {
     envVar: "DEVICES_TABLE",
     partitionKey: pk,
     sortKey: sk,
-    globalIndexes: [],
+    globalIndexes: [
+      {
+        // Sparse: only visit items with an outbox to hand on or open visits carry these
+        // attributes, so the sweeper reads exactly the devices that are due, never the table.
+        indexName: "due",
+        partitionKey: { name: "dueShard", type: "S" },
+        sortKey: { name: "dueAt", type: "N" },
+        projection: "KEYS_ONLY",
+      },
+    ],
     ttlAttribute: "expiresAt",
     description: "Device profiles, visit state and per-device counters; erased in one call.",
   },

@@ -6,9 +6,20 @@
  * Usage: node --expose-gc --import tsx bench/matcher/child.ts '<MatcherChildOptions JSON>'
  */
 import { writeFileSync } from "node:fs";
+import type { IndexedZone } from "../../shared/adapters/dynamo/geo-index-port.ts";
 import { cellsForPoint } from "../../shared/domain/geometry/cover.ts";
+import {
+  cellOfKey,
+  KEYS_PER_POINT,
+  pointCellKeys,
+} from "../../shared/use-cases/pings/cell-keys.ts";
+import {
+  MATCH_CACHE_MEMORY_SHARE,
+  matchCacheBudgetBytes,
+  ZoneMatcher,
+} from "../../shared/use-cases/pings/zone-matcher.ts";
 import { benchPing, benchZone } from "../geofences.ts";
-import { cellKey, pingKeys, RESOLUTION_SLOTS } from "./cell-keys.ts";
+import { cellKey, RESOLUTION_SLOTS } from "./cell-keys.ts";
 import { CompactCellIndex } from "./compact-index.ts";
 import { loadCovers } from "./cover-store.ts";
 import {
@@ -61,6 +72,26 @@ export interface MatcherChildResult {
     naiveMap: number | null;
   };
   footfallHeapBytesPerGeofence: number;
+  /** The shipped matcher's cache in this size (budget as deployed, what it held, what it read). */
+  cache: {
+    budgetBytes: number;
+    functionMemoryMb: number;
+    memoryShare: number;
+    /** Bytes the cache counts against its budget after the warm-up. */
+    bytesCounted: number;
+    /** Heap growth from building the matcher through the warm-up (cache, zones, compiled polygons). */
+    heapBytes: number;
+    /** Heap of the stand-in table (not part of Footfall's footprint in production). */
+    tableStandInBytes: number;
+    cachedCells: number;
+    /** Cells read through the port on the cold pass, and the batched rounds. */
+    cellsRead: number;
+    readRounds: number;
+    /** Share of cell lookups served from the cache during the cold pass (batches of 50). */
+    coldHitRate: number;
+    evicted: number;
+    flushes: number;
+  };
   footfallHeapBytesPerGeofenceBeforeQueries: number;
   flatbushHeapBytesPerGeofence: number;
   naiveMapHeapBytesPerGeofence: number | null;
@@ -141,13 +172,13 @@ function pass(engine: Engine, lats: Float64Array, lons: Float64Array, n: number)
 
 /** Thread CPU µs per ping of computing the H3 keys alone (the floor under Footfall's time). */
 function keysPass(lats: Float64Array, lons: Float64Array, n: number): number {
-  const keys = new Float64Array(RESOLUTION_SLOTS.length);
+  const keys = new Uint32Array(2 * KEYS_PER_POINT);
   let sum = 0;
   let queries = 0;
   const c0 = process.threadCpuUsage();
   do {
     for (let i = 0; i < n; i++) {
-      pingKeys(lats[i] as number, lons[i] as number, keys);
+      pointCellKeys(lats[i] as number, lons[i] as number, keys);
       sum += keys[0] as number;
     }
     queries += n;
@@ -190,7 +221,60 @@ function disagreements(
 }
 
 /** Runs one size and returns its figures. */
-export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
+/** The Lambda memory the matcher's cache budget is derived from (infra/function-specs.ts). */
+const PING_FUNCTION_MEMORY_MB = 1024;
+
+/**
+ * A stand-in for the DynamoDB geo table behind the matcher's `getCells` port: the compact index
+ * of the real covers, answering with the zones as the adapter would return them. Not timed.
+ */
+function standInTable(index: CompactCellIndex, seed: number) {
+  const zones = new Map<number, IndexedZone>();
+  const indexed = (z: number): IndexedZone => {
+    let zone = zones.get(z);
+    if (!zone) {
+      const b = benchZone(seed, z);
+      zone = {
+        zoneId: String(z),
+        version: 1,
+        kind: b.kind,
+        merchantId: "m",
+        storeId: `s${z}`,
+        geometry: b.encoded,
+        characteristicRadiusM: b.sizeM,
+        dwellSeconds: 0,
+      };
+      zones.set(z, zone);
+    }
+    return zone;
+  };
+  let reads = 0;
+  return {
+    get reads() {
+      return reads;
+    },
+    async getCells(cells: string[]): Promise<Map<string, IndexedZone[]>> {
+      reads++;
+      const out = new Map<string, IndexedZone[]>();
+      for (const cell of cells) {
+        const { slot, key } = cellKey(cell);
+        const i = index.find(slot, key);
+        const list: IndexedZone[] = [];
+        if (i >= 0) {
+          const offsets = index.offsetsAt(slot);
+          const zs = index.zonesAt(slot);
+          for (let j = offsets[i] as number; j < (offsets[i + 1] as number); j++) {
+            list.push(indexed(zs[j] as number));
+          }
+        }
+        out.set(cell, list);
+      }
+      return out;
+    },
+  };
+}
+
+export async function runMatcherSize(o: MatcherChildOptions): Promise<MatcherChildResult> {
   const n = o.size;
   // Inputs first (pings, boxes, covers): they are not part of any engine's footprint.
   const lats = new Float64Array(o.pings);
@@ -223,12 +307,26 @@ export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
     RESOLUTION_SLOTS.length,
   );
   const footfallIndexBuildMs = performance.now() - t0;
-  const footfall = new FootfallEngine(index, store);
-  const structureBytes = memory() - before;
-
+  const table = standInTable(index, o.seed);
+  const tableBytes = memory() - before;
+  const budgetBytes = matchCacheBudgetBytes(PING_FUNCTION_MEMORY_MB);
+  const matcher = new ZoneMatcher({
+    getCells: (cells) => table.getCells(cells),
+    getHeads: async () => new Map(),
+    clock: { now: () => 0 },
+    ttlMs: 60_000,
+    budgetBytes,
+  });
+  const footfall = new FootfallEngine(matcher);
+  const m0 = memory();
+  const structureBytes = m0 - before;
+  // Cold pass: the pings' cells read through the port in batches of 50, as ingest reads them.
+  await footfall.prime(lats, lons, o.pings);
+  const coldStats = matcher.stats;
   // Warm-up: compiles the polygons the pings touch, as a warm Lambda would have.
   pass(footfall, lats, lons, o.pings);
   const afterWarm = memory();
+  const matcherHeapBytes = afterWarm - m0;
   const footfallBytes = afterWarm - before;
 
   const t1 = performance.now();
@@ -267,11 +365,12 @@ export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
   const bruteN = Math.min(refN, Math.max(50, Math.floor(5e7 / n)));
   const bruteForceVsReference = disagreements(brute, reference, lats, lons, bruteN);
   let pingKeysVsCellsForPoint = 0;
-  const keys = new Float64Array(RESOLUTION_SLOTS.length);
+  const keys = new Uint32Array(2 * KEYS_PER_POINT);
   for (let i = 0; i < refN; i++) {
-    pingKeys(lats[i] as number, lons[i] as number, keys);
-    const expected = cellsForPoint(lats[i] as number, lons[i] as number).map(cellKey);
-    if (expected.some((k, s) => k.slot !== s || k.key !== keys[s])) pingKeysVsCellsForPoint++;
+    pointCellKeys(lats[i] as number, lons[i] as number, keys);
+    const expected = cellsForPoint(lats[i] as number, lons[i] as number);
+    if (expected.some((c, s) => c !== cellOfKey(keys[2 * s] as number, keys[2 * s + 1] as number)))
+      pingKeysVsCellsForPoint++;
   }
 
   let referenceVsTurf = 0;
@@ -315,7 +414,7 @@ export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
   const out: number[] = [];
   let zonesFound = 0;
   let pingsInSomeZone = 0;
-  footfall.candidatesTested = 0;
+  const testsBefore = matcher.stats.exactTests;
   flatbush.candidatesTested = 0;
   for (let i = 0; i < o.pings; i++) {
     const k = footfall.query(lats[i] as number, lons[i] as number, out);
@@ -347,8 +446,22 @@ export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
       bruteForce: bruteForceTime?.wall ?? null,
       naiveMap: naiveMapTime?.wall ?? null,
     },
-    footfallHeapBytesPerGeofence: footfallBytes / n,
-    footfallHeapBytesPerGeofenceBeforeQueries: structureBytes / n,
+    footfallHeapBytesPerGeofence: matcherHeapBytes / n,
+    cache: {
+      budgetBytes,
+      functionMemoryMb: PING_FUNCTION_MEMORY_MB,
+      memoryShare: MATCH_CACHE_MEMORY_SHARE,
+      bytesCounted: matcher.bytes,
+      heapBytes: matcherHeapBytes,
+      tableStandInBytes: tableBytes,
+      cachedCells: matcher.cachedCells,
+      cellsRead: coldStats.cellsRead,
+      readRounds: coldStats.readRounds,
+      coldHitRate: coldStats.hits / Math.max(1, coldStats.hits + coldStats.misses),
+      evicted: matcher.stats.evicted,
+      flushes: matcher.stats.flushes,
+    },
+    footfallHeapBytesPerGeofenceBeforeQueries: matcher.bytes / n,
     flatbushHeapBytesPerGeofence: flatbushBytes / n,
     naiveMapHeapBytesPerGeofence: naiveMapBytes === null ? null : naiveMapBytes / n,
     footfallIndexBuildMs,
@@ -358,7 +471,7 @@ export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
     distinctCells: index.cells,
     polygons: store.polygons,
     candidatesPerPing: {
-      footfall: footfall.candidatesTested / o.pings,
+      footfall: (matcher.stats.exactTests - testsBefore) / o.pings,
       flatbush: flatbush.candidatesTested / o.pings,
     },
     zonesPerPing: zonesFound / o.pings,
@@ -371,6 +484,6 @@ export function runMatcherSize(o: MatcherChildOptions): MatcherChildResult {
 
 if (import.meta.main) {
   const options = JSON.parse(process.argv[2] ?? "{}") as MatcherChildOptions;
-  const result = runMatcherSize(options);
+  const result = await runMatcherSize(options);
   writeFileSync(options.outFile, JSON.stringify(result));
 }

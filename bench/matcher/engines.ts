@@ -2,8 +2,7 @@
  * The matching engines compared on the same zones and pings. Each answers "which zones hold this
  * point?" into a reusable array (no allocation per ping in the timed loops):
  *
- * - Footfall: the point's H3 keys at every index resolution, looked up in the compact cell
- *   index built from the real covers, then the exact test on the candidates.
+ * - Footfall: the shipped `ZoneMatcher` (the ping function's own module), its cache warm.
  * - Flatbush: the hand-rolled alternative, a static R-tree of bounding boxes, then the same test.
  * - Brute force: the exact test on every zone.
  * - Reference: brute force through `compileZone` itself (not the bench's fast circle test),
@@ -16,9 +15,8 @@ import { decodeZone } from "../../shared/domain/geometry/codec.ts";
 import { compileZone } from "../../shared/domain/geometry/exact.ts";
 import { EARTH_RADIUS_M } from "../../shared/domain/geometry/sphere.ts";
 import type { CompiledZone } from "../../shared/domain/geometry/types.ts";
+import type { ZoneMatcher } from "../../shared/use-cases/pings/zone-matcher.ts";
 import { type BenchZone, M_PER_DEG } from "../geofences.ts";
-import { pingKeys, RESOLUTION_SLOTS } from "./cell-keys.ts";
-import type { CompactCellIndex } from "./compact-index.ts";
 import type { ZoneStore } from "./zone-store.ts";
 
 const RAD = Math.PI / 180;
@@ -34,45 +32,51 @@ export interface Engine {
   readonly candidatesTested: number;
 }
 
-/** Footfall's structure: H3 keys → compact cell index → exact test. */
+/**
+ * Footfall as shipped: the `ZoneMatcher` that `ping-ingest` runs (shared/use-cases/pings), its
+ * cell cache filled through its own `getCells` port from a stand-in of the DynamoDB geo table
+ * (the compact index of the real covers, not timed), then timed on `zonesHolding`: the per-ping
+ * work of `candidates` (one `latLngToCell`, parent keys by bit operations, five cache lookups,
+ * de-duplication) plus the exact test from the matcher's own flat zone table.
+ */
 export class FootfallEngine implements Engine {
   readonly name = "footfall";
   candidatesTested = 0;
-  private readonly keys = new Float64Array(RESOLUTION_SLOTS.length);
-  private readonly seen: Uint32Array;
-  private stamp = 0;
+  /** Matcher zone number → bench zone number. */
+  private benchOf = new Int32Array(1024).fill(-1);
 
-  constructor(
-    private readonly index: CompactCellIndex,
-    private readonly store: ZoneStore,
-  ) {
-    this.seen = new Uint32Array(store.count);
+  constructor(readonly matcher: ZoneMatcher) {}
+
+  /** Loads the cells of these pings into the matcher's cache, batch by batch, as ingest does. */
+  async prime(lats: Float64Array, lons: Float64Array, n: number, batch = 50): Promise<void> {
+    for (let i = 0; i < n; i += batch) {
+      const points: { lat: number; lon: number }[] = [];
+      for (let j = i; j < Math.min(n, i + batch); j++) {
+        points.push({ lat: lats[j] as number, lon: lons[j] as number });
+      }
+      await this.matcher.prime(points);
+    }
+  }
+
+  private benchZone(n: number): number {
+    if (n >= this.benchOf.length) {
+      const grown = new Int32Array(2 ** Math.ceil(Math.log2(n + 1))).fill(-1);
+      grown.set(this.benchOf);
+      this.benchOf = grown;
+    }
+    let z = this.benchOf[n] as number;
+    if (z < 0) {
+      z = Number(this.matcher.zoneAt(n).zone.zoneId);
+      this.benchOf[n] = z;
+    }
+    return z;
   }
 
   query(lat: number, lon: number, out: number[]): number {
-    out.length = 0;
-    pingKeys(lat, lon, this.keys);
-    this.stamp = (this.stamp + 1) >>> 0;
-    if (this.stamp === 0) {
-      this.seen.fill(0);
-      this.stamp = 1;
-    }
-    for (let s = 0; s < this.keys.length; s++) {
-      const i = this.index.find(s, this.keys[s] as number);
-      if (i < 0) continue;
-      const offsets = this.index.offsetsAt(s);
-      const zones = this.index.zonesAt(s);
-      const end = offsets[i + 1] as number;
-      for (let j = offsets[i] as number; j < end; j++) {
-        const z = zones[j] as number;
-        // A zone's cover cells are disjoint, so repeats are rare; the stamp makes them harmless.
-        if (this.seen[z] === this.stamp) continue;
-        this.seen[z] = this.stamp;
-        this.candidatesTested++;
-        if (this.store.contains(z, lat, lon)) out.push(z);
-      }
-    }
-    return out.length;
+    const k = this.matcher.zonesHolding(lat, lon, out);
+    if (k < 0) throw new Error("footfall: a ping's cell is not cached (prime first)");
+    for (let i = 0; i < k; i++) out[i] = this.benchZone(out[i] as number);
+    return k;
   }
 }
 

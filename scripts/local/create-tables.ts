@@ -1,9 +1,11 @@
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   type DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { TABLE_LIST, type TableDefinition } from "../../shared/tables.ts";
@@ -57,6 +59,35 @@ export function createTableInput(table: TableDefinition, name: string): CreateTa
 }
 
 /**
+ * Adds the indexes a table definition gained since the table was created (persisted local data
+ * from an older version), one at a time as DynamoDB requires.
+ */
+async function addMissingIndexes(client: DynamoDBClient, table: TableDefinition, name: string) {
+  const described = await client.send(new DescribeTableCommand({ TableName: name }));
+  const have = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+  const full = createTableInput(table, name);
+  for (const gsi of full.GlobalSecondaryIndexes ?? []) {
+    if (have.has(gsi.IndexName)) continue;
+    const names = new Set(gsi.KeySchema?.map((k) => k.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: full.AttributeDefinitions?.filter((a) => names.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: gsi.IndexName,
+              KeySchema: gsi.KeySchema,
+              Projection: gsi.Projection,
+            },
+          },
+        ],
+      }),
+    );
+  }
+}
+
+/**
  * Creates every missing table (idempotent) and returns the env vars naming them, so the local
  * runner and tests point handlers at them exactly as CDK does in AWS.
  */
@@ -77,7 +108,10 @@ export async function ensureTables(
     TABLE_LIST.map(async (table) => {
       const name = physicalTableName(prefix, table);
       env[table.envVar] = name;
-      if (existing.has(name)) return;
+      if (existing.has(name)) {
+        await addMissingIndexes(client, table, name);
+        return;
+      }
       try {
         await client.send(new CreateTableCommand(createTableInput(table, name)));
       } catch (error) {

@@ -81,6 +81,11 @@ export interface Device {
   /** Optimistic-lock version, bumped on every write. */
   version: number;
   /**
+   * Epoch seconds: device tokens issued (`iat`) before this are refused. Set by a token refresh
+   * with `revokeEarlier` (a leaked token); absent = every unexpired token of the device works.
+   */
+  tokensNotBefore?: number | undefined;
+  /**
    * Epoch ms at which erasure started. From then on no write may create anything for the device
    * (every creating write checks the profile in the same transaction); the profile goes last.
    */
@@ -105,19 +110,55 @@ export function applyDevicePatch(device: Device, patch: UpdateDeviceInput, nowIs
   return next;
 }
 
-/** The view of a device returned to its app. */
+/** `POST /v1/devices/me/token` body (optional). */
+export const refreshTokenSchema = z.strictObject({
+  revokeEarlier: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Also revoke every token of this device issued before the new one (e.g. a leaked token)",
+    ),
+});
+export type RefreshTokenInput = z.infer<typeof refreshTokenSchema>;
+
+/**
+ * The view of a device returned to its app (`GET /v1/devices/me`): what it registered and what it
+ * consented to. Never the push token, the SNS endpoint or token-signing material.
+ */
 export function deviceView(device: Device) {
   return {
     deviceId: device.deviceId,
+    appId: device.appId,
     platform: device.platform,
     locale: device.locale,
     timeZone: device.timeZone,
     consent: device.consent,
     segments: device.segments,
     pushRegistered: device.pushToken !== undefined,
+    ...(device.tokensNotBefore !== undefined
+      ? { tokensNotBefore: new Date(device.tokensNotBefore * 1000).toISOString() }
+      : {}),
+    version: device.version,
     createdAt: device.createdAt,
     updatedAt: device.updatedAt,
   };
+}
+
+/**
+ * Partitions of the sparse `due` index (devices table): a visit item carries `dueShard`/`dueAt`
+ * only while it has an outbox to hand on or open visits that a silence would time out. Spreading
+ * due items over shards keeps any one index partition far below its write limit (1,000 WCU/s).
+ */
+export const DUE_SHARDS = 16;
+
+/** FNV-1a (32-bit) of a string: a stable, well-spread shard choice with no crypto dependency. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
 }
 
 /** Key shapes of everything stored under one device, so erasure is one partition. */
@@ -125,4 +166,10 @@ export const deviceKeys = {
   partition: (deviceId: string) => `DEVICE#${deviceId}`,
   profile: (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: "PROFILE" }),
   visits: (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: "VISITS" }),
+  /** The device id back from a partition key (`DEVICE#<id>`). */
+  deviceIdOf: (pk: string) => pk.slice("DEVICE#".length),
+  /** Partition of the `due` index a device's visit item goes to (`DUE#0`…`DUE#15`). */
+  dueShard: (deviceId: string) => `DUE#${fnv1a(deviceId) % DUE_SHARDS}`,
+  /** Every partition of the `due` index, for the sweeper. */
+  dueShards: () => Array.from({ length: DUE_SHARDS }, (_, i) => `DUE#${i}`),
 };

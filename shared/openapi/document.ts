@@ -12,7 +12,9 @@ import {
   storeImportSchema,
   storeInputSchema,
 } from "../domain/catalog/index.ts";
+import { OFFER_STATES } from "../domain/catalog/offer-state.ts";
 import { weeklyScheduleSchema } from "../domain/decision/offer-rules.ts";
+import { refreshTokenSchema } from "../domain/device.ts";
 import { multiPolygonSchema, polygonSchema } from "../domain/geometry/index.ts";
 import {
   comparisonQuerySchema,
@@ -20,6 +22,8 @@ import {
   storeReportQuerySchema,
 } from "../domain/report.ts";
 import {
+  deviceTokenSchema,
+  deviceViewSchema,
   importResultSchema,
   offerPageSchema,
   offerPatchSchema,
@@ -48,6 +52,9 @@ const COMPONENTS: [string, z.ZodType][] = [
   ["MultiPolygon", multiPolygonSchema],
   ["WeeklySchedule", weeklyScheduleSchema],
   ["LatLon", latLonSchema],
+  ["Device", deviceViewSchema],
+  ["DeviceTokenRefresh", refreshTokenSchema],
+  ["DeviceToken", deviceTokenSchema],
 ];
 
 /** One JSON Schema per component, cross-referenced with `#/components/schemas/…`. */
@@ -94,11 +101,16 @@ interface OperationSpec {
   operationId: string;
   summary: string;
   description?: string;
-  access: "read" | "write" | "public";
+  /** `device`: a device bearer token (device authorizer), no merchant role. */
+  access: "read" | "write" | "public" | "device";
   body?: string;
+  /** The body may be omitted. */
+  bodyOptional?: boolean;
   ok: { status: number; schema?: string; description: string };
   params?: ("storeId" | "offerId" | "jobId")[];
   paged?: boolean;
+  /** `state` query parameter of the offer listing. */
+  stateFilter?: boolean;
   /** Accepts `?externalRef=` (lookup by store code). */
   byRef?: boolean;
   ifMatch?: boolean | "required";
@@ -114,6 +126,33 @@ interface OperationSpec {
 const WRITE = [400, 401, 403, 404, 409, 413, 415];
 
 const OPERATIONS: OperationSpec[] = [
+  {
+    method: "get",
+    path: "/v1/devices/me",
+    operationId: "getOwnDevice",
+    summary: "The calling device's own record",
+    description:
+      "What the device registered and consented to; never its push token or endpoint. " +
+      "401 once the device is erased.",
+    access: "device",
+    ok: { status: 200, schema: "Device", description: "The device" },
+    errors: [401],
+  },
+  {
+    method: "post",
+    path: "/v1/devices/me/token",
+    operationId: "refreshDeviceToken",
+    summary: "Refresh the device token before it expires",
+    description:
+      "Returns a new token valid for the full TTL (180 days by default). Earlier tokens keep " +
+      "working until their own expiry, unless `revokeEarlier` is true: then they are refused " +
+      "(within the authorizer's 60 s cache). An erased device gets 401. Body optional.",
+    access: "device",
+    body: "DeviceTokenRefresh",
+    bodyOptional: true,
+    ok: { status: 200, schema: "DeviceToken", description: "A fresh token" },
+    errors: [400, 401, 413, 415],
+  },
   {
     method: "post",
     path: "/v1/stores",
@@ -241,8 +280,13 @@ const OPERATIONS: OperationSpec[] = [
     path: "/v1/offers",
     operationId: "listOffers",
     summary: "List offers",
+    description:
+      "Each offer carries its derived `state`. `?state=live,outside_schedule` keeps only offers " +
+      "in those states; the filter applies per page, so a page may hold fewer than `limit` " +
+      "items while `nextCursor` is not null.",
     access: "read",
     paged: true,
+    stateFilter: true,
     ok: { status: 200, schema: "OfferPage", description: "A page of offers" },
     errors: [400, 401, 403],
   },
@@ -406,6 +450,15 @@ function parameters(op: OperationSpec): Json[] {
       },
     );
   }
+  if (op.stateFilter) {
+    out.push({
+      name: "state",
+      in: "query",
+      required: false,
+      description: `Comma-separated states: ${OFFER_STATES.join(", ")}`,
+      schema: { type: "string" },
+    });
+  }
   if (op.byRef) {
     out.push({
       name: "externalRef",
@@ -444,7 +497,12 @@ function parameters(op: OperationSpec): Json[] {
 }
 
 function operation(op: OperationSpec): Json {
-  const roles = op.access === "write" ? "merchant-admin" : "merchant-admin or marketing-analyst";
+  const roles =
+    op.access === "write"
+      ? "merchant-admin"
+      : op.access === "device"
+        ? "device (device token)"
+        : "merchant-admin or marketing-analyst";
   const okSchema = op.ok.schema
     ? ref(op.ok.schema)
     : op.access === "public"
@@ -474,25 +532,32 @@ function operation(op: OperationSpec): Json {
         ? (op.description ?? op.summary)
         : `${op.description ? `${op.description} ` : ""}Role: ${roles}.`,
     tags: [
-      op.path.startsWith("/v1/offers")
-        ? "offers"
-        : op.path.startsWith("/v1/stores")
-          ? "stores"
-          : op.path.startsWith("/v1/reports")
-            ? "reports"
-            : "meta",
+      op.path.startsWith("/v1/devices")
+        ? "devices"
+        : op.path.startsWith("/v1/offers")
+          ? "offers"
+          : op.path.startsWith("/v1/stores")
+            ? "stores"
+            : op.path.startsWith("/v1/reports")
+              ? "reports"
+              : "meta",
     ],
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(op.body
       ? {
           requestBody: {
-            required: true,
+            required: op.bodyOptional !== true,
             content: { [op.mediaType ?? "application/json"]: { schema: ref(op.body) } },
           },
         }
       : {}),
     responses,
-    security: op.access === "public" ? [] : [{ merchantJwt: [] }],
+    security:
+      op.access === "public"
+        ? []
+        : op.access === "device"
+          ? [{ deviceToken: [] }]
+          : [{ merchantJwt: [] }],
   };
 }
 
@@ -519,12 +584,19 @@ export function openApiDocument(): Json {
       { name: "stores", description: "Stores and their footprints" },
       { name: "offers", description: "Offers and their trigger zones" },
       { name: "reports", description: "Marketing reports: funnel, lift, money, comparison" },
+      { name: "devices", description: "A device's own record and token" },
       { name: "meta", description: "This document" },
     ],
     paths,
     components: {
       schemas: componentSchemas(),
       securitySchemes: {
+        deviceToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "Device token from POST /v1/devices or POST /v1/devices/me/token",
+        },
         merchantJwt: {
           type: "http",
           scheme: "bearer",

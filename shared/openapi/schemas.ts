@@ -10,6 +10,7 @@ import {
   storeInputSchema,
   triggerZoneSchema,
 } from "../domain/catalog/index.ts";
+import { OFFER_STATES } from "../domain/catalog/offer-state.ts";
 
 const versionedShape = {
   version: z.number().int().min(1).describe("Send as If-Match (ETag) to replace safely"),
@@ -47,14 +48,21 @@ export const storeViewSchema = z
 export const offerViewSchema = z
   .object({
     offerId: z.string().describe("of_…"),
-    status: z.enum(["active", "paused"]),
+    status: z.enum(["active", "paused"]).describe("The merchant's intent"),
+    state: z
+      .enum(OFFER_STATES)
+      .describe(
+        "Derived now, in the stores' zones: scheduled (before validFrom), live (could fire now), " +
+          "outside_schedule, budget_exhausted, ended (after validTo), paused",
+      ),
+    sentCount: z.number().int().min(0).describe("Incentives sent so far (budget use)"),
     name: offer.name,
     storeIds: z.array(z.string()),
     triggerZone: triggerZoneSchema,
     trigger: offer.trigger,
     message: offer.message,
-    validFrom: z.iso.datetime(),
-    validTo: z.iso.datetime(),
+    validFrom: offer.validFrom,
+    validTo: offer.validTo,
     schedule: offer.schedule,
     caps: offer.caps,
     budget: offer.budget,
@@ -134,6 +142,33 @@ export const problemSchema = z
       .optional(),
   })
   .describe("RFC 9457 problem details; `errors` names each offending field");
+
+/** `GET /v1/devices/me`: the device's own record as its app sees it (no push token, no secrets). */
+export const deviceViewSchema = z
+  .object({
+    deviceId: z.string().describe("dev_…"),
+    appId: z.string(),
+    platform: z.enum(["ios", "android", "web"]),
+    locale: z.string().optional(),
+    timeZone: z.string().optional().describe("IANA zone; quiet hours and fatigue days use it"),
+    consent: z.object({ location: z.boolean(), marketing: z.boolean() }),
+    segments: z.array(z.string()),
+    pushRegistered: z.boolean().describe("Whether a push token is registered (never returned)"),
+    tokensNotBefore: z.iso
+      .datetime()
+      .optional()
+      .describe("Tokens issued before this instant are revoked"),
+    ...versionedShape,
+  })
+  .describe("A device");
+
+/** `POST /v1/devices/me/token` answer. */
+export const deviceTokenSchema = z
+  .object({
+    token: z.string().describe("Device bearer token (JWT, HS256)"),
+    tokenExpiresAt: z.iso.datetime(),
+  })
+  .describe("A fresh device token");
 
 /**
  * The JSON Merge Patch (RFC 7396) document of an input schema, for the documentation: every

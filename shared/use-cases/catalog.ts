@@ -1,5 +1,6 @@
 import type { CatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import type { GeoIndex } from "../adapters/dynamo/geo-index-port.ts";
+import type { OfferStateReader } from "../adapters/dynamo/offer-state-reader.ts";
 import type { StorePoints } from "../adapters/dynamo/store-points.ts";
 import type { Geocoder } from "../adapters/location/geocoder.ts";
 import {
@@ -21,7 +22,6 @@ import {
   type OfferInput,
   offerInputOf,
   offerInputSchema,
-  offerView,
   offerZoneIds,
   planZones,
   STORE_ID_PREFIX,
@@ -33,6 +33,7 @@ import {
   triggerZones,
   type ZonePlan,
 } from "../domain/catalog/index.ts";
+import type { OfferState } from "../domain/catalog/offer-state.ts";
 import type { LatLon } from "../domain/geometry/index.ts";
 import type { ZoneDefinition } from "../domain/zone.ts";
 import {
@@ -49,6 +50,7 @@ import { parseWith } from "../http/parse.ts";
 import type { HttpEvent } from "../http/types.ts";
 import { logger } from "../logger.ts";
 import type { Clock, Random } from "../ports.ts";
+import { type OfferWithState, withStates } from "./offer-states.ts";
 
 export interface CatalogDeps {
   catalog: CatalogStore;
@@ -63,6 +65,15 @@ export interface CatalogDeps {
   indexConcurrency?: number;
   /** Store locations for "offers near me" (optional: absent in tests that do not need it). */
   storePoints?: StorePoints | undefined;
+  /** Budget use and store zones for offers' derived `state` (absent: budget reads as 0). */
+  offerStates?: OfferStateReader | undefined;
+}
+
+/** One offer as the API returns it: the stored view plus its derived state. */
+async function stateView(deps: CatalogDeps, offer: Offer): Promise<OfferWithState> {
+  const [view] = await withStates(deps, offer.merchantId, [offer]);
+  if (!view) throw new Error("offer state missing");
+  return view;
 }
 
 /** A store's entry in the "offers near me" buckets. */
@@ -512,7 +523,7 @@ export async function createOffer(
     await bestEffort("delete offer", () => deps.catalog.deleteOffer(offer, offer.version));
     throw error;
   }
-  return offerView(offer);
+  return stateView(deps, offer);
 }
 
 /** One of the caller's offers (404 for anyone else's). */
@@ -522,7 +533,7 @@ export async function getOffer(
   offerId: string | undefined,
 ) {
   requireRole(principal, CATALOG_READ_ROLES);
-  return offerView(await currentOffer(deps, principal, offerId));
+  return stateView(deps, await currentOffer(deps, principal, offerId));
 }
 
 async function currentOffer(
@@ -536,14 +547,29 @@ async function currentOffer(
   return offer;
 }
 
-/** A page of the caller's offers and an opaque cursor for the next one. */
-export function listOffers(deps: CatalogDeps, principal: MerchantPrincipal, query: ListQuery) {
-  return listPage(deps, principal, query, {
+/**
+ * A page of the caller's offers, each with its derived `state`, and an opaque cursor for the
+ * next one. With `state` only offers in one of those states are returned: the filter applies
+ * to each page as read, so a page may hold fewer than `limit` items (even none) while
+ * `nextCursor` says more may follow.
+ */
+export async function listOffers(
+  deps: CatalogDeps,
+  principal: MerchantPrincipal,
+  query: ListQuery & { state?: readonly OfferState[] | undefined },
+) {
+  const page = await listPage(deps, principal, query, {
     scope: OFFERS_SCOPE,
     prefix: catalogKeys.offerPrefix,
     load: (m, limit, start) => deps.catalog.listOffers(m, limit, start),
-    view: offerView,
+    view: (offer: Offer) => offer,
   });
+  const items = await withStates(deps, principal.merchantId, page.items);
+  const wanted = query.state && query.state.length > 0 ? new Set(query.state) : undefined;
+  return {
+    items: wanted ? items.filter((o) => wanted.has(o.state)) : items,
+    nextCursor: page.nextCursor,
+  };
 }
 
 /**
@@ -598,7 +624,7 @@ export async function replaceOffer(
     status: current.status,
     previous: current,
   });
-  return offerView(await commitOffer(deps, current, next, stores));
+  return stateView(deps, await commitOffer(deps, current, next, stores));
 }
 
 /**
@@ -633,7 +659,7 @@ export async function setOfferStatus(
   requireRole(principal, CATALOG_WRITE_ROLES);
   const current = await currentOffer(deps, principal, offerId);
   checkIfMatch("offer", ifMatch, current.version);
-  if (current.status === status) return offerView(current);
+  if (current.status === status) return stateView(deps, current);
   const stores = await loadStores(deps, principal.merchantId, current.storeIds);
   const next: Offer = {
     ...current,
@@ -641,7 +667,7 @@ export async function setOfferStatus(
     version: current.version + 1,
     updatedAt: nowIso(deps),
   };
-  return offerView(await commitOffer(deps, current, next, stores));
+  return stateView(deps, await commitOffer(deps, current, next, stores));
 }
 
 /** Deletes an offer: its zones leave the index first, then the offer and its store links. */

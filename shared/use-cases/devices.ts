@@ -6,6 +6,7 @@ import {
   applyDevicePatch,
   type Device,
   deviceView,
+  type RefreshTokenInput,
   type RegisterDeviceInput,
   type UpdateDeviceInput,
 } from "../domain/device.ts";
@@ -96,6 +97,49 @@ export async function updateDevice(deps: DeviceDeps, deviceId: string, patch: Up
 }
 
 /**
+ * The calling device's own record. The authorizer's decision is cached (up to 60 s in AWS), so
+ * the profile is read again: an erased device gets 401 here too.
+ */
+export async function getOwnDevice(deps: Pick<DeviceDeps, "devices">, deviceId: string) {
+  const device = await deps.devices.get(deviceId);
+  if (!device || device.erasingAt !== undefined) {
+    throw new UnauthorizedError("The device is no longer registered.");
+  }
+  return deviceView(device);
+}
+
+/**
+ * Issues a fresh device token (full TTL from now) to a device holding a valid one, so an app
+ * can refresh before expiry without registering again (which would lose its device id, visits
+ * and caps). Earlier tokens keep working until their own expiry, so concurrent requests and a
+ * second copy of the app do not break; with `revokeEarlier` they are refused from now on (the
+ * authorizer compares their `iat` with the device's `tokensNotBefore`; an API Gateway cached
+ * allow lasts at most its 60 s TTL). An erased (or erasing) device gets 401, never a token.
+ */
+export async function refreshDeviceToken(
+  deps: Pick<DeviceDeps, "devices" | "tokenKeys" | "clock">,
+  deviceId: string,
+  input: RefreshTokenInput,
+) {
+  const device = await deps.devices.get(deviceId);
+  if (!device || device.erasingAt !== undefined) {
+    throw new UnauthorizedError("The device is no longer registered.");
+  }
+  const nowSeconds = Math.floor(deps.clock.now() / 1000);
+  if (input.revokeEarlier) {
+    const next: Device = {
+      ...device,
+      tokensNotBefore: nowSeconds,
+      version: device.version + 1,
+      updatedAt: new Date(deps.clock.now()).toISOString(),
+    };
+    await deps.devices.replace(next, device.version);
+  }
+  const { token, expiresAt } = await issueDeviceToken(deps.tokenKeys, deviceId, nowSeconds);
+  return { token, tokenExpiresAt: new Date(expiresAt * 1000).toISOString() };
+}
+
+/**
  * Erases everything stored for a device (profile, visit state, counters, incentive links, push
  * endpoint). Afterwards its token no longer authorizes anything because the profile is gone.
  */
@@ -118,13 +162,17 @@ export async function authorizeDevice(
   token: string | undefined,
 ): Promise<DevicePrincipal> {
   if (!token) throw new UnauthorizedError("A device bearer token is required.");
-  const { deviceId } = await verifyDeviceToken(
+  const { deviceId, issuedAt } = await verifyDeviceToken(
     deps.tokenKeys,
     token,
     Math.floor(deps.clock.now() / 1000),
   );
   const device = await deps.devices.get(deviceId);
   if (!device) throw new UnauthorizedError("The device token is invalid or expired.");
+  // Revoked by a refresh with `revokeEarlier`: same 401 as any other refused token.
+  if (device.tokensNotBefore !== undefined && issuedAt < device.tokensNotBefore) {
+    throw new UnauthorizedError("The device token is invalid or expired.");
+  }
   return {
     deviceId,
     consentLocation: device.consent.location,

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { OfferReader } from "../adapters/dynamo/offer-reader.ts";
+import type { OfferStateReader } from "../adapters/dynamo/offer-state-reader.ts";
 import type { StorePoints } from "../adapters/dynamo/store-points.ts";
 import type { DevicePrincipal } from "../auth/principal.ts";
 import { toDecisionOffer } from "../domain/catalog/decision-view.ts";
@@ -34,11 +35,18 @@ export interface NearbyOffer {
 }
 
 /**
- * Offers a device could walk to: live offers (status, validity, schedule in the store's zone,
- * segments) of stores within the radius, one entry per offer at its nearest store, nearest first.
+ * Offers a device could walk to: offers that could fire now — active, inside validity and
+ * schedule in the store's zone, budget left, matching segments — of stores within the radius,
+ * one entry per offer at its nearest store, nearest first.
  */
 export async function nearbyOffers(
-  deps: { points: StorePoints; offers: OfferReader; clock: Clock },
+  deps: {
+    points: StorePoints;
+    offers: OfferReader;
+    clock: Clock;
+    /** Budget use; absent = budgets are not checked (tests without an incentives table). */
+    budgets?: Pick<OfferStateReader, "sentCounts"> | undefined;
+  },
   device: DevicePrincipal,
   query: NearbyQuery,
 ): Promise<NearbyOffer[]> {
@@ -64,6 +72,11 @@ export async function nearbyOffers(
       })),
     ),
   );
+  const budgeted = [...offers.values()].filter((o) => o.budget?.maxIncentives !== undefined);
+  const sent =
+    deps.budgets && budgeted.length > 0
+      ? await deps.budgets.sentCounts(budgeted.map((o) => o.offerId))
+      : new Map<string, number>();
   const seen = new Set<string>();
   const results: NearbyOffer[] = [];
   for (const point of near) {
@@ -73,6 +86,8 @@ export async function nearbyOffers(
       const offer = offers.get(offerId);
       if (!offer || seen.has(offerId) || !offer.storeIds.includes(point.storeId)) continue;
       if (!isOfferLive(toDecisionOffer(offer, point.storeId), store.timeZone, now)) continue;
+      const max = offer.budget?.maxIncentives;
+      if (max !== undefined && (sent.get(offerId) ?? 0) >= max) continue;
       if (
         offer.segments &&
         offer.segments.length > 0 &&

@@ -1,8 +1,9 @@
 import "../config/load-secrets.ts";
 import { setTimeout as sleep } from "node:timers/promises";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import * as z from "zod";
-import { documentClient, snsClient } from "../adapters/aws-clients.ts";
+import { documentClient } from "../adapters/aws-clients.ts";
 import { type DecisionStore, dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
 import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
 import { snsIncentiveChannels } from "../adapters/sns/incentive-channels.ts";
@@ -23,6 +24,17 @@ export const deliveryConfigSchema = z.object({
   CONVERSION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
 });
 
+/**
+ * Retry budgets of a publish, one owner each:
+ * - `deliverIncentive` retries a transient SNS failure DELIVERY_MAX_ATTEMPTS times with
+ *   exponential backoff and dead-letters permanent ones at once, so this client makes a single
+ *   attempt (SDK retries underneath would multiply the budget);
+ * - when those attempts are used up the record fails, and the stream's event source mapping
+ *   (infra/function-specs.ts: retryAttempts, bisect) retries it as a whole, later, then sends it
+ *   to the on-failure destination.
+ */
+const publishClient = new SNSClient({ maxAttempts: 1 });
+
 // Queue URLs are used as given (the configured endpoint, not a host parsed from the URL).
 const sqsClient = new SQSClient({ maxAttempts: 4, useQueueUrlAsEndpoint: false });
 
@@ -38,7 +50,7 @@ export function deliveryDepsFromEnv(
       conversions: config.CONVERSIONS_TABLE,
     }),
     devices: dynamoDeviceStore(documentClient, config.DEVICES_TABLE),
-    channels: snsIncentiveChannels(snsClient, sqsClient, {
+    channels: snsIncentiveChannels(publishClient, sqsClient, {
       topicArn: config.INCENTIVE_TOPIC_ARN,
       dlqUrl: config.INCENTIVE_DLQ_URL,
     }),

@@ -3,26 +3,21 @@ import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoVisitStore } from "../adapters/dynamo/visit-store.ts";
 import { systemClock } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
-import { decodeZone } from "../domain/geometry/codec.ts";
-import { cellsForPoint } from "../domain/geometry/cover.ts";
-import { compileZone } from "../domain/geometry/exact.ts";
-import { MAX_FUTURE_SKEW_MS, MAX_PING_AGE_MS } from "../domain/ping.ts";
-import { resolveVisitRules } from "../domain/visit/rules.ts";
 import type { IngestDeps, ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
-import { ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
+import { matchCacheBudgetBytes, ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
 import { geoIndexFromConfig } from "./geo-index.ts";
+import { visitConfigShape, visitRulesFrom } from "./visit-rules.ts";
 
 export const pingConfigSchema = z.object({
   DEVICES_TABLE: configVars.tableName,
   CATALOG_TABLE: configVars.tableName,
   GEO_INDEX_TABLE: configVars.tableName,
   MATCH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
-  MATCH_CACHE_MAX_CELLS: z.coerce.number().int().min(1000).default(200_000),
-  VISIT_EXIT_TIMEOUT_SECONDS: configVars.seconds(900),
-  VISIT_HYSTERESIS_M: configVars.number(25),
-  VISIT_MIN_ACCURACY_FLOOR_M: configVars.number(50),
-  VISIT_DRIVE_BY_SPEED_MPS: configVars.number(7),
-  VISIT_TELEPORT_SPEED_KMH: configVars.number(300),
+  /** Cache budget in MB; default a quarter of the function's memory (MATCH_CACHE_MEMORY_SHARE). */
+  MATCH_CACHE_MB: z.coerce.number().int().min(1).max(8192).optional(),
+  /** Set by Lambda: the function's memory, MB (1024 when absent: local runs and tests). */
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z.coerce.number().int().min(128).default(1024),
+  ...visitConfigShape,
 });
 
 /**
@@ -38,26 +33,18 @@ export function pingDepsFromEnv(
   const matcher = new ZoneMatcher({
     getCells: (cells) => index.getCells(cells),
     getHeads: (ids) => index.getHeads(ids),
-    cellsForPoint,
-    compile: (encoded) => compileZone(decodeZone(encoded)),
     clock: systemClock,
     ttlMs: config.MATCH_CACHE_TTL_SECONDS * 1000,
-    maxCells: config.MATCH_CACHE_MAX_CELLS,
+    budgetBytes:
+      config.MATCH_CACHE_MB !== undefined
+        ? config.MATCH_CACHE_MB * 1024 * 1024
+        : matchCacheBudgetBytes(config.AWS_LAMBDA_FUNCTION_MEMORY_SIZE),
   });
   return {
     matcher,
     visits: dynamoVisitStore(documentClient, config.DEVICES_TABLE),
     sink,
     clock: systemClock,
-    rules: resolveVisitRules({
-      exitTimeoutS: config.VISIT_EXIT_TIMEOUT_SECONDS,
-      hysteresisM: config.VISIT_HYSTERESIS_M,
-      minAccuracyFloorM: config.VISIT_MIN_ACCURACY_FLOOR_M,
-      driveBySpeedMps: config.VISIT_DRIVE_BY_SPEED_MPS,
-      teleportSpeedKmh: config.VISIT_TELEPORT_SPEED_KMH,
-      // The API rejects pings beyond these bounds; the reducer applies the same ones.
-      maxFutureSkewS: MAX_FUTURE_SKEW_MS / 1000,
-      maxPingAgeS: MAX_PING_AGE_MS / 1000,
-    }),
+    rules: visitRulesFrom(config),
   };
 }

@@ -44,6 +44,47 @@ describe("local HTTP server", () => {
     expect(after.headers.get("content-type")).toBe("application/problem+json");
   });
 
+  it("reads its own record and refreshes its token through the local server", async () => {
+    const reg = await call(`${server.url}/v1/devices`, {
+      method: "POST",
+      headers: { "x-app-key": server.appKey },
+      body: {
+        platform: "ios",
+        timeZone: "Asia/Tokyo",
+        consent: { location: true, marketing: true },
+      },
+    });
+    expect(reg.status).toBe(201);
+    const auth = { authorization: `Bearer ${reg.body.token}` };
+    const mine = await call(`${server.url}/v1/devices/me`, { headers: auth });
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({
+      deviceId: reg.body.device.deviceId,
+      platform: "ios",
+      timeZone: "Asia/Tokyo",
+      pushRegistered: false,
+    });
+    const fresh = await call(`${server.url}/v1/devices/me/token`, {
+      method: "POST",
+      headers: auth,
+    });
+    expect(fresh.status).toBe(200);
+    expect(typeof fresh.body.token).toBe("string");
+    const again = await call(`${server.url}/v1/devices/me`, {
+      headers: { authorization: `Bearer ${fresh.body.token}` },
+    });
+    expect(again.body.deviceId).toBe(reg.body.device.deviceId);
+    // Erased: the refresh is refused, whichever token asks.
+    expect(
+      (await call(`${server.url}/v1/devices/me`, { method: "DELETE", headers: auth })).status,
+    ).toBe(204);
+    const refused = await call(`${server.url}/v1/devices/me/token`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${fresh.body.token}` },
+    });
+    expect(refused.status).toBe(401);
+  });
+
   it("answers a malformed percent-escape in a path id 400 naming the parameter", async () => {
     const token = await server.token("m_escape", "merchant-admin");
     for (const raw of ["%", "%zz", "%E0%A4%A"]) {

@@ -165,6 +165,10 @@ function expectedGrants(name: string, spec: FunctionSpec): Set<Grant> {
     add(["dynamodb:ListStreams"], "*");
     add(["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"], `dlq:${name}`);
   }
+  if (spec.trigger?.kind === "schedule") {
+    // Asynchronous invocation's on-failure destination.
+    add(["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"], `dlq:${name}`);
+  }
   return g;
 }
 
@@ -289,6 +293,50 @@ describe("functions", () => {
     const groups = ofType(service, "AWS::Logs::LogGroup");
     expect(groups.length).toBeGreaterThanOrEqual(Object.keys(FUNCTION_SPECS).length + 1);
     for (const [id, g] of groups) expect(g.Properties?.RetentionInDays, id).toBe(30);
+  });
+
+  it("scheduled functions run on an EventBridge rule and end failed runs in their DLQ", () => {
+    const scheduled = Object.entries(FUNCTION_SPECS).filter(
+      ([, spec]) => spec.trigger?.kind === "schedule",
+    );
+    expect(scheduled.map(([n]) => n)).toContain("visit-sweeper");
+    for (const [name, spec] of scheduled) {
+      if (spec.trigger?.kind !== "schedule") continue;
+      s.serviceTemplate.hasResourceProperties("AWS::Events::Rule", {
+        ScheduleExpression: `rate(${spec.trigger.rateMinutes} minute${spec.trigger.rateMinutes === 1 ? "" : "s"})`,
+        State: "ENABLED",
+        Targets: [Match.objectLike({ Arn: { "Fn::GetAtt": [fnLogicalId(name), "Arn"] } })],
+      });
+      s.serviceTemplate.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+        FunctionName: { Ref: fnLogicalId(name) },
+        MaximumRetryAttempts: 0,
+        DestinationConfig: {
+          OnFailure: {
+            Destination: Match.objectLike({
+              "Fn::ImportValue": Match.stringLikeRegexp(
+                logicalId(s.data, s.data.deadLetterQueues[name] as never),
+              ),
+            }),
+          },
+        },
+      });
+    }
+  });
+
+  it("the devices table has the sparse due index the sweeper queries (keys only)", () => {
+    const devices = data[logicalId(s.data, s.data.tables.devices as never)]?.Properties ?? {};
+    expect(devices.GlobalSecondaryIndexes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          IndexName: "due",
+          KeySchema: [
+            { AttributeName: "dueShard", KeyType: "HASH" },
+            { AttributeName: "dueAt", KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "KEYS_ONLY" },
+        }),
+      ]),
+    );
   });
 
   it("stream consumers retry, split failing batches and end in their DLQ", () => {

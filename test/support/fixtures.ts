@@ -104,7 +104,8 @@ export async function seedStoreAndOffer(options: {
     triggerZone: { type: "StoreRadius", radiusM: triggerRadiusM },
     trigger: { on: "enter" },
     message: { title: "10% off", body: "Show this code at the till" },
-    validFrom: new Date(Date.now() - 86_400_000).toISOString(),
+    // A week back: scenario tests replay clocks up to a day and more in the past.
+    validFrom: new Date(Date.now() - 7 * 86_400_000).toISOString(),
     validTo: new Date(Date.now() + 30 * 86_400_000).toISOString(),
     caps: {},
     holdoutPercent: 0,

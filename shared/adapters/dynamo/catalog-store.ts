@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -14,6 +13,7 @@ import type { Offer } from "../../domain/catalog/offer.ts";
 import type { Store } from "../../domain/catalog/store.ts";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import type { PageKey } from "../../http/cursor.ts";
+import { batchGetAll } from "./batch.ts";
 
 export interface StoreKey {
   merchantId: string;
@@ -214,10 +214,6 @@ function deletedOfferItem(offer: Deleted<Offer>): Item {
   };
 }
 
-async function backoff(attempt: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 2 ** attempt * 25)));
-}
-
 /** DynamoDB adapter for `CatalogStore` (catalog table, one partition per merchant). */
 export function dynamoCatalogStore(
   client: DynamoDBDocumentClient,
@@ -229,20 +225,8 @@ export function dynamoCatalogStore(
   }
 
   async function batchGet(keys: Item[]): Promise<Item[]> {
-    const items: Item[] = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending = keys.slice(i, i + 100);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error("catalog: unprocessed keys remain after retries");
-        if (attempt > 0) await backoff(attempt);
-        const out = await client.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
-        );
-        items.push(...(out.Responses?.[tableName] ?? []));
-        pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
-      }
-    }
-    return items;
+    const found = await batchGetAll(client, { [tableName]: { Keys: keys } });
+    return found[tableName] ?? [];
   }
 
   async function list(merchantId: string, prefix: string, limit: number, startKey?: PageKey) {

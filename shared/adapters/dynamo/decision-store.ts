@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -15,6 +14,7 @@ import {
 } from "../../domain/conversion.ts";
 import type { OfferCounters } from "../../domain/decision/decide.ts";
 import { deviceCounterKeys, type Incentive, incentiveKeys } from "../../domain/incentive.ts";
+import { batchGetAll } from "./batch.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -164,20 +164,17 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         ]),
       ];
       const budgetKeys = offers.map((o) => incentiveKeys.budget(o.offerId));
-      const out = await client.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tables.devices]: { Keys: deviceKeys, ConsistentRead: true },
-            ...(budgetKeys.length > 0
-              ? { [tables.incentives]: { Keys: budgetKeys, ConsistentRead: true } }
-              : {}),
-          },
-        }),
-      );
+      // Every key is read (unprocessed keys retried): a counter left unread would look like 0.
+      const out = await batchGetAll(client, {
+        [tables.devices]: { Keys: deviceKeys, ConsistentRead: true },
+        ...(budgetKeys.length > 0
+          ? { [tables.incentives]: { Keys: budgetKeys, ConsistentRead: true } }
+          : {}),
+      });
       const bySk = new Map<string, Record<string, unknown>>();
-      for (const item of out.Responses?.[tables.devices] ?? []) bySk.set(String(item.sk), item);
+      for (const item of out[tables.devices] ?? []) bySk.set(String(item.sk), item);
       const budget = new Map<string, number>();
-      for (const item of out.Responses?.[tables.incentives] ?? []) {
+      for (const item of out[tables.incentives] ?? []) {
         budget.set(String(item.pk).replace(/^OFFER#/, ""), Number(item.sent ?? 0));
       }
       const perOffer = new Map<string, OfferCounters>();

@@ -1,5 +1,4 @@
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -8,6 +7,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { type Device, deviceKeys } from "../../domain/device.ts";
 import { ConflictError } from "../../errors.ts";
+import { batchWriteAll } from "./batch.ts";
 
 /** Port: where device profiles live. */
 export interface DeviceStore {
@@ -104,18 +104,9 @@ export function dynamoDeviceStore(client: DynamoDBDocumentClient, tableName: str
           }),
         );
         const keys = page.Items ?? [];
-        for (let i = 0; i < keys.length; i += 25) {
-          let pending = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-          for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
-            const res = await client.send(
-              new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
-            );
-            const left = res.UnprocessedItems?.[tableName] ?? [];
-            pending = left as typeof pending;
-            if (pending.length > 0) await new Promise((r) => setTimeout(r, 2 ** attempt * 20));
-          }
-          if (pending.length > 0) throw new Error("erase: unprocessed deletes remain");
-        }
+        await batchWriteAll(client, {
+          [tableName]: keys.map((Key) => ({ DeleteRequest: { Key } })),
+        });
         deleted += keys.length;
         startKey = page.LastEvaluatedKey;
       } while (startKey);

@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -8,6 +7,7 @@ import {
 import { forEachLimit } from "../../concurrency.ts";
 import type { ZoneDefinition } from "../../domain/zone.ts";
 import { ConflictError } from "../../errors.ts";
+import { batchGetAll } from "./batch.ts";
 import type { GeoIndex, IndexedZone } from "./geo-index-port.ts";
 
 /** Compact per-cell entry: one attribute per zone, named by the zone id. */
@@ -265,70 +265,39 @@ export function dynamoGeoIndex(
       const unique = [...new Set(cells)];
       const result = new Map<string, IndexedZone[]>();
       for (const cell of unique) result.set(cell, []);
-      const chunks: string[][] = [];
-      for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
-      await Promise.all(
-        chunks.map(async (chunk) => {
-          let keys: Record<string, unknown>[] = chunk.map((cell) => geoKeys.cell(cell));
-          for (let attempt = 0; keys.length > 0; attempt++) {
-            if (attempt > 0)
-              await new Promise((r) => setTimeout(r, Math.min(1000, 2 ** attempt * 25)));
-            if (attempt > 8) throw new Error("geo index: unprocessed keys after retries");
-            const out = await client.send(
-              new BatchGetCommand({ RequestItems: { [options.geoTable]: { Keys: keys } } }),
-            );
-            for (const item of out.Responses?.[options.geoTable] ?? []) {
-              const zones: IndexedZone[] = [];
-              for (const [name, value] of Object.entries(item)) {
-                if (name === "cell") continue;
-                zones.push(fromEntry(name, value as CellEntry));
-              }
-              result.set(item.cell as string, zones);
-            }
-            keys = (out.UnprocessedKeys?.[options.geoTable]?.Keys ?? []) as Record<
-              string,
-              unknown
-            >[];
-          }
-        }),
+      // All chunks in flight at once: a ping batch waits on one round of cell reads.
+      const found = await batchGetAll(
+        client,
+        { [options.geoTable]: { Keys: unique.map((cell) => geoKeys.cell(cell)) } },
+        { concurrency: 16 },
       );
+      for (const item of found[options.geoTable] ?? []) {
+        const zones: IndexedZone[] = [];
+        for (const [name, value] of Object.entries(item)) {
+          if (name === "cell") continue;
+          zones.push(fromEntry(name, value as CellEntry));
+        }
+        result.set(item.cell as string, zones);
+      }
       return result;
     },
 
     async getHeads(zoneIds) {
       const unique = [...new Set(zoneIds)];
       const heads = new Map<string, ZoneHead>();
-      for (let i = 0; i < unique.length; i += 100) {
-        let keys: Record<string, unknown>[] = unique
-          .slice(i, i + 100)
-          .map((id) => geoKeys.zoneHead(id));
-        for (let attempt = 0; keys.length > 0; attempt++) {
-          // A head left unread would look deleted and close a visit: retry, then fail loudly.
-          if (attempt > 0)
-            await new Promise((r) => setTimeout(r, Math.min(1000, 2 ** attempt * 25)));
-          if (attempt > 8) throw new Error("geo index: unprocessed zone heads after retries");
-          const out = await client.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [options.catalogTable]: {
-                  Keys: keys,
-                  ProjectionExpression:
-                    "zoneId, version, kind, merchantId, storeId, offerId, geometry, characteristicRadiusM, dwellSeconds, deleted",
-                },
-              },
-            }),
-          );
-          for (const item of out.Responses?.[options.catalogTable] ?? []) {
-            const head = item as ZoneHead;
-            // A head with only a write intent has never been committed: not a live zone yet.
-            if (!head.deleted && head.version !== undefined) {
-              heads.set(head.zoneId, { ...head, cells: [] });
-            }
-          }
-          keys = (out.UnprocessedKeys?.[options.catalogTable]?.Keys ?? []) as Record<
-            string,
-            unknown
-          >[];
+      // A head left unread would look deleted and close a visit: retried, else it throws.
+      const found = await batchGetAll(client, {
+        [options.catalogTable]: {
+          Keys: unique.map((id) => geoKeys.zoneHead(id)),
+          ProjectionExpression:
+            "zoneId, version, kind, merchantId, storeId, offerId, geometry, characteristicRadiusM, dwellSeconds, deleted",
+        },
+      });
+      for (const item of found[options.catalogTable] ?? []) {
+        const head = item as unknown as ZoneHead;
+        // A head with only a write intent has never been committed: not a live zone yet.
+        if (!head.deleted && head.version !== undefined) {
+          heads.set(head.zoneId, { ...head, cells: [] });
         }
       }
       return heads;

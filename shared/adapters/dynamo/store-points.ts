@@ -1,5 +1,6 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type StorePoint, storePointCell } from "../../domain/store-points.ts";
+import { batchGetAll } from "./batch.ts";
 
 interface PointEntry {
   m: string;
@@ -46,20 +47,14 @@ export function dynamoStorePoints(client: DynamoDBDocumentClient, geoTable: stri
     async inCells(cells) {
       const points: StorePoint[] = [];
       const unique = [...new Set(cells)];
-      for (let i = 0; i < unique.length; i += 100) {
-        let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((cell) => ({ cell }));
-        for (let attempt = 0; keys.length > 0 && attempt < 6; attempt++) {
-          const out = await client.send(
-            new BatchGetCommand({ RequestItems: { [geoTable]: { Keys: keys } } }),
-          );
-          for (const item of out.Responses?.[geoTable] ?? []) {
-            for (const [storeId, value] of Object.entries(item)) {
-              if (storeId === "cell") continue;
-              const e = value as PointEntry;
-              points.push({ merchantId: e.m, storeId, lat: e.lat, lon: e.lon });
-            }
-          }
-          keys = (out.UnprocessedKeys?.[geoTable]?.Keys ?? []) as Record<string, unknown>[];
+      const found = await batchGetAll(client, {
+        [geoTable]: { Keys: unique.map((cell) => ({ cell })) },
+      });
+      for (const item of found[geoTable] ?? []) {
+        for (const [storeId, value] of Object.entries(item)) {
+          if (storeId === "cell") continue;
+          const e = value as PointEntry;
+          points.push({ merchantId: e.m, storeId, lat: e.lat, lon: e.lon });
         }
       }
       return points;

@@ -1,4 +1,6 @@
 /** Ping quality and the per-device, per-zone visit state machine (pure). */
+
+export { nextDueAt, OUTBOX_GRACE_S } from "./due.ts";
 export {
   accuracyLimitM,
   assertValidObservations,

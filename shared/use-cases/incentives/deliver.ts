@@ -16,7 +16,10 @@ export interface DeliveryDeps {
   clock: Clock;
   deviceRef: (deviceId: string, merchantId: string) => string;
   sleep: (ms: number) => Promise<void>;
-  /** Publish attempts within one invocation before handing the retry to the event source. */
+  /**
+   * Publish attempts within one invocation before handing the retry to the event source: the
+   * only retry of a transient SNS failure here (the publishing client makes one attempt each).
+   */
   maxAttempts: number;
   baseDelayMs: number;
 }

@@ -1,8 +1,8 @@
 import type { VisitStore } from "../../adapters/dynamo/visit-store.ts";
-import { VisitStateConflict } from "../../adapters/dynamo/visit-store.ts";
+import { DeviceErased, VisitStateConflict } from "../../adapters/dynamo/visit-store.ts";
 import type { DevicePrincipal } from "../../auth/principal.ts";
 import { type RejectedPing, validatePings } from "../../domain/ping.ts";
-import { advanceVisits, visitTtlSeconds } from "../../domain/visit/index.ts";
+import { advanceVisits, nextDueAt, visitTtlSeconds } from "../../domain/visit/index.ts";
 import type { VisitRules } from "../../domain/visit/rules.ts";
 import type {
   Ping,
@@ -12,7 +12,7 @@ import type {
   ZoneObservation,
   ZoneRef,
 } from "../../domain/visit/types.ts";
-import { ForbiddenError, ValidationError } from "../../errors.ts";
+import { ForbiddenError, UnauthorizedError, ValidationError } from "../../errors.ts";
 import type { Clock } from "../../ports.ts";
 import type { MatchedZone, ZoneMatcher } from "./zone-matcher.ts";
 
@@ -165,14 +165,20 @@ export async function ingestPings(
     let savedVersion = version;
     if (result.changed) {
       try {
+        // The saved outbox is due for the sweeper shortly after the save: if this process dies
+        // before the hand-off below, the events are still handed on, wherever the device is.
         savedVersion = await deps.visits.save(
           device.deviceId,
           { state: result.state, pending: outbox },
           version,
           visitTtlSeconds(result.state, deps.rules),
+          nextDueAt(result.state, outbox.length, now, deps.rules),
         );
       } catch (error) {
         if (error instanceof VisitStateConflict && attempt < MAX_CONFLICT_RETRIES) continue;
+        if (error instanceof DeviceErased) {
+          throw new UnauthorizedError("The device is no longer registered.");
+        }
         throw error;
       }
       const openZones = result.state.zones.length;
@@ -190,6 +196,7 @@ export async function ingestPings(
           { state: result.state, pending: [] },
           savedVersion,
           visitTtlSeconds(result.state, deps.rules),
+          nextDueAt(result.state, 0, now, deps.rules),
         );
       } catch (error) {
         // A newer batch saved meanwhile; it carries the outbox and will hand it on again.

@@ -51,6 +51,18 @@ const resultsSchema = z.object({
       }),
     )
     .length(4),
+  geometry: z
+    .array(
+      z.object({
+        shape: z.string(),
+        vertices: z.literal(1000),
+        validateMs: num.positive(),
+        coverMs: num.positive(),
+        totalMs: num.positive(),
+        pairwiseKinksMs: num.positive(),
+      }),
+    )
+    .length(2),
   costPerMillionPingsUsd: num.positive(),
   bundlesKb: z
     .record(z.string(), num.positive())
@@ -98,6 +110,7 @@ describe("npm run bench -- --quick", () => {
       "## Targets",
       "## 1. Matcher",
       "## 2. Ingest",
+      "## 3b. Geometry validation",
       "## 3. Index",
       "## 4. Cost",
       "## 5. Function bundles",

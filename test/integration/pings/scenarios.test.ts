@@ -6,13 +6,7 @@ import {
   type VisitStore,
 } from "../../../shared/adapters/dynamo/visit-store.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
-import {
-  cellsForPoint,
-  compileZone,
-  coverZone,
-  decodeZone,
-  encodeZone,
-} from "../../../shared/domain/geometry/index.ts";
+import { cellsForPoint, coverZone, encodeZone } from "../../../shared/domain/geometry/index.ts";
 import type { DeviceVisitState, Ping, ZoneEvent } from "../../../shared/domain/visit/types.ts";
 import type { ZoneDefinition } from "../../../shared/domain/zone.ts";
 import { ForbiddenError } from "../../../shared/errors.ts";
@@ -72,11 +66,9 @@ function world() {
   const matcher = new ZoneMatcher({
     getCells: (cells) => index.getCells(cells),
     getHeads: (ids) => index.getHeads(ids),
-    cellsForPoint,
-    compile: (encoded) => compileZone(decodeZone(encoded)),
     clock,
     ttlMs: 60_000,
-    maxCells: 100_000,
+    budgetBytes: 64 * 1024 * 1024,
   });
   // The production rules and stores; only the clock and the sink are the test's.
   const production = pingDepsFromEnv(sink);

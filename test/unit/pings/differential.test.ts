@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IndexedZone } from "../../../shared/adapters/dynamo/geo-index-port.ts";
 import {
-  cellsForPoint,
   compileZone,
   coverZone,
   decodeZone,
@@ -119,11 +118,9 @@ describe("zone matching against a brute-force oracle", () => {
     const matcher = new ZoneMatcher({
       getCells: (cells) => index.getCells(cells),
       getHeads: async () => new Map(),
-      cellsForPoint,
-      compile: (encoded) => compileZone(decodeZone(encoded)),
       clock,
       ttlMs: 60_000,
-      maxCells: 1_000_000,
+      budgetBytes: 64 * 1024 * 1024,
     });
 
     const mismatches: string[] = [];
@@ -211,11 +208,9 @@ describe("zone matching against a brute-force oracle", () => {
     const matcher = new ZoneMatcher({
       getCells: (cells) => index.getCells(cells),
       getHeads: async () => new Map(),
-      cellsForPoint,
-      compile: (encoded) => compileZone(decodeZone(encoded)),
       clock: manualClock(Date.UTC(2025, 5, 4)),
       ttlMs: 60_000,
-      maxCells: 1_000_000,
+      budgetBytes: 64 * 1024 * 1024,
     });
     const ids = (lists: { zone: IndexedZone }[][]) =>
       lists.map((l) => l.map((c) => c.zone.zoneId).sort());

@@ -2,8 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { IndexedZone } from "../../../shared/adapters/dynamo/geo-index-port.ts";
 import { VisitStateConflict } from "../../../shared/adapters/dynamo/visit-store.ts";
 import {
-  cellsForPoint,
-  compileZone,
   coverZone,
   decodeZone,
   encodeZone,
@@ -67,11 +65,9 @@ function setup(zones: IndexedZone[], sink: ZoneEventSink = recordingSink()) {
         ][],
       );
     },
-    cellsForPoint,
-    compile: (encoded) => compileZone(decodeZone(encoded)),
     clock,
     ttlMs: 60_000,
-    maxCells: 10_000,
+    budgetBytes: 64 * 1024 * 1024,
   });
   const visits = memoryVisitStore();
   const deps: IngestDeps = {

@@ -1,0 +1,70 @@
+/**
+ * H3 cells as pairs of 32-bit words instead of strings, for the ping path's cell cache.
+ *
+ * An H3 cell index is 64 bits (https://h3geo.org/docs/library/index/cell): bit 63 reserved,
+ * bits 59–62 the mode (1 = cell), bits 52–55 the resolution, bits 45–51 the base cell, then
+ * fifteen 3-bit digits from resolution 1 (bits 42–44) to 15 (bits 0–2), the digits below the
+ * cell's resolution all 7. So the parent at resolution r of a cell is the same index with the
+ * resolution field set to r and digits r+1…15 set to 7: exactly h3's `cellToParent`, in a few
+ * bit operations instead of a call into h3-js and a string per resolution.
+ *
+ * A ping therefore costs one `latLngToCell` at the finest index resolution, and its keys at every
+ * index resolution equal `cellsForPoint` (checked by test/unit/pings/cell-keys.test.ts and
+ * again on every judged ping by the benchmark).
+ */
+import { latLngToCell } from "h3-js";
+import { FINEST_INDEX_RESOLUTION, INDEX_RESOLUTIONS } from "../../domain/geometry/cover.ts";
+
+/** Value of an ASCII hex digit by char code (h3-js writes lower case). */
+const HEX = new Int32Array(128);
+for (let d = 0; d < 16; d++) {
+  HEX[d.toString(16).charCodeAt(0)] = d;
+  HEX[d.toString(16).toUpperCase().charCodeAt(0)] = d;
+}
+
+/** Number of keys per ping: one per index resolution, ascending. */
+export const KEYS_PER_POINT = INDEX_RESOLUTIONS.length;
+
+const RES_MASK_HIGH = 0xf << 20;
+/** Per index resolution: its field value and the unused-digit bits, per 32-bit word. */
+const RES_FIELD = new Uint32Array(KEYS_PER_POINT);
+const LOW_SEVENS = new Uint32Array(KEYS_PER_POINT);
+const HIGH_SEVENS = new Uint32Array(KEYS_PER_POINT);
+for (let s = 0; s < KEYS_PER_POINT; s++) {
+  const res = INDEX_RESOLUTIONS[s] as number;
+  const bits = 3 * (15 - res);
+  RES_FIELD[s] = res << 20;
+  LOW_SEVENS[s] = bits >= 32 ? 0xffffffff : 2 ** bits - 1;
+  HIGH_SEVENS[s] = bits > 32 ? 2 ** (bits - 32) - 1 : 0;
+}
+
+/**
+ * Writes the point's key at every index resolution (ascending, like `cellsForPoint`) into
+ * `out` as (high word, low word) pairs: out[2s], out[2s + 1] for resolution slot s. `out` must
+ * hold 2 × KEYS_PER_POINT words. One `latLngToCell` call (h3-js), then bit operations.
+ */
+export function pointCellKeys(lat: number, lon: number, out: Uint32Array): void {
+  const cell = latLngToCell(lat, lon, FINEST_INDEX_RESOLUTION);
+  // Hex digits read in place (no substrings): the last 8 are the low word.
+  const split = cell.length - 8;
+  let high = 0;
+  for (let i = 0; i < split; i++) high = (high << 4) | (HEX[cell.charCodeAt(i)] as number);
+  let low = 0;
+  for (let i = split; i < cell.length; i++) low = (low << 4) | (HEX[cell.charCodeAt(i)] as number);
+  high &= ~RES_MASK_HIGH;
+  for (let s = 0; s < KEYS_PER_POINT; s++) {
+    out[2 * s] = high | (RES_FIELD[s] as number) | (HIGH_SEVENS[s] as number);
+    out[2 * s + 1] = low | (LOW_SEVENS[s] as number);
+  }
+}
+
+/** The H3 string of a key (lower-case hex, as h3-js writes it and the geo index stores it). */
+export function cellOfKey(high: number, low: number): string {
+  return high.toString(16) + low.toString(16).padStart(8, "0");
+}
+
+/** The key of an H3 string: [high word, low word]. */
+export function keyOfCell(cell: string): [high: number, low: number] {
+  const split = cell.length - 8;
+  return [Number.parseInt(cell.slice(0, split), 16) >>> 0, Number.parseInt(cell.slice(split), 16)];
+}
