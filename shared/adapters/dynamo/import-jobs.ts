@@ -1,6 +1,5 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -15,6 +14,7 @@ import {
   MAX_CHUNK_STORED_BYTES,
 } from "../../domain/catalog/import-job.ts";
 import type { StoreInput } from "../../domain/catalog/store.ts";
+import { batchWriteAll, type WriteRequest } from "./batch.ts";
 
 /** Key shapes of import jobs in the catalog table. */
 export const importKeys = {
@@ -135,18 +135,9 @@ export function dynamoImportJobs(client: DynamoDBDocumentClient, tableName: stri
   }
 
   async function batchWrite(items: Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      let pending: Item[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error("import: unprocessed chunk writes after retries");
-        if (attempt > 0)
-          await new Promise((r) => setTimeout(r, Math.min(1_000, 2 ** attempt * 25)));
-        const out = await client.send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
-        );
-        pending = (out.UnprocessedItems?.[tableName] ?? []) as Item[];
-      }
-    }
+    await batchWriteAll(client, {
+      [tableName]: items.map((Item) => ({ PutRequest: { Item } })) as WriteRequest[],
+    });
   }
 
   const findByKey: ImportJobs["findByKey"] = async (merchantId, key) => {
