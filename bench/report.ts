@@ -310,7 +310,8 @@ export function renderReport(r: BenchResults): string {
   out.push(
     `Covers: ${n0(covers.zones)} geofences in ${f(covers.wallMs / 1000, 1)} s on ${covers.workers} worker ` +
       `thread(s), ${f(covers.cpuMs / 1000, 1)} CPU-s in \`coverZone\` ` +
-      `(${f(covers.cpuMs / Math.max(1, covers.zones))} ms per geofence).`,
+      `(${f(covers.cpuMs / Math.max(1, covers.zones))} ms per geofence)` +
+      `${(covers as { reusedFrom?: string }).reusedFrom ? " in an earlier run with the same seed, reused by this one (`--covers-dir`)" : ""}.`,
     "",
   );
   if (d.matcher.skipped.length > 0) {

@@ -4,6 +4,7 @@
  * seconds (small sizes; written to a temporary directory unless `--out` says otherwise).
  *
  * Options: --quick, --out=<dir>, --sizes=1000,10000, --cover-budget-s=<s>, --seed=<n>,
+ * --covers-dir=<dir> (keep covers there and reuse them in later runs with the same seed),
  * --skip-ingest, --skip-bundles.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -40,6 +41,8 @@ export interface BenchOptions {
   outDir?: string;
   sizes?: number[];
   coverBudgetS?: number;
+  /** Keep covers in this directory and reuse them in later runs with the same seed. */
+  coversDir?: string;
   seed?: number;
   skipIngest?: boolean;
   skipBundles?: boolean;
@@ -113,6 +116,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       budgetMs: (options.coverBudgetS ?? profile.coverBudgetS) * 1000,
       dir: join(work, "covers"),
       log,
+      ...(options.coversDir ? { keepDir: options.coversDir } : {}),
     });
     // A failing stage is recorded and the others still run; the command then exits non-zero.
     const failures: string[] = [];
@@ -292,6 +296,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     ...(out ? { outDir: out } : {}),
     ...(sizes ? { sizes: sizes.split(",").map(Number) } : {}),
     ...(budget ? { coverBudgetS: Number(budget) } : {}),
+    ...(value("covers-dir") ? { coversDir: value("covers-dir") } : {}),
     ...(seed ? { seed: Number(seed) } : {}),
     skipIngest: argv.includes("--skip-ingest"),
     skipBundles: argv.includes("--skip-bundles"),

@@ -3,9 +3,9 @@ import type { APIGatewayRequestAuthorizerEventV2 } from "aws-lambda";
 import { bearerToken } from "../shared/auth/device-token.ts";
 import { logger } from "../shared/logger.ts";
 import { authorizeDevice } from "../shared/use-cases/devices.ts";
-import { deviceDepsFromEnv } from "../shared/wiring/device-deps.ts";
+import { deviceAuthDepsFromEnv } from "../shared/wiring/device-deps.ts";
 
-const deps = deviceDepsFromEnv();
+const deps = deviceAuthDepsFromEnv();
 
 /** The exact message API Gateway turns into a 401 response. */
 export const UNAUTHORIZED = "Unauthorized";

@@ -13,7 +13,7 @@ const deps = importDepsFromEnv();
  */
 export async function handler(
   event: DynamoDBStreamEvent,
-  context: Pick<Context, "getRemainingTimeInMillis">,
+  context?: Partial<Pick<Context, "getRemainingTimeInMillis">>,
 ): Promise<DynamoDBBatchResponse> {
   const failures: { itemIdentifier: string }[] = [];
   for (const record of event.Records) {
@@ -23,7 +23,8 @@ export async function handler(
     const jobId = image.jobId?.S;
     if (!merchantId || !jobId) continue;
     try {
-      const deadline = Date.now() + context.getRemainingTimeInMillis();
+      // Lambda's 15 minutes when the caller (the local runner) gives no deadline.
+      const deadline = Date.now() + (context?.getRemainingTimeInMillis?.() ?? 900_000);
       const outcome = await runImportJob(
         deps,
         merchantId,

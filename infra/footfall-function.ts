@@ -22,11 +22,12 @@ import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { TableDefinition } from "../shared/tables.ts";
-import type {
-  FunctionSpec,
-  MobilePushAccess,
-  ScheduleTrigger,
-  TableAccess,
+import {
+  type FunctionSpec,
+  type MobilePushAccess,
+  type ScheduleTrigger,
+  streamMapping,
+  type TableAccess,
 } from "./function-specs.ts";
 import { type Acknowledgement, acknowledge } from "./nag.ts";
 
@@ -236,18 +237,20 @@ export class FootfallFunction extends Construct {
     trigger: Extract<FunctionSpec["trigger"], { kind: "tableStream" }>,
     dlq: IQueue,
   ): void {
+    // One definition (streamMapping) serves this mapping and the local stream poller.
+    const mapping = streamMapping(trigger);
     this.fn.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: trigger.batchSize ?? 100,
+        batchSize: mapping.batchSize,
         maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowS ?? 0),
-        retryAttempts: trigger.retryAttempts ?? 10,
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        maxRecordAge: Duration.hours(24),
+        retryAttempts: mapping.retryAttempts,
+        bisectBatchOnError: mapping.bisectBatchOnError,
+        reportBatchItemFailures: mapping.reportBatchItemFailures,
+        maxRecordAge: Duration.seconds(mapping.maxRecordAgeS),
         onFailure: new SqsDlq(dlq),
-        ...(trigger.filterPatterns
-          ? { filters: trigger.filterPatterns.map((p) => FilterCriteria.filter(p)) }
+        ...(mapping.filterPatterns.length > 0
+          ? { filters: mapping.filterPatterns.map((p) => FilterCriteria.filter(p)) }
           : {}),
       }),
     );

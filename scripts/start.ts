@@ -29,25 +29,32 @@ Object.assign(process.env, stack.env, { LOG_LEVEL: process.env.LOG_LEVEL ?? "WAR
 const { documentClient } = await import("../shared/adapters/aws-clients.ts");
 const seed = await seedDemo(documentClient, stack.env, values["in-memory"] ? undefined : dataDir);
 const jwtKey = await loadOrCreateDevKey(join(dataDir, "dev-jwt-key.json"));
-// The incentives table's stream drives the publisher, as Lambda's event source mapping does in AWS.
-const { handler: publisher } = await import("../functions/incentive-publisher.ts");
-const poller = await startStreamPoller({
-  endpoint: stack.engines.dynamoEndpoint,
-  region: stack.env.AWS_REGION ?? "us-east-1",
-  tableName: stack.env.INCENTIVES_TABLE ?? "",
-  handler: (event) => publisher(event, {} as never),
-  onError: (error) => log(`stream poller: ${(error as Error).message}`),
-});
-// The catalog table's stream runs store import jobs, as the worker's event source mapping does.
-const { handler: importWorker } = await import("../functions/store-import-worker.ts");
-const importPoller = await startStreamPoller({
-  endpoint: stack.engines.dynamoEndpoint,
-  region: stack.env.AWS_REGION ?? "us-east-1",
-  tableName: stack.env.CATALOG_TABLE ?? "",
-  // Lambda's 15 minutes, as in AWS.
-  handler: (event) => importWorker(event, { getRemainingTimeInMillis: () => 900_000 }),
-  onError: (error) => log(`import stream poller: ${(error as Error).message}`),
-});
+// Every stream-triggered function runs behind a local event source mapping built from the same
+// definition as the CDK app's (batch size, retries, filters); discarded batches are logged.
+const { FUNCTION_SPECS, streamMapping } = await import("../infra/function-specs.ts");
+const { TABLES } = await import("../shared/tables.ts");
+const pollers = await Promise.all(
+  Object.entries(FUNCTION_SPECS).flatMap(([fn, spec]) => {
+    const trigger = spec.trigger;
+    if (trigger?.kind !== "tableStream") return [];
+    const mapping = streamMapping(trigger);
+    const tableName = stack.env[TABLES[mapping.table].envVar] ?? "";
+    return [
+      import(`../functions/${fn}.ts`).then((mod: { handler: (e: unknown, c: never) => never }) =>
+        startStreamPoller({
+          endpoint: stack.engines.dynamoEndpoint,
+          region: stack.env.AWS_REGION ?? "us-east-1",
+          tableName,
+          mapping,
+          handler: (event) => mod.handler(event, {} as never),
+          onFailure: async (failure) =>
+            log(`${fn}: batch sent to its on-failure destination: ${JSON.stringify(failure)}`),
+          onError: (error) => log(`${fn} stream: ${(error as Error).message}`),
+        }),
+      ),
+    ];
+  }),
+);
 // Scheduled functions (the visit sweeper), as EventBridge rules invoke them in AWS.
 const schedules = await startSchedules({
   onError: (name, error) => log(`${name}: ${(error as Error).message}`),
@@ -86,8 +93,7 @@ async function shutdown(signal: string) {
   server.closeAllConnections();
   await watcher.stop();
   await schedules.stop();
-  await poller.stop();
-  await importPoller.stop();
+  await Promise.all(pollers.map((p) => p.stop()));
   await stack.stop();
   rmSync(join(dataDir, "runtime.json"), { force: true });
   process.exit(0);

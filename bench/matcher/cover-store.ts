@@ -3,9 +3,9 @@
  * within a time budget, and keeps them on disk as typed arrays so each matcher child process can
  * load the prefix it needs without recomputing anything.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { CoverChunk, CoverTask } from "./cover-worker.ts";
 
@@ -87,7 +87,38 @@ export async function computeCovers(options: {
   dir: string;
   workers?: number;
   log?: (line: string) => void;
-}): Promise<CoverRun> {
+  /**
+   * Keep covers here and reuse them in later runs with the same seed (`--covers-dir`): covers
+   * depend only on the seed and the zone number, and a million of them take tens of CPU-minutes.
+   */
+  keepDir?: string;
+}): Promise<CoverRun & { reusedFrom?: string }> {
+  if (options.keepDir) {
+    const meta = join(options.keepDir, "meta.json");
+    const largest = Math.max(...options.sizes);
+    if (existsSync(meta)) {
+      const kept = JSON.parse(readFileSync(meta, "utf8")) as CoverRun & { seed: number };
+      if (kept.seed === options.seed && kept.zones >= largest) {
+        options.log?.(
+          `covers: reusing ${kept.zones.toLocaleString("en-US")} from ${options.keepDir}`,
+        );
+        mkdirSync(options.dir, { recursive: true });
+        for (const name of Object.values(files(options.keepDir))) {
+          copyFileSync(name, join(options.dir, basename(name)));
+        }
+        const sizes = options.sizes.filter((s) => s <= kept.zones).sort((a, b) => a - b);
+        return { ...kept, sizes, skipped: [], reusedFrom: options.keepDir };
+      }
+    }
+    const { keepDir, ...rest } = options;
+    const run = await computeCovers(rest);
+    mkdirSync(keepDir, { recursive: true });
+    for (const name of Object.values(files(options.dir))) {
+      copyFileSync(name, join(keepDir, basename(name)));
+    }
+    writeFileSync(meta, JSON.stringify({ ...run, seed: options.seed }));
+    return run;
+  }
   const workerCount = options.workers ?? Math.max(1, availableParallelism());
   const sizes = [...options.sizes].sort((a, b) => a - b);
   const chunks: CoverChunk[] = [];

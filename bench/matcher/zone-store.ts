@@ -5,7 +5,7 @@
  * (closures and objects) would cost hundreds.
  */
 import { decodeZone } from "../../shared/domain/geometry/codec.ts";
-import { compileZone } from "../../shared/domain/geometry/exact.ts";
+import { BOUNDARY_TOLERANCE_M, compileZone } from "../../shared/domain/geometry/exact.ts";
 import { haversineM, wrapLon } from "../../shared/domain/geometry/sphere.ts";
 import type { CompiledZone } from "../../shared/domain/geometry/types.ts";
 import type { BenchZone } from "../geofences.ts";
@@ -13,7 +13,7 @@ import type { BenchZone } from "../geofences.ts";
 /** Zone number → exact containment test, with bounding data for the other engines. */
 export class ZoneStore {
   readonly count: number;
-  /** Per circle: centre lat, centre lon (wrapped like `compileZone`), radius m. */
+  /** Per circle: centre lat, centre lon (wrapped like `compileZone`), radius + its tolerance, m. */
   private readonly circles: Float64Array;
   /** Polygon number per zone, -1 for circles. */
   private readonly polygonOf: Int32Array;
@@ -32,7 +32,7 @@ export class ZoneStore {
     if (g.type === "Circle") {
       this.circles[3 * z] = g.center.lat;
       this.circles[3 * z + 1] = wrapLon(g.center.lon);
-      this.circles[3 * z + 2] = g.radiusM;
+      this.circles[3 * z + 2] = g.radiusM + BOUNDARY_TOLERANCE_M;
     } else {
       this.polygonOf[z] = this.polygonEncoded.length;
       this.polygonEncoded.push(zone.encoded);

@@ -7,11 +7,12 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
  * standard `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_SNS` variables, so local engines and AWS
  * differ only in environment.
  */
-export const dynamoClient = new DynamoDBClient({ maxAttempts: 4 });
+export const dynamoClient = /* @__PURE__ */ new DynamoDBClient({ maxAttempts: 4 });
 
 /** Document client: plain JS values in and out; undefined attributes are dropped, not errors. */
-export const documentClient = DynamoDBDocumentClient.from(dynamoClient, {
+export const documentClient = /* @__PURE__ */ DynamoDBDocumentClient.from(dynamoClient, {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
 });
 
-export const snsClient = new SNSClient({ maxAttempts: 4 });
+// Marked pure so a bundle that never uses a client leaves the client (and its SDK package) out.
+export const snsClient = /* @__PURE__ */ new SNSClient({ maxAttempts: 4 });

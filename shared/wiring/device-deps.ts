@@ -58,3 +58,19 @@ export function deviceDepsFromEnv(
       : {}),
   };
 }
+
+/**
+ * What the device authorizer needs, and nothing more: the device store, the token keys and the
+ * clock. Kept apart from `deviceDepsFromEnv` so the authorizer's bundle carries no SNS client
+ * (push endpoints are managed by the device routes, never by the authorizer).
+ */
+export function deviceAuthDepsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): Pick<DeviceDeps, "devices" | "tokenKeys" | "clock"> {
+  const config = readConfig(deviceConfigSchema, env);
+  return {
+    devices: dynamoDeviceStore(documentClient, config.DEVICES_TABLE),
+    tokenKeys: deviceTokenKeys(config.DEVICE_TOKEN_SECRETS, config.DEVICE_TOKEN_TTL_SECONDS),
+    clock: systemClock,
+  };
+}

@@ -6,7 +6,7 @@
  */
 import type { IndexedZone } from "../../adapters/dynamo/geo-index-port.ts";
 import { decodeZone } from "../../domain/geometry/codec.ts";
-import { compileZone } from "../../domain/geometry/exact.ts";
+import { BOUNDARY_TOLERANCE_M, compileZone } from "../../domain/geometry/exact.ts";
 import { haversineM, wrapLon } from "../../domain/geometry/sphere.ts";
 import type { CompiledZone } from "../../domain/geometry/types.ts";
 
@@ -31,8 +31,9 @@ export class ZoneTable {
   private readonly compiled: (CompiledZone | undefined)[] = [];
   private readonly matched: (MatchedZone | undefined)[] = [];
   /**
-   * Per zone, side by side (one cache line): centre lat, centre lon (wrapped), radius m (NaN for
-   * polygons), and the number shared by every version of the same zone id.
+   * Per zone, side by side (one cache line): centre lat, centre lon (wrapped), reach m (radius
+   * plus BOUNDARY_TOLERANCE_M; NaN for polygons), and the number shared by every version of the
+   * same zone id.
    */
   private flat = new Float64Array(4 * 1024);
   private readonly idNumberOf = new Map<string, number>();
@@ -71,7 +72,8 @@ export class ZoneTable {
     if (geometry?.type === "Circle") {
       this.flat[4 * n] = geometry.center.lat;
       this.flat[4 * n + 1] = wrapLon(geometry.center.lon);
-      this.flat[4 * n + 2] = geometry.radiusM;
+      // The reach `compileZone`'s circle test allows (radius plus its boundary tolerance).
+      this.flat[4 * n + 2] = geometry.radiusM + BOUNDARY_TOLERANCE_M;
     } else {
       this.flat[4 * n + 2] = Number.NaN;
     }
