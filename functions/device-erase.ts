@@ -3,9 +3,9 @@ import { devicePrincipal } from "../shared/auth/principal.ts";
 import { http } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { eraseDevice } from "../shared/use-cases/devices.ts";
-import { deviceDepsFromEnv } from "../shared/wiring/device-deps.ts";
+import { eraseDepsFromEnv } from "../shared/wiring/device-deps.ts";
 
-const deps = deviceDepsFromEnv();
+const deps = eraseDepsFromEnv();
 
 /** DELETE /v1/devices/me — erases everything stored for the calling device. */
 export const handler = middy<HttpEvent, HttpResult>()

@@ -1,18 +1,26 @@
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import { registerDeviceSchema } from "../shared/domain/device.ts";
 import { http, json, readHeader } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { metrics } from "../shared/metrics.ts";
 import { registerDevice } from "../shared/use-cases/devices.ts";
 import { deviceDepsFromEnv } from "../shared/wiring/device-deps.ts";
 
 const deps = deviceDepsFromEnv();
 
-/** POST /v1/devices — app key in `x-app-key`; returns the device and its token. */
+/**
+ * POST /v1/devices — app key in `x-app-key`; returns the device and its token. 429 with
+ * `Retry-After` past the per-address or per-app registration limit.
+ */
 export const handler = middy<HttpEvent, HttpResult>()
+  .use(logMetrics(metrics))
   .use(http({ maxBodyBytes: 16 * 1024 }))
   .handler(async (event) => {
     const input = parseWith(registerDeviceSchema, event.parsedBody);
-    const result = await registerDevice(deps, readHeader(event, "x-app-key"), input);
+    const result = await registerDevice(deps, readHeader(event, "x-app-key"), input, {
+      sourceIp: event.requestContext.http?.sourceIp,
+    });
     return json(201, result, { location: "/v1/devices/me" });
   });

@@ -6,22 +6,13 @@ import { http, json } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { logger } from "../shared/logger.ts";
-import { count, metrics } from "../shared/metrics.ts";
+import { count, countOutcome, metrics } from "../shared/metrics.ts";
 import { ingestPings } from "../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../shared/wiring/ping-deps.ts";
 
 const deps = pingDepsFromEnv(
-  zoneEventSinkFromEnv(process.env, (outcome, n) => {
-    const metric = {
-      sent: "IncentivesSent",
-      held_out: "IncentivesHeldOut",
-      suppressed: "IncentivesSuppressed",
-      visit: "Visits",
-      attributed: "AttributedVisits",
-    } as const;
-    count(metric[outcome], n ?? 1);
-  }),
+  zoneEventSinkFromEnv(process.env, (outcome, n) => countOutcome(outcome, n ?? 1)),
 );
 
 /** POST /v1/pings — 1–100 pings; bad pings are reported per index, the rest processed (202). */

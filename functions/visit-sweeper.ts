@@ -1,22 +1,13 @@
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import { logger } from "../shared/logger.ts";
-import { count, metrics } from "../shared/metrics.ts";
+import { count, countOutcome, metrics } from "../shared/metrics.ts";
 import { type SweepResult, sweepDueVisits } from "../shared/use-cases/pings/sweep-visits.ts";
 import { zoneEventSinkFromEnv } from "../shared/wiring/event-sink-deps.ts";
 import { sweepDepsFromEnv } from "../shared/wiring/sweep-deps.ts";
 
 const deps = sweepDepsFromEnv(
-  zoneEventSinkFromEnv(process.env, (outcome, n) => {
-    const metric = {
-      sent: "IncentivesSent",
-      held_out: "IncentivesHeldOut",
-      suppressed: "IncentivesSuppressed",
-      visit: "Visits",
-      attributed: "AttributedVisits",
-    } as const;
-    count(metric[outcome], n ?? 1);
-  }),
+  zoneEventSinkFromEnv(process.env, (outcome, n) => countOutcome(outcome, n ?? 1)),
 );
 deps.onExit = (exit) =>
   logger.info("visit exited", {

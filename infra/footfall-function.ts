@@ -15,12 +15,13 @@ import {
 } from "aws-cdk-lib/aws-lambda";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { type ICommandHooks, NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { buildDashboard } from "../scripts/build-dashboard.ts";
 import type { TableDefinition } from "../shared/tables.ts";
 import {
   type FunctionSpec,
@@ -69,6 +70,24 @@ const TABLE_WRITE_ACTIONS = [
   "dynamodb:DeleteItem",
   "dynamodb:BatchWriteItem",
 ];
+
+/**
+ * Bundling hooks that build the dashboard (esbuild, locally, like the functions) and copy it
+ * beside the function's bundle, where its handler reads it at cold start.
+ */
+function dashboardHooks(): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) => {
+      const built = buildDashboard(join(REPO_ROOT, ".build", "dashboard-lambda"));
+      return [
+        `mkdir -p "${outputDir}/dashboard"`,
+        `cp "${built.outDir}"/* "${outputDir}/dashboard/"`,
+      ];
+    },
+  };
+}
 
 export interface FootfallFunctionProps {
   /** File name (without .ts) under functions/. */
@@ -145,6 +164,7 @@ export class FootfallFunction extends Construct {
         bundleAwsSDK: true,
         externalModules: [],
         forceDockerBundling: false,
+        ...(props.spec.dashboardAssets ? { commandHooks: dashboardHooks() } : {}),
       },
     });
     this.acknowledgeFinding({

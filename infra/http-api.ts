@@ -22,7 +22,7 @@ import { Construct } from "constructs";
 import type { FootfallFunction } from "./footfall-function.ts";
 import { acknowledge } from "./nag.ts";
 import { pascalCase } from "./names.ts";
-import type { RouteAuth, RouteDefinition } from "./routes.ts";
+import { DEVICE_AUTHORIZER_CACHE, type RouteAuth, type RouteDefinition } from "./routes.ts";
 
 /** Steady-state requests per second of routes that name no `rateLimit`. */
 export const DEFAULT_ROUTE_RATE_LIMIT = 50;
@@ -33,7 +33,7 @@ export function burstFor(rateLimit: number): number {
 }
 
 /** Seconds API Gateway caches a device authorizer decision per Authorization header. */
-export const DEVICE_AUTHORIZER_CACHE_TTL_S = 60;
+export const DEVICE_AUTHORIZER_CACHE_TTL_S = DEVICE_AUTHORIZER_CACHE.resultsCacheTtlS;
 
 export interface FootfallHttpApiProps {
   stage: string;
@@ -44,6 +44,8 @@ export interface FootfallHttpApiProps {
   fallback?: FootfallFunction | undefined;
   userPool: UserPool;
   userPoolClient: IUserPoolClient;
+  /** More app clients whose ID tokens merchant routes accept (the dashboard's). */
+  extraJwtAudiences?: string[];
   logRetention: RetentionDays;
 }
 
@@ -178,7 +180,10 @@ export class FootfallHttpApi extends Construct {
             props.userPool.userPoolProviderUrl,
             {
               authorizerName: "merchant-jwt",
-              jwtAudience: [props.userPoolClient.userPoolClientId],
+              jwtAudience: [
+                props.userPoolClient.userPoolClientId,
+                ...(props.extraJwtAudiences ?? []),
+              ],
               identitySource: ["$request.header.Authorization"],
             },
           );
@@ -192,7 +197,7 @@ export class FootfallHttpApi extends Construct {
           device ??= new HttpLambdaAuthorizer("DeviceAuthorizer", props.deviceAuthorizer.fn, {
             authorizerName: "device-token",
             responseTypes: [HttpLambdaResponseType.SIMPLE],
-            identitySource: ["$request.header.Authorization"],
+            identitySource: [`$request.header.${DEVICE_AUTHORIZER_CACHE.identityHeader}`],
             resultsCacheTtl: Duration.seconds(DEVICE_AUTHORIZER_CACHE_TTL_S),
           });
           return device;

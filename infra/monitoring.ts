@@ -37,6 +37,9 @@ export const FUNNEL_METRICS = [
   "Redemptions",
 ] as const;
 
+/** Throttled device registrations in 5 minutes that page someone (a farming run, not a retry). */
+export const REGISTRATION_THROTTLE_ALARM = 50;
+
 /** Share of API requests answered 5xx (percent over 5 minutes) that raises the alarm. */
 export const API_5XX_RATE_THRESHOLD_PCT = 1;
 
@@ -141,6 +144,16 @@ export class Monitoring extends Construct {
       }),
       { description: "SNS failed to deliver incentive messages to a subscriber" },
     );
+    // Abuse resistance: a store whose tills together hit the redemption guess ceiling is being
+    // probed for codes (the till limit alone stops one till; this catches many identities).
+    this.alarm("RedemptionStoreCeiling", funnelMetric("RedemptionStoreLockouts"), {
+      description:
+        "A store reached its redemption guess ceiling: tills there get 429 until the window ends",
+    });
+    this.alarm("RegistrationsThrottled", funnelMetric("RegistrationsThrottled"), {
+      description: `Device registrations refused by the per-address/per-app limit (≥ ${REGISTRATION_THROTTLE_ALARM} in 5 min)`,
+      threshold: REGISTRATION_THROTTLE_ALARM,
+    });
     for (const arn of props.platformApplicationArns) {
       const [platform, application] = arn.split(":app/")[1]?.split("/") ?? [];
       if (!platform || !application) continue;

@@ -14,6 +14,20 @@ export interface RouteDefinition {
   rateLimit?: number;
 }
 
+/**
+ * How API Gateway caches the device authorizer's decision, as deployed (infra/http-api.ts) and as
+ * the local runner mirrors it (scripts/local/server.ts): keyed by the identity source (the
+ * Authorization header), for `resultsCacheTtlS` seconds. A cached decision outlives changes to the
+ * device (erasure, consent), which is why every write that could recreate data re-checks the
+ * device in its own transaction.
+ */
+export const DEVICE_AUTHORIZER_CACHE = {
+  /** Request header whose value is the cache key (`$request.header.Authorization`). */
+  identityHeader: "Authorization",
+  /** Seconds a decision is reused for the same header value. */
+  resultsCacheTtlS: 60,
+} as const;
+
 export const ROUTES: RouteDefinition[] = [
   { method: "GET", path: "/v1/health", fn: "health", auth: "none", rateLimit: 10 },
   { method: "POST", path: "/v1/devices", fn: "device-register", auth: "appKey", rateLimit: 200 },
@@ -37,6 +51,8 @@ export const ROUTES: RouteDefinition[] = [
   { method: "PUT", path: "/v1/stores/{storeId}", fn: "store-update", auth: "jwt" },
   { method: "PATCH", path: "/v1/stores/{storeId}", fn: "store-patch", auth: "jwt" },
   { method: "DELETE", path: "/v1/stores/{storeId}", fn: "store-delete", auth: "jwt" },
+  { method: "GET", path: "/v1/merchant/settings", fn: "merchant-settings-get", auth: "jwt" },
+  { method: "PUT", path: "/v1/merchant/settings", fn: "merchant-settings-put", auth: "jwt" },
   { method: "POST", path: "/v1/offers", fn: "offer-create", auth: "jwt" },
   { method: "GET", path: "/v1/offers", fn: "offer-list", auth: "jwt" },
   { method: "GET", path: "/v1/offers/{offerId}", fn: "offer-get", auth: "jwt" },
@@ -69,6 +85,9 @@ export const ROUTES: RouteDefinition[] = [
     auth: "jwt",
     rateLimit: 20,
   },
+  // The marketing dashboard's static files (same origin as the API: no CORS, one CSP).
+  { method: "GET", path: "/dashboard", fn: "dashboard", auth: "none", rateLimit: 50 },
+  { method: "GET", path: "/dashboard/{proxy+}", fn: "dashboard", auth: "none", rateLimit: 50 },
 ];
 
 /**

@@ -7,6 +7,7 @@ import {
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  type UserPoolDomain,
 } from "aws-cdk-lib/aws-cognito";
 import {
   AttributeType,
@@ -48,6 +49,8 @@ export interface StatefulResources {
   deadLetterQueues: Record<string, Queue>;
   userPool: UserPool;
   userPoolClient: UserPoolClient;
+  /** The Cognito hosted UI domain the marketing dashboard signs in with. */
+  userPoolDomain: UserPoolDomain;
   placeIndex: CfnPlaceIndex;
   secrets: Record<SecretId, Secret>;
 }
@@ -95,6 +98,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly deadLetterQueues: Record<string, Queue>;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  readonly userPoolDomain: UserPoolDomain;
   readonly placeIndex: CfnPlaceIndex;
   readonly secrets: Record<SecretId, Secret>;
 
@@ -168,6 +172,10 @@ export class StatefulStack extends Stack implements StatefulResources {
         .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
         .withCustomAttributes("merchantId"),
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+    // Hosted UI for the marketing dashboard (its app client lives with the API, which it calls).
+    this.userPoolDomain = this.userPool.addDomain("HostedUiDomain", {
+      cognitoDomain: { domainPrefix: `footfall-${stage}-${this.account}` },
     });
     acknowledge(this.userPool, {
       id: "AwsSolutions-COG8",

@@ -1,4 +1,10 @@
-import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, Lazy, Stack, type StackProps } from "aws-cdk-lib";
+import {
+  ClientAttributes,
+  OAuthScope,
+  UserPoolClient,
+  UserPoolClientIdentityProvider,
+} from "aws-cdk-lib/aws-cognito";
 import type { Construct } from "constructs";
 import { TABLES, type TableId } from "../shared/tables.ts";
 import type { InfraContext } from "./context.ts";
@@ -49,7 +55,38 @@ export class StatelessStack extends Stack {
       this.functions[name] = f;
     }
 
+    // The marketing dashboard signs in with the hosted UI (authorization code + PKCE, public
+    // client) and calls the API with the ID token: its client is one more JWT audience.
+    const dashboardUrl = Lazy.string({
+      produce: () => `${this.httpApi.api.apiEndpoint}/dashboard`,
+    });
+    const dashboardClient = new UserPoolClient(this, "DashboardClient", {
+      userPool: data.userPool,
+      userPoolClientName: `footfall-${context.stage}-dashboard`,
+      generateSecret: false,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL],
+        callbackUrls: [dashboardUrl],
+        logoutUrls: [dashboardUrl],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(1),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true })
+        .withCustomAttributes("merchantId"),
+      writeAttributes: new ClientAttributes(),
+    });
+    const dashboard = this.functions.dashboard;
+    dashboard?.setEnv("COGNITO_DOMAIN", data.userPoolDomain.baseUrl());
+    dashboard?.setEnv("COGNITO_CLIENT_ID", dashboardClient.userPoolClientId);
+
     this.httpApi = new FootfallHttpApi(this, "Http", {
+      extraJwtAudiences: [dashboardClient.userPoolClientId],
       stage: context.stage,
       routes: props.routes,
       functions: this.functions,
@@ -71,6 +108,10 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, "ApiUrlOutput", { key: "ApiUrl", value: this.httpApi.api.apiEndpoint });
+    new CfnOutput(this, "DashboardUrlOutput", {
+      key: "DashboardUrl",
+      value: `${this.httpApi.api.apiEndpoint}/dashboard`,
+    });
     new CfnOutput(this, "AlarmTopicArnOutput", {
       key: "AlarmTopicArn",
       value: this.monitoring.alarmTopic.topicArn,

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { daytimeZone } from "./local/daytime.ts";
@@ -8,10 +8,14 @@ import { DEMO_MERCHANT_ID, DEMO_STORES } from "./local/seed.ts";
 
 /**
  * `npm run simulate`: hundreds of simulated phones walk around the demo stores through the local
- * server (`npm start` must be running). An always-on simulation offer with a 50 % holdout is
- * created on the demo stores; devices that receive an incentive visit a store with a higher
- * probability than held-out ones (the built-in true effect), some drive by, some jitter at the
- * edge. The offer report then estimates the lift, which should cover the built-in effect.
+ * server (`npm start`, with or without `--in-memory`, must be running). An always-on simulation
+ * offer with a 50 % holdout and costs is created on the demo stores; devices that receive an
+ * incentive visit a store with a higher probability than held-out ones (the built-in true
+ * effect), some drive by, some jitter at the edge, and most treated visitors redeem their code
+ * with a basket at the till. The offer report then estimates the lift, which should cover the
+ * built-in effect, and the script prints what a marketer reads, with the dashboard link. The
+ * offer is deleted at the end (its report stays, named), and offers left by an interrupted
+ * earlier run are removed first: the demo catalog keeps only its own offers.
  */
 const { values } = parseArgs({
   options: {
@@ -20,6 +24,7 @@ const { values } = parseArgs({
     "holdout-visit-rate": { type: "string", default: "0.20" },
     seed: { type: "string", default: "7" },
     concurrency: { type: "string", default: "12" },
+    keep: { type: "boolean", default: false },
   },
 });
 const deviceCount = Number(values.devices);
@@ -31,8 +36,19 @@ if (!runtime) {
   console.error("Start the local runner first: npm start");
   process.exit(2);
 }
-const { url } = JSON.parse(readFileSync(join(DATA_DIR, "runtime.json"), "utf8")) as { url: string };
-const appKey = readFileSync(join(DATA_DIR, "demo-app-key.txt"), "utf8").trim();
+const started = JSON.parse(readFileSync(join(DATA_DIR, "runtime.json"), "utf8")) as {
+  url: string;
+  appKey?: string;
+};
+const { url } = started;
+// `npm start -- --in-memory` keeps no key file: the running server tells its key in runtime.json.
+const keyFile = join(DATA_DIR, "demo-app-key.txt");
+const appKey: string =
+  started.appKey ?? (existsSync(keyFile) ? readFileSync(keyFile, "utf8").trim() : "");
+if (!appKey) {
+  console.error("The running server did not publish its demo app key: restart it with npm start");
+  process.exit(2);
+}
 const jwtKey = await loadOrCreateDevKey(join(DATA_DIR, "dev-jwt-key.json"));
 const admin = await mintMerchantToken(jwtKey, {
   merchantId: DEMO_MERCHANT_ID,
@@ -42,6 +58,9 @@ const analyst = await mintMerchantToken(jwtKey, {
   merchantId: DEMO_MERCHANT_ID,
   role: "marketing-analyst",
 });
+const pos = await mintMerchantToken(jwtKey, { merchantId: DEMO_MERCHANT_ID, role: "pos" });
+/** Every simulation offer is named so; earlier runs' leftovers are found by it. */
+const SIMULATION_NAME = "Simulation: coffee on us";
 
 let state = Number(values.seed) >>> 0;
 /** Seeded PRNG (mulberry32) so a run can be reproduced. */
@@ -77,14 +96,33 @@ async function api(
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
+/** Removes simulation offers an interrupted earlier run left behind (found by name). */
+async function removeLeftovers() {
+  let cursor: string | undefined;
+  do {
+    const page = await api(`/v1/offers?limit=100${cursor ? `&cursor=${cursor}` : ""}`, {
+      token: admin,
+    });
+    for (const o of (page.body?.items ?? []) as { offerId: string; name: string }[]) {
+      if (o.name.startsWith(SIMULATION_NAME)) {
+        await api(`/v1/offers/${o.offerId}`, { method: "DELETE", token: admin });
+      }
+    }
+    cursor = page.body?.nextCursor ?? undefined;
+  } while (cursor);
+}
+await removeLeftovers();
+
+const runAt = new Date();
 const offer = await api("/v1/offers", {
   method: "POST",
   token: admin,
   body: {
-    name: `Simulation ${new Date().toISOString()}`,
+    name: `${SIMULATION_NAME} (${runAt.toISOString().slice(0, 16).replace("T", " ")} UTC)`,
     storeIds: DEMO_STORES.map((s) => s.storeId),
     triggerZone: { type: "StoreRadius", radiusM: 250 },
-    trigger: { on: "enter" },
+    // Each phone sends its walk in one batch, minutes after the trigger: accept such events.
+    trigger: { on: "enter", freshnessMinutes: 20 },
     message: { title: "Coffee on us", body: "Drop by for a free espresso" },
     validFrom: new Date(Date.now() - 86_400_000).toISOString(),
     validTo: new Date(Date.now() + 7 * 86_400_000).toISOString(),
@@ -92,6 +130,9 @@ const offer = await api("/v1/offers", {
     attributionWindowHours: 24,
     redemption: { codeKind: "unique", expiresAfterHours: 24 },
     priority: 100,
+    currency: "EUR",
+    costPerSend: "0.05",
+    incentiveValue: "2.00",
   },
 });
 if (offer.status !== 201) {
@@ -101,7 +142,15 @@ if (offer.status !== 201) {
 const offerId = offer.body.offerId as string;
 const timeZone = daytimeZone();
 const now = Date.now();
-const stats = { treated: 0, held: 0, visitsTreated: 0, visitsHeld: 0, driveBys: 0, failures: 0 };
+const stats = {
+  treated: 0,
+  held: 0,
+  visitsTreated: 0,
+  visitsHeld: 0,
+  redeemed: 0,
+  driveBys: 0,
+  failures: 0,
+};
 
 async function simulateDevice(i: number) {
   const store = DEMO_STORES[i % DEMO_STORES.length];
@@ -122,7 +171,8 @@ async function simulateDevice(i: number) {
   }
   const token = reg.body.token as string;
   const bearing = random() * 2 * Math.PI;
-  const start = now - 50 * 60_000 + Math.floor(random() * 10 * 60_000);
+  // The walk (≤ 6 min) and the visit (5 min) end before now: pings are never in the future.
+  const start = now - 12 * 60_000 - Math.floor(random() * 3 * 60_000);
   const driveBy = random() < 0.1;
   // Walk (1.3 m/s) or drive (14 m/s) from 600 m out to 150 m from the store, one ping per 30 s.
   const speed = driveBy ? 14 : 1.3;
@@ -150,7 +200,8 @@ async function simulateDevice(i: number) {
     stats.driveBys++;
     return;
   }
-  const treated = (walk.body.incentives as unknown[]).length > 0;
+  const incentive = (walk.body.incentives as { code?: string; storeId: string }[])[0];
+  const treated = incentive !== undefined;
   const triggered = (walk.body.events as { kind: string }[]).some((e) => e.kind === "trigger");
   if (!triggered) return;
   if (treated) stats.treated++;
@@ -169,6 +220,17 @@ async function simulateDevice(i: number) {
     if (treated) stats.visitsTreated++;
     else stats.visitsHeld++;
   } else stats.failures++;
+  // Most treated visitors show their code at the till; the POS sends the basket paid.
+  if (incentive?.code && random() < 0.7) {
+    const basket = { amount: (8 + Math.floor(random() * 2200) / 100).toFixed(2), currency: "EUR" };
+    const r = await api("/v1/redemptions", {
+      method: "POST",
+      token: pos,
+      body: { code: incentive.code, storeId: incentive.storeId, basket },
+    });
+    if (r.status === 200) stats.redeemed++;
+    else stats.failures++;
+  }
 }
 
 const concurrency = Number(values.concurrency);
@@ -180,20 +242,45 @@ await Promise.all(
 );
 
 const report = await api(`/v1/reports/offers/${offerId}`, { token: analyst });
-const totals = report.body?.totals ?? {};
-const lift = totals.lift ?? {};
+if (report.status !== 200) {
+  console.error("could not read the offer report", report.body);
+  process.exit(1);
+}
+const totals = report.body.totals;
+const lift = totals.lift;
+const money = totals.money;
 const trueLift = pTreated - pHoldout;
-console.log(
-  JSON.stringify(
-    { simulated: { devices: deviceCount, ...stats }, funnel: totals.funnel, lift },
-    null,
-    2,
-  ),
-);
+const pct = (x: number | null | undefined) => (x == null ? "n/a" : `${(x * 100).toFixed(1)} %`);
+const pts = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)}`;
+const num = (x: number | null | undefined) =>
+  x == null ? "n/a" : `${x < 0 ? "−" : ""}${Math.abs(x).toFixed(1)}`;
+const eur = (x: string | null | undefined) => (x == null ? "n/a" : `€${x}`);
 const [lo, hi] = (lift.absoluteCi ?? [Number.NaN, Number.NaN]) as [number, number];
 const covered = lo <= trueLift && trueLift <= hi;
-console.log(
-  `\nBuilt-in effect ${trueLift.toFixed(3)}; measured absolute lift ${Number(lift.absolute).toFixed(3)} ` +
-    `(95% CI ${lo.toFixed(3)} to ${hi.toFixed(3)}): ${covered ? "recovered" : "NOT covered"}.`,
-);
+const f = totals.funnel;
+const inc = totals.incremental;
+const cpiv = money?.costPerIncrementalVisit;
+const link = `${url}/dashboard/#token=${analyst}&route=/offers/${offerId}`;
+
+if (!values.keep) await api(`/v1/offers/${offerId}`, { method: "DELETE", token: admin });
+
+console.log(`
+${report.body.offerName}
+  ${deviceCount} simulated phones walked past ${DEMO_STORES.length} demo stores (${stats.driveBys} drove by).
+  ${f.triggered} were in a trigger zone: ${f.sent} got the incentive, ${f.heldOut} were held out (50 %).
+
+  Visit rate, incentive sent:   ${pct(totals.visitRate.treated)}  (${f.attributedVisits.treated} of ${f.sent} visited a store within 24 h)
+  Visit rate, held out:         ${pct(totals.visitRate.holdout)}  (${f.attributedVisits.holdout} of ${f.heldOut})
+  Lift:                         ${lift.absolute == null ? "n/a" : `${pts(lift.absolute)} points`} (95 % interval ${Number.isFinite(lo) ? `${pts(lo)} to ${pts(hi)}` : "n/a"} points)
+  Built-in effect:              ${pts(trueLift)} points: ${covered ? "recovered (inside the interval)" : "NOT inside the interval"}
+  Incremental visits:           ${num(inc.visits)}${inc.visitsCi ? ` (95 % interval ${num(inc.visitsCi[0])} to ${num(inc.visitsCi[1])})` : ""}${inc.note ? `  ${inc.note}` : ""}
+  Redemptions:                  ${f.redemptions} (${stats.redeemed} with a basket)
+  Spend:                        ${eur(money?.spend)} (${f.sent} sends × €0.05 + ${f.redemptions} incentives × €2.00)
+  Cost per visit:               ${eur(money?.costPerVisit)} · per attributed visit ${eur(money?.costPerAttributedVisit)}
+  Cost per incremental visit:   ${cpiv?.estimate ? `${eur(cpiv.estimate)} (95 % interval ${eur(cpiv.ci?.[0])} to ${eur(cpiv.ci?.[1])})` : "not reported (see the notes in the report)"}
+  Incremental revenue:          ${money?.incrementalRevenue?.estimate ? `${eur(money.incrementalRevenue.estimate)} (average basket ${eur(money.incrementalRevenue.averageBasket)})` : "n/a"}
+${stats.failures > 0 ? `  ${stats.failures} requests failed.\n` : ""}
+  Dashboard (the offer ${values.keep ? "is kept" : "was deleted; its report stays"}):
+  ${link}
+`);
 process.exit(covered ? 0 : 1);

@@ -1,8 +1,11 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { buildDashboard } from "./build-dashboard.ts";
 import { loadOrCreateDevKey, mintMerchantToken } from "./local/dev-jwt.ts";
 import { startLocalStack } from "./local/environment.ts";
+import { ensureDeadLetterQueue, sqsOnFailureDestination } from "./local/on-failure.ts";
 import { watchQueue } from "./local/queue-watcher.ts";
 import { startSchedules } from "./local/scheduler.ts";
 import { seedDemo } from "./local/seed.ts";
@@ -23,7 +26,12 @@ const stack = await startLocalStack({
   ...(values["in-memory"] ? {} : { dataDir }),
   log,
 });
-Object.assign(process.env, stack.env, { LOG_LEVEL: process.env.LOG_LEVEL ?? "WARN" });
+// The dashboard is built (esbuild) and served by the same handler as in AWS.
+const dashboard = buildDashboard();
+Object.assign(process.env, stack.env, {
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "WARN",
+  DASHBOARD_DIR: dashboard.outDir,
+});
 
 // Imported after the env is set: handlers read their config at module load, as in Lambda.
 const { documentClient } = await import("../shared/adapters/aws-clients.ts");
@@ -33,6 +41,12 @@ const jwtKey = await loadOrCreateDevKey(join(dataDir, "dev-jwt-key.json"));
 // definition as the CDK app's (batch size, retries, filters); discarded batches are logged.
 const { FUNCTION_SPECS, streamMapping } = await import("../infra/function-specs.ts");
 const { TABLES } = await import("../shared/tables.ts");
+const localSqs = new SQSClient({
+  endpoint: stack.engines.snsEndpoint,
+  region: stack.env.AWS_REGION ?? "us-east-1",
+  credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  useQueueUrlAsEndpoint: false,
+});
 const pollers = await Promise.all(
   Object.entries(FUNCTION_SPECS).flatMap(([fn, spec]) => {
     const trigger = spec.trigger;
@@ -47,8 +61,13 @@ const pollers = await Promise.all(
           tableName,
           mapping,
           handler: (event) => mod.handler(event, {} as never),
-          onFailure: async (failure) =>
-            log(`${fn}: batch sent to its on-failure destination: ${JSON.stringify(failure)}`),
+          onFailure: async (failure) => {
+            const queueUrl = await ensureDeadLetterQueue(localSqs, fn);
+            await sqsOnFailureDestination(localSqs, queueUrl)(failure);
+            log(
+              `${fn}: batch sent to its dead-letter queue ${queueUrl}: ${JSON.stringify(failure)}`,
+            );
+          },
           onError: (error) => log(`${fn} stream: ${(error as Error).message}`),
         }),
       ),
@@ -116,10 +135,21 @@ server.listen(port, "127.0.0.1", async () => {
   };
   writeFileSync(
     join(dataDir, "runtime.json"),
-    JSON.stringify({ url, env: stack.env, incentiveQueueUrl: stack.incentiveQueueUrl }, null, 2),
+    JSON.stringify(
+      {
+        url,
+        env: stack.env,
+        incentiveQueueUrl: stack.incentiveQueueUrl,
+        merchantId: seed.merchantId,
+        appKey: seed.appKey,
+      },
+      null,
+      2,
+    ),
   );
   console.log(`
 Footfall is running at ${url}
+  dashboard:       ${url}/dashboard/#token=${tokens.marketing}
   health:          curl ${url}/v1/health
   demo merchant:   ${seed.merchantId}
   app key:         ${seed.appKey}

@@ -43,3 +43,17 @@ export type AbuseMetric =
 export function countAbuse(metric: AbuseMetric, n = 1): void {
   if (n > 0) metrics.addMetric(metric, MetricUnit.Count, n);
 }
+
+/** Funnel metric of each decision outcome the zone-event sink reports. */
+const OUTCOME_METRIC = {
+  sent: "IncentivesSent",
+  held_out: "IncentivesHeldOut",
+  suppressed: "IncentivesSuppressed",
+  visit: "Visits",
+  attributed: "AttributedVisits",
+} as const satisfies Record<string, FunnelMetric>;
+
+/** Counts one decision outcome (the sink's `onOutcome` callback) on its funnel metric. */
+export function countOutcome(outcome: keyof typeof OUTCOME_METRIC, n = 1): void {
+  count(OUTCOME_METRIC[outcome], n);
+}

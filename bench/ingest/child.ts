@@ -402,6 +402,7 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
       appKeys: dynamoAppKeyStore(documentClient, catalogTable),
       clock: systemClock,
       random: systemRandom,
+      masterKey: process.env.PSEUDONYM_KEY ?? "",
     },
     "Footfall bench",
   );

@@ -111,6 +111,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       CURSOR_SECRET: secrets.cursorSecret,
       FOOTFALL_STAGE: "local",
       POWERTOOLS_METRICS_DISABLED: "true",
+      // Every simulated phone (npm run simulate, the tests, the bench) shares 127.0.0.1 here, so
+      // the per-address registration limit is raised; export REGISTRATION_LIMIT_PER_ADDRESS=20 to
+      // run with the deployed default.
+      REGISTRATION_LIMIT_PER_ADDRESS: process.env.REGISTRATION_LIMIT_PER_ADDRESS ?? "100000",
     };
     return {
       engines,

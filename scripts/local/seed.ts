@@ -206,7 +206,7 @@ export async function seedDemo(
     if (await appKeys.find(existing)) return { merchantId: DEMO_MERCHANT_ID, appKey: existing };
   }
   const created = await createAppKey(
-    { appKeys, clock: systemClock, random: systemRandom },
+    { appKeys, clock: systemClock, random: systemRandom, masterKey: env.PSEUDONYM_KEY ?? "" },
     "Demo app",
   );
   if (keyFile) writeFileSync(keyFile, `${created.appKey}\n`, { mode: 0o600 });

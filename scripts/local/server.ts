@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { APIGatewayRequestAuthorizerEventV2 } from "aws-lambda";
 import { decodeJwt } from "jose";
-import { FALLBACK_FUNCTION, ROUTES, type RouteDefinition } from "../../infra/routes.ts";
+import {
+  DEVICE_AUTHORIZER_CACHE,
+  FALLBACK_FUNCTION,
+  ROUTES,
+  type RouteDefinition,
+} from "../../infra/routes.ts";
 import { bearerToken } from "../../shared/auth/device-token.ts";
 import { PayloadTooLargeError, UnauthorizedError } from "../../shared/errors.ts";
 import { decodePathParameters } from "../../shared/http/path-parameters.ts";
@@ -26,6 +31,11 @@ interface CompiledRoute {
 function compile(route: RouteDefinition): CompiledRoute {
   const params: string[] = [];
   const pattern = route.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    // `{name+}` is greedy, as in API Gateway: the rest of the path, slashes included.
+    if (name.endsWith("+")) {
+      params.push(name.slice(0, -1));
+      return "(.*)";
+    }
     params.push(name);
     return "([^/]+)";
   });
@@ -109,15 +119,53 @@ function send(res: ServerResponse, result: HttpResult) {
 export interface LocalServerOptions {
   jwtKey: DevSigningKey;
   onRequest?: (line: string) => void;
+  /** Clock of the authorizer cache (epoch ms); tests move it past the cache TTL. */
+  now?: () => number;
+}
+
+type AuthorizerDecision = { isAuthorized: boolean; context?: Record<string, unknown> };
+
+/** Entries kept at most; the oldest go first (API Gateway's cache is bounded too). */
+const AUTHORIZER_CACHE_MAX = 10_000;
+
+/**
+ * API Gateway's cache of device authorizer decisions (DEVICE_AUTHORIZER_CACHE, the definition CDK
+ * deploys): keyed by the identity source value, reused for `resultsCacheTtlS`. Decisions
+ * (allow or deny) are cached; a thrown `Unauthorized` (401) is not.
+ */
+function authorizerCache(now: () => number) {
+  const entries = new Map<string, { until: number; decision: AuthorizerDecision }>();
+  return {
+    get(key: string): AuthorizerDecision | undefined {
+      const hit = entries.get(key);
+      if (!hit) return undefined;
+      if (hit.until <= now()) {
+        entries.delete(key);
+        return undefined;
+      }
+      return hit.decision;
+    },
+    set(key: string, decision: AuthorizerDecision) {
+      if (entries.size >= AUTHORIZER_CACHE_MAX) {
+        const oldest = entries.keys().next().value;
+        if (oldest !== undefined) entries.delete(oldest);
+      }
+      entries.set(key, {
+        until: now() + DEVICE_AUTHORIZER_CACHE.resultsCacheTtlS * 1000,
+        decision,
+      });
+    },
+  };
 }
 
 /**
  * An HTTP server that behaves like the deployed HTTP API: it matches the route table, runs the
- * same authorization (JWT check, the device authorizer function), builds an HTTP API v2 event and
- * invokes the real handler.
+ * same authorization (JWT check, the device authorizer function with API Gateway's decision cache),
+ * builds an HTTP API v2 event and invokes the real handler.
  */
 export function createLocalServer(options: LocalServerOptions): Server {
   const compiled = ROUTES.map(compile);
+  const cache = authorizerCache(options.now ?? Date.now);
   return createServer(async (req, res) => {
     const requestId = randomUUID();
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -196,12 +244,13 @@ export function createLocalServer(options: LocalServerOptions): Server {
       } else if (match.route.auth === "device") {
         if (!headers.authorization)
           throw new UnauthorizedError("A device bearer token is required.");
+        const identity = headers[DEVICE_AUTHORIZER_CACHE.identityHeader.toLowerCase()] ?? "";
         const authorizer = await loadHandler("device-authorizer");
         const authEvent: APIGatewayRequestAuthorizerEventV2 = {
           version: "2.0",
           type: "REQUEST",
           routeArn: `arn:aws:execute-api:us-east-1:000000000000:local/$default/${method}${url.pathname}`,
-          identitySource: [headers.authorization],
+          identitySource: [identity],
           routeKey,
           rawPath: url.pathname,
           rawQueryString: event.rawQueryString,
@@ -210,17 +259,20 @@ export function createLocalServer(options: LocalServerOptions): Server {
           ...(params.length > 0 ? { pathParameters } : {}),
           ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
         } as APIGatewayRequestAuthorizerEventV2;
-        let decision: { isAuthorized: boolean; context?: Record<string, unknown> };
-        try {
-          decision = (await authorizer(
-            authEvent,
-            lambdaContext("device-authorizer", requestId),
-          )) as typeof decision;
-        } catch (error) {
-          if ((error as Error).message === "Unauthorized") {
-            throw new UnauthorizedError("The device token is invalid or expired.");
+        let decision = cache.get(identity);
+        if (!decision) {
+          try {
+            decision = (await authorizer(
+              authEvent,
+              lambdaContext("device-authorizer", requestId),
+            )) as AuthorizerDecision;
+          } catch (error) {
+            if ((error as Error).message === "Unauthorized") {
+              throw new UnauthorizedError("The device token is invalid or expired.");
+            }
+            throw error;
           }
-          throw error;
+          cache.set(identity, decision);
         }
         if (!decision.isAuthorized) {
           status = 403;

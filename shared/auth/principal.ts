@@ -21,6 +21,23 @@ export interface DevicePrincipal {
   platform: string;
   /** Open visits recorded for the device when the authorizer ran (skip state reads when 0). */
   openZones: number;
+  /**
+   * When the authorizer read the profile (epoch ms). API Gateway reuses a decision for up to a
+   * minute, so a context older than the request may carry a stale `openZones`.
+   */
+  authorizedAt?: number;
+  /**
+   * Whether the authorizer ran for this very request (its decision names this request id), so
+   * `openZones` is current; false for a decision API Gateway reused from an earlier request.
+   * Undefined when the context does not say (older decisions): judged by `authorizedAt`.
+   */
+  contextFresh?: boolean;
+  /** Keyed pseudonym of the asserted app user; caps and holdouts count per person when set. */
+  personRef?: string | undefined;
+  /** Segments the app's backend vouched for (self-declared ones are in `segments`). */
+  trustedSegments?: string[] | undefined;
+  /** A platform attestation was verified at registration. */
+  attested?: boolean | undefined;
 }
 
 /**
@@ -97,15 +114,17 @@ export function devicePrincipal(event: HttpEvent): DevicePrincipal {
     throw new UnauthorizedError("A device bearer token is required.");
   }
   const bool = (v: unknown) => v === true || v === "true";
-  let segments: string[] = [];
-  if (typeof ctx.segments === "string" && ctx.segments !== "") {
+  const list = (raw: unknown): string[] => {
+    if (typeof raw !== "string" || raw === "") return [];
     try {
-      const parsed: unknown = JSON.parse(ctx.segments);
-      if (Array.isArray(parsed)) segments = parsed.map(String);
+      const parsed: unknown = JSON.parse(raw);
+      return Array.isArray(parsed) ? parsed.map(String) : [];
     } catch {
-      segments = [];
+      return [];
     }
-  }
+  };
+  const segments = list(ctx.segments);
+  const trustedSegments = list(ctx.trustedSegments);
   return {
     deviceId,
     consentLocation: bool(ctx.consentLocation),
@@ -114,5 +133,16 @@ export function devicePrincipal(event: HttpEvent): DevicePrincipal {
     segments,
     platform: typeof ctx.platform === "string" ? ctx.platform : "unknown",
     openZones: Number(ctx.openZones ?? 0) || 0,
+    ...(Number.isFinite(Number(ctx.authorizedAt)) && ctx.authorizedAt !== undefined
+      ? { authorizedAt: Number(ctx.authorizedAt) }
+      : {}),
+    ...(typeof ctx.authorizedFor === "string" && ctx.authorizedFor !== ""
+      ? { contextFresh: ctx.authorizedFor === event.requestContext.requestId }
+      : {}),
+    ...(typeof ctx.personRef === "string" && ctx.personRef !== ""
+      ? { personRef: ctx.personRef }
+      : {}),
+    ...(trustedSegments.length > 0 ? { trustedSegments } : {}),
+    ...(bool(ctx.attested) ? { attested: true } : {}),
   };
 }

@@ -39,6 +39,30 @@ export const consentSchema = z.strictObject({
   marketing: z.boolean().describe("The user allowed marketing messages (incentives)."),
 });
 
+/**
+ * A JWS the app's backend signed with the app's server secret, naming its user (`sub`): caps,
+ * cooldowns, fatigue and holdouts then count per person across that user's installs.
+ */
+const userAssertionSchema = z
+  .string()
+  .min(16)
+  .max(4096)
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, "must be a compact JWS")
+  .describe("HS256 JWT from the app's backend: iss=appId, aud=footfall, sub=user id, exp ≤ 10 min");
+
+/** A platform integrity token (Play Integrity on Android, App Attest on iOS) and its nonce. */
+const attestationSchema = z
+  .strictObject({
+    token: z.string().min(16).max(16_384).describe("The token the platform SDK returned"),
+    nonce: z
+      .string()
+      .min(16)
+      .max(128)
+      .regex(/^[A-Za-z0-9_=-]+$/, "base64url characters only")
+      .describe("The nonce / request hash the app passed to the platform SDK"),
+  })
+  .describe("Optional device integrity proof; offers with requireAttestation need it");
+
 /** `POST /v1/devices` body. */
 export const registerDeviceSchema = z.strictObject({
   platform: z.enum(PLATFORMS),
@@ -50,6 +74,8 @@ export const registerDeviceSchema = z.strictObject({
   timeZone: timeZoneSchema.optional(),
   consent: consentSchema,
   segments: segmentsSchema.optional(),
+  userAssertion: userAssertionSchema.optional(),
+  attestation: attestationSchema.optional(),
 });
 export type RegisterDeviceInput = z.infer<typeof registerDeviceSchema>;
 
@@ -75,7 +101,17 @@ export interface Device {
   locale?: string | undefined;
   timeZone?: string | undefined;
   consent: { location: boolean; marketing: boolean };
+  /** Segments the device declared about itself (untrusted: see `trustedSegments`). */
   segments: string[];
+  /**
+   * Keyed pseudonym of the app's user (HMAC of app id + user id) when the app's backend asserted
+   * one; caps and holdouts count per person then. The raw user id is never stored.
+   */
+  personRef?: string | undefined;
+  /** Segments the app's backend assigned in its signed assertion (trusted for targeting). */
+  trustedSegments?: string[] | undefined;
+  /** Whether a platform attestation was verified at registration. */
+  attested?: boolean | undefined;
   /** Zones the device is inside (maintained by visit processing); 0 lets pings skip state reads. */
   openZones: number;
   /** Optimistic-lock version, bumped on every write. */
@@ -134,6 +170,9 @@ export function deviceView(device: Device) {
     timeZone: device.timeZone,
     consent: device.consent,
     segments: device.segments,
+    trustedSegments: device.trustedSegments ?? [],
+    userAsserted: device.personRef !== undefined,
+    attested: device.attested === true,
     pushRegistered: device.pushToken !== undefined,
     ...(device.tokensNotBefore !== undefined
       ? { tokensNotBefore: new Date(device.tokensNotBefore * 1000).toISOString() }

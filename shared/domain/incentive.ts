@@ -100,6 +100,35 @@ export const deviceCounterKeys = {
   }),
 };
 
+/**
+ * Whose caps, cooldowns and fatigue a decision counts against, as the partition their counters
+ * live in: `PERSON#<personRef>` when the app's backend asserted a user for the device (so every
+ * install of that user shares one count), else the device's own partition. Person counters are
+ * keyed by a pseudonym only and expire with their TTL; they are deliberately NOT erased with a
+ * device (erase-and-re-register would otherwise reset the caps).
+ */
+export function capPartition(device: { deviceId: string; personRef?: string | undefined }): string {
+  return device.personRef ? `PERSON#${device.personRef}` : `DEVICE#${device.deviceId}`;
+}
+
+/** Cap counter keys inside a `capPartition`. Same sort keys as `deviceCounterKeys`. */
+export const capCounterKeys = {
+  offerTotal: (partition: string, offerId: string) => ({
+    pk: partition,
+    sk: `CNT#OFFER#${offerId}`,
+  }),
+  offerDay: (partition: string, offerId: string, day: string) => ({
+    pk: partition,
+    sk: `CNT#OFFER#${offerId}#DAY#${day}`,
+  }),
+  fatigueDay: (partition: string, day: string) => ({ pk: partition, sk: `CNT#FATIGUE#${day}` }),
+};
+
+/** The unit a holdout is drawn for: the person when asserted (same group on every install). */
+export function holdoutUnit(device: { deviceId: string; personRef?: string | undefined }): string {
+  return device.personRef ? `person:${device.personRef}` : device.deviceId;
+}
+
 /** Identity of a trigger event for idempotency: a retried batch re-derives the same key. */
 export function triggerEventKey(e: { zoneId: string; enteredAt: number; type: string }): string {
   return `${e.zoneId}#${e.enteredAt}#${e.type}`;

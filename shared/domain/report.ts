@@ -25,7 +25,7 @@ import {
   moneyFigures,
 } from "./report-money.ts";
 import { type PeriodUnit, periodOf, periodsOf } from "./report-periods.ts";
-import { LIFT_METHOD, rate, twoProportionLift } from "./stats/index.ts";
+import { LIFT_METHOD, rate, twoProportionLift, wilsonInterval } from "./stats/index.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Funnel counts
@@ -198,6 +198,11 @@ export interface LiftView {
 
 export interface FunnelMetrics {
   visitRate: { treated: number | null; holdout: number | null };
+  /** 95 % Wilson interval of each group's visit rate (null for an empty group). */
+  visitRateCi: {
+    treated: readonly [number, number] | null;
+    holdout: readonly [number, number] | null;
+  };
   /** redemptions / sent. */
   redemptionRate: number | null;
   lift: LiftView;
@@ -267,6 +272,10 @@ export function funnelMetrics(funnel: Funnel, confidence = 0.95): FunnelMetrics 
   const median = histogramMedian(funnel.ttv);
   return {
     visitRate: { treated, holdout },
+    visitRateCi: {
+      treated: wilsonInterval(Math.min(funnel.attributedTreated, funnel.sent), funnel.sent),
+      holdout: wilsonInterval(Math.min(funnel.attributedHoldout, funnel.heldOut), funnel.heldOut),
+    },
     redemptionRate: rate(funnel.redemptions, funnel.sent),
     lift,
     medianTimeToVisit: median,
@@ -278,7 +287,7 @@ export function funnelMetrics(funnel: Funnel, confidence = 0.95): FunnelMetrics 
 export const REPORT_METHOD = {
   lift: `${LIFT_METHOD}. Treated n = sent, holdout n = heldOut; visits = attributed visits.`,
   visitRate:
-    "treated = attributedTreated / sent; holdout = attributedHoldout / heldOut; null when the denominator is 0.",
+    "treated = attributedTreated / sent; holdout = attributedHoldout / heldOut; null when the denominator is 0. visitRateCi: 95 % Wilson score interval of each rate.",
   redemptionRate: "redemptions / sent; null when nothing was sent.",
   visits:
     "On an offer's counters, visits are the visits attributed to the offer (treated and holdout); " +

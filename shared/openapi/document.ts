@@ -13,6 +13,7 @@ import {
   storeInputSchema,
 } from "../domain/catalog/index.ts";
 import { OFFER_STATES } from "../domain/catalog/offer-state.ts";
+import { merchantSettingsInputSchema } from "../domain/catalog/quiet-hours.ts";
 import { weeklyScheduleSchema } from "../domain/decision/offer-rules.ts";
 import { refreshTokenSchema } from "../domain/device.ts";
 import { multiPolygonSchema, polygonSchema } from "../domain/geometry/index.ts";
@@ -25,6 +26,7 @@ import {
   deviceTokenSchema,
   deviceViewSchema,
   importResultSchema,
+  merchantSettingsViewSchema,
   offerPageSchema,
   offerPatchSchema,
   offerViewSchema,
@@ -53,6 +55,8 @@ const COMPONENTS: [string, z.ZodType][] = [
   ["WeeklySchedule", weeklyScheduleSchema],
   ["LatLon", latLonSchema],
   ["Device", deviceViewSchema],
+  ["MerchantSettingsInput", merchantSettingsInputSchema],
+  ["MerchantSettings", merchantSettingsViewSchema],
   ["DeviceTokenRefresh", refreshTokenSchema],
   ["DeviceToken", deviceTokenSchema],
 ];
@@ -126,6 +130,29 @@ interface OperationSpec {
 const WRITE = [400, 401, 403, 404, 409, 413, 415];
 
 const OPERATIONS: OperationSpec[] = [
+  {
+    method: "get",
+    path: "/v1/merchant/settings",
+    operationId: "getMerchantSettings",
+    summary: "The merchant's settings (default quiet hours)",
+    description:
+      "Quiet hours every offer of the merchant uses unless it sets its own; `version` 0 means " +
+      "never set (the platform default 21:00–08:00 on the device's clock applies).",
+    access: "read",
+    ok: { status: 200, schema: "MerchantSettings", description: "The settings" },
+    errors: [401, 403],
+  },
+  {
+    method: "put",
+    path: "/v1/merchant/settings",
+    operationId: "putMerchantSettings",
+    summary: "Replace the merchant's settings",
+    access: "write",
+    ifMatch: true,
+    body: "MerchantSettingsInput",
+    ok: { status: 200, schema: "MerchantSettings", description: "Replaced" },
+    errors: [400, 401, 403, 409, 413, 415],
+  },
   {
     method: "get",
     path: "/v1/devices/me",

@@ -11,6 +11,7 @@ import {
   triggerZoneSchema,
 } from "../domain/catalog/index.ts";
 import { OFFER_STATES } from "../domain/catalog/offer-state.ts";
+import { quietHoursSettingSchema } from "../domain/catalog/quiet-hours.ts";
 
 const versionedShape = {
   version: z.number().int().min(1).describe("Send as If-Match (ETag) to replace safely"),
@@ -56,6 +57,10 @@ export const offerViewSchema = z
           "outside_schedule, budget_exhausted, ended (after validTo), paused",
       ),
     sentCount: z.number().int().min(0).describe("Incentives sent so far (budget use)"),
+    warnings: z
+      .array(z.object({ path: z.string(), code: z.string(), message: z.string() }))
+      .optional()
+      .describe("On create/update only: what keeps the offer from firing for some devices"),
     name: offer.name,
     storeIds: z.array(z.string()),
     triggerZone: triggerZoneSchema,
@@ -71,6 +76,7 @@ export const offerViewSchema = z
     attributionWindowHours: offer.attributionWindowHours,
     redemption: offer.redemption,
     priority: z.number().int(),
+    quietHours: offer.quietHours,
     currency: offer.currency,
     costPerSend: offer.costPerSend,
     incentiveValue: offer.incentiveValue,
@@ -188,3 +194,13 @@ export const offerPatchSchema = mergePatchOf(
   offerInputSchema.shape,
   "JSON Merge Patch of an offer: members sent replace, null removes, absent members stay",
 );
+
+/** `GET/PUT /v1/merchant/settings` answer. */
+export const merchantSettingsViewSchema = z
+  .object({
+    quietHours: quietHoursSettingSchema,
+    defaults: z.object({ quietHours: z.object({ start: z.string(), end: z.string() }) }),
+    version: z.number().int().min(0).describe("0 = never set; send as If-Match"),
+    updatedAt: z.iso.datetime().optional(),
+  })
+  .describe("Merchant-wide settings, with the platform defaults");

@@ -1,21 +1,36 @@
 import type { AppKeyStore } from "../adapters/dynamo/app-key-store.ts";
-import { APP_KEY_PREFIX } from "../domain/app-key.ts";
+import { APP_KEY_PREFIX, appServerSecret } from "../domain/app-key.ts";
 import type { Clock, Random } from "../ports.ts";
 
 /**
- * Creates an app key for a mobile app. The plaintext is returned exactly once; only its hash is
- * stored, so a leaked table does not leak keys.
+ * Creates an app: its public app key (shipped inside the mobile app) and its server secret (kept
+ * on the app's backend: it signs user assertions). Both are returned exactly once; only the app
+ * key's hash is stored and the server secret is derived from `masterKey` (see `appServerSecret`),
+ * so a leaked table leaks neither.
  */
 export async function createAppKey(
-  deps: { appKeys: AppKeyStore; clock: Clock; random: Random },
+  deps: {
+    appKeys: AppKeyStore;
+    clock: Clock;
+    random: Random;
+    /** The deployment's PSEUDONYM_KEY; without it the app gets no server secret. */
+    masterKey?: string | undefined;
+  },
   name: string,
-): Promise<{ appId: string; name: string; appKey: string }> {
+): Promise<{ appId: string; name: string; appKey: string; serverSecret?: string }> {
   const appKey = `${APP_KEY_PREFIX}${Buffer.from(deps.random.bytes(32)).toString("base64url")}`;
   const appId = deps.random.id("app");
+  const withSecret = deps.masterKey !== undefined && deps.masterKey !== "";
   await deps.appKeys.add(appKey, {
     appId,
     name,
     createdAt: new Date(deps.clock.now()).toISOString(),
+    ...(withSecret ? { secretGeneration: 1 } : {}),
   });
-  return { appId, name, appKey };
+  return {
+    appId,
+    name,
+    appKey,
+    ...(withSecret ? { serverSecret: appServerSecret(deps.masterKey ?? "", appId, 1) } : {}),
+  };
 }

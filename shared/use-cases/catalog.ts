@@ -1,5 +1,6 @@
 import type { CatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import type { GeoIndex } from "../adapters/dynamo/geo-index-port.ts";
+import type { MerchantSettingsStore } from "../adapters/dynamo/merchant-settings-store.ts";
 import type { OfferStateReader } from "../adapters/dynamo/offer-state-reader.ts";
 import type { StorePoints } from "../adapters/dynamo/store-points.ts";
 import type { Geocoder } from "../adapters/location/geocoder.ts";
@@ -50,6 +51,7 @@ import { parseWith } from "../http/parse.ts";
 import type { HttpEvent } from "../http/types.ts";
 import { logger } from "../logger.ts";
 import type { Clock, Random } from "../ports.ts";
+import { checkOfferCanFire, type OfferWarning } from "./offer-checks.ts";
 import { type OfferWithState, withStates } from "./offer-states.ts";
 
 export interface CatalogDeps {
@@ -67,13 +69,19 @@ export interface CatalogDeps {
   storePoints?: StorePoints | undefined;
   /** Budget use and store zones for offers' derived `state` (absent: budget reads as 0). */
   offerStates?: OfferStateReader | undefined;
+  /** The merchant's default quiet hours, for the "can this offer fire?" check. */
+  merchantSettings?: Pick<MerchantSettingsStore, "get"> | undefined;
 }
 
-/** One offer as the API returns it: the stored view plus its derived state. */
-async function stateView(deps: CatalogDeps, offer: Offer): Promise<OfferWithState> {
+/** One offer as the API returns it: the stored view plus its derived state (and warnings). */
+async function stateView(
+  deps: CatalogDeps,
+  offer: Offer,
+  warnings: readonly OfferWarning[] = [],
+): Promise<OfferWithState & { warnings?: OfferWarning[] }> {
   const [view] = await withStates(deps, offer.merchantId, [offer]);
   if (!view) throw new Error("offer state missing");
-  return view;
+  return warnings.length > 0 ? { ...view, warnings: [...warnings] } : view;
 }
 
 /** A store's entry in the "offers near me" buckets. */
@@ -503,6 +511,7 @@ export async function createOffer(
   input: OfferInput,
 ) {
   requireRole(principal, CATALOG_WRITE_ROLES);
+  const warnings = await checkOfferCanFire(deps, principal.merchantId, input, deps.clock.now());
   const stores = await loadStores(deps, principal.merchantId, input.storeIds);
   const offer = buildOffer({
     merchantId: principal.merchantId,
@@ -523,7 +532,7 @@ export async function createOffer(
     await bestEffort("delete offer", () => deps.catalog.deleteOffer(offer, offer.version));
     throw error;
   }
-  return stateView(deps, offer);
+  return stateView(deps, offer, warnings);
 }
 
 /** One of the caller's offers (404 for anyone else's). */
@@ -615,6 +624,13 @@ export async function replaceOffer(
   requireRole(principal, CATALOG_WRITE_ROLES);
   const current = await currentOffer(deps, principal, offerId);
   checkIfMatch("offer", ifMatch, current.version);
+  const warnings = await checkOfferCanFire(
+    deps,
+    principal.merchantId,
+    input,
+    deps.clock.now(),
+    current,
+  );
   const stores = await loadStores(deps, principal.merchantId, input.storeIds, current.storeIds);
   const next = buildOffer({
     merchantId: principal.merchantId,
@@ -624,7 +640,7 @@ export async function replaceOffer(
     status: current.status,
     previous: current,
   });
-  return stateView(deps, await commitOffer(deps, current, next, stores));
+  return stateView(deps, await commitOffer(deps, current, next, stores), warnings);
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { AppKeyStore } from "../adapters/dynamo/app-key-store.ts";
 import type { DeviceStore } from "../adapters/dynamo/device-store.ts";
+import type { RateLimiter } from "../adapters/dynamo/rate-limiter.ts";
 import { type DeviceTokenKeys, issueDeviceToken, verifyDeviceToken } from "../auth/device-token.ts";
 import type { DevicePrincipal } from "../auth/principal.ts";
+import { verifyUserAssertion } from "../auth/user-assertion.ts";
 import {
   applyDevicePatch,
   type Device,
@@ -10,7 +12,9 @@ import {
   type RegisterDeviceInput,
   type UpdateDeviceInput,
 } from "../domain/device.ts";
-import { NotFoundError, UnauthorizedError } from "../errors.ts";
+import { addressBucket } from "../domain/source-address.ts";
+import { NotFoundError, TooManyRequestsError, UnauthorizedError } from "../errors.ts";
+import { logger } from "../logger.ts";
 import type { Clock, Random } from "../ports.ts";
 
 /** Keeps a device's push endpoint in step with its token (SNS platform endpoints in AWS). */
@@ -25,6 +29,50 @@ export interface DeviceDataEraser {
   eraseDevice(deviceId: string): Promise<number>;
 }
 
+/**
+ * Keyed derivations over the deployment's pseudonym key: the app's server secret (to verify the
+ * assertions its backend signs), a person's pseudonym, and an address's pseudonym for limits.
+ */
+export interface PersonKeys {
+  serverSecret(appId: string, generation: number): string;
+  /** Stable, keyed pseudonym of (app, user id): the same person on every install of the app. */
+  personRef(appId: string, userId: string): string;
+  /** Keyed pseudonym of a source-address bucket (addresses are personal data). */
+  addressRef(bucket: string): string;
+}
+
+/**
+ * Port: checks a platform integrity token (Play Integrity, App Attest) for the app and nonce.
+ * Implementations call the platform's verification service; `verified: false` carries why.
+ */
+export interface AttestationVerifier {
+  verify(input: {
+    platform: "ios" | "android" | "web";
+    token: string;
+    nonce: string;
+    appId: string;
+    nowMs: number;
+  }): Promise<{ verified: boolean; reason?: string | undefined }>;
+}
+
+/** Registration limits per source address (IPv6 by /64) and per app, in fixed windows. */
+export interface RegistrationLimits {
+  perAddress: number;
+  perApp: number;
+  windowMs: number;
+}
+
+/**
+ * Defaults: 20 registrations per address per minute (a carrier NAT shares an address among many
+ * phones, so this is far above one shopper and far below a farming script) and 6,000 per app per
+ * minute (a launch-day peak of 100/s). Both are config (REGISTRATION_LIMIT_*).
+ */
+export const DEFAULT_REGISTRATION_LIMITS: RegistrationLimits = {
+  perAddress: 20,
+  perApp: 6_000,
+  windowMs: 60_000,
+};
+
 export interface DeviceDeps {
   devices: DeviceStore;
   appKeys: AppKeyStore;
@@ -33,20 +81,98 @@ export interface DeviceDeps {
   random: Random;
   push?: PushRegistry | undefined;
   erasers?: DeviceDataEraser[];
+  /** Needed to accept user assertions and to limit per address; absent = neither. */
+  people?: PersonKeys | undefined;
+  /** Absent = attestation tokens are not checked and no device counts as attested. */
+  attestation?: AttestationVerifier | undefined;
+  registrationLimiter?: RateLimiter | undefined;
+  registrationLimits?: RegistrationLimits | undefined;
+  /** Called when a registration is refused by a limit (metrics, alarmed). */
+  onThrottled?: ((scope: "address" | "app") => void) | undefined;
+}
+
+function throttled(scope: "address" | "app", windowEnd: number, now: number) {
+  const retryAfterSeconds = Math.max(1, Math.ceil((windowEnd - now) / 1000));
+  const who = scope === "address" ? "this address" : "this app";
+  return new TooManyRequestsError(
+    `Too many device registrations from ${who}; retry in ${retryAfterSeconds} s.`,
+    { extensions: { retryAfterSeconds, scope } },
+  );
+}
+
+async function takeRegistrationSlot(
+  deps: DeviceDeps,
+  scope: "address" | "app",
+  id: string,
+  now: number,
+): Promise<void> {
+  const limiter = deps.registrationLimiter;
+  if (!limiter) return;
+  const limits = deps.registrationLimits ?? DEFAULT_REGISTRATION_LIMITS;
+  const start = Math.floor(now / limits.windowMs) * limits.windowMs;
+  const end = start + limits.windowMs;
+  const limit = scope === "address" ? limits.perAddress : limits.perApp;
+  if (!(await limiter.take(`REGISTER#${scope}#${id}`, limit, start, Math.ceil(end / 1000) + 60))) {
+    deps.onThrottled?.(scope);
+    throw throttled(scope, end, now);
+  }
 }
 
 /**
  * Registers a device for an app proven by its app key and returns a signed device token; the
  * device id is generated here, never chosen by the client.
+ *
+ * Abuse resistance, in order: (1) one slot of the source address's window (IPv6 by /64; unknown
+ * app keys count too, so keys cannot be guessed at speed) and (2) one of the app's window, else
+ * 429 with `Retry-After`; (3) a `userAssertion` must verify against the app's server secret
+ * (401 naming `userAssertion` otherwise) and makes the device count as its person for caps and
+ * holdouts, with the assertion's `segments` as trusted segments; (4) an `attestation` is checked by
+ * the configured verifier and only marks the device attested when it passes (a failed one
+ * registers the device unattested: offers with `requireAttestation` skip it).
  */
 export async function registerDevice(
   deps: DeviceDeps,
   appKey: string | undefined,
   input: RegisterDeviceInput,
+  request: { sourceIp?: string | undefined } = {},
 ) {
+  const now = deps.clock.now();
+  if (deps.people && request.sourceIp) {
+    const bucket = deps.people.addressRef(addressBucket(request.sourceIp));
+    await takeRegistrationSlot(deps, "address", bucket, now);
+  }
   const app = appKey ? await deps.appKeys.find(appKey) : undefined;
   if (!app) throw new UnauthorizedError("A valid x-app-key header is required.");
-  const now = deps.clock.now();
+  await takeRegistrationSlot(deps, "app", app.appId, now);
+  let person: { personRef: string; trustedSegments: string[] | undefined } | undefined;
+  if (input.userAssertion !== undefined) {
+    if (!deps.people || app.secretGeneration === undefined) {
+      throw new UnauthorizedError("userAssertion: this app has no server secret", {
+        issues: [{ path: "userAssertion", reason: "this app has no server secret" }],
+      });
+    }
+    const asserted = await verifyUserAssertion(
+      deps.people.serverSecret(app.appId, app.secretGeneration),
+      input.userAssertion,
+      { appId: app.appId, nowSeconds: Math.floor(now / 1000) },
+    );
+    person = {
+      personRef: deps.people.personRef(app.appId, asserted.userId),
+      trustedSegments: asserted.segments,
+    };
+  }
+  let attested = false;
+  if (input.attestation && deps.attestation) {
+    const verdict = await deps.attestation.verify({
+      platform: input.platform,
+      token: input.attestation.token,
+      nonce: input.attestation.nonce,
+      appId: app.appId,
+      nowMs: now,
+    });
+    attested = verdict.verified;
+    if (!verdict.verified) logger.info("attestation refused", { reason: verdict.reason });
+  }
   const nowIso = new Date(now).toISOString();
   let device: Device = {
     deviceId: deps.random.id("dev"),
@@ -57,6 +183,9 @@ export async function registerDevice(
     timeZone: input.timeZone,
     consent: input.consent,
     segments: [...new Set(input.segments ?? [])],
+    ...(person ? { personRef: person.personRef } : {}),
+    ...(person?.trustedSegments ? { trustedSegments: person.trustedSegments } : {}),
+    ...(attested ? { attested: true } : {}),
     openZones: 0,
     version: 1,
     createdAt: nowIso,
@@ -140,12 +269,18 @@ export async function refreshDeviceToken(
 }
 
 /**
- * Erases everything stored for a device (profile, visit state, counters, incentive links, push
- * endpoint). Afterwards its token no longer authorizes anything because the profile is gone.
+ * Erases everything stored for a device (profile, visit state, counters, attribution handles,
+ * incentives with their codes, push endpoint). The profile is first marked `erasingAt`, so no
+ * write can create anything for the device from then on, even one authorized by a token the API
+ * cache still holds; then the other stores are erased, then the partition. A failed erasure can
+ * be retried (the profile goes last). Afterwards the token no longer authorizes anything.
  */
 export async function eraseDevice(deps: DeviceDeps, deviceId: string) {
   const current = await deps.devices.get(deviceId);
   if (!current) throw new NotFoundError("The device is not registered.");
+  if (!(await deps.devices.markErasing(deviceId, deps.clock.now()))) {
+    throw new NotFoundError("The device is not registered.");
+  }
   if (deps.push && current.pushEndpointArn) await deps.push.remove(current.pushEndpointArn);
   let erased = 0;
   for (const eraser of deps.erasers ?? []) erased += await eraser.eraseDevice(deviceId);
@@ -181,5 +316,9 @@ export async function authorizeDevice(
     segments: device.segments,
     platform: device.platform,
     openZones: device.openZones ?? 0,
+    authorizedAt: deps.clock.now(),
+    ...(device.personRef ? { personRef: device.personRef } : {}),
+    ...(device.trustedSegments?.length ? { trustedSegments: device.trustedSegments } : {}),
+    ...(device.attested ? { attested: true } : {}),
   };
 }

@@ -4,6 +4,7 @@ import type { OfferStateReader } from "../adapters/dynamo/offer-state-reader.ts"
 import type { StorePoints } from "../adapters/dynamo/store-points.ts";
 import type { DevicePrincipal } from "../auth/principal.ts";
 import { toDecisionOffer } from "../domain/catalog/decision-view.ts";
+import { isTargeted } from "../domain/decision/decide.ts";
 import { isOfferLive } from "../domain/decision/offer-live.ts";
 import { decimalQuery, integerQuery } from "../domain/query-number.ts";
 import { nearestStores, storePointCellsNear } from "../domain/store-points.ts";
@@ -88,13 +89,7 @@ export async function nearbyOffers(
       if (!isOfferLive(toDecisionOffer(offer, point.storeId), store.timeZone, now)) continue;
       const max = offer.budget?.maxIncentives;
       if (max !== undefined && (sent.get(offerId) ?? 0) >= max) continue;
-      if (
-        offer.segments &&
-        offer.segments.length > 0 &&
-        !offer.segments.some((s) => device.segments.includes(s))
-      ) {
-        continue;
-      }
+      if (!isTargeted(offer, device)) continue;
       seen.add(offerId);
       results.push({
         offerId,

@@ -1,13 +1,22 @@
 import "../config/load-secrets.ts";
 import * as z from "zod";
+import {
+  playIntegrityVerifier,
+  serviceAccountAccessToken,
+} from "../adapters/attestation/play-integrity.ts";
 import { documentClient, snsClient } from "../adapters/aws-clients.ts";
 import { dynamoAppKeyStore } from "../adapters/dynamo/app-key-store.ts";
 import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
+import { dynamoIncentiveEraser } from "../adapters/dynamo/incentive-eraser.ts";
+import { dynamoRateLimiter } from "../adapters/dynamo/rate-limiter.ts";
 import { snsPushRegistry } from "../adapters/sns/push-registry.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
 import { deviceTokenKeys } from "../auth/device-token.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
-import type { DeviceDeps } from "../use-cases/devices.ts";
+import { appServerSecret } from "../domain/app-key.ts";
+import { countAbuse } from "../metrics.ts";
+import { pseudonymize } from "../privacy.ts";
+import { DEFAULT_REGISTRATION_LIMITS, type DeviceDeps } from "../use-cases/devices.ts";
 
 /** An optional SNS platform application ARN of the given platform(s); empty means "push off". */
 const platformApplicationArn = (platforms: string) =>
@@ -28,6 +37,29 @@ export const deviceConfigSchema = z.object({
   DEVICE_TOKEN_TTL_SECONDS: configVars.seconds(180 * 24 * 3600),
   APNS_PLATFORM_APPLICATION_ARN: platformApplicationArn("APNS|APNS_SANDBOX"),
   FCM_PLATFORM_APPLICATION_ARN: platformApplicationArn("GCM"),
+  /** Derives app server secrets and person/address pseudonyms; optional for the other device functions. */
+  PSEUDONYM_KEY: configVars.optionalString,
+  REGISTRATION_LIMIT_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(DEFAULT_REGISTRATION_LIMITS.perAddress)
+    .describe("Device registrations per source address (IPv6: per /64) and window"),
+  REGISTRATION_LIMIT_PER_APP: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000_000)
+    .default(DEFAULT_REGISTRATION_LIMITS.perApp)
+    .describe("Device registrations per app and window"),
+  REGISTRATION_LIMIT_WINDOW_SECONDS: configVars.seconds(
+    DEFAULT_REGISTRATION_LIMITS.windowMs / 1000,
+  ),
+  /** Android application id whose Play Integrity tokens are verified; empty = attestation off. */
+  PLAY_INTEGRITY_PACKAGE_NAME: configVars.optionalString,
+  /** Google service account key (JSON) with the Play Integrity API. */
+  PLAY_INTEGRITY_CREDENTIALS: configVars.optionalString,
 });
 
 /**
@@ -48,6 +80,34 @@ export function deviceDepsFromEnv(
     tokenKeys: deviceTokenKeys(config.DEVICE_TOKEN_SECRETS, config.DEVICE_TOKEN_TTL_SECONDS),
     clock: systemClock,
     random: systemRandom,
+    ...(config.PSEUDONYM_KEY
+      ? {
+          people: {
+            serverSecret: (appId: string, generation: number) =>
+              appServerSecret(config.PSEUDONYM_KEY ?? "", appId, generation),
+            personRef: (appId: string, userId: string) =>
+              pseudonymize(config.PSEUDONYM_KEY ?? "", `${appId}\u0000${userId}`, "person"),
+            addressRef: (bucket: string) =>
+              pseudonymize(config.PSEUDONYM_KEY ?? "", bucket, "address"),
+          },
+          registrationLimiter: dynamoRateLimiter(documentClient, config.DEVICES_TABLE),
+          registrationLimits: {
+            perAddress: config.REGISTRATION_LIMIT_PER_ADDRESS,
+            perApp: config.REGISTRATION_LIMIT_PER_APP,
+            windowMs: config.REGISTRATION_LIMIT_WINDOW_SECONDS * 1000,
+          },
+          onThrottled: () => countAbuse("RegistrationsThrottled"),
+        }
+      : {}),
+    ...(config.PLAY_INTEGRITY_PACKAGE_NAME && config.PLAY_INTEGRITY_CREDENTIALS
+      ? {
+          attestation: playIntegrityVerifier({
+            packageName: config.PLAY_INTEGRITY_PACKAGE_NAME,
+            accessToken: serviceAccountAccessToken(config.PLAY_INTEGRITY_CREDENTIALS, fetch),
+            fetch,
+          }),
+        }
+      : {}),
     ...(pushConfigured
       ? {
           push: snsPushRegistry(snsClient, {
@@ -56,6 +116,26 @@ export function deviceDepsFromEnv(
           }),
         }
       : {}),
+  };
+}
+
+export const eraseConfigSchema = deviceConfigSchema.extend({
+  INCENTIVES_TABLE: configVars.tableName,
+});
+
+/** The erasure's dependencies: the device deps plus the erasers of the other tables. */
+export function eraseDepsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): DeviceDeps {
+  const config = readConfig(eraseConfigSchema, env);
+  return {
+    ...deviceDepsFromEnv(env),
+    erasers: [
+      dynamoIncentiveEraser(documentClient, {
+        devices: config.DEVICES_TABLE,
+        incentives: config.INCENTIVES_TABLE,
+      }),
+    ],
   };
 }
 

@@ -3,10 +3,14 @@ import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
+import {
+  cachedMerchantSettings,
+  dynamoMerchantSettingsStore,
+} from "../adapters/dynamo/merchant-settings-store.ts";
 import { cachedOfferReader } from "../adapters/dynamo/offer-reader.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
-import { quietHoursSchema } from "../domain/decision/offer-rules.ts";
+import { PLATFORM_QUIET_HOURS } from "../domain/catalog/quiet-hours.ts";
 import { pseudonymize } from "../privacy.ts";
 import { type IncentiveSinkDeps, incentiveSink } from "../use-cases/incentives/incentive-sink.ts";
 import type { ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
@@ -18,8 +22,6 @@ export const sinkConfigSchema = z.object({
   CONVERSIONS_TABLE: configVars.tableName,
   PSEUDONYM_KEY: configVars.secret,
   FATIGUE_CAP_PER_DAY: z.coerce.number().int().min(1).max(100).default(3),
-  QUIET_HOURS_START: z.string().default("21:00"),
-  QUIET_HOURS_END: z.string().default("08:00"),
   CONVERSION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
 });
@@ -33,10 +35,6 @@ export function zoneEventSinkFromEnv(
   onOutcome?: IncentiveSinkDeps["onOutcome"],
 ): ZoneEventSink {
   const config = readConfig(sinkConfigSchema, env);
-  const quietHours = quietHoursSchema.parse({
-    start: config.QUIET_HOURS_START,
-    end: config.QUIET_HOURS_END,
-  });
   return incentiveSink({
     offers: cachedOfferReader(
       dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
@@ -50,7 +48,14 @@ export function zoneEventSinkFromEnv(
     }),
     random: systemRandom,
     deviceRef: (deviceId, merchantId) => pseudonymize(config.PSEUDONYM_KEY, deviceId, merchantId),
-    decision: { fatigueCapPerDay: config.FATIGUE_CAP_PER_DAY, quietHours },
+    settings: cachedMerchantSettings(
+      dynamoMerchantSettingsStore(documentClient, config.CATALOG_TABLE),
+      systemClock,
+      config.CATALOG_CACHE_TTL_SECONDS * 1000,
+    ),
+    // Quiet hours are per merchant and per offer (merchant settings, offer `quietHours`); this is
+    // the platform default for merchants that never set theirs.
+    decision: { fatigueCapPerDay: config.FATIGUE_CAP_PER_DAY, quietHours: PLATFORM_QUIET_HOURS },
     retentionDays: config.CONVERSION_RETENTION_DAYS,
     ...(onOutcome ? { onOutcome } : {}),
   });

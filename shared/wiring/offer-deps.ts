@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
+import { dynamoMerchantSettingsStore } from "../adapters/dynamo/merchant-settings-store.ts";
 import { dynamoOfferStateReader } from "../adapters/dynamo/offer-state-reader.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import type { CatalogDeps } from "../use-cases/catalog.ts";
@@ -20,6 +21,7 @@ export function offerDepsFromEnv(
   const config = readConfig(offerConfigSchema, env);
   return {
     ...catalogDepsFromEnv(env),
+    merchantSettings: dynamoMerchantSettingsStore(documentClient, config.CATALOG_TABLE),
     offerStates: dynamoOfferStateReader(documentClient, {
       catalog: config.CATALOG_TABLE,
       incentives: config.INCENTIVES_TABLE,

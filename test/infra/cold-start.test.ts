@@ -55,6 +55,9 @@ function deployedEnv(name: string): Record<string, string> {
     } else if (key.endsWith("_URL")) {
       env[key] = "https://sqs.eu-west-1.amazonaws.com/123456789012/footfall-test-dlq";
     } else if (key === "PLACE_INDEX_NAME") env[key] = "footfall-test-places";
+    else if (key === "COGNITO_DOMAIN") {
+      env[key] = "https://footfall-test.auth.eu-west-1.amazoncognito.com";
+    } else if (key === "COGNITO_CLIENT_ID") env[key] = "footfalltestclient";
     else throw new Error(`${name}: no test value for the reference in ${key}`);
   }
   return env;

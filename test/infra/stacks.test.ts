@@ -620,6 +620,22 @@ describe("alarms and dashboard", () => {
     expect(alarmFor("NumberOfNotificationsFailed", "FootfallTest")).toHaveLength(2);
   });
 
+  it("alarms when a store hits its redemption guess ceiling and on throttled registrations", () => {
+    for (const [metric, threshold] of [
+      ["RedemptionStoreLockouts", 1],
+      ["RegistrationsThrottled", 50],
+    ] as const) {
+      const found = alarms().filter((a) => a.MetricName === metric);
+      expect(found, metric).toHaveLength(1);
+      expect(found[0]).toMatchObject({
+        Namespace: "Footfall",
+        Threshold: threshold,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        Dimensions: [{ Name: "service", Value: "footfall" }],
+      });
+    }
+  });
+
   it("every alarm notifies the encrypted alarm topic", () => {
     const topicId = logicalId(s.service, s.service.monitoring.alarmTopic);
     for (const alarm of alarms()) expect(JSON.stringify(alarm.AlarmActions)).toContain(topicId);

@@ -9,19 +9,26 @@ import { createAppKey } from "../../shared/use-cases/app-keys.ts";
 import { env } from "./aws.ts";
 
 /** Starts the local HTTP server (same code as `npm start`) on a free port against the test engines. */
-export async function startTestServer() {
+export async function startTestServer(options: { now?: () => number } = {}) {
   const jwtKey = await generateDevKey();
-  const server = createLocalServer({ jwtKey });
+  const server = createLocalServer({ jwtKey, ...options });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const appKeys = dynamoAppKeyStore(documentClient, env("CATALOG_TABLE"));
-  const { appKey } = await createAppKey(
-    { appKeys, clock: systemClock, random: systemRandom },
+  const { appKey, appId, serverSecret } = await createAppKey(
+    {
+      appKeys,
+      clock: systemClock,
+      random: systemRandom,
+      masterKey: process.env.PSEUDONYM_KEY ?? "",
+    },
     "e2e",
   );
   return {
     url,
     appKey,
+    appId,
+    serverSecret: serverSecret ?? "",
     jwtKey,
     token: (merchantId: string, role: Role) => mintMerchantToken(jwtKey, { merchantId, role }),
     close: () =>

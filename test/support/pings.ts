@@ -411,7 +411,7 @@ export function memoryVisitStore() {
   const items = new Map<string, StoredVisitItem>();
   const openZones = new Map<string, number>();
   const openZonesAsOf = new Map<string, number>();
-  const calls = { load: 0, save: 0, setOpenZones: 0 };
+  const calls = { load: 0, save: 0, setOpenZones: 0, openZones: 0 };
   let failNextSaves = 0;
   const store: VisitStore = {
     async load(deviceId) {
@@ -435,6 +435,10 @@ export function memoryVisitStore() {
       if (asOf <= (openZonesAsOf.get(deviceId) ?? Number.NEGATIVE_INFINITY)) return;
       openZonesAsOf.set(deviceId, asOf);
       openZones.set(deviceId, n);
+    },
+    async openZones(deviceId) {
+      calls.openZones++;
+      return openZones.get(deviceId) ?? 0;
     },
   };
   return {

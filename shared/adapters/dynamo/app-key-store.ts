@@ -15,7 +15,14 @@ export function dynamoAppKeyStore(client: DynamoDBDocumentClient, tableName: str
         new GetCommand({ TableName: tableName, Key: appKeyKeys.byHash(hashAppKey(key)) }),
       );
       if (!out.Item) return undefined;
-      return { appId: out.Item.appId, name: out.Item.name, createdAt: out.Item.createdAt };
+      return {
+        appId: out.Item.appId,
+        name: out.Item.name,
+        createdAt: out.Item.createdAt,
+        ...(typeof out.Item.secretGeneration === "number"
+          ? { secretGeneration: out.Item.secretGeneration }
+          : {}),
+      };
     },
     async add(key, app) {
       await client.send(

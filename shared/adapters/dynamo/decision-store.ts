@@ -13,10 +13,38 @@ import {
   conversionKeys,
 } from "../../domain/conversion.ts";
 import type { OfferCounters } from "../../domain/decision/decide.ts";
-import { deviceCounterKeys, type Incentive, incentiveKeys } from "../../domain/incentive.ts";
+import {
+  capCounterKeys,
+  deviceCounterKeys,
+  type Incentive,
+  incentiveKeys,
+} from "../../domain/incentive.ts";
 import { batchGetAll } from "./batch.ts";
+import { profileLiveCheck } from "./visit-store.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+/**
+ * The grant's check on the device profile: it must exist and not be under erasure (a token cached
+ * by the authorizer can outlive the device), and, when an incentive or holdout is recorded, the
+ * device must still consent to marketing as stored now (the authorizer's copy may be a minute
+ * old). `ALL_OLD` tells the two failures apart.
+ */
+function grantProfileCheck(table: string, deviceId: string, needsConsent: boolean): TransactItem {
+  const check = profileLiveCheck(table, deviceId).ConditionCheck;
+  return {
+    ConditionCheck: {
+      ...check,
+      ...(needsConsent
+        ? {
+            ConditionExpression: `${check.ConditionExpression} AND consent.marketing = :consent`,
+            ExpressionAttributeValues: { ":consent": true },
+          }
+        : {}),
+      ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+    },
+  };
+}
 
 /** How long an expired code is kept (answering 410) before TTL removes it. */
 export const CODE_GRACE_S = 7 * 86_400;
@@ -60,6 +88,8 @@ export interface GrantChoice {
 
 export interface GrantPlan {
   deviceId: string;
+  /** Partition of the cap counters (`capPartition`); default: the device's own. */
+  capPartition?: string | undefined;
   /** Idempotency claims, one per trigger event the decision covers. */
   eventKeys: string[];
   claimExpiresAt: number;
@@ -72,10 +102,19 @@ export interface GrantPlan {
 
 export type GrantOutcome =
   | { kind: "committed" }
+  /** The device was erased (or its erasure started): nothing was written. */
+  | { kind: "erased" }
   | { kind: "duplicate"; incentiveId?: string | undefined }
   | {
       kind: "rejected";
-      reason: "cap_day" | "cap_total" | "cooldown" | "fatigue" | "budget" | "code_taken";
+      reason:
+        | "cap_day"
+        | "cap_total"
+        | "cooldown"
+        | "fatigue"
+        | "budget"
+        | "code_taken"
+        | "no_consent";
     };
 
 /** Attribution handle: one per incentive or holdout, in the device partition (erased with it). */
@@ -155,12 +194,13 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
       deviceId: string,
       offers: { offerId: string; offerDay: string }[],
       deviceDay: string,
+      partition: string = `DEVICE#${deviceId}`,
     ): Promise<{ perOffer: Map<string, OfferCounters>; deviceToday: number; deviceDay: string }> {
       const deviceKeys = [
-        deviceCounterKeys.fatigueDay(deviceId, deviceDay),
+        capCounterKeys.fatigueDay(partition, deviceDay),
         ...offers.flatMap((o) => [
-          deviceCounterKeys.offerTotal(deviceId, o.offerId),
-          deviceCounterKeys.offerDay(deviceId, o.offerId, o.offerDay),
+          capCounterKeys.offerTotal(partition, o.offerId),
+          capCounterKeys.offerDay(partition, o.offerId, o.offerDay),
         ]),
       ];
       const budgetKeys = offers.map((o) => incentiveKeys.budget(o.offerId));
@@ -179,8 +219,8 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
       }
       const perOffer = new Map<string, OfferCounters>();
       for (const o of offers) {
-        const total = bySk.get(deviceCounterKeys.offerTotal(deviceId, o.offerId).sk);
-        const day = bySk.get(deviceCounterKeys.offerDay(deviceId, o.offerId, o.offerDay).sk);
+        const total = bySk.get(capCounterKeys.offerTotal(partition, o.offerId).sk);
+        const day = bySk.get(capCounterKeys.offerDay(partition, o.offerId, o.offerDay).sk);
         perOffer.set(o.offerId, {
           today: Number(day?.n ?? 0),
           day: o.offerDay,
@@ -189,7 +229,7 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
           sentCount: budget.get(o.offerId) ?? 0,
         });
       }
-      const fatigue = bySk.get(deviceCounterKeys.fatigueDay(deviceId, deviceDay).sk);
+      const fatigue = bySk.get(capCounterKeys.fatigueDay(partition, deviceDay).sk);
       return { perOffer, deviceToday: Number(fatigue?.n ?? 0), deviceDay };
     },
 
@@ -201,6 +241,8 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         items.push(item);
       };
       const choice = plan.choice;
+      push("profile", grantProfileCheck(tables.devices, plan.deviceId, choice !== undefined));
+      const capOwner = plan.capPartition ?? `DEVICE#${plan.deviceId}`;
       for (const eventKey of plan.eventKeys) {
         push("claim", {
           Put: {
@@ -235,7 +277,7 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         push("offerTotal", {
           Update: {
             TableName: tables.devices,
-            Key: deviceCounterKeys.offerTotal(plan.deviceId, inc.offerId),
+            Key: capCounterKeys.offerTotal(capOwner, inc.offerId),
             UpdateExpression: "ADD #total :one SET lastSentAt = :now, expiresAt = :exp",
             ExpressionAttributeNames: { "#total": "total" },
             ExpressionAttributeValues: totalValues,
@@ -247,7 +289,7 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         push("offerDay", {
           Update: {
             TableName: tables.devices,
-            Key: deviceCounterKeys.offerDay(plan.deviceId, inc.offerId, choice.offerDay),
+            Key: capCounterKeys.offerDay(capOwner, inc.offerId, choice.offerDay),
             UpdateExpression: "ADD n :one SET expiresAt = :exp",
             ExpressionAttributeValues: {
               ":one": 1,
@@ -262,7 +304,7 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         push("fatigue", {
           Update: {
             TableName: tables.devices,
-            Key: deviceCounterKeys.fatigueDay(plan.deviceId, choice.deviceDay),
+            Key: capCounterKeys.fatigueDay(capOwner, choice.deviceDay),
             UpdateExpression: "ADD n :one SET expiresAt = :exp",
             ConditionExpression: "attribute_not_exists(n) OR n < :cap",
             ExpressionAttributeValues: {
@@ -349,7 +391,8 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
             Item: {
               ...attributionKey(plan.deviceId, inc.merchantId, inc.grantedAt, inc.incentiveId),
               ...attribution,
-              expiresAt: Math.ceil(attribution.windowEndsAt / 1000) + 86_400,
+              // Kept as long as the incentive item: erasure finds the device's incentives here.
+              expiresAt: retainUntil,
             },
           },
         });
@@ -376,8 +419,14 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
         if (failed === -1) throw error;
         const role = roles[failed];
+        if (role === "profile") {
+          const profile = reasons[failed]?.Item;
+          return !profile || profile.erasingAt !== undefined
+            ? { kind: "erased" }
+            : { kind: "rejected", reason: "no_consent" };
+        }
         if (role === "claim") {
-          const key = plan.eventKeys[failed];
+          const key = plan.eventKeys[failed - 1];
           const claim = key
             ? await client.send(
                 new GetCommand({
@@ -450,8 +499,9 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
       counters: CounterBump[];
       attributed: AttributionItem[];
       recordExpiresAt: number;
-    }): Promise<"committed" | "duplicate"> {
+    }): Promise<"committed" | "duplicate" | "erased"> {
       const items: TransactItem[] = [
+        profileLiveCheck(tables.devices, input.deviceId),
         {
           Put: {
             TableName: tables.devices,
@@ -490,7 +540,11 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
         await client.send(new TransactWriteCommand({ TransactItems: items }));
         return "committed";
       } catch (error) {
-        if ((error as Error).name === "TransactionCanceledException") return "duplicate";
+        if ((error as Error).name === "TransactionCanceledException") {
+          const reasons = (error as { CancellationReasons?: { Code?: string }[] })
+            .CancellationReasons;
+          return reasons?.[0]?.Code === "ConditionalCheckFailed" ? "erased" : "duplicate";
+        }
         throw error;
       }
     },

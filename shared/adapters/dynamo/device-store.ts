@@ -15,6 +15,11 @@ export interface DeviceStore {
   create(device: Device): Promise<void>;
   /** Replaces the profile only if it is still at `expectedVersion` (optimistic lock). */
   replace(device: Device, expectedVersion: number): Promise<void>;
+  /**
+   * Marks the profile as being erased (`erasingAt`): from then on no write creates anything for
+   * the device (see `profileLiveCheck`). Idempotent; false when there is no profile.
+   */
+  markErasing(deviceId: string, at: number): Promise<boolean>;
   /** Deletes every item in the device's partition; returns how many were deleted. */
   erase(deviceId: string): Promise<number>;
 }
@@ -87,6 +92,23 @@ export function dynamoDeviceStore(client: DynamoDBDocumentClient, tableName: str
         if ((error as Error).name === "ConditionalCheckFailedException") {
           throw new ConflictError("The device changed meanwhile; retry the request.");
         }
+        throw error;
+      }
+    },
+    async markErasing(deviceId, at) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: deviceKeys.profile(deviceId),
+            UpdateExpression: "SET erasingAt = if_not_exists(erasingAt, :at)",
+            ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeValues: { ":at": at },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as Error).name === "ConditionalCheckFailedException") return false;
         throw error;
       }
     },

@@ -74,6 +74,8 @@ export interface VisitStore {
    * order two racing batches finish in.
    */
   setOpenZones(deviceId: string, openZones: number, asOf: number): Promise<void>;
+  /** The open-visit count on the profile now (one small strongly consistent read). */
+  openZones(deviceId: string): Promise<number>;
 }
 
 /** What the sweeper needs besides `VisitStore`: the due devices, and dropping orphans. */
@@ -184,6 +186,17 @@ export function dynamoVisitStore(client: DynamoDBDocumentClient, tableName: stri
       } catch (error) {
         if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
       }
+    },
+    async openZones(deviceId) {
+      const out = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: deviceKeys.profile(deviceId),
+          ProjectionExpression: "openZones",
+          ConsistentRead: true,
+        }),
+      );
+      return Number(out.Item?.openZones ?? 0) || 0;
     },
     async setOpenZones(deviceId, openZones, asOf) {
       try {

@@ -17,6 +17,8 @@ export function toDecisionOffer(offer: Offer, storeId: string): DecisionOffer {
     caps: offer.caps,
     budget: offer.budget ?? {},
     ...(offer.segments ? { segments: offer.segments } : {}),
+    ...(offer.allowSelfDeclaredSegments ? { allowSelfDeclaredSegments: true } : {}),
+    ...(offer.requireAttestation ? { requireAttestation: true } : {}),
     holdoutPercent: offer.holdoutPercent,
     trigger: {
       on: offer.trigger.on,

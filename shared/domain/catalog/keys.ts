@@ -29,6 +29,8 @@ export const catalogKeys = {
     sk: `GONE#OFFER#${offerId}`,
   }),
   deletedOfferPrefix: "GONE#OFFER#",
+  /** Merchant-wide settings (quiet hours): one item per merchant. */
+  settings: (merchantId: string) => ({ pk: `MERCHANT#${merchantId}`, sk: "SETTINGS" }),
   storePrefix: "STORE#",
   offerPrefix: "OFFER#",
 };

@@ -21,6 +21,7 @@ import {
 import { amountSchema, checkOfferMoney, currencySchema } from "../money.ts";
 import { displayText } from "../text.ts";
 import { OFFER_INSTANT_RANGE, storeIdSchema, type Versioned } from "./common.ts";
+import { type QuietHoursSetting, quietHoursSettingSchema } from "./quiet-hours.ts";
 import { normalizeAt } from "./store.ts";
 
 /** Trigger zones: from a shop front (50 m) to a metropolitan area (50 km). */
@@ -194,7 +195,17 @@ export const offerInputSchema = z
       .array(segmentSchema)
       .max(50)
       .optional()
-      .describe("Devices need one of these segments; omit for everyone"),
+      .describe(
+        "Devices need one of these segments, set by the app's backend or a merchant audience; omit for everyone",
+      ),
+    allowSelfDeclaredSegments: z
+      .boolean()
+      .optional()
+      .describe("Also trust segments a device declares about itself (default false)"),
+    requireAttestation: z
+      .boolean()
+      .optional()
+      .describe("Only devices with a verified platform attestation qualify (default false)"),
     holdoutPercent: holdoutPercentSchema.describe(
       "Share of eligible devices deliberately not sent anything, to measure lift (0–50)",
     ),
@@ -256,6 +267,11 @@ export const offerInputSchema = z
       .max(1_000)
       .default(0)
       .describe("Higher wins when several offers are eligible at once"),
+    quietHours: quietHoursSettingSchema
+      .optional()
+      .describe(
+        "This offer's quiet hours on the device's clock, or \"none\"; omit for the merchant default",
+      ),
     currency: currencySchema
       .optional()
       .describe("ISO 4217 currency of costPerSend and incentiveValue"),
@@ -307,6 +323,8 @@ export interface Offer extends Versioned {
   caps: { perDevicePerDay?: number; perDeviceTotal?: number; cooldownMinutes?: number };
   budget?: { maxIncentives?: number | undefined } | undefined;
   segments?: string[] | undefined;
+  allowSelfDeclaredSegments?: boolean | undefined;
+  requireAttestation?: boolean | undefined;
   holdoutPercent: number;
   attributionWindowHours: number;
   redemption: {
@@ -317,6 +335,8 @@ export interface Offer extends Versioned {
     onlyWithinSchedule?: boolean | undefined;
   };
   priority: number;
+  /** Override of the merchant's quiet hours ("none" = never quiet); absent = merchant default. */
+  quietHours?: QuietHoursSetting | undefined;
   /** ISO 4217 code of the money fields; absent when the offer states no costs. */
   currency?: string | undefined;
   /** Cost of one send, decimal string in major units of `currency`. */
@@ -370,10 +390,13 @@ export function buildOffer(facts: OfferFacts): Offer {
     caps: input.caps,
     budget: input.budget,
     segments: input.segments ? [...new Set(input.segments)] : undefined,
+    allowSelfDeclaredSegments: input.allowSelfDeclaredSegments,
+    requireAttestation: input.requireAttestation,
     holdoutPercent: input.holdoutPercent,
     attributionWindowHours: input.attributionWindowHours,
     redemption: input.redemption,
     priority: input.priority,
+    ...(input.quietHours !== undefined ? { quietHours: input.quietHours } : {}),
     currency: input.currency,
     costPerSend: input.costPerSend,
     incentiveValue: input.incentiveValue,
@@ -414,10 +437,13 @@ export function offerView(offer: Offer) {
     caps: offer.caps,
     budget: offer.budget,
     segments: offer.segments,
+    allowSelfDeclaredSegments: offer.allowSelfDeclaredSegments ?? false,
+    requireAttestation: offer.requireAttestation ?? false,
     holdoutPercent: offer.holdoutPercent,
     attributionWindowHours: offer.attributionWindowHours,
     redemption: offer.redemption,
     priority: offer.priority,
+    quietHours: offer.quietHours,
     currency: offer.currency,
     costPerSend: offer.costPerSend,
     incentiveValue: offer.incentiveValue,

@@ -59,8 +59,15 @@ export interface DecisionInput {
   readonly offers: readonly DecisionOffer[];
   readonly device: {
     readonly deviceId: string;
+    /** What the holdout is drawn for (the asserted person's unit); default `deviceId`. */
+    readonly holdoutKey?: string;
     readonly consentMarketing: boolean;
+    /** Segments the device declared about itself: only offers that opt in trust them. */
     readonly segments: readonly string[];
+    /** Segments the app's backend vouched for (signed user assertion). */
+    readonly trustedSegments?: readonly string[];
+    /** A platform attestation was verified for the device. */
+    readonly attested?: boolean;
     /** IANA zone of the device; absent or unknown = the store's zone. */
     readonly timeZone?: string;
   };
@@ -75,12 +82,17 @@ export interface DecisionInput {
     readonly deviceDay?: string;
   };
   readonly config?: Partial<DecisionConfig>;
+  /** Audiences (segment names) each merchant uploaded that the device's person belongs to. */
+  readonly audiences?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export interface DecisionConfig {
   /** Max incentives (sends + holdouts) per device per device-local day, all merchants. */
   readonly fatigueCapPerDay: number;
-  /** In the device's zone; equal start and end disables quiet hours. */
+  /**
+   * Platform quiet hours, in the device's zone, for offers that carry none of their own
+   * (`DecisionOffer.quietHours`); equal start and end disables them.
+   */
   readonly quietHours: DailySpan;
 }
 
@@ -135,6 +147,33 @@ export function capWindowKeys(
 }
 
 /**
+ * Whether an offer's targeting admits a device: `requireAttestation` needs `attested`; targeted
+ * `segments` need one membership from a trusted source — the app's backend (`trustedSegments`)
+ * or the merchant's `audience` of the device's person — or, only when the offer sets
+ * `allowSelfDeclaredSegments`, from what the device declared about itself.
+ */
+export function isTargeted(
+  offer: Pick<DecisionOffer, "segments" | "allowSelfDeclaredSegments" | "requireAttestation">,
+  device: {
+    readonly segments: readonly string[];
+    readonly trustedSegments?: readonly string[] | undefined;
+    readonly attested?: boolean | undefined;
+  },
+  audience?: ReadonlySet<string>,
+): boolean {
+  if (offer.requireAttestation === true && device.attested !== true) return false;
+  const segments = offer.segments ?? [];
+  if (segments.length === 0) return true;
+  const trusted = device.trustedSegments ?? [];
+  return segments.some(
+    (s) =>
+      trusted.includes(s) ||
+      audience?.has(s) === true ||
+      (offer.allowSelfDeclaredSegments === true && device.segments.includes(s)),
+  );
+}
+
+/**
  * Whether a trigger event is too old to act on: `now - eventAt` above the offer's freshness limit
  * (minutes; default `DEFAULT_FRESHNESS_MINUTES`). An event stamped slightly in the future (device
  * clock skew) is fresh. Exactly the limit is still fresh.
@@ -184,11 +223,11 @@ function firstFailure(
 
   if (!device.consentMarketing) return "no_consent";
 
-  const segments = offer.segments ?? [];
-  if (segments.length > 0 && !segments.some((s) => device.segments.includes(s))) return "segment";
+  if (!isTargeted(offer, device, input.audiences?.get(offer.merchantId))) return "segment";
 
   const deviceTz = effectiveDeviceTimeZone(device.timeZone, storeTz);
-  if (isQuietHours(config.quietHours, deviceTz, at)) return "quiet_hours";
+  const quiet = offer.quietHours !== undefined ? offer.quietHours : config.quietHours;
+  if (quiet !== null && isQuietHours(quiet, deviceTz, at)) return "quiet_hours";
 
   const deviceDayNow = localDay(at, deviceTz);
   const deviceToday =
@@ -224,8 +263,12 @@ function firstFailure(
  *    or the store's zone is unknown;
  * 3. `budget` — `sentCount` ≥ `budget.maxIncentives`;
  * 4. `no_consent` — the device has not consented to marketing;
- * 5. `segment` — the offer targets segments and the device is in none of them;
- * 6. `quiet_hours` — inside quiet hours in the device's zone (fallback: the store's);
+ * 5. `segment` — the offer requires an attested device and this one is not, or it targets
+ *    segments and the device is in none of them by a trusted source: the app's backend
+ *    (`trustedSegments`) or a merchant audience of its person (`audiences`); self-declared
+ *    `segments` count only for offers with `allowSelfDeclaredSegments`;
+ * 6. `quiet_hours` — inside the offer's quiet hours (its override, else its merchant's, else
+ *    `config.quietHours`) in the device's zone (fallback: the store's);
  * 7. `fatigue` — the device already got `fatigueCapPerDay` incentives today (device-local day);
  * 8. `cap_total` — `perDeviceTotal` reached; 9. `cap_day` — `perDevicePerDay` reached on the
  *    store-local day; 10. `cooldown` — less than `cooldownMinutes` since the last one.
@@ -259,7 +302,11 @@ export function decide(input: DecisionInput): Decision {
     suppressed.push({ offerId: offer.offerId, reason: failures.get(offer) ?? "not_chosen" });
   }
   if (winner === undefined) return { suppressed };
-  const heldOut = isHeldOut(input.device.deviceId, winner.offerId, winner.holdoutPercent);
+  const heldOut = isHeldOut(
+    input.device.holdoutKey ?? input.device.deviceId,
+    winner.offerId,
+    winner.holdoutPercent,
+  );
   return {
     chosen: { offerId: winner.offerId, outcome: heldOut ? "held_out" : "send" },
     suppressed,

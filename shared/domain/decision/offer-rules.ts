@@ -55,8 +55,16 @@ export interface DecisionOffer {
     readonly cooldownMinutes?: number;
   };
   readonly budget: { readonly maxIncentives?: number };
-  /** The device needs at least one of these; absent or empty = everyone. */
+  /**
+   * The device needs at least one of these; absent or empty = everyone. Only trusted
+   * memberships count (set by the app's backend, or a merchant audience of the asserted person)
+   * unless `allowSelfDeclaredSegments`.
+   */
   readonly segments?: readonly string[];
+  /** Also accept segments the device declared about itself (its own claim, not a fact). */
+  readonly allowSelfDeclaredSegments?: boolean;
+  /** Only devices with a verified platform attestation qualify. */
+  readonly requireAttestation?: boolean;
   /** Share of eligible devices that get nothing, 0–50 (percent; fractions allowed). */
   readonly holdoutPercent: number;
   readonly trigger: {
@@ -69,6 +77,11 @@ export interface DecisionOffer {
   readonly triggerRadiusM: number;
   /** Higher wins when several offers are eligible; absent = 0. */
   readonly priority?: number;
+  /**
+   * Quiet hours that apply to this offer (its override, else its merchant's default), on the
+   * device's clock; `null` = none; absent = the decision config's (platform) quiet hours.
+   */
+  readonly quietHours?: DailySpan | null;
 }
 
 const HHMM_START = /^(?:[01]\d|2[0-3]):[0-5]\d$/;

@@ -6,4 +6,5 @@ export {
   normalQuantile,
   rate,
   twoProportionLift,
+  wilsonInterval,
 } from "./lift.ts";

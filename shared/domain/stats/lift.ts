@@ -207,3 +207,18 @@ export function median(values: readonly number[]): number | null {
   if (bad >= 0) throw ValidationError.field(`values/${bad}`, "must be a finite number");
   return ssMedian([...values]);
 }
+
+/**
+ * Wilson score interval of a proportion x/n (Wilson 1927; Newcombe 1998 recommends it over the
+ * Wald interval for small n and rates near 0 or 1): null when n = 0. Reports show it as the
+ * interval bar of each group's visit rate.
+ */
+export function wilsonInterval(x: number, n: number, confidence = 0.95): Interval | null {
+  if (!(n > 0) || x < 0 || x > n) return null;
+  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const p = x / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return [clamp(centre - half, 0, 1), clamp(centre + half, 0, 1)];
+}

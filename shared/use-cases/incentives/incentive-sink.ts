@@ -1,8 +1,11 @@
 import type { CounterBump, DecisionStore } from "../../adapters/dynamo/decision-store.ts";
+import type { MerchantSettingsStore } from "../../adapters/dynamo/merchant-settings-store.ts";
 import type { OfferReader } from "../../adapters/dynamo/offer-reader.ts";
+import { DeviceErased } from "../../adapters/dynamo/visit-store.ts";
 import type { DevicePrincipal } from "../../auth/principal.ts";
 import { toDecisionOffer } from "../../domain/catalog/decision-view.ts";
 import type { Offer } from "../../domain/catalog/offer.ts";
+import { effectiveQuietHours, type MerchantSettings } from "../../domain/catalog/quiet-hours.ts";
 import {
   COUNTER_FIELDS,
   type ConversionRecord,
@@ -11,9 +14,15 @@ import {
 } from "../../domain/conversion.ts";
 import { capWindowKeys, type DecisionConfig, decide } from "../../domain/decision/decide.ts";
 import { localDay } from "../../domain/decision/local-time.ts";
+import type { DecisionOffer } from "../../domain/decision/offer-rules.ts";
 import { generateRedemptionCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
-import { type Incentive, triggerEventKey } from "../../domain/incentive.ts";
+import {
+  capPartition,
+  holdoutUnit,
+  type Incentive,
+  triggerEventKey,
+} from "../../domain/incentive.ts";
 import type { ZoneEvent } from "../../domain/visit/types.ts";
 import type { Random } from "../../ports.ts";
 import type { SinkResult, ZoneEventSink } from "../pings/ingest-pings.ts";
@@ -32,6 +41,8 @@ export interface GrantedIncentive {
 
 export interface IncentiveSinkDeps {
   offers: OfferReader;
+  /** Merchants' default quiet hours (cached); absent = `decision.quietHours` for every offer. */
+  settings?: Pick<MerchantSettingsStore, "get"> | undefined;
   store: DecisionStore;
   random: Random;
   /** Pseudonymous device id scoped to a merchant (keyed HMAC). */
@@ -130,12 +141,29 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       fields: { [COUNTER_FIELDS.triggered]: 1 },
     }));
 
+    // Quiet hours per offer: its override, else its merchant's default (unset: the config's).
+    const merchantSettings = new Map<string, MerchantSettings>();
+    if (deps.settings) {
+      for (const merchantId of new Set(candidates.map((c) => c.offer.merchantId))) {
+        merchantSettings.set(merchantId, await deps.settings.get(merchantId));
+      }
+    }
+    const withQuietHours = (offer: Offer, storeId: string): DecisionOffer => {
+      const merchant = merchantSettings.get(offer.merchantId);
+      const base = toDecisionOffer(offer, storeId);
+      if (offer.quietHours === undefined && (merchant === undefined || merchant.version === 0)) {
+        return base;
+      }
+      return { ...base, quietHours: effectiveQuietHours(offer.quietHours, merchant).span };
+    };
+
     const atomicFailures = new Map<string, string>();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const counters = await deps.store.readCounters(
         device.deviceId,
         candidates.map((c) => ({ offerId: c.offer.offerId, offerDay: offerDay(c) })),
         deviceDay,
+        capPartition(device),
       );
       // Failures the database reported in earlier attempts stand even if a re-read races.
       const live = candidates.filter((c) => !atomicFailures.has(c.offer.offerId));
@@ -145,13 +173,16 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         // younger than the offer's freshness limit can get an incentive.
         now,
         offers: live.map((c) => ({
-          ...toDecisionOffer(c.offer, c.event.storeId),
+          ...withQuietHours(c.offer, c.event.storeId),
           eventAt: c.event.at,
         })),
         device: {
           deviceId: device.deviceId,
+          holdoutKey: holdoutUnit(device),
           consentMarketing: device.consentMarketing,
           segments: device.segments,
+          trustedSegments: device.trustedSegments ?? [],
+          attested: device.attested === true,
           ...(device.timeZone ? { timeZone: device.timeZone } : {}),
         },
         storeTimeZones,
@@ -243,6 +274,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       }
       const result = await deps.store.grant({
         deviceId: device.deviceId,
+        capPartition: capPartition(device),
         eventKeys,
         claimExpiresAt: Math.ceil((now + 3 * DAY_MS) / 1000),
         now: at,
@@ -283,6 +315,8 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
           ? [granted(existing)]
           : [];
       }
+      // Erased meanwhile (a cached token): nothing may be written for the device.
+      if (result.kind === "erased") throw new DeviceErased();
       // An invariant held in the database but not in the snapshot: record it and decide again.
       if (chosen && result.reason !== "code_taken")
         atomicFailures.set(chosen.offer.offerId, result.reason);
@@ -368,6 +402,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       attributed,
       recordExpiresAt: expiresAt(event.at),
     });
+    if (outcome === "erased") throw new DeviceErased();
     if (outcome === "committed") {
       deps.onOutcome?.("visit");
       if (attributed.length > 0) deps.onOutcome?.("attributed", attributed.length);

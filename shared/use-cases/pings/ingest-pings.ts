@@ -67,6 +67,27 @@ function observe(zone: MatchedZone, ping: Ping): ZoneObservation {
 const MAX_CONFLICT_RETRIES = 4;
 
 /**
+ * A context younger than this was made for this very request (the authorizer ran), not reused
+ * from API Gateway's cache.
+ */
+export const FRESH_CONTEXT_MS = 2_000;
+
+/**
+ * The device's open-visit count for the no-zone fast path. The authorizer's count is trusted only
+ * when it was read for this request: API Gateway reuses a decision for up to a minute, and a count
+ * of 0 from before the device entered a zone would skip the state read and lose the exit. A reused
+ * context costs one small consistent read of the profile instead (devices pinging less often than
+ * the cache TTL always get a fresh decision, so their batches in no zone stay free).
+ */
+async function openZonesNow(deps: IngestDeps, device: DevicePrincipal, now: number) {
+  if (device.openZones > 0) return device.openZones;
+  const fresh =
+    device.contextFresh ??
+    (device.authorizedAt !== undefined && now - device.authorizedAt < FRESH_CONTEXT_MS);
+  return fresh ? 0 : await deps.visits.openZones(device.deviceId);
+}
+
+/**
  * The 400 for a batch in which no ping was accepted: nothing was processed, so a 202 would
  * tell a client its pings were taken. Each reason stays, as `errors` (path
  * `pings/{index}/{field}`) and as the same `rejected` list a partial batch answers with.
@@ -107,7 +128,7 @@ export async function ingestPings(
 
   const candidates = await deps.matcher.candidates(pings);
   const anyCandidate = candidates.some((c) => c.length > 0);
-  if (!anyCandidate && device.openZones === 0) {
+  if (!anyCandidate && (await openZonesNow(deps, device, now)) === 0) {
     return { ...base, events: [], stats: undefined, stateRead: false };
   }
 
@@ -187,8 +208,15 @@ export async function ingestPings(
         await deps.visits.setOpenZones(device.deviceId, openZones, asOf);
       }
     }
-    const sinkResult =
-      outbox.length > 0 ? await deps.sink.handle(device, outbox, now) : { incentives: [] };
+    let sinkResult: SinkResult = { incentives: [] };
+    try {
+      if (outbox.length > 0) sinkResult = await deps.sink.handle(device, outbox, now);
+    } catch (error) {
+      if (error instanceof DeviceErased) {
+        throw new UnauthorizedError("The device is no longer registered.");
+      }
+      throw error;
+    }
     if (outbox.length > 0) {
       try {
         await deps.visits.save(

@@ -103,7 +103,12 @@ beforeAll(async () => {
   erase = (await import("../../../functions/device-erase.ts")).handler as unknown as Handler;
   const appKeys = dynamoAppKeyStore(documentClient, env("CATALOG_TABLE"));
   ({ appKey } = await createAppKey(
-    { appKeys, clock: systemClock, random: systemRandom },
+    {
+      appKeys,
+      clock: systemClock,
+      random: systemRandom,
+      masterKey: process.env.PSEUDONYM_KEY ?? "",
+    },
     "Push test app",
   ));
 });

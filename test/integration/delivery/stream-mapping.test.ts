@@ -6,10 +6,15 @@
  */
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { _Record as StreamApiRecord } from "@aws-sdk/client-dynamodb-streams";
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FUNCTION_SPECS, streamMapping } from "../../../infra/function-specs.ts";
+import {
+  ensureDeadLetterQueue,
+  sqsOnFailureDestination,
+} from "../../../scripts/local/on-failure.ts";
 import {
   type OnFailureRecord,
   passesFilters,
@@ -18,7 +23,7 @@ import {
   toLambdaRecord,
 } from "../../../scripts/local/stream-poller.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
-import { env, uniqueId } from "../../support/aws.ts";
+import { env, testClients, uniqueId } from "../../support/aws.ts";
 
 const trigger = FUNCTION_SPECS["incentive-publisher"]?.trigger;
 if (trigger?.kind !== "tableStream") throw new Error("the publisher has a stream trigger");
@@ -120,9 +125,10 @@ describe("the local mapping on DynamoDB Local", () => {
       new PutCommand({ TableName: tableName, Item: { pk, sk: "I", entity, status } }),
     );
 
-  it("filters, batches of batchSize, retries, then the on-failure destination", async () => {
+  it("filters, batches of batchSize, retries, then the on-failure destination (a DLQ message)", async () => {
     const batches: string[][] = [];
-    const failures: OnFailureRecord[] = [];
+    const { sqs } = testClients();
+    const dlqUrl = await ensureDeadLetterQueue(sqs, uniqueId("publisher"));
     const attemptsOfPoison = { n: 0 };
     const run = uniqueId("r");
     poller = await startStreamPoller({
@@ -139,9 +145,8 @@ describe("the local mapping on DynamoDB Local", () => {
         attemptsOfPoison.n++;
         return { batchItemFailures: [{ itemIdentifier: poison.dynamodb?.SequenceNumber ?? "" }] };
       },
-      onFailure: async (f) => {
-        failures.push(f);
-      },
+      // The same destination `npm start` uses: a message on the function's local DLQ.
+      onFailure: sqsOnFailureDestination(sqs, dlqUrl),
     });
     for (let i = 0; i < 60; i++) await put(`${run}-ok-${i}`, "incentive", "pending");
     for (let i = 0; i < 5; i++) await put(`${run}-sent-${i}`, "incentive", "sent");
@@ -155,6 +160,18 @@ describe("the local mapping on DynamoDB Local", () => {
     expect(Math.max(...batches.map((b) => b.length))).toBeLessThanOrEqual(mapping.batchSize);
     // The poison record: first try plus retryAttempts retries, then sent on, not skipped.
     expect(attemptsOfPoison.n).toBe(mapping.retryAttempts + 1);
+    const failures: OnFailureRecord[] = [];
+    for (let i = 0; i < 5 && failures.length === 0; i++) {
+      const out = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: dlqUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+        }),
+      );
+      for (const m of out.Messages ?? [])
+        failures.push(JSON.parse(m.Body ?? "{}") as OnFailureRecord);
+    }
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({
       requestContext: { condition: "RetryAttemptsExhausted" },

@@ -17,7 +17,12 @@ let appKey: string;
 beforeAll(async () => {
   const appKeys = dynamoAppKeyStore(documentClient, env("CATALOG_TABLE"));
   ({ appKey } = await createAppKey(
-    { appKeys, clock: systemClock, random: systemRandom },
+    {
+      appKeys,
+      clock: systemClock,
+      random: systemRandom,
+      masterKey: process.env.PSEUDONYM_KEY ?? "",
+    },
     "Test app",
   ));
 });

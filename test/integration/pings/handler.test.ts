@@ -5,7 +5,7 @@ import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
 import type { HttpResult } from "../../../shared/http/types.ts";
 import { env, uniqueId } from "../../support/aws.ts";
-import { indexFootprint } from "../../support/fixtures.ts";
+import { indexFootprint, registeredDevice } from "../../support/fixtures.ts";
 import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
 import { offsetM } from "../../support/pings.ts";
 
@@ -29,11 +29,28 @@ function device(overrides: Record<string, string | number | boolean> = {}) {
   };
 }
 
+const registered = new Set<string>();
+
+/** Stores the device's profile once, as `POST /v1/devices` would: pings of unknown devices get 401. */
+async function register(ctx: Record<string, string | number | boolean>): Promise<void> {
+  const deviceId = String(ctx.deviceId);
+  if (registered.has(deviceId)) return;
+  registered.add(deviceId);
+  await registeredDevice({
+    deviceId,
+    consentLocation: ctx.consentLocation === true,
+    consentMarketing: ctx.consentMarketing === true,
+    timeZone: String(ctx.timeZone),
+    platform: String(ctx.platform),
+  });
+}
+
 async function post(
   body: unknown,
   ctx: Record<string, string | number | boolean> | null = device(),
   rawBody?: string,
 ): Promise<HttpResult> {
+  if (ctx) await register(ctx);
   const event = httpEvent({
     method: "POST",
     path: "/v1/pings",

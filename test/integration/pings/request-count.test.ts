@@ -42,7 +42,8 @@ async function coldHandler() {
   return { requests, post };
 }
 
-function device(openZones = 0) {
+/** A device context as the authorizer made it `ageMs` ago (0: for this request, not cached). */
+function device(openZones = 0, ageMs = 0) {
   return {
     deviceId: uniqueId("dev"),
     consentLocation: true,
@@ -51,6 +52,7 @@ function device(openZones = 0) {
     segments: "[]",
     platform: "android",
     openZones,
+    authorizedAt: Date.now() - ageMs,
   };
 }
 
@@ -81,6 +83,17 @@ describe("DynamoDB requests per ping batch (real handler, SDK middleware count)"
     expect(warm.statusCode).toBe(202);
     expect(bodyOf(warm)).toMatchObject({ accepted: 100, rejected: [], events: [] });
     expect(requests).toEqual([]);
+  });
+
+  it("a context API Gateway reused from its cache costs one small profile read, never a state read", async () => {
+    const { requests, post } = await coldHandler();
+    const origin = offsetM(EMPTY, 0, 0);
+    await post(grid(origin, 40), device());
+    requests.length = 0;
+    // Its openZones may predate an entry: the count on the profile decides, not the cached one.
+    const cached = await post(grid(origin, 40, Date.now() + 1), device(0, 30_000));
+    expect(cached.statusCode).toBe(202);
+    expect(requests.map((r) => r.command)).toEqual(["GetItemCommand"]);
   });
 
   it("a cold batch across many cells costs one parallel round of BatchGetItem and nothing else", async () => {

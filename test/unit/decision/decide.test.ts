@@ -119,12 +119,51 @@ describe("decide: eligibility checks", () => {
     expect(outcome({ device: { consentMarketing: false } })).toBe("no_consent");
   });
 
-  it("segment: needs one shared segment; none listed means everyone", () => {
+  it("segment: needs one shared trusted segment; none listed means everyone", () => {
     const o = offer({ segments: ["students", "runners"] });
     expect(outcome({ offers: [o] })).toBe("segment");
-    expect(outcome({ offers: [o], device: { segments: ["parents"] } })).toBe("segment");
-    expect(outcome({ offers: [o], device: { segments: ["parents", "runners"] } })).toBe("send");
+    expect(outcome({ offers: [o], device: { trustedSegments: ["parents"] } })).toBe("segment");
+    expect(outcome({ offers: [o], device: { trustedSegments: ["parents", "runners"] } })).toBe(
+      "send",
+    );
     expect(outcome({ offers: [offer({ segments: [] })] })).toBe("send");
+  });
+
+  it("segment: what a device declares about itself counts only when the offer opts in", () => {
+    const vip = offer({ segments: ["vip"] });
+    expect(outcome({ offers: [vip], device: { segments: ["vip"] } })).toBe("segment");
+    expect(
+      outcome({
+        offers: [offer({ segments: ["vip"], allowSelfDeclaredSegments: true })],
+        device: { segments: ["vip"] },
+      }),
+    ).toBe("send");
+    // A merchant audience of the device's person counts, for that merchant only.
+    const audiences = new Map([["m1", new Set(["vip"])]]);
+    expect(decide({ ...input({ offers: [vip] }), audiences }).chosen?.outcome).toBe("send");
+    const other = new Map([["m2", new Set(["vip"])]]);
+    expect(decide({ ...input({ offers: [vip] }), audiences: other }).chosen).toBeUndefined();
+  });
+
+  it("segment: requireAttestation needs an attested device", () => {
+    const o = offer({ requireAttestation: true });
+    expect(outcome({ offers: [o] })).toBe("segment");
+    expect(outcome({ offers: [o], device: { attested: true } })).toBe("send");
+  });
+
+  it("holdout is drawn for the holdout key (the person) when given", () => {
+    const o = offer({ holdoutPercent: 50 });
+    const drawn = (deviceId: string, holdoutKey: string) =>
+      decide(input({ offers: [o], device: { deviceId, holdoutKey } })).chosen?.outcome;
+    // Different installs of one person always land in the person's group, whatever their ids.
+    const groups = new Set<string | undefined>();
+    for (const person of ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"]) {
+      const installs = new Set(["a", "b", "c", "d"].map((d) => drawn(`${person}-${d}`, person)));
+      expect(installs.size).toBe(1);
+      groups.add([...installs][0]);
+    }
+    // …and the persons themselves are split (the draw is not constant).
+    expect(groups).toEqual(new Set(["send", "held_out"]));
   });
 
   it("quiet_hours: device zone first, store zone as fallback", () => {

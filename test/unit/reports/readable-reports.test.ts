@@ -349,3 +349,16 @@ describe("offer money fields", () => {
     expect(paths({ currency: "EUR", costPerSend: 0.05 })).toEqual(["costPerSend"]);
   });
 });
+
+describe("visit rate intervals", () => {
+  it("Wilson interval of each group's rate (hand-computed)", async () => {
+    const { wilsonInterval } = await import("../../../shared/domain/stats/index.ts");
+    // x = 60, n = 400, z² = 3.841459: centre = (0.15 + z²/800) / (1 + z²/400) = 0.153329;
+    // half = z·√(0.15·0.85/400 + z²/640000) / (1 + z²/400) = 0.034985 → [0.118345, 0.188314].
+    const ci = wilsonInterval(60, 400);
+    expect(ci?.[0]).toBeCloseTo(0.118345, 5);
+    expect(ci?.[1]).toBeCloseTo(0.188314, 5);
+    expect(wilsonInterval(0, 0)).toBeNull();
+    expect(wilsonInterval(0, 10)?.[0]).toBe(0);
+  });
+});

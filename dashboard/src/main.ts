@@ -1,0 +1,768 @@
+/**
+ * Footfall marketing dashboard: offers overview (the comparison), one offer, one store, and the
+ * conversion log, over the report API of the same origin. Hash routes (`#/offers/of_…`), so the
+ * token and the route never reach the server in a URL.
+ *
+ * Sign-in: a merchant token in the fragment (`#token=…`, printed by `npm start`), or the Cognito
+ * hosted UI (authorization code with PKCE) when the server says where it is (`config.json`).
+ */
+import "./styles.css";
+import { ApiError, downloadCsv, getJson, qs, setToken, token } from "./api.ts";
+import { COLORS, dailyChart, ratesChart } from "./charts.ts";
+import { announce, fig, h, table } from "./dom.ts";
+import { count, decimal, money, NA, percent, points, pointsInterval } from "./format.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Report shapes (what the pages read of the API)
+// ---------------------------------------------------------------------------------------------
+
+type Ci = readonly [number, number] | null;
+interface Section {
+  funnel: {
+    triggered: number;
+    sent: number;
+    heldOut: number;
+    suppressed: { total: number };
+    visits: number;
+    attributedVisits: { treated: number; holdout: number };
+    redemptions: number;
+  };
+  visitRate: { treated: number | null; holdout: number | null };
+  visitRateCi: { treated: Ci; holdout: Ci };
+  lift: { absolute: number | null; absoluteCi: Ci; pValue: number | null };
+  incremental: { visits: number | null; visitsCi: Ci; note: string | null };
+  money: {
+    currency: string;
+    spend: string;
+    costPerVisit: string | null;
+    costPerAttributedVisit: string | null;
+    costPerIncrementalVisit: { estimate: string | null; ci: readonly [string, string] | null };
+    incrementalRevenue: { estimate: string | null; averageBasket: string } | null;
+    notes: string[];
+  } | null;
+  notes: string[];
+}
+interface ComparisonRow extends Section {
+  offerId: string;
+  offerName: string;
+  state: string;
+}
+interface OfferReport {
+  offerId: string;
+  offerName: string | null;
+  state: string;
+  from: string;
+  to: string;
+  totals: Section;
+  rows: (Section & {
+    day?: string;
+    storeId?: string;
+    storeName?: string | null;
+    storeCode?: string | null;
+  })[];
+  notes: string[];
+}
+interface StoreReport {
+  storeId: string;
+  storeName: string | null;
+  storeCode: string | null;
+  from: string;
+  to: string;
+  totals: { visits: number; attributedVisits: { treated: number; holdout: number } };
+  offers: {
+    offerId: string | null;
+    offerName: string | null;
+    visits: number;
+    attributedVisits: { treated: number; holdout: number };
+  }[];
+  rows: { day?: string; offerId: string | null; offerName: string | null; visits: number }[];
+}
+interface LogItem {
+  eventId: string;
+  at: string;
+  type: string;
+  offerId: string | null;
+  offerName: string | null;
+  storeId: string;
+  storeName: string | null;
+  storeCode: string | null;
+  group: string | null;
+  reason: string | null;
+  basketAmount: string | null;
+  basketCurrency: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in
+// ---------------------------------------------------------------------------------------------
+
+interface Config {
+  cognitoDomain: string | null;
+  clientId: string | null;
+}
+
+const redirectUri = () => `${location.origin}/dashboard`;
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+/** Starts the Cognito hosted UI sign-in (authorization code with PKCE, S256). */
+async function hostedSignIn(config: Config): Promise<void> {
+  if (!config.cognitoDomain || !config.clientId) return;
+  const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const challenge = base64url(
+    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))),
+  );
+  const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
+  sessionStorage.setItem("footfall.pkce", JSON.stringify({ verifier, state }));
+  const params = new URLSearchParams({
+    response_type: "code",
+    client_id: config.clientId,
+    redirect_uri: redirectUri(),
+    scope: "openid email",
+    code_challenge_method: "S256",
+    code_challenge: challenge,
+    state,
+  });
+  location.assign(`${config.cognitoDomain}/oauth2/authorize?${params}`);
+}
+
+/** Finishes a hosted UI sign-in: trades the code for tokens and keeps the ID token. */
+async function finishHostedSignIn(config: Config): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const code = params.get("code");
+  const pkce = JSON.parse(sessionStorage.getItem("footfall.pkce") ?? "null") as {
+    verifier: string;
+    state: string;
+  } | null;
+  if (!code || !pkce || params.get("state") !== pkce.state || !config.cognitoDomain) return;
+  sessionStorage.removeItem("footfall.pkce");
+  history.replaceState(null, "", `${location.pathname}${location.hash}`);
+  const res = await fetch(`${config.cognitoDomain}/oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      client_id: config.clientId ?? "",
+      code,
+      redirect_uri: redirectUri(),
+      code_verifier: pkce.verifier,
+    }),
+  });
+  if (res.ok) setToken(((await res.json()) as { id_token?: string }).id_token ?? null);
+}
+
+/** Takes `#token=…&route=…` out of the address bar into this tab's session. */
+function takeFragmentToken(): void {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const t = fragment.get("token");
+  if (!t) return;
+  setToken(t);
+  const route = fragment.get("route") ?? "/offers";
+  history.replaceState(null, "", `${location.pathname}${location.search}#${route}`);
+}
+
+function signInPage(main: HTMLElement, config: Config, message?: string): void {
+  main.replaceChildren(
+    h("h1", { tabindex: -1 }, "Sign in"),
+    message ? h("p", { class: "error", role: "alert" }, message) : "",
+    config.cognitoDomain
+      ? h(
+          "p",
+          {},
+          h("button", { type: "button", id: "sign-in" }, "Sign in with your merchant account"),
+        )
+      : h(
+          "p",
+          {},
+          "Open the sign-in link that ",
+          h("code", {}, "npm start"),
+          " prints (it carries a merchant token after #token=).",
+        ),
+  );
+  document.getElementById("sign-in")?.addEventListener("click", () => void hostedSignIn(config));
+  main.querySelector("h1")?.focus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+// ---------------------------------------------------------------------------------------------
+
+function stateBadge(state: string): HTMLElement {
+  return h("span", { class: `badge state-${state}` }, state);
+}
+
+function offerLink(id: string, name: string | null): HTMLElement {
+  return h("a", { href: `#/offers/${encodeURIComponent(id)}` }, name ?? id);
+}
+
+function storeLink(id: string, name: string | null | undefined, code?: string | null): HTMLElement {
+  return h(
+    "span",
+    {},
+    h("a", { href: `#/stores/${encodeURIComponent(id)}` }, name ?? id),
+    code ? h("span", { class: "code" }, ` ${code}`) : null,
+  );
+}
+
+/** A range form (from/to local days) that re-renders the route with ?from&to in the hash. */
+function rangeForm(route: string, from: string, to: string): HTMLElement {
+  const form = h(
+    "form",
+    { class: "range", "aria-label": "Report period" },
+    h(
+      "label",
+      {},
+      "From ",
+      h("input", { type: "date", name: "from", value: from, required: true }),
+    ),
+    h("label", {}, "To ", h("input", { type: "date", name: "to", value: to, required: true })),
+    h("button", { type: "submit" }, "Show"),
+  );
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    location.hash = `${route}${qs({ from: String(data.get("from")), to: String(data.get("to")) })}`;
+  });
+  return form;
+}
+
+function kpi(label: string, value: HTMLElement, detail?: HTMLElement | string | null) {
+  return h(
+    "div",
+    { class: "kpi" },
+    h("dt", {}, label),
+    h("dd", {}, value, detail ? h("small", {}, detail) : null),
+  );
+}
+
+function notesList(notes: string[]): HTMLElement | null {
+  return notes.length ? h("ul", { class: "notes" }, ...notes.map((n) => h("li", {}, n))) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
+// ---------------------------------------------------------------------------------------------
+
+async function offersView(main: HTMLElement, query: URLSearchParams): Promise<void> {
+  const path = `/v1/reports/offers${qs({ from: query.get("from") ?? undefined, to: query.get("to") ?? undefined })}`;
+  const r = await getJson<{ from: string; to: string; offers: ComparisonRow[] }>(path);
+  const csv = h("button", { type: "button", class: "secondary" }, "Download CSV");
+  csv.addEventListener("click", () => void downloadCsv(path, "offers.csv"));
+  const rows = r.offers.map((o, i) => {
+    const p = `offers/${i}`;
+    const m = o.money;
+    return [
+      offerLink(o.offerId, o.offerName),
+      stateBadge(o.state),
+      fig(`${p}/funnel/sent`, o.funnel.sent, count(o.funnel.sent)),
+      fig(`${p}/funnel/heldOut`, o.funnel.heldOut, count(o.funnel.heldOut)),
+      fig(`${p}/visitRate/treated`, o.visitRate.treated, percent(o.visitRate.treated)),
+      fig(`${p}/visitRate/holdout`, o.visitRate.holdout, percent(o.visitRate.holdout)),
+      h(
+        "span",
+        {},
+        fig(`${p}/lift/absolute`, o.lift.absolute, points(o.lift.absolute)),
+        h("br"),
+        h(
+          "small",
+          {},
+          fig(`${p}/lift/absoluteCi`, o.lift.absoluteCi, pointsInterval(o.lift.absoluteCi)),
+        ),
+      ),
+      fig(`${p}/incremental/visits`, o.incremental.visits, decimal(o.incremental.visits)),
+      fig(`${p}/money/spend`, m?.spend ?? null, money(m?.spend, m?.currency)),
+      fig(
+        `${p}/money/costPerIncrementalVisit/estimate`,
+        m?.costPerIncrementalVisit.estimate ?? null,
+        money(m?.costPerIncrementalVisit.estimate, m?.currency),
+      ),
+    ];
+  });
+  main.replaceChildren(
+    h("h1", { tabindex: -1 }, "Offers"),
+    h("p", { class: "lead" }, `Every offer of ${r.from} to ${r.to}, side by side.`),
+    h("div", { class: "toolbar" }, rangeForm("#/offers", r.from, r.to), csv),
+    r.offers.length === 0
+      ? h("p", {}, "No offer ran in this period.")
+      : table(
+          `Offers from ${r.from} to ${r.to}`,
+          [
+            "Offer",
+            "State",
+            "Sent",
+            "Held out",
+            "Visit rate, sent",
+            "Visit rate, held out",
+            "Lift (95 % interval)",
+            "Incremental visits",
+            "Spend",
+            "Cost per incremental visit",
+          ],
+          rows,
+          { numericFrom: 2 },
+        ),
+  );
+}
+
+function funnelList(s: Section, prefix: string): HTMLElement {
+  const f = s.funnel;
+  const steps: [string, string, number][] = [
+    ["Triggered", `${prefix}/funnel/triggered`, f.triggered],
+    ["Sent the incentive", `${prefix}/funnel/sent`, f.sent],
+    ["Held out", `${prefix}/funnel/heldOut`, f.heldOut],
+    ["Visited (all attributed)", `${prefix}/funnel/visits`, f.visits],
+    [
+      "Attributed visits, sent",
+      `${prefix}/funnel/attributedVisits/treated`,
+      f.attributedVisits.treated,
+    ],
+    [
+      "Attributed visits, held out",
+      `${prefix}/funnel/attributedVisits/holdout`,
+      f.attributedVisits.holdout,
+    ],
+    ["Redeemed", `${prefix}/funnel/redemptions`, f.redemptions],
+  ];
+  const max = Math.max(1, f.triggered);
+  return h(
+    "ol",
+    { class: "funnel", "aria-label": "Funnel" },
+    ...steps.map(([label, path, n]) => {
+      const bar = h("span", { class: "bar", "aria-hidden": "true" });
+      bar.style.width = `${Math.max(0.5, (n / max) * 100)}%`;
+      return h("li", {}, h("span", { class: "step" }, label), fig(path, n, count(n)), bar);
+    }),
+  );
+}
+
+async function offerView(
+  main: HTMLElement,
+  offerId: string,
+  query: URLSearchParams,
+): Promise<void> {
+  const range = { from: query.get("from") ?? undefined, to: query.get("to") ?? undefined };
+  const base = `/v1/reports/offers/${encodeURIComponent(offerId)}`;
+  const [byDay, byStore] = await Promise.all([
+    getJson<OfferReport>(`${base}${qs({ ...range, groupBy: "day", includeEmpty: "true" })}`),
+    getJson<OfferReport>(`${base}${qs({ ...range, groupBy: "store" })}`),
+  ]);
+  const t = byDay.totals;
+  const m = t.money;
+  const csv = h("button", { type: "button", class: "secondary" }, "Download CSV");
+  csv.addEventListener(
+    "click",
+    () => void downloadCsv(`${base}${qs({ ...range, groupBy: "day" })}`, `offer-${offerId}.csv`),
+  );
+  const ratesEl = h("div", { class: "chart", "aria-hidden": "true" });
+  const dailyEl = h("div", { class: "chart", "aria-hidden": "true" });
+  const cpiv = m?.costPerIncrementalVisit;
+  main.replaceChildren(
+    h("p", { class: "crumbs" }, h("a", { href: "#/offers" }, "Offers"), " › this offer"),
+    h("h1", { tabindex: -1 }, byDay.offerName ?? offerId, " ", stateBadge(byDay.state)),
+    h("div", { class: "toolbar" }, rangeForm(`#/offers/${offerId}`, byDay.from, byDay.to), csv),
+    h(
+      "dl",
+      { class: "kpis" },
+      kpi(
+        "Visit rate, sent",
+        fig("totals/visitRate/treated", t.visitRate.treated, percent(t.visitRate.treated)),
+        `${count(t.funnel.attributedVisits.treated)} of ${count(t.funnel.sent)}`,
+      ),
+      kpi(
+        "Visit rate, held out",
+        fig("totals/visitRate/holdout", t.visitRate.holdout, percent(t.visitRate.holdout)),
+        `${count(t.funnel.attributedVisits.holdout)} of ${count(t.funnel.heldOut)}`,
+      ),
+      kpi(
+        "Lift",
+        fig("totals/lift/absolute", t.lift.absolute, points(t.lift.absolute)),
+        fig(
+          "totals/lift/absoluteCi",
+          t.lift.absoluteCi,
+          `95 %: ${pointsInterval(t.lift.absoluteCi)}`,
+        ),
+      ),
+      kpi(
+        "Incremental visits",
+        fig("totals/incremental/visits", t.incremental.visits, decimal(t.incremental.visits)),
+        t.incremental.visitsCi
+          ? fig(
+              "totals/incremental/visitsCi",
+              t.incremental.visitsCi,
+              `95 %: ${decimal(t.incremental.visitsCi[0])} to ${decimal(t.incremental.visitsCi[1])}`,
+            )
+          : null,
+      ),
+      kpi("Spend", fig("totals/money/spend", m?.spend ?? null, money(m?.spend, m?.currency))),
+      kpi(
+        "Cost per incremental visit",
+        fig(
+          "totals/money/costPerIncrementalVisit/estimate",
+          cpiv?.estimate ?? null,
+          money(cpiv?.estimate, m?.currency),
+        ),
+        cpiv?.ci
+          ? `95 %: ${money(cpiv.ci[0], m?.currency)} to ${money(cpiv.ci[1], m?.currency)}`
+          : null,
+      ),
+    ),
+    notesList([...byDay.notes, ...(m?.notes ?? []), ...t.notes]) ?? "",
+    h(
+      "section",
+      { "aria-labelledby": "funnel-h" },
+      h("h2", { id: "funnel-h" }, "Funnel"),
+      funnelList(t, "totals"),
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "rates-h" },
+      h("h2", { id: "rates-h" }, "Visit rate: sent vs held out"),
+      h(
+        "p",
+        {},
+        `Sent ${percent(t.visitRate.treated)} (95 % ${pointsIntervalPct(t.visitRateCi.treated)}), held out ${percent(t.visitRate.holdout)} (95 % ${pointsIntervalPct(t.visitRateCi.holdout)}).`,
+      ),
+      ratesEl,
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "daily-h" },
+      h("h2", { id: "daily-h" }, "Day by day"),
+      dailyEl,
+      table(
+        "Day by day",
+        [
+          "Day",
+          "Sent",
+          "Held out",
+          "Attributed visits, sent",
+          "Attributed visits, held out",
+          "Redeemed",
+        ],
+        byDay.rows
+          .filter(
+            (r) => r.funnel.sent + r.funnel.heldOut + r.funnel.visits + r.funnel.redemptions > 0,
+          )
+          .map((r) => [
+            r.day ?? "",
+            count(r.funnel.sent),
+            count(r.funnel.heldOut),
+            count(r.funnel.attributedVisits.treated),
+            count(r.funnel.attributedVisits.holdout),
+            count(r.funnel.redemptions),
+          ]),
+      ),
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "stores-h" },
+      h("h2", { id: "stores-h" }, "By store"),
+      table(
+        "By store",
+        ["Store", "Sent", "Held out", "Visit rate, sent", "Visit rate, held out", "Lift", "Spend"],
+        byStore.rows.map((r) => [
+          storeLink(r.storeId ?? "", r.storeName, r.storeCode),
+          count(r.funnel.sent),
+          count(r.funnel.heldOut),
+          percent(r.visitRate.treated),
+          percent(r.visitRate.holdout),
+          points(r.lift.absolute),
+          money(r.money?.spend, r.money?.currency),
+        ]),
+      ),
+    ),
+  );
+  ratesChart(ratesEl, t.visitRate, t.visitRateCi);
+  const days = byDay.rows.map((r) => r.day ?? "");
+  dailyChart(dailyEl, days, [
+    { label: "Sent", values: byDay.rows.map((r) => r.funnel.sent), color: COLORS.treated },
+    { label: "Held out", values: byDay.rows.map((r) => r.funnel.heldOut), color: COLORS.holdout },
+    {
+      label: "Visits, sent",
+      values: byDay.rows.map((r) => r.funnel.attributedVisits.treated),
+      color: COLORS.treated,
+      dash: [6, 4],
+    },
+    {
+      label: "Visits, held out",
+      values: byDay.rows.map((r) => r.funnel.attributedVisits.holdout),
+      color: COLORS.holdout,
+      dash: [6, 4],
+    },
+  ]);
+}
+
+function pointsIntervalPct(ci: Ci): string {
+  return ci ? `${(ci[0] * 100).toFixed(1)} to ${(ci[1] * 100).toFixed(1)} %` : NA;
+}
+
+async function storeView(
+  main: HTMLElement,
+  storeId: string,
+  query: URLSearchParams,
+): Promise<void> {
+  const range = { from: query.get("from") ?? undefined, to: query.get("to") ?? undefined };
+  const r = await getJson<StoreReport>(
+    `/v1/reports/stores/${encodeURIComponent(storeId)}${qs(range)}`,
+  );
+  main.replaceChildren(
+    h("p", { class: "crumbs" }, h("a", { href: "#/offers" }, "Offers"), " › store"),
+    h(
+      "h1",
+      { tabindex: -1 },
+      r.storeName ?? storeId,
+      r.storeCode ? h("span", { class: "code" }, ` ${r.storeCode}`) : null,
+    ),
+    h("div", { class: "toolbar" }, rangeForm(`#/stores/${storeId}`, r.from, r.to)),
+    h(
+      "dl",
+      { class: "kpis" },
+      kpi("Store visits", fig("totals/visits", r.totals.visits, count(r.totals.visits))),
+      kpi(
+        "Attributed visits, sent",
+        fig(
+          "totals/attributedVisits/treated",
+          r.totals.attributedVisits.treated,
+          count(r.totals.attributedVisits.treated),
+        ),
+      ),
+      kpi(
+        "Attributed visits, held out",
+        fig(
+          "totals/attributedVisits/holdout",
+          r.totals.attributedVisits.holdout,
+          count(r.totals.attributedVisits.holdout),
+        ),
+      ),
+    ),
+    table(
+      "Visits by offer",
+      ["Offer", "Visits", "Attributed, sent", "Attributed, held out"],
+      r.offers.map((o) => [
+        o.offerId ? offerLink(o.offerId, o.offerName) : "All visits (no offer)",
+        count(o.visits),
+        count(o.attributedVisits.treated),
+        count(o.attributedVisits.holdout),
+      ]),
+    ),
+    table(
+      "Day by day",
+      ["Day", "Offer", "Visits"],
+      r.rows.map((row) => [
+        row.day ?? "",
+        row.offerId ? (row.offerName ?? row.offerId) : "All visits",
+        count(row.visits),
+      ]),
+      { numericFrom: 2 },
+    ),
+  );
+}
+
+const LOG_TYPES = [
+  "triggered",
+  "sent",
+  "held_out",
+  "suppressed",
+  "visited",
+  "attributed_visit",
+  "redeemed",
+  "expired",
+];
+
+async function logView(main: HTMLElement, query: URLSearchParams): Promise<void> {
+  const filters = {
+    offerId: query.get("offerId") ?? undefined,
+    type: query.get("type") ?? undefined,
+    from: query.get("from") ?? undefined,
+    to: query.get("to") ?? undefined,
+  };
+  const offers = await getJson<{ items: { offerId: string; name: string }[] }>(
+    "/v1/offers?limit=100",
+  ).catch(() => ({ items: [] }));
+  const select = (name: string, label: string, options: [string, string][], value?: string) =>
+    h(
+      "label",
+      {},
+      `${label} `,
+      h(
+        "select",
+        { name },
+        h("option", { value: "" }, "All"),
+        ...options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)),
+      ),
+    );
+  const form = h(
+    "form",
+    { class: "range", "aria-label": "Filters" },
+    select(
+      "offerId",
+      "Offer",
+      offers.items.map((o) => [o.offerId, o.name]),
+      filters.offerId,
+    ),
+    select(
+      "type",
+      "Event",
+      LOG_TYPES.map((t) => [t, t.replace("_", " ")]),
+      filters.type,
+    ),
+    h(
+      "label",
+      {},
+      "From ",
+      h("input", { type: "date", name: "from", value: filters.from?.slice(0, 10) }),
+    ),
+    h(
+      "label",
+      {},
+      "To ",
+      h("input", { type: "date", name: "to", value: filters.to?.slice(0, 10) }),
+    ),
+    h("button", { type: "submit" }, "Filter"),
+  );
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    const next: Record<string, string | undefined> = {};
+    for (const key of ["offerId", "type", "from", "to"])
+      next[key] = String(data.get(key) ?? "") || undefined;
+    location.hash = `#/log${qs(next)}`;
+  });
+  const csv = h("button", { type: "button", class: "secondary" }, "Download CSV");
+  csv.addEventListener(
+    "click",
+    () => void downloadCsv(`/v1/conversions${qs(filters)}`, "conversions.csv"),
+  );
+  const body = h("tbody");
+  const more = h("button", { type: "button", class: "secondary" }, "Load more");
+  let cursor: string | null = null;
+  const load = async () => {
+    const page: { items: LogItem[]; nextCursor: string | null } = await getJson(
+      `/v1/conversions${qs({ ...filters, limit: "50", cursor: cursor ?? undefined })}`,
+    );
+    for (const item of page.items) {
+      body.append(
+        h(
+          "tr",
+          {},
+          h("th", { scope: "row" }, item.at.replace("T", " ").slice(0, 19)),
+          h("td", {}, item.type.replace("_", " ")),
+          h("td", {}, item.offerId ? offerLink(item.offerId, item.offerName) : "—"),
+          h("td", {}, storeLink(item.storeId, item.storeName, item.storeCode)),
+          h("td", {}, item.group ?? item.reason ?? ""),
+          h(
+            "td",
+            { class: "num" },
+            item.basketAmount ? money(item.basketAmount, item.basketCurrency) : "",
+          ),
+        ),
+      );
+    }
+    cursor = page.nextCursor;
+    more.hidden = cursor === null;
+    announce(`${body.children.length} events shown`);
+  };
+  more.addEventListener("click", () => void load());
+  main.replaceChildren(
+    h("h1", { tabindex: -1 }, "Conversion log"),
+    h("div", { class: "toolbar" }, form, csv),
+    h(
+      "div",
+      { class: "table-wrap", role: "region", "aria-label": "Conversion log", tabindex: 0 },
+      h(
+        "table",
+        {},
+        h("caption", {}, "Events, newest first"),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ...["Time (UTC)", "Event", "Offer", "Store", "Group or reason", "Basket"].map((t, i) =>
+              h("th", { scope: "col", class: i === 5 ? "num" : "" }, t),
+            ),
+          ),
+        ),
+        body,
+      ),
+    ),
+    more,
+  );
+  await load();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Router
+// ---------------------------------------------------------------------------------------------
+
+async function render(config: Config): Promise<void> {
+  const main = document.getElementById("main") as HTMLElement;
+  const signOut = document.getElementById("sign-out") as HTMLButtonElement;
+  if (!token()) {
+    signOut.hidden = true;
+    signInPage(main, config);
+    return;
+  }
+  signOut.hidden = false;
+  const [path = "/offers", search = ""] = location.hash.slice(1).split("?");
+  const query = new URLSearchParams(search);
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  for (const a of document.querySelectorAll<HTMLAnchorElement>("[data-nav]")) {
+    if (a.dataset.nav === (parts[0] === "log" ? "log" : "offers"))
+      a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  main.setAttribute("aria-busy", "true");
+  try {
+    if (parts[0] === "offers" && parts[1]) await offerView(main, parts[1], query);
+    else if (parts[0] === "stores" && parts[1]) await storeView(main, parts[1], query);
+    else if (parts[0] === "log") await logView(main, query);
+    else await offersView(main, query);
+    const title = main.querySelector("h1")?.textContent ?? "Dashboard";
+    document.title = `${title} — Footfall`;
+    announce(`${title} loaded`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      setToken(null);
+      signInPage(main, config, "Your session has expired: sign in again.");
+      return;
+    }
+    main.replaceChildren(
+      h("h1", { tabindex: -1 }, "Something went wrong"),
+      h(
+        "p",
+        { class: "error", role: "alert" },
+        error instanceof Error ? error.message : String(error),
+      ),
+    );
+  } finally {
+    main.removeAttribute("aria-busy");
+  }
+  main.querySelector("h1")?.focus();
+}
+
+async function start(): Promise<void> {
+  const config = await fetch("/dashboard/config.json")
+    .then((r) => (r.ok ? (r.json() as Promise<Config>) : { cognitoDomain: null, clientId: null }))
+    .catch(() => ({ cognitoDomain: null, clientId: null }));
+  takeFragmentToken();
+  await finishHostedSignIn(config);
+  document.getElementById("sign-out")?.addEventListener("click", () => {
+    setToken(null);
+    if (config.cognitoDomain && config.clientId) {
+      location.assign(
+        `${config.cognitoDomain}/logout?${new URLSearchParams({ client_id: config.clientId, logout_uri: redirectUri() })}`,
+      );
+    } else void render(config);
+  });
+  window.addEventListener("hashchange", () => void render(config));
+  await render(config);
+}
+
+void start();

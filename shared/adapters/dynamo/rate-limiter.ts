@@ -1,0 +1,38 @@
+import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+
+/**
+ * Port: fixed-window counters. `take` counts one event for `key` in the window starting at
+ * `windowStart` unless `limit` are already counted (one conditional update: exact under any
+ * concurrency).
+ */
+export interface RateLimiter {
+  take(key: string, limit: number, windowStart: number, expiresAt: number): Promise<boolean>;
+}
+
+/** The key of one counter window (devices table; TTL removes it after `expiresAt`). */
+export function rateWindowKey(key: string, windowStart: number) {
+  return { pk: `RATE#${key}`, sk: `WINDOW#${windowStart}` };
+}
+
+/** DynamoDB adapter for `RateLimiter`: an atomic counter item per key and window, with TTL. */
+export function dynamoRateLimiter(client: DynamoDBDocumentClient, tableName: string): RateLimiter {
+  return {
+    async take(key, limit, windowStart, expiresAt) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: rateWindowKey(key, windowStart),
+            UpdateExpression: "ADD n :one SET expiresAt = :exp",
+            ConditionExpression: "attribute_not_exists(n) OR n < :limit",
+            ExpressionAttributeValues: { ":one": 1, ":exp": expiresAt, ":limit": limit },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as Error).name === "ConditionalCheckFailedException") return false;
+        throw error;
+      }
+    },
+  };
+}

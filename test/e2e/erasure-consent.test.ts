@@ -1,0 +1,208 @@
+import { ScanCommand } from "@aws-sdk/client-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEVICE_AUTHORIZER_CACHE } from "../../infra/routes.ts";
+import { documentClient, dynamoClient } from "../../shared/adapters/aws-clients.ts";
+import { conversionKeys } from "../../shared/domain/conversion.ts";
+import { TABLE_LIST } from "../../shared/tables.ts";
+import { sweepDueVisits } from "../../shared/use-cases/pings/sweep-visits.ts";
+import { zoneEventSinkFromEnv } from "../../shared/wiring/event-sink-deps.ts";
+import { sweepDepsFromEnv } from "../../shared/wiring/sweep-deps.ts";
+import { isolatedTables, overrideEnv } from "../integration/delivery/messaging.ts";
+import { env } from "../support/aws.ts";
+import { offset, seedStoreAndOffer } from "../support/fixtures.ts";
+import { call, startTestServer } from "../support/local-server.ts";
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+/** Moves the API's authorizer-cache clock (the handlers keep real time). */
+let skewMs = 0;
+
+let restoreEnv: () => void;
+
+beforeAll(async () => {
+  // Own tables: the scans below read whole tables and the sweep reads the whole due index.
+  restoreEnv = overrideEnv(await isolatedTables());
+  server = await startTestServer({ now: () => Date.now() + skewMs });
+});
+afterAll(async () => {
+  await server.close();
+  restoreEnv?.();
+});
+
+async function register(consent = { location: true, marketing: true }) {
+  const reg = await call(`${server.url}/v1/devices`, {
+    method: "POST",
+    headers: { "x-app-key": server.appKey },
+    body: { platform: "ios", consent, timeZone: "Europe/Paris" },
+  });
+  expect(reg.status).toBe(201);
+  return {
+    deviceId: reg.body.device.deviceId as string,
+    auth: { authorization: `Bearer ${reg.body.token}` },
+  };
+}
+
+function ping(
+  auth: Record<string, string>,
+  points: { lat: number; lon: number }[],
+  startAt: number,
+) {
+  return call(`${server.url}/v1/pings`, {
+    method: "POST",
+    headers: auth,
+    body: {
+      pings: points.map((p, i) => ({
+        ...p,
+        accuracyM: 8,
+        speedMps: 0.3,
+        timestamp: startAt + i * 70_000,
+      })),
+    },
+  });
+}
+
+/** Every item of every table (scan: this is a test) whose JSON contains the raw device id. */
+async function itemsHolding(deviceId: string): Promise<number> {
+  let n = 0;
+  for (const def of TABLE_LIST) {
+    let start: Record<string, never> | undefined;
+    do {
+      const page = await dynamoClient.send(
+        new ScanCommand({ TableName: env(def.envVar), ExclusiveStartKey: start }),
+      );
+      for (const item of page.Items ?? []) {
+        if (JSON.stringify(unmarshall(item)).includes(deviceId)) n++;
+      }
+      start = page.LastEvaluatedKey as typeof start;
+    } while (start);
+  }
+  return n;
+}
+
+describe("the local API caches device authorizer decisions exactly as API Gateway does", () => {
+  it("reuses a decision for the cache TTL, then asks again", () => {
+    expect(DEVICE_AUTHORIZER_CACHE).toEqual({
+      identityHeader: "Authorization",
+      resultsCacheTtlS: 60,
+    });
+  });
+
+  it("after erasure, a token the cache still holds writes nothing, and no table holds the device id", async () => {
+    skewMs = 0;
+    const seeded = await seedStoreAndOffer({});
+    const inStore = [0, 1, 2].map((i) => offset(seeded.location, 2 * i, 0));
+    const { deviceId, auth } = await register();
+    const now = Date.now();
+    const first = await ping(auth, inStore, now - 150_000);
+    expect(first.status).toBe(202);
+    expect(first.body.incentives).toHaveLength(1);
+    expect(await itemsHolding(deviceId)).toBeGreaterThan(0);
+
+    const erased = await call(`${server.url}/v1/devices/me`, { method: "DELETE", headers: auth });
+    expect(erased.status).toBe(204);
+    // Point 5: nothing anywhere still holds the raw device id (incentives and codes included).
+    expect(await itemsHolding(deviceId)).toBe(0);
+
+    // Within the cache TTL the gateway still lets the token through: every write is refused.
+    const cached = await ping(auth, inStore, Date.now() - 10_000);
+    expect(cached.status).toBe(401);
+    const far = await ping(auth, [offset(seeded.location, 20_000, 0)], Date.now() - 1_000);
+    expect([202, 401]).toContain(far.status);
+    expect(await itemsHolding(deviceId)).toBe(0);
+
+    // Once the decision expires, the authorizer refuses the token itself.
+    skewMs = (DEVICE_AUTHORIZER_CACHE.resultsCacheTtlS + 1) * 1000;
+    expect((await ping(auth, inStore, Date.now() - 5_000)).status).toBe(401);
+    skewMs = 0;
+  });
+
+  it("withdrawn marketing consent stops incentives at once, even with a cached decision", async () => {
+    skewMs = 0;
+    const seeded = await seedStoreAndOffer({});
+    const { auth } = await register();
+    // The first call caches a decision that says "marketing: true".
+    expect(
+      (await ping(auth, [offset(seeded.location, 20_000, 0)], Date.now() - 200_000)).status,
+    ).toBe(202);
+    const patched = await call(`${server.url}/v1/devices/me`, {
+      method: "PATCH",
+      headers: auth,
+      body: { consent: { marketing: false } },
+    });
+    expect(patched.status).toBe(200);
+    const res = await ping(auth, [offset(seeded.location, 2, 0)], Date.now() - 5_000);
+    expect(res.status).toBe(202);
+    expect(res.body.events).toContainEqual(
+      expect.objectContaining({ kind: "trigger", type: "entered" }),
+    );
+    expect(res.body.incentives).toEqual([]);
+    const log = await documentClient.send(
+      new QueryCommand({
+        TableName: env("CONVERSIONS_TABLE"),
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": conversionKeys.logPartition(seeded.merchantId) },
+        ConsistentRead: true,
+      }),
+    );
+    expect(log.Items?.filter((r) => r.type === "suppressed").map((r) => r.reason)).toEqual([
+      "no_consent",
+    ]);
+  });
+
+  it("withdrawn location consent stops ping processing within the cache TTL", async () => {
+    skewMs = 0;
+    const seeded = await seedStoreAndOffer({});
+    const { auth } = await register();
+    const far = [offset(seeded.location, 20_000, 0)];
+    expect((await ping(auth, far, Date.now() - 60_000)).status).toBe(202);
+    await call(`${server.url}/v1/devices/me`, {
+      method: "PATCH",
+      headers: auth,
+      body: { consent: { location: false } },
+    });
+    // The documented bound: up to resultsCacheTtlS seconds with a decision cached before.
+    expect((await ping(auth, far, Date.now() - 30_000)).status).toBe(202);
+    skewMs = (DEVICE_AUTHORIZER_CACHE.resultsCacheTtlS + 1) * 1000;
+    expect((await ping(auth, far, Date.now() - 20_000)).status).toBe(403);
+    skewMs = 0;
+  });
+
+  it("an exit skipped because the cached context says no open visit is still made, by the sweeper", async () => {
+    skewMs = 0;
+    const seeded = await seedStoreAndOffer({});
+    const { deviceId, auth } = await register();
+    const start = Date.now() - 240_000;
+    // Cached: openZones 0. Then the device enters the shop; then it is 20 km away.
+    expect((await ping(auth, [offset(seeded.location, 20_000, 0)], start - 600_000)).status).toBe(
+      202,
+    );
+    const inside = await ping(
+      auth,
+      [0, 1, 2].map((i) => offset(seeded.location, i, 0)),
+      start,
+    );
+    expect(inside.body.events.map((e: { type: string }) => e.type)).toContain("entered");
+    const away = await ping(auth, [offset(seeded.location, 20_000, 0)], Date.now() - 1_000);
+    expect(away.status).toBe(202);
+    expect(away.body.events).toEqual([]);
+    // The visit is due at its last inside ping + exit timeout; the sweep closes it then.
+    const exits: string[] = [];
+    const sweep = await sweepDueVisits({
+      ...sweepDepsFromEnv(zoneEventSinkFromEnv()),
+      clock: { now: () => start + 140_000 + 900_000 },
+      onExit: (e) => exits.push(`${e.kind}:${e.reason}`),
+    });
+    expect(sweep.exits).toBeGreaterThanOrEqual(2);
+    expect(exits).toEqual(expect.arrayContaining(["trigger:timeout", "footprint:timeout"]));
+    const profile = await documentClient.send(
+      new QueryCommand({
+        TableName: env("DEVICES_TABLE"),
+        KeyConditionExpression: "pk = :pk AND sk = :sk",
+        ExpressionAttributeValues: { ":pk": `DEVICE#${deviceId}`, ":sk": "PROFILE" },
+        ConsistentRead: true,
+      }),
+    );
+    expect(profile.Items?.[0]?.openZones).toBe(0);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Device integrity on DynamoDB Local: a Play Integrity verdict (recorded shape, mocked transport)
+ * marks a registered device attested, the device authorizer hands that on, and an offer with
+ * `requireAttestation` reaches only attested devices.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { playIntegrityVerifier } from "../../../shared/adapters/attestation/play-integrity.ts";
+import { authorizeDevice, registerDevice } from "../../../shared/use-cases/devices.ts";
+import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
+import { deviceDepsFromEnv } from "../../../shared/wiring/device-deps.ts";
+import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
+import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
+import { offset, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import { startTestServer } from "../../support/local-server.ts";
+
+const RECORDED = JSON.parse(
+  readFileSync(
+    join(import.meta.dirname, "../../unit/abuse/fixtures/play-integrity-verdict.json"),
+    "utf8",
+  ),
+);
+const NONCE = RECORDED.tokenPayloadExternal.requestDetails.nonce as string;
+const VERDICT_AT = Number(RECORDED.tokenPayloadExternal.requestDetails.timestampMillis);
+
+describe("attestation at registration", () => {
+  it("marks the device attested only when the verdict holds", async () => {
+    const server = await startTestServer();
+    try {
+      const fetch = vi.fn(async () => new Response(JSON.stringify(RECORDED)));
+      const deps = {
+        ...deviceDepsFromEnv(),
+        clock: { now: () => VERDICT_AT + 30_000 },
+        attestation: playIntegrityVerifier({
+          packageName: "com.example.shop",
+          accessToken: async () => "ya29.token",
+          fetch,
+        }),
+      };
+      const input = {
+        platform: "android" as const,
+        consent: { location: true, marketing: true },
+      };
+      const good = await registerDevice(deps, server.appKey, {
+        ...input,
+        attestation: { token: "integrity-token-000000", nonce: NONCE },
+      });
+      expect(good.device.attested).toBe(true);
+      expect(fetch).toHaveBeenCalledTimes(1);
+      const principal = await authorizeDevice(deps, good.token);
+      expect(principal.attested).toBe(true);
+      // A replayed nonce of another registration, or no attestation: registered, not attested.
+      const wrongNonce = await registerDevice(deps, server.appKey, {
+        ...input,
+        attestation: { token: "integrity-token-000000", nonce: "another-nonce-0000" },
+      });
+      expect(wrongNonce.device.attested).toBe(false);
+      const none = await registerDevice(deps, server.appKey, input);
+      expect(none.device.attested).toBe(false);
+      expect((await authorizeDevice(deps, none.token)).attested).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("requireAttestation", () => {
+  it("sends only to attested devices", async () => {
+    // 11:00 UTC (midday in Paris, outside quiet hours) of the latest day it has passed.
+    const noon = new Date();
+    noon.setUTCHours(11, 0, 0, 0);
+    const now = noon.getTime() > Date.now() ? noon.getTime() - 86_400_000 : noon.getTime();
+    const { location } = await seedStoreAndOffer({
+      offer: {
+        requireAttestation: true,
+        validFrom: new Date(now - 3 * 86_400_000).toISOString(),
+      },
+    });
+    const deps = { ...pingDepsFromEnv(zoneEventSinkFromEnv()), clock: { now: () => now } };
+    const ping = { ...offset(location, 100, 0), accuracyM: 10, timestamp: now - 1000, speedMps: 1 };
+    const plain = await ingestPings(deps, await registeredDevice(), [ping]);
+    expect(plain.incentives).toEqual([]);
+    const attested = await ingestPings(deps, await registeredDevice({ attested: true }), [ping]);
+    expect(attested.incentives).toHaveLength(1);
+  });
+});
