@@ -11,10 +11,10 @@ const deps = importDepsFromEnv();
  * A failed run is reported for retry; its lease owner is the record's event id, so the retry
  * takes the job over at once, and any other invocation leaves it alone.
  */
-export async function handler(
+export const handler = async (
   event: DynamoDBStreamEvent,
   context?: Partial<Pick<Context, "getRemainingTimeInMillis">>,
-): Promise<DynamoDBBatchResponse> {
+): Promise<DynamoDBBatchResponse> => {
   const failures: { itemIdentifier: string }[] = [];
   for (const record of event.Records) {
     const image = record.dynamodb?.NewImage;
@@ -39,4 +39,4 @@ export async function handler(
     }
   }
   return { batchItemFailures: failures };
-}
+};

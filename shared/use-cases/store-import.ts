@@ -183,17 +183,26 @@ async function upsertFeature(
     input.externalRef !== undefined
       ? await deps.catalog.storeIdByRef(merchantId, input.externalRef)
       : undefined;
-  const storeId = byRef ?? importedStoreId(job.jobId, index);
+  const ownId = importedStoreId(job.jobId, index);
+  const storeId = byRef ?? ownId;
   let current = await deps.catalog.getStore(merchantId, storeId);
+  // A store with this job's id for the feature was created by this job (a chunk redone after a
+  // crash): it stays "created", as it would have been without the crash.
+  const ours = storeId === ownId;
   const build = () => {
     const store = buildStore({ merchantId, storeId, input, nowIso, previous: current });
     store.zoneCells = cellsOf(deps, footprintZone(store), "footprint");
     return store;
   };
   let next = build();
-  let outcome: ImportOutcome = current ? "updated" : "created";
+  let outcome: ImportOutcome = current && !ours ? "updated" : "created";
   if (current && !current.indexPending && sameStore(current, next)) {
-    return { index, storeId, externalRef: input.externalRef, outcome: "unchanged" };
+    return {
+      index,
+      storeId,
+      externalRef: input.externalRef,
+      outcome: ours ? "created" : "unchanged",
+    };
   }
   if (!current) {
     next.indexPending = {};
@@ -207,7 +216,7 @@ async function upsertFeature(
       current = await deps.catalog.getStore(merchantId, storeId);
       if (!current) throw error;
       next = build();
-      outcome = "updated";
+      outcome = ours ? "created" : "updated";
     }
   }
   let previousLocation = current?.indexPending?.previousLocation;
