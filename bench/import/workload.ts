@@ -1,7 +1,9 @@
 /**
  * Import files for the import benchmark, as a merchant's GIS export would be: stores spread over
  * real cities (a chain's national and international network), each with the merchant's store
- * code, either as a Point (default 50 m footprint) or as a 1,000-vertex building outline.
+ * code, either as a Point (default 50 m footprint) or as a 1,000-vertex outline (250–500 m across
+ * half-widths, a shopping centre), coordinates rounded to 5 decimals (≈ 1 m) so 300 of them fit
+ * the 6 MB body.
  * Deterministic: a pure function of the seed and the spec.
  */
 import { CITIES } from "../cities.ts";
@@ -57,7 +59,7 @@ export function importFeatures(seed: number, spec: ImportFileSpec): unknown[] {
         properties,
       });
     } else {
-      const ring = thousandVertexRing(lat, lon, 60 + rng() * 90).map(([x, y]) => [
+      const ring = thousandVertexRing(lat, lon, 250 + rng() * 250).map(([x, y]) => [
         round(x as number, spec.decimals),
         round(y as number, spec.decimals),
       ]);
