@@ -60,7 +60,7 @@ const COMPONENTS: Record<string, z.ZodType> = {
   Store: storeViewSchema,
   StorePage: storePageSchema,
   StoreImport: storeImportSchema,
-  StoreImportResult: importResultSchema,
+  StoreImportJob: importResultSchema,
   OfferInput: offerInputSchema,
   OfferPatch: offerPatchSchema,
   Offer: offerViewSchema,

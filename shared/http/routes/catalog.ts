@@ -2,6 +2,7 @@
  * Routes of the merchant catalog: stores (footprints), offers (trigger zones), store import and
  * the merchant's settings. Merchant JWT; the roles are those the use cases enforce.
  */
+import * as z from "zod";
 import { CATALOG_READ_ROLES, CATALOG_WRITE_ROLES, STORE_READ_ROLES } from "../../auth/principal.ts";
 import {
   IMPORT_MAX_BODY_BYTES,
@@ -90,17 +91,59 @@ export const importStoresRoute = defineRoute({
   roles: CATALOG_WRITE_ROLES,
   operationId: "importStores",
   tag: "stores",
-  summary: "Import stores from GeoJSON",
+  summary: "Import stores from GeoJSON (a job)",
   description:
-    "Up to 5,000 features, 6 MB. Point features get a circular footprint of " +
-    "`properties.radiusM` (default 30 m); Polygon/MultiPolygon features are the footprint. " +
-    "Every feature is validated first: on any error the response lists them all " +
-    "(`index`, `path` such as `features/12/geometry/coordinates/0/3`) and nothing is written.",
+    "Up to 5,000 features, 6 MB (the Lambda request limit under API Gateway's 10 MB). Point " +
+    "features get a circular footprint of `properties.radiusM` (default 30 m); " +
+    "Polygon/MultiPolygon features are the footprint. The shape of every feature is checked " +
+    "first: on any error the 400 lists them all (`index`, `path`) and nothing is stored. " +
+    "Otherwise 202 with the job (`Location: /v1/store-imports/{jobId}`): a worker checks every " +
+    "geometry (any error fails the job, listing them all, with nothing written), then upserts " +
+    "the stores by store code (`externalRef`) chunk by chunk. `Idempotency-Key` (or, without " +
+    "it, the same body) within 24 h answers 200 with the same job.",
   bodyLimit: IMPORT_MAX_BODY_BYTES,
-  request: { body: storeImportSchema },
+  request: {
+    headers: z.object({
+      "Idempotency-Key": z
+        .string()
+        .optional()
+        .describe("Any string of the client's; the same key within 24 h gives the same job"),
+    }),
+    body: storeImportSchema,
+  },
   responses: {
-    201: { description: "All stores created", schema: importResultSchema },
-    ...problems(...WRITE_PROBLEMS, 409),
+    202: {
+      description: "The import job",
+      schema: importResultSchema,
+      headers: { Location: "The job's URL" },
+    },
+    200: {
+      description: "The same job again (same Idempotency-Key or body)",
+      schema: importResultSchema,
+      headers: { Location: "The job's URL", "Idempotent-Replayed": "true" },
+    },
+    ...problems(...WRITE_PROBLEMS, 422),
+  },
+});
+
+export const getStoreImportRoute = defineRoute({
+  method: "GET",
+  path: "/v1/store-imports/{jobId}",
+  fn: "store-import-get",
+  auth: "jwt",
+  roles: CATALOG_READ_ROLES,
+  operationId: "getStoreImport",
+  tag: "stores",
+  summary: "Get an import job",
+  description: "Status, progress, counts and per-feature results; poll until succeeded or failed.",
+  request: { path: z.object({ jobId: z.string().describe("The job id (`imp_…`)") }) },
+  responses: {
+    200: {
+      description: "The import job",
+      schema: importResultSchema,
+      headers: { "Retry-After": "Seconds to wait before polling again, while the job runs" },
+    },
+    ...problems(400, 401, 403, 404),
   },
 });
 
