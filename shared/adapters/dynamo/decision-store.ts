@@ -509,7 +509,7 @@ export function dynamoDecisionStore(
             options.onTransactionConflict?.();
             if (conflicts > conflictRetries) throw error;
             // Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter").
-            await sleep(Math.random() * Math.min(200, 10 * 2 ** conflicts));
+            await sleep(Math.random() * Math.min(500, 20 * 2 ** conflicts));
             start = slice + 1;
             continue;
           }
