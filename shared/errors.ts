@@ -9,6 +9,12 @@ export interface FieldIssue {
   reason: string;
 }
 
+/** Renders a path (zod's, or built by hand) as the slash-separated JSON path of a FieldIssue. */
+export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
+  const parts = [prefix, ...path.map((p) => String(p))].filter((p) => p !== "");
+  return parts.length > 0 ? parts.join("/") : "(body)";
+}
+
 export abstract class FootfallError extends Error {
   abstract readonly status: number;
   abstract readonly type: string;

@@ -1,11 +1,7 @@
 import type { z } from "zod";
-import { type FieldIssue, ValidationError } from "../errors.ts";
+import { type FieldIssue, formatPath, ValidationError } from "../errors.ts";
 
-/** Renders a zod path as the slash-separated JSON path our problem documents use. */
-export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
-  const parts = [prefix, ...path.map((p) => String(p))].filter((p) => p !== "");
-  return parts.length > 0 ? parts.join("/") : "(body)";
-}
+export { formatPath };
 
 /** Converts zod issues to field issues; unknown keys name each offending field. */
 export function zodIssues(error: z.ZodError, prefix = ""): FieldIssue[] {

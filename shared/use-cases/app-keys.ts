@@ -1,6 +1,6 @@
-import type { AppKeyStore } from "../adapters/dynamo/app-key-store.ts";
 import { APP_KEY_PREFIX, appServerSecret } from "../domain/app-key.ts";
 import type { Clock, Random } from "../ports.ts";
+import type { AppKeyStore } from "./ports/app-key-store.ts";
 
 /**
  * Creates an app: its public app key (shipped inside the mobile app) and its server secret (kept

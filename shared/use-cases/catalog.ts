@@ -1,9 +1,3 @@
-import type { CatalogStore } from "../adapters/dynamo/catalog-store.ts";
-import type { GeoIndex } from "../adapters/dynamo/geo-index-port.ts";
-import type { MerchantSettingsStore } from "../adapters/dynamo/merchant-settings-store.ts";
-import type { OfferStateReader } from "../adapters/dynamo/offer-state-reader.ts";
-import type { StorePoints } from "../adapters/dynamo/store-points.ts";
-import type { Geocoder } from "../adapters/location/geocoder.ts";
 import {
   CATALOG_READ_ROLES,
   CATALOG_WRITE_ROLES,
@@ -53,6 +47,12 @@ import { logger } from "../logger.ts";
 import type { Clock, Random } from "../ports.ts";
 import { checkOfferCanFire, type OfferWarning } from "./offer-checks.ts";
 import { type OfferWithState, withStates } from "./offer-states.ts";
+import type { CatalogStore } from "./ports/catalog-store.ts";
+import type { GeoIndex } from "./ports/geo-index-port.ts";
+import type { Geocoder } from "./ports/geocoder.ts";
+import type { MerchantSettingsStore } from "./ports/merchant-settings-store.ts";
+import type { OfferStateReader } from "./ports/offer-state-reader.ts";
+import type { StorePoints } from "./ports/store-points.ts";
 
 export interface CatalogDeps {
   catalog: CatalogStore;

@@ -1,6 +1,3 @@
-import type { AppKeyStore } from "../adapters/dynamo/app-key-store.ts";
-import type { DeviceStore } from "../adapters/dynamo/device-store.ts";
-import type { RateLimiter } from "../adapters/dynamo/rate-limiter.ts";
 import { type DeviceTokenKeys, issueDeviceToken, verifyDeviceToken } from "../auth/device-token.ts";
 import type { DevicePrincipal } from "../auth/principal.ts";
 import { verifyUserAssertion } from "../auth/user-assertion.ts";
@@ -16,6 +13,9 @@ import { addressBucket } from "../domain/source-address.ts";
 import { NotFoundError, TooManyRequestsError, UnauthorizedError } from "../errors.ts";
 import { logger } from "../logger.ts";
 import type { Clock, Random } from "../ports.ts";
+import type { AppKeyStore } from "./ports/app-key-store.ts";
+import type { DeviceStore } from "./ports/device-store.ts";
+import type { RateLimiter } from "./ports/rate-limiter.ts";
 
 /** Keeps a device's push endpoint in step with its token (SNS platform endpoints in AWS). */
 export interface PushRegistry {

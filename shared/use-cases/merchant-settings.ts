@@ -1,4 +1,3 @@
-import type { MerchantSettingsStore } from "../adapters/dynamo/merchant-settings-store.ts";
 import { type MerchantPrincipal, requireRole } from "../auth/principal.ts";
 import {
   type MerchantSettings,
@@ -8,6 +7,7 @@ import {
 import { ConflictError } from "../errors.ts";
 import type { Clock } from "../ports.ts";
 import { CATALOG_READ_ROLES, CATALOG_WRITE_ROLES } from "./catalog.ts";
+import type { MerchantSettingsStore } from "./ports/merchant-settings-store.ts";
 
 export interface MerchantSettingsDeps {
   settings: MerchantSettingsStore;

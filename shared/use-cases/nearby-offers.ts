@@ -1,7 +1,4 @@
 import * as z from "zod";
-import type { OfferReader } from "../adapters/dynamo/offer-reader.ts";
-import type { OfferStateReader } from "../adapters/dynamo/offer-state-reader.ts";
-import type { StorePoints } from "../adapters/dynamo/store-points.ts";
 import type { DevicePrincipal } from "../auth/principal.ts";
 import { toDecisionOffer } from "../domain/catalog/decision-view.ts";
 import { isTargeted } from "../domain/decision/decide.ts";
@@ -10,6 +7,9 @@ import { decimalQuery, integerQuery } from "../domain/query-number.ts";
 import { nearestStores, storePointCellsNear } from "../domain/store-points.ts";
 import { ForbiddenError } from "../errors.ts";
 import type { Clock } from "../ports.ts";
+import type { OfferReader } from "./ports/offer-reader.ts";
+import type { OfferStateReader } from "./ports/offer-state-reader.ts";
+import type { StorePoints } from "./ports/store-points.ts";
 
 export const MAX_NEARBY_RESULTS = 50;
 

@@ -1,4 +1,3 @@
-import type { MerchantSettingsStore } from "../adapters/dynamo/merchant-settings-store.ts";
 import type { Offer, OfferInput } from "../domain/catalog/offer.ts";
 import {
   describeQuietHours,
@@ -7,6 +6,7 @@ import {
 } from "../domain/catalog/quiet-hours.ts";
 import { latestValidToMs } from "../domain/decision/validity.ts";
 import { ValidationError } from "../errors.ts";
+import type { MerchantSettingsStore } from "./ports/merchant-settings-store.ts";
 
 /** Something about an offer that keeps it from firing for some devices: created all the same. */
 export interface OfferWarning {

@@ -1,7 +1,7 @@
-import type { OfferStateReader } from "../adapters/dynamo/offer-state-reader.ts";
 import { type Offer, offerView } from "../domain/catalog/offer.ts";
 import { type OfferState, offerState } from "../domain/catalog/offer-state.ts";
 import type { Clock } from "../ports.ts";
+import type { OfferStateReader } from "./ports/offer-state-reader.ts";
 
 export interface OfferStateDeps {
   /** Absent in deployments or tests without it: budget use then reads as 0, zones as UTC. */

@@ -12,12 +12,6 @@
  * can use it, which is what the cap is for.
  */
 import * as z from "zod";
-import type { CatalogStore } from "../adapters/dynamo/catalog-store.ts";
-import type {
-  AttemptKey,
-  IssuedCode,
-  RedemptionStore,
-} from "../adapters/dynamo/redemption-store.ts";
 import { type MerchantPrincipal, POS_ROLES, requireRole } from "../auth/principal.ts";
 import { storeIdSchema } from "../domain/catalog/common.ts";
 import type { Offer } from "../domain/catalog/offer.ts";
@@ -35,6 +29,8 @@ import {
   ValidationError,
 } from "../errors.ts";
 import type { Clock, Random } from "../ports.ts";
+import type { CatalogStore } from "./ports/catalog-store.ts";
+import type { AttemptKey, IssuedCode, RedemptionStore } from "./ports/redemption-store.ts";
 
 export const redemptionInputSchema = z
   .strictObject({

@@ -5,7 +5,7 @@
  * the job and the feature's index), zones re-indexed by version, progress committed per chunk
  * under a lease. A worker killed at any point leaves a job the next worker finishes.
  */
-import type { ImportJobs } from "../adapters/dynamo/import-jobs.ts";
+
 import { type MerchantPrincipal, requireRole } from "../auth/principal.ts";
 import { forEachLimit } from "../concurrency.ts";
 import {
@@ -45,6 +45,7 @@ import {
   pointOf,
   storeTriggerZones,
 } from "./catalog.ts";
+import type { ImportJobs } from "./ports/import-jobs.ts";
 
 export interface ImportDeps extends CatalogDeps {
   imports: ImportJobs;

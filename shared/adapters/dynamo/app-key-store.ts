@@ -1,11 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { type AppKey, appKeyKeys, hashAppKey } from "../../domain/app-key.ts";
+import { appKeyKeys, hashAppKey } from "../../domain/app-key.ts";
+import type { AppKeyStore } from "../../use-cases/ports/app-key-store.ts";
 
-/** Port: registered mobile apps, looked up by the hash of their key. */
-export interface AppKeyStore {
-  find(key: string): Promise<AppKey | undefined>;
-  add(key: string, app: AppKey): Promise<void>;
-}
+export type { AppKeyStore };
 
 /** DynamoDB adapter for `AppKeyStore` (catalog table). */
 export function dynamoAppKeyStore(client: DynamoDBDocumentClient, tableName: string): AppKeyStore {

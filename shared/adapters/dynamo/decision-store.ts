@@ -20,9 +20,19 @@ import {
   type Incentive,
   incentiveKeys,
 } from "../../domain/incentive.ts";
+import type {
+  AttributionItem,
+  CounterBump,
+  DecisionStore,
+  GrantChoice,
+  GrantOutcome,
+  GrantPlan,
+} from "../../use-cases/ports/decision-store.ts";
 import { batchGetAll } from "./batch.ts";
 import { type BudgetUse, budgetKeys, foldBudgetItems, readBudgetUse } from "./budget-counter.ts";
 import { profileLiveCheck } from "./visit-store.ts";
+
+export type { AttributionItem, CounterBump, DecisionStore, GrantChoice, GrantOutcome, GrantPlan };
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -55,80 +65,6 @@ export interface DecisionTables {
   devices: string;
   incentives: string;
   conversions: string;
-}
-
-/** Counter increments on the report counters of one offer × store × day (and the store view). */
-export interface CounterBump {
-  merchantId: string;
-  offerId: string;
-  storeId: string;
-  localDay: string;
-  fields: Record<string, number>;
-}
-
-/** An incentive (or holdout) to grant atomically with its caps, budget and log records. */
-export interface GrantChoice {
-  incentive: Incentive;
-  offerDay: string;
-  deviceDay: string;
-  caps: {
-    perDevicePerDay?: number | undefined;
-    perDeviceTotal?: number | undefined;
-    cooldownMinutes?: number | undefined;
-  };
-  maxIncentives?: number | undefined;
-  fatigueCapPerDay: number;
-  /** All stores of the offer: a visit to any of them can be attributed. */
-  storeIds: string[];
-  /** The triggering store's time zone (the day an expiry is counted on). */
-  storeTimeZone: string;
-  deviceRef: string;
-  /** Epoch seconds after which counters and claims may be forgotten. */
-  counterExpiresAt: number;
-  offerTotalExpiresAt: number;
-}
-
-export interface GrantPlan {
-  deviceId: string;
-  /** Partition of the cap counters (`capPartition`); default: the device's own. */
-  capPartition?: string | undefined;
-  /** Idempotency claims, one per trigger event the decision covers. */
-  eventKeys: string[];
-  claimExpiresAt: number;
-  now: number;
-  choice?: GrantChoice | undefined;
-  records: ConversionRecord[];
-  counters: CounterBump[];
-  recordExpiresAt: number;
-}
-
-export type GrantOutcome =
-  | { kind: "committed" }
-  /** The device was erased (or its erasure started): nothing was written. */
-  | { kind: "erased" }
-  | { kind: "duplicate"; incentiveId?: string | undefined }
-  | {
-      kind: "rejected";
-      reason:
-        | "cap_day"
-        | "cap_total"
-        | "cooldown"
-        | "fatigue"
-        | "budget"
-        | "code_taken"
-        | "no_consent";
-    };
-
-/** Attribution handle: one per incentive or holdout, in the device partition (erased with it). */
-export interface AttributionItem {
-  incentiveId: string;
-  merchantId: string;
-  offerId: string;
-  storeIds: string[];
-  outcome: "sent" | "held_out";
-  grantedAt: number;
-  windowEndsAt: number;
-  attributedAt?: number;
 }
 
 const attributionKey = (
@@ -220,7 +156,7 @@ export function dynamoDecisionStore(
   client: DynamoDBDocumentClient,
   tables: DecisionTables,
   options: DecisionStoreOptions = {},
-) {
+): DecisionStore {
   const slices = options.budgetSlices ?? BUDGET_SLICES;
   const conflictRetries = options.conflictRetries ?? 10;
   const sleep =
@@ -729,5 +665,3 @@ export function dynamoDecisionStore(
     },
   };
 }
-
-export type DecisionStore = ReturnType<typeof dynamoDecisionStore>;

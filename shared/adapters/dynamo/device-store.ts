@@ -7,22 +7,10 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { type Device, deviceKeys } from "../../domain/device.ts";
 import { ConflictError } from "../../errors.ts";
+import type { DeviceStore } from "../../use-cases/ports/device-store.ts";
 import { batchWriteAll } from "./batch.ts";
 
-/** Port: where device profiles live. */
-export interface DeviceStore {
-  get(deviceId: string): Promise<Device | undefined>;
-  create(device: Device): Promise<void>;
-  /** Replaces the profile only if it is still at `expectedVersion` (optimistic lock). */
-  replace(device: Device, expectedVersion: number): Promise<void>;
-  /**
-   * Marks the profile as being erased (`erasingAt`): from then on no write creates anything for
-   * the device (see `profileLiveCheck`). Idempotent; false when there is no profile.
-   */
-  markErasing(deviceId: string, at: number): Promise<boolean>;
-  /** Deletes every item in the device's partition; returns how many were deleted. */
-  erase(deviceId: string): Promise<number>;
-}
+export type { DeviceStore };
 
 /** DynamoDB adapter for `DeviceStore` (devices table). */
 export function dynamoDeviceStore(client: DynamoDBDocumentClient, tableName: string): DeviceStore {

@@ -6,14 +6,9 @@ import {
 } from "../../domain/catalog/quiet-hours.ts";
 import { ConflictError } from "../../errors.ts";
 import type { Clock } from "../../ports.ts";
+import type { MerchantSettingsStore } from "../../use-cases/ports/merchant-settings-store.ts";
 
-/** Port: a merchant's settings (catalog table, `MERCHANT#id / SETTINGS`). */
-export interface MerchantSettingsStore {
-  /** The stored settings, or the defaults at version 0 when the merchant never set any. */
-  get(merchantId: string): Promise<MerchantSettings>;
-  /** Writes the settings if they are still at `expectedVersion` (0 = never written); 409 else. */
-  put(settings: MerchantSettings, expectedVersion: number): Promise<void>;
-}
+export type { MerchantSettingsStore };
 
 /** DynamoDB adapter for `MerchantSettingsStore`; the version guards concurrent writes. */
 export function dynamoMerchantSettingsStore(

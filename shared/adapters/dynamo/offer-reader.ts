@@ -1,13 +1,10 @@
 import type { Offer } from "../../domain/catalog/offer.ts";
 import type { Store } from "../../domain/catalog/store.ts";
 import type { Clock } from "../../ports.ts";
+import type { OfferReader } from "../../use-cases/ports/offer-reader.ts";
 import type { CatalogReader } from "./catalog-store.ts";
 
-/** Port: read-only view of offers and stores for the decision step and nearby offers. */
-export interface OfferReader {
-  offers(refs: { merchantId: string; offerId: string }[]): Promise<Map<string, Offer>>;
-  stores(refs: { merchantId: string; storeId: string }[]): Promise<Map<string, Store>>;
-}
+export type { OfferReader };
 
 /**
  * Catalog reads for the hot path, batched and cached per instance for `ttlMs` (the same bounded

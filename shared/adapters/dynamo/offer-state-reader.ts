@@ -1,18 +1,10 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { catalogKeys } from "../../domain/catalog/keys.ts";
+import type { OfferStateReader } from "../../use-cases/ports/offer-state-reader.ts";
 import { batchGetAll } from "./batch.ts";
 import { readBudgetUse } from "./budget-counter.ts";
 
-/**
- * Port: what an offer's derived state needs beyond the offer itself — incentives sent so far
- * (budget use) and the time zones of its stores.
- */
-export interface OfferStateReader {
-  /** Incentives sent per offer id (absent = 0). Eventually consistent: a display value. */
-  sentCounts(offerIds: readonly string[]): Promise<Map<string, number>>;
-  /** IANA time zone per store id of the merchant (missing stores are absent). */
-  storeTimeZones(merchantId: string, storeIds: readonly string[]): Promise<Map<string, string>>;
-}
+export type { OfferStateReader };
 
 /** One table's keys, projected (the shared batch helper chunks and retries). */
 async function batchGet(

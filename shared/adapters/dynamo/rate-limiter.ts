@@ -1,13 +1,7 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { RateLimiter } from "../../use-cases/ports/rate-limiter.ts";
 
-/**
- * Port: fixed-window counters. `take` counts one event for `key` in the window starting at
- * `windowStart` unless `limit` are already counted (one conditional update: exact under any
- * concurrency).
- */
-export interface RateLimiter {
-  take(key: string, limit: number, windowStart: number, expiresAt: number): Promise<boolean>;
-}
+export type { RateLimiter };
 
 /** The key of one counter window (devices table; TTL removes it after `expiresAt`). */
 export function rateWindowKey(key: string, windowStart: number) {

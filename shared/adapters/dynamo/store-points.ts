@@ -1,18 +1,14 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type StorePoint, storePointCell } from "../../domain/store-points.ts";
+import type { StorePoints } from "../../use-cases/ports/store-points.ts";
 import { batchGetAll } from "./batch.ts";
+
+export type { StorePoints };
 
 interface PointEntry {
   m: string;
   lat: number;
   lon: number;
-}
-
-/** Port: store locations bucketed by H3 cell, for "offers near me". */
-export interface StorePoints {
-  put(point: StorePoint, previous?: { lat: number; lon: number } | undefined): Promise<void>;
-  remove(storeId: string, at: { lat: number; lon: number }): Promise<void>;
-  inCells(cells: string[]): Promise<StorePoint[]>;
 }
 
 /**

@@ -9,25 +9,16 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { deviceKeys } from "../../domain/device.ts";
 import type { DeviceVisitState, ZoneEvent } from "../../domain/visit/types.ts";
+import type {
+  DuePage,
+  DueVisitStore,
+  StoredVisits,
+  VisitStore,
+} from "../../use-cases/ports/visit-store.ts";
+import { DeviceErased, VisitStateConflict } from "../../use-cases/ports/visit-store.ts";
 
-/** Thrown when another batch of the same device saved its state first. */
-export class VisitStateConflict extends Error {
-  override readonly name = "VisitStateConflict";
-}
-
-/**
- * Thrown when the device's profile is gone or its erasure has started: nothing may be created
- * in an erased device's partition (a token cached by the authorizer can outlive the device).
- */
-export class DeviceErased extends Error {
-  override readonly name = "DeviceErased";
-}
-
-/** A page of the sparse `due` index: device ids whose visit item is due, and the items read. */
-export interface DuePage {
-  deviceIds: string[];
-  itemsRead: number;
-}
+export type { DuePage, DueVisitStore, StoredVisits, VisitStore };
+export { DeviceErased, VisitStateConflict };
 
 /**
  * The condition, on the device's profile item, under which a write may create an item in the
@@ -42,51 +33,6 @@ export function profileLiveCheck(tableName: string, deviceId: string) {
       ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(erasingAt)",
     },
   };
-}
-
-export interface StoredVisits {
-  state: DeviceVisitState | undefined;
-  /** Events saved with the state but not yet confirmed handled (a per-device outbox). */
-  pending: ZoneEvent[];
-  version: number;
-}
-
-/** Port: one visit-state item per device, written only on change, guarded by a version. */
-export interface VisitStore {
-  load(deviceId: string): Promise<StoredVisits>;
-  /**
-   * Saves state and outbox together; throws `VisitStateConflict` if the version moved and
-   * `DeviceErased` when a first save finds no live profile. `dueAt` (epoch ms) puts the item in the
-   * sparse `due` index (see `nextDueAt`); absent takes it out.
-   */
-  save(
-    deviceId: string,
-    next: { state: DeviceVisitState; pending: ZoneEvent[] },
-    expectedVersion: number,
-    expiresAt: number,
-    dueAt?: number,
-  ): Promise<number>;
-
-  /**
-   * Records how many visits are open, so pings of a device in no zone can skip the state read.
-   * `asOf` is the saved state's `lastProcessedTs`, which grows with every saved state (also after
-   * the state item expired): a count from an older state never overwrites a newer one, whatever
-   * order two racing batches finish in.
-   */
-  setOpenZones(deviceId: string, openZones: number, asOf: number): Promise<void>;
-  /** The open-visit count on the profile now (one small strongly consistent read). */
-  openZones(deviceId: string): Promise<number>;
-}
-
-/** What the sweeper needs besides `VisitStore`: the due devices, and dropping orphans. */
-export interface DueVisitStore extends VisitStore {
-  /**
-   * Device ids of one `due` index shard whose `dueAt` ≤ `nowMs`, earliest first, at most `limit`
-   * (a Query on the sparse index: only due items are read, never the table).
-   */
-  due(shard: string, nowMs: number, limit: number): Promise<DuePage>;
-  /** Removes a visit item left without a live profile (only if still at `expectedVersion`). */
-  discard(deviceId: string, expectedVersion: number): Promise<void>;
 }
 
 /** DynamoDB adapter for `VisitStore` (devices table, same partition as the profile). */

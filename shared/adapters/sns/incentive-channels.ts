@@ -1,16 +1,9 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { IncentiveMessage } from "../../domain/incentive.ts";
+import type { IncentiveChannels } from "../../use-cases/ports/incentive-channels.ts";
 
-/** Port: where a granted incentive goes out. */
-export interface IncentiveChannels {
-  /** Publishes to the incentive topic with filterable attributes; returns the message id. */
-  publishTopic(message: IncentiveMessage): Promise<string | undefined>;
-  /** Direct push to a device's platform endpoint (APNs/FCM payloads). */
-  push(endpointArn: string, message: IncentiveMessage): Promise<void>;
-  /** Parks a permanently failed incentive for operators. */
-  deadLetter(payload: Record<string, unknown>): Promise<void>;
-}
+export type { IncentiveChannels };
 
 /** The mobile push payloads: APNs alert and FCM notification, with the code in custom data. */
 export function pushPayload(message: IncentiveMessage): string {

@@ -4,8 +4,7 @@
  * a merchant can fix a 5,000-line file in one round trip.
  */
 import * as z from "zod";
-import type { FieldIssue } from "../../errors.ts";
-import { formatPath } from "../../http/parse.ts";
+import { type FieldIssue, formatPath } from "../../errors.ts";
 import { weeklyScheduleSchema } from "../decision/offer-rules.ts";
 import { multiPolygonSchema, polygonSchema } from "../geometry/index.ts";
 import { latLonSchema, timeZoneSchema } from "./common.ts";

@@ -1,6 +1,3 @@
-import type { DecisionStore } from "../../adapters/dynamo/decision-store.ts";
-import type { DeviceStore } from "../../adapters/dynamo/device-store.ts";
-import type { IncentiveChannels } from "../../adapters/sns/incentive-channels.ts";
 import {
   INCENTIVE_MESSAGE_VERSION,
   type Incentive,
@@ -8,6 +5,9 @@ import {
   incentiveMessageSchema,
 } from "../../domain/incentive.ts";
 import type { Clock } from "../../ports.ts";
+import type { DecisionStore } from "../ports/decision-store.ts";
+import type { DeviceStore } from "../ports/device-store.ts";
+import type { IncentiveChannels } from "../ports/incentive-channels.ts";
 
 export interface DeliveryDeps {
   store: Pick<DecisionStore, "getIncentive" | "markDelivery">;

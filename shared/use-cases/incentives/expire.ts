@@ -1,5 +1,5 @@
-import type { DecisionStore } from "../../adapters/dynamo/decision-store.ts";
 import { localDay } from "../../domain/decision/local-time.ts";
+import type { DecisionStore } from "../ports/decision-store.ts";
 
 /** A redemption code item as DynamoDB TTL removed it (the stream's old image). */
 export interface ExpiredCode {

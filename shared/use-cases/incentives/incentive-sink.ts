@@ -1,7 +1,3 @@
-import type { CounterBump, DecisionStore } from "../../adapters/dynamo/decision-store.ts";
-import type { MerchantSettingsStore } from "../../adapters/dynamo/merchant-settings-store.ts";
-import type { OfferReader } from "../../adapters/dynamo/offer-reader.ts";
-import { DeviceErased } from "../../adapters/dynamo/visit-store.ts";
 import type { DevicePrincipal } from "../../auth/principal.ts";
 import { toDecisionOffer } from "../../domain/catalog/decision-view.ts";
 import type { Offer } from "../../domain/catalog/offer.ts";
@@ -26,6 +22,10 @@ import {
 import type { ZoneEvent } from "../../domain/visit/types.ts";
 import type { Random } from "../../ports.ts";
 import type { SinkResult, ZoneEventSink } from "../pings/ingest-pings.ts";
+import type { CounterBump, DecisionStore } from "../ports/decision-store.ts";
+import type { MerchantSettingsStore } from "../ports/merchant-settings-store.ts";
+import type { OfferReader } from "../ports/offer-reader.ts";
+import { DeviceErased } from "../ports/visit-store.ts";
 
 /** What the device app sees for an incentive granted in its own ping response. */
 export interface GrantedIncentive {

@@ -1,5 +1,3 @@
-import type { VisitStore } from "../../adapters/dynamo/visit-store.ts";
-import { DeviceErased, VisitStateConflict } from "../../adapters/dynamo/visit-store.ts";
 import type { DevicePrincipal } from "../../auth/principal.ts";
 import { type RejectedPing, validatePings } from "../../domain/ping.ts";
 import { advanceVisits, nextDueAt, visitTtlSeconds } from "../../domain/visit/index.ts";
@@ -14,6 +12,8 @@ import type {
 } from "../../domain/visit/types.ts";
 import { ForbiddenError, UnauthorizedError, ValidationError } from "../../errors.ts";
 import type { Clock } from "../../ports.ts";
+import type { VisitStore } from "../ports/visit-store.ts";
+import { DeviceErased, VisitStateConflict } from "../ports/visit-store.ts";
 import type { MatchedZone, ZoneMatcher } from "./zone-matcher.ts";
 
 /** What the next steps (incentives, conversion log) get for every batch that produced events. */

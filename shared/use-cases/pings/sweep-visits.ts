@@ -1,8 +1,3 @@
-import {
-  DeviceErased,
-  type DueVisitStore,
-  VisitStateConflict,
-} from "../../adapters/dynamo/visit-store.ts";
 import type { DevicePrincipal } from "../../auth/principal.ts";
 import { forEachLimit } from "../../concurrency.ts";
 import type { Device } from "../../domain/device.ts";
@@ -11,6 +6,7 @@ import { expireVisits, nextDueAt, visitTtlSeconds } from "../../domain/visit/ind
 import type { VisitRules } from "../../domain/visit/rules.ts";
 import type { ExitedEvent } from "../../domain/visit/types.ts";
 import type { Clock } from "../../ports.ts";
+import { DeviceErased, type DueVisitStore, VisitStateConflict } from "../ports/visit-store.ts";
 import type { ZoneEventSink } from "./ingest-pings.ts";
 
 /** Port: the device profiles, read fresh (consent and erasure as they are now). */

@@ -1,5 +1,5 @@
-import type { IndexedZone } from "../../adapters/dynamo/geo-index-port.ts";
 import type { Clock } from "../../ports.ts";
+import type { IndexedZone } from "../ports/geo-index-port.ts";
 import { CellCache, type CellCacheStats, NO_ZONE_LIST, type ZoneList } from "./cell-cache.ts";
 import { cellOfKey, KEYS_PER_POINT, pointCellKeys } from "./cell-keys.ts";
 import { type MatchedZone, ZoneTable } from "./zone-table.ts";

@@ -4,11 +4,12 @@
  * the same haversine as `compileZone` (so answers are identical, not approximately equal);
  * a polygon keeps its compiled form, built on its first test.
  */
-import type { IndexedZone } from "../../adapters/dynamo/geo-index-port.ts";
+
 import { decodeZone } from "../../domain/geometry/codec.ts";
 import { BOUNDARY_TOLERANCE_M, compileZone } from "../../domain/geometry/exact.ts";
 import { haversineM, wrapLon } from "../../domain/geometry/sphere.ts";
 import type { CompiledZone } from "../../domain/geometry/types.ts";
+import type { IndexedZone } from "../ports/geo-index-port.ts";
 
 /** A zone ready for exact tests. */
 export interface MatchedZone {

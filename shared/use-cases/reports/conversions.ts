@@ -2,11 +2,7 @@
  * The footfall conversion log for marketing teams: newest first, filtered, paginated with signed
  * cursors, or exported as CSV. Reads one merchant's partition only (merchant from the token).
  */
-import type {
-  ConversionReader,
-  LogPosition,
-  LogQuery,
-} from "../../adapters/dynamo/conversion-reader.ts";
+
 import { type MerchantPrincipal, REPORT_ROLES, requireRole } from "../../auth/principal.ts";
 import type { ConversionRecord } from "../../domain/conversion.ts";
 import { NO_OFFER } from "../../domain/conversion.ts";
@@ -24,6 +20,7 @@ import {
 import { ValidationError } from "../../errors.ts";
 import type { CursorCodec } from "../../http/cursor.ts";
 import { parseWith } from "../../http/parse.ts";
+import type { ConversionReader, LogPosition, LogQuery } from "../ports/conversion-reader.ts";
 import { type NameCatalog, nameBook } from "./names.ts";
 
 export { REPORT_ROLES };

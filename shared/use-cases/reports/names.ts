@@ -2,8 +2,9 @@
  * Names for reports: stores (name and the merchant's store code) and offers, from the live
  * catalog, falling back to what was kept of deleted ones. Two BatchGets per kind at most.
  */
-import type { CatalogReader, DeletedCatalogReader } from "../../adapters/dynamo/catalog-store.ts";
+
 import type { NameBook, OfferLabel, StoreLabel } from "../../domain/report.ts";
+import type { CatalogReader, DeletedCatalogReader } from "../ports/catalog-store.ts";
 
 /** The catalog reads names need. */
 export type NameCatalog = Pick<CatalogReader, "getStores" | "getOffers"> &

@@ -3,13 +3,7 @@
  * from the counters only (Queries on counter partitions, one read of the budget counter): they
  * never scan the log. Names come from the catalog, or what it kept of deleted stores and offers.
  */
-import type {
-  CatalogReader,
-  CatalogStore,
-  Deleted,
-  DeletedCatalogReader,
-} from "../../adapters/dynamo/catalog-store.ts";
-import type { ConversionReader } from "../../adapters/dynamo/conversion-reader.ts";
+
 import { type MerchantPrincipal, requireRole } from "../../auth/principal.ts";
 import { isCatalogId, OFFER_ID_PREFIX } from "../../domain/catalog/common.ts";
 import type { Offer } from "../../domain/catalog/offer.ts";
@@ -30,6 +24,13 @@ import {
 import { NotFoundError } from "../../errors.ts";
 import { parseWith } from "../../http/parse.ts";
 import type { Clock } from "../../ports.ts";
+import type {
+  CatalogReader,
+  CatalogStore,
+  Deleted,
+  DeletedCatalogReader,
+} from "../ports/catalog-store.ts";
+import type { ConversionReader } from "../ports/conversion-reader.ts";
 import { REPORT_ROLES } from "./conversions.ts";
 import { commonTimeZone, nameBook, storeLabels } from "./names.ts";
 

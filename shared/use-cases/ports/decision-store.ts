@@ -1,0 +1,124 @@
+import type { ConversionRecord } from "../../domain/conversion.ts";
+import type { OfferCounters } from "../../domain/decision/decide.ts";
+import type { Incentive } from "../../domain/incentive.ts";
+
+/** Counter increments on the report counters of one offer × store × day (and the store view). */
+export interface CounterBump {
+  merchantId: string;
+  offerId: string;
+  storeId: string;
+  localDay: string;
+  fields: Record<string, number>;
+}
+
+/** An incentive (or holdout) to grant atomically with its caps, budget and log records. */
+export interface GrantChoice {
+  incentive: Incentive;
+  offerDay: string;
+  deviceDay: string;
+  caps: {
+    perDevicePerDay?: number | undefined;
+    perDeviceTotal?: number | undefined;
+    cooldownMinutes?: number | undefined;
+  };
+  maxIncentives?: number | undefined;
+  fatigueCapPerDay: number;
+  /** All stores of the offer: a visit to any of them can be attributed. */
+  storeIds: string[];
+  /** The triggering store's time zone (the day an expiry is counted on). */
+  storeTimeZone: string;
+  deviceRef: string;
+  /** Epoch seconds after which counters and claims may be forgotten. */
+  counterExpiresAt: number;
+  offerTotalExpiresAt: number;
+}
+
+export interface GrantPlan {
+  deviceId: string;
+  /** Partition of the cap counters (`capPartition`); default: the device's own. */
+  capPartition?: string | undefined;
+  /** Idempotency claims, one per trigger event the decision covers. */
+  eventKeys: string[];
+  claimExpiresAt: number;
+  now: number;
+  choice?: GrantChoice | undefined;
+  records: ConversionRecord[];
+  counters: CounterBump[];
+  recordExpiresAt: number;
+}
+
+export type GrantOutcome =
+  | { kind: "committed" }
+  /** The device was erased (or its erasure started): nothing was written. */
+  | { kind: "erased" }
+  | { kind: "duplicate"; incentiveId?: string | undefined }
+  | {
+      kind: "rejected";
+      reason:
+        | "cap_day"
+        | "cap_total"
+        | "cooldown"
+        | "fatigue"
+        | "budget"
+        | "code_taken"
+        | "no_consent";
+    };
+
+/** Attribution handle: one per incentive or holdout, in the device partition (erased with it). */
+export interface AttributionItem {
+  incentiveId: string;
+  merchantId: string;
+  offerId: string;
+  storeIds: string[];
+  outcome: "sent" | "held_out";
+  grantedAt: number;
+  windowEndsAt: number;
+  attributedAt?: number;
+}
+
+/** What the incentive sink, delivery and expiry use cases need of the decision store. */
+export interface DecisionStore {
+  readCounters(
+    deviceId: string,
+    offers: {
+      offerId: string;
+      offerDay: string;
+    }[],
+    deviceDay: string,
+    partition?: string,
+  ): Promise<{
+    perOffer: Map<string, OfferCounters>;
+    deviceToday: number;
+    deviceDay: string;
+  }>;
+  grant(plan: GrantPlan): Promise<GrantOutcome>;
+  getIncentive(incentiveId: string): Promise<Incentive | undefined>;
+  /** Open attribution handles of a device for one merchant granted after `since`. */
+  openAttributions(deviceId: string, merchantId: string, since: number): Promise<AttributionItem[]>;
+  /**
+   * Commits a visit: its claim (idempotency), log records, counters and the attribution handles
+   * it consumes, all or nothing.
+   */
+  recordVisit(input: {
+    deviceId: string;
+    eventKey: string;
+    claimExpiresAt: number;
+    now: number;
+    records: ConversionRecord[];
+    counters: CounterBump[];
+    attributed: AttributionItem[];
+    recordExpiresAt: number;
+  }): Promise<"committed" | "duplicate" | "erased">;
+  /**
+   * Logs an unredeemed code's expiry once: the record's condition makes a redelivered stream
+   * record a no-op, and the counter moves in the same transaction.
+   */
+  recordExpired(record: ConversionRecord, recordExpiresAt: number): Promise<boolean>;
+  /** Delivery bookkeeping: pending → sent/failed, only from pending (a redelivery changes nothing). */
+  markDelivery(
+    incentiveId: string,
+    status: "sent" | "failed" | "withheld",
+    at: number,
+    detail?: string,
+  ): Promise<boolean>;
+}
