@@ -376,6 +376,14 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: [],
     bundleBudget: GEO_BUDGET,
   },
+  "audience-members": {
+    description:
+      "POST /v1/audiences/{audience}/members: a merchant uploads trusted segment memberships",
+    // Memberships live in the devices table beside the person and device counters they gate.
+    access: { devices: "readwrite" },
+    // pseudonym: user ids become the person pseudonyms registration derives; never stored raw.
+    secrets: ["pseudonym"],
+  },
   "merchant-settings-put": {
     description: "PUT /v1/merchant/settings: replaces the merchant's settings",
     access: { catalog: "readwrite" },

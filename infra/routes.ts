@@ -52,6 +52,13 @@ export const ROUTES: RouteDefinition[] = [
   { method: "DELETE", path: "/v1/stores/{storeId}", fn: "store-delete", auth: "jwt" },
   { method: "GET", path: "/v1/merchant/settings", fn: "merchant-settings-get", auth: "jwt" },
   { method: "PUT", path: "/v1/merchant/settings", fn: "merchant-settings-put", auth: "jwt" },
+  {
+    method: "POST",
+    path: "/v1/audiences/{audience}/members",
+    fn: "audience-members",
+    auth: "jwt",
+    rateLimit: 10,
+  },
   { method: "POST", path: "/v1/offers", fn: "offer-create", auth: "jwt" },
   { method: "GET", path: "/v1/offers", fn: "offer-list", auth: "jwt" },
   { method: "GET", path: "/v1/offers/{offerId}", fn: "offer-get", auth: "jwt" },

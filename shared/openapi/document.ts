@@ -4,6 +4,7 @@
  * what the handlers accept.
  */
 import * as z from "zod";
+import { audienceUploadSchema } from "../domain/audience.ts";
 import {
   DEFAULT_PAGE_SIZE,
   latLonSchema,
@@ -23,6 +24,7 @@ import {
   storeReportQuerySchema,
 } from "../domain/report.ts";
 import {
+  audienceUploadResultSchema,
   deviceTokenSchema,
   deviceViewSchema,
   importResultSchema,
@@ -39,6 +41,8 @@ import {
 type Json = Record<string, unknown>;
 
 const COMPONENTS: [string, z.ZodType][] = [
+  ["AudienceUpload", audienceUploadSchema],
+  ["AudienceUploadResult", audienceUploadResultSchema],
   ["StoreInput", storeInputSchema],
   ["StorePatch", storePatchSchema],
   ["OfferPatch", offerPatchSchema],
@@ -111,7 +115,7 @@ interface OperationSpec {
   /** The body may be omitted. */
   bodyOptional?: boolean;
   ok: { status: number; schema?: string; description: string };
-  params?: ("storeId" | "offerId")[];
+  params?: ("storeId" | "offerId" | "audience")[];
   paged?: boolean;
   /** `state` query parameter of the offer listing. */
   stateFilter?: boolean;
@@ -152,6 +156,22 @@ const OPERATIONS: OperationSpec[] = [
     body: "MerchantSettingsInput",
     ok: { status: 200, schema: "MerchantSettings", description: "Replaced" },
     errors: [400, 401, 403, 409, 413, 415],
+  },
+  {
+    method: "post",
+    path: "/v1/audiences/{audience}/members",
+    operationId: "uploadAudienceMembers",
+    summary: "Add or remove members of one of the merchant's audiences",
+    description:
+      "Trusted segment memberships for the merchant's own offers: an offer targeting " +
+      "`segments: [audience]` reaches the people (the app's user ids, as its backend asserts " +
+      "them) and devices uploaded here. User ids are pseudonymized on arrival and never stored. " +
+      "Up to 1,000 members per call (256 KB); `add` refreshes the expiry (default 90 days).",
+    access: "write",
+    params: ["audience"],
+    body: "AudienceUpload",
+    ok: { status: 200, schema: "AudienceUploadResult", description: "Written" },
+    errors: [400, 401, 403, 413, 415],
   },
   {
     method: "get",
@@ -442,7 +462,13 @@ function parameters(op: OperationSpec): Json[] {
             "percent-encoded), e.g. `code:PAR-001`",
         }
       : {}),
-    schema: { type: "string" },
+    ...(name === "audience"
+      ? { description: "The audience: the segment name offers target in `segments`" }
+      : {}),
+    schema:
+      name === "audience"
+        ? { type: "string", minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_.:-]+$" }
+        : { type: "string" },
   }));
   if (op.paged) {
     out.push(

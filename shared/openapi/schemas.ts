@@ -184,3 +184,14 @@ export const merchantSettingsViewSchema = z
     updatedAt: z.iso.datetime().optional(),
   })
   .describe("Merchant-wide settings, with the platform defaults");
+
+/** `POST /v1/audiences/{audience}/members` answer (`AudienceUploadResult`). */
+export const audienceUploadResultSchema = z
+  .object({
+    audience: z.string(),
+    operation: z.enum(["add", "remove"]),
+    people: z.number().int().min(0).describe("Distinct user ids in the upload"),
+    devices: z.number().int().min(0).describe("Distinct device ids in the upload"),
+    expiresAt: z.iso.datetime().optional().describe("When added memberships lapse"),
+  })
+  .describe("What an audience upload wrote");

@@ -13,7 +13,7 @@ import { deviceTokenKeys } from "../auth/device-token.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { appServerSecret } from "../domain/app-key.ts";
 import { countAbuse } from "../metrics.ts";
-import { pseudonymize } from "../privacy.ts";
+import { personPseudonym, pseudonymize } from "../privacy.ts";
 import { DEFAULT_REGISTRATION_LIMITS, type DeviceDeps } from "../use-cases/devices.ts";
 
 /** An optional SNS platform application ARN of the given platform(s); empty means "push off". */
@@ -104,7 +104,7 @@ export function deviceDepsFromEnv(
             serverSecret: (appId: string, generation: number) =>
               appServerSecret(config.PSEUDONYM_KEY ?? "", appId, generation),
             personRef: (appId: string, userId: string) =>
-              pseudonymize(config.PSEUDONYM_KEY ?? "", `${appId}\u0000${userId}`, "person"),
+              personPseudonym(config.PSEUDONYM_KEY ?? "", appId, userId),
             addressRef: (bucket: string) =>
               pseudonymize(config.PSEUDONYM_KEY ?? "", bucket, "address"),
           },

@@ -586,10 +586,10 @@ describe("data stack", () => {
     );
     expect(readers).toEqual(["device-register"]);
     expect(
-      [...grantsOf("device-register")].filter((g) => g.endsWith("secret:attestation")),
+      [...grantsOf("device-register")].filter((g) => g.endsWith("secret:attestation")).sort(),
     ).toEqual([
-      "secretsmanager:GetSecretValue on secret:attestation",
       "secretsmanager:DescribeSecret on secret:attestation",
+      "secretsmanager:GetSecretValue on secret:attestation",
     ]);
     const env = service[fnLogicalId("device-register")]?.Properties?.Environment as {
       Variables: Record<string, unknown>;
