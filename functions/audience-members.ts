@@ -1,10 +1,10 @@
 import middy from "@middy/core";
+import { merchantPrincipal } from "../shared/auth/principal.ts";
 import { audienceUploadSchema, MAX_AUDIENCE_UPLOAD_BYTES } from "../shared/domain/audience.ts";
 import { http, json } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { uploadAudienceMembers } from "../shared/use-cases/audiences.ts";
-import { catalogPrincipal } from "../shared/use-cases/catalog.ts";
 import { audienceDepsFromEnv } from "../shared/wiring/audience-deps.ts";
 
 const deps = audienceDepsFromEnv();
@@ -16,7 +16,7 @@ const deps = audienceDepsFromEnv();
 export const handler = middy<HttpEvent, HttpResult>()
   .use(http({ maxBodyBytes: MAX_AUDIENCE_UPLOAD_BYTES }))
   .handler(async (event) => {
-    const principal = catalogPrincipal(event, "write");
+    const principal = merchantPrincipal(event);
     const input = parseWith(audienceUploadSchema, event.parsedBody);
     const result = await uploadAudienceMembers(
       deps,

@@ -1,4 +1,4 @@
-import type { MerchantPrincipal } from "../auth/principal.ts";
+import { type MerchantPrincipal, type Role, requireRole } from "../auth/principal.ts";
 import {
   type AudienceUpload,
   type AudienceUploadResult,
@@ -32,6 +32,9 @@ export interface AudienceStore extends AudienceReader {
   remove(partitions: readonly string[], merchantId: string, audience: string): Promise<void>;
 }
 
+/** Who may change audiences: the merchant's admins (as for offers, which audiences gate). */
+export const AUDIENCE_WRITE_ROLES: readonly Role[] = ["merchant-admin"];
+
 export interface AudienceDeps {
   audiences: AudienceStore;
   clock: Clock;
@@ -43,7 +46,8 @@ export interface AudienceDeps {
  * Adds (or refreshes) or removes members of one of the calling merchant's audiences. Members are
  * named by the app's user id (pseudonymized here with the deployment key exactly as a user
  * assertion is, so the raw id is never stored) or by device id. The merchant comes from the
- * token only; memberships count only for that merchant's offers. Throws ValidationError (400)
+ * token only; memberships count only for that merchant's offers. Throws ForbiddenError (403)
+ * without a role of `AUDIENCE_WRITE_ROLES`, ValidationError (400)
  * naming `audience`, and ServiceUnavailableError (503) when user ids are sent to a deployment
  * without a pseudonym key.
  */
@@ -53,6 +57,7 @@ export async function uploadAudienceMembers(
   audience: string,
   input: AudienceUpload,
 ): Promise<AudienceUploadResult> {
+  requireRole(principal, AUDIENCE_WRITE_ROLES);
   const name = audienceNameSchema.safeParse(audience);
   if (!name.success) {
     throw ValidationError.field("audience", name.error.issues[0]?.message ?? "invalid");
