@@ -1,10 +1,14 @@
 import * as z from "zod";
+import type { Role } from "../auth/principal.ts";
 
 /**
  * Merchant audiences: trusted segment memberships a merchant uploads for the people (asserted user
  * ids of an app) and devices it knows, so an offer's `segments` can target "vip" without trusting
  * what a phone says about itself. A membership counts only for the uploading merchant's offers.
  */
+
+/** Who may change audiences: the merchant's admins (as for offers, which audiences gate). */
+export const AUDIENCE_WRITE_ROLES: readonly Role[] = ["merchant-admin"];
 
 /** Most members (user ids + device ids) one upload may carry. */
 export const MAX_AUDIENCE_MEMBERS_PER_UPLOAD = 1_000;
@@ -121,3 +125,14 @@ export function audiencesOf(
   }
   return out;
 }
+
+/** `POST /v1/audiences/{audience}/members` answer (`AudienceUploadResult`). */
+export const audienceUploadResultSchema = z
+  .object({
+    audience: z.string(),
+    operation: z.enum(["add", "remove"]),
+    people: z.number().int().min(0).describe("Distinct user ids in the upload"),
+    devices: z.number().int().min(0).describe("Distinct device ids in the upload"),
+    expiresAt: z.iso.datetime().optional().describe("When added memberships lapse"),
+  })
+  .describe("What an audience upload wrote");

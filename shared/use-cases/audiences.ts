@@ -1,5 +1,6 @@
-import { type MerchantPrincipal, type Role, requireRole } from "../auth/principal.ts";
+import { type MerchantPrincipal, requireRole } from "../auth/principal.ts";
 import {
+  AUDIENCE_WRITE_ROLES,
   type AudienceUpload,
   type AudienceUploadResult,
   audienceNameSchema,
@@ -31,9 +32,6 @@ export interface AudienceStore extends AudienceReader {
   ): Promise<void>;
   remove(partitions: readonly string[], merchantId: string, audience: string): Promise<void>;
 }
-
-/** Who may change audiences: the merchant's admins (as for offers, which audiences gate). */
-export const AUDIENCE_WRITE_ROLES: readonly Role[] = ["merchant-admin"];
 
 export interface AudienceDeps {
   audiences: AudienceStore;
