@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
  */
 const ROOT = resolve(import.meta.dirname, "..", "..", "..");
 
-export interface Rule {
+interface Rule {
   /** Files the rule applies to (repository-relative prefix). */
   from: string;
   /** Forbidden targets: repository-relative prefixes, or package names (prefix match). */
@@ -22,7 +22,7 @@ export interface Rule {
   why: string;
 }
 
-export const RULES: Rule[] = [
+const RULES: Rule[] = [
   {
     from: "shared/domain/",
     forbidden: [
@@ -64,7 +64,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Every import target of a file: repository-relative for relative ones, else the package. */
-export function importsOf(file: string, text: string): string[] {
+function importsOf(file: string, text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gms)) {
     const spec = m[1] as string;
@@ -78,7 +78,7 @@ export function importsOf(file: string, text: string): string[] {
 }
 
 /** The edges breaking a rule, as `from → to (why)`. */
-export function violations(edges: readonly { from: string; to: string }[]): string[] {
+function violations(edges: readonly { from: string; to: string }[]): string[] {
   const out: string[] = [];
   for (const { from, to } of edges) {
     for (const rule of RULES) {
