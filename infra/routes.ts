@@ -84,6 +84,26 @@ export const ROUTES: RouteDefinition[] = [
     auth: "jwt",
     rateLimit: 20,
   },
+  // Pickup orders: the merchant's backend, the staff board, the shopper's app.
+  { method: "POST", path: "/v1/pickups", fn: "pickup-create", auth: "jwt", rateLimit: 100 },
+  { method: "GET", path: "/v1/pickups/{pickupId}", fn: "pickup-get", auth: "jwt" },
+  { method: "POST", path: "/v1/pickups/{pickupId}/ready", fn: "pickup-staff", auth: "jwt" },
+  { method: "POST", path: "/v1/pickups/{pickupId}/complete", fn: "pickup-staff", auth: "jwt" },
+  { method: "POST", path: "/v1/pickups/{pickupId}/cancel", fn: "pickup-staff", auth: "jwt" },
+  { method: "GET", path: "/v1/stores/{storeId}/pickups", fn: "store-pickups", auth: "jwt" },
+  { method: "POST", path: "/v1/devices/me/pickups", fn: "device-pickups", auth: "device" },
+  {
+    method: "GET",
+    path: "/v1/devices/me/pickups/{pickupId}",
+    fn: "device-pickups",
+    auth: "device",
+  },
+  {
+    method: "POST",
+    path: "/v1/devices/me/pickups/{pickupId}/arrived",
+    fn: "device-pickups",
+    auth: "device",
+  },
   // The marketing dashboard's static files (same origin as the API: no CORS, one CSP).
   { method: "GET", path: "/dashboard", fn: "dashboard", auth: "none", rateLimit: 50 },
   { method: "GET", path: "/dashboard/{proxy+}", fn: "dashboard", auth: "none", rateLimit: 50 },

@@ -32,6 +32,11 @@ export interface DevicePrincipal {
    * Undefined when the context does not say (older decisions): judged by `authorizedAt`.
    */
   contextFresh?: boolean;
+  /**
+   * Active pickup orders of the device (`merchantId|pickupId`) when the authorizer read the
+   * profile; absent or empty means none, and the ping path then does no pickup work at all.
+   */
+  pickupRefs?: string[] | undefined;
   /** Keyed pseudonym of the asserted app user; caps and holdouts count per person when set. */
   personRef?: string | undefined;
   /** Segments the app's backend vouched for (self-declared ones are in `segments`). */
@@ -125,6 +130,7 @@ export function devicePrincipal(event: HttpEvent): DevicePrincipal {
   };
   const segments = list(ctx.segments);
   const trustedSegments = list(ctx.trustedSegments);
+  const pickupRefs = list(ctx.pickupRefs);
   return {
     deviceId,
     consentLocation: bool(ctx.consentLocation),
@@ -143,6 +149,7 @@ export function devicePrincipal(event: HttpEvent): DevicePrincipal {
       ? { personRef: ctx.personRef }
       : {}),
     ...(trustedSegments.length > 0 ? { trustedSegments } : {}),
+    ...(pickupRefs.length > 0 ? { pickupRefs } : {}),
     ...(bool(ctx.attested) ? { attested: true } : {}),
   };
 }

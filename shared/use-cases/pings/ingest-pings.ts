@@ -14,6 +14,7 @@ import type {
 } from "../../domain/visit/types.ts";
 import { ForbiddenError, UnauthorizedError, ValidationError } from "../../errors.ts";
 import type { Clock } from "../../ports.ts";
+import type { TrackResult } from "../pickups/pickups.ts";
 import type { MatchedZone, ZoneMatcher } from "./zone-matcher.ts";
 
 /** What the next steps (incentives, conversion log) get for every batch that produced events. */
@@ -27,8 +28,18 @@ export interface SinkResult {
   incentives: unknown[];
 }
 
+/**
+ * The pickup part of the ping path: advances the device's active pickup orders with the batch.
+ * Called only for devices whose authorizer context lists an active pickup.
+ */
+export interface PickupTracker {
+  track(device: DevicePrincipal, pings: readonly Ping[]): Promise<TrackResult>;
+}
+
 export interface IngestDeps {
   matcher: ZoneMatcher;
+  /** Absent: pickup orders are not tracked by this deployment's ping path. */
+  pickups?: PickupTracker;
   visits: VisitStore;
   sink: ZoneEventSink;
   rules: VisitRules;
@@ -43,6 +54,8 @@ export interface IngestResult {
   stats: VisitStats | undefined;
   /** Whether the batch needed the device's visit state (false on the zero-request fast path). */
   stateRead: boolean;
+  /** Pickup work for the batch; absent when the device holds no active pickup (no cost). */
+  pickups?: TrackResult;
 }
 
 function zoneRef(z: MatchedZone): ZoneRef {
@@ -124,7 +137,18 @@ export async function ingestPings(
   const { accepted, rejected } = validatePings(rawPings, now);
   if (accepted.length === 0) throw nothingAccepted(rejected);
   const pings = accepted.map((a) => a.ping).sort((a, b) => a.timestamp - b.timestamp);
-  const base = { accepted: pings.length, rejected, incentives: [] as unknown[] };
+  // Pickup orders first (location is used for them only while one is attached and active):
+  // a device whose context lists none pays nothing here, not even a read.
+  const pickups =
+    deps.pickups && (device.pickupRefs?.length ?? 0) > 0
+      ? await deps.pickups.track(device, pings)
+      : undefined;
+  const base = {
+    accepted: pings.length,
+    rejected,
+    incentives: [] as unknown[],
+    ...(pickups ? { pickups } : {}),
+  };
 
   const candidates = await deps.matcher.candidates(pings);
   const anyCandidate = candidates.some((c) => c.length > 0);

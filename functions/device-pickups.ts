@@ -1,0 +1,35 @@
+import middy from "@middy/core";
+import { devicePrincipal } from "../shared/auth/principal.ts";
+import { attachPickupSchema } from "../shared/domain/pickup/requests.ts";
+import { http, json } from "../shared/http/middleware.ts";
+import { parseWith } from "../shared/http/parse.ts";
+import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import {
+  attachPickupToDevice,
+  deviceArrived,
+  devicePickup,
+} from "../shared/use-cases/pickups/pickups.ts";
+import { pickupDepsFromEnv } from "../shared/wiring/pickup-deps.ts";
+
+const deps = pickupDepsFromEnv();
+
+/**
+ * The shopper's side of a pickup order:
+ * - POST /v1/devices/me/pickups `{attachToken}` — attaches the order to this device (once);
+ * - GET /v1/devices/me/pickups/{pickupId} — its state;
+ * - POST /v1/devices/me/pickups/{pickupId}/arrived — "I'm here", without location.
+ */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use(http({ maxBodyBytes: 4 * 1024 }))
+  .handler(async (event) => {
+    const device = devicePrincipal(event);
+    const pickupId = event.pathParameters?.pickupId;
+    const method = event.requestContext.http.method;
+    if (pickupId === undefined) {
+      const { attachToken } = parseWith(attachPickupSchema, event.parsedBody);
+      const pickup = await attachPickupToDevice(deps, device, attachToken);
+      return json(201, pickup, { location: `/v1/devices/me/pickups/${pickup.pickupId}` });
+    }
+    if (method === "GET") return json(200, await devicePickup(deps, device, pickupId));
+    return json(200, await deviceArrived(deps, device, pickupId));
+  });

@@ -1,0 +1,252 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { deviceKeys } from "../../domain/device.ts";
+import { MAX_ACTIVE_PICKUPS_PER_DEVICE, pickupKeys, pickupRef } from "../../domain/pickup/keys.ts";
+import type { Pickup, PickupEvent } from "../../domain/pickup/pickup.ts";
+import {
+  DeviceGone,
+  PickupConflict,
+  type PickupStore,
+  type StoredPickup,
+  TooManyPickups,
+} from "../../use-cases/pickups/pickups.ts";
+
+/** Days a finished pickup (state timestamps only) is kept for the pickup metrics. */
+export const PICKUP_RETENTION_DAYS = 400;
+
+type Item = Record<string, unknown>;
+
+function itemOf(stored: StoredPickup): Item {
+  const { pickup, outbox } = stored;
+  const active = pickup.terminal === undefined;
+  const endedAt = active ? undefined : pickup.times[pickup.terminal as keyof Pickup["times"]];
+  return {
+    ...pickupKeys.pickup(pickup.merchantId, pickup.pickupId),
+    entity: "pickup",
+    ...pickup,
+    outbox,
+    ...(active
+      ? {
+          gsi1pk: pickupKeys.board(pickup.merchantId, pickup.storeId),
+          gsi1sk: pickupKeys.boardSort(pickup.promisedAt, pickup.pickupId),
+        }
+      : {
+          expiresAt: Math.floor((endedAt ?? Date.now()) / 1000) + PICKUP_RETENTION_DAYS * 86_400,
+        }),
+  };
+}
+
+function storedOf(item: Item): StoredPickup {
+  const {
+    pk: _pk,
+    sk: _sk,
+    entity: _e,
+    gsi1pk: _g,
+    gsi1sk: _gs,
+    expiresAt: _x,
+    outbox,
+    ...pickup
+  } = item;
+  return {
+    pickup: pickup as unknown as Pickup,
+    outbox: (outbox as PickupEvent[] | undefined) ?? [],
+  };
+}
+
+const cancelled = (error: unknown) => (error as Error).name === "TransactionCanceledException";
+const reasons = (error: unknown) =>
+  (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+
+/** DynamoDB adapter for `PickupStore` (incentives table for pickups, devices table for refs). */
+export function dynamoPickupStore(
+  client: DynamoDBDocumentClient,
+  tables: { incentives: string; devices: string },
+): PickupStore {
+  const table = tables.incentives;
+  return {
+    async create(pickup, outbox, tokenHash, tokenExpiresAt) {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table,
+                Item: itemOf({ pickup, outbox }),
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: table,
+                Item: {
+                  ...pickupKeys.attachToken(tokenHash),
+                  entity: "pickupToken",
+                  merchantId: pickup.merchantId,
+                  pickupId: pickup.pickupId,
+                  validUntil: tokenExpiresAt,
+                  expiresAt: Math.ceil(tokenExpiresAt / 1000),
+                },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ],
+        }),
+      );
+    },
+    async get(merchantId, pickupId) {
+      const out = await client.send(
+        new GetCommand({
+          TableName: table,
+          Key: pickupKeys.pickup(merchantId, pickupId),
+          ConsistentRead: true,
+        }),
+      );
+      return out.Item ? storedOf(out.Item) : undefined;
+    },
+    async byAttachToken(tokenHash, nowMs) {
+      const out = await client.send(
+        new GetCommand({
+          TableName: table,
+          Key: pickupKeys.attachToken(tokenHash),
+          ConsistentRead: true,
+        }),
+      );
+      const item = out.Item;
+      // TTL deletion lags (up to days): the expiry is checked here, not left to TTL.
+      if (!item || !(Number(item.validUntil) > nowMs)) return undefined;
+      return { merchantId: String(item.merchantId), pickupId: String(item.pickupId) };
+    },
+    async attach(stored, expectedVersion, tokenHash) {
+      const { pickup } = stored;
+      const deviceId = pickup.deviceId;
+      if (!deviceId) throw new Error("attach: the pickup names no device");
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Delete: {
+                  TableName: table,
+                  Key: pickupKeys.attachToken(tokenHash),
+                  ConditionExpression: "attribute_exists(pk)",
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: itemOf(stored),
+                  ConditionExpression: "version = :v AND attribute_not_exists(deviceId)",
+                  ExpressionAttributeValues: { ":v": expectedVersion },
+                },
+              },
+              {
+                Update: {
+                  TableName: tables.devices,
+                  Key: deviceKeys.profile(deviceId),
+                  UpdateExpression: "ADD pickupRefs :ref",
+                  ConditionExpression:
+                    "attribute_exists(pk) AND attribute_not_exists(erasingAt) AND " +
+                    "(attribute_not_exists(pickupRefs) OR size(pickupRefs) < :max)",
+                  ExpressionAttributeValues: {
+                    ":ref": new Set([pickupRef.of(pickup.merchantId, pickup.pickupId)]),
+                    ":max": MAX_ACTIVE_PICKUPS_PER_DEVICE,
+                  },
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (!cancelled(error)) throw error;
+        const [token, item, device] = reasons(error).map((r) => r.Code);
+        if (token === "ConditionalCheckFailed" || item === "ConditionalCheckFailed") {
+          throw new PickupConflict();
+        }
+        if (device === "ConditionalCheckFailed") {
+          // Which condition failed is not reported: look.
+          const out = await client.send(
+            new GetCommand({
+              TableName: tables.devices,
+              Key: deviceKeys.profile(deviceId),
+              ProjectionExpression: "pk, erasingAt",
+              ConsistentRead: true,
+            }),
+          );
+          if (!out.Item || out.Item.erasingAt !== undefined) throw new DeviceGone();
+          throw new TooManyPickups();
+        }
+        throw error;
+      }
+    },
+    async save(stored, expectedVersion) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table,
+            Item: itemOf(stored),
+            ConditionExpression: "version = :v",
+            ExpressionAttributeValues: { ":v": expectedVersion },
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name === "ConditionalCheckFailedException") throw new PickupConflict();
+        throw error;
+      }
+    },
+    async clearOutbox(merchantId, pickupId, version) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: pickupKeys.pickup(merchantId, pickupId),
+            UpdateExpression: "SET outbox = :empty",
+            ConditionExpression: "version = :v",
+            ExpressionAttributeValues: { ":v": version, ":empty": [] },
+          }),
+        );
+      } catch (error) {
+        // Saved again meanwhile: that save carries the outbox and publishes it.
+        if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+      }
+    },
+    async dropDeviceRef(deviceId, ref) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tables.devices,
+            Key: deviceKeys.profile(deviceId),
+            UpdateExpression: "DELETE pickupRefs :ref",
+            ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeValues: { ":ref": new Set([ref]) },
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+      }
+    },
+    async listActive(merchantId, storeId) {
+      const items: StoredPickup[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: "gsi1",
+            KeyConditionExpression: "gsi1pk = :pk",
+            ExpressionAttributeValues: { ":pk": pickupKeys.board(merchantId, storeId) },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) items.push(storedOf(item));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && items.length < 500);
+      return items;
+    },
+  };
+}
