@@ -17,12 +17,14 @@ import { merchantSettingsInputSchema } from "../domain/catalog/quiet-hours.ts";
 import { weeklyScheduleSchema } from "../domain/decision/offer-rules.ts";
 import { refreshTokenSchema } from "../domain/device.ts";
 import { multiPolygonSchema, polygonSchema } from "../domain/geometry/index.ts";
+import { attachPickupSchema, createPickupSchema } from "../domain/pickup/requests.ts";
 import {
   comparisonQuerySchema,
   offerReportQuerySchema,
   storeReportQuerySchema,
 } from "../domain/report.ts";
 import {
+  devicePickupSchema,
   deviceTokenSchema,
   deviceViewSchema,
   importResultSchema,
@@ -30,6 +32,9 @@ import {
   offerPageSchema,
   offerPatchSchema,
   offerViewSchema,
+  pickupBoardSchema,
+  pickupCreatedSchema,
+  pickupViewSchema,
   problemSchema,
   storePageSchema,
   storePatchSchema,
@@ -59,6 +64,12 @@ const COMPONENTS: [string, z.ZodType][] = [
   ["MerchantSettings", merchantSettingsViewSchema],
   ["DeviceTokenRefresh", refreshTokenSchema],
   ["DeviceToken", deviceTokenSchema],
+  ["PickupInput", createPickupSchema],
+  ["Pickup", pickupViewSchema],
+  ["PickupCreated", pickupCreatedSchema],
+  ["PickupBoard", pickupBoardSchema],
+  ["PickupAttach", attachPickupSchema],
+  ["DevicePickup", devicePickupSchema],
 ];
 
 /** One JSON Schema per component, cross-referenced with `#/components/schemas/…`. */
@@ -106,12 +117,12 @@ interface OperationSpec {
   summary: string;
   description?: string;
   /** `device`: a device bearer token (device authorizer), no merchant role. */
-  access: "read" | "write" | "public" | "device";
+  access: "read" | "write" | "public" | "device" | "staff";
   body?: string;
   /** The body may be omitted. */
   bodyOptional?: boolean;
   ok: { status: number; schema?: string; description: string };
-  params?: ("storeId" | "offerId")[];
+  params?: ("storeId" | "offerId" | "pickupId")[];
   paged?: boolean;
   /** `state` query parameter of the offer listing. */
   stateFilter?: boolean;
@@ -428,6 +439,89 @@ const OPERATIONS: OperationSpec[] = [
     ok: { status: 200, description: "OpenAPI 3.1 document" },
     errors: [],
   },
+  {
+    method: "post",
+    path: "/v1/pickups",
+    operationId: "createPickup",
+    summary: "Create a pickup order (merchant backend)",
+    description:
+      "For one of the caller's stores (id or `code:`). Returns the one-time `attachToken` for " +
+      "the shopper's app; only its SHA-256 is stored.",
+    access: "write",
+    body: "PickupInput",
+    ok: { status: 201, schema: "PickupCreated", description: "Created" },
+    errors: [400, 401, 403, 404, 413, 415],
+  },
+  {
+    method: "get",
+    path: "/v1/pickups/{pickupId}",
+    operationId: "getPickup",
+    summary: "One pickup order",
+    access: "staff",
+    params: ["pickupId"],
+    ok: { status: 200, schema: "Pickup", description: "The pickup" },
+    errors: [401, 403, 404],
+  },
+  ...(["ready", "complete", "cancel"] as const).map(
+    (action): OperationSpec => ({
+      method: "post",
+      path: `/v1/pickups/{pickupId}/${action}`,
+      operationId: `${action}Pickup`,
+      summary: `Staff: mark the pickup ${action === "ready" ? "ready" : action === "complete" ? "completed" : "cancelled"}`,
+      description:
+        "Repeating the action that already happened answers 200 unchanged; an action on a " +
+        "pickup that ended otherwise answers 409 naming `state`.",
+      access: "staff",
+      params: ["pickupId"],
+      ok: { status: 200, schema: "Pickup", description: "The pickup after the action" },
+      errors: [401, 403, 404, 409],
+    }),
+  ),
+  {
+    method: "get",
+    path: "/v1/stores/{storeId}/pickups",
+    operationId: "listStorePickups",
+    summary: "The store's pickup board",
+    description: "Active pickups by promised time, with state, readiness, estimate and vehicle.",
+    access: "staff",
+    params: ["storeId"],
+    ok: { status: 200, schema: "PickupBoard", description: "The board" },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "post",
+    path: "/v1/devices/me/pickups",
+    operationId: "attachPickup",
+    summary: "Attach a pickup order to this device",
+    description:
+      "With the one-time token from the merchant: once attached, the device's pings move the " +
+      "order toward arrival (location used only while the order is active). A used, unknown " +
+      "or expired token is 404; a device holding 5 active pickups gets 409.",
+    access: "device",
+    body: "PickupAttach",
+    ok: { status: 201, schema: "DevicePickup", description: "Attached" },
+    errors: [400, 401, 404, 409, 413, 415],
+  },
+  {
+    method: "get",
+    path: "/v1/devices/me/pickups/{pickupId}",
+    operationId: "getOwnPickup",
+    summary: "A pickup order attached to this device",
+    access: "device",
+    params: ["pickupId"],
+    ok: { status: 200, schema: "DevicePickup", description: "The pickup" },
+    errors: [401, 404],
+  },
+  {
+    method: "post",
+    path: "/v1/devices/me/pickups/{pickupId}/arrived",
+    operationId: "arrivedOwnPickup",
+    summary: '"I\'m here": manual arrival, no location needed',
+    access: "device",
+    params: ["pickupId"],
+    ok: { status: 200, schema: "DevicePickup", description: "The pickup, arrived" },
+    errors: [401, 404],
+  },
 ];
 
 function parameters(op: OperationSpec): Json[] {
@@ -513,7 +607,9 @@ function operation(op: OperationSpec): Json {
       ? "merchant-admin"
       : op.access === "device"
         ? "device (device token)"
-        : "merchant-admin or marketing-analyst";
+        : op.access === "staff"
+          ? "merchant-admin or pos"
+          : "merchant-admin or marketing-analyst";
   const okSchema = op.ok.schema
     ? ref(op.ok.schema)
     : op.access === "public"
@@ -543,15 +639,19 @@ function operation(op: OperationSpec): Json {
         ? (op.description ?? op.summary)
         : `${op.description ? `${op.description} ` : ""}Role: ${roles}.`,
     tags: [
-      op.path.startsWith("/v1/devices")
-        ? "devices"
-        : op.path.startsWith("/v1/offers")
-          ? "offers"
-          : op.path.startsWith("/v1/stores")
-            ? "stores"
-            : op.path.startsWith("/v1/reports")
-              ? "reports"
-              : "meta",
+      op.path.startsWith("/v1/pickups") ||
+      op.path.endsWith("/pickups") ||
+      op.path.includes("/pickups/")
+        ? "pickups"
+        : op.path.startsWith("/v1/devices")
+          ? "devices"
+          : op.path.startsWith("/v1/offers")
+            ? "offers"
+            : op.path.startsWith("/v1/stores")
+              ? "stores"
+              : op.path.startsWith("/v1/reports")
+                ? "reports"
+                : "meta",
     ],
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(op.body
@@ -596,6 +696,12 @@ export function openApiDocument(): Json {
       { name: "offers", description: "Offers and their trigger zones" },
       { name: "reports", description: "Marketing reports: funnel, lift, money, comparison" },
       { name: "devices", description: "A device's own record and token" },
+      {
+        name: "pickups",
+        description:
+          "Order online, pick up in store: pickup orders, the staff board, the shopper's attach " +
+          "and arrival; every state change is also published on the incentive topic (pickup.*)",
+      },
       { name: "meta", description: "This document" },
     ],
     paths,

@@ -1,5 +1,9 @@
 /** A pickup world on the local engines: real stores, index, tables and topic; a manual clock. */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import { documentClient, snsClient } from "../../../shared/adapters/aws-clients.ts";
 import { snsPickupChannels } from "../../../shared/adapters/sns/pickup-channels.ts";
 import type { DevicePrincipal, MerchantPrincipal } from "../../../shared/auth/principal.ts";
@@ -107,10 +111,30 @@ export async function pickupWorld(start: number) {
   };
 }
 
-/** Every message validates against the published schema; returns them parsed. */
+/** The checked-in JSON Schema, compiled by a strict Ajv as an independent subscriber would. */
+const validateChecked = (() => {
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  const schema = JSON.parse(
+    readFileSync(
+      resolve(import.meta.dirname, "../../../events/pickup-message.schema.json"),
+      "utf8",
+    ),
+  ) as Record<string, unknown>;
+  return ajv.compile(schema);
+})();
+
+/**
+ * Every message validates against the published schema (events/pickup-message.schema.json) and
+ * carries its merchant, store and event type as message attributes; returns them parsed.
+ */
 export function parseMessages(received: ReceivedMessage[]): PickupMessage[] {
   return received.map((m) => {
-    const parsed = pickupMessageSchema.parse(JSON.parse(m.body));
+    const body = JSON.parse(m.body) as unknown;
+    if (!validateChecked(body)) {
+      throw new Error(`schema: ${JSON.stringify(validateChecked.errors)}`);
+    }
+    const parsed = pickupMessageSchema.parse(body);
     if (m.attributes.merchantId !== parsed.merchantId) throw new Error("merchantId attribute");
     if (m.attributes.storeId !== parsed.storeId) throw new Error("storeId attribute");
     if (m.attributes.eventType !== parsed.eventType) throw new Error("eventType attribute");

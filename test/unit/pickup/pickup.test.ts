@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { generatedSchemas } from "../../../scripts/generate-schemas.ts";
 import { pickupMessage, pickupMessageSchema } from "../../../shared/domain/pickup/message.ts";
 import {
   ARRIVAL_STAGES,
@@ -334,5 +337,17 @@ describe("properties: any sequence of fixes and staff actions", () => {
     expect(view).not.toContain("trip");
     expect(view).not.toContain("dev_1");
     expect(view).not.toContain(String(fixes[0]?.lat));
+  });
+});
+
+describe("events/pickup-message.schema.json", () => {
+  it("is exactly what the generator derives from the zod schema", () => {
+    const checkedIn = JSON.parse(
+      readFileSync(
+        resolve(import.meta.dirname, "../../../events/pickup-message.schema.json"),
+        "utf8",
+      ),
+    );
+    expect(checkedIn).toEqual(generatedSchemas()["pickup-message.schema.json"]);
   });
 });
