@@ -384,7 +384,7 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     ...pickupFunction("POST /v1/pickups/{pickupId}/ready|complete|cancel: staff actions"),
     mobilePush: "publish",
   },
-  "store-pickups": pickupFunction("GET /v1/stores/{storeId}/pickups: the store's pickup board"),
+  "pickup-board": pickupFunction("GET /v1/stores/{storeId}/pickups: the store's pickup board"),
   "device-pickups": pickupFunction(
     "/v1/devices/me/pickups: attach a pickup order, read it, manual arrival",
   ),

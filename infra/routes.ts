@@ -90,7 +90,7 @@ export const ROUTES: RouteDefinition[] = [
   { method: "POST", path: "/v1/pickups/{pickupId}/ready", fn: "pickup-staff", auth: "jwt" },
   { method: "POST", path: "/v1/pickups/{pickupId}/complete", fn: "pickup-staff", auth: "jwt" },
   { method: "POST", path: "/v1/pickups/{pickupId}/cancel", fn: "pickup-staff", auth: "jwt" },
-  { method: "GET", path: "/v1/stores/{storeId}/pickups", fn: "store-pickups", auth: "jwt" },
+  { method: "GET", path: "/v1/stores/{storeId}/pickups", fn: "pickup-board", auth: "jwt" },
   { method: "POST", path: "/v1/devices/me/pickups", fn: "device-pickups", auth: "device" },
   {
     method: "GET",
