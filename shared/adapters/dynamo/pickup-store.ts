@@ -9,6 +9,7 @@ import {
 import { deviceKeys } from "../../domain/device.ts";
 import { MAX_ACTIVE_PICKUPS_PER_DEVICE, pickupKeys, pickupRef } from "../../domain/pickup/keys.ts";
 import type { Pickup, PickupEvent } from "../../domain/pickup/pickup.ts";
+import type { DeviceDataEraser } from "../../use-cases/devices.ts";
 import {
   DeviceGone,
   PickupConflict,
@@ -247,6 +248,50 @@ export function dynamoPickupStore(
         startKey = page.LastEvaluatedKey;
       } while (startKey && items.length < 500);
       return items;
+    },
+  };
+}
+
+/**
+ * Erasure of a device's part in pickup orders: each active pickup the profile lists loses its
+ * device link and trip memory (the order stays on the staff board, manual handling only).
+ * Runs while the profile still exists (before the partition is deleted).
+ */
+export function dynamoPickupEraser(
+  client: DynamoDBDocumentClient,
+  tables: { incentives: string; devices: string },
+): DeviceDataEraser {
+  return {
+    async eraseDevice(deviceId) {
+      const out = await client.send(
+        new GetCommand({
+          TableName: tables.devices,
+          Key: deviceKeys.profile(deviceId),
+          ProjectionExpression: "pickupRefs",
+          ConsistentRead: true,
+        }),
+      );
+      let detached = 0;
+      for (const raw of (out.Item?.pickupRefs as Set<string> | undefined) ?? []) {
+        const ref = pickupRef.parse(raw);
+        if (!ref) continue;
+        try {
+          await client.send(
+            new UpdateCommand({
+              TableName: tables.incentives,
+              Key: pickupKeys.pickup(ref.merchantId, ref.pickupId),
+              UpdateExpression:
+                "REMOVE deviceId, trip, estimatedArrivalAt SET version = version + :one",
+              ConditionExpression: "deviceId = :device",
+              ExpressionAttributeValues: { ":device": deviceId, ":one": 1 },
+            }),
+          );
+          detached++;
+        } catch (error) {
+          if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+        }
+      }
+      return detached;
     },
   };
 }

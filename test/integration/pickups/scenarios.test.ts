@@ -4,6 +4,7 @@ import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
 import { pickupKeys } from "../../../shared/domain/pickup/keys.ts";
 import { NotFoundError } from "../../../shared/errors.ts";
+import { eraseDevice } from "../../../shared/use-cases/devices.ts";
 import {
   attachPickupToDevice,
   deviceArrived,
@@ -11,6 +12,7 @@ import {
   listStorePickups,
   staffUpdatePickup,
 } from "../../../shared/use-cases/pickups/pickups.ts";
+import { eraseDepsFromEnv } from "../../../shared/wiring/device-deps.ts";
 import { env } from "../../support/aws.ts";
 import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 import { merchant, parseMessages, pickupWorld, trajectory } from "./world.ts";
@@ -257,5 +259,24 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
     expect(view.arrivalSource).toBe("manual");
     const types = parseMessages(await world.received()).map((m) => m.eventType);
     expect(types).toEqual(["pickup.created", "pickup.attached", "pickup.arrived"]);
+  });
+
+  it("erasing the device detaches its active pickup: no device id or trip is left", async () => {
+    const { principal, seeded, world, device } = await scene();
+    const { created } = await world.createAndAttach(principal, seeded.storeId, device);
+    const trip = trajectory(
+      seeded.location,
+      { eastM: 0, northM: -1000 },
+      [{ toNorthM: -500, speedMps: 10, everyS: 15 }],
+      T0,
+    );
+    for (const step of trip) await world.post(device, [step.ping]);
+    expect((await pickupItem(principal.merchantId, created.pickupId))?.trip).toBeDefined();
+    await eraseDevice(eraseDepsFromEnv(), device.deviceId);
+    const item = await pickupItem(principal.merchantId, created.pickupId);
+    expect(item?.deviceId).toBeUndefined();
+    expect(item?.trip).toBeUndefined();
+    const board = await listStorePickups(world.deps, principal, seeded.storeId);
+    expect(board.items.map((p) => p.pickupId)).toEqual([created.pickupId]);
   });
 });
