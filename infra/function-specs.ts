@@ -163,7 +163,6 @@ function pickupFunction(description: string): FunctionSpec {
   return {
     description,
     access: { catalog: "read", devices: "readwrite", incentives: "readwrite" },
-    publishesIncentives: true,
     secrets: [],
     bundleBudget: TIME_BUDGET,
   };
@@ -292,8 +291,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
       incentives: "readwrite",
       conversions: "readwrite",
     },
-    // Pickup order events (pickup.en_route … pickup.waiting) go to the incentive topic.
-    publishesIncentives: true,
     secrets: ["pseudonym"],
     bundleBudget: GEO_BUDGET,
   },
@@ -380,9 +377,31 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     "POST /v1/pickups: creates a pickup order, returns its attach token",
   ),
   "pickup-get": pickupFunction("GET /v1/pickups/{pickupId}: one pickup order"),
-  "pickup-staff": {
-    ...pickupFunction("POST /v1/pickups/{pickupId}/ready|complete|cancel: staff actions"),
+  "pickup-staff": pickupFunction(
+    "POST /v1/pickups/{pickupId}/ready|complete|cancel: staff actions",
+  ),
+  "pickup-publisher": {
+    description:
+      "Incentives table stream: publishes pickup order events (pickup.*) and the shopper's ready push",
+    timeoutS: 60,
+    access: { devices: "read", incentives: "readwrite" },
+    publishesIncentives: true,
     mobilePush: "publish",
+    secrets: [],
+    trigger: {
+      kind: "tableStream",
+      table: "incentives",
+      batchSize: 25,
+      retryAttempts: 8,
+      // Saved pickups with events to publish; the outbox is cleared after publishing.
+      filterPatterns: [
+        {
+          eventName: ["INSERT", "MODIFY"],
+          dynamodb: { NewImage: { entity: { S: ["pickup"] }, outboxPending: { BOOL: [true] } } },
+        },
+      ],
+    },
+    bundleBudget: PUBLISHER_BUDGET,
   },
   "pickup-board": pickupFunction("GET /v1/stores/{storeId}/pickups: the store's pickup board"),
   "device-pickups": pickupFunction(

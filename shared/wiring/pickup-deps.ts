@@ -8,7 +8,7 @@ import { systemClock, systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { DEFAULT_PICKUP_RULES, type PickupRules } from "../domain/pickup/pickup.ts";
 import { zoneIds } from "../domain/zone.ts";
-import { type PickupDeps, trackPickups } from "../use-cases/pickups/pickups.ts";
+import { type PickupDeps, type PublishDeps, trackPickups } from "../use-cases/pickups/pickups.ts";
 import type { PickupTracker } from "../use-cases/pings/ingest-pings.ts";
 import type { ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
 
@@ -16,7 +16,6 @@ export const pickupConfigSchema = z.object({
   CATALOG_TABLE: configVars.tableName,
   DEVICES_TABLE: configVars.tableName,
   INCENTIVES_TABLE: configVars.tableName,
-  INCENTIVE_TOPIC_ARN: configVars.topicArn,
   PICKUP_NEARBY_MINUTES: z.coerce
     .number()
     .int()
@@ -54,17 +53,12 @@ export function pickupDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): PickupDeps {
   const config = readConfig(pickupConfigSchema, env);
-  const devices = dynamoDeviceStore(documentClient, config.DEVICES_TABLE);
   return {
     pickups: dynamoPickupStore(documentClient, {
       incentives: config.INCENTIVES_TABLE,
       devices: config.DEVICES_TABLE,
     }),
     stores: dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
-    channels: snsPickupChannels(snsClient, {
-      topicArn: config.INCENTIVE_TOPIC_ARN,
-      endpointOf: async (deviceId) => (await devices.get(deviceId))?.pushEndpointArn,
-    }),
     clock: systemClock,
     random: systemRandom,
     rules: pickupRulesFrom(config),
@@ -74,16 +68,40 @@ export function pickupDepsFromEnv(
 
 /**
  * The ping path's pickup tracker, sharing the ping function's cached zone matcher for store
- * geometry; undefined when the deployment gives the ping function no topic (no pickups then).
+ * geometry; undefined when the function is given no incentives table (no pickups then).
  */
 export function pickupTrackerFromEnv(
   matcher: Pick<ZoneMatcher, "zonesById">,
   env: Record<string, string | undefined> = process.env,
 ): PickupTracker | undefined {
-  if (!env.INCENTIVE_TOPIC_ARN || !env.INCENTIVES_TABLE) return undefined;
+  if (!env.INCENTIVES_TABLE) return undefined;
   const deps = { ...pickupDepsFromEnv(env), geometry: matcher };
   return {
     track: (device, pings) =>
       trackPickups(deps, device, pings, zoneIds.footprint, (p) => p.bayZoneIds ?? []),
+  };
+}
+
+export const pickupPublisherConfigSchema = z.object({
+  DEVICES_TABLE: configVars.tableName,
+  INCENTIVES_TABLE: configVars.tableName,
+  INCENTIVE_TOPIC_ARN: configVars.topicArn,
+});
+
+/** The pickup publisher's dependencies (stream consumer), built once per cold start. */
+export function pickupPublishDepsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): PublishDeps {
+  const config = readConfig(pickupPublisherConfigSchema, env);
+  const devices = dynamoDeviceStore(documentClient, config.DEVICES_TABLE);
+  return {
+    pickups: dynamoPickupStore(documentClient, {
+      incentives: config.INCENTIVES_TABLE,
+      devices: config.DEVICES_TABLE,
+    }),
+    channels: snsPickupChannels(snsClient, {
+      topicArn: config.INCENTIVE_TOPIC_ARN,
+      endpointOf: async (deviceId) => (await devices.get(deviceId))?.pushEndpointArn,
+    }),
   };
 }

@@ -24,7 +24,7 @@ export const PICKUP_RETENTION_DAYS = 400;
 type Item = Record<string, unknown>;
 
 function itemOf(stored: StoredPickup): Item {
-  const { pickup, outbox } = stored;
+  const { pickup, outbox, formerDeviceId } = stored;
   const active = pickup.terminal === undefined;
   const endedAt = active ? undefined : pickup.times[pickup.terminal as keyof Pickup["times"]];
   return {
@@ -32,6 +32,9 @@ function itemOf(stored: StoredPickup): Item {
     entity: "pickup",
     ...pickup,
     outbox,
+    // The pickup publisher's stream filter: only saves with events to publish reach it.
+    ...(outbox.length > 0 ? { outboxPending: true } : {}),
+    ...(formerDeviceId !== undefined && outbox.length > 0 ? { formerDeviceId } : {}),
     ...(active
       ? {
           gsi1pk: pickupKeys.board(pickup.merchantId, pickup.storeId),
@@ -43,7 +46,8 @@ function itemOf(stored: StoredPickup): Item {
   };
 }
 
-function storedOf(item: Item): StoredPickup {
+/** A stored pickup from an item (as read, or a stream record's new image). */
+export function storedOf(item: Item): StoredPickup {
   const {
     pk: _pk,
     sk: _sk,
@@ -206,7 +210,7 @@ export function dynamoPickupStore(
           new UpdateCommand({
             TableName: table,
             Key: pickupKeys.pickup(merchantId, pickupId),
-            UpdateExpression: "SET outbox = :empty",
+            UpdateExpression: "SET outbox = :empty REMOVE outboxPending, formerDeviceId",
             ConditionExpression: "version = :v",
             ExpressionAttributeValues: { ":v": version, ":empty": [] },
           }),

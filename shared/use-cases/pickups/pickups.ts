@@ -1,8 +1,9 @@
 /**
  * Pickup orders: the merchant backend creates them, the shopper's app attaches one to its device,
  * pings (or a manual "I'm here") move it toward arrival, staff mark it ready / completed /
- * cancelled. Every change goes to the incentive topic (`pickup.*` events) through a per-pickup
- * outbox saved with the change, so a crash between the save and the publish loses nothing.
+ * cancelled. Every change is saved with its events in a per-pickup outbox; the pickup publisher
+ * (a stream consumer of the incentives table) sends them to the incentive topic (`pickup.*`) and
+ * clears the outbox, so no API or ping function publishes and a crash loses nothing.
  */
 import { createHash } from "node:crypto";
 import type { DevicePrincipal, MerchantPrincipal, Role } from "../../auth/principal.ts";
@@ -38,6 +39,8 @@ import type { MatchedZone } from "../pings/zone-matcher.ts";
 export interface StoredPickup {
   pickup: Pickup;
   outbox: PickupEvent[];
+  /** The device an ended pickup was attached to, kept only while its outbox is unpublished. */
+  formerDeviceId?: string | undefined;
 }
 
 /** Port: where pickups, their attach tokens and the devices' pickup references live. */
@@ -100,7 +103,6 @@ export interface PickupDeps {
     getStore(merchantId: string, storeId: string): Promise<Store | undefined>;
     storeIdByRef(merchantId: string, externalRef: string): Promise<string | undefined>;
   };
-  channels: PickupChannels;
   clock: Clock;
   random: Random;
   rules: PickupRules;
@@ -143,18 +145,28 @@ async function resolveStore(deps: PickupDeps, merchantId: string, ref: string): 
   return store;
 }
 
+/** What the pickup publisher needs. */
+export interface PublishDeps {
+  pickups: Pick<PickupStore, "clearOutbox">;
+  channels: PickupChannels;
+}
+
 /**
- * Publishes the outbox (topic, plus the shopper's push for `ready`), then clears what was
- * published if nobody saved meanwhile. A failure leaves the events in the outbox for the next
- * touch of the pickup (a ping, a board read, a staff action): at least once, never lost.
+ * The pickup publisher's step for one saved pickup (a stream record's new image): publishes
+ * its outbox in order (the topic; for `ready` also the shopper's push, best effort), then clears
+ * it if nobody saved meanwhile (a newer save carries the same events and is published again:
+ * at least once, never lost). Returns the number of messages published.
  */
-async function flush(deps: PickupDeps, stored: StoredPickup, deviceId?: string): Promise<void> {
-  if (stored.outbox.length === 0) return;
+export async function publishPickupOutbox(
+  deps: PublishDeps,
+  stored: StoredPickup,
+): Promise<number> {
+  if (stored.outbox.length === 0) return 0;
   const { pickup } = stored;
   for (const event of stored.outbox) {
     const message = pickupMessage(pickup, event);
     await deps.channels.publish(message);
-    const device = deviceId ?? pickup.deviceId;
+    const device = pickup.deviceId ?? stored.formerDeviceId;
     if (event.type === "ready" && device) {
       await deps.channels.pushReady(device, message).catch(() => undefined);
     }
@@ -165,6 +177,24 @@ async function flush(deps: PickupDeps, stored: StoredPickup, deviceId?: string):
     pickup.version,
     stored.outbox.length,
   );
+  return stored.outbox.length;
+}
+
+/**
+ * The stored pickup after a change: version bumped, events appended to the outbox. An ended
+ * pickup keeps the device it had (`formerDeviceId`) only until the outbox is published, so a
+ * `ready` just before the end still reaches the shopper.
+ */
+function nextStored(stored: StoredPickup, pickup: Pickup, events: PickupEvent[]): StoredPickup {
+  const outbox = [...stored.outbox, ...events];
+  const former = stored.pickup.deviceId ?? stored.formerDeviceId;
+  return {
+    pickup: { ...pickup, version: stored.pickup.version + 1 },
+    outbox,
+    ...(pickup.deviceId === undefined && former !== undefined && outbox.length > 0
+      ? { formerDeviceId: former }
+      : {}),
+  };
 }
 
 /**
@@ -184,14 +214,8 @@ async function transition(
     const expired = expirePickup(stored.pickup, now, deps.rules);
     const result = step(expired.pickup, now);
     const events = [...expired.events, ...result.events];
-    if (!expired.changed && !result.changed) {
-      await flush(deps, stored);
-      return stored.pickup;
-    }
-    const next: StoredPickup = {
-      pickup: { ...result.pickup, version: stored.pickup.version + 1 },
-      outbox: [...stored.outbox, ...events],
-    };
+    if (!expired.changed && !result.changed) return stored.pickup;
+    const next = nextStored(stored, result.pickup, events);
     try {
       await deps.pickups.save(next, stored.pickup.version);
     } catch (error) {
@@ -199,7 +223,6 @@ async function transition(
       throw error;
     }
     const device = stored.pickup.deviceId;
-    await flush(deps, next, device);
     if (device && !usesLocation(next.pickup)) {
       await deps.pickups.dropDeviceRef(device, pickupRef.of(merchantId, pickupId));
     }
@@ -242,7 +265,6 @@ export async function createPickup(
     outbox: [{ type: "created", at: now, cause: "merchant" }],
   };
   await deps.pickups.create(pickup, stored.outbox, attachTokenHash(token), tokenExpiresAt);
-  await flush(deps, stored).catch(() => undefined);
   return {
     ...pickupView(pickup),
     attachToken: token,
@@ -283,7 +305,7 @@ export async function listStorePickups(
   const items = [];
   for (const stored of active) {
     let pickup = stored.pickup;
-    if (expirePickup(pickup, now, deps.rules).changed || stored.outbox.length > 0) {
+    if (expirePickup(pickup, now, deps.rules).changed) {
       pickup = await transition(deps, pickup.merchantId, pickup.pickupId, (p) => ({
         pickup: p,
         events: [],
@@ -375,7 +397,6 @@ export async function attachPickupToDevice(
       }
       throw error;
     }
-    await flush(deps, next).catch(() => undefined);
     return devicePickupView(next.pickup);
   }
 }
@@ -492,21 +513,14 @@ export async function trackPickups(
         }
       }
       const events = [...expired.events, ...step.events];
-      if (!expired.changed && !step.changed) {
-        if (stored.outbox.length > 0) await flush(deps, stored);
-        break;
-      }
-      const next: StoredPickup = {
-        pickup: { ...step.pickup, version: stored.pickup.version + 1 },
-        outbox: [...stored.outbox, ...events],
-      };
+      if (!expired.changed && !step.changed) break;
+      const next = nextStored(stored, step.pickup, events);
       try {
         await deps.pickups.save(next, stored.pickup.version);
       } catch (error) {
         if (error instanceof PickupConflict && attempt < MAX_CONFLICT_RETRIES) continue;
         throw error;
       }
-      await flush(deps, next, device.deviceId);
       if (!usesLocation(next.pickup)) await deps.pickups.dropDeviceRef(device.deviceId, raw);
       for (const e of events)
         result.events.push({ pickupId: ref.pickupId, type: e.type, at: e.at });

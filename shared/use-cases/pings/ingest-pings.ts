@@ -92,12 +92,19 @@ export const FRESH_CONTEXT_MS = 2_000;
  * context costs one small consistent read of the profile instead (devices pinging less often than
  * the cache TTL always get a fresh decision, so their batches in no zone stay free).
  */
-async function openZonesNow(deps: IngestDeps, device: DevicePrincipal, now: number) {
-  if (device.openZones > 0) return device.openZones;
+async function openZonesNow(
+  deps: IngestDeps,
+  device: DevicePrincipal,
+  now: number,
+): Promise<{ openZones: number; pickupRefs?: string[] | undefined }> {
+  if (device.openZones > 0) return { openZones: device.openZones };
   const fresh =
     device.contextFresh ??
     (device.authorizedAt !== undefined && now - device.authorizedAt < FRESH_CONTEXT_MS);
-  return fresh ? 0 : await deps.visits.openZones(device.deviceId);
+  if (fresh) return { openZones: 0 };
+  // The same single read also tells whether a pickup was attached since the cached decision.
+  if (deps.visits.liveCounts) return deps.visits.liveCounts(device.deviceId);
+  return { openZones: await deps.visits.openZones(device.deviceId) };
 }
 
 /**
@@ -137,11 +144,15 @@ export async function ingestPings(
   const { accepted, rejected } = validatePings(rawPings, now);
   if (accepted.length === 0) throw nothingAccepted(rejected);
   const pings = accepted.map((a) => a.ping).sort((a, b) => a.timestamp - b.timestamp);
-  // Pickup orders first (location is used for them only while one is attached and active):
-  // a device whose context lists none pays nothing here, not even a read.
+  const candidates = await deps.matcher.candidates(pings);
+  const anyCandidate = candidates.some((c) => c.length > 0);
+  const live = anyCandidate ? undefined : await openZonesNow(deps, device, now);
+  // Pickup orders (location is used for them only while one is attached and active): a device
+  // whose context lists none pays nothing here, not even a read.
+  const pickupRefs = device.pickupRefs?.length ? device.pickupRefs : live?.pickupRefs;
   const pickups =
-    deps.pickups && (device.pickupRefs?.length ?? 0) > 0
-      ? await deps.pickups.track(device, pings)
+    deps.pickups && pickupRefs && pickupRefs.length > 0
+      ? await deps.pickups.track({ ...device, pickupRefs }, pings)
       : undefined;
   const base = {
     accepted: pings.length,
@@ -149,10 +160,7 @@ export async function ingestPings(
     incentives: [] as unknown[],
     ...(pickups ? { pickups } : {}),
   };
-
-  const candidates = await deps.matcher.candidates(pings);
-  const anyCandidate = candidates.some((c) => c.length > 0);
-  if (!anyCandidate && (await openZonesNow(deps, device, now)) === 0) {
+  if (live?.openZones === 0) {
     return { ...base, events: [], stats: undefined, stateRead: false };
   }
 

@@ -15,6 +15,8 @@ import {
   attachPickupToDevice,
   createPickup,
   type PickupDeps,
+  type PublishDeps,
+  publishPickupOutbox,
   type TrackDeps,
   trackPickups,
 } from "../../../shared/use-cases/pickups/pickups.ts";
@@ -42,9 +44,9 @@ export async function pickupWorld(start: number) {
     topicArn,
     endpointOf: async () => undefined,
   });
-  const deps: PickupDeps = {
-    ...pickupDepsFromEnv(),
-    clock,
+  const deps: PickupDeps = { ...pickupDepsFromEnv(), clock };
+  const publishDeps: PublishDeps = {
+    pickups: deps.pickups,
     channels: {
       publish: async (m) => {
         published.push(m);
@@ -53,6 +55,15 @@ export async function pickupWorld(start: number) {
       pushReady: channels.pushReady,
     },
   };
+  /** Pickups this world created: what the stream would hand the pickup publisher. */
+  const mine: { merchantId: string; pickupId: string }[] = [];
+  /** The pickup publisher's work, as the stream delivers it: each pickup's current outbox. */
+  async function publishOutboxes() {
+    for (const { merchantId, pickupId } of mine) {
+      const stored = await deps.pickups.get(merchantId, pickupId);
+      if (stored) await publishPickupOutbox(publishDeps, stored);
+    }
+  }
   const sink = recordingSink();
   const ping = pingDepsFromEnv(sink);
   const track: TrackDeps = { ...deps, geometry: ping.matcher };
@@ -81,10 +92,12 @@ export async function pickupWorld(start: number) {
     deps,
     clock,
     published,
-    /** Every message the topic delivered to the test's queue since the last call. */
+    /** Publishes pending outboxes, then every message the topic delivered since the last call. */
     async received(): Promise<ReceivedMessage[]> {
+      await publishOutboxes();
       return receiveAll(sqs, queues.store as string);
     },
+    publishOutboxes,
     async createAndAttach(
       principal: MerchantPrincipal,
       storeId: string,
@@ -98,6 +111,7 @@ export async function pickupWorld(start: number) {
         mode: "curbside",
         ...extra,
       });
+      mine.push({ merchantId: principal.merchantId, pickupId: created.pickupId });
       const attached = await attachPickupToDevice(deps, device, created.attachToken);
       return { created, attached };
     },
@@ -105,7 +119,9 @@ export async function pickupWorld(start: number) {
     async post(device: DevicePrincipal, pings: Ping[]): Promise<IngestResult> {
       const newest = Math.max(...pings.map((p) => p.timestamp));
       clock.set(newest + 1000);
-      return ingestPings(ingestDeps, await authorized(device), pings);
+      const result = await ingestPings(ingestDeps, await authorized(device), pings);
+      await publishOutboxes();
+      return result;
     },
     authorized,
   };
