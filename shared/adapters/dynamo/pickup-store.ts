@@ -10,13 +10,8 @@ import { deviceKeys } from "../../domain/device.ts";
 import { MAX_ACTIVE_PICKUPS_PER_DEVICE, pickupKeys, pickupRef } from "../../domain/pickup/keys.ts";
 import type { Pickup, PickupEvent } from "../../domain/pickup/pickup.ts";
 import type { DeviceDataEraser } from "../../use-cases/devices.ts";
-import {
-  DeviceGone,
-  PickupConflict,
-  type PickupStore,
-  type StoredPickup,
-  TooManyPickups,
-} from "../../use-cases/pickups/pickups.ts";
+import { DeviceGone, PickupConflict, TooManyPickups } from "../../use-cases/pickups/errors.ts";
+import type { PickupStore, StoredPickup } from "../../use-cases/pickups/pickups.ts";
 
 /** Days a finished pickup (state timestamps only) is kept for the pickup metrics. */
 export const PICKUP_RETENTION_DAYS = 400;

@@ -13,6 +13,11 @@
 import { distanceM } from "../visit/ping-quality.ts";
 
 export const PICKUP_ID_PREFIX = "pu";
+
+/** Whether `id` has the shape of an id issued with `prefix` (`prefix_` + 8–64 base64url). */
+export function hasIdShape(prefix: string, id: string): boolean {
+  return id.startsWith(`${prefix}_`) && /^[A-Za-z0-9_-]{8,64}$/.test(id.slice(prefix.length + 1));
+}
 export const PICKUP_MODES = ["in_store", "curbside"] as const;
 export type PickupMode = (typeof PICKUP_MODES)[number];
 

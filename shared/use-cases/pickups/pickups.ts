@@ -8,13 +8,13 @@
 import { createHash } from "node:crypto";
 import type { DevicePrincipal, MerchantPrincipal, Role } from "../../auth/principal.ts";
 import { requireRole } from "../../auth/principal.ts";
-import { isCatalogId, STORE_ID_PREFIX } from "../../domain/catalog/common.ts";
 import type { Store } from "../../domain/catalog/store.ts";
 import { pickupRef } from "../../domain/pickup/keys.ts";
 import { type PickupMessage, pickupMessage } from "../../domain/pickup/message.ts";
 import {
   attachPickup as attachDomain,
   expirePickup,
+  hasIdShape,
   manualArrival,
   observePickup,
   PICKUP_ID_PREFIX,
@@ -34,6 +34,7 @@ import type { Ping } from "../../domain/visit/types.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Clock, Random } from "../../ports.ts";
 import type { MatchedZone } from "../pings/zone-matcher.ts";
+import { DeviceGone, PickupConflict, TooManyPickups } from "./errors.ts";
 
 /** A stored pickup with its unpublished events. */
 export interface StoredPickup {
@@ -80,15 +81,7 @@ export interface PickupStore {
   listActive(merchantId: string, storeId: string): Promise<StoredPickup[]>;
 }
 
-export class PickupConflict extends Error {
-  override readonly name = "PickupConflict";
-}
-export class TooManyPickups extends Error {
-  override readonly name = "TooManyPickups";
-}
-export class DeviceGone extends Error {
-  override readonly name = "DeviceGone";
-}
+export { DeviceGone, PickupConflict, TooManyPickups };
 
 /** Port: where pickup events go (the topic, and a push to the shopper for `ready`). */
 export interface PickupChannels {
@@ -128,7 +121,7 @@ function notFound(path: string, what: string): NotFoundError {
 }
 
 function checkPickupId(id: string | undefined): string {
-  if (!id || !isCatalogId(PICKUP_ID_PREFIX, id)) throw notFound("pickupId", "pickup");
+  if (!id || !hasIdShape(PICKUP_ID_PREFIX, id)) throw notFound("pickupId", "pickup");
   return id;
 }
 
@@ -137,7 +130,7 @@ async function resolveStore(deps: PickupDeps, merchantId: string, ref: string): 
   if (ref.startsWith("code:")) {
     const code = ref.slice("code:".length);
     storeId = code === "" ? undefined : await deps.stores.storeIdByRef(merchantId, code);
-  } else if (!isCatalogId(STORE_ID_PREFIX, ref)) {
+  } else if (!hasIdShape("st", ref)) {
     storeId = undefined;
   }
   const store = storeId ? await deps.stores.getStore(merchantId, storeId) : undefined;
