@@ -1,6 +1,7 @@
 import middy from "@middy/core";
 import { devicePrincipal } from "../shared/auth/principal.ts";
 import { attachPickupSchema } from "../shared/domain/pickup/requests.ts";
+import { ValidationError } from "../shared/errors.ts";
 import { http, json } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
@@ -20,12 +21,15 @@ const deps = pickupDepsFromEnv();
  * - POST /v1/devices/me/pickups/{pickupId}/arrived — "I'm here", without location.
  */
 export const handler = middy<HttpEvent, HttpResult>()
-  .use(http({ maxBodyBytes: 4 * 1024 }))
+  .use(http({ maxBodyBytes: 4 * 1024, requireBody: false }))
   .handler(async (event) => {
     const device = devicePrincipal(event);
     const pickupId = event.pathParameters?.pickupId;
     const method = event.requestContext.http.method;
     if (pickupId === undefined) {
+      if (event.parsedBody === undefined) {
+        throw ValidationError.field("(body)", "a JSON body is required");
+      }
       const { attachToken } = parseWith(attachPickupSchema, event.parsedBody);
       const pickup = await attachPickupToDevice(deps, device, attachToken);
       return json(201, pickup, { location: `/v1/devices/me/pickups/${pickup.pickupId}` });

@@ -22,8 +22,8 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handl
       const image = record.dynamodb?.NewImage;
       if (record.eventName === "REMOVE" || image?.entity?.S !== "pickup") continue;
       try {
-        const stored = storedOf(unmarshall(image as Record<string, AttributeValue>));
-        const published = await publishPickupOutbox(deps, stored);
+        const { pickup } = storedOf(unmarshall(image as Record<string, AttributeValue>));
+        const published = await publishPickupOutbox(deps, pickup.merchantId, pickup.pickupId);
         logger.info("pickup events published", { published });
       } catch (error) {
         logger.warn("stream record will be retried", { error: (error as Error).name });

@@ -12,7 +12,7 @@ const deps = pickupDepsFromEnv();
  * that already happened answers 200 unchanged; any action on a pickup that ended otherwise, 409.
  */
 export const handler = middy<HttpEvent, HttpResult>()
-  .use(http())
+  .use(http({ requireBody: false }))
   .handler(async (event) => {
     const principal = merchantPrincipal(event);
     const action = checkStaffAction(event.rawPath.split("/").pop());

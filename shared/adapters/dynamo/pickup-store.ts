@@ -19,7 +19,7 @@ export const PICKUP_RETENTION_DAYS = 400;
 type Item = Record<string, unknown>;
 
 function itemOf(stored: StoredPickup): Item {
-  const { pickup, outbox, formerDeviceId } = stored;
+  const { pickup, outbox, formerDeviceId, sent } = stored;
   const active = pickup.terminal === undefined;
   const endedAt = active ? undefined : pickup.times[pickup.terminal as keyof Pickup["times"]];
   return {
@@ -29,6 +29,7 @@ function itemOf(stored: StoredPickup): Item {
     outbox,
     // The pickup publisher's stream filter: only saves with events to publish reach it.
     ...(outbox.length > 0 ? { outboxPending: true } : {}),
+    ...(sent && sent.length > 0 ? { sent: new Set(sent) } : {}),
     ...(formerDeviceId !== undefined && outbox.length > 0 ? { formerDeviceId } : {}),
     ...(active
       ? {
@@ -50,12 +51,18 @@ export function storedOf(item: Item): StoredPickup {
     gsi1pk: _g,
     gsi1sk: _gs,
     expiresAt: _x,
+    outboxPending: _p,
+    formerDeviceId,
+    sent,
     outbox,
     ...pickup
   } = item;
+  const sentTypes = sent instanceof Set || Array.isArray(sent) ? [...sent].map(String) : [];
   return {
     pickup: pickup as unknown as Pickup,
     outbox: (outbox as PickupEvent[] | undefined) ?? [],
+    ...(typeof formerDeviceId === "string" ? { formerDeviceId } : {}),
+    ...(sentTypes.length > 0 ? { sent: sentTypes } : {}),
   };
 }
 
@@ -199,19 +206,37 @@ export function dynamoPickupStore(
         throw error;
       }
     },
-    async clearOutbox(merchantId, pickupId, version) {
+    async markSent(merchantId, pickupId, types) {
+      if (types.length === 0) return;
+      const key = pickupKeys.pickup(merchantId, pickupId);
+      const out = await client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: key,
+          // The version moves so that a save that read the outbox before retries with this.
+          UpdateExpression: "ADD sent :types SET version = version + :one",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":types": new Set(types), ":one": 1 },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      const item = out.Attributes;
+      if (!item) return;
+      const sent = (item.sent as Set<string> | undefined) ?? new Set<string>();
+      const outbox = (item.outbox as PickupEvent[] | undefined) ?? [];
+      if (!outbox.every((e) => sent.has(e.type))) return;
       try {
         await client.send(
           new UpdateCommand({
             TableName: table,
-            Key: pickupKeys.pickup(merchantId, pickupId),
+            Key: key,
             UpdateExpression: "SET outbox = :empty REMOVE outboxPending, formerDeviceId",
             ConditionExpression: "version = :v",
-            ExpressionAttributeValues: { ":v": version, ":empty": [] },
+            ExpressionAttributeValues: { ":v": item.version, ":empty": [] },
           }),
         );
       } catch (error) {
-        // Saved again meanwhile: that save carries the outbox and publishes it.
+        // Saved again meanwhile: that save's outbox holds only unsent events and is handed on.
         if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
       }
     },

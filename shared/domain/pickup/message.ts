@@ -7,12 +7,28 @@
  */
 import * as z from "zod";
 import {
+  ARRIVAL_STAGES,
   PICKUP_EVENT_TYPES,
   PICKUP_MODES,
   type Pickup,
   type PickupEvent,
-  pickupState,
+  type PickupState,
+  TERMINAL_STATES,
 } from "./pickup.ts";
+
+/** The pickup's state right after the event at `at` (from the state timestamps). */
+export function stateAt(pickup: Pick<Pickup, "times">, at: number): PickupState {
+  for (const t of TERMINAL_STATES) {
+    const when = pickup.times[t];
+    if (when !== undefined && when <= at) return t;
+  }
+  let state: PickupState = "created";
+  for (const stage of ARRIVAL_STAGES) {
+    const when = pickup.times[stage];
+    if (when !== undefined && when <= at) state = stage;
+  }
+  return state;
+}
 
 export const PICKUP_MESSAGE_VERSION = "1.0";
 
@@ -27,7 +43,7 @@ export const pickupMessageSchema = z
     storeId: z.string().min(1),
     orderRef: z.string().min(1),
     mode: z.enum(PICKUP_MODES),
-    /** The pickup's state after this event. */
+    /** The pickup's state right after this event. */
     state: z.enum([
       "created",
       "en_route",
@@ -68,15 +84,17 @@ export function pickupMessage(pickup: Pickup, event: PickupEvent): PickupMessage
     storeId: pickup.storeId,
     orderRef: pickup.orderRef,
     mode: pickup.mode,
-    state: pickupState(pickup),
-    ready: pickup.times.ready !== undefined,
+    state: stateAt(pickup, event.at),
+    ready: pickup.times.ready !== undefined && pickup.times.ready <= event.at,
     at: new Date(event.at).toISOString(),
     cause: event.cause,
     promisedAt: new Date(pickup.promisedAt).toISOString(),
     ...(eta !== undefined && pickup.terminal === undefined
       ? { estimatedArrivalAt: new Date(eta).toISOString() }
       : {}),
-    ...(pickup.arrivalSource ? { arrivalSource: pickup.arrivalSource } : {}),
+    ...(pickup.arrivalSource && event.type === "arrived"
+      ? { arrivalSource: pickup.arrivalSource }
+      : {}),
     ...(pickup.customerName ? { customerName: pickup.customerName } : {}),
     ...(pickup.vehicle ? { vehicle: pickup.vehicle } : {}),
   };

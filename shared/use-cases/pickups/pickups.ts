@@ -42,6 +42,8 @@ export interface StoredPickup {
   outbox: PickupEvent[];
   /** The device an ended pickup was attached to, kept only while its outbox is unpublished. */
   formerDeviceId?: string | undefined;
+  /** Event types already published (each type happens once per pickup). */
+  sent?: string[] | undefined;
 }
 
 /** Port: where pickups, their attach tokens and the devices' pickup references live. */
@@ -68,13 +70,11 @@ export interface PickupStore {
   attach(stored: StoredPickup, expectedVersion: number, tokenHash: string): Promise<void>;
   /** Saves the pickup at `expectedVersion` (throws `PickupConflict` if it moved). */
   save(stored: StoredPickup, expectedVersion: number): Promise<void>;
-  /** Removes published events from the outbox if the pickup is still at `version`. */
-  clearOutbox(
-    merchantId: string,
-    pickupId: string,
-    version: number,
-    published: number,
-  ): Promise<void>;
+  /**
+   * Records `types` as published (bumping the version, so a save that read before retries) and
+   * empties the outbox when nothing else is pending.
+   */
+  markSent(merchantId: string, pickupId: string, types: string[]): Promise<void>;
   /** Drops the device's reference to a pickup that no longer uses location (idempotent). */
   dropDeviceRef(deviceId: string, ref: string): Promise<void>;
   /** Active pickups of a store, by promised time. */
@@ -140,23 +140,29 @@ async function resolveStore(deps: PickupDeps, merchantId: string, ref: string): 
 
 /** What the pickup publisher needs. */
 export interface PublishDeps {
-  pickups: Pick<PickupStore, "clearOutbox">;
+  pickups: Pick<PickupStore, "get" | "markSent">;
   channels: PickupChannels;
 }
 
 /**
- * The pickup publisher's step for one saved pickup (a stream record's new image): publishes
- * its outbox in order (the topic; for `ready` also the shopper's push, best effort), then clears
- * it if nobody saved meanwhile (a newer save carries the same events and is published again:
- * at least once, never lost). Returns the number of messages published.
+ * The pickup publisher's step for one saved pickup (named by a stream record): reads it afresh,
+ * publishes the outbox events not yet published, in order (the topic; for `ready` also the
+ * shopper's push, best effort), then records them as sent. A crash between the two republishes:
+ * at least once, never lost; subscribers drop repeats by `(pickupId, eventType)`.
+ * Returns the number of messages published.
  */
 export async function publishPickupOutbox(
   deps: PublishDeps,
-  stored: StoredPickup,
+  merchantId: string,
+  pickupId: string,
 ): Promise<number> {
-  if (stored.outbox.length === 0) return 0;
+  const stored = await deps.pickups.get(merchantId, pickupId);
+  if (!stored) return 0;
+  const sent = new Set(stored.sent ?? []);
+  const pending = stored.outbox.filter((e) => !sent.has(e.type));
+  if (pending.length === 0 && stored.outbox.length === 0) return 0;
   const { pickup } = stored;
-  for (const event of stored.outbox) {
+  for (const event of pending) {
     const message = pickupMessage(pickup, event);
     await deps.channels.publish(message);
     const device = pickup.deviceId ?? stored.formerDeviceId;
@@ -164,13 +170,12 @@ export async function publishPickupOutbox(
       await deps.channels.pushReady(device, message).catch(() => undefined);
     }
   }
-  await deps.pickups.clearOutbox(
-    pickup.merchantId,
-    pickup.pickupId,
-    pickup.version,
-    stored.outbox.length,
+  await deps.pickups.markSent(
+    merchantId,
+    pickupId,
+    stored.outbox.map((e) => e.type),
   );
-  return stored.outbox.length;
+  return pending.length;
 }
 
 /**
@@ -179,11 +184,13 @@ export async function publishPickupOutbox(
  * `ready` just before the end still reaches the shopper.
  */
 function nextStored(stored: StoredPickup, pickup: Pickup, events: PickupEvent[]): StoredPickup {
-  const outbox = [...stored.outbox, ...events];
+  const sent = new Set(stored.sent ?? []);
+  const outbox = [...stored.outbox, ...events].filter((e) => !sent.has(e.type));
   const former = stored.pickup.deviceId ?? stored.formerDeviceId;
   return {
     pickup: { ...pickup, version: stored.pickup.version + 1 },
     outbox,
+    ...(stored.sent ? { sent: stored.sent } : {}),
     ...(pickup.deviceId === undefined && former !== undefined && outbox.length > 0
       ? { formerDeviceId: former }
       : {}),
@@ -374,10 +381,7 @@ export async function attachPickupToDevice(
     }
     const result = attachDomain(stored.pickup, device.deviceId, now);
     if (!result.changed) throw notFoundToken();
-    const next: StoredPickup = {
-      pickup: { ...result.pickup, version: stored.pickup.version + 1 },
-      outbox: [...stored.outbox, ...result.events],
-    };
+    const next = nextStored(stored, result.pickup, result.events);
     try {
       await deps.pickups.attach(next, stored.pickup.version, hash);
     } catch (error) {

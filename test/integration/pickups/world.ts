@@ -60,8 +60,7 @@ export async function pickupWorld(start: number) {
   /** The pickup publisher's work, as the stream delivers it: each pickup's current outbox. */
   async function publishOutboxes() {
     for (const { merchantId, pickupId } of mine) {
-      const stored = await deps.pickups.get(merchantId, pickupId);
-      if (stored) await publishPickupOutbox(publishDeps, stored);
+      await publishPickupOutbox(publishDeps, merchantId, pickupId);
     }
   }
   const sink = recordingSink();
