@@ -1,10 +1,10 @@
-import middy from "@middy/core";
 import { devicePrincipal } from "../shared/auth/principal.ts";
 import { attachPickupSchema } from "../shared/domain/pickup/requests.ts";
 import { ValidationError } from "../shared/errors.ts";
-import { http, json } from "../shared/http/middleware.ts";
+import { json } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
-import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { routeHandler } from "../shared/http/route-handler.ts";
+import { arrivedOwnPickupRoute } from "../shared/http/routes/pickups.ts";
 import {
   attachPickupToDevice,
   deviceArrived,
@@ -20,9 +20,10 @@ const deps = pickupDepsFromEnv();
  * - GET /v1/devices/me/pickups/{pickupId} — its state;
  * - POST /v1/devices/me/pickups/{pickupId}/arrived — "I'm here", without location.
  */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(http({ maxBodyBytes: 4 * 1024, requireBody: false }))
-  .handler(async (event) => {
+export const handler = routeHandler(
+  // The three routes share the body limit; the body is checked per route below.
+  { ...arrivedOwnPickupRoute, bodyLimit: 4 * 1024 },
+  async (event) => {
     const device = devicePrincipal(event);
     const pickupId = event.pathParameters?.pickupId;
     const method = event.requestContext.http.method;
@@ -36,4 +37,5 @@ export const handler = middy<HttpEvent, HttpResult>()
     }
     if (method === "GET") return json(200, await devicePickup(deps, device, pickupId));
     return json(200, await deviceArrived(deps, device, pickupId));
-  });
+    },
+);

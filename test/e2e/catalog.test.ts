@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROUTES } from "../../infra/routes.ts";
 import { openApiDocument } from "../../shared/openapi/document.ts";
 import { uniqueId } from "../support/aws.ts";
 import { call, startTestServer } from "../support/local-server.ts";
@@ -104,14 +105,17 @@ describe("catalog over HTTP", () => {
       headers: auth,
       body,
     });
-    expect(res.status).toBe(201);
-    expect(res.body.imported).toBe(1);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: "queued", total: 1 });
+    const job = await call(`${server.url}${res.headers.get("location")}`, { headers: auth });
+    expect(job.status).toBe(200);
+    expect(job.body.jobId).toBe(res.body.jobId);
   });
 
   it("serves the OpenAPI document without a token", async () => {
     const res = await call(`${server.url}/v1/openapi.json`);
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe("3.1.0");
-    expect(res.body).toEqual(openApiDocument());
+    expect(res.body).toEqual(openApiDocument(ROUTES));
   });
 });

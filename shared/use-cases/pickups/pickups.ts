@@ -6,7 +6,7 @@
  * clears the outbox, so no API or ping function publishes and a crash loses nothing.
  */
 import { createHash } from "node:crypto";
-import type { DevicePrincipal, MerchantPrincipal, Role } from "../../auth/principal.ts";
+import type { DevicePrincipal, MerchantPrincipal } from "../../auth/principal.ts";
 import { requireRole } from "../../auth/principal.ts";
 import type { Store } from "../../domain/catalog/store.ts";
 import { pickupRef } from "../../domain/pickup/keys.ts";
@@ -35,6 +35,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Clock, Random } from "../../ports.ts";
 import type { MatchedZone } from "../pings/zone-matcher.ts";
 import { DeviceGone, PickupConflict, TooManyPickups } from "./errors.ts";
+import { PICKUP_CREATE_ROLES, PICKUP_STAFF_ROLES } from "./roles.ts";
 
 /** A stored pickup with its unpublished events. */
 export interface StoredPickup {
@@ -103,9 +104,7 @@ export interface PickupDeps {
   attachTokenTtlS: number;
 }
 
-/** Roles that create pickups (the merchant's backend) and that work the staff board. */
-export const PICKUP_CREATE_ROLES: readonly Role[] = ["merchant-admin"];
-export const PICKUP_STAFF_ROLES: readonly Role[] = ["merchant-admin", "pos"];
+export { PICKUP_CREATE_ROLES, PICKUP_STAFF_ROLES };
 
 const MAX_CONFLICT_RETRIES = 4;
 
