@@ -37,5 +37,5 @@ export const handler = routeHandler(
     }
     if (method === "GET") return json(200, await devicePickup(deps, device, pickupId));
     return json(200, await deviceArrived(deps, device, pickupId));
-    },
+  },
 );

@@ -14,5 +14,8 @@ const deps = pickupDepsFromEnv();
 export const handler = routeHandler(readyPickupRoute, async (event) => {
   const principal = routePrincipal(readyPickupRoute, event);
   const action = checkStaffAction(event.rawPath.split("/").pop());
-  return json(200, await staffUpdatePickup(deps, principal, event.pathParameters?.pickupId, action));
+  return json(
+    200,
+    await staffUpdatePickup(deps, principal, event.pathParameters?.pickupId, action),
+  );
 });
