@@ -88,6 +88,27 @@ describe("App Attest at registration", () => {
       });
       expect(good.device.attested).toBe(true);
       expect((await authorizeDevice(deps, good.token)).attested).toBe(true);
+      // The same proof again (a farm replaying one genuine attestation): registered, unattested.
+      const again = await registerDevice(deps, server.appKey, {
+        ...input,
+        attestation: { token, nonce: IOS_NONCE },
+      });
+      expect(again.device.attested).toBe(false);
+      // Also when re-encoded as base64url: the proof is the key, not the string.
+      const reencoded = await registerDevice(deps, server.appKey, {
+        ...input,
+        attestation: {
+          token: Buffer.from(token, "base64").toString("base64url"),
+          nonce: IOS_NONCE,
+        },
+      });
+      expect(reencoded.device.attested).toBe(false);
+      // A fresh attestation (another key) still attests.
+      const fresh = await registerDevice(deps, server.appKey, {
+        ...input,
+        attestation: { token: await attestation({ pki }), nonce: IOS_NONCE },
+      });
+      expect(fresh.device.attested).toBe(true);
       // The same object with another nonce, or from the attacker's own CA: registered, unattested.
       const replayed = await registerDevice(deps, server.appKey, {
         ...input,
