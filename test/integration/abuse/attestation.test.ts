@@ -52,6 +52,12 @@ describe("attestation at registration", () => {
       expect(fetch).toHaveBeenCalledTimes(1);
       const principal = await authorizeDevice(deps, good.token);
       expect(principal.attested).toBe(true);
+      // The same token and nonce again within the verdict's life: a replay, not attested.
+      const replayed = await registerDevice(deps, server.appKey, {
+        ...input,
+        attestation: { token: "integrity-token-000000", nonce: NONCE },
+      });
+      expect(replayed.device.attested).toBe(false);
       // A replayed nonce of another registration, or no attestation: registered, not attested.
       const wrongNonce = await registerDevice(deps, server.appKey, {
         ...input,
