@@ -210,14 +210,20 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       ? { kb: {}, source: "skipped", wallMs: 0 }
       : await measureBundles(ROOT, options.quick ? "hot-path" : "all");
 
-    // 5b. Module load of each bundle, deployed flags, median of 10 (3 on the hot path if quick).
+    // 5b. Module load, deployed flags, median of 10 (3 on the hot path if quick): every function
+    // that computes no covers, plus three of the cover functions (their bundles differ by a few
+    // KB: the ping path, nearby offers and a catalog write).
     log("module load");
     let moduleLoad: ModuleLoadRow[] = [];
+    const covering = await coverFunctions();
     if (!options.skipBundles) {
       try {
+        const sample = new Set([...HOT_PATH, "offers-nearby", "store-create"]);
         moduleLoad = await measureModuleLoad(ROOT, {
           runs: options.quick ? 3 : 10,
-          ...(options.quick ? { only: HOT_PATH } : {}),
+          only: options.quick
+            ? HOT_PATH
+            : Object.keys(bundles.kb).filter((fn) => !covering.includes(fn) || sample.has(fn)),
         });
       } catch (error) {
         failed("module load", error);
@@ -288,7 +294,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
           wallMs: bundles.wallMs,
           targetKb: 500,
           moduleLoad,
-          coverFunctions: await coverFunctions(),
+          coverFunctions: covering,
         },
       },
     };
