@@ -4,6 +4,7 @@
  * when it deploys, and is documented as it is served.
  */
 import type { RouteDefinition } from "../shared/http/route-contract.ts";
+import { uploadAudienceMembersRoute } from "../shared/http/routes/audiences.ts";
 import {
   createOfferRoute,
   createStoreRoute,
@@ -87,6 +88,7 @@ export const ROUTES: RouteDefinition[] = [
   deleteStoreRoute,
   getMerchantSettingsRoute,
   putMerchantSettingsRoute,
+  uploadAudienceMembersRoute,
   createOfferRoute,
   listOffersRoute,
   getOfferRoute,
