@@ -33,6 +33,12 @@ import {
 } from "./device-views.ts";
 import { healthSchema } from "./health-view.ts";
 import {
+  devicePickupSchema,
+  pickupBoardSchema,
+  pickupCreatedSchema,
+  pickupViewSchema,
+} from "./pickup-views.ts";
+import {
   conversionPageSchema,
   conversionViewSchema,
   offerComparisonSchema,
@@ -41,15 +47,11 @@ import {
   storeReportSchema,
 } from "./report-views.ts";
 import {
-  devicePickupSchema,
   importResultSchema,
   merchantSettingsViewSchema,
   offerPageSchema,
   offerPatchSchema,
   offerViewSchema,
-  pickupBoardSchema,
-  pickupCreatedSchema,
-  pickupViewSchema,
   problemSchema,
   storePageSchema,
   storePatchSchema,

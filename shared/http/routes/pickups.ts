@@ -9,7 +9,7 @@ import {
   pickupBoardSchema,
   pickupCreatedSchema,
   pickupViewSchema,
-} from "../../openapi/schemas.ts";
+} from "../../openapi/pickup-views.ts";
 import { PICKUP_CREATE_ROLES, PICKUP_STAFF_ROLES } from "../../use-cases/pickups/roles.ts";
 import { defineRoute, type RouteDefinition } from "../route-contract.ts";
 import { problems, storeIdPath, WRITE_PROBLEMS } from "./common.ts";
