@@ -294,6 +294,7 @@ async function writeChunk(
     current: Store;
     previousLocation: Store["location"];
   }[] = [];
+  const pendingOnly: { store: Store; previousLocation: Store["location"] | undefined }[] = [];
   for (const plan of plans) {
     const { i, index, input, storeId, ours } = plan;
     const cur = current.get(storeId);
@@ -307,6 +308,10 @@ async function writeChunk(
     });
     if (cur && !cur.indexPending && sameStore(cur, store)) {
       results[i] = result(ours ? "created" : "unchanged");
+    } else if (cur && sameStore(cur, store)) {
+      // Written by a run cut off before it finished indexing: only the indexing is redone.
+      pendingOnly.push({ store: cur, previousLocation: cur.indexPending?.previousLocation });
+      results[i] = result(ours ? "created" : "updated");
     } else if (!cur) {
       store.indexPending = {};
       fresh.push({ i, store, plan });
@@ -332,6 +337,7 @@ async function writeChunk(
       .filter((f) => !cancelled.has(f.store.storeId))
       .map((f) => ({ store: f.store, previousLocation: undefined })),
     ...changed.map((c) => ({ store: c.store, previousLocation: c.previousLocation })),
+    ...pendingOnly,
   ];
 
   // 2. Their zones: footprints, and the StoreRadius trigger zones of their offers.
