@@ -5,7 +5,7 @@
  *
  * Options: --quick, --out=<dir>, --sizes=1000,10000, --cover-budget-s=<s>, --seed=<n>,
  * --covers-dir=<dir> (keep covers there and reuse them in later runs with the same seed),
- * --skip-ingest, --skip-bundles.
+ * --skip-ingest, --skip-import, --skip-bundles.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +22,9 @@ import {
 } from "./cost.ts";
 import { GEOFENCE_MIX } from "./geofences.ts";
 import { measureGeometryValidation } from "./geometry-validation.ts";
+import type { ImportRow } from "./import/child.ts";
+import { measureImports } from "./import/run.ts";
+import { LIMIT_FILES, QUICK_FILES } from "./import/workload.ts";
 import { indexShapes, measureShapeCover } from "./index-shapes.ts";
 import type { IngestChildOptions, IngestChildResult } from "./ingest/child.ts";
 import { PINGS_PER_BATCH } from "./ingest/workload.ts";
@@ -45,6 +48,7 @@ export interface BenchOptions {
   coversDir?: string;
   seed?: number;
   skipIngest?: boolean;
+  skipImport?: boolean;
   skipBundles?: boolean;
   log?: (line: string) => void;
 }
@@ -185,6 +189,18 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     log("geometry validation");
     const geometry = measureGeometryValidation(options.quick ? 5 : 15);
 
+    // 3c. Store import at the documented limits (or small files when quick).
+    let imports: ImportRow[] | undefined;
+    if (!options.skipImport) {
+      log("store import: starting DynamoDB Local");
+      try {
+        imports = (await measureImports({ seed, files: options.quick ? QUICK_FILES : LIMIT_FILES }))
+          .rows;
+      } catch (error) {
+        failed("import", error);
+      }
+    }
+
     // 5. Bundles.
     log("bundles");
     const bundles: BundleSizes = options.skipBundles
@@ -215,6 +231,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       ingest: ingest?.ingest ?? [],
       index,
       geometry,
+      ...(imports ? { import: imports } : {}),
       costPerMillionPingsUsd: headline ? headline.totalUsdPerMillionPings : null,
       bundlesKb: bundles.kb,
       details: {
@@ -299,6 +316,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     ...(value("covers-dir") ? { coversDir: value("covers-dir") } : {}),
     ...(seed ? { seed: Number(seed) } : {}),
     skipIngest: argv.includes("--skip-ingest"),
+    skipImport: argv.includes("--skip-import"),
     skipBundles: argv.includes("--skip-bundles"),
   };
 }
