@@ -162,10 +162,21 @@ export async function getImportJob(
   return view;
 }
 
+/** JSON with object keys sorted at every level: DynamoDB gives maps back in any key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : v,
+  );
+}
+
 /** Whether two stores say the same thing (a re-sent feature changes nothing). */
 function sameStore(a: Store, b: Store): boolean {
   const facts = (s: Store) =>
-    JSON.stringify([
+    canonicalJson([
       s.name,
       s.externalRef,
       s.address,
