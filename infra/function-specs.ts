@@ -9,8 +9,12 @@ import type { TableId } from "../shared/tables.ts";
  */
 export type TableAccess = "name" | "describe" | "read" | "readwrite";
 
-/** Secrets the functions read at cold start; the env var carries the secret's ARN. */
-export type SecretId = "deviceToken" | "pseudonym" | "cursor";
+/**
+ * Secrets the functions read; the env var carries the secret's ARN. `attestation` is read on use
+ * through Powertools Parameters with a cache max age (rotation applies without a cold start);
+ * the others at cold start.
+ */
+export type SecretId = "deviceToken" | "pseudonym" | "cursor" | "attestation";
 
 /**
  * A scheduled function (EventBridge rule → asynchronous invocation). AWS cannot schedule more
@@ -113,7 +117,7 @@ export interface FunctionSpec {
   probesIncentiveTopic?: boolean;
   /** SNS platform endpoints of devices (when platform application ARNs are given). */
   mobilePush?: MobilePushAccess;
-  /** Secrets read at cold start (`*_ARN` env vars + secretsmanager:GetSecretValue). */
+  /** Secrets the function reads (`*_ARN` env vars + secretsmanager:GetSecretValue on each). */
   secrets: SecretId[];
   /** Geocodes addresses with the Amazon Location place index (PLACE_INDEX_NAME). */
   geocoding?: boolean;
@@ -146,17 +150,21 @@ const GEO_BUDGET: BundleBudget = {
   kb: 1000,
   reason: `Geofence geometry needs h3-js (about 210 KB, an emscripten build); ${TIME_ZONE_LIBS}.`,
 };
-const DEVICE_BUDGET: BundleBudget = {
-  kb: 560,
-  reason:
-    "Three SDK clients (DynamoDB, SNS for push endpoints, Secrets Manager for the signing keys), " +
-    "jose for device tokens and user assertions, and the attestation verifier port.",
-};
 const PUBLISHER_BUDGET: BundleBudget = {
   kb: 640,
   reason:
     "Four SDK clients (DynamoDB, SNS, SQS for its DLQ, Secrets Manager) in one function, plus luxon to date expired codes on the store's local day.",
 };
+
+/** Pickup routes: stores in the catalog, pickups in incentives, references on device profiles. */
+function pickupFunction(description: string): FunctionSpec {
+  return {
+    description,
+    access: { catalog: "read", devices: "readwrite", incentives: "readwrite" },
+    secrets: [],
+    bundleBudget: TIME_BUDGET,
+  };
+}
 
 /** Catalog reads: the catalog's config also names the geo index table and the cursor key. */
 function catalogReader(description: string): FunctionSpec {
@@ -221,29 +229,28 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     description: "POST /v1/devices: registers a device for an app key and issues its token",
     access: { catalog: "read", devices: "readwrite" },
     mobilePush: "manage",
-    // pseudonym: derives app server secrets (user assertions) and person/address pseudonyms.
-    secrets: ["deviceToken", "pseudonym"],
-    bundleBudget: DEVICE_BUDGET,
+    // pseudonym: derives app server secrets (user assertions) and person/address pseudonyms;
+    // attestation: Play Integrity service account and App Attest app ids (the only reader).
+    secrets: ["deviceToken", "pseudonym", "attestation"],
+    // The attestation secret is read again after 5 minutes: a rotated key applies without a deploy.
+    extraEnv: { ATTESTATION_CONFIG_MAX_AGE_SECONDS: "300" },
   },
   "device-get": {
     description: "GET /v1/devices/me: the calling device's own record",
     access: { catalog: "name", devices: "read" },
     secrets: ["deviceToken"],
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-token": {
     description:
       "POST /v1/devices/me/token: issues a fresh device token, optionally revoking earlier ones",
     access: { catalog: "name", devices: "readwrite" },
     secrets: ["deviceToken"],
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-update": {
     description: "PATCH /v1/devices/me: updates consent, push token, locale, segments",
     access: { catalog: "name", devices: "readwrite" },
     mobilePush: "manage",
     secrets: ["deviceToken"],
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-erase": {
     description: "DELETE /v1/devices/me: erases everything stored for the device",
@@ -251,7 +258,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     access: { catalog: "name", devices: "readwrite", incentives: "readwrite" },
     mobilePush: "manage",
     secrets: ["deviceToken"],
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-authorizer": {
     description: "HTTP API Lambda authorizer: verifies device tokens",
@@ -260,14 +266,8 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: ["deviceToken"],
     // A refused token is thrown as `Unauthorized` (API Gateway answers 401), so some are normal.
     errorAlarmThreshold: 100,
-    // Its wiring (deviceAuthDepsFromEnv) leaves the SNS client out; zod config parsing (about
-    // 90 KB) and the Powertools metrics module pulled in through the device use cases keep it
-    // just above the default.
-    bundleBudget: {
-      kb: 520,
-      reason:
-        "DynamoDB and Secrets Manager clients, jose, zod for its config, Powertools logger and metrics.",
-    },
+    // Within the default budget since bundles carry Lambda's environment credential chain
+    // instead of the SDK's default one (BUNDLE_ALIAS in infra/footfall-function.ts).
   },
 
   // Pings: zone matching, visit state, incentive decisions (written to the outbox, not sent)
@@ -383,11 +383,54 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     { geocoding: true },
   ),
   "store-delete": catalogWriter("DELETE /v1/stores/{storeId}: removes a store and its zones"),
+  // Pickup orders (pickups live in the incentives table; device references on the profile)
+  "pickup-create": pickupFunction(
+    "POST /v1/pickups: creates a pickup order, returns its attach token",
+  ),
+  "pickup-get": pickupFunction("GET /v1/pickups/{pickupId}: one pickup order"),
+  "pickup-staff": pickupFunction(
+    "POST /v1/pickups/{pickupId}/ready|complete|cancel: staff actions",
+  ),
+  "pickup-publisher": {
+    description:
+      "Incentives table stream: publishes pickup order events (pickup.*) and the shopper's ready push",
+    timeoutS: 60,
+    access: { devices: "read", incentives: "readwrite" },
+    publishesIncentives: true,
+    mobilePush: "publish",
+    secrets: [],
+    trigger: {
+      kind: "tableStream",
+      table: "incentives",
+      batchSize: 25,
+      retryAttempts: 8,
+      // Saved pickups with events to publish; the outbox is cleared after publishing.
+      filterPatterns: [
+        {
+          eventName: ["INSERT", "MODIFY"],
+          dynamodb: { NewImage: { entity: { S: ["pickup"] }, outboxPending: { BOOL: [true] } } },
+        },
+      ],
+    },
+    bundleBudget: PUBLISHER_BUDGET,
+  },
+  "pickup-board": pickupFunction("GET /v1/stores/{storeId}/pickups: the store's pickup board"),
+  "device-pickups": pickupFunction(
+    "/v1/devices/me/pickups: attach a pickup order, read it, manual arrival",
+  ),
   "merchant-settings-get": {
     description: "GET /v1/merchant/settings: the merchant's settings (default quiet hours)",
     access: { catalog: "read" },
     secrets: [],
     bundleBudget: GEO_BUDGET,
+  },
+  "audience-members": {
+    description:
+      "POST /v1/audiences/{audience}/members: a merchant uploads trusted segment memberships",
+    // Memberships live in the devices table beside the person and device counters they gate.
+    access: { devices: "readwrite" },
+    // pseudonym: user ids become the person pseudonyms registration derives; never stored raw.
+    secrets: ["pseudonym"],
   },
   "merchant-settings-put": {
     description: "PUT /v1/merchant/settings: replaces the merchant's settings",
@@ -459,6 +502,7 @@ export const SECRET_ARN_ENV: Record<SecretId, string> = {
   deviceToken: "DEVICE_TOKEN_SECRETS_ARN",
   pseudonym: "PSEUDONYM_KEY_ARN",
   cursor: "CURSOR_SECRET_ARN",
+  attestation: "ATTESTATION_CONFIG_ARN",
 };
 
 /** Names of functions invoked asynchronously (stream consumers): each gets a DLQ and an alarm. */

@@ -4,6 +4,7 @@
  * when it deploys, and is documented as it is served.
  */
 import type { RouteDefinition } from "../shared/http/route-contract.ts";
+import { uploadAudienceMembersRoute } from "../shared/http/routes/audiences.ts";
 import {
   createOfferRoute,
   createStoreRoute,
@@ -37,6 +38,17 @@ import {
   healthRoute,
   openApiRoute,
 } from "../shared/http/routes/meta.ts";
+import {
+  arrivedOwnPickupRoute,
+  attachPickupRoute,
+  cancelPickupRoute,
+  completePickupRoute,
+  createPickupRoute,
+  getOwnPickupRoute,
+  getPickupRoute,
+  pickupBoardRoute,
+  readyPickupRoute,
+} from "../shared/http/routes/pickups.ts";
 import { ingestPingsRoute, nearbyOffersRoute } from "../shared/http/routes/pings.ts";
 import {
   compareOffersRoute,
@@ -87,6 +99,7 @@ export const ROUTES: RouteDefinition[] = [
   deleteStoreRoute,
   getMerchantSettingsRoute,
   putMerchantSettingsRoute,
+  uploadAudienceMembersRoute,
   createOfferRoute,
   listOffersRoute,
   getOfferRoute,
@@ -101,6 +114,15 @@ export const ROUTES: RouteDefinition[] = [
   compareOffersRoute,
   offerReportRoute,
   storeReportRoute,
+  createPickupRoute,
+  getPickupRoute,
+  readyPickupRoute,
+  completePickupRoute,
+  cancelPickupRoute,
+  pickupBoardRoute,
+  attachPickupRoute,
+  getOwnPickupRoute,
+  arrivedOwnPickupRoute,
   dashboardRoute,
   dashboardAssetRoute,
 ];
