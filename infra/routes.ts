@@ -84,6 +84,32 @@ export const ROUTES: RouteDefinition[] = [
     auth: "jwt",
     rateLimit: 20,
   },
+  // Online-to-offline: claim links per channel and variant, claims, exposures, channel report.
+  { method: "POST", path: "/v1/offers/{offerId}/links", fn: "link-create", auth: "jwt" },
+  { method: "GET", path: "/v1/offers/{offerId}/links", fn: "link-list", auth: "jwt" },
+  {
+    method: "PATCH",
+    path: "/v1/offers/{offerId}/links/{linkId}",
+    fn: "link-update",
+    auth: "jwt",
+  },
+  { method: "POST", path: "/v1/claims", fn: "claim-create", auth: "device", rateLimit: 500 },
+  { method: "POST", path: "/v1/claims/web", fn: "claim-web", auth: "none", rateLimit: 100 },
+  { method: "POST", path: "/v1/exposures", fn: "exposure-create", auth: "device", rateLimit: 1000 },
+  {
+    method: "GET",
+    path: "/v1/reports/channels",
+    fn: "report-channels",
+    auth: "jwt",
+    rateLimit: 20,
+  },
+  {
+    method: "GET",
+    path: "/v1/reports/offers/{offerId}/channels",
+    fn: "report-channels",
+    auth: "jwt",
+    rateLimit: 20,
+  },
   // The marketing dashboard's static files (same origin as the API: no CORS, one CSP).
   { method: "GET", path: "/dashboard", fn: "dashboard", auth: "none", rateLimit: 50 },
   { method: "GET", path: "/dashboard/{proxy+}", fn: "dashboard", auth: "none", rateLimit: 50 },

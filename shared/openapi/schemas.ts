@@ -66,6 +66,7 @@ export const offerViewSchema = z
     triggerZone: triggerZoneSchema,
     trigger: offer.trigger,
     message: offer.message,
+    variants: offer.variants,
     validFrom: offer.validFrom,
     validTo: offer.validTo,
     schedule: offer.schedule,
