@@ -17,15 +17,21 @@ import { merchantSettingsInputSchema } from "../domain/catalog/quiet-hours.ts";
 import { weeklyScheduleSchema } from "../domain/decision/offer-rules.ts";
 import { refreshTokenSchema } from "../domain/device.ts";
 import { multiPolygonSchema, polygonSchema } from "../domain/geometry/index.ts";
+import { channelReportQuerySchema } from "../domain/o2o/channel-report.ts";
+import { claimInputSchema, linkInputSchema, linkPatchSchema } from "../domain/o2o/link.ts";
 import {
   comparisonQuerySchema,
   offerReportQuerySchema,
   storeReportQuerySchema,
 } from "../domain/report.ts";
 import {
+  claimResultSchema,
   deviceTokenSchema,
   deviceViewSchema,
+  exposureResultSchema,
   importResultSchema,
+  linkListSchema,
+  linkViewSchema,
   merchantSettingsViewSchema,
   offerPageSchema,
   offerPatchSchema,
@@ -34,6 +40,7 @@ import {
   storePageSchema,
   storePatchSchema,
   storeViewSchema,
+  webClaimResultSchema,
 } from "./schemas.ts";
 
 type Json = Record<string, unknown>;
@@ -59,6 +66,14 @@ const COMPONENTS: [string, z.ZodType][] = [
   ["MerchantSettings", merchantSettingsViewSchema],
   ["DeviceTokenRefresh", refreshTokenSchema],
   ["DeviceToken", deviceTokenSchema],
+  ["LinkInput", linkInputSchema],
+  ["LinkPatch", linkPatchSchema],
+  ["Link", linkViewSchema],
+  ["LinkList", linkListSchema],
+  ["ClaimInput", claimInputSchema],
+  ["Claim", claimResultSchema],
+  ["Exposure", exposureResultSchema],
+  ["WebClaim", webClaimResultSchema],
 ];
 
 /** One JSON Schema per component, cross-referenced with `#/components/schemas/…`. */
@@ -95,7 +110,9 @@ const PROBLEMS: Record<number, string> = {
   413: "Body too large",
   415: "Content type is not application/json",
   422: "The address geocodes to nothing usable (`errors` names `address`)",
+  410: "The claim link has expired",
   428: "`If-Match` is required (a PUT replaces the whole resource)",
+  429: "Too many attempts (claims, guessed link tokens, web claims per address); see `Retry-After`",
   503: "A dependency (geocoder) is unavailable; nothing was stored",
 };
 
@@ -111,7 +128,7 @@ interface OperationSpec {
   /** The body may be omitted. */
   bodyOptional?: boolean;
   ok: { status: number; schema?: string; description: string };
-  params?: ("storeId" | "offerId")[];
+  params?: ("storeId" | "offerId" | "linkId")[];
   paged?: boolean;
   /** `state` query parameter of the offer listing. */
   stateFilter?: boolean;
@@ -420,6 +437,112 @@ const OPERATIONS: OperationSpec[] = [
     errors: [400, 401, 403, 404],
   },
   {
+    method: "post",
+    path: "/v1/offers/{offerId}/links",
+    operationId: "createLink",
+    summary: "Create a claim link (channel, creative variant)",
+    description:
+      "A link of the offer for one channel (email, sms, social, web, display, in-app, qr, or " +
+      "your own lower-case label) and creative variant. Its `token` (192 random bits) goes into " +
+      "the URL or app deep link; the app claims it with POST /v1/claims. `allowWebClaims` lets " +
+      "a plain web page claim it (POST /v1/claims/web). Another merchant's offer: 404.",
+    access: "write",
+    params: ["offerId"],
+    body: "LinkInput",
+    ok: { status: 201, schema: "Link", description: "Created" },
+    errors: WRITE,
+  },
+  {
+    method: "get",
+    path: "/v1/offers/{offerId}/links",
+    operationId: "listLinks",
+    summary: "The offer's claim links",
+    access: "read",
+    params: ["offerId"],
+    ok: { status: 200, schema: "LinkList", description: "Every link, oldest first" },
+    errors: [401, 403, 404],
+  },
+  {
+    method: "patch",
+    path: "/v1/offers/{offerId}/links/{linkId}",
+    operationId: "updateLink",
+    summary: "Pause, resume, relabel or re-date a claim link",
+    access: "write",
+    params: ["offerId", "linkId"],
+    body: "LinkPatch",
+    ok: { status: 200, schema: "Link", description: "Updated" },
+    errors: WRITE,
+  },
+  {
+    method: "post",
+    path: "/v1/claims",
+    operationId: "claimLink",
+    summary: "Claim a link from the app",
+    description:
+      "Assigns the person (asserted user, else the device) once per link with the offer's " +
+      "holdout: `granted` with a single-use code (same budget, caps and consent rules as " +
+      "geofence sends), `held_out` without incentive, or `suppressed` with the reason (no " +
+      "marketing consent → `no_consent`). Re-claiming answers the first decision. 404 unknown " +
+      "token, 409 paused link, 410 expired link, 429 past the attempt or guessing limits.",
+    access: "device",
+    body: "ClaimInput",
+    ok: { status: 200, schema: "Claim", description: "The decision" },
+    errors: [400, 401, 404, 409, 410, 413, 415, 429],
+  },
+  {
+    method: "post",
+    path: "/v1/claims/web",
+    operationId: "claimLinkFromWeb",
+    summary: "Claim a link from a web page (no device)",
+    description:
+      "Links with `allowWebClaims` only (403 otherwise). A code to show at the till, attributed " +
+      "by its redemption only (no holdout, no visit attribution) and reported apart. Limited per " +
+      "source address (attempts, guesses, and codes per link per day: 429).",
+    access: "public",
+    body: "ClaimInput",
+    ok: { status: 200, schema: "WebClaim", description: "A code" },
+    errors: [400, 403, 404, 409, 410, 413, 415, 429],
+  },
+  {
+    method: "post",
+    path: "/v1/exposures",
+    operationId: "reportExposure",
+    summary: "Report an in-app exposure (impression) of a link",
+    description:
+      "Call before showing a link's in-app message or banner. The person's first exposure is " +
+      "assigned with the offer's holdout like a claim: `show` is true for treated people and " +
+      "false for the control group (a ghost exposure). Later exposures answer the same.",
+    access: "device",
+    body: "ClaimInput",
+    ok: { status: 200, schema: "Exposure", description: "Whether to show it" },
+    errors: [400, 401, 404, 409, 410, 413, 415, 429],
+  },
+  {
+    method: "get",
+    path: "/v1/reports/channels",
+    operationId: "getChannelReport",
+    summary: "Claims, exposures, visits and lift by channel and variant, across offers",
+    description:
+      "From the touch counters only: per offer × channel × variant, per channel across offers, " +
+      "treated vs control visit rates, lift with its 95 % interval, credited visits (last " +
+      "touch), redemptions, web claims, time to visit, and variant comparisons (two-sample test).",
+    access: "read",
+    query: channelReportQuerySchema,
+    ok: { status: 200, description: "The channel report (see the README for every field)" },
+    errors: [400, 401, 403],
+  },
+  {
+    method: "get",
+    path: "/v1/reports/offers/{offerId}/channels",
+    operationId: "getOfferChannelReport",
+    summary: "The channel report of one offer (with money)",
+    access: "read",
+    params: ["offerId"],
+    query: channelReportQuerySchema,
+    ok: { status: 200, description: "The channel report of the offer" },
+    errors: [400, 401, 403, 404],
+  },
+  {
     method: "get",
     path: "/v1/openapi.json",
     operationId: "getOpenApi",
@@ -551,7 +674,9 @@ function operation(op: OperationSpec): Json {
             ? "stores"
             : op.path.startsWith("/v1/reports")
               ? "reports"
-              : "meta",
+              : op.path.startsWith("/v1/claims") || op.path.startsWith("/v1/exposures")
+                ? "claims"
+                : "meta",
     ],
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(op.body
@@ -596,6 +721,7 @@ export function openApiDocument(): Json {
       { name: "offers", description: "Offers and their trigger zones" },
       { name: "reports", description: "Marketing reports: funnel, lift, money, comparison" },
       { name: "devices", description: "A device's own record and token" },
+      { name: "claims", description: "Claims and exposures of claim links (online to offline)" },
       { name: "meta", description: "This document" },
     ],
     paths,

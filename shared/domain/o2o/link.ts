@@ -57,6 +57,11 @@ export const linkTokenSchema = z
   .string({ error: "must be a link token" })
   .regex(LINK_TOKEN_PATTERN, "must be a link token (32 base64url characters)");
 
+/** Body of a claim, a web claim and an exposure report. */
+export const claimInputSchema = z
+  .strictObject({ token: linkTokenSchema.describe("The claim link's token") })
+  .describe("A claim (or exposure) of a claim link");
+
 export const linkInputSchema = z
   .strictObject({
     channel: channelSchema,

@@ -1,4 +1,3 @@
-import * as z from "zod";
 import type { DecisionStore } from "../../adapters/dynamo/decision-store.ts";
 import type { LinkStore } from "../../adapters/dynamo/link-store.ts";
 import type { OfferReader } from "../../adapters/dynamo/offer-reader.ts";
@@ -14,7 +13,7 @@ import { isOfferLive } from "../../domain/decision/offer-live.ts";
 import { generateRedemptionCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
 import { capPartition, holdoutUnit, type Incentive } from "../../domain/incentive.ts";
-import { type Link, linkState, linkTokenSchema } from "../../domain/o2o/link.ts";
+import { claimInputSchema, type Link, linkState } from "../../domain/o2o/link.ts";
 import { TOUCH_FIELDS, type TouchBump } from "../../domain/o2o/touch.ts";
 import { addressBucket } from "../../domain/source-address.ts";
 import {
@@ -69,10 +68,6 @@ export interface ClaimDeps {
   limits: ClaimLimits;
   onOutcome?: (outcome: "claimed" | "held_out" | "suppressed" | "exposed" | "web_claimed") => void;
 }
-
-export const claimInputSchema = z
-  .strictObject({ token: linkTokenSchema.describe("The claim link's token") })
-  .describe("A claim (or exposure) of a claim link");
 
 /** What the app shows after a claim. */
 export interface ClaimResult {
