@@ -1,4 +1,4 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient } from "../../shared/adapters/aws-clients.ts";
 import type { DevicePrincipal } from "../../shared/auth/principal.ts";
 import { catalogKeys } from "../../shared/domain/catalog/common.ts";
@@ -60,6 +60,31 @@ export async function registeredDevice(
 }
 
 /**
+ * A site no other caller of this function shares while the local engines run: the n-th site from
+ * an atomic counter in the devices table, on a grid 0.02° of latitude (2.2 km) by 0.03° of
+ * longitude (2.4 km) apart in south-west France (Europe/Paris, lat 44–46°, lon 0–3°, clear of the
+ * sites tests pick by hand). Every test file runs against the same DynamoDB Local at once, so two
+ * stores seeded at random near one point can share a trigger zone: a device of one test then fires
+ * another test's offer, which may win the decision (soonest `validTo`) and leave its own untouched.
+ */
+export async function isolatedSite(): Promise<{ lat: number; lon: number }> {
+  const out = await documentClient.send(
+    new UpdateCommand({
+      TableName: env("DEVICES_TABLE"),
+      Key: { pk: "TEST#SITES", sk: "COUNTER" },
+      UpdateExpression: "ADD n :one",
+      ExpressionAttributeValues: { ":one": 1 },
+      ReturnValues: "UPDATED_NEW",
+    }),
+  );
+  const n = Number(out.Attributes?.n) - 1;
+  const columns = 100;
+  const row = Math.floor(n / columns);
+  if (row >= 100) throw new Error("isolatedSite: the 10,000 test sites are used up");
+  return { lat: 44 + 0.02 * row, lon: 0.03 * (n % columns) };
+}
+
+/**
  * Puts a store and an offer straight into the catalog table and indexes their zones, so decision
  * tests do not depend on the catalog API.
  */
@@ -73,7 +98,7 @@ export async function seedStoreAndOffer(options: {
   const merchantId = options.merchantId ?? uniqueId("m");
   const storeId = uniqueId("st");
   const offerId = uniqueId("of");
-  const location = options.location ?? offset(PARIS, Math.random() * 5000, Math.random() * 5000);
+  const location = options.location ?? (await isolatedSite());
   const now = new Date().toISOString();
   const footprint = {
     type: "Circle" as const,
