@@ -424,16 +424,22 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     description: "POST /v1/offers/{offerId}/links: a claim link per channel and variant",
     access: { catalog: "readwrite" },
     secrets: [],
+    // The catalog store (offer ownership) carries the time zone libraries.
+    bundleBudget: TIME_BUDGET,
   },
   "link-list": {
     description: "GET /v1/offers/{offerId}/links: the offer's claim links",
     access: { catalog: "read" },
     secrets: [],
+    // The catalog store (offer ownership) carries the time zone libraries.
+    bundleBudget: TIME_BUDGET,
   },
   "link-update": {
     description: "PATCH /v1/offers/{offerId}/links/{linkId}: pause, resume or re-date a link",
     access: { catalog: "readwrite" },
     secrets: [],
+    // The catalog store (offer ownership) carries the time zone libraries.
+    bundleBudget: TIME_BUDGET,
   },
   "claim-create": {
     description: "POST /v1/claims: a device claims a link (holdout, code, budget, caps, consent)",

@@ -5,6 +5,7 @@
  * from the simulated events. Also: tenant isolation of links, guessing limits, web claims, and
  * the budget race across claims and geofence sends.
  */
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { daytimeZone } from "../../scripts/local/daytime.ts";
 import { uniqueId } from "../support/aws.ts";
@@ -24,9 +25,33 @@ afterAll(async () => {
   await server.close();
 });
 
+/** Runs `n` tasks, 8 at a time (a shop's worth of phones, not a thundering herd). */
+async function inBatches<T>(n: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < n; i += 8) {
+    out.push(
+      ...(await Promise.all(Array.from({ length: Math.min(8, n - i) }, (_, k) => task(i + k)))),
+    );
+  }
+  return out;
+}
+
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-async function register(marketing = true): Promise<string> {
+/** A user assertion of the app's backend (the person behind several installs). */
+async function assertion(userId: string) {
+  const iat = Math.floor(Date.now() / 1000);
+  return await new SignJWT({})
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuer(server.appId)
+    .setAudience("footfall")
+    .setSubject(userId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 300)
+    .sign(new TextEncoder().encode(server.serverSecret));
+}
+
+async function register(marketing = true, userAssertion?: string): Promise<string> {
   const reg = await call(`${server.url}/v1/devices`, {
     method: "POST",
     headers: { "x-app-key": server.appKey },
@@ -34,6 +59,7 @@ async function register(marketing = true): Promise<string> {
       platform: "ios",
       consent: { location: true, marketing },
       timeZone: daytimeZone(),
+      ...(userAssertion ? { userAssertion } : {}),
     },
   });
   expect(reg.status).toBe(201);
@@ -163,9 +189,8 @@ describe("claim links, claims and the channel report", () => {
       code: string | null;
       visits: boolean;
     };
-    const shoppers: Shopper[] = [];
     const N = 48;
-    for (let i = 0; i < N; i++) {
+    const shoppers: Shopper[] = await inBatches(N, async (i) => {
       const consent = i % 12 !== 11;
       const token = await register(consent);
       const link = links[i % links.length] as (typeof links)[number];
@@ -180,14 +205,14 @@ describe("claim links, claims and the channel report", () => {
         expect(claim.body).toMatchObject({ outcome: "suppressed", reason: "no_consent" });
       if (claim.body.outcome === "granted") expect(claim.body.code).toMatch(/\S{6,}/);
       if (claim.body.outcome === "held_out") expect(claim.body.code).toBeNull();
-      shoppers.push({
+      return {
         token,
         link,
         outcome: claim.body.outcome,
         code: claim.body.code,
         visits: i % 3 !== 0,
-      });
-    }
+      };
+    });
     // Re-claiming cannot re-roll: same outcome and same code.
     for (const s of shoppers.slice(0, 6)) {
       const again = await call(`${server.url}/v1/claims`, {
@@ -204,7 +229,8 @@ describe("claim links, claims and the channel report", () => {
     expect(heldShoppers.length).toBeGreaterThan(0);
 
     const now = Date.now();
-    for (const s of shoppers.filter((x) => x.visits)) await visit(s.token, now);
+    const visitors = shoppers.filter((x) => x.visits);
+    await inBatches(visitors.length, (i) => visit((visitors[i] as Shopper).token, now));
 
     // One treated claimer redeems; a web page claims the QR link and that code is redeemed too.
     const redeemer = treatedShoppers[0] as Shopper;
@@ -319,7 +345,7 @@ describe("claim links, claims and the channel report", () => {
       body: { token: links[1]?.token },
     });
     expect(refused.status).toBe(409);
-  });
+  }, 240_000);
 
   it("exposures are randomized once per person: treated show the banner, control does not", async () => {
     const admin = bearer(await server.token(merchantId, "merchant-admin"));
@@ -376,6 +402,44 @@ describe("claim links, claims and the channel report", () => {
         holdout: visitors.filter((s) => s.outcome === "held_out").length,
       },
     });
+  });
+
+  it("a person re-claiming from new installs gets the first decision again: no re-roll, no second code", async () => {
+    const admin = bearer(await server.token(merchantId, "merchant-admin"));
+    const storeId = await createStore(admin, "Bastille", offset(STORE, 0, -1_500));
+    const offer = await call(`${server.url}/v1/offers`, {
+      method: "POST",
+      headers: admin,
+      body: offerBody(storeId, { name: "People", holdoutPercent: 50, triggerZone: FAR_ZONE }),
+    });
+    const link = await call(`${server.url}/v1/offers/${offer.body.offerId}/links`, {
+      method: "POST",
+      headers: admin,
+      body: { channel: "sms", variant: "short" },
+    });
+    const outcomes = new Set<string>();
+    for (let person = 0; person < 6; person++) {
+      const userId = uniqueId("user");
+      const answers: { outcome: string; code: string | null; claimId: string | null }[] = [];
+      for (let install = 0; install < 4; install++) {
+        const token = await register(true, await assertion(userId));
+        const res = await call(`${server.url}/v1/claims`, {
+          method: "POST",
+          headers: bearer(token),
+          body: { token: link.body.token },
+        });
+        expect(res.status).toBe(200);
+        answers.push(res.body);
+      }
+      // Every install of the person sees the first decision: same group, same code.
+      expect(new Set(answers.map((a) => `${a.outcome}/${a.code}/${a.claimId}`)).size).toBe(1);
+      outcomes.add(answers[0]?.outcome ?? "");
+    }
+    const report = await call(`${server.url}/v1/reports/offers/${offer.body.offerId}/channels`, {
+      headers: bearer(await server.token(merchantId, "marketing-analyst")),
+    });
+    const row = report.body.rows[0];
+    expect(row.claims.treated + row.claims.holdout).toBe(6);
   });
 
   it("guessing tokens is limited: unknown tokens answer 404, then 429 with Retry-After", async () => {

@@ -303,11 +303,11 @@ export async function claimLink(
     const inc = await deps.store.getIncentive(incentiveId);
     return inc ? claimView(link, inc) : undefined;
   };
+  // The person decided on this link before. Its incentive may be gone (an erased install of the
+  // same person): the decision still stands, so no second code.
   const previous = await deps.store.getClaim(partition, eventKey);
-  if (previous) {
-    const view = await replay(previous.incentiveId);
-    if (view) return view;
-  }
+  if (previous)
+    return (await replay(previous.incentiveId)) ?? suppressedView(link, "already_claimed");
 
   const atomicFailures: string[] = [];
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -437,9 +437,7 @@ export async function claimLink(
     }
     if (result.kind === "erased") throw new DeviceErased();
     if (result.kind === "duplicate") {
-      const view = await replay(result.incentiveId);
-      if (view) return view;
-      throw new ServiceUnavailableError("The claim is being decided; retry.");
+      return (await replay(result.incentiveId)) ?? suppressedView(link, "already_claimed");
     }
     if (result.reason !== "code_taken") atomicFailures.push(result.reason);
   }
