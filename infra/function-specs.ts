@@ -346,10 +346,31 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     geocoding: true,
   }),
   "store-list": catalogReader("GET /v1/stores: the merchant's stores, paginated"),
-  "store-import": catalogWriter("POST /v1/stores:import: imports up to 5,000 stores at once", {
-    memoryMb: 1769,
-    timeoutS: 29,
-  }),
+  "store-import": catalogWriter(
+    "POST /v1/stores:import: validates up to 5,000 stores and stores them as an import job",
+    { memoryMb: 1769, timeoutS: 29 },
+  ),
+  // Writes too: a stalled job (its worker died) is woken up when it is read.
+  "store-import-get": catalogWriter("GET /v1/store-imports/{jobId}: an import job's progress"),
+  "store-import-worker": {
+    ...catalogWriter(
+      "Catalog table stream: runs queued store import jobs chunk by chunk (resumable)",
+      // Lambda's maximum; the worker stops starting chunks a minute before and wakes itself.
+      { memoryMb: 1769, timeoutS: 900 },
+    ),
+    trigger: {
+      kind: "tableStream",
+      table: "catalog",
+      batchSize: 1,
+      retryAttempts: 5,
+      filterPatterns: [
+        {
+          eventName: ["INSERT", "MODIFY"],
+          dynamodb: { NewImage: { entity: { S: ["importJob"] }, status: { S: ["queued"] } } },
+        },
+      ],
+    },
+  },
   "store-get": catalogReader("GET /v1/stores/{storeId}: one store"),
   "store-update": catalogWriter(
     "PUT /v1/stores/{storeId}: replaces a store (If-Match), re-indexes zones",

@@ -46,6 +46,7 @@ export const ROUTES: RouteDefinition[] = [
   { method: "POST", path: "/v1/stores", fn: "store-create", auth: "jwt" },
   { method: "GET", path: "/v1/stores", fn: "store-list", auth: "jwt" },
   { method: "POST", path: "/v1/stores:import", fn: "store-import", auth: "jwt", rateLimit: 2 },
+  { method: "GET", path: "/v1/store-imports/{jobId}", fn: "store-import-get", auth: "jwt" },
   { method: "GET", path: "/v1/stores/{storeId}", fn: "store-get", auth: "jwt" },
   { method: "PUT", path: "/v1/stores/{storeId}", fn: "store-update", auth: "jwt" },
   { method: "PATCH", path: "/v1/stores/{storeId}", fn: "store-patch", auth: "jwt" },

@@ -52,7 +52,9 @@ export const TABLES: Record<TableId, TableDefinition> = {
         projection: "ALL",
       },
     ],
-    description: "Merchants, stores, offers, zone heads and app keys.",
+    // Import jobs are processed from this stream (filtered to queued jobs).
+    stream: "NEW_IMAGE",
+    description: "Merchants, stores, offers, zone heads, app keys and store import jobs.",
   },
   geoIndex: {
     id: "geoIndex",

@@ -103,7 +103,13 @@ export const incentiveKeys = {
     pk: `CODE#${merchantId}#${code}`,
     sk: "CODE",
   }),
+  /** The offer's budget counter before slicing; read (never written) as the pre-sliced count. */
   budget: (offerId: string) => ({ pk: `OFFER#${offerId}`, sk: "BUDGET" }),
+  /** Budget slice `k` (see domain/budget-slices.ts): one partition key per slice. */
+  budgetSlice: (offerId: string, k: number) => ({
+    pk: `OFFER#${offerId}#BUDGET#${k}`,
+    sk: "BUDGET",
+  }),
 };
 
 /** Device-partition keys for caps and idempotency (erased with the device). */

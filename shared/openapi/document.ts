@@ -52,7 +52,7 @@ const COMPONENTS: [string, z.ZodType][] = [
   ["Store", storeViewSchema],
   ["StorePage", storePageSchema],
   ["StoreImport", storeImportSchema],
-  ["StoreImportResult", importResultSchema],
+  ["StoreImportJob", importResultSchema],
   ["OfferInput", offerInputSchema],
   ["Offer", offerViewSchema],
   ["OfferPage", offerPageSchema],
@@ -128,7 +128,7 @@ interface OperationSpec {
   /** The body may be omitted. */
   bodyOptional?: boolean;
   ok: { status: number; schema?: string; description: string };
-  params?: ("storeId" | "offerId" | "linkId")[];
+  params?: ("storeId" | "offerId" | "linkId" | "jobId")[];
   paged?: boolean;
   /** `state` query parameter of the offer listing. */
   stateFilter?: boolean;
@@ -228,16 +228,32 @@ const OPERATIONS: OperationSpec[] = [
     method: "post",
     path: "/v1/stores:import",
     operationId: "importStores",
-    summary: "Import stores from GeoJSON",
+    summary: "Import stores from GeoJSON (a job)",
     description:
-      "Up to 5,000 features, 6 MB. Point features get a circular footprint of " +
-      "`properties.radiusM` (default 30 m); Polygon/MultiPolygon features are the footprint. " +
-      "Every feature is validated first: on any error the response lists them all " +
-      "(`index`, `path` such as `features/12/geometry/coordinates/0/3`) and nothing is written.",
+      "Up to 5,000 features, 6 MB (the Lambda request limit under API Gateway's 10 MB). Point " +
+      "features get a circular footprint of `properties.radiusM` (default 30 m); " +
+      "Polygon/MultiPolygon features are the footprint. The shape of every feature is checked " +
+      "first: on any error the 400 lists them all (`index`, `path`) and nothing is stored. " +
+      "Otherwise 202 with the job (`Location: /v1/store-imports/{jobId}`): a worker checks every " +
+      "geometry (any error fails the job, listing them all, with nothing written), then upserts " +
+      "the stores by store code (`externalRef`) chunk by chunk. `Idempotency-Key` (or, without " +
+      "it, the same body) within 24 h answers 200 with the same job.",
     access: "write",
     body: "StoreImport",
-    ok: { status: 201, schema: "StoreImportResult", description: "All stores created" },
-    errors: [400, 401, 403, 413, 415],
+    ok: { status: 202, schema: "StoreImportJob", description: "The import job" },
+    errors: [400, 401, 403, 413, 415, 422],
+  },
+  {
+    method: "get",
+    path: "/v1/store-imports/{jobId}",
+    operationId: "getStoreImport",
+    summary: "Get an import job",
+    description:
+      "Status, progress, counts and per-feature results; poll until succeeded or failed.",
+    access: "read",
+    params: ["jobId"],
+    ok: { status: 200, schema: "StoreImportJob", description: "The import job" },
+    errors: [401, 403, 404],
   },
   {
     method: "get",

@@ -97,17 +97,37 @@ export const offerPageSchema = z.object({ items: z.array(offerViewSchema), nextC
 
 export const importResultSchema = z
   .object({
-    imported: z.number().int(),
-    stores: z.array(
-      z.object({
-        storeId: z.string(),
-        externalRef: z.string().optional(),
-        name: z.string(),
-        zoneCells: z.number().int(),
-      }),
-    ),
+    jobId: z.string().describe("imp_…"),
+    status: z
+      .enum(["queued", "running", "succeeded", "failed"])
+      .describe("failed: some feature is invalid (see errors) and no store was written"),
+    phase: z.enum(["validate", "write", "done"]),
+    total: z.number().int().describe("Features in the file"),
+    processed: z.number().int().describe("Features written so far (created + updated + unchanged)"),
+    created: z.number().int(),
+    updated: z.number().int().describe("Stores found by store code and changed"),
+    unchanged: z.number().int().describe("Stores found by store code, already as in the file"),
+    failed: z.number().int(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().nullable(),
+    errors: z
+      .array(z.object({ index: z.number().int(), path: z.string(), reason: z.string() }))
+      .optional()
+      .describe("Every invalid feature (index, JSON path) when the job failed"),
+    errorCount: z.number().int().optional(),
+    results: z
+      .array(
+        z.object({
+          index: z.number().int().describe("The feature's position in the file"),
+          storeId: z.string(),
+          externalRef: z.string().optional(),
+          outcome: z.enum(["created", "updated", "unchanged"]),
+        }),
+      )
+      .describe("Per-feature results of the chunks written so far, in file order"),
   })
-  .describe("The created stores, in feature order");
+  .describe("A store import job: status, progress and per-feature results");
 
 /** RFC 9457 problem details as every error response carries them. */
 export const problemSchema = z

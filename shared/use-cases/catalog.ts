@@ -24,7 +24,6 @@ import {
   offerInputOf,
   offerInputSchema,
   offerZoneIds,
-  parseStoreImport,
   planZones,
   STORE_ID_PREFIX,
   type Store,
@@ -41,7 +40,6 @@ import type { ZoneDefinition } from "../domain/zone.ts";
 import {
   ConflictError,
   type FieldIssue,
-  FootfallError,
   ForbiddenError,
   NotFoundError,
   UnprocessableError,
@@ -86,7 +84,8 @@ async function stateView(
   return warnings.length > 0 ? { ...view, warnings: [...warnings] } : view;
 }
 
-function pointOf(store: Store) {
+/** A store's entry in the "offers near me" buckets. */
+export function pointOf(store: Store) {
   return { merchantId: store.merchantId, storeId: store.storeId, ...store.location };
 }
 
@@ -132,12 +131,6 @@ async function bestEffort(what: string, step: () => Promise<unknown>): Promise<v
   }
 }
 
-/**
- * Zones indexed at once by an import: 5,000 footprints must be indexed within API Gateway's
- * 29 s, and each zone is a few sequential round trips.
- */
-const IMPORT_INDEX_CONCURRENCY = 32;
-
 async function applyPlan(deps: CatalogDeps, plan: ZonePlan, concurrency?: number): Promise<void> {
   const limit = concurrency ?? deps.indexConcurrency ?? 8;
   await forEachLimit(plan.put, limit, async (zone) => {
@@ -147,7 +140,7 @@ async function applyPlan(deps: CatalogDeps, plan: ZonePlan, concurrency?: number
 }
 
 /** Cell count of a zone's cover; a zone too intricate to index is the caller's 422. */
-function cellsOf(deps: CatalogDeps, zone: ZoneDefinition, path: string): number {
+export function cellsOf(deps: CatalogDeps, zone: ZoneDefinition, path: string): number {
   try {
     return deps.cover(zone).length;
   } catch (error) {
@@ -212,7 +205,7 @@ async function geocodeIfNeeded(
 }
 
 /** Trigger zones of the offers listing `store`, as they are with that store's location. */
-function storeTriggerZones(offers: readonly Offer[], store: Store): ZoneDefinition[] {
+export function storeTriggerZones(offers: readonly Offer[], store: Store): ZoneDefinition[] {
   const zones: ZoneDefinition[] = [];
   const stores = new Map([[store.storeId, store]]);
   for (const offer of offers) {
@@ -464,87 +457,14 @@ export async function deleteStore(
   }
 }
 
-/**
- * Bulk import: validates every feature first and reports all errors (index + JSON path) with
- * nothing written; otherwise writes every store (BatchWrite) and indexes every footprint. An
- * infrastructure failure midway removes what was written. Features are not geocoded: their
- * geometry already places them.
- */
-export async function importStores(deps: CatalogDeps, principal: MerchantPrincipal, body: unknown) {
-  requireRole(principal, CATALOG_WRITE_ROLES);
-  const parsed = parseStoreImport(body);
-  if (!parsed.ok) throw importError(parsed.issues);
-  const issues: (FieldIssue & { index: number })[] = [];
-  const stores: Store[] = [];
-  const zones: ZoneDefinition[] = [];
-  const at = nowIso(deps);
-  parsed.stores.forEach((input, index) => {
-    try {
-      const store = buildStore({
-        merchantId: principal.merchantId,
-        storeId: deps.random.id(STORE_ID_PREFIX),
-        input,
-        nowIso: at,
-      });
-      const zone = footprintZone(store);
-      store.zoneCells = cellsOf(deps, zone, "footprint");
-      stores.push(store);
-      zones.push(zone);
-    } catch (error) {
-      if (!(error instanceof FootfallError) || error.status >= 500) throw error;
-      for (const issue of error.issues ?? [{ path: "footprint", reason: error.detail }]) {
-        issues.push({ index, path: importPath(index, issue.path), reason: issue.reason });
-      }
-    }
-  });
-  if (issues.length > 0) throw importError(issues);
-
-  await deps.catalog.putStores(stores).catch(async (error: unknown) => {
-    await bestEffort("undo import writes", () => deps.catalog.deleteStores(stores));
-    throw error;
-  });
-  try {
-    await applyPlan(
-      deps,
-      { put: zones, remove: [] },
-      deps.indexConcurrency ?? IMPORT_INDEX_CONCURRENCY,
-    );
-    const points = deps.storePoints;
-    if (points) {
-      await forEachLimit(stores, deps.indexConcurrency ?? IMPORT_INDEX_CONCURRENCY, (store) =>
-        points.put(pointOf(store)),
-      );
-    }
-  } catch (error) {
-    await bestEffort("undo import zones", () =>
-      applyPlan(
-        deps,
-        { put: [], remove: zones.map((z) => z.zoneId) },
-        deps.indexConcurrency ?? IMPORT_INDEX_CONCURRENCY,
-      ),
-    );
-    await bestEffort("undo import writes", () => deps.catalog.deleteStores(stores));
-    throw error;
-  }
-  return {
-    imported: stores.length,
-    stores: stores.map((s) => ({
-      storeId: s.storeId,
-      externalRef: s.externalRef,
-      name: s.name,
-      zoneCells: s.zoneCells,
-    })),
-  };
-}
-
 /** Where a store-level error path points inside the import body. */
-function importPath(index: number, storePath: string): string {
+export function importPath(index: number, storePath: string): string {
   const [head, ...rest] = storePath.split("/");
   if (head === "footprint") return ["features", index, "geometry", ...rest].join("/");
   return ["features", index, "properties", storePath].join("/");
 }
 
-function importError(issues: FieldIssue[]): ValidationError {
+export function importError(issues: FieldIssue[]): ValidationError {
   const features = new Set(issues.map((i) => (i as { index?: number }).index)).size;
   const first = issues[0];
   return new ValidationError(

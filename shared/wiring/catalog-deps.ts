@@ -3,6 +3,7 @@ import { LocationClient } from "@aws-sdk/client-location";
 import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
+import { dynamoImportJobs } from "../adapters/dynamo/import-jobs.ts";
 import { dynamoStorePoints } from "../adapters/dynamo/store-points.ts";
 import { amazonLocationGeocoder } from "../adapters/location/geocoder.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
@@ -10,6 +11,7 @@ import { configVars, readConfig } from "../config/read-config.ts";
 import { memoizedZoneCover } from "../domain/catalog/index.ts";
 import { cursorCodec } from "../http/cursor.ts";
 import type { CatalogDeps } from "../use-cases/catalog.ts";
+import type { ImportDeps } from "../use-cases/store-import.ts";
 import { geoIndexFromConfig } from "./geo-index.ts";
 
 /**
@@ -44,4 +46,13 @@ export function catalogDepsFromEnv(
     clock: systemClock,
     random: systemRandom,
   };
+}
+
+/** Catalog dependencies plus the import job store (import routes and the import worker). */
+export function importDepsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): ImportDeps {
+  const deps = catalogDepsFromEnv(env);
+  const config = readConfig(catalogConfigSchema, env);
+  return { ...deps, imports: dynamoImportJobs(documentClient, config.CATALOG_TABLE) };
 }

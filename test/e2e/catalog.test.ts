@@ -104,8 +104,11 @@ describe("catalog over HTTP", () => {
       headers: auth,
       body,
     });
-    expect(res.status).toBe(201);
-    expect(res.body.imported).toBe(1);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: "queued", total: 1 });
+    const job = await call(`${server.url}${res.headers.get("location")}`, { headers: auth });
+    expect(job.status).toBe(200);
+    expect(job.body.jobId).toBe(res.body.jobId);
   });
 
   it("serves the OpenAPI document without a token", async () => {

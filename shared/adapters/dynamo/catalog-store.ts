@@ -13,7 +13,7 @@ import type { Offer } from "../../domain/catalog/offer.ts";
 import type { Store } from "../../domain/catalog/store.ts";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import type { PageKey } from "../../http/cursor.ts";
-import { batchGetAll, batchWriteAll, type WriteRequest } from "./batch.ts";
+import { batchGetAll } from "./batch.ts";
 
 export interface StoreKey {
   merchantId: string;
@@ -93,12 +93,10 @@ export interface CatalogStore extends CatalogReader {
     snapshot?: Deleted<Store>,
     storeCode?: string,
   ): Promise<void>;
+  /** Clears a store's `indexPending` mark once its zones and point are indexed (at `version`). */
+  markIndexed(merchantId: string, storeId: string, version: number): Promise<void>;
   /** Drops offer links of a store (repairs links left by an interrupted offer update). */
   unlinkOffers(merchantId: string, storeId: string, offerIds: readonly string[]): Promise<void>;
-  /** Writes new stores in BatchWrite chunks (bulk import; ids are fresh). */
-  putStores(stores: readonly Store[]): Promise<void>;
-  /** Deletes stores in BatchWrite chunks (undoing a failed import). */
-  deleteStores(keys: readonly StoreKey[]): Promise<void>;
   /** Creates an offer and links it to each listed store (404 naming `storeIds/i` if one is gone). */
   createOffer(offer: Offer): Promise<void>;
   /** Replaces an offer at `expectedVersion` and moves its store links from `previousStoreIds`. */
@@ -229,10 +227,6 @@ export function dynamoCatalogStore(
   async function batchGet(keys: Item[]): Promise<Item[]> {
     const found = await batchGetAll(client, { [tableName]: { Keys: keys } });
     return found[tableName] ?? [];
-  }
-
-  async function batchWrite(requests: Item[]): Promise<void> {
-    await batchWriteAll(client, { [tableName]: requests as WriteRequest[] });
   }
 
   async function list(merchantId: string, prefix: string, limit: number, startKey?: PageKey) {
@@ -496,14 +490,21 @@ export function dynamoCatalogStore(
 
     unlinkOffers: unlink,
 
-    async putStores(stores) {
-      await batchWrite(stores.map((s) => ({ PutRequest: { Item: storeItem(s) } })));
-    },
-
-    async deleteStores(keys) {
-      await batchWrite(
-        keys.map((k) => ({ DeleteRequest: { Key: catalogKeys.store(k.merchantId, k.storeId) } })),
-      );
+    async markIndexed(merchantId, storeId, version) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: catalogKeys.store(merchantId, storeId),
+            UpdateExpression: "REMOVE indexPending",
+            ConditionExpression: "version = :v",
+            ExpressionAttributeValues: { ":v": version },
+          }),
+        );
+      } catch (error) {
+        // A newer write owns the mark now; it clears it when it has indexed.
+        if (!isConditionFailure(error)) throw error;
+      }
     },
 
     async createOffer(offer) {

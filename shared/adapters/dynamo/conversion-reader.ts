@@ -1,11 +1,11 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import {
   type ConversionRecord,
   type ConversionType,
   conversionKeys,
 } from "../../domain/conversion.ts";
-import { incentiveKeys } from "../../domain/incentive.ts";
 import { type CounterRow, funnelFromItem } from "../../domain/report.ts";
+import { readBudgetUse } from "./budget-counter.ts";
 
 /** A DynamoDB position in a listing (string attributes only: the log's keys are strings). */
 export type LogPosition = Record<string, string>;
@@ -62,7 +62,7 @@ export interface ConversionReader {
   /** Whether any counters exist for the merchant's offer (a deleted offer keeps its report). */
   hasOfferCounters(merchantId: string, offerId: string): Promise<boolean>;
   hasStoreCounters(merchantId: string, storeId: string): Promise<boolean>;
-  /** Incentives sent over the offer's life (budget counter in the incentives table). */
+  /** Incentives sent over the offer's life (the budget slices in the incentives table, summed). */
   budgetUsed(offerId: string): Promise<number>;
 }
 
@@ -277,15 +277,8 @@ export function dynamoConversionReader(
       exists(conversionKeys.storeCounterPartition(merchantId, storeId)),
 
     async budgetUsed(offerId) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: tables.incentives,
-          Key: incentiveKeys.budget(offerId),
-          ProjectionExpression: "sent",
-        }),
-      );
-      const sent = Number(out.Item?.sent ?? 0);
-      return Number.isFinite(sent) && sent > 0 ? sent : 0;
+      const use = await readBudgetUse(client, tables.incentives, [offerId]);
+      return use.get(offerId)?.total ?? 0;
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { BUDGET_SLICES, pickSlice, sliceHash, sliceShare } from "../../domain/budget-slices.ts";
 import {
   COUNTER_FIELDS,
   type ConversionRecord,
@@ -21,6 +22,7 @@ import {
 } from "../../domain/incentive.ts";
 import { mergeTouchBumps, type TouchBump, touchKeys } from "../../domain/o2o/touch.ts";
 import { batchGetAll } from "./batch.ts";
+import { type BudgetUse, budgetKeys, foldBudgetItems, readBudgetUse } from "./budget-counter.ts";
 import { profileLiveCheck } from "./visit-store.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
@@ -234,13 +236,84 @@ export function mergeBumps(bumps: CounterBump[]): CounterBump[] {
   return [...merged.values()];
 }
 
+/** Tuning of the decision store; the defaults are what ships. */
+export interface DecisionStoreOptions {
+  /** Budget slices per offer (domain/budget-slices.ts); 1 = one budget item per offer. */
+  budgetSlices?: number;
+  /** Retries of a grant transaction cancelled by `TransactionConflict` (default 10). */
+  conflictRetries?: number;
+  /** Called on every grant transaction cancelled by `TransactionConflict` (a metric). */
+  onTransactionConflict?: () => void;
+  /** Waits between conflict retries (tests inject a fake). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Cap of the per-instance memo of budget use (offers seen by this instance). */
+const BUDGET_MEMO_MAX = 5_000;
+
+const isConflict = (reasons: { Code?: string }[]) =>
+  reasons.some((r) => r.Code === "TransactionConflict") &&
+  !reasons.some((r) => r.Code === "ConditionalCheckFailed");
+
 /**
  * DynamoDB side of incentive decisions: reads the counters `decide` needs, then commits a grant
  * (claims, caps, budget, incentive, code, attribution handle, log records, report counters) in
  * one transaction whose conditions are the invariants: no device over its caps, no offer over its
  * budget, no event decided twice.
+ *
+ * The budget is counted on `BUDGET_SLICES` items (domain/budget-slices.ts): a grant increments
+ * the slice its incentive id hashes to under `sent < share`; a full slice sends it to another
+ * slice with room (after a strongly consistent read of the slices), so the sum is exact and no
+ * grant is refused while any slice has room. A transaction cancelled by `TransactionConflict`
+ * (another grant wrote one of its items at the same instant) is retried after a full-jitter
+ * backoff on the next slice, up to `conflictRetries` times, then thrown.
  */
-export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: DecisionTables) {
+export function dynamoDecisionStore(
+  client: DynamoDBDocumentClient,
+  tables: DecisionTables,
+  options: DecisionStoreOptions = {},
+) {
+  const slices = options.budgetSlices ?? BUDGET_SLICES;
+  const conflictRetries = options.conflictRetries ?? 10;
+  const sleep =
+    options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+  // Last budget use read per offer: its pre-slice count never changes, and its slice counts
+  // let the first attempt skip slices already full.
+  const budgetMemo = new Map<string, BudgetUse>();
+  const remember = (use: Map<string, BudgetUse>, offerIds: readonly string[]) => {
+    if (budgetMemo.size > BUDGET_MEMO_MAX) budgetMemo.clear();
+    for (const id of offerIds) {
+      budgetMemo.set(id, use.get(id) ?? { preSliced: 0, sent: [], total: 0 });
+    }
+  };
+  const readBudget = async (offerId: string): Promise<BudgetUse> => {
+    const use = await readBudgetUse(client, tables.incentives, [offerId], {
+      consistent: true,
+      slices,
+    });
+    remember(use, [offerId]);
+    return budgetMemo.get(offerId) as BudgetUse;
+  };
+  /** One grant's increment of budget slice `slice`, bounded by its share when budgeted. */
+  const budgetUpdate = (
+    offerId: string,
+    slice: number,
+    share: number | undefined,
+  ): TransactItem => ({
+    Update: {
+      TableName: tables.incentives,
+      Key: incentiveKeys.budgetSlice(offerId, slice),
+      UpdateExpression: "ADD sent :one SET offerId = :o",
+      ExpressionAttributeValues: {
+        ":one": 1,
+        ":o": offerId,
+        ...(share !== undefined ? { ":share": share } : {}),
+      },
+      ...(share !== undefined
+        ? { ConditionExpression: "attribute_not_exists(sent) OR sent < :share" }
+        : {}),
+    },
+  });
   return {
     async readCounters(
       deviceId: string,
@@ -255,20 +328,20 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
           capCounterKeys.offerDay(partition, o.offerId, o.offerDay),
         ]),
       ];
-      const budgetKeys = offers.map((o) => incentiveKeys.budget(o.offerId));
+      const offerIds = [...new Set(offers.map((o) => o.offerId))];
+      const budgetItemKeys = offerIds.flatMap((id) => budgetKeys(id, slices));
       // Every key is read (unprocessed keys retried): a counter left unread would look like 0.
       const out = await batchGetAll(client, {
         [tables.devices]: { Keys: deviceKeys, ConsistentRead: true },
-        ...(budgetKeys.length > 0
-          ? { [tables.incentives]: { Keys: budgetKeys, ConsistentRead: true } }
+        ...(budgetItemKeys.length > 0
+          ? { [tables.incentives]: { Keys: budgetItemKeys, ConsistentRead: true } }
           : {}),
       });
       const bySk = new Map<string, Record<string, unknown>>();
       for (const item of out[tables.devices] ?? []) bySk.set(String(item.sk), item);
-      const budget = new Map<string, number>();
-      for (const item of out[tables.incentives] ?? []) {
-        budget.set(String(item.pk).replace(/^OFFER#/, ""), Number(item.sent ?? 0));
-      }
+      const use = foldBudgetItems(out[tables.incentives] ?? [], slices);
+      remember(use, offerIds);
+      const budget = new Map([...use].map(([id, u]) => [id, u.total]));
       const perOffer = new Map<string, OfferCounters>();
       for (const o of offers) {
         const total = bySk.get(capCounterKeys.offerTotal(partition, o.offerId).sk);
@@ -369,24 +442,8 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
             },
           });
         }
-        if (inc.outcome === "sent") {
-          const max = choice.maxIncentives;
-          push("budget", {
-            Update: {
-              TableName: tables.incentives,
-              Key: incentiveKeys.budget(inc.offerId),
-              UpdateExpression: "ADD sent :one SET offerId = :o",
-              ExpressionAttributeValues: {
-                ":one": 1,
-                ":o": inc.offerId,
-                ...(max !== undefined ? { ":max": max } : {}),
-              },
-              ...(max !== undefined
-                ? { ConditionExpression: "attribute_not_exists(sent) OR sent < :max" }
-                : {}),
-            },
-          });
-        }
+        // The budget slice is chosen per attempt (below); this is its place in the transaction.
+        if (inc.outcome === "sent") push("budget", budgetUpdate(inc.offerId, 0, undefined));
         const retainUntil = Math.ceil(
           (Math.max(inc.expiresAtMs ?? 0, inc.grantedAt + inc.attributionWindowHours * 3_600_000) +
             30 * 86_400_000) /
@@ -477,50 +534,104 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
       for (const bump of mergeTouchBumps(plan.touchCounters ?? [])) {
         for (const item of touchCounterUpdates(bump, tables.conversions)) push("counter", item);
       }
-      try {
-        await client.send(new TransactWriteCommand({ TransactItems: items }));
-        return { kind: "committed" };
-      } catch (error) {
-        const reasons = (
-          error as { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] }
-        ).CancellationReasons;
-        if ((error as Error).name !== "TransactionCanceledException" || !reasons) throw error;
-        const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
-        if (failed === -1) throw error;
-        const role = roles[failed];
-        if (role === "profile") {
-          const profile = reasons[failed]?.Item;
-          return !profile || profile.erasingAt !== undefined
-            ? { kind: "erased" }
-            : { kind: "rejected", reason: "no_consent" };
+      const budgetIndex = roles.indexOf("budget");
+      const offerId = choice?.incentive.offerId ?? "";
+      const max = choice?.maxIncentives;
+      // Shares depend on the pre-slice count: read it before the first sliced grant of an offer.
+      let use =
+        budgetIndex >= 0
+          ? (budgetMemo.get(offerId) ?? (max !== undefined ? await readBudget(offerId) : undefined))
+          : undefined;
+      const full = new Set<number>();
+      let start = sliceHash(choice?.incentive.incentiveId ?? plan.deviceId);
+      let conflicts = 0;
+      let budgetMisses = 0;
+      for (;;) {
+        let slice = -1;
+        if (budgetIndex >= 0) {
+          const picked = pickSlice({
+            max,
+            preSliced: use?.preSliced ?? 0,
+            sent: use?.sent ?? [],
+            slices,
+            start,
+            full,
+          });
+          if (picked === undefined) return { kind: "rejected", reason: "budget" };
+          slice = picked;
+          items[budgetIndex] = budgetUpdate(
+            offerId,
+            slice,
+            max !== undefined ? sliceShare(max, use?.preSliced ?? 0, slices, slice) : undefined,
+          );
         }
-        if (role === "claim") {
-          const key = plan.eventKeys[failed - 1];
-          const claim = key
-            ? await client.send(
-                new GetCommand({
-                  TableName: tables.devices,
-                  Key: claimKey(plan.claimPartition ?? `DEVICE#${plan.deviceId}`, key),
-                  ConsistentRead: true,
-                }),
-              )
-            : undefined;
-          return { kind: "duplicate", incentiveId: claim?.Item?.incentiveId as string | undefined };
+        try {
+          await client.send(new TransactWriteCommand({ TransactItems: items }));
+          return { kind: "committed" };
+        } catch (error) {
+          const reasons = (
+            error as { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] }
+          ).CancellationReasons;
+          if ((error as Error).name !== "TransactionCanceledException" || !reasons) throw error;
+          if (isConflict(reasons)) {
+            conflicts += 1;
+            options.onTransactionConflict?.();
+            if (conflicts > conflictRetries) throw error;
+            // Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter").
+            await sleep(Math.random() * Math.min(500, 20 * 2 ** conflicts));
+            start = slice + 1;
+            continue;
+          }
+          const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
+          if (failed === -1) throw error;
+          const role = roles[failed];
+          if (role === "budget") {
+            // This slice is spent: borrow from another one with room, as read now. Each miss
+            // finds one more slice full, so this ends after at most `slices` + 1 misses.
+            budgetMisses += 1;
+            if (budgetMisses > slices + 1) return { kind: "rejected", reason: "budget" };
+            use = await readBudget(offerId);
+            full.clear();
+            full.add(slice);
+            start = slice + 1;
+            continue;
+          }
+          if (role === "profile") {
+            const profile = reasons[failed]?.Item;
+            return !profile || profile.erasingAt !== undefined
+              ? { kind: "erased" }
+              : { kind: "rejected", reason: "no_consent" };
+          }
+          if (role === "claim") {
+            const key = plan.eventKeys[failed - 1];
+            const claim = key
+              ? await client.send(
+                  new GetCommand({
+                    TableName: tables.devices,
+                    Key: claimKey(plan.claimPartition ?? `DEVICE#${plan.deviceId}`, key),
+                    ConsistentRead: true,
+                  }),
+                )
+              : undefined;
+            return {
+              kind: "duplicate",
+              incentiveId: claim?.Item?.incentiveId as string | undefined,
+            };
+          }
+          if (role === "offerTotal") {
+            const old = reasons[failed]?.Item;
+            const cap = choice?.caps.perDeviceTotal;
+            const total = Number((old?.total as number | undefined) ?? 0);
+            return {
+              kind: "rejected",
+              reason: cap !== undefined && total >= cap ? "cap_total" : "cooldown",
+            };
+          }
+          if (role === "offerDay") return { kind: "rejected", reason: "cap_day" };
+          if (role === "fatigue") return { kind: "rejected", reason: "fatigue" };
+          if (role === "code") return { kind: "rejected", reason: "code_taken" };
+          throw error;
         }
-        if (role === "offerTotal") {
-          const old = reasons[failed]?.Item;
-          const cap = choice?.caps.perDeviceTotal;
-          const total = Number((old?.total as number | undefined) ?? 0);
-          return {
-            kind: "rejected",
-            reason: cap !== undefined && total >= cap ? "cap_total" : "cooldown",
-          };
-        }
-        if (role === "offerDay") return { kind: "rejected", reason: "cap_day" };
-        if (role === "fatigue") return { kind: "rejected", reason: "fatigue" };
-        if (role === "budget") return { kind: "rejected", reason: "budget" };
-        if (role === "code") return { kind: "rejected", reason: "code_taken" };
-        throw error;
       }
     },
 
@@ -631,21 +742,8 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
       const max = input.maxIncentives;
       const retainUntil = Math.ceil(((inc.expiresAtMs ?? inc.grantedAt) + 30 * 86_400_000) / 1000);
       const items: TransactItem[] = [
-        {
-          Update: {
-            TableName: tables.incentives,
-            Key: incentiveKeys.budget(inc.offerId),
-            UpdateExpression: "ADD sent :one SET offerId = :o",
-            ExpressionAttributeValues: {
-              ":one": 1,
-              ":o": inc.offerId,
-              ...(max !== undefined ? { ":max": max } : {}),
-            },
-            ...(max !== undefined
-              ? { ConditionExpression: "attribute_not_exists(sent) OR sent < :max" }
-              : {}),
-          },
-        },
+        // The budget slice is chosen per attempt, as for device grants.
+        budgetUpdate(inc.offerId, 0, undefined),
         {
           Put: {
             TableName: tables.incentives,
@@ -693,16 +791,56 @@ export function dynamoDecisionStore(client: DynamoDBDocumentClient, tables: Deci
       }
       for (const bump of mergeTouchBumps(input.touchCounters))
         items.push(...touchCounterUpdates(bump, tables.conversions));
-      try {
-        await client.send(new TransactWriteCommand({ TransactItems: items }));
-        return "committed";
-      } catch (error) {
-        if ((error as Error).name !== "TransactionCanceledException") throw error;
-        const reasons = (error as { CancellationReasons?: { Code?: string }[] })
-          .CancellationReasons;
-        if (reasons?.[0]?.Code === "ConditionalCheckFailed") return "budget";
-        if (reasons?.[2]?.Code === "ConditionalCheckFailed") return "code_taken";
-        throw error;
+      const offerId = inc.offerId;
+      let use =
+        budgetMemo.get(offerId) ?? (max !== undefined ? await readBudget(offerId) : undefined);
+      const full = new Set<number>();
+      let start = sliceHash(inc.incentiveId);
+      let conflicts = 0;
+      let budgetMisses = 0;
+      for (;;) {
+        const slice = pickSlice({
+          max,
+          preSliced: use?.preSliced ?? 0,
+          sent: use?.sent ?? [],
+          slices,
+          start,
+          full,
+        });
+        if (slice === undefined) return "budget";
+        items[0] = budgetUpdate(
+          offerId,
+          slice,
+          max !== undefined ? sliceShare(max, use?.preSliced ?? 0, slices, slice) : undefined,
+        );
+        try {
+          await client.send(new TransactWriteCommand({ TransactItems: items }));
+          return "committed";
+        } catch (error) {
+          if ((error as Error).name !== "TransactionCanceledException") throw error;
+          const reasons =
+            (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+          if (isConflict(reasons)) {
+            conflicts += 1;
+            options.onTransactionConflict?.();
+            if (conflicts > conflictRetries) throw error;
+            await sleep(Math.random() * Math.min(500, 20 * 2 ** conflicts));
+            start = slice + 1;
+            continue;
+          }
+          if (reasons[0]?.Code === "ConditionalCheckFailed") {
+            // This slice is spent: borrow from another with room, as read now.
+            budgetMisses += 1;
+            if (budgetMisses > slices + 1) return "budget";
+            use = await readBudget(offerId);
+            full.clear();
+            full.add(slice);
+            start = slice + 1;
+            continue;
+          }
+          if (reasons[2]?.Code === "ConditionalCheckFailed") return "code_taken";
+          throw error;
+        }
       }
     },
 

@@ -32,7 +32,17 @@ export const geoKeys = {
 export interface ZoneHead extends IndexedZone {
   cells: string[];
   deleted?: boolean;
+  /**
+   * Write intent: the version and cells a (re)index is writing right now, recorded on the head
+   * before the first cell, so a write cut off at any point (kill -9, timeout) leaves no cell
+   * that no head names, and the next write of the zone clears what it left.
+   */
+  pendingVersion?: number;
+  pendingCells?: string[];
 }
+
+/** A head as read: a zone whose first write was cut off has an intent but no version yet. */
+type StoredHead = Omit<ZoneHead, "version"> & { version?: number };
 
 function toEntry(zone: ZoneDefinition, version: number): CellEntry {
   return {
@@ -87,7 +97,7 @@ export function dynamoGeoIndex(
 } {
   const limit = options.concurrency ?? 16;
 
-  async function readHead(zoneId: string): Promise<ZoneHead | undefined> {
+  async function readHead(zoneId: string): Promise<StoredHead | undefined> {
     const out = await client.send(
       new GetCommand({
         TableName: options.catalogTable,
@@ -95,20 +105,73 @@ export function dynamoGeoIndex(
         ConsistentRead: true,
       }),
     );
-    return out.Item as ZoneHead | undefined;
+    return out.Item as StoredHead | undefined;
   }
 
-  async function writeHead(head: ZoneHead, previousVersion: number | undefined) {
+  /** Records the write intent on the head, if nobody else moved the head meanwhile. */
+  async function writeIntent(
+    zoneId: string,
+    previous: StoredHead | undefined,
+    version: number,
+    cells: string[],
+  ) {
+    const values: Record<string, unknown> = {
+      ":v": version,
+      ":cells": cells,
+      ":id": zoneId,
+      ":e": "zoneHead",
+    };
+    let condition = "attribute_not_exists(pk)";
+    if (previous) {
+      condition =
+        (previous.version === undefined ? "attribute_not_exists(version)" : "version = :cv") +
+        (previous.pendingVersion === undefined
+          ? " AND attribute_not_exists(pendingVersion)"
+          : " AND pendingVersion = :pv");
+      if (previous.version !== undefined) values[":cv"] = previous.version;
+      if (previous.pendingVersion !== undefined) values[":pv"] = previous.pendingVersion;
+    }
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: options.catalogTable,
+          Key: geoKeys.zoneHead(zoneId),
+          UpdateExpression:
+            "SET pendingVersion = :v, pendingCells = :cells, zoneId = :id, entity = :e",
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw new ConflictError(`zone ${zoneId} changed concurrently; retry the request`);
+      }
+      throw error;
+    }
+  }
+
+  /** Commits a head (dropping any write intent), conditional on the head read before. */
+  async function writeHead(
+    head: ZoneHead,
+    previous: { version?: number; pendingVersion?: number } | undefined,
+  ) {
+    let condition = "attribute_not_exists(pk)";
+    const values: Record<string, unknown> = {};
+    if (previous?.pendingVersion !== undefined) {
+      condition = "pendingVersion = :pv";
+      values[":pv"] = previous.pendingVersion;
+    } else if (previous) {
+      condition =
+        previous.version === undefined ? "attribute_not_exists(version)" : "version = :prev";
+      if (previous.version !== undefined) values[":prev"] = previous.version;
+    }
     try {
       await client.send(
         new PutCommand({
           TableName: options.catalogTable,
           Item: { ...geoKeys.zoneHead(head.zoneId), entity: "zoneHead", ...head },
-          ConditionExpression:
-            previousVersion === undefined ? "attribute_not_exists(pk)" : "version = :prev",
-          ...(previousVersion === undefined
-            ? {}
-            : { ExpressionAttributeValues: { ":prev": previousVersion } }),
+          ConditionExpression: condition,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
         }),
       );
     } catch (error) {
@@ -141,9 +204,10 @@ export function dynamoGeoIndex(
   return {
     async putZone(zone) {
       const head = await readHead(zone.zoneId);
-      const version = (head?.version ?? 0) + 1;
+      const version = Math.max(head?.version ?? 0, head?.pendingVersion ?? 0) + 1;
       const cells = [...new Set(options.cover(zone))];
       const entry = toEntry(zone, version);
+      await writeIntent(zone.zoneId, head, version, cells);
       await forEachLimit(cells, limit, async (cell) => {
         try {
           await client.send(
@@ -163,11 +227,13 @@ export function dynamoGeoIndex(
           throw error;
         }
       });
-      await writeHead({ ...zone, version, cells }, head?.version);
+      await writeHead({ ...zone, version, cells }, { pendingVersion: version });
       const kept = new Set(cells);
+      // Cells the zone left, and those an earlier write cut off had already written.
+      const stale = [...(head?.cells ?? []), ...(head?.pendingCells ?? [])];
       await removeFromCells(
         zone.zoneId,
-        (head?.cells ?? []).filter((c) => !kept.has(c)),
+        [...new Set(stale)].filter((c) => !kept.has(c)),
         version,
       );
       return { version, cells: cells.length };
@@ -175,10 +241,24 @@ export function dynamoGeoIndex(
 
     async removeZone(zoneId) {
       const head = await readHead(zoneId);
-      if (!head || head.deleted) return;
-      const version = head.version + 1;
-      await writeHead({ ...head, version, cells: [], deleted: true }, head.version);
-      await removeFromCells(zoneId, head.cells, version);
+      if (!head) return;
+      const occupied = [...new Set([...(head.cells ?? []), ...(head.pendingCells ?? [])])];
+      if (head.deleted && occupied.length === 0) return;
+      const version =
+        Math.max(head.version ?? 0, head.pendingVersion ?? 0) + (head.deleted ? 0 : 1);
+      if (!head.deleted) {
+        // The deleted head keeps the cells until they are cleared: a removal cut off midway
+        // is finished by the next call instead of leaving cells behind.
+        const { pendingVersion: _pv, pendingCells: _pc, ...rest } = head;
+        await writeHead({ ...rest, version, cells: occupied, deleted: true } as ZoneHead, head);
+      }
+      await removeFromCells(zoneId, occupied, version + 1);
+      const { pendingVersion: _pv, pendingCells: _pc, ...done } = head;
+      await writeHead({ ...done, version, cells: [], deleted: true } as ZoneHead, {
+        version,
+      }).catch((error: unknown) => {
+        if (!(error instanceof ConflictError)) throw error;
+      });
     },
 
     async getCells(cells) {
@@ -215,7 +295,10 @@ export function dynamoGeoIndex(
       });
       for (const item of found[options.catalogTable] ?? []) {
         const head = item as unknown as ZoneHead;
-        if (!head.deleted) heads.set(head.zoneId, { ...head, cells: [] });
+        // A head with only a write intent has never been committed: not a live zone yet.
+        if (!head.deleted && head.version !== undefined) {
+          heads.set(head.zoneId, { ...head, cells: [] });
+        }
       }
       return heads;
     },

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { catalogKeys } from "../../domain/catalog/keys.ts";
-import { incentiveKeys } from "../../domain/incentive.ts";
 import { batchGetAll } from "./batch.ts";
+import { readBudgetUse } from "./budget-counter.ts";
 
 /**
  * Port: what an offer's derived state needs beyond the offer itself — incentives sent so far
@@ -32,8 +32,8 @@ async function batchGet(
 }
 
 /**
- * DynamoDB adapter: budget counters from the incentives table (`OFFER#id / BUDGET`, attribute
- * `sent`) and store zones from the catalog table, both projected to the attributes needed.
+ * DynamoDB adapter: budget use from the incentives table (the pre-slice counter plus every budget
+ * slice, summed; see budget-counter.ts) and store zones from the catalog table, both projected to the attributes needed.
  */
 export function dynamoOfferStateReader(
   client: DynamoDBDocumentClient,
@@ -41,18 +41,8 @@ export function dynamoOfferStateReader(
 ): OfferStateReader {
   return {
     async sentCounts(offerIds) {
-      const ids = [...new Set(offerIds)];
-      const items = await batchGet(
-        client,
-        tables.incentives,
-        ids.map((id) => incentiveKeys.budget(id)),
-        { expression: "#pk, #sent", names: { "#pk": "pk", "#sent": "sent" } },
-      );
-      const out = new Map<string, number>();
-      for (const item of items) {
-        out.set(String(item.pk).replace(/^OFFER#/, ""), Number(item.sent ?? 0));
-      }
-      return out;
+      const use = await readBudgetUse(client, tables.incentives, offerIds);
+      return new Map([...use].map(([id, u]) => [id, u.total]));
     },
     async storeTimeZones(merchantId, storeIds) {
       const ids = [...new Set(storeIds)];

@@ -24,6 +24,27 @@ export {
   storeImportSchema,
 } from "./import.ts";
 export {
+  bodyHashOf,
+  IDEMPOTENCY_WINDOW_MS,
+  IMPORT_JOB_PREFIX,
+  IMPORT_LEASE_MS,
+  type ImportChunk,
+  type ImportJob,
+  type ImportJobStatus,
+  type ImportJobView,
+  type ImportOutcome,
+  type ImportPhase,
+  type ImportProgress,
+  type ImportResult,
+  importedStoreId,
+  importJobView,
+  MAX_CHUNK_FEATURES,
+  MAX_CHUNK_STORED_BYTES,
+  MAX_JOB_ERRORS,
+  planChunks,
+  WORKER_RESERVE_MS,
+} from "./import-job.ts";
+export {
   buildOffer,
   DEFAULT_TRIGGER_DWELL_SECONDS,
   MAX_STORES_PER_OFFER,

@@ -106,6 +106,12 @@ export interface Store extends Versioned {
   footprintSource?: FootprintSource | undefined;
   /** Whether the time zone was derived from the location (absent: sent). */
   timeZoneDerived?: boolean | undefined;
+  /**
+   * Set with a write whose zones and store point are not indexed yet (an import writes the
+   * store first): names the point the store had, so whoever finishes the indexing (the same
+   * import resumed after a crash) also clears the old bucket. Absent once indexed.
+   */
+  indexPending?: { previousLocation?: LatLon | undefined } | undefined;
   /** H3 cells indexing the footprint. */
   zoneCells: number;
   /** Offers listing this store; a store with offers cannot be deleted. */

@@ -17,7 +17,6 @@ import {
   type CatalogDeps,
   createOffer,
   createStore,
-  importStores,
   replaceStore,
 } from "../../../shared/use-cases/catalog.ts";
 import { env, uniqueId } from "../../support/aws.ts";
@@ -111,20 +110,5 @@ describe("nothing is half-written when indexing fails", () => {
     expect(stored?.location).toEqual(PARIS);
     expect(await expectIndexed(zoneId)).toEqual(before);
     expect((await zoneHead(zoneId))?.deleted).not.toBe(true);
-  });
-
-  it("an import that fails midway leaves no store and no index entry", async () => {
-    const principal = admin();
-    const deps = depsFailingAfter(3);
-    const features = Array.from({ length: 6 }, (_, i) => ({
-      type: "Feature",
-      geometry: { type: "Point", coordinates: [2.34 + i * 0.002, 48.85] },
-      properties: { name: `Store ${i}` },
-    }));
-    await expect(
-      importStores(deps, principal, { type: "FeatureCollection", features }),
-    ).rejects.toThrow("index write failed");
-    expect(await merchantItems(principal.merchantId)).toEqual([]);
-    expect(await indexEntriesOf(principal.merchantId)).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { handler as importStores } from "../../../functions/store-import.ts";
+import { handler as getImport } from "../../../functions/store-import-get.ts";
+import { handler as importWorker } from "../../../functions/store-import-worker.ts";
 import { handler as listStores } from "../../../functions/store-list.ts";
 import { IMPORT_MAX_BODY_BYTES } from "../../../shared/domain/catalog/index.ts";
 import { zoneIds } from "../../../shared/domain/zone.ts";
@@ -38,12 +40,75 @@ const square = (lon: number, lat: number, properties: Record<string, unknown>) =
   properties,
 });
 
-function post(as: { merchantId: string; role: string }, body: unknown) {
+function post(
+  as: { merchantId: string; role: string },
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   return invoke<Record<string, unknown>>(importStores, as, {
     method: "POST",
     path: "/v1/stores:import",
     body,
+    headers,
   });
+}
+
+interface JobBody {
+  jobId: string;
+  status: string;
+  total: number;
+  processed: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors?: { index: number; path: string }[];
+  results: { index: number; storeId: string; externalRef?: string; outcome: string }[];
+}
+
+/** Delivers the job's stream record to the worker, as the event source mapping does. */
+async function work(merchantId: string, jobId: string) {
+  const out = await importWorker(
+    {
+      Records: [
+        {
+          eventID: `test-${jobId}`,
+          eventName: "INSERT",
+          dynamodb: {
+            SequenceNumber: "1",
+            NewImage: {
+              entity: { S: "importJob" },
+              status: { S: "queued" },
+              merchantId: { S: merchantId },
+              jobId: { S: jobId },
+            },
+          },
+        },
+      ],
+    },
+    { getRemainingTimeInMillis: () => 900_000 },
+  );
+  expect(out.batchItemFailures).toEqual([]);
+}
+
+async function job(as: { merchantId: string; role: string }, jobId: string) {
+  return invoke<JobBody>(getImport, as, {
+    path: `/v1/store-imports/${jobId}`,
+    pathParameters: { jobId },
+  });
+}
+
+/** Submits, runs the worker and reads the finished job. */
+async function importAll(as: { merchantId: string; role: string }, body: unknown) {
+  const res = await post(as, body);
+  expect(res.status).toBe(202);
+  const jobId = String(res.body.jobId);
+  expect(res.headers.location).toBe(`/v1/store-imports/${jobId}`);
+  await work(as.merchantId, jobId);
+  return (await job(as, jobId)).body;
+}
+
+async function storeItems(merchantId: string) {
+  return (await merchantItems(merchantId)).filter((i) => i.entity === "store");
 }
 
 describe("store import", () => {
@@ -107,7 +172,9 @@ describe("store import", () => {
     expect(await merchantItems(as.merchantId)).toEqual([]);
   });
 
-  it("imports all features and indexes every footprint", async () => {
+  it("answers 202 with a job; the worker imports every feature and indexes every footprint", {
+    timeout: 90_000,
+  }, async () => {
     const as = admin();
     const features = Array.from({ length: 30 }, (_, i) =>
       i % 2 === 0
@@ -115,19 +182,71 @@ describe("store import", () => {
         : square(2.34 + i * 0.001, 48.86, { name: `Square ${i}`, externalRef: `P-${i}` }),
     );
     const res = await post(as, { type: "FeatureCollection", features });
-    expect(res.status).toBe(201);
-    const body = res.body as {
-      imported: number;
-      stores: { storeId: string; externalRef: string }[];
-    };
-    expect(body.imported).toBe(30);
-    expect(body.stores.map((s) => s.externalRef)).toEqual(features.map((_, i) => `P-${i}`));
-    for (const s of body.stores.slice(0, 4)) await expectIndexed(zoneIds.footprint(s.storeId));
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: "queued", total: 30, processed: 0 });
+    await work(as.merchantId, String(res.body.jobId));
+    const done = (await job(as, String(res.body.jobId))).body;
+    expect(done).toMatchObject({ status: "succeeded", total: 30, processed: 30, created: 30 });
+    expect(done.results.map((r) => r.externalRef)).toEqual(features.map((_, i) => `P-${i}`));
+    expect(new Set(done.results.map((r) => r.outcome))).toEqual(new Set(["created"]));
+    for (const r of done.results) await expectIndexed(zoneIds.footprint(r.storeId));
     const page = await invoke<{ items: unknown[] }>(listStores, as, {
       path: "/v1/stores",
       query: { limit: "100" },
     });
     expect(page.body.items).toHaveLength(30);
+    // Another merchant cannot see the job.
+    expect((await job(admin(), done.jobId)).status).toBe(404);
+  });
+
+  it("re-sending the same file never duplicates: same job, or an upsert by store code", async () => {
+    const as = admin();
+    const features = [
+      point(2.341, 48.851, { name: "A", externalRef: "A" }),
+      point(2.342, 48.852, { name: "No code" }),
+      square(2.343, 48.853, { name: "B", externalRef: "B" }),
+    ];
+    const first = await importAll(as, { type: "FeatureCollection", features });
+    expect(first).toMatchObject({ status: "succeeded", created: 3 });
+    // The same body again (no key): the same job answers, 200, nothing new.
+    const again = await post(as, { type: "FeatureCollection", features });
+    expect(again.status).toBe(200);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expect(again.body.jobId).toBe(first.jobId);
+    // A new file with the coded stores (one moved, one renamed): upserted by store code.
+    const moved = await importAll(as, {
+      type: "FeatureCollection",
+      features: [
+        point(2.361, 48.861, { name: "A", externalRef: "A" }),
+        square(2.343, 48.853, { name: "B renamed", externalRef: "B" }),
+      ],
+    });
+    expect(moved).toMatchObject({ status: "succeeded", updated: 2, created: 0 });
+    const stores = await storeItems(as.merchantId);
+    expect(stores).toHaveLength(3);
+    const a = stores.find((s) => s.externalRef === "A");
+    expect(a?.location.lat).toBeCloseTo(48.861, 9);
+    expect(a?.location.lon).toBeCloseTo(2.361, 9);
+    expect(a?.indexPending).toBeUndefined();
+    // Nothing stale: the moved footprint's zone is only in its new cells.
+    const zoneId = zoneIds.footprint(String(a?.storeId));
+    const cells = await expectIndexed(zoneId);
+    const entries = (await indexEntriesOf(as.merchantId)).filter((e) => e.endsWith(`/${zoneId}`));
+    expect(entries.map((e) => e.split("/")[0]).sort()).toEqual(cells);
+    // The same key with another body is refused.
+    const keyed = await post(
+      as,
+      { type: "FeatureCollection", features },
+      { "idempotency-key": "k-1" },
+    );
+    expect(keyed.status).toBe(202);
+    const misuse = await post(
+      as,
+      { type: "FeatureCollection", features: features.slice(0, 1) },
+      { "idempotency-key": "k-1" },
+    );
+    expect(misuse.status).toBe(422);
+    expect(errorPaths(misuse.body)).toEqual(["Idempotency-Key"]);
   });
 
   it("accepts bodies up to 6 MB on this route only", async () => {
@@ -137,7 +256,7 @@ describe("store import", () => {
       type: "FeatureCollection",
       features: [point(2.347, 48.8584, { name: "Padded", note: pad })],
     });
-    expect(big.status).toBe(201);
+    expect(big.status).toBe(202);
     const tooBig = await invoke(importStores, as, {
       method: "POST",
       path: "/v1/stores:import",

@@ -1,9 +1,9 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
+import { readBudgetUse } from "../../../shared/adapters/dynamo/budget-counter.ts";
 import { conversionKeys } from "../../../shared/domain/conversion.ts";
 import { localDay } from "../../../shared/domain/decision/local-time.ts";
-import { incentiveKeys } from "../../../shared/domain/incentive.ts";
 import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
@@ -37,10 +37,10 @@ describe("budget and idempotency under concurrency", () => {
     );
     const granted = results.flatMap((r) => r.incentives);
     expect(granted).toHaveLength(50);
-    const budget = await documentClient.send(
-      new GetCommand({ TableName: env("INCENTIVES_TABLE"), Key: incentiveKeys.budget(offerId) }),
-    );
-    expect(budget.Item?.sent).toBe(50);
+    const budget = await readBudgetUse(documentClient, env("INCENTIVES_TABLE"), [offerId], {
+      consistent: true,
+    });
+    expect(budget.get(offerId)?.total).toBe(50);
     const counters = await documentClient.send(
       new GetCommand({
         TableName: env("CONVERSIONS_TABLE"),
@@ -73,9 +73,9 @@ describe("budget and idempotency under concurrency", () => {
       results.flatMap((r) => r.incentives.map((i) => (i as { incentiveId: string }).incentiveId)),
     );
     expect(ids.size).toBe(1);
-    const budget = await documentClient.send(
-      new GetCommand({ TableName: env("INCENTIVES_TABLE"), Key: incentiveKeys.budget(offerId) }),
-    );
-    expect(budget.Item?.sent).toBe(1);
+    const budget = await readBudgetUse(documentClient, env("INCENTIVES_TABLE"), [offerId], {
+      consistent: true,
+    });
+    expect(budget.get(offerId)?.total).toBe(1);
   });
 });

@@ -3,6 +3,7 @@
  * jittered backoff, nothing dropped silently. Faults are injected with aws-sdk-client-mock
  * (DynamoDB Local never answers with unprocessed keys).
  */
+
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
@@ -20,6 +21,7 @@ import {
 } from "../../../shared/adapters/dynamo/batch.ts";
 import { dynamoDecisionStore } from "../../../shared/adapters/dynamo/decision-store.ts";
 import { dynamoStorePoints } from "../../../shared/adapters/dynamo/store-points.ts";
+import { BUDGET_SLICES } from "../../../shared/domain/budget-slices.ts";
 
 const client = DynamoDBDocumentClient.from(
   new DynamoDBClient({
@@ -157,7 +159,8 @@ describe("the adapters use it", () => {
           ? { ...key, total: 3, lastSentAt: 1 }
           : table === "devices"
             ? { ...key, n: 2 }
-            : { ...key, sent: 7 },
+            : // The pre-slice budget counter says 7, every budget slice 1.
+              { ...key, sent: String(key.pk).includes("#BUDGET#") ? 1 : 7 },
     );
     const store = dynamoDecisionStore(client, {
       devices: "devices",
@@ -170,7 +173,7 @@ describe("the adapters use it", () => {
       "2026-11-30",
     );
     expect(out.deviceToday).toBe(2);
-    expect(out.perOffer.get("of_1")).toMatchObject({ today: 2, sentCount: 7 });
+    expect(out.perOffer.get("of_1")).toMatchObject({ today: 2, sentCount: 7 + BUDGET_SLICES });
     expect(ddb.commandCalls(BatchGetCommand).length).toBe(2);
   });
 

@@ -30,7 +30,7 @@ describe("OpenAPI document", () => {
     const doc = openApiDocument() as { openapi: string; paths: Record<string, Json> };
     expect(doc.openapi).toBe("3.1.0");
     const catalog = ROUTES.filter((r) => /^(store-|offer-|openapi$)/.test(r.fn));
-    expect(catalog.length).toBe(16);
+    expect(catalog.length).toBe(17);
     for (const route of catalog) {
       expect(
         doc.paths[route.path]?.[route.method.toLowerCase()],
