@@ -319,6 +319,18 @@ describe("claim links, claims and the channel report", () => {
     expect(ab.aTreated).toEqual(countVariant("A"));
     expect(ab.bTreated).toEqual(countVariant("B"));
 
+    // Across offers (the merchant has only this one so far): the same figures per channel.
+    const across = await call(`${server.url}/v1/reports/channels`, { headers: analyst });
+    expect(across.status).toBe(200);
+    for (const channel of ["email", "social"]) {
+      const row = across.body.acrossOffers.find((r: { channel: string }) => r.channel === channel);
+      const mine = shoppers.filter((s) => s.link.channel === channel);
+      expect(row.claims).toEqual({
+        treated: mine.filter((s) => s.outcome === "granted").length,
+        holdout: mine.filter((s) => s.outcome === "held_out").length,
+      });
+    }
+
     // The log holds each claim with its channel and variant.
     const log = await call(
       `${server.url}/v1/conversions?offerId=${offerId}&type=claimed&limit=200`,
