@@ -484,6 +484,11 @@ describe("claim links, claims and the channel report", () => {
         name: "Race",
         holdoutPercent: 0,
         budget: { maxIncentives: BUDGET },
+        // Geofence sends get message variants, one per person.
+        variants: [
+          { variantId: "calm", title: "Quiet hour at Race", body: "Coffee is on us" },
+          { variantId: "urgent", title: "Last call at Race", body: "Free coffee, today only" },
+        ],
       }),
     });
     expect(offer.status).toBe(201);
@@ -495,6 +500,7 @@ describe("claim links, claims and the channel report", () => {
     });
     const tokens = await Promise.all(Array.from({ length: 40 }, () => register()));
     const near = offset(at, 250, 0);
+    const sendTitles: string[] = [];
     const now = Date.now();
     const results = await Promise.all(
       tokens.map(async (token, i) => {
@@ -511,6 +517,10 @@ describe("claim links, claims and the channel report", () => {
           headers: bearer(token),
           body: { pings: [{ ...near, accuracyM: 15, timestamp: now - 5_000, speedMps: 1 }] },
         });
+        for (const x of res.body.incentives ?? []) {
+          expect(["Quiet hour at Race", "Last call at Race"]).toContain(x.title);
+          sendTitles.push(x.title);
+        }
         return (res.body.incentives ?? []).map((x: { code: string }) => x.code);
       }),
     );
@@ -523,5 +533,17 @@ describe("claim links, claims and the channel report", () => {
     expect(new Set(codes).size).toBe(BUDGET);
     const view = await call(`${server.url}/v1/offers/${offerId}`, { headers: admin });
     expect(view.body.sentCount).toBe(BUDGET);
+    // The channel report has the sends by message variant and the claims on their link.
+    const report = await call(`${server.url}/v1/reports/offers/${offerId}/channels`, {
+      headers: bearer(await server.token(merchantId, "marketing-analyst")),
+    });
+    const sends = (variant: string) =>
+      report.body.rows.find(
+        (r: { channel: string; variant: string }) =>
+          r.channel === "geofence" && r.variant === variant,
+      )?.sends.treated ?? 0;
+    expect(sends("calm")).toBe(sendTitles.filter((t) => t.startsWith("Quiet")).length);
+    expect(sends("urgent")).toBe(sendTitles.filter((t) => t.startsWith("Last")).length);
+    expect(report.body.totals.claims.treated).toBe(byClaim);
   });
 });
