@@ -3,6 +3,8 @@ import middy from "@middy/core";
 import { registerDeviceSchema } from "../shared/domain/device.ts";
 import { http, json, readHeader } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
+import { httpOptionsOf } from "../shared/http/route-handler.ts";
+import { registerDeviceRoute } from "../shared/http/routes/devices.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { metrics } from "../shared/metrics.ts";
 import { registerDevice } from "../shared/use-cases/devices.ts";
@@ -16,7 +18,7 @@ const deps = deviceDepsFromEnv();
  */
 export const handler = middy<HttpEvent, HttpResult>()
   .use(logMetrics(metrics))
-  .use(http({ maxBodyBytes: 16 * 1024 }))
+  .use(http(httpOptionsOf(registerDeviceRoute)))
   .handler(async (event) => {
     const input = parseWith(registerDeviceSchema, event.parsedBody);
     const result = await registerDevice(deps, readHeader(event, "x-app-key"), input, {

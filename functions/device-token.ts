@@ -3,6 +3,8 @@ import { devicePrincipal } from "../shared/auth/principal.ts";
 import { refreshTokenSchema } from "../shared/domain/device.ts";
 import { http, json } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
+import { httpOptionsOf } from "../shared/http/route-handler.ts";
+import { refreshDeviceTokenRoute } from "../shared/http/routes/devices.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { refreshDeviceToken } from "../shared/use-cases/devices.ts";
 import { deviceDepsFromEnv } from "../shared/wiring/device-deps.ts";
@@ -14,7 +16,7 @@ const deps = deviceDepsFromEnv();
  * optional (`{"revokeEarlier": true}` also revokes the device's earlier tokens).
  */
 export const handler = middy<HttpEvent, HttpResult>()
-  .use(http({ maxBodyBytes: 1024, requireBody: false }))
+  .use(http(httpOptionsOf(refreshDeviceTokenRoute)))
   .handler(async (event) => {
     const { deviceId } = devicePrincipal(event);
     const input = parseWith(refreshTokenSchema, event.parsedBody ?? {});

@@ -1,18 +1,11 @@
-import middy from "@middy/core";
-import { parseIfMatch } from "../shared/domain/catalog/index.ts";
-import { http, readHeader } from "../shared/http/middleware.ts";
-import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
-import { catalogPrincipal, deleteOffer } from "../shared/use-cases/catalog.ts";
+import { catalogHandler } from "../shared/http/route-handler.ts";
+import { deleteOfferRoute } from "../shared/http/routes/catalog.ts";
+import { deleteOffer } from "../shared/use-cases/catalog.ts";
 import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
 
 const deps = catalogDepsFromEnv();
 
 /** DELETE /v1/offers/{offerId} — removes the offer's zones, then the offer. */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(http())
-  .handler(async (event) => {
-    const principal = catalogPrincipal(event, "write");
-    const ifMatch = parseIfMatch(readHeader(event, "if-match"));
-    await deleteOffer(deps, principal, event.pathParameters?.offerId, ifMatch);
-    return { statusCode: 204 };
-  });
+export const handler = catalogHandler.remove(deleteOfferRoute, (req) =>
+  deleteOffer(deps, req.principal, req.id, req.ifMatch),
+);

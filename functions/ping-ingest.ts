@@ -4,6 +4,8 @@ import { devicePrincipal } from "../shared/auth/principal.ts";
 import { pingBatchSchema } from "../shared/domain/ping.ts";
 import { http, json } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
+import { httpOptionsOf } from "../shared/http/route-handler.ts";
+import { ingestPingsRoute } from "../shared/http/routes/pings.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { logger } from "../shared/logger.ts";
 import { count, countOutcome, metrics } from "../shared/metrics.ts";
@@ -18,7 +20,7 @@ const deps = pingDepsFromEnv(
 /** POST /v1/pings — 1–100 pings; bad pings are reported per index, the rest processed (202). */
 export const handler = middy<HttpEvent, HttpResult>()
   .use(logMetrics(metrics))
-  .use(http({ maxBodyBytes: 64 * 1024 }))
+  .use(http(httpOptionsOf(ingestPingsRoute)))
   .handler(async (event) => {
     const device = devicePrincipal(event);
     const { pings } = parseWith(pingBatchSchema, event.parsedBody);

@@ -3,6 +3,8 @@ import middy from "@middy/core";
 import { merchantPrincipal } from "../shared/auth/principal.ts";
 import { http, json } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
+import { httpOptionsOf } from "../shared/http/route-handler.ts";
+import { redeemRoute } from "../shared/http/routes/reports.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { metrics } from "../shared/metrics.ts";
 import { redeemCode, redemptionInputSchema } from "../shared/use-cases/redemptions.ts";
@@ -17,7 +19,7 @@ const deps = redemptionDepsFromEnv();
  */
 export const handler = middy<HttpEvent, HttpResult>()
   .use(logMetrics(metrics))
-  .use(http({ maxBodyBytes: 4 * 1024 }))
+  .use(http(httpOptionsOf(redeemRoute)))
   .handler(async (event) => {
     const principal = merchantPrincipal(event);
     const input = parseWith(redemptionInputSchema, event.parsedBody);

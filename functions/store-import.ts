@@ -1,8 +1,6 @@
-import middy from "@middy/core";
-import { IMPORT_MAX_BODY_BYTES } from "../shared/domain/catalog/index.ts";
-import { http, json, readHeader } from "../shared/http/middleware.ts";
-import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
-import { catalogPrincipal } from "../shared/use-cases/catalog.ts";
+import { json, readHeader } from "../shared/http/middleware.ts";
+import { routeHandler, routePrincipal } from "../shared/http/route-handler.ts";
+import { importStoresRoute } from "../shared/http/routes/catalog.ts";
 import { importJobPath, submitImport } from "../shared/use-cases/store-import.ts";
 import { importDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
 
@@ -13,18 +11,16 @@ const deps = importDepsFromEnv();
  * job: 202 with the job and its `Location`; the same `Idempotency-Key` (or the same body) again
  * answers 200 with that job. Shape errors are a 400 listing every feature, and nothing is stored.
  */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(http({ maxBodyBytes: IMPORT_MAX_BODY_BYTES }))
-  .handler(async (event) => {
-    const principal = catalogPrincipal(event, "write");
-    const raw = event.body ?? "";
-    const { view, replayed } = await submitImport(deps, principal, {
-      rawBody: event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw,
-      body: event.parsedBody,
-      idempotencyKey: readHeader(event, "idempotency-key"),
-    });
-    return json(replayed ? 200 : 202, view, {
-      location: importJobPath(view.jobId),
-      ...(replayed ? { "idempotent-replayed": "true" } : {}),
-    });
+export const handler = routeHandler(importStoresRoute, async (event) => {
+  const principal = routePrincipal(importStoresRoute, event);
+  const raw = event.body ?? "";
+  const { view, replayed } = await submitImport(deps, principal, {
+    rawBody: event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw,
+    body: event.parsedBody,
+    idempotencyKey: readHeader(event, "idempotency-key"),
   });
+  return json(replayed ? 200 : 202, view, {
+    location: importJobPath(view.jobId),
+    ...(replayed ? { "idempotent-replayed": "true" } : {}),
+  });
+});

@@ -9,8 +9,12 @@ import type { TableId } from "../shared/tables.ts";
  */
 export type TableAccess = "name" | "describe" | "read" | "readwrite";
 
-/** Secrets the functions read at cold start; the env var carries the secret's ARN. */
-export type SecretId = "deviceToken" | "pseudonym" | "cursor";
+/**
+ * Secrets the functions read; the env var carries the secret's ARN. `attestation` is read on use
+ * through Powertools Parameters with a cache max age (rotation applies without a cold start);
+ * the others at cold start.
+ */
+export type SecretId = "deviceToken" | "pseudonym" | "cursor" | "attestation";
 
 /**
  * A scheduled function (EventBridge rule → asynchronous invocation). AWS cannot schedule more
@@ -113,7 +117,7 @@ export interface FunctionSpec {
   probesIncentiveTopic?: boolean;
   /** SNS platform endpoints of devices (when platform application ARNs are given). */
   mobilePush?: MobilePushAccess;
-  /** Secrets read at cold start (`*_ARN` env vars + secretsmanager:GetSecretValue). */
+  /** Secrets the function reads (`*_ARN` env vars + secretsmanager:GetSecretValue on each). */
   secrets: SecretId[];
   /** Geocodes addresses with the Amazon Location place index (PLACE_INDEX_NAME). */
   geocoding?: boolean;
@@ -147,10 +151,11 @@ const GEO_BUDGET: BundleBudget = {
   reason: `Geofence geometry needs h3-js (about 210 KB, an emscripten build); ${TIME_ZONE_LIBS}.`,
 };
 const DEVICE_BUDGET: BundleBudget = {
-  kb: 560,
+  kb: 600,
   reason:
     "Three SDK clients (DynamoDB, SNS for push endpoints, Secrets Manager for the signing keys), " +
-    "jose for device tokens and user assertions, and the attestation verifier port.",
+    "jose for device tokens and user assertions, and the attestation verifiers (App Attest with " +
+    "tiny-cbor, Play Integrity, the attestation secret through Powertools Parameters).",
 };
 const PUBLISHER_BUDGET: BundleBudget = {
   kb: 640,
@@ -221,8 +226,11 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     description: "POST /v1/devices: registers a device for an app key and issues its token",
     access: { catalog: "read", devices: "readwrite" },
     mobilePush: "manage",
-    // pseudonym: derives app server secrets (user assertions) and person/address pseudonyms.
-    secrets: ["deviceToken", "pseudonym"],
+    // pseudonym: derives app server secrets (user assertions) and person/address pseudonyms;
+    // attestation: Play Integrity service account and App Attest app ids (the only reader).
+    secrets: ["deviceToken", "pseudonym", "attestation"],
+    // The attestation secret is read again after 5 minutes: a rotated key applies without a deploy.
+    extraEnv: { ATTESTATION_CONFIG_MAX_AGE_SECONDS: "300" },
     bundleBudget: DEVICE_BUDGET,
   },
   "device-get": {
@@ -389,6 +397,14 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: [],
     bundleBudget: GEO_BUDGET,
   },
+  "audience-members": {
+    description:
+      "POST /v1/audiences/{audience}/members: a merchant uploads trusted segment memberships",
+    // Memberships live in the devices table beside the person and device counters they gate.
+    access: { devices: "readwrite" },
+    // pseudonym: user ids become the person pseudonyms registration derives; never stored raw.
+    secrets: ["pseudonym"],
+  },
   "merchant-settings-put": {
     description: "PUT /v1/merchant/settings: replaces the merchant's settings",
     access: { catalog: "readwrite" },
@@ -523,6 +539,7 @@ export const SECRET_ARN_ENV: Record<SecretId, string> = {
   deviceToken: "DEVICE_TOKEN_SECRETS_ARN",
   pseudonym: "PSEUDONYM_KEY_ARN",
   cursor: "CURSOR_SECRET_ARN",
+  attestation: "ATTESTATION_CONFIG_ARN",
 };
 
 /** Names of functions invoked asynchronously (stream consumers): each gets a DLQ and an alarm. */

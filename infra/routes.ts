@@ -1,18 +1,63 @@
 /**
- * Every route of the HTTP API, with its function and how callers authenticate. The CDK stack and
- * the local runner both read this list, so a route exists locally exactly when it deploys.
+ * Every route of the HTTP API, with its function and how callers authenticate. The CDK stack, the
+ * local runner and the OpenAPI document all read this list, so a route exists locally exactly
+ * when it deploys, and is documented as it is served.
  */
-export type RouteAuth = "none" | "jwt" | "device" | "appKey";
+import type { RouteDefinition } from "../shared/http/route-contract.ts";
+import { uploadAudienceMembersRoute } from "../shared/http/routes/audiences.ts";
+import {
+  createOfferRoute,
+  createStoreRoute,
+  deleteOfferRoute,
+  deleteStoreRoute,
+  getMerchantSettingsRoute,
+  getOfferRoute,
+  getStoreImportRoute,
+  getStoreRoute,
+  importStoresRoute,
+  listOffersRoute,
+  listStoresRoute,
+  patchOfferRoute,
+  patchStoreRoute,
+  pauseOfferRoute,
+  putMerchantSettingsRoute,
+  replaceOfferRoute,
+  replaceStoreRoute,
+  resumeOfferRoute,
+} from "../shared/http/routes/catalog.ts";
+import {
+  eraseDeviceRoute,
+  getDeviceRoute,
+  refreshDeviceTokenRoute,
+  registerDeviceRoute,
+  updateDeviceRoute,
+} from "../shared/http/routes/devices.ts";
+import {
+  dashboardAssetRoute,
+  dashboardRoute,
+  healthRoute,
+  openApiRoute,
+} from "../shared/http/routes/meta.ts";
+import {
+  channelReportRoute,
+  claimLinkFromWebRoute,
+  claimLinkRoute,
+  createLinkRoute,
+  listLinksRoute,
+  offerChannelReportRoute,
+  reportExposureRoute,
+  updateLinkRoute,
+} from "../shared/http/routes/o2o.ts";
+import { ingestPingsRoute, nearbyOffersRoute } from "../shared/http/routes/pings.ts";
+import {
+  compareOffersRoute,
+  listConversionsRoute,
+  offerReportRoute,
+  redeemRoute,
+  storeReportRoute,
+} from "../shared/http/routes/reports.ts";
 
-export interface RouteDefinition {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  path: string;
-  /** File name (without .ts) under functions/. */
-  fn: string;
-  auth: RouteAuth;
-  /** Requests per second allowed for the route (steady state). */
-  rateLimit?: number;
-}
+export type { RouteAuth, RouteDefinition } from "../shared/http/route-contract.ts";
 
 /**
  * How API Gateway caches the device authorizer's decision, as deployed (infra/http-api.ts) and as
@@ -28,92 +73,56 @@ export const DEVICE_AUTHORIZER_CACHE = {
   resultsCacheTtlS: 60,
 } as const;
 
+/**
+ * The route table. Each entry declares method, path, function, auth, roles, request schemas,
+ * responses per status, body limit and rate limit (shared/http/route-contract.ts); routes are
+ * declared by area in shared/http/routes/. test/unit/contract/route-table.test.ts fails when a
+ * route lacks any of it or the OpenAPI document does not show it.
+ */
 export const ROUTES: RouteDefinition[] = [
-  { method: "GET", path: "/v1/health", fn: "health", auth: "none", rateLimit: 10 },
-  { method: "POST", path: "/v1/devices", fn: "device-register", auth: "appKey", rateLimit: 200 },
-  { method: "GET", path: "/v1/devices/me", fn: "device-get", auth: "device" },
-  { method: "PATCH", path: "/v1/devices/me", fn: "device-update", auth: "device" },
-  {
-    method: "POST",
-    path: "/v1/devices/me/token",
-    fn: "device-token",
-    auth: "device",
-    rateLimit: 50,
-  },
-  { method: "DELETE", path: "/v1/devices/me", fn: "device-erase", auth: "device" },
-  { method: "POST", path: "/v1/pings", fn: "ping-ingest", auth: "device", rateLimit: 5000 },
-  { method: "GET", path: "/v1/offers/nearby", fn: "offers-nearby", auth: "device", rateLimit: 500 },
-  { method: "POST", path: "/v1/stores", fn: "store-create", auth: "jwt" },
-  { method: "GET", path: "/v1/stores", fn: "store-list", auth: "jwt" },
-  { method: "POST", path: "/v1/stores:import", fn: "store-import", auth: "jwt", rateLimit: 2 },
-  { method: "GET", path: "/v1/store-imports/{jobId}", fn: "store-import-get", auth: "jwt" },
-  { method: "GET", path: "/v1/stores/{storeId}", fn: "store-get", auth: "jwt" },
-  { method: "PUT", path: "/v1/stores/{storeId}", fn: "store-update", auth: "jwt" },
-  { method: "PATCH", path: "/v1/stores/{storeId}", fn: "store-patch", auth: "jwt" },
-  { method: "DELETE", path: "/v1/stores/{storeId}", fn: "store-delete", auth: "jwt" },
-  { method: "GET", path: "/v1/merchant/settings", fn: "merchant-settings-get", auth: "jwt" },
-  { method: "PUT", path: "/v1/merchant/settings", fn: "merchant-settings-put", auth: "jwt" },
-  { method: "POST", path: "/v1/offers", fn: "offer-create", auth: "jwt" },
-  { method: "GET", path: "/v1/offers", fn: "offer-list", auth: "jwt" },
-  { method: "GET", path: "/v1/offers/{offerId}", fn: "offer-get", auth: "jwt" },
-  { method: "PUT", path: "/v1/offers/{offerId}", fn: "offer-update", auth: "jwt" },
-  { method: "PATCH", path: "/v1/offers/{offerId}", fn: "offer-patch", auth: "jwt" },
-  { method: "DELETE", path: "/v1/offers/{offerId}", fn: "offer-delete", auth: "jwt" },
-  { method: "POST", path: "/v1/offers/{offerId}/pause", fn: "offer-pause", auth: "jwt" },
-  { method: "POST", path: "/v1/offers/{offerId}/resume", fn: "offer-resume", auth: "jwt" },
-  { method: "GET", path: "/v1/openapi.json", fn: "openapi", auth: "none", rateLimit: 10 },
-  { method: "POST", path: "/v1/redemptions", fn: "redemption-create", auth: "jwt", rateLimit: 50 },
-  { method: "GET", path: "/v1/conversions", fn: "conversions-list", auth: "jwt", rateLimit: 20 },
-  {
-    method: "GET",
-    path: "/v1/reports/offers",
-    fn: "report-offers",
-    auth: "jwt",
-    rateLimit: 20,
-  },
-  {
-    method: "GET",
-    path: "/v1/reports/offers/{offerId}",
-    fn: "report-offer",
-    auth: "jwt",
-    rateLimit: 20,
-  },
-  {
-    method: "GET",
-    path: "/v1/reports/stores/{storeId}",
-    fn: "report-store",
-    auth: "jwt",
-    rateLimit: 20,
-  },
-  // Online-to-offline: claim links per channel and variant, claims, exposures, channel report.
-  { method: "POST", path: "/v1/offers/{offerId}/links", fn: "link-create", auth: "jwt" },
-  { method: "GET", path: "/v1/offers/{offerId}/links", fn: "link-list", auth: "jwt" },
-  {
-    method: "PATCH",
-    path: "/v1/offers/{offerId}/links/{linkId}",
-    fn: "link-update",
-    auth: "jwt",
-  },
-  { method: "POST", path: "/v1/claims", fn: "claim-create", auth: "device", rateLimit: 500 },
-  { method: "POST", path: "/v1/claims/web", fn: "claim-web", auth: "none", rateLimit: 100 },
-  { method: "POST", path: "/v1/exposures", fn: "exposure-create", auth: "device", rateLimit: 1000 },
-  {
-    method: "GET",
-    path: "/v1/reports/channels",
-    fn: "report-channels",
-    auth: "jwt",
-    rateLimit: 20,
-  },
-  {
-    method: "GET",
-    path: "/v1/reports/offers/{offerId}/channels",
-    fn: "report-channels",
-    auth: "jwt",
-    rateLimit: 20,
-  },
-  // The marketing dashboard's static files (same origin as the API: no CORS, one CSP).
-  { method: "GET", path: "/dashboard", fn: "dashboard", auth: "none", rateLimit: 50 },
-  { method: "GET", path: "/dashboard/{proxy+}", fn: "dashboard", auth: "none", rateLimit: 50 },
+  healthRoute,
+  registerDeviceRoute,
+  getDeviceRoute,
+  updateDeviceRoute,
+  refreshDeviceTokenRoute,
+  eraseDeviceRoute,
+  ingestPingsRoute,
+  nearbyOffersRoute,
+  createStoreRoute,
+  listStoresRoute,
+  importStoresRoute,
+  getStoreImportRoute,
+  getStoreRoute,
+  replaceStoreRoute,
+  patchStoreRoute,
+  deleteStoreRoute,
+  getMerchantSettingsRoute,
+  putMerchantSettingsRoute,
+  uploadAudienceMembersRoute,
+  createOfferRoute,
+  listOffersRoute,
+  getOfferRoute,
+  replaceOfferRoute,
+  patchOfferRoute,
+  deleteOfferRoute,
+  pauseOfferRoute,
+  resumeOfferRoute,
+  openApiRoute,
+  redeemRoute,
+  listConversionsRoute,
+  compareOffersRoute,
+  offerReportRoute,
+  storeReportRoute,
+  createLinkRoute,
+  listLinksRoute,
+  updateLinkRoute,
+  claimLinkRoute,
+  claimLinkFromWebRoute,
+  reportExposureRoute,
+  channelReportRoute,
+  offerChannelReportRoute,
+  dashboardRoute,
+  dashboardAssetRoute,
 ];
 
 /**

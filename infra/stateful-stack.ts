@@ -55,7 +55,16 @@ export interface StatefulResources {
   secrets: Record<SecretId, Secret>;
 }
 
-const SECRET_DESCRIPTIONS: Record<SecretId, { id: string; description: string; ack: string }> = {
+const SECRET_DESCRIPTIONS: Record<
+  SecretId,
+  {
+    id: string;
+    description: string;
+    ack: string;
+    /** Created as `{}` for the operator to fill in, instead of a generated random key. */
+    emptyJson?: boolean;
+  }
+> = {
   deviceToken: {
     id: "DeviceTokenSecrets",
     description:
@@ -78,6 +87,16 @@ const SECRET_DESCRIPTIONS: Record<SecretId, { id: string; description: string; a
     ack:
       "Pagination cursors live for minutes; an operator rotates this key by hand when needed " +
       "(open cursors are simply refused and clients restart the listing).",
+  },
+  attestation: {
+    id: "AttestationConfig",
+    description:
+      "ATTESTATION_CONFIG: JSON {playIntegrity: {packageName, serviceAccount}, appAttest: " +
+      "{appIds, environment}}; {} = attestation off (README, 'Enabling attestation')",
+    ack:
+      "The Play Integrity service account key is rotated in Google Cloud by an operator, who then " +
+      "puts the new key here; the device-register function reads it again within 5 minutes.",
+    emptyJson: true,
   },
 };
 
@@ -196,8 +215,10 @@ export class StatefulStack extends Stack implements StatefulResources {
         const meta = SECRET_DESCRIPTIONS[secretId];
         const secret = new Secret(this, meta.id, {
           description: `Footfall ${stage}: ${meta.description}`,
-          // Letters and digits only: no commas, so the value is a valid one-key list.
-          generateSecretString: { passwordLength: 64, excludePunctuation: true },
+          ...(meta.emptyJson
+            ? { secretObjectValue: {} }
+            : // Letters and digits only: no commas, so the value is a valid one-key list.
+              { generateSecretString: { passwordLength: 64, excludePunctuation: true } }),
           removalPolicy: RemovalPolicy.RETAIN,
         });
         acknowledge(secret, { id: "AwsSolutions-SMG4", reason: meta.ack });

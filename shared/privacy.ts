@@ -11,3 +11,12 @@ export function pseudonymize(key: string, deviceId: string, scope = "log"): stri
     .digest("base64url")
     .slice(0, 22);
 }
+
+/**
+ * The pseudonym of an app's user (`personRef`): keyed HMAC of app id and user id, scope "person".
+ * Registration (user assertions) and merchant audience uploads both derive it here, so an uploaded
+ * user id meets the devices that user registered; the raw user id is never stored.
+ */
+export function personPseudonym(key: string, appId: string, userId: string): string {
+  return pseudonymize(key, `${appId}\u0000${userId}`, "person");
+}

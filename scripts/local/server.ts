@@ -121,6 +121,11 @@ export interface LocalServerOptions {
   onRequest?: (line: string) => void;
   /** Clock of the authorizer cache (epoch ms); tests move it past the cache TTL. */
   now?: () => number;
+  /**
+   * Called with every answer given for a route of the table (the handler's, or a problem for a
+   * refused token): the end-to-end tests check each against the OpenAPI document.
+   */
+  onResponse?: (route: RouteDefinition, result: HttpResult) => void;
 }
 
 type AuthorizerDecision = { isAuthorized: boolean; context?: Record<string, unknown> };
@@ -172,6 +177,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
     const method = (req.method ?? "GET").toUpperCase();
     const started = Date.now();
     let status = 500;
+    let matched: RouteDefinition | undefined;
+    let answer: HttpResult | undefined;
     try {
       const pathMatches = compiled.filter((c) => c.regex.test(url.pathname));
       // Like API Gateway, a static route wins over a parameterised one (/v1/offers/nearby vs /{id}).
@@ -194,6 +201,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
       }
       // Like API Gateway's $default route: whatever no route matches goes to the fallback function.
       const routeKey = match ? `${match.route.method} ${match.route.path}` : "$default";
+      matched = match?.route;
       const params = match?.params ?? [];
       const now = Date.now();
       const event: HttpEvent = {
@@ -291,13 +299,16 @@ export function createLocalServer(options: LocalServerOptions): Server {
         | HttpResult
         | undefined;
       status = result?.statusCode ?? 200;
-      send(res, result ?? { statusCode: 200 });
+      answer = result ?? { statusCode: 200 };
+      send(res, answer);
     } catch (error) {
       const problem = toProblem(error, requestId, url.pathname);
       status = problem.statusCode ?? 500;
       if (status >= 500) console.error(`[${requestId}]`, error);
+      answer = problem;
       send(res, problem);
     } finally {
+      if (matched && answer) options.onResponse?.(matched, answer);
       options.onRequest?.(`${method} ${url.pathname} → ${status} (${Date.now() - started} ms)`);
     }
   });

@@ -4,6 +4,17 @@ import type { HttpEvent } from "../http/types.ts";
 export const ROLES = ["merchant-admin", "marketing-analyst", "pos"] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Only admins of the merchant change its catalog. */
+export const CATALOG_WRITE_ROLES: readonly Role[] = ["merchant-admin"];
+/** Analysts read the catalog to make sense of reports; POS staff never need offers. */
+export const CATALOG_READ_ROLES: readonly Role[] = ["merchant-admin", "marketing-analyst"];
+/** Stores are also read by POS staff: they redeem at them, by id or store code. */
+export const STORE_READ_ROLES: readonly Role[] = [...CATALOG_READ_ROLES, "pos"];
+/** Who may read the conversion log and the reports. */
+export const REPORT_ROLES: readonly Role[] = ["marketing-analyst", "merchant-admin"];
+/** Who redeems codes at the till. */
+export const POS_ROLES: readonly Role[] = ["pos"];
+
 /** A merchant-side caller as proven by the JWT authorizer. */
 export interface MerchantPrincipal {
   merchantId: string;

@@ -1,13 +1,10 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
 /** Secrets a function may need; in AWS each arrives as `<NAME>_ARN` and is fetched at cold start. */
-export const SECRET_VARS = [
-  "DEVICE_TOKEN_SECRETS",
-  "PSEUDONYM_KEY",
-  "CURSOR_SECRET",
-  // Optional: a Google service account key (JSON) for Play Integrity attestation.
-  "PLAY_INTEGRITY_CREDENTIALS",
-] as const;
+export const SECRET_VARS = ["DEVICE_TOKEN_SECRETS", "PSEUDONYM_KEY", "CURSOR_SECRET"] as const;
+// ATTESTATION_CONFIG_ARN is not resolved here: the device-register function reads it on use with
+// a cache max age (shared/wiring/device-deps.ts), so rotated attestation credentials apply
+// without a cold start.
 
 /**
  * Resolves `<NAME>_ARN` variables into `<NAME>` from Secrets Manager, once, before any config is

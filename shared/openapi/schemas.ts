@@ -12,12 +12,7 @@ import {
 } from "../domain/catalog/index.ts";
 import { OFFER_STATES } from "../domain/catalog/offer-state.ts";
 import { quietHoursSettingSchema } from "../domain/catalog/quiet-hours.ts";
-
-const versionedShape = {
-  version: z.number().int().min(1).describe("Send as If-Match (ETag) to replace safely"),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-};
+import { nextCursor, versionedShape } from "./common-views.ts";
 
 const input = storeInputSchema.shape;
 const offer = offerInputSchema.shape;
@@ -73,6 +68,8 @@ export const offerViewSchema = z
     caps: offer.caps,
     budget: offer.budget,
     segments: offer.segments,
+    allowSelfDeclaredSegments: offer.allowSelfDeclaredSegments,
+    requireAttestation: offer.requireAttestation,
     holdoutPercent: offer.holdoutPercent,
     attributionWindowHours: offer.attributionWindowHours,
     redemption: offer.redemption,
@@ -86,11 +83,6 @@ export const offerViewSchema = z
     ...versionedShape,
   })
   .describe("An offer");
-
-const nextCursor = z
-  .string()
-  .nullable()
-  .describe("Pass as `cursor` for the next page; null on the last page");
 
 export const storePageSchema = z.object({ items: z.array(storeViewSchema), nextCursor });
 export const offerPageSchema = z.object({ items: z.array(offerViewSchema), nextCursor });
@@ -129,9 +121,13 @@ export const importResultSchema = z
   })
   .describe("A store import job: status, progress and per-feature results");
 
-/** RFC 9457 problem details as every error response carries them. */
+/**
+ * RFC 9457 problem details as every error response carries them. Extension members (RFC 9457
+ * §3.2) add what a client acts on: `allow` (405), `retryAfterSeconds` and `scope` (429),
+ * `redeemedAt` (409 on a code used before), `acceptPatch` (415 on a PATCH).
+ */
 export const problemSchema = z
-  .object({
+  .looseObject({
     type: z.string(),
     title: z.string(),
     status: z.number().int(),
@@ -149,33 +145,6 @@ export const problemSchema = z
       .optional(),
   })
   .describe("RFC 9457 problem details; `errors` names each offending field");
-
-/** `GET /v1/devices/me`: the device's own record as its app sees it (no push token, no secrets). */
-export const deviceViewSchema = z
-  .object({
-    deviceId: z.string().describe("dev_…"),
-    appId: z.string(),
-    platform: z.enum(["ios", "android", "web"]),
-    locale: z.string().optional(),
-    timeZone: z.string().optional().describe("IANA zone; quiet hours and fatigue days use it"),
-    consent: z.object({ location: z.boolean(), marketing: z.boolean() }),
-    segments: z.array(z.string()),
-    pushRegistered: z.boolean().describe("Whether a push token is registered (never returned)"),
-    tokensNotBefore: z.iso
-      .datetime()
-      .optional()
-      .describe("Tokens issued before this instant are revoked"),
-    ...versionedShape,
-  })
-  .describe("A device");
-
-/** `POST /v1/devices/me/token` answer. */
-export const deviceTokenSchema = z
-  .object({
-    token: z.string().describe("Device bearer token (JWT, HS256)"),
-    tokenExpiresAt: z.iso.datetime(),
-  })
-  .describe("A fresh device token");
 
 /**
  * The JSON Merge Patch (RFC 7396) document of an input schema, for the documentation: every

@@ -5,10 +5,12 @@ import type { OfferStateReader } from "../adapters/dynamo/offer-state-reader.ts"
 import type { StorePoints } from "../adapters/dynamo/store-points.ts";
 import type { Geocoder } from "../adapters/location/geocoder.ts";
 import {
+  CATALOG_READ_ROLES,
+  CATALOG_WRITE_ROLES,
   type MerchantPrincipal,
-  merchantPrincipal,
   type Role,
   requireRole,
+  STORE_READ_ROLES,
 } from "../auth/principal.ts";
 import { forEachLimit } from "../concurrency.ts";
 import {
@@ -40,7 +42,6 @@ import type { ZoneDefinition } from "../domain/zone.ts";
 import {
   ConflictError,
   type FieldIssue,
-  ForbiddenError,
   NotFoundError,
   UnprocessableError,
   ValidationError,
@@ -48,7 +49,6 @@ import {
 import type { CursorCodec, PageKey } from "../http/cursor.ts";
 import { applyMergePatch } from "../http/merge-patch.ts";
 import { parseWith } from "../http/parse.ts";
-import type { HttpEvent } from "../http/types.ts";
 import { logger } from "../logger.ts";
 import type { Clock, Random } from "../ports.ts";
 import { checkOfferCanFire, type OfferWarning } from "./offer-checks.ts";
@@ -89,12 +89,7 @@ export function pointOf(store: Store) {
   return { merchantId: store.merchantId, storeId: store.storeId, ...store.location };
 }
 
-/** Only admins of the merchant change its catalog. */
-export const CATALOG_WRITE_ROLES: readonly Role[] = ["merchant-admin"];
-/** Analysts read the catalog to make sense of reports; POS staff never need offers. */
-export const CATALOG_READ_ROLES: readonly Role[] = ["merchant-admin", "marketing-analyst"];
-/** Stores are also read by POS staff: they redeem at them, by id or store code. */
-export const STORE_READ_ROLES: readonly Role[] = [...CATALOG_READ_ROLES, "pos"];
+export { CATALOG_READ_ROLES, CATALOG_WRITE_ROLES, STORE_READ_ROLES };
 
 /** A store named by its store code in a path: `code:<externalRef>` in place of the id. */
 export const STORE_CODE_PATH_PREFIX = "code:";
@@ -708,28 +703,4 @@ export async function deleteOffer(
     }
     throw error;
   }
-}
-
-/**
- * The caller of a catalog route, checked for the access it needs before its body is even
- * parsed (a POS token gets 403, not a lecture on footprint geometry).
- */
-export function catalogPrincipal(
-  event: HttpEvent,
-  access: "read" | "write" | "storeRead",
-): MerchantPrincipal {
-  const principal = merchantPrincipal(event);
-  const allowed =
-    access === "write"
-      ? CATALOG_WRITE_ROLES
-      : access === "storeRead"
-        ? STORE_READ_ROLES
-        : CATALOG_READ_ROLES;
-  if (!principal.roles.some((role) => allowed.includes(role))) {
-    const reason = `must include one of: ${allowed.join(", ")}`;
-    throw new ForbiddenError(`This action needs one of the roles: ${allowed.join(", ")}.`, {
-      issues: [{ path: "(token)/cognito:groups", reason }],
-    });
-  }
-  return principal;
 }

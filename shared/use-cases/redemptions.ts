@@ -18,7 +18,7 @@ import type {
   IssuedCode,
   RedemptionStore,
 } from "../adapters/dynamo/redemption-store.ts";
-import { type MerchantPrincipal, requireRole } from "../auth/principal.ts";
+import { type MerchantPrincipal, POS_ROLES, requireRole } from "../auth/principal.ts";
 import { storeIdSchema } from "../domain/catalog/common.ts";
 import type { Offer } from "../domain/catalog/offer.ts";
 import type { ConversionRecord } from "../domain/conversion.ts";
@@ -198,7 +198,7 @@ export async function redeemCode(
   principal: MerchantPrincipal,
   input: RedemptionInput,
 ): Promise<RedemptionResult> {
-  requireRole(principal, ["pos"]);
+  requireRole(principal, POS_ROLES);
   const { merchantId, subject } = principal;
   const now = deps.clock.now();
   const window = attemptWindow(now, deps.limits.windowMs);

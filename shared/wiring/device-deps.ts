@@ -1,9 +1,7 @@
 import "../config/load-secrets.ts";
+import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
 import * as z from "zod";
-import {
-  playIntegrityVerifier,
-  serviceAccountAccessToken,
-} from "../adapters/attestation/play-integrity.ts";
+import { configuredAttestation } from "../adapters/attestation/configured.ts";
 import { documentClient, snsClient } from "../adapters/aws-clients.ts";
 import { dynamoAppKeyStore } from "../adapters/dynamo/app-key-store.ts";
 import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
@@ -15,7 +13,7 @@ import { deviceTokenKeys } from "../auth/device-token.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { appServerSecret } from "../domain/app-key.ts";
 import { countAbuse } from "../metrics.ts";
-import { pseudonymize } from "../privacy.ts";
+import { personPseudonym, pseudonymize } from "../privacy.ts";
 import { DEFAULT_REGISTRATION_LIMITS, type DeviceDeps } from "../use-cases/devices.ts";
 
 /** An optional SNS platform application ARN of the given platform(s); empty means "push off". */
@@ -56,11 +54,31 @@ export const deviceConfigSchema = z.object({
   REGISTRATION_LIMIT_WINDOW_SECONDS: configVars.seconds(
     DEFAULT_REGISTRATION_LIMITS.windowMs / 1000,
   ),
-  /** Android application id whose Play Integrity tokens are verified; empty = attestation off. */
-  PLAY_INTEGRITY_PACKAGE_NAME: configVars.optionalString,
-  /** Google service account key (JSON) with the Play Integrity API. */
-  PLAY_INTEGRITY_CREDENTIALS: configVars.optionalString,
+  /**
+   * Attestation configuration (JSON, see `attestationConfigSchema`) given directly: the local
+   * runner and tests. Absent (and no ARN) = attestation off.
+   */
+  ATTESTATION_CONFIG: configVars.optionalString,
+  /** Secrets Manager ARN of the attestation configuration (AWS); read on use, cached. */
+  ATTESTATION_CONFIG_ARN: configVars.optionalString,
+  /** How long a read attestation configuration is reused before Secrets Manager is asked again. */
+  ATTESTATION_CONFIG_MAX_AGE_SECONDS: configVars.seconds(300),
 });
+
+/**
+ * The attestation port from config: the secret (AWS, Powertools Parameters with a max age) wins
+ * over the plain variable (local); neither = undefined (no device is attested).
+ */
+function attestationFromEnv(config: z.infer<typeof deviceConfigSchema>) {
+  const arn = config.ATTESTATION_CONFIG_ARN;
+  if (arn) {
+    const maxAge = config.ATTESTATION_CONFIG_MAX_AGE_SECONDS;
+    return configuredAttestation(() => getSecret(arn, { maxAge, transform: "json" }), fetch);
+  }
+  const plain = config.ATTESTATION_CONFIG;
+  if (plain) return configuredAttestation(async () => plain, fetch);
+  return undefined;
+}
 
 /**
  * Builds the device use-case dependencies once per cold start from validated config and the
@@ -86,7 +104,7 @@ export function deviceDepsFromEnv(
             serverSecret: (appId: string, generation: number) =>
               appServerSecret(config.PSEUDONYM_KEY ?? "", appId, generation),
             personRef: (appId: string, userId: string) =>
-              pseudonymize(config.PSEUDONYM_KEY ?? "", `${appId}\u0000${userId}`, "person"),
+              personPseudonym(config.PSEUDONYM_KEY ?? "", appId, userId),
             addressRef: (bucket: string) =>
               pseudonymize(config.PSEUDONYM_KEY ?? "", bucket, "address"),
           },
@@ -99,15 +117,7 @@ export function deviceDepsFromEnv(
           onThrottled: () => countAbuse("RegistrationsThrottled"),
         }
       : {}),
-    ...(config.PLAY_INTEGRITY_PACKAGE_NAME && config.PLAY_INTEGRITY_CREDENTIALS
-      ? {
-          attestation: playIntegrityVerifier({
-            packageName: config.PLAY_INTEGRITY_PACKAGE_NAME,
-            accessToken: serviceAccountAccessToken(config.PLAY_INTEGRITY_CREDENTIALS, fetch),
-            fetch,
-          }),
-        }
-      : {}),
+    attestation: attestationFromEnv(config),
     ...(pushConfigured
       ? {
           push: snsPushRegistry(snsClient, {

@@ -1,6 +1,7 @@
 import "../config/load-secrets.ts";
 import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
+import { dynamoAudienceStore } from "../adapters/dynamo/audience-store.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
 import {
@@ -46,6 +47,7 @@ export function zoneEventSinkFromEnv(
       incentives: config.INCENTIVES_TABLE,
       conversions: config.CONVERSIONS_TABLE,
     }),
+    audiences: dynamoAudienceStore(documentClient, config.DEVICES_TABLE),
     random: systemRandom,
     deviceRef: (deviceId, merchantId) => pseudonymize(config.PSEUDONYM_KEY, deviceId, merchantId),
     settings: cachedMerchantSettings(

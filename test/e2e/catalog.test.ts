@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROUTES } from "../../infra/routes.ts";
 import { openApiDocument } from "../../shared/openapi/document.ts";
 import { uniqueId } from "../support/aws.ts";
 import { call, startTestServer } from "../support/local-server.ts";
@@ -115,6 +116,6 @@ describe("catalog over HTTP", () => {
     const res = await call(`${server.url}/v1/openapi.json`);
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe("3.1.0");
-    expect(res.body).toEqual(openApiDocument());
+    expect(res.body).toEqual(openApiDocument(ROUTES));
   });
 });

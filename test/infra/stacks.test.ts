@@ -564,13 +564,41 @@ describe("data stack", () => {
     });
   });
 
-  it("secrets are generated without commas and retained", () => {
+  it("keys are generated without commas, attestation starts empty; all are retained", () => {
     const secrets = ofType(data, "AWS::SecretsManager::Secret");
-    expect(secrets).toHaveLength(3);
+    expect(secrets).toHaveLength(4);
+    const attestationId = logicalId(s.data, s.data.secrets.attestation);
     for (const [id, secret] of secrets) {
       expect(secret.DeletionPolicy, id).toBe("Retain");
-      expect(secret.Properties?.GenerateSecretString).toMatchObject({ ExcludePunctuation: true });
+      if (id === attestationId) {
+        // The operator fills in the service account and app ids; nothing secret is in the template.
+        expect(secret.Properties?.SecretString).toBe("{}");
+        expect(secret.Properties?.GenerateSecretString).toBeUndefined();
+      } else {
+        expect(secret.Properties?.GenerateSecretString).toMatchObject({ ExcludePunctuation: true });
+      }
     }
+  });
+
+  it("only device-register may read the attestation secret, found by ARN, with a cache max age", () => {
+    const readers = Object.keys(s.service.functions).filter((name) =>
+      [...grantsOf(name)].some((g) => g.endsWith(" on secret:attestation")),
+    );
+    expect(readers).toEqual(["device-register"]);
+    expect(
+      [...grantsOf("device-register")].filter((g) => g.endsWith("secret:attestation")).sort(),
+    ).toEqual([
+      "secretsmanager:DescribeSecret on secret:attestation",
+      "secretsmanager:GetSecretValue on secret:attestation",
+    ]);
+    const env = service[fnLogicalId("device-register")]?.Properties?.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(JSON.stringify(env.Variables.ATTESTATION_CONFIG_ARN)).toContain(
+      logicalId(s.data, s.data.secrets.attestation),
+    );
+    expect("ATTESTATION_CONFIG" in env.Variables).toBe(false);
+    expect(env.Variables.ATTESTATION_CONFIG_MAX_AGE_SECONDS).toBe("300");
   });
 
   it("the data stack is protected from termination; the service stack holds no data", () => {

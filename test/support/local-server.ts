@@ -7,11 +7,22 @@ import { systemClock, systemRandom } from "../../shared/adapters/system.ts";
 import type { Role } from "../../shared/auth/principal.ts";
 import { createAppKey } from "../../shared/use-cases/app-keys.ts";
 import { env } from "./aws.ts";
+import { contractValidator } from "./contract.ts";
 
 /** Starts the local HTTP server (same code as `npm start`) on a free port against the test engines. */
 export async function startTestServer(options: { now?: () => number } = {}) {
   const jwtKey = await generateDevKey();
-  const server = createLocalServer({ jwtKey, ...options });
+  // Every answer of a route is checked against the OpenAPI document; close() fails the suite on
+  // any answer the document does not describe (status, media type or body).
+  const contract = contractValidator();
+  const violations = new Set<string>();
+  const server = createLocalServer({
+    jwtKey,
+    ...options,
+    onResponse: (route, result) => {
+      for (const violation of contract.checkResponse(route, result)) violations.add(violation);
+    },
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const appKeys = dynamoAppKeyStore(documentClient, env("CATALOG_TABLE"));
@@ -31,11 +42,19 @@ export async function startTestServer(options: { now?: () => number } = {}) {
     serverSecret: serverSecret ?? "",
     jwtKey,
     token: (merchantId: string, role: Role) => mintMerchantToken(jwtKey, { merchantId, role }),
-    close: () =>
-      new Promise<void>((resolve) => {
+    /** Answers that did not match the OpenAPI document so far. */
+    violations,
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      if (violations.size > 0) {
+        throw new Error(
+          `Answers not as documented in docs/openapi.json:\n${[...violations].join("\n")}`,
+        );
+      }
+    },
   };
 }
 

@@ -64,12 +64,9 @@ export {
 } from "./offer.ts";
 export {
   DEFAULT_PAGE_SIZE,
-  etag,
   type ListQuery,
   listQuerySchema,
   MAX_PAGE_SIZE,
-  parseIfMatch,
-  requireIfMatch,
   storeListQuerySchema,
 } from "./requests.ts";
 export {

@@ -3,6 +3,7 @@ import type { MerchantSettingsStore } from "../../adapters/dynamo/merchant-setti
 import type { OfferReader } from "../../adapters/dynamo/offer-reader.ts";
 import { DeviceErased } from "../../adapters/dynamo/visit-store.ts";
 import type { DevicePrincipal } from "../../auth/principal.ts";
+import { audiencesOf } from "../../domain/audience.ts";
 import { toDecisionOffer } from "../../domain/catalog/decision-view.ts";
 import type { Offer } from "../../domain/catalog/offer.ts";
 import { effectiveQuietHours, type MerchantSettings } from "../../domain/catalog/quiet-hours.ts";
@@ -33,6 +34,7 @@ import {
 } from "../../domain/o2o/touch.ts";
 import type { ZoneEvent } from "../../domain/visit/types.ts";
 import type { Random } from "../../ports.ts";
+import type { AudienceReader } from "../audiences.ts";
 import type { SinkResult, ZoneEventSink } from "../pings/ingest-pings.ts";
 
 /** What the device app sees for an incentive granted in its own ping response. */
@@ -52,6 +54,11 @@ export interface IncentiveSinkDeps {
   /** Merchants' default quiet hours (cached); absent = `decision.quietHours` for every offer. */
   settings?: Pick<MerchantSettingsStore, "get"> | undefined;
   store: DecisionStore;
+  /**
+   * Merchant audiences of the device's person and of the device itself; read only when a
+   * candidate offer targets segments. Absent = only the app's trusted segments count.
+   */
+  audiences?: AudienceReader | undefined;
   random: Random;
   /** Pseudonymous device id scoped to a merchant (keyed HMAC). */
   deviceRef: (deviceId: string, merchantId: string) => string;
@@ -165,6 +172,18 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       return { ...base, quietHours: effectiveQuietHours(offer.quietHours, merchant).span };
     };
 
+    // Merchant audiences: read only when an offer targets segments (most offers target everyone).
+    const audiences =
+      deps.audiences && candidates.some((c) => (c.offer.segments?.length ?? 0) > 0)
+        ? audiencesOf(
+            await deps.audiences.memberships([
+              capPartition(device),
+              capPartition({ deviceId: device.deviceId }),
+            ]),
+            now,
+          )
+        : undefined;
+
     const atomicFailures = new Map<string, string>();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const counters = await deps.store.readCounters(
@@ -196,6 +215,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         storeTimeZones,
         counters,
         config: deps.decision,
+        ...(audiences ? { audiences } : {}),
       });
       const suppressed = [
         ...decision.suppressed,

@@ -7,7 +7,7 @@ import type {
   LogPosition,
   LogQuery,
 } from "../../adapters/dynamo/conversion-reader.ts";
-import { type MerchantPrincipal, type Role, requireRole } from "../../auth/principal.ts";
+import { type MerchantPrincipal, REPORT_ROLES, requireRole } from "../../auth/principal.ts";
 import type { ConversionRecord } from "../../domain/conversion.ts";
 import { NO_OFFER } from "../../domain/conversion.ts";
 import {
@@ -26,8 +26,7 @@ import type { CursorCodec } from "../../http/cursor.ts";
 import { parseWith } from "../../http/parse.ts";
 import { type NameCatalog, nameBook } from "./names.ts";
 
-/** Who may read the log and the reports. */
-export const REPORT_ROLES: readonly Role[] = ["marketing-analyst", "merchant-admin"];
+export { REPORT_ROLES };
 
 export interface ConversionLogDeps {
   log: ConversionReader;

@@ -6,12 +6,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { appAttestVerifier } from "../../../shared/adapters/attestation/app-attest.ts";
 import { playIntegrityVerifier } from "../../../shared/adapters/attestation/play-integrity.ts";
 import { authorizeDevice, registerDevice } from "../../../shared/use-cases/devices.ts";
 import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { deviceDepsFromEnv } from "../../../shared/wiring/device-deps.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
+import { APP_ID, attestation, NONCE as IOS_NONCE, makeCa } from "../../support/app-attest.ts";
 import { offset, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 import { startTestServer } from "../../support/local-server.ts";
 
@@ -59,6 +61,47 @@ describe("attestation at registration", () => {
       const none = await registerDevice(deps, server.appKey, input);
       expect(none.device.attested).toBe(false);
       expect((await authorizeDevice(deps, none.token)).attested).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("App Attest at registration", () => {
+  it("marks an iOS device attested only for a valid attestation object of the app and nonce", async () => {
+    const server = await startTestServer();
+    try {
+      const pki = await makeCa("Footfall Test");
+      const deps = {
+        ...deviceDepsFromEnv(),
+        attestation: appAttestVerifier({
+          appIds: [APP_ID],
+          environment: "production",
+          roots: [pki.rootPem],
+        }),
+      };
+      const input = { platform: "ios" as const, consent: { location: true, marketing: true } };
+      const token = await attestation({ pki });
+      const good = await registerDevice(deps, server.appKey, {
+        ...input,
+        attestation: { token, nonce: IOS_NONCE },
+      });
+      expect(good.device.attested).toBe(true);
+      expect((await authorizeDevice(deps, good.token)).attested).toBe(true);
+      // The same object with another nonce, or from the attacker's own CA: registered, unattested.
+      const replayed = await registerDevice(deps, server.appKey, {
+        ...input,
+        attestation: { token, nonce: "b3RoZXItY2hhbGxlbmdlLTI" },
+      });
+      expect(replayed.device.attested).toBe(false);
+      const forged = await registerDevice(deps, server.appKey, {
+        ...input,
+        attestation: {
+          token: await attestation({ pki: await makeCa("Attacker") }),
+          nonce: IOS_NONCE,
+        },
+      });
+      expect(forged.device.attested).toBe(false);
     } finally {
       await server.close();
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { etag, listQuerySchema, parseIfMatch } from "../../../shared/domain/catalog/index.ts";
+import { listQuerySchema } from "../../../shared/domain/catalog/index.ts";
 import { ValidationError } from "../../../shared/errors.ts";
+import { etag, parseIfMatch } from "../../../shared/http/if-match.ts";
 import { parseWith } from "../../../shared/http/parse.ts";
 
 function paths(fn: () => unknown): string[] {

@@ -1,0 +1,71 @@
+import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { audienceKeys } from "../../domain/audience.ts";
+import type { AudienceMembership, AudienceStore } from "../../use-cases/audiences.ts";
+import { batchWriteAll } from "./batch.ts";
+
+/**
+ * DynamoDB adapter for `AudienceStore` on the devices table: one item per (subject partition,
+ * merchant, audience) with the table's TTL attribute `expiresAt` (epoch seconds) set to the
+ * membership's end. Writes go through `batchWriteAll` (25 per request, unprocessed items
+ * retried); reads are one Query per partition on the `AUD#` sort-key prefix.
+ */
+export function dynamoAudienceStore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): AudienceStore {
+  return {
+    async add(partitions, merchantId, audience, expiresAtMs) {
+      await batchWriteAll(client, {
+        [tableName]: partitions.map((partition) => ({
+          PutRequest: {
+            Item: {
+              ...audienceKeys.membership(partition, merchantId, audience),
+              entity: "audience",
+              merchantId,
+              audience,
+              expiresAtMs,
+              expiresAt: Math.ceil(expiresAtMs / 1000),
+            },
+          },
+        })),
+      });
+    },
+    async remove(partitions, merchantId, audience) {
+      await batchWriteAll(client, {
+        [tableName]: partitions.map((partition) => ({
+          DeleteRequest: { Key: audienceKeys.membership(partition, merchantId, audience) },
+        })),
+      });
+    },
+    async memberships(partitions) {
+      const out: AudienceMembership[] = [];
+      await Promise.all(
+        [...new Set(partitions)].map(async (partition) => {
+          let start: Record<string, unknown> | undefined;
+          do {
+            const page = await client.send(
+              new QueryCommand({
+                TableName: tableName,
+                KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+                ExpressionAttributeValues: { ":pk": partition, ":prefix": audienceKeys.prefix },
+                ProjectionExpression: "sk, expiresAtMs",
+                ExclusiveStartKey: start,
+              }),
+            );
+            for (const item of page.Items ?? []) {
+              const parsed = audienceKeys.parse(String(item.sk));
+              if (!parsed) continue;
+              out.push({
+                merchantId: parsed[0],
+                audience: parsed[1],
+                expiresAtMs: Number(item.expiresAtMs),
+              });
+            }
+            start = page.LastEvaluatedKey;
+          } while (start);
+        }),
+      );
+      return out;
+    },
+  };
+}

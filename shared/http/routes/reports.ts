@@ -1,0 +1,131 @@
+/**
+ * Routes of the merchant's back office: redemption at the till (POS role), the conversion log
+ * and the reports (marketing roles).
+ */
+import { POS_ROLES, REPORT_ROLES } from "../../auth/principal.ts";
+import {
+  comparisonQuerySchema,
+  conversionQuerySchema,
+  offerReportQuerySchema,
+  storeReportQuerySchema,
+} from "../../domain/report.ts";
+import {
+  conversionPageSchema,
+  offerComparisonSchema,
+  offerReportSchema,
+  redemptionResultSchema,
+  storeReportSchema,
+} from "../../openapi/report-views.ts";
+import { redemptionInputSchema } from "../../use-cases/redemptions.ts";
+import { defineRoute } from "../route-contract.ts";
+import { acceptHeader, offerIdPath, problems, storeIdPath, WRITE_PROBLEMS } from "./common.ts";
+
+export const redeemRoute = defineRoute({
+  method: "POST",
+  path: "/v1/redemptions",
+  fn: "redemption-create",
+  auth: "jwt",
+  rateLimit: 50,
+  roles: POS_ROLES,
+  operationId: "redeemCode",
+  tag: "redemptions",
+  summary: "Redeem a code at the till",
+  description:
+    "A POS of the merchant in the token redeems `{code, storeId}` (or `storeCode`); returns " +
+    "the offer title. 404 unknown code or store, 409 reused or offer not live, 410 expired, " +
+    "429 (with `Retry-After`) after repeated misses from the till or at the store.",
+  bodyLimit: 4 * 1024,
+  request: { body: redemptionInputSchema },
+  responses: {
+    200: { description: "Redeemed", schema: redemptionResultSchema },
+    ...problems(...WRITE_PROBLEMS, 404, 409, 410, 429, 503),
+  },
+});
+
+export const listConversionsRoute = defineRoute({
+  method: "GET",
+  path: "/v1/conversions",
+  fn: "conversions-list",
+  auth: "jwt",
+  rateLimit: 20,
+  roles: REPORT_ROLES,
+  operationId: "listConversions",
+  tag: "reports",
+  summary: "The footfall conversion log, newest first",
+  description:
+    "JSON pages with a cursor, or `Accept: text/csv` for every page as CSV. A CSV body stops " +
+    "at 100,000 rows or 5 MB; then `x-footfall-truncated: true` and `x-footfall-next-cursor` " +
+    "say where to resume. Devices appear only as a pseudonymous `deviceRef`.",
+  request: { query: conversionQuerySchema, headers: acceptHeader },
+  responses: {
+    200: {
+      description: "A page of the log (or CSV)",
+      schema: conversionPageSchema,
+      csv: true,
+      headers: {
+        "x-footfall-truncated": "CSV only: true when a cap stopped the export",
+        "x-footfall-next-cursor": "CSV only: the cursor to resume from",
+      },
+    },
+    ...problems(400, 401, 403),
+  },
+});
+
+export const compareOffersRoute = defineRoute({
+  method: "GET",
+  path: "/v1/reports/offers",
+  fn: "report-offers",
+  auth: "jwt",
+  rateLimit: 20,
+  roles: REPORT_ROLES,
+  operationId: "compareOffers",
+  tag: "reports",
+  summary: "Every offer of a period side by side",
+  description:
+    "Offers valid at some point of the range (deleted ones included, with their name and " +
+    "`state`), each with sends, visit rates, lift and its 95 % interval, incremental visits, " +
+    "spend and cost per incremental visit. `Accept: text/csv` gives one line per offer.",
+  request: { query: comparisonQuerySchema, headers: acceptHeader },
+  responses: {
+    200: { description: "The comparison", schema: offerComparisonSchema, csv: true },
+    ...problems(400, 401, 403),
+  },
+});
+
+export const offerReportRoute = defineRoute({
+  method: "GET",
+  path: "/v1/reports/offers/{offerId}",
+  fn: "report-offer",
+  auth: "jwt",
+  rateLimit: 20,
+  roles: REPORT_ROLES,
+  operationId: "getOfferReport",
+  tag: "reports",
+  summary: "Funnel, lift, incremental visits and money of one offer",
+  description:
+    "From the counters only. Rows per store-local day, ISO week, month or store (with names " +
+    "and store codes); periods without activity only with `includeEmpty=true`. A deleted " +
+    "offer answers with its name and `state: deleted`. `Accept: text/csv` gives the rows.",
+  request: { path: offerIdPath, query: offerReportQuerySchema, headers: acceptHeader },
+  responses: {
+    200: { description: "The offer report", schema: offerReportSchema, csv: true },
+    ...problems(400, 401, 403, 404),
+  },
+});
+
+export const storeReportRoute = defineRoute({
+  method: "GET",
+  path: "/v1/reports/stores/{storeId}",
+  fn: "report-store",
+  auth: "jwt",
+  rateLimit: 20,
+  roles: REPORT_ROLES,
+  operationId: "getStoreReport",
+  tag: "reports",
+  summary: "Visits and attributed visits of one store",
+  request: { path: storeIdPath, query: storeReportQuerySchema },
+  responses: {
+    200: { description: "The store report", schema: storeReportSchema },
+    ...problems(400, 401, 403, 404),
+  },
+});
