@@ -557,6 +557,32 @@ export function renderReport(r: BenchResults): string {
       ]),
     ),
     "",
+    ...(b.moduleLoad && b.moduleLoad.length > 0
+      ? [
+          "### Module load (deployed flags, median of 10)",
+          "",
+          "`import()` of each bundle in a fresh Node process with `--enable-source-maps` (the " +
+            "deployed NODE_OPTIONS), source map beside it; Node's own start-up excluded. The " +
+            "environment carries no function config, so a handler stops at its config check " +
+            "(config checked: no) after loading every dependency. Absolute times depend on the " +
+            "shared machine's load (see the load average above).",
+          "",
+          table(
+            ["function", "KB", "map KB", "load ms", "load ms, no source maps", "config checked"],
+            [...b.moduleLoad]
+              .sort((x, y) => y.medianMs - x.medianMs)
+              .map((m) => [
+                m.fn,
+                f(m.kb, 1),
+                f(m.sourceMapKb, 1),
+                f(m.medianMs, 1),
+                m.medianNoSourceMapsMs === undefined ? "—" : f(m.medianNoSourceMapsMs, 1),
+                m.configChecked ? "yes" : "no",
+              ]),
+          ),
+          "",
+        ]
+      : []),
     "## Notes",
     "",
     `- Lambda CPU share: ${ONE_VCPU_SOURCE} (1,769 MB = one vCPU). One core of this machine is taken as ` +

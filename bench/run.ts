@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type BundleSizes, measureBundles } from "./bundles.ts";
+import { type BundleSizes, HOT_PATH, measureBundles } from "./bundles.ts";
 import { runChild } from "./child-process.ts";
 import { CITIES } from "./cities.ts";
 import {
@@ -28,6 +28,7 @@ import { PINGS_PER_BATCH } from "./ingest/workload.ts";
 import { loadAverage, machineInfo } from "./machine.ts";
 import type { MatcherChildOptions, MatcherChildResult } from "./matcher/child.ts";
 import { computeCovers } from "./matcher/cover-store.ts";
+import { type ModuleLoadRow, measureModuleLoad } from "./module-load.ts";
 import { renderReport } from "./report.ts";
 import { type BenchResults, evaluateTargets } from "./results.ts";
 
@@ -96,6 +97,24 @@ async function functionMemory(): Promise<FunctionMemory> {
       authorizerMb: 512,
       source: "assumed 512 MB (infra specs unreadable)",
     };
+  }
+}
+
+/**
+ * Functions that compute geofence covers: those whose infra budget is the geometry one (they
+ * carry h3-js). Every other function is held to 500 KB.
+ */
+async function coverFunctions(): Promise<string[]> {
+  try {
+    const { FUNCTION_SPECS } = (await import("../infra/function-specs.ts")) as {
+      FUNCTION_SPECS: Record<string, { bundleBudget?: { reason: string } }>;
+    };
+    return Object.entries(FUNCTION_SPECS)
+      .filter(([, spec]) => spec.bundleBudget?.reason.includes("h3-js"))
+      .map(([fn]) => fn)
+      .sort();
+  } catch {
+    return [];
   }
 }
 
@@ -191,6 +210,26 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       ? { kb: {}, source: "skipped", wallMs: 0 }
       : await measureBundles(ROOT, options.quick ? "hot-path" : "all");
 
+    // 5b. Module load, deployed flags, median of 10 (3 on the hot path if quick): every function
+    // that computes no covers, plus three of the cover functions (their bundles differ by a few
+    // KB: the ping path, nearby offers and a catalog write).
+    log("module load");
+    let moduleLoad: ModuleLoadRow[] = [];
+    const covering = await coverFunctions();
+    if (!options.skipBundles) {
+      try {
+        const sample = new Set([...HOT_PATH, "offers-nearby", "store-create"]);
+        moduleLoad = await measureModuleLoad(ROOT, {
+          runs: options.quick ? 3 : 10,
+          only: options.quick
+            ? HOT_PATH
+            : Object.keys(bundles.kb).filter((fn) => !covering.includes(fn) || sample.has(fn)),
+        });
+      } catch (error) {
+        failed("module load", error);
+      }
+    }
+
     // 4. Cost, from the measured ingest figures.
     const memory = await functionMemory();
     const byScenario: CostEstimate[] = ingest
@@ -254,6 +293,8 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
           ...(bundles.errors ? { errors: bundles.errors } : {}),
           wallMs: bundles.wallMs,
           targetKb: 500,
+          moduleLoad,
+          coverFunctions: covering,
         },
       },
     };

@@ -150,13 +150,6 @@ const GEO_BUDGET: BundleBudget = {
   kb: 1000,
   reason: `Geofence geometry needs h3-js (about 210 KB, an emscripten build); ${TIME_ZONE_LIBS}.`,
 };
-const DEVICE_BUDGET: BundleBudget = {
-  kb: 600,
-  reason:
-    "Three SDK clients (DynamoDB, SNS for push endpoints, Secrets Manager for the signing keys), " +
-    "jose for device tokens and user assertions, and the attestation verifiers (App Attest with " +
-    "tiny-cbor, Play Integrity, the attestation secret through Powertools Parameters).",
-};
 const PUBLISHER_BUDGET: BundleBudget = {
   kb: 640,
   reason:
@@ -231,27 +224,23 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: ["deviceToken", "pseudonym", "attestation"],
     // The attestation secret is read again after 5 minutes: a rotated key applies without a deploy.
     extraEnv: { ATTESTATION_CONFIG_MAX_AGE_SECONDS: "300" },
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-get": {
     description: "GET /v1/devices/me: the calling device's own record",
     access: { catalog: "name", devices: "read" },
     secrets: ["deviceToken"],
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-token": {
     description:
       "POST /v1/devices/me/token: issues a fresh device token, optionally revoking earlier ones",
     access: { catalog: "name", devices: "readwrite" },
     secrets: ["deviceToken"],
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-update": {
     description: "PATCH /v1/devices/me: updates consent, push token, locale, segments",
     access: { catalog: "name", devices: "readwrite" },
     mobilePush: "manage",
     secrets: ["deviceToken"],
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-erase": {
     description: "DELETE /v1/devices/me: erases everything stored for the device",
@@ -259,7 +248,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     access: { catalog: "name", devices: "readwrite", incentives: "readwrite" },
     mobilePush: "manage",
     secrets: ["deviceToken"],
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-authorizer": {
     description: "HTTP API Lambda authorizer: verifies device tokens",
@@ -268,14 +256,8 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: ["deviceToken"],
     // A refused token is thrown as `Unauthorized` (API Gateway answers 401), so some are normal.
     errorAlarmThreshold: 100,
-    // Its wiring (deviceAuthDepsFromEnv) leaves the SNS client out; zod config parsing (about
-    // 90 KB) and the Powertools metrics module pulled in through the device use cases keep it
-    // just above the default.
-    bundleBudget: {
-      kb: 520,
-      reason:
-        "DynamoDB and Secrets Manager clients, jose, zod for its config, Powertools logger and metrics.",
-    },
+    // Within the default budget since bundles carry Lambda's environment credential chain
+    // instead of the SDK's default one (BUNDLE_ALIAS in infra/footfall-function.ts).
   },
 
   // Pings: zone matching, visit state, incentive decisions (written to the outbox, not sent)
