@@ -48,6 +48,17 @@ import {
   reportExposureRoute,
   updateLinkRoute,
 } from "../shared/http/routes/o2o.ts";
+import {
+  arrivedOwnPickupRoute,
+  attachPickupRoute,
+  cancelPickupRoute,
+  completePickupRoute,
+  createPickupRoute,
+  getOwnPickupRoute,
+  getPickupRoute,
+  pickupBoardRoute,
+  readyPickupRoute,
+} from "../shared/http/routes/pickups.ts";
 import { ingestPingsRoute, nearbyOffersRoute } from "../shared/http/routes/pings.ts";
 import {
   compareOffersRoute,
@@ -121,6 +132,15 @@ export const ROUTES: RouteDefinition[] = [
   reportExposureRoute,
   channelReportRoute,
   offerChannelReportRoute,
+  createPickupRoute,
+  getPickupRoute,
+  readyPickupRoute,
+  completePickupRoute,
+  cancelPickupRoute,
+  pickupBoardRoute,
+  attachPickupRoute,
+  getOwnPickupRoute,
+  arrivedOwnPickupRoute,
   dashboardRoute,
   dashboardAssetRoute,
 ];

@@ -338,6 +338,9 @@ export async function authorizeDevice(
     platform: device.platform,
     openZones: device.openZones ?? 0,
     authorizedAt: deps.clock.now(),
+    ...(device.pickupRefs && [...device.pickupRefs].length > 0
+      ? { pickupRefs: [...device.pickupRefs].sort() }
+      : {}),
     ...(device.personRef ? { personRef: device.personRef } : {}),
     ...(device.trustedSegments?.length ? { trustedSegments: device.trustedSegments } : {}),
     ...(device.attested ? { attested: true } : {}),
