@@ -156,6 +156,16 @@ const PUBLISHER_BUDGET: BundleBudget = {
     "Four SDK clients (DynamoDB, SNS, SQS for its DLQ, Secrets Manager) in one function, plus luxon to date expired codes on the store's local day.",
 };
 
+/** Pickup routes: stores in the catalog, pickups in incentives, references on device profiles. */
+function pickupFunction(description: string): FunctionSpec {
+  return {
+    description,
+    access: { catalog: "read", devices: "readwrite", incentives: "readwrite" },
+    secrets: [],
+    bundleBudget: TIME_BUDGET,
+  };
+}
+
 /** Catalog reads: the catalog's config also names the geo index table and the cursor key. */
 function catalogReader(description: string): FunctionSpec {
   return {
@@ -373,6 +383,41 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     { geocoding: true },
   ),
   "store-delete": catalogWriter("DELETE /v1/stores/{storeId}: removes a store and its zones"),
+  // Pickup orders (pickups live in the incentives table; device references on the profile)
+  "pickup-create": pickupFunction(
+    "POST /v1/pickups: creates a pickup order, returns its attach token",
+  ),
+  "pickup-get": pickupFunction("GET /v1/pickups/{pickupId}: one pickup order"),
+  "pickup-staff": pickupFunction(
+    "POST /v1/pickups/{pickupId}/ready|complete|cancel: staff actions",
+  ),
+  "pickup-publisher": {
+    description:
+      "Incentives table stream: publishes pickup order events (pickup.*) and the shopper's ready push",
+    timeoutS: 60,
+    access: { devices: "read", incentives: "readwrite" },
+    publishesIncentives: true,
+    mobilePush: "publish",
+    secrets: [],
+    trigger: {
+      kind: "tableStream",
+      table: "incentives",
+      batchSize: 25,
+      retryAttempts: 8,
+      // Saved pickups with events to publish; the outbox is cleared after publishing.
+      filterPatterns: [
+        {
+          eventName: ["INSERT", "MODIFY"],
+          dynamodb: { NewImage: { entity: { S: ["pickup"] }, outboxPending: { BOOL: [true] } } },
+        },
+      ],
+    },
+    bundleBudget: PUBLISHER_BUDGET,
+  },
+  "pickup-board": pickupFunction("GET /v1/stores/{storeId}/pickups: the store's pickup board"),
+  "device-pickups": pickupFunction(
+    "/v1/devices/me/pickups: attach a pickup order, read it, manual arrival",
+  ),
   "merchant-settings-get": {
     description: "GET /v1/merchant/settings: the merchant's settings (default quiet hours)",
     access: { catalog: "read" },

@@ -38,6 +38,17 @@ import {
   healthRoute,
   openApiRoute,
 } from "../shared/http/routes/meta.ts";
+import {
+  arrivedOwnPickupRoute,
+  attachPickupRoute,
+  cancelPickupRoute,
+  completePickupRoute,
+  createPickupRoute,
+  getOwnPickupRoute,
+  getPickupRoute,
+  pickupBoardRoute,
+  readyPickupRoute,
+} from "../shared/http/routes/pickups.ts";
 import { ingestPingsRoute, nearbyOffersRoute } from "../shared/http/routes/pings.ts";
 import {
   compareOffersRoute,
@@ -103,6 +114,15 @@ export const ROUTES: RouteDefinition[] = [
   compareOffersRoute,
   offerReportRoute,
   storeReportRoute,
+  createPickupRoute,
+  getPickupRoute,
+  readyPickupRoute,
+  completePickupRoute,
+  cancelPickupRoute,
+  pickupBoardRoute,
+  attachPickupRoute,
+  getOwnPickupRoute,
+  arrivedOwnPickupRoute,
   dashboardRoute,
   dashboardAssetRoute,
 ];

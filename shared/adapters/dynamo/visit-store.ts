@@ -76,6 +76,8 @@ export interface VisitStore {
   setOpenZones(deviceId: string, openZones: number, asOf: number): Promise<void>;
   /** The open-visit count on the profile now (one small strongly consistent read). */
   openZones(deviceId: string): Promise<number>;
+  /** The same read, with the device's active pickup references (`merchantId|pickupId`). */
+  liveCounts?(deviceId: string): Promise<{ openZones: number; pickupRefs: string[] }>;
 }
 
 /** What the sweeper needs besides `VisitStore`: the due devices, and dropping orphans. */
@@ -186,6 +188,21 @@ export function dynamoVisitStore(client: DynamoDBDocumentClient, tableName: stri
       } catch (error) {
         if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
       }
+    },
+    async liveCounts(deviceId) {
+      const out = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: deviceKeys.profile(deviceId),
+          ProjectionExpression: "openZones, pickupRefs",
+          ConsistentRead: true,
+        }),
+      );
+      const refs = out.Item?.pickupRefs as Set<string> | undefined;
+      return {
+        openZones: Number(out.Item?.openZones ?? 0) || 0,
+        pickupRefs: refs ? [...refs].sort() : [],
+      };
     },
     async openZones(deviceId) {
       const out = await client.send(
