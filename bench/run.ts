@@ -226,20 +226,27 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       ? { kb: {}, source: "skipped", wallMs: 0 }
       : await measureBundles(ROOT, options.quick ? "hot-path" : "all");
 
-    // 5b. Module load, deployed flags, median of 10 (3 on the hot path if quick): every function
-    // that computes no covers, plus three of the cover functions (their bundles differ by a few
-    // KB: the ping path, nearby offers and a catalog write).
+    // 5b. Module load, deployed flags, median of 10 (3 on the hot path if quick): the hot path
+    // and one function of each bundle family (device routes, plain routes, the served document,
+    // reports, a catalog write with covers, nearby offers); the others differ from theirs by a
+    // few KB of handler code.
     log("module load");
     let moduleLoad: ModuleLoadRow[] = [];
     const covering = await coverFunctions();
     if (!options.skipBundles) {
       try {
-        const sample = new Set([...HOT_PATH, "offers-nearby", "store-create"]);
+        const sample = [
+          ...HOT_PATH,
+          "device-register",
+          "health",
+          "openapi",
+          "report-offer",
+          "store-create",
+          "offers-nearby",
+        ];
         moduleLoad = await measureModuleLoad(ROOT, {
           runs: options.quick ? 3 : 10,
-          only: options.quick
-            ? HOT_PATH
-            : Object.keys(bundles.kb).filter((fn) => !covering.includes(fn) || sample.has(fn)),
+          only: options.quick ? HOT_PATH : sample.filter((fn) => fn in bundles.kb),
         });
       } catch (error) {
         failed("module load", error);
