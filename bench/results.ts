@@ -6,6 +6,7 @@
 import type { BundleSizes } from "./bundles.ts";
 import type { CostEstimate, FunctionMemory, PRICES } from "./cost.ts";
 import type { GeometryValidationResult } from "./geometry-validation.ts";
+import type { ImportRow } from "./import/child.ts";
 import type { IndexShapeResult } from "./index-shapes.ts";
 import type { AuthorizerFigures, IngestChildResult, IngestRow } from "./ingest/child.ts";
 import { PINGS_PER_BATCH } from "./ingest/workload.ts";
@@ -30,6 +31,8 @@ export interface BenchResults {
   index: IndexShapeResult[];
   /** Validation + cover of 1,000-vertex footprints (issue 14 point 9). */
   geometry: GeometryValidationResult[];
+  /** Store imports at the documented limits, through the real handlers (issue 14 point 1). */
+  import?: ImportRow[];
   costPerMillionPingsUsd: number | null;
   bundlesKb: Record<string, number>;
   details: {
@@ -183,6 +186,18 @@ export function evaluateTargets(r: Omit<BenchResults, "targets">): TargetResult[
         : `at most ${fmt(worstGeometry, 1)} ms (median, ${r.geometry.length} shapes)`,
     status: status((r.geometry ?? []).length === 0 ? undefined : worstGeometry < 100),
   });
+  for (const row of r.import ?? []) {
+    const ok =
+      row.check.status === "succeeded" &&
+      row.check.storesInTable === row.features &&
+      row.check.footprintHeads === row.features &&
+      row.check.pendingIndex === 0;
+    out.push({
+      target: `store import of ${row.file} completes, every store indexed`,
+      measured: `${fmt(row.totalMs / 1000, 1)} s (${row.check.status}, ${row.check.storesInTable} stores, ${row.check.footprintHeads} footprints indexed, ${row.check.pendingIndex} pending)`,
+      status: status(ok),
+    });
+  }
   out.push({
     target: "a test runs `npm run bench -- --quick` and checks the shape and mismatches",
     measured: "test/integration/bench/bench.test.ts",

@@ -5,7 +5,7 @@
  *
  * Options: --quick, --out=<dir>, --sizes=1000,10000, --cover-budget-s=<s>, --seed=<n>,
  * --covers-dir=<dir> (keep covers there and reuse them in later runs with the same seed),
- * --skip-ingest, --skip-bundles.
+ * --skip-ingest, --skip-import, --skip-bundles.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +22,9 @@ import {
 } from "./cost.ts";
 import { GEOFENCE_MIX } from "./geofences.ts";
 import { measureGeometryValidation } from "./geometry-validation.ts";
+import type { ImportRow } from "./import/child.ts";
+import { measureImports } from "./import/run.ts";
+import { LIMIT_FILES, QUICK_FILES } from "./import/workload.ts";
 import { indexShapes, measureShapeCover } from "./index-shapes.ts";
 import type { IngestChildOptions, IngestChildResult } from "./ingest/child.ts";
 import { PINGS_PER_BATCH } from "./ingest/workload.ts";
@@ -46,6 +49,7 @@ export interface BenchOptions {
   coversDir?: string;
   seed?: number;
   skipIngest?: boolean;
+  skipImport?: boolean;
   skipBundles?: boolean;
   log?: (line: string) => void;
 }
@@ -204,26 +208,45 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     log("geometry validation");
     const geometry = measureGeometryValidation(options.quick ? 5 : 15);
 
+    // 3c. Store import at the documented limits (or small files when quick).
+    let imports: ImportRow[] | undefined;
+    if (!options.skipImport) {
+      log("store import: starting DynamoDB Local");
+      try {
+        imports = (await measureImports({ seed, files: options.quick ? QUICK_FILES : LIMIT_FILES }))
+          .rows;
+      } catch (error) {
+        failed("import", error);
+      }
+    }
+
     // 5. Bundles.
     log("bundles");
     const bundles: BundleSizes = options.skipBundles
       ? { kb: {}, source: "skipped", wallMs: 0 }
       : await measureBundles(ROOT, options.quick ? "hot-path" : "all");
 
-    // 5b. Module load, deployed flags, median of 10 (3 on the hot path if quick): every function
-    // that computes no covers, plus three of the cover functions (their bundles differ by a few
-    // KB: the ping path, nearby offers and a catalog write).
+    // 5b. Module load, deployed flags, median of 10 (3 on the hot path if quick): the hot path
+    // and one function of each bundle family (device routes, plain routes, the served document,
+    // reports, a catalog write with covers, nearby offers); the others differ from theirs by a
+    // few KB of handler code.
     log("module load");
     let moduleLoad: ModuleLoadRow[] = [];
     const covering = await coverFunctions();
     if (!options.skipBundles) {
       try {
-        const sample = new Set([...HOT_PATH, "offers-nearby", "store-create"]);
+        const sample = [
+          ...HOT_PATH,
+          "device-register",
+          "health",
+          "openapi",
+          "report-offer",
+          "store-create",
+          "offers-nearby",
+        ];
         moduleLoad = await measureModuleLoad(ROOT, {
           runs: options.quick ? 3 : 10,
-          only: options.quick
-            ? HOT_PATH
-            : Object.keys(bundles.kb).filter((fn) => !covering.includes(fn) || sample.has(fn)),
+          only: options.quick ? HOT_PATH : sample.filter((fn) => fn in bundles.kb),
         });
       } catch (error) {
         failed("module load", error);
@@ -254,6 +277,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       ingest: ingest?.ingest ?? [],
       index,
       geometry,
+      ...(imports ? { import: imports } : {}),
       costPerMillionPingsUsd: headline ? headline.totalUsdPerMillionPings : null,
       bundlesKb: bundles.kb,
       details: {
@@ -340,6 +364,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     ...(value("covers-dir") ? { coversDir: value("covers-dir") } : {}),
     ...(seed ? { seed: Number(seed) } : {}),
     skipIngest: argv.includes("--skip-ingest"),
+    skipImport: argv.includes("--skip-import"),
     skipBundles: argv.includes("--skip-bundles"),
   };
 }

@@ -482,6 +482,70 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: [],
     bundleBudget: TIME_BUDGET,
   },
+
+  // Online to offline: claim links, claims, exposures and the channel report
+  "link-create": {
+    description: "POST /v1/offers/{offerId}/links: a claim link per channel and variant",
+    access: { catalog: "readwrite" },
+    secrets: [],
+    // The catalog store (offer ownership) carries the time zone libraries.
+    bundleBudget: TIME_BUDGET,
+  },
+  "link-list": {
+    description: "GET /v1/offers/{offerId}/links: the offer's claim links",
+    access: { catalog: "read" },
+    secrets: [],
+    // The catalog store (offer ownership) carries the time zone libraries.
+    bundleBudget: TIME_BUDGET,
+  },
+  "link-update": {
+    description: "PATCH /v1/offers/{offerId}/links/{linkId}: pause, resume or re-date a link",
+    access: { catalog: "readwrite" },
+    secrets: [],
+    // The catalog store (offer ownership) carries the time zone libraries.
+    bundleBudget: TIME_BUDGET,
+  },
+  "claim-create": {
+    description: "POST /v1/claims: a device claims a link (holdout, code, budget, caps, consent)",
+    access: {
+      catalog: "read",
+      devices: "readwrite",
+      incentives: "readwrite",
+      conversions: "readwrite",
+    },
+    secrets: ["pseudonym"],
+    bundleBudget: TIME_BUDGET,
+  },
+  "claim-web": {
+    description: "POST /v1/claims/web: a web page claims a link without a device",
+    access: {
+      catalog: "read",
+      devices: "readwrite",
+      incentives: "readwrite",
+      conversions: "readwrite",
+    },
+    secrets: ["pseudonym"],
+    bundleBudget: TIME_BUDGET,
+  },
+  "exposure-create": {
+    description:
+      "POST /v1/exposures: the app reports an in-app exposure (randomized once per person)",
+    access: {
+      catalog: "read",
+      devices: "readwrite",
+      incentives: "readwrite",
+      conversions: "readwrite",
+    },
+    secrets: ["pseudonym"],
+    bundleBudget: TIME_BUDGET,
+  },
+  "report-channels": {
+    description:
+      "GET /v1/reports/channels: claims, exposures, visits and lift by channel and variant",
+    access: { catalog: "read", conversions: "read" },
+    secrets: [],
+    bundleBudget: TIME_BUDGET,
+  },
   dashboard: {
     description: "GET /dashboard: the marketing dashboard's static files, with a strict CSP",
     access: {},

@@ -39,6 +39,16 @@ import {
   openApiRoute,
 } from "../shared/http/routes/meta.ts";
 import {
+  channelReportRoute,
+  claimLinkFromWebRoute,
+  claimLinkRoute,
+  createLinkRoute,
+  listLinksRoute,
+  offerChannelReportRoute,
+  reportExposureRoute,
+  updateLinkRoute,
+} from "../shared/http/routes/o2o.ts";
+import {
   arrivedOwnPickupRoute,
   attachPickupRoute,
   cancelPickupRoute,
@@ -114,6 +124,14 @@ export const ROUTES: RouteDefinition[] = [
   compareOffersRoute,
   offerReportRoute,
   storeReportRoute,
+  createLinkRoute,
+  listLinksRoute,
+  updateLinkRoute,
+  claimLinkRoute,
+  claimLinkFromWebRoute,
+  reportExposureRoute,
+  channelReportRoute,
+  offerChannelReportRoute,
   createPickupRoute,
   getPickupRoute,
   readyPickupRoute,

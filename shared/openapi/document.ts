@@ -140,6 +140,7 @@ const TAGS = [
   { name: "merchant", description: "Merchant-wide settings" },
   { name: "redemptions", description: "Codes redeemed at the till" },
   { name: "reports", description: "Conversion log and reports: funnel, lift, money, comparison" },
+  { name: "claims", description: "Claim links, claims and exposures (online to offline)" },
   {
     name: "pickups",
     description:

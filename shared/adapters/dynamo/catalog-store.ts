@@ -14,6 +14,7 @@ import type { Store } from "../../domain/catalog/store.ts";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import type { PageKey } from "../../http/cursor.ts";
 import { batchGetAll } from "./batch.ts";
+import { transactInGroups } from "./transact-groups.ts";
 
 export interface StoreKey {
   merchantId: string;
@@ -95,6 +96,23 @@ export interface CatalogStore extends CatalogReader {
   ): Promise<void>;
   /** Clears a store's `indexPending` mark once its zones and point are indexed (at `version`). */
   markIndexed(merchantId: string, storeId: string, version: number): Promise<void>;
+  /** `markIndexed` for many stores, in packed transactions (bulk import). */
+  markIndexedMany(
+    stores: readonly { merchantId: string; storeId: string; version: number }[],
+  ): Promise<void>;
+  /**
+   * Store ids of a merchant's store codes, read strongly consistent in batches (bulk import);
+   * codes no store has are absent from the map.
+   */
+  storeIdsByRefs(merchantId: string, refs: readonly string[]): Promise<Map<string, string>>;
+  /** Stores read strongly consistent in batches (bulk import); missing ones are absent. */
+  getStoresConsistent(keys: readonly StoreKey[]): Promise<Store[]>;
+  /**
+   * Creates new stores (each with its store code's uniqueness item) in packed transactions
+   * (bulk import). Returns the ids of stores whose transaction was cancelled (an id or a code
+   * taken meanwhile): nothing of those was written; create them one by one with `createStore`.
+   */
+  createStores(stores: readonly Store[]): Promise<Set<string>>;
   /** Drops offer links of a store (repairs links left by an interrupted offer update). */
   unlinkOffers(merchantId: string, storeId: string, offerIds: readonly string[]): Promise<void>;
   /** Creates an offer and links it to each listed store (404 naming `storeIds/i` if one is gone). */
@@ -301,6 +319,23 @@ export function dynamoCatalogStore(
     }
   }
 
+  async function markIndexed(merchantId: string, storeId: string, version: number) {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: catalogKeys.store(merchantId, storeId),
+          UpdateExpression: "REMOVE indexPending",
+          ConditionExpression: "version = :v",
+          ExpressionAttributeValues: { ":v": version },
+        }),
+      );
+    } catch (error) {
+      // A newer write owns the mark now; it clears it when it has indexed.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   async function unlink(merchantId: string, storeId: string, offerIds: readonly string[]) {
     if (offerIds.length === 0) return;
     try {
@@ -490,21 +525,77 @@ export function dynamoCatalogStore(
 
     unlinkOffers: unlink,
 
-    async markIndexed(merchantId, storeId, version) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: catalogKeys.store(merchantId, storeId),
-            UpdateExpression: "REMOVE indexPending",
-            ConditionExpression: "version = :v",
-            ExpressionAttributeValues: { ":v": version },
-          }),
-        );
-      } catch (error) {
-        // A newer write owns the mark now; it clears it when it has indexed.
-        if (!isConditionFailure(error)) throw error;
+    markIndexed,
+
+    async markIndexedMany(stores) {
+      const cancelled = await transactInGroups(
+        client,
+        stores.map((st) => ({
+          action: {
+            Update: {
+              TableName: tableName,
+              Key: catalogKeys.store(st.merchantId, st.storeId),
+              UpdateExpression: "REMOVE indexPending",
+              ConditionExpression: "version = :v",
+              ExpressionAttributeValues: { ":v": st.version },
+            },
+          },
+          keys: [st.storeId],
+        })),
+      );
+      // One by one where a newer write got in (its own write clears the mark then).
+      for (const st of stores.filter((x) => cancelled.has(x.storeId))) {
+        await markIndexed(st.merchantId, st.storeId, st.version);
       }
+    },
+
+    async storeIdsByRefs(merchantId, refs) {
+      const found = await batchGetAll(client, {
+        [tableName]: {
+          Keys: [...new Set(refs)].map((ref) => catalogKeys.storeCode(merchantId, ref)),
+          ConsistentRead: true,
+        },
+      });
+      const ids = new Map<string, string>();
+      for (const item of found[tableName] ?? []) {
+        ids.set(
+          String(item.sk).slice(catalogKeys.storeCode(merchantId, "").sk.length),
+          String(item.storeId),
+        );
+      }
+      return ids;
+    },
+
+    async getStoresConsistent(keys) {
+      const unique = new Map(keys.map((k) => [`${k.merchantId}\n${k.storeId}`, k]));
+      const found = await batchGetAll(client, {
+        [tableName]: {
+          Keys: [...unique.values()].map((k) => catalogKeys.store(k.merchantId, k.storeId)),
+          ConsistentRead: true,
+        },
+      });
+      return (found[tableName] ?? []).map(toStore);
+    },
+
+    async createStores(stores) {
+      return transactInGroups(
+        client,
+        stores.flatMap((store) => {
+          const put = {
+            action: {
+              Put: {
+                TableName: tableName,
+                Item: storeItem(store),
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            keys: [store.storeId],
+          };
+          return store.externalRef === undefined
+            ? [put]
+            : [put, { action: codePut(store), keys: [store.storeId] }];
+        }),
+      );
     },
 
     async createOffer(offer) {

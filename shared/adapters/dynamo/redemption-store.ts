@@ -13,7 +13,9 @@ import {
   conversionKeys,
   NO_OFFER,
 } from "../../domain/conversion.ts";
-import { incentiveKeys } from "../../domain/incentive.ts";
+import { type IncentiveTouch, incentiveKeys } from "../../domain/incentive.ts";
+import { TOUCH_FIELDS } from "../../domain/o2o/touch.ts";
+import { touchCounterUpdates } from "./decision-store.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -33,6 +35,8 @@ export interface IssuedCode {
   deviceRef: string;
   redeemedAt?: string | undefined;
   redeemedStoreId?: string | undefined;
+  /** Channel, variant and kind of the touch that issued the code (absent on older codes). */
+  touch?: IncentiveTouch | undefined;
 }
 
 /** What a redemption writes besides the code: the `redeemed` log record and its counters. */
@@ -117,6 +121,24 @@ export function redemptionAttemptKey(key: AttemptKey) {
 /** Static-code redemptions of one offer, counted for its cap (conversions table). */
 export function staticRedemptionCountKey(merchantId: string, offerId: string) {
   return { pk: `STATICREDEEM#${merchantId}#${offerId}`, sk: "COUNT" };
+}
+
+/** A redemption of a code issued by a touch also counts on the touch's channel and variant. */
+function touchRedemption(record: ConversionRecord, table: string): TransactItem[] {
+  if (record.channel === undefined || record.variant === undefined || !record.offerId) return [];
+  return touchCounterUpdates(
+    {
+      merchantId: record.merchantId,
+      offerId: record.offerId,
+      localDay: record.localDay,
+      channel: record.channel,
+      variant: record.variant,
+      fields: {
+        [record.touch === "web_claim" ? TOUCH_FIELDS.webRedemptions : TOUCH_FIELDS.redemptions]: 1,
+      },
+    },
+    table,
+  );
 }
 
 function counterUpdates(record: ConversionRecord, table: string): TransactItem[] {
@@ -207,6 +229,7 @@ export function dynamoRedemptionStore(
           },
         },
         ...counterUpdates(write.record, tables.conversions),
+        ...touchRedemption(write.record, tables.conversions),
       ];
       try {
         await client.send(new TransactWriteCommand({ TransactItems: items }));
