@@ -12,6 +12,9 @@ import { build } from "esbuild";
 const BANNER =
   "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
+/** Same as BUNDLE_ALIAS in infra/footfall-function.ts: Lambda's environment credential chain. */
+const ALIAS = { "@aws-sdk/credential-provider-node": "./shared/adapters/lambda-credentials.ts" };
+
 /** Sizes and where they came from. */
 export interface BundleSizes {
   kb: Record<string, number>;
@@ -82,6 +85,8 @@ async function bundleKb(root: string, name: string): Promise<number> {
     target: "node24",
     mainFields: ["module", "main"],
     banner: { js: BANNER },
+    alias: ALIAS,
+    absWorkingDir: root,
     minify: true,
     write: false,
     outfile: join(root, "cdk.out", "bench-bundle", `${name}.mjs`),

@@ -474,6 +474,47 @@ export function renderReport(r: BenchResults): string {
     "",
   );
 
+  // 3c. Store import
+  if ((r.import ?? []).length > 0) {
+    out.push(
+      "## 3c. Store import at the documented limits",
+      "",
+      "`POST /v1/stores:import` (the real handler) stores the job, then the import worker (the " +
+        "catalog stream's function, in process) validates every geometry and writes and indexes " +
+        "every store on DynamoDB Local; the tables are then checked (stores, committed footprint " +
+        "heads, stores left with an index write pending). DynamoDB Local runs transactions far " +
+        "slower than DynamoDB, so wall times here are an upper bound; requests are what the code sends.",
+      "",
+      table(
+        [
+          "file",
+          "body MB",
+          "submit s",
+          "worker s",
+          "total s",
+          "stores/s",
+          "worker CPU s",
+          "DynamoDB requests",
+          "requests/store",
+          "stores / indexed / pending",
+        ],
+        (r.import ?? []).map((row) => [
+          row.file,
+          f(row.bodyBytes / 1_048_576, 2),
+          f(row.submitMs / 1000, 1),
+          f(row.workerMs / 1000, 1),
+          f(row.totalMs / 1000, 1),
+          f(row.storesPerSecond, 1),
+          f(row.workerCpuMs / 1000, 1),
+          n0(row.dynamoRequests),
+          f(row.dynamoRequestsPerStore, 2),
+          `${row.check.storesInTable} / ${row.check.footprintHeads} / ${row.check.pendingIndex}`,
+        ]),
+      ),
+      "",
+    );
+  }
+
   // 4. Cost
   out.push("## 4. Cost per million pings (AWS list prices, us-east-1)", "");
   const h = d.cost.headline;
@@ -557,6 +598,32 @@ export function renderReport(r: BenchResults): string {
       ]),
     ),
     "",
+    ...(b.moduleLoad && b.moduleLoad.length > 0
+      ? [
+          "### Module load (deployed flags, median of 10)",
+          "",
+          "`import()` of each bundle in a fresh Node process with `--enable-source-maps` (the " +
+            "deployed NODE_OPTIONS), source map beside it; Node's own start-up excluded. The " +
+            "environment carries no function config, so a handler stops at its config check " +
+            "(config checked: no) after loading every dependency. Absolute times depend on the " +
+            "shared machine's load (see the load average above).",
+          "",
+          table(
+            ["function", "KB", "map KB", "load ms", "load ms, no source maps", "config checked"],
+            [...b.moduleLoad]
+              .sort((x, y) => y.medianMs - x.medianMs)
+              .map((m) => [
+                m.fn,
+                f(m.kb, 1),
+                f(m.sourceMapKb, 1),
+                f(m.medianMs, 1),
+                m.medianNoSourceMapsMs === undefined ? "—" : f(m.medianNoSourceMapsMs, 1),
+                m.configChecked ? "yes" : "no",
+              ]),
+          ),
+          "",
+        ]
+      : []),
     "## Notes",
     "",
     `- Lambda CPU share: ${ONE_VCPU_SOURCE} (1,769 MB = one vCPU). One core of this machine is taken as ` +

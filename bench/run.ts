@@ -5,12 +5,12 @@
  *
  * Options: --quick, --out=<dir>, --sizes=1000,10000, --cover-budget-s=<s>, --seed=<n>,
  * --covers-dir=<dir> (keep covers there and reuse them in later runs with the same seed),
- * --skip-ingest, --skip-bundles.
+ * --skip-ingest, --skip-import, --skip-bundles.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type BundleSizes, measureBundles } from "./bundles.ts";
+import { type BundleSizes, HOT_PATH, measureBundles } from "./bundles.ts";
 import { runChild } from "./child-process.ts";
 import { CITIES } from "./cities.ts";
 import {
@@ -22,12 +22,16 @@ import {
 } from "./cost.ts";
 import { GEOFENCE_MIX } from "./geofences.ts";
 import { measureGeometryValidation } from "./geometry-validation.ts";
+import type { ImportRow } from "./import/child.ts";
+import { measureImports } from "./import/run.ts";
+import { LIMIT_FILES, QUICK_FILES } from "./import/workload.ts";
 import { indexShapes, measureShapeCover } from "./index-shapes.ts";
 import type { IngestChildOptions, IngestChildResult } from "./ingest/child.ts";
 import { PINGS_PER_BATCH } from "./ingest/workload.ts";
 import { loadAverage, machineInfo } from "./machine.ts";
 import type { MatcherChildOptions, MatcherChildResult } from "./matcher/child.ts";
 import { computeCovers } from "./matcher/cover-store.ts";
+import { type ModuleLoadRow, measureModuleLoad } from "./module-load.ts";
 import { renderReport } from "./report.ts";
 import { type BenchResults, evaluateTargets } from "./results.ts";
 
@@ -45,6 +49,7 @@ export interface BenchOptions {
   coversDir?: string;
   seed?: number;
   skipIngest?: boolean;
+  skipImport?: boolean;
   skipBundles?: boolean;
   log?: (line: string) => void;
 }
@@ -96,6 +101,24 @@ async function functionMemory(): Promise<FunctionMemory> {
       authorizerMb: 512,
       source: "assumed 512 MB (infra specs unreadable)",
     };
+  }
+}
+
+/**
+ * Functions that compute geofence covers: those whose infra budget is the geometry one (they
+ * carry h3-js). Every other function is held to 500 KB.
+ */
+async function coverFunctions(): Promise<string[]> {
+  try {
+    const { FUNCTION_SPECS } = (await import("../infra/function-specs.ts")) as {
+      FUNCTION_SPECS: Record<string, { bundleBudget?: { reason: string } }>;
+    };
+    return Object.entries(FUNCTION_SPECS)
+      .filter(([, spec]) => spec.bundleBudget?.reason.includes("h3-js"))
+      .map(([fn]) => fn)
+      .sort();
+  } catch {
+    return [];
   }
 }
 
@@ -185,11 +208,50 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     log("geometry validation");
     const geometry = measureGeometryValidation(options.quick ? 5 : 15);
 
+    // 3c. Store import at the documented limits (or small files when quick).
+    let imports: ImportRow[] | undefined;
+    if (!options.skipImport) {
+      log("store import: starting DynamoDB Local");
+      try {
+        imports = (await measureImports({ seed, files: options.quick ? QUICK_FILES : LIMIT_FILES }))
+          .rows;
+      } catch (error) {
+        failed("import", error);
+      }
+    }
+
     // 5. Bundles.
     log("bundles");
     const bundles: BundleSizes = options.skipBundles
       ? { kb: {}, source: "skipped", wallMs: 0 }
       : await measureBundles(ROOT, options.quick ? "hot-path" : "all");
+
+    // 5b. Module load, deployed flags, median of 10 (3 on the hot path if quick): the hot path
+    // and one function of each bundle family (device routes, plain routes, the served document,
+    // reports, a catalog write with covers, nearby offers); the others differ from theirs by a
+    // few KB of handler code.
+    log("module load");
+    let moduleLoad: ModuleLoadRow[] = [];
+    const covering = await coverFunctions();
+    if (!options.skipBundles) {
+      try {
+        const sample = [
+          ...HOT_PATH,
+          "device-register",
+          "health",
+          "openapi",
+          "report-offer",
+          "store-create",
+          "offers-nearby",
+        ];
+        moduleLoad = await measureModuleLoad(ROOT, {
+          runs: options.quick ? 3 : 10,
+          only: options.quick ? HOT_PATH : sample.filter((fn) => fn in bundles.kb),
+        });
+      } catch (error) {
+        failed("module load", error);
+      }
+    }
 
     // 4. Cost, from the measured ingest figures.
     const memory = await functionMemory();
@@ -215,6 +277,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       ingest: ingest?.ingest ?? [],
       index,
       geometry,
+      ...(imports ? { import: imports } : {}),
       costPerMillionPingsUsd: headline ? headline.totalUsdPerMillionPings : null,
       bundlesKb: bundles.kb,
       details: {
@@ -254,6 +317,8 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
           ...(bundles.errors ? { errors: bundles.errors } : {}),
           wallMs: bundles.wallMs,
           targetKb: 500,
+          moduleLoad,
+          coverFunctions: covering,
         },
       },
     };
@@ -299,6 +364,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     ...(value("covers-dir") ? { coversDir: value("covers-dir") } : {}),
     ...(seed ? { seed: Number(seed) } : {}),
     skipIngest: argv.includes("--skip-ingest"),
+    skipImport: argv.includes("--skip-import"),
     skipBundles: argv.includes("--skip-bundles"),
   };
 }

@@ -41,6 +41,7 @@ export const handler = middy<APIGatewayRequestAuthorizerEventV2, DeviceAuthorize
           personRef: device.personRef ?? "",
           trustedSegments: JSON.stringify(device.trustedSegments ?? []),
           attested: device.attested === true,
+          pickupRefs: JSON.stringify(device.pickupRefs ?? []),
         },
       };
     } catch (error) {

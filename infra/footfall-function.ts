@@ -46,6 +46,14 @@ export const ESM_REQUIRE_BANNER =
 
 /** esbuild settings shared with the bundle-size report, so both measure the same bundle. */
 export const BUNDLE_TARGET = "node24";
+/**
+ * Import aliases of every bundle: the SDK's default credential chain is replaced by the
+ * environment link Lambda uses (shared/adapters/lambda-credentials.ts), about 125 KB less per
+ * function. Paths are relative to the repository root, esbuild's working directory.
+ */
+export const BUNDLE_ALIAS: Record<string, string> = {
+  "@aws-sdk/credential-provider-node": "./shared/adapters/lambda-credentials.ts",
+};
 export const BUNDLE_MAIN_FIELDS = ["module", "main"];
 
 /** Service name and metric namespace shared by logs and EMF metrics (see the dashboard). */
@@ -163,6 +171,9 @@ export class FootfallFunction extends Construct {
         // The SDK is bundled: pinned by our lock file and tree-shaken, not the runtime's copy.
         bundleAwsSDK: true,
         externalModules: [],
+        esbuildArgs: Object.fromEntries(
+          Object.entries(BUNDLE_ALIAS).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
         forceDockerBundling: false,
         ...(props.spec.dashboardAssets ? { commandHooks: dashboardHooks() } : {}),
       },

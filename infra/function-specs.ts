@@ -150,18 +150,21 @@ const GEO_BUDGET: BundleBudget = {
   kb: 1000,
   reason: `Geofence geometry needs h3-js (about 210 KB, an emscripten build); ${TIME_ZONE_LIBS}.`,
 };
-const DEVICE_BUDGET: BundleBudget = {
-  kb: 600,
-  reason:
-    "Three SDK clients (DynamoDB, SNS for push endpoints, Secrets Manager for the signing keys), " +
-    "jose for device tokens and user assertions, and the attestation verifiers (App Attest with " +
-    "tiny-cbor, Play Integrity, the attestation secret through Powertools Parameters).",
-};
 const PUBLISHER_BUDGET: BundleBudget = {
   kb: 640,
   reason:
     "Four SDK clients (DynamoDB, SNS, SQS for its DLQ, Secrets Manager) in one function, plus luxon to date expired codes on the store's local day.",
 };
+
+/** Pickup routes: stores in the catalog, pickups in incentives, references on device profiles. */
+function pickupFunction(description: string): FunctionSpec {
+  return {
+    description,
+    access: { catalog: "read", devices: "readwrite", incentives: "readwrite" },
+    secrets: [],
+    bundleBudget: TIME_BUDGET,
+  };
+}
 
 /** Catalog reads: the catalog's config also names the geo index table and the cursor key. */
 function catalogReader(description: string): FunctionSpec {
@@ -231,27 +234,23 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: ["deviceToken", "pseudonym", "attestation"],
     // The attestation secret is read again after 5 minutes: a rotated key applies without a deploy.
     extraEnv: { ATTESTATION_CONFIG_MAX_AGE_SECONDS: "300" },
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-get": {
     description: "GET /v1/devices/me: the calling device's own record",
     access: { catalog: "name", devices: "read" },
     secrets: ["deviceToken"],
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-token": {
     description:
       "POST /v1/devices/me/token: issues a fresh device token, optionally revoking earlier ones",
     access: { catalog: "name", devices: "readwrite" },
     secrets: ["deviceToken"],
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-update": {
     description: "PATCH /v1/devices/me: updates consent, push token, locale, segments",
     access: { catalog: "name", devices: "readwrite" },
     mobilePush: "manage",
     secrets: ["deviceToken"],
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-erase": {
     description: "DELETE /v1/devices/me: erases everything stored for the device",
@@ -259,7 +258,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     access: { catalog: "name", devices: "readwrite", incentives: "readwrite" },
     mobilePush: "manage",
     secrets: ["deviceToken"],
-    bundleBudget: DEVICE_BUDGET,
   },
   "device-authorizer": {
     description: "HTTP API Lambda authorizer: verifies device tokens",
@@ -268,14 +266,8 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: ["deviceToken"],
     // A refused token is thrown as `Unauthorized` (API Gateway answers 401), so some are normal.
     errorAlarmThreshold: 100,
-    // Its wiring (deviceAuthDepsFromEnv) leaves the SNS client out; zod config parsing (about
-    // 90 KB) and the Powertools metrics module pulled in through the device use cases keep it
-    // just above the default.
-    bundleBudget: {
-      kb: 520,
-      reason:
-        "DynamoDB and Secrets Manager clients, jose, zod for its config, Powertools logger and metrics.",
-    },
+    // Within the default budget since bundles carry Lambda's environment credential chain
+    // instead of the SDK's default one (BUNDLE_ALIAS in infra/footfall-function.ts).
   },
 
   // Pings: zone matching, visit state, incentive decisions (written to the outbox, not sent)
@@ -391,6 +383,41 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     { geocoding: true },
   ),
   "store-delete": catalogWriter("DELETE /v1/stores/{storeId}: removes a store and its zones"),
+  // Pickup orders (pickups live in the incentives table; device references on the profile)
+  "pickup-create": pickupFunction(
+    "POST /v1/pickups: creates a pickup order, returns its attach token",
+  ),
+  "pickup-get": pickupFunction("GET /v1/pickups/{pickupId}: one pickup order"),
+  "pickup-staff": pickupFunction(
+    "POST /v1/pickups/{pickupId}/ready|complete|cancel: staff actions",
+  ),
+  "pickup-publisher": {
+    description:
+      "Incentives table stream: publishes pickup order events (pickup.*) and the shopper's ready push",
+    timeoutS: 60,
+    access: { devices: "read", incentives: "readwrite" },
+    publishesIncentives: true,
+    mobilePush: "publish",
+    secrets: [],
+    trigger: {
+      kind: "tableStream",
+      table: "incentives",
+      batchSize: 25,
+      retryAttempts: 8,
+      // Saved pickups with events to publish; the outbox is cleared after publishing.
+      filterPatterns: [
+        {
+          eventName: ["INSERT", "MODIFY"],
+          dynamodb: { NewImage: { entity: { S: ["pickup"] }, outboxPending: { BOOL: [true] } } },
+        },
+      ],
+    },
+    bundleBudget: PUBLISHER_BUDGET,
+  },
+  "pickup-board": pickupFunction("GET /v1/stores/{storeId}/pickups: the store's pickup board"),
+  "device-pickups": pickupFunction(
+    "/v1/devices/me/pickups: attach a pickup order, read it, manual arrival",
+  ),
   "merchant-settings-get": {
     description: "GET /v1/merchant/settings: the merchant's settings (default quiet hours)",
     access: { catalog: "read" },
@@ -452,6 +479,70 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
   "report-offers": {
     description: "GET /v1/reports/offers: every offer of a period side by side",
     access: { catalog: "read", conversions: "read", incentives: "read" },
+    secrets: [],
+    bundleBudget: TIME_BUDGET,
+  },
+
+  // Online to offline: claim links, claims, exposures and the channel report
+  "link-create": {
+    description: "POST /v1/offers/{offerId}/links: a claim link per channel and variant",
+    access: { catalog: "readwrite" },
+    secrets: [],
+    // The catalog store (offer ownership) carries the time zone libraries.
+    bundleBudget: TIME_BUDGET,
+  },
+  "link-list": {
+    description: "GET /v1/offers/{offerId}/links: the offer's claim links",
+    access: { catalog: "read" },
+    secrets: [],
+    // The catalog store (offer ownership) carries the time zone libraries.
+    bundleBudget: TIME_BUDGET,
+  },
+  "link-update": {
+    description: "PATCH /v1/offers/{offerId}/links/{linkId}: pause, resume or re-date a link",
+    access: { catalog: "readwrite" },
+    secrets: [],
+    // The catalog store (offer ownership) carries the time zone libraries.
+    bundleBudget: TIME_BUDGET,
+  },
+  "claim-create": {
+    description: "POST /v1/claims: a device claims a link (holdout, code, budget, caps, consent)",
+    access: {
+      catalog: "read",
+      devices: "readwrite",
+      incentives: "readwrite",
+      conversions: "readwrite",
+    },
+    secrets: ["pseudonym"],
+    bundleBudget: TIME_BUDGET,
+  },
+  "claim-web": {
+    description: "POST /v1/claims/web: a web page claims a link without a device",
+    access: {
+      catalog: "read",
+      devices: "readwrite",
+      incentives: "readwrite",
+      conversions: "readwrite",
+    },
+    secrets: ["pseudonym"],
+    bundleBudget: TIME_BUDGET,
+  },
+  "exposure-create": {
+    description:
+      "POST /v1/exposures: the app reports an in-app exposure (randomized once per person)",
+    access: {
+      catalog: "read",
+      devices: "readwrite",
+      incentives: "readwrite",
+      conversions: "readwrite",
+    },
+    secrets: ["pseudonym"],
+    bundleBudget: TIME_BUDGET,
+  },
+  "report-channels": {
+    description:
+      "GET /v1/reports/channels: claims, exposures, visits and lift by channel and variant",
+    access: { catalog: "read", conversions: "read" },
     secrets: [],
     bundleBudget: TIME_BUDGET,
   },

@@ -38,6 +38,27 @@ import {
   healthRoute,
   openApiRoute,
 } from "../shared/http/routes/meta.ts";
+import {
+  channelReportRoute,
+  claimLinkFromWebRoute,
+  claimLinkRoute,
+  createLinkRoute,
+  listLinksRoute,
+  offerChannelReportRoute,
+  reportExposureRoute,
+  updateLinkRoute,
+} from "../shared/http/routes/o2o.ts";
+import {
+  arrivedOwnPickupRoute,
+  attachPickupRoute,
+  cancelPickupRoute,
+  completePickupRoute,
+  createPickupRoute,
+  getOwnPickupRoute,
+  getPickupRoute,
+  pickupBoardRoute,
+  readyPickupRoute,
+} from "../shared/http/routes/pickups.ts";
 import { ingestPingsRoute, nearbyOffersRoute } from "../shared/http/routes/pings.ts";
 import {
   compareOffersRoute,
@@ -103,6 +124,23 @@ export const ROUTES: RouteDefinition[] = [
   compareOffersRoute,
   offerReportRoute,
   storeReportRoute,
+  createLinkRoute,
+  listLinksRoute,
+  updateLinkRoute,
+  claimLinkRoute,
+  claimLinkFromWebRoute,
+  reportExposureRoute,
+  channelReportRoute,
+  offerChannelReportRoute,
+  createPickupRoute,
+  getPickupRoute,
+  readyPickupRoute,
+  completePickupRoute,
+  cancelPickupRoute,
+  pickupBoardRoute,
+  attachPickupRoute,
+  getOwnPickupRoute,
+  arrivedOwnPickupRoute,
   dashboardRoute,
   dashboardAssetRoute,
 ];

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import * as z from "zod";
 import { INCENTIVE_MESSAGE_VERSION, incentiveMessageSchema } from "../shared/domain/incentive.ts";
+import { PICKUP_MESSAGE_VERSION, pickupMessageSchema } from "../shared/domain/pickup/message.ts";
 
 /** Where the published JSON Schemas live, relative to the repository root. */
 export const EVENTS_DIR = resolve(import.meta.dirname, "..", "events");
@@ -31,9 +32,31 @@ export function incentiveMessageJsonSchema(): Record<string, unknown> {
   };
 }
 
+/** Stable public identity of the pickup message schema; the version is part of the URL. */
+export const PICKUP_MESSAGE_SCHEMA_ID = `https://schemas.footfall.example/events/pickup-message/${PICKUP_MESSAGE_VERSION}.json`;
+
+/** The JSON Schema (2020-12) of the pickup messages (`pickup.*`) on the incentive topic. */
+export function pickupMessageJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(pickupMessageSchema, { target: "draft-2020-12" }) as Record<
+    string,
+    unknown
+  >;
+  const { $schema, ...body } = generated;
+  return {
+    $schema,
+    $id: PICKUP_MESSAGE_SCHEMA_ID,
+    title: "Footfall pickup.* message",
+    $comment: `Version ${PICKUP_MESSAGE_VERSION}. Generated from pickupMessageSchema by scripts/generate-schemas.ts; do not edit by hand.`,
+    ...body,
+  };
+}
+
 /** Every generated schema: file name in `events/` → schema object. */
 export function generatedSchemas(): Record<string, Record<string, unknown>> {
-  return { "incentive-message.schema.json": incentiveMessageJsonSchema() };
+  return {
+    "incentive-message.schema.json": incentiveMessageJsonSchema(),
+    "pickup-message.schema.json": pickupMessageJsonSchema(),
+  };
 }
 
 function readJson(path: string): unknown {

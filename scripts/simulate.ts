@@ -5,6 +5,7 @@ import { daytimeZone } from "./local/daytime.ts";
 import { loadOrCreateDevKey, mintMerchantToken } from "./local/dev-jwt.ts";
 import { DATA_DIR, runningLocalEnv } from "./local/runtime.ts";
 import { DEMO_MERCHANT_ID, DEMO_STORES } from "./local/seed.ts";
+import { runOnline } from "./simulate-online.ts";
 
 /**
  * `npm run simulate`: hundreds of simulated phones walk around the demo stores through the local
@@ -25,8 +26,13 @@ const { values } = parseArgs({
     seed: { type: "string", default: "7" },
     concurrency: { type: "string", default: "12" },
     keep: { type: "boolean", default: false },
+    scenario: { type: "string", default: "geofence" },
   },
 });
+if (values.scenario !== "geofence" && values.scenario !== "online") {
+  console.error('--scenario must be "geofence" (default) or "online"');
+  process.exit(2);
+}
 const deviceCount = Number(values.devices);
 const pTreated = Number(values["treated-visit-rate"]);
 const pHoldout = Number(values["holdout-visit-rate"]);
@@ -112,6 +118,25 @@ async function removeLeftovers() {
   } while (cursor);
 }
 await removeLeftovers();
+
+if (values.scenario === "online") {
+  process.exit(
+    await runOnline({
+      url,
+      appKey,
+      admin,
+      analyst,
+      pos,
+      timeZone: daytimeZone(),
+      random,
+      // The default 400 phones leave each channel's control group small: the online run takes more.
+      devices: process.argv.some((a) => a.startsWith("--devices")) ? deviceCount : 900,
+      concurrency: Number(values.concurrency),
+      keep: values.keep,
+      namePrefix: SIMULATION_NAME,
+    }),
+  );
+}
 
 const runAt = new Date();
 const offer = await api("/v1/offers", {

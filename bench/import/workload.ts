@@ -33,10 +33,10 @@ export const LIMIT_FILES: ImportFileSpec[] = [
   },
 ];
 
-/** Small files for `--quick`. */
+/** Small files for `--quick` (a smoke run). */
 export const QUICK_FILES: ImportFileSpec[] = [
-  { label: "250 points", points: 250, polygons: 0, vertices: 0, decimals: 6 },
-  { label: "20 polygons × 1,000 vertices", points: 0, polygons: 20, vertices: 1_000, decimals: 5 },
+  { label: "60 points", points: 60, polygons: 0, vertices: 0, decimals: 6 },
+  { label: "4 polygons × 1,000 vertices", points: 0, polygons: 4, vertices: 1_000, decimals: 5 },
 ];
 
 const round = (x: number, decimals: number) => Math.round(x * 10 ** decimals) / 10 ** decimals;

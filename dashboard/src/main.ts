@@ -42,6 +42,28 @@ interface Section {
   } | null;
   notes: string[];
 }
+/** What the offer page reads of the channel report (`/v1/reports/offers/{id}/channels`). */
+interface TouchFigures {
+  touches: { treated: number; holdout: number };
+  visits: { treated: number; holdout: number };
+  visitRate: { treated: number | null; holdout: number | null };
+  lift: { absolute: number | null; absoluteCi: Ci };
+  creditedVisits: number;
+  redemptions: number;
+  web: { claims: number; redemptions: number };
+}
+interface ChannelReport {
+  rows: (TouchFigures & { channel: string; variant: string })[];
+  variantComparison: {
+    a: string;
+    b: string;
+    difference: number | null;
+    differenceCi: Ci;
+    pValue: number | null;
+    better: string | null;
+  }[];
+}
+
 interface ComparisonRow extends Section {
   offerId: string;
   offerName: string;
@@ -347,9 +369,10 @@ async function offerView(
 ): Promise<void> {
   const range = { from: query.get("from") ?? undefined, to: query.get("to") ?? undefined };
   const base = `/v1/reports/offers/${encodeURIComponent(offerId)}`;
-  const [byDay, byStore] = await Promise.all([
+  const [byDay, byStore, channels] = await Promise.all([
     getJson<OfferReport>(`${base}${qs({ ...range, groupBy: "day", includeEmpty: "true" })}`),
     getJson<OfferReport>(`${base}${qs({ ...range, groupBy: "store" })}`),
+    getJson<ChannelReport>(`${base}/channels${qs(range)}`),
   ]);
   const t = byDay.totals;
   const m = t.money;
@@ -458,6 +481,7 @@ async function offerView(
           ]),
       ),
     ),
+    channelSection(channels),
     h(
       "section",
       { "aria-labelledby": "stores-h" },
@@ -495,6 +519,66 @@ async function offerView(
       dash: [6, 4],
     },
   ]);
+}
+
+/** Claims, exposures and sends by channel and variant, with the variant comparison. */
+function channelSection(report: ChannelReport): HTMLElement {
+  if (report.rows.length === 0) {
+    return h(
+      "section",
+      { "aria-labelledby": "channels-h" },
+      h("h2", { id: "channels-h" }, "By channel and variant"),
+      h("p", {}, "No claim, exposure or send in this range."),
+    );
+  }
+  return h(
+    "section",
+    { "aria-labelledby": "channels-h" },
+    h("h2", { id: "channels-h" }, "By channel and variant"),
+    table(
+      "By channel and variant",
+      [
+        "Channel",
+        "Variant",
+        "Treated",
+        "Control",
+        "Visit rate, treated",
+        "Visit rate, control",
+        "Lift",
+        "95 % interval",
+        "Credited visits",
+        "Redeemed",
+        "Web claims",
+      ],
+      report.rows.map((r) => [
+        r.channel,
+        r.variant,
+        count(r.touches.treated),
+        count(r.touches.holdout),
+        percent(r.visitRate.treated),
+        percent(r.visitRate.holdout),
+        points(r.lift.absolute),
+        pointsInterval(r.lift.absoluteCi),
+        count(r.creditedVisits),
+        count(r.redemptions + r.web.redemptions),
+        count(r.web.claims),
+      ]),
+      { numericFrom: 2 },
+    ),
+    report.variantComparison.length > 0
+      ? table(
+          "Variants compared (treated visit rates, two-sample test)",
+          ["Variants", "Difference", "95 % interval", "p-value", "Verdict"],
+          report.variantComparison.map((c) => [
+            `${c.a} vs ${c.b}`,
+            points(c.difference),
+            pointsInterval(c.differenceCi),
+            c.pValue == null ? NA : c.pValue.toFixed(3),
+            c.better ? `${c.better} works better` : "no winner at 95 %",
+          ]),
+        )
+      : "",
+  );
 }
 
 function pointsIntervalPct(ci: Ci): string {

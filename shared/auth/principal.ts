@@ -43,6 +43,11 @@ export interface DevicePrincipal {
    * Undefined when the context does not say (older decisions): judged by `authorizedAt`.
    */
   contextFresh?: boolean;
+  /**
+   * Active pickup orders of the device (`merchantId|pickupId`) when the authorizer read the
+   * profile; absent or empty means none, and the ping path then does no pickup work at all.
+   */
+  pickupRefs?: string[] | undefined;
   /** Keyed pseudonym of the asserted app user; caps and holdouts count per person when set. */
   personRef?: string | undefined;
   /** Segments the app's backend vouched for (self-declared ones are in `segments`). */
@@ -136,6 +141,7 @@ export function devicePrincipal(event: HttpEvent): DevicePrincipal {
   };
   const segments = list(ctx.segments);
   const trustedSegments = list(ctx.trustedSegments);
+  const pickupRefs = list(ctx.pickupRefs);
   return {
     deviceId,
     consentLocation: bool(ctx.consentLocation),
@@ -154,6 +160,7 @@ export function devicePrincipal(event: HttpEvent): DevicePrincipal {
       ? { personRef: ctx.personRef }
       : {}),
     ...(trustedSegments.length > 0 ? { trustedSegments } : {}),
+    ...(pickupRefs.length > 0 ? { pickupRefs } : {}),
     ...(bool(ctx.attested) ? { attested: true } : {}),
   };
 }

@@ -13,6 +13,9 @@ export const CONVERSION_TYPES = [
   "attributed_visit",
   "redeemed",
   "expired",
+  "claimed",
+  "exposed",
+  "credited_visit",
 ] as const;
 export type ConversionType = (typeof CONVERSION_TYPES)[number];
 
@@ -40,7 +43,18 @@ export interface ConversionRecord {
   /** Basket total paid at redemption, minor units of `basketCurrency` (`redeemed` only). */
   basketMinor?: number | undefined;
   basketCurrency?: string | undefined;
+  /**
+   * Online touches (`claimed`, `exposed`, and sends, visits and redemptions of touches): the
+   * channel (`geofence` for sends), the creative variant, the claim link, and what made the touch.
+   */
+  channel?: string | undefined;
+  variant?: string | undefined;
+  linkId?: string | undefined;
+  touch?: "geofence" | "claim" | "exposure" | "web_claim" | undefined;
 }
+
+/** Store id of log records of online touches (a claim or exposure happens at no store). */
+export const ONLINE = "-";
 
 /** Counter attribute names on a counters item. */
 export const COUNTER_FIELDS = {

@@ -114,6 +114,12 @@ export interface Device {
   attested?: boolean | undefined;
   /** Zones the device is inside (maintained by visit processing); 0 lets pings skip state reads. */
   openZones: number;
+  /**
+   * Active pickup orders attached to the device (`merchantId|pickupId`, a string set maintained
+   * by the pickup use cases): read by the authorizer, so pings of a device without one skip
+   * pickup processing at no cost.
+   */
+  pickupRefs?: Set<string> | string[] | undefined;
   /** Optimistic-lock version, bumped on every write. */
   version: number;
   /**

@@ -6,7 +6,14 @@ export const INCENTIVE_MESSAGE_VERSION = "1.0";
  * Lifecycle: `pending` (granted, in the outbox) → `sent` | `failed` | `withheld` (erased, consent
  * withdrawn or code expired before sending); holdouts are never sent.
  */
-export type IncentiveStatus = "pending" | "sent" | "failed" | "withheld" | "held_out";
+export type IncentiveStatus =
+  | "pending"
+  | "sent"
+  | "failed"
+  | "withheld"
+  | "held_out"
+  /** A claim's code, handed over in the claim response (never published or pushed). */
+  | "claimed";
 
 /** An incentive or a holdout decision, as stored. */
 export interface Incentive {
@@ -24,8 +31,11 @@ export interface Incentive {
   title: string;
   body: string;
   deepLink?: string | undefined;
-  triggerType: "entered" | "dwelled";
+  /** The geofence event, or `claim` for a claim of a link (zoneId is then the link id). */
+  triggerType: "entered" | "dwelled" | "claim";
   zoneId: string;
+  /** Channel, creative variant and link of the touch (sends: channel `geofence`). */
+  touch?: IncentiveTouch | undefined;
   grantedAt: number;
   expiresAtMs?: number | undefined;
   attributionWindowHours: number;
@@ -34,6 +44,14 @@ export interface Incentive {
   lastError?: string;
   sentAt?: number;
   pushEndpointArn?: string | undefined;
+}
+
+/** Where an incentive came from, for reports by channel and variant. */
+export interface IncentiveTouch {
+  kind: "geofence" | "claim" | "web_claim";
+  channel: string;
+  variant: string;
+  linkId?: string | undefined;
 }
 
 /**
@@ -50,7 +68,15 @@ export const incentiveMessageSchema = z
     storeId: z.string().min(1),
     /** Pseudonymous device id (keyed HMAC scoped to the merchant). */
     deviceRef: z.string().min(1),
-    trigger: z.enum(["entered", "dwelled"]),
+    trigger: z.enum(["entered", "dwelled", "claim"]),
+    touch: z
+      .strictObject({
+        channel: z.string().min(1).describe('"geofence" for sends, else the claim link\'s channel'),
+        variant: z.string().min(1).describe("Creative or message variant"),
+        linkId: z.string().min(1).optional(),
+      })
+      .optional()
+      .describe("Channel and variant of the incentive (absent from producers before variants)"),
     grantedAt: z.iso.datetime(),
     expiresAt: z.iso.datetime().optional(),
     redemption: z.strictObject({

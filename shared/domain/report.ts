@@ -544,6 +544,11 @@ export interface ConversionView {
   /** Basket total at redemption as a decimal string of `basketCurrency`. */
   basketAmount: string | null;
   basketCurrency: string | null;
+  /** Online touches: channel (`geofence` for sends), creative variant, claim link, touch kind. */
+  channel: string | null;
+  variant: string | null;
+  linkId: string | null;
+  touch: "geofence" | "claim" | "exposure" | "web_claim" | null;
 }
 
 /** The API view of a stored log record, with the names of its store and offer. */
@@ -576,6 +581,10 @@ export function conversionView(
     trigger: record.trigger ?? null,
     basketAmount: basket,
     basketCurrency: basket === null ? null : (record.basketCurrency ?? null),
+    channel: record.channel ?? null,
+    variant: record.variant ?? null,
+    linkId: record.linkId ?? null,
+    touch: record.touch ?? null,
   };
 }
 
@@ -598,6 +607,10 @@ export const CONVERSION_CSV_COLUMNS = [
   "localDay",
   "basketAmount",
   "basketCurrency",
+  "channel",
+  "variant",
+  "linkId",
+  "touch",
 ] as const satisfies readonly (keyof ConversionView)[];
 
 const NEEDS_QUOTES = /[",\r\n]/;

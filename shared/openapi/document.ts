@@ -20,6 +20,7 @@ import { merchantSettingsInputSchema } from "../domain/catalog/quiet-hours.ts";
 import { weeklyScheduleSchema } from "../domain/decision/offer-rules.ts";
 import { registerDeviceSchema } from "../domain/device.ts";
 import { multiPolygonSchema, polygonSchema } from "../domain/geometry/index.ts";
+import { attachPickupSchema, createPickupSchema } from "../domain/pickup/requests.ts";
 import { pingSchema } from "../domain/ping.ts";
 import type { ResponseSpec, RouteAuth, RouteDefinition } from "../http/route-contract.ts";
 import { PROBLEM_DESCRIPTIONS } from "../http/routes/common.ts";
@@ -31,6 +32,12 @@ import {
   registeredDeviceSchema,
 } from "./device-views.ts";
 import { healthSchema } from "./health-view.ts";
+import {
+  devicePickupSchema,
+  pickupBoardSchema,
+  pickupCreatedSchema,
+  pickupViewSchema,
+} from "./pickup-views.ts";
 import {
   conversionPageSchema,
   conversionViewSchema,
@@ -86,6 +93,12 @@ const COMPONENTS: Record<string, z.ZodType> = {
   StoreReport: storeReportSchema,
   Health: healthSchema,
   Problem: problemSchema,
+  PickupInput: createPickupSchema,
+  Pickup: pickupViewSchema,
+  PickupCreated: pickupCreatedSchema,
+  PickupBoard: pickupBoardSchema,
+  PickupAttach: attachPickupSchema,
+  DevicePickup: devicePickupSchema,
 };
 
 /** The security scheme of each kind of route auth (none: public). */
@@ -127,6 +140,13 @@ const TAGS = [
   { name: "merchant", description: "Merchant-wide settings" },
   { name: "redemptions", description: "Codes redeemed at the till" },
   { name: "reports", description: "Conversion log and reports: funnel, lift, money, comparison" },
+  { name: "claims", description: "Claim links, claims and exposures (online to offline)" },
+  {
+    name: "pickups",
+    description:
+      "Order online, pick up in store: pickup orders, the staff board, the shopper's attach " +
+      "and arrival; every step is also published on the incentive topic (`pickup.*`)",
+  },
   { name: "meta", description: "Health, this document, the dashboard" },
 ];
 

@@ -44,6 +44,13 @@ export const conversionViewSchema = z
     trigger: z.enum(["entered", "dwelled"]).nullable(),
     basketAmount: z.string().nullable(),
     basketCurrency: z.string().nullable(),
+    channel: z
+      .string()
+      .nullable()
+      .describe("Online touches: the claim link's channel (`geofence` for sends)"),
+    variant: z.string().nullable().describe("Creative or message variant of the touch"),
+    linkId: z.string().nullable().describe("The claim link of a claim or exposure"),
+    touch: z.enum(["geofence", "claim", "exposure", "web_claim"]).nullable(),
   })
   .describe("A conversion log record");
 

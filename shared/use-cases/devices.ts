@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type DeviceTokenKeys, issueDeviceToken, verifyDeviceToken } from "../auth/device-token.ts";
 import type { DevicePrincipal } from "../auth/principal.ts";
 import { verifyUserAssertion } from "../auth/user-assertion.ts";
@@ -52,7 +53,19 @@ export interface AttestationVerifier {
     nonce: string;
     appId: string;
     nowMs: number;
-  }): Promise<{ verified: boolean; reason?: string | undefined }>;
+  }): Promise<AttestationVerdict>;
+}
+
+/** What a verifier concluded about one attestation. */
+export interface AttestationVerdict {
+  verified: boolean;
+  reason?: string | undefined;
+  /**
+   * For a verified proof: its stable identity (App Attest: the key id; Play Integrity: the
+   * token) and the epoch ms until which it would verify again. Registration accepts each proof
+   * once in that time, so one genuine attestation cannot attest a farm of replayed registrations.
+   */
+  replay?: { key: string; untilMs: number } | undefined;
 }
 
 /** Registration limits per source address (IPv6 by /64) and per app, in fixed windows. */
@@ -128,7 +141,8 @@ async function takeRegistrationSlot(
  * (401 naming `userAssertion` otherwise) and makes the device count as its person for caps and
  * holdouts, with the assertion's `segments` as trusted segments; (4) an `attestation` is checked by
  * the configured verifier and only marks the device attested when it passes (a failed one
- * registers the device unattested: offers with `requireAttestation` skip it).
+ * registers the device unattested: offers with `requireAttestation` skip it), and each verified
+ * proof attests one registration only (a replay registers unattested).
  */
 export async function registerDevice(
   deps: DeviceDeps,
@@ -171,6 +185,13 @@ export async function registerDevice(
       nowMs: now,
     });
     attested = verdict.verified;
+    if (attested && verdict.replay && deps.registrationLimiter) {
+      // One registration per proof: a conditional counter (limit 1) until the proof expires.
+      const key = createHash("sha256").update(verdict.replay.key).digest("base64url");
+      const untilS = Math.ceil(verdict.replay.untilMs / 1000);
+      attested = await deps.registrationLimiter.take(`ATTEST#${key}`, 1, 0, untilS);
+      if (!attested) logger.warn("attestation replayed", { platform: input.platform });
+    }
     if (!verdict.verified) logger.info("attestation refused", { reason: verdict.reason });
   }
   const nowIso = new Date(now).toISOString();
@@ -317,6 +338,9 @@ export async function authorizeDevice(
     platform: device.platform,
     openZones: device.openZones ?? 0,
     authorizedAt: deps.clock.now(),
+    ...(device.pickupRefs && [...device.pickupRefs].length > 0
+      ? { pickupRefs: [...device.pickupRefs].sort() }
+      : {}),
     ...(device.personRef ? { personRef: device.personRef } : {}),
     ...(device.trustedSegments?.length ? { trustedSegments: device.trustedSegments } : {}),
     ...(device.attested ? { attested: true } : {}),

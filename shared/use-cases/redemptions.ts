@@ -311,6 +311,15 @@ async function redeemUnique(
       incentiveId: code.incentiveId,
       group: "treated",
       ...basket,
+      // A redemption attributes to its claim (or send) by code: same channel and variant.
+      ...(code.touch
+        ? {
+            channel: code.touch.channel,
+            variant: code.touch.variant,
+            touch: code.touch.kind,
+            ...(code.touch.linkId ? { linkId: code.touch.linkId } : {}),
+          }
+        : {}),
     };
     const outcome = await deps.redemptions.redeem(code, storeId, now, {
       record,

@@ -45,13 +45,26 @@ import {
   pointOf,
   storeTriggerZones,
 } from "./catalog.ts";
+import type { GeoIndex } from "./ports/geo-index-port.ts";
 import type { ImportJobs } from "./ports/import-jobs.ts";
+import type { StorePoints } from "./ports/store-points.ts";
 
 export interface ImportDeps extends CatalogDeps {
   imports: ImportJobs;
-  /** Stores written and indexed at once within a chunk (default 16). */
+  geoIndex: Pick<GeoIndex, "putZone" | "putZones" | "removeZone">;
+  storePoints?: StorePoints | undefined;
+  /** Stores updated (or written one by one) at once within a chunk (default 16). */
   importConcurrency?: number;
+  /** Chunks written together as one bulk write (default IMPORT_CHUNKS_PER_ROUND). */
+  importChunksPerRound?: number;
 }
+
+/**
+ * Chunks (of up to 250 features) the worker writes as one bulk write: enough packed
+ * transactions in flight per step to keep DynamoDB busy, and at most a round redone after a
+ * crash.
+ */
+export const IMPORT_CHUNKS_PER_ROUND = 4;
 
 const JOB_ID = /^imp_[A-Za-z0-9_-]{8,64}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -150,10 +163,21 @@ export async function getImportJob(
   return view;
 }
 
+/** JSON with object keys sorted at every level: DynamoDB gives maps back in any key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : v,
+  );
+}
+
 /** Whether two stores say the same thing (a re-sent feature changes nothing). */
 function sameStore(a: Store, b: Store): boolean {
   const facts = (s: Store) =>
-    JSON.stringify([
+    canonicalJson([
       s.name,
       s.externalRef,
       s.address,
@@ -241,6 +265,132 @@ async function upsertFeature(
   return { index, storeId, externalRef: input.externalRef, outcome };
 }
 
+/**
+ * Writes and indexes one chunk's stores in bulk, in the same crash-safe order as
+ * `upsertFeature`: every store is written with its `indexPending` mark (new ones in packed
+ * transactions with their store codes, changed ones one by one at their version), then all
+ * their zones are indexed (`putZones`: intents, cells, heads), their store points set, and the
+ * marks cleared. Identical stores are left alone. A new store whose transaction was cancelled
+ * (its code taken meanwhile, or written by a stalled worker) goes through `upsertFeature`.
+ */
+async function writeChunk(
+  deps: ImportDeps,
+  job: { merchantId: string; jobId: string },
+  chunk: { from: number; stores: StoreInput[] },
+  nowIso: string,
+): Promise<ImportResult[]> {
+  const { merchantId } = job;
+  const refs = chunk.stores.flatMap((s) => (s.externalRef === undefined ? [] : [s.externalRef]));
+  const byRef =
+    refs.length > 0
+      ? await deps.catalog.storeIdsByRefs(merchantId, refs)
+      : new Map<string, string>();
+  const plans = chunk.stores.map((input, i) => {
+    const index = chunk.from + i;
+    const ownId = importedStoreId(job.jobId, index);
+    const storeId =
+      (input.externalRef !== undefined ? byRef.get(input.externalRef) : undefined) ?? ownId;
+    return { i, index, input, storeId, ours: storeId === ownId };
+  });
+  const current = new Map(
+    (
+      await deps.catalog.getStoresConsistent(plans.map((p) => ({ merchantId, storeId: p.storeId })))
+    ).map((st) => [st.storeId, st]),
+  );
+
+  const results: ImportResult[] = new Array(plans.length);
+  const fresh: { i: number; store: Store; plan: (typeof plans)[number] }[] = [];
+  const changed: {
+    i: number;
+    store: Store;
+    current: Store;
+    previousLocation: Store["location"];
+  }[] = [];
+  const pendingOnly: { store: Store; previousLocation: Store["location"] | undefined }[] = [];
+  for (const plan of plans) {
+    const { i, index, input, storeId, ours } = plan;
+    const cur = current.get(storeId);
+    const store = buildStore({ merchantId, storeId, input, nowIso, previous: cur });
+    store.zoneCells = cellsOf(deps, footprintZone(store), "footprint");
+    const result = (outcome: ImportOutcome): ImportResult => ({
+      index,
+      storeId,
+      externalRef: input.externalRef,
+      outcome,
+    });
+    if (cur && !cur.indexPending && sameStore(cur, store)) {
+      results[i] = result(ours ? "created" : "unchanged");
+    } else if (cur && sameStore(cur, store)) {
+      // Written by a run cut off before it finished indexing: only the indexing is redone.
+      pendingOnly.push({ store: cur, previousLocation: cur.indexPending?.previousLocation });
+      results[i] = result(ours ? "created" : "updated");
+    } else if (!cur) {
+      store.indexPending = {};
+      fresh.push({ i, store, plan });
+      results[i] = result("created");
+    } else {
+      const previousLocation = cur.indexPending?.previousLocation ?? cur.location;
+      store.indexPending = { previousLocation };
+      changed.push({ i, store, current: cur, previousLocation });
+      results[i] = result(ours ? "created" : "updated");
+    }
+  }
+
+  // 1. Every store written with its mark before any of its index entries.
+  const cancelled =
+    fresh.length > 0
+      ? await deps.catalog.createStores(fresh.map((f) => f.store))
+      : new Set<string>();
+  await forEachLimit(changed, deps.importConcurrency ?? 16, async (c) => {
+    await deps.catalog.replaceStore(c.store, c.current.version, c.current.externalRef);
+  });
+  const written = [
+    ...fresh
+      .filter((f) => !cancelled.has(f.store.storeId))
+      .map((f) => ({ store: f.store, previousLocation: undefined })),
+    ...changed.map((c) => ({ store: c.store, previousLocation: c.previousLocation })),
+    ...pendingOnly,
+  ];
+
+  // 2. Their zones: footprints, and the StoreRadius trigger zones of their offers.
+  const offerIds = [...new Set(written.flatMap((w) => w.store.offerIds))];
+  const offers =
+    offerIds.length > 0
+      ? await deps.catalog.getOffers(offerIds.map((offerId) => ({ merchantId, offerId })))
+      : [];
+  await deps.geoIndex.putZones(
+    written.flatMap((w) => [
+      footprintZone(w.store),
+      ...storeTriggerZones(
+        offers.filter((o) => w.store.offerIds.includes(o.offerId)),
+        w.store,
+      ),
+    ]),
+  );
+  // 3. Their points (a moved store leaves its old bucket), then the marks cleared.
+  await deps.storePoints?.putMany(
+    written.map((w) => {
+      const prev = w.previousLocation;
+      const moved =
+        prev && (prev.lat !== w.store.location.lat || prev.lon !== w.store.location.lon);
+      return { point: pointOf(w.store), previous: moved ? prev : undefined };
+    }),
+  );
+  await deps.catalog.markIndexedMany(
+    written.map((w) => ({ merchantId, storeId: w.store.storeId, version: w.store.version })),
+  );
+
+  // 4. New stores a concurrent write got in the way of, one by one.
+  await forEachLimit(
+    fresh.filter((f) => cancelled.has(f.store.storeId)),
+    deps.importConcurrency ?? 16,
+    async (f) => {
+      results[f.i] = await upsertFeature(deps, job, f.plan.index, f.plan.input, nowIso);
+    },
+  );
+  return results;
+}
+
 /** Every feature's geometry checked (and its cover sized) before anything is written. */
 async function validateAll(
   deps: ImportDeps,
@@ -308,29 +458,40 @@ export async function runImportJob(
     await deps.imports.setPhase(jobId, owner, "write");
   }
 
-  for (let n = progress.phase === "write" ? progress.nextChunk : 0; n < job.chunkCount; n++) {
+  const perRound = Math.max(1, deps.importChunksPerRound ?? IMPORT_CHUNKS_PER_ROUND);
+  for (
+    let n = progress.phase === "write" ? progress.nextChunk : 0;
+    n < job.chunkCount;
+    n += perRound
+  ) {
     if (deps.clock.now() > deadline - WORKER_RESERVE_MS) {
       await deps.imports.release(jobId, owner);
       await deps.imports.wake(merchantId, jobId);
       return "continued";
     }
     if (!(await lease())) return "busy";
-    const chunk = await deps.imports.chunk(jobId, n);
+    // A round writes a few consecutive chunks as one bulk write; progress is still committed
+    // chunk by chunk, so a crash redoes at most one round.
+    const numbers = Array.from({ length: Math.min(perRound, job.chunkCount - n) }, (_, k) => n + k);
+    const chunks = await Promise.all(numbers.map((k) => deps.imports.chunk(jobId, k)));
     const nowIso = new Date(deps.clock.now()).toISOString();
-    const results: ImportResult[] = new Array(chunk.stores.length);
-    await forEachLimit(
-      chunk.stores.map((input, i) => ({ input, i })),
-      deps.importConcurrency ?? 16,
-      async ({ input, i }) => {
-        results[i] = await upsertFeature(deps, job, chunk.from + i, input, nowIso);
-      },
+    const results = await writeChunk(
+      deps,
+      job,
+      { from: chunks[0]?.from ?? 0, stores: chunks.flatMap((c) => c.stores) },
+      nowIso,
     );
-    const count = (o: ImportOutcome) => results.filter((r) => r.outcome === o).length;
-    await deps.imports.completeChunk(jobId, n, owner, results, {
-      created: count("created"),
-      updated: count("updated"),
-      unchanged: count("unchanged"),
-    });
+    let offset = 0;
+    for (const [k, chunk] of chunks.entries()) {
+      const mine = results.slice(offset, offset + chunk.stores.length);
+      offset += chunk.stores.length;
+      const count = (o: ImportOutcome) => mine.filter((r) => r.outcome === o).length;
+      await deps.imports.completeChunk(jobId, n + k, owner, mine, {
+        created: count("created"),
+        updated: count("updated"),
+        unchanged: count("unchanged"),
+      });
+    }
   }
   await deps.imports.finish(merchantId, jobId, "succeeded", finishedAt());
   return "finished";

@@ -54,5 +54,10 @@ export function importDepsFromEnv(
 ): ImportDeps {
   const deps = catalogDepsFromEnv(env);
   const config = readConfig(catalogConfigSchema, env);
-  return { ...deps, imports: dynamoImportJobs(documentClient, config.CATALOG_TABLE) };
+  return {
+    ...deps,
+    geoIndex: geoIndexFromConfig(config, deps.cover),
+    storePoints: dynamoStorePoints(documentClient, config.GEO_INDEX_TABLE),
+    imports: dynamoImportJobs(documentClient, config.CATALOG_TABLE),
+  };
 }

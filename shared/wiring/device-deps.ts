@@ -6,6 +6,7 @@ import { documentClient, snsClient } from "../adapters/aws-clients.ts";
 import { dynamoAppKeyStore } from "../adapters/dynamo/app-key-store.ts";
 import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
 import { dynamoIncentiveEraser } from "../adapters/dynamo/incentive-eraser.ts";
+import { dynamoPickupEraser } from "../adapters/dynamo/pickup-store.ts";
 import { dynamoRateLimiter } from "../adapters/dynamo/rate-limiter.ts";
 import { snsPushRegistry } from "../adapters/sns/push-registry.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
@@ -142,6 +143,10 @@ export function eraseDepsFromEnv(
     ...deviceDepsFromEnv(env),
     erasers: [
       dynamoIncentiveEraser(documentClient, {
+        devices: config.DEVICES_TABLE,
+        incentives: config.INCENTIVES_TABLE,
+      }),
+      dynamoPickupEraser(documentClient, {
         devices: config.DEVICES_TABLE,
         incentives: config.INCENTIVES_TABLE,
       }),

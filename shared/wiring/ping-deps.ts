@@ -6,6 +6,7 @@ import { configVars, readConfig } from "../config/read-config.ts";
 import type { IngestDeps, ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
 import { matchCacheBudgetBytes, ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
 import { geoIndexFromConfig } from "./geo-index.ts";
+import { pickupTrackerFromEnv } from "./pickup-deps.ts";
 import { visitConfigShape, visitRulesFrom } from "./visit-rules.ts";
 
 export const pingConfigSchema = z.object({
@@ -40,8 +41,10 @@ export function pingDepsFromEnv(
         ? config.MATCH_CACHE_MB * 1024 * 1024
         : matchCacheBudgetBytes(config.AWS_LAMBDA_FUNCTION_MEMORY_SIZE),
   });
+  const pickups = pickupTrackerFromEnv(matcher, env);
   return {
     matcher,
+    ...(pickups ? { pickups } : {}),
     visits: dynamoVisitStore(documentClient, config.DEVICES_TABLE),
     sink,
     clock: systemClock,

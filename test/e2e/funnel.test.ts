@@ -206,6 +206,8 @@ describe("the footfall funnel end to end", () => {
       sent: treated.length,
       held_out: held.length,
       attributed_visit: visitsTreated + visitsHeld,
+      // Every visitor had one touch of the offer (a send or a holdout): each visit is credited.
+      credited_visit: visitsTreated + visitsHeld,
       redeemed: 1,
     });
 

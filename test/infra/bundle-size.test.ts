@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  BUNDLE_ALIAS,
   BUNDLE_MAIN_FIELDS,
   BUNDLE_TARGET,
   ESM_REQUIRE_BANNER,
@@ -45,6 +46,8 @@ async function biggestInputs(name: string): Promise<string> {
     target: BUNDLE_TARGET,
     mainFields: BUNDLE_MAIN_FIELDS,
     banner: { js: ESM_REQUIRE_BANNER },
+    alias: BUNDLE_ALIAS,
+    absWorkingDir: REPO_ROOT,
     minify: true,
     write: false,
     metafile: true,

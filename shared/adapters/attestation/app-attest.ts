@@ -8,7 +8,7 @@
  */
 import { createHash, timingSafeEqual, X509Certificate } from "node:crypto";
 import { decodePartialCBOR } from "@levischuck/tiny-cbor";
-import type { AttestationVerifier } from "../../use-cases/devices.ts";
+import type { AttestationVerdict, AttestationVerifier } from "../../use-cases/devices.ts";
 
 /**
  * Apple App Attestation Root CA (P-384, valid 2020-03-18 → 2045-03-15), from
@@ -49,8 +49,7 @@ export interface AppAttestOptions {
   roots?: string[];
 }
 
-type Verdict = { verified: boolean; reason?: string };
-const refuse = (reason: string): Verdict => ({ verified: false, reason });
+const refuse = (reason: string): AttestationVerdict => ({ verified: false, reason });
 
 /**
  * Minimal DER reader: the header of the TLV at `offset` (tag byte, content start and end).
@@ -248,7 +247,14 @@ export function appAttestVerifier(options: AppAttestOptions): AttestationVerifie
       if (credentialId.length !== 32 || !equal(credentialId, sha256(point))) {
         return refuse("credential id is not the key's identifier");
       }
-      return { verified: true };
+      // The same object verifies again until the credential certificate expires.
+      return {
+        verified: true,
+        replay: {
+          key: `app-attest:${credentialId.toString("hex")}`,
+          untilMs: Date.parse(credCert.validTo),
+        },
+      };
     },
   };
 }

@@ -79,7 +79,14 @@ export function playIntegrityVerifier(options: PlayIntegrityOptions): Attestatio
       if (!(deviceIntegrity.deviceRecognitionVerdict ?? []).includes("MEETS_DEVICE_INTEGRITY")) {
         return { verified: false, reason: "device integrity not met" };
       }
-      return { verified: true };
+      // The same token verifies again until the verdict is too old.
+      return {
+        verified: true,
+        replay: {
+          key: `play-integrity:${token}`,
+          untilMs: requestDetails.timestampMillis + maxAge,
+        },
+      };
     },
   };
 }

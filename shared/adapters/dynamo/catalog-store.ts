@@ -23,6 +23,7 @@ import type {
   StoreKey,
 } from "../../use-cases/ports/catalog-store.ts";
 import { batchGetAll } from "./batch.ts";
+import { transactInGroups } from "./transact-groups.ts";
 
 export type {
   CatalogReader,
@@ -223,6 +224,23 @@ export function dynamoCatalogStore(
     }
   }
 
+  async function markIndexed(merchantId: string, storeId: string, version: number) {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: catalogKeys.store(merchantId, storeId),
+          UpdateExpression: "REMOVE indexPending",
+          ConditionExpression: "version = :v",
+          ExpressionAttributeValues: { ":v": version },
+        }),
+      );
+    } catch (error) {
+      // A newer write owns the mark now; it clears it when it has indexed.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   async function unlink(merchantId: string, storeId: string, offerIds: readonly string[]) {
     if (offerIds.length === 0) return;
     try {
@@ -412,21 +430,77 @@ export function dynamoCatalogStore(
 
     unlinkOffers: unlink,
 
-    async markIndexed(merchantId, storeId, version) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: catalogKeys.store(merchantId, storeId),
-            UpdateExpression: "REMOVE indexPending",
-            ConditionExpression: "version = :v",
-            ExpressionAttributeValues: { ":v": version },
-          }),
-        );
-      } catch (error) {
-        // A newer write owns the mark now; it clears it when it has indexed.
-        if (!isConditionFailure(error)) throw error;
+    markIndexed,
+
+    async markIndexedMany(stores) {
+      const cancelled = await transactInGroups(
+        client,
+        stores.map((st) => ({
+          action: {
+            Update: {
+              TableName: tableName,
+              Key: catalogKeys.store(st.merchantId, st.storeId),
+              UpdateExpression: "REMOVE indexPending",
+              ConditionExpression: "version = :v",
+              ExpressionAttributeValues: { ":v": st.version },
+            },
+          },
+          keys: [st.storeId],
+        })),
+      );
+      // One by one where a newer write got in (its own write clears the mark then).
+      for (const st of stores.filter((x) => cancelled.has(x.storeId))) {
+        await markIndexed(st.merchantId, st.storeId, st.version);
       }
+    },
+
+    async storeIdsByRefs(merchantId, refs) {
+      const found = await batchGetAll(client, {
+        [tableName]: {
+          Keys: [...new Set(refs)].map((ref) => catalogKeys.storeCode(merchantId, ref)),
+          ConsistentRead: true,
+        },
+      });
+      const ids = new Map<string, string>();
+      for (const item of found[tableName] ?? []) {
+        ids.set(
+          String(item.sk).slice(catalogKeys.storeCode(merchantId, "").sk.length),
+          String(item.storeId),
+        );
+      }
+      return ids;
+    },
+
+    async getStoresConsistent(keys) {
+      const unique = new Map(keys.map((k) => [`${k.merchantId}\n${k.storeId}`, k]));
+      const found = await batchGetAll(client, {
+        [tableName]: {
+          Keys: [...unique.values()].map((k) => catalogKeys.store(k.merchantId, k.storeId)),
+          ConsistentRead: true,
+        },
+      });
+      return (found[tableName] ?? []).map(toStore);
+    },
+
+    async createStores(stores) {
+      return transactInGroups(
+        client,
+        stores.flatMap((store) => {
+          const put = {
+            action: {
+              Put: {
+                TableName: tableName,
+                Item: storeItem(store),
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            keys: [store.storeId],
+          };
+          return store.externalRef === undefined
+            ? [put]
+            : [put, { action: codePut(store), keys: [store.storeId] }];
+        }),
+      );
     },
 
     async createOffer(offer) {

@@ -35,6 +35,10 @@ const RECORD_FIELDS = [
   "trigger",
   "basketMinor",
   "basketCurrency",
+  "channel",
+  "variant",
+  "linkId",
+  "touch",
 ] as const;
 
 /** Only the record's own fields: keys, TTL and anything else stored on the item stay behind. */

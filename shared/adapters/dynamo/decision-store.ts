@@ -20,6 +20,7 @@ import {
   type Incentive,
   incentiveKeys,
 } from "../../domain/incentive.ts";
+import { mergeTouchBumps, type TouchBump, touchKeys } from "../../domain/o2o/touch.ts";
 import type {
   AttributionItem,
   CounterBump,
@@ -65,6 +66,42 @@ export interface DecisionTables {
   devices: string;
   incentives: string;
   conversions: string;
+}
+
+/** Touch counter updates: the offer's partition and the merchant's (report across offers). */
+export function touchCounterUpdates(bump: TouchBump, table: string): TransactItem[] {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {
+    ":m": bump.merchantId,
+    ":o": bump.offerId,
+    ":c": bump.channel,
+    ":v": bump.variant,
+    ":d": bump.localDay,
+  };
+  const adds: string[] = [];
+  Object.entries(bump.fields).forEach(([field, n], i) => {
+    names[`#f${i}`] = field;
+    values[`:n${i}`] = n;
+    adds.push(`#f${i} :n${i}`);
+  });
+  const expression = `SET merchantId = :m, offerId = :o, channel = :c, variant = :v, localDay = :d ADD ${adds.join(", ")}`;
+  return [
+    touchKeys.offer(bump.merchantId, bump.offerId, bump.localDay, bump.channel, bump.variant),
+    touchKeys.merchant(bump.merchantId, bump.localDay, bump.offerId, bump.channel, bump.variant),
+  ].map((Key) => ({
+    Update: {
+      TableName: table,
+      Key,
+      UpdateExpression: expression,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  }));
+}
+
+/** The idempotency claim of a decision, in `partition` (a device's, or a person's). */
+export function claimKey(partition: string, eventKey: string) {
+  return { pk: partition, sk: `CLAIM#${eventKey}` };
 }
 
 const attributionKey = (
@@ -252,12 +289,13 @@ export function dynamoDecisionStore(
       const choice = plan.choice;
       push("profile", grantProfileCheck(tables.devices, plan.deviceId, choice !== undefined));
       const capOwner = plan.capPartition ?? `DEVICE#${plan.deviceId}`;
+      const claimOwner = plan.claimPartition ?? `DEVICE#${plan.deviceId}`;
       for (const eventKey of plan.eventKeys) {
         push("claim", {
           Put: {
             TableName: tables.devices,
             Item: {
-              ...deviceCounterKeys.claim(plan.deviceId, eventKey),
+              ...claimKey(claimOwner, eventKey),
               incentiveId: choice?.incentive.incentiveId,
               outcome: choice?.incentive.outcome ?? "suppressed",
               decidedAt: plan.now,
@@ -310,19 +348,21 @@ export function dynamoDecisionStore(
               : {}),
           },
         });
-        push("fatigue", {
-          Update: {
-            TableName: tables.devices,
-            Key: capCounterKeys.fatigueDay(capOwner, choice.deviceDay),
-            UpdateExpression: "ADD n :one SET expiresAt = :exp",
-            ConditionExpression: "attribute_not_exists(n) OR n < :cap",
-            ExpressionAttributeValues: {
-              ":one": 1,
-              ":cap": choice.fatigueCapPerDay,
-              ":exp": choice.counterExpiresAt,
+        if (choice.fatigueCapPerDay !== undefined) {
+          push("fatigue", {
+            Update: {
+              TableName: tables.devices,
+              Key: capCounterKeys.fatigueDay(capOwner, choice.deviceDay),
+              UpdateExpression: "ADD n :one SET expiresAt = :exp",
+              ConditionExpression: "attribute_not_exists(n) OR n < :cap",
+              ExpressionAttributeValues: {
+                ":one": 1,
+                ":cap": choice.fatigueCapPerDay,
+                ":exp": choice.counterExpiresAt,
+              },
             },
-          },
-        });
+          });
+        }
         // The budget slice is chosen per attempt (below); this is its place in the transaction.
         if (inc.outcome === "sent") push("budget", budgetUpdate(inc.offerId, 0, undefined));
         const retainUntil = Math.ceil(
@@ -361,6 +401,7 @@ export function dynamoDecisionStore(
                 title: inc.title,
                 deviceRef: choice.deviceRef,
                 timeZone: choice.storeTimeZone,
+                ...(inc.touch ? { touch: inc.touch } : {}),
                 // Removed by TTL a week after the code expires (410 until then); the removal is
                 // what logs `expired` for codes never redeemed.
                 expiresAt: Math.ceil((inc.expiresAtMs ?? inc.grantedAt) / 1000) + CODE_GRACE_S,
@@ -377,6 +418,16 @@ export function dynamoDecisionStore(
           outcome: inc.outcome,
           grantedAt: inc.grantedAt,
           windowEndsAt: inc.grantedAt + inc.attributionWindowHours * 3_600_000,
+          ...(inc.touch && inc.touch.kind !== "web_claim"
+            ? {
+                touch: {
+                  kind: inc.touch.kind,
+                  channel: inc.touch.channel,
+                  variant: inc.touch.variant,
+                  ...(inc.touch.linkId ? { linkId: inc.touch.linkId } : {}),
+                },
+              }
+            : {}),
         };
         push("attribution", {
           Put: {
@@ -400,6 +451,9 @@ export function dynamoDecisionStore(
       }
       for (const bump of mergeBumps(plan.counters)) {
         for (const item of counterUpdates(bump, tables.conversions)) push("counter", item);
+      }
+      for (const bump of mergeTouchBumps(plan.touchCounters ?? [])) {
+        for (const item of touchCounterUpdates(bump, tables.conversions)) push("counter", item);
       }
       const budgetIndex = roles.indexOf("budget");
       const offerId = choice?.incentive.offerId ?? "";
@@ -475,7 +529,8 @@ export function dynamoDecisionStore(
               ? await client.send(
                   new GetCommand({
                     TableName: tables.devices,
-                    Key: deviceCounterKeys.claim(plan.deviceId, key),
+                    Key: claimKey(plan.claimPartition ?? `DEVICE#${plan.deviceId}`, key),
+                    ConsistentRead: true,
                   }),
                 )
               : undefined;
@@ -499,6 +554,247 @@ export function dynamoDecisionStore(
           throw error;
         }
       }
+    },
+
+    /**
+     * Commits the first exposure of a person to a link: the idempotency claim (in the person's
+     * partition), the attribution handle, its log record and touch counters, all or nothing. A
+     * second exposure finds the claim and changes nothing (`duplicate`, with the first decision).
+     */
+    async recordExposure(input: {
+      deviceId: string;
+      claimPartition: string;
+      eventKey: string;
+      claimExpiresAt: number;
+      handle: AttributionItem;
+      handleExpiresAt: number;
+      records: ConversionRecord[];
+      touchCounters: TouchBump[];
+      recordExpiresAt: number;
+    }): Promise<
+      | { kind: "committed" }
+      | { kind: "erased" }
+      | { kind: "duplicate"; incentiveId?: string | undefined; outcome?: string | undefined }
+    > {
+      const items: TransactItem[] = [
+        {
+          ConditionCheck: {
+            ...profileLiveCheck(tables.devices, input.deviceId).ConditionCheck,
+          },
+        },
+        {
+          Put: {
+            TableName: tables.devices,
+            Item: {
+              ...claimKey(input.claimPartition, input.eventKey),
+              incentiveId: input.handle.incentiveId,
+              outcome: input.handle.outcome,
+              decidedAt: input.handle.grantedAt,
+              expiresAt: input.claimExpiresAt,
+            },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        {
+          Put: {
+            TableName: tables.devices,
+            Item: {
+              ...attributionKey(
+                input.deviceId,
+                input.handle.merchantId,
+                input.handle.grantedAt,
+                input.handle.incentiveId,
+              ),
+              ...input.handle,
+              expiresAt: input.handleExpiresAt,
+            },
+          },
+        },
+      ];
+      for (const record of input.records) {
+        items.push({
+          Put: {
+            TableName: tables.conversions,
+            Item: conversionItem(record, input.recordExpiresAt),
+          },
+        });
+      }
+      for (const bump of mergeTouchBumps(input.touchCounters))
+        items.push(...touchCounterUpdates(bump, tables.conversions));
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: items }));
+        return { kind: "committed" };
+      } catch (error) {
+        if ((error as Error).name !== "TransactionCanceledException") throw error;
+        const reasons = (error as { CancellationReasons?: { Code?: string }[] })
+          .CancellationReasons;
+        if (reasons?.[0]?.Code === "ConditionalCheckFailed") return { kind: "erased" };
+        if (reasons?.[1]?.Code !== "ConditionalCheckFailed") throw error;
+        const claim = await client.send(
+          new GetCommand({
+            TableName: tables.devices,
+            Key: claimKey(input.claimPartition, input.eventKey),
+            ConsistentRead: true,
+          }),
+        );
+        return {
+          kind: "duplicate",
+          incentiveId: claim.Item?.incentiveId as string | undefined,
+          outcome: claim.Item?.outcome as string | undefined,
+        };
+      }
+    },
+
+    /**
+     * A code for a claim from a web page (no device, no person): budget, incentive, code, log
+     * record and touch counters in one transaction. `budget` when the offer's budget is spent.
+     */
+    async grantWebCode(input: {
+      incentive: Incentive;
+      maxIncentives?: number | undefined;
+      storeIds: string[];
+      storeTimeZone: string;
+      deviceRef: string;
+      records: ConversionRecord[];
+      touchCounters: TouchBump[];
+      recordExpiresAt: number;
+    }): Promise<"committed" | "budget" | "code_taken"> {
+      const inc = input.incentive;
+      const max = input.maxIncentives;
+      const retainUntil = Math.ceil(((inc.expiresAtMs ?? inc.grantedAt) + 30 * 86_400_000) / 1000);
+      const items: TransactItem[] = [
+        // The budget slice is chosen per attempt, as for device grants.
+        budgetUpdate(inc.offerId, 0, undefined),
+        {
+          Put: {
+            TableName: tables.incentives,
+            Item: {
+              ...incentiveKeys.incentive(inc.incentiveId),
+              entity: "incentive",
+              ...inc,
+              expiresAt: retainUntil,
+            },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        {
+          Put: {
+            TableName: tables.incentives,
+            Item: {
+              ...incentiveKeys.codeClaim(inc.merchantId, inc.code ?? ""),
+              entity: "code",
+              incentiveId: inc.incentiveId,
+              merchantId: inc.merchantId,
+              offerId: inc.offerId,
+              storeId: inc.storeId,
+              storeIds: input.storeIds,
+              code: inc.code,
+              codeKind: "unique",
+              status: "issued",
+              expiresAtMs: inc.expiresAtMs,
+              title: inc.title,
+              deviceRef: input.deviceRef,
+              timeZone: input.storeTimeZone,
+              ...(inc.touch ? { touch: inc.touch } : {}),
+              expiresAt: Math.ceil((inc.expiresAtMs ?? inc.grantedAt) / 1000) + CODE_GRACE_S,
+            },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+      ];
+      for (const record of input.records) {
+        items.push({
+          Put: {
+            TableName: tables.conversions,
+            Item: conversionItem(record, input.recordExpiresAt),
+          },
+        });
+      }
+      for (const bump of mergeTouchBumps(input.touchCounters))
+        items.push(...touchCounterUpdates(bump, tables.conversions));
+      const offerId = inc.offerId;
+      let use =
+        budgetMemo.get(offerId) ?? (max !== undefined ? await readBudget(offerId) : undefined);
+      const full = new Set<number>();
+      let start = sliceHash(inc.incentiveId);
+      let conflicts = 0;
+      let budgetMisses = 0;
+      for (;;) {
+        const slice = pickSlice({
+          max,
+          preSliced: use?.preSliced ?? 0,
+          sent: use?.sent ?? [],
+          slices,
+          start,
+          full,
+        });
+        if (slice === undefined) return "budget";
+        items[0] = budgetUpdate(
+          offerId,
+          slice,
+          max !== undefined ? sliceShare(max, use?.preSliced ?? 0, slices, slice) : undefined,
+        );
+        try {
+          await client.send(new TransactWriteCommand({ TransactItems: items }));
+          return "committed";
+        } catch (error) {
+          if ((error as Error).name !== "TransactionCanceledException") throw error;
+          const reasons =
+            (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+          if (isConflict(reasons)) {
+            conflicts += 1;
+            options.onTransactionConflict?.();
+            if (conflicts > conflictRetries) throw error;
+            await sleep(Math.random() * Math.min(500, 20 * 2 ** conflicts));
+            start = slice + 1;
+            continue;
+          }
+          if (reasons[0]?.Code === "ConditionalCheckFailed") {
+            // This slice is spent: borrow from another with room, as read now.
+            budgetMisses += 1;
+            if (budgetMisses > slices + 1) return "budget";
+            use = await readBudget(offerId);
+            full.clear();
+            full.add(slice);
+            start = slice + 1;
+            continue;
+          }
+          if (reasons[2]?.Code === "ConditionalCheckFailed") return "code_taken";
+          throw error;
+        }
+      }
+    },
+
+    /** Touch counters and a log record outside any decision (suppressed claims, repeat exposures). */
+    async logTouch(
+      records: ConversionRecord[],
+      bumps: TouchBump[],
+      recordExpiresAt: number,
+    ): Promise<void> {
+      const items: TransactItem[] = [];
+      for (const record of records) {
+        items.push({
+          Put: { TableName: tables.conversions, Item: conversionItem(record, recordExpiresAt) },
+        });
+      }
+      for (const bump of mergeTouchBumps(bumps))
+        items.push(...touchCounterUpdates(bump, tables.conversions));
+      if (items.length > 0) await client.send(new TransactWriteCommand({ TransactItems: items }));
+    },
+
+    /** The idempotency claim `eventKey` in `partition`, if decided (consistent read). */
+    async getClaim(
+      partition: string,
+      eventKey: string,
+    ): Promise<{ incentiveId?: string; outcome?: string } | undefined> {
+      const out = await client.send(
+        new GetCommand({
+          TableName: tables.devices,
+          Key: claimKey(partition, eventKey),
+          ConsistentRead: true,
+        }),
+      );
+      return out.Item as { incentiveId?: string; outcome?: string } | undefined;
     },
 
     async getIncentive(incentiveId: string): Promise<Incentive | undefined> {
@@ -544,6 +840,7 @@ export function dynamoDecisionStore(
       now: number;
       records: ConversionRecord[];
       counters: CounterBump[];
+      touchCounters?: TouchBump[] | undefined;
       attributed: AttributionItem[];
       recordExpiresAt: number;
     }): Promise<"committed" | "duplicate" | "erased"> {
@@ -583,6 +880,8 @@ export function dynamoDecisionStore(
       }
       for (const bump of mergeBumps(input.counters))
         items.push(...counterUpdates(bump, tables.conversions));
+      for (const bump of mergeTouchBumps(input.touchCounters ?? []))
+        items.push(...touchCounterUpdates(bump, tables.conversions));
       try {
         await client.send(new TransactWriteCommand({ TransactItems: items }));
         return "committed";

@@ -45,13 +45,13 @@ export function dynamoDeviceStore(client: DynamoDBDocumentClient, tableName: str
     },
     async replace(device, expectedVersion) {
       // An update, not a put: visit bookkeeping on the profile (openZones) belongs to the ping
-      // path and must survive a concurrent profile change.
+      // path, pickup references to the pickup use cases; both survive a concurrent profile change.
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = { ":expected": expectedVersion };
       const sets: string[] = [];
       const removes: string[] = [];
       const fields = Object.keys(device).filter(
-        (k) => !["deviceId", "openZones", "openZonesAsOf", "erasingAt"].includes(k),
+        (k) => !["deviceId", "openZones", "openZonesAsOf", "erasingAt", "pickupRefs"].includes(k),
       ) as (keyof Device)[];
       for (const optional of ["pushToken", "pushEndpointArn", "locale", "timeZone"] as const) {
         if (!fields.includes(optional)) fields.push(optional);

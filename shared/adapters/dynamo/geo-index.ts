@@ -9,6 +9,7 @@ import type { ZoneDefinition } from "../../domain/zone.ts";
 import { ConflictError } from "../../errors.ts";
 import { batchGetAll } from "./batch.ts";
 import type { GeoIndex, IndexedZone } from "./geo-index-port.ts";
+import { transactInGroups } from "./transact-groups.ts";
 
 /** Compact per-cell entry: one attribute per zone, named by the zone id. */
 interface CellEntry {
@@ -71,6 +72,12 @@ function fromEntry(zoneId: string, e: CellEntry): IndexedZone {
   };
 }
 
+/**
+ * Zones one cell update writes at most: each adds about 60 characters of condition, and an
+ * expression may hold 4 KB (DynamoDB developer guide, "Expression parameters").
+ */
+const CELL_ZONES_PER_UPDATE = 40;
+
 function isConditionFailure(error: unknown): boolean {
   return (error as Error).name === "ConditionalCheckFailedException";
 }
@@ -108,8 +115,8 @@ export function dynamoGeoIndex(
     return out.Item as StoredHead | undefined;
   }
 
-  /** Records the write intent on the head, if nobody else moved the head meanwhile. */
-  async function writeIntent(
+  /** The update that records a write intent on the head, if nobody moved the head meanwhile. */
+  function intentUpdate(
     zoneId: string,
     previous: StoredHead | undefined,
     version: number,
@@ -131,17 +138,24 @@ export function dynamoGeoIndex(
       if (previous.version !== undefined) values[":cv"] = previous.version;
       if (previous.pendingVersion !== undefined) values[":pv"] = previous.pendingVersion;
     }
+    return {
+      TableName: options.catalogTable,
+      Key: geoKeys.zoneHead(zoneId),
+      UpdateExpression: "SET pendingVersion = :v, pendingCells = :cells, zoneId = :id, entity = :e",
+      ConditionExpression: condition,
+      ExpressionAttributeValues: values,
+    };
+  }
+
+  /** Records the write intent on the head, if nobody else moved the head meanwhile. */
+  async function writeIntent(
+    zoneId: string,
+    previous: StoredHead | undefined,
+    version: number,
+    cells: string[],
+  ) {
     try {
-      await client.send(
-        new UpdateCommand({
-          TableName: options.catalogTable,
-          Key: geoKeys.zoneHead(zoneId),
-          UpdateExpression:
-            "SET pendingVersion = :v, pendingCells = :cells, zoneId = :id, entity = :e",
-          ConditionExpression: condition,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await client.send(new UpdateCommand(intentUpdate(zoneId, previous, version, cells)));
     } catch (error) {
       if (isConditionFailure(error)) {
         throw new ConflictError(`zone ${zoneId} changed concurrently; retry the request`);
@@ -150,8 +164,8 @@ export function dynamoGeoIndex(
     }
   }
 
-  /** Commits a head (dropping any write intent), conditional on the head read before. */
-  async function writeHead(
+  /** The put that commits a head (dropping any write intent), conditional on the head read before. */
+  function headPut(
     head: ZoneHead,
     previous: { version?: number; pendingVersion?: number } | undefined,
   ) {
@@ -165,15 +179,21 @@ export function dynamoGeoIndex(
         previous.version === undefined ? "attribute_not_exists(version)" : "version = :prev";
       if (previous.version !== undefined) values[":prev"] = previous.version;
     }
+    return {
+      TableName: options.catalogTable,
+      Item: { ...geoKeys.zoneHead(head.zoneId), entity: "zoneHead", ...head },
+      ConditionExpression: condition,
+      ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+    };
+  }
+
+  /** Commits a head (dropping any write intent), conditional on the head read before. */
+  async function writeHead(
+    head: ZoneHead,
+    previous: { version?: number; pendingVersion?: number } | undefined,
+  ) {
     try {
-      await client.send(
-        new PutCommand({
-          TableName: options.catalogTable,
-          Item: { ...geoKeys.zoneHead(head.zoneId), entity: "zoneHead", ...head },
-          ConditionExpression: condition,
-          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
-        }),
-      );
+      await client.send(new PutCommand(headPut(head, previous)));
     } catch (error) {
       if (isConditionFailure(error)) {
         throw new ConflictError(`zone ${head.zoneId} changed concurrently; retry the request`);
@@ -201,7 +221,7 @@ export function dynamoGeoIndex(
     });
   }
 
-  return {
+  const api: GeoIndex & { getHeads(zoneIds: string[]): Promise<Map<string, ZoneHead>> } = {
     async putZone(zone) {
       const head = await readHead(zone.zoneId);
       const version = Math.max(head?.version ?? 0, head?.pendingVersion ?? 0) + 1;
@@ -237,6 +257,120 @@ export function dynamoGeoIndex(
         version,
       );
       return { version, cells: cells.length };
+    },
+
+    async putZones(zones) {
+      const unique = [...new Map(zones.map((z) => [z.zoneId, z])).values()];
+      if (unique.length === 0) return;
+      const found = await batchGetAll(client, {
+        [options.catalogTable]: {
+          Keys: unique.map((z) => geoKeys.zoneHead(z.zoneId)),
+          ConsistentRead: true,
+        },
+      });
+      const heads = new Map<string, StoredHead>();
+      for (const item of found[options.catalogTable] ?? []) {
+        const head = item as unknown as StoredHead;
+        heads.set(head.zoneId, head);
+      }
+      const plans = unique.map((zone) => {
+        const head = heads.get(zone.zoneId);
+        const version = Math.max(head?.version ?? 0, head?.pendingVersion ?? 0) + 1;
+        return { zone, head, version, cells: [...new Set(options.cover(zone))] };
+      });
+      // Zones whose transaction was cancelled: redone one by one at the end.
+      const redo = new Set<string>();
+      const live = () => plans.filter((p) => !redo.has(p.zone.zoneId));
+
+      // 1. Intents on the heads, before any cell.
+      for (const key of await transactInGroups(
+        client,
+        live().map((p) => ({
+          action: { Update: intentUpdate(p.zone.zoneId, p.head, p.version, p.cells) },
+          keys: [p.zone.zoneId],
+        })),
+      )) {
+        redo.add(key);
+      }
+
+      // 2. Cells: one update per cell for every zone it gains (a transaction takes each item
+      // once; a cell shared by more zones than one update holds is written over more rounds).
+      const byCell = new Map<string, (typeof plans)[number][]>();
+      for (const p of live()) {
+        for (const cell of p.cells) {
+          const list = byCell.get(cell) ?? [];
+          list.push(p);
+          byCell.set(cell, list);
+        }
+      }
+      while (byCell.size > 0) {
+        const actions = [...byCell].map(([cell, list]) => {
+          const part = list.slice(0, CELL_ZONES_PER_UPDATE);
+          const names: Record<string, string> = {};
+          const values: Record<string, unknown> = {};
+          const sets: string[] = [];
+          const conditions: string[] = [];
+          part.forEach((p, i) => {
+            names[`#z${i}`] = p.zone.zoneId;
+            values[`:e${i}`] = toEntry(p.zone, p.version);
+            values[`:v${i}`] = p.version;
+            sets.push(`#z${i} = :e${i}`);
+            conditions.push(`(attribute_not_exists(#z${i}) OR #z${i}.v < :v${i})`);
+          });
+          return {
+            action: {
+              Update: {
+                TableName: options.geoTable,
+                Key: geoKeys.cell(cell),
+                UpdateExpression: `SET ${sets.join(", ")}`,
+                ConditionExpression: conditions.join(" AND "),
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              },
+            },
+            keys: part.map((p) => p.zone.zoneId),
+          };
+        });
+        for (const key of await transactInGroups(client, actions)) redo.add(key);
+        for (const [cell, list] of [...byCell]) {
+          const rest = list.slice(CELL_ZONES_PER_UPDATE);
+          if (rest.length > 0) byCell.set(cell, rest);
+          else byCell.delete(cell);
+        }
+      }
+
+      // 3. Heads committed (each conditional on its own intent).
+      for (const key of await transactInGroups(
+        client,
+        live().map((p) => ({
+          action: {
+            Put: headPut(
+              { ...p.zone, version: p.version, cells: p.cells },
+              { pendingVersion: p.version },
+            ),
+          },
+          keys: [p.zone.zoneId],
+        })),
+      )) {
+        redo.add(key);
+      }
+
+      // 4. Cells the zones left (moved zones, cells of a write cut off earlier).
+      await forEachLimit(live(), limit, async (p) => {
+        const kept = new Set(p.cells);
+        const stale = [...new Set([...(p.head?.cells ?? []), ...(p.head?.pendingCells ?? [])])];
+        const gone = stale.filter((c) => !kept.has(c));
+        if (gone.length > 0) await removeFromCells(p.zone.zoneId, gone, p.version);
+      });
+
+      // 5. What a concurrent write got in the way of, one zone at a time.
+      await forEachLimit(
+        plans.filter((p) => redo.has(p.zone.zoneId)),
+        limit,
+        async (p) => {
+          await api.putZone(p.zone);
+        },
+      );
     },
 
     async removeZone(zoneId) {
@@ -303,4 +437,5 @@ export function dynamoGeoIndex(
       return heads;
     },
   };
+  return api;
 }

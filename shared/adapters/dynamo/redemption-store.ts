@@ -14,6 +14,7 @@ import {
   NO_OFFER,
 } from "../../domain/conversion.ts";
 import { incentiveKeys } from "../../domain/incentive.ts";
+import { TOUCH_FIELDS } from "../../domain/o2o/touch.ts";
 import type {
   AttemptKey,
   IssuedCode,
@@ -22,6 +23,7 @@ import type {
   RedemptionWrite,
   StaticCap,
 } from "../../use-cases/ports/redemption-store.ts";
+import { touchCounterUpdates } from "./decision-store.ts";
 
 export type { AttemptKey, IssuedCode, RedeemOutcome, RedemptionStore, RedemptionWrite, StaticCap };
 
@@ -51,6 +53,24 @@ export function redemptionAttemptKey(key: AttemptKey) {
 /** Static-code redemptions of one offer, counted for its cap (conversions table). */
 export function staticRedemptionCountKey(merchantId: string, offerId: string) {
   return { pk: `STATICREDEEM#${merchantId}#${offerId}`, sk: "COUNT" };
+}
+
+/** A redemption of a code issued by a touch also counts on the touch's channel and variant. */
+function touchRedemption(record: ConversionRecord, table: string): TransactItem[] {
+  if (record.channel === undefined || record.variant === undefined || !record.offerId) return [];
+  return touchCounterUpdates(
+    {
+      merchantId: record.merchantId,
+      offerId: record.offerId,
+      localDay: record.localDay,
+      channel: record.channel,
+      variant: record.variant,
+      fields: {
+        [record.touch === "web_claim" ? TOUCH_FIELDS.webRedemptions : TOUCH_FIELDS.redemptions]: 1,
+      },
+    },
+    table,
+  );
 }
 
 function counterUpdates(record: ConversionRecord, table: string): TransactItem[] {
@@ -141,6 +161,7 @@ export function dynamoRedemptionStore(
           },
         },
         ...counterUpdates(write.record, tables.conversions),
+        ...touchRedemption(write.record, tables.conversions),
       ];
       try {
         await client.send(new TransactWriteCommand({ TransactItems: items }));

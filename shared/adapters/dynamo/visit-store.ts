@@ -133,6 +133,21 @@ export function dynamoVisitStore(client: DynamoDBDocumentClient, tableName: stri
         if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
       }
     },
+    async liveCounts(deviceId) {
+      const out = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: deviceKeys.profile(deviceId),
+          ProjectionExpression: "openZones, pickupRefs",
+          ConsistentRead: true,
+        }),
+      );
+      const refs = out.Item?.pickupRefs as Set<string> | undefined;
+      return {
+        openZones: Number(out.Item?.openZones ?? 0) || 0,
+        pickupRefs: refs ? [...refs].sort() : [],
+      };
+    },
     async openZones(deviceId) {
       const out = await client.send(
         new GetCommand({

@@ -19,6 +19,8 @@ import {
   type ZoneGeometry,
 } from "../geometry/index.ts";
 import { amountSchema, checkOfferMoney, currencySchema } from "../money.ts";
+import { variantIdSchema } from "../o2o/link.ts";
+import type { MessageVariant } from "../o2o/touch.ts";
 import { displayText } from "../text.ts";
 import { OFFER_INSTANT_RANGE, storeIdSchema, type Versioned } from "./common.ts";
 import { type QuietHoursSetting, quietHoursSettingSchema } from "./quiet-hours.ts";
@@ -103,6 +105,9 @@ const count = (max: number) => z.number().int().min(1).max(max);
 
 const UNSAFE_LINK = /^(?:javascript|data|file|vbscript):/i;
 
+/** Message variants per offer (A/B/n tests of the push text). */
+export const MAX_MESSAGE_VARIANTS = 10;
+
 export const offerInputSchema = z
   .strictObject({
     name: displayText({ min: 1, max: 120 }).describe("Internal name of the offer"),
@@ -161,6 +166,33 @@ export const offerInputSchema = z
           .optional(),
       })
       .describe("The push notification shown to the shopper"),
+    variants: z
+      .array(
+        z.strictObject({
+          variantId: variantIdSchema,
+          title: displayText({ min: 1, max: 80 }),
+          body: displayText({ min: 1, max: 500, multiline: true }),
+          deepLink: z
+            .url("must be an absolute URL or app link")
+            .max(2_048)
+            .refine((u) => !UNSAFE_LINK.test(u), "this URL scheme is not allowed")
+            .optional(),
+        }),
+      )
+      .min(1, "must list at least one variant (omit the member for the message alone)")
+      .max(MAX_MESSAGE_VARIANTS, `must list at most ${MAX_MESSAGE_VARIANTS} variants`)
+      .superRefine((vs, ctx) => {
+        const seen = new Set<string>();
+        vs.forEach((v, i) => {
+          if (seen.has(v.variantId))
+            ctx.addIssue({ code: "custom", message: "is listed twice", path: [i, "variantId"] });
+          seen.add(v.variantId);
+        });
+      })
+      .optional()
+      .describe(
+        "Message variants of geofence sends: each person gets one (stable per person, uniform), replacing message; reports compare them",
+      ),
     validFrom: validityBound("from"),
     validTo: validityBound("to"),
     schedule: weeklyScheduleSchema
@@ -315,6 +347,8 @@ export interface Offer extends Versioned {
     freshnessMinutes?: number | undefined;
   };
   message: { title: string; body: string; deepLink?: string | undefined };
+  /** Message variants of geofence sends (one per person); absent = `message` for everyone. */
+  variants?: MessageVariant[] | undefined;
   /** UTC ISO instant, or a date "YYYY-MM-DD" read in each store's zone (see validity.ts). */
   validFrom: string;
   /** UTC ISO instant (exclusive), or a date "YYYY-MM-DD" whose whole day is included. */
@@ -384,6 +418,7 @@ export function buildOffer(facts: OfferFacts): Offer {
     triggerZone,
     trigger: input.trigger,
     message: input.message,
+    ...(input.variants ? { variants: input.variants } : {}),
     validFrom: normalizeBound(input.validFrom),
     validTo: normalizeBound(input.validTo),
     schedule: input.schedule,
@@ -431,6 +466,7 @@ export function offerView(offer: Offer) {
     triggerZone: offer.triggerZone,
     trigger: offer.trigger,
     message: offer.message,
+    variants: offer.variants,
     validFrom: offer.validFrom,
     validTo: offer.validTo,
     schedule: offer.schedule,

@@ -63,6 +63,15 @@ export function incentiveMessage(inc: Incentive, deviceRef: string): IncentiveMe
     storeId: inc.storeId,
     deviceRef,
     trigger: inc.triggerType,
+    ...(inc.touch
+      ? {
+          touch: {
+            channel: inc.touch.channel,
+            variant: inc.touch.variant,
+            ...(inc.touch.linkId ? { linkId: inc.touch.linkId } : {}),
+          },
+        }
+      : {}),
     grantedAt: new Date(inc.grantedAt).toISOString(),
     ...(inc.expiresAtMs ? { expiresAt: new Date(inc.expiresAtMs).toISOString() } : {}),
     redemption: { code: inc.code ?? "", kind: inc.codeKind ?? "unique" },

@@ -20,6 +20,14 @@ import {
   type Incentive,
   triggerEventKey,
 } from "../../domain/incentive.ts";
+import { GEOFENCE_CHANNEL } from "../../domain/o2o/link.ts";
+import {
+  assignVariant,
+  lastTouch,
+  TOUCH_FIELDS,
+  type TouchBump,
+  variantIdOf,
+} from "../../domain/o2o/touch.ts";
 import type { ZoneEvent } from "../../domain/visit/types.ts";
 import type { Random } from "../../ports.ts";
 import type { AudienceReader } from "../audiences.ts";
@@ -240,10 +248,19 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       }
       const chosen = decision.chosen ? byOffer.get(decision.chosen.offerId) : undefined;
       let incentive: Incentive | undefined;
+      const touchBumps: TouchBump[] = [];
       if (chosen && decision.chosen) {
         const { offer, event } = chosen;
         const outcome = decision.chosen.outcome === "send" ? "sent" : "held_out";
         const unique = offer.redemption.codeKind === "unique";
+        // One message variant per person (stable across installs), independent of the holdout.
+        const variant = assignVariant(holdoutUnit(device), offer.offerId, offer.variants);
+        const message = variant ?? offer.message;
+        const touch = {
+          kind: "geofence" as const,
+          channel: GEOFENCE_CHANNEL,
+          variant: variantIdOf(variant),
+        };
         incentive = {
           incentiveId: deps.random.id("inc"),
           merchantId: offer.merchantId,
@@ -262,13 +279,14 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
                 expiresAtMs: now + offer.redemption.expiresAfterHours * 3_600_000,
               }
             : {}),
-          title: offer.message.title,
-          body: offer.message.body,
-          deepLink: offer.message.deepLink,
+          title: message.title,
+          body: message.body,
+          deepLink: message.deepLink,
           triggerType: type,
           zoneId: event.zoneId,
           grantedAt: at,
           attributionWindowHours: offer.attributionWindowHours,
+          touch,
         };
         const ref = refOf(offer.merchantId);
         records.push({
@@ -283,6 +301,19 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
           incentiveId: incentive.incentiveId,
           group: outcome === "sent" ? "treated" : "holdout",
           trigger: type,
+          channel: touch.channel,
+          variant: touch.variant,
+          touch: "geofence",
+        });
+        touchBumps.push({
+          merchantId: offer.merchantId,
+          offerId: offer.offerId,
+          localDay: offerDay(chosen),
+          channel: touch.channel,
+          variant: touch.variant,
+          fields: {
+            [outcome === "sent" ? TOUCH_FIELDS.sendsTreated : TOUCH_FIELDS.sendsHoldout]: 1,
+          },
         });
         bumps.push({
           merchantId: offer.merchantId,
@@ -321,6 +352,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
           : {}),
         records,
         counters: bumps,
+        touchCounters: touchBumps,
         recordExpiresAt: expiresAt(at),
       });
       if (result.kind === "committed") {
@@ -384,9 +416,11 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         fields: { [COUNTER_FIELDS.visits]: 1 },
       },
     ];
+    const touchCounters: TouchBump[] = [];
     for (const a of attributed) {
       const ttv = Math.round((event.at - a.grantedAt) / 1000);
       const treated = a.outcome === "sent";
+      const online = a.touch !== undefined && a.touch.kind !== "geofence";
       records.push({
         eventId: `attributed:${a.incentiveId}`,
         type: "attributed_visit",
@@ -399,17 +433,75 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         incentiveId: a.incentiveId,
         group: treated ? "treated" : "holdout",
         timeToVisitS: ttv,
+        ...(a.touch
+          ? {
+              channel: a.touch.channel,
+              variant: a.touch.variant,
+              touch: a.touch.kind,
+              ...(a.touch.linkId ? { linkId: a.touch.linkId } : {}),
+            }
+          : {}),
       });
-      counters.push({
-        merchantId: a.merchantId,
-        offerId: a.offerId,
+      // The offer's store funnel counts geofence sends; online touches have their own counters.
+      if (!online) {
+        counters.push({
+          merchantId: a.merchantId,
+          offerId: a.offerId,
+          storeId: event.storeId,
+          localDay: day,
+          fields: {
+            [treated ? COUNTER_FIELDS.attributedTreated : COUNTER_FIELDS.attributedHoldout]: 1,
+            ...(treated ? { [COUNTER_FIELDS.ttvBucket(timeToVisitBucket(ttv))]: 1 } : {}),
+            [COUNTER_FIELDS.visits]: 1,
+          },
+        });
+      }
+      if (a.touch) {
+        touchCounters.push({
+          merchantId: a.merchantId,
+          offerId: a.offerId,
+          localDay: day,
+          channel: a.touch.channel,
+          variant: a.touch.variant,
+          fields: {
+            [treated ? TOUCH_FIELDS.visitsTreated : TOUCH_FIELDS.visitsHoldout]: 1,
+            ...(treated ? { [TOUCH_FIELDS.ttvBucket(timeToVisitBucket(ttv))]: 1 } : {}),
+          },
+        });
+      }
+    }
+    // Credit: the visit goes to the last touch whose window covers it (any offer, any channel).
+    const credited = lastTouch(open, { at: event.at, storeId: event.storeId });
+    if (credited) {
+      const touch = credited.touch ?? {
+        kind: "geofence" as const,
+        channel: GEOFENCE_CHANNEL,
+        variant: variantIdOf(undefined),
+      };
+      records.push({
+        eventId: `credit:${ref}:${triggerEventKey(event)}`,
+        type: "credited_visit",
+        merchantId: credited.merchantId,
+        offerId: credited.offerId,
         storeId: event.storeId,
+        deviceRef: ref,
+        at: event.at,
         localDay: day,
-        fields: {
-          [treated ? COUNTER_FIELDS.attributedTreated : COUNTER_FIELDS.attributedHoldout]: 1,
-          ...(treated ? { [COUNTER_FIELDS.ttvBucket(timeToVisitBucket(ttv))]: 1 } : {}),
-          [COUNTER_FIELDS.visits]: 1,
-        },
+        incentiveId: credited.incentiveId,
+        group: credited.outcome === "sent" ? "treated" : "holdout",
+        timeToVisitS: Math.round((event.at - credited.grantedAt) / 1000),
+        channel: touch.channel,
+        variant: touch.variant,
+        touch: touch.kind,
+        ...(touch.linkId ? { linkId: touch.linkId } : {}),
+      });
+      touchCounters.push({
+        merchantId: credited.merchantId,
+        offerId: credited.offerId,
+        localDay: day,
+        channel: touch.channel,
+        variant: touch.variant,
+        fields: { [TOUCH_FIELDS.credited]: 1 },
       });
     }
     const outcome = await deps.store.recordVisit({
@@ -419,6 +511,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       now: event.at,
       records,
       counters,
+      touchCounters,
       attributed,
       recordExpiresAt: expiresAt(event.at),
     });

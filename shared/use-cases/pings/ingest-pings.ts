@@ -12,6 +12,7 @@ import type {
 } from "../../domain/visit/types.ts";
 import { ForbiddenError, UnauthorizedError, ValidationError } from "../../errors.ts";
 import type { Clock } from "../../ports.ts";
+import type { TrackResult } from "../pickups/pickups.ts";
 import type { VisitStore } from "../ports/visit-store.ts";
 import { DeviceErased, VisitStateConflict } from "../ports/visit-store.ts";
 import type { MatchedZone, ZoneMatcher } from "./zone-matcher.ts";
@@ -27,8 +28,18 @@ export interface SinkResult {
   incentives: unknown[];
 }
 
+/**
+ * The pickup part of the ping path: advances the device's active pickup orders with the batch.
+ * Called only for devices whose authorizer context lists an active pickup.
+ */
+export interface PickupTracker {
+  track(device: DevicePrincipal, pings: readonly Ping[]): Promise<TrackResult>;
+}
+
 export interface IngestDeps {
   matcher: ZoneMatcher;
+  /** Absent: pickup orders are not tracked by this deployment's ping path. */
+  pickups?: PickupTracker;
   visits: VisitStore;
   sink: ZoneEventSink;
   rules: VisitRules;
@@ -43,6 +54,8 @@ export interface IngestResult {
   stats: VisitStats | undefined;
   /** Whether the batch needed the device's visit state (false on the zero-request fast path). */
   stateRead: boolean;
+  /** Pickup work for the batch; absent when the device holds no active pickup (no cost). */
+  pickups?: TrackResult;
 }
 
 function zoneRef(z: MatchedZone): ZoneRef {
@@ -79,12 +92,19 @@ export const FRESH_CONTEXT_MS = 2_000;
  * context costs one small consistent read of the profile instead (devices pinging less often than
  * the cache TTL always get a fresh decision, so their batches in no zone stay free).
  */
-async function openZonesNow(deps: IngestDeps, device: DevicePrincipal, now: number) {
-  if (device.openZones > 0) return device.openZones;
+async function openZonesNow(
+  deps: IngestDeps,
+  device: DevicePrincipal,
+  now: number,
+): Promise<{ openZones: number; pickupRefs?: string[] | undefined }> {
+  if (device.openZones > 0) return { openZones: device.openZones };
   const fresh =
     device.contextFresh ??
     (device.authorizedAt !== undefined && now - device.authorizedAt < FRESH_CONTEXT_MS);
-  return fresh ? 0 : await deps.visits.openZones(device.deviceId);
+  if (fresh) return { openZones: 0 };
+  // The same single read also tells whether a pickup was attached since the cached decision.
+  if (deps.visits.liveCounts) return deps.visits.liveCounts(device.deviceId);
+  return { openZones: await deps.visits.openZones(device.deviceId) };
 }
 
 /**
@@ -124,11 +144,23 @@ export async function ingestPings(
   const { accepted, rejected } = validatePings(rawPings, now);
   if (accepted.length === 0) throw nothingAccepted(rejected);
   const pings = accepted.map((a) => a.ping).sort((a, b) => a.timestamp - b.timestamp);
-  const base = { accepted: pings.length, rejected, incentives: [] as unknown[] };
-
   const candidates = await deps.matcher.candidates(pings);
   const anyCandidate = candidates.some((c) => c.length > 0);
-  if (!anyCandidate && (await openZonesNow(deps, device, now)) === 0) {
+  const live = anyCandidate ? undefined : await openZonesNow(deps, device, now);
+  // Pickup orders (location is used for them only while one is attached and active): a device
+  // whose context lists none pays nothing here, not even a read.
+  const pickupRefs = device.pickupRefs?.length ? device.pickupRefs : live?.pickupRefs;
+  const pickups =
+    deps.pickups && pickupRefs && pickupRefs.length > 0
+      ? await deps.pickups.track({ ...device, pickupRefs }, pings)
+      : undefined;
+  const base = {
+    accepted: pings.length,
+    rejected,
+    incentives: [] as unknown[],
+    ...(pickups ? { pickups } : {}),
+  };
+  if (live?.openZones === 0) {
     return { ...base, events: [], stats: undefined, stateRead: false };
   }
 

@@ -82,6 +82,23 @@ export interface CatalogStore extends CatalogReader {
   ): Promise<void>;
   /** Clears a store's `indexPending` mark once its zones and point are indexed (at `version`). */
   markIndexed(merchantId: string, storeId: string, version: number): Promise<void>;
+  /** `markIndexed` for many stores, in packed transactions (bulk import). */
+  markIndexedMany(
+    stores: readonly { merchantId: string; storeId: string; version: number }[],
+  ): Promise<void>;
+  /**
+   * Store ids of a merchant's store codes, read strongly consistent in batches (bulk import);
+   * codes no store has are absent from the map.
+   */
+  storeIdsByRefs(merchantId: string, refs: readonly string[]): Promise<Map<string, string>>;
+  /** Stores read strongly consistent in batches (bulk import); missing ones are absent. */
+  getStoresConsistent(keys: readonly StoreKey[]): Promise<Store[]>;
+  /**
+   * Creates new stores (each with its store code's uniqueness item) in packed transactions
+   * (bulk import). Returns the ids of stores whose transaction was cancelled (an id or a code
+   * taken meanwhile): nothing of those was written; create them one by one with `createStore`.
+   */
+  createStores(stores: readonly Store[]): Promise<Set<string>>;
   /** Drops offer links of a store (repairs links left by an interrupted offer update). */
   unlinkOffers(merchantId: string, storeId: string, offerIds: readonly string[]): Promise<void>;
   /** Creates an offer and links it to each listed store (404 naming `storeIds/i` if one is gone). */

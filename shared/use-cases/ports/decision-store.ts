@@ -1,6 +1,7 @@
 import type { ConversionRecord } from "../../domain/conversion.ts";
 import type { OfferCounters } from "../../domain/decision/decide.ts";
 import type { Incentive } from "../../domain/incentive.ts";
+import type { TouchBump } from "../../domain/o2o/touch.ts";
 
 /** Counter increments on the report counters of one offer × store × day (and the store view). */
 export interface CounterBump {
@@ -22,7 +23,8 @@ export interface GrantChoice {
     cooldownMinutes?: number | undefined;
   };
   maxIncentives?: number | undefined;
-  fatigueCapPerDay: number;
+  /** Absent: the grant does not count against the daily fatigue cap (claims the person asked for). */
+  fatigueCapPerDay?: number | undefined;
   /** All stores of the offer: a visit to any of them can be attributed. */
   storeIds: string[];
   /** The triggering store's time zone (the day an expiry is counted on). */
@@ -39,6 +41,10 @@ export interface GrantPlan {
   capPartition?: string | undefined;
   /** Idempotency claims, one per trigger event the decision covers. */
   eventKeys: string[];
+  /** Partition of the idempotency claims (default the device's): a person's for link claims. */
+  claimPartition?: string | undefined;
+  /** Touch counters (reports by channel and variant) moved in the same transaction. */
+  touchCounters?: TouchBump[] | undefined;
   claimExpiresAt: number;
   now: number;
   choice?: GrantChoice | undefined;
@@ -74,6 +80,16 @@ export interface AttributionItem {
   grantedAt: number;
   windowEndsAt: number;
   attributedAt?: number;
+  /** Channel, variant and kind of the touch; absent on handles written before touches. */
+  touch?: HandleTouch | undefined;
+}
+
+/** What an attribution handle knows of its touch. */
+export interface HandleTouch {
+  kind: "geofence" | "claim" | "exposure";
+  channel: string;
+  variant: string;
+  linkId?: string | undefined;
 }
 
 /** What the incentive sink, delivery and expiry use cases need of the decision store. */
@@ -92,6 +108,43 @@ export interface DecisionStore {
     deviceDay: string;
   }>;
   grant(plan: GrantPlan): Promise<GrantOutcome>;
+  /**
+   * Logs a person's first exposure to a link: its idempotency claim (in `claimPartition`), the
+   * attribution handle, log records and touch counters, all or nothing.
+   */
+  recordExposure(input: {
+    deviceId: string;
+    claimPartition: string;
+    eventKey: string;
+    claimExpiresAt: number;
+    handle: AttributionItem;
+    handleExpiresAt: number;
+    records: ConversionRecord[];
+    touchCounters: TouchBump[];
+    recordExpiresAt: number;
+  }): Promise<
+    | { kind: "committed" }
+    | { kind: "erased" }
+    | { kind: "duplicate"; incentiveId?: string | undefined; outcome?: string | undefined }
+  >;
+  /** Grants a code claimed from a web page without a device: budget slice, code, log, counters. */
+  grantWebCode(input: {
+    incentive: Incentive;
+    maxIncentives?: number | undefined;
+    storeIds: string[];
+    storeTimeZone: string;
+    deviceRef: string;
+    records: ConversionRecord[];
+    touchCounters: TouchBump[];
+    recordExpiresAt: number;
+  }): Promise<"committed" | "budget" | "code_taken">;
+  /** Log records and touch counters with no grant (repeat exposures, refused claims). */
+  logTouch(records: ConversionRecord[], bumps: TouchBump[], recordExpiresAt: number): Promise<void>;
+  /** The idempotency claim `eventKey` in `partition`, if decided (consistent read). */
+  getClaim(
+    partition: string,
+    eventKey: string,
+  ): Promise<{ incentiveId?: string; outcome?: string } | undefined>;
   getIncentive(incentiveId: string): Promise<Incentive | undefined>;
   /** Open attribution handles of a device for one merchant granted after `since`. */
   openAttributions(deviceId: string, merchantId: string, since: number): Promise<AttributionItem[]>;
@@ -106,6 +159,7 @@ export interface DecisionStore {
     now: number;
     records: ConversionRecord[];
     counters: CounterBump[];
+    touchCounters?: TouchBump[] | undefined;
     attributed: AttributionItem[];
     recordExpiresAt: number;
   }): Promise<"committed" | "duplicate" | "erased">;

@@ -13,6 +13,12 @@ export interface IndexedZone extends ZoneDefinition {
 export interface GeoIndex {
   /** Indexes (or re-indexes) a zone; returns the number of cells written and the new version. */
   putZone(zone: ZoneDefinition): Promise<{ version: number; cells: number }>;
+  /**
+   * Indexes (or re-indexes) many zones with the same guarantees as `putZone`, in few requests:
+   * heads read in batches, then intents, cells and heads each written in packed transactions.
+   * A zone whose transaction is cancelled (changed concurrently) is redone with `putZone`.
+   */
+  putZones(zones: readonly ZoneDefinition[]): Promise<void>;
   /** Removes a zone from every cell it occupied (idempotent). */
   removeZone(zoneId: string): Promise<void>;
   /** Reads the zones of many cells in as few batched requests as possible. */

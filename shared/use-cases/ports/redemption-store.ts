@@ -1,5 +1,6 @@
 /** Port: RedemptionStore, IssuedCode, AttemptKey, StaticCap, RedeemOutcome, RedemptionWrite (implemented by shared/adapters/dynamo/redemption-store.ts). */
 import type { ConversionRecord } from "../../domain/conversion.ts";
+import type { IncentiveTouch } from "../../domain/incentive.ts";
 
 /** A unique redemption code as the decision step issued it (incentives table). */
 export interface IssuedCode {
@@ -17,6 +18,8 @@ export interface IssuedCode {
   deviceRef: string;
   redeemedAt?: string | undefined;
   redeemedStoreId?: string | undefined;
+  /** Channel, variant and kind of the touch that issued the code (absent on older codes). */
+  touch?: IncentiveTouch | undefined;
 }
 
 /** What a redemption writes besides the code: the `redeemed` log record and its counters. */

@@ -51,6 +51,8 @@ export interface VisitStore {
   setOpenZones(deviceId: string, openZones: number, asOf: number): Promise<void>;
   /** The open-visit count on the profile now (one small strongly consistent read). */
   openZones(deviceId: string): Promise<number>;
+  /** The same read, with the device's active pickup references (`merchantId|pickupId`). */
+  liveCounts?(deviceId: string): Promise<{ openZones: number; pickupRefs: string[] }>;
 }
 
 /** What the sweeper needs besides `VisitStore`: the due devices, and dropping orphans. */

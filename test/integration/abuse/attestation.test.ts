@@ -52,6 +52,12 @@ describe("attestation at registration", () => {
       expect(fetch).toHaveBeenCalledTimes(1);
       const principal = await authorizeDevice(deps, good.token);
       expect(principal.attested).toBe(true);
+      // The same token and nonce again within the verdict's life: a replay, not attested.
+      const replayed = await registerDevice(deps, server.appKey, {
+        ...input,
+        attestation: { token: "integrity-token-000000", nonce: NONCE },
+      });
+      expect(replayed.device.attested).toBe(false);
       // A replayed nonce of another registration, or no attestation: registered, not attested.
       const wrongNonce = await registerDevice(deps, server.appKey, {
         ...input,
@@ -88,6 +94,27 @@ describe("App Attest at registration", () => {
       });
       expect(good.device.attested).toBe(true);
       expect((await authorizeDevice(deps, good.token)).attested).toBe(true);
+      // The same proof again (a farm replaying one genuine attestation): registered, unattested.
+      const again = await registerDevice(deps, server.appKey, {
+        ...input,
+        attestation: { token, nonce: IOS_NONCE },
+      });
+      expect(again.device.attested).toBe(false);
+      // Also when re-encoded as base64url: the proof is the key, not the string.
+      const reencoded = await registerDevice(deps, server.appKey, {
+        ...input,
+        attestation: {
+          token: Buffer.from(token, "base64").toString("base64url"),
+          nonce: IOS_NONCE,
+        },
+      });
+      expect(reencoded.device.attested).toBe(false);
+      // A fresh attestation (another key) still attests.
+      const fresh = await registerDevice(deps, server.appKey, {
+        ...input,
+        attestation: { token: await attestation({ pki }), nonce: IOS_NONCE },
+      });
+      expect(fresh.device.attested).toBe(true);
       // The same object with another nonce, or from the attacker's own CA: registered, unattested.
       const replayed = await registerDevice(deps, server.appKey, {
         ...input,

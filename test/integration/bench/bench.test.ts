@@ -63,6 +63,26 @@ const resultsSchema = z.object({
       }),
     )
     .length(2),
+  import: z
+    .array(
+      z.object({
+        file: z.string(),
+        features: num.positive(),
+        totalMs: num.positive(),
+        dynamoRequests: num.positive(),
+        check: z.object({
+          status: z.literal("succeeded"),
+          storesInTable: num.positive(),
+          footprintHeads: num.positive(),
+          pendingIndex: z.literal(0),
+        }),
+      }),
+    )
+    .length(2)
+    .refine(
+      (rows) => rows.every((r) => r.check.storesInTable === r.features),
+      "an import left stores out",
+    ),
   costPerMillionPingsUsd: num.positive(),
   bundlesKb: z
     .record(z.string(), num.positive())
@@ -88,7 +108,7 @@ beforeAll(async () => {
     stderr += chunk.toString();
   });
   exitCode = await new Promise((done) => child.once("exit", done));
-}, 240_000);
+}, 330_000);
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -111,6 +131,7 @@ describe("npm run bench -- --quick", () => {
       "## 1. Matcher",
       "## 2. Ingest",
       "## 3b. Geometry validation",
+      "## 3c. Store import",
       "## 3. Index",
       "## 4. Cost",
       "## 5. Function bundles",

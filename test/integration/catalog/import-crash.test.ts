@@ -1,10 +1,11 @@
 /**
  * kill -9 of the import worker mid-run, on the real engines: the worker runs in a child process
- * and is killed with SIGKILL at points spread over the import (once during validation or the
- * first writes, then each time a further share of the stores has been written), restarted, and
- * finally left to finish. Then every invariant is read straight from the tables.
+ * and kills itself with SIGKILL just after sending a chosen DynamoDB request (once during
+ * validation, then at points spread over the requests of a whole run, measured on a reference
+ * import of the same file), is restarted, and finally left to finish. Then every invariant is
+ * read straight from the tables.
  *
- * Default: 400 stores (two chunks), 4 kills. The issue's measurement (2,000 stores, 10 kills):
+ * Default: 400 stores (two chunks), 5 kills. The issue's measurement (2,000 stores, 10 kills):
  * IMPORT_CRASH_STORES=2000 IMPORT_CRASH_KILLS=10 npx vitest run --project integration \
  *   test/integration/catalog/import-crash.test.ts
  */
@@ -24,29 +25,59 @@ import { env, uniqueId } from "../../support/aws.ts";
 import { invoke } from "./helpers.ts";
 
 const STORES = Number(process.env.IMPORT_CRASH_STORES ?? 400);
-const KILLS = Number(process.env.IMPORT_CRASH_KILLS ?? 4);
+const KILLS = Number(process.env.IMPORT_CRASH_KILLS ?? 5);
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 
 type Item = Record<string, unknown>;
 
-/** The worker in a child process: `ready` once its modules are loaded, `exit` when it ends. */
-function startWorker(merchantId: string, jobId: string) {
+/**
+ * The worker in a child process; with `killAtRequest` it kills itself (SIGKILL) just after
+ * sending that DynamoDB request. Resolves with how it ended and, if it finished, how many
+ * requests it sent.
+ */
+async function runWorker(merchantId: string, jobId: string, killAtRequest?: number) {
   const child: ChildProcess = spawn(
     process.execPath,
     ["--import", "tsx", join(ROOT, "test/support/import-worker-child.ts"), merchantId, jobId],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: process.env },
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, IMPORT_KILL_AT_REQUEST: String(killAtRequest ?? 0) },
+    },
   );
-  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code, signal) => resolve({ code, signal }));
+  let out = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
   });
-  const ready = new Promise<void>((resolve) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("ready")) resolve();
-    });
-    void exit.then(() => resolve());
+  const ended = await new Promise<{ code: number | null; signal: string | null }>(
+    (resolve, reject) => {
+      child.once("error", reject);
+      child.once("exit", (code, signal) => resolve({ code, signal }));
+    },
+  );
+  const requests = Number(/requests (\d+)/.exec(out)?.[1] ?? Number.NaN);
+  return { ...ended, requests };
+}
+
+function featuresOf(count: number, refPrefix: string) {
+  return Array.from({ length: count }, (_, i) => ({
+    type: "Feature",
+    geometry: {
+      type: "Point",
+      coordinates: [2.2 + (i % 50) * 0.004, 48.8 + Math.floor(i / 50) * 0.003],
+    },
+    // Half the stores carry a store code, half are identified by the job and their index.
+    properties: { name: `S-${i}`, ...(i % 2 === 0 ? { externalRef: `${refPrefix}-${i}` } : {}) },
+  }));
+}
+
+async function submit(as: { merchantId: string; role: string }, body: unknown, key: string) {
+  return invoke<{ jobId: string; status: string }>(importStores, as, {
+    method: "POST",
+    path: "/v1/stores:import",
+    body,
+    headers: { "idempotency-key": key },
   });
-  return { ready, exit, kill: () => child.kill("SIGKILL") };
 }
 
 async function queryAll(input: {
@@ -75,26 +106,6 @@ function storesOf(merchantId: string): Promise<Item[]> {
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :s)",
     ExpressionAttributeValues: { ":pk": catalogKeys.partition(merchantId), ":s": "STORE#" },
   });
-}
-
-/** How many stores the merchant has (a count, cheap enough to poll while the worker runs). */
-async function countStores(merchantId: string): Promise<number> {
-  let count = 0;
-  let start: Item | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: env("CATALOG_TABLE"),
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :s)",
-        ExpressionAttributeValues: { ":pk": catalogKeys.partition(merchantId), ":s": "STORE#" },
-        Select: "COUNT",
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
 }
 
 async function progressOf(jobId: string): Promise<Item | undefined> {
@@ -203,62 +214,53 @@ describe("a store import killed with SIGKILL mid-run", () => {
   it(`resumes to a complete import: ${STORES} stores, ${KILLS} kills`, {
     timeout: 900_000,
   }, async () => {
+    // A reference run of the same file for another merchant, never killed: how many requests
+    // a whole import sends, so the kills can be spread over it.
+    const reference = { merchantId: uniqueId("m"), role: "merchant-admin" };
+    const referenceJob = await submit(
+      reference,
+      { type: "FeatureCollection", features: featuresOf(STORES, "C") },
+      "reference",
+    );
+    const whole = await runWorker(reference.merchantId, referenceJob.body.jobId);
+    expect(whole.code).toBe(0);
+    expect(whole.requests).toBeGreaterThan(KILLS + 1);
+
     const as = { merchantId: uniqueId("m"), role: "merchant-admin" };
-    const features = Array.from({ length: STORES }, (_, i) => ({
-      type: "Feature",
-      geometry: {
-        type: "Point",
-        coordinates: [2.2 + (i % 50) * 0.004, 48.8 + Math.floor(i / 50) * 0.003],
-      },
-      // Half the stores carry a store code, half are identified by the job and their index.
-      properties: { name: `S-${i}`, ...(i % 2 === 0 ? { externalRef: `C-${i}` } : {}) },
-    }));
-    const body = { type: "FeatureCollection", features };
-    const key = { "idempotency-key": `weekly-${as.merchantId}` };
-    const res = await invoke<{ jobId: string }>(importStores, as, {
-      method: "POST",
-      path: "/v1/stores:import",
-      body,
-      headers: key,
-    });
+    const body = { type: "FeatureCollection", features: featuresOf(STORES, "C") };
+    const key = `weekly-${as.merchantId}`;
+    const res = await submit(as, body, key);
     expect(res.status).toBe(202);
     const { jobId } = res.body;
 
     const started = Date.now();
-    const kills: { storesWritten: number; phase: string; pending: number; intents: number }[] = [];
-    for (let k = 0; k < KILLS; k++) {
-      const worker = startWorker(as.merchantId, jobId);
-      await worker.ready;
-      // The first kill as soon as the worker holds the job (validation or its first writes);
-      // the others once a further share of the stores exists.
-      const target = k === 0 ? 0 : Math.floor((STORES * k) / KILLS);
-      let exited = false;
-      void worker.exit.then(() => {
-        exited = true;
-      });
-      for (;;) {
-        if (exited) break;
-        const progress = await progressOf(jobId);
-        const due =
-          k === 0
-            ? progress?.leaseOwner !== undefined
-            : (await countStores(as.merchantId)) > target;
-        if (due) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      worker.kill();
-      const run = await worker.exit;
-      if (run.signal !== "SIGKILL") break; // finished before the kill
+    // The first kill during validation (its second request), the others spread over the
+    // requests of a whole run. A restarted run redoes the round it was in, so each kill cuts a
+    // later point of the writes than the one before.
+    const killPoints = Array.from({ length: KILLS }, (_, k) =>
+      k === 0 ? 2 : Math.round(2 + (k * (whole.requests - 5)) / (KILLS - 1)),
+    );
+    const kills: {
+      atRequest: number;
+      storesWritten: number;
+      phase: string;
+      pending: number;
+      intents: number;
+    }[] = [];
+    for (const atRequest of killPoints) {
+      const run = await runWorker(as.merchantId, jobId, atRequest);
+      if (run.signal !== "SIGKILL") break; // finished before the kill point
       const state = await audit(as.merchantId);
       kills.push({
+        atRequest,
         storesWritten: state.stores,
         phase: String((await progressOf(jobId))?.phase),
         pending: state.pending,
         intents: state.headsWithIntent,
       });
     }
-    const final = startWorker(as.merchantId, jobId);
-    expect((await final.exit).code).toBe(0);
+    const final = await runWorker(as.merchantId, jobId);
+    expect(final.code).toBe(0);
     const elapsed = Date.now() - started;
 
     const job = await invoke<{
@@ -270,20 +272,23 @@ describe("a store import killed with SIGKILL mid-run", () => {
     }>(getImport, as, { path: `/v1/store-imports/${jobId}`, pathParameters: { jobId } });
     const after = await audit(as.merchantId);
     console.log(
-      `import crash test: ${STORES} stores, ${kills.length} kills in ${elapsed} ms ` +
-        `(stores written / pending / zone intents at each kill: ${kills
-          .map((k) => `${k.storesWritten}/${k.pending}/${k.intents} ${k.phase}`)
+      `import crash test: ${STORES} stores, ${whole.requests} requests in a whole run, ` +
+        `${kills.length} kills in ${elapsed} ms (request / stores written / pending / zone ` +
+        `intents / phase at each kill: ${kills
+          .map((k) => `${k.atRequest}/${k.storesWritten}/${k.pending}/${k.intents} ${k.phase}`)
           .join(", ")}); after: ${JSON.stringify(after)}`,
     );
-    // The kills really cut the import: most of them after some stores and before all.
-    expect(kills).toHaveLength(KILLS);
-    const midWrite = kills.filter((k) => k.storesWritten > 0 && k.storesWritten < STORES);
-    expect(midWrite.length).toBeGreaterThanOrEqual(KILLS - 1);
-    // ...and left half-written work behind that the next run had to finish.
-    expect(kills.some((k) => k.pending > 0 || k.intents > 0)).toBe(true);
+    // The kills really cut the runs (a restarted run redoes less than a whole one, so the last
+    // kill point may lie beyond its end)...
+    expect(kills.length).toBeGreaterThanOrEqual(Math.ceil(KILLS / 2));
+    expect(kills[0]?.phase).toBe("validate");
+    // ...and some left half-written work (stores marked pending, zones with a write intent)
+    // that the next run had to finish.
+    expect(kills.some((k) => k.pending > 0)).toBe(true);
+    expect(kills.some((k) => k.intents > 0)).toBe(true);
 
     expect(job.body.status).toBe("succeeded");
-    expect(job.body.results.map((r) => r.index)).toEqual(features.map((_, i) => i));
+    expect(job.body.results.map((r) => r.index)).toEqual(body.features.map((_, i) => i));
     // A store the job wrote before a kill is still reported as created by it.
     expect(job.body).toMatchObject({ created: STORES, updated: 0, unchanged: 0 });
     expect(after).toEqual({
@@ -298,12 +303,7 @@ describe("a store import killed with SIGKILL mid-run", () => {
     });
 
     // The same file with the same key again: the same job, nothing written.
-    const again = await invoke<{ jobId: string; status: string }>(importStores, as, {
-      method: "POST",
-      path: "/v1/stores:import",
-      body,
-      headers: key,
-    });
+    const again = await submit(as, body, key);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ jobId, status: "succeeded" });
     expect(await audit(as.merchantId)).toEqual(after);

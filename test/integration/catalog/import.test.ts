@@ -222,6 +222,19 @@ describe("store import", () => {
       ],
     });
     expect(moved).toMatchObject({ status: "succeeded", updated: 2, created: 0 });
+    // The same stores in another file (another order): each one unchanged, nothing rewritten.
+    const versions = (await storeItems(as.merchantId)).map((s) => `${s.storeId}@${s.version}`);
+    const same = await importAll(as, {
+      type: "FeatureCollection",
+      features: [
+        square(2.343, 48.853, { name: "B renamed", externalRef: "B" }),
+        point(2.361, 48.861, { name: "A", externalRef: "A" }),
+      ],
+    });
+    expect(same).toMatchObject({ status: "succeeded", unchanged: 2, updated: 0, created: 0 });
+    expect((await storeItems(as.merchantId)).map((s) => `${s.storeId}@${s.version}`)).toEqual(
+      versions,
+    );
     const stores = await storeItems(as.merchantId);
     expect(stores).toHaveLength(3);
     const a = stores.find((s) => s.externalRef === "A");

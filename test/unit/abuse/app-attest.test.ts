@@ -48,9 +48,14 @@ beforeAll(async () => {
 describe("App Attest verifier", () => {
   it("accepts a well-formed attestation for the app and nonce, in base64 or base64url", async () => {
     const token = await attestation({ pki });
-    expect(await check(token)).toEqual({ verified: true });
+    const verdict = await check(token);
+    expect(verdict).toMatchObject({ verified: true });
+    // Its replay identity is the key id, whatever the encoding, until the credential cert ends.
+    expect(verdict.replay?.key).toMatch(/^app-attest:[0-9a-f]{64}$/);
+    expect(verdict.replay?.untilMs).toBe(Math.floor((NOW + 3 * 86_400_000) / 1000) * 1000);
     const url = Buffer.from(token, "base64").toString("base64url");
-    expect(await check(url)).toEqual({ verified: true });
+    expect((await check(url)).replay).toEqual(verdict.replay);
+    expect((await check(await attestation({ pki }))).replay?.key).not.toBe(verdict.replay?.key);
   });
 
   it("refuses another nonce, another app, a used key and the development environment", async () => {
@@ -72,7 +77,7 @@ describe("App Attest verifier", () => {
       verified: false,
       reason: "not a production attestation",
     });
-    expect(await check(dev, {}, verifier(pki, "development"))).toEqual({ verified: true });
+    expect(await check(dev, {}, verifier(pki, "development"))).toMatchObject({ verified: true });
   });
 
   it("refuses a chain from another root, a forged credential certificate and expired certificates", async () => {

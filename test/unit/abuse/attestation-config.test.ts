@@ -62,7 +62,7 @@ describe("configured attestation", () => {
       await verifier.verify(
         input("android", "integrity-token-1", ANDROID_NONCE, VERDICT_AT + 1000),
       ),
-    ).toEqual({ verified: true });
+    ).toMatchObject({ verified: true });
     expect(fetch.mock.calls.map(([url]) => url)).toEqual([
       "https://oauth2.googleapis.com/token",
       "https://playintegrity.googleapis.com/v1/com.example.shop:decodeIntegrityToken",
@@ -89,10 +89,10 @@ describe("configured attestation", () => {
       reason: "attestation is not configured for android",
     });
     current = { playIntegrity: { packageName: "com.example.shop", serviceAccount } };
-    expect(await verifier.verify(android)).toEqual({ verified: true });
+    expect(await verifier.verify(android)).toMatchObject({ verified: true });
     // A JSON string (the plain local variable) works the same.
     const fromString = configuredAttestation(async () => JSON.stringify(current), fetch);
-    expect(await fromString.verify(android)).toEqual({ verified: true });
+    expect(await fromString.verify(android)).toMatchObject({ verified: true });
   });
 
   it("an unreadable or invalid configuration verifies nothing and never throws", async () => {

@@ -47,7 +47,13 @@ function verifierAnswering(body: unknown, status = 200) {
 describe("Play Integrity verifier", () => {
   it("accepts the recorded verdict and calls decodeIntegrityToken with the token", async () => {
     const { fetch, check } = verifierAnswering(RECORDED);
-    expect(await check()).toEqual({ verified: true });
+    expect(await check()).toEqual({
+      verified: true,
+      replay: {
+        key: "play-integrity:integrity-token-from-the-sdk",
+        untilMs: AT + MAX_VERDICT_AGE_MS,
+      },
+    });
     const [url, init] = fetch.mock.calls[0] ?? [];
     expect(url).toBe(
       "https://playintegrity.googleapis.com/v1/com.example.shop:decodeIntegrityToken",
@@ -105,9 +111,9 @@ describe("Play Integrity verifier", () => {
     const { check } = verifierAnswering({ error: { code: 400 } }, 400);
     expect(await check()).toEqual({ verified: false, reason: "decodeIntegrityToken answered 400" });
     // The boundary: exactly the maximum age is still fresh.
-    expect(await verifierAnswering(RECORDED).check({ nowMs: AT + MAX_VERDICT_AGE_MS })).toEqual({
-      verified: true,
-    });
+    expect(
+      await verifierAnswering(RECORDED).check({ nowMs: AT + MAX_VERDICT_AGE_MS }),
+    ).toMatchObject({ verified: true });
   });
 
   it("standard requests carry requestHash instead of nonce", async () => {
@@ -115,7 +121,7 @@ describe("Play Integrity verifier", () => {
       v.tokenPayloadExternal.requestDetails.nonce = undefined;
       v.tokenPayloadExternal.requestDetails.requestHash = NONCE;
     });
-    expect(await verifierAnswering(standard).check()).toEqual({ verified: true });
+    expect(await verifierAnswering(standard).check()).toMatchObject({ verified: true });
   });
 });
 

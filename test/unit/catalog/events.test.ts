@@ -7,6 +7,7 @@ import {
   parseStoreImport,
   storeInputSchema,
 } from "../../../shared/domain/catalog/index.ts";
+import { linkInputSchema } from "../../../shared/domain/o2o/link.ts";
 
 const EVENTS = resolve(import.meta.dirname, "..", "..", "..", "events");
 
@@ -24,6 +25,7 @@ const SAMPLES: Record<string, ((body: unknown) => boolean) | undefined> = {
   "offer-delete": undefined,
   "offer-pause": undefined,
   "offer-resume": undefined,
+  "link-create": (b) => linkInputSchema.safeParse(b).success,
 };
 
 describe("sample events (npm run invoke)", () => {

@@ -1,0 +1,45 @@
+import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type TouchRow, touchFunnelFromItem } from "../../domain/o2o/channel-report.ts";
+import { touchKeys } from "../../domain/o2o/touch.ts";
+import type { TouchReader } from "../../use-cases/ports/touch-reader.ts";
+
+export type { TouchReader };
+
+/** Guard against runaway pagination (400 days × channels × variants fits in a few pages). */
+const MAX_PAGES = 500;
+
+/** DynamoDB adapter for `TouchReader`: one Query over a counters partition, day-bounded. */
+export function dynamoTouchReader(client: DynamoDBDocumentClient, table: string): TouchReader {
+  return {
+    async touchCounters(merchantId, offerId, fromDay, toDay) {
+      const pk =
+        offerId === null
+          ? touchKeys.merchantPartition(merchantId)
+          : touchKeys.offerPartition(merchantId, offerId);
+      const rows: TouchRow[] = [];
+      let start: Record<string, unknown> | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+            ExpressionAttributeValues: { ":pk": pk, ":from": `${fromDay}#`, ":to": `${toDay}#~` },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          rows.push({
+            offerId: String(item.offerId),
+            localDay: String(item.localDay),
+            channel: String(item.channel),
+            variant: String(item.variant),
+            funnel: touchFunnelFromItem(item),
+          });
+        }
+        start = out.LastEvaluatedKey;
+        if (!start) break;
+      }
+      return rows;
+    },
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * Online-to-offline routes: the merchant's claim links per channel and creative variant, claims
+ * and exposures from the app, claims from a web page, and the channel report.
+ */
+import * as z from "zod";
+import { CATALOG_READ_ROLES, CATALOG_WRITE_ROLES, REPORT_ROLES } from "../../auth/principal.ts";
+import { channelReportQuerySchema } from "../../domain/o2o/channel-report.ts";
+import { claimInputSchema, linkInputSchema, linkPatchSchema } from "../../domain/o2o/link.ts";
+import {
+  claimResultSchema,
+  exposureResultSchema,
+  linkListSchema,
+  linkViewSchema,
+  webClaimResultSchema,
+} from "../../openapi/schemas.ts";
+import { defineRoute } from "../route-contract.ts";
+import { offerIdPath, problems, WRITE_PROBLEMS } from "./common.ts";
+
+const linkPath = z.object({
+  offerId: z.string().describe("The offer id (`of_…`)"),
+  linkId: z.string().describe("The link id (`lk_…`)"),
+});
+
+/** The channel report as documented: its sections are described in the README. */
+const channelReportSchema = z
+  .object({
+    range: z.object({ from: z.string(), to: z.string() }),
+    offerId: z.string().nullable(),
+    offerName: z.string().nullable(),
+    totals: z.looseObject({}),
+    rows: z.array(z.looseObject({ channel: z.string(), variant: z.string() })),
+    channels: z.array(z.looseObject({ channel: z.string() })),
+    variants: z.array(z.looseObject({ variant: z.string() })),
+    acrossOffers: z.array(z.looseObject({ channel: z.string() })).nullable(),
+    variantComparison: z.array(z.looseObject({ a: z.string(), b: z.string() })),
+    method: z.looseObject({}),
+  })
+  .describe(
+    "Touches (claims, exposures, sends), visits, visit rates, lift, credited visits, money and variant tests by channel and variant",
+  );
+
+export const createLinkRoute = defineRoute({
+  method: "POST",
+  path: "/v1/offers/{offerId}/links",
+  fn: "link-create",
+  auth: "jwt",
+  roles: CATALOG_WRITE_ROLES,
+  operationId: "createLink",
+  tag: "claims",
+  summary: "Create a claim link (channel, creative variant)",
+  description:
+    "A link of the offer for one channel (email, sms, social, web, display, in-app, qr, or " +
+    "your own lower-case label) and creative variant. Its `token` (192 random bits) goes into " +
+    "the URL or app deep link; the app claims it with POST /v1/claims. `allowWebClaims` lets " +
+    "a plain web page claim it (POST /v1/claims/web). Another merchant's offer: 404.",
+  bodyLimit: 4 * 1024,
+  request: { path: offerIdPath, body: linkInputSchema },
+  responses: {
+    201: { description: "Created", schema: linkViewSchema },
+    ...problems(...WRITE_PROBLEMS, 404, 409),
+  },
+});
+
+export const listLinksRoute = defineRoute({
+  method: "GET",
+  path: "/v1/offers/{offerId}/links",
+  fn: "link-list",
+  auth: "jwt",
+  roles: CATALOG_READ_ROLES,
+  operationId: "listLinks",
+  tag: "claims",
+  summary: "The offer's claim links, oldest first",
+  request: { path: offerIdPath },
+  responses: {
+    200: { description: "Every link with its state and token", schema: linkListSchema },
+    ...problems(401, 403, 404),
+  },
+});
+
+export const updateLinkRoute = defineRoute({
+  method: "PATCH",
+  path: "/v1/offers/{offerId}/links/{linkId}",
+  fn: "link-update",
+  auth: "jwt",
+  roles: CATALOG_WRITE_ROLES,
+  operationId: "updateLink",
+  tag: "claims",
+  summary: "Pause, resume, relabel or re-date a claim link",
+  description: "Paused links answer claims with 409, expired ones with 410.",
+  bodyLimit: 4 * 1024,
+  request: { path: linkPath, body: linkPatchSchema },
+  responses: {
+    200: { description: "Updated", schema: linkViewSchema },
+    ...problems(...WRITE_PROBLEMS, 404, 409),
+  },
+});
+
+export const claimLinkRoute = defineRoute({
+  method: "POST",
+  path: "/v1/claims",
+  fn: "claim-create",
+  auth: "device",
+  rateLimit: 500,
+  operationId: "claimLink",
+  tag: "claims",
+  summary: "Claim a link from the app",
+  description:
+    "Assigns the person (asserted user, else the device) once per link with the offer's " +
+    "holdout: `granted` with a single-use code (same budget, caps and consent rules as " +
+    "geofence sends), `held_out` without incentive, or `suppressed` with the reason (no " +
+    "marketing consent → `no_consent`). Re-claiming answers the first decision. 404 unknown " +
+    "token, 409 paused link, 410 expired link, 429 past the attempt or guessing limits.",
+  bodyLimit: 1024,
+  request: { body: claimInputSchema },
+  responses: {
+    200: { description: "The decision", schema: claimResultSchema },
+    ...problems(400, 401, 404, 409, 410, 413, 415, 429, 503),
+  },
+});
+
+export const claimLinkFromWebRoute = defineRoute({
+  method: "POST",
+  path: "/v1/claims/web",
+  fn: "claim-web",
+  auth: "none",
+  rateLimit: 100,
+  operationId: "claimLinkFromWeb",
+  tag: "claims",
+  summary: "Claim a link from a web page (no device)",
+  description:
+    "Links with `allowWebClaims` only (403 otherwise). A code to show at the till, attributed " +
+    "by its redemption only (no holdout, no visit attribution) and reported apart. Limited per " +
+    "source address (attempts, guesses, and codes per link per day: 429).",
+  bodyLimit: 1024,
+  request: { body: claimInputSchema },
+  responses: {
+    200: { description: "A code", schema: webClaimResultSchema },
+    ...problems(400, 403, 404, 409, 410, 413, 415, 429, 503),
+  },
+});
+
+export const reportExposureRoute = defineRoute({
+  method: "POST",
+  path: "/v1/exposures",
+  fn: "exposure-create",
+  auth: "device",
+  rateLimit: 1000,
+  operationId: "reportExposure",
+  tag: "claims",
+  summary: "Report an in-app exposure (impression) of a link",
+  description:
+    "Call before showing a link's in-app message or banner. The person's first exposure is " +
+    "assigned with the offer's holdout like a claim: `show` is true for treated people and " +
+    "false for the control group (a ghost exposure). Later exposures answer the same.",
+  bodyLimit: 1024,
+  request: { body: claimInputSchema },
+  responses: {
+    200: { description: "Whether to show it", schema: exposureResultSchema },
+    ...problems(400, 401, 404, 409, 410, 413, 415, 429),
+  },
+});
+
+export const channelReportRoute = defineRoute({
+  method: "GET",
+  path: "/v1/reports/channels",
+  fn: "report-channels",
+  auth: "jwt",
+  rateLimit: 20,
+  roles: REPORT_ROLES,
+  operationId: "getChannelReport",
+  tag: "reports",
+  summary: "Claims, exposures, visits and lift by channel and variant, across offers",
+  description:
+    "From the touch counters only: per offer × channel × variant, per channel across offers, " +
+    "treated vs control visit rates, lift with its 95 % interval, credited visits (last " +
+    "touch), redemptions, web claims, time to visit, and variant comparisons (two-sample test).",
+  request: { query: channelReportQuerySchema },
+  responses: {
+    200: { description: "The channel report", schema: channelReportSchema },
+    ...problems(400, 401, 403),
+  },
+});
+
+export const offerChannelReportRoute = defineRoute({
+  method: "GET",
+  path: "/v1/reports/offers/{offerId}/channels",
+  fn: "report-channels",
+  auth: "jwt",
+  rateLimit: 20,
+  roles: REPORT_ROLES,
+  operationId: "getOfferChannelReport",
+  tag: "reports",
+  summary: "The channel report of one offer (with money and variant tests)",
+  request: { path: offerIdPath, query: channelReportQuerySchema },
+  responses: {
+    200: { description: "The channel report of the offer", schema: channelReportSchema },
+    ...problems(400, 401, 403, 404),
+  },
+});

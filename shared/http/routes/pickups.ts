@@ -1,0 +1,160 @@
+/**
+ * Pickup orders ("order online, pick up in store"): the merchant's backend creates them, staff
+ * work the board, the shopper's app attaches one and says "I'm here".
+ */
+import * as z from "zod";
+import { attachPickupSchema, createPickupSchema } from "../../domain/pickup/requests.ts";
+import {
+  devicePickupSchema,
+  pickupBoardSchema,
+  pickupCreatedSchema,
+  pickupViewSchema,
+} from "../../openapi/pickup-views.ts";
+import { PICKUP_CREATE_ROLES, PICKUP_STAFF_ROLES } from "../../use-cases/pickups/roles.ts";
+import { defineRoute, type RouteDefinition } from "../route-contract.ts";
+import { problems, storeIdPath, WRITE_PROBLEMS } from "./common.ts";
+
+export const pickupIdPath = z.object({
+  pickupId: z.string().describe("The pickup id (`pu_…`)"),
+});
+
+export const createPickupRoute = defineRoute({
+  method: "POST",
+  path: "/v1/pickups",
+  fn: "pickup-create",
+  auth: "jwt",
+  roles: PICKUP_CREATE_ROLES,
+  rateLimit: 100,
+  operationId: "createPickup",
+  tag: "pickups",
+  summary: "Create a pickup order (the merchant's backend)",
+  description:
+    "For one of the caller's stores (its id or `code:` + store code). Returns the one-time " +
+    "`attachToken` (256 bits; only its SHA-256 is stored) to hand to the shopper's app; it " +
+    "works once, until 24 h after the promised time.",
+  bodyLimit: 16 * 1024,
+  request: { body: createPickupSchema },
+  responses: {
+    201: {
+      description: "Created",
+      schema: pickupCreatedSchema,
+      headers: { Location: "/v1/pickups/{pickupId}" },
+    },
+    ...problems(...WRITE_PROBLEMS, 404),
+  },
+});
+
+export const getPickupRoute = defineRoute({
+  method: "GET",
+  path: "/v1/pickups/{pickupId}",
+  fn: "pickup-get",
+  auth: "jwt",
+  roles: PICKUP_STAFF_ROLES,
+  operationId: "getPickup",
+  tag: "pickups",
+  summary: "One pickup order",
+  description: "State, readiness, arrival estimate, vehicle and the time of each step.",
+  request: { path: pickupIdPath },
+  responses: {
+    200: { description: "The pickup", schema: pickupViewSchema },
+    ...problems(400, 401, 403, 404),
+  },
+});
+
+function staffRoute(action: "ready" | "complete" | "cancel", operationId: string, past: string) {
+  return defineRoute({
+    method: "POST",
+    path: `/v1/pickups/{pickupId}/${action}`,
+    fn: "pickup-staff",
+    auth: "jwt",
+    roles: PICKUP_STAFF_ROLES,
+    operationId,
+    tag: "pickups",
+    summary: `Staff: mark the pickup ${past}`,
+    description:
+      "Repeating the action that already happened answers 200 unchanged; an action on a " +
+      "pickup that ended otherwise answers 409 naming `state`. No body.",
+    request: { path: pickupIdPath, bodyOptional: true },
+    responses: {
+      200: { description: "The pickup after the action", schema: pickupViewSchema },
+      ...problems(400, 401, 403, 404, 409),
+    },
+  } satisfies RouteDefinition);
+}
+
+export const readyPickupRoute = staffRoute("ready", "readyPickup", "ready");
+export const completePickupRoute = staffRoute("complete", "completePickup", "completed");
+export const cancelPickupRoute = staffRoute("cancel", "cancelPickup", "cancelled");
+
+export const pickupBoardRoute = defineRoute({
+  method: "GET",
+  path: "/v1/stores/{storeId}/pickups",
+  fn: "pickup-board",
+  auth: "jwt",
+  roles: PICKUP_STAFF_ROLES,
+  operationId: "listStorePickups",
+  tag: "pickups",
+  summary: "The store's pickup board",
+  description:
+    "The store's active pickups by promised time, with state, readiness, arrival estimate and " +
+    "vehicle. Timeouts (no-show, forgotten completion) apply on the way.",
+  request: { path: storeIdPath },
+  responses: {
+    200: { description: "The board", schema: pickupBoardSchema },
+    ...problems(400, 401, 403, 404),
+  },
+});
+
+export const attachPickupRoute = defineRoute({
+  method: "POST",
+  path: "/v1/devices/me/pickups",
+  fn: "device-pickups",
+  auth: "device",
+  operationId: "attachPickup",
+  tag: "pickups",
+  summary: "Attach a pickup order to this device",
+  description:
+    "With the one-time token from the merchant. From then on the device's pings move the order " +
+    "toward arrival (location is used only while it is active, and only with location consent). " +
+    "A used, unknown or expired token is 404; a device holding 5 active pickups gets 409.",
+  bodyLimit: 4 * 1024,
+  request: { body: attachPickupSchema },
+  responses: {
+    201: {
+      description: "Attached",
+      schema: devicePickupSchema,
+      headers: { Location: "/v1/devices/me/pickups/{pickupId}" },
+    },
+    ...problems(400, 401, 404, 409, 413, 415),
+  },
+});
+
+export const getOwnPickupRoute = defineRoute({
+  method: "GET",
+  path: "/v1/devices/me/pickups/{pickupId}",
+  fn: "device-pickups",
+  auth: "device",
+  operationId: "getOwnPickup",
+  tag: "pickups",
+  summary: "A pickup order attached to this device",
+  request: { path: pickupIdPath },
+  responses: {
+    200: { description: "The pickup", schema: devicePickupSchema },
+    ...problems(400, 401, 404),
+  },
+});
+
+export const arrivedOwnPickupRoute = defineRoute({
+  method: "POST",
+  path: "/v1/devices/me/pickups/{pickupId}/arrived",
+  fn: "device-pickups",
+  auth: "device",
+  operationId: "arrivedOwnPickup",
+  tag: "pickups",
+  summary: '"I\'m here": manual arrival, no location needed',
+  request: { path: pickupIdPath, bodyOptional: true },
+  responses: {
+    200: { description: "The pickup, arrived", schema: devicePickupSchema },
+    ...problems(400, 401, 404),
+  },
+});

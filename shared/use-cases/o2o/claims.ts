@@ -1,0 +1,762 @@
+import type { DevicePrincipal } from "../../auth/principal.ts";
+import { toDecisionOffer } from "../../domain/catalog/decision-view.ts";
+import type { Offer } from "../../domain/catalog/offer.ts";
+import { type ConversionRecord, ONLINE } from "../../domain/conversion.ts";
+import { capWindowKeys, decide } from "../../domain/decision/decide.ts";
+import { localDay } from "../../domain/decision/local-time.ts";
+import { isOfferLive } from "../../domain/decision/offer-live.ts";
+import { generateRedemptionCode } from "../../domain/decision/redemption-code.ts";
+import { latestValidToMs } from "../../domain/decision/validity.ts";
+import { capPartition, holdoutUnit, type Incentive } from "../../domain/incentive.ts";
+import { claimInputSchema, type Link, linkState } from "../../domain/o2o/link.ts";
+import { TOUCH_FIELDS, type TouchBump } from "../../domain/o2o/touch.ts";
+import { addressBucket } from "../../domain/source-address.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  GoneError,
+  NotFoundError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+} from "../../errors.ts";
+import { parseWith } from "../../http/parse.ts";
+import type { Clock, Random } from "../../ports.ts";
+import type { DecisionStore } from "../ports/decision-store.ts";
+import type { LinkStore } from "../ports/link-store.ts";
+import type { OfferReader } from "../ports/offer-reader.ts";
+import type { RateLimiter } from "../ports/rate-limiter.ts";
+import { DeviceErased } from "../ports/visit-store.ts";
+
+/** Limits of the claim routes (token guessing and web-claim farming). */
+export interface ClaimLimits {
+  /** Claims + exposures per device (or web claims per address) per window. */
+  attemptsPerWindow: number;
+  /** Unknown or refused tokens per device or address per window; beyond: 429 for every token. */
+  failuresPerWindow: number;
+  windowMs: number;
+  /** Web claims of one link from one address per day. */
+  webClaimsPerAddressPerDay: number;
+}
+
+/** Defaults: generous for a shopper tapping links, hopeless for guessing 192-bit tokens. */
+export const DEFAULT_CLAIM_LIMITS: ClaimLimits = {
+  attemptsPerWindow: 30,
+  failuresPerWindow: 10,
+  windowMs: 10 * 60_000,
+  webClaimsPerAddressPerDay: 3,
+};
+
+export interface ClaimDeps {
+  links: Pick<LinkStore, "findByToken">;
+  offers: OfferReader;
+  store: Pick<
+    DecisionStore,
+    | "readCounters"
+    | "grant"
+    | "getIncentive"
+    | "getClaim"
+    | "recordExposure"
+    | "grantWebCode"
+    | "logTouch"
+  >;
+  limiter: RateLimiter;
+  clock: Clock;
+  random: Random;
+  /** Pseudonymous id of a device (or a web address bucket) scoped to a merchant. */
+  deviceRef: (deviceId: string, merchantId: string) => string;
+  retentionDays: number;
+  limits: ClaimLimits;
+  onOutcome?: (outcome: "claimed" | "held_out" | "suppressed" | "exposed" | "web_claimed") => void;
+}
+
+/** What the app shows after a claim. */
+export interface ClaimResult {
+  claimId: string | null;
+  offerId: string;
+  linkId: string;
+  channel: string;
+  variant: string;
+  /** `granted`: a code; `held_out`: the person is in the offer's control group; `suppressed`: refused. */
+  outcome: "granted" | "held_out" | "suppressed";
+  /** Why a claim was refused (`no_consent`, `budget`, `cap_total`, `not_live`, `segment`...). */
+  reason: string | null;
+  code: string | null;
+  codeKind: "unique" | "static" | null;
+  expiresAt: string | null;
+  title: string | null;
+  body: string | null;
+  deepLink: string | null;
+  /** Text the app can show instead of an incentive (held out or refused). */
+  notice: string | null;
+}
+
+/** The answer to an exposure report. */
+export interface ExposureResult {
+  exposureId: string | null;
+  offerId: string;
+  linkId: string;
+  channel: string;
+  variant: string;
+  outcome: "treated" | "held_out" | "suppressed";
+  /** Whether the app should show the message: only to treated people (control: a ghost exposure). */
+  show: boolean;
+  reason: string | null;
+  /** This person had been assigned on an earlier exposure of the link. */
+  repeat: boolean;
+}
+
+const DAY_MS = 86_400_000;
+const MAX_ATTEMPTS = 4;
+
+export const HOLDOUT_NOTICE = "There is no offer for you right now. See you in store!";
+export const SUPPRESSED_NOTICE = "This offer is not available for you right now.";
+
+const linkNotFound = () =>
+  new NotFoundError("token: no such claim link", {
+    issues: [{ path: "token", reason: "not found" }],
+  });
+
+function windowStart(now: number, windowMs: number): number {
+  return Math.floor(now / windowMs) * windowMs;
+}
+
+/** Counts one attempt of `who`; 429 past the limit. */
+async function guardAttempts(deps: ClaimDeps, who: string, now: number): Promise<void> {
+  const { windowMs, attemptsPerWindow } = deps.limits;
+  const start = windowStart(now, windowMs);
+  const ok = await deps.limiter.take(
+    `claim#${who}`,
+    attemptsPerWindow,
+    start,
+    Math.ceil((start + 2 * windowMs) / 1000),
+  );
+  if (!ok) throw tooMany(start + windowMs - now);
+}
+
+function tooMany(retryMs: number): TooManyRequestsError {
+  return new TooManyRequestsError("Too many claims; retry later.", {
+    extensions: { retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) },
+  });
+}
+
+/**
+ * The live link of a token. Unknown tokens count against `who`'s failure window (guessing);
+ * past the limit every unknown token answers 429 instead of 404. Paused → 409, expired → 410.
+ */
+async function resolveLink(deps: ClaimDeps, token: string, who: string, now: number) {
+  const link = await deps.links.findByToken(token);
+  if (!link) {
+    const { windowMs, failuresPerWindow } = deps.limits;
+    const start = windowStart(now, windowMs);
+    const ok = await deps.limiter.take(
+      `claimfail#${who}`,
+      failuresPerWindow,
+      start,
+      Math.ceil((start + 2 * windowMs) / 1000),
+    );
+    if (!ok) throw tooMany(start + windowMs - now);
+    throw linkNotFound();
+  }
+  const state = linkState(link, now);
+  if (state === "paused") {
+    throw new ConflictError("token: the claim link is paused", {
+      issues: [{ path: "token", reason: "link paused" }],
+    });
+  }
+  if (state === "expired") throw new GoneError("token: the claim link has expired");
+  return link;
+}
+
+async function offerOf(deps: ClaimDeps, link: Link): Promise<{ offer: Offer; timeZone: string }> {
+  const offer = (
+    await deps.offers.offers([{ merchantId: link.merchantId, offerId: link.offerId }])
+  ).get(link.offerId);
+  // A deleted offer's links die with it.
+  if (!offer || offer.merchantId !== link.merchantId) throw linkNotFound();
+  const storeId = offer.storeIds[0] ?? "";
+  const stores = await deps.offers.stores([{ merchantId: offer.merchantId, storeId }]);
+  return { offer, timeZone: stores.get(storeId)?.timeZone ?? "UTC" };
+}
+
+function retention(deps: ClaimDeps, now: number): number {
+  return Math.ceil((now + deps.retentionDays * DAY_MS) / 1000);
+}
+
+/** Epoch seconds until which decisions about the offer must be remembered (re-claims, caps). */
+function offerMemory(offer: Offer): number {
+  return Math.ceil(
+    ((latestValidToMs(offer.validTo) ?? Date.parse(offer.validTo)) + 30 * DAY_MS) / 1000,
+  );
+}
+
+/**
+ * The eligibility pre-check of a claim or exposure: the geofence decision's rules for one offer
+ * (live, budget, consent, targeting, per-person caps and cooldown) without the rules that guard
+ * against unsolicited pushes (quiet hours, the daily fatigue cap, trigger freshness): the person
+ * asked for this one. Then the deterministic holdout keyed on the person.
+ */
+async function preDecide(
+  deps: ClaimDeps,
+  device: DevicePrincipal,
+  offer: Offer,
+  timeZone: string,
+  now: number,
+) {
+  const storeId = offer.storeIds[0] ?? "";
+  const { offerDay, deviceDay } = capWindowKeys(now, timeZone, device.timeZone);
+  const counters = await deps.store.readCounters(
+    device.deviceId,
+    [{ offerId: offer.offerId, offerDay }],
+    deviceDay,
+    capPartition(device),
+  );
+  const decision = decide({
+    event: { type: offer.trigger.on === "enter" ? "entered" : "dwelled", at: now },
+    offers: [{ ...toDecisionOffer(offer, storeId), quietHours: null }],
+    device: {
+      deviceId: device.deviceId,
+      holdoutKey: holdoutUnit(device),
+      consentMarketing: device.consentMarketing,
+      segments: device.segments,
+      trustedSegments: device.trustedSegments ?? [],
+      attested: device.attested === true,
+      ...(device.timeZone ? { timeZone: device.timeZone } : {}),
+    },
+    storeTimeZones: new Map([[storeId, timeZone]]),
+    counters,
+    config: { fatigueCapPerDay: Number.MAX_SAFE_INTEGER },
+  });
+  return { decision, offerDay, deviceDay };
+}
+
+function touchOf(link: Link) {
+  return { channel: link.channel, variant: link.variant, linkId: link.linkId };
+}
+
+function claimView(link: Link, inc: Incentive): ClaimResult {
+  const granted = inc.outcome === "sent";
+  return {
+    claimId: inc.incentiveId,
+    offerId: link.offerId,
+    linkId: link.linkId,
+    channel: link.channel,
+    variant: link.variant,
+    outcome: granted ? "granted" : "held_out",
+    reason: null,
+    code: granted ? (inc.code ?? null) : null,
+    codeKind: granted ? (inc.codeKind ?? null) : null,
+    expiresAt: granted && inc.expiresAtMs ? new Date(inc.expiresAtMs).toISOString() : null,
+    title: granted ? inc.title : null,
+    body: granted ? inc.body : null,
+    deepLink: granted ? (inc.deepLink ?? null) : null,
+    notice: granted ? null : HOLDOUT_NOTICE,
+  };
+}
+
+function suppressedView(link: Link, reason: string): ClaimResult {
+  return {
+    claimId: null,
+    offerId: link.offerId,
+    linkId: link.linkId,
+    channel: link.channel,
+    variant: link.variant,
+    outcome: "suppressed",
+    reason,
+    code: null,
+    codeKind: null,
+    expiresAt: null,
+    title: null,
+    body: null,
+    deepLink: null,
+    notice: SUPPRESSED_NOTICE,
+  };
+}
+
+/**
+ * A device claims a link (`POST /v1/claims`). The person (asserted user, else the device) is
+ * assigned once per link: a re-claim from any of its installs answers the first decision, so
+ * it can neither re-roll the holdout nor collect a second code. Treated: a single-use code
+ * granted through the same transaction as geofence sends (one budget across channels, the
+ * offer's per-person caps and cooldown, marketing consent re-checked in the transaction); held
+ * out: no incentive; refused: logged as `suppressed` with its reason. Every outcome is logged
+ * with its channel and variant.
+ * @throws NotFoundError (unknown token, deleted offer), ConflictError (paused link), GoneError
+ * (expired link), TooManyRequestsError (attempt or guessing limit), DeviceErased.
+ */
+export async function claimLink(
+  deps: ClaimDeps,
+  device: DevicePrincipal,
+  body: unknown,
+): Promise<ClaimResult> {
+  const input = parseWith(claimInputSchema, body);
+  const now = deps.clock.now();
+  const who = `device#${device.deviceId}`;
+  await guardAttempts(deps, who, now);
+  const link = await resolveLink(deps, input.token, who, now);
+  const { offer, timeZone } = await offerOf(deps, link);
+  const partition = capPartition(device);
+  const eventKey = `link#${link.linkId}`;
+  const ref = deps.deviceRef(device.deviceId, link.merchantId);
+
+  const replay = async (incentiveId: string | undefined): Promise<ClaimResult | undefined> => {
+    if (!incentiveId) return undefined;
+    const inc = await deps.store.getIncentive(incentiveId);
+    return inc ? claimView(link, inc) : undefined;
+  };
+  // The person decided on this link before. Its incentive may be gone (an erased install of the
+  // same person): the decision still stands, so no second code.
+  const previous = await deps.store.getClaim(partition, eventKey);
+  if (previous)
+    return (await replay(previous.incentiveId)) ?? suppressedView(link, "already_claimed");
+
+  const atomicFailures: string[] = [];
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const { decision, offerDay, deviceDay } = await preDecide(deps, device, offer, timeZone, now);
+    const chosen = decision.chosen;
+    const reason = atomicFailures.at(-1) ?? (chosen ? undefined : decision.suppressed[0]?.reason);
+    const touch = touchOf(link);
+    if (reason !== undefined || !chosen) {
+      const why = reason ?? "not_chosen";
+      const result = await deps.store.grant({
+        deviceId: device.deviceId,
+        eventKeys: [],
+        claimExpiresAt: 0,
+        now,
+        records: [
+          {
+            eventId: `claim:${deps.random.id("sup")}`,
+            type: "suppressed",
+            merchantId: link.merchantId,
+            offerId: link.offerId,
+            storeId: ONLINE,
+            deviceRef: ref,
+            at: now,
+            localDay: offerDay,
+            reason: why,
+            ...touch,
+            touch: "claim",
+          },
+        ],
+        counters: [],
+        touchCounters: [
+          {
+            merchantId: link.merchantId,
+            offerId: link.offerId,
+            localDay: offerDay,
+            channel: link.channel,
+            variant: link.variant,
+            fields: { [TOUCH_FIELDS.suppressed]: 1, [TOUCH_FIELDS.suppressedBy(why)]: 1 },
+          },
+        ],
+        recordExpiresAt: retention(deps, now),
+      });
+      if (result.kind === "erased") throw new DeviceErased();
+      deps.onOutcome?.("suppressed");
+      return suppressedView(link, why);
+    }
+    const outcome = chosen.outcome === "send" ? "sent" : "held_out";
+    const unique = offer.redemption.codeKind === "unique";
+    const incentive: Incentive = {
+      incentiveId: deps.random.id("inc"),
+      merchantId: link.merchantId,
+      offerId: link.offerId,
+      storeId: ONLINE,
+      deviceId: device.deviceId,
+      outcome,
+      status: outcome === "sent" ? "claimed" : "held_out",
+      ...(outcome === "sent"
+        ? {
+            code: unique
+              ? generateRedemptionCode((n) => deps.random.bytes(n))
+              : offer.redemption.staticCode,
+            codeKind: offer.redemption.codeKind,
+            expiresAtMs: now + offer.redemption.expiresAfterHours * 3_600_000,
+          }
+        : {}),
+      title: offer.message.title,
+      body: offer.message.body,
+      deepLink: offer.message.deepLink,
+      triggerType: "claim",
+      zoneId: link.linkId,
+      grantedAt: now,
+      attributionWindowHours: offer.attributionWindowHours,
+      touch: { kind: "claim", ...touch },
+    };
+    const record: ConversionRecord = {
+      eventId: `claim:${incentive.incentiveId}`,
+      type: "claimed",
+      merchantId: link.merchantId,
+      offerId: link.offerId,
+      storeId: ONLINE,
+      deviceRef: ref,
+      at: now,
+      localDay: offerDay,
+      incentiveId: incentive.incentiveId,
+      group: outcome === "sent" ? "treated" : "holdout",
+      ...touch,
+      touch: "claim",
+    };
+    const bump: TouchBump = {
+      merchantId: link.merchantId,
+      offerId: link.offerId,
+      localDay: offerDay,
+      channel: link.channel,
+      variant: link.variant,
+      fields: {
+        [outcome === "sent" ? TOUCH_FIELDS.claimsTreated : TOUCH_FIELDS.claimsHoldout]: 1,
+      },
+    };
+    const memory = offerMemory(offer);
+    const result = await deps.store.grant({
+      deviceId: device.deviceId,
+      capPartition: partition,
+      claimPartition: partition,
+      eventKeys: [eventKey],
+      claimExpiresAt: memory,
+      now,
+      choice: {
+        incentive,
+        offerDay,
+        deviceDay,
+        caps: offer.caps,
+        maxIncentives: offer.budget?.maxIncentives,
+        storeIds: offer.storeIds,
+        storeTimeZone: timeZone,
+        deviceRef: ref,
+        counterExpiresAt: Math.ceil((now + 3 * DAY_MS) / 1000),
+        offerTotalExpiresAt: memory,
+      },
+      records: [record],
+      counters: [],
+      touchCounters: [bump],
+      recordExpiresAt: retention(deps, now),
+    });
+    if (result.kind === "committed") {
+      deps.onOutcome?.(outcome === "sent" ? "claimed" : "held_out");
+      return claimView(link, incentive);
+    }
+    if (result.kind === "erased") throw new DeviceErased();
+    if (result.kind === "duplicate") {
+      return (await replay(result.incentiveId)) ?? suppressedView(link, "already_claimed");
+    }
+    if (result.reason !== "code_taken") atomicFailures.push(result.reason);
+  }
+  throw new ServiceUnavailableError("The claim did not settle; retry.");
+}
+
+/**
+ * The app reports that it is about to show a link's in-app message or banner (`POST
+ * /v1/exposures`). The person's first exposure of the link is assigned like a claim (same
+ * holdout draw, so a person's group is the same on every channel of the offer): treated → show
+ * it; held out → do not show it (a ghost exposure, the control group of what was not seen).
+ * Later exposures answer the same and only count as repeats. No code, no budget, no caps.
+ */
+export async function exposeLink(
+  deps: ClaimDeps,
+  device: DevicePrincipal,
+  body: unknown,
+): Promise<ExposureResult> {
+  const input = parseWith(claimInputSchema, body);
+  const now = deps.clock.now();
+  const who = `device#${device.deviceId}`;
+  await guardAttempts(deps, who, now);
+  const link = await resolveLink(deps, input.token, who, now);
+  const { offer, timeZone } = await offerOf(deps, link);
+  const partition = capPartition(device);
+  const eventKey = `exposure#${link.linkId}`;
+  const ref = deps.deviceRef(device.deviceId, link.merchantId);
+  const touch = touchOf(link);
+  const base = { offerId: link.offerId, ...touch };
+
+  const repeat = async (claim: { incentiveId?: string; outcome?: string }) => {
+    await deps.store.logTouch(
+      [],
+      [
+        {
+          merchantId: link.merchantId,
+          offerId: link.offerId,
+          localDay: localDay(now, timeZone),
+          channel: link.channel,
+          variant: link.variant,
+          fields: { [TOUCH_FIELDS.repeatExposures]: 1 },
+        },
+      ],
+      retention(deps, now),
+    );
+    const treated = claim.outcome === "sent";
+    return {
+      ...base,
+      exposureId: claim.incentiveId ?? null,
+      outcome: treated ? ("treated" as const) : ("held_out" as const),
+      show: treated,
+      reason: null,
+      repeat: true,
+    };
+  };
+  const previous = await deps.store.getClaim(partition, eventKey);
+  if (previous) return repeat(previous);
+
+  const { decision, offerDay } = await preDecide(deps, device, offer, timeZone, now);
+  const chosen = decision.chosen;
+  if (!chosen) {
+    const why = decision.suppressed[0]?.reason ?? "not_chosen";
+    await deps.store.logTouch(
+      [
+        {
+          eventId: `exposure:${deps.random.id("sup")}`,
+          type: "suppressed",
+          merchantId: link.merchantId,
+          offerId: link.offerId,
+          storeId: ONLINE,
+          deviceRef: ref,
+          at: now,
+          localDay: offerDay,
+          reason: why,
+          ...touch,
+          touch: "exposure",
+        },
+      ],
+      [
+        {
+          merchantId: link.merchantId,
+          offerId: link.offerId,
+          localDay: offerDay,
+          channel: link.channel,
+          variant: link.variant,
+          fields: { [TOUCH_FIELDS.suppressed]: 1, [TOUCH_FIELDS.suppressedBy(why)]: 1 },
+        },
+      ],
+      retention(deps, now),
+    );
+    deps.onOutcome?.("suppressed");
+    return {
+      ...base,
+      exposureId: null,
+      outcome: "suppressed",
+      show: false,
+      reason: why,
+      repeat: false,
+    };
+  }
+  const treated = chosen.outcome === "send";
+  const exposureId = deps.random.id("exp");
+  const memory = offerMemory(offer);
+  const result = await deps.store.recordExposure({
+    deviceId: device.deviceId,
+    claimPartition: partition,
+    eventKey,
+    claimExpiresAt: memory,
+    handle: {
+      incentiveId: exposureId,
+      merchantId: link.merchantId,
+      offerId: link.offerId,
+      storeIds: offer.storeIds,
+      outcome: treated ? "sent" : "held_out",
+      grantedAt: now,
+      windowEndsAt: now + offer.attributionWindowHours * 3_600_000,
+      touch: { kind: "exposure", ...touch },
+    },
+    handleExpiresAt: Math.ceil(
+      (now + (offer.attributionWindowHours * 3_600_000 + 30 * DAY_MS)) / 1000,
+    ),
+    records: [
+      {
+        eventId: `exposure:${exposureId}`,
+        type: "exposed",
+        merchantId: link.merchantId,
+        offerId: link.offerId,
+        storeId: ONLINE,
+        deviceRef: ref,
+        at: now,
+        localDay: offerDay,
+        incentiveId: exposureId,
+        group: treated ? "treated" : "holdout",
+        ...touch,
+        touch: "exposure",
+      },
+    ],
+    touchCounters: [
+      {
+        merchantId: link.merchantId,
+        offerId: link.offerId,
+        localDay: offerDay,
+        channel: link.channel,
+        variant: link.variant,
+        fields: {
+          [treated ? TOUCH_FIELDS.exposuresTreated : TOUCH_FIELDS.exposuresHoldout]: 1,
+        },
+      },
+    ],
+    recordExpiresAt: retention(deps, now),
+  });
+  if (result.kind === "erased") throw new DeviceErased();
+  if (result.kind === "duplicate") return repeat(result);
+  deps.onOutcome?.("exposed");
+  return {
+    ...base,
+    exposureId,
+    outcome: treated ? "treated" : "held_out",
+    show: treated,
+    reason: null,
+    repeat: false,
+  };
+}
+
+/** What a web page shows after a claim without a device. */
+export interface WebClaimResult {
+  claimId: string;
+  offerId: string;
+  linkId: string;
+  channel: string;
+  variant: string;
+  code: string;
+  codeKind: "unique" | "static";
+  expiresAt: string | null;
+  title: string;
+  body: string;
+}
+
+/**
+ * A claim from a plain web page (`POST /v1/claims/web`, no device): only for links created with
+ * `allowWebClaims`. No person is known, so there is no holdout and no visit attribution: the
+ * code is attributed by its redemption only, and reported apart (`webClaims`,
+ * `webRedemptions`). Same budget as every other channel. Limits per source address: attempts
+ * and guesses like device claims, and `webClaimsPerAddressPerDay` codes per link.
+ * @throws NotFoundError, ConflictError (paused link, offer not live, budget spent),
+ * ForbiddenError (link without web claims), GoneError, TooManyRequestsError.
+ */
+export async function claimLinkFromWeb(
+  deps: ClaimDeps,
+  request: { sourceIp?: string | undefined },
+  body: unknown,
+): Promise<WebClaimResult> {
+  const input = parseWith(claimInputSchema, body);
+  const now = deps.clock.now();
+  const address = addressBucket(request.sourceIp ?? "unknown");
+  const who = `web#${address}`;
+  await guardAttempts(deps, who, now);
+  const link = await resolveLink(deps, input.token, who, now);
+  if (!link.allowWebClaims) {
+    throw new ForbiddenError("token: this link is claimed from the app only", {
+      issues: [{ path: "token", reason: "web claims not allowed for this link" }],
+    });
+  }
+  const { offer, timeZone } = await offerOf(deps, link);
+  if (!isOfferLive(toDecisionOffer(offer, offer.storeIds[0] ?? ""), timeZone, now)) {
+    throw new ConflictError("token: the offer is not live", {
+      issues: [{ path: "token", reason: "offer not live" }],
+    });
+  }
+  const dayStart = windowStart(now, DAY_MS);
+  if (
+    !(await deps.limiter.take(
+      `webclaim#${link.linkId}#${address}`,
+      deps.limits.webClaimsPerAddressPerDay,
+      dayStart,
+      Math.ceil((dayStart + 2 * DAY_MS) / 1000),
+    ))
+  ) {
+    throw tooMany(dayStart + DAY_MS - now);
+  }
+  const day = localDay(now, timeZone);
+  const ref = deps.deviceRef(`web:${address}`, link.merchantId);
+  const touch = touchOf(link);
+  const webBump = (fields: Record<string, number>): TouchBump => ({
+    merchantId: link.merchantId,
+    offerId: link.offerId,
+    localDay: day,
+    channel: link.channel,
+    variant: link.variant,
+    fields,
+  });
+  const unique = offer.redemption.codeKind === "unique";
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const incentive: Incentive = {
+      incentiveId: deps.random.id("inc"),
+      merchantId: link.merchantId,
+      offerId: link.offerId,
+      storeId: ONLINE,
+      outcome: "sent",
+      status: "claimed",
+      code: unique
+        ? generateRedemptionCode((n) => deps.random.bytes(n))
+        : offer.redemption.staticCode,
+      codeKind: offer.redemption.codeKind,
+      expiresAtMs: now + offer.redemption.expiresAfterHours * 3_600_000,
+      title: offer.message.title,
+      body: offer.message.body,
+      deepLink: offer.message.deepLink,
+      triggerType: "claim",
+      zoneId: link.linkId,
+      grantedAt: now,
+      attributionWindowHours: offer.attributionWindowHours,
+      touch: { kind: "web_claim", ...touch },
+    };
+    const record: ConversionRecord = {
+      eventId: `webclaim:${incentive.incentiveId}`,
+      type: "claimed",
+      merchantId: link.merchantId,
+      offerId: link.offerId,
+      storeId: ONLINE,
+      deviceRef: ref,
+      at: now,
+      localDay: day,
+      incentiveId: incentive.incentiveId,
+      ...touch,
+      touch: "web_claim",
+    };
+    const view: WebClaimResult = {
+      claimId: incentive.incentiveId,
+      offerId: link.offerId,
+      ...touch,
+      code: incentive.code ?? "",
+      codeKind: offer.redemption.codeKind,
+      expiresAt: new Date(incentive.expiresAtMs ?? now).toISOString(),
+      title: incentive.title,
+      body: incentive.body,
+    };
+    if (!unique) {
+      // A static code is the same for everyone: nothing to reserve, the claim is only logged.
+      await deps.store.logTouch(
+        [record],
+        [webBump({ [TOUCH_FIELDS.webClaims]: 1 })],
+        retention(deps, now),
+      );
+      deps.onOutcome?.("web_claimed");
+      return view;
+    }
+    const result = await deps.store.grantWebCode({
+      incentive,
+      maxIncentives: offer.budget?.maxIncentives,
+      storeIds: offer.storeIds,
+      storeTimeZone: timeZone,
+      deviceRef: ref,
+      records: [record],
+      touchCounters: [webBump({ [TOUCH_FIELDS.webClaims]: 1 })],
+      recordExpiresAt: retention(deps, now),
+    });
+    if (result === "committed") {
+      deps.onOutcome?.("web_claimed");
+      return view;
+    }
+    if (result === "budget") {
+      await deps.store.logTouch(
+        [
+          {
+            ...record,
+            eventId: `webclaim:${deps.random.id("sup")}`,
+            type: "suppressed",
+            reason: "budget",
+            incentiveId: undefined,
+          },
+        ],
+        [webBump({ [TOUCH_FIELDS.suppressed]: 1, [TOUCH_FIELDS.suppressedBy("budget")]: 1 })],
+        retention(deps, now),
+      );
+      throw new ConflictError("token: the offer's budget is spent", {
+        issues: [{ path: "token", reason: "budget spent" }],
+      });
+    }
+  }
+  throw new ServiceUnavailableError("The claim did not settle; retry.");
+}

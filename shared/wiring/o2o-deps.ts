@@ -1,0 +1,106 @@
+import "../config/load-secrets.ts";
+import * as z from "zod";
+import { documentClient } from "../adapters/aws-clients.ts";
+import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
+import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
+import { dynamoLinkStore } from "../adapters/dynamo/link-store.ts";
+import { cachedOfferReader } from "../adapters/dynamo/offer-reader.ts";
+import { dynamoRateLimiter } from "../adapters/dynamo/rate-limiter.ts";
+import { dynamoTouchReader } from "../adapters/dynamo/touch-reader.ts";
+import { systemClock, systemRandom } from "../adapters/system.ts";
+import { configVars, readConfig } from "../config/read-config.ts";
+import { pseudonymize } from "../privacy.ts";
+import type { ChannelReportDeps } from "../use-cases/o2o/channel-report.ts";
+import { type ClaimDeps, DEFAULT_CLAIM_LIMITS } from "../use-cases/o2o/claims.ts";
+import type { LinkDeps } from "../use-cases/o2o/links.ts";
+
+export const linkConfigSchema = z.object({ CATALOG_TABLE: configVars.tableName });
+
+/** Dependencies of the merchant's claim-link routes, built once per cold start. */
+export function linkDepsFromEnv(env: Record<string, string | undefined> = process.env): LinkDeps {
+  const config = readConfig(linkConfigSchema, env);
+  const catalog = dynamoCatalogStore(documentClient, config.CATALOG_TABLE);
+  return {
+    links: dynamoLinkStore(documentClient, config.CATALOG_TABLE),
+    offers: catalog,
+    clock: systemClock,
+    random: systemRandom,
+  };
+}
+
+export const claimConfigSchema = z.object({
+  DEVICES_TABLE: configVars.tableName,
+  CATALOG_TABLE: configVars.tableName,
+  INCENTIVES_TABLE: configVars.tableName,
+  CONVERSIONS_TABLE: configVars.tableName,
+  PSEUDONYM_KEY: configVars.secret,
+  CONVERSION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
+  CLAIM_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(DEFAULT_CLAIM_LIMITS.attemptsPerWindow)
+    .describe("Claims and exposures per device (web claims per address) per window"),
+  CLAIM_MAX_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(DEFAULT_CLAIM_LIMITS.failuresPerWindow)
+    .describe("Unknown link tokens per device or address per window before 429"),
+  CLAIM_WINDOW_SECONDS: configVars.seconds(DEFAULT_CLAIM_LIMITS.windowMs / 1000),
+  WEB_CLAIMS_PER_ADDRESS_PER_DAY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(DEFAULT_CLAIM_LIMITS.webClaimsPerAddressPerDay),
+});
+
+/** Dependencies of claims, exposures and web claims, built once per cold start. */
+export function claimDepsFromEnv(env: Record<string, string | undefined> = process.env): ClaimDeps {
+  const config = readConfig(claimConfigSchema, env);
+  return {
+    links: dynamoLinkStore(documentClient, config.CATALOG_TABLE),
+    offers: cachedOfferReader(
+      dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
+      systemClock,
+      config.CATALOG_CACHE_TTL_SECONDS * 1000,
+    ),
+    store: dynamoDecisionStore(documentClient, {
+      devices: config.DEVICES_TABLE,
+      incentives: config.INCENTIVES_TABLE,
+      conversions: config.CONVERSIONS_TABLE,
+    }),
+    limiter: dynamoRateLimiter(documentClient, config.DEVICES_TABLE),
+    clock: systemClock,
+    random: systemRandom,
+    deviceRef: (deviceId, merchantId) => pseudonymize(config.PSEUDONYM_KEY, deviceId, merchantId),
+    retentionDays: config.CONVERSION_RETENTION_DAYS,
+    limits: {
+      attemptsPerWindow: config.CLAIM_MAX_ATTEMPTS,
+      failuresPerWindow: config.CLAIM_MAX_FAILURES,
+      windowMs: config.CLAIM_WINDOW_SECONDS * 1000,
+      webClaimsPerAddressPerDay: config.WEB_CLAIMS_PER_ADDRESS_PER_DAY,
+    },
+  };
+}
+
+export const channelReportConfigSchema = z.object({
+  CATALOG_TABLE: configVars.tableName,
+  CONVERSIONS_TABLE: configVars.tableName,
+});
+
+/** Dependencies of the channel report, built once per cold start. */
+export function channelReportDepsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): ChannelReportDeps {
+  const config = readConfig(channelReportConfigSchema, env);
+  return {
+    touches: dynamoTouchReader(documentClient, config.CONVERSIONS_TABLE),
+    catalog: dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
+    clock: systemClock,
+  };
+}

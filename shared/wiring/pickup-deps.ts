@@ -1,0 +1,107 @@
+import * as z from "zod";
+import { documentClient, snsClient } from "../adapters/aws-clients.ts";
+import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
+import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
+import { dynamoPickupStore } from "../adapters/dynamo/pickup-store.ts";
+import { snsPickupChannels } from "../adapters/sns/pickup-channels.ts";
+import { systemClock, systemRandom } from "../adapters/system.ts";
+import { configVars, readConfig } from "../config/read-config.ts";
+import { DEFAULT_PICKUP_RULES, type PickupRules } from "../domain/pickup/pickup.ts";
+import { zoneIds } from "../domain/zone.ts";
+import { type PickupDeps, type PublishDeps, trackPickups } from "../use-cases/pickups/pickups.ts";
+import type { PickupTracker } from "../use-cases/pings/ingest-pings.ts";
+import type { ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
+
+export const pickupConfigSchema = z.object({
+  CATALOG_TABLE: configVars.tableName,
+  DEVICES_TABLE: configVars.tableName,
+  INCENTIVES_TABLE: configVars.tableName,
+  PICKUP_NEARBY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .default(DEFAULT_PICKUP_RULES.nearbyThresholdS / 60)
+    .describe("Default `nearby` threshold of a pickup (minutes of estimated travel)"),
+  PICKUP_NO_SHOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(DEFAULT_PICKUP_RULES.noShowAfterS / 60)
+    .describe("Minutes after the promised time without an arrival before a pickup is a no-show"),
+  PICKUP_ROUTE_FACTOR: z.coerce
+    .number()
+    .min(1)
+    .max(3)
+    .default(DEFAULT_PICKUP_RULES.routeFactor)
+    .describe("Road over straight-line distance used by the arrival estimate"),
+});
+
+/** Pickup rules from validated config. */
+export function pickupRulesFrom(config: z.output<typeof pickupConfigSchema>): PickupRules {
+  return {
+    ...DEFAULT_PICKUP_RULES,
+    nearbyThresholdS: config.PICKUP_NEARBY_MINUTES * 60,
+    noShowAfterS: config.PICKUP_NO_SHOW_MINUTES * 60,
+    routeFactor: config.PICKUP_ROUTE_FACTOR,
+  };
+}
+
+/** Pickup use-case dependencies, built once per cold start. */
+export function pickupDepsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): PickupDeps {
+  const config = readConfig(pickupConfigSchema, env);
+  return {
+    pickups: dynamoPickupStore(documentClient, {
+      incentives: config.INCENTIVES_TABLE,
+      devices: config.DEVICES_TABLE,
+    }),
+    stores: dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
+    clock: systemClock,
+    random: systemRandom,
+    rules: pickupRulesFrom(config),
+    attachTokenTtlS: 24 * 3600,
+  };
+}
+
+/**
+ * The ping path's pickup tracker, sharing the ping function's cached zone matcher for store
+ * geometry; undefined when the function is given no incentives table (no pickups then).
+ */
+export function pickupTrackerFromEnv(
+  matcher: Pick<ZoneMatcher, "zonesById">,
+  env: Record<string, string | undefined> = process.env,
+): PickupTracker | undefined {
+  if (!env.INCENTIVES_TABLE) return undefined;
+  const deps = { ...pickupDepsFromEnv(env), geometry: matcher };
+  return {
+    track: (device, pings) =>
+      trackPickups(deps, device, pings, zoneIds.footprint, (p) => p.bayZoneIds ?? []),
+  };
+}
+
+export const pickupPublisherConfigSchema = z.object({
+  DEVICES_TABLE: configVars.tableName,
+  INCENTIVES_TABLE: configVars.tableName,
+  INCENTIVE_TOPIC_ARN: configVars.topicArn,
+});
+
+/** The pickup publisher's dependencies (stream consumer), built once per cold start. */
+export function pickupPublishDepsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): PublishDeps {
+  const config = readConfig(pickupPublisherConfigSchema, env);
+  const devices = dynamoDeviceStore(documentClient, config.DEVICES_TABLE);
+  return {
+    pickups: dynamoPickupStore(documentClient, {
+      incentives: config.INCENTIVES_TABLE,
+      devices: config.DEVICES_TABLE,
+    }),
+    channels: snsPickupChannels(snsClient, {
+      topicArn: config.INCENTIVE_TOPIC_ARN,
+      endpointOf: async (deviceId) => (await devices.get(deviceId))?.pushEndpointArn,
+    }),
+  };
+}

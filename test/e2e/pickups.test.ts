@@ -1,0 +1,251 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { SubscribeCommand } from "@aws-sdk/client-sns";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+} from "@aws-sdk/client-sqs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handler as pickupPublisher } from "../../functions/pickup-publisher.ts";
+import { FUNCTION_SPECS, streamMapping } from "../../infra/function-specs.ts";
+import { type StreamPoller, startStreamPoller } from "../../scripts/local/stream-poller.ts";
+import { env, testClients, uniqueId } from "../support/aws.ts";
+import { offset } from "../support/fixtures.ts";
+import { call, startTestServer } from "../support/local-server.ts";
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let poller: StreamPoller;
+const clients = testClients();
+const merchantId = uniqueId("m_pickup");
+const STORE = { lat: 45.764, lon: 4.8357 };
+/** The authorizer cache's clock: moved past its TTL where a test needs a fresh decision. */
+let cacheOffsetMs = 0;
+
+beforeAll(async () => {
+  server = await startTestServer({ now: () => Date.now() + cacheOffsetMs });
+  const trigger = FUNCTION_SPECS["pickup-publisher"]?.trigger;
+  if (trigger?.kind !== "tableStream") throw new Error("pickup-publisher has no stream trigger");
+  const spec = streamMapping(trigger);
+  // The deployed mapping (filters, batch size), delivering only this test's pickups.
+  poller = await startStreamPoller({
+    endpoint: env("AWS_ENDPOINT_URL_DYNAMODB"),
+    region: env("AWS_REGION"),
+    tableName: env("INCENTIVES_TABLE"),
+    mapping: spec,
+    handler: async (event) => {
+      const mine = event.Records.filter((r) => r.dynamodb?.NewImage?.merchantId?.S === merchantId);
+      if (mine.length === 0) return { batchItemFailures: [] };
+      return pickupPublisher({ Records: mine }, {} as never);
+    },
+  });
+});
+afterAll(async () => {
+  await poller.stop();
+  await server.close();
+});
+
+async function subscribeQueue(): Promise<string> {
+  const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: uniqueId("q") }));
+  const { Attributes } = await clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
+  );
+  await clients.sns.send(
+    new SubscribeCommand({
+      TopicArn: env("INCENTIVE_TOPIC_ARN"),
+      Protocol: "sqs",
+      Endpoint: Attributes?.QueueArn,
+      Attributes: {
+        RawMessageDelivery: "true",
+        // What a store tablet subscribes with: its merchant, pickup events only.
+        FilterPolicy: JSON.stringify({
+          merchantId: [merchantId],
+          eventType: [{ prefix: "pickup." }],
+        }),
+      },
+    }),
+  );
+  return QueueUrl ?? "";
+}
+
+async function drain(queueUrl: string, until: (types: string[]) => boolean) {
+  const messages: Record<string, unknown>[] = [];
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && !until(messages.map((m) => String(m.eventType)))) {
+    const out = await clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+      }),
+    );
+    for (const m of out.Messages ?? []) messages.push(JSON.parse(m.Body ?? "{}"));
+  }
+  return messages;
+}
+
+const validate = (() => {
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  return ajv.compile(
+    JSON.parse(
+      readFileSync(resolve(import.meta.dirname, "../../events/pickup-message.schema.json"), "utf8"),
+    ),
+  );
+})();
+
+describe("pickup orders end to end through the local HTTP API", () => {
+  it("create, attach, ping, staff board, ready, complete — and the store hears every step", async () => {
+    const queueUrl = await subscribeQueue();
+    const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
+    const pos = { authorization: `Bearer ${await server.token(merchantId, "pos")}` };
+    const other = {
+      authorization: `Bearer ${await server.token(uniqueId("m"), "merchant-admin")}`,
+    };
+
+    const store = await call(`${server.url}/v1/stores`, {
+      method: "POST",
+      headers: admin,
+      body: {
+        name: "Bellecour",
+        externalRef: "LYS-1",
+        location: STORE,
+        footprint: { type: "Circle", center: STORE, radiusM: 40 },
+      },
+    });
+    expect(store.status).toBe(201);
+    const storeId = store.body.storeId as string;
+
+    const bad = await call(`${server.url}/v1/pickups`, {
+      method: "POST",
+      headers: admin,
+      body: { storeId: "code:LYS-1", orderRef: "", promisedAt: "tomorrow" },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toContain("application/problem+json");
+    const created = await call(`${server.url}/v1/pickups`, {
+      method: "POST",
+      headers: admin,
+      body: {
+        storeId: "code:LYS-1",
+        orderRef: "WEB-1042",
+        promisedAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+        mode: "curbside",
+        customerName: "Camille",
+        vehicle: { description: "Renault Clio", color: "blue", licensePlate: "AB-123-CD" },
+      },
+    });
+    expect(created.status).toBe(201);
+    const pickupId = created.body.pickupId as string;
+    const attachToken = created.body.attachToken as string;
+    expect(attachToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await call(`${server.url}/v1/pickups/${pickupId}`, { headers: other })).status).toBe(
+      404,
+    );
+
+    const register = async () => {
+      const reg = await call(`${server.url}/v1/devices`, {
+        method: "POST",
+        headers: { "x-app-key": server.appKey },
+        body: { platform: "ios", consent: { location: true, marketing: false } },
+      });
+      expect(reg.status).toBe(201);
+      return { authorization: `Bearer ${reg.body.token as string}` };
+    };
+    const shopper = await register();
+    const attached = await call(`${server.url}/v1/devices/me/pickups`, {
+      method: "POST",
+      headers: shopper,
+      body: { attachToken },
+    });
+    expect(attached.status).toBe(201);
+    expect(attached.body).toMatchObject({ pickupId, state: "created" });
+    // The token worked once: another device (or a replay) finds nothing.
+    const thief = await register();
+    const stolen = await call(`${server.url}/v1/devices/me/pickups`, {
+      method: "POST",
+      headers: thief,
+      body: { attachToken },
+    });
+    expect(stolen.status).toBe(404);
+    const peek = await call(`${server.url}/v1/devices/me/pickups/${pickupId}`, { headers: thief });
+    expect(peek.status).toBe(404);
+
+    // Driving in at 12 m/s, a fix every 15 s: from 4.5 km to 1.3 km (under 5 minutes away).
+    const now = Date.now();
+    const far = Array.from({ length: 18 }, (_, k) => ({
+      ...offset(STORE, 0, -4500 + k * 180),
+      accuracyM: 10,
+      speedMps: 12,
+      timestamp: now - (18 - k) * 15_000 - 60_000,
+    }));
+    const drive = await call(`${server.url}/v1/pings`, {
+      method: "POST",
+      headers: shopper,
+      body: { pings: far },
+    });
+    expect(drive.status).toBe(202);
+    // The decision API Gateway cached at attach time is past its TTL by the time the car arrives.
+    cacheOffsetMs = 61_000;
+    const park = [-60, -45, -30, -20].map((north, k) => ({
+      ...offset(STORE, 0, north),
+      accuracyM: 8,
+      speedMps: 2,
+      timestamp: now - (4 - k) * 8_000,
+    }));
+    const arrive = await call(`${server.url}/v1/pings`, {
+      method: "POST",
+      headers: shopper,
+      body: { pings: park },
+    });
+    expect(arrive.status).toBe(202);
+
+    const board = await call(`${server.url}/v1/stores/code:LYS-1/pickups`, { headers: pos });
+    expect(board.status).toBe(200);
+    expect(board.body.items).toEqual([
+      expect.objectContaining({
+        pickupId,
+        orderRef: "WEB-1042",
+        state: "arrived",
+        customerName: "Camille",
+        vehicle: { description: "Renault Clio", color: "blue", licensePlate: "AB-123-CD" },
+      }),
+    ]);
+    expect(JSON.stringify(board.body)).not.toContain(String(STORE.lat).slice(0, 6));
+
+    const ready = await call(`${server.url}/v1/pickups/${pickupId}/ready`, {
+      method: "POST",
+      headers: pos,
+    });
+    expect(ready.status, JSON.stringify(ready.body)).toBe(200);
+    expect(ready.body).toMatchObject({ ready: true, state: "arrived" });
+    const done = await call(`${server.url}/v1/pickups/${pickupId}/complete`, {
+      method: "POST",
+      headers: pos,
+    });
+    expect(done.body).toMatchObject({ state: "completed" });
+    const late = await call(`${server.url}/v1/pickups/${pickupId}/cancel`, {
+      method: "POST",
+      headers: pos,
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.errors).toEqual([{ path: "state", reason: "is completed" }]);
+    const after = await call(`${server.url}/v1/stores/${storeId}/pickups`, { headers: pos });
+    expect(after.body.items).toEqual([]);
+
+    const messages = await drain(queueUrl, (types) => types.includes("pickup.completed"));
+    for (const m of messages) expect(validate(m), JSON.stringify(validate.errors)).toBe(true);
+    expect(messages.map((m) => m.eventType)).toEqual([
+      "pickup.created",
+      "pickup.attached",
+      "pickup.en_route",
+      "pickup.nearby",
+      "pickup.arrived",
+      "pickup.ready",
+      "pickup.completed",
+    ]);
+    expect(new Set(messages.map((m) => m.storeId))).toEqual(new Set([storeId]));
+  });
+});

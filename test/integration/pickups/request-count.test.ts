@@ -1,0 +1,124 @@
+import { describe, expect, it, vi } from "vitest";
+import type { HttpResult } from "../../../shared/http/types.ts";
+import { attachPickupToDevice, createPickup } from "../../../shared/use-cases/pickups/pickups.ts";
+import { pickupDepsFromEnv } from "../../../shared/wiring/pickup-deps.ts";
+import { uniqueId } from "../../support/aws.ts";
+import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
+import { offsetM } from "../../support/pings.ts";
+import { merchant } from "./world.ts";
+
+/** A spot with no geofence: the Gibson Desert. */
+const EMPTY = { lat: -24.5, lon: 123.5 };
+
+interface Request {
+  command: string;
+  pickup: boolean;
+}
+
+/**
+ * A cold ping handler module whose DynamoDB client records every request, noting whether it
+ * touched a pickup item or a device's pickup references.
+ */
+async function coldHandler() {
+  vi.resetModules();
+  const clients = await import("../../../shared/adapters/aws-clients.ts");
+  const requests: Request[] = [];
+  clients.dynamoClient.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = JSON.stringify(args.input);
+      requests.push({
+        command: String(context.commandName),
+        pickup: input.includes("PICKUP") || input.includes("pickupRefs"),
+      });
+      return next(args);
+    },
+    { step: "initialize", name: "countPickupRequestsForTest" },
+  );
+  const { handler } = await import("../../../functions/ping-ingest.ts");
+  const post = async (pings: unknown[], device: Record<string, string | number | boolean>) =>
+    (await handler(
+      httpEvent({ method: "POST", path: "/v1/pings", body: { pings }, device }),
+      lambdaContext,
+    )) as HttpResult;
+  return { requests, post };
+}
+
+/** The authorizer's context for a device (fresh: made for this request). */
+function context(deviceId: string, pickupRefs: string[] = []) {
+  return {
+    deviceId,
+    consentLocation: true,
+    consentMarketing: true,
+    timeZone: "Europe/Paris",
+    segments: "[]",
+    platform: "android",
+    openZones: 0,
+    authorizedAt: Date.now(),
+    pickupRefs: JSON.stringify(pickupRefs),
+  };
+}
+
+/** `count` pings along a line from `from`, `stepM` apart northward, one every 10 s ending now. */
+function line(from: { lat: number; lon: number }, count: number, stepM: number) {
+  const now = Date.now();
+  return Array.from({ length: count }, (_, k) => ({
+    ...offsetM(from, 0, k * stepM),
+    accuracyM: 8,
+    timestamp: now - (count - k) * 10_000,
+  }));
+}
+
+describe("per-ping DynamoDB cost of pickup tracking (real handler, SDK middleware count)", () => {
+  it("a device without an active pickup: zero requests in no zone, zero pickup requests in a store", async () => {
+    const { requests, post } = await coldHandler();
+    const deviceId = uniqueId("dev");
+    await post(line(EMPTY, 20, 30), context(deviceId));
+    requests.length = 0;
+    // Warm, the same places a little later, in no zone: nothing at all.
+    const warm = await post(line(EMPTY, 20, 30), context(deviceId));
+    expect(warm.statusCode).toBe(202);
+    expect(requests).toEqual([]);
+
+    // Walking into a store (visit state read and written): not one request is about pickups.
+    const { location } = await seedStoreAndOffer({ footprintRadiusM: 40 });
+    const walker = await registeredDevice();
+    requests.length = 0;
+    const inStore = await post(line(offsetM(location, 0, -200), 12, 20), context(walker.deviceId));
+    expect(inStore.statusCode).toBe(202);
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((r) => r.pickup)).toEqual([]);
+    expect(bodyOf(inStore)).not.toHaveProperty("pickups");
+  });
+
+  it("a device with an active pickup pays one pickup read per batch (plus writes on change)", async () => {
+    const { requests, post } = await coldHandler();
+    const principal = merchant();
+    const { storeId, location } = await seedStoreAndOffer({
+      merchantId: principal.merchantId,
+      footprintRadiusM: 40,
+    });
+    const device = await registeredDevice();
+    const deps = pickupDepsFromEnv();
+    const created = await createPickup(deps, principal, {
+      storeId,
+      orderRef: "A-1",
+      promisedAt: new Date(Date.now() + 600_000).toISOString(),
+      mode: "in_store",
+    });
+    await attachPickupToDevice(deps, device, created.attachToken);
+    const ref = `${principal.merchantId}|${created.pickupId}`;
+    await post(line(offsetM(location, 0, -3000), 3, 10), context(device.deviceId, [ref]));
+    requests.length = 0;
+    const moving = await post(
+      line(offsetM(location, 0, -2900), 3, 10),
+      context(device.deviceId, [ref]),
+    );
+    expect(moving.statusCode).toBe(202);
+    const pickupRequests = requests.filter((r) => r.pickup).map((r) => r.command);
+    // Read, save (trip memory moved on), and the outbox cleared after publishing en_route.
+    expect(pickupRequests[0]).toBe("GetItemCommand");
+    expect(pickupRequests.filter((c) => c === "GetItemCommand")).toHaveLength(1);
+    expect(pickupRequests.length).toBeLessThanOrEqual(3);
+  });
+});
