@@ -25,9 +25,12 @@ import type {
   AttributionItem,
   CounterBump,
   DecisionStore,
+  ExposureInput,
+  ExposureOutcome,
   GrantChoice,
   GrantOutcome,
   GrantPlan,
+  WebCodeInput,
 } from "../../use-cases/ports/decision-store.ts";
 import { batchGetAll } from "./batch.ts";
 import { type BudgetUse, budgetKeys, foldBudgetItems, readBudgetUse } from "./budget-counter.ts";
@@ -561,21 +564,7 @@ export function dynamoDecisionStore(
      * partition), the attribution handle, its log record and touch counters, all or nothing. A
      * second exposure finds the claim and changes nothing (`duplicate`, with the first decision).
      */
-    async recordExposure(input: {
-      deviceId: string;
-      claimPartition: string;
-      eventKey: string;
-      claimExpiresAt: number;
-      handle: AttributionItem;
-      handleExpiresAt: number;
-      records: ConversionRecord[];
-      touchCounters: TouchBump[];
-      recordExpiresAt: number;
-    }): Promise<
-      | { kind: "committed" }
-      | { kind: "erased" }
-      | { kind: "duplicate"; incentiveId?: string | undefined; outcome?: string | undefined }
-    > {
+    async recordExposure(input: ExposureInput): Promise<ExposureOutcome> {
       const items: TransactItem[] = [
         {
           ConditionCheck: {
@@ -649,16 +638,7 @@ export function dynamoDecisionStore(
      * A code for a claim from a web page (no device, no person): budget, incentive, code, log
      * record and touch counters in one transaction. `budget` when the offer's budget is spent.
      */
-    async grantWebCode(input: {
-      incentive: Incentive;
-      maxIncentives?: number | undefined;
-      storeIds: string[];
-      storeTimeZone: string;
-      deviceRef: string;
-      records: ConversionRecord[];
-      touchCounters: TouchBump[];
-      recordExpiresAt: number;
-    }): Promise<"committed" | "budget" | "code_taken"> {
+    async grantWebCode(input: WebCodeInput): Promise<"committed" | "budget" | "code_taken"> {
       const inc = input.incentive;
       const max = input.maxIncentives;
       const retainUntil = Math.ceil(((inc.expiresAtMs ?? inc.grantedAt) + 30 * 86_400_000) / 1000);

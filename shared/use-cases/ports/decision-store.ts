@@ -92,6 +92,36 @@ export interface HandleTouch {
   linkId?: string | undefined;
 }
 
+/** A person's first exposure to a link, committed with its claim, handle, log and counters. */
+export interface ExposureInput {
+  deviceId: string;
+  claimPartition: string;
+  eventKey: string;
+  claimExpiresAt: number;
+  handle: AttributionItem;
+  handleExpiresAt: number;
+  records: ConversionRecord[];
+  touchCounters: TouchBump[];
+  recordExpiresAt: number;
+}
+
+export type ExposureOutcome =
+  | { kind: "committed" }
+  | { kind: "erased" }
+  | { kind: "duplicate"; incentiveId?: string | undefined; outcome?: string | undefined };
+
+/** A code claimed from a web page without a device, granted with its log and counters. */
+export interface WebCodeInput {
+  incentive: Incentive;
+  maxIncentives?: number | undefined;
+  storeIds: string[];
+  storeTimeZone: string;
+  deviceRef: string;
+  records: ConversionRecord[];
+  touchCounters: TouchBump[];
+  recordExpiresAt: number;
+}
+
 /** What the incentive sink, delivery and expiry use cases need of the decision store. */
 export interface DecisionStore {
   readCounters(
@@ -112,32 +142,9 @@ export interface DecisionStore {
    * Logs a person's first exposure to a link: its idempotency claim (in `claimPartition`), the
    * attribution handle, log records and touch counters, all or nothing.
    */
-  recordExposure(input: {
-    deviceId: string;
-    claimPartition: string;
-    eventKey: string;
-    claimExpiresAt: number;
-    handle: AttributionItem;
-    handleExpiresAt: number;
-    records: ConversionRecord[];
-    touchCounters: TouchBump[];
-    recordExpiresAt: number;
-  }): Promise<
-    | { kind: "committed" }
-    | { kind: "erased" }
-    | { kind: "duplicate"; incentiveId?: string | undefined; outcome?: string | undefined }
-  >;
+  recordExposure(input: ExposureInput): Promise<ExposureOutcome>;
   /** Grants a code claimed from a web page without a device: budget slice, code, log, counters. */
-  grantWebCode(input: {
-    incentive: Incentive;
-    maxIncentives?: number | undefined;
-    storeIds: string[];
-    storeTimeZone: string;
-    deviceRef: string;
-    records: ConversionRecord[];
-    touchCounters: TouchBump[];
-    recordExpiresAt: number;
-  }): Promise<"committed" | "budget" | "code_taken">;
+  grantWebCode(input: WebCodeInput): Promise<"committed" | "budget" | "code_taken">;
   /** Log records and touch counters with no grant (repeat exposures, refused claims). */
   logTouch(records: ConversionRecord[], bumps: TouchBump[], recordExpiresAt: number): Promise<void>;
   /** The idempotency claim `eventKey` in `partition`, if decided (consistent read). */
