@@ -108,6 +108,8 @@ function plan(
 
 interface Run {
   outcomes: (GrantOutcome | "error")[];
+  /** Every thrown grant attempt, redelivered or not, as `name: message`. */
+  failures: string[];
   conflicts: number;
   granted: number;
   refusedBudget: number;
@@ -125,6 +127,7 @@ async function burst(
   redeliveries = 0,
 ): Promise<Run> {
   let conflicts = 0;
+  const failures: string[] = [];
   const { client } = withTransactionConflicts(doc);
   const store = dynamoDecisionStore(client, tables(), {
     ...options,
@@ -145,7 +148,12 @@ async function burst(
       const attempt = () =>
         store
           .grant(plan(deviceId, merchantId, offerId, `store_${i % 40}`, maxIncentives, now))
-          .catch(() => "error" as const);
+          .catch((error: unknown) => {
+            failures.push(
+              error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+            );
+            return "error" as const;
+          });
       // A grant still conflicting after its retries throws; the device's outbox hands the event
       // on again (next batch or the sweeper), which `redeliveries` models.
       let outcome = await attempt();
@@ -161,6 +169,7 @@ async function burst(
   const granted = outcomes.filter((o) => o !== "error" && o.kind === "committed").length;
   return {
     outcomes,
+    failures,
     conflicts,
     granted,
     refusedBudget: outcomes.filter(
@@ -170,6 +179,11 @@ async function burst(
     stored: use.get(offerId)?.total ?? 0,
     grantsPerS: granted / elapsedS,
   };
+}
+
+/** Only transaction conflicts may throw (the outbox redelivers them); anything else is a fault. */
+function expectOnlyConflictsThrown(run: Run): void {
+  expect(run.failures.filter((f) => !f.includes("TransactionConflict"))).toEqual([]);
 }
 
 // Liveness under the emulated conflicts is the first case's (shipped retries); the others test
@@ -187,6 +201,7 @@ describe("budget slices under a high grant rate", () => {
         `budget ${name}: granted ${run.granted}, refused (budget) ${run.refusedBudget}, errors ${run.errors}, stored ${run.stored}, transaction conflicts ${run.conflicts}, ${run.grantsPerS.toFixed(0)} grants/s`,
       );
       // Never over budget, and what is stored is what was granted.
+      expectOnlyConflictsThrown(run);
       expect(run.stored).toBe(run.granted);
       expect(run.granted).toBeLessThanOrEqual(BUDGET);
       expect(run.granted + run.refusedBudget + run.errors).toBe(GRANTS);
@@ -203,6 +218,7 @@ describe("budget slices under a high grant rate", () => {
 
   it("refuses no grant while budget remains on any slice (budget = grants: every grant borrows if its slice is full)", async () => {
     const run = await burst(80, 80, { conflictRetries: 40 }, undefined, 3);
+    expectOnlyConflictsThrown(run);
     expect(run.errors).toBe(0);
     expect(run.refusedBudget).toBe(0);
     expect(run.granted).toBe(80);
@@ -224,6 +240,7 @@ describe("budget slices under a high grant rate", () => {
       },
       3,
     );
+    expectOnlyConflictsThrown(run);
     expect(run.errors).toBe(0);
     expect(run.granted).toBe(50);
     expect(run.refusedBudget).toBe(30);
@@ -231,7 +248,8 @@ describe("budget slices under a high grant rate", () => {
   });
 
   it("counts every grant of an offer without a budget over the slices", async () => {
-    const run = await burst(60, undefined, { conflictRetries: 40 });
+    const run = await burst(60, undefined, { conflictRetries: 40 }, undefined, 3);
+    expectOnlyConflictsThrown(run);
     expect(run.errors).toBe(0);
     expect(run.granted).toBe(60);
     expect(run.stored).toBe(60);
