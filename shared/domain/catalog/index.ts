@@ -89,10 +89,22 @@ export {
   zoneCentre,
 } from "./store.ts";
 export {
+  bayZoneIds,
+  bayZones,
+  checkPickupBays,
+  MAX_PICKUP_BAY_OFFSET_M,
+  MAX_PICKUP_BAY_RADIUS_M,
+  MAX_PICKUP_BAYS,
+  PICKUP_BAY_RADIUS_BOUNDS,
+  type PickupBay,
+  pickupBaysSchema,
+} from "./bays.ts";
+export {
   footprintZone,
   memoizedZoneCover,
   offerZoneIds,
   planZones,
+  storeZones,
   triggerGeometry,
   triggerZones,
   type ZonePlan,
