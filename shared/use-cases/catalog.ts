@@ -135,7 +135,11 @@ async function applyPlan(deps: CatalogDeps, plan: ZonePlan, concurrency?: number
 }
 
 /** Cell count of a zone's cover; a zone too intricate to index is the caller's 422. */
-export function cellsOf(deps: Pick<CatalogDeps, "cover">, zone: ZoneDefinition, path: string): number {
+export function cellsOf(
+  deps: Pick<CatalogDeps, "cover">,
+  zone: ZoneDefinition,
+  path: string,
+): number {
   try {
     return deps.cover(zone).length;
   } catch (error) {

@@ -9,8 +9,8 @@
 import { type MerchantPrincipal, requireRole } from "../auth/principal.ts";
 import { forEachLimit } from "../concurrency.ts";
 import {
-  bodyHashOf,
   bayZoneIds,
+  bodyHashOf,
   buildStore,
   IDEMPOTENCY_WINDOW_MS,
   IMPORT_JOB_PREFIX,
@@ -401,9 +401,7 @@ async function writeChunk(
     ]),
   );
   await forEachLimit(
-    written.flatMap((w) =>
-      droppedBays(w.store, w.previousBays),
-    ),
+    written.flatMap((w) => droppedBays(w.store, w.previousBays)),
     deps.importConcurrency ?? 16,
     (zoneId) => deps.geoIndex.removeZone(zoneId),
   );
