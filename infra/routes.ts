@@ -57,6 +57,7 @@ import {
   getOwnPickupRoute,
   getPickupRoute,
   pickupBoardRoute,
+  pickupReportRoute,
   readyPickupRoute,
 } from "../shared/http/routes/pickups.ts";
 import { ingestPingsRoute, nearbyOffersRoute } from "../shared/http/routes/pings.ts";
@@ -138,6 +139,7 @@ export const ROUTES: RouteDefinition[] = [
   completePickupRoute,
   cancelPickupRoute,
   pickupBoardRoute,
+  pickupReportRoute,
   attachPickupRoute,
   getOwnPickupRoute,
   arrivedOwnPickupRoute,

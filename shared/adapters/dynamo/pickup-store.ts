@@ -9,9 +9,11 @@ import {
 import { deviceKeys } from "../../domain/device.ts";
 import { MAX_ACTIVE_PICKUPS_PER_DEVICE, pickupKeys, pickupRef } from "../../domain/pickup/keys.ts";
 import type { Pickup, PickupEvent } from "../../domain/pickup/pickup.ts";
+import type { FinishedPickup } from "../../domain/reports/pickup-metrics.ts";
 import type { DeviceDataEraser } from "../../use-cases/devices.ts";
 import { DeviceGone, PickupConflict, TooManyPickups } from "../../use-cases/pickups/errors.ts";
 import type { PickupStore, StoredPickup } from "../../use-cases/pickups/pickups.ts";
+import type { FinishedPickupReader } from "../../use-cases/reports/pickup-report.ts";
 
 /** Days a finished pickup (state timestamps only) is kept for the pickup metrics. */
 export const PICKUP_RETENTION_DAYS = 400;
@@ -37,6 +39,8 @@ function itemOf(stored: StoredPickup): Item {
           gsi1sk: pickupKeys.boardSort(pickup.promisedAt, pickup.pickupId),
         }
       : {
+          gsi1pk: pickupKeys.finished(pickup.merchantId, pickup.storeId),
+          gsi1sk: pickupKeys.boardSort(pickup.promisedAt, pickup.pickupId),
           expiresAt: Math.floor((endedAt ?? Date.now()) / 1000) + PICKUP_RETENTION_DAYS * 86_400,
         }),
   };
@@ -272,6 +276,58 @@ export function dynamoPickupStore(
         startKey = page.LastEvaluatedKey;
       } while (startKey && items.length < 500);
       return items;
+    },
+  };
+}
+
+/** What the pickup metrics read of an ended pickup (state timestamps and estimates only). */
+const FINISHED_PROJECTION =
+  "promisedAt, #times, terminal, endedBy, arrivalSource, nearbyEstimateAt";
+
+/**
+ * DynamoDB adapter for `FinishedPickupReader`: the store's ended pickups by promised time from
+ * the `gsi1` partition they move to when they end (one paginated Query).
+ */
+export function dynamoFinishedPickups(
+  client: DynamoDBDocumentClient,
+  incentivesTable: string,
+): FinishedPickupReader {
+  return {
+    async finishedPickups(merchantId, storeId, fromMs, toMs) {
+      const out: FinishedPickup[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: incentivesTable,
+            IndexName: "gsi1",
+            KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to",
+            ProjectionExpression: FINISHED_PROJECTION,
+            ExpressionAttributeNames: { "#times": "times" },
+            ExpressionAttributeValues: {
+              ":pk": pickupKeys.finished(merchantId, storeId),
+              ":from": new Date(fromMs).toISOString(),
+              // Sort keys are `<promised ISO>#<pickupId>`: every key of the last millisecond
+              // sorts before its ISO time followed by "$" ('#' < '$').
+              ":to": `${new Date(toMs - 1).toISOString()}$`,
+            },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          out.push({
+            promisedAt: Number(item.promisedAt),
+            times: (item.times as FinishedPickup["times"] | undefined) ?? {},
+            terminal: item.terminal as FinishedPickup["terminal"],
+            endedBy: item.endedBy as FinishedPickup["endedBy"],
+            arrivalSource: item.arrivalSource as FinishedPickup["arrivalSource"],
+            nearbyEstimateAt:
+              item.nearbyEstimateAt === undefined ? undefined : Number(item.nearbyEstimateAt),
+          });
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return out;
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Where pickups live: the incentives table (the ping path already writes it), one item per
  * pickup under a merchant-scoped key, so another tenant's id finds nothing. Active pickups carry
- * the sparse `gsi1` keys of their store's board; the one-time attach token is an item keyed by
+ * the sparse `gsi1` keys of their store's board (ended ones those of the store's pickup metrics);
+ * the one-time attach token is an item keyed by
  * its SHA-256 (the token itself is never stored), expired by TTL.
  */
 export const pickupKeys = {
@@ -11,6 +12,11 @@ export const pickupKeys = {
   }),
   /** The staff board of a store: active pickups only, by promised time. */
   board: (merchantId: string, storeId: string) => `PICKUPS#${merchantId}#${storeId}`,
+  /**
+   * The ended pickups of a store (state timestamps only), by promised time, for the pickup
+   * metrics: an ended pickup moves from the board's partition to this one.
+   */
+  finished: (merchantId: string, storeId: string) => `PICKUPSENDED#${merchantId}#${storeId}`,
   boardSort: (promisedAt: number, pickupId: string) =>
     `${new Date(promisedAt).toISOString()}#${pickupId}`,
   attachToken: (tokenHash: string) => ({ pk: `PICKUPTOKEN#${tokenHash}`, sk: "PICKUPTOKEN" }),

@@ -91,6 +91,8 @@ export interface Pickup {
   customerName?: string | undefined;
   stage: ArrivalStage;
   terminal?: TerminalState | undefined;
+  /** Who ended the pickup (staff, or a timeout): a forgotten completion is no wait time. */
+  endedBy?: PickupCause | undefined;
   /** First time of each event (epoch ms); an event type happens at most once. */
   times: Partial<Record<PickupEventType, number>>;
   /** How arrival was established. */
@@ -269,7 +271,7 @@ function toTerminal(
   if (p.terminal !== undefined) return p;
   const next = withEvent(p, events, state, at, cause);
   const { trip: _trip, deviceId: _device, estimatedArrivalAt: _eta, ...rest } = next;
-  return { ...rest, terminal: state };
+  return { ...rest, terminal: state, endedBy: cause };
 }
 
 function arrive(

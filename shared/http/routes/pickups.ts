@@ -3,11 +3,14 @@
  * work the board, the shopper's app attaches one and says "I'm here".
  */
 import * as z from "zod";
+import { REPORT_ROLES } from "../../auth/principal.ts";
 import { attachPickupSchema, createPickupSchema } from "../../domain/pickup/requests.ts";
+import { pickupReportQuerySchema } from "../../domain/reports/pickup-report-query.ts";
 import {
   devicePickupSchema,
   pickupBoardSchema,
   pickupCreatedSchema,
+  pickupReportSchema,
   pickupViewSchema,
 } from "../../openapi/pickup-views.ts";
 import { PICKUP_CREATE_ROLES, PICKUP_STAFF_ROLES } from "../../use-cases/pickups/roles.ts";
@@ -101,6 +104,29 @@ export const pickupBoardRoute = defineRoute({
   request: { path: storeIdPath },
   responses: {
     200: { description: "The board", schema: pickupBoardSchema },
+    ...problems(400, 401, 403, 404),
+  },
+});
+
+export const pickupReportRoute = defineRoute({
+  method: "GET",
+  path: "/v1/reports/stores/{storeId}/pickups",
+  fn: "report-pickups",
+  auth: "jwt",
+  rateLimit: 20,
+  roles: REPORT_ROLES,
+  operationId: "getPickupReport",
+  tag: "reports",
+  summary: "Pickup metrics of one store per day",
+  description:
+    "For the store's ended pickups, per store-local day of the promised time (default the " +
+    "last 30 days): counts by outcome, wait time (arrived → completed by staff: mean, median, " +
+    "90th percentile), arrival estimate error (the estimate made at `nearby` vs the real " +
+    "arrival), on-time share (arrived by the promised time) and ready-on-arrival share. From " +
+    "state timestamps only. Days without ended pickups only with `includeEmpty=true`.",
+  request: { path: storeIdPath, query: pickupReportQuerySchema },
+  responses: {
+    200: { description: "The pickup report", schema: pickupReportSchema },
     ...problems(400, 401, 403, 404),
   },
 });

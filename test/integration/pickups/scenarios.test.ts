@@ -114,7 +114,8 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
     const done = await pickupItem(principal.merchantId, created.pickupId);
     expect(done?.trip).toBeUndefined();
     expect(done?.deviceId).toBeUndefined();
-    expect(done?.gsi1pk).toBeUndefined();
+    // Off the board, into the store's ended pickups (the metrics' partition).
+    expect(done?.gsi1pk).toBe(pickupKeys.finished(principal.merchantId, seeded.storeId));
     const tail = parseMessages(await world.received()).map((m) => m.eventType);
     expect(tail).toEqual(["pickup.ready", "pickup.completed"]);
   });

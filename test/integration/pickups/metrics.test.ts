@@ -1,0 +1,106 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { describe, expect, it } from "vitest";
+import { documentClient } from "../../../shared/adapters/aws-clients.ts";
+import { pickupKeys } from "../../../shared/domain/pickup/keys.ts";
+import { localDay } from "../../../shared/domain/reports/pickup-metrics.ts";
+import { NotFoundError } from "../../../shared/errors.ts";
+import {
+  createPickup,
+  getPickup,
+  staffUpdatePickup,
+} from "../../../shared/use-cases/pickups/pickups.ts";
+import { getPickupReport } from "../../../shared/use-cases/reports/pickup-report.ts";
+import { pickupReportDepsFromEnv } from "../../../shared/wiring/pickup-report-deps.ts";
+import { env } from "../../support/aws.ts";
+import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import { merchant, pickupWorld, trajectory } from "./world.ts";
+
+/** Two hours ago, on a minute: every scripted ping lies within the accepted window. */
+const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
+
+describe("pickup metrics on the local engines", () => {
+  it("a store's day: wait time, estimate error and on-time share from the ended pickups", async () => {
+    const principal = merchant();
+    const seeded = await seedStoreAndOffer({
+      merchantId: principal.merchantId,
+      footprintRadiusM: 40,
+    });
+    const world = await pickupWorld(T0 - 60_000);
+    const device = await registeredDevice();
+
+    // A car from 3 km at 12 m/s: arrives, the order is made ready, completed 4 minutes later.
+    const { created: car } = await world.createAndAttach(principal, seeded.storeId, device);
+    const trip = trajectory(
+      seeded.location,
+      { eastM: 0, northM: -3000 },
+      [
+        { toNorthM: -60, speedMps: 12, everyS: 15 },
+        { toNorthM: -10, speedMps: 3, everyS: 10 },
+      ],
+      T0,
+    );
+    for (const step of trip) await world.post(device, [step.ping]);
+    const arrivedView = await getPickup(world.deps, principal, car.pickupId);
+    const arrivedAt = Date.parse(arrivedView.times.arrived ?? "");
+    world.clock.set(arrivedAt + 60_000);
+    await staffUpdatePickup(world.deps, principal, car.pickupId, "ready");
+    world.clock.set(arrivedAt + 240_000);
+    await staffUpdatePickup(world.deps, principal, car.pickupId, "complete");
+    const item = await documentClient.send(
+      new GetCommand({
+        TableName: env("INCENTIVES_TABLE"),
+        Key: pickupKeys.pickup(principal.merchantId, car.pickupId),
+        ConsistentRead: true,
+      }),
+    );
+    const predicted = Number(item.Item?.nearbyEstimateAt);
+    expect(item.Item?.trip).toBeUndefined();
+
+    // A cancelled order, and one nobody collects (no-show once 2 h past its promised time).
+    const cancelled = await createPickup(world.deps, principal, {
+      storeId: seeded.storeId,
+      orderRef: "cancel-me",
+      promisedAt: new Date(T0 + 30 * 60_000).toISOString(),
+      mode: "in_store",
+    });
+    await staffUpdatePickup(world.deps, principal, cancelled.pickupId, "cancel");
+    const forgotten = await createPickup(world.deps, principal, {
+      storeId: seeded.storeId,
+      orderRef: "never-came",
+      promisedAt: new Date(T0 - 60_000).toISOString(),
+      mode: "in_store",
+    });
+    world.clock.set(T0 + 2 * 3_600_000);
+    expect((await getPickup(world.deps, principal, forgotten.pickupId)).state).toBe("no_show");
+
+    const reportDeps = { ...pickupReportDepsFromEnv(), clock: world.clock };
+    const days = [car.promisedAt, cancelled.promisedAt, forgotten.promisedAt].map((iso) =>
+      localDay(Date.parse(iso), "Europe/Paris"),
+    );
+    const from = days.reduce((a, b) => (a < b ? a : b));
+    const to = days.reduce((a, b) => (a > b ? a : b));
+    const report = await getPickupReport(reportDeps, principal, seeded.storeId, { from, to });
+    expect(report.totals).toMatchObject({
+      pickups: 3,
+      completed: 1,
+      autoCompleted: 0,
+      cancelled: 1,
+      noShow: 1,
+      arrived: 1,
+      manualArrivals: 0,
+      waitTime: { count: 1, medianSeconds: 240 },
+      estimateError: { count: 1, meanSeconds: Math.round((arrivedAt - predicted) / 100) / 10 },
+      onTime: { of: 1, count: 1, share: 1 },
+      readyOnArrival: { of: 1, count: 0, share: 0 },
+    });
+    expect(report.rows.reduce((n, r) => n + r.pickups, 0)).toBe(3);
+    console.info(
+      `pickup metrics, car 12 m/s from 3 km: estimate error ${report.totals.estimateError.meanSeconds} s`,
+    );
+
+    // Another merchant cannot read this store's report.
+    await expect(
+      getPickupReport(reportDeps, merchant(), seeded.storeId, { from, to }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
