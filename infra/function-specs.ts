@@ -553,14 +553,9 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     memoryMb: 256,
     dashboardAssets: true,
   },
-  "report-pickups": {
-    description: "GET /v1/reports/stores/{storeId}/pickups: pickup metrics of one store per day",
-    access: { catalog: "read", incentives: "read" },
-    secrets: [],
-    bundleBudget: TIME_BUDGET,
-  },
   "report-store": {
-    description: "GET /v1/reports/stores/{storeId}: funnel and visits of one store",
+    description:
+      "GET /v1/reports/stores/{storeId}: funnel and visits of one store; /pickups: its pickup metrics",
     access: { catalog: "read", conversions: "read", incentives: "read" },
     secrets: [],
     bundleBudget: TIME_BUDGET,

@@ -247,5 +247,34 @@ describe("pickup orders end to end through the local HTTP API", () => {
       "pickup.completed",
     ]);
     expect(new Set(messages.map((m) => m.storeId))).toEqual(new Set([storeId]));
+
+    // The store's pickup metrics (answers checked against the OpenAPI document by the server).
+    const metrics = await call(`${server.url}/v1/reports/stores/${storeId}/pickups`, {
+      headers: admin,
+    });
+    expect(metrics.status).toBe(200);
+    expect(metrics.body.totals).toMatchObject({
+      pickups: 1,
+      completed: 1,
+      arrived: 1,
+      waitTime: { count: 1 },
+      onTime: { of: 1, count: 1, share: 1 },
+      readyOnArrival: { of: 1 },
+    });
+    expect(JSON.stringify(metrics.body)).not.toMatch(/"lat"|"lon"|deviceId/);
+    const staff = await call(`${server.url}/v1/reports/stores/${storeId}/pickups`, {
+      headers: pos,
+    });
+    expect(staff.status).toBe(403);
+    const foreign = await call(`${server.url}/v1/reports/stores/${storeId}/pickups`, {
+      headers: other,
+    });
+    expect(foreign.status).toBe(404);
+    const reversed = await call(
+      `${server.url}/v1/reports/stores/${storeId}/pickups?from=2026-05-02&to=2026-05-01`,
+      { headers: admin },
+    );
+    expect(reversed.status).toBe(400);
+    expect(reversed.body.errors).toEqual([{ path: "to", reason: "must not be before from" }]);
   });
 });
