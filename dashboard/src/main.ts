@@ -99,6 +99,39 @@ interface StoreReport {
   }[];
   rows: { day?: string; offerId: string | null; offerName: string | null; visits: number }[];
 }
+interface DurationStats {
+  count: number;
+  meanSeconds: number | null;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+}
+interface Share {
+  of: number;
+  count: number;
+  share: number | null;
+}
+interface PickupMetrics {
+  pickups: number;
+  completed: number;
+  autoCompleted: number;
+  cancelled: number;
+  noShow: number;
+  arrived: number;
+  manualArrivals: number;
+  waitTime: DurationStats;
+  estimateError: {
+    count: number;
+    meanSeconds: number | null;
+    medianAbsoluteSeconds: number | null;
+    p90AbsoluteSeconds: number | null;
+  };
+  onTime: Share;
+  readyOnArrival: Share;
+}
+interface PickupReport {
+  totals: PickupMetrics;
+  rows: (PickupMetrics & { day: string })[];
+}
 interface LogItem {
   eventId: string;
   at: string;
@@ -591,9 +624,12 @@ async function storeView(
   query: URLSearchParams,
 ): Promise<void> {
   const range = { from: query.get("from") ?? undefined, to: query.get("to") ?? undefined };
-  const r = await getJson<StoreReport>(
-    `/v1/reports/stores/${encodeURIComponent(storeId)}${qs(range)}`,
-  );
+  const [r, pickups] = await Promise.all([
+    getJson<StoreReport>(`/v1/reports/stores/${encodeURIComponent(storeId)}${qs(range)}`),
+    getJson<PickupReport>(
+      `/v1/reports/stores/${encodeURIComponent(storeId)}/pickups${qs(range)}`,
+    ).catch(() => null),
+  ]);
   main.replaceChildren(
     h("p", { class: "crumbs" }, h("a", { href: "#/offers" }, "Offers"), " › store"),
     h(
@@ -643,6 +679,80 @@ async function storeView(
         count(row.visits),
       ]),
       { numericFrom: 2 },
+    ),
+    pickups && pickups.totals.pickups > 0 ? pickupSection(pickups) : "",
+  );
+}
+
+/** Seconds as minutes and seconds: 263.4 → "4 min 23 s"; negative with a sign. */
+function duration(seconds: number | null): string {
+  if (seconds == null) return NA;
+  const s = Math.round(Math.abs(seconds));
+  const text = s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+  return seconds < 0 ? `−${text}` : text;
+}
+
+/** Pickup metrics of the store: wait, estimate error, on-time share (figures by report path). */
+function pickupSection(p: PickupReport): HTMLElement {
+  const t = p.totals;
+  return h(
+    "section",
+    { "aria-labelledby": "pickups-h" },
+    h("h2", { id: "pickups-h" }, "Pickups"),
+    h(
+      "dl",
+      { class: "kpis" },
+      kpi(
+        "Ended pickups",
+        fig("pickups/totals/pickups", t.pickups, count(t.pickups)),
+        `${count(t.completed)} completed, ${count(t.cancelled)} cancelled, ${count(t.noShow)} no-show`,
+      ),
+      kpi(
+        "Median wait",
+        fig(
+          "pickups/totals/waitTime/medianSeconds",
+          t.waitTime.medianSeconds,
+          duration(t.waitTime.medianSeconds),
+        ),
+        `90 % under ${duration(t.waitTime.p90Seconds)}`,
+      ),
+      kpi(
+        "On time",
+        fig("pickups/totals/onTime/share", t.onTime.share, percent(t.onTime.share)),
+        `of ${count(t.onTime.of)} arrivals`,
+      ),
+      kpi(
+        "Arrival estimate error",
+        fig(
+          "pickups/totals/estimateError/medianAbsoluteSeconds",
+          t.estimateError.medianAbsoluteSeconds,
+          duration(t.estimateError.medianAbsoluteSeconds),
+        ),
+        `median, ${count(t.estimateError.count)} arrivals`,
+      ),
+    ),
+    table(
+      "Pickups day by day",
+      [
+        "Day",
+        "Ended",
+        "Arrived",
+        "Median wait",
+        "90 % wait",
+        "On time",
+        "Ready on arrival",
+        "Estimate error",
+      ],
+      p.rows.map((row) => [
+        row.day,
+        count(row.pickups),
+        count(row.arrived),
+        duration(row.waitTime.medianSeconds),
+        duration(row.waitTime.p90Seconds),
+        percent(row.onTime.share),
+        percent(row.readyOnArrival.share),
+        duration(row.estimateError.meanSeconds),
+      ]),
     ),
   );
 }

@@ -8,10 +8,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDashboard } from "../../scripts/build-dashboard.ts";
+import { documentClient } from "../../shared/adapters/aws-clients.ts";
 import { COUNTER_FIELDS } from "../../shared/domain/conversion.ts";
+import { pickupKeys } from "../../shared/domain/pickup/keys.ts";
 import {
   bumpCounters,
   catalog,
@@ -20,7 +23,7 @@ import {
   putStore,
   setBudgetUsed,
 } from "../integration/reports/fixtures.ts";
-import { uniqueId } from "../support/aws.ts";
+import { env, uniqueId } from "../support/aws.ts";
 import { startTestServer } from "../support/local-server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -116,6 +119,40 @@ beforeAll(async () => {
       localDay: "2026-05-02",
       ...(i % 3 === 0 ? { basketMinor: 1850 + i, basketCurrency: "EUR" } : {}),
     });
+  }
+  // Three ended pickups at S1 on 4 May (noon in Paris), as the pickup store leaves them.
+  const noon = Date.parse("2026-05-04T10:00:00Z");
+  const minute = 60_000;
+  for (const [i, p] of [
+    { arrived: noon - 2 * minute, estimate: noon - 3 * minute, done: noon + 2 * minute },
+    { arrived: noon + 6 * minute, estimate: noon + 5 * minute, done: noon + 16 * minute },
+    { arrived: undefined, estimate: undefined, done: undefined },
+  ].entries()) {
+    const pickupId = `pu_dashboard${i}`;
+    await documentClient.send(
+      new PutCommand({
+        TableName: env("INCENTIVES_TABLE"),
+        Item: {
+          ...pickupKeys.pickup(M, pickupId),
+          entity: "pickup",
+          merchantId: M,
+          pickupId,
+          storeId: S1,
+          promisedAt: noon,
+          terminal: p.done === undefined ? "cancelled" : "completed",
+          endedBy: "staff",
+          ...(p.arrived !== undefined ? { arrivalSource: "location" } : {}),
+          ...(p.estimate !== undefined ? { nearbyEstimateAt: p.estimate } : {}),
+          times: {
+            created: noon - 30 * minute,
+            ...(p.arrived !== undefined ? { arrived: p.arrived } : {}),
+            ...(p.done !== undefined ? { completed: p.done } : { cancelled: noon }),
+          },
+          gsi1pk: pickupKeys.finished(M, S1),
+          gsi1sk: pickupKeys.boardSort(noon, pickupId),
+        },
+      }),
+    );
   }
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
@@ -246,8 +283,14 @@ describe("marketing dashboard in headless Chromium", () => {
     it(`store view and conversion log at ${width.width} px`, async () => {
       const { context, page, problems } = await openPage(width);
       await signIn(page, `/stores/${S1}${q}`);
-      const store = await api(`/v1/reports/stores/${S1}${q}`);
-      expect(await expectFiguresMatch(page, store)).toBe(3);
+      const store = await api<object>(`/v1/reports/stores/${S1}${q}`);
+      const pickups = await api<{ totals: { pickups: number } }>(
+        `/v1/reports/stores/${S1}/pickups${q}`,
+      );
+      expect(pickups.totals.pickups).toBe(3);
+      // Store figures, then the pickup section's (paths under `pickups/`).
+      expect(await expectFiguresMatch(page, { ...store, pickups })).toBe(7);
+      expect(await page.textContent("section[aria-labelledby=pickups-h]")).toContain("2026-05-04");
       expect(await page.textContent("main h1")).toContain("PAR-001");
       await expectFitsWidth(page);
       await shot(page, `store-${width.name}`);
