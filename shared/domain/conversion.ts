@@ -16,6 +16,7 @@ export const CONVERSION_TYPES = [
   "claimed",
   "exposed",
   "credited_visit",
+  "stage_changed",
 ] as const;
 export type ConversionType = (typeof CONVERSION_TYPES)[number];
 
@@ -51,6 +52,12 @@ export interface ConversionRecord {
   variant?: string | undefined;
   linkId?: string | undefined;
   touch?: "geofence" | "claim" | "exposure" | "web_claim" | undefined;
+  /**
+   * Journey (`stage_changed`: the stage entered and the one left; `visited`: the stage right
+   * after the visit). See domain/journey.
+   */
+  stage?: string | undefined;
+  previousStage?: string | undefined;
 }
 
 /** Store id of log records of online touches (a claim or exposure happens at no store). */
