@@ -18,6 +18,11 @@ export interface InfraContext {
   placeIndexDataSource: "Esri" | "Here";
   /** `Storage` when geocoded points are kept (the service terms tie storing results to it). */
   placeIndexIntendedUse: "SingleUse" | "Storage";
+  /**
+   * An existing Amazon Location route calculator refining pickup arrival estimates; absent: the
+   * estimates are distance-based and no route permission is granted.
+   */
+  pickupRouteCalculator: string | undefined;
 }
 
 const RETENTION_VALUES = new Set<number>(
@@ -57,6 +62,9 @@ const contextSchema = z.object({
   }),
   placeIndexDataSource: z.enum(["Esri", "Here"]).default("Esri"),
   placeIndexIntendedUse: z.enum(["SingleUse", "Storage"]).default("Storage"),
+  pickupRouteCalculator: optional.refine((v) => v === undefined || /^[-._\w]{1,100}$/.test(v), {
+    message: "must be an Amazon Location route calculator name",
+  }),
 });
 
 /** Context keys the app understands; anything else in `-c` is CDK's own business. */
@@ -86,5 +94,6 @@ export function readInfraContext(scope: Construct): InfraContext {
     alarmEmail: c.alarmEmail,
     placeIndexDataSource: c.placeIndexDataSource,
     placeIndexIntendedUse: c.placeIndexIntendedUse,
+    pickupRouteCalculator: c.pickupRouteCalculator,
   };
 }

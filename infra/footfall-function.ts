@@ -232,6 +232,12 @@ export class FootfallFunction extends Construct {
     this.allow(["geo:SearchPlaceIndexForText"], [indexArn]);
   }
 
+  /** Road routes for pickup arrival estimates on the one route calculator. */
+  bindRouteCalculator(calculatorName: string, calculatorArn: string): void {
+    this.setEnv("PICKUP_ROUTE_CALCULATOR", calculatorName);
+    this.allow(["geo:CalculateRoute"], [calculatorArn]);
+  }
+
   /**
    * Device push endpoints of the given SNS platform applications. `manage` creates an endpoint for
    * a push token, keeps it current and deletes it; `publish` sends to existing endpoints only.

@@ -122,6 +122,12 @@ export interface FunctionSpec {
   /** Geocodes addresses with the Amazon Location place index (PLACE_INDEX_NAME). */
   geocoding?: boolean;
   /**
+   * Refines pickup arrival estimates with the Amazon Location route calculator named by the
+   * `pickupRouteCalculator` context (PICKUP_ROUTE_CALCULATOR + geo:CalculateRoute on it alone);
+   * nothing is granted when the context names none.
+   */
+  routeCalculation?: boolean;
+  /**
    * Reserved concurrency. Leave unset unless a function must be capped or guaranteed: new
    * accounts have a low concurrency quota and reservations can make the deploy fail.
    */
@@ -282,6 +288,7 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
       conversions: "readwrite",
     },
     secrets: ["pseudonym"],
+    routeCalculation: true,
     bundleBudget: GEO_BUDGET,
   },
 

@@ -52,6 +52,16 @@ export class StatelessStack extends Stack {
         logRetention: context.logRetention,
       });
       bindSpec(f, data, platforms);
+      if (spec.routeCalculation && context.pickupRouteCalculator) {
+        f.bindRouteCalculator(
+          context.pickupRouteCalculator,
+          this.formatArn({
+            service: "geo",
+            resource: "route-calculator",
+            resourceName: context.pickupRouteCalculator,
+          }),
+        );
+      }
       this.functions[name] = f;
     }
 

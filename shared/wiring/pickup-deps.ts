@@ -1,14 +1,25 @@
+import { LocationClient } from "@aws-sdk/client-location";
 import * as z from "zod";
 import { documentClient, snsClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
 import { dynamoPickupStore } from "../adapters/dynamo/pickup-store.ts";
+import { amazonLocationRoutes } from "../adapters/location/route-calculator.ts";
 import { snsPickupChannels } from "../adapters/sns/pickup-channels.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
-import { DEFAULT_PICKUP_RULES, type PickupRules } from "../domain/pickup/pickup.ts";
+import {
+  DEFAULT_PICKUP_RULES,
+  DEFAULT_ROUTE_REFINEMENT,
+  type PickupRules,
+} from "../domain/pickup/pickup.ts";
 import { zoneIds } from "../domain/zone.ts";
-import { type PickupDeps, type PublishDeps, trackPickups } from "../use-cases/pickups/pickups.ts";
+import {
+  type PickupDeps,
+  type PublishDeps,
+  type TrackDeps,
+  trackPickups,
+} from "../use-cases/pickups/pickups.ts";
 import type { PickupTracker } from "../use-cases/pings/ingest-pings.ts";
 import type { ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
 
@@ -36,6 +47,22 @@ export const pickupConfigSchema = z.object({
     .max(3)
     .default(DEFAULT_PICKUP_RULES.routeFactor)
     .describe("Road over straight-line distance used by the arrival estimate"),
+  PICKUP_ROUTE_CALCULATOR: z
+    .string()
+    .trim()
+    .regex(/^[-._\w]{1,100}$/, "must be an Amazon Location route calculator name")
+    .optional()
+    .describe(
+      "Amazon Location route calculator refining arrival estimates near the nearby threshold " +
+        "(CalculateRoute); absent: distance-based estimates only",
+    ),
+  PICKUP_ROUTE_EVERY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(15)
+    .max(3600)
+    .default(DEFAULT_ROUTE_REFINEMENT.everyS)
+    .describe("At most one route calculation per pickup this often"),
 });
 
 /** Pickup rules from validated config. */
@@ -75,7 +102,23 @@ export function pickupTrackerFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): PickupTracker | undefined {
   if (!env.INCENTIVES_TABLE) return undefined;
-  const deps = { ...pickupDepsFromEnv(env), geometry: matcher };
+  const config = readConfig(pickupConfigSchema, env);
+  const deps: TrackDeps = {
+    ...pickupDepsFromEnv(env),
+    geometry: matcher,
+    ...(config.PICKUP_ROUTE_CALCULATOR
+      ? {
+          routes: amazonLocationRoutes(
+            new LocationClient({ maxAttempts: 1 }),
+            config.PICKUP_ROUTE_CALCULATOR,
+          ),
+          routeRefinement: {
+            ...DEFAULT_ROUTE_REFINEMENT,
+            everyS: config.PICKUP_ROUTE_EVERY_SECONDS,
+          },
+        }
+      : {}),
+  };
   return {
     track: (device, pings) =>
       trackPickups(deps, device, pings, zoneIds.footprint, (p) => p.bayZoneIds ?? []),

@@ -119,6 +119,7 @@ describe("deploy parameters (CDK context)", () => {
       alarmEmail: undefined,
       placeIndexDataSource: "Esri",
       placeIndexIntendedUse: "Storage",
+      pickupRouteCalculator: undefined,
     });
   });
 
@@ -148,5 +149,8 @@ describe("deploy parameters (CDK context)", () => {
     expect(() => read({ alarmEmail: "nobody" })).toThrow(/-c alarmEmail/);
     expect(() => read({ placeIndexDataSource: "Grab" })).toThrow(/-c placeIndexDataSource/);
     expect(() => read({ placeIndexIntendedUse: "Forever" })).toThrow(/-c placeIndexIntendedUse/);
+    expect(() => read({ pickupRouteCalculator: "no spaces allowed" })).toThrow(
+      /-c pickupRouteCalculator/,
+    );
   });
 });

@@ -108,6 +108,13 @@ export interface Pickup {
   /** The estimate made when `nearby` fired: compared with the real arrival for metrics. */
   nearbyEstimateAt?: number | undefined;
   trip?: TripState | undefined;
+  /**
+   * Road travel time over the distance-based estimate at the last route calculation (Amazon
+   * Location), applied to later distance-based estimates; dropped with the trip.
+   */
+  routeRatio?: number | undefined;
+  /** When a route was last asked for (epoch ms; success or not): the per-order rate limit. */
+  routeCheckedAt?: number | undefined;
   version: number;
 }
 
@@ -270,7 +277,14 @@ function toTerminal(
 ): Pickup {
   if (p.terminal !== undefined) return p;
   const next = withEvent(p, events, state, at, cause);
-  const { trip: _trip, deviceId: _device, estimatedArrivalAt: _eta, ...rest } = next;
+  const {
+    trip: _trip,
+    deviceId: _device,
+    estimatedArrivalAt: _eta,
+    routeRatio: _ratio,
+    routeCheckedAt: _checked,
+    ...rest
+  } = next;
   return { ...rest, terminal: state, endedBy: cause };
 }
 
@@ -354,7 +368,11 @@ export function observePickup(
       continue;
     }
     if (stageIndex(p.stage) >= stageIndex("arrived")) continue;
-    const etaS = arrivalEstimateS(fix.footprintDistanceM, closingMps, rules);
+    const distanceEtaS = arrivalEstimateS(fix.footprintDistanceM, closingMps, rules);
+    const etaS =
+      distanceEtaS === undefined
+        ? undefined
+        : Math.min(distanceEtaS * (p.routeRatio ?? 1), rules.estimateCapS);
     const eta = etaS === undefined ? undefined : fix.ts + Math.round(etaS * 1000);
     if (eta === undefined) {
       const { estimatedArrivalAt: _e, ...rest } = p;
@@ -372,6 +390,95 @@ export function observePickup(
     }
   }
   return { pickup: p, events, changed: changed || events.length > 0 };
+}
+
+/** When and how a pickup's estimate may be refined by a road route (Amazon Location). */
+export interface RouteRefinementRules {
+  /**
+   * Refine only while the current estimate lies within [low, high] × the pickup's `nearby`
+   * threshold: far away the straight line is good enough for "en route", and the call is only
+   * worth its price where it decides when `nearby` fires. Default [0.25, 2].
+   */
+  band: readonly [number, number];
+  /** At most one route per order this often (seconds): 60. */
+  everyS: number;
+  /** The road/straight-line ratio applied to later estimates is clamped to this: [0.5, 4]. */
+  ratioBounds: readonly [number, number];
+  /** Closing speed (m/s) above which the route is driven, below it walked: 3. */
+  drivingAboveMps: number;
+}
+
+export const DEFAULT_ROUTE_REFINEMENT: RouteRefinementRules = {
+  band: [0.25, 2],
+  everyS: 60,
+  ratioBounds: [0.5, 4],
+  drivingAboveMps: 3,
+};
+
+/** A road route to ask for: from the pickup's latest fix, driving or walking. */
+export interface RouteRequest {
+  from: { lat: number; lon: number };
+  mode: "car" | "walk";
+  /** The distance-based estimate (s) at that fix, before any ratio. */
+  distanceEtaS: number;
+}
+
+/**
+ * Whether the pickup's estimate should be refined by a route now, and from where: only while it
+ * uses location and is not yet `nearby`, its estimate lies in the band around the threshold, and
+ * no route was asked for in the last `everyS` seconds.
+ */
+export function routeRequest(
+  p: Pickup,
+  nowMs: number,
+  refinement: RouteRefinementRules = DEFAULT_ROUTE_REFINEMENT,
+  rules: PickupRules = DEFAULT_PICKUP_RULES,
+): RouteRequest | undefined {
+  if (!usesLocation(p) || stageIndex(p.stage) >= stageIndex("nearby")) return undefined;
+  const trip = p.trip;
+  if (!trip || trip.distanceM <= 0 || p.estimatedArrivalAt === undefined) return undefined;
+  if (p.routeCheckedAt !== undefined && nowMs - p.routeCheckedAt < refinement.everyS * 1000) {
+    return undefined;
+  }
+  const etaS = (p.estimatedArrivalAt - trip.ts) / 1000;
+  const [low, high] = refinement.band;
+  if (etaS < low * p.nearbyThresholdS || etaS > high * p.nearbyThresholdS) return undefined;
+  const distanceEtaS = arrivalEstimateS(trip.distanceM, trip.closingMps, rules);
+  if (distanceEtaS === undefined || distanceEtaS <= 0) return undefined;
+  const mode =
+    p.mode === "curbside" || (trip.closingMps ?? 0) > refinement.drivingAboveMps ? "car" : "walk";
+  return { from: { lat: trip.lat, lon: trip.lon }, mode, distanceEtaS };
+}
+
+/**
+ * Applies a route's travel time (seconds; undefined when the route failed) to the pickup: the
+ * ask is recorded (rate limit) either way; a travel time replaces the estimate, sets the ratio
+ * applied to later distance-based estimates, and fires `nearby` when it is under the threshold.
+ */
+export function applyRouteEstimate(
+  pickup: Pickup,
+  request: RouteRequest,
+  travelS: number | undefined,
+  nowMs: number,
+  refinement: RouteRefinementRules = DEFAULT_ROUTE_REFINEMENT,
+): PickupStep {
+  const trip = pickup.trip;
+  let p: Pickup = { ...pickup, routeCheckedAt: nowMs };
+  const events: PickupEvent[] = [];
+  if (!trip || travelS === undefined || !Number.isFinite(travelS) || travelS < 0) {
+    return { pickup: p, events, changed: true };
+  }
+  const [min, max] = refinement.ratioBounds;
+  const ratio = Math.min(max, Math.max(min, travelS / request.distanceEtaS));
+  const eta = trip.ts + Math.round(request.distanceEtaS * ratio * 1000);
+  p = { ...p, routeRatio: ratio, estimatedArrivalAt: eta };
+  if ((eta - trip.ts) / 1000 <= p.nearbyThresholdS) {
+    p = toStage(p, events, "en_route", trip.ts, "location", { estimatedArrivalAt: eta });
+    const before = p.stage;
+    p = toStage(p, events, "nearby", trip.ts, "location", { estimatedArrivalAt: eta });
+    if (before !== p.stage) p = { ...p, nearbyEstimateAt: eta };
+  }
+  return { pickup: p, events, changed: true };
 }
 
 /** The shopper's "I'm here" from the app: arrival without location. */

@@ -13,6 +13,7 @@ import type { Store } from "../../domain/catalog/store.ts";
 import { pickupRef } from "../../domain/pickup/keys.ts";
 import { type PickupMessage, pickupMessage } from "../../domain/pickup/message.ts";
 import {
+  applyRouteEstimate,
   attachPickup as attachDomain,
   expirePickup,
   hasIdShape,
@@ -26,6 +27,8 @@ import {
   PickupStateError,
   type PickupStep,
   pickupView,
+  type RouteRefinementRules,
+  routeRequest,
   type StaffAction,
   staffAction,
   usesLocation,
@@ -444,8 +447,49 @@ export interface PickupGeometry {
   zonesById(ids: readonly string[]): Promise<Map<string, MatchedZone>>;
 }
 
+/**
+ * Port: road travel time (seconds) from a point to a destination, driving or walking (Amazon
+ * Location CalculateRoute). Throws when the service fails; the caller falls back.
+ */
+export interface RouteEstimator {
+  travelTimeS(
+    from: { lat: number; lon: number },
+    to: { lat: number; lon: number },
+    mode: "car" | "walk",
+  ): Promise<number>;
+}
+
 export interface TrackDeps extends PickupDeps {
   geometry: PickupGeometry;
+  /** Absent: estimates are distance-based only (no route calculator configured). */
+  routes?: RouteEstimator | undefined;
+  routeRefinement?: RouteRefinementRules | undefined;
+  /** Told about each route asked for and whether it failed (metrics, logs). */
+  onRoute?: ((outcome: "refined" | "failed") => void) | undefined;
+}
+
+/**
+ * The step refined by a road route when one is due (see `routeRequest`): a failing route
+ * service leaves the distance-based estimate, and the order asks again only after the interval.
+ */
+async function refineWithRoute(
+  deps: TrackDeps,
+  step: PickupStep,
+  destination: { lat: number; lon: number },
+  now: number,
+): Promise<PickupStep> {
+  if (!deps.routes) return step;
+  const request = routeRequest(step.pickup, now, deps.routeRefinement, deps.rules);
+  if (!request) return step;
+  let travelS: number | undefined;
+  try {
+    travelS = await deps.routes.travelTimeS(request.from, destination, request.mode);
+    deps.onRoute?.("refined");
+  } catch {
+    deps.onRoute?.("failed");
+  }
+  const refined = applyRouteEstimate(step.pickup, request, travelS, now, deps.routeRefinement);
+  return { pickup: refined.pickup, events: [...step.events, ...refined.events], changed: true };
 }
 
 /** What the ping path reports about pickups for one batch. */
@@ -508,6 +552,9 @@ export async function trackPickups(
             }),
           }));
           step = observePickup(expired.pickup, fixes, now, deps.rules);
+          const [west, south, east, north] = footprint.compiled.bbox;
+          const lon = east >= west ? (west + east) / 2 : (((west + east + 540) / 2) % 360) - 180;
+          step = await refineWithRoute(deps, step, { lat: (south + north) / 2, lon }, now);
         }
       }
       const events = [...expired.events, ...step.events];

@@ -35,7 +35,10 @@ export function merchant(merchantId = uniqueId("m")): MerchantPrincipal {
 }
 
 /** A world with its own topic (one raw queue on it) and a clock the test moves. */
-export async function pickupWorld(start: number) {
+export async function pickupWorld(
+  start: number,
+  options: Pick<TrackDeps, "routes" | "routeRefinement"> = {},
+) {
   const { sns, sqs } = testClients();
   const { topicArn, queues } = await createTopicWithQueues(sns, sqs, { store: undefined });
   const clock = manualClock(start);
@@ -65,7 +68,7 @@ export async function pickupWorld(start: number) {
   }
   const sink = recordingSink();
   const ping = pingDepsFromEnv(sink);
-  const track: TrackDeps = { ...deps, geometry: ping.matcher };
+  const track: TrackDeps = { ...deps, geometry: ping.matcher, ...options };
   const ingestDeps = {
     ...ping,
     clock,

@@ -1,0 +1,109 @@
+import { CalculateRouteCommand, LocationClient } from "@aws-sdk/client-location";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, describe, expect, it } from "vitest";
+import { amazonLocationRoutes } from "../../../shared/adapters/location/route-calculator.ts";
+import { DEFAULT_ROUTE_REFINEMENT } from "../../../shared/domain/pickup/pickup.ts";
+import { getPickup } from "../../../shared/use-cases/pickups/pickups.ts";
+import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import { haversineM } from "../../support/pings.ts";
+import { merchant, parseMessages, pickupWorld, trajectory } from "./world.ts";
+
+/** An hour ago, on a minute: every scripted ping lies within the accepted window. */
+const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+const FOOTPRINT_M = 40;
+const SPEED = 12;
+/** The road the route calculator knows is 1.25 times the straight line, at the same speed. */
+const CIRCUITY = 1.25;
+const CALCULATOR = "footfall-pickups";
+
+// Amazon Location has no emulator: CalculateRoute is mocked on a client of our own.
+const client = new LocationClient({ region: "eu-west-3" });
+const location = mockClient(client);
+afterEach(() => location.reset());
+
+async function carTrip() {
+  const principal = merchant();
+  const seeded = await seedStoreAndOffer({
+    merchantId: principal.merchantId,
+    footprintRadiusM: FOOTPRINT_M,
+  });
+  const world = await pickupWorld(T0 - 60_000, {
+    routes: amazonLocationRoutes(client, CALCULATOR),
+    routeRefinement: DEFAULT_ROUTE_REFINEMENT,
+  });
+  const device = await registeredDevice();
+  const { created } = await world.createAndAttach(principal, seeded.storeId, device);
+  const trip = trajectory(
+    seeded.location,
+    { eastM: 0, northM: -8000 },
+    [
+      { toNorthM: -60, speedMps: SPEED, everyS: 15 },
+      { toNorthM: -10, speedMps: 3, everyS: 10 },
+    ],
+    T0,
+  );
+  return { principal, seeded, world, device, created, trip };
+}
+
+/** Seconds of road travel from a departure position to the footprint, as the mock answers. */
+function roadSeconds(store: { lat: number; lon: number }, position: number[] | undefined) {
+  const [lon, lat] = position as [number, number];
+  const edge = Math.max(0, haversineM({ lat, lon }, store) - FOOTPRINT_M);
+  return (CIRCUITY * edge) / SPEED;
+}
+
+describe("arrival estimates refined by Amazon Location routes (CalculateRoute mocked)", () => {
+  it("a car at 12 m/s: routes only near the threshold, at most one a minute; nearby follows the road", async () => {
+    const { principal, seeded, world, device, created, trip } = await carTrip();
+    location.on(CalculateRouteCommand).callsFake((input) => ({
+      Summary: { DurationSeconds: roadSeconds(seeded.location, input.DeparturePosition) },
+    }));
+    for (const step of trip) await world.post(device, [step.ping]);
+
+    const calls = location.commandCalls(CalculateRouteCommand).map((c) => c.args[0].input);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const input of calls) {
+      expect(input.CalculatorName).toBe(CALCULATOR);
+      expect(input.TravelMode).toBe("Car");
+      // Asked only while the estimate lay in [0.25, 2] × 5 min (straight line, 12 m/s).
+      const straightS = roadSeconds(seeded.location, input.DeparturePosition) / CIRCUITY;
+      expect(straightS).toBeGreaterThanOrEqual(0.25 * 300 - 15);
+      expect(straightS).toBeLessThanOrEqual(2 * 300 + 15);
+    }
+    // The band (10 min down to 5 min, where nearby fires) takes 5 minutes at most: ≤ 6 calls.
+    expect(calls.length).toBeLessThanOrEqual(6);
+
+    const view = await getPickup(world.deps, principal, created.pickupId);
+    expect(view.state).toBe("arrived");
+    // Nearby fired when the road estimate (1.25 × straight) dropped to 5 min, within one ping.
+    const tEntry = T0 + ((8000 - 60) / SPEED + (60 - FOOTPRINT_M) / 3) * 1000;
+    const roadUnder = trip.findIndex((s) => (CIRCUITY * (tEntry - s.ping.timestamp)) / 1000 <= 300);
+    const nearbyIndex = trip.findIndex(
+      (s) => s.ping.timestamp === Date.parse(view.times.nearby ?? ""),
+    );
+    expect(Math.abs(nearbyIndex - roadUnder)).toBeLessThanOrEqual(1);
+    const types = parseMessages(await world.received()).map((m) => m.eventType);
+    expect(types.filter((t) => t === "pickup.nearby")).toHaveLength(1);
+  });
+
+  it("a failing route service: distance-based estimates, one ask a minute, pings still accepted", async () => {
+    const { principal, world, device, created, trip } = await carTrip();
+    location.on(CalculateRouteCommand).rejects(new Error("ThrottlingException"));
+    for (const step of trip) {
+      const result = await world.post(device, [step.ping]);
+      expect(result.accepted).toBe(1);
+    }
+    const calls = location.commandCalls(CalculateRouteCommand);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.length).toBeLessThanOrEqual(6);
+    const view = await getPickup(world.deps, principal, created.pickupId);
+    expect(view.state).toBe("arrived");
+    // Nearby as without refinement: within one ping of the straight-line 5 minutes.
+    const tEntry = T0 + ((8000 - 60) / SPEED + (60 - FOOTPRINT_M) / 3) * 1000;
+    const firstUnder = trip.findIndex((s) => tEntry - s.ping.timestamp <= 300_000);
+    const nearbyIndex = trip.findIndex(
+      (s) => s.ping.timestamp === Date.parse(view.times.nearby ?? ""),
+    );
+    expect(Math.abs(nearbyIndex - firstUnder)).toBeLessThanOrEqual(1);
+  });
+});
