@@ -8,7 +8,6 @@
 import { createHash } from "node:crypto";
 import type { DevicePrincipal, MerchantPrincipal } from "../../auth/principal.ts";
 import { requireRole } from "../../auth/principal.ts";
-import { bayZoneIds } from "../../domain/catalog/bays.ts";
 import type { Store } from "../../domain/catalog/store.ts";
 import { pickupRef } from "../../domain/pickup/keys.ts";
 import { type PickupMessage, pickupMessage } from "../../domain/pickup/message.ts";
@@ -35,6 +34,7 @@ import {
 } from "../../domain/pickup/pickup.ts";
 import type { CreatePickupInput } from "../../domain/pickup/requests.ts";
 import type { Ping } from "../../domain/visit/types.ts";
+import { zoneIds } from "../../domain/zone.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Clock, Random } from "../../ports.ts";
 import type { MatchedZone } from "../pings/zone-matcher.ts";
@@ -258,7 +258,10 @@ export async function createPickup(
     ...(input.customerName ? { customerName: input.customerName } : {}),
     stage: "created",
     times: { created: now },
-    ...(store.pickupBays && store.pickupBays.length > 0 ? { bayZoneIds: bayZoneIds(store) } : {}),
+    // Bay zone ids are derived (zone.ts), so the pickup functions stay free of zone geometry.
+    ...(store.pickupBays && store.pickupBays.length > 0
+      ? { bayZoneIds: store.pickupBays.map((_, n) => zoneIds.bay(store.storeId, n)) }
+      : {}),
     nearbyThresholdS: (input.nearbyThresholdMinutes ?? deps.rules.nearbyThresholdS / 60) * 60,
     version: 1,
   };
