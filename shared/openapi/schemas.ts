@@ -11,8 +11,9 @@ import {
   triggerZoneSchema,
 } from "../domain/catalog/index.ts";
 import { OFFER_STATES } from "../domain/catalog/offer-state.ts";
-import { quietHoursSettingSchema } from "../domain/catalog/quiet-hours.ts";
 import { nextCursor, versionedShape } from "./common-views.ts";
+
+export { merchantSettingsViewSchema } from "./merchant-settings-views.ts";
 
 const input = storeInputSchema.shape;
 const offer = offerInputSchema.shape;
@@ -164,16 +165,6 @@ export const offerPatchSchema = mergePatchOf(
   offerInputSchema.shape,
   "JSON Merge Patch of an offer: members sent replace, null removes, absent members stay",
 );
-
-/** `GET/PUT /v1/merchant/settings` answer. */
-export const merchantSettingsViewSchema = z
-  .object({
-    quietHours: quietHoursSettingSchema,
-    defaults: z.object({ quietHours: z.object({ start: z.string(), end: z.string() }) }),
-    version: z.number().int().min(0).describe("0 = never set; send as If-Match"),
-    updatedAt: z.iso.datetime().optional(),
-  })
-  .describe("Merchant-wide settings, with the platform defaults");
 
 /** A claim link as returned by the merchant API. */
 export const linkViewSchema = z

@@ -4,7 +4,6 @@
  */
 export {
   catalogKeys,
-  deriveTimeZone,
   isCatalogId,
   latLonSchema,
   OFFER_ID_PREFIX,
@@ -88,6 +87,7 @@ export {
   storeView,
   zoneCentre,
 } from "./store.ts";
+export { deriveTimeZone } from "./time-zone.ts";
 export {
   footprintZone,
   memoizedZoneCover,
