@@ -1,6 +1,6 @@
 import middy from "@middy/core";
 import { merchantPrincipal } from "../shared/auth/principal.ts";
-import { offerComparisonCsv } from "../shared/domain/report.ts";
+import { offerComparisonCsv } from "../shared/domain/reports/offer-comparison.ts";
 import { csvResult, wantsCsv } from "../shared/http/accept.ts";
 import { http, json, readHeader } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";

@@ -7,6 +7,7 @@ import {
   footprintSchema,
   latLonSchema,
   offerInputSchema,
+  pickupBaysSchema,
   storeInputSchema,
   triggerZoneSchema,
 } from "../domain/catalog/index.ts";
@@ -35,7 +36,12 @@ export const storeViewSchema = z
     footprintSource: z
       .enum(["request", "default"])
       .describe("Sent with the store, or the default circle around its location"),
-    zoneCells: z.number().int().min(0).describe("H3 cells indexing the footprint"),
+    pickupBays: pickupBaysSchema.describe("Pickup bays beside the footprint (empty: none)"),
+    zoneCells: z
+      .number()
+      .int()
+      .min(0)
+      .describe("H3 cells indexing the footprint and the pickup bays"),
     offerIds: z.array(z.string()).describe("Offers listing this store"),
     ...versionedShape,
   })
