@@ -28,9 +28,7 @@ describe("localDay without luxon", () => {
         fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) }),
         fc.constantFrom(...ZONES),
         (instant, zone) => {
-          expect(localDay(instant, zone)).toBe(
-            DateTime.fromMillis(instant, { zone }).toISODate(),
-          );
+          expect(localDay(instant, zone)).toBe(DateTime.fromMillis(instant, { zone }).toISODate());
         },
       ),
       { numRuns: 2_000 },
