@@ -75,6 +75,7 @@ export const offerViewSchema = z
     caps: offer.caps,
     budget: offer.budget,
     segments: offer.segments,
+    audience: offer.audience,
     allowSelfDeclaredSegments: offer.allowSelfDeclaredSegments,
     requireAttestation: offer.requireAttestation,
     holdoutPercent: offer.holdoutPercent,
