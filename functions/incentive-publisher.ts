@@ -1,7 +1,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import middy from "@middy/core";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 import { logger } from "../shared/logger.ts";
 import { deliverIncentive } from "../shared/use-cases/incentives/deliver.ts";
 import { type ExpiredCode, recordCodeExpiry } from "../shared/use-cases/incentives/expire.ts";
@@ -27,7 +27,7 @@ function isTtlRemovalOfCode(record: DynamoDBRecord): boolean {
  * per record so only those are retried; after the event source's retries they land in its
  * on-failure destination (a DLQ).
  */
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler(
+export const handler = lambdaHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler(
   async (event) => {
     const batchItemFailures: DynamoDBBatchResponse["batchItemFailures"] = [];
     for (const record of event.Records) {
