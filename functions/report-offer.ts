@@ -1,5 +1,5 @@
 import { merchantPrincipal } from "../shared/auth/principal.ts";
-import { offerReportCsv } from "../shared/domain/report.ts";
+import { offerReportCsv } from "../shared/domain/reports/offer-report-csv.ts";
 import { csvResult, wantsCsv } from "../shared/http/accept.ts";
 import { http, json, readHeader } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";

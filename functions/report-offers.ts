@@ -1,5 +1,5 @@
 import { merchantPrincipal } from "../shared/auth/principal.ts";
-import { offerComparisonCsv } from "../shared/domain/report.ts";
+import { offerComparisonCsv } from "../shared/domain/reports/offer-comparison.ts";
 import { csvResult, wantsCsv } from "../shared/http/accept.ts";
 import { http, json, readHeader } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";

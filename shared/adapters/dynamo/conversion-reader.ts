@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type ConversionRecord, conversionKeys } from "../../domain/conversion.ts";
-import { funnelFromItem } from "../../domain/report.ts";
+import { funnelFromItem } from "../../domain/reports/funnel.ts";
 import type {
   ConversionReader,
   LogPage,

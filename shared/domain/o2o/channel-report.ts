@@ -6,20 +6,16 @@
 import * as z from "zod";
 import { TTV_BUCKET_MINUTES } from "../conversion.ts";
 import type { OfferCosts } from "../money.ts";
-import {
-  emptyFunnel,
-  type Funnel,
-  type FunnelMetrics,
-  funnelMetrics,
-  type HistogramMedian,
-  REPORT_METHOD,
-} from "../report.ts";
+import { emptyFunnel, type Funnel } from "../reports/funnel.ts";
+import { type FunnelMetrics, funnelMetrics } from "../reports/funnel-metrics.ts";
 import {
   type IncrementalView,
   incrementalVisits,
   type MoneyView,
   moneyFigures,
-} from "../report-money.ts";
+} from "../reports/money-figures.ts";
+import { REPORT_METHOD } from "../reports/report-method.ts";
+import type { HistogramMedian } from "../reports/time-to-visit.ts";
 import { LIFT_METHOD, twoProportionLift } from "../stats/index.ts";
 import { TOUCH_FIELDS } from "./touch.ts";
 

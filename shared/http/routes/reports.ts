@@ -3,12 +3,12 @@
  * and the reports (marketing roles).
  */
 import { POS_ROLES, REPORT_ROLES } from "../../auth/principal.ts";
+import { conversionQuerySchema } from "../../domain/reports/conversion-query.ts";
 import {
   comparisonQuerySchema,
-  conversionQuerySchema,
   offerReportQuerySchema,
   storeReportQuerySchema,
-} from "../../domain/report.ts";
+} from "../../domain/reports/report-query.ts";
 import {
   conversionPageSchema,
   offerComparisonSchema,

@@ -6,7 +6,7 @@ import {
   type ChannelReport,
   channelReportQuerySchema,
 } from "../../domain/o2o/channel-report.ts";
-import { resolveDayRange } from "../../domain/report.ts";
+import { resolveDayRange } from "../../domain/reports/day-range.ts";
 import { NotFoundError } from "../../errors.ts";
 import { parseWith } from "../../http/parse.ts";
 import type { Clock } from "../../ports.ts";

@@ -1,6 +1,6 @@
 /** Port: ConversionReader (implemented by shared/adapters/dynamo/conversion-reader.ts). */
 import type { ConversionRecord, ConversionType } from "../../domain/conversion.ts";
-import type { CounterRow } from "../../domain/report.ts";
+import type { CounterRow } from "../../domain/reports/funnel.ts";
 
 /** A DynamoDB position in a listing (string attributes only: the log's keys are strings). */
 export type LogPosition = Record<string, string>;

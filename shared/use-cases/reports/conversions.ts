@@ -6,17 +6,14 @@
 import { type MerchantPrincipal, REPORT_ROLES, requireRole } from "../../auth/principal.ts";
 import type { ConversionRecord } from "../../domain/conversion.ts";
 import { NO_OFFER } from "../../domain/conversion.ts";
+import { conversionCsvHeader, conversionCsvRow } from "../../domain/reports/conversion-csv.ts";
 import {
   type ConversionQuery,
-  type ConversionView,
-  conversionCsvHeader,
-  conversionCsvRow,
-  conversionListingScope,
   conversionQuerySchema,
-  conversionView,
-  isLogPosition,
-  type NameBook,
-} from "../../domain/report.ts";
+} from "../../domain/reports/conversion-query.ts";
+import { type ConversionView, conversionView } from "../../domain/reports/conversion-view.ts";
+import { conversionListingScope, isLogPosition } from "../../domain/reports/log-cursor.ts";
+import type { NameBook } from "../../domain/reports/name-book.ts";
 import { ValidationError } from "../../errors.ts";
 import type { CursorCodec } from "../../http/cursor.ts";
 import { parseWith } from "../../http/parse.ts";

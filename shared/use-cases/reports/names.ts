@@ -3,7 +3,7 @@
  * catalog, falling back to what was kept of deleted ones. Two BatchGets per kind at most.
  */
 
-import type { NameBook, OfferLabel, StoreLabel } from "../../domain/report.ts";
+import type { NameBook, OfferLabel, StoreLabel } from "../../domain/reports/name-book.ts";
 import type { CatalogReader, DeletedCatalogReader } from "../ports/catalog-store.ts";
 
 /** The catalog reads names need. */

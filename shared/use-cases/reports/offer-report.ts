@@ -9,18 +9,22 @@ import { isCatalogId, OFFER_ID_PREFIX } from "../../domain/catalog/common.ts";
 import type { Offer } from "../../domain/catalog/offer.ts";
 import { NO_OFFER } from "../../domain/conversion.ts";
 import { offerCosts } from "../../domain/money.ts";
+import { resolveDayRange } from "../../domain/reports/day-range.ts";
 import {
   buildOfferComparison,
-  buildOfferReport,
   type ComparisonOffer,
-  comparisonQuerySchema,
   type OfferComparison,
+} from "../../domain/reports/offer-comparison.ts";
+import {
+  buildOfferReport,
   type OfferFactsForReport,
   type OfferReport,
+} from "../../domain/reports/offer-report.ts";
+import { reportOfferState } from "../../domain/reports/offer-state.ts";
+import {
+  comparisonQuerySchema,
   offerReportQuerySchema,
-  reportOfferState,
-  resolveDayRange,
-} from "../../domain/report.ts";
+} from "../../domain/reports/report-query.ts";
 import { NotFoundError } from "../../errors.ts";
 import { parseWith } from "../../http/parse.ts";
 import type { Clock } from "../../ports.ts";

@@ -3,12 +3,9 @@ import type { MerchantPrincipal } from "../../auth/principal.ts";
 import { requireRole } from "../../auth/principal.ts";
 import { isCatalogId, STORE_ID_PREFIX } from "../../domain/catalog/common.ts";
 import { NO_OFFER } from "../../domain/conversion.ts";
-import {
-  buildStoreReport,
-  resolveDayRange,
-  type StoreReport,
-  storeReportQuerySchema,
-} from "../../domain/report.ts";
+import { resolveDayRange } from "../../domain/reports/day-range.ts";
+import { storeReportQuerySchema } from "../../domain/reports/report-query.ts";
+import { buildStoreReport, type StoreReport } from "../../domain/reports/store-report.ts";
 import { NotFoundError } from "../../errors.ts";
 import { parseWith } from "../../http/parse.ts";
 import { REPORT_ROLES } from "./conversions.ts";

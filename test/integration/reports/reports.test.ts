@@ -4,7 +4,7 @@ import { handler as offerReport } from "../../../functions/report-offer.ts";
 import { handler as offerComparison } from "../../../functions/report-offers.ts";
 import { handler as storeReport } from "../../../functions/report-store.ts";
 import { COUNTER_FIELDS, type ConversionRecord } from "../../../shared/domain/conversion.ts";
-import { CONVERSION_CSV_COLUMNS } from "../../../shared/domain/report.ts";
+import { CONVERSION_CSV_COLUMNS } from "../../../shared/domain/reports/conversion-csv.ts";
 import { uniqueId } from "../../support/aws.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 import { call, startTestServer } from "../../support/local-server.ts";

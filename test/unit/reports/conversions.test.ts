@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConversionRecord, ConversionType } from "../../../shared/domain/conversion.ts";
-import { CONVERSION_CSV_COLUMNS } from "../../../shared/domain/report.ts";
+import { CONVERSION_CSV_COLUMNS } from "../../../shared/domain/reports/conversion-csv.ts";
 import { ForbiddenError, ValidationError } from "../../../shared/errors.ts";
 import { cursorCodec } from "../../../shared/http/cursor.ts";
 import {

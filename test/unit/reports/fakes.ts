@@ -23,7 +23,7 @@ import {
   conversionKeys,
   NO_OFFER,
 } from "../../../shared/domain/conversion.ts";
-import { type CounterRow, funnelFromItem } from "../../../shared/domain/report.ts";
+import { type CounterRow, funnelFromItem } from "../../../shared/domain/reports/funnel.ts";
 import type { Clock, Random } from "../../../shared/ports.ts";
 
 export function principal(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COUNTER_FIELDS } from "../../../shared/domain/conversion.ts";
-import { REPORT_METHOD } from "../../../shared/domain/report.ts";
+import { REPORT_METHOD } from "../../../shared/domain/reports/report-method.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../../shared/errors.ts";
 import { getOfferReport, type ReportDeps } from "../../../shared/use-cases/reports/offer-report.ts";
 import { getStoreReport } from "../../../shared/use-cases/reports/store-report.ts";

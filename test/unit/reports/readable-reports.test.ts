@@ -3,18 +3,18 @@ import { describe, expect, it } from "vitest";
 import { offerInputSchema } from "../../../shared/domain/catalog/index.ts";
 import { COUNTER_FIELDS } from "../../../shared/domain/conversion.ts";
 import { formatMinor, minorDigits, offerCosts, toMinor } from "../../../shared/domain/money.ts";
-import {
-  conversionView,
-  OFFER_REPORT_CSV_COLUMNS,
-  offerComparisonCsv,
-  offerReportCsv,
-} from "../../../shared/domain/report.ts";
+import { conversionView } from "../../../shared/domain/reports/conversion-view.ts";
 import {
   incrementalVisits,
   MIN_DEVICES_PER_GROUP,
   moneyFigures,
-} from "../../../shared/domain/report-money.ts";
-import { periodOf, periodsOf } from "../../../shared/domain/report-periods.ts";
+} from "../../../shared/domain/reports/money-figures.ts";
+import { offerComparisonCsv } from "../../../shared/domain/reports/offer-comparison.ts";
+import {
+  OFFER_REPORT_CSV_COLUMNS,
+  offerReportCsv,
+} from "../../../shared/domain/reports/offer-report-csv.ts";
+import { periodOf, periodsOf } from "../../../shared/domain/reports/periods.ts";
 import { ValidationError } from "../../../shared/errors.ts";
 import {
   getOfferComparison,

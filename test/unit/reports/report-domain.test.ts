@@ -2,22 +2,18 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { COUNTER_FIELDS, type ConversionRecord } from "../../../shared/domain/conversion.ts";
 import {
-  addFunnels,
   CONVERSION_CSV_COLUMNS,
   conversionCsvHeader,
   conversionCsvRow,
-  conversionQuerySchema,
-  conversionView,
-  csvField,
-  csvLine,
-  daysOf,
-  emptyFunnel,
-  funnelFromItem,
-  funnelMetrics,
-  histogramMedian,
-  isLogPosition,
-  resolveDayRange,
-} from "../../../shared/domain/report.ts";
+} from "../../../shared/domain/reports/conversion-csv.ts";
+import { conversionQuerySchema } from "../../../shared/domain/reports/conversion-query.ts";
+import { conversionView } from "../../../shared/domain/reports/conversion-view.ts";
+import { csvField, csvLine } from "../../../shared/domain/reports/csv.ts";
+import { daysOf, resolveDayRange } from "../../../shared/domain/reports/day-range.ts";
+import { addFunnels, emptyFunnel, funnelFromItem } from "../../../shared/domain/reports/funnel.ts";
+import { funnelMetrics } from "../../../shared/domain/reports/funnel-metrics.ts";
+import { isLogPosition } from "../../../shared/domain/reports/log-cursor.ts";
+import { histogramMedian } from "../../../shared/domain/reports/time-to-visit.ts";
 import { ValidationError } from "../../../shared/errors.ts";
 
 /** Minimal RFC 4180 parser (the test's own oracle for the writer). */

@@ -5,7 +5,7 @@
  * (no second statistical model): incremental visits = absolute lift × sent, so its interval is
  * the lift interval × sent, and the costs divide spend by its bounds. Pure.
  */
-import { formatMinor, type OfferCosts } from "./money.ts";
+import { formatMinor, type OfferCosts } from "../money.ts";
 
 /**
  * Fewest devices in each group (sent, held out) for incremental figures: below this the Wald

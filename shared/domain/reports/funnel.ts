@@ -1,0 +1,116 @@
+/**
+ * The funnel of an offer at a store on a day: the counters the write side keeps (never the log),
+ * read tolerantly from their item and summed exactly over rows, days and stores. Pure.
+ */
+import { TTV_BUCKET_MINUTES } from "../conversion.ts";
+
+/** The counters of one offer × store × day, or any sum of them. */
+export interface Funnel {
+  triggered: number;
+  sent: number;
+  heldOut: number;
+  suppressed: number;
+  /** `suppressed_<reason>` counters, by reason. */
+  suppressedByReason: Record<string, number>;
+  visits: number;
+  attributedTreated: number;
+  attributedHoldout: number;
+  redemptions: number;
+  expired: number;
+  /** Redemptions that reported a basket, and their basket total in minor units. */
+  baskets: number;
+  basketMinor: number;
+  /** Time-to-visit histogram: one count per `TTV_BUCKET_MINUTES` bucket. */
+  ttv: number[];
+}
+
+/** One counters item, with the bucket it belongs to. */
+export interface CounterRow {
+  offerId: string;
+  storeId: string;
+  localDay: string;
+  funnel: Funnel;
+}
+
+const SCALAR_FIELDS = [
+  "triggered",
+  "sent",
+  "heldOut",
+  "suppressed",
+  "visits",
+  "attributedTreated",
+  "attributedHoldout",
+  "redemptions",
+  "expired",
+  "baskets",
+  "basketMinor",
+] as const;
+
+const SUPPRESSED_PREFIX = "suppressed_";
+const TTV_PREFIX = "ttv_";
+
+/** A counter attribute as a count: missing, malformed or negative values count as 0. */
+function count(value: unknown): number {
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : 0;
+  return Number.isSafeInteger(n) && n > 0 ? n : 0;
+}
+
+/** All zeros: the identity of `addFunnels`, and what a day without counters shows. */
+export function emptyFunnel(): Funnel {
+  return {
+    triggered: 0,
+    sent: 0,
+    heldOut: 0,
+    suppressed: 0,
+    suppressedByReason: {},
+    visits: 0,
+    attributedTreated: 0,
+    attributedHoldout: 0,
+    redemptions: 0,
+    expired: 0,
+    baskets: 0,
+    basketMinor: 0,
+    ttv: TTV_BUCKET_MINUTES.map(() => 0),
+  };
+}
+
+/**
+ * Reads the funnel out of a counters item (attributes named by `COUNTER_FIELDS`), tolerating
+ * absent attributes: the write side only creates the counters an event touched.
+ */
+export function funnelFromItem(item: Readonly<Record<string, unknown>>): Funnel {
+  const funnel = emptyFunnel();
+  for (const field of SCALAR_FIELDS) funnel[field] = count(item[field]);
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(SUPPRESSED_PREFIX) && name.length > SUPPRESSED_PREFIX.length) {
+      const n = count(value);
+      if (n > 0) funnel.suppressedByReason[name.slice(SUPPRESSED_PREFIX.length)] = n;
+    } else if (name.startsWith(TTV_PREFIX)) {
+      const bucket = Number(name.slice(TTV_PREFIX.length));
+      if (Number.isInteger(bucket) && bucket >= 0 && bucket < funnel.ttv.length) {
+        funnel.ttv[bucket] = count(value);
+      }
+    }
+  }
+  return funnel;
+}
+
+/** Sums funnels, so rows, days and stores add up exactly to the totals. */
+export function addFunnels(...funnels: readonly Funnel[]): Funnel {
+  const out = emptyFunnel();
+  for (const f of funnels) {
+    for (const field of SCALAR_FIELDS) out[field] += f[field];
+    for (const [reason, n] of Object.entries(f.suppressedByReason)) {
+      out.suppressedByReason[reason] = (out.suppressedByReason[reason] ?? 0) + n;
+    }
+    f.ttv.forEach((n, i) => {
+      if (i < out.ttv.length) out.ttv[i] = (out.ttv[i] ?? 0) + n;
+    });
+  }
+  return out;
+}
+
+/** Whether a funnel counts nothing: every scalar counter is 0 (what report rows leave out unless asked). */
+export function isEmptyFunnel(f: Funnel): boolean {
+  return SCALAR_FIELDS.every((field) => f[field] === 0);
+}

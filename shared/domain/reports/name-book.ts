@@ -1,0 +1,27 @@
+/**
+ * Names reports show next to ids: stores and offers as the catalog knows them, or as it kept them
+ * after deletion.
+ */
+
+/** A store as reports name it: kept after deletion (then `deletedAt` is set). */
+export interface StoreLabel {
+  name: string;
+  /** The merchant's own store code (`externalRef`), null when none was given. */
+  storeCode: string | null;
+  timeZone: string;
+  deletedAt: string | null;
+}
+
+/** An offer as reports name it: kept after deletion (then `deletedAt` is set). */
+export interface OfferLabel {
+  name: string;
+  deletedAt: string | null;
+}
+
+/** Names of the stores and offers a report mentions, by id (ids missing: unknown). */
+export interface NameBook {
+  stores: ReadonlyMap<string, StoreLabel>;
+  offers: ReadonlyMap<string, OfferLabel>;
+}
+
+export const NO_NAMES: NameBook = { stores: new Map(), offers: new Map() };
