@@ -9,11 +9,15 @@
  *   and on error (one log line per invocation). An invocation that added none prints nothing:
  *   Powertools' `logMetrics` would log a "No application metrics to publish" warning for each
  *   such invocation (most requests of most functions), which is noise, not a signal.
+ * - Secrets: before the handler runs, the secrets the function loaded (shared/config/
+ *   load-secrets.ts) are refreshed through Powertools Parameters' max-age cache, so a rotated
+ *   key reaches warm instances without a cold start. A function that loads none does nothing.
  *
  * Use as `lambdaHandler<Event, Result>().use(...).handler(...)`.
  */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy, { type MiddlewareObj } from "@middy/core";
+import { refreshSecrets } from "./config/secret-refresh.ts";
 import { logger } from "./logger.ts";
 import { metrics } from "./metrics.ts";
 
@@ -29,5 +33,6 @@ const flushMetrics = (): MiddlewareObj => {
 export function lambdaHandler<TEvent = unknown, TResult = unknown>() {
   return middy<TEvent, TResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(flushMetrics() as MiddlewareObj<TEvent, TResult>);
+    .use(flushMetrics() as MiddlewareObj<TEvent, TResult>)
+    .use({ before: refreshSecrets } as MiddlewareObj<TEvent, TResult>);
 }

@@ -10,6 +10,7 @@ import {
 } from "../adapters/dynamo/merchant-settings-store.ts";
 import { cachedOfferReader } from "../adapters/dynamo/offer-reader.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
+import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { PLATFORM_QUIET_HOURS } from "../domain/catalog/quiet-hours.ts";
 import { pseudonymize } from "../privacy.ts";
@@ -36,6 +37,7 @@ export function zoneEventSinkFromEnv(
   onOutcome?: IncentiveSinkDeps["onOutcome"],
 ): ZoneEventSink {
   const config = readConfig(sinkConfigSchema, env);
+  const pseudonymKey = currentSecret(env, "PSEUDONYM_KEY");
   return incentiveSink({
     offers: cachedOfferReader(
       dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
@@ -49,7 +51,7 @@ export function zoneEventSinkFromEnv(
     }),
     audiences: dynamoAudienceStore(documentClient, config.DEVICES_TABLE),
     random: systemRandom,
-    deviceRef: (deviceId, merchantId) => pseudonymize(config.PSEUDONYM_KEY, deviceId, merchantId),
+    deviceRef: (deviceId, merchantId) => pseudonymize(pseudonymKey(), deviceId, merchantId),
     settings: cachedMerchantSettings(
       dynamoMerchantSettingsStore(documentClient, config.CATALOG_TABLE),
       systemClock,

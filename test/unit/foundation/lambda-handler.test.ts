@@ -10,6 +10,7 @@ const { logger } = await import("../../../shared/logger.ts");
 const { count } = await import("../../../shared/metrics.ts");
 const { http } = await import("../../../shared/http/middleware.ts");
 const { httpEvent } = await import("../../support/http-events.ts");
+const { refreshBeforeEachInvocation } = await import("../../../shared/config/secret-refresh.ts");
 
 const context = (awsRequestId: string) =>
   ({ awsRequestId, functionName: "fn-test", getRemainingTimeInMillis: () => 10_000 }) as never;
@@ -97,5 +98,20 @@ describe("lambdaHandler: metrics flushed once per invocation", () => {
     // Nothing carried over: an invocation that counts nothing prints no metrics.
     const none = emfLines(await stdoutLines(() => handler({ n: 0 }, context("m3"))));
     expect(none).toEqual([]);
+  });
+});
+
+describe("lambdaHandler: secrets refreshed before each invocation", () => {
+  it("runs the registered refresh before the handler, once per invocation", async () => {
+    const order: string[] = [];
+    refreshBeforeEachInvocation(async () => {
+      order.push("refresh");
+    });
+    const handler = lambdaHandler().handler(async () => {
+      order.push("handler");
+    });
+    await handler({}, context("s1"));
+    await handler({}, context("s2"));
+    expect(order).toEqual(["refresh", "handler", "refresh", "handler"]);
   });
 });
