@@ -11,7 +11,6 @@ import {
   buildOffer,
   buildStore,
   catalogKeys,
-  footprintZone,
   isCatalogId,
   type ListQuery,
   OFFER_ID_PREFIX,
@@ -27,6 +26,7 @@ import {
   storeInputOf,
   storeInputSchema,
   storeView,
+  storeZones,
   triggerZones,
   type ZonePlan,
 } from "../domain/catalog/index.ts";
@@ -135,7 +135,11 @@ async function applyPlan(deps: CatalogDeps, plan: ZonePlan, concurrency?: number
 }
 
 /** Cell count of a zone's cover; a zone too intricate to index is the caller's 422. */
-export function cellsOf(deps: CatalogDeps, zone: ZoneDefinition, path: string): number {
+export function cellsOf(
+  deps: Pick<CatalogDeps, "cover">,
+  zone: ZoneDefinition,
+  path: string,
+): number {
   try {
     return deps.cover(zone).length;
   } catch (error) {
@@ -144,6 +148,18 @@ export function cellsOf(deps: CatalogDeps, zone: ZoneDefinition, path: string): 
     }
     throw error;
   }
+}
+
+/**
+ * Cells of a store's zones (footprint, then bays), each checked indexable; errors name the
+ * footprint or `pickupBays/{n}/geometry`.
+ */
+export function storeCellsOf(deps: Pick<CatalogDeps, "cover">, zones: readonly ZoneDefinition[]) {
+  return zones.reduce(
+    (sum, zone, i) =>
+      sum + cellsOf(deps, zone, i === 0 ? "footprint" : `pickupBays/${i - 1}/geometry`),
+    0,
+  );
 }
 
 function requireId(prefix: string, id: string | undefined, path: string, what: string): string {
@@ -230,14 +246,16 @@ export async function createStore(
     geocoded,
     nowIso: nowIso(deps),
   });
-  const zone = footprintZone(store);
-  store.zoneCells = cellsOf(deps, zone, "footprint");
+  const zones = storeZones(store);
+  store.zoneCells = storeCellsOf(deps, zones);
   await deps.catalog.createStore(store);
   try {
-    await applyPlan(deps, { put: [zone], remove: [] });
+    await applyPlan(deps, { put: zones, remove: [] });
     await deps.storePoints?.put(pointOf(store));
   } catch (error) {
-    await bestEffort("remove footprint zone", () => deps.geoIndex.removeZone(zone.zoneId));
+    await bestEffort("remove store zones", () =>
+      applyPlan(deps, { put: [], remove: zones.map((z) => z.zoneId) }),
+    );
     await bestEffort("delete store", () =>
       deps.catalog.deleteStore(
         store.merchantId,
@@ -351,8 +369,8 @@ export async function replaceStore(
     nowIso: nowIso(deps),
     previous: current,
   });
-  const zone = footprintZone(next);
-  next.zoneCells = cellsOf(deps, zone, "footprint");
+  const zones = storeZones(next);
+  next.zoneCells = storeCellsOf(deps, zones);
 
   const moved =
     current.location.lat !== next.location.lat || current.location.lon !== next.location.lon;
@@ -362,8 +380,8 @@ export async function replaceStore(
           current.offerIds.map((offerId) => ({ merchantId: principal.merchantId, offerId })),
         )
       : [];
-  const before = [footprintZone(current), ...storeTriggerZones(offers, current)];
-  const after = [zone, ...storeTriggerZones(offers, next)];
+  const before = [...storeZones(current), ...storeTriggerZones(offers, current)];
+  const after = [...zones, ...storeTriggerZones(offers, next)];
 
   await deps.catalog.replaceStore(next, current.version, current.externalRef);
   try {
@@ -437,8 +455,8 @@ export async function deleteStore(
       );
     }
   }
-  const zone = footprintZone(current);
-  await deps.geoIndex.removeZone(zone.zoneId);
+  const zones = storeZones(current);
+  await applyPlan(deps, { put: [], remove: zones.map((z) => z.zoneId) });
   await deps.storePoints?.remove(id, current.location);
   try {
     await deps.catalog.deleteStore(merchantId, id, current.version, {
@@ -446,7 +464,7 @@ export async function deleteStore(
       deletedAt: nowIso(deps),
     });
   } catch (error) {
-    await bestEffort("re-index footprint", () => deps.geoIndex.putZone(zone));
+    await bestEffort("re-index store zones", () => applyPlan(deps, { put: zones, remove: [] }));
     await bestEffort("re-add store point", async () => deps.storePoints?.put(pointOf(current)));
     throw error;
   }
