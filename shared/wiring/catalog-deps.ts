@@ -10,7 +10,7 @@ import { systemClock, systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { memoizedZoneCover } from "../domain/catalog/index.ts";
 import { cursorCodec } from "../http/cursor.ts";
-import type { CatalogDeps } from "../use-cases/catalog.ts";
+import type { CatalogDeps } from "../use-cases/catalog/deps.ts";
 import type { ImportDeps } from "../use-cases/store-import.ts";
 import { geoIndexFromConfig } from "./geo-index.ts";
 
