@@ -7,6 +7,7 @@ import {
   footprintSchema,
   latLonSchema,
   offerInputSchema,
+  pickupBaysSchema,
   storeInputSchema,
   triggerZoneSchema,
 } from "../domain/catalog/index.ts";
@@ -34,7 +35,12 @@ export const storeViewSchema = z
     footprintSource: z
       .enum(["request", "default"])
       .describe("Sent with the store, or the default circle around its location"),
-    zoneCells: z.number().int().min(0).describe("H3 cells indexing the footprint"),
+    pickupBays: pickupBaysSchema.describe("Pickup bays beside the footprint (empty: none)"),
+    zoneCells: z
+      .number()
+      .int()
+      .min(0)
+      .describe("H3 cells indexing the footprint and the pickup bays"),
     offerIds: z.array(z.string()).describe("Offers listing this store"),
     ...versionedShape,
   })
@@ -68,6 +74,7 @@ export const offerViewSchema = z
     caps: offer.caps,
     budget: offer.budget,
     segments: offer.segments,
+    audience: offer.audience,
     allowSelfDeclaredSegments: offer.allowSelfDeclaredSegments,
     requireAttestation: offer.requireAttestation,
     holdoutPercent: offer.holdoutPercent,
@@ -165,11 +172,24 @@ export const offerPatchSchema = mergePatchOf(
   "JSON Merge Patch of an offer: members sent replace, null removes, absent members stay",
 );
 
+const journeySettingsViewSchema = z
+  .object({
+    returningWithinDays: z.number().int().describe("W: days within which a visit is a return"),
+    regularVisits: z.number().int().describe("k: visit days that make a regular"),
+    regularWithinDays: z.number().int().describe("D: days the regular count looks back"),
+    lapsedAfterDays: z.number().int().describe("L: days without a visit before a regular lapses"),
+  })
+  .describe("Journey stage windows");
+
 /** `GET/PUT /v1/merchant/settings` answer. */
 export const merchantSettingsViewSchema = z
   .object({
     quietHours: quietHoursSettingSchema,
-    defaults: z.object({ quietHours: z.object({ start: z.string(), end: z.string() }) }),
+    journey: journeySettingsViewSchema.describe("The journey windows in force"),
+    defaults: z.object({
+      quietHours: z.object({ start: z.string(), end: z.string() }),
+      journey: journeySettingsViewSchema,
+    }),
     version: z.number().int().min(0).describe("0 = never set; send as If-Match"),
     updatedAt: z.iso.datetime().optional(),
   })

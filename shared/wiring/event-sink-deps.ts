@@ -4,6 +4,7 @@ import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoAudienceStore } from "../adapters/dynamo/audience-store.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
+import { dynamoJourneyStore } from "../adapters/dynamo/journey-store.ts";
 import {
   cachedMerchantSettings,
   dynamoMerchantSettingsStore,
@@ -48,6 +49,7 @@ export function zoneEventSinkFromEnv(
       conversions: config.CONVERSIONS_TABLE,
     }),
     audiences: dynamoAudienceStore(documentClient, config.DEVICES_TABLE),
+    journeys: dynamoJourneyStore(documentClient, config.DEVICES_TABLE, systemClock),
     random: systemRandom,
     deviceRef: (deviceId, merchantId) => pseudonymize(config.PSEUDONYM_KEY, deviceId, merchantId),
     settings: cachedMerchantSettings(

@@ -1,3 +1,8 @@
+import { dynamoJourneyStore } from "../adapters/dynamo/journey-store.ts";
+import {
+  cachedMerchantSettings,
+  dynamoMerchantSettingsStore,
+} from "../adapters/dynamo/merchant-settings-store.ts";
 import "../config/load-secrets.ts";
 import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
@@ -75,6 +80,12 @@ export function claimDepsFromEnv(env: Record<string, string | undefined> = proce
       conversions: config.CONVERSIONS_TABLE,
     }),
     limiter: dynamoRateLimiter(documentClient, config.DEVICES_TABLE),
+    journeys: dynamoJourneyStore(documentClient, config.DEVICES_TABLE, systemClock),
+    settings: cachedMerchantSettings(
+      dynamoMerchantSettingsStore(documentClient, config.CATALOG_TABLE),
+      systemClock,
+      config.CATALOG_CACHE_TTL_SECONDS * 1000,
+    ),
     clock: systemClock,
     random: systemRandom,
     deviceRef: (deviceId, merchantId) => pseudonymize(config.PSEUDONYM_KEY, deviceId, merchantId),

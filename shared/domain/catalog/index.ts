@@ -2,6 +2,18 @@
  * The merchant catalog (pure): stores and offers, their request schemas, and how they map to
  * the zones of the geofence index.
  */
+
+export {
+  bayZoneIds,
+  bayZones,
+  checkPickupBays,
+  MAX_PICKUP_BAY_OFFSET_M,
+  MAX_PICKUP_BAY_RADIUS_M,
+  MAX_PICKUP_BAYS,
+  PICKUP_BAY_RADIUS_BOUNDS,
+  type PickupBay,
+  pickupBaysSchema,
+} from "./bays.ts";
 export {
   catalogKeys,
   deriveTimeZone,
@@ -93,6 +105,7 @@ export {
   memoizedZoneCover,
   offerZoneIds,
   planZones,
+  storeZones,
   triggerGeometry,
   triggerZones,
   type ZonePlan,
