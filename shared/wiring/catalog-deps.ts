@@ -11,7 +11,7 @@ import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { memoizedZoneCover } from "../domain/catalog/index.ts";
 import { rotatingCursorCodec } from "../http/cursor.ts";
-import type { CatalogDeps } from "../use-cases/catalog.ts";
+import type { CatalogDeps } from "../use-cases/catalog/deps.ts";
 import type { ImportDeps } from "../use-cases/store-import.ts";
 import { geoIndexFromConfig } from "./geo-index.ts";
 
