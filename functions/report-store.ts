@@ -1,7 +1,7 @@
-import middy from "@middy/core";
 import { merchantPrincipal } from "../shared/auth/principal.ts";
 import { http, json } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 import { getPickupReport } from "../shared/use-cases/reports/pickup-report.ts";
 import { getStoreReport } from "../shared/use-cases/reports/store-report.ts";
 import { pickupReportDepsFromEnv } from "../shared/wiring/pickup-report-deps.ts";
@@ -15,7 +15,7 @@ const pickupDeps = pickupReportDepsFromEnv();
  * - GET /v1/reports/stores/{storeId}?from&to — visits and attributed visits by offer and day;
  * - GET /v1/reports/stores/{storeId}/pickups?from&to — pickup metrics per day.
  */
-export const handler = middy<HttpEvent, HttpResult>()
+export const handler = lambdaHandler<HttpEvent, HttpResult>()
   .use(http())
   .handler(async (event) => {
     const principal = merchantPrincipal(event);

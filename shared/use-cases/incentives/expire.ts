@@ -1,5 +1,5 @@
 import type { ConversionRecord } from "../../domain/conversion.ts";
-import { localDay } from "../../domain/decision/local-time.ts";
+import { localDay } from "../../domain/decision/local-day.ts";
 import type { DecisionStore } from "../ports/decision-store.ts";
 
 /** A redemption code item as DynamoDB TTL removed it (the stream's old image). */
