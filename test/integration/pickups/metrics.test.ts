@@ -77,8 +77,9 @@ describe("pickup metrics on the local engines", () => {
     const days = [car.promisedAt, cancelled.promisedAt, forgotten.promisedAt].map((iso) =>
       localDay(Date.parse(iso), "Europe/Paris"),
     );
-    const from = days.reduce((a, b) => (a < b ? a : b));
-    const to = days.reduce((a, b) => (a > b ? a : b));
+    const sorted = [...days].sort();
+    const from = sorted[0] as string;
+    const to = sorted.at(-1) as string;
     const report = await getPickupReport(reportDeps, principal, seeded.storeId, { from, to });
     expect(report.totals).toMatchObject({
       pickups: 3,
