@@ -14,7 +14,7 @@ import {
   type Incentive,
   incentiveKeys,
 } from "../../domain/incentive.ts";
-import { mergeTouchBumps, type TouchBump } from "../../domain/o2o/touch.ts";
+import type { TouchBump } from "../../domain/o2o/touch.ts";
 import type {
   AttributionItem,
   CounterBump,
@@ -33,7 +33,7 @@ import {
   type ConflictRetry,
   commitWithBudgetSlice,
 } from "./budget-slice-commit.ts";
-import { counterUpdates, mergeBumps, touchCounterUpdates } from "./counter-updates.ts";
+import { counterUpdates, funnelCounterItems, touchCounterItems } from "./counter-updates.ts";
 import {
   attributionKey,
   budgetSliceUpdate,
@@ -234,16 +234,8 @@ export function dynamoDecisionStore(
           },
         },
       ];
-      for (const record of input.records) {
-        items.push({
-          Put: {
-            TableName: tables.conversions,
-            Item: conversionItem(record, input.recordExpiresAt),
-          },
-        });
-      }
-      for (const bump of mergeTouchBumps(input.touchCounters))
-        items.push(...touchCounterUpdates(bump, tables.conversions));
+      items.push(...recordPuts(tables.conversions, input.records, input.recordExpiresAt));
+      items.push(...touchCounterItems(input.touchCounters, tables.conversions));
       try {
         await client.send(new TransactWriteCommand({ TransactItems: items }));
         return { kind: "committed" };
@@ -282,8 +274,7 @@ export function dynamoDecisionStore(
         codeClaimPut(tables.incentives, inc, inc.code ?? "", input),
         ...recordPuts(tables.conversions, input.records, input.recordExpiresAt),
       ];
-      for (const bump of mergeTouchBumps(input.touchCounters))
-        items.push(...touchCounterUpdates(bump, tables.conversions));
+      items.push(...touchCounterItems(input.touchCounters, tables.conversions));
       const result = await commitWithBudgetSlice(client, budget, retry, {
         items,
         budget: { index: 0, offerId: inc.offerId, max: input.maxIncentives },
@@ -301,13 +292,8 @@ export function dynamoDecisionStore(
       recordExpiresAt: number,
     ): Promise<void> {
       const items: TransactItem[] = [];
-      for (const record of records) {
-        items.push({
-          Put: { TableName: tables.conversions, Item: conversionItem(record, recordExpiresAt) },
-        });
-      }
-      for (const bump of mergeTouchBumps(bumps))
-        items.push(...touchCounterUpdates(bump, tables.conversions));
+      items.push(...recordPuts(tables.conversions, records, recordExpiresAt));
+      items.push(...touchCounterItems(bumps, tables.conversions));
       if (items.length > 0) await client.send(new TransactWriteCommand({ TransactItems: items }));
     },
 
@@ -399,18 +385,9 @@ export function dynamoDecisionStore(
           },
         });
       }
-      for (const record of input.records) {
-        items.push({
-          Put: {
-            TableName: tables.conversions,
-            Item: conversionItem(record, input.recordExpiresAt),
-          },
-        });
-      }
-      for (const bump of mergeBumps(input.counters))
-        items.push(...counterUpdates(bump, tables.conversions));
-      for (const bump of mergeTouchBumps(input.touchCounters ?? []))
-        items.push(...touchCounterUpdates(bump, tables.conversions));
+      items.push(...recordPuts(tables.conversions, input.records, input.recordExpiresAt));
+      items.push(...funnelCounterItems(input.counters, tables.conversions));
+      items.push(...touchCounterItems(input.touchCounters ?? [], tables.conversions));
       try {
         await client.send(new TransactWriteCommand({ TransactItems: items }));
         return "committed";

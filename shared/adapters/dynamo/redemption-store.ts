@@ -3,14 +3,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import {
   COUNTER_FIELDS,
   type ConversionRecord,
   conversionItem,
-  conversionKeys,
   NO_OFFER,
 } from "../../domain/conversion.ts";
 import { incentiveKeys } from "../../domain/incentive.ts";
@@ -23,11 +21,10 @@ import type {
   RedemptionWrite,
   StaticCap,
 } from "../../use-cases/ports/redemption-store.ts";
-import { touchCounterUpdates } from "./counter-updates.ts";
+import { counterUpdates, touchCounterUpdates } from "./counter-updates.ts";
+import type { TransactItem } from "./transact.ts";
 
 export type { AttemptKey, IssuedCode, RedeemOutcome, RedemptionStore, RedemptionWrite, StaticCap };
-
-type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 export interface RedemptionTables {
   incentives: string;
@@ -73,36 +70,23 @@ function touchRedemption(record: ConversionRecord, table: string): TransactItem[
   );
 }
 
-function counterUpdates(record: ConversionRecord, table: string): TransactItem[] {
-  const offerId = record.offerId ?? NO_OFFER;
-  const values = {
-    ":m": record.merchantId,
-    ":o": offerId,
-    ":s": record.storeId,
-    ":d": record.localDay,
-    ":one": 1,
-  };
+/** A redemption's funnel counters: one more redemption, and its basket when it reported one. */
+function redemptionCounterUpdates(record: ConversionRecord, table: string): TransactItem[] {
   // A basket adds to the count and sum of baskets, so reports can average them.
-  const basket = record.basketMinor !== undefined;
-  return [
-    conversionKeys.offerCounters(record.merchantId, offerId, record.storeId, record.localDay),
-    conversionKeys.storeCounters(record.merchantId, record.storeId, record.localDay, offerId),
-  ].map((Key) => ({
-    Update: {
-      TableName: table,
-      Key,
-      UpdateExpression: `SET merchantId = :m, offerId = :o, storeId = :s, localDay = :d ADD #redemptions :one${
-        basket ? ", #baskets :one, #basketMinor :basket" : ""
-      }`,
-      ExpressionAttributeNames: {
-        "#redemptions": COUNTER_FIELDS.redemptions,
-        ...(basket
-          ? { "#baskets": COUNTER_FIELDS.baskets, "#basketMinor": COUNTER_FIELDS.basketMinor }
-          : {}),
-      },
-      ExpressionAttributeValues: basket ? { ...values, ":basket": record.basketMinor } : values,
+  const basket: Record<string, number> =
+    record.basketMinor !== undefined
+      ? { [COUNTER_FIELDS.baskets]: 1, [COUNTER_FIELDS.basketMinor]: record.basketMinor }
+      : {};
+  return counterUpdates(
+    {
+      merchantId: record.merchantId,
+      offerId: record.offerId ?? NO_OFFER,
+      storeId: record.storeId,
+      localDay: record.localDay,
+      fields: { [COUNTER_FIELDS.redemptions]: 1, ...basket },
     },
-  }));
+    table,
+  );
 }
 
 function toCode(item: Record<string, unknown>): IssuedCode {
@@ -160,7 +144,7 @@ export function dynamoRedemptionStore(
             Item: conversionItem(write.record, write.recordExpiresAt),
           },
         },
-        ...counterUpdates(write.record, tables.conversions),
+        ...redemptionCounterUpdates(write.record, tables.conversions),
         ...touchRedemption(write.record, tables.conversions),
       ];
       try {
@@ -183,7 +167,7 @@ export function dynamoRedemptionStore(
             ConditionExpression: "attribute_not_exists(pk)",
           },
         },
-        ...counterUpdates(write.record, tables.conversions),
+        ...redemptionCounterUpdates(write.record, tables.conversions),
       ];
       if (cap) {
         items.push({
