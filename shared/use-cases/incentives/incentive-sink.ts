@@ -12,7 +12,7 @@ import {
 import { capWindowKeys, type DecisionConfig, decide } from "../../domain/decision/decide.ts";
 import { localDay } from "../../domain/decision/local-time.ts";
 import type { DecisionOffer } from "../../domain/decision/offer-rules.ts";
-import { generateRedemptionCode } from "../../domain/decision/redemption-code.ts";
+import { issueCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
 import {
   capPartition,
@@ -137,24 +137,39 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
     };
     const offerDay = (c: { event: ZoneEvent }) =>
       localDay(at, storeTimeZones.get(c.event.storeId) ?? "UTC");
-    const triggeredRecords: ConversionRecord[] = candidates.map((c) => ({
-      eventId: `trigger:${refOf(c.offer.merchantId)}:${triggerEventKey(c.event)}`,
-      type: "triggered",
+    /** A log record of candidate `c`'s trigger event (`prefix`: which decision step logs it). */
+    const candidateRecord = (
+      c: { offer: { merchantId: string; offerId: string }; event: ZoneEvent },
+      prefix: "trigger" | "decision",
+      fields: Pick<ConversionRecord, "type"> & Partial<Pick<ConversionRecord, "reason">>,
+    ): ConversionRecord => ({
+      eventId: `${prefix}:${refOf(c.offer.merchantId)}:${triggerEventKey(c.event)}`,
       merchantId: c.offer.merchantId,
       offerId: c.offer.offerId,
       storeId: c.event.storeId,
       deviceRef: refOf(c.offer.merchantId),
       at: c.event.at,
       localDay: offerDay(c),
+      ...fields,
       trigger: type,
-    }));
-    const triggeredBumps: CounterBump[] = candidates.map((c) => ({
+    });
+    /** A bump of candidate `c`'s funnel counters on the store's local day. */
+    const candidateBump = (
+      c: { offer: { merchantId: string; offerId: string }; event: ZoneEvent },
+      fields: Record<string, number>,
+    ): CounterBump => ({
       merchantId: c.offer.merchantId,
       offerId: c.offer.offerId,
       storeId: c.event.storeId,
       localDay: offerDay(c),
-      fields: { [COUNTER_FIELDS.triggered]: 1 },
-    }));
+      fields,
+    });
+    const triggeredRecords = candidates.map((c) =>
+      candidateRecord(c, "trigger", { type: "triggered" }),
+    );
+    const triggeredBumps = candidates.map((c) =>
+      candidateBump(c, { [COUNTER_FIELDS.triggered]: 1 }),
+    );
 
     // Quiet hours per offer: its override, else its merchant's default (unset: the config's).
     const merchantSettings = new Map<string, MerchantSettings>();
@@ -226,25 +241,13 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       for (const s of suppressed) {
         const c = byOffer.get(s.offerId);
         if (!c) continue;
-        records.push({
-          eventId: `decision:${refOf(c.offer.merchantId)}:${triggerEventKey(c.event)}`,
-          type: "suppressed",
-          merchantId: c.offer.merchantId,
-          offerId: c.offer.offerId,
-          storeId: c.event.storeId,
-          deviceRef: refOf(c.offer.merchantId),
-          at: c.event.at,
-          localDay: offerDay(c),
-          reason: s.reason,
-          trigger: type,
-        });
-        bumps.push({
-          merchantId: c.offer.merchantId,
-          offerId: c.offer.offerId,
-          storeId: c.event.storeId,
-          localDay: offerDay(c),
-          fields: { [COUNTER_FIELDS.suppressed]: 1, [COUNTER_FIELDS.suppressedBy(s.reason)]: 1 },
-        });
+        records.push(candidateRecord(c, "decision", { type: "suppressed", reason: s.reason }));
+        bumps.push(
+          candidateBump(c, {
+            [COUNTER_FIELDS.suppressed]: 1,
+            [COUNTER_FIELDS.suppressedBy(s.reason)]: 1,
+          }),
+        );
       }
       const chosen = decision.chosen ? byOffer.get(decision.chosen.offerId) : undefined;
       let incentive: Incentive | undefined;
@@ -252,7 +255,6 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       if (chosen && decision.chosen) {
         const { offer, event } = chosen;
         const outcome = decision.chosen.outcome === "send" ? "sent" : "held_out";
-        const unique = offer.redemption.codeKind === "unique";
         // One message variant per person (stable across installs), independent of the holdout.
         const variant = assignVariant(holdoutUnit(device), offer.offerId, offer.variants);
         const message = variant ?? offer.message;
@@ -269,15 +271,9 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
           deviceId: device.deviceId,
           outcome,
           status: outcome === "sent" ? "pending" : "held_out",
+          // The code's life runs from the moment it is sent, never from the event time.
           ...(outcome === "sent"
-            ? {
-                code: unique
-                  ? generateRedemptionCode((n) => deps.random.bytes(n))
-                  : offer.redemption.staticCode,
-                codeKind: offer.redemption.codeKind,
-                // The code's life runs from the moment it is sent, never from the event time.
-                expiresAtMs: now + offer.redemption.expiresAfterHours * 3_600_000,
-              }
+            ? issueCode(offer.redemption, now, (n) => deps.random.bytes(n))
             : {}),
           title: message.title,
           body: message.body,
