@@ -16,6 +16,7 @@ export const CONVERSION_TYPES = [
   "claimed",
   "exposed",
   "credited_visit",
+  "stage_changed",
 ] as const;
 export type ConversionType = (typeof CONVERSION_TYPES)[number];
 
@@ -51,10 +52,26 @@ export interface ConversionRecord {
   variant?: string | undefined;
   linkId?: string | undefined;
   touch?: "geofence" | "claim" | "exposure" | "web_claim" | undefined;
+  /**
+   * Journey (`stage_changed`: the stage entered and the one left; `visited`: the stage right
+   * after the visit). See domain/journey.
+   */
+  stage?: string | undefined;
+  previousStage?: string | undefined;
 }
 
 /** Store id of log records of online touches (a claim or exposure happens at no store). */
 export const ONLINE = "-";
+
+/**
+ * Whether a code came from an online touch (a claim link, in the app or on a web page) rather
+ * than a geofence send. Its redemption or expiry counts on the offer's counters apart from the
+ * geofence funnel (`onlineRedemptions`, `onlineExpired`), so the funnel's redemptions stay a
+ * part of its sends; the channel report measures the online side.
+ */
+export function isOnlineTouch(touch: ConversionRecord["touch"]): boolean {
+  return touch === "claim" || touch === "web_claim" || touch === "exposure";
+}
 
 /** Counter attribute names on a counters item. */
 export const COUNTER_FIELDS = {
@@ -68,6 +85,9 @@ export const COUNTER_FIELDS = {
   attributedHoldout: "attributedHoldout",
   redemptions: "redemptions",
   expired: "expired",
+  /** Codes claimed online (see `isOnlineTouch`) redeemed at a store, or expired unredeemed. */
+  onlineRedemptions: "onlineRedemptions",
+  onlineExpired: "onlineExpired",
   /** Redemptions that reported a basket, and the sum of their baskets (minor units). */
   baskets: "baskets",
   basketMinor: "basketMinor",

@@ -211,6 +211,11 @@ export const deviceKeys = {
   partition: (deviceId: string) => `DEVICE#${deviceId}`,
   profile: (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: "PROFILE" }),
   visits: (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: "VISITS" }),
+  /** The device's visit history at one merchant (journey stages; see domain/journey). */
+  journey: (deviceId: string, merchantId: string) => ({
+    pk: `DEVICE#${deviceId}`,
+    sk: `JOURNEY#${merchantId}`,
+  }),
   /** The device id back from a partition key (`DEVICE#<id>`). */
   deviceIdOf: (pk: string) => pk.slice("DEVICE#".length),
   /** Partition of the `due` index a device's visit item goes to (`DUE#0`…`DUE#15`). */

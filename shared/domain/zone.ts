@@ -2,11 +2,12 @@ import { DEFAULT_VISIT_RULES } from "./visit/rules.ts";
 
 /**
  * A zone as the matcher sees it: one geometry with the references an event needs. Stores own one
- * footprint zone; offers own one trigger zone per listed store (StoreRadius) or one explicit zone.
+ * footprint zone and their pickup bays; offers own one trigger zone per listed store (StoreRadius)
+ * or one explicit zone. Bays never open visits: only pickups read them.
  */
 export interface ZoneDefinition {
   zoneId: string;
-  kind: "footprint" | "trigger";
+  kind: "footprint" | "trigger" | "bay";
   merchantId: string;
   storeId: string;
   offerId?: string | undefined;
@@ -25,4 +26,6 @@ export const DEFAULT_FOOTPRINT_DWELL_SECONDS = DEFAULT_VISIT_RULES.defaultFootpr
 export const zoneIds = {
   footprint: (storeId: string) => `fp.${storeId}`,
   trigger: (offerId: string, storeId: string) => `tz.${offerId}.${storeId}`,
+  /** The `n`-th pickup bay of a store (0-based, in the order the store lists them). */
+  bay: (storeId: string, n: number) => `bay.${storeId}.${n}`,
 };

@@ -7,12 +7,14 @@ import {
   footprintSchema,
   latLonSchema,
   offerInputSchema,
+  pickupBaysSchema,
   storeInputSchema,
   triggerZoneSchema,
 } from "../domain/catalog/index.ts";
 import { OFFER_STATES } from "../domain/catalog/offer-state.ts";
-import { quietHoursSettingSchema } from "../domain/catalog/quiet-hours.ts";
 import { nextCursor, versionedShape } from "./common-views.ts";
+
+export { merchantSettingsViewSchema } from "./merchant-settings-views.ts";
 
 const input = storeInputSchema.shape;
 const offer = offerInputSchema.shape;
@@ -34,7 +36,12 @@ export const storeViewSchema = z
     footprintSource: z
       .enum(["request", "default"])
       .describe("Sent with the store, or the default circle around its location"),
-    zoneCells: z.number().int().min(0).describe("H3 cells indexing the footprint"),
+    pickupBays: pickupBaysSchema.describe("Pickup bays beside the footprint (empty: none)"),
+    zoneCells: z
+      .number()
+      .int()
+      .min(0)
+      .describe("H3 cells indexing the footprint and the pickup bays"),
     offerIds: z.array(z.string()).describe("Offers listing this store"),
     ...versionedShape,
   })
@@ -68,6 +75,7 @@ export const offerViewSchema = z
     caps: offer.caps,
     budget: offer.budget,
     segments: offer.segments,
+    audience: offer.audience,
     allowSelfDeclaredSegments: offer.allowSelfDeclaredSegments,
     requireAttestation: offer.requireAttestation,
     holdoutPercent: offer.holdoutPercent,
@@ -164,16 +172,6 @@ export const offerPatchSchema = mergePatchOf(
   offerInputSchema.shape,
   "JSON Merge Patch of an offer: members sent replace, null removes, absent members stay",
 );
-
-/** `GET/PUT /v1/merchant/settings` answer. */
-export const merchantSettingsViewSchema = z
-  .object({
-    quietHours: quietHoursSettingSchema,
-    defaults: z.object({ quietHours: z.object({ start: z.string(), end: z.string() }) }),
-    version: z.number().int().min(0).describe("0 = never set; send as If-Match"),
-    updatedAt: z.iso.datetime().optional(),
-  })
-  .describe("Merchant-wide settings, with the platform defaults");
 
 /** A claim link as returned by the merchant API. */
 export const linkViewSchema = z

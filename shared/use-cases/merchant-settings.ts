@@ -9,6 +9,7 @@ import {
   type MerchantSettingsInput,
   PLATFORM_QUIET_HOURS,
 } from "../domain/catalog/quiet-hours.ts";
+import { DEFAULT_JOURNEY_SETTINGS, effectiveJourneySettings } from "../domain/journey/settings.ts";
 import { ConflictError } from "../errors.ts";
 import type { Clock } from "../ports.ts";
 import type { MerchantSettingsStore } from "./ports/merchant-settings-store.ts";
@@ -22,7 +23,8 @@ export interface MerchantSettingsDeps {
 export function settingsView(settings: MerchantSettings) {
   return {
     quietHours: settings.quietHours,
-    defaults: { quietHours: PLATFORM_QUIET_HOURS },
+    journey: effectiveJourneySettings(settings.journey),
+    defaults: { quietHours: PLATFORM_QUIET_HOURS, journey: DEFAULT_JOURNEY_SETTINGS },
     version: settings.version,
     ...(settings.updatedAt ? { updatedAt: settings.updatedAt } : {}),
   };
@@ -57,6 +59,7 @@ export async function putMerchantSettings(
   const next: MerchantSettings = {
     merchantId: principal.merchantId,
     quietHours: input.quietHours,
+    ...(input.journey ? { journey: input.journey } : {}),
     version: current.version + 1,
     updatedAt: new Date(deps.clock.now()).toISOString(),
   };

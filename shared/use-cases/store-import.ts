@@ -14,9 +14,9 @@ import {
 } from "../auth/principal.ts";
 import { forEachLimit } from "../concurrency.ts";
 import {
+  bayZoneIds,
   bodyHashOf,
   buildStore,
-  footprintZone,
   IDEMPOTENCY_WINDOW_MS,
   IMPORT_JOB_PREFIX,
   IMPORT_LEASE_MS,
@@ -30,6 +30,7 @@ import {
   planChunks,
   type Store,
   type StoreInput,
+  storeZones,
   WORKER_RESERVE_MS,
 } from "../domain/catalog/index.ts";
 import {
@@ -43,7 +44,7 @@ import {
 import type { CatalogDeps } from "./catalog/deps.ts";
 import { importError, importPath } from "./catalog/import-errors.ts";
 import { pointOf } from "./catalog/stores.ts";
-import { cellsOf, storeTriggerZones } from "./catalog/zones.ts";
+import { storeCellsOf, storeTriggerZones } from "./catalog/zones.ts";
 import type { GeoIndex } from "./ports/geo-index-port.ts";
 import type { ImportJobs } from "./ports/import-jobs.ts";
 import type { StorePoints } from "./ports/store-points.ts";
@@ -186,8 +187,19 @@ function sameStore(a: Store, b: Store): boolean {
       s.openingHours,
       s.footprint,
       s.footprintSource ?? "request",
+      s.pickupBays ?? [],
     ]);
   return facts(a) === facts(b);
+}
+
+/**
+ * Bay zones a store had before this write (`previousBays` of them) that it no longer has: bays
+ * are numbered, so fewer bays leave the highest numbers behind.
+ */
+function droppedBays(store: Store, previousBays: number | undefined): string[] {
+  const kept = store.pickupBays?.length ?? 0;
+  const before = bayZoneIds({ storeId: store.storeId, pickupBays: new Array(previousBays ?? 0) });
+  return before.slice(kept);
 }
 
 /**
@@ -215,7 +227,7 @@ async function upsertFeature(
   const ours = storeId === ownId;
   const build = () => {
     const store = buildStore({ merchantId, storeId, input, nowIso, previous: current });
-    store.zoneCells = cellsOf(deps, footprintZone(store), "footprint");
+    store.zoneCells = storeCellsOf(deps, storeZones(store));
     return store;
   };
   let next = build();
@@ -244,18 +256,21 @@ async function upsertFeature(
     }
   }
   let previousLocation = current?.indexPending?.previousLocation;
+  let previousBays = current?.indexPending?.previousBays;
   if (current) {
     previousLocation ??= current.location;
-    next.indexPending = { previousLocation };
+    previousBays ??= current.pickupBays?.length ?? 0;
+    next.indexPending = { previousLocation, previousBays };
     await deps.catalog.replaceStore(next, current.version, current.externalRef);
   }
   const offers =
     next.offerIds.length > 0
       ? await deps.catalog.getOffers(next.offerIds.map((offerId) => ({ merchantId, offerId })))
       : [];
-  for (const zone of [footprintZone(next), ...storeTriggerZones(offers, next)]) {
+  for (const zone of [...storeZones(next), ...storeTriggerZones(offers, next)]) {
     await deps.geoIndex.putZone(zone);
   }
+  for (const zoneId of droppedBays(next, previousBays)) await deps.geoIndex.removeZone(zoneId);
   const moved =
     previousLocation &&
     (previousLocation.lat !== next.location.lat || previousLocation.lon !== next.location.lon);
@@ -304,13 +319,18 @@ async function writeChunk(
     store: Store;
     current: Store;
     previousLocation: Store["location"];
+    previousBays: number;
   }[] = [];
-  const pendingOnly: { store: Store; previousLocation: Store["location"] | undefined }[] = [];
+  const pendingOnly: {
+    store: Store;
+    previousLocation: Store["location"] | undefined;
+    previousBays?: number | undefined;
+  }[] = [];
   for (const plan of plans) {
     const { i, index, input, storeId, ours } = plan;
     const cur = current.get(storeId);
     const store = buildStore({ merchantId, storeId, input, nowIso, previous: cur });
-    store.zoneCells = cellsOf(deps, footprintZone(store), "footprint");
+    store.zoneCells = storeCellsOf(deps, storeZones(store));
     const result = (outcome: ImportOutcome): ImportResult => ({
       index,
       storeId,
@@ -321,7 +341,11 @@ async function writeChunk(
       results[i] = result(ours ? "created" : "unchanged");
     } else if (cur && sameStore(cur, store)) {
       // Written by a run cut off before it finished indexing: only the indexing is redone.
-      pendingOnly.push({ store: cur, previousLocation: cur.indexPending?.previousLocation });
+      pendingOnly.push({
+        store: cur,
+        previousLocation: cur.indexPending?.previousLocation,
+        previousBays: cur.indexPending?.previousBays,
+      });
       results[i] = result(ours ? "created" : "updated");
     } else if (!cur) {
       store.indexPending = {};
@@ -329,8 +353,9 @@ async function writeChunk(
       results[i] = result("created");
     } else {
       const previousLocation = cur.indexPending?.previousLocation ?? cur.location;
-      store.indexPending = { previousLocation };
-      changed.push({ i, store, current: cur, previousLocation });
+      const previousBays = cur.indexPending?.previousBays ?? cur.pickupBays?.length ?? 0;
+      store.indexPending = { previousLocation, previousBays };
+      changed.push({ i, store, current: cur, previousLocation, previousBays });
       results[i] = result(ours ? "created" : "updated");
     }
   }
@@ -343,11 +368,19 @@ async function writeChunk(
   await forEachLimit(changed, deps.importConcurrency ?? 16, async (c) => {
     await deps.catalog.replaceStore(c.store, c.current.version, c.current.externalRef);
   });
-  const written = [
+  const written: {
+    store: Store;
+    previousLocation: Store["location"] | undefined;
+    previousBays?: number | undefined;
+  }[] = [
     ...fresh
       .filter((f) => !cancelled.has(f.store.storeId))
       .map((f) => ({ store: f.store, previousLocation: undefined })),
-    ...changed.map((c) => ({ store: c.store, previousLocation: c.previousLocation })),
+    ...changed.map((c) => ({
+      store: c.store,
+      previousLocation: c.previousLocation,
+      previousBays: c.previousBays,
+    })),
     ...pendingOnly,
   ];
 
@@ -359,12 +392,17 @@ async function writeChunk(
       : [];
   await deps.geoIndex.putZones(
     written.flatMap((w) => [
-      footprintZone(w.store),
+      ...storeZones(w.store),
       ...storeTriggerZones(
         offers.filter((o) => w.store.offerIds.includes(o.offerId)),
         w.store,
       ),
     ]),
+  );
+  await forEachLimit(
+    written.flatMap((w) => droppedBays(w.store, w.previousBays)),
+    deps.importConcurrency ?? 16,
+    (zoneId) => deps.geoIndex.removeZone(zoneId),
   );
   // 3. Their points (a moved store leaves its old bucket), then the marks cleared.
   await deps.storePoints?.putMany(
@@ -408,7 +446,7 @@ async function validateAll(
           input,
           nowIso,
         });
-        cellsOf(deps, footprintZone(store), "footprint");
+        storeCellsOf(deps, storeZones(store));
       } catch (error) {
         if (!(error instanceof FootfallError) || error.status >= 500) throw error;
         for (const issue of error.issues ?? [{ path: "footprint", reason: error.detail }]) {

@@ -4,12 +4,14 @@ import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoAudienceStore } from "../adapters/dynamo/audience-store.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
+import { dynamoJourneyStore } from "../adapters/dynamo/journey-store.ts";
 import {
   cachedMerchantSettings,
   dynamoMerchantSettingsStore,
 } from "../adapters/dynamo/merchant-settings-store.ts";
 import { cachedOfferReader } from "../adapters/dynamo/offer-reader.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
+import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { PLATFORM_QUIET_HOURS } from "../domain/catalog/quiet-hours.ts";
 import { pseudonymize } from "../privacy.ts";
@@ -36,6 +38,7 @@ export function zoneEventSinkFromEnv(
   onOutcome?: IncentiveSinkDeps["onOutcome"],
 ): ZoneEventSink {
   const config = readConfig(sinkConfigSchema, env);
+  const pseudonymKey = currentSecret(env, "PSEUDONYM_KEY");
   return incentiveSink({
     offers: cachedOfferReader(
       dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
@@ -48,8 +51,9 @@ export function zoneEventSinkFromEnv(
       conversions: config.CONVERSIONS_TABLE,
     }),
     audiences: dynamoAudienceStore(documentClient, config.DEVICES_TABLE),
+    journeys: dynamoJourneyStore(documentClient, config.DEVICES_TABLE, systemClock),
     random: systemRandom,
-    deviceRef: (deviceId, merchantId) => pseudonymize(config.PSEUDONYM_KEY, deviceId, merchantId),
+    deviceRef: (deviceId, merchantId) => pseudonymize(pseudonymKey(), deviceId, merchantId),
     settings: cachedMerchantSettings(
       dynamoMerchantSettingsStore(documentClient, config.CATALOG_TABLE),
       systemClock,

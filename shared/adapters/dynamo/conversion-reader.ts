@@ -39,6 +39,8 @@ const RECORD_FIELDS = [
   "variant",
   "linkId",
   "touch",
+  "stage",
+  "previousStage",
 ] as const;
 
 /** Only the record's own fields: keys, TTL and anything else stored on the item stay behind. */

@@ -6,7 +6,12 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { BUDGET_SLICES } from "../../domain/budget-slices.ts";
-import { COUNTER_FIELDS, type ConversionRecord, conversionItem } from "../../domain/conversion.ts";
+import {
+  COUNTER_FIELDS,
+  type ConversionRecord,
+  conversionItem,
+  isOnlineTouch,
+} from "../../domain/conversion.ts";
 import type { OfferCounters } from "../../domain/decision/decide.ts";
 import {
   capCounterKeys,
@@ -26,6 +31,7 @@ import type {
   GrantPlan,
   WebCodeInput,
 } from "../../use-cases/ports/decision-store.ts";
+import type { JourneyWrite } from "../../use-cases/ports/journey-store.ts";
 import { batchGetAll } from "./batch.ts";
 import { type BudgetUse, budgetKeys, foldBudgetItems, readBudgetUse } from "./budget-counter.ts";
 import {
@@ -45,6 +51,7 @@ import {
   recordPuts,
 } from "./grant-items.ts";
 import { grantRefusal } from "./grant-refusal.ts";
+import { journeyPut } from "./journey-store.ts";
 import type { TransactItem } from "./transact.ts";
 import { profileLiveCheck } from "./visit-store.ts";
 
@@ -358,7 +365,8 @@ export function dynamoDecisionStore(
       touchCounters?: TouchBump[] | undefined;
       attributed: AttributionItem[];
       recordExpiresAt: number;
-    }): Promise<"committed" | "duplicate" | "erased"> {
+      journey?: JourneyWrite | undefined;
+    }): Promise<"committed" | "duplicate" | "erased" | "journey_conflict"> {
       const items: TransactItem[] = [
         profileLiveCheck(tables.devices, input.deviceId),
         {
@@ -374,6 +382,8 @@ export function dynamoDecisionStore(
           },
         },
       ];
+      // The history goes third, so a cancellation names it at index 2.
+      if (input.journey) items.push(journeyPut(tables.devices, input.deviceId, input.journey));
       for (const a of input.attributed) {
         items.push({
           Update: {
@@ -395,7 +405,16 @@ export function dynamoDecisionStore(
         if ((error as Error).name === "TransactionCanceledException") {
           const reasons = (error as { CancellationReasons?: { Code?: string }[] })
             .CancellationReasons;
-          return reasons?.[0]?.Code === "ConditionalCheckFailed" ? "erased" : "duplicate";
+          if (reasons?.[0]?.Code === "ConditionalCheckFailed") return "erased";
+          if (
+            input.journey &&
+            reasons?.[1]?.Code !== "ConditionalCheckFailed" &&
+            (reasons?.[2]?.Code === "ConditionalCheckFailed" ||
+              reasons?.[2]?.Code === "TransactionConflict")
+          ) {
+            return "journey_conflict";
+          }
+          return "duplicate";
         }
         throw error;
       }
@@ -420,7 +439,10 @@ export function dynamoDecisionStore(
             offerId: record.offerId ?? "-",
             storeId: record.storeId,
             localDay: record.localDay,
-            fields: { [COUNTER_FIELDS.expired]: 1 },
+            fields: {
+              [isOnlineTouch(record.touch) ? COUNTER_FIELDS.onlineExpired : COUNTER_FIELDS.expired]:
+                1,
+            },
           },
           tables.conversions,
         ),

@@ -14,7 +14,7 @@ import { transactInGroups } from "./transact-groups.ts";
 /** Compact per-cell entry: one attribute per zone, named by the zone id. */
 interface CellEntry {
   v: number;
-  k: "footprint" | "trigger";
+  k: ZoneDefinition["kind"];
   m: string;
   s: string;
   o?: string;

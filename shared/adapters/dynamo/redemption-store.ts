@@ -9,6 +9,7 @@ import {
   COUNTER_FIELDS,
   type ConversionRecord,
   conversionItem,
+  isOnlineTouch,
   NO_OFFER,
 } from "../../domain/conversion.ts";
 import { incentiveKeys } from "../../domain/incentive.ts";
@@ -70,11 +71,16 @@ function touchRedemption(record: ConversionRecord, table: string): TransactItem[
   );
 }
 
-/** A redemption's funnel counters: one more redemption, and its basket when it reported one. */
+/**
+ * A redemption's funnel counters: one more redemption, and its basket when it reported one. A
+ * code claimed online counts apart from the geofence funnel (its sends are the channel report's
+ * claims); a basket adds to the count and sum of baskets of geofence redemptions, so reports can
+ * average them.
+ */
 function redemptionCounterUpdates(record: ConversionRecord, table: string): TransactItem[] {
-  // A basket adds to the count and sum of baskets, so reports can average them.
+  const online = isOnlineTouch(record.touch);
   const basket: Record<string, number> =
-    record.basketMinor !== undefined
+    record.basketMinor !== undefined && !online
       ? { [COUNTER_FIELDS.baskets]: 1, [COUNTER_FIELDS.basketMinor]: record.basketMinor }
       : {};
   return counterUpdates(
@@ -83,7 +89,10 @@ function redemptionCounterUpdates(record: ConversionRecord, table: string): Tran
       offerId: record.offerId ?? NO_OFFER,
       storeId: record.storeId,
       localDay: record.localDay,
-      fields: { [COUNTER_FIELDS.redemptions]: 1, ...basket },
+      fields: {
+        [online ? COUNTER_FIELDS.onlineRedemptions : COUNTER_FIELDS.redemptions]: 1,
+        ...basket,
+      },
     },
     table,
   );

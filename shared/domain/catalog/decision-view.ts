@@ -17,6 +17,7 @@ export function toDecisionOffer(offer: Offer, storeId: string): DecisionOffer {
     caps: offer.caps,
     budget: offer.budget ?? {},
     ...(offer.segments ? { segments: offer.segments } : {}),
+    ...(offer.audience ? { stages: offer.audience.stages } : {}),
     ...(offer.allowSelfDeclaredSegments ? { allowSelfDeclaredSegments: true } : {}),
     ...(offer.requireAttestation ? { requireAttestation: true } : {}),
     holdoutPercent: offer.holdoutPercent,

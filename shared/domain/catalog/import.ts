@@ -41,6 +41,7 @@ export const importPropertiesSchema = z
     location: latLonSchema.optional().describe("Overrides the point / footprint centre"),
     timeZone: timeZoneSchema.optional(),
     openingHours: weeklyScheduleSchema.optional(),
+    pickupBays: storeInputSchema.shape.pickupBays,
     radiusM: z
       .number()
       .optional()
@@ -97,7 +98,15 @@ const featureEnvelopeSchema = z.object({
   properties: z.record(z.string(), z.unknown()),
 });
 
-const STORE_FIELDS = ["name", "externalRef", "address", "location", "timeZone", "openingHours"];
+const STORE_FIELDS = [
+  "name",
+  "externalRef",
+  "address",
+  "location",
+  "timeZone",
+  "openingHours",
+  "pickupBays",
+];
 
 /** Maps a path of the assembled store input back to where it came from in the feature. */
 function featurePath(storePath: readonly PropertyKey[], isPoint: boolean): PropertyKey[] {

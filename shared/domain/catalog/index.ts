@@ -2,9 +2,20 @@
  * The merchant catalog (pure): stores and offers, their request schemas, and how they map to
  * the zones of the geofence index.
  */
+
+export {
+  bayZoneIds,
+  bayZones,
+  checkPickupBays,
+  MAX_PICKUP_BAY_OFFSET_M,
+  MAX_PICKUP_BAY_RADIUS_M,
+  MAX_PICKUP_BAYS,
+  PICKUP_BAY_RADIUS_BOUNDS,
+  type PickupBay,
+  pickupBaysSchema,
+} from "./bays.ts";
 export {
   catalogKeys,
-  deriveTimeZone,
   isCatalogId,
   latLonSchema,
   OFFER_ID_PREFIX,
@@ -88,11 +99,13 @@ export {
   storeView,
   zoneCentre,
 } from "./store.ts";
+export { deriveTimeZone } from "./time-zone.ts";
 export {
   footprintZone,
   memoizedZoneCover,
   offerZoneIds,
   planZones,
+  storeZones,
   triggerGeometry,
   triggerZones,
   type ZonePlan,

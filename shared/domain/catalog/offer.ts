@@ -18,6 +18,7 @@ import {
   polygonSchema,
   type ZoneGeometry,
 } from "../geometry/index.ts";
+import { TARGET_STAGES, type TargetStage } from "../journey/stage.ts";
 import { amountSchema, checkOfferMoney, currencySchema } from "../money.ts";
 import { variantIdSchema } from "../o2o/link.ts";
 import type { MessageVariant } from "../o2o/touch.ts";
@@ -230,6 +231,20 @@ export const offerInputSchema = z
       .describe(
         "Devices need one of these segments, set by the app's backend or a merchant audience; omit for everyone",
       ),
+    audience: z
+      .strictObject({
+        stages: z
+          .array(z.enum(TARGET_STAGES))
+          .min(1)
+          .max(TARGET_STAGES.length)
+          .describe(
+            "Journey stages at this merchant the person must be in: prospect (no visit kept), new, returning, regular, lapsed",
+          ),
+      })
+      .optional()
+      .describe(
+        "Journey targeting: the stage is computed from the visit history the service keeps, never taken from the device",
+      ),
     allowSelfDeclaredSegments: z
       .boolean()
       .optional()
@@ -357,6 +372,8 @@ export interface Offer extends Versioned {
   caps: { perDevicePerDay?: number; perDeviceTotal?: number; cooldownMinutes?: number };
   budget?: { maxIncentives?: number | undefined } | undefined;
   segments?: string[] | undefined;
+  /** Journey stages targeted (see domain/journey); absent = every stage. */
+  audience?: { stages: TargetStage[] } | undefined;
   allowSelfDeclaredSegments?: boolean | undefined;
   requireAttestation?: boolean | undefined;
   holdoutPercent: number;
@@ -425,6 +442,7 @@ export function buildOffer(facts: OfferFacts): Offer {
     caps: input.caps,
     budget: input.budget,
     segments: input.segments ? [...new Set(input.segments)] : undefined,
+    ...(input.audience ? { audience: { stages: [...new Set(input.audience.stages)] } } : {}),
     allowSelfDeclaredSegments: input.allowSelfDeclaredSegments,
     requireAttestation: input.requireAttestation,
     holdoutPercent: input.holdoutPercent,
@@ -473,6 +491,7 @@ export function offerView(offer: Offer) {
     caps: offer.caps,
     budget: offer.budget,
     segments: offer.segments,
+    audience: offer.audience,
     allowSelfDeclaredSegments: offer.allowSelfDeclaredSegments ?? false,
     requireAttestation: offer.requireAttestation ?? false,
     holdoutPercent: offer.holdoutPercent,

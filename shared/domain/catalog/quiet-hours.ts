@@ -11,6 +11,7 @@ import {
   localStartTimeSchema,
   type WeeklySchedule,
 } from "../decision/offer-rules.ts";
+import { type JourneySettingsInput, journeySettingsInputSchema } from "../journey/settings.ts";
 
 /** Quiet hours of a merchant that never set any: 21:00–08:00 in the device's zone. */
 export const PLATFORM_QUIET_HOURS: DailySpan = { start: "21:00", end: "08:00" };
@@ -42,6 +43,7 @@ export const merchantSettingsInputSchema = z
     quietHours: quietHoursSettingSchema.describe(
       "Default quiet hours of every offer of the merchant (an offer may override them)",
     ),
+    journey: journeySettingsInputSchema.optional(),
   })
   .describe("Merchant-wide settings");
 export type MerchantSettingsInput = z.output<typeof merchantSettingsInputSchema>;
@@ -50,6 +52,8 @@ export type MerchantSettingsInput = z.output<typeof merchantSettingsInputSchema>
 export interface MerchantSettings {
   merchantId: string;
   quietHours: QuietHoursSetting;
+  /** The merchant's journey windows (absent fields: `DEFAULT_JOURNEY_SETTINGS`). */
+  journey?: JourneySettingsInput | undefined;
   version: number;
   updatedAt?: string | undefined;
 }

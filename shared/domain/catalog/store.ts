@@ -14,7 +14,9 @@ import {
 } from "../geometry/index.ts";
 import { wrapLon } from "../geometry/sphere.ts";
 import { displayText } from "../text.ts";
-import { deriveTimeZone, latLonSchema, timeZoneSchema, type Versioned } from "./common.ts";
+import { checkPickupBays, type PickupBay, pickupBaysSchema } from "./bays.ts";
+import { latLonSchema, timeZoneSchema, type Versioned } from "./common.ts";
+import { deriveTimeZone } from "./time-zone.ts";
 
 /** Footprint circles: from a kiosk (5 m) to a large campus (2 km). */
 export const FOOTPRINT_RADIUS_BOUNDS = { minRadiusM: 5, maxRadiusM: 2_000 } as const;
@@ -78,6 +80,7 @@ export const storeInputSchema = z
         "The store's visit zone. When omitted, a circle of " +
           `${DEFAULT_FOOTPRINT_RADIUS_M} m around \`location\` (or the geocoded \`address\`)`,
       ),
+    pickupBays: pickupBaysSchema.optional(),
   })
   .describe("A store: where it is, when it is open, and the footprint that counts as a visit");
 
@@ -109,10 +112,15 @@ export interface Store extends Versioned {
   /**
    * Set with a write whose zones and store point are not indexed yet (an import writes the
    * store first): names the point the store had, so whoever finishes the indexing (the same
-   * import resumed after a crash) also clears the old bucket. Absent once indexed.
+   * import resumed after a crash) also clears the old bucket, and how many pickup bays it had
+   * (so bays dropped leave the index). Absent once indexed.
    */
-  indexPending?: { previousLocation?: LatLon | undefined } | undefined;
-  /** H3 cells indexing the footprint. */
+  indexPending?:
+    | { previousLocation?: LatLon | undefined; previousBays?: number | undefined }
+    | undefined;
+  /** Pickup bays beside the footprint (normalised); absent: none. */
+  pickupBays?: PickupBay[] | undefined;
+  /** H3 cells indexing the footprint and the pickup bays. */
   zoneCells: number;
   /** Offers listing this store; a store with offers cannot be deleted. */
   offerIds: string[];
@@ -204,6 +212,14 @@ export function buildStore(facts: StoreFacts): Store {
       `lies ${km} km from the footprint (at most ${MAX_LOCATION_OFFSET_M / 1000} km)`,
     );
   }
+  let pickupBays: PickupBay[] | undefined;
+  if (input.pickupBays && input.pickupBays.length > 0) {
+    pickupBays = input.pickupBays.map((bay, i) => ({
+      ...(bay.name !== undefined ? { name: bay.name } : {}),
+      geometry: normalizeAt(bay.geometry, `pickupBays/${i}/geometry`),
+    }));
+    checkPickupBays(pickupBays, footprint);
+  }
   return {
     merchantId: facts.merchantId,
     storeId: facts.storeId,
@@ -217,6 +233,7 @@ export function buildStore(facts: StoreFacts): Store {
     openingHours: input.openingHours,
     footprint,
     footprintSource,
+    ...(pickupBays ? { pickupBays } : {}),
     zoneCells: 0,
     offerIds: previous?.offerIds ?? [],
     version: (previous?.version ?? 0) + 1,
@@ -240,6 +257,7 @@ export function storeInputOf(store: Store): Record<string, unknown> {
     timeZone: store.timeZoneDerived ? undefined : store.timeZone,
     openingHours: store.openingHours,
     footprint: store.footprintSource === "default" ? undefined : store.footprint,
+    pickupBays: store.pickupBays,
   };
   for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
   return input;
@@ -258,6 +276,7 @@ export function storeView(store: Store) {
     openingHours: store.openingHours,
     footprint: store.footprint,
     footprintSource: store.footprintSource ?? "request",
+    pickupBays: store.pickupBays ?? [],
     zoneCells: store.zoneCells,
     offerIds: store.offerIds,
     version: store.version,

@@ -10,6 +10,7 @@ import {
   type ZoneGeometry,
 } from "../geometry/index.ts";
 import { DEFAULT_FOOTPRINT_DWELL_SECONDS, type ZoneDefinition, zoneIds } from "../zone.ts";
+import { bayZones } from "./bays.ts";
 import { DEFAULT_TRIGGER_DWELL_SECONDS, type Offer } from "./offer.ts";
 import type { Store } from "./store.ts";
 
@@ -33,6 +34,16 @@ export function footprintZone(store: Pick<Store, "merchantId" | "storeId" | "foo
     storeId: store.storeId,
     dwellSeconds: DEFAULT_FOOTPRINT_DWELL_SECONDS,
   });
+}
+
+/**
+ * Every zone a store owns: its footprint, then its pickup bays (`bay.{storeId}.{n}`). Replacing
+ * a store plans from one list to the other, so bays removed leave the index.
+ */
+export function storeZones(
+  store: Pick<Store, "merchantId" | "storeId" | "footprint" | "pickupBays">,
+): ZoneDefinition[] {
+  return [footprintZone(store), ...bayZones(store)];
 }
 
 /** The geometry that triggers `offer` for one store: a circle around it, or the explicit zone. */

@@ -4,6 +4,7 @@
  * adapter enforces caps and budget atomically when it records the outcome.
  */
 import { ValidationError } from "../../errors.ts";
+import type { TargetStage } from "../journey/stage.ts";
 import { isHeldOut } from "./holdout.ts";
 import { isQuietHours, isValidTimeZone, localDay, parseInstant } from "./local-time.ts";
 import { isOfferLive } from "./offer-live.ts";
@@ -22,6 +23,7 @@ export const SUPPRESSION_REASONS = [
   "budget",
   "no_consent",
   "segment",
+  "stage",
   "quiet_hours",
   "fatigue",
   "cap_total",
@@ -84,6 +86,12 @@ export interface DecisionInput {
   readonly config?: Partial<DecisionConfig>;
   /** Audiences (segment names) each merchant uploaded that the device's person belongs to. */
   readonly audiences?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * The device's journey stage at each merchant, computed by the service from its stored visit
+   * history (never a device's claim). Needed for offers that target stages: a merchant missing
+   * here fails them closed (`stage`).
+   */
+  readonly stages?: ReadonlyMap<string, TargetStage>;
 }
 
 export interface DecisionConfig {
@@ -225,6 +233,11 @@ function firstFailure(
 
   if (!isTargeted(offer, device, input.audiences?.get(offer.merchantId))) return "segment";
 
+  if (offer.stages !== undefined) {
+    const stage = input.stages?.get(offer.merchantId);
+    if (stage === undefined || !offer.stages.includes(stage)) return "stage";
+  }
+
   const deviceTz = effectiveDeviceTimeZone(device.timeZone, storeTz);
   const quiet = offer.quietHours !== undefined ? offer.quietHours : config.quietHours;
   if (quiet !== null && isQuietHours(quiet, deviceTz, at)) return "quiet_hours";
@@ -267,6 +280,8 @@ function firstFailure(
  *    segments and the device is in none of them by a trusted source: the app's backend
  *    (`trustedSegments`) or a merchant audience of its person (`audiences`); self-declared
  *    `segments` count only for offers with `allowSelfDeclaredSegments`;
+ * 5b. `stage` — the offer targets journey stages and the device's stage at the merchant
+ *    (`input.stages`, computed from its stored visit history) is none of them, or unknown;
  * 6. `quiet_hours` — inside the offer's quiet hours (its override, else its merchant's, else
  *    `config.quietHours`) in the device's zone (fallback: the store's);
  * 7. `fatigue` — the device already got `fatigueCapPerDay` incentives today (device-local day);

@@ -3,6 +3,7 @@
  * (weekly schedule, quiet hours) that the API validates with the same rules the decision applies.
  */
 import * as z from "zod";
+import type { TargetStage } from "../journey/stage.ts";
 
 /** Days of the week as they appear in schedules, Monday first (ISO 8601 order). */
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
@@ -60,6 +61,8 @@ export interface DecisionOffer {
    * memberships count (set by the app's backend, or a merchant audience of the asserted person)
    * unless `allowSelfDeclaredSegments`.
    */
+  /** Journey stages targeted at the offer's merchant (see domain/journey); absent = all. */
+  readonly stages?: readonly TargetStage[];
   readonly segments?: readonly string[];
   /** Also accept segments the device declared about itself (its own claim, not a fact). */
   readonly allowSelfDeclaredSegments?: boolean;

@@ -11,7 +11,6 @@ import {
 import {
   buildStore,
   catalogKeys,
-  footprintZone,
   type ListQuery,
   planZones,
   STORE_ID_PREFIX,
@@ -20,6 +19,7 @@ import {
   storeInputOf,
   storeInputSchema,
   storeView,
+  storeZones,
 } from "../../domain/catalog/index.ts";
 import { ConflictError } from "../../errors.ts";
 import { applyMergePatch } from "../../http/merge-patch.ts";
@@ -31,7 +31,7 @@ import { listPage, STORES_SCOPE } from "./listing.ts";
 import { notFound } from "./not-found.ts";
 import { resolveStoreId } from "./store-lookup.ts";
 import { checkIfMatch } from "./versions.ts";
-import { applyPlan, cellsOf, storeTriggerZones } from "./zones.ts";
+import { applyPlan, storeCellsOf, storeTriggerZones } from "./zones.ts";
 
 /** A store's entry in the "offers near me" buckets. */
 export function pointOf(store: Store) {
@@ -57,14 +57,16 @@ export async function createStore(
     geocoded,
     nowIso: nowIso(deps),
   });
-  const zone = footprintZone(store);
-  store.zoneCells = cellsOf(deps, zone, "footprint");
+  const zones = storeZones(store);
+  store.zoneCells = storeCellsOf(deps, zones);
   await deps.catalog.createStore(store);
   try {
-    await applyPlan(deps, { put: [zone], remove: [] });
+    await applyPlan(deps, { put: zones, remove: [] });
     await deps.storePoints?.put(pointOf(store));
   } catch (error) {
-    await bestEffort("remove footprint zone", () => deps.geoIndex.removeZone(zone.zoneId));
+    await bestEffort("remove store zones", () =>
+      applyPlan(deps, { put: [], remove: zones.map((z) => z.zoneId) }),
+    );
     await bestEffort("delete store", () =>
       deps.catalog.deleteStore(
         store.merchantId,
@@ -142,8 +144,8 @@ export async function replaceStore(
     nowIso: nowIso(deps),
     previous: current,
   });
-  const zone = footprintZone(next);
-  next.zoneCells = cellsOf(deps, zone, "footprint");
+  const zones = storeZones(next);
+  next.zoneCells = storeCellsOf(deps, zones);
 
   const moved =
     current.location.lat !== next.location.lat || current.location.lon !== next.location.lon;
@@ -153,8 +155,8 @@ export async function replaceStore(
           current.offerIds.map((offerId) => ({ merchantId: principal.merchantId, offerId })),
         )
       : [];
-  const before = [footprintZone(current), ...storeTriggerZones(offers, current)];
-  const after = [zone, ...storeTriggerZones(offers, next)];
+  const before = [...storeZones(current), ...storeTriggerZones(offers, current)];
+  const after = [...zones, ...storeTriggerZones(offers, next)];
 
   await deps.catalog.replaceStore(next, current.version, current.externalRef);
   try {
@@ -228,8 +230,8 @@ export async function deleteStore(
       );
     }
   }
-  const zone = footprintZone(current);
-  await deps.geoIndex.removeZone(zone.zoneId);
+  const zones = storeZones(current);
+  await applyPlan(deps, { put: [], remove: zones.map((z) => z.zoneId) });
   await deps.storePoints?.remove(id, current.location);
   try {
     await deps.catalog.deleteStore(merchantId, id, current.version, {
@@ -237,7 +239,7 @@ export async function deleteStore(
       deletedAt: nowIso(deps),
     });
   } catch (error) {
-    await bestEffort("re-index footprint", () => deps.geoIndex.putZone(zone));
+    await bestEffort("re-index store zones", () => applyPlan(deps, { put: zones, remove: [] }));
     await bestEffort("re-add store point", async () => deps.storePoints?.put(pointOf(current)));
     throw error;
   }

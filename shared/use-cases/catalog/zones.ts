@@ -18,7 +18,11 @@ export async function applyPlan(
 }
 
 /** Cell count of a zone's cover; a zone too intricate to index is the caller's 422. */
-export function cellsOf(deps: CatalogDeps, zone: ZoneDefinition, path: string): number {
+export function cellsOf(
+  deps: Pick<CatalogDeps, "cover">,
+  zone: ZoneDefinition,
+  path: string,
+): number {
   try {
     return deps.cover(zone).length;
   } catch (error) {
@@ -27,6 +31,18 @@ export function cellsOf(deps: CatalogDeps, zone: ZoneDefinition, path: string): 
     }
     throw error;
   }
+}
+
+/**
+ * Cells of a store's zones (footprint, then bays), each checked indexable; errors name the
+ * footprint or `pickupBays/{n}/geometry`.
+ */
+export function storeCellsOf(deps: Pick<CatalogDeps, "cover">, zones: readonly ZoneDefinition[]) {
+  return zones.reduce(
+    (sum, zone, i) =>
+      sum + cellsOf(deps, zone, i === 0 ? "footprint" : `pickupBays/${i - 1}/geometry`),
+    0,
+  );
 }
 
 /** Cells of the trigger zones of an offer (422 naming `triggerZone` when one is too intricate). */

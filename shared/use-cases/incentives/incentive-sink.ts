@@ -20,6 +20,16 @@ import {
   type Incentive,
   triggerEventKey,
 } from "../../domain/incentive.ts";
+import {
+  applyVisit,
+  effectiveJourneySettings,
+  HISTORY_RETENTION_DAYS,
+  JOURNEY_FIELDS,
+  journeyBumps,
+  journeyStage,
+  stageRecords,
+  type TargetStage,
+} from "../../domain/journey/index.ts";
 import { GEOFENCE_CHANNEL } from "../../domain/o2o/link.ts";
 import {
   assignVariant,
@@ -33,6 +43,7 @@ import type { Random } from "../../ports.ts";
 import type { AudienceReader } from "../audiences.ts";
 import type { SinkResult, ZoneEventSink } from "../pings/ingest-pings.ts";
 import type { CounterBump, DecisionStore } from "../ports/decision-store.ts";
+import type { JourneyStore, JourneyWrite } from "../ports/journey-store.ts";
 import type { MerchantSettingsStore } from "../ports/merchant-settings-store.ts";
 import type { OfferReader } from "../ports/offer-reader.ts";
 import { DeviceErased } from "../ports/visit-store.ts";
@@ -59,6 +70,11 @@ export interface IncentiveSinkDeps {
    * candidate offer targets segments. Absent = only the app's trusted segments count.
    */
   audiences?: AudienceReader | undefined;
+  /**
+   * Visit histories (journey stages): absent = no journey is kept, and offers that target
+   * stages are never eligible.
+   */
+  journeys?: JourneyStore | undefined;
   random: Random;
   /** Pseudonymous device id scoped to a merchant (keyed HMAC). */
   deviceRef: (deviceId: string, merchantId: string) => string;
@@ -199,6 +215,21 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
           )
         : undefined;
 
+    // Journey stages: read only when an offer targets stages, computed here from the stored
+    // history (what the device says about itself plays no part).
+    const journeyStages = new Map<string, TargetStage>();
+    if (deps.journeys) {
+      for (const merchantId of new Set(
+        candidates.filter((c) => c.offer.audience).map((c) => c.offer.merchantId),
+      )) {
+        const { history } = await deps.journeys.load(device.deviceId, merchantId);
+        const settings = effectiveJourneySettings(
+          (merchantSettings.get(merchantId) ?? (await deps.settings?.get(merchantId)))?.journey,
+        );
+        journeyStages.set(merchantId, journeyStage(history, settings, at));
+      }
+    }
+
     const atomicFailures = new Map<string, string>();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const counters = await deps.store.readCounters(
@@ -231,6 +262,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         counters,
         config: deps.decision,
         ...(audiences ? { audiences } : {}),
+        stages: journeyStages,
       });
       const suppressed = [
         ...decision.suppressed,
@@ -392,17 +424,16 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         event.at <= a.windowEndsAt &&
         a.storeIds.includes(event.storeId),
     );
-    const records: ConversionRecord[] = [
-      {
-        eventId: `visit:${ref}:${triggerEventKey(event)}`,
-        type: "visited",
-        merchantId: event.merchantId,
-        storeId: event.storeId,
-        deviceRef: ref,
-        at: event.at,
-        localDay: day,
-      },
-    ];
+    const visitRecord: ConversionRecord = {
+      eventId: `visit:${ref}:${triggerEventKey(event)}`,
+      type: "visited",
+      merchantId: event.merchantId,
+      storeId: event.storeId,
+      deviceRef: ref,
+      at: event.at,
+      localDay: day,
+    };
+    const records: ConversionRecord[] = [];
     const counters: CounterBump[] = [
       {
         merchantId: event.merchantId,
@@ -500,21 +531,90 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         fields: { [TOUCH_FIELDS.credited]: 1 },
       });
     }
-    const outcome = await deps.store.recordVisit({
-      deviceId: device.deviceId,
-      eventKey: triggerEventKey(event),
-      claimExpiresAt: Math.ceil((now + 3 * DAY_MS) / 1000),
-      now: event.at,
-      records,
-      counters,
-      touchCounters,
-      attributed,
-      recordExpiresAt: expiresAt(event.at),
-    });
-    if (outcome === "erased") throw new DeviceErased();
-    if (outcome === "committed") {
-      deps.onOutcome?.("visit");
-      if (attributed.length > 0) deps.onOutcome?.("attributed", attributed.length);
+    const eventKey = triggerEventKey(event);
+    const journeySettings = deps.journeys
+      ? effectiveJourneySettings((await deps.settings?.get(event.merchantId))?.journey)
+      : undefined;
+    for (let attempt = 0; ; attempt++) {
+      // The visit history moves in the visit's own transaction, guarded by the version read.
+      let journey: JourneyWrite | undefined;
+      const journeyRecords: ConversionRecord[] = [];
+      const journeyCounters: CounterBump[] = [];
+      let firstVisit = false;
+      let stage: string | undefined;
+      if (deps.journeys && journeySettings) {
+        const stored = await deps.journeys.load(device.deviceId, event.merchantId);
+        const visit = { at: event.at, storeId: event.storeId, timeZone: tz };
+        const outcome = applyVisit(stored.history, visit, journeySettings, event.merchantId);
+        firstVisit = outcome.stageBefore === "prospect";
+        stage = outcome.stage;
+        journeyRecords.push(
+          ...stageRecords(outcome, { merchantId: event.merchantId, deviceRef: ref, eventKey }),
+        );
+        for (const b of journeyBumps(outcome, { storeId: event.storeId, localDay: day })) {
+          journeyCounters.push({ merchantId: event.merchantId, offerId: NO_OFFER, ...b });
+        }
+        journey = {
+          merchantId: event.merchantId,
+          history: outcome.history,
+          expectedVersion: stored.version,
+          expiresAt: Math.ceil(
+            (outcome.history.lastVisitAt + HISTORY_RETENTION_DAYS * DAY_MS) / 1000,
+          ),
+        };
+      }
+      // Attributed visits that were the person's first at the merchant (first vs returning).
+      const firstField = (treated: boolean) =>
+        treated ? JOURNEY_FIELDS.firstTreated : JOURNEY_FIELDS.firstHoldout;
+      const withFirst = <T extends { fields: Record<string, number> }>(
+        bumps: T[],
+        isAttributed: (b: T) => boolean | undefined,
+      ): T[] =>
+        firstVisit
+          ? bumps.map((b) => {
+              const treated = isAttributed(b);
+              return treated === undefined
+                ? b
+                : { ...b, fields: { ...b.fields, [firstField(treated)]: 1 } };
+            })
+          : bumps;
+      const outcome = await deps.store.recordVisit({
+        deviceId: device.deviceId,
+        eventKey,
+        claimExpiresAt: Math.ceil((now + 3 * DAY_MS) / 1000),
+        now: event.at,
+        records: [{ ...visitRecord, ...(stage ? { stage } : {}) }, ...records, ...journeyRecords],
+        counters: [
+          ...withFirst(counters, (b) =>
+            b.fields[COUNTER_FIELDS.attributedTreated]
+              ? true
+              : b.fields[COUNTER_FIELDS.attributedHoldout]
+                ? false
+                : undefined,
+          ),
+          ...journeyCounters,
+        ],
+        touchCounters: withFirst(touchCounters, (b) =>
+          b.fields[TOUCH_FIELDS.visitsTreated]
+            ? true
+            : b.fields[TOUCH_FIELDS.visitsHoldout]
+              ? false
+              : undefined,
+        ),
+        attributed,
+        recordExpiresAt: expiresAt(event.at),
+        ...(journey ? { journey } : {}),
+      });
+      if (outcome === "journey_conflict" && attempt < MAX_ATTEMPTS) continue;
+      if (outcome === "journey_conflict") {
+        throw new Error("visit history did not settle after retries");
+      }
+      if (outcome === "erased") throw new DeviceErased();
+      if (outcome === "committed") {
+        deps.onOutcome?.("visit");
+        if (attributed.length > 0) deps.onOutcome?.("attributed", attributed.length);
+      }
+      return;
     }
   }
 

@@ -8,6 +8,11 @@ import { isOfferLive } from "../../domain/decision/offer-live.ts";
 import { issueCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
 import { capPartition, holdoutUnit, type Incentive } from "../../domain/incentive.ts";
+import {
+  effectiveJourneySettings,
+  journeyStage,
+  type TargetStage,
+} from "../../domain/journey/index.ts";
 import { claimInputSchema, type Link, linkState } from "../../domain/o2o/link.ts";
 import { TOUCH_FIELDS, type TouchBump } from "../../domain/o2o/touch.ts";
 import { addressBucket } from "../../domain/source-address.ts";
@@ -22,7 +27,9 @@ import {
 import { parseWith } from "../../http/parse.ts";
 import type { Clock, Random } from "../../ports.ts";
 import type { DecisionStore } from "../ports/decision-store.ts";
+import type { JourneyStore } from "../ports/journey-store.ts";
 import type { LinkStore } from "../ports/link-store.ts";
+import type { MerchantSettingsStore } from "../ports/merchant-settings-store.ts";
 import type { OfferReader } from "../ports/offer-reader.ts";
 import type { RateLimiter } from "../ports/rate-limiter.ts";
 import { DeviceErased } from "../ports/visit-store.ts";
@@ -60,6 +67,12 @@ export interface ClaimDeps {
     | "logTouch"
   >;
   limiter: RateLimiter;
+  /**
+   * Visit histories and merchant settings, for offers that target journey stages (the stage is
+   * computed from the stored history); absent = such offers are never eligible.
+   */
+  journeys?: JourneyStore | undefined;
+  settings?: Pick<MerchantSettingsStore, "get"> | undefined;
   clock: Clock;
   random: Random;
   /** Pseudonymous id of a device (or a web address bucket) scoped to a merchant. */
@@ -212,7 +225,14 @@ async function preDecide(
     deviceDay,
     capPartition(device),
   );
+  const stages = new Map<string, TargetStage>();
+  if (offer.audience && deps.journeys) {
+    const { history } = await deps.journeys.load(device.deviceId, offer.merchantId);
+    const settings = (await deps.settings?.get(offer.merchantId))?.journey;
+    stages.set(offer.merchantId, journeyStage(history, effectiveJourneySettings(settings), now));
+  }
   const decision = decide({
+    stages,
     event: { type: offer.trigger.on === "enter" ? "entered" : "dwelled", at: now },
     offers: [{ ...toDecisionOffer(offer, storeId), quietHours: null }],
     device: {

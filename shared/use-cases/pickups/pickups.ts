@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import type { DevicePrincipal, MerchantPrincipal } from "../../auth/principal.ts";
 import { requireRole } from "../../auth/principal.ts";
+import { bayZoneIds } from "../../domain/catalog/bays.ts";
 import type { Store } from "../../domain/catalog/store.ts";
 import { pickupRef } from "../../domain/pickup/keys.ts";
 import { type PickupMessage, pickupMessage } from "../../domain/pickup/message.ts";
@@ -254,6 +255,7 @@ export async function createPickup(
     ...(input.customerName ? { customerName: input.customerName } : {}),
     stage: "created",
     times: { created: now },
+    ...(store.pickupBays && store.pickupBays.length > 0 ? { bayZoneIds: bayZoneIds(store) } : {}),
     nearbyThresholdS: (input.nearbyThresholdMinutes ?? deps.rules.nearbyThresholdS / 60) * 60,
     version: 1,
   };

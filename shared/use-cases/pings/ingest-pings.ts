@@ -61,7 +61,8 @@ export interface IngestResult {
 function zoneRef(z: MatchedZone): ZoneRef {
   return {
     zoneId: z.zone.zoneId,
-    kind: z.zone.kind,
+    // Bays are filtered out before (visitCandidates); open visits only name visit zones.
+    kind: z.zone.kind === "bay" ? "footprint" : z.zone.kind,
     characteristicRadiusM: z.zone.characteristicRadiusM,
     dwellSeconds: z.zone.dwellSeconds,
     merchantId: z.zone.merchantId,
@@ -78,6 +79,20 @@ function observe(zone: MatchedZone, ping: Ping): ZoneObservation {
 }
 
 const MAX_CONFLICT_RETRIES = 4;
+
+/**
+ * The candidates that can open visits: pickup bays are indexed with the store's other zones but
+ * only pickups read them (by id), so a device near a bay without a pickup costs nothing more.
+ */
+function visitCandidates(candidates: MatchedZone[][]): MatchedZone[][] {
+  for (let i = 0; i < candidates.length; i++) {
+    const list = candidates[i] as MatchedZone[];
+    if (list.some((c) => c.zone.kind === "bay")) {
+      candidates[i] = list.filter((c) => c.zone.kind !== "bay");
+    }
+  }
+  return candidates;
+}
 
 /**
  * A context younger than this was made for this very request (the authorizer ran), not reused
@@ -144,7 +159,7 @@ export async function ingestPings(
   const { accepted, rejected } = validatePings(rawPings, now);
   if (accepted.length === 0) throw nothingAccepted(rejected);
   const pings = accepted.map((a) => a.ping).sort((a, b) => a.timestamp - b.timestamp);
-  const candidates = await deps.matcher.candidates(pings);
+  const candidates = visitCandidates(await deps.matcher.candidates(pings));
   const anyCandidate = candidates.some((c) => c.length > 0);
   const live = anyCandidate ? undefined : await openZonesNow(deps, device, now);
   // Pickup orders (location is used for them only while one is attached and active): a device

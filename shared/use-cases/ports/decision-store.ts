@@ -2,6 +2,7 @@ import type { ConversionRecord } from "../../domain/conversion.ts";
 import type { OfferCounters } from "../../domain/decision/decide.ts";
 import type { Incentive } from "../../domain/incentive.ts";
 import type { TouchBump } from "../../domain/o2o/touch.ts";
+import type { JourneyWrite } from "./journey-store.ts";
 
 /** Counter increments on the report counters of one offer × store × day (and the store view). */
 export interface CounterBump {
@@ -169,7 +170,13 @@ export interface DecisionStore {
     touchCounters?: TouchBump[] | undefined;
     attributed: AttributionItem[];
     recordExpiresAt: number;
-  }): Promise<"committed" | "duplicate" | "erased">;
+    /**
+     * The device's visit history at the merchant, written in the same transaction; when another
+     * write changed it first nothing is written and the outcome is `journey_conflict` (read the
+     * history again and retry).
+     */
+    journey?: JourneyWrite | undefined;
+  }): Promise<"committed" | "duplicate" | "erased" | "journey_conflict">;
   /**
    * Logs an unredeemed code's expiry once: the record's condition makes a redelivered stream
    * record a no-op, and the counter moves in the same transaction.

@@ -216,6 +216,33 @@ describe("decide: eligibility checks", () => {
     ).toBe("cap_day");
   });
 
+  it("journey stages: only the targeted stages at the offer's merchant, unknown fails closed", () => {
+    const lapsedOnly = offer({ stages: ["lapsed", "prospect"] });
+    const decideWith = (stages?: Map<string, "prospect" | "new" | "lapsed">, o = lapsedOnly) => {
+      const d = decide({ ...input({ offers: [o] }), ...(stages ? { stages } : {}) });
+      return d.chosen?.outcome ?? d.suppressed[0]?.reason;
+    };
+    expect(decideWith(new Map([["m1", "lapsed"]]))).toBe("send");
+    expect(decideWith(new Map([["m1", "prospect"]]))).toBe("send");
+    expect(decideWith(new Map([["m1", "new"]]))).toBe("stage");
+    // Another merchant's stage says nothing about this one; no stage read fails closed.
+    expect(decideWith(new Map([["m2", "lapsed"]]))).toBe("stage");
+    expect(decideWith()).toBe("stage");
+    // An untargeted offer needs no stage at all.
+    expect(decideWith(undefined, offer())).toBe("send");
+    // The holdout applies to targeted offers like to any other.
+    const held = offer({ stages: ["lapsed"], holdoutPercent: 50 });
+    const groups = new Set<string>();
+    for (let i = 0; i < 64; i++) {
+      const d = decide({
+        ...input({ offers: [held], device: { deviceId: `dev-${i}` } }),
+        stages: new Map([["m1", "lapsed"]]),
+      });
+      groups.add(d.chosen?.outcome ?? "none");
+    }
+    expect([...groups].sort()).toEqual(["held_out", "send"]);
+  });
+
   it("cooldown: blocked until exactly cooldownMinutes have passed", () => {
     const o = offer({ caps: { cooldownMinutes: 60 } });
     const at = (lastSentAt: number) => outcome({ offers: [o], perOffer: { o1: { lastSentAt } } });
@@ -230,6 +257,7 @@ describe("decide: eligibility checks", () => {
       status: "paused",
       budget: { maxIncentives: 0 },
       segments: ["x"],
+      stages: ["lapsed"],
       caps: { perDeviceTotal: 0, perDevicePerDay: 0, cooldownMinutes: 60 },
     });
     const night = ms("2026-06-11T03:00:00Z"); // 23:00 EDT
@@ -248,6 +276,10 @@ describe("decide: eligibility checks", () => {
       (x, b) => [{ ...x, budget: {} }, b],
       (x, b) => [x, { ...b, device: { consentMarketing: true } }],
       (x, b) => [{ ...x, segments: [] }, b],
+      (x, b) => {
+        const { stages: _stages, ...rest } = x;
+        return [rest, b];
+      },
       (x, b) => [x, { ...b, at: AT, now: AT, perOffer: { o1: { lastSentAt: AT } } }],
       (x, b) => [x, { ...b, deviceToday: 0 }],
       (x, b) => [{ ...x, caps: { ...x.caps, perDeviceTotal: undefined } }, b],

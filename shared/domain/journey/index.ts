@@ -1,0 +1,3 @@
+export * from "./log.ts";
+export * from "./settings.ts";
+export * from "./stage.ts";
