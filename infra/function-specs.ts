@@ -559,6 +559,12 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: [],
     bundleBudget: TIME_BUDGET,
   },
+  "report-journey": {
+    description: "GET /v1/reports/journey: visitors by journey stage, repeat visits, lapses",
+    access: { catalog: "read", conversions: "read", incentives: "read" },
+    secrets: [],
+    bundleBudget: TIME_BUDGET,
+  },
 };
 
 /** Environment variable carrying each secret's ARN; the runtime resolves it at cold start. */
