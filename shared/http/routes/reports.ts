@@ -135,7 +135,8 @@ export const storeReportRoute = defineRoute({
 export const journeyReportRoute = defineRoute({
   method: "GET",
   path: "/v1/reports/journey",
-  fn: "report-journey",
+  // Served by the store report's function: the same counters (the stack's resource budget).
+  fn: "report-store",
   auth: "jwt",
   rateLimit: 20,
   roles: REPORT_ROLES,
