@@ -1,5 +1,5 @@
 import { catalogHandler } from "../shared/http/route-handler.ts";
-import { putMerchantSettingsRoute } from "../shared/http/routes/catalog.ts";
+import { putMerchantSettingsRoute } from "../shared/http/routes/merchant-settings.ts";
 import { putMerchantSettings } from "../shared/use-cases/merchant-settings.ts";
 import { merchantSettingsDepsFromEnv } from "../shared/wiring/merchant-settings-deps.ts";
 

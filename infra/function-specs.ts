@@ -145,15 +145,9 @@ export const DEFAULT_BUNDLE_BUDGET_KB = 500;
 const TIME_ZONE_LIBS =
   "@photostructure/tz-lookup (about 70 KB, the world's time zone map) and luxon (about 70 KB) " +
   "give local store time";
-const TIME_BUDGET: BundleBudget = { kb: 700, reason: `${TIME_ZONE_LIBS} on top of the SDK.` };
 const GEO_BUDGET: BundleBudget = {
   kb: 1000,
   reason: `Geofence geometry needs h3-js (about 210 KB, an emscripten build); ${TIME_ZONE_LIBS}.`,
-};
-const PUBLISHER_BUDGET: BundleBudget = {
-  kb: 640,
-  reason:
-    "Four SDK clients (DynamoDB, SNS, SQS for its DLQ, Secrets Manager) in one function, plus luxon to date expired codes on the store's local day.",
 };
 
 /** Pickup routes: stores in the catalog, pickups in incentives, references on device profiles. */
@@ -162,7 +156,6 @@ function pickupFunction(description: string): FunctionSpec {
     description,
     access: { catalog: "read", devices: "readwrite", incentives: "readwrite" },
     secrets: [],
-    bundleBudget: TIME_BUDGET,
   };
 }
 
@@ -307,7 +300,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: ["pseudonym"],
     // Overlapping sweeps are safe (versioned saves, one decision per event), so no reservation.
     trigger: { kind: "schedule", rateMinutes: 1, localIntervalS: 5 },
-    bundleBudget: TIME_BUDGET,
   },
 
   // Incentives: the outbox stream consumer that publishes to SNS
@@ -338,7 +330,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
       ],
       dlqUrlEnv: "INCENTIVE_DLQ_URL",
     },
-    bundleBudget: PUBLISHER_BUDGET,
   },
 
   // Catalog: stores and offers (zones are indexed on write)
@@ -412,7 +403,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
         },
       ],
     },
-    bundleBudget: PUBLISHER_BUDGET,
   },
   "pickup-board": pickupFunction("GET /v1/stores/{storeId}/pickups: the store's pickup board"),
   "device-pickups": pickupFunction(
@@ -422,7 +412,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     description: "GET /v1/merchant/settings: the merchant's settings (default quiet hours)",
     access: { catalog: "read" },
     secrets: [],
-    bundleBudget: GEO_BUDGET,
   },
   "audience-members": {
     description:
@@ -436,7 +425,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     description: "PUT /v1/merchant/settings: replaces the merchant's settings",
     access: { catalog: "readwrite" },
     secrets: [],
-    bundleBudget: GEO_BUDGET,
   },
   "offer-create": withBudgetRead(
     catalogWriter("POST /v1/offers: creates an offer and indexes its zones"),
@@ -462,25 +450,21 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     description: "POST /v1/redemptions: redeems an incentive code at the till",
     access: { catalog: "read", incentives: "readwrite", conversions: "readwrite" },
     secrets: [],
-    bundleBudget: TIME_BUDGET,
   },
   "conversions-list": {
     description: "GET /v1/conversions: the footfall conversion log, paginated",
     access: { catalog: "read", conversions: "read", incentives: "read" },
     secrets: ["cursor"],
-    bundleBudget: TIME_BUDGET,
   },
   "report-offer": {
     description: "GET /v1/reports/offers/{offerId}: funnel and lift of one offer",
     access: { catalog: "read", conversions: "read", incentives: "read" },
     secrets: [],
-    bundleBudget: TIME_BUDGET,
   },
   "report-offers": {
     description: "GET /v1/reports/offers: every offer of a period side by side",
     access: { catalog: "read", conversions: "read", incentives: "read" },
     secrets: [],
-    bundleBudget: TIME_BUDGET,
   },
 
   // Online to offline: claim links, claims, exposures and the channel report
@@ -488,22 +472,16 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     description: "POST /v1/offers/{offerId}/links: a claim link per channel and variant",
     access: { catalog: "readwrite" },
     secrets: [],
-    // The catalog store (offer ownership) carries the time zone libraries.
-    bundleBudget: TIME_BUDGET,
   },
   "link-list": {
     description: "GET /v1/offers/{offerId}/links: the offer's claim links",
     access: { catalog: "read" },
     secrets: [],
-    // The catalog store (offer ownership) carries the time zone libraries.
-    bundleBudget: TIME_BUDGET,
   },
   "link-update": {
     description: "PATCH /v1/offers/{offerId}/links/{linkId}: pause, resume or re-date a link",
     access: { catalog: "readwrite" },
     secrets: [],
-    // The catalog store (offer ownership) carries the time zone libraries.
-    bundleBudget: TIME_BUDGET,
   },
   "claim-create": {
     description: "POST /v1/claims: a device claims a link (holdout, code, budget, caps, consent)",
@@ -514,7 +492,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
       conversions: "readwrite",
     },
     secrets: ["pseudonym"],
-    bundleBudget: TIME_BUDGET,
   },
   "claim-web": {
     description: "POST /v1/claims/web: a web page claims a link without a device",
@@ -525,7 +502,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
       conversions: "readwrite",
     },
     secrets: ["pseudonym"],
-    bundleBudget: TIME_BUDGET,
   },
   "exposure-create": {
     description:
@@ -537,14 +513,12 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
       conversions: "readwrite",
     },
     secrets: ["pseudonym"],
-    bundleBudget: TIME_BUDGET,
   },
   "report-channels": {
     description:
       "GET /v1/reports/channels: claims, exposures, visits and lift by channel and variant",
     access: { catalog: "read", conversions: "read" },
     secrets: [],
-    bundleBudget: TIME_BUDGET,
   },
   dashboard: {
     description: "GET /dashboard: the marketing dashboard's static files, with a strict CSP",
@@ -558,7 +532,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
       "GET /v1/reports/stores/{storeId} and /v1/reports/journey: store visits, visitor journey",
     access: { catalog: "read", conversions: "read", incentives: "read" },
     secrets: [],
-    bundleBudget: TIME_BUDGET,
   },
 };
 

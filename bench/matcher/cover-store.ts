@@ -109,6 +109,37 @@ export async function computeCovers(options: {
         const sizes = options.sizes.filter((s) => s <= kept.zones).sort((a, b) => a - b);
         return { ...kept, sizes, skipped: [], reusedFrom: options.keepDir };
       }
+      if (kept.seed === options.seed && kept.zones > 0) {
+        // Fewer kept than asked: reuse what is kept and report the larger sizes as skipped (the
+        // kept covers are never replaced by a smaller set).
+        const within = options.sizes.filter((s) => s <= kept.zones).sort((a, b) => a - b);
+        if (within.length > 0) {
+          const largerSizes = options.sizes.filter((s) => s > kept.zones).sort((a, b) => a - b);
+          const rest = Math.max(...largerSizes);
+          const perZoneCpu = kept.cpuMs / kept.zones;
+          const cpuS = (perZoneCpu * (rest - kept.zones)) / 1000;
+          options.log?.(
+            `covers: reusing ${kept.zones.toLocaleString("en-US")} from ${options.keepDir}; larger sizes skipped`,
+          );
+          mkdirSync(options.dir, { recursive: true });
+          for (const name of Object.values(files(options.keepDir))) {
+            copyFileSync(name, join(options.dir, basename(name)));
+          }
+          return {
+            ...kept,
+            sizes: within,
+            skipped: largerSizes.map((size) => ({
+              size,
+              reason:
+                `covers kept in ${options.keepDir} hold ${kept.zones.toLocaleString("en-US")} zones; ` +
+                `the other ${(size - kept.zones).toLocaleString("en-US")} need about ` +
+                `${Math.round((cpuS * (size - kept.zones)) / (rest - kept.zones))} CPU-s ` +
+                `(${perZoneCpu.toFixed(2)} ms per zone measured), beyond the run's budget`,
+            })),
+            reusedFrom: options.keepDir,
+          };
+        }
+      }
     }
     const { keepDir, ...rest } = options;
     const run = await computeCovers(rest);

@@ -63,6 +63,16 @@ export interface ConversionRecord {
 /** Store id of log records of online touches (a claim or exposure happens at no store). */
 export const ONLINE = "-";
 
+/**
+ * Whether a code came from an online touch (a claim link, in the app or on a web page) rather
+ * than a geofence send. Its redemption or expiry counts on the offer's counters apart from the
+ * geofence funnel (`onlineRedemptions`, `onlineExpired`), so the funnel's redemptions stay a
+ * part of its sends; the channel report measures the online side.
+ */
+export function isOnlineTouch(touch: ConversionRecord["touch"]): boolean {
+  return touch === "claim" || touch === "web_claim" || touch === "exposure";
+}
+
 /** Counter attribute names on a counters item. */
 export const COUNTER_FIELDS = {
   triggered: "triggered",
@@ -75,6 +85,9 @@ export const COUNTER_FIELDS = {
   attributedHoldout: "attributedHoldout",
   redemptions: "redemptions",
   expired: "expired",
+  /** Codes claimed online (see `isOnlineTouch`) redeemed at a store, or expired unredeemed. */
+  onlineRedemptions: "onlineRedemptions",
+  onlineExpired: "onlineExpired",
   /** Redemptions that reported a basket, and the sum of their baskets (minor units). */
   baskets: "baskets",
   basketMinor: "basketMinor",

@@ -1,4 +1,9 @@
-import { type MerchantPrincipal, requireRole } from "../auth/principal.ts";
+import {
+  CATALOG_READ_ROLES,
+  CATALOG_WRITE_ROLES,
+  type MerchantPrincipal,
+  requireRole,
+} from "../auth/principal.ts";
 import {
   type MerchantSettings,
   type MerchantSettingsInput,
@@ -7,7 +12,6 @@ import {
 import { DEFAULT_JOURNEY_SETTINGS, effectiveJourneySettings } from "../domain/journey/settings.ts";
 import { ConflictError } from "../errors.ts";
 import type { Clock } from "../ports.ts";
-import { CATALOG_READ_ROLES, CATALOG_WRITE_ROLES } from "./catalog.ts";
 import type { MerchantSettingsStore } from "./ports/merchant-settings-store.ts";
 
 export interface MerchantSettingsDeps {

@@ -15,7 +15,9 @@ import { call, startTestServer } from "../support/local-server.ts";
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const merchantId = uniqueId("m_o2o");
 const otherMerchant = uniqueId("m_o2o_other");
-const STORE = { lat: 48.8606, lon: 2.3376 };
+// A site no other test file uses (Naples): geofence matching spans merchants, so a store or zone
+// of another file nearby would add its own footprint events and sends to these devices.
+const STORE = { lat: 40.8518, lon: 14.2681 };
 const FAR_ZONE = { type: "Circle", center: offset(STORE, 20_000, 0), radiusM: 100 };
 
 beforeAll(async () => {
@@ -288,6 +290,21 @@ describe("claim links, claims and the channel report", () => {
         12,
       );
     }
+    // The offer report's funnel is the geofence funnel (no send here): the two codes claimed
+    // online and redeemed at the store count apart, so its redemptions stay a part of its sends.
+    const offerReport = await call(`${server.url}/v1/reports/offers/${offerId}?groupBy=store`, {
+      headers: analyst,
+    });
+    expect(offerReport.status).toBe(200);
+    expect(offerReport.body.totals.funnel).toMatchObject({
+      sent: 0,
+      redemptions: 0,
+      online: { redemptions: 2, expired: 0 },
+    });
+    expect(offerReport.body.totals.redemptionRate).toBeNull();
+    expect(
+      offerReport.body.rows.find((r: { storeId: string }) => r.storeId === storeId)?.funnel.online,
+    ).toEqual({ redemptions: 2, expired: 0 });
     const qrRow = report.body.rows.find((r: { channel: string }) => r.channel === "qr");
     expect(qrRow).toMatchObject({
       web: { claims: 1, redemptions: 1 },

@@ -80,6 +80,27 @@ describe("function specs", () => {
     }
   });
 
+  it("grant a budget above 500 KB only to functions that carry the geofence geometry", () => {
+    // Time zones, reports, claims, pickups, settings and the publishers fit the default budget:
+    // a module that drags h3-js, the time zone map or the catalog into them is a regression.
+    for (const [name, spec] of Object.entries(FUNCTION_SPECS)) {
+      if (spec.bundleBudget) expect(spec.bundleBudget.reason, name).toContain("h3-js");
+    }
+    for (const name of [
+      "conversions-list",
+      "redemption-create",
+      "report-offer",
+      "report-offers",
+      "report-store",
+      "report-channels",
+      "incentive-publisher",
+      "merchant-settings-get",
+      "merchant-settings-put",
+    ]) {
+      expect(FUNCTION_SPECS[name]?.bundleBudget, name).toBeUndefined();
+    }
+  });
+
   it("only publishers and probes touch the incentive topic", () => {
     for (const [name, spec] of Object.entries(FUNCTION_SPECS)) {
       expect(spec.publishesIncentives && spec.probesIncentiveTopic, name).toBeFalsy();

@@ -12,6 +12,7 @@ import {
   type ConversionRecord,
   conversionItem,
   conversionKeys,
+  isOnlineTouch,
 } from "../../domain/conversion.ts";
 import type { OfferCounters } from "../../domain/decision/decide.ts";
 import {
@@ -917,7 +918,10 @@ export function dynamoDecisionStore(
             offerId: record.offerId ?? "-",
             storeId: record.storeId,
             localDay: record.localDay,
-            fields: { [COUNTER_FIELDS.expired]: 1 },
+            fields: {
+              [isOnlineTouch(record.touch) ? COUNTER_FIELDS.onlineExpired : COUNTER_FIELDS.expired]:
+                1,
+            },
           },
           tables.conversions,
         ),

@@ -11,6 +11,7 @@ import {
   type ConversionRecord,
   conversionItem,
   conversionKeys,
+  isOnlineTouch,
   NO_OFFER,
 } from "../../domain/conversion.ts";
 import { incentiveKeys } from "../../domain/incentive.ts";
@@ -82,8 +83,11 @@ function counterUpdates(record: ConversionRecord, table: string): TransactItem[]
     ":d": record.localDay,
     ":one": 1,
   };
-  // A basket adds to the count and sum of baskets, so reports can average them.
-  const basket = record.basketMinor !== undefined;
+  // A code claimed online counts apart from the geofence funnel (its sends are the channel
+  // report's claims); a basket adds to the count and sum of baskets of geofence redemptions, so
+  // reports can average them.
+  const online = isOnlineTouch(record.touch);
+  const basket = record.basketMinor !== undefined && !online;
   return [
     conversionKeys.offerCounters(record.merchantId, offerId, record.storeId, record.localDay),
     conversionKeys.storeCounters(record.merchantId, record.storeId, record.localDay, offerId),
@@ -95,7 +99,7 @@ function counterUpdates(record: ConversionRecord, table: string): TransactItem[]
         basket ? ", #baskets :one, #basketMinor :basket" : ""
       }`,
       ExpressionAttributeNames: {
-        "#redemptions": COUNTER_FIELDS.redemptions,
+        "#redemptions": online ? COUNTER_FIELDS.onlineRedemptions : COUNTER_FIELDS.redemptions,
         ...(basket
           ? { "#baskets": COUNTER_FIELDS.baskets, "#basketMinor": COUNTER_FIELDS.basketMinor }
           : {}),

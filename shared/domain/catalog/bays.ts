@@ -7,14 +7,13 @@
  */
 import * as z from "zod";
 import { ValidationError } from "../../errors.ts";
-import {
-  compileZone,
-  encodeZone,
-  haversineM,
-  type ZoneGeometry,
-  zoneGeometrySchema,
-} from "../geometry/index.ts";
-import { wrapLon } from "../geometry/sphere.ts";
+// The geometry modules themselves, not geometry/index.ts: that one also brings the H3 covers
+// (h3-js), which the pickup functions reading bays never compute.
+import { encodeZone } from "../geometry/codec.ts";
+import { compileZone } from "../geometry/exact.ts";
+import { zoneGeometrySchema } from "../geometry/schema.ts";
+import { haversineM, wrapLon } from "../geometry/sphere.ts";
+import type { ZoneGeometry } from "../geometry/types.ts";
 import { displayText } from "../text.ts";
 import { type ZoneDefinition, zoneIds } from "../zone.ts";
 

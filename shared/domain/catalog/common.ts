@@ -2,9 +2,8 @@
  * Pieces shared by stores and offers: id formats, catalog table keys, and the small field
  * schemas (coordinates, time zones) both entities use.
  */
-import tzLookup from "@photostructure/tz-lookup";
 import * as z from "zod";
-import { isValidTimeZone } from "../decision/local-time.ts";
+import { isValidTimeZone } from "../decision/local-day.ts";
 
 /** Id prefixes; ids are `prefix_` + 128 random bits in base64url (see `Random.id`). */
 export const STORE_ID_PREFIX = "st";
@@ -47,16 +46,6 @@ export const timeZoneSchema = z
   .max(64)
   .refine(isValidTimeZone, "must be an IANA time zone such as Europe/Paris")
   .describe("IANA time zone; derived from the coordinates when omitted");
-
-/**
- * The IANA time zone at a point, so schedules and per-day caps follow the store's wall clock
- * even when the merchant did not say. Uses @photostructure/tz-lookup (offline, maintained);
- * at sea it answers an `Etc/GMT±N` zone, which is still a valid IANA zone.
- */
-export function deriveTimeZone(lat: number, lon: number): string {
-  const zone = tzLookup(lat, lon);
-  return isValidTimeZone(zone) ? zone : "UTC";
-}
 
 /** Optimistic-concurrency metadata every catalog entity carries. */
 export interface Versioned {

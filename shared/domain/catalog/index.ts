@@ -16,7 +16,6 @@ export {
 } from "./bays.ts";
 export {
   catalogKeys,
-  deriveTimeZone,
   isCatalogId,
   latLonSchema,
   OFFER_ID_PREFIX,
@@ -100,6 +99,7 @@ export {
   storeView,
   zoneCentre,
 } from "./store.ts";
+export { deriveTimeZone } from "./time-zone.ts";
 export {
   footprintZone,
   memoizedZoneCover,

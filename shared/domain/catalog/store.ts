@@ -15,7 +15,8 @@ import {
 import { wrapLon } from "../geometry/sphere.ts";
 import { displayText } from "../text.ts";
 import { checkPickupBays, type PickupBay, pickupBaysSchema } from "./bays.ts";
-import { deriveTimeZone, latLonSchema, timeZoneSchema, type Versioned } from "./common.ts";
+import { latLonSchema, timeZoneSchema, type Versioned } from "./common.ts";
+import { deriveTimeZone } from "./time-zone.ts";
 
 /** Footprint circles: from a kiosk (5 m) to a large campus (2 km). */
 export const FOOTPRINT_RADIUS_BOUNDS = { minRadiusM: 5, maxRadiusM: 2_000 } as const;

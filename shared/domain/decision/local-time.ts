@@ -4,8 +4,11 @@
  */
 import { DateTime, IANAZone } from "luxon";
 import { ValidationError } from "../../errors.ts";
+import { isValidTimeZone } from "./local-day.ts";
 import type { DailySpan, Weekday, WeeklySchedule } from "./offer-rules.ts";
 import { WEEKDAYS } from "./offer-rules.ts";
+
+export { isValidTimeZone, localDay } from "./local-day.ts";
 
 const HHMM = /^(\d{2}):(\d{2})$/;
 
@@ -20,20 +23,6 @@ export function minutesOfDay(hhmm: string): number | null {
   const min = Number(m[2]);
   if (min > 59 || h > 24 || (h === 24 && min !== 0)) return null;
   return h * 60 + min;
-}
-
-/** Answers of `IANAZone.isValidZone`, which builds an Intl.DateTimeFormat (about 1 ms) per call. */
-const zoneValidity = new Map<string, boolean>();
-/** The tz database has about 600 names; anything beyond is not worth remembering. */
-const MAX_REMEMBERED_ZONES = 1_000;
-
-/** True for a time zone name luxon (and the tz database) knows, e.g. "Europe/Berlin". */
-export function isValidTimeZone(timeZone: string): boolean {
-  const known = zoneValidity.get(timeZone);
-  if (known !== undefined) return known;
-  const valid = IANAZone.isValidZone(timeZone);
-  if (zoneValidity.size < MAX_REMEMBERED_ZONES) zoneValidity.set(timeZone, valid);
-  return valid;
 }
 
 /** Luxon view of an instant in a zone; throws ValidationError for an unknown zone or instant. */
@@ -54,14 +43,6 @@ function localTime(instantMs: number, timeZone: string): DateTime<true> {
 /** Fractional minutes since local midnight, keeping seconds so 20:59:59 is not 21:00. */
 function localMinute(dt: DateTime): number {
   return dt.hour * 60 + dt.minute + dt.second / 60 + dt.millisecond / 60_000;
-}
-
-/**
- * The local calendar day "YYYY-MM-DD" of an instant. Per-day caps are keyed by it so they roll
- * over at local midnight of the zone that owns the cap, not at UTC midnight.
- */
-export function localDay(instantMs: number, timeZone: string): string {
-  return localTime(instantMs, timeZone).toISODate();
 }
 
 /** The local calendar day of an instant in a zone already checked. */

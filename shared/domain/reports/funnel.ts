@@ -17,6 +17,9 @@ export interface Funnel {
   attributedHoldout: number;
   redemptions: number;
   expired: number;
+  /** Codes claimed online redeemed at a store, and expired unredeemed (apart from the funnel). */
+  onlineRedemptions: number;
+  onlineExpired: number;
   /** Redemptions that reported a basket, and their basket total in minor units. */
   baskets: number;
   basketMinor: number;
@@ -44,6 +47,8 @@ const SCALAR_FIELDS = [
   "attributedHoldout",
   "redemptions",
   "expired",
+  "onlineRedemptions",
+  "onlineExpired",
   "baskets",
   "basketMinor",
 ] as const;
@@ -70,6 +75,8 @@ export function emptyFunnel(): Funnel {
     attributedHoldout: 0,
     redemptions: 0,
     expired: 0,
+    onlineRedemptions: 0,
+    onlineExpired: 0,
     baskets: 0,
     basketMinor: 0,
     ttv: TTV_BUCKET_MINUTES.map(() => 0),

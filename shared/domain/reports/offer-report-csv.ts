@@ -40,6 +40,7 @@ export const OFFER_REPORT_CSV_COLUMNS = [
   "costPerIncrementalVisitLow",
   "costPerIncrementalVisitHigh",
   "incrementalRevenue",
+  "onlineRedemptions",
 ] as const;
 
 /** A proportion as percentage points with two decimals ("3.25"), empty when null. */
@@ -74,6 +75,7 @@ export function sectionCells(s: ReportSection): Record<string, string | number |
     costPerIncrementalVisitLow: s.money?.costPerIncrementalVisit.ci?.[0] ?? null,
     costPerIncrementalVisitHigh: s.money?.costPerIncrementalVisit.ci?.[1] ?? null,
     incrementalRevenue: s.money?.incrementalRevenue?.estimate ?? null,
+    onlineRedemptions: s.funnel.online.redemptions,
   };
 }
 

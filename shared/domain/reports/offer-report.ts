@@ -2,6 +2,7 @@
  * The offer report: totals, rows per period or per store, incremental visits, money figures, the
  * budget and the method. Pure: the caller passes the counters, names and clock-derived state.
  */
+import { ONLINE } from "../conversion.ts";
 import type { OfferCosts } from "../money.ts";
 import type { DayRange } from "./day-range.ts";
 import { addFunnels, type CounterRow, type Funnel, isEmptyFunnel } from "./funnel.ts";
@@ -63,8 +64,14 @@ export interface OfferReportRow extends ReportSection {
   storeVisits?: number;
 }
 
-/** A store's id with its name and store code (null when unknown), and whether it is deleted. */
+/**
+ * A store's id with its name and store code (null when unknown), and whether it is deleted. The
+ * row of `ONLINE` ("-") holds codes claimed online that expired at no store.
+ */
 function storeColumns(storeId: string, names: NameBook) {
+  if (storeId === ONLINE) {
+    return { storeId, storeName: "Online claims", storeCode: null, storeDeleted: false };
+  }
   const label = names.stores.get(storeId);
   return {
     storeId,

@@ -24,6 +24,12 @@ export interface FunnelView {
   expired: number;
   /** Redemptions that reported a basket amount. */
   baskets: number;
+  /**
+   * Codes claimed online (claim links, web claims) redeemed at these stores or expired: kept
+   * apart from the funnel above, whose redemptions are a part of its sends. The channel report
+   * measures claims, their visits and lift.
+   */
+  online: { redemptions: number; expired: number };
 }
 
 /** The funnel as the API shows it: suppressed reasons sorted, attributed visits by group. */
@@ -41,6 +47,7 @@ function funnelView(f: Funnel): FunnelView {
     redemptions: f.redemptions,
     expired: f.expired,
     baskets: f.baskets,
+    online: { redemptions: f.onlineRedemptions, expired: f.onlineExpired },
   };
 }
 

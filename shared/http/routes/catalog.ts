@@ -12,10 +12,8 @@ import {
   storeListQuerySchema,
 } from "../../domain/catalog/index.ts";
 import { offerListQuerySchema } from "../../domain/catalog/offer-state.ts";
-import { merchantSettingsInputSchema } from "../../domain/catalog/quiet-hours.ts";
 import {
   importResultSchema,
-  merchantSettingsViewSchema,
   offerPageSchema,
   offerPatchSchema,
   offerViewSchema,
@@ -33,6 +31,8 @@ import {
   storeIdPath,
   WRITE_PROBLEMS,
 } from "./common.ts";
+
+export { getMerchantSettingsRoute, putMerchantSettingsRoute } from "./merchant-settings.ts";
 
 /** Largest store or offer body: a footprint or trigger zone polygon with many vertices. */
 const CATALOG_BODY_LIMIT = 256 * 1024;
@@ -221,41 +221,6 @@ export const deleteStoreRoute = defineRoute({
   description: "Refused with 409 (naming `storeId` and the offers) while any offer lists it.",
   request: { path: storeIdPath, headers: ifMatchHeader },
   responses: { 204: { description: "Deleted" }, ...problems(400, 401, 403, 404, 409) },
-});
-
-export const getMerchantSettingsRoute = defineRoute({
-  method: "GET",
-  path: "/v1/merchant/settings",
-  fn: "merchant-settings-get",
-  auth: "jwt",
-  roles: CATALOG_READ_ROLES,
-  operationId: "getMerchantSettings",
-  tag: "merchant",
-  summary: "The merchant's settings (default quiet hours)",
-  description:
-    "Quiet hours every offer of the merchant uses unless it sets its own; `version` 0 means " +
-    "never set (the platform default 21:00–08:00 on the device's clock applies).",
-  responses: {
-    200: { description: "The settings", schema: merchantSettingsViewSchema, headers: ETAG },
-    ...problems(401, 403),
-  },
-});
-
-export const putMerchantSettingsRoute = defineRoute({
-  method: "PUT",
-  path: "/v1/merchant/settings",
-  fn: "merchant-settings-put",
-  auth: "jwt",
-  roles: CATALOG_WRITE_ROLES,
-  operationId: "putMerchantSettings",
-  tag: "merchant",
-  summary: "Replace the merchant's settings",
-  bodyLimit: 4 * 1024,
-  request: { headers: ifMatchHeader, body: merchantSettingsInputSchema },
-  responses: {
-    200: { description: "Replaced", schema: merchantSettingsViewSchema, headers: ETAG },
-    ...problems(...WRITE_PROBLEMS, 409),
-  },
 });
 
 export const createOfferRoute = defineRoute({

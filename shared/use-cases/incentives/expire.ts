@@ -1,4 +1,5 @@
-import { localDay } from "../../domain/decision/local-time.ts";
+import type { ConversionRecord } from "../../domain/conversion.ts";
+import { localDay } from "../../domain/decision/local-day.ts";
 import type { DecisionStore } from "../ports/decision-store.ts";
 
 /** A redemption code item as DynamoDB TTL removed it (the stream's old image). */
@@ -11,6 +12,17 @@ export interface ExpiredCode {
   expiresAtMs?: number;
   deviceRef?: string;
   timeZone?: string;
+  /** What issued the code, when a touch did (online claims: see `isOnlineTouch`). */
+  touch?: { kind?: string };
+}
+
+const TOUCH_KINDS = new Set(["geofence", "claim", "exposure", "web_claim"]);
+
+/** The touch kind a stored code carries, if it is one the conversion log knows. */
+function touchKind(kind: string | undefined): ConversionRecord["touch"] {
+  return kind !== undefined && TOUCH_KINDS.has(kind)
+    ? (kind as ConversionRecord["touch"])
+    : undefined;
 }
 
 /**
@@ -35,6 +47,7 @@ export async function recordCodeExpiry(
       localDay: localDay(at, code.timeZone ?? "UTC"),
       incentiveId: code.incentiveId,
       group: "treated",
+      ...(touchKind(code.touch?.kind) ? { touch: touchKind(code.touch?.kind) } : {}),
     },
     Math.ceil((at + deps.retentionDays * 86_400_000) / 1000),
   );

@@ -55,13 +55,25 @@ function offerNotFound(): NotFoundError {
   });
 }
 
-/** The report's facts of a live or deleted offer. */
-export function offerFacts(offer: Offer | Deleted<Offer>, nowMs: number): OfferFactsForReport {
+/**
+ * The report's facts of a live or deleted offer; its `state` is the catalog's derived state, read
+ * in the time zones of its stores (`stores`, by id) with `sentCount` incentives sent so far.
+ */
+export function offerFacts(
+  offer: Offer | Deleted<Offer>,
+  nowMs: number,
+  stores: ReadonlyMap<string, { timeZone: string }>,
+  sentCount: number,
+): OfferFactsForReport {
   const deletedAt = "deletedAt" in offer ? offer.deletedAt : null;
+  const zones = offer.storeIds.flatMap((id) => {
+    const tz = stores.get(id)?.timeZone;
+    return tz ? [tz] : [];
+  });
   return {
     name: offer.name,
     title: offer.message.title,
-    state: reportOfferState({ ...offer, deletedAt }, nowMs),
+    state: reportOfferState({ ...offer, deletedAt }, zones, nowMs, sentCount),
     deletedAt,
     validFrom: offer.validFrom,
     validTo: offer.validTo,
@@ -131,7 +143,7 @@ export async function getOfferReport(
   ]);
   return buildOfferReport({
     offerId,
-    offer: offer ? offerFacts(offer, now) : null,
+    offer: offer ? offerFacts(offer, now, ownStores, budgetUsed) : null,
     costs: offer ? offerCosts(offer) : null,
     range,
     groupBy: query.groupBy,
@@ -182,12 +194,18 @@ export async function getOfferComparison(
       Date.parse(o.validTo) + o.attributionWindowHours * 3_600_000 > fromMs,
   );
   const compared: ComparisonOffer[] = await Promise.all(
-    overlapping.map(async (o) => ({
-      offerId: o.offerId,
-      facts: offerFacts(o, now),
-      costs: offerCosts(o),
-      rows: await deps.counters.offerCounters(merchantId, o.offerId, range.from, range.to),
-    })),
+    overlapping.map(async (o) => {
+      const [rows, sent] = await Promise.all([
+        deps.counters.offerCounters(merchantId, o.offerId, range.from, range.to),
+        deps.counters.budgetUsed(o.offerId),
+      ]);
+      return {
+        offerId: o.offerId,
+        facts: offerFacts(o, now, allStores, sent),
+        costs: offerCosts(o),
+        rows,
+      };
+    }),
   );
   return buildOfferComparison({ range, offers: compared });
 }

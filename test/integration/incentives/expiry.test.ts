@@ -46,6 +46,46 @@ describe("expired codes", () => {
     expect(counters.Item?.expired).toBe(1);
   });
 
+  it("counts a code claimed online apart from the geofence funnel (onlineExpired), a geofence send's as expired", async () => {
+    const merchantId = uniqueId("m");
+    const base = {
+      entity: "code",
+      merchantId,
+      offerId: "of_online",
+      storeId: "-",
+      status: "issued",
+      expiresAtMs: Date.parse("2026-03-01T12:00:00Z"),
+      timeZone: "UTC",
+    };
+    for (const kind of ["claim", "web_claim"]) {
+      const code = { ...base, incentiveId: uniqueId("inc"), touch: { kind, channel: "email" } };
+      expect((await handler(ttlRemoval(code), {} as never)).batchItemFailures).toEqual([]);
+    }
+    const sent = {
+      ...base,
+      storeId: "st_z",
+      incentiveId: uniqueId("inc"),
+      touch: { kind: "geofence", channel: "geofence", variant: "A" },
+    };
+    await handler(ttlRemoval(sent), {} as never);
+    const read = async (storeId: string) =>
+      (
+        await documentClient.send(
+          new GetCommand({
+            TableName: env("CONVERSIONS_TABLE"),
+            Key: conversionKeys.offerCounters(merchantId, "of_online", storeId, "2026-03-01"),
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
+    const online = await read("-");
+    expect(online?.onlineExpired).toBe(2);
+    expect(online?.expired).toBeUndefined();
+    const geofence = await read("st_z");
+    expect(geofence?.expired).toBe(1);
+    expect(geofence?.onlineExpired).toBeUndefined();
+  });
+
   it("ignores redeemed codes and removals not made by TTL", async () => {
     const merchantId = uniqueId("m");
     const base = {

@@ -71,6 +71,7 @@ describe("offer report: lift and CI through the use case (hand-computed)", () =>
       redemptions: 30,
       expired: 0,
       baskets: 0,
+      online: { redemptions: 0, expired: 0 },
     });
     // Treated 60/400 = 0.15, holdout 9/100 = 0.09, redemption 30/400 = 0.075.
     expect(r.totals.visitRate.treated).toBeCloseTo(0.15, 12);

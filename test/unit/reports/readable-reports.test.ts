@@ -14,6 +14,7 @@ import {
   OFFER_REPORT_CSV_COLUMNS,
   offerReportCsv,
 } from "../../../shared/domain/reports/offer-report-csv.ts";
+import { reportOfferState } from "../../../shared/domain/reports/offer-state.ts";
 import { periodOf, periodsOf } from "../../../shared/domain/reports/periods.ts";
 import { ValidationError } from "../../../shared/errors.ts";
 import {
@@ -196,7 +197,7 @@ describe("readable offer report", () => {
     const { deps } = setup();
     const r = await getOfferReport(deps, analyst, OFFER, { ...range, groupBy: "store" });
     expect(r.offerName).toBe("Lunch −15 %");
-    expect(r.state).toBe("active");
+    expect(r.state).toBe("live");
     expect(r.rows.map((row) => [row.storeId, row.storeName, row.storeCode])).toEqual([
       [S1, "Café Châtelet", "PAR-001"],
       [S2, `Store ${S2}`, null],
@@ -287,7 +288,7 @@ describe("offer comparison", () => {
     catalog.deleteOffer(A, OTHER, "2026-05-18T00:00:00.000Z");
     const r = await getOfferComparison(deps, analyst, range);
     expect(r.offers.map((o) => [o.offerId, o.offerName, o.state, o.funnel.sent])).toEqual([
-      [OFFER, "Lunch −15 %", "active", 400],
+      [OFFER, "Lunch −15 %", "live", 400],
       [OTHER, "Evening dessert", "deleted", 7],
     ]);
     expect(r.offers[0]?.money?.spend).toBe("95.00");
@@ -360,5 +361,37 @@ describe("visit rate intervals", () => {
     expect(ci?.[1]).toBeCloseTo(0.188314, 5);
     expect(wilsonInterval(0, 0)).toBeNull();
     expect(wilsonInterval(0, 10)?.[0]).toBe(0);
+  });
+});
+
+describe("report offer state", () => {
+  const offer = {
+    status: "active" as const,
+    validFrom: "2026-11-01",
+    validTo: "2026-11-30",
+    budget: { maxIncentives: 100 },
+  };
+  it("reads a calendar-date validTo in the stores' zones: the whole last day is live there", () => {
+    // 30 Nov 2026, 20:00 in Los Angeles = 1 Dec 04:00 UTC: still the last day at that store.
+    const lateLastDay = Date.parse("2026-12-01T04:00:00Z");
+    expect(reportOfferState(offer, ["America/Los_Angeles"], lateLastDay, 0)).toBe("live");
+    // The same instant is 1 Dec in Paris: ended there.
+    expect(reportOfferState(offer, ["Europe/Paris"], lateLastDay, 0)).toBe("ended");
+    // Noon UTC on the last day is live everywhere (UTC midnight parsing said "ended").
+    expect(reportOfferState(offer, ["UTC"], Date.parse("2026-11-30T12:00:00Z"), 0)).toBe("live");
+    expect(reportOfferState(offer, ["Asia/Tokyo"], Date.parse("2026-10-31T16:00:00Z"), 0)).toBe(
+      "live",
+    );
+    expect(reportOfferState(offer, ["UTC"], Date.parse("2026-10-31T16:00:00Z"), 0)).toBe(
+      "scheduled",
+    );
+  });
+  it("says what the catalog says (paused, budget exhausted) and deleted for a deleted offer", () => {
+    const noon = Date.parse("2026-11-15T12:00:00Z");
+    expect(reportOfferState(offer, ["UTC"], noon, 100)).toBe("budget_exhausted");
+    expect(reportOfferState({ ...offer, status: "paused" }, ["UTC"], noon, 0)).toBe("paused");
+    expect(
+      reportOfferState({ ...offer, deletedAt: "2026-11-10T00:00:00Z" }, ["UTC"], noon, 0),
+    ).toBe("deleted");
   });
 });

@@ -68,6 +68,8 @@ describe("funnel counters", () => {
       [COUNTER_FIELDS.attributedHoldout]: 1,
       [COUNTER_FIELDS.redemptions]: 2,
       [COUNTER_FIELDS.expired]: 1,
+      [COUNTER_FIELDS.onlineRedemptions]: 4,
+      [COUNTER_FIELDS.onlineExpired]: 6,
       [COUNTER_FIELDS.ttvBucket(0)]: 1,
       [COUNTER_FIELDS.ttvBucket(21)]: 2,
       ttv_99: 5,
@@ -86,6 +88,8 @@ describe("funnel counters", () => {
       attributedHoldout: 1,
       redemptions: 2,
       expired: 1,
+      onlineRedemptions: 4,
+      onlineExpired: 6,
     });
     expect(f.ttv[0]).toBe(1);
     expect(f.ttv[21]).toBe(2);
