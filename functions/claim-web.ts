@@ -1,6 +1,6 @@
-import middy from "@middy/core";
 import { http, json } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 import { claimLinkFromWeb } from "../shared/use-cases/o2o/claims.ts";
 import { claimDepsFromEnv } from "../shared/wiring/o2o-deps.ts";
 
@@ -10,7 +10,7 @@ const deps = claimDepsFromEnv();
  * POST /v1/claims/web — a web page claims a link `{token}` without a device (links with
  * `allowWebClaims` only): a code to show at the till, attributed by its redemption only.
  */
-export const handler = middy<HttpEvent, HttpResult>()
+export const handler = lambdaHandler<HttpEvent, HttpResult>()
   .use(http({ maxBodyBytes: 1024 }))
   .handler(async (event) => {
     const claim = await claimLinkFromWeb(

@@ -1,8 +1,8 @@
-import middy from "@middy/core";
 import { merchantPrincipal } from "../shared/auth/principal.ts";
 import { wantsCsv } from "../shared/http/accept.ts";
 import { http, json, readHeader } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 import {
   CSV_LIMITS,
   exportConversionsCsv,
@@ -17,7 +17,7 @@ const deps = conversionLogDepsFromEnv();
  * or `Accept: text/csv` for every page as CSV. A CSV body stops at 100,000 rows or 5 MB; then
  * `x-footfall-truncated: true` and `x-footfall-next-cursor` give where to resume.
  */
-export const handler = middy<HttpEvent, HttpResult>()
+export const handler = lambdaHandler<HttpEvent, HttpResult>()
   .use(http())
   .handler(async (event) => {
     const principal = merchantPrincipal(event);

@@ -1,10 +1,10 @@
 import { join } from "node:path";
-import middy from "@middy/core";
 import * as z from "zod";
 import { readConfig } from "../shared/config/read-config.ts";
 import { dashboardResponse, loadDashboardAssets } from "../shared/http/dashboard-assets.ts";
 import { http, readHeader } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 
 const config = readConfig(
   z.object({
@@ -22,7 +22,7 @@ const signIn = {
 };
 
 /** GET /dashboard, /dashboard/, /dashboard/{asset} — the marketing dashboard's static files. */
-export const handler = middy<HttpEvent, HttpResult>()
+export const handler = lambdaHandler<HttpEvent, HttpResult>()
   .use(http())
   .handler(async (event) =>
     dashboardResponse(assets, signIn, event.rawPath, readHeader(event, "if-none-match")),

@@ -1,12 +1,10 @@
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import middy from "@middy/core";
 import { registerDeviceSchema } from "../shared/domain/device.ts";
 import { http, json, readHeader } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
 import { httpOptionsOf } from "../shared/http/route-handler.ts";
 import { registerDeviceRoute } from "../shared/http/routes/devices.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
-import { metrics } from "../shared/metrics.ts";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 import { registerDevice } from "../shared/use-cases/devices.ts";
 import { deviceDepsFromEnv } from "../shared/wiring/device-deps.ts";
 
@@ -16,8 +14,7 @@ const deps = deviceDepsFromEnv();
  * POST /v1/devices — app key in `x-app-key`; returns the device and its token. 429 with
  * `Retry-After` past the per-address or per-app registration limit.
  */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(logMetrics(metrics))
+export const handler = lambdaHandler<HttpEvent, HttpResult>()
   .use(http(httpOptionsOf(registerDeviceRoute)))
   .handler(async (event) => {
     const input = parseWith(registerDeviceSchema, event.parsedBody);

@@ -1,12 +1,12 @@
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { GetTopicAttributesCommand } from "@aws-sdk/client-sns";
-import middy from "@middy/core";
 import * as z from "zod";
 import { dynamoClient, snsClient } from "../shared/adapters/aws-clients.ts";
 import { systemClock } from "../shared/adapters/system.ts";
 import { configVars, readConfig } from "../shared/config/read-config.ts";
 import { http, json } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 import { checkHealth } from "../shared/use-cases/health.ts";
 
 const config = readConfig(
@@ -14,7 +14,7 @@ const config = readConfig(
 );
 
 /** GET /v1/health — 200 when DynamoDB and SNS answer, 503 otherwise. */
-export const handler = middy<HttpEvent, HttpResult>()
+export const handler = lambdaHandler<HttpEvent, HttpResult>()
   .use(http())
   .handler(async () => {
     const report = await checkHealth(

@@ -1,6 +1,6 @@
 import { catalogHandler } from "../shared/http/route-handler.ts";
 import { createOfferRoute } from "../shared/http/routes/catalog.ts";
-import { createOffer } from "../shared/use-cases/catalog.ts";
+import { createOffer } from "../shared/use-cases/catalog/offers.ts";
 import { offerDepsFromEnv } from "../shared/wiring/offer-deps.ts";
 
 const deps = offerDepsFromEnv();

@@ -1,6 +1,6 @@
 import { catalogHandler } from "../shared/http/route-handler.ts";
 import { deleteOfferRoute } from "../shared/http/routes/catalog.ts";
-import { deleteOffer } from "../shared/use-cases/catalog.ts";
+import { deleteOffer } from "../shared/use-cases/catalog/offer-lifecycle.ts";
 import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
 
 const deps = catalogDepsFromEnv();

@@ -1,6 +1,6 @@
 import { catalogHandler } from "../shared/http/route-handler.ts";
 import { getOfferRoute } from "../shared/http/routes/catalog.ts";
-import { getOffer } from "../shared/use-cases/catalog.ts";
+import { getOffer } from "../shared/use-cases/catalog/offers.ts";
 import { offerDepsFromEnv } from "../shared/wiring/offer-deps.ts";
 
 const deps = offerDepsFromEnv();

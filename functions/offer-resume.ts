@@ -1,6 +1,6 @@
 import { catalogHandler } from "../shared/http/route-handler.ts";
 import { resumeOfferRoute } from "../shared/http/routes/catalog.ts";
-import { setOfferStatus } from "../shared/use-cases/catalog.ts";
+import { setOfferStatus } from "../shared/use-cases/catalog/offer-lifecycle.ts";
 import { offerDepsFromEnv } from "../shared/wiring/offer-deps.ts";
 
 const deps = offerDepsFromEnv();

@@ -1,4 +1,3 @@
-import middy from "@middy/core";
 import * as z from "zod";
 import { documentClient } from "../shared/adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../shared/adapters/dynamo/catalog-store.ts";
@@ -11,6 +10,7 @@ import { configVars, readConfig } from "../shared/config/read-config.ts";
 import { http, json } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 import { nearbyOffers, nearbyQuerySchema } from "../shared/use-cases/nearby-offers.ts";
 
 const config = readConfig(
@@ -35,7 +35,7 @@ const deps = {
 };
 
 /** GET /v1/offers/nearby?lat&lon&radiusM — live offers of stores nearby, nearest first. */
-export const handler = middy<HttpEvent, HttpResult>()
+export const handler = lambdaHandler<HttpEvent, HttpResult>()
   .use(http())
   .handler(async (event) => {
     const device = devicePrincipal(event);

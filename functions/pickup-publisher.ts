@@ -1,8 +1,8 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import middy from "@middy/core";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { storedOf } from "../shared/adapters/dynamo/pickup-store.ts";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 import { logger } from "../shared/logger.ts";
 import { publishPickupOutbox } from "../shared/use-cases/pickups/pickups.ts";
 import { pickupPublishDepsFromEnv } from "../shared/wiring/pickup-deps.ts";
@@ -15,7 +15,7 @@ const deps = pickupPublishDepsFromEnv();
  * the incentive topic, `ready` also pushed to the shopper, then the outbox cleared. Failures are
  * reported per record and retried by the event source mapping, then sent to its DLQ.
  */
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler(
+export const handler = lambdaHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler(
   async (event) => {
     const batchItemFailures: DynamoDBBatchResponse["batchItemFailures"] = [];
     for (const record of event.Records) {

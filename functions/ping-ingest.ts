@@ -1,5 +1,3 @@
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import middy from "@middy/core";
 import { devicePrincipal } from "../shared/auth/principal.ts";
 import { pingBatchSchema } from "../shared/domain/ping.ts";
 import { http, json } from "../shared/http/middleware.ts";
@@ -7,8 +5,9 @@ import { parseWith } from "../shared/http/parse.ts";
 import { httpOptionsOf } from "../shared/http/route-handler.ts";
 import { ingestPingsRoute } from "../shared/http/routes/pings.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 import { logger } from "../shared/logger.ts";
-import { count, countOutcome, metrics } from "../shared/metrics.ts";
+import { count, countOutcome } from "../shared/metrics.ts";
 import { ingestPings } from "../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../shared/wiring/ping-deps.ts";
@@ -18,8 +17,7 @@ const deps = pingDepsFromEnv(
 );
 
 /** POST /v1/pings — 1–100 pings; bad pings are reported per index, the rest processed (202). */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(logMetrics(metrics))
+export const handler = lambdaHandler<HttpEvent, HttpResult>()
   .use(http(httpOptionsOf(ingestPingsRoute)))
   .handler(async (event) => {
     const device = devicePrincipal(event);

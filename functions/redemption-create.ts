@@ -1,12 +1,10 @@
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import middy from "@middy/core";
 import { merchantPrincipal } from "../shared/auth/principal.ts";
 import { http, json } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
 import { httpOptionsOf } from "../shared/http/route-handler.ts";
 import { redeemRoute } from "../shared/http/routes/reports.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
-import { metrics } from "../shared/metrics.ts";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 import { redeemCode, redemptionInputSchema } from "../shared/use-cases/redemptions.ts";
 import { redemptionDepsFromEnv } from "../shared/wiring/redemption-deps.ts";
 
@@ -17,8 +15,7 @@ const deps = redemptionDepsFromEnv();
  * the offer title. 404 unknown code/store, 409 reused or offer not live, 410 expired, 429 (with
  * `Retry-After`) after repeated misses from the till or at the store.
  */
-export const handler = middy<HttpEvent, HttpResult>()
-  .use(logMetrics(metrics))
+export const handler = lambdaHandler<HttpEvent, HttpResult>()
   .use(http(httpOptionsOf(redeemRoute)))
   .handler(async (event) => {
     const principal = merchantPrincipal(event);

@@ -1,7 +1,7 @@
-import middy from "@middy/core";
 import { merchantPrincipal } from "../shared/auth/principal.ts";
 import { http, json } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 import { getChannelReport } from "../shared/use-cases/o2o/channel-report.ts";
 import { channelReportDepsFromEnv } from "../shared/wiring/o2o-deps.ts";
 
@@ -11,7 +11,7 @@ const deps = channelReportDepsFromEnv();
  * GET /v1/reports/channels and GET /v1/reports/offers/{offerId}/channels?from&to — claims,
  * exposures and sends by channel and variant with visits, lift, money and variant tests.
  */
-export const handler = middy<HttpEvent, HttpResult>()
+export const handler = lambdaHandler<HttpEvent, HttpResult>()
   .use(http())
   .handler(async (event) => {
     const principal = merchantPrincipal(event);

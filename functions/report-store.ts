@@ -1,7 +1,7 @@
-import middy from "@middy/core";
 import { merchantPrincipal } from "../shared/auth/principal.ts";
 import { http, json } from "../shared/http/middleware.ts";
 import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 import { getJourneyReport } from "../shared/use-cases/reports/journey-report.ts";
 import { getStoreReport } from "../shared/use-cases/reports/store-report.ts";
 import { reportDepsFromEnv } from "../shared/wiring/report-deps.ts";
@@ -13,7 +13,7 @@ const deps = reportDepsFromEnv();
  * GET /v1/reports/journey?from&to&storeId&offerId — visitors by journey stage, repeat visits,
  * lapses and an offer's repeat-visit lift (the same counters, the same function).
  */
-export const handler = middy<HttpEvent, HttpResult>()
+export const handler = lambdaHandler<HttpEvent, HttpResult>()
   .use(http())
   .handler(async (event) => {
     const principal = merchantPrincipal(event);

@@ -1,6 +1,6 @@
 import { catalogHandler } from "../shared/http/route-handler.ts";
 import { listStoresRoute } from "../shared/http/routes/catalog.ts";
-import { listStores } from "../shared/use-cases/catalog.ts";
+import { listStores } from "../shared/use-cases/catalog/stores.ts";
 import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
 
 const deps = catalogDepsFromEnv();

@@ -1,6 +1,6 @@
 import { catalogHandler } from "../shared/http/route-handler.ts";
 import { patchStoreRoute } from "../shared/http/routes/catalog.ts";
-import { patchStore } from "../shared/use-cases/catalog.ts";
+import { patchStore } from "../shared/use-cases/catalog/stores.ts";
 import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
 
 const deps = catalogDepsFromEnv();

@@ -1,7 +1,6 @@
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import middy from "@middy/core";
+import { lambdaHandler } from "../shared/lambda-handler.ts";
 import { logger } from "../shared/logger.ts";
-import { count, countOutcome, metrics } from "../shared/metrics.ts";
+import { count, countOutcome } from "../shared/metrics.ts";
 import { type SweepResult, sweepDueVisits } from "../shared/use-cases/pings/sweep-visits.ts";
 import { zoneEventSinkFromEnv } from "../shared/wiring/event-sink-deps.ts";
 import { sweepDepsFromEnv } from "../shared/wiring/sweep-deps.ts";
@@ -24,13 +23,11 @@ deps.onExit = (exit) =>
  * Scheduled (EventBridge, every minute): closes the visits of devices gone silent inside a zone
  * and hands on outboxes a crash left behind, reading only the due devices (sparse index).
  */
-export const handler = middy<unknown, SweepResult>()
-  .use(logMetrics(metrics))
-  .handler(async () => {
-    const result = await sweepDueVisits(deps);
-    count("SweepItemsRead", result.itemsRead);
-    count("SweepExits", result.exits);
-    count("SweepEventsHandedOn", result.handedOn);
-    logger.info("visit sweep", { ...result });
-    return result;
-  });
+export const handler = lambdaHandler<unknown, SweepResult>().handler(async () => {
+  const result = await sweepDueVisits(deps);
+  count("SweepItemsRead", result.itemsRead);
+  count("SweepExits", result.exits);
+  count("SweepEventsHandedOn", result.handedOn);
+  logger.info("visit sweep", { ...result });
+  return result;
+});

@@ -229,7 +229,7 @@ async function measureFile(
         },
       ],
     } as never,
-    { getRemainingTimeInMillis: () => 900_000 },
+    { getRemainingTimeInMillis: () => 900_000 } as never,
   );
   const workerMs = performance.now() - t1;
   const cpu = process.cpuUsage(c0);

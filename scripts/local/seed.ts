@@ -15,7 +15,9 @@ import {
 import { ServiceUnavailableError } from "../../shared/errors.ts";
 import { cursorCodec } from "../../shared/http/cursor.ts";
 import { createAppKey } from "../../shared/use-cases/app-keys.ts";
-import { type CatalogDeps, createOffer, createStore } from "../../shared/use-cases/catalog.ts";
+import type { CatalogDeps } from "../../shared/use-cases/catalog/deps.ts";
+import { createOffer } from "../../shared/use-cases/catalog/offers.ts";
+import { createStore } from "../../shared/use-cases/catalog/stores.ts";
 
 export const DEMO_MERCHANT_ID = "m_demo";
 

@@ -126,6 +126,29 @@ export function passesFilters(
 }
 
 /**
+ * What Lambda retries of a stream batch after a partial batch response (AWS Lambda developer
+ * guide, "Configuring partial batch response with DynamoDB and Lambda"): nothing when
+ * `batchItemFailures` is empty or absent; otherwise the batch from the failed record with the
+ * lowest sequence number on (the checkpoint), whatever order the failures are listed in; the
+ * whole batch when an identifier is empty or names no record of the batch.
+ */
+export function retriedPart(
+  batch: DynamoDBRecord[],
+  result: { batchItemFailures?: { itemIdentifier?: string | null }[] | null } | undefined | null,
+): DynamoDBRecord[] {
+  const failures = result?.batchItemFailures ?? [];
+  if (failures.length === 0) return [];
+  let first = batch.length;
+  for (const failure of failures) {
+    const id = failure.itemIdentifier;
+    const at = id ? batch.findIndex((r) => r.dynamodb?.SequenceNumber === id) : -1;
+    if (at < 0) return batch;
+    first = Math.min(first, at);
+  }
+  return batch.slice(first);
+}
+
+/**
  * A local stand-in for Lambda's DynamoDB event source mapping, driven by the same mapping
  * definition as the CDK app (`streamMapping` in infra/function-specs.ts): records are converted
  * to Lambda's event shape, filtered by the mapping's filter patterns (records that match none
@@ -211,11 +234,7 @@ export async function startStreamPoller(options: {
   }> {
     try {
       const result = await options.handler({ Records: batch });
-      const id = result?.batchItemFailures?.[0]?.itemIdentifier;
-      if (id === undefined) return { failed: [], kind: "BatchItemFailures" };
-      const at = batch.findIndex((r) => r.dynamodb?.SequenceNumber === id);
-      // An identifier that names no record fails the whole batch, as in Lambda.
-      return { failed: at < 0 ? batch : batch.slice(at), kind: "BatchItemFailures" };
+      return { failed: retriedPart(batch, result), kind: "BatchItemFailures" };
     } catch (error) {
       options.onError?.(error);
       return { failed: batch, kind: "Unhandled" };

@@ -24,6 +24,26 @@ export function deviceTokenKeys(secretsCsv: string, ttlSeconds: number): DeviceT
   return { secrets, ttlSeconds };
 }
 
+/**
+ * Device token keys that follow a rotating `DEVICE_TOKEN_SECRETS` (read at each use, see
+ * shared/config/load-secrets.ts; parsed again only when the value changed), so a key prepended
+ * or dropped in Secrets Manager applies to warm instances within the secret's max age.
+ */
+export function rotatingDeviceTokenKeys(
+  secretsCsv: () => string,
+  ttlSeconds: number,
+): DeviceTokenKeys {
+  let current = { csv: secretsCsv(), keys: deviceTokenKeys(secretsCsv(), ttlSeconds) };
+  return {
+    get secrets() {
+      const csv = secretsCsv();
+      if (csv !== current.csv) current = { csv, keys: deviceTokenKeys(csv, ttlSeconds) };
+      return current.keys.secrets;
+    },
+    ttlSeconds,
+  };
+}
+
 function fingerprint(secret: string): string {
   // Stable short id derived from the secret itself, so a rotation needs no extra config.
   let h = 0x811c9dc5;

@@ -62,3 +62,22 @@ export function cursorCodec(secret: string): CursorCodec {
     },
   };
 }
+
+/**
+ * A cursor codec that follows a rotating CURSOR_SECRET: `secret` is read at each use (see
+ * shared/config/load-secrets.ts) and the codec is rebuilt when it changed. Cursors signed with
+ * the previous secret are refused (400 naming `cursor`); clients restart the listing.
+ */
+export function rotatingCursorCodec(secret: () => string): CursorCodec {
+  let current: { secret: string; codec: CursorCodec } | undefined;
+  const codec = (): CursorCodec => {
+    const value = secret();
+    if (current?.secret !== value) current = { secret: value, codec: cursorCodec(value) };
+    return current.codec;
+  };
+  codec();
+  return {
+    encode: (merchantId, scope, key) => codec().encode(merchantId, scope, key),
+    decode: (merchantId, scope, cursor) => codec().decode(merchantId, scope, cursor),
+  };
+}

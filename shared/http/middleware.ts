@@ -46,8 +46,9 @@ function isJsonContentType(value: string | undefined): boolean {
 
 /**
  * The HTTP API middleware stack shared by every handler: path parameter escapes (400), JSON body
- * checks (415/413/400), request logging context, and the single error → problem+json mapping. Use as
- * `middy<HttpEvent, HttpResult>().use(http()).handler(...)`.
+ * checks (415/413/400), request logging keys (`requestId`, `route`), and the single error →
+ * problem+json mapping. Use as `lambdaHandler<HttpEvent, HttpResult>().use(http()).handler(...)`
+ * (shared/lambda-handler.ts), whose logger middleware resets the keys after every invocation.
  */
 export function http(
   options: HttpOptions = {},
@@ -100,7 +101,6 @@ export function http(
       if (response && response.headers?.["content-type"] === undefined && response.body) {
         response.headers = { ...response.headers, "content-type": "application/json" };
       }
-      logger.resetKeys();
     },
     onError: (request) => {
       const requestId = request.event?.requestContext?.requestId ?? request.context?.awsRequestId;
@@ -113,7 +113,6 @@ export function http(
           errorType: (request.error as Error | undefined)?.name,
         });
       }
-      logger.resetKeys();
       request.response = problem;
     },
   };

@@ -4,10 +4,10 @@
  * use case it calls. `catalogHandler` gives the catalog's resource shapes (create, get, list,
  * replace, patch, delete, pause/resume) once instead of a copy per function.
  */
-import middy from "@middy/core";
 import type * as z from "zod";
 import { type MerchantPrincipal, merchantPrincipal } from "../auth/principal.ts";
 import { ForbiddenError } from "../errors.ts";
+import { lambdaHandler } from "../lambda-handler.ts";
 import { etag, parseIfMatch, requireIfMatch } from "./if-match.ts";
 import { type HttpOptions, http, json, readHeader } from "./middleware.ts";
 import { parseWith } from "./parse.ts";
@@ -45,7 +45,7 @@ export function routeHandler(
   route: RouteDefinition,
   run: (event: HttpEvent) => Promise<HttpResult>,
 ) {
-  return middy<HttpEvent, HttpResult>()
+  return lambdaHandler<HttpEvent, HttpResult>()
     .use(http(httpOptionsOf(route)))
     .handler(run);
 }

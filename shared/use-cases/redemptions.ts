@@ -94,6 +94,11 @@ export interface RedemptionDeps {
   retentionDays: number;
   /** Called when a limit refuses an attempt (the store ceiling is alarmed). */
   onLockout?: ((scope: LockoutScope) => void) | undefined;
+  /**
+   * Called once per committed redemption (unique or static code), after the write that made it
+   * so: the `Redemptions` metric. Never called for a refused or conflicting attempt.
+   */
+  onRedeemed?: ((result: RedemptionResult) => void) | undefined;
 }
 
 export interface RedemptionResult {
@@ -326,7 +331,7 @@ async function redeemUnique(
       recordExpiresAt: retention(deps, now),
     });
     if (outcome.kind === "redeemed") {
-      return {
+      return committed(deps, {
         offerId: code.offerId,
         title: code.title,
         incentiveId: code.incentiveId,
@@ -334,11 +339,17 @@ async function redeemUnique(
         storeId,
         codeKind: "unique",
         ...(input.basket ? { basket: input.basket } : {}),
-      };
+      });
     }
     code = outcome.current;
   }
   throw new ServiceUnavailableError("The code is busy; retry the redemption.");
+}
+
+/** A redemption whose write committed: reported to `onRedeemed`, then answered. */
+function committed(deps: RedemptionDeps, result: RedemptionResult): RedemptionResult {
+  deps.onRedeemed?.(result);
+  return result;
 }
 
 /** Offers of the merchant whose static code is `normalized` (same normalisation as input). */
@@ -422,7 +433,7 @@ async function redeemStatic(
       { merchantId, offerId: offer.offerId, max: offer.redemption.maxRedemptions },
     );
     if (outcome === "logged") {
-      return {
+      return committed(deps, {
         offerId: offer.offerId,
         title: offer.message.title,
         incentiveId: null,
@@ -430,7 +441,7 @@ async function redeemStatic(
         storeId,
         codeKind: "static",
         ...(input.basket ? { basket: input.basket } : {}),
-      };
+      });
     }
   }
   throw new ConflictError("code: this code has reached its redemption limit", {

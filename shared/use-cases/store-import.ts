@@ -6,7 +6,12 @@
  * under a lease. A worker killed at any point leaves a job the next worker finishes.
  */
 
-import { type MerchantPrincipal, requireRole } from "../auth/principal.ts";
+import {
+  CATALOG_READ_ROLES,
+  CATALOG_WRITE_ROLES,
+  type MerchantPrincipal,
+  requireRole,
+} from "../auth/principal.ts";
 import { forEachLimit } from "../concurrency.ts";
 import {
   bayZoneIds,
@@ -36,16 +41,10 @@ import {
   UnprocessableError,
   ValidationError,
 } from "../errors.ts";
-import {
-  CATALOG_READ_ROLES,
-  CATALOG_WRITE_ROLES,
-  type CatalogDeps,
-  importError,
-  importPath,
-  pointOf,
-  storeCellsOf,
-  storeTriggerZones,
-} from "./catalog.ts";
+import type { CatalogDeps } from "./catalog/deps.ts";
+import { importError, importPath } from "./catalog/import-errors.ts";
+import { pointOf } from "./catalog/stores.ts";
+import { storeCellsOf, storeTriggerZones } from "./catalog/zones.ts";
 import type { GeoIndex } from "./ports/geo-index-port.ts";
 import type { ImportJobs } from "./ports/import-jobs.ts";
 import type { StorePoints } from "./ports/store-points.ts";

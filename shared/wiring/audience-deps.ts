@@ -1,8 +1,9 @@
+import "../config/load-secrets.ts";
 import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoAudienceStore } from "../adapters/dynamo/audience-store.ts";
 import { systemClock } from "../adapters/system.ts";
-import "../config/load-secrets.ts";
+import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { personPseudonym } from "../privacy.ts";
 import type { AudienceDeps } from "../use-cases/audiences.ts";
@@ -18,9 +19,10 @@ export function audienceDepsFromEnv(
     z.object({ DEVICES_TABLE: configVars.tableName, PSEUDONYM_KEY: configVars.secret }),
     env,
   );
+  const pseudonymKey = currentSecret(env, "PSEUDONYM_KEY");
   return {
     audiences: dynamoAudienceStore(documentClient, config.DEVICES_TABLE),
     clock: systemClock,
-    personRef: (appId, userId) => personPseudonym(config.PSEUDONYM_KEY, appId, userId),
+    personRef: (appId, userId) => personPseudonym(pseudonymKey(), appId, userId),
   };
 }

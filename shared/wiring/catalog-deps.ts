@@ -7,10 +7,11 @@ import { dynamoImportJobs } from "../adapters/dynamo/import-jobs.ts";
 import { dynamoStorePoints } from "../adapters/dynamo/store-points.ts";
 import { amazonLocationGeocoder } from "../adapters/location/geocoder.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
+import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { memoizedZoneCover } from "../domain/catalog/index.ts";
-import { cursorCodec } from "../http/cursor.ts";
-import type { CatalogDeps } from "../use-cases/catalog.ts";
+import { rotatingCursorCodec } from "../http/cursor.ts";
+import type { CatalogDeps } from "../use-cases/catalog/deps.ts";
 import type { ImportDeps } from "../use-cases/store-import.ts";
 import { geoIndexFromConfig } from "./geo-index.ts";
 
@@ -40,7 +41,7 @@ export function catalogDepsFromEnv(
     catalog: dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
     geoIndex: geoIndexFromConfig(config, cover),
     geocoder: amazonLocationGeocoder(locationClient, { placeIndex: config.PLACE_INDEX_NAME }),
-    cursors: cursorCodec(config.CURSOR_SECRET),
+    cursors: rotatingCursorCodec(currentSecret(env, "CURSOR_SECRET")),
     storePoints: dynamoStorePoints(documentClient, config.GEO_INDEX_TABLE),
     cover,
     clock: systemClock,

@@ -1,5 +1,4 @@
 import "../config/load-secrets.ts";
-import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
 import * as z from "zod";
 import { configuredAttestation } from "../adapters/attestation/configured.ts";
 import { documentClient, snsClient } from "../adapters/aws-clients.ts";
@@ -10,7 +9,8 @@ import { dynamoPickupEraser } from "../adapters/dynamo/pickup-store.ts";
 import { dynamoRateLimiter } from "../adapters/dynamo/rate-limiter.ts";
 import { snsPushRegistry } from "../adapters/sns/push-registry.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
-import { deviceTokenKeys } from "../auth/device-token.ts";
+import { rotatingDeviceTokenKeys } from "../auth/device-token.ts";
+import { currentSecret, secretEnv } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { appServerSecret } from "../domain/app-key.ts";
 import { countAbuse } from "../metrics.ts";
@@ -74,7 +74,7 @@ function attestationFromEnv(config: z.infer<typeof deviceConfigSchema>) {
   const arn = config.ATTESTATION_CONFIG_ARN;
   if (arn) {
     const maxAge = config.ATTESTATION_CONFIG_MAX_AGE_SECONDS;
-    return configuredAttestation(() => getSecret(arn, { maxAge, transform: "json" }), fetch);
+    return configuredAttestation(() => secretEnv.read(arn, { maxAge, transform: "json" }), fetch);
   }
   const plain = config.ATTESTATION_CONFIG;
   if (plain) return configuredAttestation(async () => plain, fetch);
@@ -90,24 +90,27 @@ export function deviceDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): DeviceDeps {
   const config = readConfig(deviceConfigSchema, env);
+  const pseudonymKey = currentSecret(env, "PSEUDONYM_KEY");
   const pushConfigured =
     config.APNS_PLATFORM_APPLICATION_ARN !== undefined ||
     config.FCM_PLATFORM_APPLICATION_ARN !== undefined;
   return {
     devices: dynamoDeviceStore(documentClient, config.DEVICES_TABLE),
     appKeys: dynamoAppKeyStore(documentClient, config.CATALOG_TABLE),
-    tokenKeys: deviceTokenKeys(config.DEVICE_TOKEN_SECRETS, config.DEVICE_TOKEN_TTL_SECONDS),
+    tokenKeys: rotatingDeviceTokenKeys(
+      currentSecret(env, "DEVICE_TOKEN_SECRETS"),
+      config.DEVICE_TOKEN_TTL_SECONDS,
+    ),
     clock: systemClock,
     random: systemRandom,
     ...(config.PSEUDONYM_KEY
       ? {
           people: {
             serverSecret: (appId: string, generation: number) =>
-              appServerSecret(config.PSEUDONYM_KEY ?? "", appId, generation),
+              appServerSecret(pseudonymKey(), appId, generation),
             personRef: (appId: string, userId: string) =>
-              personPseudonym(config.PSEUDONYM_KEY ?? "", appId, userId),
-            addressRef: (bucket: string) =>
-              pseudonymize(config.PSEUDONYM_KEY ?? "", bucket, "address"),
+              personPseudonym(pseudonymKey(), appId, userId),
+            addressRef: (bucket: string) => pseudonymize(pseudonymKey(), bucket, "address"),
           },
           registrationLimiter: dynamoRateLimiter(documentClient, config.DEVICES_TABLE),
           registrationLimits: {
@@ -165,7 +168,10 @@ export function deviceAuthDepsFromEnv(
   const config = readConfig(deviceConfigSchema, env);
   return {
     devices: dynamoDeviceStore(documentClient, config.DEVICES_TABLE),
-    tokenKeys: deviceTokenKeys(config.DEVICE_TOKEN_SECRETS, config.DEVICE_TOKEN_TTL_SECONDS),
+    tokenKeys: rotatingDeviceTokenKeys(
+      currentSecret(env, "DEVICE_TOKEN_SECRETS"),
+      config.DEVICE_TOKEN_TTL_SECONDS,
+    ),
     clock: systemClock,
   };
 }

@@ -11,6 +11,7 @@ import {
 } from "../adapters/dynamo/merchant-settings-store.ts";
 import { cachedOfferReader } from "../adapters/dynamo/offer-reader.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
+import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { PLATFORM_QUIET_HOURS } from "../domain/catalog/quiet-hours.ts";
 import { pseudonymize } from "../privacy.ts";
@@ -37,6 +38,7 @@ export function zoneEventSinkFromEnv(
   onOutcome?: IncentiveSinkDeps["onOutcome"],
 ): ZoneEventSink {
   const config = readConfig(sinkConfigSchema, env);
+  const pseudonymKey = currentSecret(env, "PSEUDONYM_KEY");
   return incentiveSink({
     offers: cachedOfferReader(
       dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
@@ -51,7 +53,7 @@ export function zoneEventSinkFromEnv(
     audiences: dynamoAudienceStore(documentClient, config.DEVICES_TABLE),
     journeys: dynamoJourneyStore(documentClient, config.DEVICES_TABLE, systemClock),
     random: systemRandom,
-    deviceRef: (deviceId, merchantId) => pseudonymize(config.PSEUDONYM_KEY, deviceId, merchantId),
+    deviceRef: (deviceId, merchantId) => pseudonymize(pseudonymKey(), deviceId, merchantId),
     settings: cachedMerchantSettings(
       dynamoMerchantSettingsStore(documentClient, config.CATALOG_TABLE),
       systemClock,

@@ -13,6 +13,7 @@ import { cachedOfferReader } from "../adapters/dynamo/offer-reader.ts";
 import { dynamoRateLimiter } from "../adapters/dynamo/rate-limiter.ts";
 import { dynamoTouchReader } from "../adapters/dynamo/touch-reader.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
+import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { pseudonymize } from "../privacy.ts";
 import type { ChannelReportDeps } from "../use-cases/o2o/channel-report.ts";
@@ -67,6 +68,7 @@ export const claimConfigSchema = z.object({
 /** Dependencies of claims, exposures and web claims, built once per cold start. */
 export function claimDepsFromEnv(env: Record<string, string | undefined> = process.env): ClaimDeps {
   const config = readConfig(claimConfigSchema, env);
+  const pseudonymKey = currentSecret(env, "PSEUDONYM_KEY");
   return {
     links: dynamoLinkStore(documentClient, config.CATALOG_TABLE),
     offers: cachedOfferReader(
@@ -88,7 +90,7 @@ export function claimDepsFromEnv(env: Record<string, string | undefined> = proce
     ),
     clock: systemClock,
     random: systemRandom,
-    deviceRef: (deviceId, merchantId) => pseudonymize(config.PSEUDONYM_KEY, deviceId, merchantId),
+    deviceRef: (deviceId, merchantId) => pseudonymize(pseudonymKey(), deviceId, merchantId),
     retentionDays: config.CONVERSION_RETENTION_DAYS,
     limits: {
       attemptsPerWindow: config.CLAIM_MAX_ATTEMPTS,

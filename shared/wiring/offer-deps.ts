@@ -3,7 +3,7 @@ import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoMerchantSettingsStore } from "../adapters/dynamo/merchant-settings-store.ts";
 import { dynamoOfferStateReader } from "../adapters/dynamo/offer-state-reader.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
-import type { CatalogDeps } from "../use-cases/catalog.ts";
+import type { CatalogDeps } from "../use-cases/catalog/deps.ts";
 import { catalogDepsFromEnv } from "./catalog-deps.ts";
 
 export const offerConfigSchema = z.object({

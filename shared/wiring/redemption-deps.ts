@@ -4,7 +4,7 @@ import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoRedemptionStore } from "../adapters/dynamo/redemption-store.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
-import { countAbuse } from "../metrics.ts";
+import { count, countAbuse } from "../metrics.ts";
 import { DEFAULT_REDEMPTION_LIMITS, type RedemptionDeps } from "../use-cases/redemptions.ts";
 
 export const redemptionConfigSchema = z.object({
@@ -56,5 +56,6 @@ export function redemptionDepsFromEnv(
     retentionDays: config.CONVERSION_RETENTION_DAYS,
     onLockout: (scope) =>
       countAbuse(scope === "store" ? "RedemptionStoreLockouts" : "RedemptionTillLockouts"),
+    onRedeemed: () => count("Redemptions"),
   };
 }

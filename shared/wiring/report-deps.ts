@@ -4,8 +4,9 @@ import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoConversionReader } from "../adapters/dynamo/conversion-reader.ts";
 import { systemClock } from "../adapters/system.ts";
+import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
-import { cursorCodec } from "../http/cursor.ts";
+import { rotatingCursorCodec } from "../http/cursor.ts";
 import type { ConversionLogDeps } from "../use-cases/reports/conversions.ts";
 import type { ReportDeps } from "../use-cases/reports/offer-report.ts";
 
@@ -53,7 +54,7 @@ export function conversionLogDepsFromEnv(
       conversions: config.CONVERSIONS_TABLE,
       incentives: config.INCENTIVES_TABLE,
     }),
-    cursors: cursorCodec(config.CURSOR_SECRET),
+    cursors: rotatingCursorCodec(currentSecret(env, "CURSOR_SECRET")),
     names: dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
   };
 }

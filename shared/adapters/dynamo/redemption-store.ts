@@ -24,7 +24,7 @@ import type {
   RedemptionWrite,
   StaticCap,
 } from "../../use-cases/ports/redemption-store.ts";
-import { touchCounterUpdates } from "./decision-store.ts";
+import { touchCounterUpdates } from "./counter-updates.ts";
 
 export type { AttemptKey, IssuedCode, RedeemOutcome, RedemptionStore, RedemptionWrite, StaticCap };
 

@@ -13,12 +13,9 @@ import {
 import { zoneIds } from "../../../shared/domain/zone.ts";
 import { ServiceUnavailableError } from "../../../shared/errors.ts";
 import { cursorCodec } from "../../../shared/http/cursor.ts";
-import {
-  type CatalogDeps,
-  createOffer,
-  createStore,
-  replaceStore,
-} from "../../../shared/use-cases/catalog.ts";
+import type { CatalogDeps } from "../../../shared/use-cases/catalog/deps.ts";
+import { createOffer } from "../../../shared/use-cases/catalog/offers.ts";
+import { createStore, replaceStore } from "../../../shared/use-cases/catalog/stores.ts";
 import { env, uniqueId } from "../../support/aws.ts";
 import {
   BASTILLE,

@@ -85,7 +85,7 @@ async function work(merchantId: string, jobId: string) {
         },
       ],
     },
-    { getRemainingTimeInMillis: () => 900_000 },
+    { getRemainingTimeInMillis: () => 900_000 } as never,
   );
   expect(out.batchItemFailures).toEqual([]);
 }

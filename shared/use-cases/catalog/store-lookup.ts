@@ -1,0 +1,24 @@
+import { STORE_ID_PREFIX } from "../../domain/catalog/index.ts";
+import type { CatalogDeps } from "./deps.ts";
+import { notFound, requireId } from "./not-found.ts";
+
+/** A store named by its store code in a path: `code:<externalRef>` in place of the id. */
+export const STORE_CODE_PATH_PREFIX = "code:";
+
+/**
+ * The store a path names: its id (`st_…`), or `code:<externalRef>` resolved through the code's
+ * uniqueness item. Either way another merchant's store is not found (404 naming `storeId`).
+ */
+export async function resolveStoreId(
+  deps: CatalogDeps,
+  merchantId: string,
+  storeId: string | undefined,
+): Promise<string> {
+  if (storeId?.startsWith(STORE_CODE_PATH_PREFIX)) {
+    const ref = storeId.slice(STORE_CODE_PATH_PREFIX.length);
+    const id = ref === "" ? undefined : await deps.catalog.storeIdByRef(merchantId, ref);
+    if (id === undefined) throw notFound("storeId", "store");
+    return id;
+  }
+  return requireId(STORE_ID_PREFIX, storeId, "storeId", "store");
+}

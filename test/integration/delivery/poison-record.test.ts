@@ -1,0 +1,156 @@
+/**
+ * A poison record in the incentive outbox, through the publisher's batch processor and the local
+ * event source mapping (the deployed one: filters, batch size, retries, bisection): the record is
+ * reported in `batchItemFailures`, retried from it on (never the records before it), finally
+ * handed to the on-failure destination, and every other incentive is published exactly once.
+ * Runs on DynamoDB Local (its stream) and fauxqs, against tables of its own.
+ */
+import {
+  PublishCommand,
+  type PublishCommandInput,
+  SNSClient,
+  ThrottledException,
+} from "@aws-sdk/client-sns";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FUNCTION_SPECS, streamMapping } from "../../../infra/function-specs.ts";
+import {
+  type OnFailureRecord,
+  type StreamPoller,
+  startStreamPoller,
+} from "../../../scripts/local/stream-poller.ts";
+import { documentClient } from "../../../shared/adapters/aws-clients.ts";
+import type { Incentive } from "../../../shared/domain/incentive.ts";
+import { incentiveKeys } from "../../../shared/domain/incentive.ts";
+import { env, testClients } from "../../support/aws.ts";
+import { lambdaContext } from "../../support/http-events.ts";
+import {
+  countByIncentive,
+  createTopicWithQueues,
+  isolatedTables,
+  overrideEnv,
+  putPendingIncentive,
+  receiveAll,
+} from "./messaging.ts";
+
+const trigger = FUNCTION_SPECS["incentive-publisher"]?.trigger;
+if (trigger?.kind !== "tableStream") throw new Error("the publisher has a stream trigger");
+const mapping = streamMapping(trigger);
+
+const { sns, sqs } = testClients();
+const realSend = SNSClient.prototype.send as (command: PublishCommand) => Promise<unknown>;
+let snsMock: ReturnType<typeof mockClient>;
+let restoreEnv: () => void;
+let poller: StreamPoller | undefined;
+let queueUrl: string;
+/** Each handler invocation: the incentives and sequence numbers handed over, and the answer. */
+const invocations: { ids: string[]; sequenceNumbers: string[]; response: DynamoDBBatchResponse }[] =
+  [];
+const discarded: OnFailureRecord[] = [];
+const incentives: Incentive[] = [];
+let poison: Incentive;
+
+async function statusOf(incentiveId: string) {
+  const out = await documentClient.send(
+    new GetCommand({
+      TableName: env("INCENTIVES_TABLE"),
+      Key: incentiveKeys.incentive(incentiveId),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item?.status;
+}
+
+beforeAll(async () => {
+  const tables = await isolatedTables();
+  const topic = await createTopicWithQueues(sns, sqs, { all: undefined });
+  queueUrl = topic.queues.all ?? "";
+  restoreEnv = overrideEnv({
+    ...tables,
+    INCENTIVE_TOPIC_ARN: topic.topicArn,
+    DELIVERY_MAX_ATTEMPTS: "2",
+    DELIVERY_BASE_DELAY_MS: "1",
+  });
+  const { handler } = await import("../../../functions/incentive-publisher.ts");
+  snsMock = mockClient(SNSClient);
+  // SNS keeps throttling the poison incentive's publish; every other one goes through to fauxqs.
+  snsMock.on(PublishCommand).callsFake((input: PublishCommandInput, getClient: () => unknown) => {
+    if (poison && input.Message?.includes(poison.incentiveId)) {
+      throw new ThrottledException({ message: "Rate exceeded", $metadata: {} });
+    }
+    return realSend.call(getClient() as SNSClient, new PublishCommand(input));
+  });
+  // Written before the poller starts, so the first batch holds all five, in write order.
+  for (let i = 0; i < 5; i++) {
+    const incentive = await putPendingIncentive();
+    incentives.push(incentive);
+    if (i === 2) poison = incentive;
+  }
+  poller = await startStreamPoller({
+    endpoint: env("AWS_ENDPOINT_URL_DYNAMODB"),
+    region: env("AWS_REGION"),
+    tableName: env("INCENTIVES_TABLE"),
+    mapping,
+    handler: async (event: DynamoDBStreamEvent) => {
+      const response = await handler(event, lambdaContext);
+      invocations.push({
+        ids: event.Records.map((r) => r.dynamodb?.NewImage?.incentiveId?.S ?? ""),
+        sequenceNumbers: event.Records.map((r) => r.dynamodb?.SequenceNumber ?? ""),
+        response,
+      });
+      return response;
+    },
+    onFailure: async (failure) => {
+      discarded.push(failure);
+    },
+    intervalMs: 50,
+  });
+  await poller.drain();
+});
+
+afterAll(async () => {
+  await poller?.stop();
+  snsMock?.restore();
+  restoreEnv?.();
+});
+
+describe("incentive publisher: one poison record in a batch", () => {
+  it("reports the poison record alone in batchItemFailures; the others are published once", async () => {
+    const first = invocations[0];
+    if (!first) throw new Error("the publisher was never invoked");
+    expect(first.ids).toEqual(incentives.map((i) => i.incentiveId));
+    const poisonSeq = first.sequenceNumbers[2];
+    expect(first.response.batchItemFailures).toEqual([{ itemIdentifier: poisonSeq }]);
+
+    // Every later invocation starts at the poison record or after it: the records before it
+    // are never handed over again.
+    for (const later of invocations.slice(1)) {
+      expect(later.ids).not.toContain(incentives[0]?.incentiveId);
+      expect(later.ids).not.toContain(incentives[1]?.incentiveId);
+    }
+    expect(invocations.length).toBeGreaterThan(1);
+
+    const published = countByIncentive(await receiveAll(sqs, queueUrl));
+    const healthy = incentives.filter((i) => i !== poison);
+    expect(published).toEqual(new Map(healthy.map((i) => [i.incentiveId, 1])));
+    for (const i of healthy) expect(await statusOf(i.incentiveId)).toBe("sent");
+    expect(await statusOf(poison.incentiveId)).toBe("pending");
+    // Every retry starts at the poison record: it is the first record of each later invocation
+    // that holds it.
+    for (const later of invocations.slice(1)) {
+      if (later.ids.includes(poison.incentiveId)) expect(later.sequenceNumbers[0]).toBe(poisonSeq);
+    }
+
+    // After the mapping's retries (bisected down to the poison record), the on-failure
+    // destination names exactly that record.
+    expect(discarded).toHaveLength(1);
+    expect(discarded[0]?.DDBStreamBatchInfo).toMatchObject({
+      startSequenceNumber: poisonSeq,
+      endSequenceNumber: poisonSeq,
+      batchSize: 1,
+    });
+    expect(discarded[0]?.responseContext.functionError).toBe("BatchItemFailures");
+  });
+});
