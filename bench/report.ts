@@ -420,6 +420,32 @@ export function renderReport(r: BenchResults): string {
     }
   }
 
+  // 2b. HTTP load
+  const http = d.ingest.http;
+  if (http && http.length > 0) {
+    out.push(
+      "## 2b. HTTP load through the local server",
+      "",
+      "`POST /v1/pings` through the local server (`npm start`'s: route table, the device authorizer " +
+        "behind API Gateway's 60 s decision cache, the real handlers) on DynamoDB Local; each client " +
+        "is one device posting batches of 50 pings of a zone-free walk back to back. Wall clock on " +
+        "this shared machine (load average above): what one local process sustains, not Lambda.",
+      "",
+      ...table(
+        ["concurrency", "requests", "pings/s", "p50 ms", "p99 ms", "answers other than 202"],
+        http.map((h) => [
+          String(h.concurrency),
+          n0(h.requests),
+          n0(h.pingsPerSecond),
+          f(h.p50Ms, 1),
+          f(h.p99Ms, 1),
+          String(h.errors),
+        ]),
+      ),
+      "",
+    );
+  }
+
   // 3. Index
   out.push(
     "## 3. Index: cost of one geofence",

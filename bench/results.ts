@@ -9,6 +9,7 @@ import type { GeometryValidationResult } from "./geometry-validation.ts";
 import type { ImportRow } from "./import/child.ts";
 import type { IndexShapeResult } from "./index-shapes.ts";
 import type { AuthorizerFigures, IngestChildResult, IngestRow } from "./ingest/child.ts";
+import type { HttpLoadRow } from "./ingest/http-load.ts";
 import { PINGS_PER_BATCH } from "./ingest/workload.ts";
 import type { MachineInfo } from "./machine.ts";
 import type { MatcherChildResult } from "./matcher/child.ts";
@@ -47,6 +48,8 @@ export interface BenchResults {
     ingest: {
       setup: IngestChildResult["setup"] | null;
       authorizer: AuthorizerFigures | null;
+      /** Pings/s and latency through the local HTTP server at each concurrency. */
+      http?: HttpLoadRow[];
       skippedReason?: string;
     };
     cost: {

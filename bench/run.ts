@@ -70,6 +70,7 @@ const PROFILES = {
     referencePings: 2_000,
     turfPings: 300,
     ingest: { stores: 24, devices: 16, batches: 5 },
+    http: { concurrencies: [1, 4, 16], seconds: 10, warmupSeconds: 2 },
   },
   quick: {
     sizes: [500],
@@ -79,6 +80,7 @@ const PROFILES = {
     referencePings: 500,
     turfPings: 100,
     ingest: { stores: 6, devices: 2, batches: 2 },
+    http: { concurrencies: [1, 4], seconds: 1, warmupSeconds: 0.5 },
   },
 } as const;
 
@@ -189,6 +191,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
         seed,
         ...profile.ingest,
         shares: SHARES,
+        http: { ...profile.http, concurrencies: [...profile.http.concurrencies] },
         outFile: join(work, "ingest.json"),
       };
       try {
@@ -292,6 +295,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
         ingest: {
           setup: ingest?.setup ?? null,
           authorizer: ingest?.authorizer ?? null,
+          ...(ingest?.http ? { http: ingest.http } : {}),
           ...(options.skipIngest
             ? { skippedReason: "--skip-ingest" }
             : ingest

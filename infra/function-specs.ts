@@ -145,6 +145,16 @@ export const DEFAULT_BUNDLE_BUDGET_KB = 500;
 const TIME_ZONE_LIBS =
   "@photostructure/tz-lookup (about 70 KB, the world's time zone map) and luxon (about 70 KB) " +
   "give local store time";
+/**
+ * The visit sweeper runs the whole decision (schedules, quiet hours and per-day caps in local
+ * time with luxon) besides the visit store, the secrets and the parameters cache: a few KB over
+ * the default, the one function without covers that is (a known miss of the 500 KB target).
+ */
+const SWEEPER_BUDGET: BundleBudget = {
+  kb: 540,
+  reason:
+    "luxon (about 70 KB) for the decision's local-time rules, Secrets Manager and the Powertools parameters cache beside the visit store and the decision store.",
+};
 const GEO_BUDGET: BundleBudget = {
   kb: 1000,
   reason: `Geofence geometry needs h3-js (about 210 KB, an emscripten build); ${TIME_ZONE_LIBS}.`,
@@ -300,6 +310,7 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: ["pseudonym"],
     // Overlapping sweeps are safe (versioned saves, one decision per event), so no reservation.
     trigger: { kind: "schedule", rateMinutes: 1, localIntervalS: 5 },
+    bundleBudget: SWEEPER_BUDGET,
   },
 
   // Incentives: the outbox stream consumer that publishes to SNS

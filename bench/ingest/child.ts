@@ -16,6 +16,7 @@ import type { HttpEvent, HttpResult } from "../../shared/http/types.ts";
 import { CITIES, type City } from "../cities.ts";
 import { type IndexShapeResult, indexShapes, measureShapeCover } from "../index-shapes.ts";
 import { countRequests, type RequestCounter, type RequestTally, readRounds } from "./counters.ts";
+import { type HttpLoadRow, measureHttpLoad } from "./http-load.ts";
 import {
   type DeviceBatch,
   deviceBatches,
@@ -35,6 +36,8 @@ export interface IngestChildOptions {
   devices: number;
   batches: number;
   shares: number[];
+  /** HTTP load stage through the local server (skipped when absent). */
+  http?: { concurrencies: number[]; seconds: number; warmupSeconds: number };
   outFile: string;
 }
 
@@ -76,6 +79,8 @@ export interface AuthorizerFigures {
 
 export interface IngestChildResult {
   ingest: IngestRow[];
+  /** Pings/s and latency through the local HTTP server, per concurrency. */
+  http?: HttpLoadRow[];
   authorizer: AuthorizerFigures;
   index: IndexShapeResult[];
   setup: {
@@ -584,9 +589,24 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
     process.stderr.write(`ingest: share ${share} done\n`);
   }
 
+  let http: HttpLoadRow[] | undefined;
+  if (o.http) {
+    process.stderr.write("ingest: HTTP load through the local server\n");
+    const clients = Math.max(...o.http.concurrencies);
+    const tokens: string[] = [];
+    const walks: DeviceBatch[][] = [];
+    for (let c = 0; c < clients; c++) {
+      tokens.push(await registerDevice());
+      // Zone-free walks, one batch per hour over the last 20 hours (all within the 24 h window).
+      walks.push(deviceBatches(o.seed, layout, 10_000 + c, 20, new Map(), now - 21 * 3_600_000));
+    }
+    http = await measureHttpLoad({ tokens, batches: walks, ...o.http });
+  }
+
   const reportsCapacity = authorizerCalls.some((c) => c.dynamo.readUnits > 0);
   return {
     ingest: rows,
+    ...(http ? { http } : {}),
     authorizer: {
       calls: authorizerCalls.length,
       dynamoRequestsPerCall: mean(authorizerCalls.map((c) => c.dynamo.requests)),

@@ -84,6 +84,23 @@ const resultsSchema = z.object({
       "an import left stores out",
     ),
   costPerMillionPingsUsd: num.positive(),
+  details: z.object({
+    ingest: z.object({
+      // The HTTP load stage: every batch through the local server answered 202.
+      http: z
+        .array(
+          z.object({
+            concurrency: num.positive(),
+            requests: num.positive(),
+            pingsPerSecond: num.positive(),
+            p50Ms: num.positive(),
+            p99Ms: num.positive(),
+            errors: z.literal(0),
+          }),
+        )
+        .min(2),
+    }),
+  }),
   bundlesKb: z
     .record(z.string(), num.positive())
     .refine((kb) => Object.keys(kb).length > 0, "no bundle measured"),
@@ -130,6 +147,7 @@ describe("npm run bench -- --quick", () => {
       "## Targets",
       "## 1. Matcher",
       "## 2. Ingest",
+      "## 2b. HTTP load",
       "## 3b. Geometry validation",
       "## 3c. Store import",
       "## 3. Index",

@@ -15,6 +15,10 @@ import {
   deliverIncentive,
   isPermanentError,
 } from "../../../shared/use-cases/incentives/deliver.ts";
+import {
+  MemoryDeviceReader,
+  MemoryIncentiveOutbox,
+} from "../../support/memory/incentive-outbox.ts";
 
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
 const throttled = () => new ThrottledException({ message: "Rate exceeded", ...meta(429) });
@@ -64,7 +68,7 @@ function device(overrides: Partial<Device> = {}): Device {
 
 type Outcome = "ok" | (() => Error);
 
-/** In-memory store, device and channels with the same conditional semantics as the adapters. */
+/** The in-memory outbox and devices (test/support/memory/), and channels that record calls. */
 function harness(options: {
   incentive?: Incentive | undefined;
   device?: Device | undefined;
@@ -78,7 +82,14 @@ function harness(options: {
   const pushed: { endpointArn: string; message: IncentiveMessage }[] = [];
   const deadLetters: Record<string, unknown>[] = [];
   const delays: number[] = [];
-  const state = { incentive: options.incentive ? { ...options.incentive } : undefined };
+  const outbox = new MemoryIncentiveOutbox(options.incentive ? [options.incentive] : []);
+  const state = {
+    get incentive() {
+      return options.incentive ? outbox.incentives.get(options.incentive.incentiveId) : undefined;
+    },
+  };
+  const known = "device" in options ? options.device : device();
+  const devices = new MemoryDeviceReader(known ? [known] : []);
   const outcomes = [...(options.publish ?? [])];
   const channels: IncentiveChannels = {
     async publishTopic(message) {
@@ -100,27 +111,17 @@ function harness(options: {
   };
   const deps: DeliveryDeps = {
     store: {
-      async getIncentive(id) {
-        return state.incentive?.incentiveId === id ? { ...state.incentive } : undefined;
-      },
+      getIncentive: (id) => outbox.getIncentive(id),
       async markDelivery(id, status, at, detail) {
         log.push(`mark:${status}`);
-        if (state.incentive?.incentiveId !== id || state.incentive.status !== "pending")
-          return false;
-        state.incentive = {
-          ...state.incentive,
-          status,
-          ...(status === "sent" ? { sentAt: at } : { lastError: detail ?? "failed" }),
-        };
-        return true;
+        return outbox.markDelivery(id, status, at, detail);
       },
     },
     devices: {
       async get(id) {
         log.push("device");
         if (options.deviceRead) throw options.deviceRead();
-        const d = "device" in options ? options.device : device();
-        return d?.deviceId === id ? d : undefined;
+        return devices.get(id);
       },
     },
     channels,

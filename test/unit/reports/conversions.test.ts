@@ -8,7 +8,8 @@ import {
   exportConversionsCsv,
   listConversions,
 } from "../../../shared/use-cases/reports/conversions.ts";
-import { MemoryTables, memoryReader, principal } from "./fakes.ts";
+import { MemoryTables, memoryReader } from "../../support/memory/conversion-reader.ts";
+import { principal } from "./fakes.ts";
 
 const A = "merchant_a";
 const B = "merchant_b";

@@ -4,7 +4,9 @@ import { REPORT_METHOD } from "../../../shared/domain/reports/report-method.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../../shared/errors.ts";
 import { getOfferReport, type ReportDeps } from "../../../shared/use-cases/reports/offer-report.ts";
 import { getStoreReport } from "../../../shared/use-cases/reports/store-report.ts";
-import { fixedClock, MemoryCatalog, MemoryTables, memoryReader, principal } from "./fakes.ts";
+import { MemoryCatalog } from "../../support/memory/catalog.ts";
+import { MemoryTables, memoryReader } from "../../support/memory/conversion-reader.ts";
+import { fixedClock, principal } from "./fakes.ts";
 
 const A = "merchant_a";
 const B = "merchant_b";

@@ -23,8 +23,10 @@ import {
   type ReportDeps,
 } from "../../../shared/use-cases/reports/offer-report.ts";
 import { getStoreReport } from "../../../shared/use-cases/reports/store-report.ts";
+import { MemoryCatalog } from "../../support/memory/catalog.ts";
+import { MemoryTables, memoryReader } from "../../support/memory/conversion-reader.ts";
 import { validOffer } from "../catalog/fixtures.ts";
-import { fixedClock, MemoryCatalog, MemoryTables, memoryReader, principal } from "./fakes.ts";
+import { fixedClock, principal } from "./fakes.ts";
 
 const A = "merchant_a";
 const OFFER = "of_offer00001";

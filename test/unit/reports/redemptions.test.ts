@@ -13,7 +13,9 @@ import {
   redeemCode,
   UNKNOWN_DEVICE,
 } from "../../../shared/use-cases/redemptions.ts";
-import { counterRandom, fixedClock, MemoryCatalog, MemoryRedemptions, principal } from "./fakes.ts";
+import { MemoryCatalog } from "../../support/memory/catalog.ts";
+import { MemoryRedemptions } from "../../support/memory/redemption-store.ts";
+import { counterRandom, fixedClock, principal } from "./fakes.ts";
 
 const A = "merchant_a";
 const B = "merchant_b";
