@@ -539,7 +539,8 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     dashboardAssets: true,
   },
   "report-store": {
-    description: "GET /v1/reports/stores/{storeId}: funnel and visits of one store",
+    description:
+      "GET /v1/reports/stores/{storeId} and /v1/reports/journey: store visits, visitor journey",
     access: { catalog: "read", conversions: "read", incentives: "read" },
     secrets: [],
   },

@@ -62,6 +62,7 @@ import {
 import { ingestPingsRoute, nearbyOffersRoute } from "../shared/http/routes/pings.ts";
 import {
   compareOffersRoute,
+  journeyReportRoute,
   listConversionsRoute,
   offerReportRoute,
   redeemRoute,
@@ -124,6 +125,7 @@ export const ROUTES: RouteDefinition[] = [
   compareOffersRoute,
   offerReportRoute,
   storeReportRoute,
+  journeyReportRoute,
   createLinkRoute,
   listLinksRoute,
   updateLinkRoute,

@@ -22,6 +22,7 @@ import {
 import { mergeTouchBumps, type TouchBump } from "../../domain/o2o/touch.ts";
 import type {
   AttributionItem,
+  AttributionMark,
   CounterBump,
   DecisionStore,
   ExposureInput,
@@ -380,7 +381,8 @@ export function dynamoDecisionStore(
       attributed: AttributionItem[];
       recordExpiresAt: number;
       journey?: JourneyWrite | undefined;
-    }): Promise<"committed" | "duplicate" | "erased" | "journey_conflict"> {
+      marks?: AttributionMark[] | undefined;
+    }): Promise<"committed" | "duplicate" | "erased" | "conflict"> {
       const items: TransactItem[] = [
         profileLiveCheck(tables.devices, input.deviceId),
         {
@@ -409,6 +411,18 @@ export function dynamoDecisionStore(
           },
         });
       }
+      for (const { item: a, field } of input.marks ?? []) {
+        items.push({
+          Update: {
+            TableName: tables.devices,
+            Key: attributionKey(input.deviceId, a.merchantId, a.grantedAt, a.incentiveId),
+            UpdateExpression: "SET #f = :now",
+            ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(#f)",
+            ExpressionAttributeNames: { "#f": field },
+            ExpressionAttributeValues: { ":now": input.now },
+          },
+        });
+      }
       for (const record of input.records) {
         items.push({
           Put: {
@@ -429,15 +443,10 @@ export function dynamoDecisionStore(
           const reasons = (error as { CancellationReasons?: { Code?: string }[] })
             .CancellationReasons;
           if (reasons?.[0]?.Code === "ConditionalCheckFailed") return "erased";
-          if (
-            input.journey &&
-            reasons?.[1]?.Code !== "ConditionalCheckFailed" &&
-            (reasons?.[2]?.Code === "ConditionalCheckFailed" ||
-              reasons?.[2]?.Code === "TransactionConflict")
-          ) {
-            return "journey_conflict";
-          }
-          return "duplicate";
+          // The claim taken: a replay. Anything else (the history or a handle moved, a
+          // transaction conflict) is worth reading again and retrying.
+          if (reasons?.[1]?.Code === "ConditionalCheckFailed") return "duplicate";
+          return "conflict";
         }
         throw error;
       }
