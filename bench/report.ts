@@ -431,7 +431,7 @@ export function renderReport(r: BenchResults): string {
         "is one device posting batches of 50 pings of a zone-free walk back to back. Wall clock on " +
         "this shared machine (load average above): what one local process sustains, not Lambda.",
       "",
-      ...table(
+      table(
         ["concurrency", "requests", "pings/s", "p50 ms", "p99 ms", "answers other than 202"],
         http.map((h) => [
           String(h.concurrency),

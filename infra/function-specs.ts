@@ -204,6 +204,57 @@ function catalogWriter(
   };
 }
 
+/** Claim links: links live in the catalog beside the offers they belong to. */
+function linkFunction(description: string, catalog: "read" | "readwrite"): FunctionSpec {
+  return { description, access: { catalog }, secrets: [] };
+}
+
+/**
+ * Claims and exposures from links: decided like geofence triggers (device counters, incentives,
+ * the conversion log), with person pseudonyms.
+ */
+function onlineTouch(description: string): FunctionSpec {
+  return {
+    description,
+    access: {
+      catalog: "read",
+      devices: "readwrite",
+      incentives: "readwrite",
+      conversions: "readwrite",
+    },
+    secrets: ["pseudonym"],
+  };
+}
+
+/**
+ * Consumers of the incentives table stream that publish to SNS (the incentive topic and mobile
+ * push): 25 records a batch, 8 retries before a batch is split and dead-lettered.
+ */
+function incentivesStreamPublisher(
+  description: string,
+  consumer: Pick<FunctionSpec, "access" | "secrets"> & {
+    filterPatterns: Record<string, unknown>[];
+    dlqUrlEnv?: string;
+  },
+): FunctionSpec {
+  const { access, secrets, ...stream } = consumer;
+  return {
+    description,
+    timeoutS: 60,
+    access,
+    publishesIncentives: true,
+    mobilePush: "publish",
+    secrets,
+    trigger: {
+      kind: "tableStream",
+      table: "incentives",
+      batchSize: 25,
+      retryAttempts: 8,
+      ...stream,
+    },
+  };
+}
+
 /**
  * One entry per file in functions/: adding a handler means adding its spec here (a test fails
  * otherwise). Permissions, environment and alarms are all derived from these entries.
@@ -321,19 +372,11 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
   },
 
   // Incentives: the outbox stream consumer that publishes to SNS
-  "incentive-publisher": {
-    description:
-      "Incentives table stream: publishes pending incentives to SNS and mobile push; logs expired codes",
-    timeoutS: 60,
-    access: { devices: "read", incentives: "readwrite", conversions: "readwrite" },
-    publishesIncentives: true,
-    mobilePush: "publish",
-    secrets: ["pseudonym"],
-    trigger: {
-      kind: "tableStream",
-      table: "incentives",
-      batchSize: 25,
-      retryAttempts: 8,
+  "incentive-publisher": incentivesStreamPublisher(
+    "Incentives table stream: publishes pending incentives to SNS and mobile push; logs expired codes",
+    {
+      access: { devices: "read", incentives: "readwrite", conversions: "readwrite" },
+      secrets: ["pseudonym"],
       // Newly pending incentives, and unredeemed codes removed by TTL (logged as `expired`).
       filterPatterns: [
         {
@@ -348,7 +391,7 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
       ],
       dlqUrlEnv: "INCENTIVE_DLQ_URL",
     },
-  },
+  ),
 
   // Catalog: stores and offers (zones are indexed on write)
   "store-create": catalogWriter("POST /v1/stores: creates a store (geocodes an address)", {
@@ -400,19 +443,11 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
   "pickup-staff": pickupFunction(
     "POST /v1/pickups/{pickupId}/ready|complete|cancel: staff actions",
   ),
-  "pickup-publisher": {
-    description:
-      "Incentives table stream: publishes pickup order events (pickup.*) and the shopper's ready push",
-    timeoutS: 60,
-    access: { devices: "read", incentives: "readwrite" },
-    publishesIncentives: true,
-    mobilePush: "publish",
-    secrets: [],
-    trigger: {
-      kind: "tableStream",
-      table: "incentives",
-      batchSize: 25,
-      retryAttempts: 8,
+  "pickup-publisher": incentivesStreamPublisher(
+    "Incentives table stream: publishes pickup order events (pickup.*) and the shopper's ready push",
+    {
+      access: { devices: "read", incentives: "readwrite" },
+      secrets: [],
       // Saved pickups with events to publish; the outbox is cleared after publishing.
       filterPatterns: [
         {
@@ -421,7 +456,7 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
         },
       ],
     },
-  },
+  ),
   "pickup-board": pickupFunction("GET /v1/stores/{storeId}/pickups: the store's pickup board"),
   "device-pickups": pickupFunction(
     "/v1/devices/me/pickups: attach a pickup order, read it, manual arrival",
@@ -486,52 +521,22 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
   },
 
   // Online to offline: claim links, claims, exposures and the channel report
-  "link-create": {
-    description: "POST /v1/offers/{offerId}/links: a claim link per channel and variant",
-    access: { catalog: "readwrite" },
-    secrets: [],
-  },
-  "link-list": {
-    description: "GET /v1/offers/{offerId}/links: the offer's claim links",
-    access: { catalog: "read" },
-    secrets: [],
-  },
-  "link-update": {
-    description: "PATCH /v1/offers/{offerId}/links/{linkId}: pause, resume or re-date a link",
-    access: { catalog: "readwrite" },
-    secrets: [],
-  },
-  "claim-create": {
-    description: "POST /v1/claims: a device claims a link (holdout, code, budget, caps, consent)",
-    access: {
-      catalog: "read",
-      devices: "readwrite",
-      incentives: "readwrite",
-      conversions: "readwrite",
-    },
-    secrets: ["pseudonym"],
-  },
-  "claim-web": {
-    description: "POST /v1/claims/web: a web page claims a link without a device",
-    access: {
-      catalog: "read",
-      devices: "readwrite",
-      incentives: "readwrite",
-      conversions: "readwrite",
-    },
-    secrets: ["pseudonym"],
-  },
-  "exposure-create": {
-    description:
-      "POST /v1/exposures: the app reports an in-app exposure (randomized once per person)",
-    access: {
-      catalog: "read",
-      devices: "readwrite",
-      incentives: "readwrite",
-      conversions: "readwrite",
-    },
-    secrets: ["pseudonym"],
-  },
+  "link-create": linkFunction(
+    "POST /v1/offers/{offerId}/links: a claim link per channel and variant",
+    "readwrite",
+  ),
+  "link-list": linkFunction("GET /v1/offers/{offerId}/links: the offer's claim links", "read"),
+  "link-update": linkFunction(
+    "PATCH /v1/offers/{offerId}/links/{linkId}: pause, resume or re-date a link",
+    "readwrite",
+  ),
+  "claim-create": onlineTouch(
+    "POST /v1/claims: a device claims a link (holdout, code, budget, caps, consent)",
+  ),
+  "claim-web": onlineTouch("POST /v1/claims/web: a web page claims a link without a device"),
+  "exposure-create": onlineTouch(
+    "POST /v1/exposures: the app reports an in-app exposure (randomized once per person)",
+  ),
   "report-channels": {
     description:
       "GET /v1/reports/channels: claims, exposures, visits and lift by channel and variant",
@@ -547,7 +552,8 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
   },
   "report-store": {
     description:
-      "GET /v1/reports/stores/{storeId}: funnel and visits of one store; /pickups: its pickup metrics",
+      "GET /v1/reports/stores/{storeId} (and /pickups) and /v1/reports/journey: store visits, " +
+      "pickup metrics, visitor journey",
     access: { catalog: "read", conversions: "read", incentives: "read" },
     secrets: [],
   },

@@ -63,6 +63,7 @@ import {
 import { ingestPingsRoute, nearbyOffersRoute } from "../shared/http/routes/pings.ts";
 import {
   compareOffersRoute,
+  journeyReportRoute,
   listConversionsRoute,
   offerReportRoute,
   redeemRoute,
@@ -125,6 +126,7 @@ export const ROUTES: RouteDefinition[] = [
   compareOffersRoute,
   offerReportRoute,
   storeReportRoute,
+  journeyReportRoute,
   createLinkRoute,
   listLinksRoute,
   updateLinkRoute,

@@ -5,6 +5,7 @@ import { daytimeZone } from "./local/daytime.ts";
 import { loadOrCreateDevKey, mintMerchantToken } from "./local/dev-jwt.ts";
 import { DATA_DIR, runningLocalEnv } from "./local/runtime.ts";
 import { DEMO_MERCHANT_ID, DEMO_STORES } from "./local/seed.ts";
+import { runJourney } from "./simulate-journey.ts";
 import { runOnline } from "./simulate-online.ts";
 
 /**
@@ -29,8 +30,8 @@ const { values } = parseArgs({
     scenario: { type: "string", default: "geofence" },
   },
 });
-if (values.scenario !== "geofence" && values.scenario !== "online") {
-  console.error('--scenario must be "geofence" (default) or "online"');
+if (!["geofence", "online", "journey"].includes(values.scenario)) {
+  console.error('--scenario must be "geofence" (default), "online" or "journey"');
   process.exit(2);
 }
 const deviceCount = Number(values.devices);
@@ -118,6 +119,23 @@ async function removeLeftovers() {
   } while (cursor);
 }
 await removeLeftovers();
+
+if (values.scenario === "journey") {
+  process.exit(
+    await runJourney({
+      url,
+      appKey,
+      admin,
+      analyst,
+      env: runtime,
+      random,
+      devices: deviceCount,
+      concurrency: Number(values.concurrency),
+      keep: values.keep,
+      namePrefix: SIMULATION_NAME,
+    }),
+  );
+}
 
 if (values.scenario === "online") {
   process.exit(

@@ -35,43 +35,39 @@ export abstract class FootfallError extends Error {
   }
 }
 
+/**
+ * The base of one problem type: its HTTP status and its `type` (the last segment of the
+ * problem's type URI, https://footfall.dev/problems/<type>).
+ */
+function problemType<S extends number, T extends string>(status: S, type: T) {
+  abstract class Problem extends FootfallError {
+    readonly status = status;
+    readonly type = type;
+  }
+  return Problem;
+}
+
 /** 400: the request is syntactically or semantically invalid; names the field(s). */
-export class ValidationError extends FootfallError {
-  readonly status = 400;
-  readonly type = "validation-error";
+export class ValidationError extends problemType(400, "validation-error") {
   static field(path: string, reason: string): ValidationError {
     return new ValidationError(`${path}: ${reason}`, { issues: [{ path, reason }] });
   }
 }
 
 /** 400: the body is not JSON. */
-export class MalformedJsonError extends FootfallError {
-  readonly status = 400;
-  readonly type = "malformed-json";
-}
+export class MalformedJsonError extends problemType(400, "malformed-json") {}
 
 /** 401: missing, invalid, expired or revoked credentials. */
-export class UnauthorizedError extends FootfallError {
-  readonly status = 401;
-  readonly type = "unauthorized";
-}
+export class UnauthorizedError extends problemType(401, "unauthorized") {}
 
 /** 403: authenticated but not allowed (role, consent). */
-export class ForbiddenError extends FootfallError {
-  readonly status = 403;
-  readonly type = "forbidden";
-}
+export class ForbiddenError extends problemType(403, "forbidden") {}
 
 /** 404: absent, or owned by another tenant (never tell the difference). */
-export class NotFoundError extends FootfallError {
-  readonly status = 404;
-  readonly type = "not-found";
-}
+export class NotFoundError extends problemType(404, "not-found") {}
 
 /** 405: the path exists but not with this method; `allow` lists the methods it has. */
-export class MethodNotAllowedError extends FootfallError {
-  readonly status = 405;
-  readonly type = "method-not-allowed";
+export class MethodNotAllowedError extends problemType(405, "method-not-allowed") {
   /** The methods the path answers, for the `Allow` header (RFC 9110 §15.5.6). */
   readonly allow: string[];
   constructor(detail: string, allow: string[]) {
@@ -81,52 +77,29 @@ export class MethodNotAllowedError extends FootfallError {
 }
 
 /** 409: conflicts with the current state (already redeemed, version mismatch). */
-export class ConflictError extends FootfallError {
-  readonly status = 409;
-  readonly type = "conflict";
-}
+export class ConflictError extends problemType(409, "conflict") {}
 
 /** 410: existed but is no longer usable (expired code). */
-export class GoneError extends FootfallError {
-  readonly status = 410;
-  readonly type = "gone";
-}
+export class GoneError extends problemType(410, "gone") {}
 
 /** 413: body over the limit. */
-export class PayloadTooLargeError extends FootfallError {
-  readonly status = 413;
-  readonly type = "payload-too-large";
-}
+export class PayloadTooLargeError extends problemType(413, "payload-too-large") {}
 
 /** 415: wrong content type. */
-export class UnsupportedMediaTypeError extends FootfallError {
-  readonly status = 415;
-  readonly type = "unsupported-media-type";
-}
+export class UnsupportedMediaTypeError extends problemType(415, "unsupported-media-type") {}
 
 /** 422: well-formed but cannot be processed (address that geocodes to nothing). */
-export class UnprocessableError extends FootfallError {
-  readonly status = 422;
-  readonly type = "unprocessable";
+export class UnprocessableError extends problemType(422, "unprocessable") {
   static field(path: string, reason: string): UnprocessableError {
     return new UnprocessableError(`${path}: ${reason}`, { issues: [{ path, reason }] });
   }
 }
 
 /** 428: the request must be conditional (a replacement without `If-Match`). */
-export class PreconditionRequiredError extends FootfallError {
-  readonly status = 428;
-  readonly type = "precondition-required";
-}
+export class PreconditionRequiredError extends problemType(428, "precondition-required") {}
 
 /** 429: too many attempts (redemption guessing, throttling). */
-export class TooManyRequestsError extends FootfallError {
-  readonly status = 429;
-  readonly type = "too-many-requests";
-}
+export class TooManyRequestsError extends problemType(429, "too-many-requests") {}
 
 /** 503: a dependency is unavailable; nothing was written. */
-export class ServiceUnavailableError extends FootfallError {
-  readonly status = 503;
-  readonly type = "service-unavailable";
-}
+export class ServiceUnavailableError extends problemType(503, "service-unavailable") {}

@@ -37,21 +37,22 @@ export type TableId = "catalog" | "geoIndex" | "devices" | "incentives" | "conve
 
 const pk: KeyAttribute = { name: "pk", type: "S" };
 const sk: KeyAttribute = { name: "sk", type: "S" };
+/** The generic key of the single-table designs: partition `pk`, sort `sk` (both strings). */
+const pkSk = { partitionKey: pk, sortKey: sk };
+/** The overloaded index of the single-table designs (`gsi1pk`/`gsi1sk`, all attributes). */
+const gsi1: GlobalIndexDefinition = {
+  indexName: "gsi1",
+  partitionKey: { name: "gsi1pk", type: "S" },
+  sortKey: { name: "gsi1sk", type: "S" },
+  projection: "ALL",
+};
 
 export const TABLES: Record<TableId, TableDefinition> = {
   catalog: {
     id: "catalog",
     envVar: "CATALOG_TABLE",
-    partitionKey: pk,
-    sortKey: sk,
-    globalIndexes: [
-      {
-        indexName: "gsi1",
-        partitionKey: { name: "gsi1pk", type: "S" },
-        sortKey: { name: "gsi1sk", type: "S" },
-        projection: "ALL",
-      },
-    ],
+    ...pkSk,
+    globalIndexes: [gsi1],
     // Import jobs are processed from this stream (filtered to queued jobs).
     stream: "NEW_IMAGE",
     description: "Merchants, stores, offers, zone heads, app keys and store import jobs.",
@@ -66,8 +67,7 @@ export const TABLES: Record<TableId, TableDefinition> = {
   devices: {
     id: "devices",
     envVar: "DEVICES_TABLE",
-    partitionKey: pk,
-    sortKey: sk,
+    ...pkSk,
     globalIndexes: [
       {
         // Sparse: only visit items with an outbox to hand on or open visits carry these
@@ -84,16 +84,8 @@ export const TABLES: Record<TableId, TableDefinition> = {
   incentives: {
     id: "incentives",
     envVar: "INCENTIVES_TABLE",
-    partitionKey: pk,
-    sortKey: sk,
-    globalIndexes: [
-      {
-        indexName: "gsi1",
-        partitionKey: { name: "gsi1pk", type: "S" },
-        sortKey: { name: "gsi1sk", type: "S" },
-        projection: "ALL",
-      },
-    ],
+    ...pkSk,
+    globalIndexes: [gsi1],
     ttlAttribute: "expiresAt",
     stream: "NEW_AND_OLD_IMAGES",
     description: "Incentives (outbox for SNS delivery), redemption codes and budget counters.",
@@ -101,16 +93,8 @@ export const TABLES: Record<TableId, TableDefinition> = {
   conversions: {
     id: "conversions",
     envVar: "CONVERSIONS_TABLE",
-    partitionKey: pk,
-    sortKey: sk,
-    globalIndexes: [
-      {
-        indexName: "gsi1",
-        partitionKey: { name: "gsi1pk", type: "S" },
-        sortKey: { name: "gsi1sk", type: "S" },
-        projection: "ALL",
-      },
-    ],
+    ...pkSk,
+    globalIndexes: [gsi1],
     ttlAttribute: "expiresAt",
     description: "Footfall conversion log (append-only) and report counters.",
   },

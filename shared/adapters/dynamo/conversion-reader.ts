@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type ConversionRecord, conversionKeys } from "../../domain/conversion.ts";
 import { funnelFromItem } from "../../domain/reports/funnel.ts";
+import { journeyFieldsOf } from "../../domain/reports/journey-report.ts";
 import type {
   ConversionReader,
   LogPage,
@@ -196,6 +197,7 @@ export function dynamoConversionReader(
           storeId: typeof item.storeId === "string" ? item.storeId : rest,
           localDay: typeof item.localDay === "string" ? item.localDay : day,
           funnel: funnelFromItem(item),
+          journey: journeyFieldsOf(item),
         };
       });
     },
@@ -213,6 +215,7 @@ export function dynamoConversionReader(
           storeId,
           localDay: typeof item.localDay === "string" ? item.localDay : day,
           funnel: funnelFromItem(item),
+          journey: journeyFieldsOf(item),
         };
       });
     },

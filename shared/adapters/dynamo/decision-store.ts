@@ -19,9 +19,10 @@ import {
   type Incentive,
   incentiveKeys,
 } from "../../domain/incentive.ts";
-import { mergeTouchBumps, type TouchBump } from "../../domain/o2o/touch.ts";
+import type { TouchBump } from "../../domain/o2o/touch.ts";
 import type {
   AttributionItem,
+  AttributionMark,
   CounterBump,
   DecisionStore,
   ExposureInput,
@@ -39,7 +40,7 @@ import {
   type ConflictRetry,
   commitWithBudgetSlice,
 } from "./budget-slice-commit.ts";
-import { counterUpdates, mergeBumps, touchCounterUpdates } from "./counter-updates.ts";
+import { counterUpdates, funnelCounterItems, touchCounterItems } from "./counter-updates.ts";
 import {
   attributionKey,
   budgetSliceUpdate,
@@ -241,16 +242,8 @@ export function dynamoDecisionStore(
           },
         },
       ];
-      for (const record of input.records) {
-        items.push({
-          Put: {
-            TableName: tables.conversions,
-            Item: conversionItem(record, input.recordExpiresAt),
-          },
-        });
-      }
-      for (const bump of mergeTouchBumps(input.touchCounters))
-        items.push(...touchCounterUpdates(bump, tables.conversions));
+      items.push(...recordPuts(tables.conversions, input.records, input.recordExpiresAt));
+      items.push(...touchCounterItems(input.touchCounters, tables.conversions));
       try {
         await client.send(new TransactWriteCommand({ TransactItems: items }));
         return { kind: "committed" };
@@ -289,8 +282,7 @@ export function dynamoDecisionStore(
         codeClaimPut(tables.incentives, inc, inc.code ?? "", input),
         ...recordPuts(tables.conversions, input.records, input.recordExpiresAt),
       ];
-      for (const bump of mergeTouchBumps(input.touchCounters))
-        items.push(...touchCounterUpdates(bump, tables.conversions));
+      items.push(...touchCounterItems(input.touchCounters, tables.conversions));
       const result = await commitWithBudgetSlice(client, budget, retry, {
         items,
         budget: { index: 0, offerId: inc.offerId, max: input.maxIncentives },
@@ -308,13 +300,8 @@ export function dynamoDecisionStore(
       recordExpiresAt: number,
     ): Promise<void> {
       const items: TransactItem[] = [];
-      for (const record of records) {
-        items.push({
-          Put: { TableName: tables.conversions, Item: conversionItem(record, recordExpiresAt) },
-        });
-      }
-      for (const bump of mergeTouchBumps(bumps))
-        items.push(...touchCounterUpdates(bump, tables.conversions));
+      items.push(...recordPuts(tables.conversions, records, recordExpiresAt));
+      items.push(...touchCounterItems(bumps, tables.conversions));
       if (items.length > 0) await client.send(new TransactWriteCommand({ TransactItems: items }));
     },
 
@@ -380,7 +367,8 @@ export function dynamoDecisionStore(
       attributed: AttributionItem[];
       recordExpiresAt: number;
       journey?: JourneyWrite | undefined;
-    }): Promise<"committed" | "duplicate" | "erased" | "journey_conflict"> {
+      marks?: AttributionMark[] | undefined;
+    }): Promise<"committed" | "duplicate" | "erased" | "conflict"> {
       const items: TransactItem[] = [
         profileLiveCheck(tables.devices, input.deviceId),
         {
@@ -409,18 +397,21 @@ export function dynamoDecisionStore(
           },
         });
       }
-      for (const record of input.records) {
+      for (const { item: a, field } of input.marks ?? []) {
         items.push({
-          Put: {
-            TableName: tables.conversions,
-            Item: conversionItem(record, input.recordExpiresAt),
+          Update: {
+            TableName: tables.devices,
+            Key: attributionKey(input.deviceId, a.merchantId, a.grantedAt, a.incentiveId),
+            UpdateExpression: "SET #f = :now",
+            ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(#f)",
+            ExpressionAttributeNames: { "#f": field },
+            ExpressionAttributeValues: { ":now": input.now },
           },
         });
       }
-      for (const bump of mergeBumps(input.counters))
-        items.push(...counterUpdates(bump, tables.conversions));
-      for (const bump of mergeTouchBumps(input.touchCounters ?? []))
-        items.push(...touchCounterUpdates(bump, tables.conversions));
+      items.push(...recordPuts(tables.conversions, input.records, input.recordExpiresAt));
+      items.push(...funnelCounterItems(input.counters, tables.conversions));
+      items.push(...touchCounterItems(input.touchCounters ?? [], tables.conversions));
       try {
         await client.send(new TransactWriteCommand({ TransactItems: items }));
         return "committed";
@@ -429,15 +420,10 @@ export function dynamoDecisionStore(
           const reasons = (error as { CancellationReasons?: { Code?: string }[] })
             .CancellationReasons;
           if (reasons?.[0]?.Code === "ConditionalCheckFailed") return "erased";
-          if (
-            input.journey &&
-            reasons?.[1]?.Code !== "ConditionalCheckFailed" &&
-            (reasons?.[2]?.Code === "ConditionalCheckFailed" ||
-              reasons?.[2]?.Code === "TransactionConflict")
-          ) {
-            return "journey_conflict";
-          }
-          return "duplicate";
+          // The claim taken: a replay. Anything else (the history or a handle moved, a
+          // transaction conflict) is worth reading again and retrying.
+          if (reasons?.[1]?.Code === "ConditionalCheckFailed") return "duplicate";
+          return "conflict";
         }
         throw error;
       }

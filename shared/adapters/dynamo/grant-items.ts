@@ -6,13 +6,12 @@
  */
 import { type ConversionRecord, conversionItem } from "../../domain/conversion.ts";
 import { capCounterKeys, type Incentive, incentiveKeys } from "../../domain/incentive.ts";
-import { mergeTouchBumps } from "../../domain/o2o/touch.ts";
 import type {
   AttributionItem,
   GrantChoice,
   GrantPlan,
 } from "../../use-cases/ports/decision-store.ts";
-import { counterUpdates, mergeBumps, touchCounterUpdates } from "./counter-updates.ts";
+import { funnelCounterItems, touchCounterItems } from "./counter-updates.ts";
 import type { TransactItem } from "./transact.ts";
 import { profileLiveCheck } from "./visit-store.ts";
 
@@ -355,11 +354,11 @@ export function grantItems(tables: DecisionTables, plan: GrantPlan): GrantTransa
   for (const item of recordPuts(tables.conversions, plan.records, plan.recordExpiresAt)) {
     push("record", item);
   }
-  for (const bump of mergeBumps(plan.counters)) {
-    for (const item of counterUpdates(bump, tables.conversions)) push("counter", item);
-  }
-  for (const bump of mergeTouchBumps(plan.touchCounters ?? [])) {
-    for (const item of touchCounterUpdates(bump, tables.conversions)) push("counter", item);
+  for (const item of [
+    ...funnelCounterItems(plan.counters, tables.conversions),
+    ...touchCounterItems(plan.touchCounters ?? [], tables.conversions),
+  ]) {
+    push("counter", item);
   }
   return tx;
 }

@@ -3,14 +3,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import {
   COUNTER_FIELDS,
   type ConversionRecord,
   conversionItem,
-  conversionKeys,
   isOnlineTouch,
   NO_OFFER,
 } from "../../domain/conversion.ts";
@@ -24,11 +22,10 @@ import type {
   RedemptionWrite,
   StaticCap,
 } from "../../use-cases/ports/redemption-store.ts";
-import { touchCounterUpdates } from "./counter-updates.ts";
+import { counterUpdates, touchCounterUpdates } from "./counter-updates.ts";
+import type { TransactItem } from "./transact.ts";
 
 export type { AttemptKey, IssuedCode, RedeemOutcome, RedemptionStore, RedemptionWrite, StaticCap };
-
-type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 export interface RedemptionTables {
   incentives: string;
@@ -74,39 +71,31 @@ function touchRedemption(record: ConversionRecord, table: string): TransactItem[
   );
 }
 
-function counterUpdates(record: ConversionRecord, table: string): TransactItem[] {
-  const offerId = record.offerId ?? NO_OFFER;
-  const values = {
-    ":m": record.merchantId,
-    ":o": offerId,
-    ":s": record.storeId,
-    ":d": record.localDay,
-    ":one": 1,
-  };
-  // A code claimed online counts apart from the geofence funnel (its sends are the channel
-  // report's claims); a basket adds to the count and sum of baskets of geofence redemptions, so
-  // reports can average them.
+/**
+ * A redemption's funnel counters: one more redemption, and its basket when it reported one. A
+ * code claimed online counts apart from the geofence funnel (its sends are the channel report's
+ * claims); a basket adds to the count and sum of baskets of geofence redemptions, so reports can
+ * average them.
+ */
+function redemptionCounterUpdates(record: ConversionRecord, table: string): TransactItem[] {
   const online = isOnlineTouch(record.touch);
-  const basket = record.basketMinor !== undefined && !online;
-  return [
-    conversionKeys.offerCounters(record.merchantId, offerId, record.storeId, record.localDay),
-    conversionKeys.storeCounters(record.merchantId, record.storeId, record.localDay, offerId),
-  ].map((Key) => ({
-    Update: {
-      TableName: table,
-      Key,
-      UpdateExpression: `SET merchantId = :m, offerId = :o, storeId = :s, localDay = :d ADD #redemptions :one${
-        basket ? ", #baskets :one, #basketMinor :basket" : ""
-      }`,
-      ExpressionAttributeNames: {
-        "#redemptions": online ? COUNTER_FIELDS.onlineRedemptions : COUNTER_FIELDS.redemptions,
-        ...(basket
-          ? { "#baskets": COUNTER_FIELDS.baskets, "#basketMinor": COUNTER_FIELDS.basketMinor }
-          : {}),
+  const basket: Record<string, number> =
+    record.basketMinor !== undefined && !online
+      ? { [COUNTER_FIELDS.baskets]: 1, [COUNTER_FIELDS.basketMinor]: record.basketMinor }
+      : {};
+  return counterUpdates(
+    {
+      merchantId: record.merchantId,
+      offerId: record.offerId ?? NO_OFFER,
+      storeId: record.storeId,
+      localDay: record.localDay,
+      fields: {
+        [online ? COUNTER_FIELDS.onlineRedemptions : COUNTER_FIELDS.redemptions]: 1,
+        ...basket,
       },
-      ExpressionAttributeValues: basket ? { ...values, ":basket": record.basketMinor } : values,
     },
-  }));
+    table,
+  );
 }
 
 function toCode(item: Record<string, unknown>): IssuedCode {
@@ -164,7 +153,7 @@ export function dynamoRedemptionStore(
             Item: conversionItem(write.record, write.recordExpiresAt),
           },
         },
-        ...counterUpdates(write.record, tables.conversions),
+        ...redemptionCounterUpdates(write.record, tables.conversions),
         ...touchRedemption(write.record, tables.conversions),
       ];
       try {
@@ -187,7 +176,7 @@ export function dynamoRedemptionStore(
             ConditionExpression: "attribute_not_exists(pk)",
           },
         },
-        ...counterUpdates(write.record, tables.conversions),
+        ...redemptionCounterUpdates(write.record, tables.conversions),
       ];
       if (cap) {
         items.push({

@@ -126,3 +126,29 @@ export function formatRedemptionCode(code: string): string {
   for (let i = 0; i < code.length; i += GROUP) groups.push(code.slice(i, i + GROUP));
   return groups.join("-");
 }
+
+/** How an offer's incentives carry codes (the offer's `redemption` settings). */
+export interface CodePolicy {
+  codeKind: "unique" | "static";
+  /** The code everyone gets when `codeKind` is `static`. */
+  staticCode?: string | undefined;
+  /** Hours a code stays redeemable after it is issued. */
+  expiresAfterHours: number;
+}
+
+/**
+ * The code of an incentive sent at `nowMs` (epoch ms): a fresh unique code (from
+ * `randomBytes`) or the offer's static one, expiring `expiresAfterHours` later. The code's life
+ * runs from the moment it is sent, never from the event time.
+ */
+export function issueCode(
+  policy: CodePolicy,
+  nowMs: number,
+  randomBytes: (n: number) => Uint8Array,
+): { code: string | undefined; codeKind: "unique" | "static"; expiresAtMs: number } {
+  return {
+    code: policy.codeKind === "unique" ? generateRedemptionCode(randomBytes) : policy.staticCode,
+    codeKind: policy.codeKind,
+    expiresAtMs: nowMs + policy.expiresAfterHours * 3_600_000,
+  };
+}

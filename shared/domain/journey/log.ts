@@ -28,6 +28,15 @@ export const JOURNEY_FIELDS = {
    */
   firstTreated: "jFirstTreated",
   firstHoldout: "jFirstHoldout",
+  /**
+   * Sends / holdouts whose person came back on a later day within the attribution window after
+   * the attributed visit (once per incentive; counted on the day of the repeat visit).
+   */
+  repeatInWindowTreated: "jRepeatWinTreated",
+  repeatInWindowHoldout: "jRepeatWinHoldout",
+  /** Sends / holdouts whose person, after an attributed visit, came back in the 30 days after the window. */
+  repeatAfterTreated: "jRepeatAfterTreated",
+  repeatAfterHoldout: "jRepeatAfterHoldout",
 } as const;
 
 /** Counter increments of one journey outcome, per store × store-local day. */

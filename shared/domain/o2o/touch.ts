@@ -5,6 +5,7 @@
  * visit is credited to. Pure.
  */
 import { createHash } from "node:crypto";
+import { mergeBumpsBy } from "../counter-bumps.ts";
 import { DEFAULT_VARIANT } from "./link.ts";
 
 /** What created the touch. */
@@ -110,16 +111,10 @@ export const touchKeys = {
 
 /** Merges bumps of the same counters so one transaction never touches an item twice. */
 export function mergeTouchBumps(bumps: readonly TouchBump[]): TouchBump[] {
-  const merged = new Map<string, TouchBump>();
-  for (const b of bumps) {
-    const key = `${b.merchantId}|${b.offerId}|${b.localDay}|${b.channel}|${b.variant}`;
-    const existing = merged.get(key);
-    if (!existing) merged.set(key, { ...b, fields: { ...b.fields } });
-    else
-      for (const [f, n] of Object.entries(b.fields))
-        existing.fields[f] = (existing.fields[f] ?? 0) + n;
-  }
-  return [...merged.values()];
+  return mergeBumpsBy(
+    bumps,
+    (b) => `${b.merchantId}|${b.offerId}|${b.localDay}|${b.channel}|${b.variant}`,
+  );
 }
 
 /** What the last-touch rule needs of an open attribution handle. */

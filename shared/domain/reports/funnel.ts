@@ -33,6 +33,8 @@ export interface CounterRow {
   storeId: string;
   localDay: string;
   funnel: Funnel;
+  /** Journey attributes of the row (`journeyFieldsOf`; see domain/journey/log.ts). */
+  journey?: Record<string, number> | undefined;
 }
 
 const SCALAR_FIELDS = [

@@ -4,11 +4,13 @@
  */
 import { POS_ROLES, REPORT_ROLES } from "../../auth/principal.ts";
 import { conversionQuerySchema } from "../../domain/reports/conversion-query.ts";
+import { journeyReportQuerySchema } from "../../domain/reports/journey-report.ts";
 import {
   comparisonQuerySchema,
   offerReportQuerySchema,
   storeReportQuerySchema,
 } from "../../domain/reports/report-query.ts";
+import { journeyReportSchema } from "../../openapi/journey-views.ts";
 import {
   conversionPageSchema,
   offerComparisonSchema,
@@ -126,6 +128,30 @@ export const storeReportRoute = defineRoute({
   request: { path: storeIdPath, query: storeReportQuerySchema },
   responses: {
     200: { description: "The store report", schema: storeReportSchema },
+    ...problems(400, 401, 403, 404),
+  },
+});
+
+export const journeyReportRoute = defineRoute({
+  method: "GET",
+  path: "/v1/reports/journey",
+  // Served by the store report's function: the same counters (the stack's resource budget).
+  fn: "report-store",
+  auth: "jwt",
+  rateLimit: 20,
+  roles: REPORT_ROLES,
+  operationId: "getJourneyReport",
+  tag: "reports",
+  summary: "Visitors by journey stage, repeat visits and lapses; an offer's repeat-visit lift",
+  description:
+    "From the counters only, per merchant (with a row per store) or for one `storeId`: journey " +
+    "visits by stage, people entering each stage, repeat-visit rate with its interval, median " +
+    "days between visits, lapsed regulars. With `offerId`: its attributed visits that were " +
+    "first vs returning, and the lift of sends over holdouts in repeat visits within the " +
+    "attribution window and in the 30 days after it, with intervals.",
+  request: { query: journeyReportQuerySchema },
+  responses: {
+    200: { description: "The journey report", schema: journeyReportSchema },
     ...problems(400, 401, 403, 404),
   },
 });

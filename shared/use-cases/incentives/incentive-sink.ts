@@ -12,7 +12,7 @@ import {
 import { capWindowKeys, type DecisionConfig, decide } from "../../domain/decision/decide.ts";
 import { localDay } from "../../domain/decision/local-time.ts";
 import type { DecisionOffer } from "../../domain/decision/offer-rules.ts";
-import { generateRedemptionCode } from "../../domain/decision/redemption-code.ts";
+import { issueCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
 import {
   capPartition,
@@ -42,7 +42,7 @@ import type { ZoneEvent } from "../../domain/visit/types.ts";
 import type { Random } from "../../ports.ts";
 import type { AudienceReader } from "../audiences.ts";
 import type { SinkResult, ZoneEventSink } from "../pings/ingest-pings.ts";
-import type { CounterBump, DecisionStore } from "../ports/decision-store.ts";
+import type { AttributionMark, CounterBump, DecisionStore } from "../ports/decision-store.ts";
 import type { JourneyStore, JourneyWrite } from "../ports/journey-store.ts";
 import type { MerchantSettingsStore } from "../ports/merchant-settings-store.ts";
 import type { OfferReader } from "../ports/offer-reader.ts";
@@ -90,6 +90,8 @@ export interface IncentiveSinkDeps {
 const TRIGGER_ON = { entered: "enter", dwelled: "dwell" } as const;
 const DAY_MS = 86_400_000;
 const MAX_ATTEMPTS = 4;
+/** Repeat visits are followed for this long after an attribution window ends. */
+const REPEAT_FOLLOW_UP_MS = 30 * DAY_MS;
 
 function granted(inc: Incentive): GrantedIncentive {
   return {
@@ -153,24 +155,39 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
     };
     const offerDay = (c: { event: ZoneEvent }) =>
       localDay(at, storeTimeZones.get(c.event.storeId) ?? "UTC");
-    const triggeredRecords: ConversionRecord[] = candidates.map((c) => ({
-      eventId: `trigger:${refOf(c.offer.merchantId)}:${triggerEventKey(c.event)}`,
-      type: "triggered",
+    /** A log record of candidate `c`'s trigger event (`prefix`: which decision step logs it). */
+    const candidateRecord = (
+      c: { offer: { merchantId: string; offerId: string }; event: ZoneEvent },
+      prefix: "trigger" | "decision",
+      fields: Pick<ConversionRecord, "type"> & Partial<Pick<ConversionRecord, "reason">>,
+    ): ConversionRecord => ({
+      eventId: `${prefix}:${refOf(c.offer.merchantId)}:${triggerEventKey(c.event)}`,
       merchantId: c.offer.merchantId,
       offerId: c.offer.offerId,
       storeId: c.event.storeId,
       deviceRef: refOf(c.offer.merchantId),
       at: c.event.at,
       localDay: offerDay(c),
+      ...fields,
       trigger: type,
-    }));
-    const triggeredBumps: CounterBump[] = candidates.map((c) => ({
+    });
+    /** A bump of candidate `c`'s funnel counters on the store's local day. */
+    const candidateBump = (
+      c: { offer: { merchantId: string; offerId: string }; event: ZoneEvent },
+      fields: Record<string, number>,
+    ): CounterBump => ({
       merchantId: c.offer.merchantId,
       offerId: c.offer.offerId,
       storeId: c.event.storeId,
       localDay: offerDay(c),
-      fields: { [COUNTER_FIELDS.triggered]: 1 },
-    }));
+      fields,
+    });
+    const triggeredRecords = candidates.map((c) =>
+      candidateRecord(c, "trigger", { type: "triggered" }),
+    );
+    const triggeredBumps = candidates.map((c) =>
+      candidateBump(c, { [COUNTER_FIELDS.triggered]: 1 }),
+    );
 
     // Quiet hours per offer: its override, else its merchant's default (unset: the config's).
     const merchantSettings = new Map<string, MerchantSettings>();
@@ -258,25 +275,13 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       for (const s of suppressed) {
         const c = byOffer.get(s.offerId);
         if (!c) continue;
-        records.push({
-          eventId: `decision:${refOf(c.offer.merchantId)}:${triggerEventKey(c.event)}`,
-          type: "suppressed",
-          merchantId: c.offer.merchantId,
-          offerId: c.offer.offerId,
-          storeId: c.event.storeId,
-          deviceRef: refOf(c.offer.merchantId),
-          at: c.event.at,
-          localDay: offerDay(c),
-          reason: s.reason,
-          trigger: type,
-        });
-        bumps.push({
-          merchantId: c.offer.merchantId,
-          offerId: c.offer.offerId,
-          storeId: c.event.storeId,
-          localDay: offerDay(c),
-          fields: { [COUNTER_FIELDS.suppressed]: 1, [COUNTER_FIELDS.suppressedBy(s.reason)]: 1 },
-        });
+        records.push(candidateRecord(c, "decision", { type: "suppressed", reason: s.reason }));
+        bumps.push(
+          candidateBump(c, {
+            [COUNTER_FIELDS.suppressed]: 1,
+            [COUNTER_FIELDS.suppressedBy(s.reason)]: 1,
+          }),
+        );
       }
       const chosen = decision.chosen ? byOffer.get(decision.chosen.offerId) : undefined;
       let incentive: Incentive | undefined;
@@ -284,7 +289,6 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       if (chosen && decision.chosen) {
         const { offer, event } = chosen;
         const outcome = decision.chosen.outcome === "send" ? "sent" : "held_out";
-        const unique = offer.redemption.codeKind === "unique";
         // One message variant per person (stable across installs), independent of the holdout.
         const variant = assignVariant(holdoutUnit(device), offer.offerId, offer.variants);
         const message = variant ?? offer.message;
@@ -301,15 +305,9 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
           deviceId: device.deviceId,
           outcome,
           status: outcome === "sent" ? "pending" : "held_out",
+          // The code's life runs from the moment it is sent, never from the event time.
           ...(outcome === "sent"
-            ? {
-                code: unique
-                  ? generateRedemptionCode((n) => deps.random.bytes(n))
-                  : offer.redemption.staticCode,
-                codeKind: offer.redemption.codeKind,
-                // The code's life runs from the moment it is sent, never from the event time.
-                expiresAtMs: now + offer.redemption.expiresAfterHours * 3_600_000,
-              }
+            ? issueCode(offer.redemption, now, (n) => deps.random.bytes(n))
             : {}),
           title: message.title,
           body: message.body,
@@ -408,17 +406,32 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
     throw new Error("incentive decision did not settle after retries");
   }
 
+  /**
+   * Records a visit; a transaction cancelled by a concurrent write (another visit of the device
+   * moved its history or an attribution handle) is re-read and retried.
+   */
   async function recordVisit(device: DevicePrincipal, event: ZoneEvent, now: number) {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if ((await recordVisitOnce(device, event, now)) !== "conflict") return;
+    }
+  }
+
+  async function recordVisitOnce(
+    device: DevicePrincipal,
+    event: ZoneEvent,
+    now: number,
+  ): Promise<"committed" | "duplicate" | "conflict"> {
     const stores = await deps.offers.stores([
       { merchantId: event.merchantId, storeId: event.storeId },
     ]);
     const tz = stores.get(event.storeId)?.timeZone ?? "UTC";
     const ref = deps.deviceRef(device.deviceId, event.merchantId);
     const day = localDay(event.at, tz);
+    // Handles granted up to the longest window plus the 30 days after it (repeat visits).
     const open = await deps.store.openAttributions(
       device.deviceId,
       event.merchantId,
-      event.at - 720 * 3_600_000,
+      event.at - 720 * 3_600_000 - REPEAT_FOLLOW_UP_MS,
     );
     // First visit within the window after the incentive (or holdout): one attribution per incentive.
     const attributed = open.filter(
@@ -539,7 +552,57 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
     const journeySettings = deps.journeys
       ? effectiveJourneySettings((await deps.settings?.get(event.merchantId))?.journey)
       : undefined;
-    for (let attempt = 0; ; attempt++) {
+    // Repeat visits after an attributed one: a later visit day within the attribution window,
+    // and a visit in the 30 days after it; each counted once per incentive (treated vs holdout).
+    const marks: AttributionMark[] = [];
+    for (const a of open) {
+      if (a.attributedAt === undefined || !a.storeIds.includes(event.storeId)) continue;
+      if (
+        a.repeatAt === undefined &&
+        event.at <= a.windowEndsAt &&
+        day !== localDay(a.attributedAt, tz) &&
+        event.at > a.attributedAt
+      ) {
+        marks.push({ item: a, field: "repeatAt" });
+      } else if (
+        a.laterAt === undefined &&
+        event.at > a.windowEndsAt &&
+        event.at <= a.windowEndsAt + REPEAT_FOLLOW_UP_MS
+      ) {
+        marks.push({ item: a, field: "laterAt" });
+      }
+    }
+    for (const { item: a, field } of marks) {
+      const treated = a.outcome === "sent";
+      const name =
+        field === "repeatAt"
+          ? treated
+            ? JOURNEY_FIELDS.repeatInWindowTreated
+            : JOURNEY_FIELDS.repeatInWindowHoldout
+          : treated
+            ? JOURNEY_FIELDS.repeatAfterTreated
+            : JOURNEY_FIELDS.repeatAfterHoldout;
+      if (a.touch === undefined || a.touch.kind === "geofence") {
+        counters.push({
+          merchantId: a.merchantId,
+          offerId: a.offerId,
+          storeId: event.storeId,
+          localDay: day,
+          fields: { [name]: 1 },
+        });
+      }
+      if (a.touch) {
+        touchCounters.push({
+          merchantId: a.merchantId,
+          offerId: a.offerId,
+          localDay: day,
+          channel: a.touch.channel,
+          variant: a.touch.variant,
+          fields: { [name]: 1 },
+        });
+      }
+    }
+    {
       // The visit history moves in the visit's own transaction, guarded by the version read.
       let journey: JourneyWrite | undefined;
       const journeyRecords: ConversionRecord[] = [];
@@ -606,19 +669,16 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
               : undefined,
         ),
         attributed,
+        ...(marks.length > 0 ? { marks } : {}),
         recordExpiresAt: expiresAt(event.at),
         ...(journey ? { journey } : {}),
       });
-      if (outcome === "journey_conflict" && attempt < MAX_ATTEMPTS) continue;
-      if (outcome === "journey_conflict") {
-        throw new Error("visit history did not settle after retries");
-      }
       if (outcome === "erased") throw new DeviceErased();
       if (outcome === "committed") {
         deps.onOutcome?.("visit");
         if (attributed.length > 0) deps.onOutcome?.("attributed", attributed.length);
       }
-      return;
+      return outcome;
     }
   }
 

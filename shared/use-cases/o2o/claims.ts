@@ -5,7 +5,7 @@ import { type ConversionRecord, ONLINE } from "../../domain/conversion.ts";
 import { capWindowKeys, decide } from "../../domain/decision/decide.ts";
 import { localDay } from "../../domain/decision/local-time.ts";
 import { isOfferLive } from "../../domain/decision/offer-live.ts";
-import { generateRedemptionCode } from "../../domain/decision/redemption-code.ts";
+import { issueCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
 import { capPartition, holdoutUnit, type Incentive } from "../../domain/incentive.ts";
 import {
@@ -133,17 +133,26 @@ function windowStart(now: number, windowMs: number): number {
   return Math.floor(now / windowMs) * windowMs;
 }
 
+/**
+ * Counts one use of `key` in the fixed window holding `now` (`windowMs` long, at most `limit`
+ * uses); 429 with the seconds left in the window past the limit.
+ */
+async function takeOrTooMany(
+  deps: ClaimDeps,
+  key: string,
+  limit: number,
+  windowMs: number,
+  now: number,
+): Promise<void> {
+  const start = windowStart(now, windowMs);
+  const ok = await deps.limiter.take(key, limit, start, Math.ceil((start + 2 * windowMs) / 1000));
+  if (!ok) throw tooMany(start + windowMs - now);
+}
+
 /** Counts one attempt of `who`; 429 past the limit. */
 async function guardAttempts(deps: ClaimDeps, who: string, now: number): Promise<void> {
   const { windowMs, attemptsPerWindow } = deps.limits;
-  const start = windowStart(now, windowMs);
-  const ok = await deps.limiter.take(
-    `claim#${who}`,
-    attemptsPerWindow,
-    start,
-    Math.ceil((start + 2 * windowMs) / 1000),
-  );
-  if (!ok) throw tooMany(start + windowMs - now);
+  await takeOrTooMany(deps, `claim#${who}`, attemptsPerWindow, windowMs, now);
 }
 
 function tooMany(retryMs: number): TooManyRequestsError {
@@ -160,14 +169,7 @@ async function resolveLink(deps: ClaimDeps, token: string, who: string, now: num
   const link = await deps.links.findByToken(token);
   if (!link) {
     const { windowMs, failuresPerWindow } = deps.limits;
-    const start = windowStart(now, windowMs);
-    const ok = await deps.limiter.take(
-      `claimfail#${who}`,
-      failuresPerWindow,
-      start,
-      Math.ceil((start + 2 * windowMs) / 1000),
-    );
-    if (!ok) throw tooMany(start + windowMs - now);
+    await takeOrTooMany(deps, `claimfail#${who}`, failuresPerWindow, windowMs, now);
     throw linkNotFound();
   }
   const state = linkState(link, now);
@@ -253,6 +255,78 @@ function touchOf(link: Link) {
   return { channel: link.channel, variant: link.variant, linkId: link.linkId };
 }
 
+/** A bump of the link's touch counters (its channel and variant) on `day`. */
+function linkBump(link: Link, day: string, fields: Record<string, number>): TouchBump {
+  return {
+    merchantId: link.merchantId,
+    offerId: link.offerId,
+    localDay: day,
+    channel: link.channel,
+    variant: link.variant,
+    fields,
+  };
+}
+
+/** Touch counters of a refused claim or exposure: refused, and refused for `why`. */
+function suppressedFields(why: string): Record<string, number> {
+  return { [TOUCH_FIELDS.suppressed]: 1, [TOUCH_FIELDS.suppressedBy(why)]: 1 };
+}
+
+/** A log record of a touch of `link` (online: no store), from `deviceRef` at `now`. */
+function touchRecord(
+  link: Link,
+  deviceRef: string,
+  now: number,
+  day: string,
+  kind: "claim" | "exposure" | "web_claim",
+  event: Pick<ConversionRecord, "eventId" | "type"> &
+    Partial<Pick<ConversionRecord, "reason" | "incentiveId" | "group">>,
+): ConversionRecord {
+  return {
+    ...event,
+    merchantId: link.merchantId,
+    offerId: link.offerId,
+    storeId: ONLINE,
+    deviceRef,
+    at: now,
+    localDay: day,
+    ...touchOf(link),
+    touch: kind,
+  };
+}
+
+/**
+ * The incentive of a claim of `link` at `now`: a code when sent (unique or the offer's static
+ * one), the offer's message, attributed by the link's channel and variant.
+ */
+function claimIncentive(
+  deps: ClaimDeps,
+  offer: Offer,
+  link: Link,
+  now: number,
+  claim: { deviceId?: string; outcome: "sent" | "held_out"; kind: "claim" | "web_claim" },
+): Incentive {
+  const sent = claim.outcome === "sent";
+  return {
+    incentiveId: deps.random.id("inc"),
+    merchantId: link.merchantId,
+    offerId: link.offerId,
+    storeId: ONLINE,
+    ...(claim.deviceId !== undefined ? { deviceId: claim.deviceId } : {}),
+    outcome: claim.outcome,
+    status: sent ? "claimed" : "held_out",
+    ...(sent ? issueCode(offer.redemption, now, (n) => deps.random.bytes(n)) : {}),
+    title: offer.message.title,
+    body: offer.message.body,
+    deepLink: offer.message.deepLink,
+    triggerType: "claim",
+    zoneId: link.linkId,
+    grantedAt: now,
+    attributionWindowHours: offer.attributionWindowHours,
+    touch: { kind: claim.kind, ...touchOf(link) },
+  };
+}
+
 function claimView(link: Link, inc: Incentive): ClaimResult {
   const granted = inc.outcome === "sent";
   return {
@@ -334,7 +408,6 @@ export async function claimLink(
     const { decision, offerDay, deviceDay } = await preDecide(deps, device, offer, timeZone, now);
     const chosen = decision.chosen;
     const reason = atomicFailures.at(-1) ?? (chosen ? undefined : decision.suppressed[0]?.reason);
-    const touch = touchOf(link);
     if (reason !== undefined || !chosen) {
       const why = reason ?? "not_chosen";
       const result = await deps.store.grant({
@@ -343,31 +416,14 @@ export async function claimLink(
         claimExpiresAt: 0,
         now,
         records: [
-          {
+          touchRecord(link, ref, now, offerDay, "claim", {
             eventId: `claim:${deps.random.id("sup")}`,
             type: "suppressed",
-            merchantId: link.merchantId,
-            offerId: link.offerId,
-            storeId: ONLINE,
-            deviceRef: ref,
-            at: now,
-            localDay: offerDay,
             reason: why,
-            ...touch,
-            touch: "claim",
-          },
+          }),
         ],
         counters: [],
-        touchCounters: [
-          {
-            merchantId: link.merchantId,
-            offerId: link.offerId,
-            localDay: offerDay,
-            channel: link.channel,
-            variant: link.variant,
-            fields: { [TOUCH_FIELDS.suppressed]: 1, [TOUCH_FIELDS.suppressedBy(why)]: 1 },
-          },
-        ],
+        touchCounters: [linkBump(link, offerDay, suppressedFields(why))],
         recordExpiresAt: retention(deps, now),
       });
       if (result.kind === "erased") throw new DeviceErased();
@@ -375,57 +431,20 @@ export async function claimLink(
       return suppressedView(link, why);
     }
     const outcome = chosen.outcome === "send" ? "sent" : "held_out";
-    const unique = offer.redemption.codeKind === "unique";
-    const incentive: Incentive = {
-      incentiveId: deps.random.id("inc"),
-      merchantId: link.merchantId,
-      offerId: link.offerId,
-      storeId: ONLINE,
+    const incentive = claimIncentive(deps, offer, link, now, {
       deviceId: device.deviceId,
       outcome,
-      status: outcome === "sent" ? "claimed" : "held_out",
-      ...(outcome === "sent"
-        ? {
-            code: unique
-              ? generateRedemptionCode((n) => deps.random.bytes(n))
-              : offer.redemption.staticCode,
-            codeKind: offer.redemption.codeKind,
-            expiresAtMs: now + offer.redemption.expiresAfterHours * 3_600_000,
-          }
-        : {}),
-      title: offer.message.title,
-      body: offer.message.body,
-      deepLink: offer.message.deepLink,
-      triggerType: "claim",
-      zoneId: link.linkId,
-      grantedAt: now,
-      attributionWindowHours: offer.attributionWindowHours,
-      touch: { kind: "claim", ...touch },
-    };
-    const record: ConversionRecord = {
+      kind: "claim",
+    });
+    const record = touchRecord(link, ref, now, offerDay, "claim", {
       eventId: `claim:${incentive.incentiveId}`,
       type: "claimed",
-      merchantId: link.merchantId,
-      offerId: link.offerId,
-      storeId: ONLINE,
-      deviceRef: ref,
-      at: now,
-      localDay: offerDay,
       incentiveId: incentive.incentiveId,
       group: outcome === "sent" ? "treated" : "holdout",
-      ...touch,
-      touch: "claim",
-    };
-    const bump: TouchBump = {
-      merchantId: link.merchantId,
-      offerId: link.offerId,
-      localDay: offerDay,
-      channel: link.channel,
-      variant: link.variant,
-      fields: {
-        [outcome === "sent" ? TOUCH_FIELDS.claimsTreated : TOUCH_FIELDS.claimsHoldout]: 1,
-      },
-    };
+    });
+    const bump = linkBump(link, offerDay, {
+      [outcome === "sent" ? TOUCH_FIELDS.claimsTreated : TOUCH_FIELDS.claimsHoldout]: 1,
+    });
     const memory = offerMemory(offer);
     const result = await deps.store.grant({
       deviceId: device.deviceId,
@@ -491,16 +510,7 @@ export async function exposeLink(
   const repeat = async (claim: { incentiveId?: string; outcome?: string }) => {
     await deps.store.logTouch(
       [],
-      [
-        {
-          merchantId: link.merchantId,
-          offerId: link.offerId,
-          localDay: localDay(now, timeZone),
-          channel: link.channel,
-          variant: link.variant,
-          fields: { [TOUCH_FIELDS.repeatExposures]: 1 },
-        },
-      ],
+      [linkBump(link, localDay(now, timeZone), { [TOUCH_FIELDS.repeatExposures]: 1 })],
       retention(deps, now),
     );
     const treated = claim.outcome === "sent";
@@ -522,30 +532,13 @@ export async function exposeLink(
     const why = decision.suppressed[0]?.reason ?? "not_chosen";
     await deps.store.logTouch(
       [
-        {
+        touchRecord(link, ref, now, offerDay, "exposure", {
           eventId: `exposure:${deps.random.id("sup")}`,
           type: "suppressed",
-          merchantId: link.merchantId,
-          offerId: link.offerId,
-          storeId: ONLINE,
-          deviceRef: ref,
-          at: now,
-          localDay: offerDay,
           reason: why,
-          ...touch,
-          touch: "exposure",
-        },
+        }),
       ],
-      [
-        {
-          merchantId: link.merchantId,
-          offerId: link.offerId,
-          localDay: offerDay,
-          channel: link.channel,
-          variant: link.variant,
-          fields: { [TOUCH_FIELDS.suppressed]: 1, [TOUCH_FIELDS.suppressedBy(why)]: 1 },
-        },
-      ],
+      [linkBump(link, offerDay, suppressedFields(why))],
       retention(deps, now),
     );
     deps.onOutcome?.("suppressed");
@@ -580,32 +573,17 @@ export async function exposeLink(
       (now + (offer.attributionWindowHours * 3_600_000 + 30 * DAY_MS)) / 1000,
     ),
     records: [
-      {
+      touchRecord(link, ref, now, offerDay, "exposure", {
         eventId: `exposure:${exposureId}`,
         type: "exposed",
-        merchantId: link.merchantId,
-        offerId: link.offerId,
-        storeId: ONLINE,
-        deviceRef: ref,
-        at: now,
-        localDay: offerDay,
         incentiveId: exposureId,
         group: treated ? "treated" : "holdout",
-        ...touch,
-        touch: "exposure",
-      },
+      }),
     ],
     touchCounters: [
-      {
-        merchantId: link.merchantId,
-        offerId: link.offerId,
-        localDay: offerDay,
-        channel: link.channel,
-        variant: link.variant,
-        fields: {
-          [treated ? TOUCH_FIELDS.exposuresTreated : TOUCH_FIELDS.exposuresHoldout]: 1,
-        },
-      },
+      linkBump(link, offerDay, {
+        [treated ? TOUCH_FIELDS.exposuresTreated : TOUCH_FIELDS.exposuresHoldout]: 1,
+      }),
     ],
     recordExpiresAt: retention(deps, now),
   });
@@ -667,64 +645,28 @@ export async function claimLinkFromWeb(
       issues: [{ path: "token", reason: "offer not live" }],
     });
   }
-  const dayStart = windowStart(now, DAY_MS);
-  if (
-    !(await deps.limiter.take(
-      `webclaim#${link.linkId}#${address}`,
-      deps.limits.webClaimsPerAddressPerDay,
-      dayStart,
-      Math.ceil((dayStart + 2 * DAY_MS) / 1000),
-    ))
-  ) {
-    throw tooMany(dayStart + DAY_MS - now);
-  }
+  await takeOrTooMany(
+    deps,
+    `webclaim#${link.linkId}#${address}`,
+    deps.limits.webClaimsPerAddressPerDay,
+    DAY_MS,
+    now,
+  );
   const day = localDay(now, timeZone);
   const ref = deps.deviceRef(`web:${address}`, link.merchantId);
   const touch = touchOf(link);
-  const webBump = (fields: Record<string, number>): TouchBump => ({
-    merchantId: link.merchantId,
-    offerId: link.offerId,
-    localDay: day,
-    channel: link.channel,
-    variant: link.variant,
-    fields,
-  });
+  const webBump = (fields: Record<string, number>) => linkBump(link, day, fields);
   const unique = offer.redemption.codeKind === "unique";
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const incentive: Incentive = {
-      incentiveId: deps.random.id("inc"),
-      merchantId: link.merchantId,
-      offerId: link.offerId,
-      storeId: ONLINE,
+    const incentive = claimIncentive(deps, offer, link, now, {
       outcome: "sent",
-      status: "claimed",
-      code: unique
-        ? generateRedemptionCode((n) => deps.random.bytes(n))
-        : offer.redemption.staticCode,
-      codeKind: offer.redemption.codeKind,
-      expiresAtMs: now + offer.redemption.expiresAfterHours * 3_600_000,
-      title: offer.message.title,
-      body: offer.message.body,
-      deepLink: offer.message.deepLink,
-      triggerType: "claim",
-      zoneId: link.linkId,
-      grantedAt: now,
-      attributionWindowHours: offer.attributionWindowHours,
-      touch: { kind: "web_claim", ...touch },
-    };
-    const record: ConversionRecord = {
+      kind: "web_claim",
+    });
+    const record = touchRecord(link, ref, now, day, "web_claim", {
       eventId: `webclaim:${incentive.incentiveId}`,
       type: "claimed",
-      merchantId: link.merchantId,
-      offerId: link.offerId,
-      storeId: ONLINE,
-      deviceRef: ref,
-      at: now,
-      localDay: day,
       incentiveId: incentive.incentiveId,
-      ...touch,
-      touch: "web_claim",
-    };
+    });
     const view: WebClaimResult = {
       claimId: incentive.incentiveId,
       offerId: link.offerId,
@@ -770,7 +712,7 @@ export async function claimLinkFromWeb(
             incentiveId: undefined,
           },
         ],
-        [webBump({ [TOUCH_FIELDS.suppressed]: 1, [TOUCH_FIELDS.suppressedBy("budget")]: 1 })],
+        [webBump(suppressedFields("budget"))],
         retention(deps, now),
       );
       throw new ConflictError("token: the offer's budget is spent", {

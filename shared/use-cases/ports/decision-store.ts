@@ -81,8 +81,18 @@ export interface AttributionItem {
   grantedAt: number;
   windowEndsAt: number;
   attributedAt?: number;
+  /** A later visit day within the window after the attributed visit (repeat visit), epoch ms. */
+  repeatAt?: number;
+  /** A visit in the 30 days after the window, following an attributed visit, epoch ms. */
+  laterAt?: number;
   /** Channel, variant and kind of the touch; absent on handles written before touches. */
   touch?: HandleTouch | undefined;
+}
+
+/** A repeat visit noted on an attribution handle (once per handle and field). */
+export interface AttributionMark {
+  item: AttributionItem;
+  field: "repeatAt" | "laterAt";
 }
 
 /** What an attribution handle knows of its touch. */
@@ -172,11 +182,13 @@ export interface DecisionStore {
     recordExpiresAt: number;
     /**
      * The device's visit history at the merchant, written in the same transaction; when another
-     * write changed it first nothing is written and the outcome is `journey_conflict` (read the
-     * history again and retry).
+     * write changed it first nothing is written and the outcome is `conflict` (read the history
+     * and the handles again and retry; also when a handle moved meanwhile).
      */
     journey?: JourneyWrite | undefined;
-  }): Promise<"committed" | "duplicate" | "erased" | "journey_conflict">;
+    /** Repeat visits to note on attribution handles (each only if not noted yet). */
+    marks?: AttributionMark[] | undefined;
+  }): Promise<"committed" | "duplicate" | "erased" | "conflict">;
   /**
    * Logs an unredeemed code's expiry once: the record's condition makes a redelivered stream
    * record a no-op, and the counter moves in the same transaction.

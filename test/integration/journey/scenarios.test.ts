@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
+import { handler as journeyReport } from "../../../functions/report-store.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { dynamoJourneyStore } from "../../../shared/adapters/dynamo/journey-store.ts";
 import type { DevicePrincipal } from "../../../shared/auth/principal.ts";
@@ -14,11 +15,14 @@ import {
 } from "../../../shared/domain/journey/index.ts";
 import type { DwelledEvent, EnteredEvent } from "../../../shared/domain/visit/types.ts";
 import { zoneIds } from "../../../shared/domain/zone.ts";
+import { journeyReportRoute } from "../../../shared/http/routes/reports.ts";
 import { eraseDevice } from "../../../shared/use-cases/devices.ts";
 import { eraseDepsFromEnv } from "../../../shared/wiring/device-deps.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { env } from "../../support/aws.ts";
+import { contractValidator } from "../../support/contract.ts";
 import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 
 const DAY = 86_400_000;
 const sink = zoneEventSinkFromEnv();
@@ -104,6 +108,23 @@ async function journeyCounters(merchantId: string, storeId: string) {
 }
 
 const paris = (d: number) => localDay(dayAt(d), "Europe/Paris");
+const contract = contractValidator();
+
+/** `GET /v1/reports/journey` as the merchant's analyst, checked against the OpenAPI document. */
+async function report(merchantId: string, query: Record<string, string>) {
+  const result = await journeyReport(
+    httpEvent({
+      path: "/v1/reports/journey",
+      query,
+      jwtClaims: merchantClaims(merchantId, "marketing-analyst"),
+    }),
+    lambdaContext,
+  );
+  expect(result.statusCode).toBe(200);
+  expect(contract.checkResponse(journeyReportRoute, result)).toEqual([]);
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON body read field by field
+  return bodyOf(result) as any;
+}
 
 describe("visitor journey over ten weeks (injected clock, DynamoDB Local)", () => {
   it("gives exact stages and transitions at each window boundary", async () => {
@@ -191,6 +212,25 @@ describe("visitor journey over ten weeks (injected clock, DynamoDB Local)", () =
       .filter(([day]) => day <= paris(80))
       .reduce((n, [, f]) => n + (f[JOURNEY_FIELDS.lapsed] ?? 0), 0);
     expect(lapsedUpToToday).toBe(2);
+
+    // The report over days 0..80 adds up exactly the same.
+    const body = await report(seeded.merchantId, { from: paris(0), to: paris(80) });
+    expect(body.journey).toMatchObject({
+      visits: 19,
+      repeatVisits: 12,
+      visitsByStage: { new: 8, returning: 8, regular: 3 },
+      entered: { new: 7, returning: 7, regular: 3, lapsed: 2 },
+      lapsed: 2,
+      medianDaysBetweenVisits: 14.5, // gaps 1 1 1 1 10 10 19 20 30 31 44 45
+    });
+    expect(body.journey.repeatVisitRate).toBeCloseTo(12 / 19, 12);
+    expect(body.stores).toEqual([{ storeId: seeded.storeId, journey: body.journey }]);
+    const one = await report(seeded.merchantId, {
+      from: paris(40),
+      to: paris(50),
+      storeId: seeded.storeId,
+    });
+    expect(one.journey).toMatchObject({ visits: 1, lapsed: 2, entered: { returning: 1 } });
   });
 
   it("a replayed visit changes nothing; the history item holds no coordinates and a TTL", async () => {
@@ -319,5 +359,64 @@ describe("offers targeting journey stages", () => {
       NOW + 1_000,
     );
     expect(out.incentives).toEqual([]);
+  });
+});
+
+describe("repeat visits of an offer: treated vs held out", () => {
+  it("counts first vs returning attributed visits and repeat visits within and after the window", async () => {
+    const seeded = await seedStoreAndOffer({ offer: { holdoutPercent: 50 } });
+    const devices = await Promise.all(Array.from({ length: 12 }, () => registeredDevice()));
+    const before = devices.slice(0, 2); // two people had visited before the offer
+    for (const d of before) await visit(d, seeded, 70);
+    const treated: DevicePrincipal[] = [];
+    for (const device of devices) {
+      const out = await sink.handle(
+        device,
+        [
+          {
+            type: "entered",
+            kind: "trigger",
+            zoneId: zoneIds.trigger(seeded.offerId, seeded.storeId),
+            merchantId: seeded.merchantId,
+            storeId: seeded.storeId,
+            offerId: seeded.offerId,
+            at: NOW,
+            enteredAt: NOW,
+            driving: false,
+          },
+        ],
+        NOW + 1_000,
+      );
+      if (out.incentives.length > 0) treated.push(device);
+    }
+    const nT = treated.length;
+    const nH = devices.length - nT;
+    expect(nT).toBeGreaterThan(0);
+    expect(nH).toBeGreaterThan(0);
+    // Everyone visits an hour later (attributed); the treated come back the next day (inside
+    // the 24 h window); everyone comes back 5 days after the window.
+    const HOUR = 3_600_000;
+    const visitAt = (device: DevicePrincipal, at: number) =>
+      sink.handle(device, [footprintDwell(seeded, at)], at + 60_000);
+    for (const device of devices) await visitAt(device, NOW + HOUR);
+    for (const device of treated) await visitAt(device, NOW + 23 * HOUR);
+    for (const device of devices) await visitAt(device, NOW + 24 * HOUR + 5 * DAY);
+    const body = await report(seeded.merchantId, {
+      from: localDay(NOW, "Europe/Paris"),
+      to: localDay(NOW + 7 * DAY, "Europe/Paris"),
+      offerId: seeded.offerId,
+    });
+    const returningT = before.filter((d) => treated.includes(d)).length;
+    const returningH = before.length - returningT;
+    expect(body.offer.attributedVisits).toEqual({
+      treated: { first: nT - returningT, returning: returningT },
+      holdout: { first: nH - returningH, returning: returningH },
+    });
+    expect(body.offer.repeatWithinWindow.treated).toEqual({ n: nT, repeaters: nT });
+    expect(body.offer.repeatWithinWindow.holdout).toEqual({ n: nH, repeaters: 0 });
+    expect(body.offer.repeatWithinWindow.lift.absoluteLift).toBe(1);
+    expect(body.offer.repeatAfterWindow.treated).toEqual({ n: nT, repeaters: nT });
+    expect(body.offer.repeatAfterWindow.holdout).toEqual({ n: nH, repeaters: nH });
+    expect(body.offer.repeatAfterWindow.lift.absoluteLift).toBe(0);
   });
 });
