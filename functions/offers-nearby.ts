@@ -1,6 +1,11 @@
 import * as z from "zod";
 import { documentClient } from "../shared/adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../shared/adapters/dynamo/catalog-store.ts";
+import { dynamoJourneyStore } from "../shared/adapters/dynamo/journey-store.ts";
+import {
+  cachedMerchantSettings,
+  dynamoMerchantSettingsStore,
+} from "../shared/adapters/dynamo/merchant-settings-store.ts";
 import { cachedOfferReader } from "../shared/adapters/dynamo/offer-reader.ts";
 import { dynamoOfferStateReader } from "../shared/adapters/dynamo/offer-state-reader.ts";
 import { dynamoStorePoints } from "../shared/adapters/dynamo/store-points.ts";
@@ -18,6 +23,7 @@ const config = readConfig(
     CATALOG_TABLE: configVars.tableName,
     GEO_INDEX_TABLE: configVars.tableName,
     INCENTIVES_TABLE: configVars.tableName,
+    DEVICES_TABLE: configVars.tableName,
   }),
 );
 const deps = {
@@ -28,6 +34,12 @@ const deps = {
     60_000,
   ),
   clock: systemClock,
+  journeys: dynamoJourneyStore(documentClient, config.DEVICES_TABLE, systemClock),
+  settings: cachedMerchantSettings(
+    dynamoMerchantSettingsStore(documentClient, config.CATALOG_TABLE),
+    systemClock,
+    60_000,
+  ),
   budgets: dynamoOfferStateReader(documentClient, {
     catalog: config.CATALOG_TABLE,
     incentives: config.INCENTIVES_TABLE,

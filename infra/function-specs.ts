@@ -348,7 +348,8 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
 
   "offers-nearby": {
     description: "GET /v1/offers/nearby: live offers of stores near the device",
-    access: { catalog: "read", geoIndex: "read", incentives: "read" },
+    // devices: the visit history an offer targeting journey stages is shown by.
+    access: { catalog: "read", geoIndex: "read", incentives: "read", devices: "read" },
     secrets: [],
     bundleBudget: GEO_BUDGET,
   },

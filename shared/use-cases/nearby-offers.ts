@@ -7,6 +7,7 @@ import { decimalQuery, integerQuery } from "../domain/query-number.ts";
 import { nearestStores, storePointCellsNear } from "../domain/store-points.ts";
 import { ForbiddenError } from "../errors.ts";
 import type { Clock } from "../ports.ts";
+import { type JourneyStageDeps, journeyStagesOf } from "./journey-stages.ts";
 import type { OfferReader } from "./ports/offer-reader.ts";
 import type { OfferStateReader } from "./ports/offer-state-reader.ts";
 import type { StorePoints } from "./ports/store-points.ts";
@@ -37,11 +38,13 @@ export interface NearbyOffer {
 
 /**
  * Offers a device could walk to: offers that could fire now — active, inside validity and
- * schedule in the store's zone, budget left, matching segments — of stores within the radius,
- * one entry per offer at its nearest store, nearest first.
+ * schedule in the store's zone, budget left, matching segments and, for offers that target
+ * journey stages, the device's stage at the merchant (from its stored visit history, as the
+ * decision reads it) — of stores within the radius, one entry per offer at its nearest store,
+ * nearest first.
  */
 export async function nearbyOffers(
-  deps: {
+  deps: JourneyStageDeps & {
     points: StorePoints;
     offers: OfferReader;
     clock: Clock;
@@ -78,6 +81,13 @@ export async function nearbyOffers(
     deps.budgets && budgeted.length > 0
       ? await deps.budgets.sentCounts(budgeted.map((o) => o.offerId))
       : new Map<string, number>();
+  // Journey stages: read only for merchants with an offer here that targets stages.
+  const stages = await journeyStagesOf(
+    deps,
+    device.deviceId,
+    [...offers.values()].filter((o) => o.audience).map((o) => o.merchantId),
+    now,
+  );
   const seen = new Set<string>();
   const results: NearbyOffer[] = [];
   for (const point of near) {
@@ -90,6 +100,10 @@ export async function nearbyOffers(
       const max = offer.budget?.maxIncentives;
       if (max !== undefined && (sent.get(offerId) ?? 0) >= max) continue;
       if (!isTargeted(offer, device)) continue;
+      const stage = stages.get(offer.merchantId);
+      if (offer.audience && (stage === undefined || !offer.audience.stages.includes(stage))) {
+        continue;
+      }
       seen.add(offerId);
       results.push({
         offerId,

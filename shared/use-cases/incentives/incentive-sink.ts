@@ -26,9 +26,7 @@ import {
   HISTORY_RETENTION_DAYS,
   JOURNEY_FIELDS,
   journeyBumps,
-  journeyStage,
   stageRecords,
-  type TargetStage,
 } from "../../domain/journey/index.ts";
 import { GEOFENCE_CHANNEL } from "../../domain/o2o/link.ts";
 import {
@@ -41,6 +39,7 @@ import {
 import type { ZoneEvent } from "../../domain/visit/types.ts";
 import type { Random } from "../../ports.ts";
 import type { AudienceReader } from "../audiences.ts";
+import { journeyStagesOf } from "../journey-stages.ts";
 import type { SinkResult, ZoneEventSink } from "../pings/ingest-pings.ts";
 import type { AttributionMark, CounterBump, DecisionStore } from "../ports/decision-store.ts";
 import type { JourneyStore, JourneyWrite } from "../ports/journey-store.ts";
@@ -219,18 +218,13 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
 
     // Journey stages: read only when an offer targets stages, computed here from the stored
     // history (what the device says about itself plays no part).
-    const journeyStages = new Map<string, TargetStage>();
-    if (deps.journeys) {
-      for (const merchantId of new Set(
-        candidates.filter((c) => c.offer.audience).map((c) => c.offer.merchantId),
-      )) {
-        const { history } = await deps.journeys.load(device.deviceId, merchantId);
-        const settings = effectiveJourneySettings(
-          (merchantSettings.get(merchantId) ?? (await deps.settings?.get(merchantId)))?.journey,
-        );
-        journeyStages.set(merchantId, journeyStage(history, settings, at));
-      }
-    }
+    const journeyStages = await journeyStagesOf(
+      deps,
+      device.deviceId,
+      candidates.filter((c) => c.offer.audience).map((c) => c.offer.merchantId),
+      at,
+      merchantSettings,
+    );
 
     const atomicFailures = new Map<string, string>();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

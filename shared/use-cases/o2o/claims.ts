@@ -8,11 +8,6 @@ import { isOfferLive } from "../../domain/decision/offer-live.ts";
 import { issueCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
 import { capPartition, holdoutUnit, type Incentive } from "../../domain/incentive.ts";
-import {
-  effectiveJourneySettings,
-  journeyStage,
-  type TargetStage,
-} from "../../domain/journey/index.ts";
 import { claimInputSchema, type Link, linkState } from "../../domain/o2o/link.ts";
 import { TOUCH_FIELDS, type TouchBump } from "../../domain/o2o/touch.ts";
 import { addressBucket } from "../../domain/source-address.ts";
@@ -26,6 +21,7 @@ import {
 } from "../../errors.ts";
 import { parseWith } from "../../http/parse.ts";
 import type { Clock, Random } from "../../ports.ts";
+import { journeyStagesOf } from "../journey-stages.ts";
 import type { DecisionStore } from "../ports/decision-store.ts";
 import type { JourneyStore } from "../ports/journey-store.ts";
 import type { LinkStore } from "../ports/link-store.ts";
@@ -225,12 +221,12 @@ async function preDecide(
     deviceDay,
     capPartition(device),
   );
-  const stages = new Map<string, TargetStage>();
-  if (offer.audience && deps.journeys) {
-    const { history } = await deps.journeys.load(device.deviceId, offer.merchantId);
-    const settings = (await deps.settings?.get(offer.merchantId))?.journey;
-    stages.set(offer.merchantId, journeyStage(history, effectiveJourneySettings(settings), now));
-  }
+  const stages = await journeyStagesOf(
+    deps,
+    device.deviceId,
+    offer.audience ? [offer.merchantId] : [],
+    now,
+  );
   const decision = decide({
     stages,
     event: { type: offer.trigger.on === "enter" ? "entered" : "dwelled", at: now },

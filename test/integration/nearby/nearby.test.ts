@@ -1,11 +1,18 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { handler } from "../../../functions/offers-nearby.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { dynamoStorePoints } from "../../../shared/adapters/dynamo/store-points.ts";
+import { deviceKeys } from "../../../shared/domain/device.ts";
 import { haversineM } from "../../../shared/domain/geometry/sphere.ts";
+import {
+  applyVisit,
+  DEFAULT_JOURNEY_SETTINGS,
+  type JourneyHistory,
+} from "../../../shared/domain/journey/index.ts";
 import { storePointCellsNear } from "../../../shared/domain/store-points.ts";
-import { env } from "../../support/aws.ts";
+import { env, uniqueId } from "../../support/aws.ts";
 import { offset, seedStoreAndOffer } from "../../support/fixtures.ts";
 import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
 
@@ -71,6 +78,57 @@ describe("GET /v1/offers/nearby", () => {
     const offers = bodyOf<{ offers: { offerId: string; validTo: string }[] }>(res).offers;
     expect(offers.map((o) => o.offerId)).toEqual([endsToday.offerId, oneDay.offerId]);
     expect(offers[0]?.validTo).toBe(day(0));
+  });
+
+  it("lists an offer targeting journey stages only to devices whose stored stage matches", async () => {
+    const here = { lat: -33.8688, lon: 151.2093 };
+    const merchantId = uniqueId("m_nearby_stage");
+    const at = async (dx: number, offer: Record<string, unknown>) => {
+      const location = offset(here, dx, 0);
+      const seeded = await seedStoreAndOffer({ merchantId, location, offer });
+      await points.put({ merchantId, storeId: seeded.storeId, ...location });
+      return seeded.offerId;
+    };
+    const everyone = await at(100, {});
+    const firstTimers = await at(150, { audience: { stages: ["prospect"] } });
+    const regulars = await at(200, { audience: { stages: ["regular"] } });
+    const list = async (deviceId: string, segments: string[]) => {
+      const res = await handler(
+        httpEvent({
+          path: "/v1/offers/nearby",
+          query: { lat: String(here.lat), lon: String(here.lon), radiusM: "1000" },
+          device: { ...device, deviceId, segments: JSON.stringify(segments) },
+        }),
+        lambdaContext,
+      );
+      expect(res.statusCode).toBe(200);
+      return bodyOf<{ offers: { offerId: string }[] }>(res).offers.map((o) => o.offerId);
+    };
+    // A device never seen at the merchant is a prospect: the regulars' offer is not for it,
+    // even when the device says it is a regular.
+    expect(await list(uniqueId("dev"), [])).toEqual([everyone, firstTimers]);
+    expect(await list(uniqueId("dev"), ["regular"])).toEqual([everyone, firstTimers]);
+    // A device with three visit days in the last week at this merchant is a regular (defaults).
+    const regular = uniqueId("dev");
+    let history: JourneyHistory | undefined;
+    for (const daysAgo of [6, 4, 1]) {
+      const visit = { at: Date.now() - daysAgo * 86_400_000, storeId: "st_x", timeZone: "UTC" };
+      history = applyVisit(history, visit, DEFAULT_JOURNEY_SETTINGS, merchantId).history;
+    }
+    expect(history?.stage).toBe("regular");
+    await documentClient.send(
+      new PutCommand({
+        TableName: env("DEVICES_TABLE"),
+        Item: {
+          ...deviceKeys.journey(regular, merchantId),
+          entity: "journey",
+          history,
+          version: 1,
+          expiresAt: Math.ceil(Date.now() / 1000) + 86_400,
+        },
+      }),
+    );
+    expect(await list(regular, [])).toEqual([everyone, regulars]);
   });
 
   it("validates the radius and refuses devices without location consent", async () => {
