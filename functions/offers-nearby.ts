@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { documentClient } from "../shared/adapters/aws-clients.ts";
+import { dynamoAudienceStore } from "../shared/adapters/dynamo/audience-store.ts";
 import { dynamoCatalogStore } from "../shared/adapters/dynamo/catalog-store.ts";
 import { dynamoJourneyStore } from "../shared/adapters/dynamo/journey-store.ts";
 import {
@@ -34,6 +35,7 @@ const deps = {
     60_000,
   ),
   clock: systemClock,
+  audiences: dynamoAudienceStore(documentClient, config.DEVICES_TABLE),
   journeys: dynamoJourneyStore(documentClient, config.DEVICES_TABLE, systemClock),
   settings: cachedMerchantSettings(
     dynamoMerchantSettingsStore(documentClient, config.CATALOG_TABLE),

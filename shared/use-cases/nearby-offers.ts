@@ -1,12 +1,15 @@
 import * as z from "zod";
 import type { DevicePrincipal } from "../auth/principal.ts";
+import { audiencesOf } from "../domain/audience.ts";
 import { toDecisionOffer } from "../domain/catalog/decision-view.ts";
 import { isTargeted } from "../domain/decision/decide.ts";
 import { isOfferLive } from "../domain/decision/offer-live.ts";
+import { capPartition } from "../domain/incentive.ts";
 import { decimalQuery, integerQuery } from "../domain/query-number.ts";
 import { nearestStores, storePointCellsNear } from "../domain/store-points.ts";
 import { ForbiddenError } from "../errors.ts";
 import type { Clock } from "../ports.ts";
+import type { AudienceReader } from "./audiences.ts";
 import { type JourneyStageDeps, journeyStagesOf } from "./journey-stages.ts";
 import type { OfferReader } from "./ports/offer-reader.ts";
 import type { OfferStateReader } from "./ports/offer-state-reader.ts";
@@ -38,7 +41,8 @@ export interface NearbyOffer {
 
 /**
  * Offers a device could walk to: offers that could fire now — active, inside validity and
- * schedule in the store's zone, budget left, matching segments and, for offers that target
+ * schedule in the store's zone, budget left, matching segments (the app's trusted ones, or the
+ * merchant's audiences of the device's person, as the decision reads them) and, for offers that target
  * journey stages, the device's stage at the merchant (from its stored visit history, as the
  * decision reads it) — of stores within the radius, one entry per offer at its nearest store,
  * nearest first.
@@ -50,6 +54,8 @@ export async function nearbyOffers(
     clock: Clock;
     /** Budget use; absent = budgets are not checked (tests without an incentives table). */
     budgets?: Pick<OfferStateReader, "sentCounts"> | undefined;
+    /** Merchant audiences; absent = only the app's trusted segments count. */
+    audiences?: AudienceReader | undefined;
   },
   device: DevicePrincipal,
   query: NearbyQuery,
@@ -81,6 +87,17 @@ export async function nearbyOffers(
     deps.budgets && budgeted.length > 0
       ? await deps.budgets.sentCounts(budgeted.map((o) => o.offerId))
       : new Map<string, number>();
+  // Merchant audiences: read only when an offer here targets segments.
+  const audiences =
+    deps.audiences && [...offers.values()].some((o) => (o.segments?.length ?? 0) > 0)
+      ? audiencesOf(
+          await deps.audiences.memberships([
+            capPartition(device),
+            capPartition({ deviceId: device.deviceId }),
+          ]),
+          now,
+        )
+      : undefined;
   // Journey stages: read only for merchants with an offer here that targets stages.
   const stages = await journeyStagesOf(
     deps,
@@ -99,7 +116,7 @@ export async function nearbyOffers(
       if (!isOfferLive(toDecisionOffer(offer, point.storeId), store.timeZone, now)) continue;
       const max = offer.budget?.maxIncentives;
       if (max !== undefined && (sent.get(offerId) ?? 0) >= max) continue;
-      if (!isTargeted(offer, device)) continue;
+      if (!isTargeted(offer, device, audiences?.get(offer.merchantId))) continue;
       const stage = stages.get(offer.merchantId);
       if (offer.audience && (stage === undefined || !offer.audience.stages.includes(stage))) {
         continue;

@@ -3,9 +3,11 @@ import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { handler } from "../../../functions/offers-nearby.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
+import { dynamoAudienceStore } from "../../../shared/adapters/dynamo/audience-store.ts";
 import { dynamoStorePoints } from "../../../shared/adapters/dynamo/store-points.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
 import { haversineM } from "../../../shared/domain/geometry/sphere.ts";
+import { capPartition } from "../../../shared/domain/incentive.ts";
 import {
   applyVisit,
   DEFAULT_JOURNEY_SETTINGS,
@@ -129,6 +131,37 @@ describe("GET /v1/offers/nearby", () => {
       }),
     );
     expect(await list(regular, [])).toEqual([everyone, regulars]);
+  });
+
+  it("lists a segment-targeted offer to members of the merchant's audience, not to others", async () => {
+    const here = { lat: -37.8136, lon: 144.9631 };
+    const merchantId = uniqueId("m_nearby_audience");
+    const location = offset(here, 120, 0);
+    const seeded = await seedStoreAndOffer({ merchantId, location, offer: { segments: ["vip"] } });
+    await points.put({ merchantId, storeId: seeded.storeId, ...location });
+    const member = uniqueId("dev");
+    await dynamoAudienceStore(documentClient, env("DEVICES_TABLE")).add(
+      [capPartition({ deviceId: member })],
+      merchantId,
+      "vip",
+      Date.now() + 86_400_000,
+    );
+    const list = async (deviceId: string, segments: string[]) => {
+      const res = await handler(
+        httpEvent({
+          path: "/v1/offers/nearby",
+          query: { lat: String(here.lat), lon: String(here.lon), radiusM: "1000" },
+          device: { ...device, deviceId, segments: JSON.stringify(segments) },
+        }),
+        lambdaContext,
+      );
+      expect(res.statusCode).toBe(200);
+      return bodyOf<{ offers: { offerId: string }[] }>(res).offers.map((o) => o.offerId);
+    };
+    expect(await list(member, [])).toEqual([seeded.offerId]);
+    // Another device, even one declaring the segment itself, is not in the audience.
+    expect(await list(uniqueId("dev"), [])).toEqual([]);
+    expect(await list(uniqueId("dev"), ["vip"])).toEqual([]);
   });
 
   it("validates the radius and refuses devices without location consent", async () => {
