@@ -10,6 +10,7 @@
  * prints them next to the built-in effects.
  */
 import type { DevicePrincipal } from "../shared/auth/principal.ts";
+import { apiClient } from "./local/api-client.ts";
 import { DEMO_MERCHANT_ID, DEMO_STORES } from "./local/seed.ts";
 
 const DAY = 86_400_000;
@@ -46,27 +47,7 @@ export async function runJourney(ctx: JourneyContext): Promise<number> {
   const { zoneEventSinkFromEnv } = await import("../shared/wiring/event-sink-deps.ts");
   const sink = zoneEventSinkFromEnv(ctx.env);
 
-  async function api(
-    path: string,
-    init: {
-      method?: string;
-      token?: string;
-      headers?: Record<string, string>;
-      body?: unknown;
-    } = {},
-  ) {
-    const res = await fetch(`${ctx.url}${path}`, {
-      method: init.method ?? "GET",
-      headers: {
-        ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
-        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-        ...init.headers,
-      },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const api = apiClient(ctx.url);
 
   // Day 0 of the simulated clock: nine weeks ago, 12:00 UTC (13:00/14:00 in Paris).
   const today = new Date();

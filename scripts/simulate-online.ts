@@ -5,6 +5,8 @@
  * afterwards with the probability of their channel and group. The channel report then estimates
  * each channel's lift, and the script prints it next to the built-in effect.
  */
+
+import { apiClient, offsetM } from "./local/api-client.ts";
 import { DEMO_STORES } from "./local/seed.ts";
 
 /** Visit probabilities of the control group and, per channel, of treated shoppers. */
@@ -30,36 +32,9 @@ export interface OnlineContext {
   namePrefix: string;
 }
 
-function offset(p: { lat: number; lon: number }, eastM: number, northM: number) {
-  return {
-    lat: p.lat + northM / 111_320,
-    lon: p.lon + eastM / (111_320 * Math.cos((p.lat * Math.PI) / 180)),
-  };
-}
-
 /** Runs the scenario and prints the closing note; resolves to the process exit code. */
 export async function runOnline(ctx: OnlineContext): Promise<number> {
-  async function api(
-    path: string,
-    init: {
-      method?: string;
-      token?: string;
-      headers?: Record<string, string>;
-      body?: unknown;
-    } = {},
-  ) {
-    const res = await fetch(`${ctx.url}${path}`, {
-      method: init.method ?? "GET",
-      headers: {
-        ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
-        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-        ...init.headers,
-      },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const api = apiClient(ctx.url);
   const first = DEMO_STORES[0]?.input.location;
   if (!first) throw new Error("no demo store");
   const runAt = new Date();
@@ -70,7 +45,7 @@ export async function runOnline(ctx: OnlineContext): Promise<number> {
       name: `${ctx.namePrefix} online (${runAt.toISOString().slice(0, 16).replace("T", " ")} UTC)`,
       storeIds: DEMO_STORES.map((s) => s.storeId),
       // Online only: the trigger zone lies far from the stores, so visits trigger no send.
-      triggerZone: { type: "Circle", center: offset(first, 0, 40_000), radiusM: 100 },
+      triggerZone: { type: "Circle", center: offsetM(first, 0, 40_000), radiusM: 100 },
       trigger: { on: "enter" },
       message: { title: "Coffee on us", body: "Show this code for a free espresso" },
       validFrom: new Date(Date.now() - 86_400_000).toISOString(),
@@ -138,7 +113,7 @@ export async function runOnline(ctx: OnlineContext): Promise<number> {
     // A stay that dwells (≥ 120 s) and is confirmed after the claim (pings ≤ 2 min ahead).
     const after = Date.now();
     const pings = [-30_000, 40_000, 100_000].map((d) => ({
-      ...offset(store, (ctx.random() - 0.5) * 6, (ctx.random() - 0.5) * 6),
+      ...offsetM(store, (ctx.random() - 0.5) * 6, (ctx.random() - 0.5) * 6),
       accuracyM: 6 + ctx.random() * 6,
       timestamp: after + d,
       speedMps: 0.2,

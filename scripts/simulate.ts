@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { apiClient, offsetM } from "./local/api-client.ts";
 import { daytimeZone } from "./local/daytime.ts";
 import { loadOrCreateDevKey, mintMerchantToken } from "./local/dev-jwt.ts";
 import { DATA_DIR, runningLocalEnv } from "./local/runtime.ts";
@@ -79,29 +80,7 @@ function random(): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
-function offset(p: { lat: number; lon: number }, eastM: number, northM: number) {
-  return {
-    lat: p.lat + northM / 111_320,
-    lon: p.lon + eastM / (111_320 * Math.cos((p.lat * Math.PI) / 180)),
-  };
-}
-
-async function api(
-  path: string,
-  init: { method?: string; token?: string; headers?: Record<string, string>; body?: unknown } = {},
-) {
-  const res = await fetch(`${url}${path}`, {
-    method: init.method ?? "GET",
-    headers: {
-      ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      ...init.headers,
-    },
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const api = apiClient(url);
 
 /** Removes simulation offers an interrupted earlier run left behind (found by name). */
 async function removeLeftovers() {
@@ -222,7 +201,7 @@ async function simulateDevice(i: number) {
   const pings = [];
   for (let t = 0, d = 600; d > 150; t += 30, d -= speed * 30) {
     const jitter = () => (random() - 0.5) * 16;
-    const p = offset(centre, Math.cos(bearing) * d + jitter(), Math.sin(bearing) * d + jitter());
+    const p = offsetM(centre, Math.cos(bearing) * d + jitter(), Math.sin(bearing) * d + jitter());
     pings.push({
       ...p,
       accuracyM: 8 + random() * 20,
@@ -253,7 +232,7 @@ async function simulateDevice(i: number) {
   // Visit: walk in and stay 4 minutes, with edge jitter.
   const last = pings[pings.length - 1]?.timestamp ?? start;
   const visit = [60, 120, 180, 240, 300].map((s) => ({
-    ...offset(centre, (random() - 0.5) * 6, (random() - 0.5) * 6),
+    ...offsetM(centre, (random() - 0.5) * 6, (random() - 0.5) * 6),
     accuracyM: 6 + random() * 8,
     timestamp: last + s * 1000,
     speedMps: 0.2,
