@@ -1,15 +1,14 @@
 import * as z from "zod";
 import type { DevicePrincipal } from "../auth/principal.ts";
-import { audiencesOf } from "../domain/audience.ts";
 import { toDecisionOffer } from "../domain/catalog/decision-view.ts";
 import { isTargeted } from "../domain/decision/decide.ts";
 import { isOfferLive } from "../domain/decision/offer-live.ts";
-import { capPartition } from "../domain/incentive.ts";
 import { decimalQuery, integerQuery } from "../domain/query-number.ts";
 import { nearestStores, storePointCellsNear } from "../domain/store-points.ts";
 import { ForbiddenError } from "../errors.ts";
 import type { Clock } from "../ports.ts";
 import type { AudienceReader } from "./audiences.ts";
+import { deviceAudiences } from "./device-audiences.ts";
 import { type JourneyStageDeps, journeyStagesOf } from "./journey-stages.ts";
 import type { OfferReader } from "./ports/offer-reader.ts";
 import type { OfferStateReader } from "./ports/offer-state-reader.ts";
@@ -88,16 +87,12 @@ export async function nearbyOffers(
       ? await deps.budgets.sentCounts(budgeted.map((o) => o.offerId))
       : new Map<string, number>();
   // Merchant audiences: read only when an offer here targets segments.
-  const audiences =
-    deps.audiences && [...offers.values()].some((o) => (o.segments?.length ?? 0) > 0)
-      ? audiencesOf(
-          await deps.audiences.memberships([
-            capPartition(device),
-            capPartition({ deviceId: device.deviceId }),
-          ]),
-          now,
-        )
-      : undefined;
+  const audiences = await deviceAudiences(
+    deps.audiences,
+    device,
+    [...offers.values()].some((o) => (o.segments?.length ?? 0) > 0),
+    now,
+  );
   // Journey stages: read only for merchants with an offer here that targets stages.
   const stages = await journeyStagesOf(
     deps,

@@ -1,5 +1,4 @@
 import type { DevicePrincipal } from "../../auth/principal.ts";
-import { audiencesOf } from "../../domain/audience.ts";
 import { toDecisionOffer } from "../../domain/catalog/decision-view.ts";
 import type { Offer } from "../../domain/catalog/offer.ts";
 import { effectiveQuietHours, type MerchantSettings } from "../../domain/catalog/quiet-hours.ts";
@@ -39,6 +38,7 @@ import {
 import type { ZoneEvent } from "../../domain/visit/types.ts";
 import type { Random } from "../../ports.ts";
 import type { AudienceReader } from "../audiences.ts";
+import { deviceAudiences } from "../device-audiences.ts";
 import { journeyStagesOf } from "../journey-stages.ts";
 import type { SinkResult, ZoneEventSink } from "../pings/ingest-pings.ts";
 import type { AttributionMark, CounterBump, DecisionStore } from "../ports/decision-store.ts";
@@ -205,16 +205,12 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
     };
 
     // Merchant audiences: read only when an offer targets segments (most offers target everyone).
-    const audiences =
-      deps.audiences && candidates.some((c) => (c.offer.segments?.length ?? 0) > 0)
-        ? audiencesOf(
-            await deps.audiences.memberships([
-              capPartition(device),
-              capPartition({ deviceId: device.deviceId }),
-            ]),
-            now,
-          )
-        : undefined;
+    const audiences = await deviceAudiences(
+      deps.audiences,
+      device,
+      candidates.some((c) => (c.offer.segments?.length ?? 0) > 0),
+      now,
+    );
 
     // Journey stages: read only when an offer targets stages, computed here from the stored
     // history (what the device says about itself plays no part).

@@ -36,6 +36,23 @@ async function storeAt(
   return seeded;
 }
 
+/** Offer ids `GET /v1/offers/nearby` lists within 1 km of `here` for `principal` (200 expected). */
+async function offerIdsNear(
+  here: { lat: number; lon: number },
+  principal: typeof device & { deviceId: string; segments: string },
+): Promise<string[]> {
+  const res = await handler(
+    httpEvent({
+      path: "/v1/offers/nearby",
+      query: { lat: String(here.lat), lon: String(here.lon), radiusM: "1000" },
+      device: principal,
+    }),
+    lambdaContext,
+  );
+  expect(res.statusCode).toBe(200);
+  return bodyOf<{ offers: { offerId: string }[] }>(res).offers.map((o) => o.offerId);
+}
+
 describe("GET /v1/offers/nearby", () => {
   it("lists live offers of stores within the radius, nearest first, with distance", async () => {
     const here = { lat: 35.6812, lon: 139.7671 };
@@ -94,18 +111,8 @@ describe("GET /v1/offers/nearby", () => {
     const everyone = await at(100, {});
     const firstTimers = await at(150, { audience: { stages: ["prospect"] } });
     const regulars = await at(200, { audience: { stages: ["regular"] } });
-    const list = async (deviceId: string, segments: string[]) => {
-      const res = await handler(
-        httpEvent({
-          path: "/v1/offers/nearby",
-          query: { lat: String(here.lat), lon: String(here.lon), radiusM: "1000" },
-          device: { ...device, deviceId, segments: JSON.stringify(segments) },
-        }),
-        lambdaContext,
-      );
-      expect(res.statusCode).toBe(200);
-      return bodyOf<{ offers: { offerId: string }[] }>(res).offers.map((o) => o.offerId);
-    };
+    const list = (deviceId: string, segments: string[]) =>
+      offerIdsNear(here, { ...device, deviceId, segments: JSON.stringify(segments) });
     // A device never seen at the merchant is a prospect: the regulars' offer is not for it,
     // even when the device says it is a regular.
     expect(await list(uniqueId("dev"), [])).toEqual([everyone, firstTimers]);
@@ -146,18 +153,8 @@ describe("GET /v1/offers/nearby", () => {
       "vip",
       Date.now() + 86_400_000,
     );
-    const list = async (deviceId: string, segments: string[]) => {
-      const res = await handler(
-        httpEvent({
-          path: "/v1/offers/nearby",
-          query: { lat: String(here.lat), lon: String(here.lon), radiusM: "1000" },
-          device: { ...device, deviceId, segments: JSON.stringify(segments) },
-        }),
-        lambdaContext,
-      );
-      expect(res.statusCode).toBe(200);
-      return bodyOf<{ offers: { offerId: string }[] }>(res).offers.map((o) => o.offerId);
-    };
+    const list = (deviceId: string, segments: string[]) =>
+      offerIdsNear(here, { ...device, deviceId, segments: JSON.stringify(segments) });
     expect(await list(member, [])).toEqual([seeded.offerId]);
     // Another device, even one declaring the segment itself, is not in the audience.
     expect(await list(uniqueId("dev"), [])).toEqual([]);
