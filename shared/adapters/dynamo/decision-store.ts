@@ -30,6 +30,8 @@ import type {
   GrantChoice,
   GrantOutcome,
   GrantPlan,
+  VisitInput,
+  VisitOutcome,
   WebCodeInput,
 } from "../../use-cases/ports/decision-store.ts";
 import type { JourneyWrite } from "../../use-cases/ports/journey-store.ts";
@@ -356,19 +358,7 @@ export function dynamoDecisionStore(
      * Commits a visit: its claim (idempotency), log records, counters and the attribution handles
      * it consumes, all or nothing.
      */
-    async recordVisit(input: {
-      deviceId: string;
-      eventKey: string;
-      claimExpiresAt: number;
-      now: number;
-      records: ConversionRecord[];
-      counters: CounterBump[];
-      touchCounters?: TouchBump[] | undefined;
-      attributed: AttributionItem[];
-      recordExpiresAt: number;
-      journey?: JourneyWrite | undefined;
-      marks?: AttributionMark[] | undefined;
-    }): Promise<"committed" | "duplicate" | "erased" | "conflict"> {
+    async recordVisit(input: VisitInput): Promise<VisitOutcome> {
       const items: TransactItem[] = [
         profileLiveCheck(tables.devices, input.deviceId),
         {

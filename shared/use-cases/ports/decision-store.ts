@@ -170,25 +170,7 @@ export interface DecisionStore {
    * Commits a visit: its claim (idempotency), log records, counters and the attribution handles
    * it consumes, all or nothing.
    */
-  recordVisit(input: {
-    deviceId: string;
-    eventKey: string;
-    claimExpiresAt: number;
-    now: number;
-    records: ConversionRecord[];
-    counters: CounterBump[];
-    touchCounters?: TouchBump[] | undefined;
-    attributed: AttributionItem[];
-    recordExpiresAt: number;
-    /**
-     * The device's visit history at the merchant, written in the same transaction; when another
-     * write changed it first nothing is written and the outcome is `conflict` (read the history
-     * and the handles again and retry; also when a handle moved meanwhile).
-     */
-    journey?: JourneyWrite | undefined;
-    /** Repeat visits to note on attribution handles (each only if not noted yet). */
-    marks?: AttributionMark[] | undefined;
-  }): Promise<"committed" | "duplicate" | "erased" | "conflict">;
+  recordVisit(input: VisitInput): Promise<VisitOutcome>;
   /**
    * Logs an unredeemed code's expiry once: the record's condition makes a redelivered stream
    * record a no-op, and the counter moves in the same transaction.
@@ -202,3 +184,27 @@ export interface DecisionStore {
     detail?: string,
   ): Promise<boolean>;
 }
+
+/** What `DecisionStore.recordVisit` commits in one transaction. */
+export interface VisitInput {
+  deviceId: string;
+  eventKey: string;
+  claimExpiresAt: number;
+  now: number;
+  records: ConversionRecord[];
+  counters: CounterBump[];
+  touchCounters?: TouchBump[] | undefined;
+  attributed: AttributionItem[];
+  recordExpiresAt: number;
+  /**
+   * The device's visit history at the merchant, written in the same transaction; when another
+   * write changed it first nothing is written and the outcome is `conflict` (read the history
+   * and the handles again and retry; also when a handle moved meanwhile).
+   */
+  journey?: JourneyWrite | undefined;
+  /** Repeat visits to note on attribution handles (each only if not noted yet). */
+  marks?: AttributionMark[] | undefined;
+}
+
+/** Outcome of `DecisionStore.recordVisit`. */
+export type VisitOutcome = "committed" | "duplicate" | "erased" | "conflict";
