@@ -22,7 +22,6 @@ import {
 import type { TouchBump } from "../../domain/o2o/touch.ts";
 import type {
   AttributionItem,
-  AttributionMark,
   CounterBump,
   DecisionStore,
   ExposureInput,
@@ -34,7 +33,6 @@ import type {
   VisitOutcome,
   WebCodeInput,
 } from "../../use-cases/ports/decision-store.ts";
-import type { JourneyWrite } from "../../use-cases/ports/journey-store.ts";
 import { batchGetAll } from "./batch.ts";
 import { type BudgetUse, budgetKeys, foldBudgetItems, readBudgetUse } from "./budget-counter.ts";
 import {
