@@ -44,6 +44,8 @@ export interface BenchResults {
       passes: number;
       mix: Record<string, unknown>;
       cities: number;
+      /** The optional PostGIS stage: the server's versions, or why it was skipped. */
+      postgis?: { version?: string; skippedReason?: string };
     };
     ingest: {
       setup: IngestChildResult["setup"] | null;
