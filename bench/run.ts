@@ -4,7 +4,8 @@
  * seconds (small sizes; written to a temporary directory unless `--out` says otherwise).
  *
  * Options: --quick, --out=<dir>, --sizes=1000,10000, --cover-budget-s=<s>, --seed=<n>,
- * --covers-dir=<dir> (keep covers there and reuse them in later runs with the same seed),
+ * --covers-dir=<dir> (keep covers there and reuse them in later runs with the same seed; a full
+ * run keeps them in .footfall/bench-covers by default and extends them up to its cover budget),
  * --skip-ingest, --skip-import, --skip-bundles, --skip-postgis (the PostGIS stage also skips
  * itself, with the reason, when PostgreSQL 15 or PostGIS is not installed).
  */
@@ -145,7 +146,10 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       budgetMs: (options.coverBudgetS ?? profile.coverBudgetS) * 1000,
       dir: join(work, "covers"),
       log,
-      ...(options.coversDir ? { keepDir: options.coversDir } : {}),
+      // Full runs keep their covers (gitignored) and the next run reuses and extends them.
+      ...(options.coversDir || !options.quick
+        ? { keepDir: options.coversDir ?? join(ROOT, ".footfall", "bench-covers") }
+        : {}),
     });
     // A failing stage is recorded and the others still run; the command then exits non-zero.
     const failures: string[] = [];
