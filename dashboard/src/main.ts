@@ -902,9 +902,17 @@ function entrantsChart(el: HTMLElement, r: JourneyReport): void {
 /** A repeat-visit lift as table cells: treated and held-out rates, lift and its interval. */
 function repeatCells(l: RepeatLift, path: string): (Node | string)[] {
   const rate = (g: { n: number; repeaters: number }) => (g.n === 0 ? null : g.repeaters / g.n);
+  const share = (g: { n: number; repeaters: number }) =>
+    h(
+      "span",
+      {},
+      percent(rate(g)),
+      h("br"),
+      h("small", {}, `${count(g.repeaters)} of ${count(g.n)}`),
+    );
   return [
-    `${percent(rate(l.treated))} (${count(l.treated.repeaters)} of ${count(l.treated.n)})`,
-    `${percent(rate(l.holdout))} (${count(l.holdout.repeaters)} of ${count(l.holdout.n)})`,
+    share(l.treated),
+    share(l.holdout),
     h(
       "span",
       {},
@@ -955,16 +963,16 @@ function offerJourneySection(o: OfferJourney, channels: ChannelReport): HTMLElem
           [
             "Channel",
             "Variant",
-            "First visits, treated",
+            "First, treated",
             "Returning, treated",
-            "First visits, control",
+            "First, control",
             "Returning, control",
-            "Back within the window, treated",
-            "Back within the window, control",
-            "Lift within the window",
-            "Back in the 30 days after, treated",
-            "Back in the 30 days after, control",
-            "Lift in the 30 days after",
+            "Back in window, treated",
+            "Back in window, control",
+            "Lift in window",
+            "Back in 30 days after, treated",
+            "Back in 30 days after, control",
+            "Lift in 30 days after",
           ],
           channels.rows.map((r, i) => {
             const p = `channels/rows/${i}/journey`;
@@ -1020,16 +1028,16 @@ async function journeyView(main: HTMLElement, query: URLSearchParams): Promise<v
       r.stores.length === 0
         ? h("p", {}, "No store had a journey visit in this period.")
         : table(
-            "Journey by store",
+            "Journey by store: visits, repeat-visit rate, days between visits, people entering each stage",
             [
               "Store",
-              "Journey visits",
-              "Repeat-visit rate",
+              "Visits",
+              "Repeat rate",
               "95 % interval",
-              "Median days between visits",
-              "Entered new",
-              "Entered returning",
-              "Entered regular",
+              "Median days apart",
+              "New",
+              "Returning",
+              "Regular",
               "Lapsed",
             ],
             r.stores.map((row, i) => {
