@@ -2,13 +2,13 @@
  * The per-app registration limit over the local HTTP API: a farm spreading its registrations over
  * many source addresses still meets the app's own ceiling, and other apps are unaffected.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { documentClient } from "../../shared/adapters/aws-clients.ts";
 import { dynamoAppKeyStore } from "../../shared/adapters/dynamo/app-key-store.ts";
 import { systemClock, systemRandom } from "../../shared/adapters/system.ts";
 import { createAppKey } from "../../shared/use-cases/app-keys.ts";
 import { env } from "../support/aws.ts";
-import { startTestServer } from "../support/local-server.ts";
+import { useTestServer } from "../support/local-server.ts";
 import { callFrom, loopbackAddress } from "../support/source-address.ts";
 
 // A small per-app ceiling for this file's server (config is read when the handler first loads);
@@ -17,14 +17,7 @@ const PER_APP = 12;
 process.env.REGISTRATION_LIMIT_PER_APP = String(PER_APP);
 process.env.REGISTRATION_LIMIT_PER_ADDRESS = "100000";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 const register = (appKey: string, from = loopbackAddress()) =>
   callFrom(from, `${server.url}/v1/devices`, {

@@ -1,24 +1,22 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-} from "@aws-sdk/client-sqs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as pickupPublisher } from "../../functions/pickup-publisher.ts";
 import { FUNCTION_SPECS, streamMapping } from "../../infra/function-specs.ts";
-import { type StreamPoller, startStreamPoller } from "../../scripts/local/stream-poller.ts";
-import { env, testClients, uniqueId } from "../support/aws.ts";
+import type { StreamPoller } from "../../scripts/local/stream-poller.ts";
+import { uniqueId } from "../support/aws.ts";
 import { offset } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
+import {
+  drainQueue,
+  startMerchantStream,
+  subscribeMerchantQueue,
+} from "../support/merchant-stream.ts";
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let poller: StreamPoller;
-const clients = testClients();
 const merchantId = uniqueId("m_pickup");
 const STORE = { lat: 45.764, lon: 4.8357 };
 /** The authorizer cache's clock: moved past its TTL where a test needs a fresh decision. */
@@ -28,63 +26,17 @@ beforeAll(async () => {
   server = await startTestServer({ now: () => Date.now() + cacheOffsetMs });
   const trigger = FUNCTION_SPECS["pickup-publisher"]?.trigger;
   if (trigger?.kind !== "tableStream") throw new Error("pickup-publisher has no stream trigger");
-  const spec = streamMapping(trigger);
   // The deployed mapping (filters, batch size), delivering only this test's pickups.
-  poller = await startStreamPoller({
-    endpoint: env("AWS_ENDPOINT_URL_DYNAMODB"),
-    region: env("AWS_REGION"),
-    tableName: env("INCENTIVES_TABLE"),
-    mapping: spec,
-    handler: async (event) => {
-      const mine = event.Records.filter((r) => r.dynamodb?.NewImage?.merchantId?.S === merchantId);
-      if (mine.length === 0) return { batchItemFailures: [] };
-      return pickupPublisher({ Records: mine }, {} as never);
-    },
+  poller = await startMerchantStream({
+    merchantId,
+    publisher: pickupPublisher,
+    mapping: streamMapping(trigger),
   });
 });
 afterAll(async () => {
   await poller.stop();
   await server.close();
 });
-
-async function subscribeQueue(): Promise<string> {
-  const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: uniqueId("q") }));
-  const { Attributes } = await clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  await clients.sns.send(
-    new SubscribeCommand({
-      TopicArn: env("INCENTIVE_TOPIC_ARN"),
-      Protocol: "sqs",
-      Endpoint: Attributes?.QueueArn,
-      Attributes: {
-        RawMessageDelivery: "true",
-        // What a store tablet subscribes with: its merchant, pickup events only.
-        FilterPolicy: JSON.stringify({
-          merchantId: [merchantId],
-          eventType: [{ prefix: "pickup." }],
-        }),
-      },
-    }),
-  );
-  return QueueUrl ?? "";
-}
-
-async function drain(queueUrl: string, until: (types: string[]) => boolean) {
-  const messages: Record<string, unknown>[] = [];
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && !until(messages.map((m) => String(m.eventType)))) {
-    const out = await clients.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-      }),
-    );
-    for (const m of out.Messages ?? []) messages.push(JSON.parse(m.Body ?? "{}"));
-  }
-  return messages;
-}
 
 const validate = (() => {
   const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -98,7 +50,10 @@ const validate = (() => {
 
 describe("pickup orders end to end through the local HTTP API", () => {
   it("create, attach, ping, staff board, ready, complete — and the store hears every step", async () => {
-    const queueUrl = await subscribeQueue();
+    // What a store tablet subscribes with: its merchant, pickup events only.
+    const queueUrl = await subscribeMerchantQueue(merchantId, {
+      eventType: [{ prefix: "pickup." }],
+    });
     const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
     const pos = { authorization: `Bearer ${await server.token(merchantId, "pos")}` };
     const other = {
@@ -235,7 +190,9 @@ describe("pickup orders end to end through the local HTTP API", () => {
     const after = await call(`${server.url}/v1/stores/${storeId}/pickups`, { headers: pos });
     expect(after.body.items).toEqual([]);
 
-    const messages = await drain(queueUrl, (types) => types.includes("pickup.completed"));
+    const messages = await drainQueue(queueUrl, (received) =>
+      received.some((m) => m.eventType === "pickup.completed"),
+    );
     for (const m of messages) expect(validate(m), JSON.stringify(validate.errors)).toBe(true);
     expect(messages.map((m) => m.eventType)).toEqual([
       "pickup.created",

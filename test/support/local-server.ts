@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 import { generateDevKey, mintMerchantToken } from "../../scripts/local/dev-jwt.ts";
 import { createLocalServer } from "../../scripts/local/server.ts";
 import { documentClient } from "../../shared/adapters/aws-clients.ts";
@@ -56,6 +57,24 @@ export async function startTestServer(options: { now?: () => number } = {}) {
       }
     },
   };
+}
+
+/** What {@link startTestServer} returns: the server's URL, its app key and token minting. */
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+/**
+ * Starts a test server before the file's tests and closes it after them (failing the file on any
+ * undocumented answer). The returned object is filled in once `beforeAll` has run.
+ */
+export function useTestServer(options: { now?: () => number } = {}): TestServer {
+  const server = {} as TestServer;
+  beforeAll(async () => {
+    Object.assign(server, await startTestServer(options));
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  return server;
 }
 
 /** fetch + JSON helper returning status, headers and parsed body. */

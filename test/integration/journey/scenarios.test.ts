@@ -52,6 +52,25 @@ function footprintDwell(seeded: { merchantId: string; storeId: string }, at: num
   };
 }
 
+/** The device entering the offer's trigger zone around the store, on foot, at `NOW`. */
+function triggerEntered(
+  seeded: { merchantId: string; storeId: string; offerId: string },
+  extra: Partial<EnteredEvent> = {},
+): EnteredEvent {
+  return {
+    type: "entered",
+    kind: "trigger",
+    zoneId: zoneIds.trigger(seeded.offerId, seeded.storeId),
+    merchantId: seeded.merchantId,
+    storeId: seeded.storeId,
+    offerId: seeded.offerId,
+    at: NOW,
+    enteredAt: NOW,
+    driving: false,
+    ...extra,
+  };
+}
+
 /** A visit on scenario day `day`, `hour` hours after 14:00 UTC (still the same Paris day). */
 async function visit(
   device: DevicePrincipal,
@@ -315,18 +334,8 @@ describe("offers targeting journey stages", () => {
     for (const d of [0, 1, 2]) await visit(lapsed, seeded, d);
     const fresh = await registeredDevice();
     await visit(fresh, seeded, 79);
-    const entered = (device: DevicePrincipal): EnteredEvent => ({
-      type: "entered",
-      kind: "trigger",
-      zoneId: zoneIds.trigger(seeded.offerId, seeded.storeId),
-      merchantId: seeded.merchantId,
-      storeId: seeded.storeId,
-      offerId: seeded.offerId,
-      at: NOW,
-      enteredAt: NOW,
-      driving: false,
-      pingId: `p-${device.deviceId}`,
-    });
+    const entered = (device: DevicePrincipal): EnteredEvent =>
+      triggerEntered(seeded, { pingId: `p-${device.deviceId}` });
     const sent = await sink.handle(lapsed, [entered(lapsed)], NOW + 1_000);
     expect(sent.incentives).toHaveLength(1);
     const none = await sink.handle(fresh, [entered(fresh)], NOW + 1_000);
@@ -341,23 +350,7 @@ describe("offers targeting journey stages", () => {
   it("the device's own segments cannot claim a stage", async () => {
     const seeded = await seedStoreAndOffer({ offer: { audience: { stages: ["regular"] } } });
     const device = await registeredDevice({ segments: ["regular"], trustedSegments: ["regular"] });
-    const out = await sink.handle(
-      device,
-      [
-        {
-          type: "entered",
-          kind: "trigger",
-          zoneId: zoneIds.trigger(seeded.offerId, seeded.storeId),
-          merchantId: seeded.merchantId,
-          storeId: seeded.storeId,
-          offerId: seeded.offerId,
-          at: NOW,
-          enteredAt: NOW,
-          driving: false,
-        },
-      ],
-      NOW + 1_000,
-    );
+    const out = await sink.handle(device, [triggerEntered(seeded)], NOW + 1_000);
     expect(out.incentives).toEqual([]);
   });
 });
@@ -370,23 +363,7 @@ describe("repeat visits of an offer: treated vs held out", () => {
     for (const d of before) await visit(d, seeded, 70);
     const treated: DevicePrincipal[] = [];
     for (const device of devices) {
-      const out = await sink.handle(
-        device,
-        [
-          {
-            type: "entered",
-            kind: "trigger",
-            zoneId: zoneIds.trigger(seeded.offerId, seeded.storeId),
-            merchantId: seeded.merchantId,
-            storeId: seeded.storeId,
-            offerId: seeded.offerId,
-            at: NOW,
-            enteredAt: NOW,
-            driving: false,
-          },
-        ],
-        NOW + 1_000,
-      );
+      const out = await sink.handle(device, [triggerEntered(seeded)], NOW + 1_000);
       if (out.incentives.length > 0) treated.push(device);
     }
     const nT = treated.length;
