@@ -19,7 +19,7 @@ import { createLink } from "../../../shared/use-cases/o2o/links.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { claimDepsFromEnv, linkDepsFromEnv } from "../../../shared/wiring/o2o-deps.ts";
 import { contractValidator } from "../../support/contract.ts";
-import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import { lastAfternoonUtc, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 
 const DAY = 86_400_000;
@@ -28,13 +28,8 @@ const WINDOW_HOURS = 72;
 const sink = zoneEventSinkFromEnv();
 const contract = contractValidator();
 
-/** 14:00 UTC (15:00/16:00 in Paris) of the latest day that has begun: outside quiet hours. */
-function afternoon(): number {
-  const d = new Date();
-  d.setUTCHours(14, 0, 0, 0);
-  return d.getTime() > Date.now() ? d.getTime() - DAY : d.getTime();
-}
-const NOW = afternoon();
+/** 14:00 UTC of the latest day begun: outside quiet hours. */
+const NOW = lastAfternoonUtc();
 /** The touches: six days back, so every visit of the scenario lies in the past. */
 const T = NOW - 6 * DAY;
 const paris = (at: number) => localDay(at, "Europe/Paris");
