@@ -3,11 +3,7 @@
  * many source addresses still meets the app's own ceiling, and other apps are unaffected.
  */
 import { describe, expect, it } from "vitest";
-import { documentClient } from "../../shared/adapters/aws-clients.ts";
-import { dynamoAppKeyStore } from "../../shared/adapters/dynamo/app-key-store.ts";
-import { systemClock, systemRandom } from "../../shared/adapters/system.ts";
-import { createAppKey } from "../../shared/use-cases/app-keys.ts";
-import { env } from "../support/aws.ts";
+import { createTestAppKey } from "../support/app-keys.ts";
 import { useTestServer } from "../support/local-server.ts";
 import { callFrom, loopbackAddress } from "../support/source-address.ts";
 
@@ -47,15 +43,7 @@ describe("per-app registration limit", () => {
   });
 
   it("another app of the same deployment still registers while the first is limited", async () => {
-    const other = await createAppKey(
-      {
-        appKeys: dynamoAppKeyStore(documentClient, env("CATALOG_TABLE")),
-        clock: systemClock,
-        random: systemRandom,
-        masterKey: process.env.PSEUDONYM_KEY ?? "",
-      },
-      "other app",
-    );
+    const other = await createTestAppKey("other app");
     // Exhaust the first app's window (whatever is left of it), then prove it is refused.
     let firstRefused = false;
     for (let i = 0; i < 2 * PER_APP + 1 && !firstRefused; i++) {

@@ -2,12 +2,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll } from "vitest";
 import { generateDevKey, mintMerchantToken } from "../../scripts/local/dev-jwt.ts";
 import { createLocalServer } from "../../scripts/local/server.ts";
-import { documentClient } from "../../shared/adapters/aws-clients.ts";
-import { dynamoAppKeyStore } from "../../shared/adapters/dynamo/app-key-store.ts";
-import { systemClock, systemRandom } from "../../shared/adapters/system.ts";
 import type { Role } from "../../shared/auth/principal.ts";
-import { createAppKey } from "../../shared/use-cases/app-keys.ts";
-import { env } from "./aws.ts";
+import { createTestAppKey } from "./app-keys.ts";
 import { contractValidator } from "./contract.ts";
 
 /** Starts the local HTTP server (same code as `npm start`) on a free port against the test engines. */
@@ -26,16 +22,7 @@ export async function startTestServer(options: { now?: () => number } = {}) {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const appKeys = dynamoAppKeyStore(documentClient, env("CATALOG_TABLE"));
-  const { appKey, appId, serverSecret } = await createAppKey(
-    {
-      appKeys,
-      clock: systemClock,
-      random: systemRandom,
-      masterKey: process.env.PSEUDONYM_KEY ?? "",
-    },
-    "e2e",
-  );
+  const { appKey, appId, serverSecret } = await createTestAppKey("e2e");
   return {
     url,
     appKey,

@@ -21,20 +21,20 @@ import { eraseDepsFromEnv } from "../../../shared/wiring/device-deps.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { env } from "../../support/aws.ts";
 import { contractValidator } from "../../support/contract.ts";
-import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import {
+  conversionLog,
+  lastAfternoonUtc,
+  registeredDevice,
+  seedStoreAndOffer,
+} from "../../support/fixtures.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 
 const DAY = 86_400_000;
 const sink = zoneEventSinkFromEnv();
 const journeys = dynamoJourneyStore(documentClient, env("DEVICES_TABLE"), { now: () => NOW });
 
-/** 14:00 UTC (15:00/16:00 in Paris) of the latest day that has begun: outside quiet hours. */
-function afternoon(): number {
-  const d = new Date();
-  d.setUTCHours(14, 0, 0, 0);
-  return d.getTime() > Date.now() ? d.getTime() - DAY : d.getTime();
-}
-const NOW = afternoon();
+/** 14:00 UTC of the latest day begun: outside quiet hours. */
+const NOW = lastAfternoonUtc();
 /** Day 0 of the scenarios: 80 days before today's afternoon. */
 const T0 = NOW - 80 * DAY;
 const dayAt = (d: number) => T0 + d * DAY;
@@ -91,17 +91,7 @@ interface LogItem {
   at: number;
 }
 
-async function log(merchantId: string): Promise<LogItem[]> {
-  const out = await documentClient.send(
-    new QueryCommand({
-      TableName: env("CONVERSIONS_TABLE"),
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": conversionKeys.logPartition(merchantId) },
-      ConsistentRead: true,
-    }),
-  );
-  return (out.Items ?? []) as LogItem[];
-}
+const log = (merchantId: string) => conversionLog<LogItem>(merchantId);
 
 /** The journey fields of the store's counters, by local day (zero entries left out). */
 async function journeyCounters(merchantId: string, storeId: string) {
