@@ -445,10 +445,17 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     "POST /v1/pickups/{pickupId}/ready|complete|cancel: staff actions",
   ),
   "pickup-publisher": incentivesStreamPublisher(
-    "Incentives table stream: publishes pickup order events (pickup.*) and the shopper's ready push",
+    "Incentives table stream: publishes pickup order events (pickup.*), the shopper's ready push, and decides cross-sells on arrival",
     {
-      access: { devices: "read", incentives: "readwrite" },
-      secrets: [],
+      // The cross-sell on arrival is decided like a geofence send: offers (catalog), device
+      // counters and claims, the incentive, the conversion log, with device pseudonyms.
+      access: {
+        catalog: "read",
+        devices: "readwrite",
+        incentives: "readwrite",
+        conversions: "readwrite",
+      },
+      secrets: ["pseudonym"],
       // Saved pickups with events to publish; the outbox is cleared after publishing.
       filterPatterns: [
         {

@@ -15,7 +15,11 @@ import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { PLATFORM_QUIET_HOURS } from "../domain/catalog/quiet-hours.ts";
 import { pseudonymize } from "../privacy.ts";
-import { type IncentiveSinkDeps, incentiveSink } from "../use-cases/incentives/incentive-sink.ts";
+import {
+  type IncentiveSinkDeps,
+  incentiveSink,
+  type PickupArrivalSink,
+} from "../use-cases/incentives/incentive-sink.ts";
 import type { ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
 
 export const sinkConfigSchema = z.object({
@@ -30,13 +34,14 @@ export const sinkConfigSchema = z.object({
 });
 
 /**
- * The chain that consumes zone events: incentive decisions with their conversion records, and
- * visits with attribution. Built once per cold start.
+ * The chain that consumes zone events (incentive decisions with their conversion records, and
+ * visits with attribution) and pickup arrivals (cross-sells, decided the same way). Built once
+ * per cold start.
  */
 export function zoneEventSinkFromEnv(
   env: Record<string, string | undefined> = process.env,
   onOutcome?: IncentiveSinkDeps["onOutcome"],
-): ZoneEventSink {
+): ZoneEventSink & PickupArrivalSink {
   const config = readConfig(sinkConfigSchema, env);
   const pseudonymKey = currentSecret(env, "PSEUDONYM_KEY");
   return incentiveSink({
