@@ -38,7 +38,7 @@ function summary(r: BenchResults): string[] {
         : `; heap ${n0(x.footfallHeapBytesPerGeofence)} B per geofence vs ${n0(x.naiveMapHeapBytesPerGeofence)} B for a string-keyed map (${f(x.naiveMapHeapBytesPerGeofence / x.footfallHeapBytesPerGeofence, 1)}×)`;
     lines.push(
       `- Matcher, ${n0(x.geofences)} geofences: Footfall ${f(x.footfallUsPerPing)} µs per ping ` +
-        `(${f(x.footfallKeysUsPerPing)} µs of it computing H3 keys in h3-js), flatbush ${f(x.flatbushUsPerPing)} µs ` +
+        `(${f(x.footfallKeysUsPerPing)} µs of it computing H3 keys), flatbush ${f(x.flatbushUsPerPing)} µs ` +
         `(Footfall ÷ flatbush ${f(x.footfallUsPerPing / x.flatbushUsPerPing)}×)${brute}${naive}; ` +
         `${f(x.zonesPerPing, 1)} zones hold an average ping; ${x.mismatches} mismatches.`,
     );
@@ -148,10 +148,13 @@ export function renderReport(r: BenchResults): string {
       "(`coverZone` on the decoded stored geometry, exactly the cells the geo index holds, computed on " +
       "all cores with worker threads); the stand-in is not timed. A cold pass reads the pings' cells " +
       "through the port in batches of 50, as ingest does; then the timed passes call `zonesHolding`: " +
-      "one h3-js `latLngToCell` at the finest index resolution, the coarser keys by bit operations " +
-      "(checked equal to `cellsForPoint` on every judged ping), five lookups in the byte-budgeted " +
-      "numeric cell cache, de-duplication by zone, and the exact test from the matcher's flat zone " +
-      "table (circles: the same haversine as `compileZone`; polygons: `compileZone`, compiled on first use).",
+      "one `latLngToCellKey` at the finest index resolution (the numeric port of h3's `latLngToCell`, " +
+      "bit for bit equal to h3-js), the coarser keys by bit operations (checked equal to h3-js " +
+      "`cellsForPoint` on every ping), then the point's memo in the byte-budgeted numeric cell cache (its " +
+      "candidates gathered from its five cells, keyed by its finest cell and stamped with the oldest of " +
+      "their fetch times, so it expires with them) or, without one, five cell lookups and de-duplication " +
+      "by zone; and the exact test from the matcher's flat zone table (circles: the same haversine as " +
+      "`compileZone`; polygons: `compileZone`, compiled on first use).",
     "",
     "**Beside it:** flatbush (a static R-tree of bounding boxes computed by the bench itself, then the " +
       "same exact test), brute force (the exact test on every zone; up to 10,000 geofences), and a naive " +
@@ -245,6 +248,7 @@ export function renderReport(r: BenchResults): string {
           "cells read (cold pass)",
           "read rounds",
           "cold-pass hit rate",
+          "warm replay: pings answered by their memo",
           "evicted",
         ],
         r.matcher.map((x) => [
@@ -256,6 +260,7 @@ export function renderReport(r: BenchResults): string {
           n0(x.cache.cellsRead),
           n0(x.cache.readRounds),
           pct(x.cache.coldHitRate),
+          x.cache.warmMemoHitRate === undefined ? "—" : pct(x.cache.warmMemoHitRate),
           n0(x.cache.evicted),
         ]),
       ),

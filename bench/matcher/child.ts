@@ -59,7 +59,7 @@ export interface MatcherChildResult {
   geofences: number;
   pings: number;
   footfallUsPerPing: number;
-  /** Part of Footfall's time spent computing the ping's H3 keys (h3-js `latLngToCell`). */
+  /** Part of Footfall's time spent computing the ping's H3 keys (`pointCellKeys`, as shipped). */
   footfallKeysUsPerPing: number;
   flatbushUsPerPing: number;
   bruteForceUsPerPing: number | null;
@@ -89,6 +89,8 @@ export interface MatcherChildResult {
     readRounds: number;
     /** Share of cell lookups served from the cache during the cold pass (batches of 50). */
     coldHitRate: number;
+    /** Share of pings answered by their memo (one lookup) on a warm replay of the same pings. */
+    warmMemoHitRate: number;
     evicted: number;
     flushes: number;
   };
@@ -357,7 +359,9 @@ export async function runMatcherSize(o: MatcherChildOptions): Promise<MatcherChi
   }
 
   // Judging: footfall and flatbush agree on every ping; a sample is judged by the reference.
+  const memoBefore = matcher.stats.memoHits;
   const footfallVsFlatbush = disagreements(footfall, flatbush, lats, lons, o.pings);
+  const warmMemoHitRate = (matcher.stats.memoHits - memoBefore) / o.pings;
   const reference = new ReferenceOracle(boxes, n, (z) => benchZone(o.seed, z));
   const refN = Math.min(o.referencePings, o.pings);
   const footfallVsReference = disagreements(footfall, reference, lats, lons, refN);
@@ -366,7 +370,7 @@ export async function runMatcherSize(o: MatcherChildOptions): Promise<MatcherChi
   const bruteForceVsReference = disagreements(brute, reference, lats, lons, bruteN);
   let pingKeysVsCellsForPoint = 0;
   const keys = new Uint32Array(2 * KEYS_PER_POINT);
-  for (let i = 0; i < refN; i++) {
+  for (let i = 0; i < o.pings; i++) {
     pointCellKeys(lats[i] as number, lons[i] as number, keys);
     const expected = cellsForPoint(lats[i] as number, lons[i] as number);
     if (expected.some((c, s) => c !== cellOfKey(keys[2 * s] as number, keys[2 * s + 1] as number)))
@@ -458,6 +462,7 @@ export async function runMatcherSize(o: MatcherChildOptions): Promise<MatcherChi
       cellsRead: coldStats.cellsRead,
       readRounds: coldStats.readRounds,
       coldHitRate: coldStats.hits / Math.max(1, coldStats.hits + coldStats.misses),
+      warmMemoHitRate,
       evicted: matcher.stats.evicted,
       flushes: matcher.stats.flushes,
     },

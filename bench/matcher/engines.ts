@@ -36,7 +36,7 @@ export interface Engine {
  * Footfall as shipped: the `ZoneMatcher` that `ping-ingest` runs (shared/use-cases/pings), its
  * cell cache filled through its own `getCells` port from a stand-in of the DynamoDB geo table
  * (the compact index of the real covers, not timed), then timed on `zonesHolding`: the per-ping
- * work of `candidates` (one `latLngToCell`, parent keys by bit operations, five cache lookups,
+ * work of `candidates` (one `latLngToCellKey`, parent keys by bit operations, the point's memo or five cache lookups,
  * de-duplication) plus the exact test from the matcher's own flat zone table.
  */
 export class FootfallEngine implements Engine {

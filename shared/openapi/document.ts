@@ -32,6 +32,7 @@ import {
   registeredDeviceSchema,
 } from "./device-views.ts";
 import { healthSchema } from "./health-view.ts";
+import { offerJourneySchema } from "./journey-views.ts";
 import {
   devicePickupSchema,
   pickupBoardSchema,
@@ -91,6 +92,7 @@ const COMPONENTS: Record<string, z.ZodType> = {
   OfferReport: offerReportSchema,
   OfferComparison: offerComparisonSchema,
   StoreReport: storeReportSchema,
+  OfferJourney: offerJourneySchema,
   Health: healthSchema,
   Problem: problemSchema,
   PickupInput: createPickupSchema,

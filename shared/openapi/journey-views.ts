@@ -46,6 +46,29 @@ const sectionSchema = z
   })
   .describe("Journey figures of a period");
 
+const firstReturning = z.object({ first: z.number().int(), returning: z.number().int() });
+
+/**
+ * An offer's (or a channel's, a variant's) journey figures: attributed visits that were first vs
+ * returning, and the repeat-visit lift of treated over held out within the attribution window
+ * and in the 30 days after it.
+ */
+export const offerJourneySchema = z
+  .object({
+    attributedVisits: z
+      .object({ treated: firstReturning, holdout: firstReturning })
+      .describe(
+        "Attributed visits that were the person's first visit to the merchant, and the rest",
+      ),
+    repeatWithinWindow: repeatLift.describe(
+      "Treated vs held out (n = sends or touches of each group) whose person came back on a later day within the attribution window",
+    ),
+    repeatAfterWindow: repeatLift.describe(
+      "Treated vs held out whose person came back in the 30 days after the attribution window",
+    ),
+  })
+  .describe("First vs returning attributed visits and the repeat-visit lift");
+
 export const journeyReportSchema = z
   .object({
     from: z.string(),
@@ -53,17 +76,7 @@ export const journeyReportSchema = z
     storeId: z.string().nullable(),
     journey: sectionSchema,
     stores: z.array(z.object({ storeId: z.string(), journey: sectionSchema })),
-    offer: z
-      .object({
-        offerId: z.string(),
-        attributedVisits: z.object({
-          treated: z.object({ first: z.number().int(), returning: z.number().int() }),
-          holdout: z.object({ first: z.number().int(), returning: z.number().int() }),
-        }),
-        repeatWithinWindow: repeatLift,
-        repeatAfterWindow: repeatLift,
-      })
-      .nullable(),
+    offer: offerJourneySchema.extend({ offerId: z.string() }).nullable(),
     method: z.string(),
   })
   .describe("The visitor journey report");

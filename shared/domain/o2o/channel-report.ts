@@ -9,6 +9,11 @@ import type { OfferCosts } from "../money.ts";
 import { emptyFunnel, type Funnel } from "../reports/funnel.ts";
 import { type FunnelMetrics, funnelMetrics } from "../reports/funnel-metrics.ts";
 import {
+  journeyFieldsOf,
+  type OfferJourneySection,
+  offerJourneySection,
+} from "../reports/journey-report.ts";
+import {
   type IncrementalView,
   incrementalVisits,
   type MoneyView,
@@ -37,6 +42,11 @@ export interface TouchFunnel {
   webRedemptions: number;
   repeatExposures: number;
   ttv: number[];
+  /**
+   * Journey attributes of the touches (`jFirst*`, `jRepeatWin*`, `jRepeatAfter*`; see
+   * domain/journey/log.ts): first vs returning visits and repeat visits, by the touch's group.
+   */
+  journey: Record<string, number>;
 }
 
 const SCALARS = [
@@ -69,6 +79,7 @@ export function emptyTouchFunnel(): TouchFunnel {
   const f = Object.fromEntries(SCALARS.map((k) => [k, 0])) as unknown as TouchFunnel;
   f.suppressedByReason = {};
   f.ttv = TTV_BUCKET_MINUTES.map(() => 0);
+  f.journey = {};
   return f;
 }
 
@@ -81,6 +92,7 @@ function count(value: unknown): number {
 export function touchFunnelFromItem(item: Readonly<Record<string, unknown>>): TouchFunnel {
   const f = emptyTouchFunnel();
   for (const k of SCALARS) f[k] = count(item[TOUCH_FIELDS[k]]);
+  f.journey = journeyFieldsOf(item);
   for (const [name, value] of Object.entries(item)) {
     if (name.startsWith("suppressed_")) {
       const n = count(value);
@@ -103,6 +115,7 @@ export function addTouchFunnels(...fs: readonly TouchFunnel[]): TouchFunnel {
     f.ttv.forEach((n, i) => {
       if (i < out.ttv.length) out.ttv[i] = (out.ttv[i] ?? 0) + n;
     });
+    for (const [k, n] of Object.entries(f.journey)) out.journey[k] = (out.journey[k] ?? 0) + n;
   }
   return out;
 }
@@ -154,6 +167,12 @@ export interface TouchSection {
   incrementalVisits: IncrementalView;
   /** Spend and cost per incremental visit (offers with a currency; null across offers). */
   money: MoneyView | null;
+  /**
+   * The journey of these touches: their attributed visits that were the person's first visit
+   * to the merchant vs returning, and the repeat-visit lift of treated over held-out touches
+   * within the attribution window and in the 30 days after it (n = touches of each group).
+   */
+  journey: OfferJourneySection;
   notes: string[];
 }
 
@@ -195,6 +214,13 @@ function section(f: TouchFunnel, costs: OfferCosts | null): TouchSection {
     money: money
       ? { ...money, notes: money.notes.filter((n) => !n.startsWith("Cost per visit")) }
       : null,
+    journey: offerJourneySection({
+      sent: funnel.sent,
+      heldOut: funnel.heldOut,
+      attributedTreated: f.visitsTreated,
+      attributedHoldout: f.visitsHoldout,
+      journey: f.journey,
+    }),
     notes: metrics.notes,
   };
 }
@@ -266,6 +292,8 @@ export const CHANNEL_REPORT_METHOD = {
   variants:
     "variantComparison: for each pair of variants of an offer (all channels together), a two-sided two-proportion z test of their treated visit rates; difference = rate(a) − rate(b) with its 95 % Wald interval; better names the variant favoured when the interval excludes zero.",
   timeToVisit: "medianTimeToVisit: as in the offer report, over treated touches' first visits.",
+  journey:
+    "journey.attributedVisits: the visits above (first visit within the window after a touch), split by whether it was the person's first visit to the merchant in the kept history (first) or not (returning). journey.repeatWithinWindow: treated vs held-out touches whose person, after that visit, came back on a later store-local day still within the touch's attribution window; journey.repeatAfterWindow: came back in the 30 days after the window. Each touch counts at most once in each; n = all touches of the group, visited or not (intention to treat); lift and intervals as for visits. Counted on the day of the repeat visit.",
 } as const;
 
 export interface ChannelReportInput {

@@ -6,6 +6,7 @@ import * as z from "zod";
 import { CATALOG_READ_ROLES, CATALOG_WRITE_ROLES, REPORT_ROLES } from "../../auth/principal.ts";
 import { channelReportQuerySchema } from "../../domain/o2o/channel-report.ts";
 import { claimInputSchema, linkInputSchema, linkPatchSchema } from "../../domain/o2o/link.ts";
+import { offerJourneySchema } from "../../openapi/journey-views.ts";
 import {
   claimResultSchema,
   exposureResultSchema,
@@ -27,16 +28,20 @@ const channelReportSchema = z
     range: z.object({ from: z.string(), to: z.string() }),
     offerId: z.string().nullable(),
     offerName: z.string().nullable(),
-    totals: z.looseObject({}),
-    rows: z.array(z.looseObject({ channel: z.string(), variant: z.string() })),
-    channels: z.array(z.looseObject({ channel: z.string() })),
-    variants: z.array(z.looseObject({ variant: z.string() })),
-    acrossOffers: z.array(z.looseObject({ channel: z.string() })).nullable(),
+    totals: z.looseObject({ journey: offerJourneySchema }),
+    rows: z.array(
+      z.looseObject({ channel: z.string(), variant: z.string(), journey: offerJourneySchema }),
+    ),
+    channels: z.array(z.looseObject({ channel: z.string(), journey: offerJourneySchema })),
+    variants: z.array(z.looseObject({ variant: z.string(), journey: offerJourneySchema })),
+    acrossOffers: z
+      .array(z.looseObject({ channel: z.string(), journey: offerJourneySchema }))
+      .nullable(),
     variantComparison: z.array(z.looseObject({ a: z.string(), b: z.string() })),
     method: z.looseObject({}),
   })
   .describe(
-    "Touches (claims, exposures, sends), visits, visit rates, lift, credited visits, money and variant tests by channel and variant",
+    "Touches (claims, exposures, sends), visits, visit rates, lift, credited visits, money, journey (first vs returning visits, repeat-visit lift) and variant tests by channel and variant",
   );
 
 export const createLinkRoute = defineRoute({
@@ -173,7 +178,10 @@ export const channelReportRoute = defineRoute({
   description:
     "From the touch counters only: per offer × channel × variant, per channel across offers, " +
     "treated vs control visit rates, lift with its 95 % interval, credited visits (last " +
-    "touch), redemptions, web claims, time to visit, and variant comparisons (two-sample test).",
+    "touch), redemptions, web claims, time to visit, variant comparisons (two-sample test), " +
+    "and per row the journey: attributed visits that were first vs returning, and the lift of " +
+    "treated over held-out touches in repeat visits within the attribution window and in the " +
+    "30 days after it, with intervals.",
   request: { query: channelReportQuerySchema },
   responses: {
     200: { description: "The channel report", schema: channelReportSchema },
@@ -190,7 +198,7 @@ export const offerChannelReportRoute = defineRoute({
   roles: REPORT_ROLES,
   operationId: "getOfferChannelReport",
   tag: "reports",
-  summary: "The channel report of one offer (with money and variant tests)",
+  summary: "The channel report of one offer (with money, journey and variant tests)",
   request: { path: offerIdPath, query: channelReportQuerySchema },
   responses: {
     200: { description: "The channel report of the offer", schema: channelReportSchema },

@@ -156,36 +156,65 @@ export class CellCache {
    * key's words as signed or unsigned 32-bit numbers.
    */
   get(high: number, low: number, freshSince: number): ZoneList | undefined {
+    return this.find(high, low, this.sinceTick(freshSince), true);
+  }
+
+  /** `freshSince` (ms) in the stored time unit, for `find`. */
+  sinceTick(freshSince: number): number {
+    return freshSince === Number.NEGATIVE_INFINITY ? -(2 ** 31) : this.tick(freshSince);
+  }
+
+  /**
+   * `get` with the freshness bound already in ticks (`sinceTick`); on a hit `lastTick` holds the
+   * entry's fetch tick. `count` says whether the lookup goes into `stats` (hits and misses).
+   */
+  find(high: number, low: number, since: number, count: boolean): ZoneList | undefined {
     high |= 0;
     low |= 0;
-    const since = freshSince === Number.NEGATIVE_INFINITY ? -(2 ** 31) : this.tick(freshSince);
     const cur = this.current;
     let i = cur.slot(high, low);
     let w = cur.words;
     if (w[W * i] !== 0) {
-      if ((w[W * i + 2] as number) >= since) {
-        this.stats.hits++;
+      const at = w[W * i + 2] as number;
+      if (at >= since) {
+        if (count) this.stats.hits++;
+        this.lastTick = at;
         return w[W * i + 3] === 1 ? cur.lists[i] : NO_ZONE_LIST;
       }
-      this.stats.misses++;
+      if (count) this.stats.misses++;
       return undefined;
     }
     const prev = this.previous;
     i = prev.slot(high, low);
     w = prev.words;
     if (w[W * i] !== 0 && (w[W * i + 2] as number) >= since) {
-      this.stats.hits++;
+      if (count) this.stats.hits++;
+      const at = w[W * i + 2] as number;
       const list = w[W * i + 3] === 1 ? (prev.lists[i] as ZoneList) : NO_ZONE_LIST;
-      this.put(high, low, list, w[W * i + 2] as number);
+      this.put(high, low, list, at);
+      this.lastTick = at;
       return list;
     }
-    this.stats.misses++;
+    if (count) this.stats.misses++;
     return undefined;
   }
+
+  /** Fetch tick of the entry the last successful `find` or `get` returned. */
+  lastTick = 0;
 
   /** Caches a cell's zone list as fetched at `fetchedAt` (ms). */
   set(high: number, low: number, list: ZoneList, fetchedAt: number): void {
     this.put(high | 0, low | 0, list, this.tick(fetchedAt));
+  }
+
+  /** `set` with the fetch time in ticks (an entry derived from others keeps their oldest tick). */
+  setAtTick(high: number, low: number, list: ZoneList, tick: number): void {
+    this.put(high | 0, low | 0, list, tick);
+  }
+
+  /** `fetchedAt` (ms) in the stored time unit. */
+  tickOf(fetchedAt: number): number {
+    return this.tick(fetchedAt);
   }
 
   private put(high: number, low: number, list: ZoneList, at: number): void {

@@ -8,24 +8,20 @@
  * resolution field set to r and digits r+1…15 set to 7: exactly h3's `cellToParent`, in a few
  * bit operations instead of a call into h3-js and a string per resolution.
  *
- * A ping therefore costs one `latLngToCell` at the finest index resolution, and its keys at every
- * index resolution equal `cellsForPoint` (checked by test/unit/pings/cell-keys.test.ts and
- * again on every judged ping by the benchmark).
+ * A ping therefore costs one `latLngToCellKey` at the finest index resolution (the numeric port
+ * of h3's `latLngToCell` in domain/geometry/h3-cell.ts: same cell bit for bit, no string), and
+ * its keys at every index resolution equal `cellsForPoint` (checked by
+ * test/unit/pings/cell-keys.test.ts and again on every judged ping by the benchmark).
  */
-import { latLngToCell } from "h3-js";
 import { FINEST_INDEX_RESOLUTION, INDEX_RESOLUTIONS } from "../../domain/geometry/cover.ts";
-
-/** Value of an ASCII hex digit by char code (h3-js writes lower case). */
-const HEX = new Int32Array(128);
-for (let d = 0; d < 16; d++) {
-  HEX[d.toString(16).charCodeAt(0)] = d;
-  HEX[d.toString(16).toUpperCase().charCodeAt(0)] = d;
-}
+import { latLngToCellKey } from "../../domain/geometry/h3-cell.ts";
 
 /** Number of keys per ping: one per index resolution, ascending. */
 export const KEYS_PER_POINT = INDEX_RESOLUTIONS.length;
 
 const RES_MASK_HIGH = 0xf << 20;
+/** Scratch for the finest cell's two words. */
+const finest = new Uint32Array(2);
 /** Per index resolution: its field value and the unused-digit bits, per 32-bit word. */
 const RES_FIELD = new Uint32Array(KEYS_PER_POINT);
 const LOW_SEVENS = new Uint32Array(KEYS_PER_POINT);
@@ -41,17 +37,15 @@ for (let s = 0; s < KEYS_PER_POINT; s++) {
 /**
  * Writes the point's key at every index resolution (ascending, like `cellsForPoint`) into
  * `out` as (high word, low word) pairs: out[2s], out[2s + 1] for resolution slot s. `out` must
- * hold 2 × KEYS_PER_POINT words. One `latLngToCell` call (h3-js), then bit operations.
+ * hold 2 × KEYS_PER_POINT words. One `latLngToCellKey` call, then bit operations; allocates
+ * nothing.
+ *
+ * @throws RangeError when lat or lon is not finite.
  */
 export function pointCellKeys(lat: number, lon: number, out: Uint32Array): void {
-  const cell = latLngToCell(lat, lon, FINEST_INDEX_RESOLUTION);
-  // Hex digits read in place (no substrings): the last 8 are the low word.
-  const split = cell.length - 8;
-  let high = 0;
-  for (let i = 0; i < split; i++) high = (high << 4) | (HEX[cell.charCodeAt(i)] as number);
-  let low = 0;
-  for (let i = split; i < cell.length; i++) low = (low << 4) | (HEX[cell.charCodeAt(i)] as number);
-  high &= ~RES_MASK_HIGH;
+  latLngToCellKey(lat, lon, FINEST_INDEX_RESOLUTION, finest);
+  const high = (finest[0] as number) & ~RES_MASK_HIGH;
+  const low = finest[1] as number;
   for (let s = 0; s < KEYS_PER_POINT; s++) {
     out[2 * s] = high | (RES_FIELD[s] as number) | (HIGH_SEVENS[s] as number);
     out[2 * s + 1] = low | (LOW_SEVENS[s] as number);

@@ -34,17 +34,27 @@ export interface ZoneMatcherStats extends CellCacheStats {
   flushes: number;
   /** Exact tests run by `zonesHolding` (candidates tested). */
   exactTests: number;
+  /** Points answered by their memo (one lookup instead of K; not counted in hits/misses). */
+  memoHits: number;
 }
 
 const NO_MATCHES: MatchedZone[] = [];
 
+/** Slot of the finest index resolution among a point's keys (the last one). */
+const FINEST = KEYS_PER_POINT - 1;
+/** High-word bit marking a point memo's key: bit 63 of the index, never set in an H3 cell. */
+const MEMO_BIT = 0x80000000 | 0;
+
 /**
- * Finds the zones a batch of points may be inside. Each point costs one h3 `latLngToCell`; its
- * keys at every index resolution are derived by bit operations (cell-keys.ts) and looked up in a
- * byte-budgeted, per-instance cell cache keyed by numbers (cell-cache.ts), negative entries
- * included; all misses of a batch are fetched in one batched round. Zones are numbered once and
- * tested from flat arrays (zone-table.ts). A warm batch in no zone costs no database request and
- * allocates nothing per point.
+ * Finds the zones a batch of points may be inside. Each point costs one `latLngToCellKey` (the
+ * numeric port of h3's `latLngToCell`); its keys at every index resolution are derived by bit
+ * operations (cell-keys.ts) and looked up in a byte-budgeted, per-instance cell cache keyed by
+ * numbers (cell-cache.ts), negative entries included; all misses of a batch are fetched in one
+ * batched round. The candidates gathered from a point's K cells are remembered under its finest
+ * cell (a "memo" entry in the same cache, stamped with the oldest of the K fetch times, so it
+ * expires with them): a warm point whose finest cell was seen within the TTL costs one lookup.
+ * Zones are numbered once and tested from flat arrays (zone-table.ts). A warm batch in no zone
+ * costs no database request and allocates nothing per point.
  */
 export class ZoneMatcher {
   private readonly cells: CellCache;
@@ -53,13 +63,19 @@ export class ZoneMatcher {
   private readonly heads = new Map<string, { zone: number | undefined; fetchedAt: number }>();
   private readonly pointLists = new Array<ZoneList | undefined>(KEYS_PER_POINT);
   private readonly pointKeys = new Uint32Array(2 * KEYS_PER_POINT);
+  private readonly pointTicks = new Int32Array(KEYS_PER_POINT);
+  private readonly scratch: number[] = [];
   /** Per zone id number: the stamp of the last point that met it, and where in the output. */
   private seenStamp = new Int32Array(1024);
   private seenAt = new Int32Array(1024);
   private stamp = 0;
-  /** Zone entries in the cells found by the last `lookupPoint`. */
-  private zonesMet = 0;
-  private readonly counters = { cellsRead: 0, readRounds: 0, flushes: 0, exactTests: 0 };
+  private readonly counters = {
+    cellsRead: 0,
+    readRounds: 0,
+    flushes: 0,
+    exactTests: 0,
+    memoHits: 0,
+  };
 
   constructor(private readonly deps: ZoneMatcherDeps) {
     this.cells = new CellCache(deps.budgetBytes * CELL_SHARE, deps.clock.now());
@@ -86,45 +102,97 @@ export class ZoneMatcher {
   }
 
   /**
-   * Computes the point's keys and writes its cells' cached lists into `lists[at…at + K)`;
-   * returns the number of cells not cached and fresh (their slots left undefined).
+   * The point's memo: its candidate zones as gathered from its K cells, cached under its finest
+   * cell's key with MEMO_BIT set (H3 never sets bit 63) and the oldest fetch tick of those
+   * cells, so it is fresh exactly while all of them are. Computes the point's keys first.
    */
-  private lookupPoint(
-    lat: number,
-    lon: number,
-    lists: (ZoneList | undefined)[],
-    at: number,
-    freshSince: number,
-  ): number {
+  private memo(lat: number, lon: number, since: number): ZoneList | undefined {
     const keys = this.pointKeys;
     pointCellKeys(lat, lon, keys);
+    const list = this.cells.find(
+      (keys[2 * FINEST] as number) | MEMO_BIT,
+      keys[2 * FINEST + 1] as number,
+      since,
+      false,
+    );
+    if (list !== undefined) this.counters.memoHits++;
+    return list;
+  }
+
+  /**
+   * Looks up the K cells of the point whose keys `memo` just computed, writing their cached
+   * lists into `lists[at…at + K)` and fetch ticks into `ticks`; returns the number of cells not
+   * cached and fresh (their slots left undefined).
+   */
+  private lookupCells(
+    lists: (ZoneList | undefined)[],
+    ticks: Int32Array,
+    at: number,
+    since: number,
+  ): number {
+    const keys = this.pointKeys;
     let missing = 0;
-    let zones = 0;
     for (let s = 0; s < KEYS_PER_POINT; s++) {
-      const list = this.cells.get(keys[2 * s] as number, keys[2 * s + 1] as number, freshSince);
+      const list = this.cells.find(keys[2 * s] as number, keys[2 * s + 1] as number, since, true);
       lists[at + s] = list;
       if (list === undefined) missing++;
-      else zones += list.length;
+      else ticks[at + s] = this.cells.lastTick;
     }
-    this.zonesMet = zones;
     return missing;
   }
 
   /**
-   * The cached cell lists of every point (K per point, in order), with every miss of the batch
-   * fetched in one batched read.
+   * The candidates of a point whose K cell lists sit at `lists[at…at + K)` (all defined), as one
+   * list, cached as the point's memo under the keys in `keys` (the point's own).
+   */
+  private remember(
+    lists: readonly (ZoneList | undefined)[],
+    ticks: Int32Array,
+    at: number,
+    keys: Uint32Array,
+    scratch: number[],
+  ): ZoneList {
+    let oldest = ticks[at] as number;
+    for (let s = 1; s < KEYS_PER_POINT; s++) oldest = Math.min(oldest, ticks[at + s] as number);
+    const list = this.gather(lists, at, scratch);
+    this.cells.setAtTick(
+      (keys[2 * FINEST] as number) | MEMO_BIT,
+      keys[2 * FINEST + 1] as number,
+      list,
+      oldest,
+    );
+    return list;
+  }
+
+  /**
+   * Candidate zone lists of every point (deduplicated zone numbers), with every cache miss of
+   * the batch fetched in one batched read.
    */
   private async load(
     points: readonly { lat: number; lon: number }[],
     retry = true,
-  ): Promise<(ZoneList | undefined)[]> {
-    const lists = new Array<ZoneList | undefined>(points.length * KEYS_PER_POINT);
-    const freshSince = this.freshSince();
+  ): Promise<ZoneList[]> {
+    const out = new Array<ZoneList>(points.length);
+    const since = this.cells.sinceTick(this.freshSince());
+    let lists: (ZoneList | undefined)[] | undefined;
+    let ticks: Int32Array | undefined;
+    let pointKeys: Uint32Array | undefined;
     let misses: Map<string, { high: number; low: number; at: number[] }> | undefined;
+    const pending: number[] = [];
     for (let p = 0; p < points.length; p++) {
       const point = points[p] as { lat: number; lon: number };
+      const memo = this.memo(point.lat, point.lon, since);
+      if (memo !== undefined) {
+        out[p] = memo;
+        continue;
+      }
+      lists ??= new Array<ZoneList | undefined>(points.length * KEYS_PER_POINT);
+      ticks ??= new Int32Array(points.length * KEYS_PER_POINT);
+      pointKeys ??= new Uint32Array(points.length * 2 * KEYS_PER_POINT);
+      pointKeys.set(this.pointKeys, p * 2 * KEYS_PER_POINT);
+      pending.push(p);
       const at = p * KEYS_PER_POINT;
-      if (this.lookupPoint(point.lat, point.lon, lists, at, freshSince) === 0) continue;
+      if (this.lookupCells(lists, ticks, at, since) === 0) continue;
       misses ??= new Map();
       for (let s = 0; s < KEYS_PER_POINT; s++) {
         if (lists[at + s] !== undefined) continue;
@@ -136,29 +204,40 @@ export class ZoneMatcher {
         else misses.set(cell, { high, low, at: [at + s] });
       }
     }
-    if (!misses) return lists;
-    const now = this.deps.clock.now();
-    const fetched = await this.deps.getCells([...misses.keys()]);
-    this.counters.cellsRead += misses.size;
-    this.counters.readRounds++;
-    for (const [cell, { high, low, at }] of misses) {
-      const found = fetched.get(cell) ?? [];
-      let list = NO_ZONE_LIST;
-      if (found.length > 0) {
-        list = new Int32Array(found.length);
-        for (let i = 0; i < found.length; i++) list[i] = this.zones.add(found[i] as IndexedZone);
+    if (!lists || !ticks || !pointKeys) return out;
+    if (misses) {
+      const now = this.deps.clock.now();
+      const nowTick = this.cells.tickOf(now);
+      const fetched = await this.deps.getCells([...misses.keys()]);
+      this.counters.cellsRead += misses.size;
+      this.counters.readRounds++;
+      for (const [cell, { high, low, at }] of misses) {
+        const found = fetched.get(cell) ?? [];
+        let list = NO_ZONE_LIST;
+        if (found.length > 0) {
+          list = new Int32Array(found.length);
+          for (let i = 0; i < found.length; i++) list[i] = this.zones.add(found[i] as IndexedZone);
+        }
+        this.cells.set(high, low, list, now);
+        for (const i of at) {
+          lists[i] = list;
+          ticks[i] = nowTick;
+        }
       }
-      this.cells.set(high, low, list, now);
-      for (const i of at) lists[i] = list;
+      if (retry && this.zones.bytes > this.zoneBudget) {
+        // Zone numbers restart with the table: cached cells would name the wrong zones, so all
+        // go. Rare (a whole region's zones changed, or a tiny budget); the batch is read again.
+        this.counters.flushes++;
+        this.flush();
+        return this.load(points, false);
+      }
     }
-    if (retry && this.zones.bytes > this.zoneBudget) {
-      // Zone numbers restart with the table: cached cells would name the wrong zones, so all
-      // go. Rare (a whole region's zones changed, or a tiny budget); the batch is read again.
-      this.counters.flushes++;
-      this.flush();
-      return this.load(points, false);
+    const scratch: number[] = [];
+    for (const p of pending) {
+      const keys = pointKeys.subarray(p * 2 * KEYS_PER_POINT, (p + 1) * 2 * KEYS_PER_POINT);
+      out[p] = this.remember(lists, ticks, p * KEYS_PER_POINT, keys, scratch);
     }
-    return lists;
+    return out;
   }
 
   private growSeen(idNumbers: number): void {
@@ -170,12 +249,15 @@ export class ZoneMatcher {
   }
 
   /**
-   * Writes into `out` the numbers of the zones whose cover holds the point (newest version of
-   * each zone id, once) from its cell lists at `lists[at…at + K)`; returns their count.
+   * The numbers of the zones whose cover holds the point (newest version of each zone id, once)
+   * from its cell lists at `lists[at…at + K)`. One non-empty cell (the common case) gives its
+   * own list; several are merged into a new one (`scratch` is working space).
    */
-  private gather(lists: readonly (ZoneList | undefined)[], at: number, out: number[]): number {
-    out.length = 0;
-    // One non-empty cell (the common case): its zones are distinct ids already.
+  private gather(
+    lists: readonly (ZoneList | undefined)[],
+    at: number,
+    scratch: number[],
+  ): ZoneList {
     let only = -1;
     for (let s = 0; s < KEYS_PER_POINT; s++) {
       if ((lists[at + s] as ZoneList).length === 0) continue;
@@ -185,11 +267,11 @@ export class ZoneMatcher {
       }
       only = s;
     }
-    if (only >= 0) {
-      const list = lists[at + only] as ZoneList;
-      for (let j = 0; j < list.length; j++) out.push(list[j] as number);
-      return out.length;
-    }
+    // No non-empty cell (most points), or one: its zones are distinct ids already.
+    if (only === -1) return NO_ZONE_LIST;
+    if (only >= 0) return lists[at + only] as ZoneList;
+    const out = scratch;
+    out.length = 0;
     this.stamp = (this.stamp + 1) | 0;
     if (this.stamp === 0) {
       this.seenStamp.fill(0);
@@ -212,7 +294,7 @@ export class ZoneMatcher {
         out.push(n);
       }
     }
-    return out.length;
+    return Int32Array.from(out);
   }
 
   /**
@@ -221,35 +303,37 @@ export class ZoneMatcher {
    */
   async candidates(points: readonly { lat: number; lon: number }[]): Promise<MatchedZone[][]> {
     const lists = await this.load(points);
-    const found: number[] = [];
-    return points.map((_, p) => {
-      if (this.gather(lists, p * KEYS_PER_POINT, found) === 0) return NO_MATCHES;
-      return found.map((z) => this.zones.matchedAt(z));
+    return lists.map((list) => {
+      if (list.length === 0) return NO_MATCHES;
+      const found = new Array<MatchedZone>(list.length);
+      for (let i = 0; i < list.length; i++) found[i] = this.zones.matchedAt(list[i] as number);
+      return found;
     });
   }
 
   /**
    * The zones holding the point (exact test), as zone numbers written to `out`; returns their
    * count, or -1 when one of the point's cells is not cached and fresh (then call `prime`).
-   * Synchronous and allocation-free: the per-point work of `candidates` (same lookups, same
-   * cache, same counters) plus the exact test. The benchmark times this.
+   * Synchronous: the per-point work of `candidates` (same memo, lookups, cache and counters)
+   * plus the exact test; allocation-free when the point's memo is fresh. The benchmark times
+   * this.
    */
   zonesHolding(lat: number, lon: number, out: number[]): number {
-    const lists = this.pointLists;
-    if (this.lookupPoint(lat, lon, lists, 0, this.freshSince()) > 0) return -1;
-    if (this.zonesMet === 0) {
-      // Most points: every cell empty.
-      if (out.length !== 0) out.length = 0;
-      return 0;
+    const since = this.cells.sinceTick(this.freshSince());
+    let list = this.memo(lat, lon, since);
+    if (list === undefined) {
+      if (this.lookupCells(this.pointLists, this.pointTicks, 0, since) > 0) return -1;
+      list = this.remember(this.pointLists, this.pointTicks, 0, this.pointKeys, this.scratch);
     }
-    const n = this.gather(lists, 0, out);
-    this.counters.exactTests += n;
     let k = 0;
-    for (let i = 0; i < n; i++) {
-      const z = out[i] as number;
-      if (this.zones.contains(z, lat, lon)) out[k++] = z;
+    if (list.length > 0) {
+      this.counters.exactTests += list.length;
+      for (let i = 0; i < list.length; i++) {
+        const z = list[i] as number;
+        if (this.zones.contains(z, lat, lon)) out[k++] = z;
+      }
     }
-    out.length = k;
+    if (out.length !== k) out.length = k;
     return k;
   }
 

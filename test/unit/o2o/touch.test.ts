@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { JOURNEY_FIELDS } from "../../../shared/domain/journey/log.ts";
 import {
   buildChannelReport,
   emptyTouchFunnel,
   type TouchRow,
+  touchFunnelFromItem,
 } from "../../../shared/domain/o2o/channel-report.ts";
 import {
   channelSchema,
@@ -193,5 +195,89 @@ describe("channel report", () => {
     expect(cmp?.better).toBe("A");
     expect(report.totals.money?.spend).toBe("106.00"); // 1000 × 0.10 + 3 × 2.00
     expect(report.rows[0]?.lift.absolute).toBeCloseTo(120 / 400 - 10 / 100, 12);
+  });
+
+  it("journey per channel and variant: first vs returning, repeat lift over touches, summed up", () => {
+    const j = JOURNEY_FIELDS;
+    const item = {
+      offerId: "of_1",
+      localDay: "2026-11-30",
+      claimsTreated: 40,
+      claimsHoldout: 20,
+      visitsTreated: 12,
+      visitsHoldout: 4,
+      [j.firstTreated]: 9,
+      [j.firstHoldout]: 3,
+      [j.repeatInWindowTreated]: 8,
+      [j.repeatInWindowHoldout]: 2,
+      [j.repeatAfterTreated]: 6,
+      [j.repeatAfterHoldout]: "3",
+      jNotANumber: "x",
+    };
+    const email = touchFunnelFromItem(item);
+    expect(email.journey).toEqual({
+      [j.firstTreated]: 9,
+      [j.firstHoldout]: 3,
+      [j.repeatInWindowTreated]: 8,
+      [j.repeatInWindowHoldout]: 2,
+      [j.repeatAfterTreated]: 6,
+      [j.repeatAfterHoldout]: 3,
+    });
+    const rows = [
+      row("email", "A", email),
+      row("email", "B", {
+        sendsTreated: 10,
+        sendsHoldout: 10,
+        visitsTreated: 2,
+        visitsHoldout: 1,
+        journey: { [j.firstTreated]: 2, [j.repeatInWindowHoldout]: 1 },
+      }),
+      row("geofence", "default", { sendsTreated: 0, sendsHoldout: 0 }),
+    ];
+    const report = buildChannelReport({
+      range: { from: "2026-11-01", to: "2026-11-30" },
+      offerId: null,
+      rows,
+      offers: new Map(),
+    });
+    const a = report.rows.find((r) => r.channel === "email" && r.variant === "A");
+    expect(a?.journey.attributedVisits).toEqual({
+      treated: { first: 9, returning: 3 },
+      holdout: { first: 3, returning: 1 },
+    });
+    expect(a?.journey.repeatWithinWindow.treated).toEqual({ n: 40, repeaters: 8 });
+    expect(a?.journey.repeatWithinWindow.holdout).toEqual({ n: 20, repeaters: 2 });
+    expect(a?.journey.repeatWithinWindow.lift.absoluteLift).toBeCloseTo(8 / 40 - 2 / 20, 12);
+    expect(a?.journey.repeatAfterWindow.lift.absoluteLift).toBeCloseTo(6 / 40 - 3 / 20, 12);
+    const b = report.rows.find((r) => r.variant === "B");
+    expect(b?.journey.attributedVisits.treated).toEqual({ first: 2, returning: 0 });
+    expect(b?.journey.repeatWithinWindow.holdout).toEqual({ n: 10, repeaters: 1 });
+    // The channel is the sum of its variants; across offers too.
+    const channel = report.channels.find((c) => c.channel === "email");
+    expect(channel?.journey.repeatWithinWindow.treated).toEqual({ n: 50, repeaters: 8 });
+    expect(channel?.journey.repeatWithinWindow.holdout).toEqual({ n: 30, repeaters: 3 });
+    expect(channel?.journey.attributedVisits.treated).toEqual({ first: 11, returning: 3 });
+    expect(report.acrossOffers?.find((c) => c.channel === "email")?.journey).toEqual(
+      channel?.journey,
+    );
+    // No touches: no rate, no lift.
+    const none = report.rows.find((r) => r.channel === "geofence");
+    expect(none?.journey.repeatAfterWindow.lift.absoluteLift).toBeNull();
+    expect(report.totals.journey.repeatAfterWindow.treated).toEqual({ n: 50, repeaters: 6 });
+    // Counts never exceed their bounds: first ≤ attributed visits, repeaters ≤ touches.
+    const odd = buildChannelReport({
+      range: { from: "2026-11-01", to: "2026-11-30" },
+      offerId: null,
+      rows: [
+        row("sms", "A", {
+          claimsTreated: 2,
+          visitsTreated: 1,
+          journey: { [j.firstTreated]: 4, [j.repeatAfterTreated]: 7 },
+        }),
+      ],
+      offers: new Map(),
+    });
+    expect(odd.totals.journey.attributedVisits.treated).toEqual({ first: 1, returning: 0 });
+    expect(odd.totals.journey.repeatAfterWindow.treated).toEqual({ n: 2, repeaters: 2 });
   });
 });
