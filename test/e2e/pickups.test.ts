@@ -39,7 +39,9 @@ beforeAll(async () => {
     tableName: env("INCENTIVES_TABLE"),
     mapping: spec,
     handler: async (event) => {
-      const mine = event.Records.filter((r) => r.dynamodb?.NewImage?.merchantId?.S === merchantId);
+      const mine = event.Records.filter((r) =>
+        [merchantId, crossSellMerchant].includes(r.dynamodb?.NewImage?.merchantId?.S ?? ""),
+      );
       if (mine.length === 0) return { batchItemFailures: [] };
       return pickupPublisher({ Records: mine }, {} as never);
     },

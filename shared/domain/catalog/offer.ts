@@ -22,6 +22,7 @@ import { TARGET_STAGES, type TargetStage } from "../journey/stage.ts";
 import { amountSchema, checkOfferMoney, currencySchema } from "../money.ts";
 import { variantIdSchema } from "../o2o/link.ts";
 import type { MessageVariant } from "../o2o/touch.ts";
+import { isPickupOffer, PICKUP_TRIGGER } from "../decision/offer-rules.ts";
 import { displayText } from "../text.ts";
 import { OFFER_INSTANT_RANGE, storeIdSchema, type Versioned } from "./common.ts";
 import { type QuietHoursSetting, quietHoursSettingSchema } from "./quiet-hours.ts";
@@ -38,15 +39,8 @@ export const MAX_STORES_PER_OFFER = 50;
  * active pickup order arriving at one of its stores (`pickup_arrived`: an in-store cross-sell
  * with no trigger zone, decided once per pickup order by the same rules as geofence sends).
  */
-export const TRIGGER_ON = ["enter", "dwell", "pickup_arrived"] as const;
-
-/** The trigger of pickup cross-sells. */
-export const PICKUP_TRIGGER = "pickup_arrived";
-
-/** Whether an offer fires on pickup arrival (and so owns no trigger zone). */
-export function isPickupOffer(offer: { trigger: { on: string } }): boolean {
-  return offer.trigger.on === PICKUP_TRIGGER;
-}
+export const TRIGGER_ON = ["enter", "dwell", PICKUP_TRIGGER] as const;
+export { isPickupOffer, PICKUP_TRIGGER };
 
 /** Dwell before a `dwell` trigger fires when the offer does not say. */
 export const DEFAULT_TRIGGER_DWELL_SECONDS = 120;

@@ -34,6 +34,14 @@ export type OfferStatus = "active" | "paused";
  */
 export type TriggerOn = "enter" | "dwell" | "pickup_arrived";
 
+/** The trigger of pickup cross-sells. */
+export const PICKUP_TRIGGER = "pickup_arrived";
+
+/** Whether an offer fires on pickup arrival (and so owns no trigger zone). */
+export function isPickupOffer(offer: { readonly trigger: { readonly on: string } }): boolean {
+  return offer.trigger.on === PICKUP_TRIGGER;
+}
+
 /**
  * Default freshness limit (minutes): an incentive is decided only for a trigger event at most
  * this old when the server decides. Five minutes covers a phone's ping batching (iOS and Android

@@ -1,6 +1,6 @@
 import type { DevicePrincipal } from "../../auth/principal.ts";
 import { toDecisionOffer } from "../../domain/catalog/decision-view.ts";
-import { isPickupOffer, type Offer } from "../../domain/catalog/offer.ts";
+import type { Offer } from "../../domain/catalog/offer.ts";
 import { effectiveQuietHours, type MerchantSettings } from "../../domain/catalog/quiet-hours.ts";
 import {
   COUNTER_FIELDS,
@@ -16,7 +16,7 @@ import {
   triggerEventOf,
 } from "../../domain/decision/decide.ts";
 import { localDay } from "../../domain/decision/local-time.ts";
-import type { DecisionOffer } from "../../domain/decision/offer-rules.ts";
+import { type DecisionOffer, isPickupOffer } from "../../domain/decision/offer-rules.ts";
 import { issueCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
 import {
