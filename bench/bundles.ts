@@ -7,13 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { build } from "esbuild";
-
-/** Same as infra/footfall-function.ts (kept literal here so the bench does not load the CDK). */
-const BANNER =
-  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
-
-/** Same as BUNDLE_ALIAS in infra/footfall-function.ts: Lambda's environment credential chain. */
-const ALIAS = { "@aws-sdk/credential-provider-node": "./shared/adapters/lambda-credentials.ts" };
+import { functionBuildOptions } from "../infra/bundle-settings.ts";
 
 /** Sizes and where they came from. */
 export interface BundleSizes {
@@ -78,19 +72,9 @@ function freshReport(root: string, names: string[]): BundleSizes | undefined {
 /** Bundles one entry in memory and returns the size of its code in KB (source map excluded). */
 async function bundleKb(root: string, name: string): Promise<number> {
   const result = await build({
-    entryPoints: [join(root, "functions", `${name}.ts`)],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node24",
-    mainFields: ["module", "main"],
-    banner: { js: BANNER },
-    alias: ALIAS,
-    absWorkingDir: root,
-    minify: true,
+    ...functionBuildOptions(root, name),
     write: false,
     outfile: join(root, "cdk.out", "bench-bundle", `${name}.mjs`),
-    logLevel: "silent",
   });
   const code = result.outputFiles.find((f) => f.path.endsWith(".mjs"));
   if (!code) throw new Error(`esbuild produced no code for ${name}`);

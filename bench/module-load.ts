@@ -16,11 +16,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { functionBuildOptions } from "../infra/bundle-settings.ts";
 import { functionNames } from "./bundles.ts";
-
-const BANNER =
-  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
-const ALIAS = { "@aws-sdk/credential-provider-node": "./shared/adapters/lambda-credentials.ts" };
 
 /** One function's load figures. */
 export interface ModuleLoadRow {
@@ -78,20 +75,10 @@ export async function measureModuleLoad(
     for (const fn of options.only ?? functionNames(root)) {
       const outfile = join(dir, fn, "index.mjs");
       await build({
-        entryPoints: [join(root, "functions", `${fn}.ts`)],
-        bundle: true,
-        platform: "node",
-        format: "esm",
-        target: "node24",
-        mainFields: ["module", "main"],
-        banner: { js: BANNER },
-        alias: ALIAS,
-        absWorkingDir: root,
-        minify: true,
+        ...functionBuildOptions(root, fn),
         sourcemap: true,
         sourcesContent: false,
         outfile,
-        logLevel: "silent",
       });
       const withMaps = Array.from({ length: runs }, () => loadOnce(outfile, true));
       const row: ModuleLoadRow = {

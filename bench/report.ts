@@ -294,6 +294,8 @@ export function renderReport(r: BenchResults): string {
         ]),
       ),
       "",
+      ...postgisSection(r),
+      "",
       "Wall-clock µs per ping (same passes): " +
         r.matcher
           .map(
@@ -663,4 +665,51 @@ export function renderReport(r: BenchResults): string {
     "",
   );
   return out.join("\n");
+}
+
+/** The optional PostGIS stage beside Footfall, or why it did not run. */
+function postgisSection(r: BenchResults): string[] {
+  const pg = r.details.matcher.postgis;
+  const rows = r.matcher.filter((x) => x.postgis);
+  if (!pg || rows.length === 0) {
+    return [
+      `**PostGIS beside it:** not run (${pg?.skippedReason ?? "no PostGIS stage in this run"}).`,
+    ];
+  }
+  return [
+    `**PostGIS beside it** (${pg.version}, a private cluster started by the bench; one backend, no ` +
+      "parallel workers): the same zones and pings loaded into tables, a GiST index on each zone's " +
+      "bounding box, then one batched join for all pings: circles by `ST_DWithin` on geography " +
+      "(sphere), polygons by `ST_Covers` on geometry (RFC 7946: edges straight in lon/lat), pings within " +
+      "1° of the antimeridian also probed at lon ± 360°. µs/ping is the median `Execution Time` of " +
+      "`EXPLAIN ANALYZE` over the passes (server wall time, so it stretches under load, unlike Footfall's " +
+      "thread CPU time). Agreement: pings whose zone set equals Footfall's; differences within 5 cm of a " +
+      "boundary count as undecided.",
+    "",
+    table(
+      [
+        "geofences",
+        "Footfall µs/ping (CPU)",
+        "PostGIS µs/ping (execution)",
+        "PostGIS ÷ Footfall",
+        "load + GiST build s",
+        "pings agreeing",
+        "undecided (≤ 5 cm)",
+        "disagreements",
+      ],
+      rows.map((x) => {
+        const p = x.postgis as NonNullable<typeof x.postgis>;
+        return [
+          n0(x.geofences),
+          f(x.footfallUsPerPing),
+          f(p.usPerPing),
+          `${f(p.usPerPing / x.footfallUsPerPing, 1)}×`,
+          f(p.loadMs / 1000, 1),
+          `${n0(p.agreeing)} of ${n0(p.pings)}`,
+          n0(p.undecided),
+          n0(p.disagreements),
+        ];
+      }),
+    ),
+  ];
 }

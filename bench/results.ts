@@ -44,6 +44,8 @@ export interface BenchResults {
       passes: number;
       mix: Record<string, unknown>;
       cities: number;
+      /** The optional PostGIS stage: the server's versions, or why it was skipped. */
+      postgis?: { version?: string; skippedReason?: string };
     };
     ingest: {
       setup: IngestChildResult["setup"] | null;
@@ -103,6 +105,34 @@ export function evaluateTargets(r: Omit<BenchResults, "targets">): TargetResult[
       status: status(m ? m.footfallUsPerPing <= 2 : undefined),
     });
   }
+  for (const n of [10_000, 100_000, 1_000_000]) {
+    const m = at(n);
+    out.push({
+      target: `shipped matcher ≤ 1.5 × flatbush + exact test at ${n.toLocaleString("en-US")} geofences (issue 15)`,
+      measured: m
+        ? `${fmt(m.footfallUsPerPing / m.flatbushUsPerPing)}× (${fmt(m.footfallUsPerPing)} vs ${fmt(m.flatbushUsPerPing)} µs), ${m.mismatches} mismatches`
+        : "size not run (see skipped sizes)",
+      status: status(
+        m ? m.footfallUsPerPing <= 1.5 * m.flatbushUsPerPing && m.mismatches === 0 : undefined,
+      ),
+    });
+  }
+  const withPostgis = r.matcher.filter((m) => m.postgis);
+  out.push({
+    target: "PostGIS side by side: same answers as Footfall (issue 15, when installed)",
+    measured:
+      withPostgis.length > 0
+        ? withPostgis
+            .map(
+              (m) =>
+                `${m.geofences.toLocaleString("en-US")}: ${m.postgis?.disagreements} disagreements, ${fmt(m.postgis?.usPerPing ?? 0, 1)} µs/ping`,
+            )
+            .join("; ")
+        : `not run (${r.details.matcher.postgis?.skippedReason ?? "no PostGIS stage"})`,
+    status: status(
+      withPostgis.length > 0 ? withPostgis.every((m) => m.postgis?.disagreements === 0) : undefined,
+    ),
+  });
   const million = at(1_000_000);
   out.push({
     target: "no slower than flatbush at 1,000,000 geofences",

@@ -4,8 +4,10 @@
  * seconds (small sizes; written to a temporary directory unless `--out` says otherwise).
  *
  * Options: --quick, --out=<dir>, --sizes=1000,10000, --cover-budget-s=<s>, --seed=<n>,
- * --covers-dir=<dir> (keep covers there and reuse them in later runs with the same seed),
- * --skip-ingest, --skip-import, --skip-bundles.
+ * --covers-dir=<dir> (keep covers there and reuse them in later runs with the same seed; a full
+ * run keeps them in .footfall/bench-covers by default and extends them up to its cover budget),
+ * --skip-ingest, --skip-import, --skip-bundles, --skip-postgis (the PostGIS stage also skips
+ * itself, with the reason, when PostgreSQL 15 or PostGIS is not installed).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,6 +33,7 @@ import { PINGS_PER_BATCH } from "./ingest/workload.ts";
 import { loadAverage, machineInfo } from "./machine.ts";
 import type { MatcherChildOptions, MatcherChildResult } from "./matcher/child.ts";
 import { computeCovers } from "./matcher/cover-store.ts";
+import { type PostgisServer, startPostgis } from "./matcher/postgis.ts";
 import { type ModuleLoadRow, measureModuleLoad } from "./module-load.ts";
 import { renderReport } from "./report.ts";
 import { type BenchResults, evaluateTargets } from "./results.ts";
@@ -51,6 +54,8 @@ export interface BenchOptions {
   skipIngest?: boolean;
   skipImport?: boolean;
   skipBundles?: boolean;
+  /** Leave out the optional PostGIS stage. */
+  skipPostgis?: boolean;
   log?: (line: string) => void;
 }
 
@@ -141,7 +146,10 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       budgetMs: (options.coverBudgetS ?? profile.coverBudgetS) * 1000,
       dir: join(work, "covers"),
       log,
-      ...(options.coversDir ? { keepDir: options.coversDir } : {}),
+      // Full runs keep their covers (gitignored) and the next run reuses and extends them.
+      ...(options.coversDir || !options.quick
+        ? { keepDir: options.coversDir ?? join(ROOT, ".footfall", "bench-covers") }
+        : {}),
     });
     // A failing stage is recorded and the others still run; the command then exits non-zero.
     const failures: string[] = [];
@@ -151,36 +159,48 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       log(`FAILED ${message}`);
     };
     const matcher: MatcherChildResult[] = [];
-    for (const size of covers.sizes) {
-      log(`matcher: ${size.toLocaleString("en-US")} geofences`);
-      const args: MatcherChildOptions = {
-        size,
-        seed,
-        pings: profile.pings,
-        coversDir: join(work, "covers"),
-        bruteForce: size <= 10_000,
-        naiveMap: size <= 100_000,
-        referencePings: profile.referencePings,
-        turfPings: profile.turfPings,
-        passes: profile.passes,
-        outFile: join(work, `matcher-${size}.json`),
-      };
-      try {
-        matcher.push(
-          await runChild<MatcherChildResult>({
-            root: ROOT,
-            script: "bench/matcher/child.ts",
-            args,
-            nodeFlags: [
-              "--expose-gc",
-              `--max-old-space-size=${size >= 1_000_000 ? 12_288 : 4_096}`,
-            ],
-            timeoutMs: 30 * 60_000,
-          }),
-        );
-      } catch (error) {
-        failed(`matcher ${size}`, error);
+    const pg: PostgisServer | { skipped: string } = options.skipPostgis
+      ? { skipped: "--skip-postgis" }
+      : startPostgis();
+    if ("skipped" in pg) log(`postgis: skipped (${pg.skipped})`);
+    else log(`postgis: ${pg.version}`);
+    try {
+      for (const size of covers.sizes) {
+        log(`matcher: ${size.toLocaleString("en-US")} geofences`);
+        const args: MatcherChildOptions = {
+          size,
+          seed,
+          pings: profile.pings,
+          coversDir: join(work, "covers"),
+          bruteForce: size <= 10_000,
+          naiveMap: size <= 100_000,
+          referencePings: profile.referencePings,
+          turfPings: profile.turfPings,
+          passes: profile.passes,
+          outFile: join(work, `matcher-${size}.json`),
+          ...("skipped" in pg
+            ? {}
+            : { postgis: { socketDir: pg.socketDir, port: pg.port, version: pg.version } }),
+        };
+        try {
+          matcher.push(
+            await runChild<MatcherChildResult>({
+              root: ROOT,
+              script: "bench/matcher/child.ts",
+              args,
+              nodeFlags: [
+                "--expose-gc",
+                `--max-old-space-size=${size >= 1_000_000 ? 12_288 : 4_096}`,
+              ],
+              timeoutMs: 30 * 60_000,
+            }),
+          );
+        } catch (error) {
+          failed(`matcher ${size}`, error);
+        }
       }
+    } finally {
+      if (!("skipped" in pg)) pg.stop();
     }
 
     // 2 and 3. Ingest against DynamoDB Local, with the index shapes written by the real adapter.
@@ -291,6 +311,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
           passes: profile.passes,
           mix: { ...GEOFENCE_MIX },
           cities: CITIES.length,
+          postgis: "skipped" in pg ? { skippedReason: pg.skipped } : { version: pg.version },
         },
         ingest: {
           setup: ingest?.setup ?? null,
@@ -370,6 +391,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     skipIngest: argv.includes("--skip-ingest"),
     skipImport: argv.includes("--skip-import"),
     skipBundles: argv.includes("--skip-bundles"),
+    skipPostgis: argv.includes("--skip-postgis"),
   };
 }
 

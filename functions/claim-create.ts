@@ -1,7 +1,5 @@
-import { devicePrincipal } from "../shared/auth/principal.ts";
-import { http, json } from "../shared/http/middleware.ts";
-import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
-import { lambdaHandler } from "../shared/lambda-handler.ts";
+import { deviceActionHandler } from "../shared/http/route-handler.ts";
+import { claimLinkRoute } from "../shared/http/routes/o2o.ts";
 import { claimLink } from "../shared/use-cases/o2o/claims.ts";
 import { claimDepsFromEnv } from "../shared/wiring/o2o-deps.ts";
 
@@ -12,11 +10,6 @@ const deps = claimDepsFromEnv();
  * `held_out` (control group, no incentive) or `suppressed` with the reason. 404 unknown token,
  * 409 paused link, 410 expired link, 429 with `Retry-After` past the attempt limits.
  */
-export const handler = lambdaHandler<HttpEvent, HttpResult>()
-  .use(http({ maxBodyBytes: 1024 }))
-  .handler(async (event) => {
-    const device = devicePrincipal(event);
-    return json(200, await claimLink(deps, device, event.parsedBody), {
-      "cache-control": "no-store",
-    });
-  });
+export const handler = deviceActionHandler(claimLinkRoute, (device, body) =>
+  claimLink(deps, device, body),
+);

@@ -24,6 +24,12 @@ import { Construct } from "constructs";
 import { buildDashboard } from "../scripts/build-dashboard.ts";
 import type { TableDefinition } from "../shared/tables.ts";
 import {
+  BUNDLE_ALIAS,
+  BUNDLE_MAIN_FIELDS,
+  BUNDLE_TARGET,
+  ESM_REQUIRE_BANNER,
+} from "./bundle-settings.ts";
+import {
   type FunctionSpec,
   type MobilePushAccess,
   type ScheduleTrigger,
@@ -39,22 +45,6 @@ export const REPO_ROOT = resolve(import.meta.dirname, "..");
 export function functionEntry(name: string): string {
   return join(REPO_ROOT, "functions", `${name}.ts`);
 }
-
-/** Lets bundled CommonJS dependencies call `require` inside an ESM bundle. */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
-
-/** esbuild settings shared with the bundle-size report, so both measure the same bundle. */
-export const BUNDLE_TARGET = "node24";
-/**
- * Import aliases of every bundle: the SDK's default credential chain is replaced by the
- * environment link Lambda uses (shared/adapters/lambda-credentials.ts), about 125 KB less per
- * function. Paths are relative to the repository root, esbuild's working directory.
- */
-export const BUNDLE_ALIAS: Record<string, string> = {
-  "@aws-sdk/credential-provider-node": "./shared/adapters/lambda-credentials.ts",
-};
-export const BUNDLE_MAIN_FIELDS = ["module", "main"];
 
 /** Service name and metric namespace shared by logs and EMF metrics (see the dashboard). */
 export const METRICS_NAMESPACE = "Footfall";

@@ -332,7 +332,7 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     // A refused token is thrown as `Unauthorized` (API Gateway answers 401), so some are normal.
     errorAlarmThreshold: 100,
     // Within the default budget since bundles carry Lambda's environment credential chain
-    // instead of the SDK's default one (BUNDLE_ALIAS in infra/footfall-function.ts).
+    // instead of the SDK's default one (BUNDLE_ALIAS in infra/bundle-settings.ts).
   },
 
   // Pings: zone matching, visit state, incentive decisions (written to the outbox, not sent)

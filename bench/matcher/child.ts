@@ -33,6 +33,7 @@ import {
   zoneBox,
 } from "./engines.ts";
 import { NaiveMapEngine } from "./naive-map.ts";
+import { measurePostgis, type PostgisResult } from "./postgis.ts";
 import { ZoneStore } from "./zone-store.ts";
 
 /** What the parent asks one child to measure. */
@@ -49,6 +50,8 @@ export interface MatcherChildOptions {
   referencePings: number;
   /** Pings judged by the independent turf oracle. */
   turfPings: number;
+  /** A running PostGIS cluster to answer the same pings (optional stage, postgis.ts). */
+  postgis?: { socketDir: string; port: number; version: string };
   /** Timed passes per engine (the median is reported). */
   passes: number;
   outFile: string;
@@ -107,6 +110,8 @@ export interface MatcherChildResult {
   zonesPerPing: number;
   pingsInSomeZone: number;
   mismatches: number;
+  /** The same zones and pings in PostGIS (null when the stage is skipped). */
+  postgis: PostgisResult | null;
   mismatchDetail: {
     footfallVsFlatbush: number;
     footfallVsReference: number;
@@ -427,6 +432,26 @@ export async function runMatcherSize(o: MatcherChildOptions): Promise<MatcherChi
     if (k > 0) pingsInSomeZone++;
   }
 
+  let postgis: PostgisResult | null = null;
+  if (o.postgis) {
+    const answers: number[][] = [];
+    for (let i = 0; i < o.pings; i++) {
+      footfall.query(lats[i] as number, lons[i] as number, out);
+      answers.push([...out]);
+    }
+    postgis = measurePostgis({
+      server: o.postgis,
+      zones: (z) => benchZone(o.seed, z),
+      n,
+      boxes,
+      lats,
+      lons,
+      pings: o.pings,
+      footfall: answers,
+      passes: o.passes,
+    });
+  }
+
   const detail = {
     footfallVsFlatbush,
     footfallVsReference,
@@ -481,7 +506,8 @@ export async function runMatcherSize(o: MatcherChildOptions): Promise<MatcherChi
     },
     zonesPerPing: zonesFound / o.pings,
     pingsInSomeZone: pingsInSomeZone / o.pings,
-    mismatches: Object.values(detail).reduce((s, v) => s + v, 0),
+    mismatches: Object.values(detail).reduce((s, v) => s + v, 0) + (postgis?.disagreements ?? 0),
+    postgis,
     mismatchDetail: detail,
     checked: { crossCheckPings: o.pings, referencePings: refN, turfPings: turfN, turfUndecided },
   };

@@ -92,6 +92,8 @@ export async function computeCovers(options: {
    * depend only on the seed and the zone number, and a million of them take tens of CPU-minutes.
    */
   keepDir?: string;
+  /** Covers already computed for zones [0, from.zones): only the zones after them are covered. */
+  from?: Covers;
 }): Promise<CoverRun & { reusedFrom?: string }> {
   if (options.keepDir) {
     const meta = join(options.keepDir, "meta.json");
@@ -110,35 +112,34 @@ export async function computeCovers(options: {
         return { ...kept, sizes, skipped: [], reusedFrom: options.keepDir };
       }
       if (kept.seed === options.seed && kept.zones > 0) {
-        // Fewer kept than asked: reuse what is kept and report the larger sizes as skipped (the
-        // kept covers are never replaced by a smaller set).
-        const within = options.sizes.filter((s) => s <= kept.zones).sort((a, b) => a - b);
-        if (within.length > 0) {
-          const largerSizes = options.sizes.filter((s) => s > kept.zones).sort((a, b) => a - b);
-          const rest = Math.max(...largerSizes);
-          const perZoneCpu = kept.cpuMs / kept.zones;
-          const cpuS = (perZoneCpu * (rest - kept.zones)) / 1000;
-          options.log?.(
-            `covers: reusing ${kept.zones.toLocaleString("en-US")} from ${options.keepDir}; larger sizes skipped`,
-          );
-          mkdirSync(options.dir, { recursive: true });
-          for (const name of Object.values(files(options.keepDir))) {
-            copyFileSync(name, join(options.dir, basename(name)));
+        // Fewer kept than asked: keep them and cover only the zones after them (within the
+        // budget); what fits is appended to the kept covers, so the next run starts further on.
+        const prefix = loadCovers(options.keepDir, kept.zones);
+        const { keepDir, ...rest } = options;
+        const more = await computeCovers({ ...rest, from: prefix });
+        if (more.zones > kept.zones) {
+          for (const name of Object.values(files(options.dir))) {
+            copyFileSync(name, join(keepDir, basename(name)));
           }
-          return {
-            ...kept,
-            sizes: within,
-            skipped: largerSizes.map((size) => ({
-              size,
-              reason:
-                `covers kept in ${options.keepDir} hold ${kept.zones.toLocaleString("en-US")} zones; ` +
-                `the other ${(size - kept.zones).toLocaleString("en-US")} need about ` +
-                `${Math.round((cpuS * (size - kept.zones)) / (rest - kept.zones))} CPU-s ` +
-                `(${perZoneCpu.toFixed(2)} ms per zone measured), beyond the run's budget`,
-            })),
-            reusedFrom: options.keepDir,
-          };
+          writeFileSync(
+            meta,
+            JSON.stringify({
+              ...more,
+              wallMs: kept.wallMs + more.wallMs,
+              cpuMs: kept.cpuMs + more.cpuMs,
+              seed: options.seed,
+            }),
+          );
         }
+        options.log?.(
+          `covers: reused ${kept.zones.toLocaleString("en-US")} from ${keepDir}, now ${more.zones.toLocaleString("en-US")}`,
+        );
+        return {
+          ...more,
+          sizes: options.sizes.filter((s) => s <= more.zones).sort((a, b) => a - b),
+          cpuMs: kept.cpuMs + more.cpuMs,
+          reusedFrom: keepDir,
+        };
       }
     }
     const { keepDir, ...rest } = options;
@@ -158,24 +159,35 @@ export async function computeCovers(options: {
     () => new Worker(new URL("./cover-worker.ts", import.meta.url)),
   );
   const started = performance.now();
-  let covered = 0;
+  const first = options.from?.zones ?? 0;
+  let covered = first;
   let cpuMs = 0;
   const done: number[] = [];
   const skipped: SkippedSize[] = [];
   try {
     for (const size of sizes) {
       const elapsed = performance.now() - started;
-      if (covered > 0) {
-        const perZoneWall = elapsed / covered;
+      if (size <= first) {
+        done.push(size);
+        continue;
+      }
+      // The rate measured so far in this run, or (before any) the kept covers' CPU rate spread
+      // over the workers.
+      let priorCpu = 0;
+      if (options.from) for (const ms of options.from.coverMs) priorCpu += ms;
+      const perZoneCpuBefore = first > 0 ? priorCpu / first : 0;
+      if (covered > first || perZoneCpuBefore > 0) {
+        const perZoneWall =
+          covered > first ? elapsed / (covered - first) : perZoneCpuBefore / workerCount;
         const estimate = (size - covered) * perZoneWall * 1.05;
         if (elapsed + estimate > options.budgetMs) {
-          const perZoneCpu = cpuMs / covered;
+          const perZoneCpu = covered > first ? cpuMs / (covered - first) : perZoneCpuBefore;
           for (const s of sizes.filter((x) => x >= size)) {
-            const cpuS = (perZoneCpu * s) / 1000;
+            const cpuS = (perZoneCpu * (s - covered)) / 1000;
             skipped.push({
               size: s,
               reason:
-                `covers for ${s.toLocaleString("en-US")} zones need about ${Math.round(cpuS)} CPU-s ` +
+                `covers for the ${(s - covered).toLocaleString("en-US")} zones after the first ${covered.toLocaleString("en-US")} need about ${Math.round(cpuS)} CPU-s ` +
                 `(${perZoneCpu.toFixed(2)} ms per zone measured), about ${Math.round(cpuS / workerCount)} s ` +
                 `on ${workerCount} worker(s): beyond the ${Math.round(options.budgetMs / 1000)} s budget`,
             });
@@ -234,11 +246,19 @@ export async function computeCovers(options: {
   chunks.sort((a, b) => a.start - b.start);
   const counts = new Uint16Array(covered);
   const coverMs = new Float32Array(covered);
-  let cells = 0;
+  const prefix = options.from;
+  let cells = prefix ? prefix.keys.length : 0;
   for (const c of chunks) cells += c.keys.length;
   const slots = new Uint8Array(cells);
   const keys = new Float64Array(cells);
   let at = 0;
+  if (prefix) {
+    counts.set(prefix.counts);
+    coverMs.set(prefix.coverMs);
+    slots.set(prefix.slots);
+    keys.set(prefix.keys);
+    at = prefix.keys.length;
+  }
   for (const c of chunks) {
     counts.set(c.counts, c.start);
     coverMs.set(c.coverMs, c.start);

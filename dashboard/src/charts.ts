@@ -97,6 +97,7 @@ export function dailyChart(
   el: HTMLElement,
   days: string[],
   series: { label: string; values: number[]; color: string; dash?: number[] }[],
+  yLabel = "Devices",
 ): uPlot {
   const xs = days.map((d) => Date.parse(`${d}T12:00:00Z`) / 1000);
   return new uPlot(
@@ -110,7 +111,7 @@ export function dailyChart(
           incrs: [86_400, 2 * 86_400, 7 * 86_400, 30 * 86_400],
           values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(5, 10)),
         },
-        { label: "Devices" },
+        { label: yLabel },
       ],
       series: [
         {
@@ -130,4 +131,12 @@ export function dailyChart(
   );
 }
 
-export const COLORS = { treated: TREATED, holdout: HOLDOUT };
+export const COLORS = {
+  treated: TREATED,
+  holdout: HOLDOUT,
+  /** Journey stages: new, returning, regular, lapsed. */
+  new: "#1f6feb",
+  returning: "#2da44e",
+  regular: "#8250df",
+  lapsed: "#cf222e",
+};

@@ -42,6 +42,42 @@ interface Section {
   } | null;
   notes: string[];
 }
+/** Journey report shapes (`/v1/reports/journey`). */
+const STAGES = ["new", "returning", "regular", "lapsed"] as const;
+type Stage = (typeof STAGES)[number];
+interface JourneyFigures {
+  visits: number;
+  repeatVisits: number;
+  repeatVisitRate: number | null;
+  repeatVisitRateCi: Ci;
+  visitsByStage: Record<Exclude<Stage, "lapsed">, number>;
+  entered: Record<Stage, number>;
+  lapsed: number;
+  medianDaysBetweenVisits: number | null;
+}
+interface RepeatLift {
+  treated: { n: number; repeaters: number };
+  holdout: { n: number; repeaters: number };
+  lift: { absoluteLift: number | null; absoluteCi: Ci; pValue: number | null };
+}
+interface OfferJourney {
+  attributedVisits: {
+    treated: { first: number; returning: number };
+    holdout: { first: number; returning: number };
+  };
+  repeatWithinWindow: RepeatLift;
+  repeatAfterWindow: RepeatLift;
+}
+interface JourneyReport {
+  from: string;
+  to: string;
+  storeId: string | null;
+  journey: JourneyFigures;
+  days: { day: string; visits: number; repeatVisits: number; entered: Record<Stage, number> }[];
+  stores: { storeId: string; journey: JourneyFigures }[];
+  offer: (OfferJourney & { offerId: string }) | null;
+}
+
 /** What the offer page reads of the channel report (`/v1/reports/offers/{id}/channels`). */
 interface TouchFigures {
   touches: { treated: number; holdout: number };
@@ -51,6 +87,7 @@ interface TouchFigures {
   creditedVisits: number;
   redemptions: number;
   web: { claims: number; redemptions: number };
+  journey: OfferJourney;
 }
 interface ChannelReport {
   rows: (TouchFigures & { channel: string; variant: string })[];
@@ -402,10 +439,11 @@ async function offerView(
 ): Promise<void> {
   const range = { from: query.get("from") ?? undefined, to: query.get("to") ?? undefined };
   const base = `/v1/reports/offers/${encodeURIComponent(offerId)}`;
-  const [byDay, byStore, channels] = await Promise.all([
+  const [byDay, byStore, channels, journey] = await Promise.all([
     getJson<OfferReport>(`${base}${qs({ ...range, groupBy: "day", includeEmpty: "true" })}`),
     getJson<OfferReport>(`${base}${qs({ ...range, groupBy: "store" })}`),
     getJson<ChannelReport>(`${base}/channels${qs(range)}`),
+    getJson<JourneyReport>(`/v1/reports/journey${qs({ ...range, offerId })}`),
   ]);
   const t = byDay.totals;
   const m = t.money;
@@ -515,6 +553,7 @@ async function offerView(
       ),
     ),
     channelSection(channels),
+    journey.offer ? offerJourneySection(journey.offer, channels) : "",
     h(
       "section",
       { "aria-labelledby": "stores-h" },
@@ -624,12 +663,14 @@ async function storeView(
   query: URLSearchParams,
 ): Promise<void> {
   const range = { from: query.get("from") ?? undefined, to: query.get("to") ?? undefined };
-  const [r, pickups] = await Promise.all([
+  const [r, pickups, journey] = await Promise.all([
     getJson<StoreReport>(`/v1/reports/stores/${encodeURIComponent(storeId)}${qs(range)}`),
     getJson<PickupReport>(
       `/v1/reports/stores/${encodeURIComponent(storeId)}/pickups${qs(range)}`,
     ).catch(() => null),
+    getJson<JourneyReport>(`/v1/reports/journey${qs({ ...range, storeId })}`),
   ]);
+  const journeyChart = h("div", { class: "chart", "aria-hidden": "true" });
   main.replaceChildren(
     h("p", { class: "crumbs" }, h("a", { href: "#/offers" }, "Offers"), " › store"),
     h(
@@ -680,8 +721,15 @@ async function storeView(
       ]),
       { numericFrom: 2 },
     ),
+    h(
+      "section",
+      { "aria-labelledby": "journey-h" },
+      h("h2", { id: "journey-h" }, "Visitor journey"),
+      ...journeyFigures(journey, "journey/", journeyChart),
+    ),
     pickups && pickups.totals.pickups > 0 ? pickupSection(pickups) : "",
   );
+  entrantsChart(journeyChart, journey);
 }
 
 /** Seconds as minutes and seconds: 263.4 → "4 min 23 s"; negative with a sign. */
@@ -755,6 +803,268 @@ function pickupSection(p: PickupReport): HTMLElement {
       ]),
     ),
   );
+}
+
+const STAGE_LABELS: Record<Stage, string> = {
+  new: "New",
+  returning: "Returning",
+  regular: "Regular",
+  lapsed: "Lapsed",
+};
+
+/** A rate with its interval in percent: "38.5 % (95 % 30.1 to 47.6 %)". */
+function rateWithCi(rate: number | null, ci: Ci): string {
+  return rate == null ? NA : `95 %: ${pointsIntervalPct(ci)}`;
+}
+
+/**
+ * The journey figures of a report (merchant-wide or one store): key figures, visitors by stage,
+ * entrants per stage (a chart drawn into `chartEl`, with its table), tagged with their report
+ * paths under `prefix`.
+ */
+function journeyFigures(r: JourneyReport, prefix: string, chartEl: HTMLElement): HTMLElement[] {
+  const j = r.journey;
+  const p = `${prefix}journey`;
+  const activeDays = r.days.filter((d) => d.visits > 0 || STAGES.some((s) => d.entered[s] > 0));
+  return [
+    h(
+      "dl",
+      { class: "kpis" },
+      kpi("Journey visits", fig(`${p}/visits`, j.visits, count(j.visits)), "visitor-days"),
+      kpi(
+        "Repeat-visit rate",
+        fig(`${p}/repeatVisitRate`, j.repeatVisitRate, percent(j.repeatVisitRate)),
+        fig(
+          `${p}/repeatVisitRateCi`,
+          j.repeatVisitRateCi,
+          rateWithCi(j.repeatVisitRate, j.repeatVisitRateCi),
+        ),
+      ),
+      kpi(
+        "Median days between visits",
+        fig(
+          `${p}/medianDaysBetweenVisits`,
+          j.medianDaysBetweenVisits,
+          j.medianDaysBetweenVisits == null ? NA : decimal(j.medianDaysBetweenVisits),
+        ),
+      ),
+      kpi("Lapsed regulars", fig(`${p}/lapsed`, j.lapsed, count(j.lapsed)), "in the period"),
+    ),
+    table(
+      "Visitors by stage",
+      ["Stage", "Visits as", "Entered the stage"],
+      STAGES.map((stage) => [
+        STAGE_LABELS[stage],
+        stage === "lapsed"
+          ? "—"
+          : fig(
+              `${p}/visitsByStage/${stage}`,
+              j.visitsByStage[stage],
+              count(j.visitsByStage[stage]),
+            ),
+        fig(`${p}/entered/${stage}`, j.entered[stage], count(j.entered[stage])),
+      ]),
+    ),
+    h("h3", {}, "Entrants per stage, day by day"),
+    chartEl,
+    activeDays.length === 0
+      ? h("p", {}, "No visit and no stage change in this period.")
+      : table(
+          "Entrants per stage, day by day",
+          ["Day", "Journey visits", ...STAGES.map((s) => `Entered ${s}`)],
+          activeDays.map((d) => {
+            const i = r.days.indexOf(d);
+            return [
+              d.day,
+              fig(`${prefix}days/${i}/visits`, d.visits, count(d.visits)),
+              ...STAGES.map((s) =>
+                fig(`${prefix}days/${i}/entered/${s}`, d.entered[s], count(d.entered[s])),
+              ),
+            ];
+          }),
+        ),
+  ];
+}
+
+function entrantsChart(el: HTMLElement, r: JourneyReport): void {
+  dailyChart(
+    el,
+    r.days.map((d) => d.day),
+    STAGES.map((s) => ({
+      label: STAGE_LABELS[s],
+      values: r.days.map((d) => d.entered[s]),
+      color: COLORS[s],
+    })),
+    "People",
+  );
+}
+
+/** A repeat-visit lift as table cells: treated and held-out rates, lift and its interval. */
+function repeatCells(l: RepeatLift, path: string): (Node | string)[] {
+  const rate = (g: { n: number; repeaters: number }) => (g.n === 0 ? null : g.repeaters / g.n);
+  const share = (g: { n: number; repeaters: number }) =>
+    h(
+      "span",
+      {},
+      percent(rate(g)),
+      h("br"),
+      h("small", {}, `${count(g.repeaters)} of ${count(g.n)}`),
+    );
+  return [
+    share(l.treated),
+    share(l.holdout),
+    h(
+      "span",
+      {},
+      fig(`${path}/lift/absoluteLift`, l.lift.absoluteLift, points(l.lift.absoluteLift)),
+      h("br"),
+      h(
+        "small",
+        {},
+        fig(`${path}/lift/absoluteCi`, l.lift.absoluteCi, pointsInterval(l.lift.absoluteCi)),
+      ),
+    ),
+  ];
+}
+
+/**
+ * An offer's journey: attributed visits that were first vs returning, and the repeat-visit lift
+ * within the attribution window and in the 30 days after it, for the offer (journey report,
+ * geofence sends) and per channel and variant (channel report, every touch).
+ */
+function offerJourneySection(o: OfferJourney, channels: ChannelReport): HTMLElement {
+  const a = o.attributedVisits;
+  const lifts: [string, "repeatWithinWindow" | "repeatAfterWindow"][] = [
+    ["Within the attribution window", "repeatWithinWindow"],
+    ["In the 30 days after it", "repeatAfterWindow"],
+  ];
+  return h(
+    "section",
+    { "aria-labelledby": "journey-h" },
+    h("h2", { id: "journey-h" }, "Visitor journey: new or returning, and repeat visits"),
+    table(
+      "Attributed visits: first visit to the merchant vs returning (geofence sends)",
+      ["Group", "First visits", "Returning"],
+      (["treated", "holdout"] as const).map((g) => [
+        g === "treated" ? "Sent" : "Held out",
+        fig(`journey/offer/attributedVisits/${g}/first`, a[g].first, count(a[g].first)),
+        fig(`journey/offer/attributedVisits/${g}/returning`, a[g].returning, count(a[g].returning)),
+      ]),
+    ),
+    table(
+      "Repeat visits after an attributed visit: sent vs held out (geofence sends)",
+      ["When", "Came back, sent", "Came back, held out", "Lift (95 % interval)"],
+      lifts.map(([label, key]) => [label, ...repeatCells(o[key], `journey/offer/${key}`)]),
+    ),
+    channels.rows.length === 0
+      ? ""
+      : table(
+          "Journey by channel and variant (treated vs control touches)",
+          [
+            "Channel",
+            "Variant",
+            "First, treated",
+            "Returning, treated",
+            "First, control",
+            "Returning, control",
+            "Back in window, treated",
+            "Back in window, control",
+            "Lift in window",
+            "Back in 30 days after, treated",
+            "Back in 30 days after, control",
+            "Lift in 30 days after",
+          ],
+          channels.rows.map((r, i) => {
+            const p = `channels/rows/${i}/journey`;
+            const v = r.journey.attributedVisits;
+            return [
+              r.channel,
+              r.variant,
+              fig(`${p}/attributedVisits/treated/first`, v.treated.first, count(v.treated.first)),
+              fig(
+                `${p}/attributedVisits/treated/returning`,
+                v.treated.returning,
+                count(v.treated.returning),
+              ),
+              fig(`${p}/attributedVisits/holdout/first`, v.holdout.first, count(v.holdout.first)),
+              fig(
+                `${p}/attributedVisits/holdout/returning`,
+                v.holdout.returning,
+                count(v.holdout.returning),
+              ),
+              ...repeatCells(r.journey.repeatWithinWindow, `${p}/repeatWithinWindow`),
+              ...repeatCells(r.journey.repeatAfterWindow, `${p}/repeatAfterWindow`),
+            ];
+          }),
+          { numericFrom: 2 },
+        ),
+  );
+}
+
+/** The merchant's visitor journey, merchant-wide and per store. */
+async function journeyView(main: HTMLElement, query: URLSearchParams): Promise<void> {
+  const range = { from: query.get("from") ?? undefined, to: query.get("to") ?? undefined };
+  const [r, stores] = await Promise.all([
+    getJson<JourneyReport>(`/v1/reports/journey${qs(range)}`),
+    getJson<{ items: { storeId: string; name: string; externalRef?: string | null }[] }>(
+      "/v1/stores?limit=100",
+    ).catch(() => ({ items: [] })),
+  ]);
+  const names = new Map(stores.items.map((s) => [s.storeId, s]));
+  const chartEl = h("div", { class: "chart", "aria-hidden": "true" });
+  main.replaceChildren(
+    h("h1", { tabindex: -1 }, "Visitor journey"),
+    h(
+      "p",
+      { class: "lead" },
+      `New, returning, regular and lapsed visitors of every store, ${r.from} to ${r.to}.`,
+    ),
+    h("div", { class: "toolbar" }, rangeForm("#/journey", r.from, r.to)),
+    ...journeyFigures(r, "", chartEl),
+    h(
+      "section",
+      { "aria-labelledby": "journey-stores-h" },
+      h("h2", { id: "journey-stores-h" }, "By store"),
+      r.stores.length === 0
+        ? h("p", {}, "No store had a journey visit in this period.")
+        : table(
+            "Journey by store: visits, repeat-visit rate, days between visits, people entering each stage",
+            [
+              "Store",
+              "Visits",
+              "Repeat rate",
+              "95 % interval",
+              "Median days apart",
+              "New",
+              "Returning",
+              "Regular",
+              "Lapsed",
+            ],
+            r.stores.map((row, i) => {
+              const p = `stores/${i}/journey`;
+              const j = row.journey;
+              const store = names.get(row.storeId);
+              return [
+                storeLink(row.storeId, store?.name, store?.externalRef),
+                fig(`${p}/visits`, j.visits, count(j.visits)),
+                fig(`${p}/repeatVisitRate`, j.repeatVisitRate, percent(j.repeatVisitRate)),
+                fig(
+                  `${p}/repeatVisitRateCi`,
+                  j.repeatVisitRateCi,
+                  pointsIntervalPct(j.repeatVisitRateCi),
+                ),
+                fig(
+                  `${p}/medianDaysBetweenVisits`,
+                  j.medianDaysBetweenVisits,
+                  j.medianDaysBetweenVisits == null ? NA : decimal(j.medianDaysBetweenVisits),
+                ),
+                ...STAGES.map((s) => fig(`${p}/entered/${s}`, j.entered[s], count(j.entered[s]))),
+              ];
+            }),
+          ),
+    ),
+  );
+  entrantsChart(chartEl, r);
 }
 
 const LOG_TYPES = [
@@ -908,8 +1218,8 @@ async function render(config: Config): Promise<void> {
   const query = new URLSearchParams(search);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   for (const a of document.querySelectorAll<HTMLAnchorElement>("[data-nav]")) {
-    if (a.dataset.nav === (parts[0] === "log" ? "log" : "offers"))
-      a.setAttribute("aria-current", "page");
+    const section = parts[0] === "log" || parts[0] === "journey" ? parts[0] : "offers";
+    if (a.dataset.nav === section) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
   main.setAttribute("aria-busy", "true");
@@ -917,6 +1227,7 @@ async function render(config: Config): Promise<void> {
     if (parts[0] === "offers" && parts[1]) await offerView(main, parts[1], query);
     else if (parts[0] === "stores" && parts[1]) await storeView(main, parts[1], query);
     else if (parts[0] === "log") await logView(main, query);
+    else if (parts[0] === "journey") await journeyView(main, query);
     else await offersView(main, query);
     const title = main.querySelector("h1")?.textContent ?? "Dashboard";
     document.title = `${title} — Footfall`;

@@ -21,6 +21,30 @@ import { createStore } from "../../shared/use-cases/catalog/stores.ts";
 
 export const DEMO_MERCHANT_ID = "m_demo";
 
+/**
+ * A demo café whose footprint is a circle of `radiusM` metres around its location (lat/lon in
+ * degrees, WGS 84).
+ */
+function demoCafe(
+  storeId: string,
+  quarter: string,
+  externalRef: string,
+  address: string,
+  at: { lat: number; lon: number; radiusM: number },
+): { storeId: string; input: StoreInput } {
+  const location = { lat: at.lat, lon: at.lon };
+  return {
+    storeId,
+    input: {
+      name: `Café Lumière — ${quarter}`,
+      externalRef,
+      address,
+      location,
+      footprint: { type: "Circle", center: location, radiusM: at.radiusM },
+    },
+  };
+}
+
 /** Demo stores in Paris, with fixed ids so seeding again finds them instead of duplicating. */
 export const DEMO_STORES: { storeId: string; input: StoreInput }[] = [
   {
@@ -47,46 +71,28 @@ export const DEMO_STORES: { storeId: string; input: StoreInput }[] = [
       ],
     },
   },
-  {
-    storeId: "st_demo-marais",
-    input: {
-      name: "Café Lumière — Le Marais",
-      externalRef: "PAR-002",
-      address: "24 Rue des Francs-Bourgeois, 75003 Paris",
-      location: { lat: 48.85765, lon: 2.36035 },
-      footprint: { type: "Circle", center: { lat: 48.85765, lon: 2.36035 }, radiusM: 20 },
-    },
-  },
-  {
-    storeId: "st_demo-saint-germain",
-    input: {
-      name: "Café Lumière — Saint-Germain",
-      externalRef: "PAR-003",
-      address: "151 Boulevard Saint-Germain, 75006 Paris",
-      location: { lat: 48.85395, lon: 2.33295 },
-      footprint: { type: "Circle", center: { lat: 48.85395, lon: 2.33295 }, radiusM: 25 },
-    },
-  },
-  {
-    storeId: "st_demo-bastille",
-    input: {
-      name: "Café Lumière — Bastille",
-      externalRef: "PAR-004",
-      address: "5 Rue de la Roquette, 75011 Paris",
-      location: { lat: 48.854, lon: 2.3708 },
-      footprint: { type: "Circle", center: { lat: 48.854, lon: 2.3708 }, radiusM: 20 },
-    },
-  },
-  {
-    storeId: "st_demo-montmartre",
-    input: {
-      name: "Café Lumière — Montmartre",
-      externalRef: "PAR-005",
-      address: "18 Rue des Abbesses, 75018 Paris",
-      location: { lat: 48.88455, lon: 2.3379 },
-      footprint: { type: "Circle", center: { lat: 48.88455, lon: 2.3379 }, radiusM: 20 },
-    },
-  },
+  demoCafe("st_demo-marais", "Le Marais", "PAR-002", "24 Rue des Francs-Bourgeois, 75003 Paris", {
+    lat: 48.85765,
+    lon: 2.36035,
+    radiusM: 20,
+  }),
+  demoCafe(
+    "st_demo-saint-germain",
+    "Saint-Germain",
+    "PAR-003",
+    "151 Boulevard Saint-Germain, 75006 Paris",
+    { lat: 48.85395, lon: 2.33295, radiusM: 25 },
+  ),
+  demoCafe("st_demo-bastille", "Bastille", "PAR-004", "5 Rue de la Roquette, 75011 Paris", {
+    lat: 48.854,
+    lon: 2.3708,
+    radiusM: 20,
+  }),
+  demoCafe("st_demo-montmartre", "Montmartre", "PAR-005", "18 Rue des Abbesses, 75018 Paris", {
+    lat: 48.88455,
+    lon: 2.3379,
+    radiusM: 20,
+  }),
 ];
 
 /** Two demo offers: a weekday lunch deal with a 20 % holdout, and an evening dwell offer. */

@@ -5,7 +5,12 @@
  * replace, patch, delete, pause/resume) once instead of a copy per function.
  */
 import type * as z from "zod";
-import { type MerchantPrincipal, merchantPrincipal } from "../auth/principal.ts";
+import {
+  type DevicePrincipal,
+  devicePrincipal,
+  type MerchantPrincipal,
+  merchantPrincipal,
+} from "../auth/principal.ts";
 import { ForbiddenError } from "../errors.ts";
 import { lambdaHandler } from "../lambda-handler.ts";
 import { etag, parseIfMatch, requireIfMatch } from "./if-match.ts";
@@ -48,6 +53,45 @@ export function routeHandler(
   return lambdaHandler<HttpEvent, HttpResult>()
     .use(http(httpOptionsOf(route)))
     .handler(run);
+}
+
+const NO_STORE = { "cache-control": "no-store" };
+
+/**
+ * A device's action on its own behalf (a claim, an exposure): the route's body limit, then
+ * `run` with the calling device and the raw JSON body, which the use case validates itself (its
+ * errors name the field, a missing body included). Answers 200 with the outcome, never cached.
+ */
+export function deviceActionHandler(
+  route: RouteDefinition,
+  run: (device: DevicePrincipal, body: unknown) => Promise<unknown>,
+) {
+  return lambdaHandler<HttpEvent, HttpResult>()
+    .use(http(route.bodyLimit === undefined ? {} : { maxBodyBytes: route.bodyLimit }))
+    .handler(async (event) =>
+      json(200, await run(devicePrincipal(event), event.parsedBody), NO_STORE),
+    );
+}
+
+/**
+ * A merchant's report: `run` with the caller, the route's path parameter (undefined on routes
+ * without one) and the raw query, which the report's use case parses (its errors name the
+ * parameter) and checks the caller's roles. Answers 200 with the report, never cached.
+ */
+export function reportHandler(
+  route: RouteDefinition,
+  run: (
+    principal: MerchantPrincipal,
+    id: string | undefined,
+    query: Record<string, string | undefined>,
+  ) => Promise<unknown>,
+) {
+  const name = pathParameterName(route);
+  return routeHandler(route, async (event) => {
+    const id = name === undefined ? undefined : event.pathParameters?.[name];
+    const report = await run(merchantPrincipal(event), id, event.queryStringParameters ?? {});
+    return json(200, report, NO_STORE);
+  });
 }
 
 type BodyOf<R> = R extends { request: { body: infer S extends z.ZodType } } ? z.output<S> : never;

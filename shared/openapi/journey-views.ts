@@ -75,6 +75,21 @@ export const journeyReportSchema = z
     to: z.string(),
     storeId: z.string().nullable(),
     journey: sectionSchema,
+    days: z
+      .array(
+        z.object({
+          day: z.string(),
+          visits: z.number().int(),
+          repeatVisits: z.number().int(),
+          entered: z.object({
+            new: z.number().int(),
+            returning: z.number().int(),
+            regular: z.number().int(),
+            lapsed: z.number().int(),
+          }),
+        }),
+      )
+      .describe("Every day of the period: journey visits and people entering each stage"),
     stores: z.array(z.object({ storeId: z.string(), journey: sectionSchema })),
     offer: offerJourneySchema.extend({ offerId: z.string() }).nullable(),
     method: z.string(),

@@ -3,17 +3,9 @@
  * free of the catalog's geometry).
  */
 import * as z from "zod";
+import { PICKUP_MODES, PICKUP_STATES } from "../domain/pickup/pickup.ts";
 
-const pickupStateEnum = z.enum([
-  "created",
-  "en_route",
-  "nearby",
-  "arrived",
-  "waiting",
-  "completed",
-  "cancelled",
-  "no_show",
-]);
+const pickupStateEnum = z.enum(PICKUP_STATES);
 const pickupTimesSchema = z
   .record(z.string(), z.iso.datetime())
   .describe(
@@ -27,7 +19,7 @@ export const pickupViewSchema = z
     pickupId: z.string().describe("pu_…"),
     storeId: z.string(),
     orderRef: z.string(),
-    mode: z.enum(["in_store", "curbside"]),
+    mode: z.enum(PICKUP_MODES),
     state: pickupStateEnum.describe("The terminal state when over, else the arrival stage"),
     ready: z.boolean().describe("Staff marked the order ready"),
     attached: z.boolean().describe("A shopper's device attached the order"),

@@ -8,10 +8,9 @@ import { type DecisionStore, dynamoDecisionStore } from "../adapters/dynamo/deci
 import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
 import { snsIncentiveChannels } from "../adapters/sns/incentive-channels.ts";
 import { systemClock } from "../adapters/system.ts";
-import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
-import { pseudonymize } from "../privacy.ts";
 import type { DeliveryDeps } from "../use-cases/incentives/deliver.ts";
+import { deviceRefFromEnv } from "./device-ref.ts";
 
 export const deliveryConfigSchema = z.object({
   DEVICES_TABLE: configVars.tableName,
@@ -44,7 +43,6 @@ export function deliveryDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): DeliveryDeps & { store: DecisionStore; retentionDays: number } {
   const config = readConfig(deliveryConfigSchema, env);
-  const pseudonymKey = currentSecret(env, "PSEUDONYM_KEY");
   return {
     store: dynamoDecisionStore(documentClient, {
       devices: config.DEVICES_TABLE,
@@ -57,7 +55,7 @@ export function deliveryDepsFromEnv(
       dlqUrl: config.INCENTIVE_DLQ_URL,
     }),
     clock: systemClock,
-    deviceRef: (deviceId, merchantId) => pseudonymize(pseudonymKey(), deviceId, merchantId),
+    deviceRef: deviceRefFromEnv(env),
     sleep: (ms) => sleep(ms).then(() => undefined),
     maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
     baseDelayMs: config.DELIVERY_BASE_DELAY_MS,

@@ -2,25 +2,17 @@ import "../config/load-secrets.ts";
 import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoAudienceStore } from "../adapters/dynamo/audience-store.ts";
-import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
-import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
-import { dynamoJourneyStore } from "../adapters/dynamo/journey-store.ts";
-import {
-  cachedMerchantSettings,
-  dynamoMerchantSettingsStore,
-} from "../adapters/dynamo/merchant-settings-store.ts";
-import { cachedOfferReader } from "../adapters/dynamo/offer-reader.ts";
-import { systemClock, systemRandom } from "../adapters/system.ts";
-import { currentSecret } from "../config/load-secrets.ts";
+import { systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { PLATFORM_QUIET_HOURS } from "../domain/catalog/quiet-hours.ts";
-import { pseudonymize } from "../privacy.ts";
 import {
   type IncentiveSinkDeps,
   incentiveSink,
   type PickupArrivalSink,
 } from "../use-cases/incentives/incentive-sink.ts";
 import type { ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
+import { decisionAdapters } from "./decision-adapters.ts";
+import { deviceRefFromEnv } from "./device-ref.ts";
 
 export const sinkConfigSchema = z.object({
   DEVICES_TABLE: configVars.tableName,
@@ -43,27 +35,15 @@ export function zoneEventSinkFromEnv(
   onOutcome?: IncentiveSinkDeps["onOutcome"],
 ): ZoneEventSink & PickupArrivalSink {
   const config = readConfig(sinkConfigSchema, env);
-  const pseudonymKey = currentSecret(env, "PSEUDONYM_KEY");
+  const { offers, store, journeys, settings } = decisionAdapters(config);
   return incentiveSink({
-    offers: cachedOfferReader(
-      dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
-      systemClock,
-      config.CATALOG_CACHE_TTL_SECONDS * 1000,
-    ),
-    store: dynamoDecisionStore(documentClient, {
-      devices: config.DEVICES_TABLE,
-      incentives: config.INCENTIVES_TABLE,
-      conversions: config.CONVERSIONS_TABLE,
-    }),
+    offers,
+    store,
     audiences: dynamoAudienceStore(documentClient, config.DEVICES_TABLE),
-    journeys: dynamoJourneyStore(documentClient, config.DEVICES_TABLE, systemClock),
+    journeys,
     random: systemRandom,
-    deviceRef: (deviceId, merchantId) => pseudonymize(pseudonymKey(), deviceId, merchantId),
-    settings: cachedMerchantSettings(
-      dynamoMerchantSettingsStore(documentClient, config.CATALOG_TABLE),
-      systemClock,
-      config.CATALOG_CACHE_TTL_SECONDS * 1000,
-    ),
+    deviceRef: deviceRefFromEnv(env),
+    settings,
     // Quiet hours are per merchant and per offer (merchant settings, offer `quietHours`); this is
     // the platform default for merchants that never set theirs.
     decision: { fatigueCapPerDay: config.FATIGUE_CAP_PER_DAY, quietHours: PLATFORM_QUIET_HOURS },

@@ -1,24 +1,17 @@
-import { dynamoJourneyStore } from "../adapters/dynamo/journey-store.ts";
-import {
-  cachedMerchantSettings,
-  dynamoMerchantSettingsStore,
-} from "../adapters/dynamo/merchant-settings-store.ts";
 import "../config/load-secrets.ts";
 import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
-import { dynamoDecisionStore } from "../adapters/dynamo/decision-store.ts";
 import { dynamoLinkStore } from "../adapters/dynamo/link-store.ts";
-import { cachedOfferReader } from "../adapters/dynamo/offer-reader.ts";
 import { dynamoRateLimiter } from "../adapters/dynamo/rate-limiter.ts";
 import { dynamoTouchReader } from "../adapters/dynamo/touch-reader.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
-import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
-import { pseudonymize } from "../privacy.ts";
 import type { ChannelReportDeps } from "../use-cases/o2o/channel-report.ts";
 import { type ClaimDeps, DEFAULT_CLAIM_LIMITS } from "../use-cases/o2o/claims.ts";
 import type { LinkDeps } from "../use-cases/o2o/links.ts";
+import { decisionAdapters } from "./decision-adapters.ts";
+import { deviceRefFromEnv } from "./device-ref.ts";
 
 export const linkConfigSchema = z.object({ CATALOG_TABLE: configVars.tableName });
 
@@ -68,29 +61,17 @@ export const claimConfigSchema = z.object({
 /** Dependencies of claims, exposures and web claims, built once per cold start. */
 export function claimDepsFromEnv(env: Record<string, string | undefined> = process.env): ClaimDeps {
   const config = readConfig(claimConfigSchema, env);
-  const pseudonymKey = currentSecret(env, "PSEUDONYM_KEY");
+  const { offers, store, journeys, settings } = decisionAdapters(config);
   return {
     links: dynamoLinkStore(documentClient, config.CATALOG_TABLE),
-    offers: cachedOfferReader(
-      dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
-      systemClock,
-      config.CATALOG_CACHE_TTL_SECONDS * 1000,
-    ),
-    store: dynamoDecisionStore(documentClient, {
-      devices: config.DEVICES_TABLE,
-      incentives: config.INCENTIVES_TABLE,
-      conversions: config.CONVERSIONS_TABLE,
-    }),
+    offers,
+    store,
     limiter: dynamoRateLimiter(documentClient, config.DEVICES_TABLE),
-    journeys: dynamoJourneyStore(documentClient, config.DEVICES_TABLE, systemClock),
-    settings: cachedMerchantSettings(
-      dynamoMerchantSettingsStore(documentClient, config.CATALOG_TABLE),
-      systemClock,
-      config.CATALOG_CACHE_TTL_SECONDS * 1000,
-    ),
+    journeys,
+    settings,
     clock: systemClock,
     random: systemRandom,
-    deviceRef: (deviceId, merchantId) => pseudonymize(pseudonymKey(), deviceId, merchantId),
+    deviceRef: deviceRefFromEnv(env),
     retentionDays: config.CONVERSION_RETENTION_DAYS,
     limits: {
       attemptsPerWindow: config.CLAIM_MAX_ATTEMPTS,

@@ -2,13 +2,9 @@
  * The per-app registration limit over the local HTTP API: a farm spreading its registrations over
  * many source addresses still meets the app's own ceiling, and other apps are unaffected.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { documentClient } from "../../shared/adapters/aws-clients.ts";
-import { dynamoAppKeyStore } from "../../shared/adapters/dynamo/app-key-store.ts";
-import { systemClock, systemRandom } from "../../shared/adapters/system.ts";
-import { createAppKey } from "../../shared/use-cases/app-keys.ts";
-import { env } from "../support/aws.ts";
-import { startTestServer } from "../support/local-server.ts";
+import { describe, expect, it } from "vitest";
+import { createTestAppKey } from "../support/app-keys.ts";
+import { useTestServer } from "../support/local-server.ts";
 import { callFrom, loopbackAddress } from "../support/source-address.ts";
 
 // A small per-app ceiling for this file's server (config is read when the handler first loads);
@@ -17,14 +13,7 @@ const PER_APP = 12;
 process.env.REGISTRATION_LIMIT_PER_APP = String(PER_APP);
 process.env.REGISTRATION_LIMIT_PER_ADDRESS = "100000";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 const register = (appKey: string, from = loopbackAddress()) =>
   callFrom(from, `${server.url}/v1/devices`, {
@@ -54,15 +43,7 @@ describe("per-app registration limit", () => {
   });
 
   it("another app of the same deployment still registers while the first is limited", async () => {
-    const other = await createAppKey(
-      {
-        appKeys: dynamoAppKeyStore(documentClient, env("CATALOG_TABLE")),
-        clock: systemClock,
-        random: systemRandom,
-        masterKey: process.env.PSEUDONYM_KEY ?? "",
-      },
-      "other app",
-    );
+    const other = await createTestAppKey("other app");
     // Exhaust the first app's window (whatever is left of it), then prove it is refused.
     let firstRefused = false;
     for (let i = 0; i < 2 * PER_APP + 1 && !firstRefused; i++) {

@@ -3,33 +3,14 @@
  * app's user ids or by device ids), never from the phone, and count only for that merchant.
  */
 import { randomInt } from "node:crypto";
-import { SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { daytimeZone } from "../../scripts/local/daytime.ts";
+import { describe, expect, it } from "vitest";
 import { uniqueId } from "../support/aws.ts";
-import { offsetM } from "../support/geo.ts";
-import { call, startTestServer } from "../support/local-server.ts";
+import { pingNear, registerDevice, userAssertion } from "../support/device-api.ts";
+import { call, useTestServer } from "../support/local-server.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-
-async function assertion(userId: string) {
-  const iat = Math.floor(Date.now() / 1000);
-  return await new SignJWT({})
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuer(server.appId)
-    .setAudience("footfall")
-    .setSubject(userId)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + 300)
-    .sign(new TextEncoder().encode(server.serverSecret));
-}
+const assertion = (userId: string) => userAssertion(server, userId);
 
 /** A place no other test uses: trigger zones are global. */
 function site() {
@@ -73,32 +54,11 @@ async function vipOffer(merchantId: string, at: { lat: number; lon: number }) {
   expect(offer.status).toBe(201);
 }
 
-async function register(extra: Record<string, unknown> = {}) {
-  const reg = await call(`${server.url}/v1/devices`, {
-    method: "POST",
-    headers: { "x-app-key": server.appKey },
-    body: {
-      platform: "android",
-      consent: { location: true, marketing: true },
-      timeZone: daytimeZone(),
-      ...extra,
-    },
-  });
-  expect(reg.status, JSON.stringify(reg.body)).toBe(201);
-  return { token: reg.body.token as string, deviceId: reg.body.device.deviceId as string };
-}
+const register = (extra: Record<string, unknown> = {}) => registerDevice(server, extra);
 
 /** Pings once next to `at`; returns how many codes the response carried. */
-async function trigger(token: string, at: { lat: number; lon: number }) {
-  const near = offsetM(at, 150, 0);
-  const ping = await call(`${server.url}/v1/pings`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}` },
-    body: { pings: [{ ...near, accuracyM: 15, timestamp: Date.now() - 60_000, speedMps: 1.2 }] },
-  });
-  expect(ping.status).toBe(202);
-  return (ping.body.incentives as unknown[]).length;
-}
+const trigger = async (token: string, at: { lat: number; lon: number }) =>
+  (await pingNear(server, token, at)).length;
 
 const upload = async (
   merchantId: string,

@@ -3,23 +3,16 @@
  * guess limiter and the rules of static codes.
  */
 import { randomInt } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mintMerchantToken } from "../../scripts/local/dev-jwt.ts";
 import { IAT_SKEW_SECONDS } from "../../shared/auth/principal.ts";
 import { REDEMPTION_CODE_ALPHABET } from "../../shared/domain/decision/redemption-code.ts";
 import { attemptWindow, DEFAULT_REDEMPTION_LIMITS } from "../../shared/use-cases/redemptions.ts";
 import { putCode } from "../integration/reports/fixtures.ts";
 import { uniqueId } from "../support/aws.ts";
-import { call, startTestServer } from "../support/local-server.ts";
+import { call, useTestServer } from "../support/local-server.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 const PARIS = { lat: 48.8584, lon: 2.347 };
 

@@ -3,40 +3,19 @@
  * installs, registration limits per source address, and trusted segments.
  */
 import { randomInt } from "node:crypto";
-import { SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { daytimeZone } from "../../scripts/local/daytime.ts";
+import { describe, expect, it } from "vitest";
 import { uniqueId } from "../support/aws.ts";
-import { offsetM } from "../support/geo.ts";
-import { call, startTestServer } from "../support/local-server.ts";
+import { pingNear, registerDevice, userAssertion } from "../support/device-api.ts";
+import { call, useTestServer } from "../support/local-server.ts";
 import { callFrom, loopbackAddress } from "../support/source-address.ts";
 
 // The deployed default; this file's requests come from loopback addresses of their own.
 process.env.REGISTRATION_LIMIT_PER_ADDRESS = "20";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-
-async function assertion(
-  userId: string,
-  options: { secret?: string; iss?: string; ttl?: number; iat?: number; segments?: string[] } = {},
-) {
-  const iat = options.iat ?? Math.floor(Date.now() / 1000);
-  return await new SignJWT(options.segments ? { segments: options.segments } : {})
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuer(options.iss ?? server.appId)
-    .setAudience("footfall")
-    .setSubject(userId)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + (options.ttl ?? 300))
-    .sign(new TextEncoder().encode(options.secret ?? server.serverSecret));
-}
+const assertion = (userId: string, options?: Parameters<typeof userAssertion>[2]) =>
+  userAssertion(server, userId, options);
 
 /** A place no other test uses: trigger zones are global. */
 function site() {
@@ -83,25 +62,8 @@ async function registerAndTrigger(
   at: { lat: number; lon: number },
   extra: Record<string, unknown> = {},
 ): Promise<string[]> {
-  const reg = await callFrom(from, `${server.url}/v1/devices`, {
-    method: "POST",
-    headers: { "x-app-key": server.appKey },
-    body: {
-      platform: "android",
-      consent: { location: true, marketing: true },
-      timeZone: daytimeZone(),
-      ...extra,
-    },
-  });
-  expect(reg.status, JSON.stringify(reg.body)).toBe(201);
-  const near = offsetM(at, 150, 0);
-  const ping = await call(`${server.url}/v1/pings`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${reg.body.token}` },
-    body: { pings: [{ ...near, accuracyM: 15, timestamp: Date.now() - 60_000, speedMps: 1.2 }] },
-  });
-  expect(ping.status).toBe(202);
-  return (ping.body.incentives as { code: string }[]).map((i) => i.code);
+  const { token } = await registerDevice(server, extra, (url, init) => callFrom(from, url, init));
+  return (await pingNear(server, token, at)).map((i) => i.code);
 }
 
 describe("people, not installs", () => {

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ROUTES } from "../../infra/routes.ts";
 import { openApiDocument } from "../../shared/openapi/document.ts";
 import { uniqueId } from "../support/aws.ts";
-import { call, startTestServer } from "../support/local-server.ts";
+import { call, useTestServer } from "../support/local-server.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 const PARIS = { lat: 48.8584, lon: 2.347 };
 

@@ -8,12 +8,14 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDashboard } from "../../scripts/build-dashboard.ts";
 import { documentClient } from "../../shared/adapters/aws-clients.ts";
 import { COUNTER_FIELDS } from "../../shared/domain/conversion.ts";
+import { JOURNEY_FIELDS } from "../../shared/domain/journey/log.ts";
+import { TOUCH_FIELDS, touchKeys } from "../../shared/domain/o2o/touch.ts";
 import { pickupKeys } from "../../shared/domain/pickup/keys.ts";
 import {
   bumpCounters,
@@ -154,6 +156,56 @@ beforeAll(async () => {
       }),
     );
   }
+  // Journey counters of both stores (offer "-"), and the lunch offer's journey figures.
+  const J = JOURNEY_FIELDS;
+  for (const [i, day] of days.entries()) {
+    for (const [store, scale] of [
+      [S1, 3],
+      [S2, 1],
+    ] as const) {
+      await bumpCounters(M, "-", store, day, {
+        [J.visitDays]: 40 * scale + i,
+        [J.repeatDays]: 15 * scale + i,
+        [J.visitsAs("new")]: 25 * scale,
+        [J.visitsAs("returning")]: 10 * scale + i,
+        [J.visitsAs("regular")]: 5 * scale,
+        [J.into("new")]: 25 * scale,
+        [J.into("returning")]: 6 * scale + i,
+        [J.into("regular")]: scale + i,
+        [J.gap(2 + i)]: 5 * scale,
+        [J.gap(9)]: 4 * scale + i,
+      });
+    }
+    await bumpCounters(M, LUNCH, S1, day, {
+      [J.firstTreated]: 40 + i,
+      [J.firstHoldout]: 8,
+      [J.repeatInWindowTreated]: 25 + i,
+      [J.repeatInWindowHoldout]: 5,
+      [J.repeatAfterTreated]: 30,
+      [J.repeatAfterHoldout]: 9 + i,
+    });
+  }
+  await bumpCounters(M, "-", S1, "2026-05-06", { [J.lapsed]: 4 });
+  await bumpCounters(M, "-", S2, "2026-05-07", { [J.lapsed]: 1 });
+  const T = TOUCH_FIELDS;
+  for (const [channel, variant, k] of [
+    ["geofence", "default", 5],
+    ["email", "A", 3],
+    ["email", "B", 2],
+  ] as const) {
+    await bumpTouches(LUNCH, "2026-05-02", channel, variant, {
+      [channel === "geofence" ? T.sendsTreated : T.claimsTreated]: 40 * k,
+      [channel === "geofence" ? T.sendsHoldout : T.claimsHoldout]: 10 * k,
+      [T.visitsTreated]: 12 * k,
+      [T.visitsHoldout]: 2 * k,
+      [J.firstTreated]: 9 * k,
+      [J.firstHoldout]: k,
+      [J.repeatInWindowTreated]: 7 * k + 1,
+      [J.repeatInWindowHoldout]: k,
+      [J.repeatAfterTreated]: 5 * k,
+      [J.repeatAfterHoldout]: k + 1,
+    });
+  }
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 });
@@ -162,6 +214,43 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+
+/** Adds to the touch counters of offer × day × channel × variant (offer and merchant items). */
+async function bumpTouches(
+  offerId: string,
+  day: string,
+  channel: string,
+  variant: string,
+  fields: Record<string, number>,
+) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {
+    ":m": M,
+    ":o": offerId,
+    ":d": day,
+    ":c": channel,
+    ":v": variant,
+  };
+  const adds = Object.entries(fields).map(([f, n], i) => {
+    names[`#f${i}`] = f;
+    values[`:n${i}`] = n;
+    return `#f${i} :n${i}`;
+  });
+  for (const Key of [
+    touchKeys.offer(M, offerId, day, channel, variant),
+    touchKeys.merchant(M, day, offerId, channel, variant),
+  ]) {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: env("CONVERSIONS_TABLE"),
+        Key,
+        UpdateExpression: `SET merchantId = :m, offerId = :o, localDay = :d, channel = :c, variant = :v ADD ${adds.join(", ")}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+}
 
 async function api<T>(path: string): Promise<T> {
   const res = await fetch(`${server.url}${path}`, {
@@ -201,15 +290,20 @@ function at(doc: unknown, path: string): unknown {
     .reduce<unknown>((v, key) => (v == null ? v : (v as Record<string, unknown>)[key]), doc);
 }
 
-/** Every `[data-figure]` of the page equals the report's value at its path. */
-async function expectFiguresMatch(page: Page, report: unknown): Promise<number> {
-  const figures = await page.$$eval("[data-figure]", (els) =>
-    els.map((e) => ({
-      path: e.getAttribute("data-figure") ?? "",
-      value: e.getAttribute("data-value") ?? "null",
-      text: e.textContent ?? "",
-    })),
-  );
+/**
+ * Every `[data-figure]` of the page (or those whose path starts with `only`) equals the
+ * report's value at its path; answers how many were checked.
+ */
+async function expectFiguresMatch(page: Page, report: unknown, only?: string): Promise<number> {
+  const figures = (
+    await page.$$eval("[data-figure]", (els) =>
+      els.map((e) => ({
+        path: e.getAttribute("data-figure") ?? "",
+        value: e.getAttribute("data-value") ?? "null",
+        text: e.textContent ?? "",
+      })),
+    )
+  ).filter((f) => only === undefined || f.path.startsWith(only));
   for (const f of figures) {
     expect({ path: f.path, value: JSON.parse(f.value) }).toEqual({
       path: f.path,
@@ -268,14 +362,54 @@ describe("marketing dashboard in headless Chromium", () => {
     it(`offer view at ${width.width} px: funnel, rates, lift, money equal the report; charts drawn`, async () => {
       const { context, page, problems } = await openPage(width);
       await signIn(page, `/offers/${LUNCH}${q}`);
-      const report = await api(`/v1/reports/offers/${LUNCH}${q}&groupBy=day&includeEmpty=true`);
-      expect(await expectFiguresMatch(page, report)).toBeGreaterThan(12);
+      const report = await api<object>(
+        `/v1/reports/offers/${LUNCH}${q}&groupBy=day&includeEmpty=true`,
+      );
+      // Journey figures: the offer's (journey report) and per channel × variant (channel report).
+      const journey = await api<object>(`/v1/reports/journey${q}&offerId=${LUNCH}`);
+      const channels = await api<{ rows: unknown[] }>(`/v1/reports/offers/${LUNCH}/channels${q}`);
+      expect(channels.rows).toHaveLength(3);
+      expect(await expectFiguresMatch(page, { ...report, journey, channels })).toBe(
+        (await expectFiguresMatch(page, report, "totals/")) + 8 + 3 * 8,
+      );
+      expect(await page.textContent("section[aria-labelledby=journey-h]")).toContain("email");
       expect(await page.locator("canvas").count()).toBeGreaterThanOrEqual(2);
       const stores = await page.locator("section[aria-labelledby=stores-h] tbody tr").count();
       expect(stores).toBe(2);
       expect(await page.textContent("section[aria-labelledby=stores-h]")).toContain("PAR-001");
       await expectFitsWidth(page);
       await shot(page, `offer-${width.name}`);
+      expect(problems).toEqual([]);
+      await context.close();
+    });
+
+    it(`journey view at ${width.width} px: every figure equals the journey report; chart drawn`, async () => {
+      const { context, page, problems } = await openPage(width);
+      await signIn(page, `/journey${q}`);
+      expect(await page.textContent("main h1")).toBe("Visitor journey");
+      expect(await page.getAttribute("a[data-nav=journey]", "aria-current")).toBe("page");
+      const report = await api<{
+        journey: { visits: number; lapsed: number };
+        stores: unknown[];
+        days: { visits: number; entered: Record<string, number> }[];
+      }>(`/v1/reports/journey${q}`);
+      expect(report.journey.visits).toBeGreaterThan(0);
+      expect(report.journey.lapsed).toBe(5);
+      const activeDays = report.days.filter(
+        (d) => d.visits > 0 || Object.values(d.entered).some((n) => n > 0),
+      ).length;
+      // 5 key figures, 3 + 4 by stage, 5 per active day, 8 per store.
+      expect(await expectFiguresMatch(page, report)).toBe(
+        5 + 7 + 5 * activeDays + 8 * report.stores.length,
+      );
+      expect(report.stores).toHaveLength(2);
+      expect(await page.locator("section[aria-labelledby=journey-stores-h] tbody tr").count()).toBe(
+        2,
+      );
+      expect(await page.textContent("main")).toContain("Café Lumière — Châtelet");
+      expect(await page.locator("main canvas").count()).toBe(1);
+      await expectFitsWidth(page);
+      await shot(page, `journey-${width.name}`);
       expect(problems).toEqual([]);
       await context.close();
     });
@@ -288,8 +422,20 @@ describe("marketing dashboard in headless Chromium", () => {
         `/v1/reports/stores/${S1}/pickups${q}`,
       );
       expect(pickups.totals.pickups).toBe(3);
-      // Store figures, then the pickup section's (paths under `pickups/`).
-      expect(await expectFiguresMatch(page, { ...store, pickups })).toBe(7);
+      const journey = await api<{
+        days: { visits: number; entered: Record<string, number> }[];
+      }>(`/v1/reports/journey${q}&storeId=${S1}`);
+      // Four days with visits and the day of four lapses.
+      const activeDays = journey.days.filter(
+        (d) => d.visits > 0 || Object.values(d.entered).some((n) => n > 0),
+      ).length;
+      expect(activeDays).toBe(5);
+      // Store figures, the pickup section's (paths under `pickups/`), the journey's (`journey/`):
+      // 5 key figures, 3 + 4 by stage, 5 per active day.
+      expect(await expectFiguresMatch(page, { ...store, pickups, journey })).toBe(
+        7 + 5 + 7 + 5 * activeDays,
+      );
+      expect(await page.locator("section[aria-labelledby=journey-h] canvas").count()).toBe(1);
       expect(await page.textContent("section[aria-labelledby=pickups-h]")).toContain("2026-05-04");
       expect(await page.textContent("main h1")).toContain("PAR-001");
       await expectFitsWidth(page);

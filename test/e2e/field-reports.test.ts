@@ -2,18 +2,11 @@
  * Faults from public field reports, replayed through the local HTTP server on DynamoDB Local
  * with the inputs of the report and the right value as the expectation.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { uniqueId } from "../support/aws.ts";
-import { call, startTestServer } from "../support/local-server.ts";
+import { call, useTestServer } from "../support/local-server.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 describe("lost visit after a long gap", () => {
   it("dwells at +180 s and logs the visit although the previous fix was 40 minutes away", async () => {

@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, startTestServer } from "../support/local-server.ts";
+import { describe, expect, it } from "vitest";
+import { call, useTestServer } from "../support/local-server.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 describe("local HTTP server", () => {
   it("reports DynamoDB and SNS healthy", async () => {

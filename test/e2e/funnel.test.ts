@@ -1,82 +1,34 @@
-import { SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-} from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as publisher } from "../../functions/incentive-publisher.ts";
 import { daytimeZone } from "../../scripts/local/daytime.ts";
-import { type StreamPoller, startStreamPoller } from "../../scripts/local/stream-poller.ts";
-import { env, testClients, uniqueId } from "../support/aws.ts";
+import type { StreamPoller } from "../../scripts/local/stream-poller.ts";
+import { uniqueId } from "../support/aws.ts";
 import { offset } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
+import {
+  drainQueue,
+  startMerchantStream,
+  subscribeMerchantQueue,
+} from "../support/merchant-stream.ts";
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let poller: StreamPoller;
-const clients = testClients();
 const merchantId = uniqueId("m_e2e");
 const STORE = { lat: 43.2965, lon: 5.3698 };
 
 beforeAll(async () => {
   server = await startTestServer();
   // Deliver only this test's incentives: other test files share the table.
-  poller = await startStreamPoller({
-    endpoint: env("AWS_ENDPOINT_URL_DYNAMODB"),
-    region: env("AWS_REGION"),
-    tableName: env("INCENTIVES_TABLE"),
-    handler: async (event) => {
-      const mine = event.Records.filter((r) => r.dynamodb?.NewImage?.merchantId?.S === merchantId);
-      if (mine.length === 0) return { batchItemFailures: [] };
-      return publisher({ Records: mine }, {} as never);
-    },
-  });
+  poller = await startMerchantStream({ merchantId, publisher });
 });
 afterAll(async () => {
   await poller.stop();
   await server.close();
 });
 
-async function subscribeQueue(): Promise<string> {
-  const name = uniqueId("q");
-  const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: name }));
-  const { Attributes } = await clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  await clients.sns.send(
-    new SubscribeCommand({
-      TopicArn: env("INCENTIVE_TOPIC_ARN"),
-      Protocol: "sqs",
-      Endpoint: Attributes?.QueueArn,
-      Attributes: {
-        RawMessageDelivery: "true",
-        FilterPolicy: JSON.stringify({ merchantId: [merchantId] }),
-      },
-    }),
-  );
-  return QueueUrl ?? "";
-}
-
-async function drainQueue(queueUrl: string, expected: number): Promise<Record<string, unknown>[]> {
-  const messages: Record<string, unknown>[] = [];
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const out = await clients.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-      }),
-    );
-    for (const m of out.Messages ?? []) messages.push(JSON.parse(m.Body ?? "{}"));
-    if (messages.length >= expected && (out.Messages ?? []).length === 0) break;
-  }
-  return messages;
-}
-
 describe("the footfall funnel end to end", () => {
   it("registers, pings, sends, visits, redeems — and the log and report agree", async () => {
-    const queueUrl = await subscribeQueue();
+    const queueUrl = await subscribeMerchantQueue(merchantId);
     const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
     const analyst = {
       authorization: `Bearer ${await server.token(merchantId, "marketing-analyst")}`,
@@ -176,7 +128,10 @@ describe("the footfall funnel end to end", () => {
     const visitsTreated = treated.filter((d) => d.visits).length;
     const visitsHeld = held.filter((d) => d.visits).length;
 
-    const messages = await drainQueue(queueUrl, treated.length);
+    const messages = await drainQueue(
+      queueUrl,
+      (received, lastPollEmpty) => received.length >= treated.length && lastPollEmpty,
+    );
     expect(messages).toHaveLength(treated.length);
     expect(new Set(messages.map((m) => m.incentiveId)).size).toBe(treated.length);
 

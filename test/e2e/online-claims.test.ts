@@ -5,27 +5,19 @@
  * from the simulated events. Also: tenant isolation of links, guessing limits, web claims, and
  * the budget race across claims and geofence sends.
  */
-import { SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { daytimeZone } from "../../scripts/local/daytime.ts";
+import { describe, expect, it } from "vitest";
 import { uniqueId } from "../support/aws.ts";
+import { registerDevice, userAssertion } from "../support/device-api.ts";
 import { offset } from "../support/fixtures.ts";
-import { call, startTestServer } from "../support/local-server.ts";
+import { call, useTestServer } from "../support/local-server.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 const merchantId = uniqueId("m_o2o");
 const otherMerchant = uniqueId("m_o2o_other");
 // A site no other test file uses (Naples): geofence matching spans merchants, so a store or zone
 // of another file nearby would add its own footprint events and sends to these devices.
 const STORE = { lat: 40.8518, lon: 14.2681 };
 const FAR_ZONE = { type: "Circle", center: offset(STORE, 20_000, 0), radiusM: 100 };
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
 
 /** Runs `n` tasks, 8 at a time (a shop's worth of phones, not a thundering herd). */
 async function inBatches<T>(n: number, task: (i: number) => Promise<T>): Promise<T[]> {
@@ -41,31 +33,15 @@ async function inBatches<T>(n: number, task: (i: number) => Promise<T>): Promise
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** A user assertion of the app's backend (the person behind several installs). */
-async function assertion(userId: string) {
-  const iat = Math.floor(Date.now() / 1000);
-  return await new SignJWT({})
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuer(server.appId)
-    .setAudience("footfall")
-    .setSubject(userId)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + 300)
-    .sign(new TextEncoder().encode(server.serverSecret));
-}
+const assertion = (userId: string) => userAssertion(server, userId);
 
 async function register(marketing = true, userAssertion?: string): Promise<string> {
-  const reg = await call(`${server.url}/v1/devices`, {
-    method: "POST",
-    headers: { "x-app-key": server.appKey },
-    body: {
-      platform: "ios",
-      consent: { location: true, marketing },
-      timeZone: daytimeZone(),
-      ...(userAssertion ? { userAssertion } : {}),
-    },
+  const device = await registerDevice(server, {
+    platform: "ios",
+    consent: { location: true, marketing },
+    ...(userAssertion ? { userAssertion } : {}),
   });
-  expect(reg.status).toBe(201);
-  return reg.body.token as string;
+  return device.token;
 }
 
 /** Posts an in-store stay that dwells (≥ 120 s) with the dwell confirmed after `after`. */

@@ -1,26 +1,24 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-} from "@aws-sdk/client-sqs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as incentivePublisher } from "../../functions/incentive-publisher.ts";
 import { handler as pickupPublisher } from "../../functions/pickup-publisher.ts";
 import { FUNCTION_SPECS, streamMapping } from "../../infra/function-specs.ts";
-import { type StreamPoller, startStreamPoller } from "../../scripts/local/stream-poller.ts";
-import { env, testClients, uniqueId } from "../support/aws.ts";
+import type { StreamPoller } from "../../scripts/local/stream-poller.ts";
+import { uniqueId } from "../support/aws.ts";
 import { isolatedSite, offset } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
+import {
+  drainQueue,
+  startMerchantStream,
+  subscribeMerchantQueue,
+} from "../support/merchant-stream.ts";
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let poller: StreamPoller;
-let incentivePoller: StreamPoller;
-const clients = testClients();
+const crossSellPollers: StreamPoller[] = [];
 const merchantId = uniqueId("m_pickup");
 const crossSellMerchant = uniqueId("m_xsell");
 const STORE = { lat: 45.764, lon: 4.8357 };
@@ -31,84 +29,33 @@ beforeAll(async () => {
   server = await startTestServer({ now: () => Date.now() + cacheOffsetMs });
   const trigger = FUNCTION_SPECS["pickup-publisher"]?.trigger;
   if (trigger?.kind !== "tableStream") throw new Error("pickup-publisher has no stream trigger");
-  const spec = streamMapping(trigger);
   // The deployed mapping (filters, batch size), delivering only this test's pickups.
-  poller = await startStreamPoller({
-    endpoint: env("AWS_ENDPOINT_URL_DYNAMODB"),
-    region: env("AWS_REGION"),
-    tableName: env("INCENTIVES_TABLE"),
-    mapping: spec,
-    handler: async (event) => {
-      const mine = event.Records.filter((r) =>
-        [merchantId, crossSellMerchant].includes(r.dynamodb?.NewImage?.merchantId?.S ?? ""),
-      );
-      if (mine.length === 0) return { batchItemFailures: [] };
-      return pickupPublisher({ Records: mine }, {} as never);
-    },
+  poller = await startMerchantStream({
+    merchantId,
+    publisher: pickupPublisher,
+    mapping: streamMapping(trigger),
   });
-  // The incentive publisher as deployed, for this test's merchants' incentives only.
+  // The cross-sell merchant's pickups, and its incentives through the incentive publisher.
   const incentives = FUNCTION_SPECS["incentive-publisher"]?.trigger;
   if (incentives?.kind !== "tableStream") throw new Error("incentive-publisher has no stream");
-  incentivePoller = await startStreamPoller({
-    endpoint: env("AWS_ENDPOINT_URL_DYNAMODB"),
-    region: env("AWS_REGION"),
-    tableName: env("INCENTIVES_TABLE"),
-    mapping: streamMapping(incentives),
-    handler: async (event) => {
-      const mine = event.Records.filter(
-        (r) => r.dynamodb?.NewImage?.merchantId?.S === crossSellMerchant,
-      );
-      if (mine.length === 0) return { batchItemFailures: [] };
-      return incentivePublisher({ Records: mine }, {} as never);
-    },
-  });
+  crossSellPollers.push(
+    await startMerchantStream({
+      merchantId: crossSellMerchant,
+      publisher: pickupPublisher,
+      mapping: streamMapping(trigger),
+    }),
+    await startMerchantStream({
+      merchantId: crossSellMerchant,
+      publisher: incentivePublisher,
+      mapping: streamMapping(incentives),
+    }),
+  );
 });
 afterAll(async () => {
-  await incentivePoller.stop();
+  for (const p of crossSellPollers) await p.stop();
   await poller.stop();
   await server.close();
 });
-
-async function subscribeQueue(
-  filter: Record<string, unknown> = {
-    merchantId: [merchantId],
-    eventType: [{ prefix: "pickup." }],
-  },
-): Promise<string> {
-  const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: uniqueId("q") }));
-  const { Attributes } = await clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  await clients.sns.send(
-    new SubscribeCommand({
-      TopicArn: env("INCENTIVE_TOPIC_ARN"),
-      Protocol: "sqs",
-      Endpoint: Attributes?.QueueArn,
-      Attributes: {
-        RawMessageDelivery: "true",
-        // What a store tablet subscribes with: its merchant, pickup events only.
-        FilterPolicy: JSON.stringify(filter),
-      },
-    }),
-  );
-  return QueueUrl ?? "";
-}
-
-async function drain(queueUrl: string, until: (types: string[]) => boolean) {
-  const messages: Record<string, unknown>[] = [];
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && !until(messages.map((m) => String(m.eventType)))) {
-    const out = await clients.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-      }),
-    );
-    for (const m of out.Messages ?? []) messages.push(JSON.parse(m.Body ?? "{}"));
-  }
-  return messages;
-}
 
 /** A checked-in message schema of events/, compiled as an independent subscriber would. */
 function schemaValidator(file: string) {
@@ -123,7 +70,10 @@ const validateIncentive = schemaValidator("incentive-message.schema.json");
 
 describe("pickup orders end to end through the local HTTP API", () => {
   it("create, attach, ping, staff board, ready, complete — and the store hears every step", async () => {
-    const queueUrl = await subscribeQueue();
+    // What a store tablet subscribes with: its merchant, pickup events only.
+    const queueUrl = await subscribeMerchantQueue(merchantId, {
+      eventType: [{ prefix: "pickup." }],
+    });
     const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
     const pos = { authorization: `Bearer ${await server.token(merchantId, "pos")}` };
     const other = {
@@ -260,7 +210,9 @@ describe("pickup orders end to end through the local HTTP API", () => {
     const after = await call(`${server.url}/v1/stores/${storeId}/pickups`, { headers: pos });
     expect(after.body.items).toEqual([]);
 
-    const messages = await drain(queueUrl, (types) => types.includes("pickup.completed"));
+    const messages = await drainQueue(queueUrl, (received) =>
+      received.some((m) => m.eventType === "pickup.completed"),
+    );
     for (const m of messages) expect(validate(m), JSON.stringify(validate.errors)).toBe(true);
     expect(messages.map((m) => m.eventType)).toEqual([
       "pickup.created",
@@ -305,8 +257,7 @@ describe("pickup orders end to end through the local HTTP API", () => {
 
   it('a cross-sell on pickup arrival: offer by API, "I\'m here", incentive.sent on the topic, code redeemed', async () => {
     const site = await isolatedSite();
-    const queueUrl = await subscribeQueue({
-      merchantId: [crossSellMerchant],
+    const queueUrl = await subscribeMerchantQueue(crossSellMerchant, {
       eventType: ["incentive.sent"],
     });
     const admin = {
@@ -381,7 +332,9 @@ describe("pickup orders end to end through the local HTTP API", () => {
       expect(here.body).toMatchObject({ state: "arrived" });
     }
 
-    const messages = await drain(queueUrl, (types) => types.includes("incentive.sent"));
+    const messages = await drainQueue(queueUrl, (received) =>
+      received.some((m) => m.eventType === "incentive.sent"),
+    );
     expect(messages).toHaveLength(1);
     const message = messages[0] as Record<string, unknown>;
     expect(validateIncentive(message), JSON.stringify(validateIncentive.errors)).toBe(true);

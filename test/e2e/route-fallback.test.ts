@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mintMerchantToken } from "../../scripts/local/dev-jwt.ts";
-import { call, startTestServer } from "../support/local-server.ts";
+import { call, useTestServer } from "../support/local-server.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 describe("requests no route matches", () => {
   it("an unknown path answers problem+json 404, whatever the body", async () => {

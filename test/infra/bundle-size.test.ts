@@ -2,14 +2,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  BUNDLE_ALIAS,
-  BUNDLE_MAIN_FIELDS,
-  BUNDLE_TARGET,
-  ESM_REQUIRE_BANNER,
-  functionEntry,
-  REPO_ROOT,
-} from "../../infra/footfall-function.ts";
+import { ESM_REQUIRE_BANNER, functionBuildOptions } from "../../infra/bundle-settings.ts";
+import { REPO_ROOT } from "../../infra/footfall-function.ts";
 import { DEFAULT_BUNDLE_BUDGET_KB, FUNCTION_SPECS } from "../../infra/function-specs.ts";
 import { logicalId, resources, type Synthesized, synthFootfall } from "./synth.ts";
 
@@ -39,20 +33,10 @@ function assetDir(name: string): string {
 /** The biggest inputs of a bundle (same esbuild settings), to say what to cut when over budget. */
 async function biggestInputs(name: string): Promise<string> {
   const result = await build({
-    entryPoints: [functionEntry(name)],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: BUNDLE_TARGET,
-    mainFields: BUNDLE_MAIN_FIELDS,
-    banner: { js: ESM_REQUIRE_BANNER },
-    alias: BUNDLE_ALIAS,
-    absWorkingDir: REPO_ROOT,
-    minify: true,
+    ...functionBuildOptions(REPO_ROOT, name),
     write: false,
     metafile: true,
     outfile: join(REPO_ROOT, "cdk.out", "probe.mjs"),
-    logLevel: "silent",
   });
   const output = Object.values(result.metafile.outputs)[0];
   const byPackage = new Map<string, number>();

@@ -1,9 +1,10 @@
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient } from "../../shared/adapters/aws-clients.ts";
 import type { DevicePrincipal } from "../../shared/auth/principal.ts";
 import { catalogKeys } from "../../shared/domain/catalog/common.ts";
 import type { Offer } from "../../shared/domain/catalog/offer.ts";
 import type { Store } from "../../shared/domain/catalog/store.ts";
+import { conversionKeys } from "../../shared/domain/conversion.ts";
 import { type Device, deviceKeys } from "../../shared/domain/device.ts";
 import { encodeZone } from "../../shared/domain/geometry/codec.ts";
 import { zoneIds } from "../../shared/domain/zone.ts";
@@ -12,6 +13,46 @@ import { env, uniqueId } from "./aws.ts";
 import { offsetM } from "./geo.ts";
 
 export const PARIS = { lat: 48.8606, lon: 2.3376 };
+
+/**
+ * 14:00 UTC (15:00 or 16:00 in Paris) of the latest day that has begun: a recent afternoon,
+ * outside quiet hours, never in the future. Epoch ms.
+ */
+export function lastAfternoonUtc(): number {
+  const d = new Date();
+  d.setUTCHours(14, 0, 0, 0);
+  return d.getTime() > Date.now() ? d.getTime() - 86_400_000 : d.getTime();
+}
+
+/** One day's counters of an offer at a store (`day` local YYYY-MM-DD), consistent read. */
+export async function offerCounters(
+  merchantId: string,
+  offerId: string,
+  storeId: string,
+  day: string,
+): Promise<Record<string, unknown> | undefined> {
+  const out = await documentClient.send(
+    new GetCommand({
+      TableName: env("CONVERSIONS_TABLE"),
+      Key: conversionKeys.offerCounters(merchantId, offerId, storeId, day),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item;
+}
+
+/** The merchant's footfall conversion log as stored (consistent read of its partition). */
+export async function conversionLog<T = Record<string, unknown>>(merchantId: string): Promise<T[]> {
+  const out = await documentClient.send(
+    new QueryCommand({
+      TableName: env("CONVERSIONS_TABLE"),
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": conversionKeys.logPartition(merchantId) },
+      ConsistentRead: true,
+    }),
+  );
+  return (out.Items ?? []) as T[];
+}
 
 /** Moves a point by metres east/north (small distances). */
 export const offset = offsetM;

@@ -6,15 +6,38 @@
 /** Metres per degree of latitude on turf's sphere, so offsets and turf distances agree. */
 export const M_PER_DEG = (Math.PI / 180) * 6_371_008.8;
 
-/** Small deterministic PRNG (mulberry32) for reproducible data from a seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/** Small deterministic PRNG (mulberry32) for reproducible data from a seed: the benchmarks' own. */
+export { mulberry32 } from "../../bench/rng.ts";
+
+/** A longitude/latitude box in degrees; longitudes unwrapped (west may be < -180, east > 180). */
+export interface Box {
+  west: number;
+  east: number;
+  south: number;
+  north: number;
+}
+
+/** The bounding box of `[lon, lat]` positions, longitudes taken as given (unwrapped). */
+export function boundsOf(positions: Iterable<readonly number[]>): Box {
+  const box = { west: Infinity, east: -Infinity, south: 90, north: -90 };
+  for (const [x, y] of positions) {
+    box.west = Math.min(box.west, x as number);
+    box.east = Math.max(box.east, x as number);
+    box.south = Math.min(box.south, y as number);
+    box.north = Math.max(box.north, y as number);
+  }
+  return box;
+}
+
+/** `box` widened by `share` of its width and of its height on each side; latitudes kept in ±90. */
+export function padded(box: Box, share: number): Box {
+  const padX = (box.east - box.west) * share;
+  const padY = (box.north - box.south) * share;
+  return {
+    west: box.west - padX,
+    east: box.east + padX,
+    south: Math.max(-90, box.south - padY),
+    north: Math.min(90, box.north + padY),
   };
 }
 

@@ -1,12 +1,9 @@
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 import { generateDevKey, mintMerchantToken } from "../../scripts/local/dev-jwt.ts";
 import { createLocalServer } from "../../scripts/local/server.ts";
-import { documentClient } from "../../shared/adapters/aws-clients.ts";
-import { dynamoAppKeyStore } from "../../shared/adapters/dynamo/app-key-store.ts";
-import { systemClock, systemRandom } from "../../shared/adapters/system.ts";
 import type { Role } from "../../shared/auth/principal.ts";
-import { createAppKey } from "../../shared/use-cases/app-keys.ts";
-import { env } from "./aws.ts";
+import { createTestAppKey } from "./app-keys.ts";
 import { contractValidator } from "./contract.ts";
 
 /** Starts the local HTTP server (same code as `npm start`) on a free port against the test engines. */
@@ -25,16 +22,7 @@ export async function startTestServer(options: { now?: () => number } = {}) {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const appKeys = dynamoAppKeyStore(documentClient, env("CATALOG_TABLE"));
-  const { appKey, appId, serverSecret } = await createAppKey(
-    {
-      appKeys,
-      clock: systemClock,
-      random: systemRandom,
-      masterKey: process.env.PSEUDONYM_KEY ?? "",
-    },
-    "e2e",
-  );
+  const { appKey, appId, serverSecret } = await createTestAppKey("e2e");
   return {
     url,
     appKey,
@@ -56,6 +44,24 @@ export async function startTestServer(options: { now?: () => number } = {}) {
       }
     },
   };
+}
+
+/** What {@link startTestServer} returns: the server's URL, its app key and token minting. */
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+/**
+ * Starts a test server before the file's tests and closes it after them (failing the file on any
+ * undocumented answer). The returned object is filled in once `beforeAll` has run.
+ */
+export function useTestServer(options: { now?: () => number } = {}): TestServer {
+  const server = {} as TestServer;
+  beforeAll(async () => {
+    Object.assign(server, await startTestServer(options));
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  return server;
 }
 
 /** fetch + JSON helper returning status, headers and parsed body. */

@@ -11,7 +11,7 @@ import { VisitStateConflict, type VisitStore } from "../../shared/adapters/dynam
 import type { DevicePrincipal } from "../../shared/auth/principal.ts";
 import type { ZoneGeometry } from "../../shared/domain/geometry/types.ts";
 import type { DeviceVisitState, ZoneEvent } from "../../shared/domain/visit/types.ts";
-import { edgeDistanceM, M_PER_DEG, mulberry32, offsetM, wrapLon } from "./geo.ts";
+import { boundsOf, edgeDistanceM, M_PER_DEG, mulberry32, offsetM, padded, wrapLon } from "./geo.ts";
 
 /** Metres per degree of latitude on the IUGG mean sphere (the radius turf uses). */
 
@@ -182,18 +182,7 @@ export function randomFence(rnd: () => number, id: string, region: FenceRegion):
     // Random winding: normalisation must accept either.
     return (i === 0) === reverseShell ? deg.reverse() : deg;
   });
-  let west = Number.POSITIVE_INFINITY;
-  let east = Number.NEGATIVE_INFINITY;
-  let south = 90;
-  let north = -90;
-  for (const [x, y] of rings[0] as number[][]) {
-    west = Math.min(west, x as number);
-    east = Math.max(east, x as number);
-    south = Math.min(south, y as number);
-    north = Math.max(north, y as number);
-  }
-  const padX = (east - west) * 0.2;
-  const padY = (north - south) * 0.2;
+  const bounds = boundsOf(rings[0] as number[][]);
   return {
     id,
     region,
@@ -202,16 +191,11 @@ export function randomFence(rnd: () => number, id: string, region: FenceRegion):
       coordinates: rings.map((r) => r.map(([x, y]) => [wrapLon(x as number), y as number])),
     },
     rings,
-    box: {
-      west: west - padX,
-      east: east + padX,
-      south: Math.max(-90, south - padY),
-      north: Math.min(90, north + padY),
-    },
+    box: padded(bounds, 0.2),
     sizeM,
     containsPole: false,
     holdsPole: false,
-    crossesAntimeridian: spans180(west, east),
+    crossesAntimeridian: spans180(bounds.west, bounds.east),
   };
 }
 

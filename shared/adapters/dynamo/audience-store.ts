@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { audienceKeys } from "../../domain/audience.ts";
 import type { AudienceMembership, AudienceStore } from "../../use-cases/audiences.ts";
 import { batchWriteAll } from "./batch.ts";
+import { queryPages } from "./query-pages.ts";
 
 /**
  * DynamoDB adapter for `AudienceStore` on the devices table: one item per (subject partition,
@@ -41,17 +42,12 @@ export function dynamoAudienceStore(
       const out: AudienceMembership[] = [];
       await Promise.all(
         [...new Set(partitions)].map(async (partition) => {
-          let start: Record<string, unknown> | undefined;
-          do {
-            const page = await client.send(
-              new QueryCommand({
-                TableName: tableName,
-                KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-                ExpressionAttributeValues: { ":pk": partition, ":prefix": audienceKeys.prefix },
-                ProjectionExpression: "sk, expiresAtMs",
-                ExclusiveStartKey: start,
-              }),
-            );
+          for await (const page of queryPages(client, {
+            TableName: tableName,
+            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues: { ":pk": partition, ":prefix": audienceKeys.prefix },
+            ProjectionExpression: "sk, expiresAtMs",
+          })) {
             for (const item of page.Items ?? []) {
               const parsed = audienceKeys.parse(String(item.sk));
               if (!parsed) continue;
@@ -61,8 +57,7 @@ export function dynamoAudienceStore(
                 expiresAtMs: Number(item.expiresAtMs),
               });
             }
-            start = page.LastEvaluatedKey;
-          } while (start);
+          }
         }),
       );
       return out;

@@ -23,6 +23,7 @@ import type {
   StoreKey,
 } from "../../use-cases/ports/catalog-store.ts";
 import { batchGetAll } from "./batch.ts";
+import { queryPages } from "./query-pages.ts";
 import { transactInGroups } from "./transact-groups.ts";
 
 export type {
@@ -603,24 +604,18 @@ export function dynamoCatalogStore(
 
     async listDeletedOffers(merchantId) {
       const offers: Deleted<Offer>[] = [];
-      let start: Item | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues: {
-              ":pk": catalogKeys.partition(merchantId),
-              ":prefix": catalogKeys.deletedOfferPrefix,
-            },
-            ExclusiveStartKey: start,
-          }),
-        );
+      for await (const out of queryPages(client, {
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: {
+          ":pk": catalogKeys.partition(merchantId),
+          ":prefix": catalogKeys.deletedOfferPrefix,
+        },
+      })) {
         for (const item of out.Items ?? []) {
           offers.push({ ...toOffer(item), deletedAt: String(item.deletedAt) });
         }
-        start = out.LastEvaluatedKey;
-      } while (start);
+      }
       return offers;
     },
   };

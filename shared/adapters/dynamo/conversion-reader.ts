@@ -9,6 +9,7 @@ import type {
   LogQuery,
 } from "../../use-cases/ports/conversion-reader.ts";
 import { readBudgetUse } from "./budget-counter.ts";
+import { queryPages } from "./query-pages.ts";
 
 export type { ConversionReader, LogPage, LogPosition, LogQuery };
 
@@ -77,23 +78,18 @@ export function dynamoConversionReader(
 ): ConversionReader {
   async function counterItems(pk: string, fromDay: string, toDay: string) {
     const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
     let pages = 0;
-    do {
-      const out = await client.send(
-        new QueryCommand({
-          TableName: tables.conversions,
-          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-          // "$" sorts right after "#": every `<toDay>#<id>` key is below `<toDay>$`.
-          ExpressionAttributeValues: { ":pk": pk, ":from": `${fromDay}#`, ":to": `${toDay}$` },
-          ExclusiveStartKey: start,
-        }),
-      );
+    for await (const out of queryPages(client, {
+      TableName: tables.conversions,
+      KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+      // "$" sorts right after "#": every `<toDay>#<id>` key is below `<toDay>$`.
+      ExpressionAttributeValues: { ":pk": pk, ":from": `${fromDay}#`, ":to": `${toDay}$` },
+    })) {
       items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
       pages += 1;
-      if (pages >= MAX_COUNTER_PAGES && start) throw new Error("counters: too many pages");
-    } while (start);
+      if (pages >= MAX_COUNTER_PAGES && out.LastEvaluatedKey)
+        throw new Error("counters: too many pages");
+    }
     return items;
   }
 

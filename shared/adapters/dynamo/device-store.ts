@@ -2,13 +2,13 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { type Device, deviceKeys } from "../../domain/device.ts";
 import { ConflictError } from "../../errors.ts";
 import type { DeviceStore } from "../../use-cases/ports/device-store.ts";
 import { batchWriteAll } from "./batch.ts";
+import { queryPages } from "./query-pages.ts";
 
 export type { DeviceStore };
 
@@ -102,24 +102,18 @@ export function dynamoDeviceStore(client: DynamoDBDocumentClient, tableName: str
     },
     async erase(deviceId) {
       let deleted = 0;
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: "pk = :pk",
-            ExpressionAttributeValues: { ":pk": deviceKeys.partition(deviceId) },
-            ProjectionExpression: "pk, sk",
-            ExclusiveStartKey: startKey,
-          }),
-        );
+      for await (const page of queryPages(client, {
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": deviceKeys.partition(deviceId) },
+        ProjectionExpression: "pk, sk",
+      })) {
         const keys = page.Items ?? [];
         await batchWriteAll(client, {
           [tableName]: keys.map((Key) => ({ DeleteRequest: { Key } })),
         });
         deleted += keys.length;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
       return deleted;
     },
   };

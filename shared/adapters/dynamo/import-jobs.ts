@@ -2,7 +2,6 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -16,6 +15,7 @@ import {
 import type { StoreInput } from "../../domain/catalog/store.ts";
 import type { ImportJobs, KeyedJob } from "../../use-cases/ports/import-jobs.ts";
 import { batchWriteAll, type WriteRequest } from "./batch.ts";
+import { queryPages } from "./query-pages.ts";
 
 export type { ImportJobs, KeyedJob };
 
@@ -345,18 +345,13 @@ export function dynamoImportJobs(client: DynamoDBDocumentClient, tableName: stri
 
     async results(jobId) {
       const results: ImportResult[] = [];
-      let start: Item | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :c)",
-            ExpressionAttributeValues: { ":pk": `IMPORTJOB#${jobId}`, ":c": "CHUNK#" },
-            ProjectionExpression: "results",
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
+      for await (const out of queryPages(client, {
+        TableName: tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :c)",
+        ExpressionAttributeValues: { ":pk": `IMPORTJOB#${jobId}`, ":c": "CHUNK#" },
+        ProjectionExpression: "results",
+        ConsistentRead: true,
+      })) {
         for (const item of out.Items ?? []) {
           for (const r of (item.results ?? []) as {
             i: number;
@@ -372,8 +367,7 @@ export function dynamoImportJobs(client: DynamoDBDocumentClient, tableName: stri
             });
           }
         }
-        start = out.LastEvaluatedKey;
-      } while (start);
+      }
       return results.sort((a, b) => a.index - b.index);
     },
   };

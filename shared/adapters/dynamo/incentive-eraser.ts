@@ -2,11 +2,11 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
-  QueryCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { deviceKeys } from "../../domain/device.ts";
 import { incentiveKeys } from "../../domain/incentive.ts";
 import type { DeviceDataEraser } from "../../use-cases/devices.ts";
+import { queryPages } from "./query-pages.ts";
 
 type Key = Record<string, unknown>;
 
@@ -37,21 +37,15 @@ export function dynamoIncentiveEraser(
   return {
     async eraseDevice(deviceId) {
       const ids: string[] = [];
-      let startKey: Key | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tables.devices,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :attr)",
-            ExpressionAttributeValues: { ":pk": deviceKeys.partition(deviceId), ":attr": "ATTR#" },
-            ProjectionExpression: "incentiveId",
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
+      for await (const page of queryPages(client, {
+        TableName: tables.devices,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :attr)",
+        ExpressionAttributeValues: { ":pk": deviceKeys.partition(deviceId), ":attr": "ATTR#" },
+        ProjectionExpression: "incentiveId",
+        ConsistentRead: true,
+      })) {
         for (const item of page.Items ?? []) ids.push(String(item.incentiveId));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
       const keys: Key[] = [];
       for (let i = 0; i < ids.length; i += 100) {
         let want: Key[] = ids.slice(i, i + 100).map((id) => incentiveKeys.incentive(id));

@@ -1,11 +1,11 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { type Link, linkKeys, linkTokenHash } from "../../domain/o2o/link.ts";
 import type { LinkStore } from "../../use-cases/ports/link-store.ts";
+import { queryPages } from "./query-pages.ts";
 
 export type { LinkStore };
 
@@ -60,19 +60,13 @@ export function dynamoLinkStore(client: DynamoDBDocumentClient, table: string): 
 
     async list(merchantId, offerId) {
       const out: Link[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: "pk = :pk",
-            ExpressionAttributeValues: { ":pk": linkKeys.offerPartition(merchantId, offerId) },
-            ExclusiveStartKey: start,
-          }),
-        );
+      for await (const page of queryPages(client, {
+        TableName: table,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": linkKeys.offerPartition(merchantId, offerId) },
+      })) {
         for (const item of page.Items ?? []) out.push(strip(item));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
       return out;
     },
 

@@ -2,7 +2,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -14,6 +13,7 @@ import type { DeviceDataEraser } from "../../use-cases/devices.ts";
 import { DeviceGone, PickupConflict, TooManyPickups } from "../../use-cases/pickups/errors.ts";
 import type { PickupStore, StoredPickup } from "../../use-cases/pickups/pickups.ts";
 import type { FinishedPickupReader } from "../../use-cases/reports/pickup-report.ts";
+import { queryPages } from "./query-pages.ts";
 
 /** Days a finished pickup (state timestamps only) is kept for the pickup metrics. */
 export const PICKUP_RETENTION_DAYS = 400;
@@ -261,20 +261,15 @@ export function dynamoPickupStore(
     },
     async listActive(merchantId, storeId) {
       const items: StoredPickup[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: "gsi1",
-            KeyConditionExpression: "gsi1pk = :pk",
-            ExpressionAttributeValues: { ":pk": pickupKeys.board(merchantId, storeId) },
-            ExclusiveStartKey: startKey,
-          }),
-        );
+      for await (const page of queryPages(client, {
+        TableName: table,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": pickupKeys.board(merchantId, storeId) },
+      })) {
         for (const item of page.Items ?? []) items.push(storedOf(item));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey && items.length < 500);
+        if (items.length >= 500) break;
+      }
       return items;
     },
   };
@@ -295,25 +290,20 @@ export function dynamoFinishedPickups(
   return {
     async finishedPickups(merchantId, storeId, fromMs, toMs) {
       const out: FinishedPickup[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: incentivesTable,
-            IndexName: "gsi1",
-            KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to",
-            ProjectionExpression: FINISHED_PROJECTION,
-            ExpressionAttributeNames: { "#times": "times" },
-            ExpressionAttributeValues: {
-              ":pk": pickupKeys.finished(merchantId, storeId),
-              ":from": new Date(fromMs).toISOString(),
-              // Sort keys are `<promised ISO>#<pickupId>`: every key of the last millisecond
-              // sorts before its ISO time followed by "$" ('#' < '$').
-              ":to": `${new Date(toMs - 1).toISOString()}$`,
-            },
-            ExclusiveStartKey: startKey,
-          }),
-        );
+      for await (const page of queryPages(client, {
+        TableName: incentivesTable,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to",
+        ProjectionExpression: FINISHED_PROJECTION,
+        ExpressionAttributeNames: { "#times": "times" },
+        ExpressionAttributeValues: {
+          ":pk": pickupKeys.finished(merchantId, storeId),
+          ":from": new Date(fromMs).toISOString(),
+          // Sort keys are `<promised ISO>#<pickupId>`: every key of the last millisecond
+          // sorts before its ISO time followed by "$" ('#' < '$').
+          ":to": `${new Date(toMs - 1).toISOString()}$`,
+        },
+      })) {
         for (const item of page.Items ?? []) {
           out.push({
             promisedAt: Number(item.promisedAt),
@@ -325,8 +315,7 @@ export function dynamoFinishedPickups(
               item.nearbyEstimateAt === undefined ? undefined : Number(item.nearbyEstimateAt),
           });
         }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
       return out;
     },
   };

@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type TouchRow, touchFunnelFromItem } from "../../domain/o2o/channel-report.ts";
 import { touchKeys } from "../../domain/o2o/touch.ts";
 import type { TouchReader } from "../../use-cases/ports/touch-reader.ts";
+import { queryPages } from "./query-pages.ts";
 
 export type { TouchReader };
 
@@ -17,16 +18,12 @@ export function dynamoTouchReader(client: DynamoDBDocumentClient, table: string)
           ? touchKeys.merchantPartition(merchantId)
           : touchKeys.offerPartition(merchantId, offerId);
       const rows: TouchRow[] = [];
-      let start: Record<string, unknown> | undefined;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-            ExpressionAttributeValues: { ":pk": pk, ":from": `${fromDay}#`, ":to": `${toDay}#~` },
-            ExclusiveStartKey: start,
-          }),
-        );
+      let pages = 0;
+      for await (const out of queryPages(client, {
+        TableName: table,
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: { ":pk": pk, ":from": `${fromDay}#`, ":to": `${toDay}#~` },
+      })) {
         for (const item of out.Items ?? []) {
           rows.push({
             offerId: String(item.offerId),
@@ -36,8 +33,8 @@ export function dynamoTouchReader(client: DynamoDBDocumentClient, table: string)
             funnel: touchFunnelFromItem(item),
           });
         }
-        start = out.LastEvaluatedKey;
-        if (!start) break;
+        pages += 1;
+        if (pages >= MAX_PAGES) break;
       }
       return rows;
     },

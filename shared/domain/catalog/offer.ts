@@ -6,7 +6,9 @@ import * as z from "zod";
 import {
   DEFAULT_FRESHNESS_MINUTES,
   holdoutPercentSchema,
+  isPickupOffer,
   type OfferStatus,
+  PICKUP_TRIGGER,
   type WeeklySchedule,
   weeklyScheduleSchema,
 } from "../decision/offer-rules.ts";
@@ -22,7 +24,6 @@ import { TARGET_STAGES, type TargetStage } from "../journey/stage.ts";
 import { amountSchema, checkOfferMoney, currencySchema } from "../money.ts";
 import { variantIdSchema } from "../o2o/link.ts";
 import type { MessageVariant } from "../o2o/touch.ts";
-import { isPickupOffer, PICKUP_TRIGGER } from "../decision/offer-rules.ts";
 import { displayText } from "../text.ts";
 import { OFFER_INSTANT_RANGE, storeIdSchema, type Versioned } from "./common.ts";
 import { type QuietHoursSetting, quietHoursSettingSchema } from "./quiet-hours.ts";

@@ -10,6 +10,7 @@ import {
   ARRIVAL_STAGES,
   PICKUP_EVENT_TYPES,
   PICKUP_MODES,
+  PICKUP_STATES,
   type Pickup,
   type PickupEvent,
   type PickupState,
@@ -44,16 +45,7 @@ export const pickupMessageSchema = z
     orderRef: z.string().min(1),
     mode: z.enum(PICKUP_MODES),
     /** The pickup's state right after this event. */
-    state: z.enum([
-      "created",
-      "en_route",
-      "nearby",
-      "arrived",
-      "waiting",
-      "completed",
-      "cancelled",
-      "no_show",
-    ]),
+    state: z.enum(PICKUP_STATES),
     ready: z.boolean(),
     /** When the event happened. */
     at: isoInstant,

@@ -27,6 +27,8 @@ export type ArrivalStage = (typeof ARRIVAL_STAGES)[number];
 export const TERMINAL_STATES = ["completed", "cancelled", "no_show"] as const;
 export type TerminalState = (typeof TERMINAL_STATES)[number];
 export type PickupState = ArrivalStage | TerminalState;
+/** Every state a pickup can be in: the arrival stages, then the terminal states. */
+export const PICKUP_STATES = [...ARRIVAL_STAGES, ...TERMINAL_STATES] as const;
 
 /** Everything that can happen to a pickup, each at most once. */
 export const PICKUP_EVENT_TYPES = [

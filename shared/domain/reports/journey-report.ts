@@ -14,7 +14,7 @@ import {
   twoProportionLift,
   wilsonInterval,
 } from "../stats/lift.ts";
-import type { DayRange } from "./day-range.ts";
+import { type DayRange, daysOf } from "./day-range.ts";
 
 const day = z.iso.date({ error: "must be a day as YYYY-MM-DD" });
 
@@ -186,12 +186,56 @@ export function offerJourneySection(c: OfferJourneyCounts): OfferJourneySection 
   };
 }
 
+/** One store-local day of the period: its journey visits and the people entering each stage. */
+export interface JourneyDay {
+  day: string;
+  visits: number;
+  repeatVisits: number;
+  /** People who entered each stage that day (`lapsed`: lapses of that day, none after today). */
+  entered: Record<JourneyStage, number>;
+}
+
+/** Every day of the range (days without a visit included), for a series over the period. */
+export function journeyDays(
+  range: DayRange,
+  rows: readonly JourneyRow[],
+  today: string,
+): JourneyDay[] {
+  const byDay = new Map<string, Record<string, number>>();
+  for (const r of rows) {
+    const sums = byDay.get(r.localDay) ?? {};
+    for (const [k, n] of Object.entries(r.journey)) sums[k] = (sums[k] ?? 0) + n;
+    byDay.set(r.localDay, sums);
+  }
+  return daysOf(range).map((day) => {
+    const j = byDay.get(day) ?? {};
+    const n = (field: string) => j[field] ?? 0;
+    return {
+      day,
+      visits: n(JOURNEY_FIELDS.visitDays),
+      repeatVisits: n(JOURNEY_FIELDS.repeatDays),
+      entered: Object.fromEntries(
+        JOURNEY_STAGES.map((s) => [
+          s,
+          s === "lapsed"
+            ? day <= today
+              ? Math.max(0, n(JOURNEY_FIELDS.lapsed))
+              : 0
+            : n(JOURNEY_FIELDS.into(s)),
+        ]),
+      ) as Record<JourneyStage, number>,
+    };
+  });
+}
+
 /** What `GET /v1/reports/journey` answers. */
 export interface JourneyReport {
   from: string;
   to: string;
   storeId: string | null;
   journey: JourneySection;
+  /** Day by day over the period (merchant-wide, or the one store). */
+  days: JourneyDay[];
   /** Per store (merchant-wide reports only), ordered by store id. */
   stores: Array<{ storeId: string; journey: JourneySection }>;
   offer: ({ offerId: string } & OfferJourneySection) | null;
@@ -221,6 +265,7 @@ export function buildJourneyReport(input: {
     to: input.range.to,
     storeId: input.storeId,
     journey: journeySection(input.rows, input.today),
+    days: journeyDays(input.range, input.rows, input.today),
     stores:
       input.storeId === null
         ? [...byStore.keys()].sort().map((storeId) => ({

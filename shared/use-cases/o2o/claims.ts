@@ -189,6 +189,20 @@ async function offerOf(deps: ClaimDeps, link: Link): Promise<{ offer: Offer; tim
   return { offer, timeZone: stores.get(storeId)?.timeZone ?? "UTC" };
 }
 
+/**
+ * What a device's claim or exposure starts from: the body parsed, the device's attempts guarded,
+ * the token's live link, its offer and store time zone, and the device's cap partition.
+ */
+async function openLinkFor(deps: ClaimDeps, device: DevicePrincipal, body: unknown) {
+  const input = parseWith(claimInputSchema, body);
+  const now = deps.clock.now();
+  const who = `device#${device.deviceId}`;
+  await guardAttempts(deps, who, now);
+  const link = await resolveLink(deps, input.token, who, now);
+  const { offer, timeZone } = await offerOf(deps, link);
+  return { now, link, offer, timeZone, partition: capPartition(device) };
+}
+
 function retention(deps: ClaimDeps, now: number): number {
   return Math.ceil((now + deps.retentionDays * DAY_MS) / 1000);
 }
@@ -378,13 +392,7 @@ export async function claimLink(
   device: DevicePrincipal,
   body: unknown,
 ): Promise<ClaimResult> {
-  const input = parseWith(claimInputSchema, body);
-  const now = deps.clock.now();
-  const who = `device#${device.deviceId}`;
-  await guardAttempts(deps, who, now);
-  const link = await resolveLink(deps, input.token, who, now);
-  const { offer, timeZone } = await offerOf(deps, link);
-  const partition = capPartition(device);
+  const { now, link, offer, timeZone, partition } = await openLinkFor(deps, device, body);
   const eventKey = `link#${link.linkId}`;
   const ref = deps.deviceRef(device.deviceId, link.merchantId);
 
@@ -491,13 +499,7 @@ export async function exposeLink(
   device: DevicePrincipal,
   body: unknown,
 ): Promise<ExposureResult> {
-  const input = parseWith(claimInputSchema, body);
-  const now = deps.clock.now();
-  const who = `device#${device.deviceId}`;
-  await guardAttempts(deps, who, now);
-  const link = await resolveLink(deps, input.token, who, now);
-  const { offer, timeZone } = await offerOf(deps, link);
-  const partition = capPartition(device);
+  const { now, link, offer, timeZone, partition } = await openLinkFor(deps, device, body);
   const eventKey = `exposure#${link.linkId}`;
   const ref = deps.deviceRef(device.deviceId, link.merchantId);
   const touch = touchOf(link);

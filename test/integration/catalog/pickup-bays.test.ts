@@ -42,16 +42,22 @@ async function isGone(zoneId: string): Promise<boolean> {
   return !head || head.deleted === true || head.cells.length === 0;
 }
 
+/** A merchant admin creates a store with {@link bays} on a site of its own (201 expected). */
+async function createStoreWithBays() {
+  const as = admin();
+  const at = await isolatedSite();
+  const res = await invoke<StoreBody>(createStore, as, {
+    method: "POST",
+    path: "/v1/stores",
+    body: circleStore(at, { pickupBays: bays(at) }),
+  });
+  expect(res.status).toBe(201);
+  return { as, at, res };
+}
+
 describe("pickup bays in the catalog", () => {
   it("creates a store with bays, indexes each bay as a zone and counts its cells", async () => {
-    const as = admin();
-    const at = await isolatedSite();
-    const res = await invoke<StoreBody>(createStore, as, {
-      method: "POST",
-      path: "/v1/stores",
-      body: circleStore(at, { pickupBays: bays(at) }),
-    });
-    expect(res.status).toBe(201);
+    const { as, at, res } = await createStoreWithBays();
     expect(res.body.pickupBays.map((b) => [b.name, b.geometry.type])).toEqual([
       ["Bay 1", "Circle"],
       ["Curbside lane", "Polygon"],
@@ -88,14 +94,7 @@ describe("pickup bays in the catalog", () => {
   });
 
   it("deleting a store removes its bays from the index", async () => {
-    const as = admin();
-    const at = await isolatedSite();
-    const res = await invoke<StoreBody>(createStore, as, {
-      method: "POST",
-      path: "/v1/stores",
-      body: circleStore(at, { pickupBays: bays(at) }),
-    });
-    expect(res.status).toBe(201);
+    const { as, res } = await createStoreWithBays();
     const del = await invoke(deleteStore, as, {
       method: "DELETE",
       path: `/v1/stores/${res.body.storeId}`,

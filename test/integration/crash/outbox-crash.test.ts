@@ -6,14 +6,19 @@ import { FUNCTION_SPECS } from "../../../infra/function-specs.ts";
 import { type LocalSchedule, startSchedules } from "../../../scripts/local/scheduler.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import type { DevicePrincipal } from "../../../shared/auth/principal.ts";
-import { conversionKeys, NO_OFFER } from "../../../shared/domain/conversion.ts";
+import { NO_OFFER } from "../../../shared/domain/conversion.ts";
 import { localDay } from "../../../shared/domain/decision/local-time.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
 import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env } from "../../support/aws.ts";
-import { offset, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import {
+  offerCounters,
+  offset,
+  registeredDevice,
+  seedStoreAndOffer,
+} from "../../support/fixtures.ts";
 import { isolatedTables, overrideEnv } from "../delivery/messaging.ts";
 
 const DEVICES = 24;
@@ -58,14 +63,7 @@ async function pendingOf(deviceId: string): Promise<number> {
 }
 
 async function counters(merchantId: string, offerId: string, storeId: string, day: string) {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("CONVERSIONS_TABLE"),
-      Key: conversionKeys.offerCounters(merchantId, offerId, storeId, day),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item ?? {};
+  return (await offerCounters(merchantId, offerId, storeId, day)) ?? {};
 }
 
 describe("kill -9 between the state save and the hand-off", () => {

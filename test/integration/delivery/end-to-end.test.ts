@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type StreamPoller, startStreamPoller } from "../../../scripts/local/stream-poller.ts";
+import type { StreamPoller } from "../../../scripts/local/stream-poller.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { incentiveKeys } from "../../../shared/domain/incentive.ts";
 import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
@@ -11,18 +11,16 @@ import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts"
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env, testClients, uniqueId } from "../../support/aws.ts";
 import { offset, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
-import { lambdaContext } from "../../support/http-events.ts";
 import { messageValidator } from "../../unit/delivery/message-schema.ts";
 import {
   countByIncentive,
-  createTopicWithQueues,
-  isolatedTables,
-  overrideEnv,
+  isolatedPublisher,
+  pollIncentives,
   type ReceivedMessage,
   receiveAll,
 } from "./messaging.ts";
 
-const { sns, sqs } = testClients();
+const { sqs } = testClients();
 const validate = messageValidator();
 const merchantA = uniqueId("mA");
 const merchantB = uniqueId("mB");
@@ -59,22 +57,15 @@ async function statusesOf(ids: string[]) {
 }
 
 beforeAll(async () => {
-  const tables = await isolatedTables();
-  const topic = await createTopicWithQueues(sns, sqs, {
+  const setUp = await isolatedPublisher({
     all: undefined,
     merchantA: { merchantId: [merchantA] },
   });
-  queues = topic.queues;
-  restoreEnv = overrideEnv({ ...tables, INCENTIVE_TOPIC_ARN: topic.topicArn });
-  // Loaded after the env points at this file's tables and topic, as a Lambda cold start would.
-  const mod = await import("../../../functions/incentive-publisher.ts");
-  publisher = (event) => mod.handler(event, lambdaContext);
-  poller = await startStreamPoller({
-    endpoint: env("AWS_ENDPOINT_URL_DYNAMODB"),
-    region: env("AWS_REGION"),
-    tableName: env("INCENTIVES_TABLE"),
+  queues = setUp.queues;
+  restoreEnv = setUp.restoreEnv;
+  publisher = setUp.publish;
+  poller = await pollIncentives({
     handler: publisher,
-    intervalMs: 50,
     onError: (error) => pollerErrors.push(error),
   });
 });

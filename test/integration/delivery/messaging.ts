@@ -1,4 +1,10 @@
-import { CreateTopicCommand, type SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import {
+  CreateTopicCommand,
+  PublishCommand,
+  type PublishCommandInput,
+  SNSClient,
+  SubscribeCommand,
+} from "@aws-sdk/client-sns";
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -6,12 +12,15 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { ensureTables } from "../../../scripts/local/create-tables.ts";
+import { type StreamPoller, startStreamPoller } from "../../../scripts/local/stream-poller.ts";
 import { documentClient, dynamoClient } from "../../../shared/adapters/aws-clients.ts";
 import { type Incentive, incentiveKeys } from "../../../shared/domain/incentive.ts";
-import { env, uniqueId } from "../../support/aws.ts";
+import { env, testClients, uniqueId } from "../../support/aws.ts";
 import { registeredDevice } from "../../support/fixtures.ts";
+import { lambdaContext } from "../../support/http-events.ts";
 
 /** fauxqs resource names allow letters, digits, - and _ only, up to 80 characters. */
 const resourceName = (prefix: string) =>
@@ -168,4 +177,59 @@ export function overrideEnv(values: Record<string, string>): () => void {
       else process.env[k] = v;
     }
   };
+}
+
+/** The incentive's delivery status in the outbox (consistent read). */
+export async function incentiveStatus(incentiveId: string): Promise<unknown> {
+  const out = await documentClient.send(
+    new GetCommand({
+      TableName: env("INCENTIVES_TABLE"),
+      Key: incentiveKeys.incentive(incentiveId),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item?.status;
+}
+
+const realSend = SNSClient.prototype.send as (command: PublishCommand) => Promise<unknown>;
+
+/**
+ * What an SNS client mock calls to let a publish through to fauxqs (the real `send`): faults
+ * are injected into every SNS client of a test file, successful publishes still arrive.
+ */
+export const publishForReal = (input: PublishCommandInput, getClient: () => unknown) =>
+  realSend.call(getClient() as SNSClient, new PublishCommand(input));
+
+/**
+ * The incentive publisher on tables and a topic of this file's own (one queue per subscription,
+ * see {@link createTopicWithQueues}), loaded after the environment points at them, as a Lambda
+ * cold start would. `restoreEnv` undoes the environment.
+ */
+export async function isolatedPublisher(
+  subscriptions: Record<string, Record<string, string[]> | undefined>,
+  extraEnv: Record<string, string> = {},
+): Promise<{
+  queues: Record<string, string>;
+  publish: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+  restoreEnv: () => void;
+}> {
+  const { sns, sqs } = testClients();
+  const tables = await isolatedTables();
+  const topic = await createTopicWithQueues(sns, sqs, subscriptions);
+  const restoreEnv = overrideEnv({ ...tables, INCENTIVE_TOPIC_ARN: topic.topicArn, ...extraEnv });
+  const { handler } = await import("../../../functions/incentive-publisher.ts");
+  return { queues: topic.queues, publish: (event) => handler(event, lambdaContext), restoreEnv };
+}
+
+/** The local event source mapping on the incentives table, polling every 50 ms. */
+export async function pollIncentives(
+  options: Omit<Parameters<typeof startStreamPoller>[0], "endpoint" | "region" | "tableName">,
+): Promise<StreamPoller> {
+  return await startStreamPoller({
+    endpoint: env("AWS_ENDPOINT_URL_DYNAMODB"),
+    region: env("AWS_REGION"),
+    tableName: env("INCENTIVES_TABLE"),
+    intervalMs: 50,
+    ...options,
+  });
 }

@@ -11,26 +11,19 @@ import {
   SNSClient,
   ThrottledException,
 } from "@aws-sdk/client-sns";
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FUNCTION_SPECS, streamMapping } from "../../../infra/function-specs.ts";
-import {
-  type OnFailureRecord,
-  type StreamPoller,
-  startStreamPoller,
-} from "../../../scripts/local/stream-poller.ts";
-import { documentClient } from "../../../shared/adapters/aws-clients.ts";
+import type { OnFailureRecord, StreamPoller } from "../../../scripts/local/stream-poller.ts";
 import type { Incentive } from "../../../shared/domain/incentive.ts";
-import { incentiveKeys } from "../../../shared/domain/incentive.ts";
-import { env, testClients } from "../../support/aws.ts";
-import { lambdaContext } from "../../support/http-events.ts";
+import { testClients } from "../../support/aws.ts";
 import {
   countByIncentive,
-  createTopicWithQueues,
-  isolatedTables,
-  overrideEnv,
+  incentiveStatus,
+  isolatedPublisher,
+  pollIncentives,
+  publishForReal,
   putPendingIncentive,
   receiveAll,
 } from "./messaging.ts";
@@ -39,8 +32,7 @@ const trigger = FUNCTION_SPECS["incentive-publisher"]?.trigger;
 if (trigger?.kind !== "tableStream") throw new Error("the publisher has a stream trigger");
 const mapping = streamMapping(trigger);
 
-const { sns, sqs } = testClients();
-const realSend = SNSClient.prototype.send as (command: PublishCommand) => Promise<unknown>;
+const { sqs } = testClients();
 let snsMock: ReturnType<typeof mockClient>;
 let restoreEnv: () => void;
 let poller: StreamPoller | undefined;
@@ -52,35 +44,20 @@ const discarded: OnFailureRecord[] = [];
 const incentives: Incentive[] = [];
 let poison: Incentive;
 
-async function statusOf(incentiveId: string) {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("INCENTIVES_TABLE"),
-      Key: incentiveKeys.incentive(incentiveId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item?.status;
-}
-
 beforeAll(async () => {
-  const tables = await isolatedTables();
-  const topic = await createTopicWithQueues(sns, sqs, { all: undefined });
-  queueUrl = topic.queues.all ?? "";
-  restoreEnv = overrideEnv({
-    ...tables,
-    INCENTIVE_TOPIC_ARN: topic.topicArn,
-    DELIVERY_MAX_ATTEMPTS: "2",
-    DELIVERY_BASE_DELAY_MS: "1",
-  });
-  const { handler } = await import("../../../functions/incentive-publisher.ts");
+  const setUp = await isolatedPublisher(
+    { all: undefined },
+    { DELIVERY_MAX_ATTEMPTS: "2", DELIVERY_BASE_DELAY_MS: "1" },
+  );
+  queueUrl = setUp.queues.all ?? "";
+  restoreEnv = setUp.restoreEnv;
   snsMock = mockClient(SNSClient);
   // SNS keeps throttling the poison incentive's publish; every other one goes through to fauxqs.
   snsMock.on(PublishCommand).callsFake((input: PublishCommandInput, getClient: () => unknown) => {
     if (poison && input.Message?.includes(poison.incentiveId)) {
       throw new ThrottledException({ message: "Rate exceeded", $metadata: {} });
     }
-    return realSend.call(getClient() as SNSClient, new PublishCommand(input));
+    return publishForReal(input, getClient);
   });
   // Written before the poller starts, so the first batch holds all five, in write order.
   for (let i = 0; i < 5; i++) {
@@ -88,13 +65,10 @@ beforeAll(async () => {
     incentives.push(incentive);
     if (i === 2) poison = incentive;
   }
-  poller = await startStreamPoller({
-    endpoint: env("AWS_ENDPOINT_URL_DYNAMODB"),
-    region: env("AWS_REGION"),
-    tableName: env("INCENTIVES_TABLE"),
+  poller = await pollIncentives({
     mapping,
     handler: async (event: DynamoDBStreamEvent) => {
-      const response = await handler(event, lambdaContext);
+      const response = await setUp.publish(event);
       invocations.push({
         ids: event.Records.map((r) => r.dynamodb?.NewImage?.incentiveId?.S ?? ""),
         sequenceNumbers: event.Records.map((r) => r.dynamodb?.SequenceNumber ?? ""),
@@ -105,7 +79,6 @@ beforeAll(async () => {
     onFailure: async (failure) => {
       discarded.push(failure);
     },
-    intervalMs: 50,
   });
   await poller.drain();
 });
@@ -135,8 +108,8 @@ describe("incentive publisher: one poison record in a batch", () => {
     const published = countByIncentive(await receiveAll(sqs, queueUrl));
     const healthy = incentives.filter((i) => i !== poison);
     expect(published).toEqual(new Map(healthy.map((i) => [i.incentiveId, 1])));
-    for (const i of healthy) expect(await statusOf(i.incentiveId)).toBe("sent");
-    expect(await statusOf(poison.incentiveId)).toBe("pending");
+    for (const i of healthy) expect(await incentiveStatus(i.incentiveId)).toBe("sent");
+    expect(await incentiveStatus(poison.incentiveId)).toBe("pending");
     // Every retry starts at the poison record: it is the first record of each later invocation
     // that holds it.
     for (const later of invocations.slice(1)) {

@@ -14,15 +14,14 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
-import { dynamoAppKeyStore } from "../../../shared/adapters/dynamo/app-key-store.ts";
 import { dynamoDecisionStore } from "../../../shared/adapters/dynamo/decision-store.ts";
 import { dynamoDeviceStore } from "../../../shared/adapters/dynamo/device-store.ts";
 import { snsIncentiveChannels } from "../../../shared/adapters/sns/incentive-channels.ts";
-import { systemClock, systemRandom } from "../../../shared/adapters/system.ts";
+import { systemClock } from "../../../shared/adapters/system.ts";
 import type { HttpEvent, HttpResult } from "../../../shared/http/types.ts";
 import { pseudonymize } from "../../../shared/privacy.ts";
-import { createAppKey } from "../../../shared/use-cases/app-keys.ts";
 import { deliverIncentive } from "../../../shared/use-cases/incentives/deliver.ts";
+import { createTestAppKey } from "../../support/app-keys.ts";
 import { env, testClients } from "../../support/aws.ts";
 import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
 import { overrideEnv, putPendingIncentive } from "./messaging.ts";
@@ -101,16 +100,7 @@ beforeAll(async () => {
   register = (await import("../../../functions/device-register.ts")).handler as unknown as Handler;
   update = (await import("../../../functions/device-update.ts")).handler as unknown as Handler;
   erase = (await import("../../../functions/device-erase.ts")).handler as unknown as Handler;
-  const appKeys = dynamoAppKeyStore(documentClient, env("CATALOG_TABLE"));
-  ({ appKey } = await createAppKey(
-    {
-      appKeys,
-      clock: systemClock,
-      random: systemRandom,
-      masterKey: process.env.PSEUDONYM_KEY ?? "",
-    },
-    "Push test app",
-  ));
+  ({ appKey } = await createTestAppKey("Push test app"));
 });
 
 afterAll(() => {

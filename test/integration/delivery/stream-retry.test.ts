@@ -4,29 +4,25 @@ import {
   SNSClient,
   ThrottledException,
 } from "@aws-sdk/client-sns";
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type StreamPoller, startStreamPoller } from "../../../scripts/local/stream-poller.ts";
-import { documentClient } from "../../../shared/adapters/aws-clients.ts";
-import { incentiveKeys } from "../../../shared/domain/incentive.ts";
-import { env, testClients } from "../../support/aws.ts";
-import { lambdaContext } from "../../support/http-events.ts";
+import type { StreamPoller } from "../../../scripts/local/stream-poller.ts";
+import { testClients } from "../../support/aws.ts";
 import {
   countByIncentive,
   createQueue,
-  createTopicWithQueues,
-  isolatedTables,
-  overrideEnv,
+  incentiveStatus,
+  isolatedPublisher,
+  pollIncentives,
+  publishForReal,
   putPendingIncentive,
   receiveAll,
 } from "./messaging.ts";
 
-const { sns, sqs } = testClients();
+const { sqs } = testClients();
 // Faults go into every SNS client of this file (the publisher's module-scope one included);
 // successful publishes still reach fauxqs through the real implementation.
-const realSend = SNSClient.prototype.send as (command: PublishCommand) => Promise<unknown>;
 const mockAllSnsClients = () => mockClient(SNSClient);
 let snsMock: ReturnType<typeof mockAllSnsClients>;
 let queueUrl: string;
@@ -37,44 +33,23 @@ const failuresReported: number[] = [];
 
 const throttled = () =>
   new ThrottledException({ message: "Rate exceeded", $metadata: { httpStatusCode: 429 } });
-const passthrough = (input: PublishCommandInput, getClient: () => unknown) =>
-  realSend.call(getClient() as SNSClient, new PublishCommand(input));
-
-async function statusOf(incentiveId: string) {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("INCENTIVES_TABLE"),
-      Key: incentiveKeys.incentive(incentiveId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item?.status;
-}
+const passthrough = publishForReal;
 
 beforeAll(async () => {
-  const tables = await isolatedTables();
-  const topic = await createTopicWithQueues(sns, sqs, { all: undefined });
-  queueUrl = topic.queues.all ?? "";
   dlqUrl = (await createQueue(sqs, "publisher-dlq")).queueUrl;
-  restoreEnv = overrideEnv({
-    ...tables,
-    INCENTIVE_TOPIC_ARN: topic.topicArn,
-    INCENTIVE_DLQ_URL: dlqUrl,
-    DELIVERY_MAX_ATTEMPTS: "2",
-    DELIVERY_BASE_DELAY_MS: "1",
-  });
-  const { handler } = await import("../../../functions/incentive-publisher.ts");
+  const setUp = await isolatedPublisher(
+    { all: undefined },
+    { INCENTIVE_DLQ_URL: dlqUrl, DELIVERY_MAX_ATTEMPTS: "2", DELIVERY_BASE_DELAY_MS: "1" },
+  );
+  queueUrl = setUp.queues.all ?? "";
+  restoreEnv = setUp.restoreEnv;
   snsMock = mockAllSnsClients();
-  poller = await startStreamPoller({
-    endpoint: env("AWS_ENDPOINT_URL_DYNAMODB"),
-    region: env("AWS_REGION"),
-    tableName: env("INCENTIVES_TABLE"),
+  poller = await pollIncentives({
     handler: async (event: DynamoDBStreamEvent) => {
-      const result = await handler(event, lambdaContext);
+      const result = await setUp.publish(event);
       failuresReported.push(result.batchItemFailures.length);
       return result;
     },
-    intervalMs: 50,
   });
 });
 
@@ -104,7 +79,7 @@ describe("publisher behind the stream poller: failed records are retried by the 
     // 5 throttled attempts + exactly one successful publish per incentive: no duplicate publish.
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(8);
     expect(failuresReported.some((n) => n > 0)).toBe(true);
-    for (const inc of incentives) expect(await statusOf(inc.incentiveId)).toBe("sent");
+    for (const inc of incentives) expect(await incentiveStatus(inc.incentiveId)).toBe("sent");
   });
 
   it("a permanent failure is dead-lettered by the publisher and not retried", async () => {
@@ -126,8 +101,8 @@ describe("publisher behind the stream poller: failed records are retried by the 
     );
     const parked = await receiveAll(sqs, dlqUrl);
     expect(parked.map((m) => JSON.parse(m.body).incentiveId)).toEqual([bad.incentiveId]);
-    expect(await statusOf(bad.incentiveId)).toBe("failed");
-    expect(await statusOf(good.incentiveId)).toBe("sent");
+    expect(await incentiveStatus(bad.incentiveId)).toBe("failed");
+    expect(await incentiveStatus(good.incentiveId)).toBe("sent");
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
   });
 });

@@ -4,27 +4,15 @@ import { handler as authorizer } from "../../../functions/device-authorizer.ts";
 import { handler as erase } from "../../../functions/device-erase.ts";
 import { handler as register } from "../../../functions/device-register.ts";
 import { handler as update } from "../../../functions/device-update.ts";
-import { documentClient } from "../../../shared/adapters/aws-clients.ts";
-import { dynamoAppKeyStore } from "../../../shared/adapters/dynamo/app-key-store.ts";
-import { systemClock, systemRandom } from "../../../shared/adapters/system.ts";
 import { DEVICE_TOKEN_AUDIENCE, DEVICE_TOKEN_ISSUER } from "../../../shared/auth/device-token.ts";
-import { createAppKey } from "../../../shared/use-cases/app-keys.ts";
+import { createTestAppKey } from "../../support/app-keys.ts";
 import { env } from "../../support/aws.ts";
 import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
 
 let appKey: string;
 
 beforeAll(async () => {
-  const appKeys = dynamoAppKeyStore(documentClient, env("CATALOG_TABLE"));
-  ({ appKey } = await createAppKey(
-    {
-      appKeys,
-      clock: systemClock,
-      random: systemRandom,
-      masterKey: process.env.PSEUDONYM_KEY ?? "",
-    },
-    "Test app",
-  ));
+  ({ appKey } = await createTestAppKey("Test app"));
 });
 
 async function authorize(token: string) {

@@ -1,14 +1,17 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { readBudgetUse } from "../../../shared/adapters/dynamo/budget-counter.ts";
-import { conversionKeys } from "../../../shared/domain/conversion.ts";
 import { localDay } from "../../../shared/domain/decision/local-time.ts";
 import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env } from "../../support/aws.ts";
-import { offset, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import {
+  offerCounters,
+  offset,
+  registeredDevice,
+  seedStoreAndOffer,
+} from "../../support/fixtures.ts";
 
 const deps = pingDepsFromEnv(zoneEventSinkFromEnv());
 
@@ -41,18 +44,13 @@ describe("budget and idempotency under concurrency", () => {
       consistent: true,
     });
     expect(budget.get(offerId)?.total).toBe(50);
-    const counters = await documentClient.send(
-      new GetCommand({
-        TableName: env("CONVERSIONS_TABLE"),
-        Key: conversionKeys.offerCounters(
-          merchantId,
-          offerId,
-          storeId,
-          localDay(now, "Europe/Paris"),
-        ),
-      }),
+    const counters = await offerCounters(
+      merchantId,
+      offerId,
+      storeId,
+      localDay(now, "Europe/Paris"),
     );
-    expect(counters.Item).toMatchObject({
+    expect(counters).toMatchObject({
       triggered: 200,
       sent: 50,
       suppressed: 150,

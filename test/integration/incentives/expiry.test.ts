@@ -1,11 +1,9 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { handler } from "../../../functions/incentive-publisher.ts";
-import { documentClient } from "../../../shared/adapters/aws-clients.ts";
-import { conversionKeys } from "../../../shared/domain/conversion.ts";
-import { env, uniqueId } from "../../support/aws.ts";
+import { uniqueId } from "../../support/aws.ts";
+import { offerCounters } from "../../support/fixtures.ts";
 
 function ttlRemoval(code: Record<string, unknown>, byService = true): DynamoDBStreamEvent {
   return {
@@ -37,13 +35,8 @@ describe("expired codes", () => {
     };
     expect((await handler(ttlRemoval(code), {} as never)).batchItemFailures).toEqual([]);
     await handler(ttlRemoval(code), {} as never);
-    const counters = await documentClient.send(
-      new GetCommand({
-        TableName: env("CONVERSIONS_TABLE"),
-        Key: conversionKeys.offerCounters(merchantId, "of_x", "st_x", "2026-03-02"),
-      }),
-    );
-    expect(counters.Item?.expired).toBe(1);
+    const counters = await offerCounters(merchantId, "of_x", "st_x", "2026-03-02");
+    expect(counters?.expired).toBe(1);
   });
 
   it("counts a code claimed online apart from the geofence funnel (onlineExpired), a geofence send's as expired", async () => {
@@ -69,15 +62,7 @@ describe("expired codes", () => {
     };
     await handler(ttlRemoval(sent), {} as never);
     const read = async (storeId: string) =>
-      (
-        await documentClient.send(
-          new GetCommand({
-            TableName: env("CONVERSIONS_TABLE"),
-            Key: conversionKeys.offerCounters(merchantId, "of_online", storeId, "2026-03-01"),
-            ConsistentRead: true,
-          }),
-        )
-      ).Item;
+      offerCounters(merchantId, "of_online", storeId, "2026-03-01");
     const online = await read("-");
     expect(online?.onlineExpired).toBe(2);
     expect(online?.expired).toBeUndefined();
@@ -98,12 +83,7 @@ describe("expired codes", () => {
     };
     await handler(ttlRemoval({ ...base, status: "redeemed" }), {} as never);
     await handler(ttlRemoval({ ...base, status: "issued" }, false), {} as never);
-    const counters = await documentClient.send(
-      new GetCommand({
-        TableName: env("CONVERSIONS_TABLE"),
-        Key: conversionKeys.offerCounters(merchantId, "of_y", "st_y", "2026-03-01"),
-      }),
-    );
-    expect(counters.Item).toBeUndefined();
+    const counters = await offerCounters(merchantId, "of_y", "st_y", "2026-03-01");
+    expect(counters).toBeUndefined();
   });
 });

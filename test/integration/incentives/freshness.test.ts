@@ -1,38 +1,24 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
-import { documentClient } from "../../../shared/adapters/aws-clients.ts";
-import { conversionKeys } from "../../../shared/domain/conversion.ts";
 import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
-import { env } from "../../support/aws.ts";
-import { offset, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import {
+  conversionLog,
+  lastAfternoonUtc,
+  offset,
+  registeredDevice,
+  seedStoreAndOffer,
+} from "../../support/fixtures.ts";
 
 const HOUR = 3_600_000;
 const sink = zoneEventSinkFromEnv();
-
-/** 14:00 UTC today (15:00 in Paris): the late events 3 h and 20 h earlier avoid quiet hours too. */
-function afternoon(): number {
-  const d = new Date();
-  d.setUTCHours(14, 0, 0, 0);
-  return d.getTime() > Date.now() ? d.getTime() - 86_400_000 : d.getTime();
-}
 
 function depsAt(now: number) {
   return { ...pingDepsFromEnv(sink), clock: { now: () => now } };
 }
 
-async function log(merchantId: string) {
-  const out = await documentClient.send(
-    new QueryCommand({
-      TableName: env("CONVERSIONS_TABLE"),
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": conversionKeys.logPartition(merchantId) },
-      ConsistentRead: true,
-    }),
-  );
-  return (out.Items ?? []) as { type: string; reason?: string; at: number; incentiveId?: string }[];
-}
+const log = (merchantId: string) =>
+  conversionLog<{ type: string; reason?: string; at: number; incentiveId?: string }>(merchantId);
 
 /** Three slow pings in the store (footprint and trigger zone), `startAt` onwards, 70 s apart. */
 function visitPings(location: { lat: number; lon: number }, startAt: number) {
@@ -54,7 +40,7 @@ describe("freshness limit: late batches never get an incentive, but their visits
       const seeded = await seedStoreAndOffer({
         offer: { redemption: { codeKind: "unique", expiresAfterHours: 2 } },
       });
-      const now = afternoon();
+      const now = lastAfternoonUtc();
       const result = await ingestPings(
         depsAt(now),
         await registeredDevice(),
@@ -81,7 +67,7 @@ describe("freshness limit: late batches never get an incentive, but their visits
         redemption: { codeKind: "unique", expiresAfterHours: 2 },
       },
     });
-    const now = afternoon();
+    const now = lastAfternoonUtc();
     const result = await ingestPings(
       depsAt(now),
       await registeredDevice(),
@@ -98,7 +84,7 @@ describe("freshness limit: late batches never get an incentive, but their visits
       offer: { redemption: { codeKind: "unique", expiresAfterHours: 24 } },
     });
     const device = await registeredDevice();
-    const t0 = afternoon() - 6 * HOUR;
+    const t0 = lastAfternoonUtc() - 6 * HOUR;
     // Fresh entry into the trigger zone (300 m) but not the shop: an incentive is sent at once.
     const approach = await ingestPings(depsAt(t0), device, [
       { ...offset(seeded.location, 200, 0), accuracyM: 10, speedMps: 1, timestamp: t0 - 1000 },

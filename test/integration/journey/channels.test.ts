@@ -7,17 +7,19 @@
  */
 import { describe, expect, it } from "vitest";
 import { handler as channelReport } from "../../../functions/report-channels.ts";
+import { handler as journeyReport } from "../../../functions/report-store.ts";
 import type { DevicePrincipal } from "../../../shared/auth/principal.ts";
 import { localDay } from "../../../shared/domain/decision/local-time.ts";
 import { twoProportionLift } from "../../../shared/domain/stats/lift.ts";
 import { zoneIds } from "../../../shared/domain/zone.ts";
 import { channelReportRoute, offerChannelReportRoute } from "../../../shared/http/routes/o2o.ts";
+import { journeyReportRoute } from "../../../shared/http/routes/reports.ts";
 import { claimLink, exposeLink } from "../../../shared/use-cases/o2o/claims.ts";
 import { createLink } from "../../../shared/use-cases/o2o/links.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { claimDepsFromEnv, linkDepsFromEnv } from "../../../shared/wiring/o2o-deps.ts";
 import { contractValidator } from "../../support/contract.ts";
-import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import { lastAfternoonUtc, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 
 const DAY = 86_400_000;
@@ -26,13 +28,8 @@ const WINDOW_HOURS = 72;
 const sink = zoneEventSinkFromEnv();
 const contract = contractValidator();
 
-/** 14:00 UTC (15:00/16:00 in Paris) of the latest day that has begun: outside quiet hours. */
-function afternoon(): number {
-  const d = new Date();
-  d.setUTCHours(14, 0, 0, 0);
-  return d.getTime() > Date.now() ? d.getTime() - DAY : d.getTime();
-}
-const NOW = afternoon();
+/** 14:00 UTC of the latest day begun: outside quiet hours. */
+const NOW = lastAfternoonUtc();
 /** The touches: six days back, so every visit of the scenario lies in the past. */
 const T = NOW - 6 * DAY;
 const paris = (at: number) => localDay(at, "Europe/Paris");
@@ -240,6 +237,22 @@ describe("journey figures per channel and variant", () => {
     }
     expectJourney(offerReport.totals.journey, people);
     expectJourney(across.totals.journey, people);
+    // Geofence sends are the offer's own sends: their channel row is the journey report's offer.
+    const journey = await journeyReport(
+      httpEvent({
+        path: "/v1/reports/journey",
+        query: { from: paris(T - 4 * DAY), to: paris(NOW), offerId },
+        jwtClaims: merchantClaims(merchantId, "marketing-analyst"),
+      }),
+      lambdaContext,
+    );
+    expect(journey.statusCode).toBe(200);
+    expect(contract.checkResponse(journeyReportRoute, journey)).toEqual([]);
+    const { offerId: _, ...offerJourney } = (bodyOf(journey) as { offer: { offerId: string } })
+      .offer;
+    expect(
+      offerReport.channels.find((c: { channel: string }) => c.channel === "geofence")?.journey,
+    ).toEqual(offerJourney);
     // The built-in effect shows across all channels: treated people came back more often.
     expect(offerReport.totals.journey.repeatWithinWindow.lift.absoluteLift).toBeGreaterThan(0);
   });

@@ -21,20 +21,20 @@ import { eraseDepsFromEnv } from "../../../shared/wiring/device-deps.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { env } from "../../support/aws.ts";
 import { contractValidator } from "../../support/contract.ts";
-import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import {
+  conversionLog,
+  lastAfternoonUtc,
+  registeredDevice,
+  seedStoreAndOffer,
+} from "../../support/fixtures.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 
 const DAY = 86_400_000;
 const sink = zoneEventSinkFromEnv();
 const journeys = dynamoJourneyStore(documentClient, env("DEVICES_TABLE"), { now: () => NOW });
 
-/** 14:00 UTC (15:00/16:00 in Paris) of the latest day that has begun: outside quiet hours. */
-function afternoon(): number {
-  const d = new Date();
-  d.setUTCHours(14, 0, 0, 0);
-  return d.getTime() > Date.now() ? d.getTime() - DAY : d.getTime();
-}
-const NOW = afternoon();
+/** 14:00 UTC of the latest day begun: outside quiet hours. */
+const NOW = lastAfternoonUtc();
 /** Day 0 of the scenarios: 80 days before today's afternoon. */
 const T0 = NOW - 80 * DAY;
 const dayAt = (d: number) => T0 + d * DAY;
@@ -49,6 +49,25 @@ function footprintDwell(seeded: { merchantId: string; storeId: string }, at: num
     at,
     enteredAt: at - 300_000,
     dwellS: 300,
+  };
+}
+
+/** The device entering the offer's trigger zone around the store, on foot, at `NOW`. */
+function triggerEntered(
+  seeded: { merchantId: string; storeId: string; offerId: string },
+  extra: Partial<EnteredEvent> = {},
+): EnteredEvent {
+  return {
+    type: "entered",
+    kind: "trigger",
+    zoneId: zoneIds.trigger(seeded.offerId, seeded.storeId),
+    merchantId: seeded.merchantId,
+    storeId: seeded.storeId,
+    offerId: seeded.offerId,
+    at: NOW,
+    enteredAt: NOW,
+    driving: false,
+    ...extra,
   };
 }
 
@@ -72,17 +91,7 @@ interface LogItem {
   at: number;
 }
 
-async function log(merchantId: string): Promise<LogItem[]> {
-  const out = await documentClient.send(
-    new QueryCommand({
-      TableName: env("CONVERSIONS_TABLE"),
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": conversionKeys.logPartition(merchantId) },
-      ConsistentRead: true,
-    }),
-  );
-  return (out.Items ?? []) as LogItem[];
-}
+const log = (merchantId: string) => conversionLog<LogItem>(merchantId);
 
 /** The journey fields of the store's counters, by local day (zero entries left out). */
 async function journeyCounters(merchantId: string, storeId: string) {
@@ -315,18 +324,8 @@ describe("offers targeting journey stages", () => {
     for (const d of [0, 1, 2]) await visit(lapsed, seeded, d);
     const fresh = await registeredDevice();
     await visit(fresh, seeded, 79);
-    const entered = (device: DevicePrincipal): EnteredEvent => ({
-      type: "entered",
-      kind: "trigger",
-      zoneId: zoneIds.trigger(seeded.offerId, seeded.storeId),
-      merchantId: seeded.merchantId,
-      storeId: seeded.storeId,
-      offerId: seeded.offerId,
-      at: NOW,
-      enteredAt: NOW,
-      driving: false,
-      pingId: `p-${device.deviceId}`,
-    });
+    const entered = (device: DevicePrincipal): EnteredEvent =>
+      triggerEntered(seeded, { pingId: `p-${device.deviceId}` });
     const sent = await sink.handle(lapsed, [entered(lapsed)], NOW + 1_000);
     expect(sent.incentives).toHaveLength(1);
     const none = await sink.handle(fresh, [entered(fresh)], NOW + 1_000);
@@ -341,23 +340,7 @@ describe("offers targeting journey stages", () => {
   it("the device's own segments cannot claim a stage", async () => {
     const seeded = await seedStoreAndOffer({ offer: { audience: { stages: ["regular"] } } });
     const device = await registeredDevice({ segments: ["regular"], trustedSegments: ["regular"] });
-    const out = await sink.handle(
-      device,
-      [
-        {
-          type: "entered",
-          kind: "trigger",
-          zoneId: zoneIds.trigger(seeded.offerId, seeded.storeId),
-          merchantId: seeded.merchantId,
-          storeId: seeded.storeId,
-          offerId: seeded.offerId,
-          at: NOW,
-          enteredAt: NOW,
-          driving: false,
-        },
-      ],
-      NOW + 1_000,
-    );
+    const out = await sink.handle(device, [triggerEntered(seeded)], NOW + 1_000);
     expect(out.incentives).toEqual([]);
   });
 });
@@ -370,23 +353,7 @@ describe("repeat visits of an offer: treated vs held out", () => {
     for (const d of before) await visit(d, seeded, 70);
     const treated: DevicePrincipal[] = [];
     for (const device of devices) {
-      const out = await sink.handle(
-        device,
-        [
-          {
-            type: "entered",
-            kind: "trigger",
-            zoneId: zoneIds.trigger(seeded.offerId, seeded.storeId),
-            merchantId: seeded.merchantId,
-            storeId: seeded.storeId,
-            offerId: seeded.offerId,
-            at: NOW,
-            enteredAt: NOW,
-            driving: false,
-          },
-        ],
-        NOW + 1_000,
-      );
+      const out = await sink.handle(device, [triggerEntered(seeded)], NOW + 1_000);
       if (out.incentives.length > 0) treated.push(device);
     }
     const nT = treated.length;

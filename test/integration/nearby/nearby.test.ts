@@ -36,11 +36,11 @@ async function storeAt(
   return seeded;
 }
 
-/** Offer ids `GET /v1/offers/nearby` lists within 1 km of `here` for `principal` (200 expected). */
-async function offerIdsNear(
+/** The offers `GET /v1/offers/nearby` lists within 1 km of `here` for `principal` (200 expected). */
+async function offersNear<T extends { offerId: string }>(
   here: { lat: number; lon: number },
-  principal: typeof device & { deviceId: string; segments: string },
-): Promise<string[]> {
+  principal: typeof device & { deviceId: string; segments: string } = device,
+): Promise<T[]> {
   const res = await handler(
     httpEvent({
       path: "/v1/offers/nearby",
@@ -50,7 +50,15 @@ async function offerIdsNear(
     lambdaContext,
   );
   expect(res.statusCode).toBe(200);
-  return bodyOf<{ offers: { offerId: string }[] }>(res).offers.map((o) => o.offerId);
+  return bodyOf<{ offers: T[] }>(res).offers;
+}
+
+/** The ids of {@link offersNear}. */
+async function offerIdsNear(
+  here: { lat: number; lon: number },
+  principal: typeof device & { deviceId: string; segments: string },
+): Promise<string[]> {
+  return (await offersNear(here, principal)).map((o) => o.offerId);
 }
 
 describe("GET /v1/offers/nearby", () => {
@@ -61,16 +69,7 @@ describe("GET /v1/offers/nearby", () => {
     const far = await storeAt(offset(here, 4000, 0));
     await storeAt(offset(here, 200, 0), { status: "paused" });
     await storeAt(offset(here, 250, 0), { validTo: new Date(Date.now() - 1000).toISOString() });
-    const res = await handler(
-      httpEvent({
-        path: "/v1/offers/nearby",
-        query: { lat: String(here.lat), lon: String(here.lon), radiusM: "1000" },
-        device,
-      }),
-      lambdaContext,
-    );
-    expect(res.statusCode).toBe(200);
-    const offers = bodyOf<{ offers: { offerId: string; distanceM: number }[] }>(res).offers;
+    const offers = await offersNear<{ offerId: string; distanceM: number }>(here);
     expect(offers.map((o) => o.offerId)).toEqual([nearer.offerId, near.offerId]);
     expect(offers[0]?.distanceM).toBeCloseTo(120, -1);
     expect(offers.map((o) => o.offerId)).not.toContain(far.offerId);
@@ -85,16 +84,7 @@ describe("GET /v1/offers/nearby", () => {
     const oneDay = await storeAt(offset(here, 150, 0), { validFrom: day(0), validTo: day(0) });
     await storeAt(offset(here, 200, 0), { validFrom: day(-3), validTo: day(-1) });
     await storeAt(offset(here, 250, 0), { validFrom: day(1), validTo: day(3) });
-    const res = await handler(
-      httpEvent({
-        path: "/v1/offers/nearby",
-        query: { lat: String(here.lat), lon: String(here.lon), radiusM: "1000" },
-        device,
-      }),
-      lambdaContext,
-    );
-    expect(res.statusCode).toBe(200);
-    const offers = bodyOf<{ offers: { offerId: string; validTo: string }[] }>(res).offers;
+    const offers = await offersNear<{ offerId: string; validTo: string }>(here);
     expect(offers.map((o) => o.offerId)).toEqual([endsToday.offerId, oneDay.offerId]);
     expect(offers[0]?.validTo).toBe(day(0));
   });

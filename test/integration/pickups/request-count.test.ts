@@ -1,48 +1,19 @@
-import { describe, expect, it, vi } from "vitest";
-import type { HttpResult } from "../../../shared/http/types.ts";
+import { describe, expect, it } from "vitest";
 import { attachPickupToDevice, createPickup } from "../../../shared/use-cases/pickups/pickups.ts";
 import { pickupDepsFromEnv } from "../../../shared/wiring/pickup-deps.ts";
 import { uniqueId } from "../../support/aws.ts";
+import { coldPingHandler, type RecordedRequest } from "../../support/cold-ping-handler.ts";
 import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
-import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
+import { bodyOf } from "../../support/http-events.ts";
 import { offsetM } from "../../support/pings.ts";
 import { merchant } from "./world.ts";
 
 /** A spot with no geofence: the Gibson Desert. */
 const EMPTY = { lat: -24.5, lon: 123.5 };
 
-interface Request {
-  command: string;
-  pickup: boolean;
-}
-
-/**
- * A cold ping handler module whose DynamoDB client records every request, noting whether it
- * touched a pickup item or a device's pickup references.
- */
-async function coldHandler() {
-  vi.resetModules();
-  const clients = await import("../../../shared/adapters/aws-clients.ts");
-  const requests: Request[] = [];
-  clients.dynamoClient.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = JSON.stringify(args.input);
-      requests.push({
-        command: String(context.commandName),
-        pickup: input.includes("PICKUP") || input.includes("pickupRefs"),
-      });
-      return next(args);
-    },
-    { step: "initialize", name: "countPickupRequestsForTest" },
-  );
-  const { handler } = await import("../../../functions/ping-ingest.ts");
-  const post = async (pings: unknown[], device: Record<string, string | number | boolean>) =>
-    (await handler(
-      httpEvent({ method: "POST", path: "/v1/pings", body: { pings }, device }),
-      lambdaContext,
-    )) as HttpResult;
-  return { requests, post };
-}
+/** Whether a recorded request touched a pickup item or a device's pickup references. */
+const touchesPickup = (r: RecordedRequest) =>
+  r.input.includes("PICKUP") || r.input.includes("pickupRefs");
 
 /** The authorizer's context for a device (fresh: made for this request). */
 function context(deviceId: string, pickupRefs: string[] = []) {
@@ -71,7 +42,7 @@ function line(from: { lat: number; lon: number }, count: number, stepM: number) 
 
 describe("per-ping DynamoDB cost of pickup tracking (real handler, SDK middleware count)", () => {
   it("a device without an active pickup: zero requests in no zone, zero pickup requests in a store", async () => {
-    const { requests, post } = await coldHandler();
+    const { requests, post } = await coldPingHandler();
     const deviceId = uniqueId("dev");
     await post(line(EMPTY, 20, 30), context(deviceId));
     requests.length = 0;
@@ -87,12 +58,12 @@ describe("per-ping DynamoDB cost of pickup tracking (real handler, SDK middlewar
     const inStore = await post(line(offsetM(location, 0, -200), 12, 20), context(walker.deviceId));
     expect(inStore.statusCode).toBe(202);
     expect(requests.length).toBeGreaterThan(0);
-    expect(requests.filter((r) => r.pickup)).toEqual([]);
+    expect(requests.filter(touchesPickup)).toEqual([]);
     expect(bodyOf(inStore)).not.toHaveProperty("pickups");
   });
 
   it("a device with an active pickup pays one pickup read per batch (plus writes on change)", async () => {
-    const { requests, post } = await coldHandler();
+    const { requests, post } = await coldPingHandler();
     const principal = merchant();
     const { storeId, location } = await seedStoreAndOffer({
       merchantId: principal.merchantId,
@@ -115,7 +86,7 @@ describe("per-ping DynamoDB cost of pickup tracking (real handler, SDK middlewar
       context(device.deviceId, [ref]),
     );
     expect(moving.statusCode).toBe(202);
-    const pickupRequests = requests.filter((r) => r.pickup).map((r) => r.command);
+    const pickupRequests = requests.filter(touchesPickup).map((r) => r.command);
     // Read, save (trip memory moved on), and the outbox cleared after publishing en_route.
     expect(pickupRequests[0]).toBe("GetItemCommand");
     expect(pickupRequests.filter((c) => c === "GetItemCommand")).toHaveLength(1);

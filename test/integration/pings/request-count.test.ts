@@ -1,46 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { cellsForPoint } from "../../../shared/domain/geometry/cover.ts";
-import type { HttpResult } from "../../../shared/http/types.ts";
 import { uniqueId } from "../../support/aws.ts";
-import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
+import { coldPingHandler } from "../../support/cold-ping-handler.ts";
+import { bodyOf } from "../../support/http-events.ts";
 import { offsetM } from "../../support/pings.ts";
 
 /** A spot with no geofence: the Great Sandy Desert. */
 const EMPTY = { lat: -20.5, lon: 124.5 };
-
-interface Request {
-  command: string;
-  start: number;
-  end: number;
-}
-
-/**
- * A cold handler module (as after a Lambda cold start) whose DynamoDB client records every
- * request by command name with its start and end time.
- */
-async function coldHandler() {
-  vi.resetModules();
-  const clients = await import("../../../shared/adapters/aws-clients.ts");
-  const requests: Request[] = [];
-  clients.dynamoClient.middlewareStack.add(
-    (next, context) => async (args) => {
-      const start = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        requests.push({ command: String(context.commandName), start, end: performance.now() });
-      }
-    },
-    { step: "initialize", name: "countRequestsForTest" },
-  );
-  const { handler } = await import("../../../functions/ping-ingest.ts");
-  const post = async (pings: unknown[], device: Record<string, string | number | boolean>) =>
-    (await handler(
-      httpEvent({ method: "POST", path: "/v1/pings", body: { pings }, device }),
-      lambdaContext,
-    )) as HttpResult;
-  return { requests, post };
-}
 
 /** A device context as the authorizer made it `ageMs` ago (0: for this request, not cached). */
 function device(openZones = 0, ageMs = 0) {
@@ -71,7 +37,7 @@ describe("DynamoDB requests per ping batch (real handler, SDK middleware count)"
   });
 
   it("a warm batch of 100 pings in no zone costs zero requests", async () => {
-    const { requests, post } = await coldHandler();
+    const { requests, post } = await coldPingHandler();
     const dev = device();
     const origin = offsetM(EMPTY, 0, 0);
     const cold = await post(grid(origin, 40), dev);
@@ -86,7 +52,7 @@ describe("DynamoDB requests per ping batch (real handler, SDK middleware count)"
   });
 
   it("a context API Gateway reused from its cache costs one small profile read, never a state read", async () => {
-    const { requests, post } = await coldHandler();
+    const { requests, post } = await coldPingHandler();
     const origin = offsetM(EMPTY, 0, 0);
     await post(grid(origin, 40), device());
     requests.length = 0;
@@ -97,7 +63,7 @@ describe("DynamoDB requests per ping batch (real handler, SDK middleware count)"
   });
 
   it("a cold batch across many cells costs one parallel round of BatchGetItem and nothing else", async () => {
-    const { requests, post } = await coldHandler();
+    const { requests, post } = await coldPingHandler();
     const pings = grid(offsetM(EMPTY, 30_000, 30_000), 2_000);
     const unique = new Set(pings.flatMap((p) => cellsForPoint(p.lat, p.lon)));
     expect(unique.size).toBeGreaterThan(300);

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { indexFootprint } from "../../support/fixtures.ts";
-import { call, startTestServer } from "../../support/local-server.ts";
+import { call, useTestServer } from "../../support/local-server.ts";
 import { offsetM } from "../../support/pings.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 describe("ping ingestion over HTTP (local server, device authorizer)", () => {
   it("a registered device enters a store, then leaves it from a place no zone covers", async () => {

@@ -11,7 +11,12 @@ import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts"
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { sweepDepsFromEnv } from "../../../shared/wiring/sweep-deps.ts";
 import { env } from "../../support/aws.ts";
-import { offset, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import {
+  lastAfternoonUtc,
+  offset,
+  registeredDevice,
+  seedStoreAndOffer,
+} from "../../support/fixtures.ts";
 import { isolatedTables, overrideEnv } from "../delivery/messaging.ts";
 
 let restoreEnv: () => void;
@@ -25,13 +30,6 @@ beforeAll(async () => {
   pingDeps = pingDepsFromEnv(sink);
 });
 afterAll(() => restoreEnv?.());
-
-/** 14:00 UTC, a recent afternoon: quiet hours never interfere. */
-function afternoon(): number {
-  const d = new Date();
-  d.setUTCHours(14, 0, 0, 0);
-  return d.getTime() > Date.now() ? d.getTime() - 86_400_000 : d.getTime();
-}
 
 const ingestAt = (now: number) => ({ ...pingDeps, clock: { now: () => now } });
 const sweepAt = (now: number, onExit?: (e: ExitedEvent) => void) =>
@@ -75,7 +73,7 @@ async function counters(merchantId: string, offerId: string, storeId: string, at
 describe("the visit sweeper", () => {
   it("closes the visits of devices gone silent in a zone, corrects their open-visit count, and reads only the due devices", async () => {
     const seeded = await seedStoreAndOffer({});
-    const t0 = afternoon() - 2 * 3_600_000;
+    const t0 = lastAfternoonUtc() - 2 * 3_600_000;
     const silent = await Promise.all([1, 2, 3].map(() => registeredDevice()));
     await Promise.all(
       silent.map((d) => ingestPings(ingestAt(t0 + 150_000), d, inStore(seeded.location, t0))),
@@ -119,7 +117,7 @@ describe("the visit sweeper", () => {
 
   it("hands on an outbox a crash left behind, even if the device never pings again; one decision per event", async () => {
     const seeded = await seedStoreAndOffer({});
-    const now = afternoon();
+    const now = lastAfternoonUtc();
     const device = await registeredDevice();
     // The process dies right after saving state and outbox, before the hand-off.
     const crashing: IngestDeps = {
@@ -156,7 +154,7 @@ describe("the visit sweeper", () => {
 
   it("an erased device's visit item is dropped by the sweep", async () => {
     const seeded = await seedStoreAndOffer({});
-    const now = afternoon();
+    const now = lastAfternoonUtc();
     const device = await registeredDevice();
     await ingestPings(ingestAt(now), device, inStore(seeded.location, now - 150_000));
     const { DeleteCommand } = await import("@aws-sdk/lib-dynamodb");

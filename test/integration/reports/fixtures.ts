@@ -7,7 +7,6 @@ import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../../../shared/adapters/dynamo/catalog-store.ts";
 import type { Offer } from "../../../shared/domain/catalog/offer.ts";
-import type { Store } from "../../../shared/domain/catalog/store.ts";
 import {
   type ConversionRecord,
   conversionItem,
@@ -15,56 +14,18 @@ import {
 } from "../../../shared/domain/conversion.ts";
 import { incentiveKeys } from "../../../shared/domain/incentive.ts";
 import { env } from "../../support/aws.ts";
-
-const stamp = "2026-01-01T00:00:00.000Z";
+import { storedOffer, storedStore } from "../../support/catalog-items.ts";
 
 export function catalog() {
   return dynamoCatalogStore(documentClient, env("CATALOG_TABLE"));
 }
 
 export async function putStore(merchantId: string, storeId: string, timeZone = "Europe/Paris") {
-  const store: Store = {
-    merchantId,
-    storeId,
-    name: `Store ${storeId}`,
-    location: { lat: 48.86, lon: 2.34 },
-    locationSource: "request",
-    timeZone,
-    footprint: { type: "Circle", center: { lat: 48.86, lon: 2.34 }, radiusM: 30 },
-    zoneCells: 1,
-    offerIds: [],
-    version: 1,
-    createdAt: stamp,
-    updatedAt: stamp,
-  };
-  await catalog().createStore(store);
+  await catalog().createStore(storedStore(merchantId, storeId, timeZone));
 }
 
 export async function putOffer(merchantId: string, offerId: string, patch: Partial<Offer> = {}) {
-  const offer: Offer = {
-    merchantId,
-    offerId,
-    status: "active",
-    name: `Offer ${offerId}`,
-    storeIds: [],
-    triggerZone: { type: "StoreRadius", radiusM: 500 },
-    trigger: { on: "enter" },
-    message: { title: `Title ${offerId}`, body: "body" },
-    validFrom: stamp,
-    validTo: "2099-01-01T00:00:00.000Z",
-    caps: {},
-    holdoutPercent: 20,
-    attributionWindowHours: 24,
-    redemption: { codeKind: "unique", expiresAfterHours: 48 },
-    priority: 0,
-    triggerRadiusM: 500,
-    zoneCells: 0,
-    version: 1,
-    createdAt: stamp,
-    updatedAt: stamp,
-    ...patch,
-  };
-  await catalog().createOffer(offer);
+  await catalog().createOffer(storedOffer(merchantId, offerId, patch));
 }
 
 /** A code item as the decision step writes it (incentives table). */

@@ -12,6 +12,7 @@ import type {
   DeletedCatalogReader,
   Page,
 } from "../../../shared/use-cases/ports/catalog-store.ts";
+import { storedOffer, storedStore } from "../catalog-items.ts";
 
 /** The catalog in memory; `listCalls` counts listings (reports must not list per request). */
 export class MemoryCatalog
@@ -31,46 +32,14 @@ export class MemoryCatalog
   }
 
   addStore(merchantId: string, storeId: string, timeZone = "Europe/Paris"): void {
-    this.stores.set(`${merchantId}|${storeId}`, {
-      merchantId,
-      storeId,
-      name: `Store ${storeId}`,
-      location: { lat: 48.86, lon: 2.34 },
-      locationSource: "request",
-      timeZone,
-      footprint: { type: "Circle", center: { lat: 48.86, lon: 2.34 }, radiusM: 30 },
-      zoneCells: 1,
-      offerIds: [],
-      version: 1,
-      createdAt: "2026-01-01T00:00:00.000Z",
-      updatedAt: "2026-01-01T00:00:00.000Z",
-    } as Store);
+    this.stores.set(`${merchantId}|${storeId}`, storedStore(merchantId, storeId, timeZone));
   }
 
   addOffer(merchantId: string, offerId: string, patch: Partial<Offer> = {}): void {
-    this.offers.set(`${merchantId}|${offerId}`, {
-      merchantId,
-      offerId,
-      status: "active",
-      name: `Offer ${offerId}`,
-      storeIds: [],
-      triggerZone: { type: "StoreRadius", radiusM: 500 },
-      trigger: { on: "enter" },
-      message: { title: `Title ${offerId}`, body: "body" },
-      validFrom: "2026-01-01T00:00:00.000Z",
-      validTo: "2027-01-01T00:00:00.000Z",
-      caps: {},
-      holdoutPercent: 20,
-      attributionWindowHours: 24,
-      redemption: { codeKind: "unique", expiresAfterHours: 48 },
-      priority: 0,
-      triggerRadiusM: 500,
-      zoneCells: 0,
-      version: 1,
-      createdAt: "2026-01-01T00:00:00.000Z",
-      updatedAt: "2026-01-01T00:00:00.000Z",
-      ...patch,
-    } as Offer);
+    this.offers.set(
+      `${merchantId}|${offerId}`,
+      storedOffer(merchantId, offerId, { validTo: "2027-01-01T00:00:00.000Z", ...patch }),
+    );
   }
 
   readonly deletedStores = new Map<string, Deleted<Store>>();

@@ -13,7 +13,13 @@ const ROOT = resolve(import.meta.dirname, "..", "..", "..");
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
 
 /** The ways a function file may build its exported handler, all on `lambdaHandler`. */
-const BUILDERS = [/\blambdaHandler</, /\brouteHandler\(/, /\bcatalogHandler\.\w+\(/];
+const BUILDERS = [
+  /\blambdaHandler</,
+  /\brouteHandler\(/,
+  /\bcatalogHandler\.\w+\(/,
+  /\bdeviceActionHandler\(/,
+  /\breportHandler\(/,
+];
 
 describe("every function flushes its metrics and resets its log keys", () => {
   it("the route factories are built on lambdaHandler", () => {

@@ -15,6 +15,7 @@ import {
   deliverIncentive,
   isPermanentError,
 } from "../../../shared/use-cases/incentives/deliver.ts";
+import { deviceRecord } from "../../support/device-record.ts";
 import {
   MemoryDeviceReader,
   MemoryIncentiveOutbox,
@@ -49,22 +50,11 @@ function pending(overrides: Partial<Incentive> = {}): Incentive {
   };
 }
 
-function device(overrides: Partial<Device> = {}): Device {
-  return {
-    deviceId: "dev_1",
-    appId: "app_1",
-    platform: "ios",
-    pushToken: "apns-token-0001",
+const device = (overrides: Partial<Device> = {}) =>
+  deviceRecord({
     pushEndpointArn: "arn:aws:sns:eu-west-3:123456789012:endpoint/APNS/app/1",
-    consent: { location: true, marketing: true },
-    segments: [],
-    openZones: 0,
-    version: 1,
-    createdAt: "2026-11-24T12:00:00.000Z",
-    updatedAt: "2026-11-24T12:00:00.000Z",
     ...overrides,
-  };
-}
+  });
 
 type Outcome = "ok" | (() => Error);
 

@@ -11,6 +11,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { snsPushRegistry } from "../../../shared/adapters/sns/push-registry.ts";
 import type { Device } from "../../../shared/domain/device.ts";
+import { deviceRecord } from "../../support/device-record.ts";
 
 const APNS_APP = "arn:aws:sns:eu-west-3:123456789012:app/APNS/footfall-ios";
 const FCM_APP = "arn:aws:sns:eu-west-3:123456789012:app/GCM/footfall-android";
@@ -21,21 +22,8 @@ const FCM_ENDPOINT = "arn:aws:sns:eu-west-3:123456789012:endpoint/GCM/footfall-a
 const sns = new SNSClient({ region: "eu-west-3" });
 const snsMock = mockClient(sns);
 
-function device(overrides: Partial<Device> = {}): Device {
-  return {
-    deviceId: "dev_unit_1",
-    appId: "app_1",
-    platform: "ios",
-    pushToken: "apns-token-0001",
-    consent: { location: true, marketing: true },
-    segments: [],
-    openZones: 0,
-    version: 1,
-    createdAt: "2026-11-24T12:00:00.000Z",
-    updatedAt: "2026-11-24T12:00:00.000Z",
-    ...overrides,
-  };
-}
+const device = (overrides: Partial<Device> = {}) =>
+  deviceRecord({ deviceId: "dev_unit_1", ...overrides });
 
 const notFound = () => new NotFoundException({ message: "Endpoint does not exist", $metadata: {} });
 const calls = (command: Parameters<typeof snsMock.commandCalls>[0]) =>

@@ -24,6 +24,7 @@ import {
   type ZoneGeometry,
 } from "../../../shared/domain/geometry/index.ts";
 import { UnprocessableError } from "../../../shared/errors.ts";
+import { boundsOf } from "../../support/geo.ts";
 import { type GeneratedZone, mulberry32, oracleInside, wrap } from "./generators.ts";
 
 const circle = (lat: number, lon: number, radiusM: number): ZoneGeometry => ({
@@ -97,23 +98,13 @@ function expectCovered(z: GeneratedZone, count = 6000): number {
 }
 
 function polygonZone(rings: number[][][], label: string): GeneratedZone {
-  let west = Number.POSITIVE_INFINITY;
-  let east = Number.NEGATIVE_INFINITY;
-  let south = 90;
-  let north = -90;
-  for (const [x, y] of rings[0] as number[][]) {
-    west = Math.min(west, x as number);
-    east = Math.max(east, x as number);
-    south = Math.min(south, y as number);
-    north = Math.max(north, y as number);
-  }
   return {
     geometry: {
       type: "Polygon",
       coordinates: rings.map((r) => r.map(([x, y]) => [wrap(x as number), y as number])),
     },
     unwrapped: [rings],
-    box: { west, east, south, north },
+    box: boundsOf(rings[0] as number[][]),
     label,
   };
 }

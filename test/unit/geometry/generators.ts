@@ -7,9 +7,11 @@ import * as turf from "@turf/turf";
 import fc from "fast-check";
 import type { ZoneGeometry } from "../../../shared/domain/geometry/index.ts";
 import {
+  boundsOf,
   M_PER_DEG,
   mulberry32,
   edgeDistanceM as nearBoundaryM,
+  padded,
   wrapLon as wrap,
 } from "../../support/geo.ts";
 
@@ -132,10 +134,6 @@ export function randomZone(rnd: () => number): GeneratedZone {
   const xScale = Math.min(1 / (M_PER_DEG * cosLat), 60 / radius); // keeps lon extent < 120°
   const parts = multi ? 2 : 1;
   const unwrapped: number[][][][] = [];
-  let west = Number.POSITIVE_INFINITY;
-  let east = Number.NEGATIVE_INFINITY;
-  let south = 90;
-  let north = -90;
   for (let p = 0; p < parts; p++) {
     const s = star(rnd, n, radius, holes);
     const dx = p === 0 ? 0 : radius * (rnd() * 3 - 1.5);
@@ -148,14 +146,6 @@ export function randomZone(rnd: () => number): GeneratedZone {
       // Random winding: normalisation must accept either.
       return rnd() < 0.5 === (r === 0) ? out.reverse() : out;
     });
-    for (const ring of rings) {
-      for (const [x, y] of ring) {
-        west = Math.min(west, x as number);
-        east = Math.max(east, x as number);
-        south = Math.min(south, y as number);
-        north = Math.max(north, y as number);
-      }
-    }
     unwrapped.push(rings);
   }
   const wrapped = unwrapped.map((rings) =>
@@ -164,17 +154,10 @@ export function randomZone(rnd: () => number): GeneratedZone {
   const geometry: ZoneGeometry = multi
     ? { type: "MultiPolygon", coordinates: wrapped }
     : { type: "Polygon", coordinates: wrapped[0] as number[][][] };
-  const padX = (east - west) * 0.15;
-  const padY = (north - south) * 0.15;
   return {
     geometry,
     unwrapped,
-    box: {
-      west: west - padX,
-      east: east + padX,
-      south: Math.max(-90, south - padY),
-      north: Math.min(90, north + padY),
-    },
+    box: padded(boundsOf(unwrapped.flat(2)), 0.15),
     label: `${geometry.type} n=${n} holes=${holes} r=${radius.toFixed(1)} at ${lat0.toFixed(5)},${lon0.toFixed(5)}`,
   };
 }

@@ -36,6 +36,60 @@ describe("journey report", () => {
     expect(journeySection(rows, "2026-04-30").lapsed).toBe(0);
   });
 
+  it("gives every day of the range with its entrants per stage; the days add up to the period", () => {
+    const rows = [
+      {
+        storeId: "a",
+        localDay: "2026-05-01",
+        journey: {
+          [JOURNEY_FIELDS.visitDays]: 4,
+          [JOURNEY_FIELDS.repeatDays]: 1,
+          [JOURNEY_FIELDS.into("new")]: 3,
+          [JOURNEY_FIELDS.into("returning")]: 1,
+        },
+      },
+      {
+        storeId: "b",
+        localDay: "2026-05-01",
+        journey: { [JOURNEY_FIELDS.visitDays]: 2, [JOURNEY_FIELDS.into("new")]: 2 },
+      },
+      {
+        storeId: "a",
+        localDay: "2026-05-03",
+        journey: { [JOURNEY_FIELDS.into("regular")]: 1, [JOURNEY_FIELDS.lapsed]: 2 },
+      },
+      { storeId: "a", localDay: "2026-05-04", journey: { [JOURNEY_FIELDS.lapsed]: 5 } },
+    ];
+    const report = buildJourneyReport({
+      range: { from: "2026-05-01", to: "2026-05-04" },
+      today: "2026-05-03",
+      storeId: null,
+      rows,
+      offer: null,
+    });
+    expect(report.days.map((d) => d.day)).toEqual([
+      "2026-05-01",
+      "2026-05-02",
+      "2026-05-03",
+      "2026-05-04",
+    ]);
+    expect(report.days[0]).toEqual({
+      day: "2026-05-01",
+      visits: 6,
+      repeatVisits: 1,
+      entered: { new: 5, returning: 1, regular: 0, lapsed: 0 },
+    });
+    expect(report.days[1]?.entered).toEqual({ new: 0, returning: 0, regular: 0, lapsed: 0 });
+    // The lapses of 4 May have not happened yet (today is 3 May).
+    expect(report.days[3]?.entered.lapsed).toBe(0);
+    for (const stage of ["new", "returning", "regular", "lapsed"] as const) {
+      expect(report.days.reduce((n, d) => n + d.entered[stage], 0)).toBe(
+        report.journey.entered[stage],
+      );
+    }
+    expect(report.days.reduce((n, d) => n + d.visits, 0)).toBe(report.journey.visits);
+  });
+
   it("gives repeat rates with the shared lift statistics, and no NaN on empty groups", () => {
     const counts = {
       sent: 200,
