@@ -5,6 +5,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { documentClient, snsClient } from "../../../shared/adapters/aws-clients.ts";
+import { dynamoDeviceStore } from "../../../shared/adapters/dynamo/device-store.ts";
 import { snsPickupChannels } from "../../../shared/adapters/sns/pickup-channels.ts";
 import type { DevicePrincipal, MerchantPrincipal } from "../../../shared/auth/principal.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
@@ -20,7 +21,12 @@ import {
   type TrackDeps,
   trackPickups,
 } from "../../../shared/use-cases/pickups/pickups.ts";
-import { type IngestResult, ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
+import {
+  type IngestResult,
+  ingestPings,
+  type ZoneEventSink,
+} from "../../../shared/use-cases/pings/ingest-pings.ts";
+import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pickupDepsFromEnv } from "../../../shared/wiring/pickup-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env, testClients, uniqueId } from "../../support/aws.ts";
@@ -37,7 +43,10 @@ export function merchant(merchantId = uniqueId("m")): MerchantPrincipal {
 /** A world with its own topic (one raw queue on it) and a clock the test moves. */
 export async function pickupWorld(
   start: number,
-  options: Pick<TrackDeps, "routes" | "routeRefinement"> = {},
+  options: Pick<TrackDeps, "routes" | "routeRefinement"> & {
+    /** The ping path's incentive step (default: a recording sink that decides nothing). */
+    sink?: ZoneEventSink;
+  } = {},
 ) {
   const { sns, sqs } = testClients();
   const { topicArn, queues } = await createTopicWithQueues(sns, sqs, { store: undefined });
@@ -48,8 +57,15 @@ export async function pickupWorld(
     endpointOf: async () => undefined,
   });
   const deps: PickupDeps = { ...pickupDepsFromEnv(), clock };
+  const devices = dynamoDeviceStore(documentClient, env("DEVICES_TABLE"));
   const publishDeps: PublishDeps = {
     pickups: deps.pickups,
+    // The cross-sell on arrival, decided as the deployed pickup publisher decides it.
+    crossSell: {
+      profiles: { get: (deviceId) => devices.get(deviceId) },
+      sink: zoneEventSinkFromEnv(),
+      clock,
+    },
     channels: {
       publish: async (m) => {
         published.push(m);
@@ -66,9 +82,10 @@ export async function pickupWorld(
       await publishPickupOutbox(publishDeps, merchantId, pickupId);
     }
   }
-  const sink = recordingSink();
+  const { sink: zoneSink, ...trackOptions } = options;
+  const sink = zoneSink ?? recordingSink();
   const ping = pingDepsFromEnv(sink);
-  const track: TrackDeps = { ...deps, geometry: ping.matcher, ...options };
+  const track: TrackDeps = { ...deps, geometry: ping.matcher, ...trackOptions };
   const ingestDeps = {
     ...ping,
     clock,
@@ -117,12 +134,19 @@ export async function pickupWorld(
       const attached = await attachPickupToDevice(deps, device, created.attachToken);
       return { created, attached };
     },
-    /** Posts one batch as the device's app does, `clock` set just after its newest ping. */
-    async post(device: DevicePrincipal, pings: Ping[]): Promise<IngestResult> {
+    /**
+     * Posts one batch as the device's app does, `clock` set just after its newest ping, then
+     * runs the pickup publisher (unless `publish` is false: the stream has not delivered yet).
+     */
+    async post(
+      device: DevicePrincipal,
+      pings: Ping[],
+      options: { publish?: boolean } = {},
+    ): Promise<IngestResult> {
       const newest = Math.max(...pings.map((p) => p.timestamp));
       clock.set(newest + 1000);
       const result = await ingestPings(ingestDeps, await authorized(device), pings);
-      await publishOutboxes();
+      if (options.publish !== false) await publishOutboxes();
       return result;
     },
     authorized,
