@@ -1,7 +1,7 @@
 import { reportHandler } from "../shared/http/route-handler.ts";
-import { offerChannelReportRoute } from "../shared/http/routes/o2o.ts";
+import { offerChannelReportRoute } from "../shared/http/routes/channel-reports.ts";
 import { getChannelReport } from "../shared/use-cases/o2o/channel-report.ts";
-import { channelReportDepsFromEnv } from "../shared/wiring/o2o-deps.ts";
+import { channelReportDepsFromEnv } from "../shared/wiring/channel-report-deps.ts";
 
 const deps = channelReportDepsFromEnv();
 
