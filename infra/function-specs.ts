@@ -156,16 +156,6 @@ const TIME_ZONE_LIBS =
  * time with luxon) besides the visit store, the secrets and the parameters cache: a few KB over
  * the default, the one function without covers that is (a known miss of the 500 KB target).
  */
-const SWEEPER_BUDGET: BundleBudget = {
-  kb: 540,
-  reason:
-    "luxon (about 70 KB) for the decision's local-time rules, Secrets Manager and the Powertools parameters cache beside the visit store and the decision store.",
-};
-const PICKUP_PUBLISHER_BUDGET: BundleBudget = {
-  kb: 560,
-  reason:
-    "The cross-sell decision on pickup arrival: the incentive step (luxon for local-time rules, the decision store, Secrets Manager and the Powertools parameters cache for the pseudonym key) beside the SNS publisher.",
-};
 const GEO_BUDGET: BundleBudget = {
   kb: 1000,
   reason: `Geofence geometry needs h3-js (about 210 KB, an emscripten build); ${TIME_ZONE_LIBS}.`,
@@ -374,7 +364,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     secrets: ["pseudonym"],
     // Overlapping sweeps are safe (versioned saves, one decision per event), so no reservation.
     trigger: { kind: "schedule", rateMinutes: 1, localIntervalS: 5 },
-    bundleBudget: SWEEPER_BUDGET,
   },
 
   // Incentives: the outbox stream consumer that publishes to SNS
@@ -471,7 +460,6 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
         ],
       },
     ),
-    bundleBudget: PICKUP_PUBLISHER_BUDGET,
   },
   "pickup-board": pickupFunction("GET /v1/stores/{storeId}/pickups: the store's pickup board"),
   "device-pickups": pickupFunction(

@@ -5,8 +5,7 @@
  * that whole day, i.e. the offer ends at 00:00 of the next local day (23 h or 25 h later on a
  * DST day — whatever the tz database says). Instants are the same everywhere.
  */
-import { DateTime } from "luxon";
-import { parseInstant } from "./local-time.ts";
+import { startOfLocalDate as firstInstantOfLocalDate, parseInstant } from "./local-time.ts";
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -15,9 +14,16 @@ export function isLocalDate(value: string): boolean {
   return LOCAL_DATE.test(value);
 }
 
+/**
+ * The first instant of `date` + `plusDays` in the zone (local midnight, or the first existing
+ * instant where a DST change skips it); null for an unknown zone or a date not on the calendar.
+ */
 function startOfLocalDate(date: string, timeZone: string, plusDays: number): number | null {
-  const dt = DateTime.fromISO(date, { zone: timeZone });
-  return dt.isValid ? dt.startOf("day").plus({ days: plusDays }).toMillis() : null;
+  try {
+    return firstInstantOfLocalDate(date, timeZone, plusDays);
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -377,3 +377,85 @@ describe("parseInstant and isOfferLive", () => {
     expect(isOfferLive({ ...base, validTo: "soon" }, NY, ms("2026-06-10T15:30:00Z"))).toBe(false);
   });
 });
+
+describe("the same answers as luxon (which reads the same tz database)", () => {
+  const EVERY_ZONE = Intl.supportedValuesOf("timeZone");
+
+  it("property, every IANA zone: a one-minute window at luxon's local minute and weekday matches; the same minute on the other days does not", () => {
+    fc.assert(
+      fc.property(instantArb, fc.constantFrom(...EVERY_ZONE), (t, zone) => {
+        const dt = DateTime.fromMillis(t, { zone });
+        const minute = dt.hour * 60 + dt.minute;
+        const hhmm = (m: number) =>
+          `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+        const today = WEEKDAYS[dt.weekday - 1] as Weekday;
+        const window = { start: hhmm(minute), end: hhmm(minute + 1) };
+        expect(isWithinSchedule([{ days: [today], ...window }], zone, t)).toBe(true);
+        const others = ALL_DAYS.filter((d) => d !== today);
+        expect(isWithinSchedule([{ days: others, ...window }], zone, t)).toBe(false);
+        // The window that ends at this minute has passed (its end is exclusive).
+        const before = { days: ALL_DAYS, start: hhmm(0), end: hhmm(minute) };
+        expect(isWithinSchedule([before], zone, t)).toBe(false);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it("property: RFC 3339 date-times and calendar dates parse to luxon's instant (offset-less as UTC)", () => {
+    const two = (n: number) => String(n).padStart(2, "0");
+    const isoArb = fc
+      .record({
+        y: fc.integer({ min: 1970, max: 2100 }),
+        mo: fc.integer({ min: 1, max: 12 }),
+        d: fc.integer({ min: 1, max: 31 }),
+        h: fc.integer({ min: 0, max: 23 }),
+        mi: fc.integer({ min: 0, max: 59 }),
+        s: fc.integer({ min: 0, max: 59 }),
+        frac: fc.option(fc.stringMatching(/^\d{1,3}$/), { nil: undefined }),
+        offset: fc.oneof(
+          fc.constant("Z"),
+          fc.constant(""),
+          fc
+            .record({
+              sign: fc.constantFrom("+", "-"),
+              h: fc.integer({ min: 0, max: 14 }),
+              m: fc.constantFrom(0, 30, 45),
+            })
+            .map((o) => `${o.sign}${two(o.h)}:${two(o.m)}`),
+        ),
+        dateOnly: fc.boolean(),
+      })
+      .map((r) =>
+        r.dateOnly
+          ? `${r.y}-${two(r.mo)}-${two(r.d)}`
+          : `${r.y}-${two(r.mo)}-${two(r.d)}T${two(r.h)}:${two(r.mi)}:${two(r.s)}${r.frac ? `.${r.frac}` : ""}${r.offset}`,
+      );
+    fc.assert(
+      fc.property(isoArb, (iso) => {
+        const luxon = DateTime.fromISO(iso, { zone: "utc" });
+        // Days past the month's end (2026-02-30) are not on the calendar for either.
+        expect(parseInstant(iso)).toBe(luxon.isValid ? luxon.toMillis() : null);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it("property, every IANA zone: startOfLocalDate is luxon's start of the day where midnight exists", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: ms("2000-01-01T00:00:00Z"), max: ms("2040-01-01T00:00:00Z") }),
+        fc.constantFrom(...EVERY_ZONE),
+        (t, zone) => {
+          const day = DateTime.fromMillis(t, { zone: "utc" }).toISODate() as string;
+          const start = DateTime.fromISO(day, { zone }).startOf("day");
+          fc.pre(start.hour === 0 && start.toISODate() === day);
+          expect(startOfLocalDate(day, zone)).toBe(start.toMillis());
+          expect(startOfLocalDate(day, zone, 1)).toBe(
+            startOfLocalDate(start.plus({ days: 1 }).toISODate() as string, zone),
+          );
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+});

@@ -39,6 +39,18 @@ describe("date-only validity bounds, read in the store's zone", () => {
     expect(validToMs("2026-11-01", NY)! - validFromMs("2026-11-01", NY)!).toBe(25 * 3.6e6);
   });
 
+  it("a day without a midnight (Santiago 2026-09-06 starts at 01:00) ends at 00:00 the next day", () => {
+    const SANTIAGO = "America/Santiago";
+    expect(validFromMs("2026-09-06", SANTIAGO)).toBe(ms("2026-09-06T04:00:00Z"));
+    expect(validToMs("2026-09-06", SANTIAGO)).toBe(ms("2026-09-07T03:00:00Z"));
+    expect(validToMs("2026-09-05", SANTIAGO)).toBe(validFromMs("2026-09-06", SANTIAGO));
+    expect(validToMs("2026-09-06", SANTIAGO)! - validFromMs("2026-09-06", SANTIAGO)!).toBe(
+      23 * 3.6e6,
+    );
+    // Havana 2027-03-14 likewise.
+    expect(validToMs("2027-03-14", "America/Havana")).toBe(ms("2027-03-15T04:00:00Z"));
+  });
+
   it("an offer for one day is live from 00:00 to 23:59:59.999 local, in each store's zone", () => {
     const offer = { status: "active" as const, validFrom: "2026-11-01", validTo: "2026-11-01" };
     expect(isOfferLive(offer, PARIS, ms("2026-10-31T22:59:59.999Z"))).toBe(false);
@@ -52,7 +64,16 @@ describe("date-only validity bounds, read in the store's zone", () => {
   });
 
   it("property: for any zone and day, validFrom(d) < validTo(d) = validFrom(d + 1)", () => {
-    const zones = [PARIS, TOKYO, NY, "Australia/Lord_Howe", "Pacific/Kiritimati", "Etc/GMT+12"];
+    const zones = [
+      PARIS,
+      TOKYO,
+      NY,
+      "Australia/Lord_Howe",
+      "Pacific/Kiritimati",
+      "Etc/GMT+12",
+      "America/Santiago",
+      "America/Havana",
+    ];
     fc.assert(
       fc.property(
         fc.date({ min: new Date("2020-01-01"), max: new Date("2035-12-31"), noInvalidDate: true }),
