@@ -54,6 +54,30 @@ export async function conversionLog<T = Record<string, unknown>>(merchantId: str
   return (out.Items ?? []) as T[];
 }
 
+/** A device's stored profile item (consistent read); undefined once erased. */
+export async function deviceProfile(
+  deviceId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const out = await documentClient.send(
+    new GetCommand({
+      TableName: env("DEVICES_TABLE"),
+      Key: deviceKeys.profile(deviceId),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item;
+}
+
+/** A bare registered profile (no open visit), so the open-visit count is kept as in production. */
+export async function putBareProfile(deviceId: string): Promise<void> {
+  await documentClient.send(
+    new PutCommand({
+      TableName: env("DEVICES_TABLE"),
+      Item: { ...deviceKeys.profile(deviceId), entity: "device", openZones: 0 },
+    }),
+  );
+}
+
 /** Moves a point by metres east/north (small distances). */
 export const offset = offsetM;
 
