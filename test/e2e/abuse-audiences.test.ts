@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { uniqueId } from "../support/aws.ts";
 import { pingNear, registerDevice, userAssertion } from "../support/device-api.ts";
 import { call, useTestServer } from "../support/local-server.ts";
+import { createCircleStore } from "../support/merchant-api.ts";
 
 const server = useTestServer();
 
@@ -24,22 +25,17 @@ const admin = async (merchantId: string) => ({
 /** A store and a live offer for segment `vip` (no caps: each device may get one). */
 async function vipOffer(merchantId: string, at: { lat: number; lon: number }) {
   const headers = await admin(merchantId);
-  const store = await call(`${server.url}/v1/stores`, {
-    method: "POST",
-    headers,
-    body: {
-      name: "VIP lounge",
-      location: at,
-      footprint: { type: "Circle", center: at, radiusM: 40 },
-    },
+  const storeId = await createCircleStore(server, merchantId, {
+    name: "VIP lounge",
+    at,
+    radiusM: 40,
   });
-  expect(store.status).toBe(201);
   const offer = await call(`${server.url}/v1/offers`, {
     method: "POST",
     headers,
     body: {
       name: "VIP night",
-      storeIds: [store.body.storeId],
+      storeIds: [storeId],
       triggerZone: { type: "StoreRadius", radiusM: 400 },
       trigger: { on: "enter" },
       message: { title: "For our VIPs", body: "A glass on the house" },

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { uniqueId } from "../support/aws.ts";
 import { pingNear, registerDevice, userAssertion } from "../support/device-api.ts";
 import { call, useTestServer } from "../support/local-server.ts";
+import { createCircleStore } from "../support/merchant-api.ts";
 import { callFrom, loopbackAddress } from "../support/source-address.ts";
 
 // The deployed default; this file's requests come from loopback addresses of their own.
@@ -24,22 +25,17 @@ function site() {
 
 async function storeAndOffer(merchantId: string, at: { lat: number; lon: number }, offer = {}) {
   const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
-  const store = await call(`${server.url}/v1/stores`, {
-    method: "POST",
-    headers: admin,
-    body: {
-      name: "Farm target",
-      location: at,
-      footprint: { type: "Circle", center: at, radiusM: 40 },
-    },
+  const storeId = await createCircleStore(server, merchantId, {
+    name: "Farm target",
+    at,
+    radiusM: 40,
   });
-  expect(store.status).toBe(201);
   const created = await call(`${server.url}/v1/offers`, {
     method: "POST",
     headers: admin,
     body: {
       name: "One per shopper",
-      storeIds: [store.body.storeId],
+      storeIds: [storeId],
       triggerZone: { type: "StoreRadius", radiusM: 400 },
       trigger: { on: "enter" },
       message: { title: "Welcome", body: "One free coffee" },

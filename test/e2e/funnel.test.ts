@@ -5,6 +5,7 @@ import type { StreamPoller } from "../../scripts/local/stream-poller.ts";
 import { uniqueId } from "../support/aws.ts";
 import { offset } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
+import { createCircleStore } from "../support/merchant-api.ts";
 import {
   drainQueue,
   startMerchantStream,
@@ -35,17 +36,11 @@ describe("the footfall funnel end to end", () => {
     };
     const pos = { authorization: `Bearer ${await server.token(merchantId, "pos")}` };
 
-    const store = await call(`${server.url}/v1/stores`, {
-      method: "POST",
-      headers: admin,
-      body: {
-        name: "Vieux-Port",
-        location: STORE,
-        footprint: { type: "Circle", center: STORE, radiusM: 40 },
-      },
+    const storeId = await createCircleStore(server, merchantId, {
+      name: "Vieux-Port",
+      at: STORE,
+      radiusM: 40,
     });
-    expect(store.status).toBe(201);
-    const storeId = store.body.storeId as string;
     const offer = await call(`${server.url}/v1/offers`, {
       method: "POST",
       headers: admin,
