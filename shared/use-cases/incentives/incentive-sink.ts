@@ -46,6 +46,7 @@ import type { JourneyStore, JourneyWrite } from "../ports/journey-store.ts";
 import type { MerchantSettingsStore } from "../ports/merchant-settings-store.ts";
 import type { OfferReader } from "../ports/offer-reader.ts";
 import { DeviceErased } from "../ports/visit-store.ts";
+import { decisionDevice } from "./decision-device.ts";
 
 /** What the device app sees for an incentive granted in its own ping response. */
 export interface GrantedIncentive {
@@ -241,15 +242,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
           ...withQuietHours(c.offer, c.event.storeId),
           eventAt: c.event.at,
         })),
-        device: {
-          deviceId: device.deviceId,
-          holdoutKey: holdoutUnit(device),
-          consentMarketing: device.consentMarketing,
-          segments: device.segments,
-          trustedSegments: device.trustedSegments ?? [],
-          attested: device.attested === true,
-          ...(device.timeZone ? { timeZone: device.timeZone } : {}),
-        },
+        device: decisionDevice(device),
         storeTimeZones,
         counters,
         config: deps.decision,
