@@ -7,6 +7,7 @@ import type { Store } from "../../shared/domain/catalog/store.ts";
 import { conversionKeys } from "../../shared/domain/conversion.ts";
 import { type Device, deviceKeys } from "../../shared/domain/device.ts";
 import { encodeZone } from "../../shared/domain/geometry/codec.ts";
+import type { DwelledEvent } from "../../shared/domain/visit/types.ts";
 import { zoneIds } from "../../shared/domain/zone.ts";
 import { geoIndexFromConfig } from "../../shared/wiring/geo-index.ts";
 import { env, uniqueId } from "./aws.ts";
@@ -76,6 +77,23 @@ export async function putBareProfile(deviceId: string): Promise<void> {
       Item: { ...deviceKeys.profile(deviceId), entity: "device", openZones: 0 },
     }),
   );
+}
+
+/** The device dwelled 300 s in the store's footprint, the dwell confirmed at `at` (epoch ms). */
+export function footprintDwell(
+  seeded: { merchantId: string; storeId: string },
+  at: number,
+): DwelledEvent {
+  return {
+    type: "dwelled",
+    kind: "footprint",
+    zoneId: zoneIds.footprint(seeded.storeId),
+    merchantId: seeded.merchantId,
+    storeId: seeded.storeId,
+    at,
+    enteredAt: at - 300_000,
+    dwellS: 300,
+  };
 }
 
 /** Moves a point by metres east/north (small distances). */

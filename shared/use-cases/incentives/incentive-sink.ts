@@ -33,6 +33,7 @@ import {
   lastTouch,
   TOUCH_FIELDS,
   type TouchBump,
+  touchBump,
   variantIdOf,
 } from "../../domain/o2o/touch.ts";
 import type { ZoneEvent } from "../../domain/visit/types.ts";
@@ -318,16 +319,11 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
           variant: touch.variant,
           touch: "geofence",
         });
-        touchBumps.push({
-          merchantId: offer.merchantId,
-          offerId: offer.offerId,
-          localDay: offerDay(chosen),
-          channel: touch.channel,
-          variant: touch.variant,
-          fields: {
+        touchBumps.push(
+          touchBump(offer, touch, offerDay(chosen), {
             [outcome === "sent" ? TOUCH_FIELDS.sendsTreated : TOUCH_FIELDS.sendsHoldout]: 1,
-          },
-        });
+          }),
+        );
         bumps.push({
           merchantId: offer.merchantId,
           offerId: offer.offerId,
@@ -484,17 +480,12 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         });
       }
       if (a.touch) {
-        touchCounters.push({
-          merchantId: a.merchantId,
-          offerId: a.offerId,
-          localDay: day,
-          channel: a.touch.channel,
-          variant: a.touch.variant,
-          fields: {
+        touchCounters.push(
+          touchBump(a, a.touch, day, {
             [treated ? TOUCH_FIELDS.visitsTreated : TOUCH_FIELDS.visitsHoldout]: 1,
             ...(treated ? { [TOUCH_FIELDS.ttvBucket(timeToVisitBucket(ttv))]: 1 } : {}),
-          },
-        });
+          }),
+        );
       }
     }
     // Credit: the visit goes to the last touch whose window covers it (any offer, any channel).
@@ -522,14 +513,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         touch: touch.kind,
         ...(touch.linkId ? { linkId: touch.linkId } : {}),
       });
-      touchCounters.push({
-        merchantId: credited.merchantId,
-        offerId: credited.offerId,
-        localDay: day,
-        channel: touch.channel,
-        variant: touch.variant,
-        fields: { [TOUCH_FIELDS.credited]: 1 },
-      });
+      touchCounters.push(touchBump(credited, touch, day, { [TOUCH_FIELDS.credited]: 1 }));
     }
     const eventKey = triggerEventKey(event);
     const journeySettings = deps.journeys
@@ -575,14 +559,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         });
       }
       if (a.touch) {
-        touchCounters.push({
-          merchantId: a.merchantId,
-          offerId: a.offerId,
-          localDay: day,
-          channel: a.touch.channel,
-          variant: a.touch.variant,
-          fields: { [name]: 1 },
-        });
+        touchCounters.push(touchBump(a, a.touch, day, { [name]: 1 }));
       }
     }
     {

@@ -9,7 +9,7 @@ import { issueCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
 import { capPartition, type Incentive } from "../../domain/incentive.ts";
 import { claimInputSchema, type Link, linkState } from "../../domain/o2o/link.ts";
-import { TOUCH_FIELDS, type TouchBump } from "../../domain/o2o/touch.ts";
+import { TOUCH_FIELDS, type TouchBump, touchBump } from "../../domain/o2o/touch.ts";
 import { addressBucket } from "../../domain/source-address.ts";
 import {
   ConflictError,
@@ -260,14 +260,7 @@ function touchOf(link: Link) {
 
 /** A bump of the link's touch counters (its channel and variant) on `day`. */
 function linkBump(link: Link, day: string, fields: Record<string, number>): TouchBump {
-  return {
-    merchantId: link.merchantId,
-    offerId: link.offerId,
-    localDay: day,
-    channel: link.channel,
-    variant: link.variant,
-    fields,
-  };
+  return touchBump(link, link, day, fields);
 }
 
 /** Touch counters of a refused claim or exposure: refused, and refused for `why`. */
