@@ -33,3 +33,42 @@ export async function createCircleStore(
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.storeId as string;
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * An offer body that is live now: triggered on entering 400 m around each of `storeIds`, valid
+ * from yesterday for 30 days, unique codes valid 48 h, a 24 h attribution window and no holdout;
+ * `fields` (name and message at least) add to it or override it.
+ */
+export function liveOfferBody(
+  storeIds: string[],
+  fields: Record<string, unknown> & { name: string; message: Record<string, unknown> },
+): Record<string, unknown> {
+  return {
+    storeIds,
+    triggerZone: { type: "StoreRadius", radiusM: 400 },
+    trigger: { on: "enter" },
+    validFrom: new Date(Date.now() - DAY_MS).toISOString(),
+    validTo: new Date(Date.now() + 30 * DAY_MS).toISOString(),
+    holdoutPercent: 0,
+    attributionWindowHours: 24,
+    redemption: { codeKind: "unique", expiresAfterHours: 48 },
+    ...fields,
+  };
+}
+
+/** Creates an offer through `POST /v1/offers` as the merchant's admin; expects 201, returns its id. */
+export async function createOffer(
+  server: TestServer,
+  merchantId: string,
+  body: Record<string, unknown>,
+): Promise<string> {
+  const res = await call(`${server.url}/v1/offers`, {
+    method: "POST",
+    headers: await adminHeaders(server, merchantId),
+    body,
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.offerId as string;
+}
