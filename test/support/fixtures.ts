@@ -12,6 +12,7 @@ import { zoneIds } from "../../shared/domain/zone.ts";
 import { geoIndexFromConfig } from "../../shared/wiring/geo-index.ts";
 import { env, uniqueId } from "./aws.ts";
 import { offsetM } from "./geo.ts";
+import { devicePrincipalFor } from "./pings.ts";
 
 export const PARIS = { lat: 48.8606, lon: 2.3376 };
 
@@ -99,17 +100,9 @@ export function footprintDwell(
 /** Moves a point by metres east/north (small distances). */
 export const offset = offsetM;
 
+/** A device principal with a fresh id, as {@link devicePrincipalFor} builds it. */
 export function testDevice(overrides: Partial<DevicePrincipal> = {}): DevicePrincipal {
-  return {
-    deviceId: uniqueId("dev"),
-    consentLocation: true,
-    consentMarketing: true,
-    timeZone: "Europe/Paris",
-    segments: [],
-    platform: "ios",
-    openZones: 0,
-    ...overrides,
-  };
+  return devicePrincipalFor(uniqueId("dev"), overrides);
 }
 
 /**
