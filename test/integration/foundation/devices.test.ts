@@ -66,15 +66,7 @@ describe("device lifecycle", () => {
   });
 
   it("refuses registration without a valid app key", async () => {
-    const res = await register(
-      httpEvent({
-        method: "POST",
-        path: "/v1/devices",
-        headers: { "x-app-key": "ffk_wrong" },
-        body: { platform: "ios", consent: { location: true, marketing: true } },
-      }),
-      lambdaContext,
-    );
+    const res = await register(registrationEvent("ffk_wrong"), lambdaContext);
     expect(res.statusCode).toBe(401);
   });
 
