@@ -616,8 +616,7 @@ function channelSection(report: ChannelReport): HTMLElement {
         "Control",
         "Visit rate, treated",
         "Visit rate, control",
-        "Lift",
-        "95 % interval",
+        "Lift (95 % interval)",
         "Credited visits",
         "Redeemed",
         "Web claims",
@@ -629,8 +628,13 @@ function channelSection(report: ChannelReport): HTMLElement {
         count(r.touches.holdout),
         percent(r.visitRate.treated),
         percent(r.visitRate.holdout),
-        points(r.lift.absolute),
-        pointsInterval(r.lift.absoluteCi),
+        h(
+          "span",
+          {},
+          points(r.lift.absolute),
+          h("br"),
+          h("small", {}, pointsInterval(r.lift.absoluteCi)),
+        ),
         count(r.creditedVisits),
         count(r.redemptions + r.web.redemptions),
         count(r.web.claims),
@@ -956,48 +960,58 @@ function offerJourneySection(o: OfferJourney, channels: ChannelReport): HTMLElem
       ["When", "Came back, sent", "Came back, held out", "Lift (95 % interval)"],
       lifts.map(([label, key]) => [label, ...repeatCells(o[key], `journey/offer/${key}`)]),
     ),
-    channels.rows.length === 0
-      ? ""
-      : table(
-          "Journey by channel and variant (treated vs control touches)",
-          [
-            "Channel",
-            "Variant",
-            "First, treated",
-            "Returning, treated",
-            "First, control",
-            "Returning, control",
-            "Back in window, treated",
-            "Back in window, control",
-            "Lift in window",
-            "Back in 30 days after, treated",
-            "Back in 30 days after, control",
-            "Lift in 30 days after",
-          ],
-          channels.rows.map((r, i) => {
-            const p = `channels/rows/${i}/journey`;
-            const v = r.journey.attributedVisits;
-            return [
-              r.channel,
-              r.variant,
-              fig(`${p}/attributedVisits/treated/first`, v.treated.first, count(v.treated.first)),
-              fig(
-                `${p}/attributedVisits/treated/returning`,
-                v.treated.returning,
-                count(v.treated.returning),
-              ),
-              fig(`${p}/attributedVisits/holdout/first`, v.holdout.first, count(v.holdout.first)),
-              fig(
-                `${p}/attributedVisits/holdout/returning`,
-                v.holdout.returning,
-                count(v.holdout.returning),
-              ),
-              ...repeatCells(r.journey.repeatWithinWindow, `${p}/repeatWithinWindow`),
-              ...repeatCells(r.journey.repeatAfterWindow, `${p}/repeatAfterWindow`),
-            ];
-          }),
-          { numericFrom: 2 },
-        ),
+    ...(channels.rows.length === 0
+      ? []
+      : [
+          table(
+            "Attributed visits by channel and variant: first vs returning (treated vs control touches)",
+            [
+              "Channel",
+              "Variant",
+              "First, treated",
+              "Returning, treated",
+              "First, control",
+              "Returning, control",
+            ],
+            channels.rows.map((r, i) => {
+              const p = `channels/rows/${i}/journey/attributedVisits`;
+              const v = r.journey.attributedVisits;
+              return [
+                r.channel,
+                r.variant,
+                ...(["treated", "holdout"] as const).flatMap((g) =>
+                  (["first", "returning"] as const).map((k) =>
+                    fig(`${p}/${g}/${k}`, v[g][k], count(v[g][k])),
+                  ),
+                ),
+              ];
+            }),
+            { numericFrom: 2 },
+          ),
+          table(
+            "Repeat visits by channel and variant: treated vs control touches",
+            [
+              "Channel",
+              "Variant",
+              "Back in window, treated",
+              "Back in window, control",
+              "Lift in window",
+              "Back in 30 days after, treated",
+              "Back in 30 days after, control",
+              "Lift in 30 days after",
+            ],
+            channels.rows.map((r, i) => {
+              const p = `channels/rows/${i}/journey`;
+              return [
+                r.channel,
+                r.variant,
+                ...repeatCells(r.journey.repeatWithinWindow, `${p}/repeatWithinWindow`),
+                ...repeatCells(r.journey.repeatAfterWindow, `${p}/repeatAfterWindow`),
+              ];
+            }),
+            { numericFrom: 2 },
+          ),
+        ]),
   );
 }
 

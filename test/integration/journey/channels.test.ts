@@ -7,11 +7,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { handler as channelReport } from "../../../functions/report-channels.ts";
+import { handler as journeyReport } from "../../../functions/report-store.ts";
 import type { DevicePrincipal } from "../../../shared/auth/principal.ts";
 import { localDay } from "../../../shared/domain/decision/local-time.ts";
 import { twoProportionLift } from "../../../shared/domain/stats/lift.ts";
 import { zoneIds } from "../../../shared/domain/zone.ts";
 import { channelReportRoute, offerChannelReportRoute } from "../../../shared/http/routes/o2o.ts";
+import { journeyReportRoute } from "../../../shared/http/routes/reports.ts";
 import { claimLink, exposeLink } from "../../../shared/use-cases/o2o/claims.ts";
 import { createLink } from "../../../shared/use-cases/o2o/links.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
@@ -240,6 +242,22 @@ describe("journey figures per channel and variant", () => {
     }
     expectJourney(offerReport.totals.journey, people);
     expectJourney(across.totals.journey, people);
+    // Geofence sends are the offer's own sends: their channel row is the journey report's offer.
+    const journey = await journeyReport(
+      httpEvent({
+        path: "/v1/reports/journey",
+        query: { from: paris(T - 4 * DAY), to: paris(NOW), offerId },
+        jwtClaims: merchantClaims(merchantId, "marketing-analyst"),
+      }),
+      lambdaContext,
+    );
+    expect(journey.statusCode).toBe(200);
+    expect(contract.checkResponse(journeyReportRoute, journey)).toEqual([]);
+    const { offerId: _, ...offerJourney } = (bodyOf(journey) as { offer: { offerId: string } })
+      .offer;
+    expect(
+      offerReport.channels.find((c: { channel: string }) => c.channel === "geofence")?.journey,
+    ).toEqual(offerJourney);
     // The built-in effect shows across all channels: treated people came back more often.
     expect(offerReport.totals.journey.repeatWithinWindow.lift.absoluteLift).toBeGreaterThan(0);
   });
