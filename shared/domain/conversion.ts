@@ -40,7 +40,8 @@ export interface ConversionRecord {
   group?: "treated" | "holdout" | undefined;
   /** Seconds from sent/held_out to the visit (attributed_visit). */
   timeToVisitS?: number | undefined;
-  trigger?: "entered" | "dwelled" | undefined;
+  /** What fired the decision: a trigger-zone entry or dwell, or a pickup order's arrival. */
+  trigger?: "entered" | "dwelled" | "pickup_arrived" | undefined;
   /** Basket total paid at redemption, minor units of `basketCurrency` (`redeemed` only). */
   basketMinor?: number | undefined;
   basketCurrency?: string | undefined;

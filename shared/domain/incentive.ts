@@ -31,8 +31,11 @@ export interface Incentive {
   title: string;
   body: string;
   deepLink?: string | undefined;
-  /** The geofence event, or `claim` for a claim of a link (zoneId is then the link id). */
-  triggerType: "entered" | "dwelled" | "claim";
+  /**
+   * The geofence event, `pickup_arrived` for a cross-sell on a pickup order's arrival (zoneId is
+   * then `pickup.{pickupId}.{offerId}`), or `claim` for a claim of a link (zoneId: the link id).
+   */
+  triggerType: "entered" | "dwelled" | "pickup_arrived" | "claim";
   zoneId: string;
   /** Channel, creative variant and link of the touch (sends: channel `geofence`). */
   touch?: IncentiveTouch | undefined;
@@ -68,7 +71,12 @@ export const incentiveMessageSchema = z
     storeId: z.string().min(1),
     /** Pseudonymous device id (keyed HMAC scoped to the merchant). */
     deviceRef: z.string().min(1),
-    trigger: z.enum(["entered", "dwelled", "claim"]),
+    trigger: z
+      .enum(["entered", "dwelled", "pickup_arrived", "claim"])
+      .describe(
+        "What fired it: a trigger-zone entry or dwell, a pickup order's arrival at the store " +
+          "(an in-store cross-sell, touch channel `pickup`), or a claim link",
+      ),
     touch: z
       .strictObject({
         channel: z.string().min(1).describe('"geofence" for sends, else the claim link\'s channel'),

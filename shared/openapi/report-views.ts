@@ -41,13 +41,15 @@ export const conversionViewSchema = z
     group: z.enum(["treated", "holdout"]).nullable(),
     reason: z.string().nullable(),
     timeToVisitS: z.number().nullable(),
-    trigger: z.enum(["entered", "dwelled"]).nullable(),
+    trigger: z.enum(["entered", "dwelled", "pickup_arrived"]).nullable(),
     basketAmount: z.string().nullable(),
     basketCurrency: z.string().nullable(),
     channel: z
       .string()
       .nullable()
-      .describe("Online touches: the claim link's channel (`geofence` for sends)"),
+      .describe(
+        "The touch's channel: `geofence` for sends, `pickup` for pickup cross-sells, else the claim link's channel",
+      ),
     variant: z.string().nullable().describe("Creative or message variant of the touch"),
     linkId: z.string().nullable().describe("The claim link of a claim or exposure"),
     touch: z.enum(["geofence", "claim", "exposure", "web_claim"]).nullable(),

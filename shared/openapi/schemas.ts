@@ -65,7 +65,9 @@ export const offerViewSchema = z
       .describe("On create/update only: what keeps the offer from firing for some devices"),
     name: offer.name,
     storeIds: z.array(z.string()),
-    triggerZone: triggerZoneSchema,
+    triggerZone: triggerZoneSchema
+      .optional()
+      .describe("Absent on offers that fire on pickup arrival (trigger.on pickup_arrived)"),
     trigger: offer.trigger,
     message: offer.message,
     variants: offer.variants,

@@ -5,7 +5,11 @@ import { dynamoAudienceStore } from "../adapters/dynamo/audience-store.ts";
 import { systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { PLATFORM_QUIET_HOURS } from "../domain/catalog/quiet-hours.ts";
-import { type IncentiveSinkDeps, incentiveSink } from "../use-cases/incentives/incentive-sink.ts";
+import {
+  type IncentiveSinkDeps,
+  incentiveSink,
+  type PickupArrivalSink,
+} from "../use-cases/incentives/incentive-sink.ts";
 import type { ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
 import { decisionAdapters } from "./decision-adapters.ts";
 import { deviceRefFromEnv } from "./device-ref.ts";
@@ -22,13 +26,14 @@ export const sinkConfigSchema = z.object({
 });
 
 /**
- * The chain that consumes zone events: incentive decisions with their conversion records, and
- * visits with attribution. Built once per cold start.
+ * The chain that consumes zone events (incentive decisions with their conversion records, and
+ * visits with attribution) and pickup arrivals (cross-sells, decided the same way). Built once
+ * per cold start.
  */
 export function zoneEventSinkFromEnv(
   env: Record<string, string | undefined> = process.env,
   onOutcome?: IncentiveSinkDeps["onOutcome"],
-): ZoneEventSink {
+): ZoneEventSink & PickupArrivalSink {
   const config = readConfig(sinkConfigSchema, env);
   const { offers, store, journeys, settings } = decisionAdapters(config);
   return incentiveSink({

@@ -1,11 +1,9 @@
 import { LocationClient } from "@aws-sdk/client-location";
 import * as z from "zod";
-import { documentClient, snsClient } from "../adapters/aws-clients.ts";
+import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
-import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
 import { dynamoPickupStore } from "../adapters/dynamo/pickup-store.ts";
 import { amazonLocationRoutes } from "../adapters/location/route-calculator.ts";
-import { snsPickupChannels } from "../adapters/sns/pickup-channels.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import {
@@ -14,12 +12,7 @@ import {
   type PickupRules,
 } from "../domain/pickup/pickup.ts";
 import { zoneIds } from "../domain/zone.ts";
-import {
-  type PickupDeps,
-  type PublishDeps,
-  type TrackDeps,
-  trackPickups,
-} from "../use-cases/pickups/pickups.ts";
+import { type PickupDeps, type TrackDeps, trackPickups } from "../use-cases/pickups/pickups.ts";
 import type { PickupTracker } from "../use-cases/pings/ingest-pings.ts";
 import type { ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
 
@@ -122,29 +115,5 @@ export function pickupTrackerFromEnv(
   return {
     track: (device, pings) =>
       trackPickups(deps, device, pings, zoneIds.footprint, (p) => p.bayZoneIds ?? []),
-  };
-}
-
-export const pickupPublisherConfigSchema = z.object({
-  DEVICES_TABLE: configVars.tableName,
-  INCENTIVES_TABLE: configVars.tableName,
-  INCENTIVE_TOPIC_ARN: configVars.topicArn,
-});
-
-/** The pickup publisher's dependencies (stream consumer), built once per cold start. */
-export function pickupPublishDepsFromEnv(
-  env: Record<string, string | undefined> = process.env,
-): PublishDeps {
-  const config = readConfig(pickupPublisherConfigSchema, env);
-  const devices = dynamoDeviceStore(documentClient, config.DEVICES_TABLE);
-  return {
-    pickups: dynamoPickupStore(documentClient, {
-      incentives: config.INCENTIVES_TABLE,
-      devices: config.DEVICES_TABLE,
-    }),
-    channels: snsPickupChannels(snsClient, {
-      topicArn: config.INCENTIVE_TOPIC_ARN,
-      endpointOf: async (deviceId) => (await devices.get(deviceId))?.pushEndpointArn,
-    }),
   };
 }

@@ -3,11 +3,12 @@ import { resolve } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handler as incentivePublisher } from "../../functions/incentive-publisher.ts";
 import { handler as pickupPublisher } from "../../functions/pickup-publisher.ts";
 import { FUNCTION_SPECS, streamMapping } from "../../infra/function-specs.ts";
 import type { StreamPoller } from "../../scripts/local/stream-poller.ts";
 import { uniqueId } from "../support/aws.ts";
-import { offset } from "../support/fixtures.ts";
+import { isolatedSite, offset } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
 import { createCircleStore } from "../support/merchant-api.ts";
 import {
@@ -18,7 +19,9 @@ import {
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let poller: StreamPoller;
+const crossSellPollers: StreamPoller[] = [];
 const merchantId = uniqueId("m_pickup");
+const crossSellMerchant = uniqueId("m_xsell");
 const STORE = { lat: 45.764, lon: 4.8357 };
 /** The authorizer cache's clock: moved past its TTL where a test needs a fresh decision. */
 let cacheOffsetMs = 0;
@@ -33,21 +36,38 @@ beforeAll(async () => {
     publisher: pickupPublisher,
     mapping: streamMapping(trigger),
   });
+  // The cross-sell merchant's pickups, and its incentives through the incentive publisher.
+  const incentives = FUNCTION_SPECS["incentive-publisher"]?.trigger;
+  if (incentives?.kind !== "tableStream") throw new Error("incentive-publisher has no stream");
+  crossSellPollers.push(
+    await startMerchantStream({
+      merchantId: crossSellMerchant,
+      publisher: pickupPublisher,
+      mapping: streamMapping(trigger),
+    }),
+    await startMerchantStream({
+      merchantId: crossSellMerchant,
+      publisher: incentivePublisher,
+      mapping: streamMapping(incentives),
+    }),
+  );
 });
 afterAll(async () => {
+  for (const p of crossSellPollers) await p.stop();
   await poller.stop();
   await server.close();
 });
 
-const validate = (() => {
+/** A checked-in message schema of events/, compiled as an independent subscriber would. */
+function schemaValidator(file: string) {
   const ajv = new Ajv2020({ allErrors: true, strict: true });
   addFormats.default(ajv);
   return ajv.compile(
-    JSON.parse(
-      readFileSync(resolve(import.meta.dirname, "../../events/pickup-message.schema.json"), "utf8"),
-    ),
+    JSON.parse(readFileSync(resolve(import.meta.dirname, "../../events", file), "utf8")),
   );
-})();
+}
+const validate = schemaValidator("pickup-message.schema.json");
+const validateIncentive = schemaValidator("incentive-message.schema.json");
 
 describe("pickup orders end to end through the local HTTP API", () => {
   it("create, attach, ping, staff board, ready, complete — and the store hears every step", async () => {
@@ -228,5 +248,106 @@ describe("pickup orders end to end through the local HTTP API", () => {
     );
     expect(reversed.status).toBe(400);
     expect(reversed.body.errors).toEqual([{ path: "to", reason: "must not be before from" }]);
+  });
+
+  it('a cross-sell on pickup arrival: offer by API, "I\'m here", incentive.sent on the topic, code redeemed', async () => {
+    const site = await isolatedSite();
+    const queueUrl = await subscribeMerchantQueue(crossSellMerchant, {
+      eventType: ["incentive.sent"],
+    });
+    const admin = {
+      authorization: `Bearer ${await server.token(crossSellMerchant, "merchant-admin")}`,
+    };
+    const pos = { authorization: `Bearer ${await server.token(crossSellMerchant, "pos")}` };
+    const store = await call(`${server.url}/v1/stores`, {
+      method: "POST",
+      headers: admin,
+      body: {
+        name: "Drive",
+        location: site,
+        footprint: { type: "Circle", center: site, radiusM: 40 },
+      },
+    });
+    expect(store.status).toBe(201);
+    const storeId = store.body.storeId as string;
+    const offer = await call(`${server.url}/v1/offers`, {
+      method: "POST",
+      headers: admin,
+      body: {
+        name: "A coffee while you wait",
+        storeIds: [storeId],
+        trigger: { on: "pickup_arrived" },
+        message: { title: "Coffee on us", body: "Show this code at the counter." },
+        validFrom: new Date(Date.now() - 86_400_000).toISOString(),
+        validTo: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        holdoutPercent: 0,
+        quietHours: "none",
+        attributionWindowHours: 4,
+        redemption: { codeKind: "unique", expiresAfterHours: 4 },
+      },
+    });
+    expect(offer.status, JSON.stringify(offer.body)).toBe(201);
+    expect(offer.body).toMatchObject({ trigger: { on: "pickup_arrived" }, zoneCount: 0 });
+    expect(offer.body.triggerZone).toBeUndefined();
+    const offerId = offer.body.offerId as string;
+
+    const created = await call(`${server.url}/v1/pickups`, {
+      method: "POST",
+      headers: admin,
+      body: {
+        storeId,
+        orderRef: "WEB-2001",
+        promisedAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+        mode: "in_store",
+      },
+    });
+    expect(created.status).toBe(201);
+    const pickupId = created.body.pickupId as string;
+    const reg = await call(`${server.url}/v1/devices`, {
+      method: "POST",
+      headers: { "x-app-key": server.appKey },
+      body: { platform: "android", consent: { location: false, marketing: true } },
+    });
+    expect(reg.status).toBe(201);
+    const shopper = { authorization: `Bearer ${reg.body.token as string}` };
+    const attached = await call(`${server.url}/v1/devices/me/pickups`, {
+      method: "POST",
+      headers: shopper,
+      body: { attachToken: created.body.attachToken },
+    });
+    expect(attached.status).toBe(201);
+    // A fresh authorizer decision lists the attached pickup; "I'm here" twice (a retry).
+    cacheOffsetMs += 61_000;
+    for (let k = 0; k < 2; k++) {
+      const here = await call(`${server.url}/v1/devices/me/pickups/${pickupId}/arrived`, {
+        method: "POST",
+        headers: shopper,
+      });
+      expect(here.status, JSON.stringify(here.body)).toBe(200);
+      expect(here.body).toMatchObject({ state: "arrived" });
+    }
+
+    const messages = await drainQueue(queueUrl, (received) =>
+      received.some((m) => m.eventType === "incentive.sent"),
+    );
+    expect(messages).toHaveLength(1);
+    const message = messages[0] as Record<string, unknown>;
+    expect(validateIncentive(message), JSON.stringify(validateIncentive.errors)).toBe(true);
+    expect(message).toMatchObject({
+      eventType: "incentive.sent",
+      offerId,
+      storeId,
+      trigger: "pickup_arrived",
+      touch: { channel: "pickup" },
+      message: { title: "Coffee on us" },
+    });
+    const code = (message.redemption as { code: string }).code;
+    const till = await call(`${server.url}/v1/redemptions`, {
+      method: "POST",
+      headers: pos,
+      body: { code, storeId },
+    });
+    expect(till.status, JSON.stringify(till.body)).toBe(200);
+    expect(till.body).toMatchObject({ offerId, incentiveId: message.incentiveId });
   });
 });

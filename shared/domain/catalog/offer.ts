@@ -6,7 +6,9 @@ import * as z from "zod";
 import {
   DEFAULT_FRESHNESS_MINUTES,
   holdoutPercentSchema,
+  isPickupOffer,
   type OfferStatus,
+  PICKUP_TRIGGER,
   type WeeklySchedule,
   weeklyScheduleSchema,
 } from "../decision/offer-rules.ts";
@@ -32,6 +34,14 @@ export const TRIGGER_RADIUS_BOUNDS = { minRadiusM: 50, maxRadiusM: 50_000 } as c
 
 /** At most this many stores per offer: each one is a trigger zone of up to 2,000 cells. */
 export const MAX_STORES_PER_OFFER = 50;
+
+/**
+ * What fires an offer: entering or dwelling in its trigger zone (geofence offers), or a shopper's
+ * active pickup order arriving at one of its stores (`pickup_arrived`: an in-store cross-sell
+ * with no trigger zone, decided once per pickup order by the same rules as geofence sends).
+ */
+export const TRIGGER_ON = ["enter", "dwell", PICKUP_TRIGGER] as const;
+export { isPickupOffer, PICKUP_TRIGGER };
 
 /** Dwell before a `dwell` trigger fires when the offer does not say. */
 export const DEFAULT_TRIGGER_DWELL_SECONDS = 120;
@@ -124,10 +134,18 @@ export const offerInputSchema = z
         });
       })
       .describe("The merchant's stores the offer is for (one trigger zone each)"),
-    triggerZone: triggerZoneSchema,
+    triggerZone: triggerZoneSchema
+      .optional()
+      .describe(
+        'Where the offer triggers (required for on "enter" and "dwell"; omitted for "pickup_arrived", which fires on arrival at the store\'s footprint)',
+      ),
     trigger: z
       .strictObject({
-        on: z.enum(["enter", "dwell"]).describe("Fire on entering the zone, or after dwelling"),
+        on: z
+          .enum(TRIGGER_ON)
+          .describe(
+            'Fire on entering the trigger zone, after dwelling in it, or ("pickup_arrived") when a shopper\'s active pickup order arrives at one of the stores: an in-store cross-sell, decided once per pickup order',
+          ),
         dwellSeconds: z
           .number()
           .int()
@@ -148,7 +166,7 @@ export const offerInputSchema = z
           ),
       })
       .superRefine((t, ctx) => {
-        if (t.on === "enter" && t.dwellSeconds !== undefined) {
+        if (t.on !== "dwell" && t.dwellSeconds !== undefined) {
           ctx.addIssue({
             code: "custom",
             message: 'only applies when on is "dwell"',
@@ -332,6 +350,16 @@ export const offerInputSchema = z
       ),
   })
   .superRefine((o, ctx) => {
+    if (o.trigger.on === PICKUP_TRIGGER && o.triggerZone !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be omitted when trigger.on is "${PICKUP_TRIGGER}" (it fires on arrival at the store)`,
+        path: ["triggerZone"],
+      });
+    }
+    if (o.trigger.on !== PICKUP_TRIGGER && o.triggerZone === undefined) {
+      ctx.addIssue({ code: "custom", message: "is required", path: ["triggerZone"] });
+    }
     checkOfferMoney(o, (path, message) => ctx.addIssue({ code: "custom", message, path: [path] }));
     for (const field of ["validFrom", "validTo"] as const) {
       const at = Date.parse(o[field]);
@@ -354,10 +382,10 @@ export interface Offer extends Versioned {
   status: OfferStatus;
   name: string;
   storeIds: string[];
-  /** Explicit geometries are normalised to RFC 7946. */
-  triggerZone: TriggerZone;
+  /** Explicit geometries are normalised to RFC 7946; absent on `pickup_arrived` offers. */
+  triggerZone?: TriggerZone | undefined;
   trigger: {
-    on: "enter" | "dwell";
+    on: (typeof TRIGGER_ON)[number];
     dwellSeconds?: number | undefined;
     freshnessMinutes?: number | undefined;
   };
@@ -410,7 +438,8 @@ export interface OfferFacts {
 }
 
 /** The radius the decision prefers smaller of: how specific the trigger zone is. */
-export function triggerRadiusOf(zone: TriggerZone): number {
+export function triggerRadiusOf(zone: TriggerZone | undefined): number {
+  if (zone === undefined) return 0;
   return zone.type === "StoreRadius" ? zone.radiusM : compileZone(zone).characteristicRadiusM;
 }
 
@@ -422,17 +451,19 @@ function normalizeBound(value: string): string {
 /** Builds the stored offer from validated input (normalised zone). `zoneCells` is set later. */
 export function buildOffer(facts: OfferFacts): Offer {
   const { input, previous } = facts;
-  const triggerZone: TriggerZone =
-    input.triggerZone.type === "StoreRadius"
-      ? { type: "StoreRadius", radiusM: input.triggerZone.radiusM }
-      : (normalizeAt(input.triggerZone as ZoneGeometry, "triggerZone") as TriggerZone);
+  const triggerZone: TriggerZone | undefined =
+    input.triggerZone === undefined
+      ? undefined
+      : input.triggerZone.type === "StoreRadius"
+        ? { type: "StoreRadius", radiusM: input.triggerZone.radiusM }
+        : (normalizeAt(input.triggerZone as ZoneGeometry, "triggerZone") as TriggerZone);
   return {
     merchantId: facts.merchantId,
     offerId: facts.offerId,
     status: facts.status,
     name: input.name,
     storeIds: [...input.storeIds],
-    triggerZone,
+    ...(triggerZone ? { triggerZone } : {}),
     trigger: input.trigger,
     message: input.message,
     ...(input.variants ? { variants: input.variants } : {}),
@@ -502,7 +533,7 @@ export function offerView(offer: Offer) {
     currency: offer.currency,
     costPerSend: offer.costPerSend,
     incentiveValue: offer.incentiveValue,
-    zoneCount: offer.status === "active" ? offer.storeIds.length : 0,
+    zoneCount: offer.status === "active" && !isPickupOffer(offer) ? offer.storeIds.length : 0,
     zoneCells: offer.zoneCells,
     version: offer.version,
     createdAt: offer.createdAt,

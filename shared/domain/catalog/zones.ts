@@ -49,6 +49,7 @@ export function storeZones(
 /** The geometry that triggers `offer` for one store: a circle around it, or the explicit zone. */
 export function triggerGeometry(offer: Pick<Offer, "triggerZone">, store: Pick<Store, "location">) {
   const zone = offer.triggerZone;
+  if (zone === undefined) throw new Error("triggerGeometry: the offer has no trigger zone");
   if (zone.type === "StoreRadius") {
     const g: ZoneGeometry = {
       type: "Circle",
@@ -66,14 +67,15 @@ export function offerZoneIds(offer: Pick<Offer, "offerId" | "storeIds">): string
 }
 
 /**
- * The trigger zones of an offer: none while paused (a paused offer must not match), else one
- * per listed store. `stores` must hold every listed store.
+ * The trigger zones of an offer: none while paused (a paused offer must not match) and none for
+ * an offer that fires on pickup arrival (it is found through its stores), else one per listed
+ * store. `stores` must hold every listed store.
  */
 export function triggerZones(
   offer: Pick<Offer, "offerId" | "merchantId" | "storeIds" | "status" | "triggerZone" | "trigger">,
   stores: ReadonlyMap<string, Pick<Store, "location">>,
 ): ZoneDefinition[] {
-  if (offer.status !== "active") return [];
+  if (offer.status !== "active" || offer.triggerZone === undefined) return [];
   const dwellSeconds = offer.trigger.dwellSeconds ?? DEFAULT_TRIGGER_DWELL_SECONDS;
   return offer.storeIds.map((storeId) => {
     const store = stores.get(storeId);

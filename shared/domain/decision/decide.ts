@@ -20,6 +20,7 @@ export const SUPPRESSION_REASONS = [
   "trigger_mismatch",
   "stale_event",
   "not_live",
+  "pickup_active",
   "budget",
   "no_consent",
   "segment",
@@ -33,7 +34,11 @@ export const SUPPRESSION_REASONS = [
 ] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
-export type TriggerEventType = "entered" | "dwelled";
+/**
+ * The event a decision is about: a trigger-zone entry or dwell, or a pickup order's arrival at
+ * the store (`pickup_arrived`, decided once per pickup order).
+ */
+export type TriggerEventType = "entered" | "dwelled" | "pickup_arrived";
 
 /** Per-offer counters for this device, plus the offer's global send count. */
 export interface OfferCounters {
@@ -92,6 +97,13 @@ export interface DecisionInput {
    * here fails them closed (`stage`).
    */
   readonly stages?: ReadonlyMap<string, TargetStage>;
+  /**
+   * Merchants at which the device holds an active pickup order (from its profile, never from
+   * the request body). Their geofence offers are suppressed (`pickup_active`): the shopper is
+   * coming anyway, so a visit incentive would pay for a visit that is not incremental and message
+   * the shopper twice for one trip; the merchant's `pickup_arrived` offers speak on arrival.
+   */
+  readonly pickupMerchants?: ReadonlySet<string>;
 }
 
 export interface DecisionConfig {
@@ -123,7 +135,13 @@ export interface Decision {
 const TRIGGER_FOR_EVENT: Readonly<Record<TriggerEventType, TriggerOn>> = {
   entered: "enter",
   dwelled: "dwell",
+  pickup_arrived: "pickup_arrived",
 };
+
+/** The event type that fires offers whose trigger is `on` (the inverse of the decision's map). */
+export function triggerEventOf(on: TriggerOn): TriggerEventType {
+  return on === "enter" ? "entered" : on === "dwell" ? "dwelled" : "pickup_arrived";
+}
 
 /**
  * The zone a device's day and quiet hours are read in: its own when known, else the store's
@@ -224,6 +242,9 @@ function firstFailure(
   // Without a known store zone neither schedule nor per-day caps can be read: fail closed.
   if (storeTz === undefined || !isValidTimeZone(storeTz)) return "not_live";
   if (!isOfferLive(offer, storeTz, at)) return "not_live";
+  if (offer.trigger.on !== "pickup_arrived" && input.pickupMerchants?.has(offer.merchantId)) {
+    return "pickup_active";
+  }
 
   const c = counters.perOffer.get(offer.offerId);
   const max = offer.budget.maxIncentives;
@@ -274,6 +295,8 @@ function firstFailure(
  *    freshness limit (`trigger.freshnessMinutes`, default `DEFAULT_FRESHNESS_MINUTES`);
  * 2. `not_live` — paused, outside [validFrom, validTo), outside its schedule in the store's zone,
  *    or the store's zone is unknown;
+ * 2b. `pickup_active` — a geofence offer (enter/dwell) of a merchant at which the device holds an
+ *    active pickup order (`input.pickupMerchants`);
  * 3. `budget` — `sentCount` ≥ `budget.maxIncentives`;
  * 4. `no_consent` — the device has not consented to marketing;
  * 5. `segment` — the offer requires an attested device and this one is not, or it targets

@@ -13,6 +13,7 @@ export {
   decide,
   effectiveDeviceTimeZone,
   SUPPRESSION_REASONS,
+  triggerEventOf,
 } from "./decide.ts";
 export { HOLDOUT_BUCKETS, holdoutBucket, isHeldOut, MAX_HOLDOUT_PERCENT } from "./holdout.ts";
 export {

@@ -28,7 +28,19 @@ export interface DailySpan {
 }
 
 export type OfferStatus = "active" | "paused";
-export type TriggerOn = "enter" | "dwell";
+/**
+ * What fires an offer: entering its trigger zone, dwelling in it, or a shopper's pickup order
+ * arriving at one of its stores (`pickup_arrived`: an in-store cross-sell; no trigger zone).
+ */
+export type TriggerOn = "enter" | "dwell" | "pickup_arrived";
+
+/** The trigger of pickup cross-sells. */
+export const PICKUP_TRIGGER = "pickup_arrived";
+
+/** Whether an offer fires on pickup arrival (and so owns no trigger zone). */
+export function isPickupOffer(offer: { readonly trigger: { readonly on: string } }): boolean {
+  return offer.trigger.on === PICKUP_TRIGGER;
+}
 
 /**
  * Default freshness limit (minutes): an incentive is decided only for a trigger event at most

@@ -23,6 +23,9 @@ export const STANDARD_CHANNELS = [
 /** The channel geofence sends are reported under (not available for links). */
 export const GEOFENCE_CHANNEL = "geofence";
 
+/** The channel pickup cross-sells (offers firing on a pickup order's arrival) are reported under. */
+export const PICKUP_CHANNEL = "pickup";
+
 /** Variant of geofence sends of an offer that defines no message variants. */
 export const DEFAULT_VARIANT = "default";
 
@@ -42,6 +45,7 @@ export const channelSchema = z
     "must be a channel: email, sms, social, web, display, in-app, qr, or your own lower-case label (letters, digits, dashes; up to 32)",
   )
   .refine((c) => c !== GEOFENCE_CHANNEL, `"${GEOFENCE_CHANNEL}" is reserved for geofence sends`)
+  .refine((c) => c !== PICKUP_CHANNEL, `"${PICKUP_CHANNEL}" is reserved for pickup cross-sells`)
   .describe(
     `Channel of the link: ${STANDARD_CHANNELS.join(", ")}, or the merchant's own lower-case label`,
   );

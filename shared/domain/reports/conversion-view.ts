@@ -26,7 +26,7 @@ export interface ConversionView {
   group: "treated" | "holdout" | null;
   reason: string | null;
   timeToVisitS: number | null;
-  trigger: "entered" | "dwelled" | null;
+  trigger: "entered" | "dwelled" | "pickup_arrived" | null;
   /** Basket total at redemption as a decimal string of `basketCurrency`. */
   basketAmount: string | null;
   basketCurrency: string | null;

@@ -8,9 +8,15 @@ import {
   NO_OFFER,
   timeToVisitBucket,
 } from "../../domain/conversion.ts";
-import { capWindowKeys, type DecisionConfig, decide } from "../../domain/decision/decide.ts";
+import {
+  capWindowKeys,
+  type DecisionConfig,
+  decide,
+  type TriggerEventType,
+  triggerEventOf,
+} from "../../domain/decision/decide.ts";
 import { localDay } from "../../domain/decision/local-time.ts";
-import type { DecisionOffer } from "../../domain/decision/offer-rules.ts";
+import { type DecisionOffer, isPickupOffer } from "../../domain/decision/offer-rules.ts";
 import { issueCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
 import {
@@ -27,7 +33,7 @@ import {
   journeyBumps,
   stageRecords,
 } from "../../domain/journey/index.ts";
-import { GEOFENCE_CHANNEL } from "../../domain/o2o/link.ts";
+import { GEOFENCE_CHANNEL, PICKUP_CHANNEL } from "../../domain/o2o/link.ts";
 import {
   assignVariant,
   lastTouch,
@@ -36,7 +42,8 @@ import {
   touchBump,
   variantIdOf,
 } from "../../domain/o2o/touch.ts";
-import type { ZoneEvent } from "../../domain/visit/types.ts";
+import { pickupRef } from "../../domain/pickup/keys.ts";
+import type { ZoneEvent, ZoneEventBase } from "../../domain/visit/types.ts";
 import type { Random } from "../../ports.ts";
 import type { AudienceReader } from "../audiences.ts";
 import { deviceAudiences } from "../device-audiences.ts";
@@ -88,7 +95,52 @@ export interface IncentiveSinkDeps {
   ) => void;
 }
 
-const TRIGGER_ON = { entered: "enter", dwelled: "dwell" } as const;
+/**
+ * A pickup order's arrival at a store, as the pickup publisher hands it on: the one trigger of
+ * the merchant's `pickup_arrived` offers (in-store cross-sells).
+ */
+export interface PickupArrival {
+  merchantId: string;
+  storeId: string;
+  pickupId: string;
+  /** When the order arrived (epoch ms): the first `arrived` (or `waiting`) state change. */
+  at: number;
+}
+
+/** The pickup side of the incentive step: one decision per pickup order's arrival. */
+export interface PickupArrivalSink {
+  /**
+   * Decides among the merchant's active `pickup_arrived` offers of the arrival's store, through
+   * the same decision, grant and log as geofence sends (channel `pickup`, trigger
+   * `pickup_arrived`). Idempotent per pickup order: the claim `pickup.{pickupId}#arrived` makes a
+   * redelivered or re-processed arrival a no-op that returns the first decision's incentive.
+   * Throws `DeviceErased` when the device was erased meanwhile.
+   */
+  pickupArrived(device: DevicePrincipal, arrival: PickupArrival, now: number): Promise<unknown[]>;
+}
+
+/** The idempotency claim of the cross-sell decision of one pickup order. */
+export function pickupArrivalKey(pickupId: string): string {
+  return `pickup.${pickupId}#arrived`;
+}
+
+/** What a decision is about: a zone event, or a pickup arrival shaped like one. */
+type TriggerFact = Pick<
+  ZoneEventBase,
+  "zoneId" | "merchantId" | "storeId" | "offerId" | "at" | "enteredAt"
+> & { type: TriggerEventType };
+
+/** Merchants at which the device holds an active pickup order (its profile's references). */
+function pickupMerchantsOf(device: DevicePrincipal): ReadonlySet<string> | undefined {
+  const refs = device.pickupRefs;
+  if (!refs || refs.length === 0) return undefined;
+  const merchants = new Set<string>();
+  for (const raw of refs) {
+    const ref = pickupRef.parse(raw);
+    if (ref) merchants.add(ref.merchantId);
+  }
+  return merchants;
+}
 const DAY_MS = 86_400_000;
 const MAX_ATTEMPTS = 4;
 /** Repeat visits are followed for this long after an attribution window ends. */
@@ -113,24 +165,26 @@ function granted(inc: Incentive): GrantedIncentive {
  * one transaction with its log records and counters; footprint dwells become visits, attributed to
  * open incentives and holdouts of the same merchant. Idempotent per event: a replay finds its claim.
  */
-export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
+export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupArrivalSink {
   const expiresAt = (now: number) => Math.ceil((now + deps.retentionDays * DAY_MS) / 1000);
 
   async function decideGroup(
     device: DevicePrincipal,
-    events: ZoneEvent[],
-    type: "entered" | "dwelled",
+    events: TriggerFact[],
+    type: TriggerEventType,
     now: number,
+    /** The idempotency claims of the decision (default: one per event). */
+    claimKeys?: string[],
   ): Promise<GrantedIncentive[]> {
     const offers = await deps.offers.offers(
       events.map((e) => ({ merchantId: e.merchantId, offerId: e.offerId ?? "" })),
     );
     // One candidate per offer (the first store whose trigger zone fired), matching trigger only.
-    const byOffer = new Map<string, { event: ZoneEvent; offer: Offer }>();
+    const byOffer = new Map<string, { event: TriggerFact; offer: Offer }>();
     for (const event of events) {
       const offer = event.offerId ? offers.get(event.offerId) : undefined;
       if (!offer || offer.merchantId !== event.merchantId) continue;
-      if (offer.trigger.on !== TRIGGER_ON[type]) continue;
+      if (triggerEventOf(offer.trigger.on) !== type) continue;
       if (!byOffer.has(offer.offerId)) byOffer.set(offer.offerId, { event, offer });
     }
     if (byOffer.size === 0) return [];
@@ -144,7 +198,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
     const at = Math.max(...candidates.map((c) => c.event.at));
     const firstStoreTz = storeTimeZones.get(candidates[0]?.event.storeId ?? "") ?? "UTC";
     const deviceDay = capWindowKeys(at, firstStoreTz, device.timeZone).deviceDay;
-    const eventKeys = events.map((e) => triggerEventKey(e));
+    const eventKeys = claimKeys ?? [...new Set(events.map((e) => triggerEventKey(e)))];
     const refs = new Map<string, string>();
     const refOf = (merchantId: string) => {
       let ref = refs.get(merchantId);
@@ -154,11 +208,11 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       }
       return ref;
     };
-    const offerDay = (c: { event: ZoneEvent }) =>
+    const offerDay = (c: { event: TriggerFact }) =>
       localDay(at, storeTimeZones.get(c.event.storeId) ?? "UTC");
     /** A log record of candidate `c`'s trigger event (`prefix`: which decision step logs it). */
     const candidateRecord = (
-      c: { offer: { merchantId: string; offerId: string }; event: ZoneEvent },
+      c: { offer: { merchantId: string; offerId: string }; event: TriggerFact },
       prefix: "trigger" | "decision",
       fields: Pick<ConversionRecord, "type"> & Partial<Pick<ConversionRecord, "reason">>,
     ): ConversionRecord => ({
@@ -174,7 +228,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
     });
     /** A bump of candidate `c`'s funnel counters on the store's local day. */
     const candidateBump = (
-      c: { offer: { merchantId: string; offerId: string }; event: ZoneEvent },
+      c: { offer: { merchantId: string; offerId: string }; event: TriggerFact },
       fields: Record<string, number>,
     ): CounterBump => ({
       merchantId: c.offer.merchantId,
@@ -224,6 +278,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
       merchantSettings,
     );
 
+    const pickupMerchants = pickupMerchantsOf(device);
     const atomicFailures = new Map<string, string>();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const counters = await deps.store.readCounters(
@@ -249,6 +304,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         config: deps.decision,
         ...(audiences ? { audiences } : {}),
         stages: journeyStages,
+        ...(pickupMerchants ? { pickupMerchants } : {}),
       });
       const suppressed = [
         ...decision.suppressed,
@@ -276,9 +332,10 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
         // One message variant per person (stable across installs), independent of the holdout.
         const variant = assignVariant(holdoutUnit(device), offer.offerId, offer.variants);
         const message = variant ?? offer.message;
+        // Location touches both: a pickup cross-sell is told apart by its channel and trigger.
         const touch = {
           kind: "geofence" as const,
-          channel: GEOFENCE_CHANNEL,
+          channel: type === "pickup_arrived" ? PICKUP_CHANNEL : GEOFENCE_CHANNEL,
           variant: variantIdOf(variant),
         };
         incentive = {
@@ -643,10 +700,39 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink {
   }
 
   return {
+    async pickupArrived(device, arrival, now) {
+      const { merchantId, storeId, pickupId } = arrival;
+      const store = (await deps.offers.stores([{ merchantId, storeId }])).get(storeId);
+      if (!store || store.merchantId !== merchantId || store.offerIds.length === 0) return [];
+      const offers = await deps.offers.offers(
+        store.offerIds.map((offerId) => ({ merchantId, offerId })),
+      );
+      // The store's active pickup offers, each as one trigger of the same arrival.
+      const events: TriggerFact[] = [];
+      for (const offer of offers.values()) {
+        if (!isPickupOffer(offer) || offer.status !== "active") continue;
+        if (offer.merchantId !== merchantId || !offer.storeIds.includes(storeId)) continue;
+        events.push({
+          zoneId: `pickup.${pickupId}.${offer.offerId}`,
+          merchantId,
+          storeId,
+          offerId: offer.offerId,
+          at: arrival.at,
+          enteredAt: arrival.at,
+          type: "pickup_arrived",
+        });
+      }
+      if (events.length === 0) return [];
+      return decideGroup(device, events, "pickup_arrived", now, [pickupArrivalKey(pickupId)]);
+    },
+
     async handle(device, events, now): Promise<SinkResult> {
       const incentives: GrantedIncentive[] = [];
       for (const type of ["entered", "dwelled"] as const) {
-        const group = events.filter((e) => e.kind === "trigger" && e.type === type && e.offerId);
+        const group = events.filter(
+          (e): e is Extract<ZoneEvent, { type: typeof type }> =>
+            e.kind === "trigger" && e.type === type && e.offerId !== undefined,
+        );
         if (group.length > 0) incentives.push(...(await decideGroup(device, group, type, now)));
       }
       for (const event of events) {

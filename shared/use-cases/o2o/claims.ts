@@ -2,7 +2,7 @@ import type { DevicePrincipal } from "../../auth/principal.ts";
 import { toDecisionOffer } from "../../domain/catalog/decision-view.ts";
 import type { Offer } from "../../domain/catalog/offer.ts";
 import { type ConversionRecord, ONLINE } from "../../domain/conversion.ts";
-import { capWindowKeys, decide } from "../../domain/decision/decide.ts";
+import { capWindowKeys, decide, triggerEventOf } from "../../domain/decision/decide.ts";
 import { localDay } from "../../domain/decision/local-time.ts";
 import { isOfferLive } from "../../domain/decision/offer-live.ts";
 import { issueCode } from "../../domain/decision/redemption-code.ts";
@@ -244,7 +244,7 @@ async function preDecide(
   );
   const decision = decide({
     stages,
-    event: { type: offer.trigger.on === "enter" ? "entered" : "dwelled", at: now },
+    event: { type: triggerEventOf(offer.trigger.on), at: now },
     offers: [{ ...toDecisionOffer(offer, storeId), quietHours: null }],
     device: decisionDevice(device),
     storeTimeZones: new Map([[storeId, timeZone]]),

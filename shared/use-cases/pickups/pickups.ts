@@ -38,6 +38,7 @@ import { zoneIds } from "../../domain/zone.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Clock, Random } from "../../ports.ts";
 import type { MatchedZone } from "../pings/zone-matcher.ts";
+import { arrivalOf, type CrossSellDeps, crossSellOnArrival } from "./cross-sell.ts";
 import { DeviceGone, PickupConflict, TooManyPickups } from "./errors.ts";
 import { PICKUP_CREATE_ROLES, PICKUP_STAFF_ROLES } from "./roles.ts";
 
@@ -145,6 +146,11 @@ async function resolveStore(deps: PickupDeps, merchantId: string, ref: string): 
 export interface PublishDeps {
   pickups: Pick<PickupStore, "get" | "markSent">;
   channels: PickupChannels;
+  /**
+   * The cross-sell decision on arrival (offers with trigger `pickup_arrived`); absent: arrivals
+   * are only published.
+   */
+  crossSell?: CrossSellDeps | undefined;
 }
 
 /**
@@ -152,6 +158,9 @@ export interface PublishDeps {
  * publishes the outbox events not yet published, in order (the topic; for `ready` also the
  * shopper's push, best effort), then records them as sent. A crash between the two republishes:
  * at least once, never lost; subscribers drop repeats by `(pickupId, eventType)`.
+ * An arrival among them (`arrived`, or `waiting` which implies it) is then handed to the
+ * cross-sell decision, before the events are recorded as sent: a crash or a failed decision
+ * retries the record, and the decision's claim keeps it to one per pickup order.
  * Returns the number of messages published.
  */
 export async function publishPickupOutbox(
@@ -172,6 +181,16 @@ export async function publishPickupOutbox(
     if (event.type === "ready" && device) {
       await deps.channels.pushReady(device, message).catch(() => undefined);
     }
+  }
+  const arrival = arrivalOf(pending);
+  const device = pickup.deviceId ?? stored.formerDeviceId;
+  if (arrival && device && deps.crossSell) {
+    await crossSellOnArrival(deps.crossSell, device, {
+      merchantId,
+      storeId: pickup.storeId,
+      pickupId,
+      at: pickup.times.arrived ?? arrival.at,
+    });
   }
   await deps.pickups.markSent(
     merchantId,

@@ -42,8 +42,13 @@ export interface SweepResult {
   discarded: number;
 }
 
-/** The decision step's view of a device, from its stored profile (never from a cached token). */
+/**
+ * The decision step's view of a device, from its stored profile (never from a cached token): the
+ * same facts the device authorizer hands the ping path, so a decision taken here (a stranded
+ * outbox, a pickup arrival) counts caps and draws the holdout per person exactly as there.
+ */
 export function principalOf(device: Device): DevicePrincipal {
+  const pickupRefs = device.pickupRefs ? [...device.pickupRefs].map(String).sort() : [];
   return {
     deviceId: device.deviceId,
     consentLocation: device.consent.location,
@@ -52,6 +57,10 @@ export function principalOf(device: Device): DevicePrincipal {
     segments: device.segments,
     platform: device.platform,
     openZones: device.openZones ?? 0,
+    ...(device.personRef ? { personRef: device.personRef } : {}),
+    ...(device.trustedSegments?.length ? { trustedSegments: device.trustedSegments } : {}),
+    ...(device.attested === true ? { attested: true } : {}),
+    ...(pickupRefs.length > 0 ? { pickupRefs } : {}),
   };
 }
 

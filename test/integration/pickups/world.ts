@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { snsClient } from "../../../shared/adapters/aws-clients.ts";
+import { documentClient, snsClient } from "../../../shared/adapters/aws-clients.ts";
+import { dynamoDeviceStore } from "../../../shared/adapters/dynamo/device-store.ts";
 import { snsPickupChannels } from "../../../shared/adapters/sns/pickup-channels.ts";
 import type { DevicePrincipal, MerchantPrincipal } from "../../../shared/auth/principal.ts";
 import { type PickupMessage, pickupMessageSchema } from "../../../shared/domain/pickup/message.ts";
@@ -18,10 +19,15 @@ import {
   type TrackDeps,
   trackPickups,
 } from "../../../shared/use-cases/pickups/pickups.ts";
-import { type IngestResult, ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
+import {
+  type IngestResult,
+  ingestPings,
+  type ZoneEventSink,
+} from "../../../shared/use-cases/pings/ingest-pings.ts";
+import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pickupDepsFromEnv } from "../../../shared/wiring/pickup-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
-import { testClients, uniqueId } from "../../support/aws.ts";
+import { env, testClients, uniqueId } from "../../support/aws.ts";
 import { deviceProfile } from "../../support/fixtures.ts";
 import { manualClock, offsetM } from "../../support/pings.ts";
 import { recordingSink } from "../../support/recording-sink.ts";
@@ -36,7 +42,10 @@ export function merchant(merchantId = uniqueId("m")): MerchantPrincipal {
 /** A world with its own topic (one raw queue on it) and a clock the test moves. */
 export async function pickupWorld(
   start: number,
-  options: Pick<TrackDeps, "routes" | "routeRefinement"> = {},
+  options: Pick<TrackDeps, "routes" | "routeRefinement"> & {
+    /** The ping path's incentive step (default: a recording sink that decides nothing). */
+    sink?: ZoneEventSink;
+  } = {},
 ) {
   const { sns, sqs } = testClients();
   const { topicArn, queues } = await createTopicWithQueues(sns, sqs, { store: undefined });
@@ -47,8 +56,15 @@ export async function pickupWorld(
     endpointOf: async () => undefined,
   });
   const deps: PickupDeps = { ...pickupDepsFromEnv(), clock };
+  const devices = dynamoDeviceStore(documentClient, env("DEVICES_TABLE"));
   const publishDeps: PublishDeps = {
     pickups: deps.pickups,
+    // The cross-sell on arrival, decided as the deployed pickup publisher decides it.
+    crossSell: {
+      profiles: { get: (deviceId) => devices.get(deviceId) },
+      sink: zoneEventSinkFromEnv(),
+      clock,
+    },
     channels: {
       publish: async (m) => {
         published.push(m);
@@ -65,9 +81,10 @@ export async function pickupWorld(
       await publishPickupOutbox(publishDeps, merchantId, pickupId);
     }
   }
-  const sink = recordingSink();
+  const { sink: zoneSink, ...trackOptions } = options;
+  const sink = zoneSink ?? recordingSink();
   const ping = pingDepsFromEnv(sink);
-  const track: TrackDeps = { ...deps, geometry: ping.matcher, ...options };
+  const track: TrackDeps = { ...deps, geometry: ping.matcher, ...trackOptions };
   const ingestDeps = {
     ...ping,
     clock,
@@ -109,12 +126,19 @@ export async function pickupWorld(
       const attached = await attachPickupToDevice(deps, device, created.attachToken);
       return { created, attached };
     },
-    /** Posts one batch as the device's app does, `clock` set just after its newest ping. */
-    async post(device: DevicePrincipal, pings: Ping[]): Promise<IngestResult> {
+    /**
+     * Posts one batch as the device's app does, `clock` set just after its newest ping, then
+     * runs the pickup publisher (unless `publish` is false: the stream has not delivered yet).
+     */
+    async post(
+      device: DevicePrincipal,
+      pings: Ping[],
+      options: { publish?: boolean } = {},
+    ): Promise<IngestResult> {
       const newest = Math.max(...pings.map((p) => p.timestamp));
       clock.set(newest + 1000);
       const result = await ingestPings(ingestDeps, await authorized(device), pings);
-      await publishOutboxes();
+      if (options.publish !== false) await publishOutboxes();
       return result;
     },
     authorized,

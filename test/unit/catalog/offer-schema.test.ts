@@ -20,6 +20,27 @@ describe("offer input", () => {
     expect(parsed.caps).toEqual({});
   });
 
+  it("a pickup_arrived offer has no trigger zone; geofence offers need one", () => {
+    const pickup = (over: Record<string, unknown> = {}) => {
+      const { triggerZone: _zone, ...rest } = validOffer({
+        trigger: { on: "pickup_arrived" },
+        ...over,
+      });
+      return rest;
+    };
+    expect(paths(pickup())).toEqual([]);
+    expect(parseWith(offerInputSchema, pickup()).triggerZone).toBeUndefined();
+    expect(paths({ ...pickup(), triggerZone: { type: "StoreRadius", radiusM: 300 } })).toEqual([
+      "triggerZone",
+    ]);
+    expect(paths(pickup({ trigger: { on: "pickup_arrived", dwellSeconds: 60 } }))).toEqual([
+      "trigger/dwellSeconds",
+    ]);
+    const { triggerZone: _zone, ...noZone } = validOffer();
+    expect(paths(noZone)).toEqual(["triggerZone"]);
+    expect(paths(validOffer({ trigger: { on: "arrive" } }))).toEqual(["trigger/on"]);
+  });
+
   it("requires validFrom before validTo, each an ISO instant with an offset or a date", () => {
     expect(paths(validOffer({ validTo: "2026-01-01T00:00:00Z" }))).toEqual(["validTo"]);
     expect(paths(validOffer({ validTo: "2025-06-01T00:00:00+02:00" }))).toEqual(["validTo"]);

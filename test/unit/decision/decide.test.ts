@@ -38,7 +38,8 @@ function offer(over: Partial<DecisionOffer> = {}): DecisionOffer {
 interface Over {
   offers?: DecisionOffer[];
   at?: number;
-  type?: "entered" | "dwelled";
+  type?: "entered" | "dwelled" | "pickup_arrived";
+  pickupMerchants?: string[];
   device?: Partial<DecisionInput["device"]>;
   storeTz?: string;
   perOffer?: Record<string, Partial<OfferCounters>>;
@@ -65,6 +66,9 @@ function input(over: Over = {}): DecisionInput {
     },
     ...(over.config === undefined ? {} : { config: over.config }),
     ...(over.now === undefined ? {} : { now: over.now }),
+    ...(over.pickupMerchants === undefined
+      ? {}
+      : { pickupMerchants: new Set(over.pickupMerchants) }),
   };
 }
 
@@ -84,6 +88,38 @@ describe("decide: eligibility checks", () => {
     expect(outcome({ offers: [offer({ trigger: { on: "dwell" } })] })).toBe("trigger_mismatch");
     expect(outcome({ type: "dwelled", offers: [offer({ trigger: { on: "dwell" } })] })).toBe(
       "send",
+    );
+  });
+
+  it("pickup_arrived offers fire only on a pickup arrival, geofence offers never on one", () => {
+    const crossSell = offer({ trigger: { on: "pickup_arrived" }, triggerRadiusM: 0 });
+    expect(outcome({ type: "pickup_arrived", offers: [crossSell] })).toBe("send");
+    expect(outcome({ type: "entered", offers: [crossSell] })).toBe("trigger_mismatch");
+    expect(outcome({ type: "dwelled", offers: [crossSell] })).toBe("trigger_mismatch");
+    expect(outcome({ type: "pickup_arrived" })).toBe("trigger_mismatch");
+    expect(outcome({ type: "pickup_arrived", offers: [offer({ trigger: { on: "dwell" } })] })).toBe(
+      "trigger_mismatch",
+    );
+  });
+
+  it("pickup_active: a merchant's geofence offers are suppressed while the device holds one of its pickups", () => {
+    expect(outcome({ pickupMerchants: ["m1"] })).toBe("pickup_active");
+    expect(
+      outcome({
+        pickupMerchants: ["m1"],
+        type: "dwelled",
+        offers: [offer({ trigger: { on: "dwell" } })],
+      }),
+    ).toBe("pickup_active");
+    // Another merchant's pickup changes nothing; the cross-sell itself is never suppressed by it.
+    expect(outcome({ pickupMerchants: ["m2"] })).toBe("send");
+    const crossSell = offer({ trigger: { on: "pickup_arrived" }, triggerRadiusM: 0 });
+    expect(outcome({ pickupMerchants: ["m1"], type: "pickup_arrived", offers: [crossSell] })).toBe(
+      "send",
+    );
+    // Paused offers still say not_live first.
+    expect(outcome({ pickupMerchants: ["m1"], offers: [offer({ status: "paused" })] })).toBe(
+      "not_live",
     );
   });
 
@@ -267,12 +303,14 @@ describe("decide: eligibility checks", () => {
       deviceToday: 9,
       perOffer: { o1: { lastSentAt: night } },
       now: night + 6 * MINUTE,
+      pickupMerchants: ["m1"],
     };
     const seen: string[] = [];
     let o: DecisionOffer = everything;
     const fixes: Array<(o: DecisionOffer, b: Over) => [DecisionOffer, Over]> = [
       (x, b) => [x, { ...b, now: night + 5 * MINUTE }],
       (x, b) => [{ ...x, status: "active" }, b],
+      (x, b) => [x, { ...b, pickupMerchants: [] }],
       (x, b) => [{ ...x, budget: {} }, b],
       (x, b) => [x, { ...b, device: { consentMarketing: true } }],
       (x, b) => [{ ...x, segments: [] }, b],
