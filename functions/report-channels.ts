@@ -1,6 +1,6 @@
 import { reportHandler } from "../shared/http/route-handler.ts";
 import { getChannelReport } from "../shared/use-cases/o2o/channel-report.ts";
-import { channelReportDepsFromEnv } from "../shared/wiring/o2o-deps.ts";
+import { channelReportDepsFromEnv } from "../shared/wiring/channel-report-deps.ts";
 
 const deps = channelReportDepsFromEnv();
 

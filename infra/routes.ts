@@ -26,6 +26,10 @@ import {
   resumeOfferRoute,
 } from "../shared/http/routes/catalog.ts";
 import {
+  channelReportRoute,
+  offerChannelReportRoute,
+} from "../shared/http/routes/channel-reports.ts";
+import {
   eraseDeviceRoute,
   getDeviceRoute,
   refreshDeviceTokenRoute,
@@ -39,12 +43,10 @@ import {
   openApiRoute,
 } from "../shared/http/routes/meta.ts";
 import {
-  channelReportRoute,
   claimLinkFromWebRoute,
   claimLinkRoute,
   createLinkRoute,
   listLinksRoute,
-  offerChannelReportRoute,
   reportExposureRoute,
   updateLinkRoute,
 } from "../shared/http/routes/o2o.ts";

@@ -4,10 +4,8 @@ import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoLinkStore } from "../adapters/dynamo/link-store.ts";
 import { dynamoRateLimiter } from "../adapters/dynamo/rate-limiter.ts";
-import { dynamoTouchReader } from "../adapters/dynamo/touch-reader.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
-import type { ChannelReportDeps } from "../use-cases/o2o/channel-report.ts";
 import { type ClaimDeps, DEFAULT_CLAIM_LIMITS } from "../use-cases/o2o/claims.ts";
 import type { LinkDeps } from "../use-cases/o2o/links.ts";
 import { decisionAdapters } from "./decision-adapters.ts";
@@ -79,22 +77,5 @@ export function claimDepsFromEnv(env: Record<string, string | undefined> = proce
       windowMs: config.CLAIM_WINDOW_SECONDS * 1000,
       webClaimsPerAddressPerDay: config.WEB_CLAIMS_PER_ADDRESS_PER_DAY,
     },
-  };
-}
-
-export const channelReportConfigSchema = z.object({
-  CATALOG_TABLE: configVars.tableName,
-  CONVERSIONS_TABLE: configVars.tableName,
-});
-
-/** Dependencies of the channel report, built once per cold start. */
-export function channelReportDepsFromEnv(
-  env: Record<string, string | undefined> = process.env,
-): ChannelReportDeps {
-  const config = readConfig(channelReportConfigSchema, env);
-  return {
-    touches: dynamoTouchReader(documentClient, config.CONVERSIONS_TABLE),
-    catalog: dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
-    clock: systemClock,
   };
 }

@@ -1,19 +1,17 @@
 /**
  * Online-to-offline routes: the merchant's claim links per channel and creative variant, claims
- * and exposures from the app, claims from a web page, and the channel report.
+ * and exposures from the app, claims from a web page (the channel report: channel-reports.ts).
  */
 import * as z from "zod";
-import { CATALOG_READ_ROLES, CATALOG_WRITE_ROLES, REPORT_ROLES } from "../../auth/principal.ts";
-import { channelReportQuerySchema } from "../../domain/o2o/channel-report.ts";
+import { CATALOG_READ_ROLES, CATALOG_WRITE_ROLES } from "../../auth/principal.ts";
 import { claimInputSchema, linkInputSchema, linkPatchSchema } from "../../domain/o2o/link.ts";
-import { offerJourneySchema } from "../../openapi/journey-views.ts";
 import {
   claimResultSchema,
   exposureResultSchema,
   linkListSchema,
   linkViewSchema,
   webClaimResultSchema,
-} from "../../openapi/schemas.ts";
+} from "../../openapi/o2o-views.ts";
 import { defineRoute } from "../route-contract.ts";
 import { offerIdPath, problems, WRITE_PROBLEMS } from "./common.ts";
 
@@ -21,28 +19,6 @@ const linkPath = z.object({
   offerId: z.string().describe("The offer id (`of_…`)"),
   linkId: z.string().describe("The link id (`lk_…`)"),
 });
-
-/** The channel report as documented: its sections are described in the README. */
-const channelReportSchema = z
-  .object({
-    range: z.object({ from: z.string(), to: z.string() }),
-    offerId: z.string().nullable(),
-    offerName: z.string().nullable(),
-    totals: z.looseObject({ journey: offerJourneySchema }),
-    rows: z.array(
-      z.looseObject({ channel: z.string(), variant: z.string(), journey: offerJourneySchema }),
-    ),
-    channels: z.array(z.looseObject({ channel: z.string(), journey: offerJourneySchema })),
-    variants: z.array(z.looseObject({ variant: z.string(), journey: offerJourneySchema })),
-    acrossOffers: z
-      .array(z.looseObject({ channel: z.string(), journey: offerJourneySchema }))
-      .nullable(),
-    variantComparison: z.array(z.looseObject({ a: z.string(), b: z.string() })),
-    method: z.looseObject({}),
-  })
-  .describe(
-    "Touches (claims, exposures, sends), visits, visit rates, lift, credited visits, money, journey (first vs returning visits, repeat-visit lift) and variant tests by channel and variant",
-  );
 
 export const createLinkRoute = defineRoute({
   method: "POST",
@@ -162,46 +138,5 @@ export const reportExposureRoute = defineRoute({
   responses: {
     200: { description: "Whether to show it", schema: exposureResultSchema },
     ...problems(400, 401, 404, 409, 410, 413, 415, 429),
-  },
-});
-
-export const channelReportRoute = defineRoute({
-  method: "GET",
-  path: "/v1/reports/channels",
-  fn: "report-channels",
-  auth: "jwt",
-  rateLimit: 20,
-  roles: REPORT_ROLES,
-  operationId: "getChannelReport",
-  tag: "reports",
-  summary: "Claims, exposures, visits and lift by channel and variant, across offers",
-  description:
-    "From the touch counters only: per offer × channel × variant, per channel across offers, " +
-    "treated vs control visit rates, lift with its 95 % interval, credited visits (last " +
-    "touch), redemptions, web claims, time to visit, variant comparisons (two-sample test), " +
-    "and per row the journey: attributed visits that were first vs returning, and the lift of " +
-    "treated over held-out touches in repeat visits within the attribution window and in the " +
-    "30 days after it, with intervals.",
-  request: { query: channelReportQuerySchema },
-  responses: {
-    200: { description: "The channel report", schema: channelReportSchema },
-    ...problems(400, 401, 403),
-  },
-});
-
-export const offerChannelReportRoute = defineRoute({
-  method: "GET",
-  path: "/v1/reports/offers/{offerId}/channels",
-  fn: "report-channels",
-  auth: "jwt",
-  rateLimit: 20,
-  roles: REPORT_ROLES,
-  operationId: "getOfferChannelReport",
-  tag: "reports",
-  summary: "The channel report of one offer (with money, journey and variant tests)",
-  request: { path: offerIdPath, query: channelReportQuerySchema },
-  responses: {
-    200: { description: "The channel report of the offer", schema: channelReportSchema },
-    ...problems(400, 401, 403, 404),
   },
 });

@@ -12,7 +12,10 @@ import type { DevicePrincipal } from "../../../shared/auth/principal.ts";
 import { localDay } from "../../../shared/domain/decision/local-time.ts";
 import { twoProportionLift } from "../../../shared/domain/stats/lift.ts";
 import { zoneIds } from "../../../shared/domain/zone.ts";
-import { channelReportRoute, offerChannelReportRoute } from "../../../shared/http/routes/o2o.ts";
+import {
+  channelReportRoute,
+  offerChannelReportRoute,
+} from "../../../shared/http/routes/channel-reports.ts";
 import { journeyReportRoute } from "../../../shared/http/routes/reports.ts";
 import { claimLink, exposeLink } from "../../../shared/use-cases/o2o/claims.ts";
 import { createLink } from "../../../shared/use-cases/o2o/links.ts";
