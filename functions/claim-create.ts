@@ -1,5 +1,4 @@
 import { deviceActionHandler } from "../shared/http/route-handler.ts";
-import { claimLinkRoute } from "../shared/http/routes/o2o.ts";
 import { claimLink } from "../shared/use-cases/o2o/claims.ts";
 import { claimDepsFromEnv } from "../shared/wiring/o2o-deps.ts";
 
@@ -10,6 +9,4 @@ const deps = claimDepsFromEnv();
  * `held_out` (control group, no incentive) or `suppressed` with the reason. 404 unknown token,
  * 409 paused link, 410 expired link, 429 with `Retry-After` past the attempt limits.
  */
-export const handler = deviceActionHandler(claimLinkRoute, (device, body) =>
-  claimLink(deps, device, body),
-);
+export const handler = deviceActionHandler(1024, (device, body) => claimLink(deps, device, body));

@@ -1,5 +1,4 @@
 import { reportHandler } from "../shared/http/route-handler.ts";
-import { offerChannelReportRoute } from "../shared/http/routes/channel-reports.ts";
 import { getChannelReport } from "../shared/use-cases/o2o/channel-report.ts";
 import { channelReportDepsFromEnv } from "../shared/wiring/channel-report-deps.ts";
 
@@ -8,8 +7,8 @@ const deps = channelReportDepsFromEnv();
 /**
  * GET /v1/reports/channels and GET /v1/reports/offers/{offerId}/channels?from&to — claims,
  * exposures and sends by channel and variant with visits, lift, money and variant tests.
- * (Both routes share the middleware options; the offer id is absent on the first.)
+ * (The offer id is absent on the first.)
  */
-export const handler = reportHandler(offerChannelReportRoute, (principal, offerId, query) =>
+export const handler = reportHandler("offerId", (principal, offerId, query) =>
   getChannelReport(deps, principal, offerId, query),
 );

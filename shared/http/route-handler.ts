@@ -58,40 +58,43 @@ export function routeHandler(
 const NO_STORE = { "cache-control": "no-store" };
 
 /**
- * A device's action on its own behalf (a claim, an exposure): the route's body limit, then
+ * A device's action on its own behalf (a claim, an exposure): the body limit `maxBodyBytes`, then
  * `run` with the calling device and the raw JSON body, which the use case validates itself (its
  * errors name the field, a missing body included). Answers 200 with the outcome, never cached.
+ * Takes the limit rather than the route so that the handler's bundle stays free of the route
+ * table's schemas.
  */
 export function deviceActionHandler(
-  route: RouteDefinition,
+  maxBodyBytes: number,
   run: (device: DevicePrincipal, body: unknown) => Promise<unknown>,
 ) {
   return lambdaHandler<HttpEvent, HttpResult>()
-    .use(http(route.bodyLimit === undefined ? {} : { maxBodyBytes: route.bodyLimit }))
+    .use(http({ maxBodyBytes }))
     .handler(async (event) =>
       json(200, await run(devicePrincipal(event), event.parsedBody), NO_STORE),
     );
 }
 
 /**
- * A merchant's report: `run` with the caller, the route's path parameter (undefined on routes
- * without one) and the raw query, which the report's use case parses (its errors name the
- * parameter) and checks the caller's roles. Answers 200 with the report, never cached.
+ * A merchant's report (no body): `run` with the caller, the path parameter `pathParameter`
+ * (undefined on routes without it) and the raw query, which the report's use case parses (its
+ * errors name the parameter) and checks the caller's roles. Answers 200, never cached.
  */
 export function reportHandler(
-  route: RouteDefinition,
+  pathParameter: string,
   run: (
     principal: MerchantPrincipal,
     id: string | undefined,
     query: Record<string, string | undefined>,
   ) => Promise<unknown>,
 ) {
-  const name = pathParameterName(route);
-  return routeHandler(route, async (event) => {
-    const id = name === undefined ? undefined : event.pathParameters?.[name];
-    const report = await run(merchantPrincipal(event), id, event.queryStringParameters ?? {});
-    return json(200, report, NO_STORE);
-  });
+  return lambdaHandler<HttpEvent, HttpResult>()
+    .use(http())
+    .handler(async (event) => {
+      const id = event.pathParameters?.[pathParameter];
+      const report = await run(merchantPrincipal(event), id, event.queryStringParameters ?? {});
+      return json(200, report, NO_STORE);
+    });
 }
 
 type BodyOf<R> = R extends { request: { body: infer S extends z.ZodType } } ? z.output<S> : never;

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { uniqueId } from "../support/aws.ts";
 import { pingNear, registerDevice, userAssertion } from "../support/device-api.ts";
 import { call, useTestServer } from "../support/local-server.ts";
+import { createCircleStore, createOffer, liveOfferBody } from "../support/merchant-api.ts";
 
 const server = useTestServer();
 
@@ -23,35 +24,20 @@ const admin = async (merchantId: string) => ({
 
 /** A store and a live offer for segment `vip` (no caps: each device may get one). */
 async function vipOffer(merchantId: string, at: { lat: number; lon: number }) {
-  const headers = await admin(merchantId);
-  const store = await call(`${server.url}/v1/stores`, {
-    method: "POST",
-    headers,
-    body: {
-      name: "VIP lounge",
-      location: at,
-      footprint: { type: "Circle", center: at, radiusM: 40 },
-    },
+  const storeId = await createCircleStore(server, merchantId, {
+    name: "VIP lounge",
+    at,
+    radiusM: 40,
   });
-  expect(store.status).toBe(201);
-  const offer = await call(`${server.url}/v1/offers`, {
-    method: "POST",
-    headers,
-    body: {
+  await createOffer(
+    server,
+    merchantId,
+    liveOfferBody([storeId], {
       name: "VIP night",
-      storeIds: [store.body.storeId],
-      triggerZone: { type: "StoreRadius", radiusM: 400 },
-      trigger: { on: "enter" },
       message: { title: "For our VIPs", body: "A glass on the house" },
-      validFrom: new Date(Date.now() - 86_400_000).toISOString(),
-      validTo: new Date(Date.now() + 30 * 86_400_000).toISOString(),
       segments: ["vip"],
-      holdoutPercent: 0,
-      attributionWindowHours: 24,
-      redemption: { codeKind: "unique", expiresAfterHours: 48 },
-    },
-  });
-  expect(offer.status).toBe(201);
+    }),
+  );
 }
 
 const register = (extra: Record<string, unknown> = {}) => registerDevice(server, extra);

@@ -11,6 +11,7 @@ import { attemptWindow, DEFAULT_REDEMPTION_LIMITS } from "../../shared/use-cases
 import { putCode } from "../integration/reports/fixtures.ts";
 import { uniqueId } from "../support/aws.ts";
 import { call, useTestServer } from "../support/local-server.ts";
+import { createCircleStore } from "../support/merchant-api.ts";
 
 const server = useTestServer();
 
@@ -26,18 +27,12 @@ function guess(): string {
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 async function createStore(merchantId: string, name = "Store") {
-  const res = await call(`${server.url}/v1/stores`, {
-    method: "POST",
-    headers: bearer(await server.token(merchantId, "merchant-admin")),
-    body: {
-      name,
-      location: PARIS,
-      footprint: { type: "Circle", center: PARIS, radiusM: 30 },
-      timeZone: "Europe/Paris",
-    },
-  });
-  expect(res.status).toBe(201);
-  return res.body.storeId as string;
+  return await createCircleStore(
+    server,
+    merchantId,
+    { name, at: PARIS, radiusM: 30 },
+    { timeZone: "Europe/Paris" },
+  );
 }
 
 function offerBody(storeIds: string[], patch: Record<string, unknown> = {}) {

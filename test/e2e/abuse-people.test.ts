@@ -6,7 +6,8 @@ import { randomInt } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { uniqueId } from "../support/aws.ts";
 import { pingNear, registerDevice, userAssertion } from "../support/device-api.ts";
-import { call, useTestServer } from "../support/local-server.ts";
+import { useTestServer } from "../support/local-server.ts";
+import { createCircleStore, createOffer, liveOfferBody } from "../support/merchant-api.ts";
 import { callFrom, loopbackAddress } from "../support/source-address.ts";
 
 // The deployed default; this file's requests come from loopback addresses of their own.
@@ -23,37 +24,21 @@ function site() {
 }
 
 async function storeAndOffer(merchantId: string, at: { lat: number; lon: number }, offer = {}) {
-  const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
-  const store = await call(`${server.url}/v1/stores`, {
-    method: "POST",
-    headers: admin,
-    body: {
-      name: "Farm target",
-      location: at,
-      footprint: { type: "Circle", center: at, radiusM: 40 },
-    },
+  const storeId = await createCircleStore(server, merchantId, {
+    name: "Farm target",
+    at,
+    radiusM: 40,
   });
-  expect(store.status).toBe(201);
-  const created = await call(`${server.url}/v1/offers`, {
-    method: "POST",
-    headers: admin,
-    body: {
+  return await createOffer(
+    server,
+    merchantId,
+    liveOfferBody([storeId], {
       name: "One per shopper",
-      storeIds: [store.body.storeId],
-      triggerZone: { type: "StoreRadius", radiusM: 400 },
-      trigger: { on: "enter" },
       message: { title: "Welcome", body: "One free coffee" },
-      validFrom: new Date(Date.now() - 86_400_000).toISOString(),
-      validTo: new Date(Date.now() + 30 * 86_400_000).toISOString(),
       caps: { perDeviceTotal: 1 },
-      holdoutPercent: 0,
-      attributionWindowHours: 24,
-      redemption: { codeKind: "unique", expiresAfterHours: 48 },
       ...offer,
-    },
-  });
-  expect(created.status).toBe(201);
-  return created.body.offerId as string;
+    }),
+  );
 }
 
 /** Registers from `from` and pings once next to `at`; returns the codes the ping response carried. */

@@ -5,6 +5,7 @@ import type { StreamPoller } from "../../scripts/local/stream-poller.ts";
 import { uniqueId } from "../support/aws.ts";
 import { offset } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
+import { createCircleStore, createOffer, liveOfferBody } from "../support/merchant-api.ts";
 import {
   drainQueue,
   startMerchantStream,
@@ -29,41 +30,25 @@ afterAll(async () => {
 describe("the footfall funnel end to end", () => {
   it("registers, pings, sends, visits, redeems — and the log and report agree", async () => {
     const queueUrl = await subscribeMerchantQueue(merchantId);
-    const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
     const analyst = {
       authorization: `Bearer ${await server.token(merchantId, "marketing-analyst")}`,
     };
     const pos = { authorization: `Bearer ${await server.token(merchantId, "pos")}` };
 
-    const store = await call(`${server.url}/v1/stores`, {
-      method: "POST",
-      headers: admin,
-      body: {
-        name: "Vieux-Port",
-        location: STORE,
-        footprint: { type: "Circle", center: STORE, radiusM: 40 },
-      },
+    const storeId = await createCircleStore(server, merchantId, {
+      name: "Vieux-Port",
+      at: STORE,
+      radiusM: 40,
     });
-    expect(store.status).toBe(201);
-    const storeId = store.body.storeId as string;
-    const offer = await call(`${server.url}/v1/offers`, {
-      method: "POST",
-      headers: admin,
-      body: {
+    const offerId = await createOffer(
+      server,
+      merchantId,
+      liveOfferBody([storeId], {
         name: "Pastis hour",
-        storeIds: [storeId],
-        triggerZone: { type: "StoreRadius", radiusM: 400 },
-        trigger: { on: "enter" },
         message: { title: "Come in", body: "A free tasting at the Vieux-Port store" },
-        validFrom: new Date(Date.now() - 86_400_000).toISOString(),
-        validTo: new Date(Date.now() + 30 * 86_400_000).toISOString(),
         holdoutPercent: 50,
-        attributionWindowHours: 24,
-        redemption: { codeKind: "unique", expiresAfterHours: 48 },
-      },
-    });
-    expect(offer.status).toBe(201);
-    const offerId = offer.body.offerId as string;
+      }),
+    );
 
     const timeZone = daytimeZone();
     const now = Date.now();

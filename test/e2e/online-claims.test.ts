@@ -10,6 +10,7 @@ import { uniqueId } from "../support/aws.ts";
 import { registerDevice, userAssertion } from "../support/device-api.ts";
 import { offset } from "../support/fixtures.ts";
 import { call, useTestServer } from "../support/local-server.ts";
+import { liveOfferBody } from "../support/merchant-api.ts";
 
 const server = useTestServer();
 const merchantId = uniqueId("m_o2o");
@@ -78,23 +79,16 @@ async function createStore(admin: Record<string, string>, name: string, at = STO
 }
 
 function offerBody(storeId: string, extra: Record<string, unknown> = {}) {
-  return {
+  return liveOfferBody([storeId], {
     name: "Louvre autumn",
-    storeIds: [storeId],
-    triggerZone: { type: "StoreRadius", radiusM: 400 },
-    trigger: { on: "enter" },
     message: { title: "Autumn at the Louvre store", body: "10 % off today" },
-    validFrom: new Date(Date.now() - 86_400_000).toISOString(),
-    validTo: new Date(Date.now() + 30 * 86_400_000).toISOString(),
     holdoutPercent: 20,
-    attributionWindowHours: 24,
-    redemption: { codeKind: "unique", expiresAfterHours: 48 },
     currency: "EUR",
     costPerSend: "0.10",
     incentiveValue: "2.00",
     quietHours: "none",
     ...extra,
-  };
+  });
 }
 
 describe("claim links, claims and the channel report", () => {

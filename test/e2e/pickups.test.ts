@@ -10,6 +10,7 @@ import type { StreamPoller } from "../../scripts/local/stream-poller.ts";
 import { uniqueId } from "../support/aws.ts";
 import { isolatedSite, offset } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
+import { createCircleStore } from "../support/merchant-api.ts";
 import {
   drainQueue,
   startMerchantStream,
@@ -80,18 +81,12 @@ describe("pickup orders end to end through the local HTTP API", () => {
       authorization: `Bearer ${await server.token(uniqueId("m"), "merchant-admin")}`,
     };
 
-    const store = await call(`${server.url}/v1/stores`, {
-      method: "POST",
-      headers: admin,
-      body: {
-        name: "Bellecour",
-        externalRef: "LYS-1",
-        location: STORE,
-        footprint: { type: "Circle", center: STORE, radiusM: 40 },
-      },
-    });
-    expect(store.status).toBe(201);
-    const storeId = store.body.storeId as string;
+    const storeId = await createCircleStore(
+      server,
+      merchantId,
+      { name: "Bellecour", at: STORE, radiusM: 40 },
+      { externalRef: "LYS-1" },
+    );
 
     const bad = await call(`${server.url}/v1/pickups`, {
       method: "POST",

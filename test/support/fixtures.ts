@@ -7,10 +7,12 @@ import type { Store } from "../../shared/domain/catalog/store.ts";
 import { conversionKeys } from "../../shared/domain/conversion.ts";
 import { type Device, deviceKeys } from "../../shared/domain/device.ts";
 import { encodeZone } from "../../shared/domain/geometry/codec.ts";
+import type { DwelledEvent } from "../../shared/domain/visit/types.ts";
 import { zoneIds } from "../../shared/domain/zone.ts";
 import { geoIndexFromConfig } from "../../shared/wiring/geo-index.ts";
 import { env, uniqueId } from "./aws.ts";
 import { offsetM } from "./geo.ts";
+import { devicePrincipalFor } from "./pings.ts";
 
 export const PARIS = { lat: 48.8606, lon: 2.3376 };
 
@@ -54,20 +56,53 @@ export async function conversionLog<T = Record<string, unknown>>(merchantId: str
   return (out.Items ?? []) as T[];
 }
 
+/** A device's stored profile item (consistent read); undefined once erased. */
+export async function deviceProfile(
+  deviceId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const out = await documentClient.send(
+    new GetCommand({
+      TableName: env("DEVICES_TABLE"),
+      Key: deviceKeys.profile(deviceId),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item;
+}
+
+/** A bare registered profile (no open visit), so the open-visit count is kept as in production. */
+export async function putBareProfile(deviceId: string): Promise<void> {
+  await documentClient.send(
+    new PutCommand({
+      TableName: env("DEVICES_TABLE"),
+      Item: { ...deviceKeys.profile(deviceId), entity: "device", openZones: 0 },
+    }),
+  );
+}
+
+/** The device dwelled 300 s in the store's footprint, the dwell confirmed at `at` (epoch ms). */
+export function footprintDwell(
+  seeded: { merchantId: string; storeId: string },
+  at: number,
+): DwelledEvent {
+  return {
+    type: "dwelled",
+    kind: "footprint",
+    zoneId: zoneIds.footprint(seeded.storeId),
+    merchantId: seeded.merchantId,
+    storeId: seeded.storeId,
+    at,
+    enteredAt: at - 300_000,
+    dwellS: 300,
+  };
+}
+
 /** Moves a point by metres east/north (small distances). */
 export const offset = offsetM;
 
+/** A device principal with a fresh id, as {@link devicePrincipalFor} builds it. */
 export function testDevice(overrides: Partial<DevicePrincipal> = {}): DevicePrincipal {
-  return {
-    deviceId: uniqueId("dev"),
-    consentLocation: true,
-    consentMarketing: true,
-    timeZone: "Europe/Paris",
-    segments: [],
-    platform: "ios",
-    openZones: 0,
-    ...overrides,
-  };
+  return devicePrincipalFor(uniqueId("dev"), overrides);
 }
 
 /**

@@ -77,3 +77,16 @@ export function bodyOf<T = Record<string, unknown>>(
 ): T {
   return JSON.parse(result?.body ?? "null") as T;
 }
+
+/**
+ * `POST /v1/devices` with the app key: an iOS install consenting to location and marketing,
+ * `body` adding to it or overriding it.
+ */
+export function registrationEvent(appKey: string, body: Record<string, unknown> = {}): HttpEvent {
+  return httpEvent({
+    method: "POST",
+    path: "/v1/devices",
+    headers: { "x-app-key": appKey },
+    body: { platform: "ios", consent: { location: true, marketing: true }, ...body },
+  });
+}

@@ -80,6 +80,23 @@ export interface TouchBump {
   fields: Record<string, number>;
 }
 
+/** The increment `fields` of the touch counters of `offer` × `localDay` × the touch's channel and variant. */
+export function touchBump(
+  offer: { merchantId: string; offerId: string },
+  touch: { channel: string; variant: string },
+  localDay: string,
+  fields: Record<string, number>,
+): TouchBump {
+  return {
+    merchantId: offer.merchantId,
+    offerId: offer.offerId,
+    localDay,
+    channel: touch.channel,
+    variant: touch.variant,
+    fields,
+  };
+}
+
 /**
  * Conversions-table keys of touch counters: per offer (the offer's channel report) and per
  * merchant (the report across offers), both written in the same transaction.

@@ -39,6 +39,7 @@ import {
   lastTouch,
   TOUCH_FIELDS,
   type TouchBump,
+  touchBump,
   variantIdOf,
 } from "../../domain/o2o/touch.ts";
 import { pickupRef } from "../../domain/pickup/keys.ts";
@@ -53,6 +54,7 @@ import type { JourneyStore, JourneyWrite } from "../ports/journey-store.ts";
 import type { MerchantSettingsStore } from "../ports/merchant-settings-store.ts";
 import type { OfferReader } from "../ports/offer-reader.ts";
 import { DeviceErased } from "../ports/visit-store.ts";
+import { decisionDevice } from "./decision-device.ts";
 
 /** What the device app sees for an incentive granted in its own ping response. */
 export interface GrantedIncentive {
@@ -296,15 +298,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupAr
           ...withQuietHours(c.offer, c.event.storeId),
           eventAt: c.event.at,
         })),
-        device: {
-          deviceId: device.deviceId,
-          holdoutKey: holdoutUnit(device),
-          consentMarketing: device.consentMarketing,
-          segments: device.segments,
-          trustedSegments: device.trustedSegments ?? [],
-          attested: device.attested === true,
-          ...(device.timeZone ? { timeZone: device.timeZone } : {}),
-        },
+        device: decisionDevice(device),
         storeTimeZones,
         counters,
         config: deps.decision,
@@ -382,16 +376,11 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupAr
           variant: touch.variant,
           touch: "geofence",
         });
-        touchBumps.push({
-          merchantId: offer.merchantId,
-          offerId: offer.offerId,
-          localDay: offerDay(chosen),
-          channel: touch.channel,
-          variant: touch.variant,
-          fields: {
+        touchBumps.push(
+          touchBump(offer, touch, offerDay(chosen), {
             [outcome === "sent" ? TOUCH_FIELDS.sendsTreated : TOUCH_FIELDS.sendsHoldout]: 1,
-          },
-        });
+          }),
+        );
         bumps.push({
           merchantId: offer.merchantId,
           offerId: offer.offerId,
@@ -548,17 +537,12 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupAr
         });
       }
       if (a.touch) {
-        touchCounters.push({
-          merchantId: a.merchantId,
-          offerId: a.offerId,
-          localDay: day,
-          channel: a.touch.channel,
-          variant: a.touch.variant,
-          fields: {
+        touchCounters.push(
+          touchBump(a, a.touch, day, {
             [treated ? TOUCH_FIELDS.visitsTreated : TOUCH_FIELDS.visitsHoldout]: 1,
             ...(treated ? { [TOUCH_FIELDS.ttvBucket(timeToVisitBucket(ttv))]: 1 } : {}),
-          },
-        });
+          }),
+        );
       }
     }
     // Credit: the visit goes to the last touch whose window covers it (any offer, any channel).
@@ -586,14 +570,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupAr
         touch: touch.kind,
         ...(touch.linkId ? { linkId: touch.linkId } : {}),
       });
-      touchCounters.push({
-        merchantId: credited.merchantId,
-        offerId: credited.offerId,
-        localDay: day,
-        channel: touch.channel,
-        variant: touch.variant,
-        fields: { [TOUCH_FIELDS.credited]: 1 },
-      });
+      touchCounters.push(touchBump(credited, touch, day, { [TOUCH_FIELDS.credited]: 1 }));
     }
     const eventKey = triggerEventKey(event);
     const journeySettings = deps.journeys
@@ -639,14 +616,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupAr
         });
       }
       if (a.touch) {
-        touchCounters.push({
-          merchantId: a.merchantId,
-          offerId: a.offerId,
-          localDay: day,
-          channel: a.touch.channel,
-          variant: a.touch.variant,
-          fields: { [name]: 1 },
-        });
+        touchCounters.push(touchBump(a, a.touch, day, { [name]: 1 }));
       }
     }
     {

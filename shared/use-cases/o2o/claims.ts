@@ -7,9 +7,9 @@ import { localDay } from "../../domain/decision/local-time.ts";
 import { isOfferLive } from "../../domain/decision/offer-live.ts";
 import { issueCode } from "../../domain/decision/redemption-code.ts";
 import { latestValidToMs } from "../../domain/decision/validity.ts";
-import { capPartition, holdoutUnit, type Incentive } from "../../domain/incentive.ts";
+import { capPartition, type Incentive } from "../../domain/incentive.ts";
 import { claimInputSchema, type Link, linkState } from "../../domain/o2o/link.ts";
-import { TOUCH_FIELDS, type TouchBump } from "../../domain/o2o/touch.ts";
+import { TOUCH_FIELDS, type TouchBump, touchBump } from "../../domain/o2o/touch.ts";
 import { addressBucket } from "../../domain/source-address.ts";
 import {
   ConflictError,
@@ -21,6 +21,7 @@ import {
 } from "../../errors.ts";
 import { parseWith } from "../../http/parse.ts";
 import type { Clock, Random } from "../../ports.ts";
+import { decisionDevice } from "../incentives/decision-device.ts";
 import { journeyStagesOf } from "../journey-stages.ts";
 import type { DecisionStore } from "../ports/decision-store.ts";
 import type { JourneyStore } from "../ports/journey-store.ts";
@@ -245,15 +246,7 @@ async function preDecide(
     stages,
     event: { type: triggerEventOf(offer.trigger.on), at: now },
     offers: [{ ...toDecisionOffer(offer, storeId), quietHours: null }],
-    device: {
-      deviceId: device.deviceId,
-      holdoutKey: holdoutUnit(device),
-      consentMarketing: device.consentMarketing,
-      segments: device.segments,
-      trustedSegments: device.trustedSegments ?? [],
-      attested: device.attested === true,
-      ...(device.timeZone ? { timeZone: device.timeZone } : {}),
-    },
+    device: decisionDevice(device),
     storeTimeZones: new Map([[storeId, timeZone]]),
     counters,
     config: { fatigueCapPerDay: Number.MAX_SAFE_INTEGER },
@@ -267,14 +260,7 @@ function touchOf(link: Link) {
 
 /** A bump of the link's touch counters (its channel and variant) on `day`. */
 function linkBump(link: Link, day: string, fields: Record<string, number>): TouchBump {
-  return {
-    merchantId: link.merchantId,
-    offerId: link.offerId,
-    localDay: day,
-    channel: link.channel,
-    variant: link.variant,
-    fields,
-  };
+  return touchBump(link, link, day, fields);
 }
 
 /** Touch counters of a refused claim or exposure: refused, and refused for `why`. */

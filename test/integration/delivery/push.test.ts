@@ -23,7 +23,7 @@ import { pseudonymize } from "../../../shared/privacy.ts";
 import { deliverIncentive } from "../../../shared/use-cases/incentives/deliver.ts";
 import { createTestAppKey } from "../../support/app-keys.ts";
 import { env, testClients } from "../../support/aws.ts";
-import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
+import { bodyOf, httpEvent, lambdaContext, registrationEvent } from "../../support/http-events.ts";
 import { overrideEnv, putPendingIncentive } from "./messaging.ts";
 
 const APNS_APP = "arn:aws:sns:us-east-1:000000000000:app/APNS/footfall-test-ios";
@@ -113,15 +113,7 @@ beforeEach(() => {
 });
 
 async function registerDevice(body: Record<string, unknown>) {
-  const res = await register(
-    httpEvent({
-      method: "POST",
-      path: "/v1/devices",
-      headers: { "x-app-key": appKey },
-      body: { platform: "ios", consent: { location: true, marketing: true }, ...body },
-    }),
-    lambdaContext,
-  );
+  const res = await register(registrationEvent(appKey, body), lambdaContext);
   expect(res.statusCode).toBe(201);
   return bodyOf<{ device: { deviceId: string } }>(res).device.deviceId;
 }

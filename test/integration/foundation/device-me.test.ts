@@ -11,7 +11,7 @@ import { systemClock, systemRandom } from "../../../shared/adapters/system.ts";
 import type { HttpResult } from "../../../shared/http/types.ts";
 import { createAppKey } from "../../../shared/use-cases/app-keys.ts";
 import { env } from "../../support/aws.ts";
-import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
+import { bodyOf, httpEvent, lambdaContext, registrationEvent } from "../../support/http-events.ts";
 
 let appKey: string;
 let appId: string;
@@ -36,18 +36,13 @@ async function authorize(token: string): Promise<Ctx> {
 
 async function registered() {
   const res = await register(
-    httpEvent({
-      method: "POST",
-      path: "/v1/devices",
-      headers: { "x-app-key": appKey },
-      body: {
-        platform: "android",
-        pushToken: "fcm-token-secret-0123456789",
-        locale: "fr-FR",
-        timeZone: "Europe/Paris",
-        consent: { location: true, marketing: false },
-        segments: ["vip"],
-      },
+    registrationEvent(appKey, {
+      platform: "android",
+      pushToken: "fcm-token-secret-0123456789",
+      locale: "fr-FR",
+      timeZone: "Europe/Paris",
+      consent: { location: true, marketing: false },
+      segments: ["vip"],
     }),
     lambdaContext,
   );

@@ -7,7 +7,7 @@ import { handler as update } from "../../../functions/device-update.ts";
 import { DEVICE_TOKEN_AUDIENCE, DEVICE_TOKEN_ISSUER } from "../../../shared/auth/device-token.ts";
 import { createTestAppKey } from "../../support/app-keys.ts";
 import { env } from "../../support/aws.ts";
-import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
+import { bodyOf, httpEvent, lambdaContext, registrationEvent } from "../../support/http-events.ts";
 
 let appKey: string;
 
@@ -24,16 +24,7 @@ async function authorize(token: string) {
 }
 
 async function registerDevice(body: Record<string, unknown> = {}) {
-  const res = await register(
-    httpEvent({
-      method: "POST",
-      path: "/v1/devices",
-      headers: { "x-app-key": appKey },
-      body: { platform: "ios", consent: { location: true, marketing: true }, ...body },
-    }),
-    lambdaContext,
-  );
-  return res;
+  return await register(registrationEvent(appKey, body), lambdaContext);
 }
 
 describe("device lifecycle", () => {
@@ -75,15 +66,7 @@ describe("device lifecycle", () => {
   });
 
   it("refuses registration without a valid app key", async () => {
-    const res = await register(
-      httpEvent({
-        method: "POST",
-        path: "/v1/devices",
-        headers: { "x-app-key": "ffk_wrong" },
-        body: { platform: "ios", consent: { location: true, marketing: true } },
-      }),
-      lambdaContext,
-    );
+    const res = await register(registrationEvent("ffk_wrong"), lambdaContext);
     expect(res.statusCode).toBe(401);
   });
 

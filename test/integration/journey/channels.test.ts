@@ -22,7 +22,12 @@ import { createLink } from "../../../shared/use-cases/o2o/links.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { claimDepsFromEnv, linkDepsFromEnv } from "../../../shared/wiring/o2o-deps.ts";
 import { contractValidator } from "../../support/contract.ts";
-import { lastAfternoonUtc, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import {
+  footprintDwell,
+  lastAfternoonUtc,
+  registeredDevice,
+  seedStoreAndOffer,
+} from "../../support/fixtures.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 
 const DAY = 86_400_000;
@@ -147,7 +152,7 @@ describe("journey figures per channel and variant", () => {
       const base = { device, visitedBefore, visits };
       if (visitedBefore) {
         const at = T - 3 * DAY;
-        await sink.handle(device, [dwell(seeded, at)], at + 60_000);
+        await sink.handle(device, [footprintDwell(seeded, at)], at + 60_000);
       }
       let touch: { channel: string; variant: string; group: Group };
       if (i % 4 === 0) {
@@ -204,7 +209,7 @@ describe("journey figures per channel and variant", () => {
         [p.repeatInWindow, T + 23 * HOUR],
         [p.repeatAfter, T + WINDOW_HOURS * HOUR + 2 * DAY],
       ] as const) {
-        if (flag) await sink.handle(p.device, [dwell(seeded, at)], at + 60_000);
+        if (flag) await sink.handle(p.device, [footprintDwell(seeded, at)], at + 60_000);
       }
     }
     for (const g of ["treated", "holdout"] as const) {
@@ -260,16 +265,3 @@ describe("journey figures per channel and variant", () => {
     expect(offerReport.totals.journey.repeatWithinWindow.lift.absoluteLift).toBeGreaterThan(0);
   });
 });
-
-function dwell(seeded: { merchantId: string; storeId: string }, at: number) {
-  return {
-    type: "dwelled" as const,
-    kind: "footprint" as const,
-    zoneId: zoneIds.footprint(seeded.storeId),
-    merchantId: seeded.merchantId,
-    storeId: seeded.storeId,
-    at,
-    enteredAt: at - 300_000,
-    dwellS: 300,
-  };
-}

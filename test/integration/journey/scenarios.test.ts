@@ -13,7 +13,7 @@ import {
   JOURNEY_FIELDS,
   journeyStage,
 } from "../../../shared/domain/journey/index.ts";
-import type { DwelledEvent, EnteredEvent } from "../../../shared/domain/visit/types.ts";
+import type { EnteredEvent } from "../../../shared/domain/visit/types.ts";
 import { zoneIds } from "../../../shared/domain/zone.ts";
 import { journeyReportRoute } from "../../../shared/http/routes/reports.ts";
 import { eraseDevice } from "../../../shared/use-cases/devices.ts";
@@ -23,6 +23,7 @@ import { env } from "../../support/aws.ts";
 import { contractValidator } from "../../support/contract.ts";
 import {
   conversionLog,
+  footprintDwell,
   lastAfternoonUtc,
   registeredDevice,
   seedStoreAndOffer,
@@ -38,19 +39,6 @@ const NOW = lastAfternoonUtc();
 /** Day 0 of the scenarios: 80 days before today's afternoon. */
 const T0 = NOW - 80 * DAY;
 const dayAt = (d: number) => T0 + d * DAY;
-
-function footprintDwell(seeded: { merchantId: string; storeId: string }, at: number): DwelledEvent {
-  return {
-    type: "dwelled",
-    kind: "footprint",
-    zoneId: zoneIds.footprint(seeded.storeId),
-    merchantId: seeded.merchantId,
-    storeId: seeded.storeId,
-    at,
-    enteredAt: at - 300_000,
-    dwellS: 300,
-  };
-}
 
 /** The device entering the offer's trigger zone around the store, on foot, at `NOW`. */
 function triggerEntered(

@@ -1,7 +1,6 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
-import { deviceKeys } from "../../../shared/domain/device.ts";
 import { pickupKeys } from "../../../shared/domain/pickup/keys.ts";
 import { NotFoundError } from "../../../shared/errors.ts";
 import { eraseDevice } from "../../../shared/use-cases/devices.ts";
@@ -14,7 +13,7 @@ import {
 } from "../../../shared/use-cases/pickups/pickups.ts";
 import { eraseDepsFromEnv } from "../../../shared/wiring/device-deps.ts";
 import { env } from "../../support/aws.ts";
-import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import { deviceProfile, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 import { merchant, parseMessages, pickupWorld, trajectory } from "./world.ts";
 
 /** An hour ago, on a minute: every scripted ping lies within the accepted window. */
@@ -44,14 +43,7 @@ async function pickupItem(merchantId: string, pickupId: string) {
 }
 
 async function profileRefs(deviceId: string) {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("DEVICES_TABLE"),
-      Key: deviceKeys.profile(deviceId),
-      ConsistentRead: true,
-    }),
-  );
-  return [...((out.Item?.pickupRefs as Set<string> | undefined) ?? [])];
+  return [...(((await deviceProfile(deviceId))?.pickupRefs as Set<string> | undefined) ?? [])];
 }
 
 describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () => {

@@ -1,14 +1,12 @@
 /** A pickup world on the local engines: real stores, index, tables and topic; a manual clock. */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { documentClient, snsClient } from "../../../shared/adapters/aws-clients.ts";
 import { dynamoDeviceStore } from "../../../shared/adapters/dynamo/device-store.ts";
 import { snsPickupChannels } from "../../../shared/adapters/sns/pickup-channels.ts";
 import type { DevicePrincipal, MerchantPrincipal } from "../../../shared/auth/principal.ts";
-import { deviceKeys } from "../../../shared/domain/device.ts";
 import { type PickupMessage, pickupMessageSchema } from "../../../shared/domain/pickup/message.ts";
 import type { Ping } from "../../../shared/domain/visit/types.ts";
 import { zoneIds } from "../../../shared/domain/zone.ts";
@@ -30,6 +28,7 @@ import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts"
 import { pickupDepsFromEnv } from "../../../shared/wiring/pickup-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env, testClients, uniqueId } from "../../support/aws.ts";
+import { deviceProfile } from "../../support/fixtures.ts";
 import { manualClock, offsetM } from "../../support/pings.ts";
 import { recordingSink } from "../../support/recording-sink.ts";
 import { createTopicWithQueues, type ReceivedMessage, receiveAll } from "../delivery/messaging.ts";
@@ -96,14 +95,7 @@ export async function pickupWorld(
   };
   /** The device principal as the authorizer would build it now (pickup refs from the profile). */
   async function authorized(device: DevicePrincipal): Promise<DevicePrincipal> {
-    const out = await documentClient.send(
-      new GetCommand({
-        TableName: env("DEVICES_TABLE"),
-        Key: deviceKeys.profile(device.deviceId),
-        ConsistentRead: true,
-      }),
-    );
-    const refs = out.Item?.pickupRefs as Set<string> | undefined;
+    const refs = (await deviceProfile(device.deviceId))?.pickupRefs as Set<string> | undefined;
     const { pickupRefs: _old, ...rest } = device;
     return { ...rest, ...(refs && refs.size > 0 ? { pickupRefs: [...refs].sort() } : {}) };
   }

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import {
@@ -19,6 +19,7 @@ import { ZoneMatcher } from "../../../shared/use-cases/pings/zone-matcher.ts";
 import { geoIndexFromConfig } from "../../../shared/wiring/geo-index.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env, uniqueId } from "../../support/aws.ts";
+import { deviceProfile, putBareProfile } from "../../support/fixtures.ts";
 import {
   destination,
   devicePrincipalFor,
@@ -118,13 +119,7 @@ function world() {
 
   async function device(options: { consent?: boolean } = {}) {
     const deviceId = uniqueId("dev");
-    // A registered profile, so the open-visit count is kept as in production.
-    await documentClient.send(
-      new PutCommand({
-        TableName: env("DEVICES_TABLE"),
-        Item: { ...deviceKeys.profile(deviceId), entity: "device", openZones: 0 },
-      }),
-    );
+    await putBareProfile(deviceId);
     let counter = 0;
     const ping = (step: Step, id = `p${counter++}`): Ping => {
       const { lat, lon } = offsetM(site, step.e, step.n);
@@ -140,19 +135,13 @@ function world() {
     };
     /** Posts a batch as the authorizer would see the device now; the server clock follows the pings. */
     async function send(pings: Ping[], nowMs?: number): Promise<IngestResult> {
-      const profile = await documentClient.send(
-        new GetCommand({
-          TableName: env("DEVICES_TABLE"),
-          Key: deviceKeys.profile(deviceId),
-          ConsistentRead: true,
-        }),
-      );
+      const profile = await deviceProfile(deviceId);
       clock.set(nowMs ?? Math.max(clock.now(), ...pings.map((p) => p.timestamp + 2_000)));
       return ingestPings(
         deps,
         devicePrincipalFor(deviceId, {
           consentLocation: options.consent ?? true,
-          openZones: Number(profile.Item?.openZones ?? 0),
+          openZones: Number(profile?.openZones ?? 0),
         }),
         pings,
       );

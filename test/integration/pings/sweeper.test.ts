@@ -12,6 +12,7 @@ import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { sweepDepsFromEnv } from "../../../shared/wiring/sweep-deps.ts";
 import { env } from "../../support/aws.ts";
 import {
+  deviceProfile,
   lastAfternoonUtc,
   offset,
   registeredDevice,
@@ -48,17 +49,6 @@ function inStore(location: { lat: number; lon: number }, startAt: number) {
   }));
 }
 
-async function profile(deviceId: string) {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("DEVICES_TABLE"),
-      Key: deviceKeys.profile(deviceId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item;
-}
-
 async function counters(merchantId: string, offerId: string, storeId: string, at: number) {
   const out = await documentClient.send(
     new GetCommand({
@@ -92,7 +82,7 @@ describe("the visit sweeper", () => {
         ]),
       ),
     );
-    for (const device of silent) expect((await profile(device.deviceId))?.openZones).toBe(2);
+    for (const device of silent) expect((await deviceProfile(device.deviceId))?.openZones).toBe(2);
 
     const exits: ExitedEvent[] = [];
     // 900 s (exit timeout) after the last inside ping at t0 + 140 s.
@@ -102,8 +92,8 @@ describe("the visit sweeper", () => {
     expect(sweep.itemsRead).toBe(3 + 3 * 2);
     expect(exits.map((e) => e.reason)).toEqual(Array(6).fill("timeout"));
     expect(new Set(exits.map((e) => e.at))).toEqual(new Set([t0 + 140_000]));
-    for (const device of silent) expect((await profile(device.deviceId))?.openZones).toBe(0);
-    for (const device of active) expect((await profile(device.deviceId))?.openZones).toBe(2);
+    for (const device of silent) expect((await deviceProfile(device.deviceId))?.openZones).toBe(0);
+    for (const device of active) expect((await deviceProfile(device.deviceId))?.openZones).toBe(2);
 
     // Nothing is due any more until the active devices time out.
     expect(await sweepAt(t0 + 140_000 + 900_000)).toMatchObject({ itemsRead: 0, devices: 0 });

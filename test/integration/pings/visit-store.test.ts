@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import {
@@ -9,30 +9,15 @@ import {
 import { deviceKeys } from "../../../shared/domain/device.ts";
 import { emptyVisitState } from "../../../shared/domain/visit/index.ts";
 import { env, uniqueId } from "../../support/aws.ts";
+import { deviceProfile, putBareProfile } from "../../support/fixtures.ts";
 
 const store = () => dynamoVisitStore(documentClient, env("DEVICES_TABLE"));
-
-async function profile(deviceId: string) {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("DEVICES_TABLE"),
-      Key: deviceKeys.profile(deviceId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item;
-}
 
 describe("visit store (DynamoDB Local)", () => {
   it("saves under an optimistic lock: a stale version is a conflict, nothing is overwritten", async () => {
     const visits = store();
     const deviceId = uniqueId("dev");
-    await documentClient.send(
-      new PutCommand({
-        TableName: env("DEVICES_TABLE"),
-        Item: { ...deviceKeys.profile(deviceId), entity: "device", openZones: 0 },
-      }),
-    );
+    await putBareProfile(deviceId);
     expect(await visits.load(deviceId)).toEqual({ state: undefined, pending: [], version: 0 });
     const first = { ...emptyVisitState(), lastProcessedTs: 1_000 };
     expect(await visits.save(deviceId, { state: first, pending: [] }, 0, 99)).toBe(1);
@@ -69,23 +54,18 @@ describe("visit store (DynamoDB Local)", () => {
   it("keeps the open-visit count of the newest state when two batches finish out of order", async () => {
     const visits = store();
     const deviceId = uniqueId("dev");
-    await documentClient.send(
-      new PutCommand({
-        TableName: env("DEVICES_TABLE"),
-        Item: { ...deviceKeys.profile(deviceId), entity: "device", openZones: 0 },
-      }),
-    );
+    await putBareProfile(deviceId);
     // The newer state (an entry) lands first, the older one (an exit) arrives late.
     await visits.setOpenZones(deviceId, 1, 2_000);
     await visits.setOpenZones(deviceId, 0, 1_000);
-    expect((await profile(deviceId))?.openZones).toBe(1);
+    expect((await deviceProfile(deviceId))?.openZones).toBe(1);
     await visits.setOpenZones(deviceId, 0, 3_000);
-    expect((await profile(deviceId))?.openZones).toBe(0);
+    expect((await deviceProfile(deviceId))?.openZones).toBe(0);
   });
 
   it("never creates a profile for an unknown (or erased) device", async () => {
     const deviceId = uniqueId("dev");
     await store().setOpenZones(deviceId, 2, 1_000);
-    expect(await profile(deviceId)).toBeUndefined();
+    expect(await deviceProfile(deviceId)).toBeUndefined();
   });
 });

@@ -2,6 +2,20 @@
 export const PARIS = { lat: 48.8584, lon: 2.347 };
 
 /** A ~40 m × 30 m rectangle near Châtelet, counter-clockwise, closed. */
+/** A 0.002° square straddling the antimeridian at 16° S (Fiji). */
+export const FIJI_SQUARE = {
+  type: "Polygon" as const,
+  coordinates: [
+    [
+      [179.999, -16.001],
+      [-179.999, -16.001],
+      [-179.999, -15.999],
+      [179.999, -15.999],
+      [179.999, -16.001],
+    ],
+  ],
+};
+
 export const CHATELET_SQUARE = {
   type: "Polygon" as const,
   coordinates: [

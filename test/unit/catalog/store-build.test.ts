@@ -8,7 +8,7 @@ import {
 } from "../../../shared/domain/catalog/index.ts";
 import { compileZone } from "../../../shared/domain/geometry/index.ts";
 import { UnprocessableError, ValidationError } from "../../../shared/errors.ts";
-import { CHATELET_SQUARE, PARIS, validStore } from "./fixtures.ts";
+import { CHATELET_SQUARE, FIJI_SQUARE, PARIS, validStore } from "./fixtures.ts";
 
 const NOW = "2026-03-01T10:00:00.000Z";
 
@@ -73,19 +73,9 @@ describe("store location", () => {
   });
 
   it("finds the centre of a zone that crosses the antimeridian", () => {
-    const fiji = {
-      type: "Polygon" as const,
-      coordinates: [
-        [
-          [179.999, -16.001],
-          [-179.999, -16.001],
-          [-179.999, -15.999],
-          [179.999, -15.999],
-          [179.999, -16.001],
-        ],
-      ],
-    };
-    const c = zoneCentre(build(validStore({ location: undefined, footprint: fiji })).footprint);
+    const c = zoneCentre(
+      build(validStore({ location: undefined, footprint: FIJI_SQUARE })).footprint,
+    );
     expect(c.lat).toBeCloseTo(-16, 6);
     expect(Math.abs(Math.abs(c.lon) - 180)).toBeLessThan(1e-6);
   });
@@ -107,19 +97,7 @@ describe("footprint normalisation", () => {
   });
 
   it("splits a polygon crossing the antimeridian instead of wrapping it round the Earth", () => {
-    const fiji = {
-      type: "Polygon",
-      coordinates: [
-        [
-          [179.999, -16.001],
-          [-179.999, -16.001],
-          [-179.999, -15.999],
-          [179.999, -15.999],
-          [179.999, -16.001],
-        ],
-      ],
-    };
-    const store = build(validStore({ location: undefined, footprint: fiji }));
+    const store = build(validStore({ location: undefined, footprint: FIJI_SQUARE }));
     expect(store.footprint.type).toBe("MultiPolygon");
     const zone = compileZone(store.footprint);
     expect(zone.contains(-16, 180)).toBe(true);
