@@ -205,20 +205,23 @@ function linkFunction(description: string, catalog: "read" | "readwrite"): Funct
 }
 
 /**
- * Claims and exposures from links: decided like geofence triggers (device counters, incentives,
- * the conversion log), with person pseudonyms.
+ * What deciding an incentive outside the ping path needs (claims, exposures, cross-sells on
+ * pickup arrival), as for a geofence trigger: offers (catalog), device counters and claims, the
+ * incentive, the conversion log, with person pseudonyms.
  */
+const DECIDES: Pick<FunctionSpec, "access" | "secrets"> = {
+  access: {
+    catalog: "read",
+    devices: "readwrite",
+    incentives: "readwrite",
+    conversions: "readwrite",
+  },
+  secrets: ["pseudonym"],
+};
+
+/** Claims and exposures from links: decided like geofence triggers. */
 function onlineTouch(description: string): FunctionSpec {
-  return {
-    description,
-    access: {
-      catalog: "read",
-      devices: "readwrite",
-      incentives: "readwrite",
-      conversions: "readwrite",
-    },
-    secrets: ["pseudonym"],
-  };
+  return { description, ...DECIDES };
 }
 
 /**
@@ -442,15 +445,8 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     ...incentivesStreamPublisher(
       "Incentives table stream: publishes pickup order events (pickup.*), the shopper's ready push, and decides cross-sells on arrival",
       {
-        // The cross-sell on arrival is decided like a geofence send: offers (catalog), device
-        // counters and claims, the incentive, the conversion log, with device pseudonyms.
-        access: {
-          catalog: "read",
-          devices: "readwrite",
-          incentives: "readwrite",
-          conversions: "readwrite",
-        },
-        secrets: ["pseudonym"],
+        // The cross-sell on arrival is decided like a geofence send.
+        ...DECIDES,
         // Saved pickups with events to publish; the outbox is cleared after publishing.
         filterPatterns: [
           {
