@@ -206,7 +206,7 @@ function linkFunction(description: string, catalog: "read" | "readwrite"): Funct
 
 /**
  * What deciding an incentive outside the ping path needs (claims, exposures, cross-sells on
- * pickup arrival), as for a geofence trigger: offers (catalog), device counters and claims, the
+ * pickup arrival, the visit sweeper), as for a geofence trigger: offers (catalog), device counters and claims, the
  * incentive, the conversion log, with person pseudonyms.
  */
 const DECIDES: Pick<FunctionSpec, "access" | "secrets"> = {
@@ -358,13 +358,8 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
       "Every minute: hands on stranded outbox events and closes visits of silent devices (due index only)",
     memoryMb: 1024,
     timeoutS: 50,
-    access: {
-      catalog: "read",
-      devices: "readwrite",
-      incentives: "readwrite",
-      conversions: "readwrite",
-    },
-    secrets: ["pseudonym"],
+    // Hands stranded events on to the decision, like a ping batch.
+    ...DECIDES,
     // Overlapping sweeps are safe (versioned saves, one decision per event), so no reservation.
     trigger: { kind: "schedule", rateMinutes: 1, localIntervalS: 5 },
   },

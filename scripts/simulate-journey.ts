@@ -11,6 +11,7 @@
  */
 import type { DevicePrincipal } from "../shared/auth/principal.ts";
 import { apiClient } from "./local/api-client.ts";
+import { pct, pts } from "./local/figures.ts";
 import { DEMO_MERCHANT_ID, DEMO_STORES } from "./local/seed.ts";
 
 const DAY = 86_400_000;
@@ -177,8 +178,6 @@ export async function runJourney(ctx: JourneyContext): Promise<number> {
   }
   if (!ctx.keep) await api(`/v1/offers/${offerId}`, { method: "DELETE", token: ctx.admin });
 
-  const pct = (x: number | null | undefined) => (x == null ? "n/a" : `${(x * 100).toFixed(1)} %`);
-  const pts = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)}`;
   type Repeat = {
     treated: { n: number; repeaters: number };
     holdout: { n: number; repeaters: number };

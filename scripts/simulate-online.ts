@@ -7,6 +7,7 @@
  */
 
 import { apiClient, offsetM } from "./local/api-client.ts";
+import { pct, pts } from "./local/figures.ts";
 import { DEMO_STORES } from "./local/seed.ts";
 
 /** Visit probabilities of the control group and, per channel, of treated shoppers. */
@@ -143,8 +144,6 @@ export async function runOnline(ctx: OnlineContext): Promise<number> {
   }
   if (!ctx.keep) await api(`/v1/offers/${offerId}`, { method: "DELETE", token: ctx.admin });
 
-  const pct = (x: number | null | undefined) => (x == null ? "n/a" : `${(x * 100).toFixed(1)} %`);
-  const pts = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)}`;
   const lines: string[] = [];
   let allCovered = true;
   type Section = {

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { apiClient, offsetM } from "./local/api-client.ts";
 import { daytimeZone } from "./local/daytime.ts";
 import { loadOrCreateDevKey, mintMerchantToken } from "./local/dev-jwt.ts";
+import { pct, pts } from "./local/figures.ts";
 import { DATA_DIR, runningLocalEnv } from "./local/runtime.ts";
 import { DEMO_MERCHANT_ID, DEMO_STORES } from "./local/seed.ts";
 import { runJourney } from "./simulate-journey.ts";
@@ -272,8 +273,6 @@ const totals = report.body.totals;
 const lift = totals.lift;
 const money = totals.money;
 const trueLift = pTreated - pHoldout;
-const pct = (x: number | null | undefined) => (x == null ? "n/a" : `${(x * 100).toFixed(1)} %`);
-const pts = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)}`;
 const num = (x: number | null | undefined) =>
   x == null ? "n/a" : `${x < 0 ? "−" : ""}${Math.abs(x).toFixed(1)}`;
 const eur = (x: string | null | undefined) => (x == null ? "n/a" : `€${x}`);
