@@ -58,30 +58,21 @@ export function storeLabels(
   });
 }
 
-/** Labels of `offerIds` (live first, then deleted); unknown ids are left out. */
-export function offerLabels(
-  catalog: NameCatalog,
-  merchantId: string,
-  offerIds: Iterable<string>,
-): Promise<Map<string, OfferLabel>> {
-  const keys = (ids: string[]) => ids.map((offerId) => ({ merchantId, offerId }));
-  return labelsOf<Offer, OfferLabel>(offerIds, {
-    live: (ids) => catalog.getOffers(keys(ids)),
-    deleted: (ids) => catalog.getDeletedOffers(keys(ids)),
-    idOf: (o) => o.offerId,
-    label: (o, deletedAt) => ({ name: o.name, deletedAt }),
-  });
-}
-
-/** Names of every store and offer in `ids`. */
+/** Names of every store and offer in `ids` (live first, then deleted); unknown ids are left out. */
 export async function nameBook(
   catalog: NameCatalog,
   merchantId: string,
   ids: { storeIds: Iterable<string>; offerIds: Iterable<string> },
 ): Promise<NameBook> {
+  const keys = (offerIds: string[]) => offerIds.map((offerId) => ({ merchantId, offerId }));
   const [stores, offers] = await Promise.all([
     storeLabels(catalog, merchantId, ids.storeIds),
-    offerLabels(catalog, merchantId, ids.offerIds),
+    labelsOf<Offer, OfferLabel>(ids.offerIds, {
+      live: (offerIds) => catalog.getOffers(keys(offerIds)),
+      deleted: (offerIds) => catalog.getDeletedOffers(keys(offerIds)),
+      idOf: (o) => o.offerId,
+      label: (o, deletedAt) => ({ name: o.name, deletedAt }),
+    }),
   ]);
   return { stores, offers };
 }

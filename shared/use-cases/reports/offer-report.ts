@@ -33,7 +33,12 @@ import type {
 } from "../ports/catalog-store.ts";
 import type { ConversionReader } from "../ports/conversion-reader.ts";
 import { commonTimeZone, nameBook, storeLabels } from "./names.ts";
-import { liveOrDeletedOffer, openReport, subjectId, subjectNotFound } from "./report-request.ts";
+import {
+  liveOrDeletedOffer,
+  openReport,
+  openSubjectReport,
+  subjectNotFound,
+} from "./report-request.ts";
 
 export interface ReportDeps {
   counters: ConversionReader;
@@ -111,8 +116,11 @@ export async function getOfferReport(
   pathOfferId: string | undefined,
   rawQuery: unknown,
 ): Promise<OfferReport> {
-  const { merchantId, query } = openReport(principal, offerReportQuerySchema, rawQuery);
-  const offerId = subjectId("offerId", pathOfferId);
+  const {
+    merchantId,
+    query,
+    id: offerId,
+  } = openSubjectReport(principal, offerReportQuerySchema, rawQuery, ["offerId", pathOfferId]);
   const now = deps.clock.now();
   const offer = await liveOrDeletedOffer(deps.catalog, merchantId, offerId);
   if (!offer && !(await deps.counters.hasOfferCounters(merchantId, offerId))) {

@@ -13,7 +13,7 @@ import {
 import { pickupReportQuerySchema } from "../../domain/reports/pickup-report-query.ts";
 import type { Clock } from "../../ports.ts";
 import { type NameCatalog, storeLabels } from "./names.ts";
-import { openReport, subjectId, subjectNotFound } from "./report-request.ts";
+import { openSubjectReport, subjectNotFound } from "./report-request.ts";
 
 /** Port: the ended pickups of a store whose promised time lies in [fromMs, toMs). */
 export interface FinishedPickupReader {
@@ -42,8 +42,12 @@ export async function getPickupReport(
   storeId: string | undefined,
   rawQuery: unknown,
 ): Promise<PickupReport> {
-  const { merchantId, query } = openReport(principal, pickupReportQuerySchema, rawQuery);
-  const id = subjectId("storeId", storeId);
+  const { merchantId, query, id } = openSubjectReport(
+    principal,
+    pickupReportQuerySchema,
+    rawQuery,
+    ["storeId", storeId],
+  );
   const store = (await storeLabels(deps.catalog, merchantId, [id])).get(id);
   if (!store) throw subjectNotFound("storeId");
   const range = resolveDayRange(query, deps.clock.now(), store.timeZone);

@@ -40,6 +40,22 @@ export function openReport<S extends z.ZodType>(
 }
 
 /**
+ * Opens a report about one store or offer (`openReport`, then `subjectId`): role first, then
+ * the query, then the subject id's shape.
+ *
+ * @throws ForbiddenError, ValidationError as `openReport`; NotFoundError as `subjectId`.
+ */
+export function openSubjectReport<S extends z.ZodType>(
+  principal: MerchantPrincipal,
+  schema: S,
+  rawQuery: unknown,
+  subject: [field: ReportSubject, id: string | undefined],
+): { merchantId: string; query: z.output<S>; id: string } {
+  const opened = openReport(principal, schema, rawQuery);
+  return { ...opened, id: subjectId(...subject) };
+}
+
+/**
  * The subject id of a report path, checked for shape only (`st_…`, `of_…`); whether it is the
  * caller's is the report's own read.
  *

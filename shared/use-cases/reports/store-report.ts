@@ -6,7 +6,7 @@ import { storeReportQuerySchema } from "../../domain/reports/report-query.ts";
 import { buildStoreReport, type StoreReport } from "../../domain/reports/store-report.ts";
 import { nameBook } from "./names.ts";
 import type { ReportDeps } from "./offer-report.ts";
-import { openReport, subjectId, subjectNotFound } from "./report-request.ts";
+import { openSubjectReport, subjectNotFound } from "./report-request.ts";
 
 /**
  * The store report of the caller's store over `from`..`to` (store-local days, default the last
@@ -19,8 +19,10 @@ export async function getStoreReport(
   storeId: string | undefined,
   rawQuery: unknown,
 ): Promise<StoreReport> {
-  const { merchantId, query } = openReport(principal, storeReportQuerySchema, rawQuery);
-  const id = subjectId("storeId", storeId);
+  const { merchantId, query, id } = openSubjectReport(principal, storeReportQuerySchema, rawQuery, [
+    "storeId",
+    storeId,
+  ]);
   const own = await nameBook(deps.catalog, merchantId, { storeIds: [id], offerIds: [] });
   const store = own.stores.get(id) ?? null;
   if (!store && !(await deps.counters.hasStoreCounters(merchantId, id))) {

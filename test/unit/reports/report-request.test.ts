@@ -4,6 +4,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from "../../../shared/
 import {
   liveOrDeletedOffer,
   openReport,
+  openSubjectReport,
   subjectId,
   subjectNotFound,
 } from "../../../shared/use-cases/reports/report-request.ts";
@@ -37,6 +38,20 @@ describe("report request", () => {
     expect(() => subjectId("storeId", undefined)).toThrow(NotFoundError);
     expect(() => subjectId("offerId", "st_notAnOffer")).toThrow("offerId: offer not found");
     expect(subjectNotFound("storeId").message).toBe("storeId: store not found");
+  });
+
+  it("opens a subject report checking role, then query, then the subject id", () => {
+    const admin = principal("m1", "merchant-admin");
+    const pos = principal("m1", "pos");
+    expect(() => openSubjectReport(pos, query, { groupBy: "x" }, ["storeId", "of_x"])).toThrow(
+      ForbiddenError,
+    );
+    expect(() => openSubjectReport(admin, query, { groupBy: "x" }, ["storeId", "of_x"])).toThrow(
+      ValidationError,
+    );
+    expect(() => openSubjectReport(admin, query, {}, ["storeId", undefined])).toThrow(
+      "storeId: store not found",
+    );
   });
 
   it("reads the live offer first and what was kept of a deleted one otherwise", async () => {
