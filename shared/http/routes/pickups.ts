@@ -3,7 +3,6 @@
  * work the board, the shopper's app attaches one and says "I'm here".
  */
 import * as z from "zod";
-import { REPORT_ROLES } from "../../auth/principal.ts";
 import { attachPickupSchema, createPickupSchema } from "../../domain/pickup/requests.ts";
 import { pickupReportQuerySchema } from "../../domain/reports/pickup-report-query.ts";
 import {
@@ -15,6 +14,7 @@ import {
 } from "../../openapi/pickup-views.ts";
 import { PICKUP_CREATE_ROLES, PICKUP_STAFF_ROLES } from "../../use-cases/pickups/roles.ts";
 import { defineRoute, type RouteDefinition } from "../route-contract.ts";
+import { reportRoute } from "./builders.ts";
 import { problems, storeIdPath, WRITE_PROBLEMS } from "./common.ts";
 
 export const pickupIdPath = z.object({
@@ -108,17 +108,12 @@ export const pickupBoardRoute = defineRoute({
   },
 });
 
-export const pickupReportRoute = defineRoute({
-  method: "GET",
+export const pickupReportRoute = reportRoute({
   path: "/v1/reports/stores/{storeId}/pickups",
   // Served by the store report's function: one more function would take the service stack
   // past CloudFormation's 500 resources.
   fn: "report-store",
-  auth: "jwt",
-  rateLimit: 20,
-  roles: REPORT_ROLES,
   operationId: "getPickupReport",
-  tag: "reports",
   summary: "Pickup metrics of one store per day",
   description:
     "For the store's ended pickups, per store-local day of the promised time (default the " +
@@ -127,10 +122,7 @@ export const pickupReportRoute = defineRoute({
     "arrival), on-time share (arrived by the promised time) and ready-on-arrival share. From " +
     "state timestamps only. Days without ended pickups only with `includeEmpty=true`.",
   request: { path: storeIdPath, query: pickupReportQuerySchema },
-  responses: {
-    200: { description: "The pickup report", schema: pickupReportSchema },
-    ...problems(400, 401, 403, 404),
-  },
+  ok: { description: "The pickup report", schema: pickupReportSchema },
 });
 
 export const attachPickupRoute = defineRoute({
