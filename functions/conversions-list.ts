@@ -17,13 +17,16 @@ const deps = conversionLogDepsFromEnv();
 export const handler = reportHandler(
   undefined,
   (principal, _id, query) => listConversions(deps, principal, query),
-  async (principal, _id, query) => {
-    const out = await exportConversionsCsv(deps, principal, query);
-    return csvResult(out.csv, "conversions.csv", {
-      "x-footfall-row-count": String(out.rows),
-      "x-footfall-row-limit": String(CSV_LIMITS.maxRows),
-      "x-footfall-truncated": String(out.truncated),
-      ...(out.nextCursor ? { "x-footfall-next-cursor": out.nextCursor } : {}),
-    });
+  {
+    // Every page of the log, up to the caps, rather than one page as CSV.
+    export: async (principal, _id, query) => {
+      const out = await exportConversionsCsv(deps, principal, query);
+      return csvResult(out.csv, "conversions.csv", {
+        "x-footfall-row-count": String(out.rows),
+        "x-footfall-row-limit": String(CSV_LIMITS.maxRows),
+        "x-footfall-truncated": String(out.truncated),
+        ...(out.nextCursor ? { "x-footfall-next-cursor": out.nextCursor } : {}),
+      });
+    },
   },
 );

@@ -13,11 +13,11 @@ const deps = reportDepsFromEnv();
 export const handler = reportHandler(
   "offerId",
   (principal, offerId, query) => getOfferReport(deps, principal, offerId, query),
-  async (principal, offerId, query) => {
-    const report = await getOfferReport(deps, principal, offerId, query);
-    return csvResult(
-      offerReportCsv(report),
-      `offer-${report.offerId}-${report.from}-${report.to}-${report.groupBy}.csv`,
-    );
+  {
+    csv: (report) =>
+      csvResult(
+        offerReportCsv(report),
+        `offer-${report.offerId}-${report.from}-${report.to}-${report.groupBy}.csv`,
+      ),
   },
 );

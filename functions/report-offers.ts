@@ -13,8 +13,8 @@ const deps = reportDepsFromEnv();
 export const handler = reportHandler(
   undefined,
   (principal, _id, query) => getOfferComparison(deps, principal, query),
-  async (principal, _id, query) => {
-    const report = await getOfferComparison(deps, principal, query);
-    return csvResult(offerComparisonCsv(report), `offers-${report.from}-${report.to}.csv`);
+  {
+    csv: (report) =>
+      csvResult(offerComparisonCsv(report), `offers-${report.from}-${report.to}.csv`),
   },
 );

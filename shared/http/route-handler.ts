@@ -93,39 +93,48 @@ export function merchantActionHandler(
     .handler(async (event) => json(status, await run(merchantPrincipal(event), event), NO_STORE));
 }
 
-/** The report's CSV form: the response for a caller that asks for `text/csv` (accept.ts). */
-export type CsvForm = (
-  principal: MerchantPrincipal,
-  id: string | undefined,
-  query: Record<string, string | undefined>,
-) => Promise<HttpResult>;
+/** How a report route answers a caller preferring `text/csv` (RFC 9110 §12.5.1, accept.ts). */
+export interface CsvForms<T> {
+  /** The report itself as CSV (`csvResult`): the rows of the JSON answer. */
+  csv?: (report: T) => HttpResult;
+  /** A CSV export run instead of the report (every page of a log rather than one). */
+  export?: (
+    principal: MerchantPrincipal,
+    id: string | undefined,
+    query: Record<string, string | undefined>,
+  ) => Promise<HttpResult>;
+}
 
 /**
  * A merchant's report (no body): `run` with the caller, the path parameter `pathParameter`
  * (undefined on routes without it), the raw query, which the report's use case parses (its
  * errors name the parameter) and checks the caller's roles, and the event (for a function serving
- * several report routes). Answers 200, never cached. With `csv`, a caller preferring `text/csv`
- * (RFC 9110 §12.5.1) gets `csv`'s answer instead and both forms vary on `Accept`.
+ * several report routes). Answers 200, never cached. With a CSV form, a caller preferring
+ * `text/csv` gets it instead, and both forms vary on `Accept`.
  */
-export function reportHandler(
+export function reportHandler<T>(
   pathParameter: string | undefined,
   run: (
     principal: MerchantPrincipal,
     id: string | undefined,
     query: Record<string, string | undefined>,
     event: HttpEvent,
-  ) => Promise<unknown>,
-  csv?: CsvForm,
+  ) => Promise<T>,
+  forms: CsvForms<T> = {},
 ) {
-  const headers = csv ? { ...NO_STORE, vary: "accept" } : NO_STORE;
+  const negotiated = forms.csv !== undefined || forms.export !== undefined;
+  const headers = negotiated ? { ...NO_STORE, vary: "accept" } : NO_STORE;
   return lambdaHandler<HttpEvent, HttpResult>()
     .use(http())
     .handler(async (event) => {
       const principal = merchantPrincipal(event);
       const id = pathParameter === undefined ? undefined : event.pathParameters?.[pathParameter];
       const query = event.queryStringParameters ?? {};
-      if (csv && wantsCsv(readHeader(event, "accept"))) return csv(principal, id, query);
-      return json(200, await run(principal, id, query, event), headers);
+      const csv = negotiated && wantsCsv(readHeader(event, "accept"));
+      if (csv && forms.export) return forms.export(principal, id, query);
+      const report = await run(principal, id, query, event);
+      if (csv && forms.csv) return forms.csv(report);
+      return json(200, report, headers);
     });
 }
 
