@@ -14,11 +14,14 @@ const pickupDeps = pickupReportDepsFromEnv();
  * GET /v1/reports/journey?from&to&storeId&offerId — visitors by journey stage, repeat visits,
  * lapses and an offer's repeat-visit lift (the same counters, the same function).
  */
-export const handler = reportHandler<unknown>("storeId", (principal, storeId, query, event) => {
-  if (event.routeKey === "GET /v1/reports/journey") {
-    return getJourneyReport(deps, principal, query);
-  }
-  return event.rawPath.endsWith("/pickups")
-    ? getPickupReport(pickupDeps, principal, storeId, query)
-    : getStoreReport(deps, principal, storeId, query);
-});
+export const handler = reportHandler(
+  "storeId",
+  (principal, storeId, query, event): Promise<unknown> => {
+    if (event.routeKey === "GET /v1/reports/journey") {
+      return getJourneyReport(deps, principal, query);
+    }
+    return event.rawPath.endsWith("/pickups")
+      ? getPickupReport(pickupDeps, principal, storeId, query)
+      : getStoreReport(deps, principal, storeId, query);
+  },
+);

@@ -9,7 +9,12 @@
 import type * as z from "zod";
 import { REPORT_ROLES, type Role } from "../../auth/principal.ts";
 import { MERGE_PATCH_MEDIA_TYPE } from "../merge-patch.ts";
-import { defineRoute, type RequestSpec, type ResponseSpec } from "../route-contract.ts";
+import {
+  defineRoute,
+  type HttpMethod,
+  type RequestSpec,
+  type ResponseSpec,
+} from "../route-contract.ts";
 import { ifMatchHeader, ifMatchRequiredHeader, problems, WRITE_PROBLEMS } from "./common.ts";
 
 /** The `ETag` response header of a versioned resource. */
@@ -59,24 +64,52 @@ interface RouteText {
   description?: string;
 }
 
+/**
+ * What every route of a catalog resource states, by REST convention from its `action`: `list`
+ * and `create` on the collection, `get`, `update` (PUT), `patch` and `delete` on the item, any
+ * other action (`pause`) on `{item}/{action}`; served by function `{noun}-{action}` to merchants
+ * holding one of `text.roles`, as operation `list{Tag}`, `replace{Noun}` (update) or
+ * `{action}{Noun}`.
+ */
+function resourceRoute(
+  resource: CatalogResource,
+  method: HttpMethod,
+  action: string,
+  text: RouteText & { summary: string },
+) {
+  const onCollection = action === "list" || action === "create";
+  const onItem = ["get", "update", "patch", "delete"].includes(action);
+  const item = itemPath(resource);
+  return {
+    method,
+    path: onCollection ? resource.collection : onItem ? item : `${item}/${action}`,
+    fn: `${resource.noun}-${action}`,
+    auth: "jwt" as const,
+    roles: text.roles,
+    operationId:
+      action === "list"
+        ? `list${capitalized(resource.tag)}`
+        : `${action === "update" ? "replace" : action}${capitalized(resource.noun)}`,
+    tag: resource.tag,
+    summary: text.summary,
+    ...(text.description === undefined ? {} : { description: text.description }),
+  };
+}
+
+/** `a store`, `an offer`. */
+const named = (resource: CatalogResource) => `${resource.article} ${resource.noun}`;
+
 /** GET the collection, one page at a time, the query parsed by `query`: 200. */
 export function listRoute<const Q extends z.ZodObject>(
   resource: CatalogResource,
   options: RouteText & { query: Q; page: z.ZodType },
 ) {
+  const { tag } = resource;
   return defineRoute({
-    method: "GET",
-    path: resource.collection,
-    fn: `${resource.noun}-list`,
-    auth: "jwt",
-    roles: options.roles,
-    operationId: `list${capitalized(resource.tag)}`,
-    tag: resource.tag,
-    summary: `List ${resource.tag}`,
-    ...(options.description === undefined ? {} : { description: options.description }),
+    ...resourceRoute(resource, "GET", "list", { ...options, summary: `List ${tag}` }),
     request: { query: options.query },
     responses: {
-      200: { description: `A page of ${resource.tag}`, schema: options.page },
+      200: { description: `A page of ${tag}`, schema: options.page },
       ...problems(400, 401, 403),
     },
   });
@@ -87,17 +120,11 @@ export function createRoute<const B extends z.ZodType>(
   resource: CatalogResource,
   options: RouteText & { body: B; created: string; problems: readonly number[] },
 ) {
-  const name = `${resource.article} ${resource.noun}`;
   return defineRoute({
-    method: "POST",
-    path: resource.collection,
-    fn: `${resource.noun}-create`,
-    auth: "jwt",
-    roles: options.roles,
-    operationId: `create${capitalized(resource.noun)}`,
-    tag: resource.tag,
-    summary: `Create ${name}`,
-    ...(options.description === undefined ? {} : { description: options.description }),
+    ...resourceRoute(resource, "POST", "create", {
+      ...options,
+      summary: `Create ${named(resource)}`,
+    }),
     bodyLimit: resource.bodyLimit,
     request: { body: options.body },
     responses: {
@@ -114,14 +141,7 @@ export function createRoute<const B extends z.ZodType>(
 /** GET one resource: 200 with its `ETag`. */
 export function getRoute(resource: CatalogResource, options: RouteText) {
   return defineRoute({
-    method: "GET",
-    path: itemPath(resource),
-    fn: `${resource.noun}-get`,
-    auth: "jwt",
-    roles: options.roles,
-    operationId: `get${capitalized(resource.noun)}`,
-    tag: resource.tag,
-    summary: `Get ${resource.article} ${resource.noun}`,
+    ...resourceRoute(resource, "GET", "get", { ...options, summary: `Get ${named(resource)}` }),
     request: { path: resource.idPath },
     responses: {
       200: { description: `The ${resource.noun}`, schema: resource.view, headers: ETAG },
@@ -136,15 +156,10 @@ export function replaceRoute<const B extends z.ZodType>(
   options: RouteText & { body: B },
 ) {
   return defineRoute({
-    method: "PUT",
-    path: itemPath(resource),
-    fn: `${resource.noun}-update`,
-    auth: "jwt",
-    roles: options.roles,
-    operationId: `replace${capitalized(resource.noun)}`,
-    tag: resource.tag,
-    summary: `Replace ${resource.article} ${resource.noun}`,
-    ...(options.description === undefined ? {} : { description: options.description }),
+    ...resourceRoute(resource, "PUT", "update", {
+      ...options,
+      summary: `Replace ${named(resource)}`,
+    }),
     bodyLimit: resource.bodyLimit,
     request: { path: resource.idPath, headers: ifMatchRequiredHeader, body: options.body },
     responses: {
@@ -163,17 +178,13 @@ export function mergePatchRoute(
   options: Omit<RouteText, "description"> & { body: z.ZodType },
 ) {
   return defineRoute({
-    method: "PATCH",
-    path: itemPath(resource),
-    fn: `${resource.noun}-patch`,
-    auth: "jwt",
-    roles: options.roles,
-    operationId: `patch${capitalized(resource.noun)}`,
-    tag: resource.tag,
-    summary: `Update ${resource.article} ${resource.noun} (JSON Merge Patch)`,
-    description:
-      "RFC 7396 `application/merge-patch+json`: members sent replace, `null` removes one, " +
-      `absent members stay. The merged ${resource.noun} is validated like a PUT body.`,
+    ...resourceRoute(resource, "PATCH", "patch", {
+      ...options,
+      summary: `Update ${named(resource)} (JSON Merge Patch)`,
+      description:
+        "RFC 7396 `application/merge-patch+json`: members sent replace, `null` removes one, " +
+        `absent members stay. The merged ${resource.noun} is validated like a PUT body.`,
+    }),
     bodyLimit: resource.bodyLimit,
     request: {
       path: resource.idPath,
@@ -191,15 +202,10 @@ export function mergePatchRoute(
 /** DELETE the resource, `If-Match` optional: 204. */
 export function deleteRoute(resource: CatalogResource, options: RouteText) {
   return defineRoute({
-    method: "DELETE",
-    path: itemPath(resource),
-    fn: `${resource.noun}-delete`,
-    auth: "jwt",
-    roles: options.roles,
-    operationId: `delete${capitalized(resource.noun)}`,
-    tag: resource.tag,
-    summary: `Delete ${resource.article} ${resource.noun}`,
-    ...(options.description === undefined ? {} : { description: options.description }),
+    ...resourceRoute(resource, "DELETE", "delete", {
+      ...options,
+      summary: `Delete ${named(resource)}`,
+    }),
     request: { path: resource.idPath, headers: ifMatchHeader },
     responses: { 204: { description: "Deleted" }, ...problems(400, 401, 403, 404, 409) },
   });
@@ -215,15 +221,7 @@ export function actionRoute(
   options: RouteText & { summary: string; result: string },
 ) {
   return defineRoute({
-    method: "POST",
-    path: `${itemPath(resource)}/${action}`,
-    fn: `${resource.noun}-${action}`,
-    auth: "jwt",
-    roles: options.roles,
-    operationId: `${action}${capitalized(resource.noun)}`,
-    tag: resource.tag,
-    summary: options.summary,
-    ...(options.description === undefined ? {} : { description: options.description }),
+    ...resourceRoute(resource, "POST", action, options),
     request: { path: resource.idPath, headers: ifMatchHeader, bodyOptional: true },
     responses: {
       200: { description: options.result, schema: resource.view, headers: ETAG },
