@@ -125,13 +125,26 @@ export const pickupReportRoute = reportRoute({
   ok: { description: "The pickup report", schema: pickupReportSchema },
 });
 
-export const attachPickupRoute = defineRoute({
+/**
+ * A route of the shopper's app about its own pickups below `/v1/devices/me/pickups`, all served
+ * by the `device-pickups` function with the device token.
+ */
+function ownPickupRoute<const R extends Omit<RouteDefinition, "fn" | "auth" | "tag" | "path">>(
+  subpath: string,
+  route: R,
+) {
+  return defineRoute({
+    path: `/v1/devices/me/pickups${subpath}`,
+    fn: "device-pickups",
+    auth: "device",
+    tag: "pickups",
+    ...route,
+  });
+}
+
+export const attachPickupRoute = ownPickupRoute("", {
   method: "POST",
-  path: "/v1/devices/me/pickups",
-  fn: "device-pickups",
-  auth: "device",
   operationId: "attachPickup",
-  tag: "pickups",
   summary: "Attach a pickup order to this device",
   description:
     "With the one-time token from the merchant. From then on the device's pings move the order " +
@@ -149,13 +162,9 @@ export const attachPickupRoute = defineRoute({
   },
 });
 
-export const getOwnPickupRoute = defineRoute({
+export const getOwnPickupRoute = ownPickupRoute("/{pickupId}", {
   method: "GET",
-  path: "/v1/devices/me/pickups/{pickupId}",
-  fn: "device-pickups",
-  auth: "device",
   operationId: "getOwnPickup",
-  tag: "pickups",
   summary: "A pickup order attached to this device",
   request: { path: pickupIdPath },
   responses: {
@@ -164,13 +173,9 @@ export const getOwnPickupRoute = defineRoute({
   },
 });
 
-export const arrivedOwnPickupRoute = defineRoute({
+export const arrivedOwnPickupRoute = ownPickupRoute("/{pickupId}/arrived", {
   method: "POST",
-  path: "/v1/devices/me/pickups/{pickupId}/arrived",
-  fn: "device-pickups",
-  auth: "device",
   operationId: "arrivedOwnPickup",
-  tag: "pickups",
   summary: '"I\'m here": manual arrival, no location needed',
   request: { path: pickupIdPath, bodyOptional: true },
   responses: {
