@@ -39,7 +39,10 @@ export abstract class FootfallError extends Error {
    * `ValidationError.field("pings/3/lat", "must be at most 90")`.
    */
   static field<E extends FootfallError>(
-    this: new (detail: string, options?: { issues?: FieldIssue[] }) => E,
+    this: new (
+      detail: string,
+      options?: { issues?: FieldIssue[] },
+    ) => E,
     path: string,
     reason: string,
   ): E {
