@@ -163,7 +163,11 @@ export function renderReport(r: BenchResults): string {
     `**Timing.** Each engine answers all ${n0(d.matcher.pings)} pings once to warm up (polygons compile, ` +
       `the JIT settles), then ${d.matcher.passes} timed passes, interleaved (a pass repeats the pings until 250 ms of CPU ` +
       "time have accumulated, since thread CPU time is accounted in scheduler ticks); the median pass is " +
-      "reported as thread CPU µs per ping (wall-clock µs in the last table). **Heap** is `heapUsed + arrayBuffers` " +
+      "reported as thread CPU µs per ping. Passes go over the pings in windows of 5,000: before each window " +
+      "Footfall's cache is primed with that window's cells through its port (untimed; at 1,000,000 " +
+      "geofences the whole ping set's zones outgrow the deployed budget, as a warm Lambda only ever holds its " +
+      "recent working set), and every engine is timed on the same windows " +
+      "(wall-clock µs in the last table). **Heap** is `heapUsed + arrayBuffers` " +
       "after forced GCs, before and after building (inputs are loaded first so they are not counted), " +
       'in a fresh process per size; "warm" includes the polygons compiled by the queries.',
     "",

@@ -145,10 +145,12 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-/** Microseconds per ping of one pass over pings [0, n): thread CPU time and wall time. */
+/** Microseconds per ping of one pass over pings [from, to): thread CPU time and wall time. */
 interface PassTime {
   cpu: number;
   wall: number;
+  /** Queries the figures average over. */
+  queries: number;
 }
 
 /**
@@ -162,19 +164,86 @@ function cpuUs(since: NodeJS.CpuUsage): number {
   return c.user + c.system;
 }
 
-function pass(engine: Engine, lats: Float64Array, lons: Float64Array, n: number): PassTime {
+function pass(
+  engine: Engine,
+  lats: Float64Array,
+  lons: Float64Array,
+  to: number,
+  from = 0,
+): PassTime {
   const out: number[] = [];
   let found = 0;
   let queries = 0;
   const c0 = process.threadCpuUsage();
   const t0 = performance.now();
   do {
-    for (let i = 0; i < n; i++) found += engine.query(lats[i] as number, lons[i] as number, out);
-    queries += n;
+    for (let i = from; i < to; i++) found += engine.query(lats[i] as number, lons[i] as number, out);
+    queries += to - from;
   } while (cpuUs(c0) < MIN_PASS_CPU_US);
   const wall = ((performance.now() - t0) * 1000) / queries;
   if (found < 0) throw new Error("unreachable");
-  return { cpu: cpuUs(c0) / queries, wall };
+  return { cpu: cpuUs(c0) / queries, wall, queries };
+}
+
+/**
+ * Pings per window. The shipped matcher's cache has a byte budget (`matchCacheBudgetBytes` of
+ * the ping function's memory), not room for every cell the whole ping set touches: at 1,000,000
+ * geofences 50,000 scattered pings touch more cells than it holds, and a warm Lambda only ever
+ * holds its recent working set. So the Footfall engine is primed (untimed, through its own port,
+ * as ingest reads cells) window by window and timed on each window while warm; every engine is
+ * timed over the same windows so the comparison stays like for like.
+ */
+const WINDOW = 5_000;
+
+/**
+ * Calls `fn` on consecutive windows of pings [0, n), each after the Footfall engine's cache was
+ * primed with that window's cells (untimed).
+ */
+async function forWindows(
+  footfall: FootfallEngine,
+  lats: Float64Array,
+  lons: Float64Array,
+  n: number,
+  fn: (from: number, to: number) => void,
+): Promise<void> {
+  const out: number[] = [];
+  for (let from = 0; from < n; from += WINDOW) {
+    const to = Math.min(n, from + WINDOW);
+    // When the zone table outgrows its budget the matcher drops its whole cache (zone numbers
+    // restart), possibly halfway through this window's batches: prime again from the empty
+    // cache, which the window alone fits.
+    for (let attempt = 0; ; attempt++) {
+      const flushes = footfall.matcher.stats.flushes;
+      await footfall.prime(lats.subarray(from, to), lons.subarray(from, to), to - from);
+      if (footfall.matcher.stats.flushes === flushes) break;
+      if (attempt === 2) {
+        throw new Error(`the zones of ${to - from} pings do not fit the matcher's zone budget`);
+      }
+    }
+    // Untimed: compiles the polygons of zones the window meets (a warm Lambda has them).
+    for (let i = from; i < to; i++) footfall.query(lats[i] as number, lons[i] as number, out);
+    fn(from, to);
+  }
+}
+
+/** One timed pass of `engine` over pings [0, n), window by window (see WINDOW). */
+async function windowedPass(
+  footfall: FootfallEngine,
+  engine: Engine,
+  lats: Float64Array,
+  lons: Float64Array,
+  n: number,
+): Promise<PassTime> {
+  let cpu = 0;
+  let wall = 0;
+  let queries = 0;
+  await forWindows(footfall, lats, lons, n, (from, to) => {
+    const t = pass(engine, lats, lons, to, from);
+    cpu += t.cpu * t.queries;
+    wall += t.wall * t.queries;
+    queries += t.queries;
+  });
+  return { cpu: cpu / queries, wall: wall / queries, queries };
 }
 
 /** Thread CPU µs per ping of computing the H3 keys alone (the floor under Footfall's time). */
@@ -199,6 +268,7 @@ function medianPass(runs: PassTime[]): PassTime {
   return {
     cpu: median(runs.map((r) => r.cpu)),
     wall: median(runs.map((r) => r.wall)),
+    queries: median(runs.map((r) => r.queries)),
   };
 }
 
@@ -215,11 +285,12 @@ function disagreements(
   lats: Float64Array,
   lons: Float64Array,
   n: number,
+  from = 0,
 ): number {
   const oa: number[] = [];
   const ob: number[] = [];
   let bad = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     a.query(lats[i] as number, lons[i] as number, oa);
     b.query(lats[i] as number, lons[i] as number, ob);
     if (!sameAnswers(oa, ob)) bad++;
@@ -331,7 +402,7 @@ export async function runMatcherSize(o: MatcherChildOptions): Promise<MatcherChi
   await footfall.prime(lats, lons, o.pings);
   const coldStats = matcher.stats;
   // Warm-up: compiles the polygons the pings touch, as a warm Lambda would have.
-  pass(footfall, lats, lons, o.pings);
+  await windowedPass(footfall, footfall, lats, lons, o.pings);
   const afterWarm = memory();
   const matcherHeapBytes = afterWarm - m0;
   const footfallBytes = afterWarm - before;
@@ -342,13 +413,13 @@ export async function runMatcherSize(o: MatcherChildOptions): Promise<MatcherChi
   const flatbushBytes = memory() - afterWarm;
   // Inputs stay referenced until here so every heap figure has the same baseline.
   covers = undefined;
-  pass(flatbush, lats, lons, o.pings);
+  await windowedPass(footfall, flatbush, lats, lons, o.pings);
 
   const footfallRuns: PassTime[] = [];
   const flatbushRuns: PassTime[] = [];
   for (let r = 0; r < o.passes; r++) {
-    footfallRuns.push(pass(footfall, lats, lons, o.pings));
-    flatbushRuns.push(pass(flatbush, lats, lons, o.pings));
+    footfallRuns.push(await windowedPass(footfall, footfall, lats, lons, o.pings));
+    flatbushRuns.push(await windowedPass(footfall, flatbush, lats, lons, o.pings));
   }
   const keyRuns: number[] = [];
   for (let r = 0; r < o.passes; r++) keyRuns.push(keysPass(lats, lons, o.pings));
@@ -365,11 +436,17 @@ export async function runMatcherSize(o: MatcherChildOptions): Promise<MatcherChi
 
   // Judging: footfall and flatbush agree on every ping; a sample is judged by the reference.
   const memoBefore = matcher.stats.memoHits;
-  const footfallVsFlatbush = disagreements(footfall, flatbush, lats, lons, o.pings);
+  let footfallVsFlatbush = 0;
+  await forWindows(footfall, lats, lons, o.pings, (from, to) => {
+    footfallVsFlatbush += disagreements(footfall, flatbush, lats, lons, to, from);
+  });
   const warmMemoHitRate = (matcher.stats.memoHits - memoBefore) / o.pings;
   const reference = new ReferenceOracle(boxes, n, (z) => benchZone(o.seed, z));
   const refN = Math.min(o.referencePings, o.pings);
-  const footfallVsReference = disagreements(footfall, reference, lats, lons, refN);
+  let footfallVsReference = 0;
+  await forWindows(footfall, lats, lons, refN, (from, to) => {
+    footfallVsReference += disagreements(footfall, reference, lats, lons, to, from);
+  });
   const flatbushVsReference = disagreements(flatbush, reference, lats, lons, refN);
   const bruteN = Math.min(refN, Math.max(50, Math.floor(5e7 / n)));
   const bruteForceVsReference = disagreements(brute, reference, lats, lons, bruteN);
@@ -425,20 +502,24 @@ export async function runMatcherSize(o: MatcherChildOptions): Promise<MatcherChi
   let pingsInSomeZone = 0;
   const testsBefore = matcher.stats.exactTests;
   flatbush.candidatesTested = 0;
-  for (let i = 0; i < o.pings; i++) {
-    const k = footfall.query(lats[i] as number, lons[i] as number, out);
-    flatbush.query(lats[i] as number, lons[i] as number, out);
-    zonesFound += k;
-    if (k > 0) pingsInSomeZone++;
-  }
+  await forWindows(footfall, lats, lons, o.pings, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const k = footfall.query(lats[i] as number, lons[i] as number, out);
+      flatbush.query(lats[i] as number, lons[i] as number, out);
+      zonesFound += k;
+      if (k > 0) pingsInSomeZone++;
+    }
+  });
 
   let postgis: PostgisResult | null = null;
   if (o.postgis) {
     const answers: number[][] = [];
-    for (let i = 0; i < o.pings; i++) {
-      footfall.query(lats[i] as number, lons[i] as number, out);
-      answers.push([...out]);
-    }
+    await forWindows(footfall, lats, lons, o.pings, (from, to) => {
+      for (let i = from; i < to; i++) {
+        footfall.query(lats[i] as number, lons[i] as number, out);
+        answers.push([...out]);
+      }
+    });
     postgis = measurePostgis({
       server: o.postgis,
       zones: (z) => benchZone(o.seed, z),

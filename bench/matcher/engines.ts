@@ -47,7 +47,14 @@ export class FootfallEngine implements Engine {
 
   constructor(readonly matcher: ZoneMatcher) {}
 
-  /** Loads the cells of these pings into the matcher's cache, batch by batch, as ingest does. */
+  /** The matcher's flush count when `benchOf` was last valid. */
+  private flushes = 0;
+
+  /**
+   * Loads the cells of these pings into the matcher's cache, batch by batch, as ingest does.
+   * A flush (zone table over its budget) renumbers the matcher's zones, so the zone number →
+   * bench zone map starts again.
+   */
   async prime(lats: Float64Array, lons: Float64Array, n: number, batch = 50): Promise<void> {
     for (let i = 0; i < n; i += batch) {
       const points: { lat: number; lon: number }[] = [];
@@ -55,6 +62,11 @@ export class FootfallEngine implements Engine {
         points.push({ lat: lats[j] as number, lon: lons[j] as number });
       }
       await this.matcher.prime(points);
+    }
+    const flushes = this.matcher.stats.flushes;
+    if (flushes !== this.flushes) {
+      this.benchOf.fill(-1);
+      this.flushes = flushes;
     }
   }
 
