@@ -339,7 +339,8 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
       incentives: "readwrite",
       conversions: "readwrite",
     },
-    secrets: ["pseudonym"],
+    // deviceToken: POST /v1/pings is authenticated by the function (route auth `deviceByFunction`).
+    secrets: ["deviceToken", "pseudonym"],
     routeCalculation: true,
     bundleBudget: GEO_BUDGET,
   },

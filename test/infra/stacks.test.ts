@@ -397,7 +397,13 @@ describe("HTTP API", () => {
       const [, r] = ofType(service, "AWS::ApiGatewayV2::Route").find(
         ([, x]) => x.Properties?.RouteKey === key,
       ) as [string, Resources[string]];
-      const expected = { jwt: "JWT", device: "CUSTOM", appKey: "NONE", none: "NONE" }[route.auth];
+      const expected = {
+        jwt: "JWT",
+        device: "CUSTOM",
+        deviceByFunction: "NONE",
+        appKey: "NONE",
+        none: "NONE",
+      }[route.auth];
       expect(r.Properties?.AuthorizationType).toBe(expected);
       if (route.auth === "jwt")
         expect(r.Properties?.AuthorizerId).toEqual({ Ref: authorizerId("JWT") });
