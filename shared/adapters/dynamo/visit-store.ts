@@ -29,6 +29,7 @@ function storedVisits(item: Record<string, unknown> | undefined): StoredVisits {
     version: Number(item.version),
   };
 }
+
 export { DeviceErased, VisitStateConflict };
 
 /**

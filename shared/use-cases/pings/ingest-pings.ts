@@ -13,8 +13,8 @@ import type {
 } from "../../domain/visit/types.ts";
 import { ForbiddenError, UnauthorizedError, ValidationError } from "../../errors.ts";
 import type { Clock } from "../../ports.ts";
-import type { TrackResult } from "../pickups/pickups.ts";
 import { admitDevice, verifiedDeviceToken } from "../devices.ts";
+import type { TrackResult } from "../pickups/pickups.ts";
 import type { DeviceSnapshotReader, StoredVisits, VisitStore } from "../ports/visit-store.ts";
 import { DeviceErased, VisitStateConflict } from "../ports/visit-store.ts";
 import type { MatchedZone, ZoneMatcher } from "./zone-matcher.ts";
