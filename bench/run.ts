@@ -279,9 +279,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     // 4. Cost, from the measured ingest figures.
     const memory = await functionMemory();
     const byScenario: CostEstimate[] = ingest
-      ? ingest.ingest.map((row) =>
-          costPerMillionPings(row, ingest.authorizer, memory, PINGS_PER_BATCH),
-        )
+      ? ingest.ingest.map((row) => costPerMillionPings(row, memory, PINGS_PER_BATCH))
       : [];
     const headline =
       byScenario[
@@ -331,7 +329,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
           assumptions: [
             `Memory: ping-ingest ${memory.pingIngestMb} MB, device authorizer ${memory.authorizerMb} MB (${memory.source}).`,
             `Billed duration = measured CPU ms × max(1, ${ONE_VCPU_MB} / memory MB) (Lambda's CPU share) + measured wait on DynamoDB Local, rounded up to 1 ms.`,
-            "The device authorizer runs once per batch: API Gateway caches its answer 60 s per token, and a phone posting a batch every few minutes misses that cache.",
+            "POST /v1/pings has no Lambda authorizer: ping-ingest verifies the device token and reads the profile in the same Query as the visit state, so each scenario's figures hold the whole device check (one invocation and no extra request per batch). The device authorizer serves the other device routes only.",
             "DynamoDB units are those counted in the run, per scenario; items read or written by the stream consumer (incentive publisher) are not included, nor its invocations (one per grant at most, a few thousandths of a dollar per million pings at these grant rates).",
             "Not included: data transfer out (responses of a few hundred bytes), Lambda platform log lines, storage, and free tiers.",
           ],

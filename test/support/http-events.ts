@@ -45,7 +45,7 @@ export function httpEvent(options: EventOptions = {}): HttpEvent {
     options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   // A device's request carries its token too: POST /v1/pings verifies it in the function.
   const deviceId = options.device?.deviceId;
-  const bearer =
+  const bearer: Record<string, string> =
     typeof deviceId === "string" && process.env.DEVICE_TOKEN_SECRETS
       ? { authorization: `Bearer ${deviceToken(deviceId)}` }
       : {};
