@@ -52,6 +52,13 @@ try {
     tokens.push((await issueDeviceToken(keys, deviceId, Math.floor(Date.now() / 1000))).token);
   }
   const { handler } = await import("../../functions/device-authorizer.ts");
+  const { authorizeDevice } = await import("../../shared/use-cases/devices.ts");
+  const { deviceAuthDepsFromEnv } = await import("../../shared/wiring/device-deps.ts");
+  const deps = deviceAuthDepsFromEnv();
+  const { dynamoClient } = await import("../../shared/adapters/aws-clients.ts");
+  const { GetItemCommand } = await import("@aws-sdk/client-dynamodb");
+  const { GetCommand } = await import("@aws-sdk/lib-dynamodb");
+  const table = process.env.DEVICES_TABLE as string;
   const ctx = {
     awsRequestId: "probe",
     functionName: "probe",
@@ -67,7 +74,9 @@ try {
     return { label, cpuMs: (c.user + c.system) / 1000 / N, logBytes: bytes / N };
   }
   const rows = [];
-  for (let round = 0; round < 3; round++) {
+  const only = process.argv[3];
+  if (only === "handler") { for (let r = 0; r < 6; r++) rows.push(await cpu("handler", (t) => (handler as never as (e: unknown, c: unknown) => Promise<unknown>)({ type: "REQUEST", headers: { authorization: `Bearer ${t}` }, requestContext: { requestId: "r" } }, ctx))); }
+  for (let round = 0; round < (only ? 0 : 3); round++) {
     rows.push(
       await cpu("handler", (t) =>
         (handler as never as (e: unknown, c: unknown) => Promise<unknown>)(
@@ -84,6 +93,9 @@ try {
       await cpu("verify only", (t) => verifyDeviceToken(keys, t, Math.floor(Date.now() / 1000))),
     );
     rows.push(await cpu("GetItem only", (_t, i) => store.get(`dev_probe_${i % N}`)));
+    rows.push(await cpu("authorizeDevice direct", (t) => authorizeDevice(deps, t)));
+    rows.push(await cpu("GetItem doc projection", (_t, i) => documentClient.send(new GetCommand({ TableName: table, Key: deviceKeys.profile(`dev_probe_${i % N}`), ConsistentRead: true, ProjectionExpression: "consent, segments, timeZone, platform, openZones, pickupRefs, personRef, trustedSegments, attested, tokensNotBefore, erasingAt" }))));
+    rows.push(await cpu("GetItem lowlevel projection", (_t, i) => dynamoClient.send(new GetItemCommand({ TableName: table, Key: { pk: { S: `DEVICE#dev_probe_${i % N}` }, sk: { S: "PROFILE" } }, ConsistentRead: true, ProjectionExpression: "consent, segments, timeZone, platform, openZones, pickupRefs, personRef, trustedSegments, attested, tokensNotBefore, erasingAt" }))));
   }
   write(`${JSON.stringify(rows, null, 1)}\n`);
 } finally {

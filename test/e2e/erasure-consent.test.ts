@@ -104,16 +104,20 @@ describe("the local API caches device authorizer decisions exactly as API Gatewa
     // Point 5: nothing anywhere still holds the raw device id (incentives and codes included).
     expect(await itemsHolding(deviceId)).toBe(0);
 
-    // Within the cache TTL the gateway still lets the token through: every write is refused.
+    // The ping route has no authorizer (no cached decision): ping-ingest reads the profile with
+    // the visit state on every batch, so the erased device is refused at once, in a zone or not.
     const cached = await ping(auth, inStore, Date.now() - 10_000);
     expect(cached.status).toBe(401);
+    expect(cached.body.detail).toBe("The device token is invalid or expired.");
     const far = await ping(auth, [offset(seeded.location, 20_000, 0)], Date.now() - 1_000);
-    expect([202, 401]).toContain(far.status);
+    expect(far.status).toBe(401);
     expect(await itemsHolding(deviceId)).toBe(0);
 
-    // Once the decision expires, the authorizer refuses the token itself.
+    // A route behind the authorizer may still hold a decision within its TTL; once it expires,
+    // the authorizer refuses the token itself.
     skewMs = (DEVICE_AUTHORIZER_CACHE.resultsCacheTtlS + 1) * 1000;
-    expect((await ping(auth, inStore, Date.now() - 5_000)).status).toBe(401);
+    const me = await call(`${server.url}/v1/devices/me`, { headers: auth });
+    expect(me.status).toBe(401);
     skewMs = 0;
   });
 
@@ -150,7 +154,7 @@ describe("the local API caches device authorizer decisions exactly as API Gatewa
     ]);
   });
 
-  it("withdrawn location consent stops ping processing within the cache TTL", async () => {
+  it("withdrawn location consent stops ping processing at the very next batch", async () => {
     skewMs = 0;
     const seeded = await seedStoreAndOffer({});
     const { auth } = await register();
@@ -161,11 +165,16 @@ describe("the local API caches device authorizer decisions exactly as API Gatewa
       headers: auth,
       body: { consent: { location: false } },
     });
-    // The documented bound: up to resultsCacheTtlS seconds with a decision cached before.
-    expect((await ping(auth, far, Date.now() - 30_000)).status).toBe(202);
-    skewMs = (DEVICE_AUTHORIZER_CACHE.resultsCacheTtlS + 1) * 1000;
-    expect((await ping(auth, far, Date.now() - 20_000)).status).toBe(403);
-    skewMs = 0;
+    // No decision cached for the ping route: the profile read with the batch decides.
+    const refused = await ping(auth, far, Date.now() - 30_000);
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toMatch(/^consent\/location/);
+    await call(`${server.url}/v1/devices/me`, {
+      method: "PATCH",
+      headers: auth,
+      body: { consent: { location: true } },
+    });
+    expect((await ping(auth, far, Date.now() - 20_000)).status).toBe(202);
   });
 
   it("an exit skipped because the cached context says no open visit is still made, by the sweeper", async () => {
