@@ -11,7 +11,7 @@ import { zoneEventSinkFromEnv } from "../../shared/wiring/event-sink-deps.ts";
 import { sweepDepsFromEnv } from "../../shared/wiring/sweep-deps.ts";
 import { isolatedTables, overrideEnv } from "../integration/delivery/messaging.ts";
 import { env } from "../support/aws.ts";
-import { offset, seedStoreAndOffer } from "../support/fixtures.ts";
+import { middayZone, offset, seedStoreAndOffer } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -34,7 +34,7 @@ async function register(consent = { location: true, marketing: true }) {
   const reg = await call(`${server.url}/v1/devices`, {
     method: "POST",
     headers: { "x-app-key": server.appKey },
-    body: { platform: "ios", consent, timeZone: "Europe/Paris" },
+    body: { platform: "ios", consent, timeZone: middayZone() },
   });
   expect(reg.status).toBe(201);
   return {

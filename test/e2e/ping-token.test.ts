@@ -4,7 +4,7 @@
  * device routes' 401 problem+json, and an admitted device is judged by its profile as it is now.
  */
 import { describe, expect, it } from "vitest";
-import { isolatedSite, offset, seedStoreAndOffer } from "../support/fixtures.ts";
+import { isolatedSite, middayZone, offset, seedStoreAndOffer } from "../support/fixtures.ts";
 import { deviceToken } from "../support/http-events.ts";
 import { call, useTestServer } from "../support/local-server.ts";
 
@@ -14,7 +14,11 @@ async function register() {
   const reg = await call(`${server.url}/v1/devices`, {
     method: "POST",
     headers: { "x-app-key": server.appKey },
-    body: { platform: "android", consent: { location: true, marketing: true }, timeZone: "UTC" },
+    body: {
+      platform: "android",
+      consent: { location: true, marketing: true },
+      timeZone: middayZone(),
+    },
   });
   expect(reg.status).toBe(201);
   return { deviceId: reg.body.device.deviceId as string, token: reg.body.token as string };
