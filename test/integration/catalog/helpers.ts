@@ -1,4 +1,12 @@
-import { BatchGetCommand, GetCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { expect } from "vitest";
+import { handler as createStore } from "../../../functions/store-create.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { geoKeys } from "../../../shared/adapters/dynamo/geo-index.ts";
 import { catalogKeys } from "../../../shared/domain/catalog/index.ts";
@@ -60,6 +68,40 @@ export function circleStore(at: { lat: number; lon: number }, extra: Record<stri
     footprint: { type: "Circle", center: at, radiusM: 25 },
     ...extra,
   };
+}
+
+/** A store body with a street address and a 25 m circle footprint around `at`, no location. */
+export function addressedFootprintStore(at: { lat: number; lon: number }) {
+  return {
+    name: "Café Lumière",
+    address: "Rue de Rivoli, 75001 Paris",
+    footprint: { type: "Circle", center: at, radiusM: 25 },
+  };
+}
+
+/** Creates a {@link circleStore} at `at` through the store-create handler; expects 201, returns its id. */
+export async function newStore(
+  as: Caller,
+  at: { lat: number; lon: number } = PARIS,
+): Promise<string> {
+  const res = await invoke<{ storeId: string }>(createStore, as, {
+    method: "POST",
+    path: "/v1/stores",
+    body: circleStore(at),
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.storeId;
+}
+
+const DAY_MS = 86_400_000;
+
+/** An {@link offerBody} that is live now: valid from yesterday for 30 days, `extra` on top. */
+export function liveOfferBody(storeIds: string[], extra: Record<string, unknown> = {}) {
+  return offerBody(storeIds, {
+    validFrom: new Date(Date.now() - DAY_MS).toISOString(),
+    validTo: new Date(Date.now() + 30 * DAY_MS).toISOString(),
+    ...extra,
+  });
 }
 
 export function offerBody(storeIds: string[], extra: Record<string, unknown> = {}) {
@@ -131,28 +173,74 @@ export async function cellsHolding(zoneId: string, cells: readonly string[]): Pr
   return holding.sort();
 }
 
-/** Every index entry (cell × zone) that belongs to the merchant: a scan of the test table. */
-export async function indexEntriesOf(merchantId: string): Promise<string[]> {
-  const found: string[] = [];
-  let start: Record<string, unknown> | undefined;
+type Item = Record<string, unknown>;
+
+/** Every item of a paged read, following `LastEvaluatedKey` until the last page. */
+async function allPages(
+  page: (start: Item | undefined) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
   do {
-    const page = await documentClient.send(
+    const out = await page(start);
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** Every item of a consistent query of the catalog table, all pages. */
+export function queryCatalog(
+  input: Pick<QueryCommandInput, "KeyConditionExpression" | "ExpressionAttributeValues">,
+): Promise<Item[]> {
+  return allPages((start) =>
+    documentClient.send(
+      new QueryCommand({
+        TableName: env("CATALOG_TABLE"),
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+        ...input,
+      }),
+    ),
+  );
+}
+
+/** Every item of the geo index table: a consistent scan, all pages. */
+export function scanGeoIndex(): Promise<Item[]> {
+  return allPages((start) =>
+    documentClient.send(
       new ScanCommand({
         TableName: env("GEO_INDEX_TABLE"),
         ExclusiveStartKey: start,
         ConsistentRead: true,
       }),
-    );
-    for (const item of page.Items ?? []) {
-      for (const [name, value] of Object.entries(item)) {
-        if (name !== "cell" && (value as { m?: string }).m === merchantId) {
-          found.push(`${item.cell}/${name}`);
-        }
+    ),
+  );
+}
+
+/** Every index entry (cell × zone) that belongs to the merchant: a scan of the test table. */
+export async function indexEntriesOf(merchantId: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const item of await scanGeoIndex()) {
+    for (const [name, value] of Object.entries(item)) {
+      if (name !== "cell" && (value as { m?: string }).m === merchantId) {
+        found.push(`${item.cell}/${name}`);
       }
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return found;
+}
+
+/**
+ * After a move of zone `zoneId` that was indexed on `before`: the zone is indexed again, some of
+ * its old cells are no longer its own and none of those still holds it. Returns the new cells.
+ */
+export async function expectMovedOff(zoneId: string, before: readonly string[]): Promise<string[]> {
+  const after = await expectIndexed(zoneId);
+  const oldOnly = before.filter((c) => !after.includes(c));
+  expect(oldOnly.length).toBeGreaterThan(0);
+  expect(await cellsHolding(zoneId, oldOnly)).toEqual([]);
+  return after;
 }
 
 /** A zone is indexed when its head is live and every one of its cells holds it. */

@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { BatchGetCommand, GetCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { handler as importStores } from "../../../functions/store-import.ts";
 import { handler as getImport } from "../../../functions/store-import-get.ts";
@@ -22,7 +22,7 @@ import { catalogKeys } from "../../../shared/domain/catalog/index.ts";
 import { storePointCell } from "../../../shared/domain/store-points.ts";
 import { zoneIds } from "../../../shared/domain/zone.ts";
 import { env, uniqueId } from "../../support/aws.ts";
-import { invoke } from "./helpers.ts";
+import { invoke, queryCatalog, scanGeoIndex } from "./helpers.ts";
 
 const STORES = Number(process.env.IMPORT_CRASH_STORES ?? 400);
 const KILLS = Number(process.env.IMPORT_CRASH_KILLS ?? 5);
@@ -80,29 +80,8 @@ async function submit(as: { merchantId: string; role: string }, body: unknown, k
   });
 }
 
-async function queryAll(input: {
-  KeyConditionExpression: string;
-  ExpressionAttributeValues: Item;
-}): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: env("CATALOG_TABLE"),
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-        ...input,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
 function storesOf(merchantId: string): Promise<Item[]> {
-  return queryAll({
+  return queryCatalog({
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :s)",
     ExpressionAttributeValues: { ":pk": catalogKeys.partition(merchantId), ":s": "STORE#" },
   });
@@ -117,23 +96,6 @@ async function progressOf(jobId: string): Promise<Item | undefined> {
     }),
   );
   return out.Item;
-}
-
-async function scanGeo(): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await documentClient.send(
-      new ScanCommand({
-        TableName: env("GEO_INDEX_TABLE"),
-        ExclusiveStartKey: start,
-        ConsistentRead: true,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
 }
 
 async function headsOf(zoneIdList: string[]): Promise<Map<string, Item>> {
@@ -159,7 +121,7 @@ async function headsOf(zoneIdList: string[]): Promise<Map<string, Item>> {
 async function audit(merchantId: string) {
   const stores = await storesOf(merchantId);
   const names = stores.map((s) => String(s.name));
-  const geo = await scanGeo();
+  const geo = await scanGeoIndex();
   // zone id → cell → entry version
   const entries = new Map<string, Map<string, number>>();
   const points = new Set<string>();
