@@ -1,6 +1,5 @@
 import {
   BatchGetCommand,
-  GetCommand,
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
@@ -12,6 +11,7 @@ import { geoKeys } from "../../../shared/adapters/dynamo/geo-index.ts";
 import { catalogKeys } from "../../../shared/domain/catalog/index.ts";
 import type { HttpEvent, HttpResult } from "../../../shared/http/types.ts";
 import { env } from "../../support/aws.ts";
+import { storedItem } from "../../support/fixtures.ts";
 import {
   bodyOf,
   type EventOptions,
@@ -142,14 +142,7 @@ export interface ZoneHeadItem {
 
 /** The index's head item of a zone (its committed cells), read straight from the table. */
 export async function zoneHead(zoneId: string): Promise<ZoneHeadItem | undefined> {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("CATALOG_TABLE"),
-      Key: geoKeys.zoneHead(zoneId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item as ZoneHeadItem | undefined;
+  return (await storedItem("CATALOG_TABLE", geoKeys.zoneHead(zoneId))) as ZoneHeadItem | undefined;
 }
 
 /** Which of `cells` hold an entry for `zoneId` in the geo index table. */

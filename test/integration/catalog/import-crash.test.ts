@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { BatchGetCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { handler as importStores } from "../../../functions/store-import.ts";
 import { handler as getImport } from "../../../functions/store-import-get.ts";
@@ -22,6 +22,7 @@ import { catalogKeys } from "../../../shared/domain/catalog/index.ts";
 import { storePointCell } from "../../../shared/domain/store-points.ts";
 import { zoneIds } from "../../../shared/domain/zone.ts";
 import { env, uniqueId } from "../../support/aws.ts";
+import { storedItem } from "../../support/fixtures.ts";
 import { invoke, queryCatalog, scanGeoIndex } from "./helpers.ts";
 
 const STORES = Number(process.env.IMPORT_CRASH_STORES ?? 400);
@@ -88,14 +89,7 @@ function storesOf(merchantId: string): Promise<Item[]> {
 }
 
 async function progressOf(jobId: string): Promise<Item | undefined> {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("CATALOG_TABLE"),
-      Key: importKeys.progress(jobId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item;
+  return await storedItem("CATALOG_TABLE", importKeys.progress(jobId));
 }
 
 async function headsOf(zoneIdList: string[]): Promise<Map<string, Item>> {

@@ -12,14 +12,14 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { ensureTables } from "../../../scripts/local/create-tables.ts";
 import { type StreamPoller, startStreamPoller } from "../../../scripts/local/stream-poller.ts";
 import { documentClient, dynamoClient } from "../../../shared/adapters/aws-clients.ts";
 import { type Incentive, incentiveKeys } from "../../../shared/domain/incentive.ts";
 import { env, testClients, uniqueId } from "../../support/aws.ts";
-import { registeredDevice } from "../../support/fixtures.ts";
+import { registeredDevice, storedItem } from "../../support/fixtures.ts";
 import { lambdaContext } from "../../support/http-events.ts";
 
 /** fauxqs resource names allow letters, digits, - and _ only, up to 80 characters. */
@@ -181,14 +181,7 @@ export function overrideEnv(values: Record<string, string>): () => void {
 
 /** The incentive's delivery status in the outbox (consistent read). */
 export async function incentiveStatus(incentiveId: string): Promise<unknown> {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("INCENTIVES_TABLE"),
-      Key: incentiveKeys.incentive(incentiveId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item?.status;
+  return (await storedItem("INCENTIVES_TABLE", incentiveKeys.incentive(incentiveId)))?.status;
 }
 
 const realSend = SNSClient.prototype.send as (command: PublishCommand) => Promise<unknown>;

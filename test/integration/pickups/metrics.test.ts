@@ -1,6 +1,4 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
-import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { pickupKeys } from "../../../shared/domain/pickup/keys.ts";
 import { localDay } from "../../../shared/domain/reports/pickup-metrics.ts";
 import { NotFoundError } from "../../../shared/errors.ts";
@@ -11,8 +9,7 @@ import {
 } from "../../../shared/use-cases/pickups/pickups.ts";
 import { getPickupReport } from "../../../shared/use-cases/reports/pickup-report.ts";
 import { pickupReportDepsFromEnv } from "../../../shared/wiring/pickup-report-deps.ts";
-import { env } from "../../support/aws.ts";
-import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import { registeredDevice, seedStoreAndOffer, storedItem } from "../../support/fixtures.ts";
 import { merchant, pickupWorld, trajectory } from "./world.ts";
 
 /** Two hours ago, on a minute: every scripted ping lies within the accepted window. */
@@ -46,15 +43,12 @@ describe("pickup metrics on the local engines", () => {
     await staffUpdatePickup(world.deps, principal, car.pickupId, "ready");
     world.clock.set(arrivedAt + 240_000);
     await staffUpdatePickup(world.deps, principal, car.pickupId, "complete");
-    const item = await documentClient.send(
-      new GetCommand({
-        TableName: env("INCENTIVES_TABLE"),
-        Key: pickupKeys.pickup(principal.merchantId, car.pickupId),
-        ConsistentRead: true,
-      }),
+    const item = await storedItem(
+      "INCENTIVES_TABLE",
+      pickupKeys.pickup(principal.merchantId, car.pickupId),
     );
-    const predicted = Number(item.Item?.nearbyEstimateAt);
-    expect(item.Item?.trip).toBeUndefined();
+    const predicted = Number(item?.nearbyEstimateAt);
+    expect(item?.trip).toBeUndefined();
 
     // A cancelled order, and one nobody collects (no-show once 2 h past its promised time).
     const cancelled = await createPickup(world.deps, principal, {

@@ -1,6 +1,4 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
-import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { pickupKeys } from "../../../shared/domain/pickup/keys.ts";
 import { NotFoundError } from "../../../shared/errors.ts";
 import { eraseDevice } from "../../../shared/use-cases/devices.ts";
@@ -12,8 +10,12 @@ import {
   staffUpdatePickup,
 } from "../../../shared/use-cases/pickups/pickups.ts";
 import { eraseDepsFromEnv } from "../../../shared/wiring/device-deps.ts";
-import { env } from "../../support/aws.ts";
-import { deviceProfile, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import {
+  deviceProfile,
+  registeredDevice,
+  seedStoreAndOffer,
+  storedItem,
+} from "../../support/fixtures.ts";
 import { merchant, parseMessages, pickupWorld, trajectory } from "./world.ts";
 
 /** An hour ago, on a minute: every scripted ping lies within the accepted window. */
@@ -32,14 +34,7 @@ async function scene() {
 }
 
 async function pickupItem(merchantId: string, pickupId: string) {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("INCENTIVES_TABLE"),
-      Key: pickupKeys.pickup(merchantId, pickupId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item;
+  return await storedItem("INCENTIVES_TABLE", pickupKeys.pickup(merchantId, pickupId));
 }
 
 async function profileRefs(deviceId: string) {

@@ -19,7 +19,7 @@ import { ZoneMatcher } from "../../../shared/use-cases/pings/zone-matcher.ts";
 import { geoIndexFromConfig } from "../../../shared/wiring/geo-index.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env, uniqueId } from "../../support/aws.ts";
-import { deviceProfile, putBareProfile } from "../../support/fixtures.ts";
+import { deviceProfile, putBareProfile, storedItem } from "../../support/fixtures.ts";
 import {
   destination,
   devicePrincipalFor,
@@ -147,14 +147,7 @@ function world() {
       );
     }
     async function stored() {
-      const out = await documentClient.send(
-        new GetCommand({
-          TableName: env("DEVICES_TABLE"),
-          Key: deviceKeys.visits(deviceId),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item as
+      return (await storedItem("DEVICES_TABLE", deviceKeys.visits(deviceId))) as
         | { state: DeviceVisitState; pending: ZoneEvent[]; version: number }
         | undefined;
     }

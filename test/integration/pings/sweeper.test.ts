@@ -17,6 +17,7 @@ import {
   offset,
   registeredDevice,
   seedStoreAndOffer,
+  storedItem,
 } from "../../support/fixtures.ts";
 import { isolatedTables, overrideEnv } from "../delivery/messaging.ts";
 
@@ -50,14 +51,12 @@ function inStore(location: { lat: number; lon: number }, startAt: number) {
 }
 
 async function counters(merchantId: string, offerId: string, storeId: string, at: number) {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("CONVERSIONS_TABLE"),
-      Key: conversionKeys.offerCounters(merchantId, offerId, storeId, localDay(at, "Europe/Paris")),
-      ConsistentRead: true,
-    }),
+  return (
+    (await storedItem(
+      "CONVERSIONS_TABLE",
+      conversionKeys.offerCounters(merchantId, offerId, storeId, localDay(at, "Europe/Paris")),
+    )) ?? {}
   );
-  return out.Item ?? {};
 }
 
 describe("the visit sweeper", () => {

@@ -1,32 +1,18 @@
 /** Valid catalog request bodies for tests; each test breaks one field. */
+import { square } from "../../support/geo.ts";
+
 export const PARIS = { lat: 48.8584, lon: 2.347 };
 
 /** A ~40 m × 30 m rectangle near Châtelet, counter-clockwise, closed. */
 /** A 0.002° square straddling the antimeridian at 16° S (Fiji). */
 export const FIJI_SQUARE = {
   type: "Polygon" as const,
-  coordinates: [
-    [
-      [179.999, -16.001],
-      [-179.999, -16.001],
-      [-179.999, -15.999],
-      [179.999, -15.999],
-      [179.999, -16.001],
-    ],
-  ],
+  coordinates: [square(179.999, -16.001, -179.999, -15.999)],
 };
 
 export const CHATELET_SQUARE = {
   type: "Polygon" as const,
-  coordinates: [
-    [
-      [2.3467, 48.8583],
-      [2.3472, 48.8583],
-      [2.3472, 48.8586],
-      [2.3467, 48.8586],
-      [2.3467, 48.8583],
-    ],
-  ],
+  coordinates: [square(2.3467, 48.8583, 2.3472, 48.8586)],
 };
 
 export function validStore(overrides: Record<string, unknown> = {}): Record<string, unknown> {

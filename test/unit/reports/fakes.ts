@@ -1,9 +1,18 @@
 /**
- * The principal, clock and random source of the report and redemption use-case tests. The
+ * The ids, principal, clock and random source of the report and redemption use-case tests. The
  * in-memory adapters of their ports live in test/support/memory/.
  */
 import type { MerchantPrincipal, Role } from "../../../shared/auth/principal.ts";
 import type { Clock, Random } from "../../../shared/ports.ts";
+
+/** Merchants, offers and stores of the report and redemption tests, in the catalog's id shapes. */
+export const A = "merchant_a";
+export const B = "merchant_b";
+export const OFFER = "of_offer00001";
+export const OTHER = "of_offer00002";
+export const S1 = "st_store00001";
+export const S2 = "st_store00002";
+export const S3 = "st_store00003";
 
 export function principal(
   merchantId: string,

@@ -6,13 +6,7 @@ import { getOfferReport, type ReportDeps } from "../../../shared/use-cases/repor
 import { getStoreReport } from "../../../shared/use-cases/reports/store-report.ts";
 import { MemoryCatalog } from "../../support/memory/catalog.ts";
 import { MemoryTables, memoryReader } from "../../support/memory/conversion-reader.ts";
-import { fixedClock, principal } from "./fakes.ts";
-
-const A = "merchant_a";
-const B = "merchant_b";
-const OFFER = "of_offer00001";
-const S1 = "st_store00001";
-const S2 = "st_store00002";
+import { A, B, fixedClock, OFFER, principal, S1, S2 } from "./fakes.ts";
 
 function setup() {
   const tables = new MemoryTables();

@@ -26,13 +26,8 @@ import { getStoreReport } from "../../../shared/use-cases/reports/store-report.t
 import { MemoryCatalog } from "../../support/memory/catalog.ts";
 import { MemoryTables, memoryReader } from "../../support/memory/conversion-reader.ts";
 import { validOffer } from "../catalog/fixtures.ts";
-import { fixedClock, principal } from "./fakes.ts";
+import { A, fixedClock, OFFER, OTHER, principal, S1, S2 } from "./fakes.ts";
 
-const A = "merchant_a";
-const OFFER = "of_offer00001";
-const OTHER = "of_offer00002";
-const S1 = "st_store00001";
-const S2 = "st_store00002";
 const analyst = principal(A, "marketing-analyst");
 
 function setup() {
