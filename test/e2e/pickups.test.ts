@@ -7,6 +7,7 @@ import { handler as incentivePublisher } from "../../functions/incentive-publish
 import { handler as pickupPublisher } from "../../functions/pickup-publisher.ts";
 import { FUNCTION_SPECS, streamMapping } from "../../infra/function-specs.ts";
 import type { StreamPoller } from "../../scripts/local/stream-poller.ts";
+import { DRIVE_UP_EVENTS } from "../integration/pickups/world.ts";
 import { uniqueId } from "../support/aws.ts";
 import { isolatedSite, offset } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
@@ -210,11 +211,7 @@ describe("pickup orders end to end through the local HTTP API", () => {
     );
     for (const m of messages) expect(validate(m), JSON.stringify(validate.errors)).toBe(true);
     expect(messages.map((m) => m.eventType)).toEqual([
-      "pickup.created",
-      "pickup.attached",
-      "pickup.en_route",
-      "pickup.nearby",
-      "pickup.arrived",
+      ...DRIVE_UP_EVENTS,
       "pickup.ready",
       "pickup.completed",
     ]);
@@ -259,17 +256,11 @@ describe("pickup orders end to end through the local HTTP API", () => {
       authorization: `Bearer ${await server.token(crossSellMerchant, "merchant-admin")}`,
     };
     const pos = { authorization: `Bearer ${await server.token(crossSellMerchant, "pos")}` };
-    const store = await call(`${server.url}/v1/stores`, {
-      method: "POST",
-      headers: admin,
-      body: {
-        name: "Drive",
-        location: site,
-        footprint: { type: "Circle", center: site, radiusM: 40 },
-      },
+    const storeId = await createCircleStore(server, crossSellMerchant, {
+      name: "Drive",
+      at: site,
+      radiusM: 40,
     });
-    expect(store.status).toBe(201);
-    const storeId = store.body.storeId as string;
     const offer = await call(`${server.url}/v1/offers`, {
       method: "POST",
       headers: admin,

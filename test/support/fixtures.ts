@@ -109,6 +109,24 @@ export function footprintDwell(
 /** Moves a point by metres east/north (small distances). */
 export const offset = offsetM;
 
+/**
+ * Three slow pings inside a store at `location` (accuracy 8 m), `startAt` onwards 70 s apart,
+ * each `stepM` metres east of the last, at `speedMps`: a dwell once the zone's dwell time passes.
+ */
+export function inStorePings(
+  location: { lat: number; lon: number },
+  startAt: number,
+  stepM: number,
+  speedMps: number,
+) {
+  return [0, 70, 140].map((s, i) => ({
+    ...offsetM(location, stepM * i, 0),
+    accuracyM: 8,
+    speedMps,
+    timestamp: startAt + s * 1000,
+  }));
+}
+
 /** A device principal with a fresh id, as {@link devicePrincipalFor} builds it. */
 export function testDevice(overrides: Partial<DevicePrincipal> = {}): DevicePrincipal {
   return devicePrincipalFor(uniqueId("dev"), overrides);

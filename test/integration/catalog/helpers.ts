@@ -11,6 +11,7 @@ import { geoKeys } from "../../../shared/adapters/dynamo/geo-index.ts";
 import { catalogKeys } from "../../../shared/domain/catalog/index.ts";
 import type { HttpEvent, HttpResult } from "../../../shared/http/types.ts";
 import { env } from "../../support/aws.ts";
+import { offerRequest } from "../../support/catalog-items.ts";
 import { storedItem } from "../../support/fixtures.ts";
 import {
   bodyOf,
@@ -104,21 +105,8 @@ export function liveOfferBody(storeIds: string[], extra: Record<string, unknown>
   });
 }
 
-export function offerBody(storeIds: string[], extra: Record<string, unknown> = {}) {
-  return {
-    name: "Lunch −15 %",
-    storeIds,
-    triggerZone: { type: "StoreRadius", radiusM: 200 },
-    trigger: { on: "enter" },
-    message: { title: "Lunch nearby?", body: "15 % off until 14:30." },
-    validFrom: "2026-01-01T00:00:00Z",
-    validTo: "2027-01-01T00:00:00Z",
-    holdoutPercent: 20,
-    attributionWindowHours: 48,
-    redemption: { codeKind: "unique", expiresAfterHours: 24 },
-    ...extra,
-  };
-}
+/** The offer request body the catalog tests start from (see {@link offerRequest}). */
+export const offerBody = offerRequest;
 
 /** Every catalog item in the merchant's partition (stores and offers). */
 export async function merchantItems(merchantId: string) {

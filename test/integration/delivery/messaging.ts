@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { FUNCTION_SPECS, streamMapping } from "../../../infra/function-specs.ts";
 import { ensureTables } from "../../../scripts/local/create-tables.ts";
 import { type StreamPoller, startStreamPoller } from "../../../scripts/local/stream-poller.ts";
 import { documentClient, dynamoClient } from "../../../shared/adapters/aws-clients.ts";
@@ -27,6 +28,13 @@ const resourceName = (prefix: string) =>
   uniqueId(prefix)
     .replace(/[^A-Za-z0-9_-]/g, "-")
     .slice(0, 80);
+
+/** The incentive publisher's deployed event source mapping (filters, batch size, retries). */
+export function publisherMapping() {
+  const trigger = FUNCTION_SPECS["incentive-publisher"]?.trigger;
+  if (trigger?.kind !== "tableStream") throw new Error("the publisher has a stream trigger");
+  return streamMapping(trigger);
+}
 
 export async function createQueue(sqs: SQSClient, prefix: string) {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: resourceName(prefix) }));

@@ -10,10 +10,11 @@ import {
 import { getPickupReport } from "../../../shared/use-cases/reports/pickup-report.ts";
 import { pickupReportDepsFromEnv } from "../../../shared/wiring/pickup-report-deps.ts";
 import { registeredDevice, seedStoreAndOffer, storedItem } from "../../support/fixtures.ts";
-import { merchant, pickupWorld, trajectory } from "./world.ts";
+import { scriptStart } from "../../support/pings.ts";
+import { carApproach, merchant, pickupWorld } from "./world.ts";
 
 /** Two hours ago, on a minute: every scripted ping lies within the accepted window. */
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
+const T0 = scriptStart(2);
 
 describe("pickup metrics on the local engines", () => {
   it("a store's day: wait time, estimate error and on-time share from the ended pickups", async () => {
@@ -27,15 +28,7 @@ describe("pickup metrics on the local engines", () => {
 
     // A car from 3 km at 12 m/s: arrives, the order is made ready, completed 4 minutes later.
     const { created: car } = await world.createAndAttach(principal, seeded.storeId, device);
-    const trip = trajectory(
-      seeded.location,
-      { eastM: 0, northM: -3000 },
-      [
-        { toNorthM: -60, speedMps: 12, everyS: 15 },
-        { toNorthM: -10, speedMps: 3, everyS: 10 },
-      ],
-      T0,
-    );
+    const trip = carApproach(seeded.location, 3000, T0);
     for (const step of trip) await world.post(device, [step.ping]);
     const arrivedView = await getPickup(world.deps, principal, car.pickupId);
     const arrivedAt = Date.parse(arrivedView.times.arrived ?? "");

@@ -16,10 +16,17 @@ import {
   seedStoreAndOffer,
   storedItem,
 } from "../../support/fixtures.ts";
-import { merchant, parseMessages, pickupWorld, trajectory } from "./world.ts";
+import { scriptStart } from "../../support/pings.ts";
+import {
+  carApproach,
+  DRIVE_UP_EVENTS,
+  merchant,
+  parseMessages,
+  pickupWorld,
+  trajectory,
+} from "./world.ts";
 
-/** An hour ago, on a minute: every scripted ping lies within the accepted window. */
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+const T0 = scriptStart();
 const FOOTPRINT_M = 40;
 
 async function scene() {
@@ -47,15 +54,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
     const { created } = await world.createAndAttach(principal, seeded.storeId, device);
     // 12 m/s until 60 m from the store's centre (20 m before the footprint), then 3 m/s into the
     // car park; a fix every 15 s, then every 10 s.
-    const trip = trajectory(
-      seeded.location,
-      { eastM: 0, northM: -8000 },
-      [
-        { toNorthM: -60, speedMps: 12, everyS: 15 },
-        { toNorthM: -10, speedMps: 3, everyS: 10 },
-      ],
-      T0,
-    );
+    const trip = carApproach(seeded.location, 8000, T0);
     for (const step of trip) await world.post(device, [step.ping]);
 
     const view = await getPickup(world.deps, principal, created.pickupId);
@@ -80,13 +79,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
     expect(Math.abs(errorS)).toBeLessThan(60);
 
     const messages = parseMessages(await world.received());
-    expect(messages.map((m) => m.eventType)).toEqual([
-      "pickup.created",
-      "pickup.attached",
-      "pickup.en_route",
-      "pickup.nearby",
-      "pickup.arrived",
-    ]);
+    expect(messages.map((m) => m.eventType)).toEqual(DRIVE_UP_EVENTS);
     expect(messages.every((m) => m.merchantId === principal.merchantId)).toBe(true);
     expect(messages[3]?.estimatedArrivalAt).toBeDefined();
 

@@ -176,6 +176,31 @@ export function parseMessages(received: ReceivedMessage[]): PickupMessage[] {
   });
 }
 
+/** The events of a pickup whose car drives up to the store, in order, up to its arrival. */
+export const DRIVE_UP_EVENTS = [
+  "pickup.created",
+  "pickup.attached",
+  "pickup.en_route",
+  "pickup.nearby",
+  "pickup.arrived",
+];
+
+/**
+ * A car's approach from `fromM` metres south of `store`, from `t0`: 12 m/s until 60 m from the
+ * centre (a fix every 15 s), then 3 m/s through the car park to 10 m from it (every 10 s).
+ */
+export function carApproach(store: { lat: number; lon: number }, fromM: number, t0: number) {
+  return trajectory(
+    store,
+    { eastM: 0, northM: -fromM },
+    [
+      { toNorthM: -60, speedMps: 12, everyS: 15 },
+      { toNorthM: -10, speedMps: 3, everyS: 10 },
+    ],
+    t0,
+  );
+}
+
 /**
  * A trajectory toward the store from the south: `legs` of constant speed, each until the given
  * distance (m) from the store's centre, sampled every `everyS` seconds.

@@ -26,11 +26,11 @@ import {
   manualClock,
   mulberry32,
   offsetM,
+  scriptStart,
 } from "../../support/pings.ts";
 import { recordingSink } from "../../support/recording-sink.ts";
 
-/** Start of every scripted trajectory: an hour ago, so every ping is within the accepted window. */
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+const T0 = scriptStart();
 
 let siteCounter = 0;
 /** A fresh, isolated spot per test (10 km apart), so zones of other tests never interfere. */

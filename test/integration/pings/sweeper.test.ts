@@ -13,6 +13,7 @@ import { sweepDepsFromEnv } from "../../../shared/wiring/sweep-deps.ts";
 import { env } from "../../support/aws.ts";
 import {
   deviceProfile,
+  inStorePings,
   lastAfternoonUtc,
   offset,
   registeredDevice,
@@ -42,12 +43,7 @@ const sweepAt = (now: number, onExit?: (e: ExitedEvent) => void) =>
   });
 
 function inStore(location: { lat: number; lon: number }, startAt: number) {
-  return [0, 70, 140].map((s, i) => ({
-    ...offset(location, 2 * i, 0),
-    accuracyM: 8,
-    speedMps: 0.3,
-    timestamp: startAt + s * 1000,
-  }));
+  return inStorePings(location, startAt, 2, 0.3);
 }
 
 async function counters(merchantId: string, offerId: string, storeId: string, at: number) {

@@ -87,37 +87,22 @@ beforeAll(async () => {
     await putRecord(record(100 + i, B, { offerId: OFFER_B, storeId: SB }));
 });
 
-async function getOffer(
-  claims: Record<string, string>,
-  offerId: string,
-  query: Record<string, string> = RANGE,
-) {
-  return await offerReport(
-    httpEvent({
-      path: `/v1/reports/offers/${offerId}`,
-      pathParameters: { offerId },
-      query,
-      jwtClaims: claims,
-    }),
-    lambdaContext,
-  );
+/** A report handler called as `claims` on the report of `id` (an offer or a store) over `query`. */
+function reportCall(handler: typeof offerReport, collection: "offers" | "stores") {
+  const param = collection === "offers" ? "offerId" : "storeId";
+  return (claims: Record<string, string>, id: string, query: Record<string, string> = RANGE) =>
+    handler(
+      httpEvent({
+        path: `/v1/reports/${collection}/${id}`,
+        pathParameters: { [param]: id },
+        query,
+        jwtClaims: claims,
+      }),
+      lambdaContext,
+    );
 }
-
-async function getStore(
-  claims: Record<string, string>,
-  storeId: string,
-  query: Record<string, string> = RANGE,
-) {
-  return await storeReport(
-    httpEvent({
-      path: `/v1/reports/stores/${storeId}`,
-      pathParameters: { storeId },
-      query,
-      jwtClaims: claims,
-    }),
-    lambdaContext,
-  );
-}
+const getOffer = reportCall(offerReport, "offers");
+const getStore = reportCall(storeReport, "stores");
 
 async function getLog(
   claims: Record<string, string>,

@@ -1,4 +1,5 @@
 /** Valid catalog request bodies for tests; each test breaks one field. */
+import { offerRequest } from "../../support/catalog-items.ts";
 import { square } from "../../support/geo.ts";
 
 export const PARIS = { lat: 48.8584, lon: 2.347 };
@@ -29,18 +30,11 @@ export const STORE_A = "st_AAAAAAAAAAAAAAAAAAAAAA";
 export const STORE_B = "st_BBBBBBBBBBBBBBBBBBBBBB";
 export const STORE_C = "st_CCCCCCCCCCCCCCCCCCCCCC";
 
+/** {@link offerRequest} for stores A and B, with a 300 m trigger radius, valid through 2026. */
 export function validOffer(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    name: "Lunch −15 %",
-    storeIds: [STORE_A, STORE_B],
+  return offerRequest([STORE_A, STORE_B], {
     triggerZone: { type: "StoreRadius", radiusM: 300 },
-    trigger: { on: "enter" },
-    message: { title: "Lunch nearby?", body: "15 % off until 14:30." },
-    validFrom: "2026-01-01T00:00:00Z",
     validTo: "2026-12-31T00:00:00Z",
-    holdoutPercent: 20,
-    attributionWindowHours: 48,
-    redemption: { codeKind: "unique", expiresAfterHours: 24 },
     ...overrides,
-  };
+  });
 }
