@@ -7,16 +7,14 @@ import { uniqueId } from "../support/aws.ts";
 import { registerDevice } from "../support/device-api.ts";
 import { square } from "../support/geo.ts";
 import { call, useTestServer } from "../support/local-server.ts";
-import { createCircleStore } from "../support/merchant-api.ts";
+import { createCircleStore, roleHeaders } from "../support/merchant-api.ts";
 
 const server = useTestServer();
 
 describe("lost visit after a long gap", () => {
   it("dwells at +180 s and logs the visit although the previous fix was 40 minutes away", async () => {
     const merchantId = uniqueId("m_gap");
-    const analyst = {
-      authorization: `Bearer ${await server.token(merchantId, "marketing-analyst")}`,
-    };
+    const analyst = await roleHeaders(server, merchantId, "marketing-analyst");
     const shopAt = { lat: 50.0, lon: 10.2 };
     const northAt = { lat: 50.1799, lon: 10.2 };
     const shopId = await createCircleStore(server, merchantId, {
@@ -61,7 +59,7 @@ describe("lost visit after a long gap", () => {
 describe("points on a polygon's edge", () => {
   it("all 4 corners and 4 edge midpoints of the reported rectangle enter the footprint", async () => {
     const merchantId = uniqueId("m_edge");
-    const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
+    const admin = await roleHeaders(server, merchantId, "merchant-admin");
     const ring = square(
       -79.4586181640625,
       39.53793974517629,

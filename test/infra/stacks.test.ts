@@ -33,7 +33,7 @@ let service: Resources;
 let data: Resources;
 
 beforeAll(() => {
-  s = synthFootfall({ context: { ...TEST_PLATFORM_ARNS } });
+  s = synthFootfall({ push: true });
   service = resources(s.serviceTemplate);
   data = resources(s.dataTemplate);
 });

@@ -4,6 +4,7 @@ import {
   type QueryCommandInput,
   ScanCommand,
 } from "@aws-sdk/lib-dynamodb";
+import type { NativeAttributeValue } from "@aws-sdk/util-dynamodb";
 import { expect } from "vitest";
 import { handler as createStore } from "../../../functions/store-create.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
@@ -108,17 +109,12 @@ export function liveOfferBody(storeIds: string[], extra: Record<string, unknown>
 /** The offer request body the catalog tests start from (see {@link offerRequest}). */
 export const offerBody = offerRequest;
 
-/** Every catalog item in the merchant's partition (stores and offers). */
-export async function merchantItems(merchantId: string) {
-  const out = await documentClient.send(
-    new QueryCommand({
-      TableName: env("CATALOG_TABLE"),
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": catalogKeys.partition(merchantId) },
-      ConsistentRead: true,
-    }),
-  );
-  return out.Items ?? [];
+/** Every catalog item in the merchant's partition (stores and offers), all pages. */
+export function merchantItems(merchantId: string) {
+  return queryCatalog({
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": catalogKeys.partition(merchantId) },
+  });
 }
 
 export interface ZoneHeadItem {
@@ -154,7 +150,7 @@ export async function cellsHolding(zoneId: string, cells: readonly string[]): Pr
   return holding.sort();
 }
 
-type Item = Record<string, unknown>;
+type Item = Record<string, NativeAttributeValue>;
 
 /** Every item of a paged read, following `LastEvaluatedKey` until the last page. */
 async function allPages(

@@ -84,7 +84,7 @@ describe("pickup bays on the local engines", () => {
       timestamp: last.timestamp + (i + 1) * 15_000,
       speedMps: 0,
     }));
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
     for (const ping of parked) await world.post(device, [ping]);
 
     const view = await getPickup(world.deps, principal, created.pickupId);
@@ -107,7 +107,7 @@ describe("pickup bays on the local engines", () => {
       [{ toNorthM: FAR_BAY_NORTH_M, speedMps: 5, everyS: 20 }],
       T0,
     );
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
     const view = await getPickup(world.deps, principal, created.pickupId);
     expect(view.state).toBe("waiting");
     expect(view.times.arrived).toBe(view.times.waiting);

@@ -29,7 +29,7 @@ describe("pickup metrics on the local engines", () => {
     // A car from 3 km at 12 m/s: arrives, the order is made ready, completed 4 minutes later.
     const { created: car } = await world.createAndAttach(principal, seeded.storeId, device);
     const trip = carApproach(seeded.location, 3000, T0);
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
     const arrivedView = await getPickup(world.deps, principal, car.pickupId);
     const arrivedAt = Date.parse(arrivedView.times.arrived ?? "");
     world.clock.set(arrivedAt + 60_000);

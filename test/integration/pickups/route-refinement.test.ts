@@ -57,7 +57,7 @@ describe("arrival estimates refined by Amazon Location routes (CalculateRoute mo
     location.on(CalculateRouteCommand).callsFake((input) => ({
       Summary: { DurationSeconds: roadSeconds(seeded.location, input.DeparturePosition) },
     }));
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
 
     const calls = location.commandCalls(CalculateRouteCommand).map((c) => c.args[0].input);
     expect(calls.length).toBeGreaterThan(0);

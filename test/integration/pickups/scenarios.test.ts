@@ -55,7 +55,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
     // 12 m/s until 60 m from the store's centre (20 m before the footprint), then 3 m/s into the
     // car park; a fix every 15 s, then every 10 s.
     const trip = carApproach(seeded.location, 8000, T0);
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
 
     const view = await getPickup(world.deps, principal, created.pickupId);
     expect(view.state).toBe("arrived");
@@ -111,7 +111,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
       [{ toNorthM: -20, speedMps: 1.4, everyS: 30 }],
       T0,
     );
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
     const view = await getPickup(world.deps, principal, created.pickupId);
     expect(view.state).toBe("arrived");
     expect(Object.keys(view.times)).toEqual([
@@ -136,7 +136,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
       [{ toNorthM: 3000, speedMps: 14, everyS: 15 }],
       T0,
     );
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
     const view = await getPickup(world.deps, principal, past.created.pickupId);
     expect(view.times.arrived).toBeUndefined();
     expect(["en_route", "nearby"]).toContain(view.state);
@@ -151,7 +151,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
       [{ toNorthM: 3000, speedMps: 14, everyS: 5 }],
       T0,
     );
-    for (const step of straight) await world.post(other, [step.ping]);
+    await world.follow(other, straight);
     const view2 = await getPickup(world.deps, principal, through.created.pickupId);
     expect(view2.times.arrived).toBeUndefined();
     const board = await listStorePickups(world.deps, principal, seeded.storeId);
@@ -171,7 +171,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
       T0,
     );
     const half = Math.floor(trip.length / 3);
-    for (const step of trip.slice(0, half)) await world.post(device, [step.ping]);
+    await world.follow(device, trip.slice(0, half));
     // A device context from before the cancel (as cached by API Gateway) still names it.
     const stale = await world.authorized(device);
     expect(stale.pickupRefs).toHaveLength(1);
@@ -251,7 +251,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
       [{ toNorthM: -500, speedMps: 10, everyS: 15 }],
       T0,
     );
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
     expect((await pickupItem(principal.merchantId, created.pickupId))?.trip).toBeDefined();
     await eraseDevice(eraseDepsFromEnv(), device.deviceId);
     const item = await pickupItem(principal.merchantId, created.pickupId);

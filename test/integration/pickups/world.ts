@@ -99,7 +99,7 @@ export async function pickupWorld(
     const { pickupRefs: _old, ...rest } = device;
     return { ...rest, ...(refs && refs.size > 0 ? { pickupRefs: [...refs].sort() } : {}) };
   }
-  return {
+  const world = {
     deps,
     clock,
     published,
@@ -141,8 +141,13 @@ export async function pickupWorld(
       if (options.publish !== false) await publishOutboxes();
       return result;
     },
+    /** Posts each fix of `trip` as a batch of its own, in order, as a moving phone does. */
+    async follow(device: DevicePrincipal, trip: readonly { ping: Ping }[]): Promise<void> {
+      for (const step of trip) await world.post(device, [step.ping]);
+    },
     authorized,
   };
+  return world;
 }
 
 /** The checked-in JSON Schema, compiled by a strict Ajv as an independent subscriber would. */

@@ -8,6 +8,7 @@ import { CONVERSION_CSV_COLUMNS } from "../../../shared/domain/reports/conversio
 import { uniqueId } from "../../support/aws.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 import { call, startTestServer } from "../../support/local-server.ts";
+import { roleHeaders } from "../../support/merchant-api.ts";
 import { bumpCounters, catalog, putOffer, putRecord, putStore, setBudgetUsed } from "./fixtures.ts";
 
 const A = uniqueId("ma");
@@ -427,7 +428,7 @@ describe("routes through the local HTTP server", () => {
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     expect(String(csv.body).split("\r\n")).toHaveLength(3);
     const storeRes = await call(`${server.url}/v1/reports/stores/${S1}`, {
-      headers: { authorization: `Bearer ${await server.token(A, "pos")}` },
+      headers: await roleHeaders(server, A, "pos"),
     });
     expect(storeRes.status).toBe(403);
     const redeem = await call(`${server.url}/v1/redemptions`, {

@@ -4,6 +4,9 @@
  */
 import type { MerchantPrincipal, Role } from "../../../shared/auth/principal.ts";
 import type { Clock, Random } from "../../../shared/ports.ts";
+import type { ReportDeps } from "../../../shared/use-cases/reports/offer-report.ts";
+import type { MemoryCatalog } from "../../support/memory/catalog.ts";
+import { type MemoryTables, memoryReader } from "../../support/memory/conversion-reader.ts";
 
 /** Merchants, offers and stores of the report and redemption tests, in the catalog's id shapes. */
 export const A = "merchant_a";
@@ -37,5 +40,14 @@ export function counterRandom(): Random {
   return {
     bytes: (length) => new Uint8Array(length).fill(7),
     id: (prefix) => `${prefix}_${String(++n).padStart(12, "0")}`,
+  };
+}
+
+/** Report use-case deps over the in-memory counters and catalog, read on 2026-05-20 at noon UTC. */
+export function reportDeps(tables: MemoryTables, catalog: MemoryCatalog): ReportDeps {
+  return {
+    counters: memoryReader(tables),
+    catalog,
+    clock: fixedClock(Date.parse("2026-05-20T12:00:00Z")),
   };
 }

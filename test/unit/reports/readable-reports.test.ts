@@ -20,13 +20,12 @@ import { ValidationError } from "../../../shared/errors.ts";
 import {
   getOfferComparison,
   getOfferReport,
-  type ReportDeps,
 } from "../../../shared/use-cases/reports/offer-report.ts";
 import { getStoreReport } from "../../../shared/use-cases/reports/store-report.ts";
 import { MemoryCatalog } from "../../support/memory/catalog.ts";
-import { MemoryTables, memoryReader } from "../../support/memory/conversion-reader.ts";
+import { MemoryTables } from "../../support/memory/conversion-reader.ts";
 import { validOffer } from "../catalog/fixtures.ts";
-import { A, fixedClock, OFFER, OTHER, principal, S1, S2 } from "./fakes.ts";
+import { A, OFFER, OTHER, principal, reportDeps, S1, S2 } from "./fakes.ts";
 
 const analyst = principal(A, "marketing-analyst");
 
@@ -66,12 +65,7 @@ function setup() {
   tables.putOfferCounters(A, "-", S1, "2026-05-01", { [COUNTER_FIELDS.visits]: 600 });
   tables.putOfferCounters(A, "-", S2, "2026-05-12", { [COUNTER_FIELDS.visits]: 400 });
   tables.putOfferCounters(A, OTHER, S2, "2026-05-12", { [COUNTER_FIELDS.sent]: 7 });
-  const deps: ReportDeps = {
-    counters: memoryReader(tables),
-    catalog,
-    clock: fixedClock(Date.parse("2026-05-20T12:00:00Z")),
-  };
-  return { tables, catalog, deps };
+  return { tables, catalog, deps: reportDeps(tables, catalog) };
 }
 
 const range = { from: "2026-05-01", to: "2026-05-31" };
