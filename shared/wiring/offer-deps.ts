@@ -1,15 +1,9 @@
-import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoMerchantSettingsStore } from "../adapters/dynamo/merchant-settings-store.ts";
 import { dynamoOfferStateReader } from "../adapters/dynamo/offer-state-reader.ts";
-import { configVars, readConfig } from "../config/read-config.ts";
+import { tablesFromEnv } from "../config/table-vars.ts";
 import type { CatalogDeps } from "../use-cases/catalog/deps.ts";
 import { catalogDepsFromEnv } from "./catalog-deps.ts";
-
-export const offerConfigSchema = z.object({
-  CATALOG_TABLE: configVars.tableName,
-  INCENTIVES_TABLE: configVars.tableName,
-});
 
 /**
  * Catalog dependencies of the offer routes that answer with an offer's derived `state`: the
@@ -18,13 +12,10 @@ export const offerConfigSchema = z.object({
 export function offerDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): CatalogDeps {
-  const config = readConfig(offerConfigSchema, env);
+  const tables = tablesFromEnv(env, "catalog", "incentives");
   return {
     ...catalogDepsFromEnv(env),
-    merchantSettings: dynamoMerchantSettingsStore(documentClient, config.CATALOG_TABLE),
-    offerStates: dynamoOfferStateReader(documentClient, {
-      catalog: config.CATALOG_TABLE,
-      incentives: config.INCENTIVES_TABLE,
-    }),
+    merchantSettings: dynamoMerchantSettingsStore(documentClient, tables.catalog),
+    offerStates: dynamoOfferStateReader(documentClient, tables),
   };
 }
