@@ -19,6 +19,9 @@ let skewMs = 0;
 
 let restoreEnv: () => void;
 
+/** An offer without quiet hours: these tests expect an incentive at whatever hour they run. */
+const ANY_HOUR = { offer: { quietHours: "none" as const } };
+
 beforeAll(async () => {
   // Own tables: the scans below read whole tables and the sweep reads the whole due index.
   restoreEnv = overrideEnv(await isolatedTables());
@@ -93,7 +96,7 @@ describe("the local API caches device authorizer decisions exactly as API Gatewa
   });
 
   it("after erasure, a token the cache still holds writes nothing, and no table holds the device id", async () => {
-    const seeded = await seedStoreAndOffer({});
+    const seeded = await seedStoreAndOffer(ANY_HOUR);
     const inStore = [0, 1, 2].map((i) => offset(seeded.location, 2 * i, 0));
     const { deviceId, auth } = await register();
     const now = Date.now();
@@ -124,7 +127,7 @@ describe("the local API caches device authorizer decisions exactly as API Gatewa
   });
 
   it("withdrawn marketing consent stops incentives at once, even with a cached decision", async () => {
-    const seeded = await seedStoreAndOffer({});
+    const seeded = await seedStoreAndOffer(ANY_HOUR);
     const { auth } = await register();
     // The first call caches a decision that says "marketing: true".
     expect(
