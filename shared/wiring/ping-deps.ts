@@ -5,7 +5,7 @@ import { systemClock } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import type { IngestDeps, ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
 import { matchCacheBudgetBytes, ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
-import { geoIndexFromConfig } from "./geo-index.ts";
+import { geoIndexReaderFromConfig } from "./geo-index-reader.ts";
 import { pickupTrackerFromEnv } from "./pickup-deps.ts";
 import { visitConfigShape, visitRulesFrom } from "./visit-rules.ts";
 
@@ -30,7 +30,7 @@ export function pingDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): IngestDeps {
   const config = readConfig(pingConfigSchema, env);
-  const index = geoIndexFromConfig(config);
+  const index = geoIndexReaderFromConfig(config);
   const matcher = new ZoneMatcher({
     getCells: (cells) => index.getCells(cells),
     getHeads: (ids) => index.getHeads(ids),

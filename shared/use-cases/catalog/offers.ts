@@ -25,7 +25,7 @@ import { parseWith } from "../../http/parse.ts";
 import { checkOfferCanFire } from "../offer-checks.ts";
 import { withStates } from "../offer-states.ts";
 import { bestEffort } from "./compensation.ts";
-import { type CatalogDeps, nowIso } from "./deps.ts";
+import { type CatalogDeps, type CatalogReadDeps, nowIso } from "./deps.ts";
 import { listPage, OFFERS_SCOPE } from "./listing.ts";
 import { commitOffer } from "./offer-commit.ts";
 import { currentOffer, loadStores } from "./offer-lookup.ts";
@@ -66,7 +66,7 @@ export async function createOffer(
 
 /** One of the caller's offers (404 for anyone else's). */
 export async function getOffer(
-  deps: CatalogDeps,
+  deps: CatalogReadDeps,
   principal: MerchantPrincipal,
   offerId: string | undefined,
 ) {
@@ -81,7 +81,7 @@ export async function getOffer(
  * `nextCursor` says more may follow.
  */
 export async function listOffers(
-  deps: CatalogDeps,
+  deps: CatalogReadDeps,
   principal: MerchantPrincipal,
   query: ListQuery & { state?: readonly OfferState[] | undefined },
 ) {

@@ -25,7 +25,7 @@ import { ConflictError } from "../../errors.ts";
 import { applyMergePatch } from "../../http/merge-patch.ts";
 import { parseWith } from "../../http/parse.ts";
 import { bestEffort } from "./compensation.ts";
-import { type CatalogDeps, nowIso } from "./deps.ts";
+import { type CatalogDeps, type CatalogReadDeps, nowIso } from "./deps.ts";
 import { geocodeIfNeeded } from "./geocoding.ts";
 import { listPage, STORES_SCOPE } from "./listing.ts";
 import { notFound } from "./not-found.ts";
@@ -83,7 +83,7 @@ export async function createStore(
 
 /** One of the caller's stores; another merchant's id is indistinguishable from a missing one. */
 export async function getStore(
-  deps: CatalogDeps,
+  deps: CatalogReadDeps,
   principal: MerchantPrincipal,
   storeId: string | undefined,
 ) {
@@ -99,7 +99,7 @@ export async function getStore(
  * one store with that store code (or none).
  */
 export async function listStores(
-  deps: CatalogDeps,
+  deps: CatalogReadDeps,
   principal: MerchantPrincipal,
   query: ListQuery & { externalRef?: string | undefined },
 ) {
