@@ -1,5 +1,5 @@
 import { latLngToCell } from "./geometry/point-cells.ts";
-import { EARTH_RADIUS_M, haversineM } from "./geometry/sphere.ts";
+import { EARTH_RADIUS_M, haversineM, unitVector } from "./geometry/sphere.ts";
 
 /** Store locations are bucketed in H3 res-6 cells (≈ 3.7 km edge) for "offers near me". */
 export const STORE_POINT_RESOLUTION = 6;
@@ -14,29 +14,45 @@ export const STORE_POINT_RESOLUTION = 6;
 const MIN_INRADIUS_M = 1_862;
 const MAX_CIRCUMRADIUS_M = 4_656;
 /** Sample spacing: every disc of radius MIN_INRADIUS_M within reach holds a sample point. */
-const SAMPLE_STEP_M = 1_800;
+const SAMPLE_STEP_M = MIN_INRADIUS_M;
 
 /** The bucket key of a store location. */
 export function storePointCell(lat: number, lon: number): string {
   return `P${STORE_POINT_RESOLUTION}#${latLngToCell(lat, lon, STORE_POINT_RESOLUTION)}`;
 }
 
-/** The point `distanceM` from (lat, lon) along the initial bearing `bearing` (radians). */
-function destination(
-  lat: number,
-  lon: number,
-  distanceM: number,
-  bearing: number,
-): [number, number] {
-  const d = distanceM / EARTH_RADIUS_M;
-  const phi = (lat * Math.PI) / 180;
-  const sinPhi2 = Math.sin(phi) * Math.cos(d) + Math.cos(phi) * Math.sin(d) * Math.cos(bearing);
-  const phi2 = Math.asin(Math.max(-1, Math.min(1, sinPhi2)));
-  const dLambda = Math.atan2(
-    Math.sin(bearing) * Math.sin(d) * Math.cos(phi),
-    Math.cos(d) - Math.sin(phi) * sinPhi2,
-  );
-  return [(phi2 * 180) / Math.PI, lon + (dLambda * 180) / Math.PI];
+/**
+ * Points `distanceM` from (lat, lon) in `n` evenly spaced directions, appended to `out` as
+ * [lat, lon] pairs. Vector form (rotation about the point's axis from an arbitrary tangent
+ * basis): exact at the poles, where bearing formulas lose their precision.
+ */
+function ringAround(lat: number, lon: number, distanceM: number, n: number, out: number[]): void {
+  const [px, py, pz] = unitVector(lat, lon);
+  // e = normalize(a × p) for an axis a not parallel to p; t = p × e.
+  const [ax, ay, az] = Math.abs(pz) < 0.9 ? [0, 0, 1] : [1, 0, 0];
+  let ex = ay * pz - az * py;
+  let ey = az * px - ax * pz;
+  let ez = ax * py - ay * px;
+  const norm = Math.hypot(ex, ey, ez);
+  ex /= norm;
+  ey /= norm;
+  ez /= norm;
+  const tx = py * ez - pz * ey;
+  const ty = pz * ex - px * ez;
+  const tz = px * ey - py * ex;
+  const delta = distanceM / EARTH_RADIUS_M;
+  const c = Math.cos(delta);
+  const s = Math.sin(delta);
+  for (let i = 0; i < n; i++) {
+    const theta = (2 * Math.PI * i) / n;
+    const u = Math.cos(theta) * s;
+    const v = Math.sin(theta) * s;
+    const qx = px * c + ex * u + tx * v;
+    const qy = py * c + ey * u + ty * v;
+    const qz = pz * c + ez * u + tz * v;
+    out.push((Math.asin(Math.max(-1, Math.min(1, qz))) * 180) / Math.PI);
+    out.push((Math.atan2(qy, qx) * 180) / Math.PI);
+  }
 }
 
 /**
@@ -47,22 +63,22 @@ function destination(
  * within reach = radiusM + MAX_CIRCUMRADIUS_M, and contains the disc of radius MIN_INRADIUS_M
  * about that centre. Samples on concentric rings SAMPLE_STEP_M apart (each ring's samples at
  * most SAMPLE_STEP_M apart along it, the last ring at or beyond reach) leave no point within
- * reach farther than SAMPLE_STEP_M/2 + SAMPLE_STEP_M/2 < MIN_INRADIUS_M from a sample, so one
+ * reach farther than SAMPLE_STEP_M/2 + SAMPLE_STEP_M/2 = MIN_INRADIUS_M from a sample, so one
  * sample falls inside every such cell and its bucket is listed. Other buckets listed are read
  * for nothing, never wrong (the distance filter decides). Poles and the antimeridian need no
- * special case: samples are placed by great-circle bearing and distance.
+ * special case: samples are placed on the sphere by rotation about the query point.
  */
 export function storePointCellsNear(lat: number, lon: number, radiusM: number): string[] {
   const reach = radiusM + MAX_CIRCUMRADIUS_M;
   const rings = Math.ceil(reach / SAMPLE_STEP_M);
   const cells = new Set([storePointCell(lat, lon)]);
+  const samples: number[] = [];
   for (let j = 1; j <= rings; j++) {
     const distance = j * SAMPLE_STEP_M;
-    const n = Math.ceil((2 * Math.PI * distance) / SAMPLE_STEP_M);
-    for (let i = 0; i < n; i++) {
-      const [pLat, pLon] = destination(lat, lon, distance, (2 * Math.PI * i) / n);
-      cells.add(storePointCell(pLat, pLon));
-    }
+    ringAround(lat, lon, distance, Math.ceil((2 * Math.PI * distance) / SAMPLE_STEP_M), samples);
+  }
+  for (let i = 0; i < samples.length; i += 2) {
+    cells.add(storePointCell(samples[i] as number, samples[i + 1] as number));
   }
   return [...cells];
 }
