@@ -1,6 +1,6 @@
 import { catalogHandler } from "../shared/http/route-handler.ts";
 import { getOfferRoute } from "../shared/http/routes/catalog.ts";
-import { getOffer } from "../shared/use-cases/catalog/offers.ts";
+import { getOffer } from "../shared/use-cases/catalog/offer-reads.ts";
 import { offerReadDepsFromEnv } from "../shared/wiring/catalog-read-deps.ts";
 
 const deps = offerReadDepsFromEnv();

@@ -1,6 +1,6 @@
 import { catalogHandler } from "../shared/http/route-handler.ts";
 import { listOffersRoute } from "../shared/http/routes/catalog.ts";
-import { listOffers } from "../shared/use-cases/catalog/offers.ts";
+import { listOffers } from "../shared/use-cases/catalog/offer-reads.ts";
 import { offerReadDepsFromEnv } from "../shared/wiring/catalog-read-deps.ts";
 
 const deps = offerReadDepsFromEnv();

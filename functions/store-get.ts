@@ -1,6 +1,6 @@
 import { catalogHandler } from "../shared/http/route-handler.ts";
 import { getStoreRoute } from "../shared/http/routes/catalog.ts";
-import { getStore } from "../shared/use-cases/catalog/stores.ts";
+import { getStore } from "../shared/use-cases/catalog/store-reads.ts";
 import { catalogReadDepsFromEnv } from "../shared/wiring/catalog-read-deps.ts";
 
 const deps = catalogReadDepsFromEnv();

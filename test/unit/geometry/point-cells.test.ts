@@ -88,7 +88,8 @@ function* arc(
   b: [number, number],
   steps: number,
 ): Generator<[number, number]> {
-  const [p, q] = [a, b].map(([lat, lon]) => unitVector(lat, lon)) as [number[], number[]];
+  const p = unitVector(a[0], a[1]);
+  const q = unitVector(b[0], b[1]);
   for (let t = 0; t <= steps; t++) {
     const v = p.map((x, k) => x * (1 - t / steps) + (q[k] as number) * (t / steps));
     const n = Math.hypot(...v);
