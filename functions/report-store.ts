@@ -1,7 +1,4 @@
-import { merchantPrincipal } from "../shared/auth/principal.ts";
-import { http, json } from "../shared/http/middleware.ts";
-import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
-import { lambdaHandler } from "../shared/lambda-handler.ts";
+import { reportHandler } from "../shared/http/route-handler.ts";
 import { getJourneyReport } from "../shared/use-cases/reports/journey-report.ts";
 import { getPickupReport } from "../shared/use-cases/reports/pickup-report.ts";
 import { getStoreReport } from "../shared/use-cases/reports/store-report.ts";
@@ -17,18 +14,14 @@ const pickupDeps = pickupReportDepsFromEnv();
  * GET /v1/reports/journey?from&to&storeId&offerId — visitors by journey stage, repeat visits,
  * lapses and an offer's repeat-visit lift (the same counters, the same function).
  */
-export const handler = lambdaHandler<HttpEvent, HttpResult>()
-  .use(http())
-  .handler(async (event) => {
-    const principal = merchantPrincipal(event);
-    const query = event.queryStringParameters ?? {};
+export const handler = reportHandler(
+  "storeId",
+  (principal, storeId, query, event): Promise<unknown> => {
     if (event.routeKey === "GET /v1/reports/journey") {
-      const journey = await getJourneyReport(deps, principal, query);
-      return json(200, journey, { "cache-control": "no-store" });
+      return getJourneyReport(deps, principal, query);
     }
-    const storeId = event.pathParameters?.storeId;
-    const report = event.rawPath.endsWith("/pickups")
-      ? await getPickupReport(pickupDeps, principal, storeId, query)
-      : await getStoreReport(deps, principal, storeId, query);
-    return json(200, report, { "cache-control": "no-store" });
-  });
+    return event.rawPath.endsWith("/pickups")
+      ? getPickupReport(pickupDeps, principal, storeId, query)
+      : getStoreReport(deps, principal, storeId, query);
+  },
+);

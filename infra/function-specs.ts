@@ -211,6 +211,18 @@ function linkFunction(description: string, catalog: "read" | "readwrite"): Funct
 }
 
 /**
+ * A report over the counters: offers and stores (catalog), the conversion log and the
+ * incentives' budget counters, read only; `cursor` for a paginated one.
+ */
+function reportReader(description: string, secrets: FunctionSpec["secrets"] = []): FunctionSpec {
+  return {
+    description,
+    access: { catalog: "read", conversions: "read", incentives: "read" },
+    secrets,
+  };
+}
+
+/**
  * What deciding an incentive outside the ping path needs (claims, exposures, cross-sells on
  * pickup arrival, the visit sweeper), as for a geofence trigger: offers (catalog), device counters and claims, the
  * incentive, the conversion log, with person pseudonyms.
@@ -513,21 +525,11 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     access: { catalog: "read", incentives: "readwrite", conversions: "readwrite" },
     secrets: [],
   },
-  "conversions-list": {
-    description: "GET /v1/conversions: the footfall conversion log, paginated",
-    access: { catalog: "read", conversions: "read", incentives: "read" },
-    secrets: ["cursor"],
-  },
-  "report-offer": {
-    description: "GET /v1/reports/offers/{offerId}: funnel and lift of one offer",
-    access: { catalog: "read", conversions: "read", incentives: "read" },
-    secrets: [],
-  },
-  "report-offers": {
-    description: "GET /v1/reports/offers: every offer of a period side by side",
-    access: { catalog: "read", conversions: "read", incentives: "read" },
-    secrets: [],
-  },
+  "conversions-list": reportReader("GET /v1/conversions: the footfall conversion log, paginated", [
+    "cursor",
+  ]),
+  "report-offer": reportReader("GET /v1/reports/offers/{offerId}: funnel and lift of one offer"),
+  "report-offers": reportReader("GET /v1/reports/offers: every offer of a period side by side"),
 
   // Online to offline: claim links, claims, exposures and the channel report
   "link-create": linkFunction(
@@ -559,13 +561,10 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     memoryMb: 256,
     dashboardAssets: true,
   },
-  "report-store": {
-    description:
-      "GET /v1/reports/stores/{storeId} (and /pickups) and /v1/reports/journey: store visits, " +
+  "report-store": reportReader(
+    "GET /v1/reports/stores/{storeId} (and /pickups) and /v1/reports/journey: store visits, " +
       "pickup metrics, visitor journey",
-    access: { catalog: "read", conversions: "read", incentives: "read" },
-    secrets: [],
-  },
+  ),
 };
 
 /** Environment variable carrying each secret's ARN; the runtime resolves it at cold start. */

@@ -23,12 +23,16 @@ import { Construct } from "constructs";
 import { type FootfallFunction, METRICS_NAMESPACE, SERVICE_NAME } from "./footfall-function.ts";
 import { pascalCase } from "./names.ts";
 
-/** The conversion funnel, in order; emitted as EMF metrics under `Footfall` / `service`. */
-export const FUNNEL_METRICS = [
+/** The ping stage of the funnel: pings in, and the geofence events they cause. */
+const PING_FUNNEL_METRICS = [
   "PingsAccepted",
   "PingsRejected",
   "PingsFlagged",
   "ZoneEvents",
+] as const;
+
+/** The outcome stage of the funnel: incentives decided, visits and redemptions. */
+const OUTCOME_FUNNEL_METRICS = [
   "IncentivesSent",
   "IncentivesHeldOut",
   "IncentivesSuppressed",
@@ -36,6 +40,9 @@ export const FUNNEL_METRICS = [
   "AttributedVisits",
   "Redemptions",
 ] as const;
+
+/** The conversion funnel, in order; emitted as EMF metrics under `Footfall` / `service`. */
+export const FUNNEL_METRICS = [...PING_FUNNEL_METRICS, ...OUTCOME_FUNNEL_METRICS] as const;
 
 /** Throttled device registrations in 5 minutes that page someone (a farming run, not a retry). */
 export const REGISTRATION_THROTTLE_ALARM = 50;
@@ -222,21 +229,12 @@ export class Monitoring extends Construct {
     dashboard.addWidgets(
       new GraphWidget({
         title: "Pings and zone events",
-        left: ["PingsAccepted", "PingsRejected", "PingsFlagged", "ZoneEvents"].map((m) =>
-          funnelMetric(m),
-        ),
+        left: PING_FUNNEL_METRICS.map((m) => funnelMetric(m)),
         width: 12,
       }),
       new GraphWidget({
         title: "Incentives, visits, redemptions",
-        left: [
-          "IncentivesSent",
-          "IncentivesHeldOut",
-          "IncentivesSuppressed",
-          "Visits",
-          "AttributedVisits",
-          "Redemptions",
-        ].map((m) => funnelMetric(m)),
+        left: OUTCOME_FUNNEL_METRICS.map((m) => funnelMetric(m)),
         width: 12,
       }),
     );

@@ -10,45 +10,66 @@ import { PICKUP_MESSAGE_VERSION, pickupMessageSchema } from "../shared/domain/pi
 /** Where the published JSON Schemas live, relative to the repository root. */
 export const EVENTS_DIR = resolve(import.meta.dirname, "..", "events");
 
+/** Stable public identity of a message schema: its name and version are part of the URL. */
+function messageSchemaId(name: string, version: number | string): string {
+  return `https://schemas.footfall.example/events/${name}/${version}.json`;
+}
+
 /** Stable public identity of the incentive message schema; the version is part of the URL. */
-export const INCENTIVE_MESSAGE_SCHEMA_ID = `https://schemas.footfall.example/events/incentive-message/${INCENTIVE_MESSAGE_VERSION}.json`;
+export const INCENTIVE_MESSAGE_SCHEMA_ID = messageSchemaId(
+  "incentive-message",
+  INCENTIVE_MESSAGE_VERSION,
+);
+
+/** Stable public identity of the pickup message schema; the version is part of the URL. */
+export const PICKUP_MESSAGE_SCHEMA_ID = messageSchemaId("pickup-message", PICKUP_MESSAGE_VERSION);
 
 /**
- * The JSON Schema (2020-12) of the incentive topic message, derived from the zod schema the
- * publisher uses, so subscribers validate against exactly what is sent and the two never drift.
+ * The JSON Schema (2020-12) of a topic message, derived from the zod schema its publisher uses
+ * (named `source` in the `$comment`), so subscribers validate against exactly what is sent and
+ * the two never drift.
  */
-export function incentiveMessageJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(incentiveMessageSchema, { target: "draft-2020-12" }) as Record<
+function messageJsonSchema(message: {
+  schema: z.ZodType;
+  id: string;
+  title: string;
+  version: number | string;
+  source: string;
+}): Record<string, unknown> {
+  const generated = z.toJSONSchema(message.schema, { target: "draft-2020-12" }) as Record<
     string,
     unknown
   >;
   const { $schema, ...body } = generated;
   return {
     $schema,
-    $id: INCENTIVE_MESSAGE_SCHEMA_ID,
-    title: "Footfall incentive.sent message",
-    $comment: `Version ${INCENTIVE_MESSAGE_VERSION}. Generated from incentiveMessageSchema by scripts/generate-schemas.ts; do not edit by hand.`,
+    $id: message.id,
+    title: message.title,
+    $comment: `Version ${message.version}. Generated from ${message.source} by scripts/generate-schemas.ts; do not edit by hand.`,
     ...body,
   };
 }
 
-/** Stable public identity of the pickup message schema; the version is part of the URL. */
-export const PICKUP_MESSAGE_SCHEMA_ID = `https://schemas.footfall.example/events/pickup-message/${PICKUP_MESSAGE_VERSION}.json`;
+/** The JSON Schema (2020-12) of the incentive topic message (`incentive.sent`). */
+export function incentiveMessageJsonSchema(): Record<string, unknown> {
+  return messageJsonSchema({
+    schema: incentiveMessageSchema,
+    id: INCENTIVE_MESSAGE_SCHEMA_ID,
+    title: "Footfall incentive.sent message",
+    version: INCENTIVE_MESSAGE_VERSION,
+    source: "incentiveMessageSchema",
+  });
+}
 
 /** The JSON Schema (2020-12) of the pickup messages (`pickup.*`) on the incentive topic. */
 export function pickupMessageJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(pickupMessageSchema, { target: "draft-2020-12" }) as Record<
-    string,
-    unknown
-  >;
-  const { $schema, ...body } = generated;
-  return {
-    $schema,
-    $id: PICKUP_MESSAGE_SCHEMA_ID,
+  return messageJsonSchema({
+    schema: pickupMessageSchema,
+    id: PICKUP_MESSAGE_SCHEMA_ID,
     title: "Footfall pickup.* message",
-    $comment: `Version ${PICKUP_MESSAGE_VERSION}. Generated from pickupMessageSchema by scripts/generate-schemas.ts; do not edit by hand.`,
-    ...body,
-  };
+    version: PICKUP_MESSAGE_VERSION,
+    source: "pickupMessageSchema",
+  });
 }
 
 /** Every generated schema: file name in `events/` → schema object. */

@@ -10,9 +10,9 @@
  * prints them next to the built-in effects.
  */
 import type { DevicePrincipal } from "../shared/auth/principal.ts";
-import { apiClient } from "./local/api-client.ts";
 import { pct, pts } from "./local/figures.ts";
 import { DEMO_MERCHANT_ID, DEMO_STORES } from "./local/seed.ts";
+import { type ScenarioContext, simulationSteps } from "./local/simulation-steps.ts";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -24,17 +24,9 @@ export const JOURNEY_EFFECTS = {
 } as const;
 const WINDOW_HOURS = 168;
 
-export interface JourneyContext {
-  url: string;
-  appKey: string;
-  admin: string;
-  analyst: string;
+export interface JourneyContext extends ScenarioContext {
+  /** The running server's environment (tables and endpoints of the DynamoDB mode). */
   env: Record<string, string>;
-  random: () => number;
-  devices: number;
-  concurrency: number;
-  keep: boolean;
-  namePrefix: string;
 }
 
 /** Runs the scenario and prints the closing note; resolves to the process exit code. */
@@ -48,34 +40,23 @@ export async function runJourney(ctx: JourneyContext): Promise<number> {
   const { zoneEventSinkFromEnv } = await import("../shared/wiring/event-sink-deps.ts");
   const sink = zoneEventSinkFromEnv(ctx.env);
 
-  const api = apiClient(ctx.url);
+  const steps = simulationSteps(ctx);
 
   // Day 0 of the simulated clock: nine weeks ago, 12:00 UTC (13:00/14:00 in Paris).
   const today = new Date();
   today.setUTCHours(12, 0, 0, 0);
   const t0 = today.getTime() - 63 * DAY;
-  const offer = await api("/v1/offers", {
-    method: "POST",
-    token: ctx.admin,
-    body: {
-      name: `${ctx.namePrefix} — journey (${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC)`,
-      storeIds: DEMO_STORES.map((s) => s.storeId),
-      triggerZone: { type: "StoreRadius", radiusM: 250 },
-      trigger: { on: "enter" },
-      message: { title: "We miss you", body: "A coffee on us this week" },
-      validFrom: new Date(t0 - DAY).toISOString(),
-      validTo: new Date(Date.now() + 7 * DAY).toISOString(),
-      holdoutPercent: 50,
-      attributionWindowHours: WINDOW_HOURS,
-      redemption: { codeKind: "unique", expiresAfterHours: WINDOW_HOURS },
-      priority: 100,
-    },
+  const offerId = await steps.createOffer("journey offer", `${ctx.namePrefix} — journey`, {
+    triggerZone: { type: "StoreRadius", radiusM: 250 },
+    trigger: { on: "enter" },
+    message: { title: "We miss you", body: "A coffee on us this week" },
+    validFrom: new Date(t0 - DAY).toISOString(),
+    holdoutPercent: 50,
+    attributionWindowHours: WINDOW_HOURS,
+    redemption: { codeKind: "unique", expiresAfterHours: WINDOW_HOURS },
+    priority: 100,
   });
-  if (offer.status !== 201) {
-    console.error("could not create the journey offer", offer.body);
-    return 1;
-  }
-  const offerId = offer.body.offerId as string;
+  if (!offerId) return 1;
   const counts = { treated: 0, holdout: 0, failures: 0 };
   const truth = {
     repeatInWindow: { treated: 0, holdout: 0 },
@@ -102,15 +83,7 @@ export async function runJourney(ctx: JourneyContext): Promise<number> {
 
   async function shopper(i: number) {
     const storeId = DEMO_STORES[i % DEMO_STORES.length]?.storeId ?? "";
-    const reg = await api("/v1/devices", {
-      method: "POST",
-      headers: { "x-app-key": ctx.appKey },
-      body: {
-        platform: i % 2 === 0 ? "ios" : "android",
-        consent: { location: true, marketing: true },
-        timeZone: "Europe/Paris",
-      },
-    });
+    const reg = await steps.registerPhone(i % 2 === 0 ? "ios" : "android", "Europe/Paris");
     if (reg.status !== 201) {
       counts.failures++;
       return;
@@ -161,22 +134,15 @@ export async function runJourney(ctx: JourneyContext): Promise<number> {
   }
 
   const started = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: ctx.concurrency }, async () => {
-      while (next < ctx.devices) await shopper(next++);
-    }),
-  );
+  await steps.runPhones(ctx.devices, ctx.concurrency, shopper);
   const from = new Date(t0).toISOString().slice(0, 10);
   const to = new Date(Date.now()).toISOString().slice(0, 10);
-  const report = await api(`/v1/reports/journey?from=${from}&to=${to}&offerId=${offerId}`, {
-    token: ctx.analyst,
-  });
-  if (report.status !== 200) {
-    console.error("could not read the journey report", report.body);
-    return 1;
-  }
-  if (!ctx.keep) await api(`/v1/offers/${offerId}`, { method: "DELETE", token: ctx.admin });
+  const report = await steps.readReportThenDeleteOffer(
+    offerId,
+    `/v1/reports/journey?from=${from}&to=${to}&offerId=${offerId}`,
+    "journey report",
+  );
+  if (!report) return 1;
 
   type Repeat = {
     treated: { n: number; repeaters: number };
@@ -189,7 +155,7 @@ export async function runJourney(ctx: JourneyContext): Promise<number> {
     ["within the window", "repeatWithinWindow"],
     ["30 days after it ", "repeatAfterWindow"],
   ] as const) {
-    const r = report.body.offer[key] as Repeat;
+    const r = report.offer[key] as Repeat;
     const eff = key === "repeatWithinWindow" ? "repeatInWindow" : "repeatAfterWindow";
     const built =
       JOURNEY_EFFECTS.firstVisit * (JOURNEY_EFFECTS[eff].treated - JOURNEY_EFFECTS[eff].holdout);
@@ -210,8 +176,8 @@ export async function runJourney(ctx: JourneyContext): Promise<number> {
         `${covered ? "covered" : "NOT covered"} · counts ${exact ? "exact" : "DIFFER from the simulation"}`,
     );
   }
-  const j = report.body.journey;
-  const a = report.body.offer.attributedVisits;
+  const j = report.journey;
+  const a = report.offer.attributedVisits;
   console.log(
     [
       `Journey scenario: ${ctx.devices} phones over nine simulated weeks ` +

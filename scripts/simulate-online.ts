@@ -6,9 +6,10 @@
  * each channel's lift, and the script prints it next to the built-in effect.
  */
 
-import { apiClient, offsetM } from "./local/api-client.ts";
+import { offsetM } from "./local/api-client.ts";
 import { pct, pts } from "./local/figures.ts";
 import { DEMO_STORES } from "./local/seed.ts";
+import { type ScenarioContext, simulationSteps } from "./local/simulation-steps.ts";
 
 /** Visit probabilities of the control group and, per channel, of treated shoppers. */
 export const ONLINE_BASELINE_VISIT_RATE = 0.15;
@@ -19,51 +20,32 @@ export const ONLINE_CHANNEL_EFFECTS = [
 ] as const;
 const VARIANTS = ["A", "B"] as const;
 
-export interface OnlineContext {
-  url: string;
-  appKey: string;
-  admin: string;
-  analyst: string;
+export interface OnlineContext extends ScenarioContext {
+  /** A POS token of the demo merchant (redemptions at the till). */
   pos: string;
+  /** The phones' time zone. */
   timeZone: string;
-  random: () => number;
-  devices: number;
-  concurrency: number;
-  keep: boolean;
-  namePrefix: string;
 }
 
 /** Runs the scenario and prints the closing note; resolves to the process exit code. */
 export async function runOnline(ctx: OnlineContext): Promise<number> {
-  const api = apiClient(ctx.url);
+  const steps = simulationSteps(ctx);
+  const { api } = steps;
   const first = DEMO_STORES[0]?.input.location;
   if (!first) throw new Error("no demo store");
-  const runAt = new Date();
-  const offer = await api("/v1/offers", {
-    method: "POST",
-    token: ctx.admin,
-    body: {
-      name: `${ctx.namePrefix} online (${runAt.toISOString().slice(0, 16).replace("T", " ")} UTC)`,
-      storeIds: DEMO_STORES.map((s) => s.storeId),
-      // Online only: the trigger zone lies far from the stores, so visits trigger no send.
-      triggerZone: { type: "Circle", center: offsetM(first, 0, 40_000), radiusM: 100 },
-      trigger: { on: "enter" },
-      message: { title: "Coffee on us", body: "Show this code for a free espresso" },
-      validFrom: new Date(Date.now() - 86_400_000).toISOString(),
-      validTo: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      holdoutPercent: 20,
-      attributionWindowHours: 24,
-      redemption: { codeKind: "unique", expiresAfterHours: 24 },
-      currency: "EUR",
-      costPerSend: "0.02",
-      incentiveValue: "2.00",
-    },
+  const offerId = await steps.createOffer("online simulation offer", `${ctx.namePrefix} online`, {
+    // Online only: the trigger zone lies far from the stores, so visits trigger no send.
+    triggerZone: { type: "Circle", center: offsetM(first, 0, 40_000), radiusM: 100 },
+    trigger: { on: "enter" },
+    message: { title: "Coffee on us", body: "Show this code for a free espresso" },
+    holdoutPercent: 20,
+    attributionWindowHours: 24,
+    redemption: { codeKind: "unique", expiresAfterHours: 24 },
+    currency: "EUR",
+    costPerSend: "0.02",
+    incentiveValue: "2.00",
   });
-  if (offer.status !== 201) {
-    console.error("could not create the online simulation offer", offer.body);
-    return 1;
-  }
-  const offerId = offer.body.offerId as string;
+  if (!offerId) return 1;
   const links = new Map<string, string>();
   for (const { channel } of ONLINE_CHANNEL_EFFECTS) {
     for (const variant of VARIANTS) {
@@ -82,15 +64,7 @@ export async function runOnline(ctx: OnlineContext): Promise<number> {
     const variant = VARIANTS[Math.floor(i / ONLINE_CHANNEL_EFFECTS.length) % VARIANTS.length];
     const store = DEMO_STORES[i % DEMO_STORES.length]?.input.location;
     if (!effect || !variant || !store) return;
-    const reg = await api("/v1/devices", {
-      method: "POST",
-      headers: { "x-app-key": ctx.appKey },
-      body: {
-        platform: i % 2 === 0 ? "ios" : "android",
-        consent: { location: true, marketing: true },
-        timeZone: ctx.timeZone,
-      },
-    });
+    const reg = await steps.registerPhone(i % 2 === 0 ? "ios" : "android", ctx.timeZone);
     if (reg.status !== 201) {
       failures++;
       return;
@@ -131,18 +105,13 @@ export async function runOnline(ctx: OnlineContext): Promise<number> {
       if (r.status === 200) redeemed++;
     }
   }
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: ctx.concurrency }, async () => {
-      while (next < ctx.devices) await shopper(next++);
-    }),
+  await steps.runPhones(ctx.devices, ctx.concurrency, shopper);
+  const report = await steps.readReportThenDeleteOffer(
+    offerId,
+    `/v1/reports/offers/${offerId}/channels`,
+    "channel report",
   );
-  const report = await api(`/v1/reports/offers/${offerId}/channels`, { token: ctx.analyst });
-  if (report.status !== 200) {
-    console.error("could not read the channel report", report.body);
-    return 1;
-  }
-  if (!ctx.keep) await api(`/v1/offers/${offerId}`, { method: "DELETE", token: ctx.admin });
+  if (!report) return 1;
 
   const lines: string[] = [];
   let allCovered = true;
@@ -159,7 +128,7 @@ export async function runOnline(ctx: OnlineContext): Promise<number> {
     } | null;
   };
   for (const effect of ONLINE_CHANNEL_EFFECTS) {
-    const c = (report.body.channels as Section[]).find((x) => x.channel === effect.channel);
+    const c = (report.channels as Section[]).find((x) => x.channel === effect.channel);
     if (!c) continue;
     const built = effect.treatedVisitRate - ONLINE_BASELINE_VISIT_RATE;
     const ci = c.lift.absoluteCi;
@@ -177,7 +146,7 @@ export async function runOnline(ctx: OnlineContext): Promise<number> {
     );
   }
   const cmp = (
-    report.body.variantComparison as {
+    report.variantComparison as {
       a: string;
       b: string;
       difference: number | null;
@@ -186,9 +155,9 @@ export async function runOnline(ctx: OnlineContext): Promise<number> {
       better: string | null;
     }[]
   )[0];
-  const t = report.body.totals;
+  const t = report.totals;
   console.log(`
-${report.body.offerName}
+${report.offerName}
   ${ctx.devices} simulated shoppers reached through claim links (e-mail, social) and in-app exposures,
   two creative variants each, 20 % held out per person; control visit rate ${pct(ONLINE_BASELINE_VISIT_RATE)}.
 

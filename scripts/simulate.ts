@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { apiClient, offsetM } from "./local/api-client.ts";
+import { offsetM } from "./local/api-client.ts";
 import { daytimeZone } from "./local/daytime.ts";
 import { loadOrCreateDevKey, mintMerchantToken } from "./local/dev-jwt.ts";
 import { pct, pts } from "./local/figures.ts";
 import { DATA_DIR, runningLocalEnv } from "./local/runtime.ts";
 import { DEMO_MERCHANT_ID, DEMO_STORES } from "./local/seed.ts";
+import { simulationSteps } from "./local/simulation-steps.ts";
 import { runJourney } from "./simulate-journey.ts";
 import { runOnline } from "./simulate-online.ts";
 
@@ -81,7 +82,8 @@ function random(): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
-const api = apiClient(url);
+const steps = simulationSteps({ url, appKey, admin, analyst, keep: values.keep });
+const { api } = steps;
 
 /** Removes simulation offers an interrupted earlier run left behind (found by name). */
 async function removeLeftovers() {
@@ -100,69 +102,46 @@ async function removeLeftovers() {
 }
 await removeLeftovers();
 
+/** What every scenario is given: the server, its callers, the seeded PRNG and the run's size. */
+const scenario = {
+  url,
+  appKey,
+  admin,
+  analyst,
+  random,
+  concurrency: Number(values.concurrency),
+  keep: values.keep,
+  namePrefix: SIMULATION_NAME,
+};
 if (values.scenario === "journey") {
-  process.exit(
-    await runJourney({
-      url,
-      appKey,
-      admin,
-      analyst,
-      env: runtime,
-      random,
-      devices: deviceCount,
-      concurrency: Number(values.concurrency),
-      keep: values.keep,
-      namePrefix: SIMULATION_NAME,
-    }),
-  );
+  process.exit(await runJourney({ ...scenario, env: runtime, devices: deviceCount }));
 }
-
 if (values.scenario === "online") {
   process.exit(
     await runOnline({
-      url,
-      appKey,
-      admin,
-      analyst,
+      ...scenario,
       pos,
       timeZone: daytimeZone(),
-      random,
       // The default 400 phones leave each channel's control group small: the online run takes more.
       devices: process.argv.some((a) => a.startsWith("--devices")) ? deviceCount : 900,
-      concurrency: Number(values.concurrency),
-      keep: values.keep,
-      namePrefix: SIMULATION_NAME,
     }),
   );
 }
 
-const runAt = new Date();
-const offer = await api("/v1/offers", {
-  method: "POST",
-  token: admin,
-  body: {
-    name: `${SIMULATION_NAME} (${runAt.toISOString().slice(0, 16).replace("T", " ")} UTC)`,
-    storeIds: DEMO_STORES.map((s) => s.storeId),
-    triggerZone: { type: "StoreRadius", radiusM: 250 },
-    // Each phone sends its walk in one batch, minutes after the trigger: accept such events.
-    trigger: { on: "enter", freshnessMinutes: 20 },
-    message: { title: "Coffee on us", body: "Drop by for a free espresso" },
-    validFrom: new Date(Date.now() - 86_400_000).toISOString(),
-    validTo: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-    holdoutPercent: 50,
-    attributionWindowHours: 24,
-    redemption: { codeKind: "unique", expiresAfterHours: 24 },
-    priority: 100,
-    currency: "EUR",
-    costPerSend: "0.05",
-    incentiveValue: "2.00",
-  },
+const offerId = await steps.createOffer("simulation offer", SIMULATION_NAME, {
+  triggerZone: { type: "StoreRadius", radiusM: 250 },
+  // Each phone sends its walk in one batch, minutes after the trigger: accept such events.
+  trigger: { on: "enter", freshnessMinutes: 20 },
+  message: { title: "Coffee on us", body: "Drop by for a free espresso" },
+  holdoutPercent: 50,
+  attributionWindowHours: 24,
+  redemption: { codeKind: "unique", expiresAfterHours: 24 },
+  priority: 100,
+  currency: "EUR",
+  costPerSend: "0.05",
+  incentiveValue: "2.00",
 });
-if (offer.status !== 201) {
-  console.error("could not create the simulation offer", offer.body);
-  process.exit(1);
-}
-const offerId = offer.body.offerId as string;
+if (!offerId) process.exit(1);
 const timeZone = daytimeZone();
 const now = Date.now();
 const stats = {
@@ -179,15 +158,7 @@ async function simulateDevice(i: number) {
   const store = DEMO_STORES[i % DEMO_STORES.length];
   if (!store?.input.location) return;
   const centre = store.input.location;
-  const reg = await api("/v1/devices", {
-    method: "POST",
-    headers: { "x-app-key": appKey },
-    body: {
-      platform: i % 3 === 0 ? "ios" : "android",
-      consent: { location: true, marketing: true },
-      timeZone,
-    },
-  });
+  const reg = await steps.registerPhone(i % 3 === 0 ? "ios" : "android", timeZone);
   if (reg.status !== 201) {
     stats.failures++;
     return;
@@ -256,20 +227,15 @@ async function simulateDevice(i: number) {
   }
 }
 
-const concurrency = Number(values.concurrency);
-let next = 0;
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    while (next < deviceCount) await simulateDevice(next++);
-  }),
-);
+await steps.runPhones(deviceCount, Number(values.concurrency), simulateDevice);
 
-const report = await api(`/v1/reports/offers/${offerId}`, { token: analyst });
-if (report.status !== 200) {
-  console.error("could not read the offer report", report.body);
-  process.exit(1);
-}
-const totals = report.body.totals;
+const report = await steps.readReportThenDeleteOffer(
+  offerId,
+  `/v1/reports/offers/${offerId}`,
+  "offer report",
+);
+if (!report) process.exit(1);
+const totals = report.totals;
 const lift = totals.lift;
 const money = totals.money;
 const trueLift = pTreated - pHoldout;
@@ -283,10 +249,8 @@ const inc = totals.incremental;
 const cpiv = money?.costPerIncrementalVisit;
 const link = `${url}/dashboard/#token=${analyst}&route=/offers/${offerId}`;
 
-if (!values.keep) await api(`/v1/offers/${offerId}`, { method: "DELETE", token: admin });
-
 console.log(`
-${report.body.offerName}
+${report.offerName}
   ${deviceCount} simulated phones walked past ${DEMO_STORES.length} demo stores (${stats.driveBys} drove by).
   ${f.triggered} were in a trigger zone: ${f.sent} got the incentive, ${f.heldOut} were held out (50 %).
 

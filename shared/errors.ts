@@ -33,6 +33,21 @@ export abstract class FootfallError extends Error {
     this.issues = options?.issues;
     this.extensions = options?.extensions;
   }
+
+  /**
+   * The error of one invalid field: detail `<path>: <reason>` and that single issue, e.g.
+   * `ValidationError.field("pings/3/lat", "must be at most 90")`.
+   */
+  static field<E extends FootfallError>(
+    this: new (
+      detail: string,
+      options?: { issues?: FieldIssue[] },
+    ) => E,
+    path: string,
+    reason: string,
+  ): E {
+    return new this(`${path}: ${reason}`, { issues: [{ path, reason }] });
+  }
 }
 
 /**
@@ -48,11 +63,7 @@ function problemType<S extends number, T extends string>(status: S, type: T) {
 }
 
 /** 400: the request is syntactically or semantically invalid; names the field(s). */
-export class ValidationError extends problemType(400, "validation-error") {
-  static field(path: string, reason: string): ValidationError {
-    return new ValidationError(`${path}: ${reason}`, { issues: [{ path, reason }] });
-  }
-}
+export class ValidationError extends problemType(400, "validation-error") {}
 
 /** 400: the body is not JSON. */
 export class MalformedJsonError extends problemType(400, "malformed-json") {}
@@ -89,11 +100,7 @@ export class PayloadTooLargeError extends problemType(413, "payload-too-large") 
 export class UnsupportedMediaTypeError extends problemType(415, "unsupported-media-type") {}
 
 /** 422: well-formed but cannot be processed (address that geocodes to nothing). */
-export class UnprocessableError extends problemType(422, "unprocessable") {
-  static field(path: string, reason: string): UnprocessableError {
-    return new UnprocessableError(`${path}: ${reason}`, { issues: [{ path, reason }] });
-  }
-}
+export class UnprocessableError extends problemType(422, "unprocessable") {}
 
 /** 428: the request must be conditional (a replacement without `If-Match`). */
 export class PreconditionRequiredError extends problemType(428, "precondition-required") {}

@@ -25,6 +25,14 @@ export function readConfig<S extends z.ZodObject>(
 
 const nonEmpty = z.string().trim().min(1, "must be set");
 
+/**
+ * A whole number within `[min, max]` (both inclusive), `fallback` when the variable is absent;
+ * a value outside the range or not a whole number fails the cold start naming the variable.
+ */
+function integer(min: number, max: number, fallback: number) {
+  return z.coerce.number().int().min(min).max(max).default(fallback);
+}
+
 /** Reusable variable definitions; each function composes only what it needs. */
 export const configVars = {
   tableName: nonEmpty,
@@ -36,6 +44,9 @@ export const configVars = {
     .optional()
     .transform((v) => (v === "" ? undefined : v)),
   seconds: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  integer,
+  /** Days the conversion log keeps a record before DynamoDB TTL removes it (1 to 3,650, 400). */
+  retentionDays: integer(1, 3_650, 400).describe("Days the conversion log keeps a record (TTL)"),
   number: (fallback: number) => z.coerce.number().finite().default(fallback),
   logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"]).default("INFO"),
 };

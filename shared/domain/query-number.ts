@@ -8,22 +8,31 @@ import * as z from "zod";
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 const INTEGER = /^[+-]?\d+$/;
 
+/**
+ * A query parameter holding a number in plain notation: at most `maxLength` characters matching
+ * `pattern`, then checked as `number`. Every refusal says what was expected (`must be <what>`).
+ */
+function plainNumberQuery(
+  what: string,
+  example: string,
+  maxLength: number,
+  pattern: RegExp,
+  number: z.ZodNumber,
+) {
+  return z
+    .string({ error: `must be ${what}` })
+    .max(maxLength, `must be ${what}`)
+    .regex(pattern, `must be ${what} such as ${example}`)
+    .transform(Number)
+    .pipe(number);
+}
+
 /** A query parameter holding a decimal number such as `48.8566`, `-2.35` or `10`. */
 export function decimalQuery() {
-  return z
-    .string({ error: "must be a decimal number" })
-    .max(32, "must be a decimal number")
-    .regex(DECIMAL, "must be a decimal number such as 48.8566")
-    .transform(Number)
-    .pipe(z.number().finite());
+  return plainNumberQuery("a decimal number", "48.8566", 32, DECIMAL, z.number().finite());
 }
 
 /** A query parameter holding a base-10 integer such as `25`. */
 export function integerQuery() {
-  return z
-    .string({ error: "must be an integer" })
-    .max(16, "must be an integer")
-    .regex(INTEGER, "must be an integer such as 25")
-    .transform(Number)
-    .pipe(z.number().int());
+  return plainNumberQuery("an integer", "25", 16, INTEGER, z.number().int());
 }

@@ -13,6 +13,7 @@ import {
 } from "../auth/principal.ts";
 import { ForbiddenError } from "../errors.ts";
 import { lambdaHandler } from "../lambda-handler.ts";
+import { wantsCsv } from "./accept.ts";
 import { etag, parseIfMatch, requireIfMatch } from "./if-match.ts";
 import { type HttpOptions, http, json, readHeader } from "./middleware.ts";
 import { parseWith } from "./parse.ts";
@@ -76,24 +77,64 @@ export function deviceActionHandler(
 }
 
 /**
- * A merchant's report (no body): `run` with the caller, the path parameter `pathParameter`
- * (undefined on routes without it) and the raw query, which the report's use case parses (its
- * errors name the parameter) and checks the caller's roles. Answers 200, never cached.
+ * A merchant's call whose use case validates its own input and checks the caller's roles (a claim
+ * link's create, list or update): the body limit `maxBodyBytes` (default 1 MiB), then `run` with
+ * the caller and the event. Answers `status` (default 200) with the result, never cached. Takes
+ * the limit rather than the route so that the handler's bundle stays free of the route table's
+ * schemas.
  */
-export function reportHandler(
-  pathParameter: string,
+export function merchantActionHandler(
+  options: { maxBodyBytes?: number; status?: number },
+  run: (principal: MerchantPrincipal, event: HttpEvent) => Promise<unknown>,
+) {
+  const { status = 200, ...httpOptions } = options;
+  return lambdaHandler<HttpEvent, HttpResult>()
+    .use(http(httpOptions))
+    .handler(async (event) => json(status, await run(merchantPrincipal(event), event), NO_STORE));
+}
+
+/** How a report route answers a caller preferring `text/csv` (RFC 9110 §12.5.1, accept.ts). */
+export interface CsvForms<T> {
+  /** The report itself as CSV (`csvResult`): the rows of the JSON answer. */
+  csv?: (report: T) => HttpResult;
+  /** A CSV export run instead of the report (every page of a log rather than one). */
+  export?: (
+    principal: MerchantPrincipal,
+    id: string | undefined,
+    query: Record<string, string | undefined>,
+  ) => Promise<HttpResult>;
+}
+
+/**
+ * A merchant's report (no body): `run` with the caller, the path parameter `pathParameter`
+ * (undefined on routes without it), the raw query, which the report's use case parses (its
+ * errors name the parameter) and checks the caller's roles, and the event (for a function serving
+ * several report routes). Answers 200, never cached. With a CSV form, a caller preferring
+ * `text/csv` gets it instead, and both forms vary on `Accept`.
+ */
+export function reportHandler<T>(
+  pathParameter: string | undefined,
   run: (
     principal: MerchantPrincipal,
     id: string | undefined,
     query: Record<string, string | undefined>,
-  ) => Promise<unknown>,
+    event: HttpEvent,
+  ) => Promise<T>,
+  forms: CsvForms<T> = {},
 ) {
+  const negotiated = forms.csv !== undefined || forms.export !== undefined;
+  const headers = negotiated ? { ...NO_STORE, vary: "accept" } : NO_STORE;
   return lambdaHandler<HttpEvent, HttpResult>()
     .use(http())
     .handler(async (event) => {
-      const id = event.pathParameters?.[pathParameter];
-      const report = await run(merchantPrincipal(event), id, event.queryStringParameters ?? {});
-      return json(200, report, NO_STORE);
+      const principal = merchantPrincipal(event);
+      const id = pathParameter === undefined ? undefined : event.pathParameters?.[pathParameter];
+      const query = event.queryStringParameters ?? {};
+      const csv = negotiated && wantsCsv(readHeader(event, "accept"));
+      if (csv && forms.export) return forms.export(principal, id, query);
+      const report = await run(principal, id, query, event);
+      if (csv && forms.csv) return forms.csv(report);
+      return json(200, report, headers);
     });
 }
 

@@ -22,24 +22,22 @@ const liftSchema = z
 const group = z.object({ n: z.number().int(), repeaters: z.number().int() });
 const repeatLift = z.object({ treated: group, holdout: group, lift: liftSchema });
 
+/** A count per journey stage a visit can be in. */
+const stageCounts = z.object({
+  new: z.number().int(),
+  returning: z.number().int(),
+  regular: z.number().int(),
+});
+
 const sectionSchema = z
   .object({
     visits: z.number().int().describe("Journey visits: a person's first visit of a local day"),
     repeatVisits: z.number().int().describe("Journey visits by people seen before"),
     repeatVisitRate: z.number().nullable(),
     repeatVisitRateCi: interval.describe("Wilson 95 % interval"),
-    visitsByStage: z.object({
-      new: z.number().int(),
-      returning: z.number().int(),
-      regular: z.number().int(),
-    }),
-    entered: z
-      .object({
-        new: z.number().int(),
-        returning: z.number().int(),
-        regular: z.number().int(),
-        lapsed: z.number().int(),
-      })
+    visitsByStage: stageCounts,
+    entered: stageCounts
+      .extend({ lapsed: z.number().int() })
       .describe("People who entered each stage in the period"),
     lapsed: z.number().int().describe("Regulars who lapsed in the period (up to today)"),
     medianDaysBetweenVisits: z.number().nullable(),

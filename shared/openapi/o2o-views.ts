@@ -5,13 +5,18 @@
  */
 import * as z from "zod";
 
+/** The link a touch came through: its offer and the channel and variant it was made for. */
+const viaLink = {
+  offerId: z.string(),
+  linkId: z.string().describe("lk_…"),
+  channel: z.string(),
+  variant: z.string(),
+};
+
 /** A claim link as returned by the merchant API. */
 export const linkViewSchema = z
   .object({
-    linkId: z.string().describe("lk_…"),
-    offerId: z.string(),
-    channel: z.string(),
-    variant: z.string(),
+    ...viaLink,
     label: z.string().nullable(),
     token: z
       .string()
@@ -31,10 +36,7 @@ export const linkListSchema = z.object({ items: z.array(linkViewSchema) });
 export const claimResultSchema = z
   .object({
     claimId: z.string().nullable(),
-    offerId: z.string(),
-    linkId: z.string(),
-    channel: z.string(),
-    variant: z.string(),
+    ...viaLink,
     outcome: z
       .enum(["granted", "held_out", "suppressed"])
       .describe("granted: a code; held_out: the control group (no incentive); suppressed: refused"),
@@ -57,10 +59,7 @@ export const claimResultSchema = z
 export const exposureResultSchema = z
   .object({
     exposureId: z.string().nullable(),
-    offerId: z.string(),
-    linkId: z.string(),
-    channel: z.string(),
-    variant: z.string(),
+    ...viaLink,
     outcome: z.enum(["treated", "held_out", "suppressed"]),
     show: z
       .boolean()
@@ -73,10 +72,7 @@ export const exposureResultSchema = z
 export const webClaimResultSchema = z
   .object({
     claimId: z.string(),
-    offerId: z.string(),
-    linkId: z.string(),
-    channel: z.string(),
-    variant: z.string(),
+    ...viaLink,
     code: z.string(),
     codeKind: z.enum(["unique", "static"]),
     expiresAt: z.string().nullable(),

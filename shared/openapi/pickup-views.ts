@@ -3,6 +3,7 @@
  * free of the catalog's geometry).
  */
 import * as z from "zod";
+import { vehicleSchema } from "../domain/pickup/message.ts";
 import { PICKUP_MODES, PICKUP_STATES } from "../domain/pickup/pickup.ts";
 
 const pickupStateEnum = z.enum(PICKUP_STATES);
@@ -25,13 +26,7 @@ export const pickupViewSchema = z
     attached: z.boolean().describe("A shopper's device attached the order"),
     promisedAt: z.iso.datetime(),
     customerName: z.string().optional(),
-    vehicle: z
-      .object({
-        description: z.string().optional(),
-        color: z.string().optional(),
-        licensePlate: z.string().optional(),
-      })
-      .optional(),
+    vehicle: vehicleSchema.optional(),
     estimatedArrivalAt: z.iso
       .datetime()
       .optional()

@@ -5,6 +5,7 @@ import { dynamoAudienceStore } from "../adapters/dynamo/audience-store.ts";
 import { systemClock } from "../adapters/system.ts";
 import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
+import { tableVars } from "../config/table-vars.ts";
 import { personPseudonym } from "../privacy.ts";
 import type { AudienceDeps } from "../use-cases/audiences.ts";
 
@@ -16,7 +17,7 @@ export function audienceDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): AudienceDeps {
   const config = readConfig(
-    z.object({ DEVICES_TABLE: configVars.tableName, PSEUDONYM_KEY: configVars.secret }),
+    z.object({ ...tableVars("devices"), PSEUDONYM_KEY: configVars.secret }),
     env,
   );
   const pseudonymKey = currentSecret(env, "PSEUDONYM_KEY");

@@ -9,6 +9,7 @@ import { amazonLocationGeocoder } from "../adapters/location/geocoder.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
 import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
+import { tableVars } from "../config/table-vars.ts";
 import { memoizedZoneCover } from "../domain/catalog/zones.ts";
 import { rotatingCursorCodec } from "../http/cursor.ts";
 import type { CatalogDeps } from "../use-cases/catalog/deps.ts";
@@ -22,8 +23,7 @@ import { geoIndexFromConfig } from "./geo-index.ts";
 export const locationClient = new LocationClient({ maxAttempts: 2 });
 
 export const catalogConfigSchema = z.object({
-  CATALOG_TABLE: configVars.tableName,
-  GEO_INDEX_TABLE: configVars.tableName,
+  ...tableVars("catalog", "geoIndex"),
   CURSOR_SECRET: configVars.secret,
   PLACE_INDEX_NAME: configVars.optionalString.describe("Amazon Location place index"),
 });

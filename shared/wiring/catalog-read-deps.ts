@@ -7,6 +7,7 @@ import { dynamoOfferStateReader } from "../adapters/dynamo/offer-state-reader.ts
 import { systemClock } from "../adapters/system.ts";
 import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
+import { tablesFromEnv, tableVars } from "../config/table-vars.ts";
 import { rotatingCursorCodec } from "../http/cursor.ts";
 import type { CatalogDeps, CatalogReadDeps } from "../use-cases/catalog/deps.ts";
 
@@ -16,13 +17,8 @@ import type { CatalogDeps, CatalogReadDeps } from "../use-cases/catalog/deps.ts"
  * (h3-js), the time zone map and the Amazon Location client, none of which a read needs.
  */
 export const catalogReadConfigSchema = z.object({
-  CATALOG_TABLE: configVars.tableName,
+  ...tableVars("catalog"),
   CURSOR_SECRET: configVars.secret,
-});
-
-export const offerStateConfigSchema = z.object({
-  CATALOG_TABLE: configVars.tableName,
-  INCENTIVES_TABLE: configVars.tableName,
 });
 
 /** Store and offer read dependencies, once per cold start. */
@@ -44,13 +40,10 @@ export function catalogReadDepsFromEnv(
 export function offerStateDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): Pick<CatalogDeps, "offerStates" | "merchantSettings"> {
-  const config = readConfig(offerStateConfigSchema, env);
+  const tables = tablesFromEnv(env, "catalog", "incentives");
   return {
-    merchantSettings: dynamoMerchantSettingsStore(documentClient, config.CATALOG_TABLE),
-    offerStates: dynamoOfferStateReader(documentClient, {
-      catalog: config.CATALOG_TABLE,
-      incentives: config.INCENTIVES_TABLE,
-    }),
+    merchantSettings: dynamoMerchantSettingsStore(documentClient, tables.catalog),
+    offerStates: dynamoOfferStateReader(documentClient, tables),
   };
 }
 

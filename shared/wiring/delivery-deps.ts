@@ -9,19 +9,18 @@ import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
 import { snsIncentiveChannels } from "../adapters/sns/incentive-channels.ts";
 import { systemClock } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
+import { tableNames, tableVars } from "../config/table-vars.ts";
 import type { DeliveryDeps } from "../use-cases/incentives/deliver.ts";
 import { deviceRefFromEnv } from "./device-ref.ts";
 
 export const deliveryConfigSchema = z.object({
-  DEVICES_TABLE: configVars.tableName,
-  INCENTIVES_TABLE: configVars.tableName,
-  CONVERSIONS_TABLE: configVars.tableName,
+  ...tableVars("devices", "incentives", "conversions"),
   INCENTIVE_TOPIC_ARN: configVars.topicArn,
   INCENTIVE_DLQ_URL: configVars.optionalString,
   PSEUDONYM_KEY: configVars.secret,
-  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
-  DELIVERY_BASE_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(200),
-  CONVERSION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  DELIVERY_MAX_ATTEMPTS: configVars.integer(1, 10, 4),
+  DELIVERY_BASE_DELAY_MS: configVars.integer(0, 5000, 200),
+  CONVERSION_RETENTION_DAYS: configVars.retentionDays,
 });
 
 /**
@@ -43,13 +42,10 @@ export function deliveryDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): DeliveryDeps & { store: DecisionStore; retentionDays: number } {
   const config = readConfig(deliveryConfigSchema, env);
+  const tables = tableNames(config);
   return {
-    store: dynamoDecisionStore(documentClient, {
-      devices: config.DEVICES_TABLE,
-      incentives: config.INCENTIVES_TABLE,
-      conversions: config.CONVERSIONS_TABLE,
-    }),
-    devices: dynamoDeviceStore(documentClient, config.DEVICES_TABLE),
+    store: dynamoDecisionStore(documentClient, tables),
+    devices: dynamoDeviceStore(documentClient, tables.devices),
     channels: snsIncentiveChannels(publishClient, sqsClient, {
       topicArn: config.INCENTIVE_TOPIC_ARN,
       dlqUrl: config.INCENTIVE_DLQ_URL,

@@ -12,6 +12,7 @@ import { systemClock, systemRandom } from "../adapters/system.ts";
 import { rotatingDeviceTokenKeys } from "../auth/device-token.ts";
 import { currentSecret, secretEnv } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
+import { tableNames, tableVars } from "../config/table-vars.ts";
 import { appServerSecret } from "../domain/app-key.ts";
 import { countAbuse } from "../metrics.ts";
 import { personPseudonym, pseudonymize } from "../privacy.ts";
@@ -30,27 +31,18 @@ const platformApplicationArn = (platforms: string) =>
   );
 
 export const deviceConfigSchema = z.object({
-  DEVICES_TABLE: configVars.tableName,
-  CATALOG_TABLE: configVars.tableName,
+  ...tableVars("devices", "catalog"),
   DEVICE_TOKEN_SECRETS: configVars.secret.describe("comma-separated, newest first"),
   DEVICE_TOKEN_TTL_SECONDS: configVars.seconds(180 * 24 * 3600),
   APNS_PLATFORM_APPLICATION_ARN: platformApplicationArn("APNS|APNS_SANDBOX"),
   FCM_PLATFORM_APPLICATION_ARN: platformApplicationArn("GCM"),
   /** Derives app server secrets and person/address pseudonyms; optional for the other device functions. */
   PSEUDONYM_KEY: configVars.optionalString,
-  REGISTRATION_LIMIT_PER_ADDRESS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1_000_000)
-    .default(DEFAULT_REGISTRATION_LIMITS.perAddress)
+  REGISTRATION_LIMIT_PER_ADDRESS: configVars
+    .integer(1, 1_000_000, DEFAULT_REGISTRATION_LIMITS.perAddress)
     .describe("Device registrations per source address (IPv6: per /64) and window"),
-  REGISTRATION_LIMIT_PER_APP: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100_000_000)
-    .default(DEFAULT_REGISTRATION_LIMITS.perApp)
+  REGISTRATION_LIMIT_PER_APP: configVars
+    .integer(1, 100_000_000, DEFAULT_REGISTRATION_LIMITS.perApp)
     .describe("Device registrations per app and window"),
   REGISTRATION_LIMIT_WINDOW_SECONDS: configVars.seconds(
     DEFAULT_REGISTRATION_LIMITS.windowMs / 1000,
@@ -133,26 +125,18 @@ export function deviceDepsFromEnv(
   };
 }
 
-export const eraseConfigSchema = deviceConfigSchema.extend({
-  INCENTIVES_TABLE: configVars.tableName,
-});
+export const eraseConfigSchema = deviceConfigSchema.extend(tableVars("incentives"));
 
 /** The erasure's dependencies: the device deps plus the erasers of the other tables. */
 export function eraseDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): DeviceDeps {
-  const config = readConfig(eraseConfigSchema, env);
+  const tables = tableNames(readConfig(eraseConfigSchema, env));
   return {
     ...deviceDepsFromEnv(env),
     erasers: [
-      dynamoIncentiveEraser(documentClient, {
-        devices: config.DEVICES_TABLE,
-        incentives: config.INCENTIVES_TABLE,
-      }),
-      dynamoPickupEraser(documentClient, {
-        devices: config.DEVICES_TABLE,
-        incentives: config.INCENTIVES_TABLE,
-      }),
+      dynamoIncentiveEraser(documentClient, tables),
+      dynamoPickupEraser(documentClient, tables),
     ],
   };
 }

@@ -11,18 +11,12 @@ import {
   type PickupArrivalSink,
 } from "../use-cases/incentives/incentive-sink.ts";
 import type { ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
-import { decisionAdapters } from "./decision-adapters.ts";
+import { decisionAdapters, decisionConfigShape } from "./decision-adapters.ts";
 import { deviceRefFromEnv } from "./device-ref.ts";
 
 export const sinkConfigSchema = z.object({
-  DEVICES_TABLE: configVars.tableName,
-  CATALOG_TABLE: configVars.tableName,
-  INCENTIVES_TABLE: configVars.tableName,
-  CONVERSIONS_TABLE: configVars.tableName,
-  PSEUDONYM_KEY: configVars.secret,
-  FATIGUE_CAP_PER_DAY: z.coerce.number().int().min(1).max(100).default(3),
-  CONVERSION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
-  CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
+  ...decisionConfigShape,
+  FATIGUE_CAP_PER_DAY: configVars.integer(1, 100, 3),
 });
 
 /**

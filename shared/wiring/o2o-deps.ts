@@ -6,54 +6,37 @@ import { dynamoLinkStore } from "../adapters/dynamo/link-store.ts";
 import { dynamoRateLimiter } from "../adapters/dynamo/rate-limiter.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
+import { tablesFromEnv } from "../config/table-vars.ts";
 import { type ClaimDeps, DEFAULT_CLAIM_LIMITS } from "../use-cases/o2o/claims.ts";
 import type { LinkDeps } from "../use-cases/o2o/links.ts";
-import { decisionAdapters } from "./decision-adapters.ts";
+import { decisionAdapters, decisionConfigShape } from "./decision-adapters.ts";
 import { deviceRefFromEnv } from "./device-ref.ts";
-
-export const linkConfigSchema = z.object({ CATALOG_TABLE: configVars.tableName });
 
 /** Dependencies of the merchant's claim-link routes, built once per cold start. */
 export function linkDepsFromEnv(env: Record<string, string | undefined> = process.env): LinkDeps {
-  const config = readConfig(linkConfigSchema, env);
-  const catalog = dynamoCatalogStore(documentClient, config.CATALOG_TABLE);
+  const { catalog } = tablesFromEnv(env, "catalog");
   return {
-    links: dynamoLinkStore(documentClient, config.CATALOG_TABLE),
-    offers: catalog,
+    links: dynamoLinkStore(documentClient, catalog),
+    offers: dynamoCatalogStore(documentClient, catalog),
     clock: systemClock,
     random: systemRandom,
   };
 }
 
 export const claimConfigSchema = z.object({
-  DEVICES_TABLE: configVars.tableName,
-  CATALOG_TABLE: configVars.tableName,
-  INCENTIVES_TABLE: configVars.tableName,
-  CONVERSIONS_TABLE: configVars.tableName,
-  PSEUDONYM_KEY: configVars.secret,
-  CONVERSION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
-  CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
-  CLAIM_MAX_ATTEMPTS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(10_000)
-    .default(DEFAULT_CLAIM_LIMITS.attemptsPerWindow)
+  ...decisionConfigShape,
+  CLAIM_MAX_ATTEMPTS: configVars
+    .integer(1, 10_000, DEFAULT_CLAIM_LIMITS.attemptsPerWindow)
     .describe("Claims and exposures per device (web claims per address) per window"),
-  CLAIM_MAX_FAILURES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(10_000)
-    .default(DEFAULT_CLAIM_LIMITS.failuresPerWindow)
+  CLAIM_MAX_FAILURES: configVars
+    .integer(1, 10_000, DEFAULT_CLAIM_LIMITS.failuresPerWindow)
     .describe("Unknown link tokens per device or address per window before 429"),
   CLAIM_WINDOW_SECONDS: configVars.seconds(DEFAULT_CLAIM_LIMITS.windowMs / 1000),
-  WEB_CLAIMS_PER_ADDRESS_PER_DAY: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(10_000)
-    .default(DEFAULT_CLAIM_LIMITS.webClaimsPerAddressPerDay),
+  WEB_CLAIMS_PER_ADDRESS_PER_DAY: configVars.integer(
+    1,
+    10_000,
+    DEFAULT_CLAIM_LIMITS.webClaimsPerAddressPerDay,
+  ),
 });
 
 /** Dependencies of claims, exposures and web claims, built once per cold start. */

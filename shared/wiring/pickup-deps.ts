@@ -6,6 +6,7 @@ import { dynamoPickupStore } from "../adapters/dynamo/pickup-store.ts";
 import { amazonLocationRoutes } from "../adapters/location/route-calculator.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
+import { tableNames, tableVars } from "../config/table-vars.ts";
 import {
   DEFAULT_PICKUP_RULES,
   DEFAULT_ROUTE_REFINEMENT,
@@ -17,22 +18,12 @@ import type { PickupTracker } from "../use-cases/pings/ingest-pings.ts";
 import type { ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
 
 export const pickupConfigSchema = z.object({
-  CATALOG_TABLE: configVars.tableName,
-  DEVICES_TABLE: configVars.tableName,
-  INCENTIVES_TABLE: configVars.tableName,
-  PICKUP_NEARBY_MINUTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(60)
-    .default(DEFAULT_PICKUP_RULES.nearbyThresholdS / 60)
+  ...tableVars("catalog", "devices", "incentives"),
+  PICKUP_NEARBY_MINUTES: configVars
+    .integer(1, 60, DEFAULT_PICKUP_RULES.nearbyThresholdS / 60)
     .describe("Default `nearby` threshold of a pickup (minutes of estimated travel)"),
-  PICKUP_NO_SHOW_MINUTES: z.coerce
-    .number()
-    .int()
-    .min(5)
-    .max(7 * 24 * 60)
-    .default(DEFAULT_PICKUP_RULES.noShowAfterS / 60)
+  PICKUP_NO_SHOW_MINUTES: configVars
+    .integer(5, 7 * 24 * 60, DEFAULT_PICKUP_RULES.noShowAfterS / 60)
     .describe("Minutes after the promised time without an arrival before a pickup is a no-show"),
   PICKUP_ROUTE_FACTOR: z.coerce
     .number()
@@ -73,12 +64,10 @@ export function pickupDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): PickupDeps {
   const config = readConfig(pickupConfigSchema, env);
+  const tables = tableNames(config);
   return {
-    pickups: dynamoPickupStore(documentClient, {
-      incentives: config.INCENTIVES_TABLE,
-      devices: config.DEVICES_TABLE,
-    }),
-    stores: dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
+    pickups: dynamoPickupStore(documentClient, tables),
+    stores: dynamoCatalogStore(documentClient, tables.catalog),
     clock: systemClock,
     random: systemRandom,
     rules: pickupRulesFrom(config),

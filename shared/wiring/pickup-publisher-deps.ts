@@ -5,13 +5,13 @@ import { dynamoPickupStore } from "../adapters/dynamo/pickup-store.ts";
 import { snsPickupChannels } from "../adapters/sns/pickup-channels.ts";
 import { systemClock } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
+import { tableNames, tableVars } from "../config/table-vars.ts";
 import type { IncentiveSinkDeps } from "../use-cases/incentives/incentive-sink.ts";
 import type { PublishDeps } from "../use-cases/pickups/pickups.ts";
 import { zoneEventSinkFromEnv } from "./event-sink-deps.ts";
 
 export const pickupPublisherConfigSchema = z.object({
-  DEVICES_TABLE: configVars.tableName,
-  INCENTIVES_TABLE: configVars.tableName,
+  ...tableVars("devices", "incentives"),
   INCENTIVE_TOPIC_ARN: configVars.topicArn,
 });
 
@@ -25,12 +25,10 @@ export function pickupPublishDepsFromEnv(
   onOutcome?: IncentiveSinkDeps["onOutcome"],
 ): PublishDeps {
   const config = readConfig(pickupPublisherConfigSchema, env);
-  const devices = dynamoDeviceStore(documentClient, config.DEVICES_TABLE);
+  const tables = tableNames(config);
+  const devices = dynamoDeviceStore(documentClient, tables.devices);
   return {
-    pickups: dynamoPickupStore(documentClient, {
-      incentives: config.INCENTIVES_TABLE,
-      devices: config.DEVICES_TABLE,
-    }),
+    pickups: dynamoPickupStore(documentClient, tables),
     channels: snsPickupChannels(snsClient, {
       topicArn: config.INCENTIVE_TOPIC_ARN,
       endpointOf: async (deviceId) => (await devices.get(deviceId))?.pushEndpointArn,

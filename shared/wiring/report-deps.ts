@@ -6,22 +6,20 @@ import { dynamoConversionReader } from "../adapters/dynamo/conversion-reader.ts"
 import { systemClock } from "../adapters/system.ts";
 import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
+import { tableNames, tablesFromEnv, tableVars } from "../config/table-vars.ts";
 import { rotatingCursorCodec } from "../http/cursor.ts";
 import type { ConversionLogDeps } from "../use-cases/reports/conversions.ts";
 import type { ReportDeps } from "../use-cases/reports/offer-report.ts";
 
-export const reportConfigSchema = z.object({
-  CATALOG_TABLE: configVars.tableName,
-  CONVERSIONS_TABLE: configVars.tableName,
-  INCENTIVES_TABLE: configVars.tableName,
-});
+const REPORT_TABLES = ["catalog", "conversions", "incentives"] as const;
 
-export const conversionLogConfigSchema = z.object({
-  CATALOG_TABLE: configVars.tableName,
-  CONVERSIONS_TABLE: configVars.tableName,
-  INCENTIVES_TABLE: configVars.tableName,
-  CURSOR_SECRET: configVars.secret,
-});
+/** The conversion reader and the catalog, which both the reports and the conversion log read. */
+function reportAdapters(tables: { catalog: string; conversions: string; incentives: string }) {
+  return {
+    conversions: dynamoConversionReader(documentClient, tables),
+    catalog: dynamoCatalogStore(documentClient, tables.catalog),
+  };
+}
 
 /**
  * Dependencies of the offer and store reports, built once per cold start: counters and budget
@@ -30,15 +28,8 @@ export const conversionLogConfigSchema = z.object({
 export function reportDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): ReportDeps {
-  const config = readConfig(reportConfigSchema, env);
-  return {
-    counters: dynamoConversionReader(documentClient, {
-      conversions: config.CONVERSIONS_TABLE,
-      incentives: config.INCENTIVES_TABLE,
-    }),
-    catalog: dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
-    clock: systemClock,
-  };
+  const { conversions, catalog } = reportAdapters(tablesFromEnv(env, ...REPORT_TABLES));
+  return { counters: conversions, catalog, clock: systemClock };
 }
 
 /**
@@ -48,13 +39,14 @@ export function reportDepsFromEnv(
 export function conversionLogDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): ConversionLogDeps {
-  const config = readConfig(conversionLogConfigSchema, env);
+  const config = readConfig(
+    z.object({ ...tableVars(...REPORT_TABLES), CURSOR_SECRET: configVars.secret }),
+    env,
+  );
+  const { conversions, catalog } = reportAdapters(tableNames(config));
   return {
-    log: dynamoConversionReader(documentClient, {
-      conversions: config.CONVERSIONS_TABLE,
-      incentives: config.INCENTIVES_TABLE,
-    }),
+    log: conversions,
     cursors: rotatingCursorCodec(currentSecret(env, "CURSOR_SECRET")),
-    names: dynamoCatalogStore(documentClient, config.CATALOG_TABLE),
+    names: catalog,
   };
 }

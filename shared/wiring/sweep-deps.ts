@@ -3,14 +3,15 @@ import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoDeviceStore } from "../adapters/dynamo/device-store.ts";
 import { dynamoVisitStore } from "../adapters/dynamo/visit-store.ts";
 import { systemClock } from "../adapters/system.ts";
-import { configVars, readConfig } from "../config/read-config.ts";
+import { readConfig } from "../config/read-config.ts";
+import { tableVars } from "../config/table-vars.ts";
 import type { ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
 import type { SweepDeps } from "../use-cases/pings/sweep-visits.ts";
 import { visitConfigShape, visitRulesFrom } from "./visit-rules.ts";
 
 /** The sweeper reads the same visit rules as the ping path, and no geo index. */
 export const sweepConfigSchema = z.object({
-  DEVICES_TABLE: configVars.tableName,
+  ...tableVars("devices"),
   ...visitConfigShape,
 });
 

@@ -14,27 +14,13 @@ import type { Store } from "../../domain/catalog/store.ts";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import type { PageKey } from "../../http/cursor.ts";
 import type {
-  CatalogReader,
   CatalogStore,
   Deleted,
   DeletedCatalogReader,
-  OfferKey,
-  Page,
-  StoreKey,
 } from "../../use-cases/ports/catalog-store.ts";
 import { batchGetAll } from "./batch.ts";
 import { queryPages } from "./query-pages.ts";
 import { transactInGroups } from "./transact-groups.ts";
-
-export type {
-  CatalogReader,
-  CatalogStore,
-  Deleted,
-  DeletedCatalogReader,
-  OfferKey,
-  Page,
-  StoreKey,
-};
 
 const MAX_TRANSACTION_ITEMS = 100;
 const STORE_FIELDS_NOT_REPLACED = new Set(["merchantId", "storeId", "offerIds", "createdAt"]);

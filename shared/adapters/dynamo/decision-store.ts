@@ -40,6 +40,7 @@ import {
   type ConflictRetry,
   commitWithBudgetSlice,
 } from "./budget-slice-commit.ts";
+import { writeIf } from "./conditional-write.ts";
 import { counterUpdates, funnelCounterItems, touchCounterItems } from "./counter-updates.ts";
 import {
   attributionKey,
@@ -460,32 +461,27 @@ export function dynamoDecisionStore(
       at: number,
       detail?: string,
     ) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tables.incentives,
-            Key: incentiveKeys.incentive(incentiveId),
-            UpdateExpression:
-              status === "sent"
-                ? "SET #s = :s, sentAt = :at ADD attempts :one"
-                : status === "failed"
-                  ? "SET #s = :s, lastError = :err ADD attempts :one"
-                  : "SET #s = :s, withheldReason = :err",
-            ConditionExpression: "#s = :pending",
-            ExpressionAttributeNames: { "#s": "status" },
-            ExpressionAttributeValues: {
-              ":s": status,
-              ":pending": "pending",
-              ...(status === "withheld" ? {} : { ":one": 1 }),
-              ...(status === "sent" ? { ":at": at } : { ":err": detail ?? status }),
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if ((error as Error).name === "ConditionalCheckFailedException") return false;
-        throw error;
-      }
+      return writeIf(
+        client,
+        new UpdateCommand({
+          TableName: tables.incentives,
+          Key: incentiveKeys.incentive(incentiveId),
+          UpdateExpression:
+            status === "sent"
+              ? "SET #s = :s, sentAt = :at ADD attempts :one"
+              : status === "failed"
+                ? "SET #s = :s, lastError = :err ADD attempts :one"
+                : "SET #s = :s, withheldReason = :err",
+          ConditionExpression: "#s = :pending",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: {
+            ":s": status,
+            ":pending": "pending",
+            ...(status === "withheld" ? {} : { ":one": 1 }),
+            ...(status === "sent" ? { ":at": at } : { ":err": detail ?? status }),
+          },
+        }),
+      );
     },
   };
 }

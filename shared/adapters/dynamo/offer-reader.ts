@@ -1,8 +1,8 @@
 import type { Offer } from "../../domain/catalog/offer.ts";
 import type { Store } from "../../domain/catalog/store.ts";
 import type { Clock } from "../../ports.ts";
+import type { CatalogReader } from "../../use-cases/ports/catalog-store.ts";
 import type { OfferReader } from "../../use-cases/ports/offer-reader.ts";
-import type { CatalogReader } from "./catalog-store.ts";
 
 export type { OfferReader };
 

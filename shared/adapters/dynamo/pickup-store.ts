@@ -13,6 +13,7 @@ import type { DeviceDataEraser } from "../../use-cases/devices.ts";
 import { DeviceGone, PickupConflict, TooManyPickups } from "../../use-cases/pickups/errors.ts";
 import type { PickupStore, StoredPickup } from "../../use-cases/pickups/pickups.ts";
 import type { FinishedPickupReader } from "../../use-cases/reports/pickup-report.ts";
+import { writeIf } from "./conditional-write.ts";
 import { queryPages } from "./query-pages.ts";
 
 /** Days a finished pickup (state timestamps only) is kept for the pickup metrics. */
@@ -229,35 +230,31 @@ export function dynamoPickupStore(
       const sent = (item.sent as Set<string> | undefined) ?? new Set<string>();
       const outbox = (item.outbox as PickupEvent[] | undefined) ?? [];
       if (!outbox.every((e) => sent.has(e.type))) return;
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key,
-            UpdateExpression: "SET outbox = :empty REMOVE outboxPending, formerDeviceId",
-            ConditionExpression: "version = :v",
-            ExpressionAttributeValues: { ":v": item.version, ":empty": [] },
-          }),
-        );
-      } catch (error) {
-        // Saved again meanwhile: that save's outbox holds only unsent events and is handed on.
-        if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-      }
+      // A failed condition: saved again meanwhile; that save's outbox holds only unsent events
+      // and is handed on.
+      await writeIf(
+        client,
+        new UpdateCommand({
+          TableName: table,
+          Key: key,
+          UpdateExpression: "SET outbox = :empty REMOVE outboxPending, formerDeviceId",
+          ConditionExpression: "version = :v",
+          ExpressionAttributeValues: { ":v": item.version, ":empty": [] },
+        }),
+      );
     },
     async dropDeviceRef(deviceId, ref) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tables.devices,
-            Key: deviceKeys.profile(deviceId),
-            UpdateExpression: "DELETE pickupRefs :ref",
-            ConditionExpression: "attribute_exists(pk)",
-            ExpressionAttributeValues: { ":ref": new Set([ref]) },
-          }),
-        );
-      } catch (error) {
-        if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-      }
+      // No profile (erased device): nothing to drop.
+      await writeIf(
+        client,
+        new UpdateCommand({
+          TableName: tables.devices,
+          Key: deviceKeys.profile(deviceId),
+          UpdateExpression: "DELETE pickupRefs :ref",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":ref": new Set([ref]) },
+        }),
+      );
     },
     async listActive(merchantId, storeId) {
       const items: StoredPickup[] = [];
@@ -344,21 +341,18 @@ export function dynamoPickupEraser(
       for (const raw of (out.Item?.pickupRefs as Set<string> | undefined) ?? []) {
         const ref = pickupRef.parse(raw);
         if (!ref) continue;
-        try {
-          await client.send(
-            new UpdateCommand({
-              TableName: tables.incentives,
-              Key: pickupKeys.pickup(ref.merchantId, ref.pickupId),
-              UpdateExpression:
-                "REMOVE deviceId, trip, estimatedArrivalAt SET version = version + :one",
-              ConditionExpression: "deviceId = :device",
-              ExpressionAttributeValues: { ":device": deviceId, ":one": 1 },
-            }),
-          );
-          detached++;
-        } catch (error) {
-          if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-        }
+        const written = await writeIf(
+          client,
+          new UpdateCommand({
+            TableName: tables.incentives,
+            Key: pickupKeys.pickup(ref.merchantId, ref.pickupId),
+            UpdateExpression:
+              "REMOVE deviceId, trip, estimatedArrivalAt SET version = version + :one",
+            ConditionExpression: "deviceId = :device",
+            ExpressionAttributeValues: { ":device": deviceId, ":one": 1 },
+          }),
+        );
+        if (written) detached++;
       }
       return detached;
     },

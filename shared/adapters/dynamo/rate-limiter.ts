@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { RateLimiter } from "../../use-cases/ports/rate-limiter.ts";
+import { writeIf } from "./conditional-write.ts";
 
 export type { RateLimiter };
 
@@ -12,21 +13,16 @@ export function rateWindowKey(key: string, windowStart: number) {
 export function dynamoRateLimiter(client: DynamoDBDocumentClient, tableName: string): RateLimiter {
   return {
     async take(key, limit, windowStart, expiresAt) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: rateWindowKey(key, windowStart),
-            UpdateExpression: "ADD n :one SET expiresAt = :exp",
-            ConditionExpression: "attribute_not_exists(n) OR n < :limit",
-            ExpressionAttributeValues: { ":one": 1, ":exp": expiresAt, ":limit": limit },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if ((error as Error).name === "ConditionalCheckFailedException") return false;
-        throw error;
-      }
+      return writeIf(
+        client,
+        new UpdateCommand({
+          TableName: tableName,
+          Key: rateWindowKey(key, windowStart),
+          UpdateExpression: "ADD n :one SET expiresAt = :exp",
+          ConditionExpression: "attribute_not_exists(n) OR n < :limit",
+          ExpressionAttributeValues: { ":one": 1, ":exp": expiresAt, ":limit": limit },
+        }),
+      );
     },
   };
 }

@@ -22,6 +22,7 @@ import type {
   RedemptionWrite,
   StaticCap,
 } from "../../use-cases/ports/redemption-store.ts";
+import { writeIf } from "./conditional-write.ts";
 import { counterUpdates, touchCounterUpdates } from "./counter-updates.ts";
 import type { TransactItem } from "./transact.ts";
 
@@ -213,37 +214,30 @@ export function dynamoRedemptionStore(
     },
 
     async reserveAttempt(key, limit, expiresAt) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tables.conversions,
-            Key: redemptionAttemptKey(key),
-            UpdateExpression: "ADD attempts :one SET expiresAt = :exp",
-            ConditionExpression: "attribute_not_exists(attempts) OR attempts < :limit",
-            ExpressionAttributeValues: { ":one": 1, ":exp": expiresAt, ":limit": limit },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if ((error as Error).name === "ConditionalCheckFailedException") return false;
-        throw error;
-      }
+      return writeIf(
+        client,
+        new UpdateCommand({
+          TableName: tables.conversions,
+          Key: redemptionAttemptKey(key),
+          UpdateExpression: "ADD attempts :one SET expiresAt = :exp",
+          ConditionExpression: "attribute_not_exists(attempts) OR attempts < :limit",
+          ExpressionAttributeValues: { ":one": 1, ":exp": expiresAt, ":limit": limit },
+        }),
+      );
     },
 
     async releaseAttempt(key) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tables.conversions,
-            Key: redemptionAttemptKey(key),
-            UpdateExpression: "ADD attempts :minus",
-            ConditionExpression: "attempts > :zero",
-            ExpressionAttributeValues: { ":minus": -1, ":zero": 0 },
-          }),
-        );
-      } catch (error) {
-        if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-      }
+      // Never below zero: a release without its reservation (expired window) changes nothing.
+      await writeIf(
+        client,
+        new UpdateCommand({
+          TableName: tables.conversions,
+          Key: redemptionAttemptKey(key),
+          UpdateExpression: "ADD attempts :minus",
+          ConditionExpression: "attempts > :zero",
+          ExpressionAttributeValues: { ":minus": -1, ":zero": 0 },
+        }),
+      );
     },
   };
 }

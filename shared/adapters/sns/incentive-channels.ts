@@ -1,7 +1,8 @@
-import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import type { SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { IncentiveMessage } from "../../domain/incentive.ts";
 import type { IncentiveChannels } from "../../use-cases/ports/incentive-channels.ts";
+import { mobilePushPayload, publishJson, pushToEndpoint } from "./publish.ts";
 
 export type { IncentiveChannels };
 
@@ -13,21 +14,7 @@ export function pushPayload(message: IncentiveMessage): string {
     code: message.redemption.code,
     ...(message.message.deepLink ? { deepLink: message.message.deepLink } : {}),
   };
-  return JSON.stringify({
-    default: `${message.message.title}: ${message.message.body}`,
-    APNS: JSON.stringify({
-      aps: { alert: { title: message.message.title, body: message.message.body } },
-      ...data,
-    }),
-    APNS_SANDBOX: JSON.stringify({
-      aps: { alert: { title: message.message.title, body: message.message.body } },
-      ...data,
-    }),
-    GCM: JSON.stringify({
-      notification: { title: message.message.title, body: message.message.body },
-      data,
-    }),
-  });
+  return mobilePushPayload(message.message.title, message.message.body, data);
 }
 
 /** SNS/SQS adapter for `IncentiveChannels`. */
@@ -37,31 +24,15 @@ export function snsIncentiveChannels(
   config: { topicArn: string; dlqUrl?: string | undefined },
 ): IncentiveChannels {
   return {
-    async publishTopic(message) {
-      const out = await sns.send(
-        new PublishCommand({
-          TopicArn: config.topicArn,
-          Message: JSON.stringify(message),
-          MessageAttributes: {
-            merchantId: { DataType: "String", StringValue: message.merchantId },
-            offerId: { DataType: "String", StringValue: message.offerId },
-            storeId: { DataType: "String", StringValue: message.storeId },
-            eventType: { DataType: "String", StringValue: message.eventType },
-            incentiveId: { DataType: "String", StringValue: message.incentiveId },
-          },
-        }),
-      );
-      return out.MessageId;
-    },
-    async push(endpointArn, message) {
-      await sns.send(
-        new PublishCommand({
-          TargetArn: endpointArn,
-          MessageStructure: "json",
-          Message: pushPayload(message),
-        }),
-      );
-    },
+    publishTopic: (message) =>
+      publishJson(sns, config.topicArn, message, {
+        merchantId: message.merchantId,
+        offerId: message.offerId,
+        storeId: message.storeId,
+        eventType: message.eventType,
+        incentiveId: message.incentiveId,
+      }),
+    push: (endpointArn, message) => pushToEndpoint(sns, endpointArn, pushPayload(message)),
     async deadLetter(payload) {
       if (!config.dlqUrl) return;
       await sqs.send(

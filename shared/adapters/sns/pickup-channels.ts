@@ -1,6 +1,7 @@
-import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import type { SNSClient } from "@aws-sdk/client-sns";
 import type { PickupMessage } from "../../domain/pickup/message.ts";
 import type { PickupChannels } from "../../use-cases/pickups/pickups.ts";
+import { mobilePushPayload, publishJson, pushToEndpoint } from "./publish.ts";
 
 /** The shopper's "your order is ready" push (APNs alert, FCM notification; ids in data). */
 export function readyPushPayload(message: PickupMessage): string {
@@ -11,13 +12,7 @@ export function readyPushPayload(message: PickupMessage): string {
     storeId: message.storeId,
     eventType: message.eventType,
   };
-  const apns = JSON.stringify({ aps: { alert: { title, body } }, ...data });
-  return JSON.stringify({
-    default: `${title}: ${body}`,
-    APNS: apns,
-    APNS_SANDBOX: apns,
-    GCM: JSON.stringify({ notification: { title, body }, data }),
-  });
+  return mobilePushPayload(title, body, data);
 }
 
 /**
@@ -35,29 +30,17 @@ export function snsPickupChannels(
 ): PickupChannels {
   return {
     async publish(message) {
-      await sns.send(
-        new PublishCommand({
-          TopicArn: config.topicArn,
-          Message: JSON.stringify(message),
-          MessageAttributes: {
-            eventType: { DataType: "String", StringValue: message.eventType },
-            merchantId: { DataType: "String", StringValue: message.merchantId },
-            storeId: { DataType: "String", StringValue: message.storeId },
-            pickupId: { DataType: "String", StringValue: message.pickupId },
-          },
-        }),
-      );
+      await publishJson(sns, config.topicArn, message, {
+        eventType: message.eventType,
+        merchantId: message.merchantId,
+        storeId: message.storeId,
+        pickupId: message.pickupId,
+      });
     },
     async pushReady(deviceId, message) {
       const endpoint = await config.endpointOf(deviceId);
       if (!endpoint) return;
-      await sns.send(
-        new PublishCommand({
-          TargetArn: endpoint,
-          MessageStructure: "json",
-          Message: readyPushPayload(message),
-        }),
-      );
+      await pushToEndpoint(sns, endpoint, readyPushPayload(message));
     },
   };
 }

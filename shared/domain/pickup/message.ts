@@ -35,6 +35,16 @@ export const PICKUP_MESSAGE_VERSION = "1.0";
 
 const isoInstant = z.iso.datetime({ offset: true });
 
+/**
+ * The customer's vehicle as pickups show it to the store (the pickup message and the API's
+ * pickup view): what the customer gave, every member optional, free text.
+ */
+export const vehicleSchema = z.strictObject({
+  description: z.string().optional(),
+  color: z.string().optional(),
+  licensePlate: z.string().optional(),
+});
+
 export const pickupMessageSchema = z
   .strictObject({
     schemaVersion: z.literal(PICKUP_MESSAGE_VERSION),
@@ -54,13 +64,7 @@ export const pickupMessageSchema = z
     estimatedArrivalAt: isoInstant.optional(),
     arrivalSource: z.enum(["location", "manual"]).optional(),
     customerName: z.string().optional(),
-    vehicle: z
-      .strictObject({
-        description: z.string().optional(),
-        color: z.string().optional(),
-        licensePlate: z.string().optional(),
-      })
-      .optional(),
+    vehicle: vehicleSchema.optional(),
   })
   .describe(`Footfall pickup message, version ${PICKUP_MESSAGE_VERSION}`);
 export type PickupMessage = z.infer<typeof pickupMessageSchema>;

@@ -37,7 +37,11 @@ export interface CounterRow {
   journey?: Record<string, number> | undefined;
 }
 
-const SCALAR_FIELDS = [
+/**
+ * The funnel's headline counts, in the order reports show them (CSV columns included):
+ * triggered → sent / held out / suppressed → visits → attributed (treated, holdout) → redeemed.
+ */
+export const FUNNEL_HEADLINE_FIELDS = [
   "triggered",
   "sent",
   "heldOut",
@@ -46,6 +50,10 @@ const SCALAR_FIELDS = [
   "attributedTreated",
   "attributedHoldout",
   "redemptions",
+] as const;
+
+const SCALAR_FIELDS = [
+  ...FUNNEL_HEADLINE_FIELDS,
   "expired",
   "onlineRedemptions",
   "onlineExpired",

@@ -25,3 +25,23 @@ export interface NameBook {
 }
 
 export const NO_NAMES: NameBook = { stores: new Map(), offers: new Map() };
+
+/**
+ * The report note on a deleted subject (store or offer): `null` is one deleted before deleted
+ * subjects were kept (counters without a name), a set `deletedAt` one kept since then; none for
+ * a live subject. English sentences, as the reports' `notes` carry them.
+ */
+export function deletionNotes(
+  kind: "store" | "offer",
+  subject: { deletedAt: string | null } | null,
+): string[] {
+  if (subject === null) {
+    return [
+      `The ${kind} was deleted before deleted ${kind}s were kept: its counters are reported without a name.`,
+    ];
+  }
+  if (subject.deletedAt !== null) {
+    return [`The ${kind} was deleted on ${subject.deletedAt}; its counters are reported as kept.`];
+  }
+  return [];
+}

@@ -3,6 +3,7 @@
  * strings. Pure.
  */
 import { csvLine } from "./csv.ts";
+import { FUNNEL_HEADLINE_FIELDS } from "./funnel.ts";
 import type { OfferReport } from "./offer-report.ts";
 import type { ReportSection } from "./report-section.ts";
 
@@ -16,14 +17,7 @@ export const OFFER_REPORT_CSV_COLUMNS = [
   "storeId",
   "storeName",
   "storeCode",
-  "triggered",
-  "sent",
-  "heldOut",
-  "suppressed",
-  "visits",
-  "attributedTreated",
-  "attributedHoldout",
-  "redemptions",
+  ...FUNNEL_HEADLINE_FIELDS,
   "visitRateTreated",
   "visitRateHoldout",
   "liftPoints",

@@ -6,7 +6,7 @@ import { ONLINE } from "../conversion.ts";
 import type { OfferCosts } from "../money.ts";
 import type { DayRange } from "./day-range.ts";
 import { addFunnels, type CounterRow, type Funnel, isEmptyFunnel } from "./funnel.ts";
-import { type NameBook, NO_NAMES } from "./name-book.ts";
+import { deletionNotes, type NameBook, NO_NAMES } from "./name-book.ts";
 import type { OfferState } from "./offer-state.ts";
 import { compareCodePoints } from "./order.ts";
 import { type PeriodUnit, periodOf, periodsOf } from "./periods.ts";
@@ -150,16 +150,7 @@ export function buildOfferReport(input: OfferReportInput) {
     rows = periodRows(input.rows, input.range, input.groupBy, includeEmpty, (f) => toSection(f));
   }
   const max = input.offer?.budgetMax ?? null;
-  const notes: string[] = [];
-  if (input.offer === null) {
-    notes.push(
-      "The offer was deleted before deleted offers were kept: its counters are reported without a name.",
-    );
-  } else if (input.offer.deletedAt !== null) {
-    notes.push(
-      `The offer was deleted on ${input.offer.deletedAt}; its counters are reported as kept.`,
-    );
-  }
+  const notes = deletionNotes("offer", input.offer);
   if (input.costs === null) {
     notes.push("The offer states no currency and costs: money figures are null.");
   }

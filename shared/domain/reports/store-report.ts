@@ -4,7 +4,7 @@
 import { NO_OFFER } from "../conversion.ts";
 import type { DayRange } from "./day-range.ts";
 import { addFunnels, type CounterRow, emptyFunnel, type Funnel, isEmptyFunnel } from "./funnel.ts";
-import { type NameBook, NO_NAMES, type StoreLabel } from "./name-book.ts";
+import { deletionNotes, type NameBook, NO_NAMES, type StoreLabel } from "./name-book.ts";
 import { compareCodePoints } from "./order.ts";
 import { type PeriodUnit, periodOf, periodsOf } from "./periods.ts";
 import { REPORT_METHOD } from "./report-method.ts";
@@ -88,16 +88,7 @@ export function buildStoreReport(input: StoreReportInput) {
       ...offerColumns(offerId),
       ...visitsOf(addFunnels(...funnels)),
     }));
-  const notes: string[] = [];
-  if (input.store === null) {
-    notes.push(
-      "The store was deleted before deleted stores were kept: its counters are reported without a name.",
-    );
-  } else if (input.store.deletedAt !== null) {
-    notes.push(
-      `The store was deleted on ${input.store.deletedAt}; its counters are reported as kept.`,
-    );
-  }
+  const notes = deletionNotes("store", input.store);
   return {
     storeId: input.storeId,
     storeName: input.store?.name ?? null,

@@ -4,11 +4,10 @@
  * functions do not bundle the report's schemas.
  */
 import * as z from "zod";
-import { REPORT_ROLES } from "../../auth/principal.ts";
 import { channelReportQuerySchema } from "../../domain/o2o/channel-report.ts";
 import { offerJourneySchema } from "../../openapi/journey-views.ts";
-import { defineRoute } from "../route-contract.ts";
-import { offerIdPath, problems } from "./common.ts";
+import { reportRoute } from "./builders.ts";
+import { offerIdPath } from "./common.ts";
 
 /** The channel report as documented: its sections are described in the README. */
 const channelReportSchema = z
@@ -32,15 +31,10 @@ const channelReportSchema = z
     "Touches (claims, exposures, sends), visits, visit rates, lift, credited visits, money, journey (first vs returning visits, repeat-visit lift) and variant tests by channel and variant",
   );
 
-export const channelReportRoute = defineRoute({
-  method: "GET",
+export const channelReportRoute = reportRoute({
   path: "/v1/reports/channels",
   fn: "report-channels",
-  auth: "jwt",
-  rateLimit: 20,
-  roles: REPORT_ROLES,
   operationId: "getChannelReport",
-  tag: "reports",
   summary: "Claims, exposures, visits and lift by channel and variant, across offers",
   description:
     "From the touch counters only: per offer × channel × variant, per channel across offers, " +
@@ -50,25 +44,14 @@ export const channelReportRoute = defineRoute({
     "treated over held-out touches in repeat visits within the attribution window and in the " +
     "30 days after it, with intervals.",
   request: { query: channelReportQuerySchema },
-  responses: {
-    200: { description: "The channel report", schema: channelReportSchema },
-    ...problems(400, 401, 403),
-  },
+  ok: { description: "The channel report", schema: channelReportSchema },
 });
 
-export const offerChannelReportRoute = defineRoute({
-  method: "GET",
+export const offerChannelReportRoute = reportRoute({
   path: "/v1/reports/offers/{offerId}/channels",
   fn: "report-channels",
-  auth: "jwt",
-  rateLimit: 20,
-  roles: REPORT_ROLES,
   operationId: "getOfferChannelReport",
-  tag: "reports",
   summary: "The channel report of one offer (with money, journey and variant tests)",
   request: { path: offerIdPath, query: channelReportQuerySchema },
-  responses: {
-    200: { description: "The channel report of the offer", schema: channelReportSchema },
-    ...problems(400, 401, 403, 404),
-  },
+  ok: { description: "The channel report of the offer", schema: channelReportSchema },
 });

@@ -6,9 +6,8 @@ import { CATALOG_READ_ROLES, CATALOG_WRITE_ROLES } from "../../auth/principal.ts
 import { merchantSettingsInputSchema } from "../../domain/catalog/quiet-hours.ts";
 import { merchantSettingsViewSchema } from "../../openapi/merchant-settings-views.ts";
 import { defineRoute } from "../route-contract.ts";
+import { ETAG } from "./builders.ts";
 import { ifMatchHeader, problems, WRITE_PROBLEMS } from "./common.ts";
-
-const ETAG = { ETag: "The resource's version, for If-Match" };
 
 export const getMerchantSettingsRoute = defineRoute({
   method: "GET",

@@ -12,7 +12,7 @@ import {
   linkViewSchema,
   webClaimResultSchema,
 } from "../../openapi/o2o-views.ts";
-import { defineRoute } from "../route-contract.ts";
+import { defineRoute, type RouteAuth } from "../route-contract.ts";
 import { offerIdPath, problems, WRITE_PROBLEMS } from "./common.ts";
 
 const linkPath = z.object({
@@ -76,14 +76,38 @@ export const updateLinkRoute = defineRoute({
   },
 });
 
-export const claimLinkRoute = defineRoute({
-  method: "POST",
+/**
+ * A route that takes a claim link's token (`claimInputSchema`, at most 1 KB) from the app or a
+ * web page: POST, answered 200 with `result`, or a problem for each status of `statuses`.
+ */
+function linkTokenRoute(route: {
+  path: string;
+  fn: string;
+  auth: RouteAuth;
+  rateLimit: number;
+  operationId: string;
+  summary: string;
+  description: string;
+  result: { description: string; schema: z.ZodType };
+  statuses: readonly number[];
+}) {
+  const { result, statuses, ...rest } = route;
+  return defineRoute({
+    method: "POST",
+    tag: "claims",
+    ...rest,
+    bodyLimit: 1024,
+    request: { body: claimInputSchema },
+    responses: { 200: result, ...problems(...statuses) },
+  });
+}
+
+export const claimLinkRoute = linkTokenRoute({
   path: "/v1/claims",
   fn: "claim-create",
   auth: "device",
   rateLimit: 500,
   operationId: "claimLink",
-  tag: "claims",
   summary: "Claim a link from the app",
   description:
     "Assigns the person (asserted user, else the device) once per link with the offer's " +
@@ -91,52 +115,36 @@ export const claimLinkRoute = defineRoute({
     "geofence sends), `held_out` without incentive, or `suppressed` with the reason (no " +
     "marketing consent → `no_consent`). Re-claiming answers the first decision. 404 unknown " +
     "token, 409 paused link, 410 expired link, 429 past the attempt or guessing limits.",
-  bodyLimit: 1024,
-  request: { body: claimInputSchema },
-  responses: {
-    200: { description: "The decision", schema: claimResultSchema },
-    ...problems(400, 401, 404, 409, 410, 413, 415, 429, 503),
-  },
+  result: { description: "The decision", schema: claimResultSchema },
+  statuses: [400, 401, 404, 409, 410, 413, 415, 429, 503],
 });
 
-export const claimLinkFromWebRoute = defineRoute({
-  method: "POST",
+export const claimLinkFromWebRoute = linkTokenRoute({
   path: "/v1/claims/web",
   fn: "claim-web",
   auth: "none",
   rateLimit: 100,
   operationId: "claimLinkFromWeb",
-  tag: "claims",
   summary: "Claim a link from a web page (no device)",
   description:
     "Links with `allowWebClaims` only (403 otherwise). A code to show at the till, attributed " +
     "by its redemption only (no holdout, no visit attribution) and reported apart. Limited per " +
     "source address (attempts, guesses, and codes per link per day: 429).",
-  bodyLimit: 1024,
-  request: { body: claimInputSchema },
-  responses: {
-    200: { description: "A code", schema: webClaimResultSchema },
-    ...problems(400, 403, 404, 409, 410, 413, 415, 429, 503),
-  },
+  result: { description: "A code", schema: webClaimResultSchema },
+  statuses: [400, 403, 404, 409, 410, 413, 415, 429, 503],
 });
 
-export const reportExposureRoute = defineRoute({
-  method: "POST",
+export const reportExposureRoute = linkTokenRoute({
   path: "/v1/exposures",
   fn: "exposure-create",
   auth: "device",
   rateLimit: 1000,
   operationId: "reportExposure",
-  tag: "claims",
   summary: "Report an in-app exposure (impression) of a link",
   description:
     "Call before showing a link's in-app message or banner. The person's first exposure is " +
     "assigned with the offer's holdout like a claim: `show` is true for treated people and " +
     "false for the control group (a ghost exposure). Later exposures answer the same.",
-  bodyLimit: 1024,
-  request: { body: claimInputSchema },
-  responses: {
-    200: { description: "Whether to show it", schema: exposureResultSchema },
-    ...problems(400, 401, 404, 409, 410, 413, 415, 429),
-  },
+  result: { description: "Whether to show it", schema: exposureResultSchema },
+  statuses: [400, 401, 404, 409, 410, 413, 415, 429],
 });

@@ -3,7 +3,6 @@
  * work the board, the shopper's app attaches one and says "I'm here".
  */
 import * as z from "zod";
-import { REPORT_ROLES } from "../../auth/principal.ts";
 import { attachPickupSchema, createPickupSchema } from "../../domain/pickup/requests.ts";
 import { pickupReportQuerySchema } from "../../domain/reports/pickup-report-query.ts";
 import {
@@ -15,6 +14,7 @@ import {
 } from "../../openapi/pickup-views.ts";
 import { PICKUP_CREATE_ROLES, PICKUP_STAFF_ROLES } from "../../use-cases/pickups/roles.ts";
 import { defineRoute, type RouteDefinition } from "../route-contract.ts";
+import { reportRoute } from "./builders.ts";
 import { problems, storeIdPath, WRITE_PROBLEMS } from "./common.ts";
 
 export const pickupIdPath = z.object({
@@ -108,17 +108,12 @@ export const pickupBoardRoute = defineRoute({
   },
 });
 
-export const pickupReportRoute = defineRoute({
-  method: "GET",
+export const pickupReportRoute = reportRoute({
   path: "/v1/reports/stores/{storeId}/pickups",
   // Served by the store report's function: one more function would take the service stack
   // past CloudFormation's 500 resources.
   fn: "report-store",
-  auth: "jwt",
-  rateLimit: 20,
-  roles: REPORT_ROLES,
   operationId: "getPickupReport",
-  tag: "reports",
   summary: "Pickup metrics of one store per day",
   description:
     "For the store's ended pickups, per store-local day of the promised time (default the " +
@@ -127,19 +122,29 @@ export const pickupReportRoute = defineRoute({
     "arrival), on-time share (arrived by the promised time) and ready-on-arrival share. From " +
     "state timestamps only. Days without ended pickups only with `includeEmpty=true`.",
   request: { path: storeIdPath, query: pickupReportQuerySchema },
-  responses: {
-    200: { description: "The pickup report", schema: pickupReportSchema },
-    ...problems(400, 401, 403, 404),
-  },
+  ok: { description: "The pickup report", schema: pickupReportSchema },
 });
 
-export const attachPickupRoute = defineRoute({
+/**
+ * A route of the shopper's app about its own pickups below `/v1/devices/me/pickups`, all served
+ * by the `device-pickups` function with the device token.
+ */
+function ownPickupRoute<const R extends Omit<RouteDefinition, "fn" | "auth" | "tag" | "path">>(
+  subpath: string,
+  route: R,
+) {
+  return defineRoute({
+    path: `/v1/devices/me/pickups${subpath}`,
+    fn: "device-pickups",
+    auth: "device",
+    tag: "pickups",
+    ...route,
+  });
+}
+
+export const attachPickupRoute = ownPickupRoute("", {
   method: "POST",
-  path: "/v1/devices/me/pickups",
-  fn: "device-pickups",
-  auth: "device",
   operationId: "attachPickup",
-  tag: "pickups",
   summary: "Attach a pickup order to this device",
   description:
     "With the one-time token from the merchant. From then on the device's pings move the order " +
@@ -157,13 +162,9 @@ export const attachPickupRoute = defineRoute({
   },
 });
 
-export const getOwnPickupRoute = defineRoute({
+export const getOwnPickupRoute = ownPickupRoute("/{pickupId}", {
   method: "GET",
-  path: "/v1/devices/me/pickups/{pickupId}",
-  fn: "device-pickups",
-  auth: "device",
   operationId: "getOwnPickup",
-  tag: "pickups",
   summary: "A pickup order attached to this device",
   request: { path: pickupIdPath },
   responses: {
@@ -172,13 +173,9 @@ export const getOwnPickupRoute = defineRoute({
   },
 });
 
-export const arrivedOwnPickupRoute = defineRoute({
+export const arrivedOwnPickupRoute = ownPickupRoute("/{pickupId}/arrived", {
   method: "POST",
-  path: "/v1/devices/me/pickups/{pickupId}/arrived",
-  fn: "device-pickups",
-  auth: "device",
   operationId: "arrivedOwnPickup",
-  tag: "pickups",
   summary: '"I\'m here": manual arrival, no location needed',
   request: { path: pickupIdPath, bodyOptional: true },
   responses: {

@@ -2,7 +2,7 @@
  * Routes of the merchant's back office: redemption at the till (POS role), the conversion log
  * and the reports (marketing roles).
  */
-import { POS_ROLES, REPORT_ROLES } from "../../auth/principal.ts";
+import { POS_ROLES } from "../../auth/principal.ts";
 import { conversionQuerySchema } from "../../domain/reports/conversion-query.ts";
 import { journeyReportQuerySchema } from "../../domain/reports/journey-report.ts";
 import {
@@ -20,6 +20,7 @@ import {
 } from "../../openapi/report-views.ts";
 import { redemptionInputSchema } from "../../use-cases/redemptions.ts";
 import { defineRoute } from "../route-contract.ts";
+import { reportRoute } from "./builders.ts";
 import { acceptHeader, offerIdPath, problems, storeIdPath, WRITE_PROBLEMS } from "./common.ts";
 
 export const redeemRoute = defineRoute({
@@ -44,104 +45,67 @@ export const redeemRoute = defineRoute({
   },
 });
 
-export const listConversionsRoute = defineRoute({
-  method: "GET",
+export const listConversionsRoute = reportRoute({
   path: "/v1/conversions",
   fn: "conversions-list",
-  auth: "jwt",
-  rateLimit: 20,
-  roles: REPORT_ROLES,
   operationId: "listConversions",
-  tag: "reports",
   summary: "The footfall conversion log, newest first",
   description:
     "JSON pages with a cursor, or `Accept: text/csv` for every page as CSV. A CSV body stops " +
     "at 100,000 rows or 5 MB; then `x-footfall-truncated: true` and `x-footfall-next-cursor` " +
     "say where to resume. Devices appear only as a pseudonymous `deviceRef`.",
   request: { query: conversionQuerySchema, headers: acceptHeader },
-  responses: {
-    200: {
-      description: "A page of the log (or CSV)",
-      schema: conversionPageSchema,
-      csv: true,
-      headers: {
-        "x-footfall-truncated": "CSV only: true when a cap stopped the export",
-        "x-footfall-next-cursor": "CSV only: the cursor to resume from",
-      },
+  ok: {
+    description: "A page of the log (or CSV)",
+    schema: conversionPageSchema,
+    csv: true,
+    headers: {
+      "x-footfall-truncated": "CSV only: true when a cap stopped the export",
+      "x-footfall-next-cursor": "CSV only: the cursor to resume from",
     },
-    ...problems(400, 401, 403),
   },
 });
 
-export const compareOffersRoute = defineRoute({
-  method: "GET",
+export const compareOffersRoute = reportRoute({
   path: "/v1/reports/offers",
   fn: "report-offers",
-  auth: "jwt",
-  rateLimit: 20,
-  roles: REPORT_ROLES,
   operationId: "compareOffers",
-  tag: "reports",
   summary: "Every offer of a period side by side",
   description:
     "Offers valid at some point of the range (deleted ones included, with their name and " +
     "`state`), each with sends, visit rates, lift and its 95 % interval, incremental visits, " +
     "spend and cost per incremental visit. `Accept: text/csv` gives one line per offer.",
   request: { query: comparisonQuerySchema, headers: acceptHeader },
-  responses: {
-    200: { description: "The comparison", schema: offerComparisonSchema, csv: true },
-    ...problems(400, 401, 403),
-  },
+  ok: { description: "The comparison", schema: offerComparisonSchema, csv: true },
 });
 
-export const offerReportRoute = defineRoute({
-  method: "GET",
+export const offerReportRoute = reportRoute({
   path: "/v1/reports/offers/{offerId}",
   fn: "report-offer",
-  auth: "jwt",
-  rateLimit: 20,
-  roles: REPORT_ROLES,
   operationId: "getOfferReport",
-  tag: "reports",
   summary: "Funnel, lift, incremental visits and money of one offer",
   description:
     "From the counters only. Rows per store-local day, ISO week, month or store (with names " +
     "and store codes); periods without activity only with `includeEmpty=true`. A deleted " +
     "offer answers with its name and `state: deleted`. `Accept: text/csv` gives the rows.",
   request: { path: offerIdPath, query: offerReportQuerySchema, headers: acceptHeader },
-  responses: {
-    200: { description: "The offer report", schema: offerReportSchema, csv: true },
-    ...problems(400, 401, 403, 404),
-  },
+  ok: { description: "The offer report", schema: offerReportSchema, csv: true },
 });
 
-export const storeReportRoute = defineRoute({
-  method: "GET",
+export const storeReportRoute = reportRoute({
   path: "/v1/reports/stores/{storeId}",
   fn: "report-store",
-  auth: "jwt",
-  rateLimit: 20,
-  roles: REPORT_ROLES,
   operationId: "getStoreReport",
-  tag: "reports",
   summary: "Visits and attributed visits of one store",
   request: { path: storeIdPath, query: storeReportQuerySchema },
-  responses: {
-    200: { description: "The store report", schema: storeReportSchema },
-    ...problems(400, 401, 403, 404),
-  },
+  ok: { description: "The store report", schema: storeReportSchema },
 });
 
-export const journeyReportRoute = defineRoute({
-  method: "GET",
+export const journeyReportRoute = reportRoute({
   path: "/v1/reports/journey",
   // Served by the store report's function: the same counters (the stack's resource budget).
   fn: "report-store",
-  auth: "jwt",
-  rateLimit: 20,
-  roles: REPORT_ROLES,
   operationId: "getJourneyReport",
-  tag: "reports",
   summary: "Visitors by journey stage, repeat visits and lapses; an offer's repeat-visit lift",
   description:
     "From the counters only, per merchant (with a row per store) or for one `storeId`: journey " +
@@ -150,8 +114,6 @@ export const journeyReportRoute = defineRoute({
     "first vs returning, and the lift of sends over holdouts in repeat visits within the " +
     "attribution window and in the 30 days after it, with intervals.",
   request: { query: journeyReportQuerySchema },
-  responses: {
-    200: { description: "The journey report", schema: journeyReportSchema },
-    ...problems(400, 401, 403, 404),
-  },
+  ok: { description: "The journey report", schema: journeyReportSchema },
+  notFound: true,
 });

@@ -1,5 +1,4 @@
-import { type MerchantPrincipal, requireRole } from "../../auth/principal.ts";
-import { isCatalogId, OFFER_ID_PREFIX } from "../../domain/catalog/common.ts";
+import type { MerchantPrincipal } from "../../auth/principal.ts";
 import { offerCosts } from "../../domain/money.ts";
 import {
   buildChannelReport,
@@ -7,13 +6,16 @@ import {
   channelReportQuerySchema,
 } from "../../domain/o2o/channel-report.ts";
 import { resolveDayRange } from "../../domain/reports/day-range.ts";
-import { NotFoundError } from "../../errors.ts";
-import { parseWith } from "../../http/parse.ts";
 import type { Clock } from "../../ports.ts";
 import type { CatalogReader, DeletedCatalogReader } from "../ports/catalog-store.ts";
 import type { TouchReader } from "../ports/touch-reader.ts";
-import { REPORT_ROLES } from "../reports/conversions.ts";
 import { commonTimeZone, storeLabels } from "../reports/names.ts";
+import {
+  liveOrDeletedOffer,
+  openReport,
+  subjectId,
+  subjectNotFound,
+} from "../reports/report-request.ts";
 
 export interface ChannelReportDeps {
   touches: TouchReader;
@@ -21,11 +23,6 @@ export interface ChannelReportDeps {
     Pick<DeletedCatalogReader, "getDeletedOffers" | "getDeletedStores">;
   clock: Clock;
 }
-
-const offerNotFound = () =>
-  new NotFoundError("offerId: offer not found", {
-    issues: [{ path: "offerId", reason: "not found" }],
-  });
 
 /**
  * The channel report of the caller's offer (`offerId`), or across all its offers (undefined):
@@ -40,17 +37,12 @@ export async function getChannelReport(
   offerId: string | undefined,
   rawQuery: unknown,
 ): Promise<ChannelReport> {
-  requireRole(principal, REPORT_ROLES);
-  const query = parseWith(channelReportQuerySchema, rawQuery ?? {});
-  const { merchantId } = principal;
+  const { merchantId, query } = openReport(principal, channelReportQuerySchema, rawQuery);
   const now = deps.clock.now();
   let timeZone: string | undefined;
   if (offerId !== undefined) {
-    if (!isCatalogId(OFFER_ID_PREFIX, offerId)) throw offerNotFound();
-    const offer =
-      (await deps.catalog.getOffer(merchantId, offerId)) ??
-      (await deps.catalog.getDeletedOffers([{ merchantId, offerId }]))[0];
-    if (!offer) throw offerNotFound();
+    const offer = await liveOrDeletedOffer(deps.catalog, merchantId, subjectId("offerId", offerId));
+    if (!offer) throw subjectNotFound("offerId");
     timeZone = commonTimeZone(
       (await storeLabels(deps.catalog, merchantId, offer.storeIds)).values(),
     );

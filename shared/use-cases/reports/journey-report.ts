@@ -2,8 +2,7 @@
  * The journey report of the caller's merchant (or one of its stores) over a period, with an
  * offer's first vs returning visits and repeat-visit lift: counters only, never the log.
  */
-import { type MerchantPrincipal, requireRole } from "../../auth/principal.ts";
-import { isCatalogId, OFFER_ID_PREFIX, STORE_ID_PREFIX } from "../../domain/catalog/common.ts";
+import type { MerchantPrincipal } from "../../auth/principal.ts";
 import { NO_OFFER } from "../../domain/conversion.ts";
 import { localDay } from "../../domain/decision/local-time.ts";
 import { resolveDayRange } from "../../domain/reports/day-range.ts";
@@ -14,18 +13,9 @@ import {
   journeyReportQuerySchema,
   type OfferJourneyCounts,
 } from "../../domain/reports/journey-report.ts";
-import { NotFoundError } from "../../errors.ts";
-import { parseWith } from "../../http/parse.ts";
-import { REPORT_ROLES } from "./conversions.ts";
 import { commonTimeZone, storeLabels } from "./names.ts";
 import type { ReportDeps } from "./offer-report.ts";
-
-function notFound(field: "storeId" | "offerId"): NotFoundError {
-  const what = field === "storeId" ? "store" : "offer";
-  return new NotFoundError(`${field}: ${what} not found`, {
-    issues: [{ path: field, reason: "not found" }],
-  });
-}
+import { liveOrDeletedOffer, openReport, subjectId, subjectNotFound } from "./report-request.ts";
 
 /**
  * `GET /v1/reports/journey?from&to&storeId&offerId`. Days are store-local; the default range is
@@ -38,26 +28,21 @@ export async function getJourneyReport(
   principal: MerchantPrincipal,
   rawQuery: unknown,
 ): Promise<JourneyReport> {
-  requireRole(principal, REPORT_ROLES);
-  const query = parseWith(journeyReportQuerySchema, rawQuery ?? {});
-  const { merchantId } = principal;
+  const { merchantId, query } = openReport(principal, journeyReportQuerySchema, rawQuery);
   const now = deps.clock.now();
-  const storeId = query.storeId ?? null;
+  const storeId = query.storeId === undefined ? null : subjectId("storeId", query.storeId);
   if (storeId !== null) {
-    if (!isCatalogId(STORE_ID_PREFIX, storeId)) throw notFound("storeId");
     const store = await deps.catalog.getStore(merchantId, storeId);
     if (!store && !(await deps.counters.hasStoreCounters(merchantId, storeId))) {
-      throw notFound("storeId");
+      throw subjectNotFound("storeId");
     }
   }
   let offerStores: string[] = [];
   if (query.offerId !== undefined) {
-    if (!isCatalogId(OFFER_ID_PREFIX, query.offerId)) throw notFound("offerId");
-    const live = await deps.catalog.getOffer(merchantId, query.offerId);
-    const offer =
-      live ?? (await deps.catalog.getDeletedOffers([{ merchantId, offerId: query.offerId }]))[0];
-    if (!offer && !(await deps.counters.hasOfferCounters(merchantId, query.offerId))) {
-      throw notFound("offerId");
+    const offerId = subjectId("offerId", query.offerId);
+    const offer = await liveOrDeletedOffer(deps.catalog, merchantId, offerId);
+    if (!offer && !(await deps.counters.hasOfferCounters(merchantId, offerId))) {
+      throw subjectNotFound("offerId");
     }
     offerStores = offer?.storeIds ?? [];
   }

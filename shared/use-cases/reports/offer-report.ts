@@ -4,8 +4,7 @@
  * never scan the log. Names come from the catalog, or what it kept of deleted stores and offers.
  */
 
-import { type MerchantPrincipal, requireRole } from "../../auth/principal.ts";
-import { isCatalogId, OFFER_ID_PREFIX } from "../../domain/catalog/common.ts";
+import type { MerchantPrincipal } from "../../auth/principal.ts";
 import type { Offer } from "../../domain/catalog/offer.ts";
 import { NO_OFFER } from "../../domain/conversion.ts";
 import { offerCosts } from "../../domain/money.ts";
@@ -25,8 +24,6 @@ import {
   comparisonQuerySchema,
   offerReportQuerySchema,
 } from "../../domain/reports/report-query.ts";
-import { NotFoundError } from "../../errors.ts";
-import { parseWith } from "../../http/parse.ts";
 import type { Clock } from "../../ports.ts";
 import type {
   CatalogReader,
@@ -35,8 +32,13 @@ import type {
   DeletedCatalogReader,
 } from "../ports/catalog-store.ts";
 import type { ConversionReader } from "../ports/conversion-reader.ts";
-import { REPORT_ROLES } from "./conversions.ts";
 import { commonTimeZone, nameBook, storeLabels } from "./names.ts";
+import {
+  liveOrDeletedOffer,
+  openReport,
+  openSubjectReport,
+  subjectNotFound,
+} from "./report-request.ts";
 
 export interface ReportDeps {
   counters: ConversionReader;
@@ -48,12 +50,6 @@ export interface ReportDeps {
 
 /** Offers read at most for the comparison (100 per page). */
 const MAX_OFFER_PAGES = 50;
-
-function offerNotFound(): NotFoundError {
-  return new NotFoundError("offerId: offer not found", {
-    issues: [{ path: "offerId", reason: "not found" }],
-  });
-}
 
 /**
  * The report's facts of a live or deleted offer; its `state` is the catalog's derived state, read
@@ -117,18 +113,18 @@ async function footfall(
 export async function getOfferReport(
   deps: ReportDeps,
   principal: MerchantPrincipal,
-  offerId: string | undefined,
+  pathOfferId: string | undefined,
   rawQuery: unknown,
 ): Promise<OfferReport> {
-  requireRole(principal, REPORT_ROLES);
-  const query = parseWith(offerReportQuerySchema, rawQuery ?? {});
-  if (offerId === undefined || !isCatalogId(OFFER_ID_PREFIX, offerId)) throw offerNotFound();
-  const { merchantId } = principal;
+  const {
+    merchantId,
+    query,
+    id: offerId,
+  } = openSubjectReport(principal, offerReportQuerySchema, rawQuery, ["offerId", pathOfferId]);
   const now = deps.clock.now();
-  const live = await deps.catalog.getOffer(merchantId, offerId);
-  const offer = live ?? (await deps.catalog.getDeletedOffers([{ merchantId, offerId }]))[0];
+  const offer = await liveOrDeletedOffer(deps.catalog, merchantId, offerId);
   if (!offer && !(await deps.counters.hasOfferCounters(merchantId, offerId))) {
-    throw offerNotFound();
+    throw subjectNotFound("offerId");
   }
   const ownStores = await storeLabels(deps.catalog, merchantId, offer?.storeIds ?? []);
   const range = resolveDayRange(query, now, commonTimeZone(ownStores.values()));
@@ -166,9 +162,7 @@ export async function getOfferComparison(
   principal: MerchantPrincipal,
   rawQuery: unknown,
 ): Promise<OfferComparison> {
-  requireRole(principal, REPORT_ROLES);
-  const query = parseWith(comparisonQuerySchema, rawQuery ?? {});
-  const { merchantId } = principal;
+  const { merchantId, query } = openReport(principal, comparisonQuerySchema, rawQuery);
   const now = deps.clock.now();
   const offers: (Offer | Deleted<Offer>)[] = [];
   let start: Record<string, string> | undefined;

@@ -1,22 +1,12 @@
 /** Visits and attributed visits of one store by offer and period, from the store counters. */
 import type { MerchantPrincipal } from "../../auth/principal.ts";
-import { requireRole } from "../../auth/principal.ts";
-import { isCatalogId, STORE_ID_PREFIX } from "../../domain/catalog/common.ts";
 import { NO_OFFER } from "../../domain/conversion.ts";
 import { resolveDayRange } from "../../domain/reports/day-range.ts";
 import { storeReportQuerySchema } from "../../domain/reports/report-query.ts";
 import { buildStoreReport, type StoreReport } from "../../domain/reports/store-report.ts";
-import { NotFoundError } from "../../errors.ts";
-import { parseWith } from "../../http/parse.ts";
-import { REPORT_ROLES } from "./conversions.ts";
 import { nameBook } from "./names.ts";
 import type { ReportDeps } from "./offer-report.ts";
-
-function storeNotFound(): NotFoundError {
-  return new NotFoundError("storeId: store not found", {
-    issues: [{ path: "storeId", reason: "not found" }],
-  });
-}
+import { openSubjectReport, subjectNotFound } from "./report-request.ts";
 
 /**
  * The store report of the caller's store over `from`..`to` (store-local days, default the last
@@ -29,23 +19,23 @@ export async function getStoreReport(
   storeId: string | undefined,
   rawQuery: unknown,
 ): Promise<StoreReport> {
-  requireRole(principal, REPORT_ROLES);
-  const query = parseWith(storeReportQuerySchema, rawQuery ?? {});
-  if (storeId === undefined || !isCatalogId(STORE_ID_PREFIX, storeId)) throw storeNotFound();
-  const { merchantId } = principal;
-  const own = await nameBook(deps.catalog, merchantId, { storeIds: [storeId], offerIds: [] });
-  const store = own.stores.get(storeId) ?? null;
-  if (!store && !(await deps.counters.hasStoreCounters(merchantId, storeId))) {
-    throw storeNotFound();
+  const { merchantId, query, id } = openSubjectReport(principal, storeReportQuerySchema, rawQuery, [
+    "storeId",
+    storeId,
+  ]);
+  const own = await nameBook(deps.catalog, merchantId, { storeIds: [id], offerIds: [] });
+  const store = own.stores.get(id) ?? null;
+  if (!store && !(await deps.counters.hasStoreCounters(merchantId, id))) {
+    throw subjectNotFound("storeId");
   }
   const range = resolveDayRange(query, deps.clock.now(), store?.timeZone);
-  const rows = await deps.counters.storeCounters(merchantId, storeId, range.from, range.to);
+  const rows = await deps.counters.storeCounters(merchantId, id, range.from, range.to);
   const offers = await nameBook(deps.catalog, merchantId, {
     storeIds: [],
     offerIds: rows.map((r) => r.offerId).filter((id) => id !== NO_OFFER),
   });
   return buildStoreReport({
-    storeId,
+    storeId: id,
     store,
     range,
     groupBy: query.groupBy,

@@ -19,6 +19,7 @@ const BUILDERS = [
   /\bcatalogHandler\.\w+\(/,
   /\bdeviceActionHandler\(/,
   /\breportHandler\(/,
+  /\bmerchantActionHandler\(/,
 ];
 
 describe("every function flushes its metrics and resets its log keys", () => {
