@@ -1,17 +1,16 @@
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEVICE_AUTHORIZER_CACHE } from "../../infra/routes.ts";
 import { documentClient, dynamoClient } from "../../shared/adapters/aws-clients.ts";
-import { conversionKeys } from "../../shared/domain/conversion.ts";
 import { TABLE_LIST } from "../../shared/tables.ts";
 import { sweepDueVisits } from "../../shared/use-cases/pings/sweep-visits.ts";
 import { zoneEventSinkFromEnv } from "../../shared/wiring/event-sink-deps.ts";
 import { sweepDepsFromEnv } from "../../shared/wiring/sweep-deps.ts";
 import { isolatedTables, overrideEnv } from "../integration/delivery/messaging.ts";
 import { env } from "../support/aws.ts";
-import { offset, seedStoreAndOffer } from "../support/fixtures.ts";
+import { conversionLog, offset, seedStoreAndOffer } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -19,6 +18,9 @@ let server: Awaited<ReturnType<typeof startTestServer>>;
 let skewMs = 0;
 
 let restoreEnv: () => void;
+
+/** An offer without quiet hours: these tests expect an incentive at whatever hour they run. */
+const ANY_HOUR = { offer: { quietHours: "none" as const } };
 
 beforeAll(async () => {
   // Own tables: the scans below read whole tables and the sweep reads the whole due index.
@@ -81,6 +83,11 @@ async function itemsHolding(deviceId: string): Promise<number> {
 }
 
 describe("the local API caches device authorizer decisions exactly as API Gateway does", () => {
+  // Each test starts on the real clock; a test moves it past the cache TTL where it needs to.
+  beforeEach(() => {
+    skewMs = 0;
+  });
+
   it("reuses a decision for the cache TTL, then asks again", () => {
     expect(DEVICE_AUTHORIZER_CACHE).toEqual({
       identityHeader: "Authorization",
@@ -89,8 +96,7 @@ describe("the local API caches device authorizer decisions exactly as API Gatewa
   });
 
   it("after erasure, a token the cache still holds writes nothing, and no table holds the device id", async () => {
-    skewMs = 0;
-    const seeded = await seedStoreAndOffer({});
+    const seeded = await seedStoreAndOffer(ANY_HOUR);
     const inStore = [0, 1, 2].map((i) => offset(seeded.location, 2 * i, 0));
     const { deviceId, auth } = await register();
     const now = Date.now();
@@ -114,12 +120,10 @@ describe("the local API caches device authorizer decisions exactly as API Gatewa
     // Once the decision expires, the authorizer refuses the token itself.
     skewMs = (DEVICE_AUTHORIZER_CACHE.resultsCacheTtlS + 1) * 1000;
     expect((await ping(auth, inStore, Date.now() - 5_000)).status).toBe(401);
-    skewMs = 0;
   });
 
   it("withdrawn marketing consent stops incentives at once, even with a cached decision", async () => {
-    skewMs = 0;
-    const seeded = await seedStoreAndOffer({});
+    const seeded = await seedStoreAndOffer(ANY_HOUR);
     const { auth } = await register();
     // The first call caches a decision that says "marketing: true".
     expect(
@@ -137,21 +141,11 @@ describe("the local API caches device authorizer decisions exactly as API Gatewa
       expect.objectContaining({ kind: "trigger", type: "entered" }),
     );
     expect(res.body.incentives).toEqual([]);
-    const log = await documentClient.send(
-      new QueryCommand({
-        TableName: env("CONVERSIONS_TABLE"),
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": conversionKeys.logPartition(seeded.merchantId) },
-        ConsistentRead: true,
-      }),
-    );
-    expect(log.Items?.filter((r) => r.type === "suppressed").map((r) => r.reason)).toEqual([
-      "no_consent",
-    ]);
+    const log = await conversionLog<{ type: string; reason?: string }>(seeded.merchantId);
+    expect(log.filter((r) => r.type === "suppressed").map((r) => r.reason)).toEqual(["no_consent"]);
   });
 
   it("withdrawn location consent stops ping processing within the cache TTL", async () => {
-    skewMs = 0;
     const seeded = await seedStoreAndOffer({});
     const { auth } = await register();
     const far = [offset(seeded.location, 20_000, 0)];
@@ -165,11 +159,9 @@ describe("the local API caches device authorizer decisions exactly as API Gatewa
     expect((await ping(auth, far, Date.now() - 30_000)).status).toBe(202);
     skewMs = (DEVICE_AUTHORIZER_CACHE.resultsCacheTtlS + 1) * 1000;
     expect((await ping(auth, far, Date.now() - 20_000)).status).toBe(403);
-    skewMs = 0;
   });
 
   it("an exit skipped because the cached context says no open visit is still made, by the sweeper", async () => {
-    skewMs = 0;
     const seeded = await seedStoreAndOffer({});
     const { deviceId, auth } = await register();
     const start = Date.now() - 240_000;
