@@ -625,11 +625,12 @@ export function renderReport(r: BenchResults): string {
         ]
       : []),
     table(
-      ["function", "KB", `≤ ${b.targetKb} KB`, "infra budget KB"],
+      ["function", "KB", `≤ ${b.targetKb} KB`, "computes covers", "infra budget KB"],
       rows.map(([fn, kb]) => [
         fn,
         f(kb, 1),
         kb <= b.targetKb ? "yes" : "**no**",
+        b.coverFunctions?.includes(fn) ? "yes (h3-js)" : "no",
         b.budgetsKb?.[fn] ?? "—",
       ]),
     ),

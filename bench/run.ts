@@ -112,16 +112,16 @@ async function functionMemory(): Promise<FunctionMemory> {
 }
 
 /**
- * Functions that compute geofence covers: those whose infra budget is the geometry one (they
- * carry h3-js). Every other function is held to 500 KB.
+ * Functions that compute geofence covers: those flagged `computesCovers` in the infra specs
+ * (only they may bundle h3-js). Every other function is held to 500 KB.
  */
 async function coverFunctions(): Promise<string[]> {
   try {
     const { FUNCTION_SPECS } = (await import("../infra/function-specs.ts")) as {
-      FUNCTION_SPECS: Record<string, { bundleBudget?: { reason: string } }>;
+      FUNCTION_SPECS: Record<string, { computesCovers?: boolean }>;
     };
     return Object.entries(FUNCTION_SPECS)
-      .filter(([, spec]) => spec.bundleBudget?.reason.includes("h3-js"))
+      .filter(([, spec]) => spec.computesCovers === true)
       .map(([fn]) => fn)
       .sort();
   } catch {
@@ -249,27 +249,19 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       ? { kb: {}, source: "skipped", wallMs: 0 }
       : await measureBundles(ROOT, options.quick ? "hot-path" : "all");
 
-    // 5b. Module load, deployed flags, median of 10 (3 on the hot path if quick): the hot path
-    // and one function of each bundle family (device routes, plain routes, the served document,
-    // reports, a catalog write with covers, nearby offers); the others differ from theirs by a
-    // few KB of handler code.
+    // 5b. Module load, deployed flags, median of 10 for every function (3 on the hot path if
+    // quick), and the same without --enable-source-maps for every function: what the deployed
+    // source-map flag costs at load, function by function.
     log("module load");
     let moduleLoad: ModuleLoadRow[] = [];
     const covering = await coverFunctions();
     if (!options.skipBundles) {
       try {
-        const sample = [
-          ...HOT_PATH,
-          "device-register",
-          "health",
-          "openapi",
-          "report-offer",
-          "store-create",
-          "offers-nearby",
-        ];
+        const all = Object.keys(bundles.kb);
         moduleLoad = await measureModuleLoad(ROOT, {
           runs: options.quick ? 3 : 10,
-          only: options.quick ? HOT_PATH : sample.filter((fn) => fn in bundles.kb),
+          only: options.quick ? HOT_PATH : all,
+          hotPath: options.quick ? HOT_PATH : all,
         });
       } catch (error) {
         failed("module load", error);

@@ -7,7 +7,7 @@ import { configVars, readConfig } from "../config/read-config.ts";
 import type { DeviceIngestDeps, ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
 import { matchCacheBudgetBytes, ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
 import { deviceTokenConfigShape, deviceTokenKeysFrom } from "./device-token-keys.ts";
-import { geoIndexFromConfig } from "./geo-index.ts";
+import { geoIndexReaderFromConfig } from "./geo-index-reader.ts";
 import { pickupTrackerFromEnv } from "./pickup-deps.ts";
 import { visitConfigShape, visitRulesFrom } from "./visit-rules.ts";
 
@@ -34,7 +34,7 @@ export function pingDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): DeviceIngestDeps {
   const config = readConfig(pingConfigSchema, env);
-  const index = geoIndexFromConfig(config);
+  const index = geoIndexReaderFromConfig(config);
   const matcher = new ZoneMatcher({
     getCells: (cells) => index.getCells(cells),
     getHeads: (ids) => index.getHeads(ids),

@@ -6,7 +6,8 @@ import {
   type VisitStore,
 } from "../../../shared/adapters/dynamo/visit-store.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
-import { cellsForPoint, coverZone, encodeZone } from "../../../shared/domain/geometry/index.ts";
+import { coverZone } from "../../../shared/domain/geometry/cover.ts";
+import { cellsForPoint, encodeZone } from "../../../shared/domain/geometry/index.ts";
 import type { DeviceVisitState, Ping, ZoneEvent } from "../../../shared/domain/visit/types.ts";
 import type { ZoneDefinition } from "../../../shared/domain/zone.ts";
 import { ForbiddenError } from "../../../shared/errors.ts";

@@ -5,10 +5,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { coverZone } from "../../../shared/domain/geometry/cover.ts";
 import {
   BOUNDARY_TOLERANCE_M,
   compileZone,
-  coverZone,
   decodeZone,
   encodeZone,
   pointInCover,

@@ -12,10 +12,12 @@ import {
 import { describe, expect, it } from "vitest";
 import {
   cellBudget,
-  cellsForPoint,
   coverZone,
   coverZoneDetailed,
   DESCENDANT_REACH,
+} from "../../../shared/domain/geometry/cover.ts";
+import {
+  cellsForPoint,
   decodeZone,
   encodeZone,
   FINEST_INDEX_RESOLUTION,
