@@ -5,7 +5,7 @@
  * the measured wait on the database, DynamoDB units the engine reported for the counted
  * requests, SNS publishes for the incentives granted, and CloudWatch Logs for the bytes logged.
  */
-import type { AuthorizerFigures, IngestRow } from "./ingest/child.ts";
+import type { IngestRow } from "./ingest/child.ts";
 
 /** A list price with where and when it was read. */
 export interface Price {
@@ -116,7 +116,10 @@ export const ONE_VCPU_SOURCE =
 export const MISSING_KEY_SOURCE =
   "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html";
 
-/** Memory of the two functions in the ping path (from the infra specs when available). */
+/**
+ * Memory of ping-ingest (the ping path's one function: it verifies the device token itself) and
+ * of the device authorizer (the other device routes), from the infra specs when available.
+ */
 export interface FunctionMemory {
   pingIngestMb: number;
   authorizerMb: number;
@@ -143,27 +146,22 @@ export function billedMs(cpuMs: number, ioWaitMs: number, memoryMb: number): num
 }
 
 /**
- * US$ per million pings for one measured scenario, with the device authorizer invoked on every
- * request (API Gateway caches its answer 60 s per token; a phone batching pings every few
- * minutes misses that cache, so this is the realistic case, not a worst case).
+ * US$ per million pings for one measured scenario. `POST /v1/pings` has no Lambda authorizer:
+ * ping-ingest verifies the device token and reads the profile with the visit state, so the
+ * measured row already holds the whole device check (one invocation per batch).
  */
 export function costPerMillionPings(
   row: IngestRow,
-  authorizer: AuthorizerFigures,
   memory: FunctionMemory,
   pingsPerBatch: number,
 ): CostEstimate {
   const pings = 1e6;
   const batches = pings / pingsPerBatch;
   const pingMs = billedMs(row.cpuMsPerBatch.mean, row.ioWaitMsPerBatch, memory.pingIngestMb);
-  const authMs = billedMs(authorizer.cpuMsPerCall, authorizer.ioWaitMsPerCall, memory.authorizerMb);
-  const gbSeconds =
-    batches *
-    ((pingMs / 1000) * (memory.pingIngestMb / 1024) +
-      (authMs / 1000) * (memory.authorizerMb / 1024));
-  const readUnits = row.dynamoReadUnitsPerPing * pings + authorizer.readUnitsPerCall * batches;
+  const gbSeconds = batches * (pingMs / 1000) * (memory.pingIngestMb / 1024);
+  const readUnits = row.dynamoReadUnitsPerPing * pings;
   const writeUnits = row.dynamoWriteUnitsPerPing * pings;
-  const logBytes = batches * (row.logBytesPerBatch + authorizer.logBytesPerCall);
+  const logBytes = batches * row.logBytesPerBatch;
   const lines: CostLine[] = [
     {
       item: "API Gateway HTTP API",
@@ -172,8 +170,8 @@ export function costPerMillionPings(
     },
     {
       item: "Lambda requests",
-      usdPerMillionPings: 2 * batches * PRICES.lambdaRequest.usd,
-      basis: `${(2 * batches).toLocaleString("en-US")} invocations (ping-ingest + device authorizer)`,
+      usdPerMillionPings: batches * PRICES.lambdaRequest.usd,
+      basis: `${batches.toLocaleString("en-US")} invocations of ping-ingest (no authorizer on the ping route)`,
     },
     {
       item: "Lambda duration (Arm)",
@@ -181,7 +179,7 @@ export function costPerMillionPings(
       basis:
         `${gbSeconds.toFixed(1)} GB-s: ping-ingest ${pingMs} ms billed at ${memory.pingIngestMb} MB ` +
         `(${row.cpuMsPerBatch.mean.toFixed(1)} ms CPU × ${Math.max(1, ONE_VCPU_MB / memory.pingIngestMb).toFixed(2)} + ` +
-        `${row.ioWaitMsPerBatch.toFixed(1)} ms waiting), authorizer ${authMs} ms at ${memory.authorizerMb} MB`,
+        `${row.ioWaitMsPerBatch.toFixed(1)} ms waiting; token check and profile read included)`,
     },
     {
       item: "DynamoDB reads (on-demand)",

@@ -2,8 +2,8 @@
  * Module-load time of each function bundle, as Lambda loads it: the bundle built with the
  * deployed esbuild settings (ESM, node24, minified, source map beside it, the credential alias),
  * then imported in a fresh Node process with the deployed `NODE_OPTIONS` (`--enable-source-maps`),
- * ten times per function; the median is reported. A second series without source maps on the
- * hot path shows what the flag costs at load.
+ * ten times per function; the median is reported. A second series without source maps (every
+ * function in a full run, the hot path in a quick one) shows what the flag costs at load.
  *
  * Measured: `import()` of the bundle inside the process (Node's own start-up excluded), up to
  * the end of the module's top-level code. The environment holds a region and dummy credentials
@@ -26,7 +26,7 @@ export interface ModuleLoadRow {
   sourceMapKb: number;
   /** Median of `runs` imports with --enable-source-maps (the deployed flag), ms. */
   medianMs: number;
-  /** Median without --enable-source-maps (hot path only), ms. */
+  /** Median without --enable-source-maps (the functions in `hotPath`), ms. */
   medianNoSourceMapsMs?: number;
   /** Whether the handler's top-level code ran to the end (false: stopped at its config check). */
   configChecked: boolean;

@@ -172,26 +172,24 @@ export function evaluateTargets(r: Omit<BenchResults, "targets">): TargetResult[
     status: status(million ? million.footfallHeapBytesPerGeofence <= 1024 : undefined),
   });
   const warm5 = r.ingest.find((i) => i.inZoneShare === 0.05 && i.cache === "warm");
-  out.push({
-    target: "warm ingest at 5% in zone: ≤ 0.05 DynamoDB requests per ping",
-    measured: warm5 ? `${fmt(warm5.dynamoRequestsPerPing, 3)} per ping` : "not run",
-    status: status(warm5 ? warm5.dynamoRequestsPerPing <= 0.05 : undefined),
-  });
-  // The device authorizer as deployed: API Gateway caches its answer 60 s per token, and a phone
-  // posting a batch of PINGS_PER_BATCH pings every few minutes misses that cache: one call per batch.
+  // The device check as it ships: POST /v1/pings has no Lambda authorizer; ping-ingest verifies
+  // the token and reads the profile in the same Query as the visit state, so the measured row
+  // already holds it. The authorizer (other device routes) is reported on its own line.
   const auth = r.details.ingest.authorizer;
-  const withAuth =
-    warm5 && auth
-      ? warm5.dynamoRequestsPerPing + auth.dynamoRequestsPerCall / PINGS_PER_BATCH
-      : undefined;
   out.push({
     target:
-      "warm ingest at 5% in zone, device authorizer included (one call per batch): ≤ 0.05 DynamoDB requests per ping",
-    measured:
-      withAuth === undefined || !auth
-        ? "not run"
-        : `${fmt(withAuth, 3)} per ping (authorizer ${fmt(auth.dynamoRequestsPerCall, 2)} requests and ${fmt(auth.cpuMsPerCall, 2)} CPU ms per call)`,
-    status: status(withAuth === undefined ? undefined : withAuth <= 0.05),
+      "warm ingest at 5% in zone, device check included (token verified by ping-ingest, profile read with the visit state): ≤ 0.05 DynamoDB requests per ping",
+    measured: warm5
+      ? `${fmt(warm5.dynamoRequestsPerPing, 3)} per ping (${fmt(warm5.dynamoRequestsPerPing * PINGS_PER_BATCH, 2)} per batch of ${PINGS_PER_BATCH}; no authorizer call)`
+      : "not run",
+    status: status(warm5 ? warm5.dynamoRequestsPerPing <= 0.05 : undefined),
+  });
+  out.push({
+    target: "device authorizer (other device routes): CPU per call reported",
+    measured: auth
+      ? `${fmt(auth.cpuMsPerCall, 2)} CPU ms and ${fmt(auth.dynamoRequestsPerCall, 2)} DynamoDB requests per call`
+      : "not run",
+    status: status(auth ? true : undefined),
   });
   const cold = r.ingest.filter((i) => i.cache === "cold");
   const maxRounds = Math.max(0, ...cold.map((c) => c.cellReadRoundsPerBatch.max));

@@ -112,16 +112,16 @@ async function functionMemory(): Promise<FunctionMemory> {
 }
 
 /**
- * Functions that compute geofence covers: those whose infra budget is the geometry one (they
- * carry h3-js). Every other function is held to 500 KB.
+ * Functions that compute geofence covers: those flagged `computesCovers` in the infra specs
+ * (only they may bundle h3-js). Every other function is held to 500 KB.
  */
 async function coverFunctions(): Promise<string[]> {
   try {
     const { FUNCTION_SPECS } = (await import("../infra/function-specs.ts")) as {
-      FUNCTION_SPECS: Record<string, { bundleBudget?: { reason: string } }>;
+      FUNCTION_SPECS: Record<string, { computesCovers?: boolean }>;
     };
     return Object.entries(FUNCTION_SPECS)
-      .filter(([, spec]) => spec.bundleBudget?.reason.includes("h3-js"))
+      .filter(([, spec]) => spec.computesCovers === true)
       .map(([fn]) => fn)
       .sort();
   } catch {
@@ -249,27 +249,19 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
       ? { kb: {}, source: "skipped", wallMs: 0 }
       : await measureBundles(ROOT, options.quick ? "hot-path" : "all");
 
-    // 5b. Module load, deployed flags, median of 10 (3 on the hot path if quick): the hot path
-    // and one function of each bundle family (device routes, plain routes, the served document,
-    // reports, a catalog write with covers, nearby offers); the others differ from theirs by a
-    // few KB of handler code.
+    // 5b. Module load, deployed flags, median of 10 for every function (3 on the hot path if
+    // quick), and the same without --enable-source-maps for every function: what the deployed
+    // source-map flag costs at load, function by function.
     log("module load");
     let moduleLoad: ModuleLoadRow[] = [];
     const covering = await coverFunctions();
     if (!options.skipBundles) {
       try {
-        const sample = [
-          ...HOT_PATH,
-          "device-register",
-          "health",
-          "openapi",
-          "report-offer",
-          "store-create",
-          "offers-nearby",
-        ];
+        const all = Object.keys(bundles.kb);
         moduleLoad = await measureModuleLoad(ROOT, {
           runs: options.quick ? 3 : 10,
-          only: options.quick ? HOT_PATH : sample.filter((fn) => fn in bundles.kb),
+          only: options.quick ? HOT_PATH : all,
+          hotPath: options.quick ? HOT_PATH : all,
         });
       } catch (error) {
         failed("module load", error);
@@ -279,9 +271,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
     // 4. Cost, from the measured ingest figures.
     const memory = await functionMemory();
     const byScenario: CostEstimate[] = ingest
-      ? ingest.ingest.map((row) =>
-          costPerMillionPings(row, ingest.authorizer, memory, PINGS_PER_BATCH),
-        )
+      ? ingest.ingest.map((row) => costPerMillionPings(row, memory, PINGS_PER_BATCH))
       : [];
     const headline =
       byScenario[
@@ -331,7 +321,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutput> {
           assumptions: [
             `Memory: ping-ingest ${memory.pingIngestMb} MB, device authorizer ${memory.authorizerMb} MB (${memory.source}).`,
             `Billed duration = measured CPU ms × max(1, ${ONE_VCPU_MB} / memory MB) (Lambda's CPU share) + measured wait on DynamoDB Local, rounded up to 1 ms.`,
-            "The device authorizer runs once per batch: API Gateway caches its answer 60 s per token, and a phone posting a batch every few minutes misses that cache.",
+            "POST /v1/pings has no Lambda authorizer: ping-ingest verifies the device token and reads the profile in the same Query as the visit state, so each scenario's figures hold the whole device check (one invocation and no extra request per batch). The device authorizer serves the other device routes only.",
             "DynamoDB units are those counted in the run, per scenario; items read or written by the stream consumer (incentive publisher) are not included, nor its invocations (one per grant at most, a few thousandths of a dollar per million pings at these grant rates).",
             "Not included: data transfer out (responses of a few hundred bytes), Lambda platform log lines, storage, and free tiers.",
           ],

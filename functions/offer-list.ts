@@ -1,9 +1,9 @@
 import { catalogHandler } from "../shared/http/route-handler.ts";
 import { listOffersRoute } from "../shared/http/routes/catalog.ts";
-import { listOffers } from "../shared/use-cases/catalog/offers.ts";
-import { offerDepsFromEnv } from "../shared/wiring/offer-deps.ts";
+import { listOffers } from "../shared/use-cases/catalog/offer-reads.ts";
+import { offerReadDepsFromEnv } from "../shared/wiring/catalog-read-deps.ts";
 
-const deps = offerDepsFromEnv();
+const deps = offerReadDepsFromEnv();
 
 /** GET /v1/offers — the caller's offers with their state, a page at a time (`cursor`, `state`). */
 export const handler = catalogHandler.list(listOffersRoute, (req, query) =>

@@ -1,4 +1,4 @@
-import { devicePrincipal } from "../shared/auth/principal.ts";
+import { bearerToken } from "../shared/auth/device-token.ts";
 import { pingBatchSchema } from "../shared/domain/ping.ts";
 import { http, json } from "../shared/http/middleware.ts";
 import { parseWith } from "../shared/http/parse.ts";
@@ -8,7 +8,7 @@ import type { HttpEvent, HttpResult } from "../shared/http/types.ts";
 import { lambdaHandler } from "../shared/lambda-handler.ts";
 import { logger } from "../shared/logger.ts";
 import { count, countOutcome } from "../shared/metrics.ts";
-import { ingestPings } from "../shared/use-cases/pings/ingest-pings.ts";
+import { ingestDevicePings } from "../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../shared/wiring/ping-deps.ts";
 
@@ -16,13 +16,21 @@ const deps = pingDepsFromEnv(
   zoneEventSinkFromEnv(process.env, (outcome, n) => countOutcome(outcome, n ?? 1)),
 );
 
-/** POST /v1/pings — 1–100 pings; bad pings are reported per index, the rest processed (202). */
+/**
+ * POST /v1/pings — 1–100 pings; bad pings are reported per index, the rest processed (202).
+ * The route has no Lambda authorizer (auth `deviceByFunction`): the device token is verified here,
+ * before anything is read, and the profile comes in the same read as the visit state.
+ */
 export const handler = lambdaHandler<HttpEvent, HttpResult>()
   .use(http(httpOptionsOf(ingestPingsRoute)))
   .handler(async (event) => {
-    const device = devicePrincipal(event);
-    const { pings } = parseWith(pingBatchSchema, event.parsedBody);
-    const result = await ingestPings(deps, device, pings);
+    const token = bearerToken(event.headers.authorization ?? event.headers.Authorization);
+    // The body is parsed once the device is admitted: a refused token is a 401, whatever it sent.
+    const result = await ingestDevicePings(
+      deps,
+      token,
+      () => parseWith(pingBatchSchema, event.parsedBody).pings,
+    );
     count("PingsAccepted", result.accepted);
     count("PingsRejected", result.rejected.length);
     count("ZoneEvents", result.events.length);

@@ -1,9 +1,9 @@
 import { catalogHandler } from "../shared/http/route-handler.ts";
 import { getStoreRoute } from "../shared/http/routes/catalog.ts";
-import { getStore } from "../shared/use-cases/catalog/stores.ts";
-import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
+import { getStore } from "../shared/use-cases/catalog/store-reads.ts";
+import { catalogReadDepsFromEnv } from "../shared/wiring/catalog-read-deps.ts";
 
-const deps = catalogDepsFromEnv();
+const deps = catalogReadDepsFromEnv();
 
 /** GET /v1/stores/{storeId} — one of the caller's stores, with its index cell count. */
 export const handler = catalogHandler.get(getStoreRoute, (req) =>

@@ -1,9 +1,9 @@
 import { catalogHandler } from "../shared/http/route-handler.ts";
 import { listStoresRoute } from "../shared/http/routes/catalog.ts";
-import { listStores } from "../shared/use-cases/catalog/stores.ts";
-import { catalogDepsFromEnv } from "../shared/wiring/catalog-deps.ts";
+import { listStores } from "../shared/use-cases/catalog/store-reads.ts";
+import { catalogReadDepsFromEnv } from "../shared/wiring/catalog-read-deps.ts";
 
-const deps = catalogDepsFromEnv();
+const deps = catalogReadDepsFromEnv();
 
 /**
  * GET /v1/stores — the caller's stores, a page at a time (opaque `cursor`); `?externalRef=`

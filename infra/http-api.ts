@@ -202,6 +202,7 @@ export class FootfallHttpApi extends Construct {
           });
           return device;
         }
+        case "deviceByFunction":
         case "appKey":
         case "none":
           return undefined;
@@ -213,7 +214,9 @@ export class FootfallHttpApi extends Construct {
     const reason =
       def.auth === "appKey"
         ? `${routeKey(def)} is authenticated by the function itself with a hashed app key (HTTP APIs have no API-key authorizer); it is throttled per route.`
-        : `${routeKey(def)} is public by design (no caller identity exists or is needed) and is throttled per route.`;
+        : def.auth === "deviceByFunction"
+          ? `${routeKey(def)} is authenticated by the function itself: it verifies the device token (HS256, the same keys as the device authorizer) before any read, and reads the device profile in the same DynamoDB request as the device's visit state; it is throttled per route.`
+          : `${routeKey(def)} is public by design (no caller identity exists or is needed) and is throttled per route.`;
     acknowledge(route, { id: "AwsSolutions-APIG4", reason });
   }
 }

@@ -7,11 +7,8 @@ import { dynamoGeoIndex } from "../../shared/adapters/dynamo/geo-index.ts";
 import { dynamoStorePoints } from "../../shared/adapters/dynamo/store-points.ts";
 import { systemClock, systemRandom } from "../../shared/adapters/system.ts";
 import type { MerchantPrincipal } from "../../shared/auth/principal.ts";
-import {
-  memoizedZoneCover,
-  type OfferInput,
-  type StoreInput,
-} from "../../shared/domain/catalog/index.ts";
+import type { OfferInput, StoreInput } from "../../shared/domain/catalog/index.ts";
+import { memoizedZoneCover } from "../../shared/domain/catalog/zones.ts";
 import { ServiceUnavailableError } from "../../shared/errors.ts";
 import { cursorCodec } from "../../shared/http/cursor.ts";
 import { createAppKey } from "../../shared/use-cases/app-keys.ts";

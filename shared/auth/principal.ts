@@ -1,3 +1,4 @@
+import type { Device } from "../domain/device.ts";
 import { ForbiddenError, UnauthorizedError } from "../errors.ts";
 import type { HttpEvent } from "../http/types.ts";
 
@@ -162,5 +163,27 @@ export function devicePrincipal(event: HttpEvent): DevicePrincipal {
     ...(trustedSegments.length > 0 ? { trustedSegments } : {}),
     ...(pickupRefs.length > 0 ? { pickupRefs } : {}),
     ...(bool(ctx.attested) ? { attested: true } : {}),
+  };
+}
+
+/**
+ * A device's principal from its stored profile (never from a cached decision): what the device
+ * authorizer hands a route, what ping-ingest decides with after reading the profile itself, and
+ * what the sweeper and pickups decide with, so caps and holdouts count per person alike.
+ */
+export function devicePrincipalOf(device: Device): DevicePrincipal {
+  const pickupRefs = device.pickupRefs ? [...device.pickupRefs].map(String).sort() : [];
+  return {
+    deviceId: device.deviceId,
+    consentLocation: device.consent.location,
+    consentMarketing: device.consent.marketing,
+    timeZone: device.timeZone,
+    segments: device.segments,
+    platform: device.platform,
+    openZones: device.openZones ?? 0,
+    ...(device.personRef ? { personRef: device.personRef } : {}),
+    ...(device.trustedSegments?.length ? { trustedSegments: device.trustedSegments } : {}),
+    ...(device.attested === true ? { attested: true } : {}),
+    ...(pickupRefs.length > 0 ? { pickupRefs } : {}),
   };
 }

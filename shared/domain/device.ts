@@ -211,6 +211,13 @@ export const deviceKeys = {
   partition: (deviceId: string) => `DEVICE#${deviceId}`,
   profile: (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: "PROFILE" }),
   visits: (deviceId: string) => ({ pk: `DEVICE#${deviceId}`, sk: "VISITS" }),
+  /**
+   * The sort-key range `PROFILE` ≤ sk ≤ `VISITS` of a device partition: exactly the profile and
+   * the visit state, so ONE strongly consistent Query reads both (the ping path's only read).
+   * Every other item of the partition sorts before it (`ATTR#`, `AUD#`, `CLAIM#`, `CNT#`,
+   * `JOURNEY#`); a new sort key must too (test/unit/foundation/device-keys.test.ts).
+   */
+  profileToVisits: { from: "PROFILE", to: "VISITS" } as const,
   /** The device's visit history at one merchant (journey stages; see domain/journey). */
   journey: (deviceId: string, merchantId: string) => ({
     pk: `DEVICE#${deviceId}`,

@@ -10,10 +10,13 @@ import type { Role } from "../auth/principal.ts";
 
 /**
  * How a caller authenticates: `none` (public), `jwt` (merchant Cognito ID token, API Gateway JWT
- * authorizer), `device` (device bearer token, Lambda authorizer), `appKey` (the app's key in
- * `x-app-key`, checked by the function itself).
+ * authorizer), `device` (device bearer token, Lambda authorizer), `deviceByFunction` (the same
+ * device bearer token, verified by the function itself: no authorizer is attached, so the route's
+ * one DynamoDB read of the device profile is folded into the function's own reads and never
+ * served from API Gateway's decision cache), `appKey` (the app's key in `x-app-key`, checked by
+ * the function itself).
  */
-export type RouteAuth = "none" | "jwt" | "device" | "appKey";
+export type RouteAuth = "none" | "jwt" | "device" | "deviceByFunction" | "appKey";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 

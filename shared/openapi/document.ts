@@ -132,6 +132,8 @@ export const SECURITY_BY_AUTH: Record<RouteAuth, Record<string, string[]>[]> = {
   none: [],
   jwt: [{ merchantJwt: [] }],
   device: [{ deviceToken: [] }],
+  // The same token and the same 401s; only where it is verified differs.
+  deviceByFunction: [{ deviceToken: [] }],
   appKey: [{ appKey: [] }],
 };
 

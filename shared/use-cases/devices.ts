@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { type DeviceTokenKeys, issueDeviceToken, verifyDeviceToken } from "../auth/device-token.ts";
-import type { DevicePrincipal } from "../auth/principal.ts";
+import { type DevicePrincipal, devicePrincipalOf } from "../auth/principal.ts";
 import { verifyUserAssertion } from "../auth/user-assertion.ts";
 import {
   applyDevicePatch,
@@ -317,32 +317,40 @@ export async function authorizeDevice(
   deps: Pick<DeviceDeps, "devices" | "tokenKeys" | "clock">,
   token: string | undefined,
 ): Promise<DevicePrincipal> {
+  const { deviceId, issuedAt } = await verifiedDeviceToken(deps, token);
+  const device = admitDevice(await deps.devices.get(deviceId), issuedAt);
+  return { ...devicePrincipalOf(device), authorizedAt: deps.clock.now() };
+}
+
+/**
+ * Step one of every device check, pure CPU: the bearer token must be present and verify
+ * (signature, issuer, audience, expiry; see `verifyDeviceToken`). Runs before any read, so a
+ * flood of missing, forged or expired tokens costs no DynamoDB request.
+ *
+ * @throws UnauthorizedError "A device bearer token is required." / "The device token is invalid or expired."
+ */
+export async function verifiedDeviceToken(
+  deps: Pick<DeviceDeps, "tokenKeys" | "clock">,
+  token: string | undefined,
+): Promise<{ deviceId: string; issuedAt: number }> {
   if (!token) throw new UnauthorizedError("A device bearer token is required.");
-  const { deviceId, issuedAt } = await verifyDeviceToken(
-    deps.tokenKeys,
-    token,
-    Math.floor(deps.clock.now() / 1000),
-  );
-  const device = await deps.devices.get(deviceId);
-  if (!device) throw new UnauthorizedError("The device token is invalid or expired.");
-  // Revoked by a refresh with `revokeEarlier`: same 401 as any other refused token.
+  return verifyDeviceToken(deps.tokenKeys, token, Math.floor(deps.clock.now() / 1000));
+}
+
+/**
+ * Step two, on the profile read for the token's device: the device must be registered, not
+ * being erased, and the token must not be revoked (issued before `tokensNotBefore`, set by a
+ * refresh with `revokeEarlier`). Every refusal is the same 401 as a bad token, so a caller learns
+ * nothing about which check failed.
+ *
+ * @throws UnauthorizedError "The device token is invalid or expired."
+ */
+export function admitDevice(device: Device | undefined, issuedAt: number): Device {
+  if (!device || device.erasingAt !== undefined) {
+    throw new UnauthorizedError("The device token is invalid or expired.");
+  }
   if (device.tokensNotBefore !== undefined && issuedAt < device.tokensNotBefore) {
     throw new UnauthorizedError("The device token is invalid or expired.");
   }
-  return {
-    deviceId,
-    consentLocation: device.consent.location,
-    consentMarketing: device.consent.marketing,
-    timeZone: device.timeZone,
-    segments: device.segments,
-    platform: device.platform,
-    openZones: device.openZones ?? 0,
-    authorizedAt: deps.clock.now(),
-    ...(device.pickupRefs && [...device.pickupRefs].length > 0
-      ? { pickupRefs: [...device.pickupRefs].sort() }
-      : {}),
-    ...(device.personRef ? { personRef: device.personRef } : {}),
-    ...(device.trustedSegments?.length ? { trustedSegments: device.trustedSegments } : {}),
-    ...(device.attested ? { attested: true } : {}),
-  };
+  return device;
 }

@@ -16,7 +16,6 @@ import { forEachLimit } from "../concurrency.ts";
 import {
   bayZoneIds,
   bodyHashOf,
-  buildStore,
   IDEMPOTENCY_WINDOW_MS,
   IMPORT_JOB_PREFIX,
   IMPORT_LEASE_MS,
@@ -30,9 +29,10 @@ import {
   planChunks,
   type Store,
   type StoreInput,
-  storeZones,
   WORKER_RESERVE_MS,
 } from "../domain/catalog/index.ts";
+import { buildStore } from "../domain/catalog/store-build.ts";
+import { storeZones } from "../domain/catalog/zones.ts";
 import {
   ConflictError,
   type FieldIssue,

@@ -10,7 +10,7 @@ import { systemClock, systemRandom } from "../adapters/system.ts";
 import { currentSecret } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { tableVars } from "../config/table-vars.ts";
-import { memoizedZoneCover } from "../domain/catalog/index.ts";
+import { memoizedZoneCover } from "../domain/catalog/zones.ts";
 import { rotatingCursorCodec } from "../http/cursor.ts";
 import type { CatalogDeps } from "../use-cases/catalog/deps.ts";
 import type { ImportDeps } from "../use-cases/store-import.ts";

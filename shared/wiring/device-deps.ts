@@ -9,7 +9,6 @@ import { dynamoPickupEraser } from "../adapters/dynamo/pickup-store.ts";
 import { dynamoRateLimiter } from "../adapters/dynamo/rate-limiter.ts";
 import { snsPushRegistry } from "../adapters/sns/push-registry.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
-import { rotatingDeviceTokenKeys } from "../auth/device-token.ts";
 import { currentSecret, secretEnv } from "../config/load-secrets.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { tableNames, tableVars } from "../config/table-vars.ts";
@@ -17,6 +16,7 @@ import { appServerSecret } from "../domain/app-key.ts";
 import { countAbuse } from "../metrics.ts";
 import { personPseudonym, pseudonymize } from "../privacy.ts";
 import { DEFAULT_REGISTRATION_LIMITS, type DeviceDeps } from "../use-cases/devices.ts";
+import { deviceTokenConfigShape, deviceTokenKeysFrom } from "./device-token-keys.ts";
 
 /** An optional SNS platform application ARN of the given platform(s); empty means "push off". */
 const platformApplicationArn = (platforms: string) =>
@@ -32,8 +32,7 @@ const platformApplicationArn = (platforms: string) =>
 
 export const deviceConfigSchema = z.object({
   ...tableVars("devices", "catalog"),
-  DEVICE_TOKEN_SECRETS: configVars.secret.describe("comma-separated, newest first"),
-  DEVICE_TOKEN_TTL_SECONDS: configVars.seconds(180 * 24 * 3600),
+  ...deviceTokenConfigShape,
   APNS_PLATFORM_APPLICATION_ARN: platformApplicationArn("APNS|APNS_SANDBOX"),
   FCM_PLATFORM_APPLICATION_ARN: platformApplicationArn("GCM"),
   /** Derives app server secrets and person/address pseudonyms; optional for the other device functions. */
@@ -89,10 +88,7 @@ export function deviceDepsFromEnv(
   return {
     devices: dynamoDeviceStore(documentClient, config.DEVICES_TABLE),
     appKeys: dynamoAppKeyStore(documentClient, config.CATALOG_TABLE),
-    tokenKeys: rotatingDeviceTokenKeys(
-      currentSecret(env, "DEVICE_TOKEN_SECRETS"),
-      config.DEVICE_TOKEN_TTL_SECONDS,
-    ),
+    tokenKeys: deviceTokenKeysFrom(config, env),
     clock: systemClock,
     random: systemRandom,
     ...(config.PSEUDONYM_KEY
@@ -152,10 +148,7 @@ export function deviceAuthDepsFromEnv(
   const config = readConfig(deviceConfigSchema, env);
   return {
     devices: dynamoDeviceStore(documentClient, config.DEVICES_TABLE),
-    tokenKeys: rotatingDeviceTokenKeys(
-      currentSecret(env, "DEVICE_TOKEN_SECRETS"),
-      config.DEVICE_TOKEN_TTL_SECONDS,
-    ),
+    tokenKeys: deviceTokenKeysFrom(config, env),
     clock: systemClock,
   };
 }

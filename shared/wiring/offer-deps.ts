@@ -1,9 +1,6 @@
-import { documentClient } from "../adapters/aws-clients.ts";
-import { dynamoMerchantSettingsStore } from "../adapters/dynamo/merchant-settings-store.ts";
-import { dynamoOfferStateReader } from "../adapters/dynamo/offer-state-reader.ts";
-import { tablesFromEnv } from "../config/table-vars.ts";
 import type { CatalogDeps } from "../use-cases/catalog/deps.ts";
 import { catalogDepsFromEnv } from "./catalog-deps.ts";
+import { offerStateDepsFromEnv } from "./catalog-read-deps.ts";
 
 /**
  * Catalog dependencies of the offer routes that answer with an offer's derived `state`: the
@@ -12,10 +9,5 @@ import { catalogDepsFromEnv } from "./catalog-deps.ts";
 export function offerDepsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): CatalogDeps {
-  const tables = tablesFromEnv(env, "catalog", "incentives");
-  return {
-    ...catalogDepsFromEnv(env),
-    merchantSettings: dynamoMerchantSettingsStore(documentClient, tables.catalog),
-    offerStates: dynamoOfferStateReader(documentClient, tables),
-  };
+  return { ...catalogDepsFromEnv(env), ...offerStateDepsFromEnv(env) };
 }

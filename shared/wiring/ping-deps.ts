@@ -1,11 +1,13 @@
+import "../config/load-secrets.ts";
 import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoVisitStore } from "../adapters/dynamo/visit-store.ts";
 import { systemClock } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
-import type { IngestDeps, ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
+import type { DeviceIngestDeps, ZoneEventSink } from "../use-cases/pings/ingest-pings.ts";
 import { matchCacheBudgetBytes, ZoneMatcher } from "../use-cases/pings/zone-matcher.ts";
-import { geoIndexFromConfig } from "./geo-index.ts";
+import { deviceTokenConfigShape, deviceTokenKeysFrom } from "./device-token-keys.ts";
+import { geoIndexReaderFromConfig } from "./geo-index-reader.ts";
 import { pickupTrackerFromEnv } from "./pickup-deps.ts";
 import { visitConfigShape, visitRulesFrom } from "./visit-rules.ts";
 
@@ -13,6 +15,8 @@ export const pingConfigSchema = z.object({
   DEVICES_TABLE: configVars.tableName,
   CATALOG_TABLE: configVars.tableName,
   GEO_INDEX_TABLE: configVars.tableName,
+  // The device authorizer's keys: POST /v1/pings verifies device tokens itself.
+  ...deviceTokenConfigShape,
   MATCH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
   /** Cache budget in MB; default a quarter of the function's memory (MATCH_CACHE_MEMORY_SHARE). */
   MATCH_CACHE_MB: z.coerce.number().int().min(1).max(8192).optional(),
@@ -28,9 +32,9 @@ export const pingConfigSchema = z.object({
 export function pingDepsFromEnv(
   sink: ZoneEventSink,
   env: Record<string, string | undefined> = process.env,
-): IngestDeps {
+): DeviceIngestDeps {
   const config = readConfig(pingConfigSchema, env);
-  const index = geoIndexFromConfig(config);
+  const index = geoIndexReaderFromConfig(config);
   const matcher = new ZoneMatcher({
     getCells: (cells) => index.getCells(cells),
     getHeads: (ids) => index.getHeads(ids),
@@ -42,10 +46,13 @@ export function pingDepsFromEnv(
         : matchCacheBudgetBytes(config.AWS_LAMBDA_FUNCTION_MEMORY_SIZE),
   });
   const pickups = pickupTrackerFromEnv(matcher, env);
+  const visits = dynamoVisitStore(documentClient, config.DEVICES_TABLE);
   return {
     matcher,
     ...(pickups ? { pickups } : {}),
-    visits: dynamoVisitStore(documentClient, config.DEVICES_TABLE),
+    visits,
+    snapshots: visits,
+    tokenKeys: deviceTokenKeysFrom(config, env),
     sink,
     clock: systemClock,
     rules: visitRulesFrom(config),

@@ -7,7 +7,12 @@ import { describe, expect, it } from "vitest";
 import { uniqueId } from "../support/aws.ts";
 import { pingNear, registerDevice, userAssertion } from "../support/device-api.ts";
 import { call, useTestServer } from "../support/local-server.ts";
-import { createCircleStore, createOffer, liveOfferBody } from "../support/merchant-api.ts";
+import {
+  createCircleStore,
+  createOffer,
+  liveOfferBody,
+  roleHeaders,
+} from "../support/merchant-api.ts";
 
 const server = useTestServer();
 
@@ -18,9 +23,7 @@ function site() {
   return { lat: -40 + randomInt(0, 20_000) / 1000, lon: 140 + randomInt(0, 30_000) / 1000 };
 }
 
-const admin = async (merchantId: string) => ({
-  authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}`,
-});
+const admin = async (merchantId: string) => await roleHeaders(server, merchantId, "merchant-admin");
 
 /** A store and a live offer for segment `vip` (no caps: each device may get one). */
 async function vipOffer(merchantId: string, at: { lat: number; lon: number }) {
@@ -177,9 +180,7 @@ describe("merchant audiences", () => {
       merchantId,
       "vip",
       { deviceIds: [`dev_${"a".repeat(22)}`] },
-      {
-        authorization: `Bearer ${await server.token(merchantId, "pos")}`,
-      },
+      await roleHeaders(server, merchantId, "pos"),
     );
     expect(pos.status).toBe(403);
     const anonymous = await upload(merchantId, "vip", { deviceIds: [`dev_${"a".repeat(22)}`] }, {});

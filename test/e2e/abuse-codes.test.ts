@@ -10,6 +10,7 @@ import { REDEMPTION_CODE_ALPHABET } from "../../shared/domain/decision/redemptio
 import { attemptWindow, DEFAULT_REDEMPTION_LIMITS } from "../../shared/use-cases/redemptions.ts";
 import { putCode } from "../integration/reports/fixtures.ts";
 import { uniqueId } from "../support/aws.ts";
+import { offerRequest } from "../support/catalog-items.ts";
 import { call, useTestServer } from "../support/local-server.ts";
 import { createCircleStore } from "../support/merchant-api.ts";
 
@@ -35,20 +36,17 @@ async function createStore(merchantId: string, name = "Store") {
   );
 }
 
+/** An offer with no holdout (every trigger is sent), valid until 2099, codes valid 2 h. */
 function offerBody(storeIds: string[], patch: Record<string, unknown> = {}) {
-  return {
+  return offerRequest(storeIds, {
     name: "Coffee",
-    storeIds,
-    triggerZone: { type: "StoreRadius", radiusM: 250 },
-    trigger: { on: "enter" },
     message: { title: "Coffee break?", body: "−20 % on any coffee." },
-    validFrom: "2026-01-01T00:00:00Z",
     validTo: "2099-01-01T00:00:00Z",
     holdoutPercent: 0,
     attributionWindowHours: 24,
     redemption: { codeKind: "unique", expiresAfterHours: 2 },
     ...patch,
-  };
+  });
 }
 
 async function createOffer(merchantId: string, body: unknown) {

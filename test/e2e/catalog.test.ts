@@ -3,6 +3,7 @@ import { ROUTES } from "../../infra/routes.ts";
 import { openApiDocument } from "../../shared/openapi/document.ts";
 import { uniqueId } from "../support/aws.ts";
 import { call, useTestServer } from "../support/local-server.ts";
+import { roleHeaders } from "../support/merchant-api.ts";
 
 const server = useTestServer();
 
@@ -11,7 +12,7 @@ const PARIS = { lat: 48.8584, lon: 2.347 };
 describe("catalog over HTTP", () => {
   it("creates stores and an offer with a merchant token, then pages through them", async () => {
     const merchantId = uniqueId("m");
-    const auth = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
+    const auth = await roleHeaders(server, merchantId, "merchant-admin");
     const storeIds: string[] = [];
     for (let i = 0; i < 3; i++) {
       const res = await call(`${server.url}/v1/stores`, {
@@ -62,12 +63,10 @@ describe("catalog over HTTP", () => {
     }
     expect(seen.sort()).toEqual([...storeIds].sort());
 
-    const analyst = {
-      authorization: `Bearer ${await server.token(merchantId, "marketing-analyst")}`,
-    };
+    const analyst = await roleHeaders(server, merchantId, "marketing-analyst");
     const got = await call(`${server.url}/v1/offers/${offer.body.offerId}`, { headers: analyst });
     expect(got.status).toBe(200);
-    const pos = { authorization: `Bearer ${await server.token(merchantId, "pos")}` };
+    const pos = await roleHeaders(server, merchantId, "pos");
     expect((await call(`${server.url}/v1/offers`, { headers: pos })).status).toBe(403);
     const stranger = {
       authorization: `Bearer ${await server.token(uniqueId("m"), "merchant-admin")}`,
@@ -79,7 +78,7 @@ describe("catalog over HTTP", () => {
 
   it("routes the import endpoint and answers 401 without a token", async () => {
     const merchantId = uniqueId("m");
-    const auth = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
+    const auth = await roleHeaders(server, merchantId, "merchant-admin");
     const body = {
       type: "FeatureCollection",
       features: [

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDashboard } from "../../scripts/build-dashboard.ts";
@@ -18,6 +18,7 @@ import { JOURNEY_FIELDS } from "../../shared/domain/journey/log.ts";
 import { TOUCH_FIELDS, touchKeys } from "../../shared/domain/o2o/touch.ts";
 import { pickupKeys } from "../../shared/domain/pickup/keys.ts";
 import {
+  addToCounterItems,
   bumpCounters,
   catalog,
   putOffer,
@@ -223,33 +224,14 @@ async function bumpTouches(
   variant: string,
   fields: Record<string, number>,
 ) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {
-    ":m": M,
-    ":o": offerId,
-    ":d": day,
-    ":c": channel,
-    ":v": variant,
-  };
-  const adds = Object.entries(fields).map(([f, n], i) => {
-    names[`#f${i}`] = f;
-    values[`:n${i}`] = n;
-    return `#f${i} :n${i}`;
-  });
-  for (const Key of [
-    touchKeys.offer(M, offerId, day, channel, variant),
-    touchKeys.merchant(M, day, offerId, channel, variant),
-  ]) {
-    await documentClient.send(
-      new UpdateCommand({
-        TableName: env("CONVERSIONS_TABLE"),
-        Key,
-        UpdateExpression: `SET merchantId = :m, offerId = :o, localDay = :d, channel = :c, variant = :v ADD ${adds.join(", ")}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-  }
+  await addToCounterItems(
+    [
+      touchKeys.offer(M, offerId, day, channel, variant),
+      touchKeys.merchant(M, day, offerId, channel, variant),
+    ],
+    { merchantId: M, offerId, localDay: day, channel, variant },
+    fields,
+  );
 }
 
 async function api<T>(path: string): Promise<T> {

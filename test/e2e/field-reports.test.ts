@@ -4,51 +4,27 @@
  */
 import { describe, expect, it } from "vitest";
 import { uniqueId } from "../support/aws.ts";
+import { registerDevice } from "../support/device-api.ts";
+import { square } from "../support/geo.ts";
 import { call, useTestServer } from "../support/local-server.ts";
+import { createCircleStore, roleHeaders } from "../support/merchant-api.ts";
 
 const server = useTestServer();
 
 describe("lost visit after a long gap", () => {
   it("dwells at +180 s and logs the visit although the previous fix was 40 minutes away", async () => {
     const merchantId = uniqueId("m_gap");
-    const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
-    const analyst = {
-      authorization: `Bearer ${await server.token(merchantId, "marketing-analyst")}`,
-    };
+    const analyst = await roleHeaders(server, merchantId, "marketing-analyst");
     const shopAt = { lat: 50.0, lon: 10.2 };
     const northAt = { lat: 50.1799, lon: 10.2 };
-    const shop = await call(`${server.url}/v1/stores`, {
-      method: "POST",
-      headers: admin,
-      body: {
-        name: "Shop",
-        location: shopAt,
-        footprint: { type: "Circle", center: shopAt, radiusM: 40 },
-      },
+    const shopId = await createCircleStore(server, merchantId, {
+      name: "Shop",
+      at: shopAt,
+      radiusM: 40,
     });
-    expect(shop.status).toBe(201);
-    const north = await call(`${server.url}/v1/stores`, {
-      method: "POST",
-      headers: admin,
-      body: {
-        name: "North",
-        location: northAt,
-        footprint: { type: "Circle", center: northAt, radiusM: 100 },
-      },
-    });
-    expect(north.status).toBe(201);
-
-    const reg = await call(`${server.url}/v1/devices`, {
-      method: "POST",
-      headers: { "x-app-key": server.appKey },
-      body: {
-        platform: "ios",
-        consent: { location: true, marketing: true },
-        timeZone: "Europe/Berlin",
-      },
-    });
-    expect(reg.status).toBe(201);
-    const device = { authorization: `Bearer ${reg.body.token}` };
+    await createCircleStore(server, merchantId, { name: "North", at: northAt, radiusM: 100 });
+    const reg = await registerDevice(server, { platform: "ios", timeZone: "Europe/Berlin" });
+    const device = { authorization: `Bearer ${reg.token}` };
 
     // T is 250 s ago, so the last ping (T + 300 s) is within the accepted clock skew.
     const T = Date.now() - 250_000;
@@ -67,15 +43,14 @@ describe("lost visit after a long gap", () => {
       });
       expect(res.status).toBe(202);
       for (const e of res.body.events as { type: string; storeId: string; kind: string }[]) {
-        if (e.storeId === shop.body.storeId && e.kind === "footprint") shopEvents.push(e as never);
+        if (e.storeId === shopId && e.kind === "footprint") shopEvents.push(e as never);
       }
     }
     expect(shopEvents.map((e) => e.type)).toEqual(["entered", "dwelled", "exited"]);
 
-    const log = await call(
-      `${server.url}/v1/conversions?storeId=${shop.body.storeId}&type=visited`,
-      { headers: analyst },
-    );
+    const log = await call(`${server.url}/v1/conversions?storeId=${shopId}&type=visited`, {
+      headers: analyst,
+    });
     expect(log.status).toBe(200);
     expect(log.body.items).toHaveLength(1);
   });
@@ -84,14 +59,13 @@ describe("lost visit after a long gap", () => {
 describe("points on a polygon's edge", () => {
   it("all 4 corners and 4 edge midpoints of the reported rectangle enter the footprint", async () => {
     const merchantId = uniqueId("m_edge");
-    const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
-    const ring = [
-      [-79.4586181640625, 39.53793974517629],
-      [-79.4286181640625, 39.53793974517629],
-      [-79.4286181640625, 39.56793974517629],
-      [-79.4586181640625, 39.56793974517629],
-      [-79.4586181640625, 39.53793974517629],
-    ] as [number, number][];
+    const admin = await roleHeaders(server, merchantId, "merchant-admin");
+    const ring = square(
+      -79.4586181640625,
+      39.53793974517629,
+      -79.4286181640625,
+      39.56793974517629,
+    ) as [number, number][];
     const store = await call(`${server.url}/v1/stores`, {
       method: "POST",
       headers: admin,
@@ -110,15 +84,10 @@ describe("points on a polygon's edge", () => {
     }
     let entered = 0;
     for (const point of points) {
-      const reg = await call(`${server.url}/v1/devices`, {
-        method: "POST",
-        headers: { "x-app-key": server.appKey },
-        body: { platform: "android", consent: { location: true, marketing: false } },
-      });
-      expect(reg.status).toBe(201);
+      const reg = await registerDevice(server, { consent: { location: true, marketing: false } });
       const res = await call(`${server.url}/v1/pings`, {
         method: "POST",
-        headers: { authorization: `Bearer ${reg.body.token}` },
+        headers: { authorization: `Bearer ${reg.token}` },
         body: { pings: [{ ...point, accuracyM: 5, timestamp: Date.now() - 1_000 }] },
       });
       expect(res.status).toBe(202);

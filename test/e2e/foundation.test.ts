@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { registerDevice } from "../support/device-api.ts";
 import { call, useTestServer } from "../support/local-server.ts";
 
 const server = useTestServer();
@@ -11,13 +12,8 @@ describe("local HTTP server", () => {
   });
 
   it("registers a device, patches consent, erases it, then answers 401", async () => {
-    const reg = await call(`${server.url}/v1/devices`, {
-      method: "POST",
-      headers: { "x-app-key": server.appKey },
-      body: { platform: "android", consent: { location: true, marketing: true } },
-    });
-    expect(reg.status).toBe(201);
-    const auth = { authorization: `Bearer ${reg.body.token}` };
+    const reg = await registerDevice(server);
+    const auth = { authorization: `Bearer ${reg.token}` };
     const patched = await call(`${server.url}/v1/devices/me`, {
       method: "PATCH",
       headers: auth,

@@ -5,7 +5,12 @@ import type { StreamPoller } from "../../scripts/local/stream-poller.ts";
 import { uniqueId } from "../support/aws.ts";
 import { offset } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
-import { createCircleStore, createOffer, liveOfferBody } from "../support/merchant-api.ts";
+import {
+  createCircleStore,
+  createOffer,
+  liveOfferBody,
+  roleHeaders,
+} from "../support/merchant-api.ts";
 import {
   drainQueue,
   startMerchantStream,
@@ -30,10 +35,8 @@ afterAll(async () => {
 describe("the footfall funnel end to end", () => {
   it("registers, pings, sends, visits, redeems — and the log and report agree", async () => {
     const queueUrl = await subscribeMerchantQueue(merchantId);
-    const analyst = {
-      authorization: `Bearer ${await server.token(merchantId, "marketing-analyst")}`,
-    };
-    const pos = { authorization: `Bearer ${await server.token(merchantId, "pos")}` };
+    const analyst = await roleHeaders(server, merchantId, "marketing-analyst");
+    const pos = await roleHeaders(server, merchantId, "pos");
 
     const storeId = await createCircleStore(server, merchantId, {
       name: "Vieux-Port",

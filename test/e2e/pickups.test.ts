@@ -7,10 +7,11 @@ import { handler as incentivePublisher } from "../../functions/incentive-publish
 import { handler as pickupPublisher } from "../../functions/pickup-publisher.ts";
 import { FUNCTION_SPECS, streamMapping } from "../../infra/function-specs.ts";
 import type { StreamPoller } from "../../scripts/local/stream-poller.ts";
+import { DRIVE_UP_EVENTS } from "../integration/pickups/world.ts";
 import { uniqueId } from "../support/aws.ts";
 import { isolatedSite, offset } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
-import { createCircleStore } from "../support/merchant-api.ts";
+import { createCircleStore, roleHeaders } from "../support/merchant-api.ts";
 import {
   drainQueue,
   startMerchantStream,
@@ -75,8 +76,8 @@ describe("pickup orders end to end through the local HTTP API", () => {
     const queueUrl = await subscribeMerchantQueue(merchantId, {
       eventType: [{ prefix: "pickup." }],
     });
-    const admin = { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
-    const pos = { authorization: `Bearer ${await server.token(merchantId, "pos")}` };
+    const admin = await roleHeaders(server, merchantId, "merchant-admin");
+    const pos = await roleHeaders(server, merchantId, "pos");
     const other = {
       authorization: `Bearer ${await server.token(uniqueId("m"), "merchant-admin")}`,
     };
@@ -125,20 +126,19 @@ describe("pickup orders end to end through the local HTTP API", () => {
       return { authorization: `Bearer ${reg.body.token as string}` };
     };
     const shopper = await register();
-    const attached = await call(`${server.url}/v1/devices/me/pickups`, {
-      method: "POST",
-      headers: shopper,
-      body: { attachToken },
-    });
+    /** The device attaches the pickup with the token the merchant handed over. */
+    const attach = (device: { authorization: string }) =>
+      call(`${server.url}/v1/devices/me/pickups`, {
+        method: "POST",
+        headers: device,
+        body: { attachToken },
+      });
+    const attached = await attach(shopper);
     expect(attached.status).toBe(201);
     expect(attached.body).toMatchObject({ pickupId, state: "created" });
     // The token worked once: another device (or a replay) finds nothing.
     const thief = await register();
-    const stolen = await call(`${server.url}/v1/devices/me/pickups`, {
-      method: "POST",
-      headers: thief,
-      body: { attachToken },
-    });
+    const stolen = await attach(thief);
     expect(stolen.status).toBe(404);
     const peek = await call(`${server.url}/v1/devices/me/pickups/${pickupId}`, { headers: thief });
     expect(peek.status).toBe(404);
@@ -210,11 +210,7 @@ describe("pickup orders end to end through the local HTTP API", () => {
     );
     for (const m of messages) expect(validate(m), JSON.stringify(validate.errors)).toBe(true);
     expect(messages.map((m) => m.eventType)).toEqual([
-      "pickup.created",
-      "pickup.attached",
-      "pickup.en_route",
-      "pickup.nearby",
-      "pickup.arrived",
+      ...DRIVE_UP_EVENTS,
       "pickup.ready",
       "pickup.completed",
     ]);
@@ -255,21 +251,13 @@ describe("pickup orders end to end through the local HTTP API", () => {
     const queueUrl = await subscribeMerchantQueue(crossSellMerchant, {
       eventType: ["incentive.sent"],
     });
-    const admin = {
-      authorization: `Bearer ${await server.token(crossSellMerchant, "merchant-admin")}`,
-    };
-    const pos = { authorization: `Bearer ${await server.token(crossSellMerchant, "pos")}` };
-    const store = await call(`${server.url}/v1/stores`, {
-      method: "POST",
-      headers: admin,
-      body: {
-        name: "Drive",
-        location: site,
-        footprint: { type: "Circle", center: site, radiusM: 40 },
-      },
+    const admin = await roleHeaders(server, crossSellMerchant, "merchant-admin");
+    const pos = await roleHeaders(server, crossSellMerchant, "pos");
+    const storeId = await createCircleStore(server, crossSellMerchant, {
+      name: "Drive",
+      at: site,
+      radiusM: 40,
     });
-    expect(store.status).toBe(201);
-    const storeId = store.body.storeId as string;
     const offer = await call(`${server.url}/v1/offers`, {
       method: "POST",
       headers: admin,

@@ -4,20 +4,14 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { FUNCTION_SPECS } from "../../infra/function-specs.ts";
-import {
-  logicalId,
-  resources,
-  type Synthesized,
-  synthFootfall,
-  TEST_PLATFORM_ARNS,
-} from "./synth.ts";
+import { logicalId, resources, type Synthesized, synthFootfall } from "./synth.ts";
 
 let s: Synthesized;
 const secrets = mockClient(SecretsManagerClient);
 const savedEnv = { ...process.env };
 
 beforeAll(() => {
-  s = synthFootfall({ context: { ...TEST_PLATFORM_ARNS } });
+  s = synthFootfall({ push: true });
   // Secret values come from Secrets Manager at cold start, as in AWS.
   secrets.on(GetSecretValueCommand).resolves({ SecretString: "k".repeat(64) });
 });

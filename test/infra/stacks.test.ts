@@ -33,7 +33,7 @@ let service: Resources;
 let data: Resources;
 
 beforeAll(() => {
-  s = synthFootfall({ context: { ...TEST_PLATFORM_ARNS } });
+  s = synthFootfall({ push: true });
   service = resources(s.serviceTemplate);
   data = resources(s.dataTemplate);
 });
@@ -295,6 +295,17 @@ describe("functions", () => {
     for (const [id, g] of groups) expect(g.Properties?.RetentionInDays, id).toBe(30);
   });
 
+  /** The destination config that sends failed events of function `name` to its DLQ (data stack). */
+  const onFailureToDlq = (name: string) => ({
+    OnFailure: {
+      Destination: Match.objectLike({
+        "Fn::ImportValue": Match.stringLikeRegexp(
+          logicalId(s.data, s.data.deadLetterQueues[name] as never),
+        ),
+      }),
+    },
+  });
+
   it("scheduled functions run on an EventBridge rule and end failed runs in their DLQ", () => {
     const scheduled = Object.entries(FUNCTION_SPECS).filter(
       ([, spec]) => spec.trigger?.kind === "schedule",
@@ -310,15 +321,7 @@ describe("functions", () => {
       s.serviceTemplate.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
         FunctionName: { Ref: fnLogicalId(name) },
         MaximumRetryAttempts: 0,
-        DestinationConfig: {
-          OnFailure: {
-            Destination: Match.objectLike({
-              "Fn::ImportValue": Match.stringLikeRegexp(
-                logicalId(s.data, s.data.deadLetterQueues[name] as never),
-              ),
-            }),
-          },
-        },
+        DestinationConfig: onFailureToDlq(name),
       });
     }
   });
@@ -348,15 +351,7 @@ describe("functions", () => {
         BisectBatchOnFunctionError: true,
         FunctionResponseTypes: ["ReportBatchItemFailures"],
         MaximumRetryAttempts: spec.trigger.retryAttempts ?? 10,
-        DestinationConfig: {
-          OnFailure: {
-            Destination: Match.objectLike({
-              "Fn::ImportValue": Match.stringLikeRegexp(
-                logicalId(s.data, s.data.deadLetterQueues[name] as never),
-              ),
-            }),
-          },
-        },
+        DestinationConfig: onFailureToDlq(name),
       });
     }
   });
@@ -397,7 +392,13 @@ describe("HTTP API", () => {
       const [, r] = ofType(service, "AWS::ApiGatewayV2::Route").find(
         ([, x]) => x.Properties?.RouteKey === key,
       ) as [string, Resources[string]];
-      const expected = { jwt: "JWT", device: "CUSTOM", appKey: "NONE", none: "NONE" }[route.auth];
+      const expected = {
+        jwt: "JWT",
+        device: "CUSTOM",
+        deviceByFunction: "NONE",
+        appKey: "NONE",
+        none: "NONE",
+      }[route.auth];
       expect(r.Properties?.AuthorizationType).toBe(expected);
       if (route.auth === "jwt")
         expect(r.Properties?.AuthorizerId).toEqual({ Ref: authorizerId("JWT") });

@@ -30,9 +30,15 @@ function cdkJsonContext(): Record<string, unknown> {
 /**
  * Synthesizes the real app once. Without `bundle`, function code is not bundled (the IAM, API
  * and nag checks do not need it and run in seconds); with it, every function is built by esbuild.
+ * With `push`, the {@link TEST_PLATFORM_ARNS} are configured, so the push grants are synthesized.
  */
 export function synthFootfall(
-  options: { bundle?: boolean; nag?: boolean; context?: Record<string, unknown> } = {},
+  options: {
+    bundle?: boolean;
+    nag?: boolean;
+    push?: boolean;
+    context?: Record<string, unknown>;
+  } = {},
 ): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), "footfall-cdk-"));
   const built = buildFootfallApp({
@@ -42,6 +48,7 @@ export function synthFootfall(
       context: {
         ...cdkJsonContext(),
         ...(options.bundle ? {} : { "aws:cdk:bundling-stacks": [] }),
+        ...(options.push ? TEST_PLATFORM_ARNS : {}),
         ...options.context,
       },
     },

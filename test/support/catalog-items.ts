@@ -59,3 +59,27 @@ export function storedOffer(
     ...patch,
   };
 }
+
+/**
+ * A valid `POST /v1/offers` body for `storeIds` ("Lunch −15 %": 200 m store-radius trigger on
+ * entry, valid through 2026, 20 % holdout, 48 h attribution, unique codes valid 24 h), with
+ * `overrides` on top: each test changes only what it is about.
+ */
+export function offerRequest(
+  storeIds: string[],
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    name: "Lunch −15 %",
+    storeIds,
+    triggerZone: { type: "StoreRadius", radiusM: 200 },
+    trigger: { on: "enter" },
+    message: { title: "Lunch nearby?", body: "15 % off until 14:30." },
+    validFrom: "2026-01-01T00:00:00Z",
+    validTo: "2027-01-01T00:00:00Z",
+    holdoutPercent: 20,
+    attributionWindowHours: 48,
+    redemption: { codeKind: "unique", expiresAfterHours: 24 },
+    ...overrides,
+  };
+}

@@ -13,8 +13,9 @@ export interface RecordedRequest {
 
 /**
  * The ping handler loaded cold (fresh modules, as after a Lambda cold start) with SDK middleware
- * on its DynamoDB client recording every request in start order. `post` sends one batch with
- * the authorizer context `device`.
+ * on its DynamoDB client recording every request in start order. `post` sends one batch as the
+ * device `device.deviceId` (its bearer token signed with the environment's key, see
+ * `httpEvent`); `headers` override it (another token, or none).
  */
 export async function coldPingHandler() {
   vi.resetModules();
@@ -38,9 +39,19 @@ export async function coldPingHandler() {
     { step: "initialize", name: "recordRequestsForTest" },
   );
   const { handler } = await import("../../functions/ping-ingest.ts");
-  const post = async (pings: unknown[], device: Record<string, string | number | boolean>) =>
+  const post = async (
+    pings: unknown[],
+    device: Record<string, string | number | boolean>,
+    headers?: Record<string, string>,
+  ) =>
     (await handler(
-      httpEvent({ method: "POST", path: "/v1/pings", body: { pings }, device }),
+      httpEvent({
+        method: "POST",
+        path: "/v1/pings",
+        body: { pings },
+        device,
+        ...(headers ? { headers } : {}),
+      }),
       lambdaContext,
     )) as HttpResult;
   return { requests, post };

@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  GetCommand,
+  type GetCommandOutput,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { documentClient } from "../../shared/adapters/aws-clients.ts";
 import type { DevicePrincipal } from "../../shared/auth/principal.ts";
 import { catalogKeys } from "../../shared/domain/catalog/common.ts";
@@ -26,6 +32,20 @@ export function lastAfternoonUtc(): number {
   return d.getTime() > Date.now() ? d.getTime() - 86_400_000 : d.getTime();
 }
 
+/**
+ * The item stored at `key` in the table whose name the env var `table` holds (the global setup
+ * provides them), read consistently; undefined when there is none.
+ */
+export async function storedItem(
+  table: string,
+  key: Record<string, unknown>,
+): Promise<GetCommandOutput["Item"]> {
+  const out = await documentClient.send(
+    new GetCommand({ TableName: env(table), Key: key, ConsistentRead: true }),
+  );
+  return out.Item;
+}
+
 /** One day's counters of an offer at a store (`day` local YYYY-MM-DD), consistent read. */
 export async function offerCounters(
   merchantId: string,
@@ -33,14 +53,10 @@ export async function offerCounters(
   storeId: string,
   day: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("CONVERSIONS_TABLE"),
-      Key: conversionKeys.offerCounters(merchantId, offerId, storeId, day),
-      ConsistentRead: true,
-    }),
+  return await storedItem(
+    "CONVERSIONS_TABLE",
+    conversionKeys.offerCounters(merchantId, offerId, storeId, day),
   );
-  return out.Item;
 }
 
 /** The merchant's footfall conversion log as stored (consistent read of its partition). */
@@ -60,14 +76,7 @@ export async function conversionLog<T = Record<string, unknown>>(merchantId: str
 export async function deviceProfile(
   deviceId: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("DEVICES_TABLE"),
-      Key: deviceKeys.profile(deviceId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item;
+  return await storedItem("DEVICES_TABLE", deviceKeys.profile(deviceId));
 }
 
 /** A bare registered profile (no open visit), so the open-visit count is kept as in production. */
@@ -99,6 +108,24 @@ export function footprintDwell(
 
 /** Moves a point by metres east/north (small distances). */
 export const offset = offsetM;
+
+/**
+ * Three slow pings inside a store at `location` (accuracy 8 m), `startAt` onwards 70 s apart,
+ * each `stepM` metres east of the last, at `speedMps`: a dwell once the zone's dwell time passes.
+ */
+export function inStorePings(
+  location: { lat: number; lon: number },
+  startAt: number,
+  stepM: number,
+  speedMps: number,
+) {
+  return [0, 70, 140].map((s, i) => ({
+    ...offsetM(location, stepM * i, 0),
+    accuracyM: 8,
+    speedMps,
+    timestamp: startAt + s * 1000,
+  }));
+}
 
 /** A device principal with a fresh id, as {@link devicePrincipalFor} builds it. */
 export function testDevice(overrides: Partial<DevicePrincipal> = {}): DevicePrincipal {
@@ -280,4 +307,14 @@ export async function indexFootprint(site: { lat: number; lon: number }, radiusM
     dwellSeconds: 120,
   });
   return storeId;
+}
+
+/**
+ * An IANA zone whose local time is about 13:00 now, so the platform's quiet hours (21:00–08:00
+ * in the device's zone) never decide a test that expects a send, whenever it runs.
+ */
+export function middayZone(nowMs = Date.now()): string {
+  const offset = ((((13 - new Date(nowMs).getUTCHours() + 12) % 24) + 24) % 24) - 12;
+  if (offset === 0) return "Etc/UTC";
+  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
 }

@@ -9,6 +9,19 @@ export const M_PER_DEG = (Math.PI / 180) * 6_371_008.8;
 /** Small deterministic PRNG (mulberry32) for reproducible data from a seed: the benchmarks' own. */
 export { mulberry32 } from "../../bench/rng.ts";
 
+/**
+ * The closed, counter-clockwise GeoJSON ring `[lon, lat][]` of the rectangle from `west`/`south`
+ * to `east`/`north` (degrees, taken as given: `east` may be less than `west` across the
+ * antimeridian, or beyond 180). Reverse it for a clockwise ring (a hole).
+ */
+export const square = (west: number, south: number, east: number, north: number): number[][] => [
+  [west, south],
+  [east, south],
+  [east, north],
+  [west, north],
+  [west, south],
+];
+
 /** A longitude/latitude box in degrees; longitudes unwrapped (west may be < -180, east > 180). */
 export interface Box {
   west: number;

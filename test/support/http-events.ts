@@ -1,5 +1,29 @@
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
+import { DEVICE_TOKEN_AUDIENCE, DEVICE_TOKEN_ISSUER } from "../../shared/auth/device-token.ts";
 import type { HttpEvent } from "../../shared/http/types.ts";
+
+/**
+ * A device token for `deviceId` exactly as registration issues one (HS256, signed with the
+ * environment's newest `DEVICE_TOKEN_SECRETS` key), built synchronously for event builders.
+ * `iat`/`exp` in epoch seconds; `secret` overrides the key (a forged token).
+ */
+export function deviceToken(
+  deviceId: string,
+  options: { iat?: number; exp?: number; secret?: string } = {},
+): string {
+  const secret = options.secret ?? process.env.DEVICE_TOKEN_SECRETS?.split(",")[0]?.trim();
+  if (!secret) throw new Error("DEVICE_TOKEN_SECRETS is not set");
+  const iat = options.iat ?? Math.floor(Date.now() / 1000);
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const signed = `${part({ alg: "HS256", typ: "JWT" })}.${part({
+    iss: DEVICE_TOKEN_ISSUER,
+    aud: DEVICE_TOKEN_AUDIENCE,
+    sub: deviceId,
+    iat,
+    exp: options.exp ?? iat + 3600,
+  })}`;
+  return `${signed}.${createHmac("sha256", secret).update(signed).digest("base64url")}`;
+}
 
 export interface EventOptions {
   method?: string;
@@ -19,8 +43,15 @@ export function httpEvent(options: EventOptions = {}): HttpEvent {
   const path = options.path ?? "/";
   const body =
     options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  // A device's request carries its token too: POST /v1/pings verifies it in the function.
+  const deviceId = options.device?.deviceId;
+  const bearer: Record<string, string> =
+    typeof deviceId === "string" && process.env.DEVICE_TOKEN_SECRETS
+      ? { authorization: `Bearer ${deviceToken(deviceId)}` }
+      : {};
   const headers: Record<string, string> = {
     ...(body !== undefined ? { "content-type": "application/json" } : {}),
+    ...bearer,
     ...options.headers,
   };
   const now = Date.now();

@@ -1,12 +1,22 @@
 import { expect } from "vitest";
+import type { Role } from "../../shared/auth/principal.ts";
 import { call, type TestServer } from "./local-server.ts";
 
+/** The `authorization` header of a token of the merchant's `role` on the test server. */
+export async function roleHeaders(
+  server: TestServer,
+  merchantId: string,
+  role: Role,
+): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${await server.token(merchantId, role)}` };
+}
+
 /** The `authorization` header of a merchant admin's token on the test server. */
-export async function adminHeaders(
+export function adminHeaders(
   server: TestServer,
   merchantId: string,
 ): Promise<{ authorization: string }> {
-  return { authorization: `Bearer ${await server.token(merchantId, "merchant-admin")}` };
+  return roleHeaders(server, merchantId, "merchant-admin");
 }
 
 /**

@@ -367,6 +367,14 @@ export function devicePrincipalFor(
 }
 
 /** A settable clock for the ingestion path (server time). */
+/**
+ * The start of a scripted trajectory: `hours` ago, on a whole minute (epoch ms), so every ping of
+ * the script lies within the accepted clock window.
+ */
+export function scriptStart(hours = 1): number {
+  return Math.floor(Date.now() / 60_000) * 60_000 - hours * 3_600_000;
+}
+
 export function manualClock(start: number) {
   let now = start;
   return {

@@ -85,8 +85,11 @@ function isConditionFailure(error: unknown): boolean {
 export interface GeoIndexOptions {
   geoTable: string;
   catalogTable: string;
-  /** H3 cover of a zone's geometry (geometry module). */
-  cover: (zone: ZoneDefinition) => string[];
+  /**
+   * H3 cover of a zone's geometry (geometry/cover.ts), needed by writes only: readers (the ping
+   * path) leave it out and so bundle no h3-js; a write without it throws.
+   */
+  cover?: (zone: ZoneDefinition) => string[];
   concurrency?: number;
 }
 
@@ -103,6 +106,12 @@ export function dynamoGeoIndex(
   getHeads(zoneIds: string[]): Promise<Map<string, ZoneHead>>;
 } {
   const limit = options.concurrency ?? 16;
+
+  /** The zone's cells, deduplicated; only writers configure a cover. */
+  function cellsOf(zone: ZoneDefinition): string[] {
+    if (!options.cover) throw new Error("geo index built without a cover function: reads only");
+    return [...new Set(options.cover(zone))];
+  }
 
   async function readHead(zoneId: string): Promise<StoredHead | undefined> {
     const out = await client.send(
@@ -225,7 +234,7 @@ export function dynamoGeoIndex(
     async putZone(zone) {
       const head = await readHead(zone.zoneId);
       const version = Math.max(head?.version ?? 0, head?.pendingVersion ?? 0) + 1;
-      const cells = [...new Set(options.cover(zone))];
+      const cells = cellsOf(zone);
       const entry = toEntry(zone, version);
       await writeIntent(zone.zoneId, head, version, cells);
       await forEachLimit(cells, limit, async (cell) => {
@@ -276,7 +285,7 @@ export function dynamoGeoIndex(
       const plans = unique.map((zone) => {
         const head = heads.get(zone.zoneId);
         const version = Math.max(head?.version ?? 0, head?.pendingVersion ?? 0) + 1;
-        return { zone, head, version, cells: [...new Set(options.cover(zone))] };
+        return { zone, head, version, cells: cellsOf(zone) };
       });
       // Zones whose transaction was cancelled: redone one by one at the end.
       const redo = new Set<string>();

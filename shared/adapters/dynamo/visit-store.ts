@@ -7,9 +7,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { deviceKeys } from "../../domain/device.ts";
+import { type Device, deviceKeys } from "../../domain/device.ts";
 import type { DeviceVisitState, ZoneEvent } from "../../domain/visit/types.ts";
 import type {
+  DeviceSnapshotReader,
   DuePage,
   DueVisitStore,
   StoredVisits,
@@ -17,7 +18,18 @@ import type {
 } from "../../use-cases/ports/visit-store.ts";
 import { DeviceErased, VisitStateConflict } from "../../use-cases/ports/visit-store.ts";
 
-export type { DuePage, DueVisitStore, StoredVisits, VisitStore };
+export type { DeviceSnapshotReader, DuePage, DueVisitStore, StoredVisits, VisitStore };
+
+/** The visit item as stored, back to `StoredVisits` (no item: version 0, nothing open). */
+function storedVisits(item: Record<string, unknown> | undefined): StoredVisits {
+  if (!item) return { state: undefined, pending: [], version: 0 };
+  return {
+    state: item.state as DeviceVisitState,
+    pending: (item.pending as ZoneEvent[] | undefined) ?? [],
+    version: Number(item.version),
+  };
+}
+
 export { DeviceErased, VisitStateConflict };
 
 /**
@@ -35,8 +47,14 @@ export function profileLiveCheck(tableName: string, deviceId: string) {
   };
 }
 
-/** DynamoDB adapter for `VisitStore` (devices table, same partition as the profile). */
-export function dynamoVisitStore(client: DynamoDBDocumentClient, tableName: string): DueVisitStore {
+/**
+ * DynamoDB adapter for `VisitStore` (devices table, same partition as the profile) and for the
+ * ping path's `DeviceSnapshotReader`.
+ */
+export function dynamoVisitStore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): DueVisitStore & DeviceSnapshotReader {
   return {
     async load(deviceId) {
       const out = await client.send(
@@ -46,12 +64,35 @@ export function dynamoVisitStore(client: DynamoDBDocumentClient, tableName: stri
           ConsistentRead: true,
         }),
       );
-      if (!out.Item) return { state: undefined, pending: [], version: 0 };
-      return {
-        state: out.Item.state as DeviceVisitState,
-        pending: (out.Item.pending as ZoneEvent[] | undefined) ?? [],
-        version: Number(out.Item.version),
-      };
+      return storedVisits(out.Item);
+    },
+    /**
+     * One strongly consistent Query over `PROFILE` ≤ sk ≤ `VISITS` (deviceKeys.profileToVisits):
+     * both items, billed as one read of their summed size (a BatchGetItem would round each item
+     * up to 4 KB on its own). At most two items, far below a Query page's 1 MB.
+     */
+    async snapshot(deviceId) {
+      const range = deviceKeys.profileToVisits;
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+          ExpressionAttributeValues: {
+            ":pk": deviceKeys.partition(deviceId),
+            ":from": range.from,
+            ":to": range.to,
+          },
+          ConsistentRead: true,
+        }),
+      );
+      const items = out.Items ?? [];
+      const profileItem = items.find((i) => i.sk === range.from);
+      let profile: Device | undefined;
+      if (profileItem) {
+        const { pk: _pk, sk: _sk, ...rest } = profileItem;
+        profile = rest as Device;
+      }
+      return { profile, visits: storedVisits(items.find((i) => i.sk === range.to)) };
     },
     async save(deviceId, next, expectedVersion, expiresAt, dueAt) {
       const item = {

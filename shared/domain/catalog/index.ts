@@ -1,6 +1,11 @@
 /**
- * The merchant catalog (pure): stores and offers, their request schemas, and how they map to
- * the zones of the geofence index.
+ * The merchant catalog (pure): stores and offers, their request schemas and views.
+ *
+ * Not re-exported here, so that every function reading the catalog stays small: building a store
+ * (store-build.ts, with the time zone map, time-zone.ts) and the zones and their H3 covers
+ * (zones.ts, h3-js). esbuild keeps a module with side effects (both libraries) in any bundle that
+ * imports a module re-exporting it, used or not; the functions writing the catalog import those
+ * modules directly.
  */
 
 export {
@@ -81,7 +86,6 @@ export {
   storeListQuerySchema,
 } from "./requests.ts";
 export {
-  buildStore,
   DEFAULT_FOOTPRINT_RADIUS_M,
   FOOTPRINT_RADIUS_BOUNDS,
   type FootprintSource,
@@ -99,14 +103,3 @@ export {
   storeView,
   zoneCentre,
 } from "./store.ts";
-export { deriveTimeZone } from "./time-zone.ts";
-export {
-  footprintZone,
-  memoizedZoneCover,
-  offerZoneIds,
-  planZones,
-  storeZones,
-  triggerGeometry,
-  triggerZones,
-  type ZonePlan,
-} from "./zones.ts";

@@ -2,13 +2,8 @@
  * The pure mapping from catalog entities to the zones the geofence index holds: one footprint
  * zone per store, one trigger zone per (active offer, listed store).
  */
-import {
-  compileZone,
-  coverZone,
-  decodeZone,
-  encodeZone,
-  type ZoneGeometry,
-} from "../geometry/index.ts";
+import { coverZone } from "../geometry/cover.ts";
+import { compileZone, decodeZone, encodeZone, type ZoneGeometry } from "../geometry/index.ts";
 import { DEFAULT_FOOTPRINT_DWELL_SECONDS, type ZoneDefinition, zoneIds } from "../zone.ts";
 import { bayZones } from "./bays.ts";
 import { DEFAULT_TRIGGER_DWELL_SECONDS, type Offer } from "./offer.ts";

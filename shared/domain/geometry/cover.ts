@@ -22,7 +22,6 @@ import {
   cellToBoundary,
   cellToChildren,
   cellToLatLng,
-  cellToParent,
   compactCells,
   getHexagonAreaAvg,
   getHexagonEdgeLengthAvg,
@@ -33,21 +32,14 @@ import {
 import { UnprocessableError } from "../../errors.ts";
 import { decodeZone, encodeZone } from "./codec.ts";
 import { compileZone } from "./exact.ts";
+import {
+  cellsForPoint,
+  FINEST_INDEX_RESOLUTION,
+  INDEX_RESOLUTIONS,
+  pointInCover,
+} from "./point-cells.ts";
 import { haversineM } from "./sphere.ts";
 import type { CompiledZone, ZoneGeometry } from "./types.ts";
-
-/**
- * H3 resolutions of the index, ascending. Each ping looks up one key per resolution. Res 5
- * (≈250 km² cells) carries the interior of the largest zones (20,000 km²); res 7 (≈5 km²) city
- * districts; res 9 (≈0.1 km²) and res 10 (≈15,000 m²) the common 100 m – 2 km trigger zones
- * (without res 10 a 200 m circle gets either ~80 res-11 cells or 6 res-9 cells covering 4.5×
- * its area; with it, ~35 cells covering 1.4×);
- * res 11 (≈2,000 m², 29 m edge) store footprints, about the size of a GPS fix's uncertainty.
- */
-export const INDEX_RESOLUTIONS: readonly number[] = [5, 7, 9, 10, 11];
-
-/** The resolution pings are located at; coarser keys are its ancestors. */
-export const FINEST_INDEX_RESOLUTION = 11;
 
 /**
  * Upper bound of (farthest point of a cell's descendants, at any depth) / (cell circumradius).
@@ -57,24 +49,12 @@ export const FINEST_INDEX_RESOLUTION = 11;
 export const DESCENDANT_REACH = 1.15;
 /** Any cell's circumradius ≤ this × the average edge length of its resolution (measured 1.103). */
 const CIRCUMRADIUS_FACTOR = 1.25;
+
+// Point keys live in point-cells.ts (no h3-js); re-exported for the cover functions and tests.
+export { cellsForPoint, FINEST_INDEX_RESOLUTION, INDEX_RESOLUTIONS, pointInCover };
+
 /** A zone never gets more cells than this; a zone needing more at res 5 is refused (422). */
 export const MAX_COVER_CELLS = 5_000;
-
-/**
- * The point's index keys, one per INDEX_RESOLUTIONS entry (ascending). A zone may cover the
- * point only if one of them is in its cover.
- */
-export function cellsForPoint(lat: number, lon: number): string[] {
-  const finest = latLngToCell(lat, lon, FINEST_INDEX_RESOLUTION);
-  return INDEX_RESOLUTIONS.map((r) =>
-    r === FINEST_INDEX_RESOLUTION ? finest : cellToParent(finest, r),
-  );
-}
-
-/** Whether any of the point's index keys is in the cover (what an index lookup would find). */
-export function pointInCover(lat: number, lon: number, cover: ReadonlySet<string>): boolean {
-  return cellsForPoint(lat, lon).some((c) => cover.has(c));
-}
 
 /**
  * Most cells a zone of this characteristic radius may use before a coarser base resolution is

@@ -7,22 +7,19 @@
  * `cellsForPoint(lat, lon)` and run `compileZone(decodeZone(stored)).contains` on the
  * candidates. The cover is computed from the decoded geometry, so no point the exact test
  * accepts is ever missing from the index.
+ *
+ * The covers (`coverZone`, cover.ts) are not re-exported here: they need h3-js (about 210 KB),
+ * which only the functions that index zones bundle. Import them from cover.ts.
  */
 export { decodeZone, encodeZone } from "./codec.ts";
-export {
-  cellBudget,
-  cellsForPoint,
-  coverZone,
-  coverZoneDetailed,
-  DESCENDANT_REACH,
-  FINEST_INDEX_RESOLUTION,
-  INDEX_RESOLUTIONS,
-  MAX_COVER_CELLS,
-  pointInCover,
-  type ZoneCover,
-} from "./cover.ts";
 export { BOUNDARY_TOLERANCE_M, compileZone } from "./exact.ts";
 export { normalizeZoneGeometry } from "./normalize.ts";
+export {
+  cellsForPoint,
+  FINEST_INDEX_RESOLUTION,
+  INDEX_RESOLUTIONS,
+  pointInCover,
+} from "./point-cells.ts";
 export {
   circleSchema,
   MAX_ZONE_AREA_M2,

@@ -18,7 +18,8 @@ export const ingestPingsRoute = defineRoute({
   method: "POST",
   path: "/v1/pings",
   fn: "ping-ingest",
-  auth: "device",
+  // Verified by ping-ingest itself: the profile read rides on the visit-state read it does anyway.
+  auth: "deviceByFunction",
   rateLimit: 5000,
   operationId: "postPings",
   tag: "devices",

@@ -27,6 +27,16 @@ export interface CatalogDeps {
   merchantSettings?: Pick<MerchantSettingsStore, "get"> | undefined;
 }
 
+/**
+ * What the catalog's read routes use (store and offer reads and listings): no index writes,
+ * covers, geocoder or store points, so their functions bundle none of that code (h3-js, the
+ * Amazon Location client).
+ */
+export type CatalogReadDeps = Pick<
+  CatalogDeps,
+  "catalog" | "cursors" | "clock" | "offerStates" | "merchantSettings"
+>;
+
 /** The clock reading as an ISO 8601 instant (`createdAt`, `updatedAt`, `deletedAt`). */
 export function nowIso(deps: CatalogDeps): string {
   return new Date(deps.clock.now()).toISOString();

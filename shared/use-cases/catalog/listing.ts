@@ -10,7 +10,7 @@ import {
 import { catalogKeys, type ListQuery } from "../../domain/catalog/index.ts";
 import { ValidationError } from "../../errors.ts";
 import type { PageKey } from "../../http/cursor.ts";
-import type { CatalogDeps } from "./deps.ts";
+import type { CatalogReadDeps } from "./deps.ts";
 
 /** Cursor scopes of the store and offer listings. */
 export const STORES_SCOPE = "stores";
@@ -29,7 +29,7 @@ export function checkCursorKey(key: PageKey, merchantId: string, prefix: string)
  * forged or foreign cursor is a 400), and the next one is bound the same way.
  */
 export async function listPage<T, V>(
-  deps: CatalogDeps,
+  deps: CatalogReadDeps,
   principal: MerchantPrincipal,
   query: ListQuery,
   listing: {

@@ -1,4 +1,5 @@
-import { type Offer, planZones, type Store, triggerZones } from "../../domain/catalog/index.ts";
+import type { Offer, Store } from "../../domain/catalog/index.ts";
+import { planZones, triggerZones } from "../../domain/catalog/zones.ts";
 import { bestEffort } from "./compensation.ts";
 import type { CatalogDeps } from "./deps.ts";
 import { applyPlan, zoneCellsOf } from "./zones.ts";

@@ -2,7 +2,8 @@
  * An offer's lifecycle after creation: paused, resumed, deleted.
  */
 import { CATALOG_WRITE_ROLES, type MerchantPrincipal, requireRole } from "../../auth/principal.ts";
-import { type Offer, offerZoneIds, planZones, triggerZones } from "../../domain/catalog/index.ts";
+import type { Offer } from "../../domain/catalog/index.ts";
+import { offerZoneIds, planZones, triggerZones } from "../../domain/catalog/zones.ts";
 import { bestEffort } from "./compensation.ts";
 import { type CatalogDeps, nowIso } from "./deps.ts";
 import { commitOffer } from "./offer-commit.ts";

@@ -4,12 +4,12 @@
 import type { MerchantPrincipal } from "../../auth/principal.ts";
 import { OFFER_ID_PREFIX, type Offer, type Store } from "../../domain/catalog/index.ts";
 import { NotFoundError } from "../../errors.ts";
-import type { CatalogDeps } from "./deps.ts";
+import type { CatalogDeps, CatalogReadDeps } from "./deps.ts";
 import { notFound, requireId } from "./not-found.ts";
 
 /** The caller's offer named by `offerId` (404 naming `offerId` for anyone else's or none). */
 export async function currentOffer(
-  deps: CatalogDeps,
+  deps: CatalogReadDeps,
   principal: MerchantPrincipal,
   offerId: string | undefined,
 ): Promise<Offer> {

@@ -1,11 +1,11 @@
 import type { Offer } from "../../domain/catalog/index.ts";
 import type { OfferWarning } from "../offer-checks.ts";
 import { type OfferWithState, withStates } from "../offer-states.ts";
-import type { CatalogDeps } from "./deps.ts";
+import type { CatalogReadDeps } from "./deps.ts";
 
 /** One offer as the API returns it: the stored view plus its derived state (and warnings). */
 export async function offerStateView(
-  deps: CatalogDeps,
+  deps: CatalogReadDeps,
   offer: Offer,
   warnings: readonly OfferWarning[] = [],
 ): Promise<OfferWithState & { warnings?: OfferWarning[] }> {

@@ -1,34 +1,25 @@
 /**
  * Offer use cases: create, read, list, replace and patch.
  */
-import {
-  CATALOG_READ_ROLES,
-  CATALOG_WRITE_ROLES,
-  type MerchantPrincipal,
-  requireRole,
-} from "../../auth/principal.ts";
+import { CATALOG_WRITE_ROLES, type MerchantPrincipal, requireRole } from "../../auth/principal.ts";
 import {
   buildOffer,
-  catalogKeys,
-  type ListQuery,
   OFFER_ID_PREFIX,
-  type Offer,
   type OfferInput,
   offerInputOf,
   offerInputSchema,
-  offerZoneIds,
-  triggerZones,
 } from "../../domain/catalog/index.ts";
-import type { OfferState } from "../../domain/catalog/offer-state.ts";
+import { offerZoneIds, triggerZones } from "../../domain/catalog/zones.ts";
 import { applyMergePatch } from "../../http/merge-patch.ts";
 import { parseWith } from "../../http/parse.ts";
 import { checkOfferCanFire } from "../offer-checks.ts";
-import { withStates } from "../offer-states.ts";
 import { bestEffort } from "./compensation.ts";
 import { type CatalogDeps, nowIso } from "./deps.ts";
-import { listPage, OFFERS_SCOPE } from "./listing.ts";
 import { commitOffer } from "./offer-commit.ts";
 import { currentOffer, loadStores } from "./offer-lookup.ts";
+
+export { getOffer, listOffers } from "./offer-reads.ts";
+
 import { offerStateView } from "./offer-view.ts";
 import { checkIfMatch } from "./versions.ts";
 import { applyPlan, zoneCellsOf } from "./zones.ts";
@@ -62,41 +53,6 @@ export async function createOffer(
     throw error;
   }
   return offerStateView(deps, offer, warnings);
-}
-
-/** One of the caller's offers (404 for anyone else's). */
-export async function getOffer(
-  deps: CatalogDeps,
-  principal: MerchantPrincipal,
-  offerId: string | undefined,
-) {
-  requireRole(principal, CATALOG_READ_ROLES);
-  return offerStateView(deps, await currentOffer(deps, principal, offerId));
-}
-
-/**
- * A page of the caller's offers, each with its derived `state`, and an opaque cursor for the
- * next one. With `state` only offers in one of those states are returned: the filter applies
- * to each page as read, so a page may hold fewer than `limit` items (even none) while
- * `nextCursor` says more may follow.
- */
-export async function listOffers(
-  deps: CatalogDeps,
-  principal: MerchantPrincipal,
-  query: ListQuery & { state?: readonly OfferState[] | undefined },
-) {
-  const page = await listPage(deps, principal, query, {
-    scope: OFFERS_SCOPE,
-    prefix: catalogKeys.offerPrefix,
-    load: (m, limit, start) => deps.catalog.listOffers(m, limit, start),
-    view: (offer: Offer) => offer,
-  });
-  const items = await withStates(deps, principal.merchantId, page.items);
-  const wanted = query.state && query.state.length > 0 ? new Set(query.state) : undefined;
-  return {
-    items: wanted ? items.filter((o) => wanted.has(o.state)) : items,
-    nextCursor: page.nextCursor,
-  };
 }
 
 /** Replaces an offer (PUT) at the version `ifMatch` names (or the one just read). */

@@ -1,5 +1,5 @@
 import { STORE_ID_PREFIX } from "../../domain/catalog/index.ts";
-import type { CatalogDeps } from "./deps.ts";
+import type { CatalogReadDeps } from "./deps.ts";
 import { notFound, requireId } from "./not-found.ts";
 
 /** A store named by its store code in a path: `code:<externalRef>` in place of the id. */
@@ -10,7 +10,7 @@ export const STORE_CODE_PATH_PREFIX = "code:";
  * uniqueness item. Either way another merchant's store is not found (404 naming `storeId`).
  */
 export async function resolveStoreId(
-  deps: CatalogDeps,
+  deps: CatalogReadDeps,
   merchantId: string,
   storeId: string | undefined,
 ): Promise<string> {

@@ -2,34 +2,28 @@
  * Store use cases: create, read, list, replace, patch and delete, keeping the catalog item, its
  * footprint zone, the trigger zones of its offers and its "offers near me" point in step.
  */
+import { CATALOG_WRITE_ROLES, type MerchantPrincipal, requireRole } from "../../auth/principal.ts";
 import {
-  CATALOG_WRITE_ROLES,
-  type MerchantPrincipal,
-  requireRole,
-  STORE_READ_ROLES,
-} from "../../auth/principal.ts";
-import {
-  buildStore,
-  catalogKeys,
-  type ListQuery,
-  planZones,
   STORE_ID_PREFIX,
   type Store,
   type StoreInput,
   storeInputOf,
   storeInputSchema,
   storeView,
-  storeZones,
 } from "../../domain/catalog/index.ts";
+import { buildStore } from "../../domain/catalog/store-build.ts";
+import { planZones, storeZones } from "../../domain/catalog/zones.ts";
 import { ConflictError } from "../../errors.ts";
 import { applyMergePatch } from "../../http/merge-patch.ts";
 import { parseWith } from "../../http/parse.ts";
 import { bestEffort } from "./compensation.ts";
 import { type CatalogDeps, nowIso } from "./deps.ts";
 import { geocodeIfNeeded } from "./geocoding.ts";
-import { listPage, STORES_SCOPE } from "./listing.ts";
 import { notFound } from "./not-found.ts";
 import { resolveStoreId } from "./store-lookup.ts";
+
+export { getStore, listStores } from "./store-reads.ts";
+
 import { checkIfMatch } from "./versions.ts";
 import { applyPlan, storeCellsOf, storeTriggerZones } from "./zones.ts";
 
@@ -79,43 +73,6 @@ export async function createStore(
     throw error;
   }
   return storeView(store);
-}
-
-/** One of the caller's stores; another merchant's id is indistinguishable from a missing one. */
-export async function getStore(
-  deps: CatalogDeps,
-  principal: MerchantPrincipal,
-  storeId: string | undefined,
-) {
-  requireRole(principal, STORE_READ_ROLES);
-  const id = await resolveStoreId(deps, principal.merchantId, storeId);
-  const store = await deps.catalog.getStore(principal.merchantId, id);
-  if (!store) throw notFound("storeId", "store");
-  return storeView(store);
-}
-
-/**
- * A page of the caller's stores and an opaque cursor for the next one; with `externalRef`, the
- * one store with that store code (or none).
- */
-export async function listStores(
-  deps: CatalogDeps,
-  principal: MerchantPrincipal,
-  query: ListQuery & { externalRef?: string | undefined },
-) {
-  requireRole(principal, STORE_READ_ROLES);
-  if (query.externalRef !== undefined) {
-    const id = await deps.catalog.storeIdByRef(principal.merchantId, query.externalRef);
-    const store = id ? await deps.catalog.getStore(principal.merchantId, id) : undefined;
-    return { items: store ? [storeView(store)] : [], nextCursor: null };
-  }
-  return listPage(deps, principal, query, {
-    roles: STORE_READ_ROLES,
-    scope: STORES_SCOPE,
-    prefix: catalogKeys.storePrefix,
-    load: (m, limit, start) => deps.catalog.listStores(m, limit, start),
-    view: storeView,
-  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { forEachLimit } from "../../concurrency.ts";
-import { type Offer, type Store, triggerZones, type ZonePlan } from "../../domain/catalog/index.ts";
+import type { Offer, Store } from "../../domain/catalog/index.ts";
+import { triggerZones, type ZonePlan } from "../../domain/catalog/zones.ts";
 import type { ZoneDefinition } from "../../domain/zone.ts";
 import { UnprocessableError } from "../../errors.ts";
 import type { CatalogDeps } from "./deps.ts";

@@ -13,8 +13,10 @@
  * its keys at every index resolution equal `cellsForPoint` (checked by
  * test/unit/pings/cell-keys.test.ts and again on every judged ping by the benchmark).
  */
-import { FINEST_INDEX_RESOLUTION, INDEX_RESOLUTIONS } from "../../domain/geometry/cover.ts";
 import { latLngToCellKey } from "../../domain/geometry/h3-cell.ts";
+import { FINEST_INDEX_RESOLUTION, INDEX_RESOLUTIONS } from "../../domain/geometry/point-cells.ts";
+
+export { cellOfKey, keyOfCell } from "../../domain/geometry/point-cells.ts";
 
 /** Number of keys per ping: one per index resolution, ascending. */
 export const KEYS_PER_POINT = INDEX_RESOLUTIONS.length;
@@ -50,15 +52,4 @@ export function pointCellKeys(lat: number, lon: number, out: Uint32Array): void 
     out[2 * s] = high | (RES_FIELD[s] as number) | (HIGH_SEVENS[s] as number);
     out[2 * s + 1] = low | (LOW_SEVENS[s] as number);
   }
-}
-
-/** The H3 string of a key (lower-case hex, as h3-js writes it and the geo index stores it). */
-export function cellOfKey(high: number, low: number): string {
-  return high.toString(16) + low.toString(16).padStart(8, "0");
-}
-
-/** The key of an H3 string: [high word, low word]. */
-export function keyOfCell(cell: string): [high: number, low: number] {
-  const split = cell.length - 8;
-  return [Number.parseInt(cell.slice(0, split), 16) >>> 0, Number.parseInt(cell.slice(split), 16)];
 }

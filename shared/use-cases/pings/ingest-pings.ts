@@ -1,4 +1,5 @@
-import type { DevicePrincipal } from "../../auth/principal.ts";
+import type { DeviceTokenKeys } from "../../auth/device-token.ts";
+import { type DevicePrincipal, devicePrincipalOf } from "../../auth/principal.ts";
 import { type RejectedPing, validatePings } from "../../domain/ping.ts";
 import { advanceVisits, nextDueAt, visitTtlSeconds } from "../../domain/visit/index.ts";
 import type { VisitRules } from "../../domain/visit/rules.ts";
@@ -12,8 +13,9 @@ import type {
 } from "../../domain/visit/types.ts";
 import { ForbiddenError, UnauthorizedError, ValidationError } from "../../errors.ts";
 import type { Clock } from "../../ports.ts";
+import { admitDevice, verifiedDeviceToken } from "../devices.ts";
 import type { TrackResult } from "../pickups/pickups.ts";
-import type { VisitStore } from "../ports/visit-store.ts";
+import type { DeviceSnapshotReader, StoredVisits, VisitStore } from "../ports/visit-store.ts";
 import { DeviceErased, VisitStateConflict } from "../ports/visit-store.ts";
 import type { MatchedZone, ZoneMatcher } from "./zone-matcher.ts";
 
@@ -44,6 +46,12 @@ export interface IngestDeps {
   sink: ZoneEventSink;
   rules: VisitRules;
   clock: Clock;
+}
+
+/** What `ingestDevicePings` needs beyond `IngestDeps`: the token keys and the one-read snapshot. */
+export interface DeviceIngestDeps extends IngestDeps {
+  tokenKeys: DeviceTokenKeys;
+  snapshots: DeviceSnapshotReader;
 }
 
 export interface IngestResult {
@@ -141,6 +149,33 @@ export function nothingAccepted(rejected: readonly RejectedPing[]): ValidationEr
 }
 
 /**
+ * `POST /v1/pings` as it ships: the route has no authorizer, this is its device check. In order:
+ * 1. the bearer token is verified (pure CPU, the device authorizer's keys and rules): a missing,
+ *    forged or expired token is refused (401) before any read, so it costs no DynamoDB request;
+ * 2. ONE strongly consistent read returns the device's profile and its visit state (same
+ *    partition, `DeviceSnapshotReader`): an unknown, erased or erasing device, or a token issued
+ *    before the device's `tokensNotBefore` (revoked), gets the same 401, and nothing else is read;
+ * 3. the batch is processed with the profile as it is now (consent, segments, person, pickups: no
+ *    decision cached for up to a minute) and the state just read (`ingestPings`), so a batch costs
+ *    this one read plus whatever writes the batch needs.
+ *
+ * @throws UnauthorizedError (401) token missing, invalid, expired or revoked; device not registered
+ * @throws ForbiddenError (403) the device has not consented to location processing
+ * @throws ValidationError (400) no ping of the batch was accepted
+ */
+export async function ingestDevicePings(
+  deps: DeviceIngestDeps,
+  token: string | undefined,
+  /** The batch's pings, parsed (or refused, 400) only once the device is admitted. */
+  batch: () => readonly unknown[],
+): Promise<IngestResult & { deviceId: string }> {
+  const { deviceId, issuedAt } = await verifiedDeviceToken(deps, token);
+  const { profile, visits } = await deps.snapshots.snapshot(deviceId);
+  const device = devicePrincipalOf(admitDevice(profile, issuedAt));
+  return { ...(await ingestPings(deps, device, batch(), visits)), deviceId };
+}
+
+/**
  * The hot path: validates each ping, finds candidate zones through the cached H3 index, and only
  * when some ping is near a zone (or the device has open visits) reads and advances the device's
  * visit state, writing it back only on change under an optimistic lock. Zone events go to the sink.
@@ -149,6 +184,12 @@ export async function ingestPings(
   deps: IngestDeps,
   device: DevicePrincipal,
   rawPings: readonly unknown[],
+  /**
+   * The device's visit state read together with its profile for this batch (`DeviceSnapshot`):
+   * the open-visit count comes from it and the first attempt uses it, so no further read is made.
+   * Absent: the principal's `openZones` decides whether to read (see `openZonesNow`).
+   */
+  preloaded?: StoredVisits,
 ): Promise<IngestResult> {
   if (!device.consentLocation) {
     throw new ForbiddenError(
@@ -161,7 +202,11 @@ export async function ingestPings(
   const pings = accepted.map((a) => a.ping).sort((a, b) => a.timestamp - b.timestamp);
   const candidates = visitCandidates(await deps.matcher.candidates(pings));
   const anyCandidate = candidates.some((c) => c.length > 0);
-  const live = anyCandidate ? undefined : await openZonesNow(deps, device, now);
+  const live = anyCandidate
+    ? undefined
+    : preloaded
+      ? { openZones: preloaded.state?.zones.length ?? 0 }
+      : await openZonesNow(deps, device, now);
   // Pickup orders (location is used for them only while one is attached and active): a device
   // whose context lists none pays nothing here, not even a read.
   const pickupRefs = device.pickupRefs?.length ? device.pickupRefs : live?.pickupRefs;
@@ -190,7 +235,8 @@ export async function ingestPings(
   }
 
   for (let attempt = 0; ; attempt++) {
-    const { state, pending, version } = await deps.visits.load(device.deviceId);
+    const { state, pending, version } =
+      attempt === 0 && preloaded ? preloaded : await deps.visits.load(device.deviceId);
     const tracked = state?.zones.map((z) => z.zoneId) ?? [];
     const batchZones = new Map(candidateZones);
     const extra = tracked.filter((id) => !batchZones.has(id));

@@ -1,4 +1,4 @@
-import type { DevicePrincipal } from "../../auth/principal.ts";
+import { devicePrincipalOf } from "../../auth/principal.ts";
 import { forEachLimit } from "../../concurrency.ts";
 import type { Device } from "../../domain/device.ts";
 import { deviceKeys } from "../../domain/device.ts";
@@ -43,26 +43,10 @@ export interface SweepResult {
 }
 
 /**
- * The decision step's view of a device, from its stored profile (never from a cached token): the
- * same facts the device authorizer hands the ping path, so a decision taken here (a stranded
- * outbox, a pickup arrival) counts caps and draws the holdout per person exactly as there.
+ * The decision step's view of a device, from its stored profile (see `devicePrincipalOf`):
+ * re-exported under the name the pickup use cases import.
  */
-export function principalOf(device: Device): DevicePrincipal {
-  const pickupRefs = device.pickupRefs ? [...device.pickupRefs].map(String).sort() : [];
-  return {
-    deviceId: device.deviceId,
-    consentLocation: device.consent.location,
-    consentMarketing: device.consent.marketing,
-    timeZone: device.timeZone,
-    segments: device.segments,
-    platform: device.platform,
-    openZones: device.openZones ?? 0,
-    ...(device.personRef ? { personRef: device.personRef } : {}),
-    ...(device.trustedSegments?.length ? { trustedSegments: device.trustedSegments } : {}),
-    ...(device.attested === true ? { attested: true } : {}),
-    ...(pickupRefs.length > 0 ? { pickupRefs } : {}),
-  };
-}
+export const principalOf = devicePrincipalOf;
 
 /**
  * The sweeper behind the ping path, run on a schedule (every minute in AWS, every few seconds

@@ -1,3 +1,4 @@
+import type { Device } from "../../domain/device.ts";
 import type { DeviceVisitState, ZoneEvent } from "../../domain/visit/types.ts";
 
 /** Thrown when another batch of the same device saved its state first. */
@@ -24,6 +25,21 @@ export interface StoredVisits {
   /** Events saved with the state but not yet confirmed handled (a per-device outbox). */
   pending: ZoneEvent[];
   version: number;
+}
+
+/** The device's profile and visit state as read together (one request). */
+export interface DeviceSnapshot {
+  /** Undefined when the device is not registered (never was, or erased). */
+  profile: Device | undefined;
+  visits: StoredVisits;
+}
+
+/**
+ * Port: the ping path's one read. The profile (to admit the device and decide for it) and the
+ * visit state (to advance it) share a partition, so one strongly consistent request returns both.
+ */
+export interface DeviceSnapshotReader {
+  snapshot(deviceId: string): Promise<DeviceSnapshot>;
 }
 
 /** Port: one visit-state item per device, written only on change, guarded by a version. */

@@ -5,11 +5,8 @@ import { dynamoGeoIndex } from "../../../shared/adapters/dynamo/geo-index.ts";
 import type { GeoIndex } from "../../../shared/adapters/dynamo/geo-index-port.ts";
 import { systemClock, systemRandom } from "../../../shared/adapters/system.ts";
 import type { MerchantPrincipal } from "../../../shared/auth/principal.ts";
-import {
-  memoizedZoneCover,
-  offerInputSchema,
-  storeInputSchema,
-} from "../../../shared/domain/catalog/index.ts";
+import { offerInputSchema, storeInputSchema } from "../../../shared/domain/catalog/index.ts";
+import { memoizedZoneCover } from "../../../shared/domain/catalog/zones.ts";
 import { zoneIds } from "../../../shared/domain/zone.ts";
 import { ServiceUnavailableError } from "../../../shared/errors.ts";
 import { cursorCodec } from "../../../shared/http/cursor.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { handler as createStore } from "../../../functions/store-create.ts";
 import { uniqueId } from "../../support/aws.ts";
-import { errorPaths, invoke, LOUVRE, merchantItems } from "./helpers.ts";
+import { addressedFootprintStore, errorPaths, invoke, LOUVRE, merchantItems } from "./helpers.ts";
 
 // As in the local runner: no Amazon Location place index is configured.
 vi.hoisted(() => {
@@ -29,11 +29,7 @@ describe("an address-only store without a configured geocoder", () => {
     const res = await invoke(createStore, as, {
       method: "POST",
       path: "/v1/stores",
-      body: {
-        name: "Café Lumière",
-        address: "Rue de Rivoli, 75001 Paris",
-        footprint: { type: "Circle", center: LOUVRE, radiusM: 25 },
-      },
+      body: addressedFootprintStore(LOUVRE),
     });
     expect(res.status).toBe(201);
   });

@@ -9,6 +9,7 @@ import { zoneIds } from "../../../shared/domain/zone.ts";
 import type { HttpEvent, HttpResult } from "../../../shared/http/types.ts";
 import { uniqueId } from "../../support/aws.ts";
 import {
+  addressedFootprintStore,
   circleStore,
   errorPaths,
   expectIndexed,
@@ -92,11 +93,7 @@ describe("geocoding an address-only store", () => {
       {
         method: "POST",
         path: "/v1/stores",
-        body: {
-          name: "Café Lumière",
-          address: "Rue de Rivoli, 75001 Paris",
-          footprint: { type: "Circle", center: LOUVRE, radiusM: 25 },
-        },
+        body: addressedFootprintStore(LOUVRE),
       },
     );
     expect(res.status).toBe(201);

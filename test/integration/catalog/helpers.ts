@@ -1,9 +1,19 @@
-import { BatchGetCommand, GetCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { NativeAttributeValue } from "@aws-sdk/util-dynamodb";
+import { expect } from "vitest";
+import { handler as createStore } from "../../../functions/store-create.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { geoKeys } from "../../../shared/adapters/dynamo/geo-index.ts";
 import { catalogKeys } from "../../../shared/domain/catalog/index.ts";
 import type { HttpEvent, HttpResult } from "../../../shared/http/types.ts";
 import { env } from "../../support/aws.ts";
+import { offerRequest } from "../../support/catalog-items.ts";
+import { storedItem } from "../../support/fixtures.ts";
 import {
   bodyOf,
   type EventOptions,
@@ -62,33 +72,49 @@ export function circleStore(at: { lat: number; lon: number }, extra: Record<stri
   };
 }
 
-export function offerBody(storeIds: string[], extra: Record<string, unknown> = {}) {
+/** A store body with a street address and a 25 m circle footprint around `at`, no location. */
+export function addressedFootprintStore(at: { lat: number; lon: number }) {
   return {
-    name: "Lunch −15 %",
-    storeIds,
-    triggerZone: { type: "StoreRadius", radiusM: 200 },
-    trigger: { on: "enter" },
-    message: { title: "Lunch nearby?", body: "15 % off until 14:30." },
-    validFrom: "2026-01-01T00:00:00Z",
-    validTo: "2027-01-01T00:00:00Z",
-    holdoutPercent: 20,
-    attributionWindowHours: 48,
-    redemption: { codeKind: "unique", expiresAfterHours: 24 },
-    ...extra,
+    name: "Café Lumière",
+    address: "Rue de Rivoli, 75001 Paris",
+    footprint: { type: "Circle", center: at, radiusM: 25 },
   };
 }
 
-/** Every catalog item in the merchant's partition (stores and offers). */
-export async function merchantItems(merchantId: string) {
-  const out = await documentClient.send(
-    new QueryCommand({
-      TableName: env("CATALOG_TABLE"),
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": catalogKeys.partition(merchantId) },
-      ConsistentRead: true,
-    }),
-  );
-  return out.Items ?? [];
+/** Creates a {@link circleStore} at `at` through the store-create handler; expects 201, returns its id. */
+export async function newStore(
+  as: Caller,
+  at: { lat: number; lon: number } = PARIS,
+): Promise<string> {
+  const res = await invoke<{ storeId: string }>(createStore, as, {
+    method: "POST",
+    path: "/v1/stores",
+    body: circleStore(at),
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.storeId;
+}
+
+const DAY_MS = 86_400_000;
+
+/** An {@link offerBody} that is live now: valid from yesterday for 30 days, `extra` on top. */
+export function liveOfferBody(storeIds: string[], extra: Record<string, unknown> = {}) {
+  return offerBody(storeIds, {
+    validFrom: new Date(Date.now() - DAY_MS).toISOString(),
+    validTo: new Date(Date.now() + 30 * DAY_MS).toISOString(),
+    ...extra,
+  });
+}
+
+/** The offer request body the catalog tests start from (see {@link offerRequest}). */
+export const offerBody = offerRequest;
+
+/** Every catalog item in the merchant's partition (stores and offers), all pages. */
+export function merchantItems(merchantId: string) {
+  return queryCatalog({
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": catalogKeys.partition(merchantId) },
+  });
 }
 
 export interface ZoneHeadItem {
@@ -100,14 +126,7 @@ export interface ZoneHeadItem {
 
 /** The index's head item of a zone (its committed cells), read straight from the table. */
 export async function zoneHead(zoneId: string): Promise<ZoneHeadItem | undefined> {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("CATALOG_TABLE"),
-      Key: geoKeys.zoneHead(zoneId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item as ZoneHeadItem | undefined;
+  return (await storedItem("CATALOG_TABLE", geoKeys.zoneHead(zoneId))) as ZoneHeadItem | undefined;
 }
 
 /** Which of `cells` hold an entry for `zoneId` in the geo index table. */
@@ -131,28 +150,74 @@ export async function cellsHolding(zoneId: string, cells: readonly string[]): Pr
   return holding.sort();
 }
 
-/** Every index entry (cell × zone) that belongs to the merchant: a scan of the test table. */
-export async function indexEntriesOf(merchantId: string): Promise<string[]> {
-  const found: string[] = [];
-  let start: Record<string, unknown> | undefined;
+type Item = Record<string, NativeAttributeValue>;
+
+/** Every item of a paged read, following `LastEvaluatedKey` until the last page. */
+async function allPages(
+  page: (start: Item | undefined) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
   do {
-    const page = await documentClient.send(
+    const out = await page(start);
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** Every item of a consistent query of the catalog table, all pages. */
+export function queryCatalog(
+  input: Pick<QueryCommandInput, "KeyConditionExpression" | "ExpressionAttributeValues">,
+): Promise<Item[]> {
+  return allPages((start) =>
+    documentClient.send(
+      new QueryCommand({
+        TableName: env("CATALOG_TABLE"),
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+        ...input,
+      }),
+    ),
+  );
+}
+
+/** Every item of the geo index table: a consistent scan, all pages. */
+export function scanGeoIndex(): Promise<Item[]> {
+  return allPages((start) =>
+    documentClient.send(
       new ScanCommand({
         TableName: env("GEO_INDEX_TABLE"),
         ExclusiveStartKey: start,
         ConsistentRead: true,
       }),
-    );
-    for (const item of page.Items ?? []) {
-      for (const [name, value] of Object.entries(item)) {
-        if (name !== "cell" && (value as { m?: string }).m === merchantId) {
-          found.push(`${item.cell}/${name}`);
-        }
+    ),
+  );
+}
+
+/** Every index entry (cell × zone) that belongs to the merchant: a scan of the test table. */
+export async function indexEntriesOf(merchantId: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const item of await scanGeoIndex()) {
+    for (const [name, value] of Object.entries(item)) {
+      if (name !== "cell" && (value as { m?: string }).m === merchantId) {
+        found.push(`${item.cell}/${name}`);
       }
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return found;
+}
+
+/**
+ * After a move of zone `zoneId` that was indexed on `before`: the zone is indexed again, some of
+ * its old cells are no longer its own and none of those still holds it. Returns the new cells.
+ */
+export async function expectMovedOff(zoneId: string, before: readonly string[]): Promise<string[]> {
+  const after = await expectIndexed(zoneId);
+  const oldOnly = before.filter((c) => !after.includes(c));
+  expect(oldOnly.length).toBeGreaterThan(0);
+  expect(await cellsHolding(zoneId, oldOnly)).toEqual([]);
+  return after;
 }
 
 /** A zone is indexed when its head is live and every one of its cells holds it. */

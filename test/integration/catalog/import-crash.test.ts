@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { BatchGetCommand, GetCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { handler as importStores } from "../../../functions/store-import.ts";
 import { handler as getImport } from "../../../functions/store-import-get.ts";
@@ -22,7 +22,8 @@ import { catalogKeys } from "../../../shared/domain/catalog/index.ts";
 import { storePointCell } from "../../../shared/domain/store-points.ts";
 import { zoneIds } from "../../../shared/domain/zone.ts";
 import { env, uniqueId } from "../../support/aws.ts";
-import { invoke } from "./helpers.ts";
+import { storedItem } from "../../support/fixtures.ts";
+import { invoke, queryCatalog, scanGeoIndex } from "./helpers.ts";
 
 const STORES = Number(process.env.IMPORT_CRASH_STORES ?? 400);
 const KILLS = Number(process.env.IMPORT_CRASH_KILLS ?? 5);
@@ -80,60 +81,15 @@ async function submit(as: { merchantId: string; role: string }, body: unknown, k
   });
 }
 
-async function queryAll(input: {
-  KeyConditionExpression: string;
-  ExpressionAttributeValues: Item;
-}): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: env("CATALOG_TABLE"),
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-        ...input,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
 function storesOf(merchantId: string): Promise<Item[]> {
-  return queryAll({
+  return queryCatalog({
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :s)",
     ExpressionAttributeValues: { ":pk": catalogKeys.partition(merchantId), ":s": "STORE#" },
   });
 }
 
 async function progressOf(jobId: string): Promise<Item | undefined> {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("CATALOG_TABLE"),
-      Key: importKeys.progress(jobId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item;
-}
-
-async function scanGeo(): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await documentClient.send(
-      new ScanCommand({
-        TableName: env("GEO_INDEX_TABLE"),
-        ExclusiveStartKey: start,
-        ConsistentRead: true,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return await storedItem("CATALOG_TABLE", importKeys.progress(jobId));
 }
 
 async function headsOf(zoneIdList: string[]): Promise<Map<string, Item>> {
@@ -159,7 +115,7 @@ async function headsOf(zoneIdList: string[]): Promise<Map<string, Item>> {
 async function audit(merchantId: string) {
   const stores = await storesOf(merchantId);
   const names = stores.map((s) => String(s.name));
-  const geo = await scanGeo();
+  const geo = await scanGeoIndex();
   // zone id → cell → entry version
   const entries = new Map<string, Map<string, number>>();
   const points = new Set<string>();

@@ -1,3 +1,4 @@
+import { marshall } from "@aws-sdk/util-dynamodb";
 import { describe, expect, it } from "vitest";
 import { handler as importStores } from "../../../functions/store-import.ts";
 import { handler as getImport } from "../../../functions/store-import-get.ts";
@@ -75,12 +76,12 @@ async function work(merchantId: string, jobId: string) {
           eventName: "INSERT",
           dynamodb: {
             SequenceNumber: "1",
-            NewImage: {
-              entity: { S: "importJob" },
-              status: { S: "queued" },
-              merchantId: { S: merchantId },
-              jobId: { S: jobId },
-            },
+            NewImage: marshall({
+              entity: "importJob",
+              status: "queued",
+              merchantId,
+              jobId,
+            }) as never,
           },
         },
       ],

@@ -5,13 +5,12 @@ import { handler as getOffer } from "../../../functions/offer-get.ts";
 import { handler as listOffers } from "../../../functions/offer-list.ts";
 import { handler as pauseOffer } from "../../../functions/offer-pause.ts";
 import { handler as nearby } from "../../../functions/offers-nearby.ts";
-import { handler as createStore } from "../../../functions/store-create.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { incentiveKeys } from "../../../shared/domain/incentive.ts";
 import { env, uniqueId } from "../../support/aws.ts";
 import { seedStoreAndOffer } from "../../support/fixtures.ts";
 import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
-import { type Caller, circleStore, invoke, offerBody } from "./helpers.ts";
+import { type Caller, invoke, liveOfferBody, newStore } from "./helpers.ts";
 
 interface OfferState {
   offerId: string;
@@ -24,25 +23,11 @@ const admin = (): Caller => ({ merchantId: uniqueId("m"), role: "merchant-admin"
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-async function storeAt(as: Caller, at: { lat: number; lon: number }) {
-  const res = await invoke<{ storeId: string }>(createStore, as, {
-    method: "POST",
-    path: "/v1/stores",
-    body: circleStore(at),
-  });
-  expect(res.status).toBe(201);
-  return res.body.storeId;
-}
-
 async function offer(as: Caller, storeId: string, extra: Record<string, unknown> = {}) {
   const res = await invoke<OfferState>(createOffer, as, {
     method: "POST",
     path: "/v1/offers",
-    body: offerBody([storeId], {
-      validFrom: iso(Date.now() - DAY),
-      validTo: iso(Date.now() + 30 * DAY),
-      ...extra,
-    }),
+    body: liveOfferBody([storeId], extra),
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
@@ -89,7 +74,7 @@ describe("derived offer state through the API", () => {
   it("an offer whose budget is used up says budget_exhausted, stays active, leaves nearby", async () => {
     const as = admin();
     const here = { lat: 45.764 + Math.random() * 0.01, lon: 4.8357 }; // Lyon, Europe/Paris
-    const storeId = await storeAt(as, here);
+    const storeId = await newStore(as, here);
     const created = await offer(as, storeId, { budget: { maxIncentives: 3 } });
     expect(created).toMatchObject({ status: "active", state: "live", sentCount: 0 });
     const other = await offer(as, storeId);
@@ -123,7 +108,7 @@ describe("derived offer state through the API", () => {
 
   it("scheduled before validFrom, paused when paused; a wrong state filter is a 400", async () => {
     const as = admin();
-    const storeId = await storeAt(as, { lat: 43.2965, lon: 5.3698 });
+    const storeId = await newStore(as, { lat: 43.2965, lon: 5.3698 });
     const later = await offer(as, storeId, { validFrom: iso(Date.now() + 2 * DAY) });
     expect(later).toMatchObject({ status: "active", state: "scheduled" });
     const paused = await invoke<OfferState>(pauseOffer, as, {

@@ -6,7 +6,6 @@ import { handler as listOffers } from "../../../functions/offer-list.ts";
 import { handler as pauseOffer } from "../../../functions/offer-pause.ts";
 import { handler as resumeOffer } from "../../../functions/offer-resume.ts";
 import { handler as updateOffer } from "../../../functions/offer-update.ts";
-import { handler as createStore } from "../../../functions/store-create.ts";
 import { handler as deleteStore } from "../../../functions/store-delete.ts";
 import { handler as getStore } from "../../../functions/store-get.ts";
 import { handler as updateStore } from "../../../functions/store-update.ts";
@@ -19,10 +18,12 @@ import {
   circleStore,
   errorPaths,
   expectIndexed,
+  expectMovedOff,
   indexEntriesOf,
   invoke,
   LOUVRE,
   merchantItems,
+  newStore,
   offerBody,
   PARIS,
   type Problem,
@@ -40,16 +41,6 @@ interface OfferBody {
 }
 
 const admin = (): Caller => ({ merchantId: uniqueId("m"), role: "merchant-admin" });
-
-async function newStore(as: Caller, at = PARIS): Promise<string> {
-  const res = await invoke<{ storeId: string }>(createStore, as, {
-    method: "POST",
-    path: "/v1/stores",
-    body: circleStore(at),
-  });
-  expect(res.status).toBe(201);
-  return res.body.storeId;
-}
 
 function on(offerId: string, extra: Record<string, unknown> = {}) {
   return { path: `/v1/offers/${offerId}`, pathParameters: { offerId }, ...extra };
@@ -211,10 +202,7 @@ describe("offers", () => {
       body: circleStore(BASTILLE),
     });
     expect(moved.status).toBe(200);
-    const after = await expectIndexed(zoneId);
-    const oldOnly = before.filter((c) => !after.includes(c));
-    expect(oldOnly.length).toBeGreaterThan(0);
-    expect(await cellsHolding(zoneId, oldOnly)).toEqual([]);
+    await expectMovedOff(zoneId, before);
   });
 
   it("refuses to delete a store an offer lists (409 naming storeId), until the offer is gone", async () => {

@@ -3,13 +3,12 @@ import { describe, expect, it } from "vitest";
 import { handler as getSettings } from "../../../functions/merchant-settings-get.ts";
 import { handler as putSettings } from "../../../functions/merchant-settings-put.ts";
 import { handler as createOffer } from "../../../functions/offer-create.ts";
-import { handler as createStore } from "../../../functions/store-create.ts";
 import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { uniqueId } from "../../support/aws.ts";
 import { offset, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
-import { type Caller, circleStore, invoke, offerBody, PARIS, type Problem } from "./helpers.ts";
+import { type Caller, invoke, liveOfferBody, newStore, PARIS, type Problem } from "./helpers.ts";
 
 const deps = pingDepsFromEnv(zoneEventSinkFromEnv());
 const admin = (): Caller => ({ merchantId: uniqueId("m"), role: "merchant-admin" });
@@ -17,8 +16,6 @@ const analystOf = (as: Caller): Caller => ({
   merchantId: as.merchantId,
   role: "marketing-analyst",
 });
-const DAY = 86_400_000;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 interface Settings {
   quietHours: unknown;
@@ -74,14 +71,6 @@ describe("merchant settings: quiet hours", () => {
 });
 
 describe("offers that can never fire", () => {
-  async function store(as: Caller) {
-    const res = await invoke<{ storeId: string }>(createStore, as, {
-      method: "POST",
-      path: "/v1/stores",
-      body: circleStore(PARIS),
-    });
-    return res.body.storeId;
-  }
   const morning = [{ days: ["mon", "tue", "wed", "thu", "fri"], start: "07:00", end: "08:00" }];
   const create = (as: Caller, storeId: string, extra: Record<string, unknown>) =>
     invoke<{ offerId: string; warnings?: { path: string; code: string; message: string }[] }>(
@@ -90,17 +79,13 @@ describe("offers that can never fire", () => {
       {
         method: "POST",
         path: "/v1/offers",
-        body: offerBody([storeId], {
-          validFrom: iso(Date.now() - DAY),
-          validTo: iso(Date.now() + 30 * DAY),
-          ...extra,
-        }),
+        body: liveOfferBody([storeId], extra),
       },
     );
 
   it("07:00–08:00 under default quiet hours: 201 with a warning; fine once quiet hours allow it", async () => {
     const as = admin();
-    const storeId = await store(as);
+    const storeId = await newStore(as, PARIS);
     const warned = await create(as, storeId, { schedule: morning });
     expect(warned.status).toBe(201);
     expect(warned.body.warnings).toEqual([
@@ -128,7 +113,7 @@ describe("offers that can never fire", () => {
 
   it("validTo in the past or a budget of 0 answers 400 naming the field", async () => {
     const as = admin();
-    const storeId = await store(as);
+    const storeId = await newStore(as, PARIS);
     const past = await create(as, storeId, {
       validFrom: "2020-01-01T00:00:00Z",
       validTo: "2020-02-01T00:00:00Z",

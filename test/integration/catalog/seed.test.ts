@@ -7,7 +7,7 @@ import {
   seedDemoCatalog,
 } from "../../../scripts/local/seed.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
-import { deriveTimeZone } from "../../../shared/domain/catalog/index.ts";
+import { deriveTimeZone } from "../../../shared/domain/catalog/time-zone.ts";
 import { haversineM } from "../../../shared/domain/geometry/index.ts";
 import { zoneIds } from "../../../shared/domain/zone.ts";
 import { expectIndexed, merchantItems } from "./helpers.ts";

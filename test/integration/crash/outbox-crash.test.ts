@@ -1,10 +1,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FUNCTION_SPECS } from "../../../infra/function-specs.ts";
 import { type LocalSchedule, startSchedules } from "../../../scripts/local/scheduler.ts";
-import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import type { DevicePrincipal } from "../../../shared/auth/principal.ts";
 import { NO_OFFER } from "../../../shared/domain/conversion.ts";
 import { localDay } from "../../../shared/domain/decision/local-time.ts";
@@ -12,12 +10,12 @@ import { deviceKeys } from "../../../shared/domain/device.ts";
 import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
-import { env } from "../../support/aws.ts";
 import {
   offerCounters,
   offset,
   registeredDevice,
   seedStoreAndOffer,
+  storedItem,
 } from "../../support/fixtures.ts";
 import { isolatedTables, overrideEnv } from "../delivery/messaging.ts";
 
@@ -52,14 +50,8 @@ function runChild(arg: object): Promise<NodeJS.Signals | null> {
 }
 
 async function pendingOf(deviceId: string): Promise<number> {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("DEVICES_TABLE"),
-      Key: deviceKeys.visits(deviceId),
-      ConsistentRead: true,
-    }),
-  );
-  return ((out.Item?.pending as unknown[] | undefined) ?? []).length;
+  const out = await storedItem("DEVICES_TABLE", deviceKeys.visits(deviceId));
+  return ((out?.pending as unknown[] | undefined) ?? []).length;
 }
 
 async function counters(merchantId: string, offerId: string, storeId: string, day: string) {

@@ -6,7 +6,6 @@ import {
   SNSClient,
   ThrottledException,
 } from "@aws-sdk/client-sns";
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
@@ -23,7 +22,7 @@ import { ingestPings } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env, testClients } from "../../support/aws.ts";
-import { offset, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
+import { offset, registeredDevice, seedStoreAndOffer, storedItem } from "../../support/fixtures.ts";
 import {
   countByIncentive,
   createQueue,
@@ -69,14 +68,7 @@ function deps(): DeliveryDeps {
 }
 
 async function stored(incentiveId: string) {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("INCENTIVES_TABLE"),
-      Key: incentiveKeys.incentive(incentiveId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item;
+  return await storedItem("INCENTIVES_TABLE", incentiveKeys.incentive(incentiveId));
 }
 
 const publishCalls = () => snsMock.commandCalls(PublishCommand).length;

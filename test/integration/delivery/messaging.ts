@@ -12,14 +12,15 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { FUNCTION_SPECS, streamMapping } from "../../../infra/function-specs.ts";
 import { ensureTables } from "../../../scripts/local/create-tables.ts";
 import { type StreamPoller, startStreamPoller } from "../../../scripts/local/stream-poller.ts";
 import { documentClient, dynamoClient } from "../../../shared/adapters/aws-clients.ts";
 import { type Incentive, incentiveKeys } from "../../../shared/domain/incentive.ts";
 import { env, testClients, uniqueId } from "../../support/aws.ts";
-import { registeredDevice } from "../../support/fixtures.ts";
+import { registeredDevice, storedItem } from "../../support/fixtures.ts";
 import { lambdaContext } from "../../support/http-events.ts";
 
 /** fauxqs resource names allow letters, digits, - and _ only, up to 80 characters. */
@@ -27,6 +28,13 @@ const resourceName = (prefix: string) =>
   uniqueId(prefix)
     .replace(/[^A-Za-z0-9_-]/g, "-")
     .slice(0, 80);
+
+/** The incentive publisher's deployed event source mapping (filters, batch size, retries). */
+export function publisherMapping() {
+  const trigger = FUNCTION_SPECS["incentive-publisher"]?.trigger;
+  if (trigger?.kind !== "tableStream") throw new Error("the publisher has a stream trigger");
+  return streamMapping(trigger);
+}
 
 export async function createQueue(sqs: SQSClient, prefix: string) {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: resourceName(prefix) }));
@@ -181,14 +189,7 @@ export function overrideEnv(values: Record<string, string>): () => void {
 
 /** The incentive's delivery status in the outbox (consistent read). */
 export async function incentiveStatus(incentiveId: string): Promise<unknown> {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("INCENTIVES_TABLE"),
-      Key: incentiveKeys.incentive(incentiveId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item?.status;
+  return (await storedItem("INCENTIVES_TABLE", incentiveKeys.incentive(incentiveId)))?.status;
 }
 
 const realSend = SNSClient.prototype.send as (command: PublishCommand) => Promise<unknown>;

@@ -14,7 +14,6 @@ import {
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FUNCTION_SPECS, streamMapping } from "../../../infra/function-specs.ts";
 import type { OnFailureRecord, StreamPoller } from "../../../scripts/local/stream-poller.ts";
 import type { Incentive } from "../../../shared/domain/incentive.ts";
 import { testClients } from "../../support/aws.ts";
@@ -23,14 +22,13 @@ import {
   incentiveStatus,
   isolatedPublisher,
   pollIncentives,
+  publisherMapping,
   publishForReal,
   putPendingIncentive,
   receiveAll,
 } from "./messaging.ts";
 
-const trigger = FUNCTION_SPECS["incentive-publisher"]?.trigger;
-if (trigger?.kind !== "tableStream") throw new Error("the publisher has a stream trigger");
-const mapping = streamMapping(trigger);
+const mapping = publisherMapping();
 
 const { sqs } = testClients();
 let snsMock: ReturnType<typeof mockClient>;

@@ -10,7 +10,6 @@ import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { FUNCTION_SPECS, streamMapping } from "../../../infra/function-specs.ts";
 import {
   ensureDeadLetterQueue,
   sqsOnFailureDestination,
@@ -24,10 +23,9 @@ import {
 } from "../../../scripts/local/stream-poller.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { env, testClients, uniqueId } from "../../support/aws.ts";
+import { publisherMapping } from "./messaging.ts";
 
-const trigger = FUNCTION_SPECS["incentive-publisher"]?.trigger;
-if (trigger?.kind !== "tableStream") throw new Error("the publisher has a stream trigger");
-const mapping = streamMapping(trigger);
+const mapping = publisherMapping();
 
 /** A TTL deletion as the DynamoDB Streams API returns it (GetRecords). */
 const ttlRemove: StreamApiRecord = {

@@ -4,6 +4,7 @@ import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts"
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import {
   conversionLog,
+  inStorePings,
   lastAfternoonUtc,
   offset,
   registeredDevice,
@@ -22,12 +23,7 @@ const log = (merchantId: string) =>
 
 /** Three slow pings in the store (footprint and trigger zone), `startAt` onwards, 70 s apart. */
 function visitPings(location: { lat: number; lon: number }, startAt: number) {
-  return [0, 70, 140].map((s, i) => ({
-    ...offset(location, 3 * i, 0),
-    accuracyM: 8,
-    speedMps: 0.4,
-    timestamp: startAt + s * 1000,
-  }));
+  return inStorePings(location, startAt, 3, 0.4);
 }
 
 describe("freshness limit: late batches never get an incentive, but their visits count", () => {

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { handler as journeyReport } from "../../../functions/report-store.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
@@ -27,6 +27,7 @@ import {
   lastAfternoonUtc,
   registeredDevice,
   seedStoreAndOffer,
+  storedItem,
 } from "../../support/fixtures.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 
@@ -236,16 +237,13 @@ describe("visitor journey over ten weeks (injected clock, DynamoDB Local)", () =
     const event = footprintDwell(seeded, dayAt(3));
     await sink.handle(device, [event], dayAt(3));
     await sink.handle(device, [event], dayAt(3) + 5_000);
-    const item = await documentClient.send(
-      new GetCommand({
-        TableName: env("DEVICES_TABLE"),
-        Key: deviceKeys.journey(device.deviceId, seeded.merchantId),
-        ConsistentRead: true,
-      }),
+    const item = await storedItem(
+      "DEVICES_TABLE",
+      deviceKeys.journey(device.deviceId, seeded.merchantId),
     );
-    expect(item.Item?.history).toMatchObject({ visits: 1, visitDays: 1, stage: "new" });
-    expect(JSON.stringify(item.Item)).not.toMatch(/lat|lon/);
-    expect(item.Item?.expiresAt).toBe(Math.ceil((dayAt(3) + 400 * DAY) / 1000));
+    expect(item?.history).toMatchObject({ visits: 1, visitDays: 1, stage: "new" });
+    expect(JSON.stringify(item)).not.toMatch(/lat|lon/);
+    expect(item?.expiresAt).toBe(Math.ceil((dayAt(3) + 400 * DAY) / 1000));
   });
 
   it("two visits of one device handled at once both count (the history write retries)", async () => {

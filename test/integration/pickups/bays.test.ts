@@ -3,11 +3,18 @@ import { handler as createStore } from "../../../functions/store-create.ts";
 import { getPickup } from "../../../shared/use-cases/pickups/pickups.ts";
 import { uniqueId } from "../../support/aws.ts";
 import { isolatedSite, registeredDevice } from "../../support/fixtures.ts";
+import { scriptStart } from "../../support/pings.ts";
 import { invoke } from "../catalog/helpers.ts";
-import { merchant, offsetM, parseMessages, pickupWorld, trajectory } from "./world.ts";
+import {
+  DRIVE_UP_EVENTS,
+  merchant,
+  offsetM,
+  parseMessages,
+  pickupWorld,
+  trajectory,
+} from "./world.ts";
 
-/** An hour ago, on a minute: every scripted ping lies within the accepted window. */
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+const T0 = scriptStart();
 const FOOTPRINT_M = 40;
 /** The curbside bay: a 6 m circle 52 m north of the centre, just beyond the footprint's edge. */
 const BAY_NORTH_M = 52;
@@ -45,12 +52,18 @@ async function storeWithBays(merchantId: string) {
   return { storeId: res.body.storeId, at };
 }
 
+/** A merchant with a store with bays, a pickup world from just before T0 and a registered device. */
+async function bayScene() {
+  const principal = merchant();
+  const { storeId, at } = await storeWithBays(principal.merchantId);
+  const world = await pickupWorld(T0 - 60_000);
+  const device = await registeredDevice();
+  return { principal, storeId, at, world, device };
+}
+
 describe("pickup bays on the local engines", () => {
   it("a car arrives: footprint entry is arrived, bay entry is waiting, in order, once", async () => {
-    const principal = merchant();
-    const { storeId, at } = await storeWithBays(principal.merchantId);
-    const world = await pickupWorld(T0 - 60_000);
-    const device = await registeredDevice();
+    const { principal, storeId, at, world, device } = await bayScene();
     const { created } = await world.createAndAttach(principal, storeId, device);
 
     // 12 m/s from 3 km south to 60 m south, 3 m/s through the car park into the bay, then
@@ -71,7 +84,7 @@ describe("pickup bays on the local engines", () => {
       timestamp: last.timestamp + (i + 1) * 15_000,
       speedMps: 0,
     }));
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
     for (const ping of parked) await world.post(device, [ping]);
 
     const view = await getPickup(world.deps, principal, created.pickupId);
@@ -82,21 +95,11 @@ describe("pickup bays on the local engines", () => {
     expect(Date.parse(view.times.waiting ?? "")).toBe(inBay?.ping.timestamp);
 
     const types = parseMessages(await world.received()).map((m) => m.eventType);
-    expect(types).toEqual([
-      "pickup.created",
-      "pickup.attached",
-      "pickup.en_route",
-      "pickup.nearby",
-      "pickup.arrived",
-      "pickup.waiting",
-    ]);
+    expect(types).toEqual([...DRIVE_UP_EVENTS, "pickup.waiting"]);
   });
 
   it("a car that stops in a bay without crossing the footprint arrived and waits at once", async () => {
-    const principal = merchant();
-    const { storeId, at } = await storeWithBays(principal.merchantId);
-    const world = await pickupWorld(T0 - 60_000);
-    const device = await registeredDevice();
+    const { principal, storeId, at, world, device } = await bayScene();
     const { created } = await world.createAndAttach(principal, storeId, device);
     const trip = trajectory(
       at,
@@ -104,7 +107,7 @@ describe("pickup bays on the local engines", () => {
       [{ toNorthM: FAR_BAY_NORTH_M, speedMps: 5, everyS: 20 }],
       T0,
     );
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
     const view = await getPickup(world.deps, principal, created.pickupId);
     expect(view.state).toBe("waiting");
     expect(view.times.arrived).toBe(view.times.waiting);
@@ -113,10 +116,7 @@ describe("pickup bays on the local engines", () => {
   });
 
   it("a device without a pickup in a bay: no visit, no state read, no pickup work", async () => {
-    const principal = merchant();
-    const { at } = await storeWithBays(principal.merchantId);
-    const world = await pickupWorld(T0 - 60_000);
-    const device = await registeredDevice();
+    const { at, world, device } = await bayScene();
     const bay = offsetM(at, 0, FAR_BAY_NORTH_M);
     const ping = { ...bay, accuracyM: 5, speedMps: 0 };
     // Twice: the first batch fills the cell cache, the second is the warm path.

@@ -33,11 +33,11 @@ import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts"
 import { env, uniqueId } from "../../support/aws.ts";
 import { isolatedSite, registeredDevice } from "../../support/fixtures.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
+import { scriptStart } from "../../support/pings.ts";
 import { circleStore, invoke, offerBody } from "../catalog/helpers.ts";
 import { merchant, offsetM, pickupWorld } from "./world.ts";
 
-/** An hour ago, on a minute: every scripted ping lies within the accepted window. */
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+const T0 = scriptStart();
 const FOOTPRINT_M = 40;
 
 const tables = {

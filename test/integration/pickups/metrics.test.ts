@@ -1,6 +1,4 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
-import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { pickupKeys } from "../../../shared/domain/pickup/keys.ts";
 import { localDay } from "../../../shared/domain/reports/pickup-metrics.ts";
 import { NotFoundError } from "../../../shared/errors.ts";
@@ -11,12 +9,12 @@ import {
 } from "../../../shared/use-cases/pickups/pickups.ts";
 import { getPickupReport } from "../../../shared/use-cases/reports/pickup-report.ts";
 import { pickupReportDepsFromEnv } from "../../../shared/wiring/pickup-report-deps.ts";
-import { env } from "../../support/aws.ts";
-import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
-import { merchant, pickupWorld, trajectory } from "./world.ts";
+import { registeredDevice, seedStoreAndOffer, storedItem } from "../../support/fixtures.ts";
+import { scriptStart } from "../../support/pings.ts";
+import { carApproach, merchant, pickupWorld } from "./world.ts";
 
 /** Two hours ago, on a minute: every scripted ping lies within the accepted window. */
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
+const T0 = scriptStart(2);
 
 describe("pickup metrics on the local engines", () => {
   it("a store's day: wait time, estimate error and on-time share from the ended pickups", async () => {
@@ -30,31 +28,20 @@ describe("pickup metrics on the local engines", () => {
 
     // A car from 3 km at 12 m/s: arrives, the order is made ready, completed 4 minutes later.
     const { created: car } = await world.createAndAttach(principal, seeded.storeId, device);
-    const trip = trajectory(
-      seeded.location,
-      { eastM: 0, northM: -3000 },
-      [
-        { toNorthM: -60, speedMps: 12, everyS: 15 },
-        { toNorthM: -10, speedMps: 3, everyS: 10 },
-      ],
-      T0,
-    );
-    for (const step of trip) await world.post(device, [step.ping]);
+    const trip = carApproach(seeded.location, 3000, T0);
+    await world.follow(device, trip);
     const arrivedView = await getPickup(world.deps, principal, car.pickupId);
     const arrivedAt = Date.parse(arrivedView.times.arrived ?? "");
     world.clock.set(arrivedAt + 60_000);
     await staffUpdatePickup(world.deps, principal, car.pickupId, "ready");
     world.clock.set(arrivedAt + 240_000);
     await staffUpdatePickup(world.deps, principal, car.pickupId, "complete");
-    const item = await documentClient.send(
-      new GetCommand({
-        TableName: env("INCENTIVES_TABLE"),
-        Key: pickupKeys.pickup(principal.merchantId, car.pickupId),
-        ConsistentRead: true,
-      }),
+    const item = await storedItem(
+      "INCENTIVES_TABLE",
+      pickupKeys.pickup(principal.merchantId, car.pickupId),
     );
-    const predicted = Number(item.Item?.nearbyEstimateAt);
-    expect(item.Item?.trip).toBeUndefined();
+    const predicted = Number(item?.nearbyEstimateAt);
+    expect(item?.trip).toBeUndefined();
 
     // A cancelled order, and one nobody collects (no-show once 2 h past its promised time).
     const cancelled = await createPickup(world.deps, principal, {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { attachPickupToDevice, createPickup } from "../../../shared/use-cases/pickups/pickups.ts";
 import { pickupDepsFromEnv } from "../../../shared/wiring/pickup-deps.ts";
-import { uniqueId } from "../../support/aws.ts";
 import { coldPingHandler, type RecordedRequest } from "../../support/cold-ping-handler.ts";
 import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 import { bodyOf } from "../../support/http-events.ts";
@@ -15,19 +14,12 @@ const EMPTY = { lat: -24.5, lon: 123.5 };
 const touchesPickup = (r: RecordedRequest) =>
   r.input.includes("PICKUP") || r.input.includes("pickupRefs");
 
-/** The authorizer's context for a device (fresh: made for this request). */
-function context(deviceId: string, pickupRefs: string[] = []) {
-  return {
-    deviceId,
-    consentLocation: true,
-    consentMarketing: true,
-    timeZone: "Europe/Paris",
-    segments: "[]",
-    platform: "android",
-    openZones: 0,
-    authorizedAt: Date.now(),
-    pickupRefs: JSON.stringify(pickupRefs),
-  };
+/**
+ * The device a batch is posted as (its token is signed for `deviceId`). Its active pickups come
+ * from its stored profile, read with the visit state in the ping path's one Query.
+ */
+function context(deviceId: string) {
+  return { deviceId };
 }
 
 /** `count` pings along a line from `from`, `stepM` apart northward, one every 10 s ending now. */
@@ -41,15 +33,16 @@ function line(from: { lat: number; lon: number }, count: number, stepM: number) 
 }
 
 describe("per-ping DynamoDB cost of pickup tracking (real handler, SDK middleware count)", () => {
-  it("a device without an active pickup: zero requests in no zone, zero pickup requests in a store", async () => {
+  it("a device without an active pickup: one request in no zone, zero pickup requests in a store", async () => {
     const { requests, post } = await coldPingHandler();
-    const deviceId = uniqueId("dev");
+    const { deviceId } = await registeredDevice();
     await post(line(EMPTY, 20, 30), context(deviceId));
     requests.length = 0;
-    // Warm, the same places a little later, in no zone: nothing at all.
+    // Warm, the same places a little later, in no zone: the profile-and-state Query only.
     const warm = await post(line(EMPTY, 20, 30), context(deviceId));
     expect(warm.statusCode).toBe(202);
-    expect(requests).toEqual([]);
+    expect(requests.map((r) => r.command)).toEqual(["QueryCommand"]);
+    expect(requests.filter(touchesPickup)).toEqual([]);
 
     // Walking into a store (visit state read and written): not one request is about pickups.
     const { location } = await seedStoreAndOffer({ footprintRadiusM: 40 });
@@ -78,13 +71,9 @@ describe("per-ping DynamoDB cost of pickup tracking (real handler, SDK middlewar
       mode: "in_store",
     });
     await attachPickupToDevice(deps, device, created.attachToken);
-    const ref = `${principal.merchantId}|${created.pickupId}`;
-    await post(line(offsetM(location, 0, -3000), 3, 10), context(device.deviceId, [ref]));
+    await post(line(offsetM(location, 0, -3000), 3, 10), context(device.deviceId));
     requests.length = 0;
-    const moving = await post(
-      line(offsetM(location, 0, -2900), 3, 10),
-      context(device.deviceId, [ref]),
-    );
+    const moving = await post(line(offsetM(location, 0, -2900), 3, 10), context(device.deviceId));
     expect(moving.statusCode).toBe(202);
     const pickupRequests = requests.filter(touchesPickup).map((r) => r.command);
     // Read, save (trip memory moved on), and the outbox cleared after publishing en_route.

@@ -5,11 +5,10 @@ import { amazonLocationRoutes } from "../../../shared/adapters/location/route-ca
 import { DEFAULT_ROUTE_REFINEMENT } from "../../../shared/domain/pickup/pickup.ts";
 import { getPickup } from "../../../shared/use-cases/pickups/pickups.ts";
 import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
-import { haversineM } from "../../support/pings.ts";
+import { haversineM, scriptStart } from "../../support/pings.ts";
 import { merchant, parseMessages, pickupWorld, trajectory } from "./world.ts";
 
-/** An hour ago, on a minute: every scripted ping lies within the accepted window. */
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+const T0 = scriptStart();
 const FOOTPRINT_M = 40;
 const SPEED = 12;
 /** The road the route calculator knows is 1.25 times the straight line, at the same speed. */
@@ -58,7 +57,7 @@ describe("arrival estimates refined by Amazon Location routes (CalculateRoute mo
     location.on(CalculateRouteCommand).callsFake((input) => ({
       Summary: { DurationSeconds: roadSeconds(seeded.location, input.DeparturePosition) },
     }));
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
 
     const calls = location.commandCalls(CalculateRouteCommand).map((c) => c.args[0].input);
     expect(calls.length).toBeGreaterThan(0);

@@ -1,6 +1,4 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
-import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { pickupKeys } from "../../../shared/domain/pickup/keys.ts";
 import { NotFoundError } from "../../../shared/errors.ts";
 import { eraseDevice } from "../../../shared/use-cases/devices.ts";
@@ -12,12 +10,23 @@ import {
   staffUpdatePickup,
 } from "../../../shared/use-cases/pickups/pickups.ts";
 import { eraseDepsFromEnv } from "../../../shared/wiring/device-deps.ts";
-import { env } from "../../support/aws.ts";
-import { deviceProfile, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
-import { merchant, parseMessages, pickupWorld, trajectory } from "./world.ts";
+import {
+  deviceProfile,
+  registeredDevice,
+  seedStoreAndOffer,
+  storedItem,
+} from "../../support/fixtures.ts";
+import { scriptStart } from "../../support/pings.ts";
+import {
+  carApproach,
+  DRIVE_UP_EVENTS,
+  merchant,
+  parseMessages,
+  pickupWorld,
+  trajectory,
+} from "./world.ts";
 
-/** An hour ago, on a minute: every scripted ping lies within the accepted window. */
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+const T0 = scriptStart();
 const FOOTPRINT_M = 40;
 
 async function scene() {
@@ -32,14 +41,7 @@ async function scene() {
 }
 
 async function pickupItem(merchantId: string, pickupId: string) {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("INCENTIVES_TABLE"),
-      Key: pickupKeys.pickup(merchantId, pickupId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item;
+  return await storedItem("INCENTIVES_TABLE", pickupKeys.pickup(merchantId, pickupId));
 }
 
 async function profileRefs(deviceId: string) {
@@ -52,16 +54,8 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
     const { created } = await world.createAndAttach(principal, seeded.storeId, device);
     // 12 m/s until 60 m from the store's centre (20 m before the footprint), then 3 m/s into the
     // car park; a fix every 15 s, then every 10 s.
-    const trip = trajectory(
-      seeded.location,
-      { eastM: 0, northM: -8000 },
-      [
-        { toNorthM: -60, speedMps: 12, everyS: 15 },
-        { toNorthM: -10, speedMps: 3, everyS: 10 },
-      ],
-      T0,
-    );
-    for (const step of trip) await world.post(device, [step.ping]);
+    const trip = carApproach(seeded.location, 8000, T0);
+    await world.follow(device, trip);
 
     const view = await getPickup(world.deps, principal, created.pickupId);
     expect(view.state).toBe("arrived");
@@ -85,13 +79,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
     expect(Math.abs(errorS)).toBeLessThan(60);
 
     const messages = parseMessages(await world.received());
-    expect(messages.map((m) => m.eventType)).toEqual([
-      "pickup.created",
-      "pickup.attached",
-      "pickup.en_route",
-      "pickup.nearby",
-      "pickup.arrived",
-    ]);
+    expect(messages.map((m) => m.eventType)).toEqual(DRIVE_UP_EVENTS);
     expect(messages.every((m) => m.merchantId === principal.merchantId)).toBe(true);
     expect(messages[3]?.estimatedArrivalAt).toBeDefined();
 
@@ -123,7 +111,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
       [{ toNorthM: -20, speedMps: 1.4, everyS: 30 }],
       T0,
     );
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
     const view = await getPickup(world.deps, principal, created.pickupId);
     expect(view.state).toBe("arrived");
     expect(Object.keys(view.times)).toEqual([
@@ -148,7 +136,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
       [{ toNorthM: 3000, speedMps: 14, everyS: 15 }],
       T0,
     );
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
     const view = await getPickup(world.deps, principal, past.created.pickupId);
     expect(view.times.arrived).toBeUndefined();
     expect(["en_route", "nearby"]).toContain(view.state);
@@ -163,7 +151,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
       [{ toNorthM: 3000, speedMps: 14, everyS: 5 }],
       T0,
     );
-    for (const step of straight) await world.post(other, [step.ping]);
+    await world.follow(other, straight);
     const view2 = await getPickup(world.deps, principal, through.created.pickupId);
     expect(view2.times.arrived).toBeUndefined();
     const board = await listStorePickups(world.deps, principal, seeded.storeId);
@@ -183,7 +171,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
       T0,
     );
     const half = Math.floor(trip.length / 3);
-    for (const step of trip.slice(0, half)) await world.post(device, [step.ping]);
+    await world.follow(device, trip.slice(0, half));
     // A device context from before the cancel (as cached by API Gateway) still names it.
     const stale = await world.authorized(device);
     expect(stale.pickupRefs).toHaveLength(1);
@@ -263,7 +251,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
       [{ toNorthM: -500, speedMps: 10, everyS: 15 }],
       T0,
     );
-    for (const step of trip) await world.post(device, [step.ping]);
+    await world.follow(device, trip);
     expect((await pickupItem(principal.merchantId, created.pickupId))?.trip).toBeDefined();
     await eraseDevice(eraseDepsFromEnv(), device.deviceId);
     const item = await pickupItem(principal.merchantId, created.pickupId);

@@ -99,7 +99,7 @@ export async function pickupWorld(
     const { pickupRefs: _old, ...rest } = device;
     return { ...rest, ...(refs && refs.size > 0 ? { pickupRefs: [...refs].sort() } : {}) };
   }
-  return {
+  const world = {
     deps,
     clock,
     published,
@@ -141,8 +141,13 @@ export async function pickupWorld(
       if (options.publish !== false) await publishOutboxes();
       return result;
     },
+    /** Posts each fix of `trip` as a batch of its own, in order, as a moving phone does. */
+    async follow(device: DevicePrincipal, trip: readonly { ping: Ping }[]): Promise<void> {
+      for (const step of trip) await world.post(device, [step.ping]);
+    },
     authorized,
   };
+  return world;
 }
 
 /** The checked-in JSON Schema, compiled by a strict Ajv as an independent subscriber would. */
@@ -174,6 +179,31 @@ export function parseMessages(received: ReceivedMessage[]): PickupMessage[] {
     if (m.attributes.eventType !== parsed.eventType) throw new Error("eventType attribute");
     return parsed;
   });
+}
+
+/** The events of a pickup whose car drives up to the store, in order, up to its arrival. */
+export const DRIVE_UP_EVENTS = [
+  "pickup.created",
+  "pickup.attached",
+  "pickup.en_route",
+  "pickup.nearby",
+  "pickup.arrived",
+];
+
+/**
+ * A car's approach from `fromM` metres south of `store`, from `t0`: 12 m/s until 60 m from the
+ * centre (a fix every 15 s), then 3 m/s through the car park to 10 m from it (every 10 s).
+ */
+export function carApproach(store: { lat: number; lon: number }, fromM: number, t0: number) {
+  return trajectory(
+    store,
+    { eastM: 0, northM: -fromM },
+    [
+      { toNorthM: -60, speedMps: 12, everyS: 15 },
+      { toNorthM: -10, speedMps: 3, everyS: 10 },
+    ],
+    t0,
+  );
 }
 
 /**

@@ -1,11 +1,9 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { handler } from "../../../functions/ping-ingest.ts";
-import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
 import type { HttpResult } from "../../../shared/http/types.ts";
-import { env, uniqueId } from "../../support/aws.ts";
-import { indexFootprint, registeredDevice } from "../../support/fixtures.ts";
+import { uniqueId } from "../../support/aws.ts";
+import { indexFootprint, registeredDevice, storedItem } from "../../support/fixtures.ts";
 import { bodyOf, httpEvent, lambdaContext } from "../../support/http-events.ts";
 import { offsetM } from "../../support/pings.ts";
 
@@ -61,14 +59,7 @@ async function post(
 }
 
 async function storedVisits(deviceId: string) {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("DEVICES_TABLE"),
-      Key: deviceKeys.visits(deviceId),
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item;
+  return await storedItem("DEVICES_TABLE", deviceKeys.visits(deviceId));
 }
 
 describe("POST /v1/pings (handler): bad pings", () => {

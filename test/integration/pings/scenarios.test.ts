@@ -6,7 +6,8 @@ import {
   type VisitStore,
 } from "../../../shared/adapters/dynamo/visit-store.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
-import { cellsForPoint, coverZone, encodeZone } from "../../../shared/domain/geometry/index.ts";
+import { coverZone } from "../../../shared/domain/geometry/cover.ts";
+import { cellsForPoint, encodeZone } from "../../../shared/domain/geometry/index.ts";
 import type { DeviceVisitState, Ping, ZoneEvent } from "../../../shared/domain/visit/types.ts";
 import type { ZoneDefinition } from "../../../shared/domain/zone.ts";
 import { ForbiddenError } from "../../../shared/errors.ts";
@@ -19,18 +20,18 @@ import { ZoneMatcher } from "../../../shared/use-cases/pings/zone-matcher.ts";
 import { geoIndexFromConfig } from "../../../shared/wiring/geo-index.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env, uniqueId } from "../../support/aws.ts";
-import { deviceProfile, putBareProfile } from "../../support/fixtures.ts";
+import { deviceProfile, putBareProfile, storedItem } from "../../support/fixtures.ts";
 import {
   destination,
   devicePrincipalFor,
   manualClock,
   mulberry32,
   offsetM,
+  scriptStart,
 } from "../../support/pings.ts";
 import { recordingSink } from "../../support/recording-sink.ts";
 
-/** Start of every scripted trajectory: an hour ago, so every ping is within the accepted window. */
-const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+const T0 = scriptStart();
 
 let siteCounter = 0;
 /** A fresh, isolated spot per test (10 km apart), so zones of other tests never interfere. */
@@ -147,14 +148,7 @@ function world() {
       );
     }
     async function stored() {
-      const out = await documentClient.send(
-        new GetCommand({
-          TableName: env("DEVICES_TABLE"),
-          Key: deviceKeys.visits(deviceId),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item as
+      return (await storedItem("DEVICES_TABLE", deviceKeys.visits(deviceId))) as
         | { state: DeviceVisitState; pending: ZoneEvent[]; version: number }
         | undefined;
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { registerDevice } from "../../support/device-api.ts";
 import { indexFootprint } from "../../support/fixtures.ts";
 import { call, useTestServer } from "../../support/local-server.ts";
 import { offsetM } from "../../support/pings.ts";
@@ -9,13 +10,8 @@ describe("ping ingestion over HTTP (local server, device authorizer)", () => {
   it("a registered device enters a store, then leaves it from a place no zone covers", async () => {
     const site = { lat: 50.85, lon: 4.35 };
     const storeId = await indexFootprint(site);
-    const reg = await call(`${server.url}/v1/devices`, {
-      method: "POST",
-      headers: { "x-app-key": server.appKey },
-      body: { platform: "android", consent: { location: true, marketing: false } },
-    });
-    expect(reg.status).toBe(201);
-    const auth = { authorization: `Bearer ${reg.body.token}` };
+    const reg = await registerDevice(server, { consent: { location: true, marketing: false } });
+    const auth = { authorization: `Bearer ${reg.token}` };
     const t0 = Date.now() - 600_000;
     const ping = (eastM: number, s: number) => ({
       ...offsetM(site, eastM, 0),

@@ -13,10 +13,12 @@ import { sweepDepsFromEnv } from "../../../shared/wiring/sweep-deps.ts";
 import { env } from "../../support/aws.ts";
 import {
   deviceProfile,
+  inStorePings,
   lastAfternoonUtc,
   offset,
   registeredDevice,
   seedStoreAndOffer,
+  storedItem,
 } from "../../support/fixtures.ts";
 import { isolatedTables, overrideEnv } from "../delivery/messaging.ts";
 
@@ -41,23 +43,16 @@ const sweepAt = (now: number, onExit?: (e: ExitedEvent) => void) =>
   });
 
 function inStore(location: { lat: number; lon: number }, startAt: number) {
-  return [0, 70, 140].map((s, i) => ({
-    ...offset(location, 2 * i, 0),
-    accuracyM: 8,
-    speedMps: 0.3,
-    timestamp: startAt + s * 1000,
-  }));
+  return inStorePings(location, startAt, 2, 0.3);
 }
 
 async function counters(merchantId: string, offerId: string, storeId: string, at: number) {
-  const out = await documentClient.send(
-    new GetCommand({
-      TableName: env("CONVERSIONS_TABLE"),
-      Key: conversionKeys.offerCounters(merchantId, offerId, storeId, localDay(at, "Europe/Paris")),
-      ConsistentRead: true,
-    }),
+  return (
+    (await storedItem(
+      "CONVERSIONS_TABLE",
+      conversionKeys.offerCounters(merchantId, offerId, storeId, localDay(at, "Europe/Paris")),
+    )) ?? {}
   );
-  return out.Item ?? {};
 }
 
 describe("the visit sweeper", () => {

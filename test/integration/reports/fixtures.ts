@@ -72,6 +72,40 @@ export async function putRecord(record: ConversionRecord) {
   );
 }
 
+/**
+ * Sets `attributes` on, and adds `fields` to, each item at `keys` in the conversions table, as
+ * the write side's counter transaction does (the items are created when missing).
+ */
+export async function addToCounterItems(
+  keys: Record<string, unknown>[],
+  attributes: Record<string, unknown>,
+  fields: Record<string, number>,
+) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(attributes).map(([name, value], i) => {
+    names[`#a${i}`] = name;
+    values[`:a${i}`] = value;
+    return `#a${i} = :a${i}`;
+  });
+  const adds = Object.entries(fields).map(([f, n], i) => {
+    names[`#f${i}`] = f;
+    values[`:v${i}`] = n;
+    return `#f${i} :v${i}`;
+  });
+  for (const Key of keys) {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: env("CONVERSIONS_TABLE"),
+        Key,
+        UpdateExpression: `SET ${sets.join(", ")} ADD ${adds.join(", ")}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+}
+
 /** Counter increments on both counter items, as the write side's transaction does. */
 export async function bumpCounters(
   merchantId: string,
@@ -80,32 +114,14 @@ export async function bumpCounters(
   localDay: string,
   fields: Record<string, number>,
 ) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {
-    ":m": merchantId,
-    ":o": offerId,
-    ":s": storeId,
-    ":d": localDay,
-  };
-  const adds = Object.entries(fields).map(([f, n], i) => {
-    names[`#f${i}`] = f;
-    values[`:v${i}`] = n;
-    return `#f${i} :v${i}`;
-  });
-  for (const Key of [
-    conversionKeys.offerCounters(merchantId, offerId, storeId, localDay),
-    conversionKeys.storeCounters(merchantId, storeId, localDay, offerId),
-  ]) {
-    await documentClient.send(
-      new UpdateCommand({
-        TableName: env("CONVERSIONS_TABLE"),
-        Key,
-        UpdateExpression: `SET merchantId = :m, offerId = :o, storeId = :s, localDay = :d ADD ${adds.join(", ")}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-  }
+  await addToCounterItems(
+    [
+      conversionKeys.offerCounters(merchantId, offerId, storeId, localDay),
+      conversionKeys.storeCounters(merchantId, storeId, localDay, offerId),
+    ],
+    { merchantId, offerId, storeId, localDay },
+    fields,
+  );
 }
 
 export async function setBudgetUsed(offerId: string, sent: number) {

@@ -8,6 +8,7 @@ import { CONVERSION_CSV_COLUMNS } from "../../../shared/domain/reports/conversio
 import { uniqueId } from "../../support/aws.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 import { call, startTestServer } from "../../support/local-server.ts";
+import { roleHeaders } from "../../support/merchant-api.ts";
 import { bumpCounters, catalog, putOffer, putRecord, putStore, setBudgetUsed } from "./fixtures.ts";
 
 const A = uniqueId("ma");
@@ -87,37 +88,22 @@ beforeAll(async () => {
     await putRecord(record(100 + i, B, { offerId: OFFER_B, storeId: SB }));
 });
 
-async function getOffer(
-  claims: Record<string, string>,
-  offerId: string,
-  query: Record<string, string> = RANGE,
-) {
-  return await offerReport(
-    httpEvent({
-      path: `/v1/reports/offers/${offerId}`,
-      pathParameters: { offerId },
-      query,
-      jwtClaims: claims,
-    }),
-    lambdaContext,
-  );
+/** A report handler called as `claims` on the report of `id` (an offer or a store) over `query`. */
+function reportCall(handler: typeof offerReport, collection: "offers" | "stores") {
+  const param = collection === "offers" ? "offerId" : "storeId";
+  return (claims: Record<string, string>, id: string, query: Record<string, string> = RANGE) =>
+    handler(
+      httpEvent({
+        path: `/v1/reports/${collection}/${id}`,
+        pathParameters: { [param]: id },
+        query,
+        jwtClaims: claims,
+      }),
+      lambdaContext,
+    );
 }
-
-async function getStore(
-  claims: Record<string, string>,
-  storeId: string,
-  query: Record<string, string> = RANGE,
-) {
-  return await storeReport(
-    httpEvent({
-      path: `/v1/reports/stores/${storeId}`,
-      pathParameters: { storeId },
-      query,
-      jwtClaims: claims,
-    }),
-    lambdaContext,
-  );
-}
+const getOffer = reportCall(offerReport, "offers");
+const getStore = reportCall(storeReport, "stores");
 
 async function getLog(
   claims: Record<string, string>,
@@ -442,7 +428,7 @@ describe("routes through the local HTTP server", () => {
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     expect(String(csv.body).split("\r\n")).toHaveLength(3);
     const storeRes = await call(`${server.url}/v1/reports/stores/${S1}`, {
-      headers: { authorization: `Bearer ${await server.token(A, "pos")}` },
+      headers: await roleHeaders(server, A, "pos"),
     });
     expect(storeRes.status).toBe(403);
     const redeem = await call(`${server.url}/v1/redemptions`, {

@@ -1,20 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../../shared/errors.ts";
 import { cursorCodec } from "../../../shared/http/cursor.ts";
+import { validationPaths } from "../../support/validation.ts";
 
 const codec = cursorCodec("k".repeat(40));
 const key = { pk: "MERCHANT#m_a", sk: "STORE#st_0123456789" };
 
 /** The field a rejected cursor is reported under. */
 function rejectedPath(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).issues?.[0]?.path;
-  }
-  return undefined;
+  return validationPaths(fn)[0];
 }
 
 describe("pagination cursors", () => {

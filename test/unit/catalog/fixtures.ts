@@ -1,32 +1,19 @@
 /** Valid catalog request bodies for tests; each test breaks one field. */
+import { offerRequest } from "../../support/catalog-items.ts";
+import { square } from "../../support/geo.ts";
+
 export const PARIS = { lat: 48.8584, lon: 2.347 };
 
 /** A ~40 m × 30 m rectangle near Châtelet, counter-clockwise, closed. */
 /** A 0.002° square straddling the antimeridian at 16° S (Fiji). */
 export const FIJI_SQUARE = {
   type: "Polygon" as const,
-  coordinates: [
-    [
-      [179.999, -16.001],
-      [-179.999, -16.001],
-      [-179.999, -15.999],
-      [179.999, -15.999],
-      [179.999, -16.001],
-    ],
-  ],
+  coordinates: [square(179.999, -16.001, -179.999, -15.999)],
 };
 
 export const CHATELET_SQUARE = {
   type: "Polygon" as const,
-  coordinates: [
-    [
-      [2.3467, 48.8583],
-      [2.3472, 48.8583],
-      [2.3472, 48.8586],
-      [2.3467, 48.8586],
-      [2.3467, 48.8583],
-    ],
-  ],
+  coordinates: [square(2.3467, 48.8583, 2.3472, 48.8586)],
 };
 
 export function validStore(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -43,18 +30,11 @@ export const STORE_A = "st_AAAAAAAAAAAAAAAAAAAAAA";
 export const STORE_B = "st_BBBBBBBBBBBBBBBBBBBBBB";
 export const STORE_C = "st_CCCCCCCCCCCCCCCCCCCCCC";
 
+/** {@link offerRequest} for stores A and B, with a 300 m trigger radius, valid through 2026. */
 export function validOffer(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    name: "Lunch −15 %",
-    storeIds: [STORE_A, STORE_B],
+  return offerRequest([STORE_A, STORE_B], {
     triggerZone: { type: "StoreRadius", radiusM: 300 },
-    trigger: { on: "enter" },
-    message: { title: "Lunch nearby?", body: "15 % off until 14:30." },
-    validFrom: "2026-01-01T00:00:00Z",
     validTo: "2026-12-31T00:00:00Z",
-    holdoutPercent: 20,
-    attributionWindowHours: 48,
-    redemption: { codeKind: "unique", expiresAfterHours: 24 },
     ...overrides,
-  };
+  });
 }

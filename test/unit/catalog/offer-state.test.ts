@@ -5,11 +5,8 @@ import {
   offerListQuerySchema,
   offerState,
 } from "../../../shared/domain/catalog/offer-state.ts";
+import { ms, NY, PARIS, TOKYO } from "../../support/time-zones.ts";
 
-const ms = (iso: string) => Date.parse(iso);
-const PARIS = "Europe/Paris";
-const TOKYO = "Asia/Tokyo";
-const NY = "America/New_York";
 const ALL = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 
 const base = {

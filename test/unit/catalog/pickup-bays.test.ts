@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import {
   bayZoneIds,
   bayZones,
-  buildStore,
   MAX_PICKUP_BAY_OFFSET_M,
   parseStoreImport,
   type StoreInput,
   storeInputSchema,
-  storeZones,
 } from "../../../shared/domain/catalog/index.ts";
+import { buildStore } from "../../../shared/domain/catalog/store-build.ts";
+import { storeZones } from "../../../shared/domain/catalog/zones.ts";
 import { compileZone } from "../../../shared/domain/geometry/index.ts";
 import { ValidationError } from "../../../shared/errors.ts";
 import { offsetM } from "../../support/pings.ts";

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
-  buildStore,
-  deriveTimeZone,
   type StoreInput,
   storeInputSchema,
   zoneCentre,
 } from "../../../shared/domain/catalog/index.ts";
+import { buildStore } from "../../../shared/domain/catalog/store-build.ts";
+import { deriveTimeZone } from "../../../shared/domain/catalog/time-zone.ts";
 import { compileZone } from "../../../shared/domain/geometry/index.ts";
 import { UnprocessableError, ValidationError } from "../../../shared/errors.ts";
 import { CHATELET_SQUARE, FIJI_SQUARE, PARIS, validStore } from "./fixtures.ts";

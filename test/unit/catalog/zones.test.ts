@@ -1,17 +1,19 @@
 import { describe, expect, it } from "vitest";
 import {
   buildOffer,
-  buildStore,
-  footprintZone,
-  memoizedZoneCover,
   type Offer,
   offerInputSchema,
-  planZones,
   type Store,
   storeInputSchema,
   toDecisionOffer,
-  triggerZones,
 } from "../../../shared/domain/catalog/index.ts";
+import { buildStore } from "../../../shared/domain/catalog/store-build.ts";
+import {
+  footprintZone,
+  memoizedZoneCover,
+  planZones,
+  triggerZones,
+} from "../../../shared/domain/catalog/zones.ts";
 import { compileZone, decodeZone, haversineM } from "../../../shared/domain/geometry/index.ts";
 import { DEFAULT_FOOTPRINT_DWELL_SECONDS } from "../../../shared/domain/zone.ts";
 import { CHATELET_SQUARE, PARIS, STORE_A, STORE_B, validOffer, validStore } from "./fixtures.ts";

@@ -11,9 +11,8 @@ import {
 import { holdoutBucket } from "../../../shared/domain/decision/holdout.ts";
 import type { DecisionOffer } from "../../../shared/domain/decision/offer-rules.ts";
 import { ValidationError } from "../../../shared/errors.ts";
+import { ms, NY } from "../../support/time-zones.ts";
 
-const NY = "America/New_York";
-const ms = (iso: string): number => Date.parse(iso);
 /** Wed 2026-06-10 12:00 EDT: inside validity, outside default quiet hours in New York. */
 const AT = ms("2026-06-10T16:00:00Z");
 const MINUTE = 60_000;

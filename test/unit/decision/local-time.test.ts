@@ -17,10 +17,8 @@ import {
   type WeeklySchedule,
 } from "../../../shared/domain/decision/offer-rules.ts";
 import { ValidationError } from "../../../shared/errors.ts";
+import { BERLIN, ms, NY } from "../../support/time-zones.ts";
 
-const NY = "America/New_York";
-const BERLIN = "Europe/Berlin";
-const ms = (iso: string): number => Date.parse(iso);
 const ALL_DAYS: Weekday[] = [...WEEKDAYS];
 const ZONES = [
   "UTC",

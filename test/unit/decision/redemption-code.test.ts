@@ -10,7 +10,7 @@ import {
   REDEMPTION_CODE_ENTROPY_BITS,
   REDEMPTION_CODE_LENGTH,
 } from "../../../shared/domain/decision/redemption-code.ts";
-import { ValidationError } from "../../../shared/errors.ts";
+import { validationPaths } from "../../support/validation.ts";
 
 /** Deterministic byte source (mulberry32) standing in for crypto.randomBytes. */
 function seededBytes(seed: number): (n: number) => Uint8Array {
@@ -148,12 +148,8 @@ describe("format / normalize / parse", () => {
 
   it("parseRedemptionCode returns the canonical code or a ValidationError naming the field", () => {
     expect(parseRedemptionCode(" abcd efgh jk ")).toBe("ABCDEFGHJK");
-    try {
-      parseRedemptionCode("ABCD-EFGH-J1", "body/code");
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(ValidationError);
-      expect((e as ValidationError).issues?.[0]?.path).toBe("body/code");
-    }
+    expect(validationPaths(() => parseRedemptionCode("ABCD-EFGH-J1", "body/code"))[0]).toBe(
+      "body/code",
+    );
   });
 });

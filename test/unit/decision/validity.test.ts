@@ -11,11 +11,7 @@ import {
   validFromMs,
   validToMs,
 } from "../../../shared/domain/decision/validity.ts";
-
-const ms = (iso: string) => Date.parse(iso);
-const PARIS = "Europe/Paris";
-const TOKYO = "Asia/Tokyo";
-const NY = "America/New_York";
+import { ms, NY, PARIS, TOKYO } from "../../support/time-zones.ts";
 
 describe("date-only validity bounds, read in the store's zone", () => {
   it("validFrom = 00:00 of that day; validTo = that whole day included (00:00 next day)", () => {

@@ -33,6 +33,14 @@ beforeEach(() => {
   snsMock.reset();
 });
 
+/** SNS creates (or finds) endpoint `arn`, which then reads back with `token`, enabled or not. */
+function createdEndpoint(arn: string, token: string, enabled: boolean) {
+  snsMock.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: arn });
+  snsMock
+    .on(GetEndpointAttributesCommand)
+    .resolves({ Attributes: { Token: token, Enabled: String(enabled) } });
+}
+
 describe("snsPushRegistry.sync", () => {
   const registry = snsPushRegistry(sns, {
     apnsPlatformApplicationArn: APNS_APP,
@@ -40,20 +48,14 @@ describe("snsPushRegistry.sync", () => {
   });
 
   it("creates an endpoint under the platform's application with the token and device id", async () => {
-    snsMock.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: APNS_ENDPOINT });
-    snsMock
-      .on(GetEndpointAttributesCommand)
-      .resolves({ Attributes: { Token: "apns-token-0001", Enabled: "true" } });
+    createdEndpoint(APNS_ENDPOINT, "apns-token-0001", true);
     expect(await registry.sync(device())).toBe(APNS_ENDPOINT);
     expect(calls(CreatePlatformEndpointCommand)).toEqual([
       { PlatformApplicationArn: APNS_APP, Token: "apns-token-0001", CustomUserData: "dev_unit_1" },
     ]);
     expect(calls(SetEndpointAttributesCommand)).toEqual([]);
 
-    snsMock.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: FCM_ENDPOINT });
-    snsMock
-      .on(GetEndpointAttributesCommand)
-      .resolves({ Attributes: { Token: "fcm-token-1", Enabled: "true" } });
+    createdEndpoint(FCM_ENDPOINT, "fcm-token-1", true);
     expect(await registry.sync(device({ platform: "android", pushToken: "fcm-token-1" }))).toBe(
       FCM_ENDPOINT,
     );
@@ -63,10 +65,7 @@ describe("snsPushRegistry.sync", () => {
   });
 
   it("re-enables an endpoint that the created one turned out to be (known token, disabled)", async () => {
-    snsMock.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: APNS_ENDPOINT });
-    snsMock
-      .on(GetEndpointAttributesCommand)
-      .resolves({ Attributes: { Token: "apns-token-0001", Enabled: "false" } });
+    createdEndpoint(APNS_ENDPOINT, "apns-token-0001", false);
     expect(await registry.sync(device())).toBe(APNS_ENDPOINT);
     expect(calls(SetEndpointAttributesCommand)).toEqual([
       { EndpointArn: APNS_ENDPOINT, Attributes: { Token: "apns-token-0001", Enabled: "true" } },
@@ -147,10 +146,7 @@ describe("snsPushRegistry.sync", () => {
   it("replaces an endpoint of another platform application (sandbox → production)", async () => {
     const sandbox = "arn:aws:sns:eu-west-3:123456789012:endpoint/APNS_SANDBOX/footfall-ios/9999";
     snsMock.on(DeleteEndpointCommand).resolves({});
-    snsMock.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: APNS_ENDPOINT });
-    snsMock
-      .on(GetEndpointAttributesCommand)
-      .resolves({ Attributes: { Token: "apns-token-0001", Enabled: "true" } });
+    createdEndpoint(APNS_ENDPOINT, "apns-token-0001", true);
     expect(await registry.sync(device({ pushEndpointArn: sandbox }))).toBe(APNS_ENDPOINT);
     expect(calls(DeleteEndpointCommand)).toEqual([{ EndpointArn: sandbox }]);
   });

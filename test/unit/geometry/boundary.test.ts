@@ -5,29 +5,21 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { coverZone } from "../../../shared/domain/geometry/cover.ts";
 import {
   BOUNDARY_TOLERANCE_M,
   compileZone,
-  coverZone,
   decodeZone,
   encodeZone,
   pointInCover,
   type ZoneGeometry,
 } from "../../../shared/domain/geometry/index.ts";
-import { offsetM } from "../../support/geo.ts";
+import { offsetM, square } from "../../support/geo.ts";
 
 /** The reported rectangle (RFC 7946 [lon, lat]). */
 const RECT: ZoneGeometry = {
   type: "Polygon",
-  coordinates: [
-    [
-      [-79.4586181640625, 39.53793974517629],
-      [-79.4286181640625, 39.53793974517629],
-      [-79.4286181640625, 39.56793974517629],
-      [-79.4586181640625, 39.56793974517629],
-      [-79.4586181640625, 39.53793974517629],
-    ],
-  ],
+  coordinates: [square(-79.4586181640625, 39.53793974517629, -79.4286181640625, 39.56793974517629)],
 };
 
 /** The 4 corners and 4 edge midpoints of a ring, as [lat, lon]. */

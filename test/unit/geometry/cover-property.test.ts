@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { coverZone } from "../../../shared/domain/geometry/cover.ts";
 import {
   type CompiledZone,
   compileZone,
-  coverZone,
   decodeZone,
   encodeZone,
   pointInCover,

@@ -12,10 +12,12 @@ import {
 import { describe, expect, it } from "vitest";
 import {
   cellBudget,
-  cellsForPoint,
   coverZone,
   coverZoneDetailed,
   DESCENDANT_REACH,
+} from "../../../shared/domain/geometry/cover.ts";
+import {
+  cellsForPoint,
   decodeZone,
   encodeZone,
   FINEST_INDEX_RESOLUTION,
@@ -24,7 +26,7 @@ import {
   type ZoneGeometry,
 } from "../../../shared/domain/geometry/index.ts";
 import { UnprocessableError } from "../../../shared/errors.ts";
-import { boundsOf } from "../../support/geo.ts";
+import { boundsOf, square } from "../../support/geo.ts";
 import { type GeneratedZone, mulberry32, oracleInside, wrap } from "./generators.ts";
 
 const circle = (lat: number, lon: number, radiusM: number): ZoneGeometry => ({
@@ -291,18 +293,7 @@ describe("conservative near the poles, across the antimeridian and around holes"
   });
 
   it("a Fiji-like polygon across the antimeridian", () => {
-    const z = polygonZone(
-      [
-        [
-          [179.5, -17],
-          [180.5, -17],
-          [180.5, -16],
-          [179.5, -16],
-          [179.5, -17],
-        ],
-      ],
-      "fiji",
-    );
+    const z = polygonZone([square(179.5, -17, 180.5, -16)], "fiji");
     const cover = new Set(coverZone(z.geometry));
     expect(pointInCover(-16.5, 179.9, cover)).toBe(true);
     expect(pointInCover(-16.5, -179.9, cover)).toBe(true);
@@ -312,22 +303,7 @@ describe("conservative near the poles, across the antimeridian and around holes"
 
   it("a polygon with a hole, both crossing the antimeridian", () => {
     const z = polygonZone(
-      [
-        [
-          [179.99, -20],
-          [180.01, -20],
-          [180.01, -19.98],
-          [179.99, -19.98],
-          [179.99, -20],
-        ],
-        [
-          [179.995, -19.995],
-          [179.995, -19.985],
-          [180.005, -19.985],
-          [180.005, -19.995],
-          [179.995, -19.995],
-        ],
-      ],
+      [square(179.99, -20, 180.01, -19.98), square(179.995, -19.995, 180.005, -19.985).reverse()],
       "holed antimeridian",
     );
     expectCovered(z);

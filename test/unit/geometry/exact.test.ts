@@ -2,6 +2,7 @@ import * as turf from "@turf/turf";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileZone, type ZoneGeometry } from "../../../shared/domain/geometry/index.ts";
+import { square } from "../../support/geo.ts";
 import { type GeneratedZone, mulberry32, pointFor, randomZone } from "./generators.ts";
 
 const M_PER_DEG = (Math.PI / 180) * 6_371_008.8;
@@ -52,14 +53,6 @@ function bruteDistance(polygons: number[][][][], lat: number, lon: number): numb
   }
   return best;
 }
-
-const square = (west: number, south: number, east: number, north: number): number[][] => [
-  [west, south],
-  [east, south],
-  [east, north],
-  [west, north],
-  [west, south],
-];
 
 describe("circles", () => {
   it("50 km around lat 89.9 contains the pole and the far side, and nothing beyond 50 km", () => {
@@ -113,15 +106,7 @@ describe("polygons", () => {
   it("a Fiji-like ring from 179.5 to -179.5 contains lon 179.9 and -179.9, not lon 0", () => {
     const z = compileZone({
       type: "Polygon",
-      coordinates: [
-        [
-          [179.5, -17],
-          [-179.5, -17],
-          [-179.5, -16],
-          [179.5, -16],
-          [179.5, -17],
-        ],
-      ],
+      coordinates: [square(179.5, -17, -179.5, -16)],
     });
     expect(z.contains(-16.5, 179.9)).toBe(true);
     expect(z.contains(-16.5, -179.9)).toBe(true);

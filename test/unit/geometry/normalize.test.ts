@@ -8,6 +8,7 @@ import {
   type ZoneGeometry,
 } from "../../../shared/domain/geometry/index.ts";
 import { ValidationError } from "../../../shared/errors.ts";
+import { square } from "../../support/geo.ts";
 import { mulberry32, oracleInside, pointFor, zoneArbitrary } from "./generators.ts";
 
 /** The normalised polygon as turf's GeoJSON type. */
@@ -35,37 +36,14 @@ function polygonsOf(g: ZoneGeometry): Position[][][] {
 
 const fiji: ZoneGeometry = {
   type: "Polygon",
-  coordinates: [
-    [
-      [179.5, -17],
-      [-179.5, -17],
-      [-179.5, -16],
-      [179.5, -16],
-      [179.5, -17],
-    ],
-  ],
+  coordinates: [square(179.5, -17, -179.5, -16)],
 };
 
 describe("normalizeZoneGeometry", () => {
   it("rewinds to RFC 7946 (shell counter-clockwise, holes clockwise) instead of rejecting", () => {
     const g: ZoneGeometry = {
       type: "Polygon",
-      coordinates: [
-        [
-          [0, 0],
-          [0, 1],
-          [1, 1],
-          [1, 0],
-          [0, 0],
-        ],
-        [
-          [0.2, 0.2],
-          [0.8, 0.2],
-          [0.8, 0.8],
-          [0.2, 0.8],
-          [0.2, 0.2],
-        ],
-      ],
+      coordinates: [square(0, 0, 1, 1).reverse(), square(0.2, 0.2, 0.8, 0.8)],
     };
     expect(turf.booleanClockwise(g.coordinates[0] as number[][])).toBe(true);
     const n = normalizeZoneGeometry(g);
@@ -110,17 +88,7 @@ describe("normalizeZoneGeometry", () => {
     expect(Math.min(...lons)).toBe(-180);
     expect(Math.max(...lons)).toBe(180);
     expect(lons.every((x) => x >= -180 && x <= 180)).toBe(true);
-    const unwrapped = turf.area(
-      turf.polygon([
-        [
-          [179.5, -17],
-          [180.5, -17],
-          [180.5, -16],
-          [179.5, -16],
-          [179.5, -17],
-        ],
-      ]),
-    );
+    const unwrapped = turf.area(turf.polygon([square(179.5, -17, 180.5, -16)]));
     expect(turf.area(geo(n))).toBeCloseTo(unwrapped, -1);
     expect(turf.booleanPointInPolygon([179.9, -16.5], geo(n))).toBe(true);
     expect(turf.booleanPointInPolygon([-179.9, -16.5], geo(n))).toBe(true);
@@ -155,22 +123,7 @@ describe("normalizeZoneGeometry", () => {
   it("folds a hole that crosses the antimeridian into the outline of both halves", () => {
     const n = normalizeZoneGeometry({
       type: "Polygon",
-      coordinates: [
-        [
-          [179, -18],
-          [-179, -18],
-          [-179, -15],
-          [179, -15],
-          [179, -18],
-        ],
-        [
-          [179.8, -17],
-          [179.8, -16],
-          [-179.8, -16],
-          [-179.8, -17],
-          [179.8, -17],
-        ],
-      ],
+      coordinates: [square(179, -18, -179, -15), square(179.8, -17, -179.8, -16).reverse()],
     });
     expect(polygonsOf(n)).toHaveLength(2);
     expect(turf.booleanPointInPolygon([179.9, -16.5], geo(n))).toBe(false);

@@ -10,16 +10,9 @@ import {
   zoneGeometrySchema,
 } from "../../../shared/domain/geometry/index.ts";
 import { type FieldIssue, ValidationError } from "../../../shared/errors.ts";
+import { square } from "../../support/geo.ts";
 
 const BOUNDS = { minRadiusM: 5, maxRadiusM: 50_000 };
-
-const square = (west: number, south: number, east: number, north: number): number[][] => [
-  [west, south],
-  [east, south],
-  [east, north],
-  [west, north],
-  [west, south],
-];
 
 /** The issues a parse of `input` reports under the "footprint" field. */
 function issuesOf(input: unknown): FieldIssue[] {

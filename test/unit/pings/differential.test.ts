@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { IndexedZone } from "../../../shared/adapters/dynamo/geo-index-port.ts";
+import { coverZone } from "../../../shared/domain/geometry/cover.ts";
 import {
   compileZone,
-  coverZone,
   decodeZone,
   encodeZone,
   normalizeZoneGeometry,

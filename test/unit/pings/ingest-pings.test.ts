@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { IndexedZone } from "../../../shared/adapters/dynamo/geo-index-port.ts";
 import { VisitStateConflict } from "../../../shared/adapters/dynamo/visit-store.ts";
-import {
-  coverZone,
-  decodeZone,
-  encodeZone,
-  pointInCover,
-} from "../../../shared/domain/geometry/index.ts";
+import { coverZone } from "../../../shared/domain/geometry/cover.ts";
+import { decodeZone, encodeZone, pointInCover } from "../../../shared/domain/geometry/index.ts";
 import { resolveVisitRules } from "../../../shared/domain/visit/rules.ts";
 import type { Ping, ZoneEvent } from "../../../shared/domain/visit/types.ts";
 import { ForbiddenError } from "../../../shared/errors.ts";

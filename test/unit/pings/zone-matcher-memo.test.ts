@@ -2,10 +2,10 @@ import fc from "fast-check";
 import { cellToChildren, cellToParent } from "h3-js";
 import { describe, expect, it } from "vitest";
 import type { IndexedZone } from "../../../shared/adapters/dynamo/geo-index-port.ts";
+import { coverZone } from "../../../shared/domain/geometry/cover.ts";
 import {
   cellsForPoint,
   compileZone,
-  coverZone,
   decodeZone,
   encodeZone,
 } from "../../../shared/domain/geometry/index.ts";

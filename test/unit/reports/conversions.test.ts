@@ -9,14 +9,8 @@ import {
   listConversions,
 } from "../../../shared/use-cases/reports/conversions.ts";
 import { MemoryTables, memoryReader } from "../../support/memory/conversion-reader.ts";
-import { principal } from "./fakes.ts";
+import { A, B, OFFER, OTHER, principal, S1, S2 } from "./fakes.ts";
 
-const A = "merchant_a";
-const B = "merchant_b";
-const O1 = "of_offer00001";
-const O2 = "of_offer00002";
-const S1 = "st_store00001";
-const S2 = "st_store00002";
 const T0 = Date.parse("2026-05-01T08:00:00Z");
 const TYPES: ConversionType[] = ["triggered", "sent", "attributed_visit", "redeemed"];
 
@@ -25,7 +19,7 @@ function record(i: number, merchantId = A): ConversionRecord {
     eventId: `evt_${String(i).padStart(4, "0")}`,
     type: TYPES[i % TYPES.length] ?? "sent",
     merchantId,
-    offerId: i % 2 === 0 ? O1 : O2,
+    offerId: i % 2 === 0 ? OFFER : OTHER,
     storeId: i % 3 === 0 ? S2 : S1,
     deviceRef: `ref_${i % 7}`,
     at: T0 + i * 60_000,
@@ -73,13 +67,13 @@ describe("conversion log listing", () => {
   it("filters by offer, store, type and [from, to)", async () => {
     const { deps } = setup();
     const page = await listConversions(deps, analyst, {
-      offerId: O1,
+      offerId: OFFER,
       storeId: S2,
       from: new Date(T0 + 6 * 60_000).toISOString(),
       to: new Date(T0 + 24 * 60_000).toISOString(),
       limit: "200",
     });
-    // Even i (O1), i % 3 === 0 (S2), 6 ≤ i < 24: 6, 12, 18.
+    // Even i (OFFER), i % 3 === 0 (S2), 6 ≤ i < 24: 6, 12, 18.
     expect(page.items.map((r) => r.eventId)).toEqual(["evt_0018", "evt_0012", "evt_0006"]);
     expect(page.nextCursor).toBeNull();
     const redeemed = await listConversions(deps, analyst, { type: "redeemed", limit: "200" });
@@ -126,7 +120,7 @@ describe("conversion log listing", () => {
     // Another merchant replaying A's cursor, and A replaying it with other filters.
     await expectCursorError(listConversions(deps, principal(B, "marketing-analyst"), { cursor }));
     await expectCursorError(listConversions(deps, analyst, { cursor, type: "sent" }));
-    await expectCursorError(listConversions(deps, analyst, { cursor, offerId: O1 }));
+    await expectCursorError(listConversions(deps, analyst, { cursor, offerId: OFFER }));
     // The genuine one still works.
     const next = await listConversions(deps, analyst, { limit: "5", cursor });
     expect(next.items[0]?.eventId).toBe("evt_0024");
@@ -147,7 +141,7 @@ describe("conversion log listing", () => {
 describe("CSV export", () => {
   it("has a header row and the same records and filters as the JSON listing", async () => {
     const { deps } = setup();
-    const query = { offerId: O2, type: "sent" };
+    const query = { offerId: OTHER, type: "sent" };
     const json = await all(deps, query);
     const out = await exportConversionsCsv(deps, analyst, query);
     const lines = out.csv.split("\r\n");

@@ -2,17 +2,11 @@ import { describe, expect, it } from "vitest";
 import { COUNTER_FIELDS } from "../../../shared/domain/conversion.ts";
 import { REPORT_METHOD } from "../../../shared/domain/reports/report-method.ts";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../../shared/errors.ts";
-import { getOfferReport, type ReportDeps } from "../../../shared/use-cases/reports/offer-report.ts";
+import { getOfferReport } from "../../../shared/use-cases/reports/offer-report.ts";
 import { getStoreReport } from "../../../shared/use-cases/reports/store-report.ts";
 import { MemoryCatalog } from "../../support/memory/catalog.ts";
-import { MemoryTables, memoryReader } from "../../support/memory/conversion-reader.ts";
-import { fixedClock, principal } from "./fakes.ts";
-
-const A = "merchant_a";
-const B = "merchant_b";
-const OFFER = "of_offer00001";
-const S1 = "st_store00001";
-const S2 = "st_store00002";
+import { MemoryTables } from "../../support/memory/conversion-reader.ts";
+import { A, B, OFFER, principal, reportDeps, S1, S2 } from "./fakes.ts";
 
 function setup() {
   const tables = new MemoryTables();
@@ -48,12 +42,7 @@ function setup() {
   // Outside the range: must not count.
   tables.putOfferCounters(A, OFFER, S1, "2026-04-30", { [COUNTER_FIELDS.sent]: 999 });
   tables.setBudget(OFFER, 412);
-  const deps: ReportDeps = {
-    counters: memoryReader(tables),
-    catalog,
-    clock: fixedClock(Date.parse("2026-05-20T12:00:00Z")),
-  };
-  return { tables, catalog, deps };
+  return { tables, catalog, deps: reportDeps(tables, catalog) };
 }
 
 const range = { from: "2026-05-01", to: "2026-05-03" };

@@ -20,19 +20,13 @@ import { ValidationError } from "../../../shared/errors.ts";
 import {
   getOfferComparison,
   getOfferReport,
-  type ReportDeps,
 } from "../../../shared/use-cases/reports/offer-report.ts";
 import { getStoreReport } from "../../../shared/use-cases/reports/store-report.ts";
 import { MemoryCatalog } from "../../support/memory/catalog.ts";
-import { MemoryTables, memoryReader } from "../../support/memory/conversion-reader.ts";
+import { MemoryTables } from "../../support/memory/conversion-reader.ts";
 import { validOffer } from "../catalog/fixtures.ts";
-import { fixedClock, principal } from "./fakes.ts";
+import { A, OFFER, OTHER, principal, reportDeps, S1, S2 } from "./fakes.ts";
 
-const A = "merchant_a";
-const OFFER = "of_offer00001";
-const OTHER = "of_offer00002";
-const S1 = "st_store00001";
-const S2 = "st_store00002";
 const analyst = principal(A, "marketing-analyst");
 
 function setup() {
@@ -71,12 +65,7 @@ function setup() {
   tables.putOfferCounters(A, "-", S1, "2026-05-01", { [COUNTER_FIELDS.visits]: 600 });
   tables.putOfferCounters(A, "-", S2, "2026-05-12", { [COUNTER_FIELDS.visits]: 400 });
   tables.putOfferCounters(A, OTHER, S2, "2026-05-12", { [COUNTER_FIELDS.sent]: 7 });
-  const deps: ReportDeps = {
-    counters: memoryReader(tables),
-    catalog,
-    clock: fixedClock(Date.parse("2026-05-20T12:00:00Z")),
-  };
-  return { tables, catalog, deps };
+  return { tables, catalog, deps: reportDeps(tables, catalog) };
 }
 
 const range = { from: "2026-05-01", to: "2026-05-31" };

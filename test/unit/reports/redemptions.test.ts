@@ -15,14 +15,8 @@ import {
 } from "../../../shared/use-cases/redemptions.ts";
 import { MemoryCatalog } from "../../support/memory/catalog.ts";
 import { MemoryRedemptions } from "../../support/memory/redemption-store.ts";
-import { counterRandom, fixedClock, principal } from "./fakes.ts";
+import { A, B, counterRandom, fixedClock, OFFER, principal, S1, S2, S3 } from "./fakes.ts";
 
-const A = "merchant_a";
-const B = "merchant_b";
-const OFFER = "of_offer00001";
-const S1 = "st_store00001";
-const S2 = "st_store00002";
-const S3 = "st_store00003";
 // 23:30 UTC is already the next day in Paris: the counters take the store's local day.
 const NOW = Date.parse("2026-05-01T23:30:00Z");
 const CODE = "ABCDEFGHJK";

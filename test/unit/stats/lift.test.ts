@@ -8,6 +8,7 @@ import {
   twoProportionLift,
 } from "../../../shared/domain/stats/lift.ts";
 import { ValidationError } from "../../../shared/errors.ts";
+import { validationPaths } from "../../support/validation.ts";
 
 const Z95 = 1.959963984540054; // Φ⁻¹(0.975)
 
@@ -150,18 +151,11 @@ describe("twoProportionLift: degenerate inputs", () => {
   });
 
   it("rejects impossible counts and confidence levels, naming each field", () => {
-    try {
-      twoProportionLift({ treated: { n: 10, visits: 11 }, holdout: { n: -1, visits: 0.5 } }, 1);
-      expect.unreachable();
-    } catch (e) {
-      expect(e).toBeInstanceOf(ValidationError);
-      expect((e as ValidationError).issues?.map((i) => i.path)).toEqual([
-        "treated/visits",
-        "holdout/n",
-        "holdout/visits",
-        "confidence",
-      ]);
-    }
+    expect(
+      validationPaths(() =>
+        twoProportionLift({ treated: { n: 10, visits: 11 }, holdout: { n: -1, visits: 0.5 } }, 1),
+      ),
+    ).toEqual(["treated/visits", "holdout/n", "holdout/visits", "confidence"]);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   visitTtlSeconds,
 } from "../../../shared/domain/visit/index.ts";
 import { ValidationError } from "../../../shared/errors.ts";
+import { validationPaths } from "../../support/validation.ts";
 import { circle, observe, offset, pingAt, STORE, T0 } from "./trajectory.ts";
 
 const rules = DEFAULT_VISIT_RULES;
@@ -100,15 +101,11 @@ describe("resolveVisitRules", () => {
   });
 
   it("refuses a state lifetime over 30 days, naming the field", () => {
-    expect.assertions(3);
-    try {
-      resolveVisitRules({ maxStateAgeDays: 31, minDwellPings: 0 });
-    } catch (error) {
-      expect(error).toBeInstanceOf(ValidationError);
-      const paths = (error as ValidationError).issues?.map((issue) => issue.path);
-      expect(paths).toContain("maxStateAgeDays");
-      expect(paths).toContain("minDwellPings");
-    }
+    const paths = validationPaths(() =>
+      resolveVisitRules({ maxStateAgeDays: 31, minDwellPings: 0 }),
+    );
+    expect(paths).toContain("maxStateAgeDays");
+    expect(paths).toContain("minDwellPings");
   });
 
   it("refuses unknown keys", () => {
@@ -128,19 +125,13 @@ describe("ping validation", () => {
         { ...good, lon: 181, accuracyM: Number.POSITIVE_INFINITY, id: "" },
       ],
     );
-    expect.assertions(2);
-    try {
-      advanceVisits(undefined, batch, rules);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).issues?.map((issue) => issue.path)).toEqual([
-        "pings/1/lat",
-        "pings/1/timestamp",
-        "pings/2/lon",
-        "pings/2/accuracyM",
-        "pings/2/id",
-      ]);
-    }
+    expect(validationPaths(() => advanceVisits(undefined, batch, rules))).toEqual([
+      "pings/1/lat",
+      "pings/1/timestamp",
+      "pings/2/lon",
+      "pings/2/accuracyM",
+      "pings/2/id",
+    ]);
   });
 });
 

@@ -15,6 +15,15 @@ const F = circle("F", "footprint", STORE, 30);
 /** Offer trigger zone: 500 m around the store, 60 s dwell. */
 const T = circle("T", "trigger", STORE, 500, { dwellSeconds: 60, offerId: "o-1" });
 
+/** The fields every event of footprint F carries: its type, zone, kind, merchant and store. */
+const footprintEvent = (type: "entered" | "exited") => ({
+  type,
+  zoneId: "F",
+  kind: "footprint",
+  merchantId: "m-1",
+  storeId: "s-1",
+});
+
 /** Approach from 100 m west, then stand at the till with a few metres of GPS noise. */
 function walkInAndStay(extra: { accuracyM?: number; isMock?: boolean } = {}): Ping[] {
   const approach = eastwards(-100, -10, 30, 20, 0, { ...extra, idPrefix: "a" });
@@ -37,11 +46,7 @@ describe("walking in and staying", () => {
     const result = advanceVisits(undefined, observe([F], walkInAndStay()), rules);
     expect(brief(result.events)).toEqual(["entered F @60", "dwelled F @180"]);
     expect(result.events[0]).toEqual({
-      type: "entered",
-      zoneId: "F",
-      kind: "footprint",
-      merchantId: "m-1",
-      storeId: "s-1",
+      ...footprintEvent("entered"),
       at: T0 + 60_000,
       enteredAt: T0 + 60_000,
       pingId: "a3",
@@ -73,11 +78,7 @@ describe("walking past", () => {
     const result = advanceVisits(undefined, observe([F], pings), rules);
     expect(brief(result.events)).toEqual(["entered F @40", "exited F @90"]);
     expect(result.events[1]).toEqual({
-      type: "exited",
-      zoneId: "F",
-      kind: "footprint",
-      merchantId: "m-1",
-      storeId: "s-1",
+      ...footprintEvent("exited"),
       at: T0 + 90_000,
       enteredAt: T0 + 40_000,
       pingId: "p9",
@@ -357,11 +358,7 @@ describe("exit timeout", () => {
     const after = advanceVisits(before.state, observe([F], [vague(960)]), rules);
     expect(brief(after.events)).toEqual(["exited F @60"]);
     expect(after.events[0]).toEqual({
-      type: "exited",
-      zoneId: "F",
-      kind: "footprint",
-      merchantId: "m-1",
-      storeId: "s-1",
+      ...footprintEvent("exited"),
       at: T0 + 60_000,
       enteredAt: T0,
       reason: "timeout",
