@@ -177,7 +177,8 @@ function pass(
   const c0 = process.threadCpuUsage();
   const t0 = performance.now();
   do {
-    for (let i = from; i < to; i++) found += engine.query(lats[i] as number, lons[i] as number, out);
+    for (let i = from; i < to; i++)
+      found += engine.query(lats[i] as number, lons[i] as number, out);
     queries += to - from;
   } while (cpuUs(c0) < MIN_PASS_CPU_US);
   const wall = ((performance.now() - t0) * 1000) / queries;
