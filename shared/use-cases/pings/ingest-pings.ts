@@ -295,8 +295,14 @@ export async function ingestPings(
         }
         throw error;
       }
+      // The open-visit count on the profile lets a caller that has not read the visit state skip
+      // it (`openZonesNow`); a caller that reads the state with the profile every batch
+      // (`ingestDevicePings`) never needs it, so it costs that path no write.
       const openZones = result.state.zones.length;
-      if (openZones !== (state?.zones.length ?? 0) || openZones !== device.openZones) {
+      if (
+        !preloaded &&
+        (openZones !== (state?.zones.length ?? 0) || openZones !== device.openZones)
+      ) {
         const asOf = result.state.lastProcessedTs ?? 0;
         await deps.visits.setOpenZones(device.deviceId, openZones, asOf);
       }
