@@ -82,6 +82,21 @@ function isConditionFailure(error: unknown): boolean {
   return (error as Error).name === "ConditionalCheckFailedException";
 }
 
+/**
+ * Runs a conditional write of zone `zoneId`'s head or cells. A failed condition means another
+ * write of the zone moved it meanwhile: `ConflictError` (409), for the caller to retry.
+ */
+async function conflictOnCondition(zoneId: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (isConditionFailure(error)) {
+      throw new ConflictError(`zone ${zoneId} changed concurrently; retry the request`);
+    }
+    throw error;
+  }
+}
+
 export interface GeoIndexOptions {
   geoTable: string;
   catalogTable: string;
@@ -163,14 +178,9 @@ export function dynamoGeoIndex(
     version: number,
     cells: string[],
   ) {
-    try {
-      await client.send(new UpdateCommand(intentUpdate(zoneId, previous, version, cells)));
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        throw new ConflictError(`zone ${zoneId} changed concurrently; retry the request`);
-      }
-      throw error;
-    }
+    await conflictOnCondition(zoneId, () =>
+      client.send(new UpdateCommand(intentUpdate(zoneId, previous, version, cells))),
+    );
   }
 
   /** The put that commits a head (dropping any write intent), conditional on the head read before. */
@@ -201,29 +211,40 @@ export function dynamoGeoIndex(
     head: ZoneHead,
     previous: { version?: number; pendingVersion?: number } | undefined,
   ) {
-    try {
-      await client.send(new PutCommand(headPut(head, previous)));
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        throw new ConflictError(`zone ${head.zoneId} changed concurrently; retry the request`);
-      }
-      throw error;
-    }
+    await conflictOnCondition(head.zoneId, () =>
+      client.send(new PutCommand(headPut(head, previous))),
+    );
+  }
+
+  /**
+   * Updates zone `zoneId`'s attribute (`#z`) in one cell: `update` on condition `condition`,
+   * with the expression's `values`.
+   */
+  function updateCell(
+    cell: string,
+    zoneId: string,
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ) {
+    return client.send(
+      new UpdateCommand({
+        TableName: options.geoTable,
+        Key: geoKeys.cell(cell),
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { "#z": zoneId },
+        ExpressionAttributeValues: values,
+      }),
+    );
   }
 
   async function removeFromCells(zoneId: string, cells: string[], belowVersion: number) {
     await forEachLimit(cells, limit, async (cell) => {
       try {
-        await client.send(
-          new UpdateCommand({
-            TableName: options.geoTable,
-            Key: geoKeys.cell(cell),
-            UpdateExpression: "REMOVE #z",
-            ConditionExpression: "attribute_exists(#z) AND #z.v < :v",
-            ExpressionAttributeNames: { "#z": zoneId },
-            ExpressionAttributeValues: { ":v": belowVersion },
-          }),
-        );
+        await updateCell(cell, zoneId, "REMOVE #z", "attribute_exists(#z) AND #z.v < :v", {
+          ":v": belowVersion,
+        });
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
@@ -237,25 +258,14 @@ export function dynamoGeoIndex(
       const cells = cellsOf(zone);
       const entry = toEntry(zone, version);
       await writeIntent(zone.zoneId, head, version, cells);
-      await forEachLimit(cells, limit, async (cell) => {
-        try {
-          await client.send(
-            new UpdateCommand({
-              TableName: options.geoTable,
-              Key: geoKeys.cell(cell),
-              UpdateExpression: "SET #z = :e",
-              ConditionExpression: "attribute_not_exists(#z) OR #z.v < :v",
-              ExpressionAttributeNames: { "#z": zone.zoneId },
-              ExpressionAttributeValues: { ":e": entry, ":v": version },
-            }),
-          );
-        } catch (error) {
-          if (isConditionFailure(error)) {
-            throw new ConflictError(`zone ${zone.zoneId} changed concurrently; retry the request`);
-          }
-          throw error;
-        }
-      });
+      await forEachLimit(cells, limit, (cell) =>
+        conflictOnCondition(zone.zoneId, () =>
+          updateCell(cell, zone.zoneId, "SET #z = :e", "attribute_not_exists(#z) OR #z.v < :v", {
+            ":e": entry,
+            ":v": version,
+          }),
+        ),
+      );
       await writeHead({ ...zone, version, cells }, { pendingVersion: version });
       const kept = new Set(cells);
       // Cells the zone left, and those an earlier write cut off had already written.
