@@ -7,6 +7,8 @@
  * hosted UI (authorization code with PKCE) when the server says where it is (`config.json`).
  */
 import "./styles.css";
+import { CONVERSION_TYPES } from "../../shared/domain/conversion.ts";
+import type { PickupReport } from "../../shared/domain/reports/pickup-metrics.ts";
 import { ApiError, downloadCsv, getJson, qs, setToken, token } from "./api.ts";
 import { COLORS, dailyChart, ratesChart } from "./charts.ts";
 import { announce, fig, h, table } from "./dom.ts";
@@ -135,39 +137,6 @@ interface StoreReport {
     attributedVisits: { treated: number; holdout: number };
   }[];
   rows: { day?: string; offerId: string | null; offerName: string | null; visits: number }[];
-}
-interface DurationStats {
-  count: number;
-  meanSeconds: number | null;
-  medianSeconds: number | null;
-  p90Seconds: number | null;
-}
-interface Share {
-  of: number;
-  count: number;
-  share: number | null;
-}
-interface PickupMetrics {
-  pickups: number;
-  completed: number;
-  autoCompleted: number;
-  cancelled: number;
-  noShow: number;
-  arrived: number;
-  manualArrivals: number;
-  waitTime: DurationStats;
-  estimateError: {
-    count: number;
-    meanSeconds: number | null;
-    medianAbsoluteSeconds: number | null;
-    p90AbsoluteSeconds: number | null;
-  };
-  onTime: Share;
-  readyOnArrival: Share;
-}
-interface PickupReport {
-  totals: PickupMetrics;
-  rows: (PickupMetrics & { day: string })[];
 }
 interface LogItem {
   eventId: string;
@@ -1081,17 +1050,6 @@ async function journeyView(main: HTMLElement, query: URLSearchParams): Promise<v
   entrantsChart(chartEl, r);
 }
 
-const LOG_TYPES = [
-  "triggered",
-  "sent",
-  "held_out",
-  "suppressed",
-  "visited",
-  "attributed_visit",
-  "redeemed",
-  "expired",
-];
-
 async function logView(main: HTMLElement, query: URLSearchParams): Promise<void> {
   const filters = {
     offerId: query.get("offerId") ?? undefined,
@@ -1126,7 +1084,7 @@ async function logView(main: HTMLElement, query: URLSearchParams): Promise<void>
     select(
       "type",
       "Event",
-      LOG_TYPES.map((t) => [t, t.replace("_", " ")]),
+      CONVERSION_TYPES.map((t) => [t, t.replace("_", " ")]),
       filters.type,
     ),
     h(
