@@ -294,7 +294,7 @@ function rangeForm(route: string, from: string, to: string): HTMLElement {
 
 /** A count as a figure: `value` formatted with `count`, its raw value under `path`. */
 function countFig(path: string, value: number): HTMLSpanElement {
-  return countFig(path, value);
+  return fig(path, value, count(value));
 }
 
 function kpi(label: string, value: HTMLElement, detail?: HTMLElement | string | null) {
