@@ -8,6 +8,7 @@ import { forEachLimit } from "../../concurrency.ts";
 import type { ZoneDefinition } from "../../domain/zone.ts";
 import { ConflictError } from "../../errors.ts";
 import { batchGetAll } from "./batch.ts";
+import { writeIf } from "./conditional-write.ts";
 import type { GeoIndex, IndexedZone } from "./geo-index-port.ts";
 import { transactInGroups } from "./transact-groups.ts";
 
@@ -78,22 +79,17 @@ function fromEntry(zoneId: string, e: CellEntry): IndexedZone {
  */
 const CELL_ZONES_PER_UPDATE = 40;
 
-function isConditionFailure(error: unknown): boolean {
-  return (error as Error).name === "ConditionalCheckFailedException";
-}
-
 /**
- * Runs a conditional write of zone `zoneId`'s head or cells. A failed condition means another
+ * Sends a conditional write of zone `zoneId`'s head or cells. A failed condition means another
  * write of the zone moved it meanwhile: `ConflictError` (409), for the caller to retry.
  */
-async function conflictOnCondition(zoneId: string, write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    if (isConditionFailure(error)) {
-      throw new ConflictError(`zone ${zoneId} changed concurrently; retry the request`);
-    }
-    throw error;
+async function writeOrConflict(
+  client: DynamoDBDocumentClient,
+  zoneId: string,
+  command: PutCommand | UpdateCommand,
+): Promise<void> {
+  if (!(await writeIf(client, command))) {
+    throw new ConflictError(`zone ${zoneId} changed concurrently; retry the request`);
   }
 }
 
@@ -178,8 +174,10 @@ export function dynamoGeoIndex(
     version: number,
     cells: string[],
   ) {
-    await conflictOnCondition(zoneId, () =>
-      client.send(new UpdateCommand(intentUpdate(zoneId, previous, version, cells))),
+    await writeOrConflict(
+      client,
+      zoneId,
+      new UpdateCommand(intentUpdate(zoneId, previous, version, cells)),
     );
   }
 
@@ -211,43 +209,39 @@ export function dynamoGeoIndex(
     head: ZoneHead,
     previous: { version?: number; pendingVersion?: number } | undefined,
   ) {
-    await conflictOnCondition(head.zoneId, () =>
-      client.send(new PutCommand(headPut(head, previous))),
-    );
+    await writeOrConflict(client, head.zoneId, new PutCommand(headPut(head, previous)));
   }
 
   /**
-   * Updates zone `zoneId`'s attribute (`#z`) in one cell: `update` on condition `condition`,
-   * with the expression's `values`.
+   * The update of zone `zoneId`'s attribute (`#z`) in one cell: `update` on condition
+   * `condition`, with the expression's `values`.
    */
-  function updateCell(
+  function cellUpdate(
     cell: string,
     zoneId: string,
     update: string,
     condition: string,
     values: Record<string, unknown>,
   ) {
-    return client.send(
-      new UpdateCommand({
-        TableName: options.geoTable,
-        Key: geoKeys.cell(cell),
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: { "#z": zoneId },
-        ExpressionAttributeValues: values,
-      }),
-    );
+    return new UpdateCommand({
+      TableName: options.geoTable,
+      Key: geoKeys.cell(cell),
+      UpdateExpression: update,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: { "#z": zoneId },
+      ExpressionAttributeValues: values,
+    });
   }
 
+  /** Removes the zone from `cells`, from each only while it holds a version below `belowVersion`. */
   async function removeFromCells(zoneId: string, cells: string[], belowVersion: number) {
     await forEachLimit(cells, limit, async (cell) => {
-      try {
-        await updateCell(cell, zoneId, "REMOVE #z", "attribute_exists(#z) AND #z.v < :v", {
+      await writeIf(
+        client,
+        cellUpdate(cell, zoneId, "REMOVE #z", "attribute_exists(#z) AND #z.v < :v", {
           ":v": belowVersion,
-        });
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        }),
+      );
     });
   }
 
@@ -259,8 +253,10 @@ export function dynamoGeoIndex(
       const entry = toEntry(zone, version);
       await writeIntent(zone.zoneId, head, version, cells);
       await forEachLimit(cells, limit, (cell) =>
-        conflictOnCondition(zone.zoneId, () =>
-          updateCell(cell, zone.zoneId, "SET #z = :e", "attribute_not_exists(#z) OR #z.v < :v", {
+        writeOrConflict(
+          client,
+          zone.zoneId,
+          cellUpdate(cell, zone.zoneId, "SET #z = :e", "attribute_not_exists(#z) OR #z.v < :v", {
             ":e": entry,
             ":v": version,
           }),
