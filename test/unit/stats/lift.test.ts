@@ -34,7 +34,18 @@ describe("normal distribution helpers", () => {
 });
 
 /** Inputs and their hand-computed results at 95 %: rates and lifts exact, intervals and test to 1e-6. */
-const HAND_COMPUTED = [
+type Pair = [number, number];
+const HAND_COMPUTED: {
+  name: string;
+  input: Parameters<typeof twoProportionLift>[0];
+  rates: Pair;
+  absoluteLift: number;
+  absoluteCi: Pair;
+  relativeLift: number;
+  relativeCi: Pair;
+  zScore: number;
+  pValue: number;
+}[] = [
   {
     name: "treated 120/1000 vs holdout 80/1000 at 95 %",
     input: { treated: { n: 1000, visits: 120 }, holdout: { n: 1000, visits: 80 } },
