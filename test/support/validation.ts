@@ -30,3 +30,9 @@ export function rejectedPaths(schema: z.ZodType, body: unknown): string[] {
   }
   return [];
 }
+
+/** The field paths a problem+json handler result names in its `errors`, sorted. */
+export function problemPaths(result: { body?: string | undefined } | undefined): string[] {
+  const problem = JSON.parse(result?.body ?? "null") as { errors?: { path: string }[] } | null;
+  return (problem?.errors ?? []).map((e) => e.path).sort();
+}
