@@ -6,20 +6,22 @@
  */
 import { COUNTER_FIELDS } from "../../shared/domain/conversion.ts";
 
-/** The first store day: treated 40/250, holdout 5/60, 20 redemptions. */
-export const LIFT_DAY_1: Record<string, number> = {
-  [COUNTER_FIELDS.sent]: 250,
-  [COUNTER_FIELDS.heldOut]: 60,
-  [COUNTER_FIELDS.attributedTreated]: 40,
-  [COUNTER_FIELDS.attributedHoldout]: 5,
-  [COUNTER_FIELDS.redemptions]: 20,
-};
+const COLUMNS = [
+  "sent",
+  "heldOut",
+  "attributedTreated",
+  "attributedHoldout",
+  "redemptions",
+] as const;
 
-/** The second store day: treated 20/150, holdout 4/40, 10 redemptions. */
-export const LIFT_DAY_2: Record<string, number> = {
-  [COUNTER_FIELDS.sent]: 150,
-  [COUNTER_FIELDS.heldOut]: 40,
-  [COUNTER_FIELDS.attributedTreated]: 20,
-  [COUNTER_FIELDS.attributedHoldout]: 4,
-  [COUNTER_FIELDS.redemptions]: 10,
-};
+/**
+ * The two store days, as counter attributes: day 1 treated 40/250, holdout 5/60, 20 redemptions;
+ * day 2 treated 20/150, holdout 4/40, 10 redemptions.
+ */
+export const [LIFT_DAY_1, LIFT_DAY_2] = [
+  [250, 60, 40, 5, 20],
+  [150, 40, 20, 4, 10],
+].map(
+  (row): Record<string, number> =>
+    Object.fromEntries(COLUMNS.map((column, i) => [COUNTER_FIELDS[column], row[i] as number])),
+) as [Record<string, number>, Record<string, number>];
