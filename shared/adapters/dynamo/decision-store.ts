@@ -13,6 +13,7 @@ import {
   isOnlineTouch,
 } from "../../domain/conversion.ts";
 import type { OfferCounters } from "../../domain/decision/decide.ts";
+import { deviceKeys as deviceItemKeys } from "../../domain/device.ts";
 import {
   capCounterKeys,
   deviceCounterKeys,
@@ -33,6 +34,8 @@ import type {
   VisitOutcome,
   WebCodeInput,
 } from "../../use-cases/ports/decision-store.ts";
+import type { StoredJourney } from "../../use-cases/ports/journey-store.ts";
+import type { OutboxClear } from "../../use-cases/ports/visit-store.ts";
 import { batchGetAll } from "./batch.ts";
 import { type BudgetUse, budgetKeys, foldBudgetItems, readBudgetUse } from "./budget-counter.ts";
 import {
@@ -53,9 +56,10 @@ import {
   recordPuts,
 } from "./grant-items.ts";
 import { grantRefusal } from "./grant-refusal.ts";
-import { journeyPut } from "./journey-store.ts";
-import type { TransactItem } from "./transact.ts";
-import { profileLiveCheck } from "./visit-store.ts";
+import { journeyPut, storedJourney } from "./journey-store.ts";
+import { cancellationReasons, type TransactItem } from "./transact.ts";
+import { TRANSACT_MAX_ACTIONS } from "./transact-groups.ts";
+import { clearOutboxAlone, outboxClearUpdate, profileLiveCheck } from "./visit-store.ts";
 
 export type { AttributionItem, CounterBump, DecisionStore, GrantChoice, GrantOutcome, GrantPlan };
 
@@ -69,6 +73,20 @@ export interface DecisionStoreOptions {
   onTransactionConflict?: () => void;
   /** Waits between conflict retries (tests inject a fake). */
   sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Appends the outbox clear to a transaction as its last action when there is room for it (at
+ * most `TRANSACT_MAX_ACTIONS`); whether it was appended.
+ */
+function carryOutboxClear(
+  items: TransactItem[],
+  table: string,
+  clear: OutboxClear | undefined,
+): boolean {
+  if (!clear || items.length >= TRANSACT_MAX_ACTIONS) return false;
+  items.push(outboxClearUpdate(table, clear));
+  return true;
 }
 
 /** Cap of the per-instance memo of budget use (offers seen by this instance). */
@@ -130,13 +148,22 @@ export function dynamoDecisionStore(
       offers: { offerId: string; offerDay: string }[],
       deviceDay: string,
       partition: string = `DEVICE#${deviceId}`,
-    ): Promise<{ perOffer: Map<string, OfferCounters>; deviceToday: number; deviceDay: string }> {
+      also?: { journeys: { merchantIds: string[]; nowMs: number } },
+    ): Promise<{
+      perOffer: Map<string, OfferCounters>;
+      deviceToday: number;
+      deviceDay: string;
+      journeys?: Map<string, StoredJourney>;
+    }> {
+      const journeyMerchants = [...new Set(also?.journeys.merchantIds ?? [])];
       const deviceKeys = [
         capCounterKeys.fatigueDay(partition, deviceDay),
         ...offers.flatMap((o) => [
           capCounterKeys.offerTotal(partition, o.offerId),
           capCounterKeys.offerDay(partition, o.offerId, o.offerDay),
         ]),
+        // Histories the visits of the same batch will need: one request less per visit.
+        ...journeyMerchants.map((m) => deviceItemKeys.journey(deviceId, m)),
       ];
       const offerIds = [...new Set(offers.map((o) => o.offerId))];
       const budgetItemKeys = offerIds.flatMap((id) => budgetKeys(id, slices));
@@ -148,7 +175,11 @@ export function dynamoDecisionStore(
           : {}),
       });
       const bySk = new Map<string, Record<string, unknown>>();
-      for (const item of out[tables.devices] ?? []) bySk.set(String(item.sk), item);
+      const byKey = new Map<string, Record<string, unknown>>();
+      for (const item of out[tables.devices] ?? []) {
+        bySk.set(String(item.sk), item);
+        byKey.set(`${item.pk}|${item.sk}`, item);
+      }
       const use = foldBudgetItems(out[tables.incentives] ?? [], slices);
       remember(use, offerIds);
       const budget = new Map([...use].map(([id, u]) => [id, u.total]));
@@ -165,22 +196,43 @@ export function dynamoDecisionStore(
         });
       }
       const fatigue = bySk.get(capCounterKeys.fatigueDay(partition, deviceDay).sk);
-      return { perOffer, deviceToday: Number(fatigue?.n ?? 0), deviceDay };
+      const counters = { perOffer, deviceToday: Number(fatigue?.n ?? 0), deviceDay };
+      if (!also) return counters;
+      const journeys = new Map<string, StoredJourney>();
+      for (const m of journeyMerchants) {
+        const key = deviceItemKeys.journey(deviceId, m);
+        journeys.set(m, storedJourney(byKey.get(`${key.pk}|${key.sk}`), also.journeys.nowMs));
+      }
+      return { ...counters, journeys };
     },
 
     async grant(plan: GrantPlan): Promise<GrantOutcome> {
       const tx = grantItems(tables, plan);
       const inc = plan.choice?.incentive;
       const budgetIndex = tx.roles.indexOf("budget");
-      const result = await commitWithBudgetSlice(client, budget, retry, {
-        items: tx.items,
-        budget:
-          budgetIndex >= 0 && inc
-            ? { index: budgetIndex, offerId: inc.offerId, max: plan.choice?.maxIncentives }
-            : undefined,
-        seed: inc?.incentiveId ?? plan.deviceId,
-      });
-      if (result.kind === "committed") return result;
+      const carried = carryOutboxClear(tx.items, tables.devices, plan.outboxClear);
+      if (carried) tx.roles.push("outbox");
+      const commit = () =>
+        commitWithBudgetSlice(client, budget, retry, {
+          items: tx.items,
+          budget:
+            budgetIndex >= 0 && inc
+              ? { index: budgetIndex, offerId: inc.offerId, max: plan.choice?.maxIncentives }
+              : undefined,
+          seed: inc?.incentiveId ?? plan.deviceId,
+        });
+      let result = await commit();
+      if (result.kind === "refused" && tx.roles[result.index] === "outbox") {
+        // A later save moved the visit item (it carries the outbox on): grant without the clear.
+        tx.items.pop();
+        tx.roles.pop();
+        result = await commit();
+      }
+      if (result.kind === "committed") {
+        if (plan.outboxClear && !carried)
+          await clearOutboxAlone(client, tables.devices, plan.outboxClear);
+        return result;
+      }
       if (result.kind === "budget") return { kind: "rejected", reason: "budget" };
       const outcome = await grantRefusal(
         plan,
@@ -401,20 +453,32 @@ export function dynamoDecisionStore(
       items.push(...recordPuts(tables.conversions, input.records, input.recordExpiresAt));
       items.push(...funnelCounterItems(input.counters, tables.conversions));
       items.push(...touchCounterItems(input.touchCounters ?? [], tables.conversions));
-      try {
-        await client.send(new TransactWriteCommand({ TransactItems: items }));
-        return "committed";
-      } catch (error) {
-        if ((error as Error).name === "TransactionCanceledException") {
-          const reasons = (error as { CancellationReasons?: { Code?: string }[] })
-            .CancellationReasons;
-          if (reasons?.[0]?.Code === "ConditionalCheckFailed") return "erased";
-          // The claim taken: a replay. Anything else (the history or a handle moved, a
-          // transaction conflict) is worth reading again and retrying.
-          if (reasons?.[1]?.Code === "ConditionalCheckFailed") return "duplicate";
+      let carried = carryOutboxClear(items, tables.devices, input.outboxClear);
+      for (;;) {
+        try {
+          await client.send(new TransactWriteCommand({ TransactItems: items }));
+          if (input.outboxClear && !carried) {
+            await clearOutboxAlone(client, tables.devices, input.outboxClear);
+          }
+          return "committed";
+        } catch (error) {
+          const reasons = cancellationReasons(error);
+          if (!reasons) throw error;
+          if (reasons[0]?.Code === "ConditionalCheckFailed") return "erased";
+          // The claim taken: a replay.
+          if (reasons[1]?.Code === "ConditionalCheckFailed") return "duplicate";
+          const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
+          if (carried && failed === items.length - 1) {
+            // Only the clear failed: a later save moved the visit item and carries the outbox
+            // on. The visit commits without it.
+            items.pop();
+            carried = false;
+            continue;
+          }
+          // Anything else (the history or a handle moved, a transaction conflict) is worth
+          // reading again and retrying.
           return "conflict";
         }
-        throw error;
       }
     },
 

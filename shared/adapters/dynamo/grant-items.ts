@@ -171,7 +171,9 @@ export type GrantRole =
   | "code"
   | "attribution"
   | "record"
-  | "counter";
+  | "counter"
+  /** The batch's outbox clear, last (it refuses nothing: a moved visit item is dropped). */
+  | "outbox";
 
 /** A grant transaction: its actions and, at the same index, the role of each. */
 export interface GrantTransaction {

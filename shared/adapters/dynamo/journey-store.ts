@@ -2,9 +2,27 @@ import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { deviceKeys } from "../../domain/device.ts";
 import type { JourneyHistory } from "../../domain/journey/stage.ts";
 import type { Clock } from "../../ports.ts";
-import type { JourneyStore, JourneyWrite } from "../../use-cases/ports/journey-store.ts";
+import type {
+  JourneyStore,
+  JourneyWrite,
+  StoredJourney,
+} from "../../use-cases/ports/journey-store.ts";
 
 export type { JourneyStore };
+
+/**
+ * A history item as read (or its absence), as of `nowMs`: an item past its TTL may linger until
+ * DynamoDB deletes it, and it is gone for the journey (its version still guards the next write).
+ */
+export function storedJourney(
+  item: Record<string, unknown> | undefined,
+  nowMs: number,
+): StoredJourney {
+  if (!item || Number(item.expiresAt) * 1000 <= nowMs) {
+    return { history: undefined, version: Number(item?.version ?? 0) };
+  }
+  return { history: item.history as JourneyHistory, version: Number(item.version) };
+}
 
 /** DynamoDB adapter for `JourneyStore` (devices table, the device's partition). */
 export function dynamoJourneyStore(
@@ -21,11 +39,7 @@ export function dynamoJourneyStore(
           ConsistentRead: true,
         }),
       );
-      // An item past its TTL may linger until DynamoDB deletes it: it is gone for the journey.
-      if (!out.Item || Number(out.Item.expiresAt) * 1000 <= clock.now()) {
-        return { history: undefined, version: Number(out.Item?.version ?? 0) };
-      }
-      return { history: out.Item.history as JourneyHistory, version: Number(out.Item.version) };
+      return storedJourney(out.Item, clock.now());
     },
   };
 }

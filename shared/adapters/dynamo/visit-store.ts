@@ -13,6 +13,7 @@ import type {
   DeviceSnapshotReader,
   DuePage,
   DueVisitStore,
+  OutboxClear,
   StoredVisits,
   VisitStore,
 } from "../../use-cases/ports/visit-store.ts";
@@ -45,6 +46,48 @@ export function profileLiveCheck(tableName: string, deviceId: string) {
       ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(erasingAt)",
     },
   };
+}
+
+/**
+ * The outbox clear as a transaction action (an Update of the visit item, conditioned on the
+ * version it was saved at): what `VisitStore.save` with no pending events writes, minus the
+ * unchanged state, so the decision step's last transaction can carry it.
+ */
+export function outboxClearUpdate(tableName: string, clear: OutboxClear) {
+  const due = clear.dueAt !== undefined;
+  return {
+    Update: {
+      TableName: tableName,
+      Key: deviceKeys.visits(clear.deviceId),
+      UpdateExpression: due
+        ? "SET pending = :none, version = :next, expiresAt = :exp, dueShard = :shard, dueAt = :due"
+        : "SET pending = :none, version = :next, expiresAt = :exp REMOVE dueShard, dueAt",
+      ConditionExpression: "version = :saved",
+      ExpressionAttributeValues: {
+        ":none": [],
+        ":next": clear.savedVersion + 1,
+        ":saved": clear.savedVersion,
+        ":exp": clear.expiresAt,
+        ...(due ? { ":shard": deviceKeys.dueShard(clear.deviceId), ":due": clear.dueAt } : {}),
+      },
+    },
+  };
+}
+
+/**
+ * The outbox clear on its own (one UpdateItem), for a transaction that had no room for it; a
+ * visit item that moved meanwhile is left as it is (the later save carries the outbox on).
+ */
+export async function clearOutboxAlone(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  clear: OutboxClear,
+): Promise<void> {
+  try {
+    await client.send(new UpdateCommand(outboxClearUpdate(tableName, clear).Update));
+  } catch (error) {
+    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+  }
 }
 
 /**

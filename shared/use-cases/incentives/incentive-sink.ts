@@ -50,10 +50,10 @@ import { deviceAudiences } from "../device-audiences.ts";
 import { journeyStagesOf } from "../journey-stages.ts";
 import type { SinkResult, ZoneEventSink } from "../pings/ingest-pings.ts";
 import type { AttributionMark, CounterBump, DecisionStore } from "../ports/decision-store.ts";
-import type { JourneyStore, JourneyWrite } from "../ports/journey-store.ts";
+import type { JourneyStore, JourneyWrite, StoredJourney } from "../ports/journey-store.ts";
 import type { MerchantSettingsStore } from "../ports/merchant-settings-store.ts";
 import type { OfferReader } from "../ports/offer-reader.ts";
-import { DeviceErased } from "../ports/visit-store.ts";
+import { DeviceErased, type OutboxClear } from "../ports/visit-store.ts";
 import { decisionDevice } from "./decision-device.ts";
 
 /** What the device app sees for an incentive granted in its own ping response. */
@@ -146,6 +146,24 @@ const MAX_ATTEMPTS = 4;
 /** Repeat visits are followed for this long after an attribution window ends. */
 const REPEAT_FOLLOW_UP_MS = 30 * DAY_MS;
 
+/**
+ * What the decisions and visits of one batch of events share: the outbox clear that rides the
+ * last write, and the visit histories read ahead with the first counter read.
+ */
+interface BatchContext {
+  /** The clear to commit with the batch's last write (set on that step only). */
+  outbox?: OutboxClear | undefined;
+  outboxCleared: boolean;
+  /** Merchants whose history the batch's visits will load: read with the first counters. */
+  journeysAhead: string[];
+  /** Histories read ahead, each used once (a second visit at the merchant reads it again). */
+  journeys: Map<string, StoredJourney>;
+}
+
+function newBatchContext(): BatchContext {
+  return { outboxCleared: false, journeysAhead: [], journeys: new Map() };
+}
+
 function granted(inc: Incentive): GrantedIncentive {
   return {
     incentiveId: inc.incentiveId,
@@ -174,7 +192,8 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupAr
     type: TriggerEventType,
     now: number,
     /** The idempotency claims of the decision (default: one per event). */
-    claimKeys?: string[],
+    claimKeys: string[] | undefined,
+    batch: BatchContext,
   ): Promise<GrantedIncentive[]> {
     const offers = await deps.offers.offers(
       events.map((e) => ({ merchantId: e.merchantId, offerId: e.offerId ?? "" })),
@@ -281,12 +300,18 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupAr
     const pickupMerchants = pickupMerchantsOf(device);
     const atomicFailures = new Map<string, string>();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const ahead = batch.journeysAhead;
+      batch.journeysAhead = [];
       const counters = await deps.store.readCounters(
         device.deviceId,
         candidates.map((c) => ({ offerId: c.offer.offerId, offerDay: offerDay(c) })),
         deviceDay,
         capPartition(device),
+        ...(ahead.length > 0 ? [{ journeys: { merchantIds: ahead, nowMs: now } }] : []),
       );
+      for (const [merchantId, journey] of counters.journeys ?? []) {
+        batch.journeys.set(merchantId, journey);
+      }
       // Failures the database reported in earlier attempts stand even if a re-read races.
       const live = candidates.filter((c) => !atomicFailures.has(c.offer.offerId));
       const decision = decide({
@@ -420,8 +445,10 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupAr
         counters: bumps,
         touchCounters: touchBumps,
         recordExpiresAt: expiresAt(at),
+        outboxClear: batch.outbox,
       });
       if (result.kind === "committed") {
+        if (batch.outbox) batch.outboxCleared = true;
         deps.onOutcome?.("suppressed", suppressed.length);
         if (incentive) deps.onOutcome?.(incentive.outcome);
         return incentive && incentive.outcome === "sent" ? [granted(incentive)] : [];
@@ -446,9 +473,14 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupAr
    * Records a visit; a transaction cancelled by a concurrent write (another visit of the device
    * moved its history or an attribution handle) is re-read and retried.
    */
-  async function recordVisit(device: DevicePrincipal, event: ZoneEvent, now: number) {
+  async function recordVisit(
+    device: DevicePrincipal,
+    event: ZoneEvent,
+    now: number,
+    batch: BatchContext,
+  ) {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if ((await recordVisitOnce(device, event, now)) !== "conflict") return;
+      if ((await recordVisitOnce(device, event, now, batch)) !== "conflict") return;
     }
   }
 
@@ -456,6 +488,7 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupAr
     device: DevicePrincipal,
     event: ZoneEvent,
     now: number,
+    batch: BatchContext,
   ): Promise<"committed" | "duplicate" | "conflict"> {
     const stores = await deps.offers.stores([
       { merchantId: event.merchantId, storeId: event.storeId },
@@ -627,7 +660,11 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupAr
       let firstVisit = false;
       let stage: string | undefined;
       if (deps.journeys && journeySettings) {
-        const stored = await deps.journeys.load(device.deviceId, event.merchantId);
+        // Read ahead with the batch's first counters (once: a retry or a second visit at the
+        // merchant reads it again), else read now; the write is guarded by its version either way.
+        const ahead = batch.journeys.get(event.merchantId);
+        batch.journeys.delete(event.merchantId);
+        const stored = ahead ?? (await deps.journeys.load(device.deviceId, event.merchantId));
         const visit = { at: event.at, storeId: event.storeId, timeZone: tz };
         const outcome = applyVisit(stored.history, visit, journeySettings, event.merchantId);
         firstVisit = outcome.stageBefore === "prospect";
@@ -689,9 +726,11 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupAr
         ...(marks.length > 0 ? { marks } : {}),
         recordExpiresAt: expiresAt(event.at),
         ...(journey ? { journey } : {}),
+        outboxClear: batch.outbox,
       });
       if (outcome === "erased") throw new DeviceErased();
       if (outcome === "committed") {
+        if (batch.outbox) batch.outboxCleared = true;
         deps.onOutcome?.("visit");
         if (attributed.length > 0) deps.onOutcome?.("attributed", attributed.length);
       }
@@ -723,23 +762,51 @@ export function incentiveSink(deps: IncentiveSinkDeps): ZoneEventSink & PickupAr
         });
       }
       if (events.length === 0) return [];
-      return decideGroup(device, events, "pickup_arrived", now, [pickupArrivalKey(pickupId)]);
+      return decideGroup(
+        device,
+        events,
+        "pickup_arrived",
+        now,
+        [pickupArrivalKey(pickupId)],
+        newBatchContext(),
+      );
     },
 
-    async handle(device, events, now): Promise<SinkResult> {
+    async handle(device, events, now, outbox): Promise<SinkResult> {
+      const groups = (["entered", "dwelled"] as const)
+        .map((type) => ({
+          type,
+          events: events.filter(
+            (e): e is Extract<ZoneEvent, { type: typeof type }> =>
+              e.kind === "trigger" && e.type === type && e.offerId !== undefined,
+          ),
+        }))
+        .filter((g) => g.events.length > 0);
+      const visits = events.filter((e) => e.kind === "footprint" && e.type === "dwelled");
+      const batch = newBatchContext();
+      // The visits' histories are read with the first decision's counters (one request less).
+      if (deps.journeys && groups.length > 0) {
+        batch.journeysAhead = [...new Set(visits.map((v) => v.merchantId))];
+      }
+      // The outbox clear rides the last step that may write, once every earlier one is done.
+      const steps = groups.length + visits.length;
+      let step = 0;
+      const nextStep = () => {
+        step++;
+        batch.outbox = step === steps ? outbox : undefined;
+      };
       const incentives: GrantedIncentive[] = [];
-      for (const type of ["entered", "dwelled"] as const) {
-        const group = events.filter(
-          (e): e is Extract<ZoneEvent, { type: typeof type }> =>
-            e.kind === "trigger" && e.type === type && e.offerId !== undefined,
+      for (const group of groups) {
+        nextStep();
+        incentives.push(
+          ...(await decideGroup(device, group.events, group.type, now, undefined, batch)),
         );
-        if (group.length > 0) incentives.push(...(await decideGroup(device, group, type, now)));
       }
-      for (const event of events) {
-        if (event.kind === "footprint" && event.type === "dwelled")
-          await recordVisit(device, event, now);
+      for (const event of visits) {
+        nextStep();
+        await recordVisit(device, event, now, batch);
       }
-      return { incentives };
+      return { incentives, outboxCleared: batch.outboxCleared };
     },
   };
 }

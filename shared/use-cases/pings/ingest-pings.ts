@@ -15,19 +15,35 @@ import { ForbiddenError, UnauthorizedError, ValidationError } from "../../errors
 import type { Clock } from "../../ports.ts";
 import { admitDevice, verifiedDeviceToken } from "../devices.ts";
 import type { TrackResult } from "../pickups/pickups.ts";
-import type { DeviceSnapshotReader, StoredVisits, VisitStore } from "../ports/visit-store.ts";
+import type {
+  DeviceSnapshotReader,
+  OutboxClear,
+  StoredVisits,
+  VisitStore,
+} from "../ports/visit-store.ts";
 import { DeviceErased, VisitStateConflict } from "../ports/visit-store.ts";
 import type { MatchedZone, ZoneMatcher } from "./zone-matcher.ts";
 
 /** What the next steps (incentives, conversion log) get for every batch that produced events. */
 export interface ZoneEventSink {
-  /** Must be idempotent per event identity (device, zoneId, enteredAt, type). */
-  handle(device: DevicePrincipal, events: ZoneEvent[], nowMs: number): Promise<SinkResult>;
+  /**
+   * Must be idempotent per event identity (device, zoneId, enteredAt, type). With `outbox`, the
+   * sink may commit that clear of the device's outbox in its last write, once every event is
+   * handled (`SinkResult.outboxCleared`); the caller clears it otherwise.
+   */
+  handle(
+    device: DevicePrincipal,
+    events: ZoneEvent[],
+    nowMs: number,
+    outbox?: OutboxClear,
+  ): Promise<SinkResult>;
 }
 
 export interface SinkResult {
   /** Incentives granted to the device by these events, shown to a foreground app at once. */
   incentives: unknown[];
+  /** The `outbox` clear was committed with the sink's last write (or found moot: a later save). */
+  outboxCleared?: boolean;
 }
 
 /**
@@ -308,22 +324,32 @@ export async function ingestPings(
       }
     }
     let sinkResult: SinkResult = { incentives: [] };
+    const clearedDueAt = nextDueAt(result.state, 0, now, deps.rules);
     try {
-      if (outbox.length > 0) sinkResult = await deps.sink.handle(device, outbox, now);
+      // The outbox is cleared once handed on: in the decision step's last transaction when it
+      // writes one (no request of its own), else by the save below.
+      if (outbox.length > 0) {
+        sinkResult = await deps.sink.handle(device, outbox, now, {
+          deviceId: device.deviceId,
+          savedVersion,
+          expiresAt: visitTtlSeconds(result.state, deps.rules),
+          ...(clearedDueAt !== undefined ? { dueAt: clearedDueAt } : {}),
+        });
+      }
     } catch (error) {
       if (error instanceof DeviceErased) {
         throw new UnauthorizedError("The device is no longer registered.");
       }
       throw error;
     }
-    if (outbox.length > 0) {
+    if (outbox.length > 0 && !sinkResult.outboxCleared) {
       try {
         await deps.visits.save(
           device.deviceId,
           { state: result.state, pending: [] },
           savedVersion,
           visitTtlSeconds(result.state, deps.rules),
-          nextDueAt(result.state, 0, now, deps.rules),
+          clearedDueAt,
         );
       } catch (error) {
         // A newer batch saved meanwhile; it carries the outbox and will hand it on again.

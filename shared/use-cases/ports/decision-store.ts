@@ -2,7 +2,8 @@ import type { ConversionRecord } from "../../domain/conversion.ts";
 import type { OfferCounters } from "../../domain/decision/decide.ts";
 import type { Incentive } from "../../domain/incentive.ts";
 import type { TouchBump } from "../../domain/o2o/touch.ts";
-import type { JourneyWrite } from "./journey-store.ts";
+import type { JourneyWrite, StoredJourney } from "./journey-store.ts";
+import type { OutboxClear } from "./visit-store.ts";
 
 /** Counter increments on the report counters of one offer × store × day (and the store view). */
 export interface CounterBump {
@@ -52,6 +53,12 @@ export interface GrantPlan {
   records: ConversionRecord[];
   counters: CounterBump[];
   recordExpiresAt: number;
+  /**
+   * The batch's outbox clear, committed in the same transaction (no request of its own). A
+   * clear whose item moved (a later save) is dropped and the grant committed without it: the
+   * later save carries the outbox on. `committed` therefore settles the outbox.
+   */
+  outboxClear?: OutboxClear | undefined;
 }
 
 export type GrantOutcome =
@@ -143,10 +150,17 @@ export interface DecisionStore {
     }[],
     deviceDay: string,
     partition?: string,
+    /**
+     * Items the caller will need next, read in the same request: the device's visit histories at
+     * these merchants (consistent, as `JourneyStore.load` at `nowMs`).
+     */
+    also?: { journeys: { merchantIds: string[]; nowMs: number } },
   ): Promise<{
     perOffer: Map<string, OfferCounters>;
     deviceToday: number;
     deviceDay: string;
+    /** The histories asked for in `also`, by merchant id. */
+    journeys?: Map<string, StoredJourney>;
   }>;
   grant(plan: GrantPlan): Promise<GrantOutcome>;
   /**
@@ -204,6 +218,8 @@ export interface VisitInput {
   journey?: JourneyWrite | undefined;
   /** Repeat visits to note on attribution handles (each only if not noted yet). */
   marks?: AttributionMark[] | undefined;
+  /** The batch's outbox clear, committed with the visit (as `GrantPlan.outboxClear`). */
+  outboxClear?: OutboxClear | undefined;
 }
 
 /** Outcome of `DecisionStore.recordVisit`. */

@@ -27,6 +27,22 @@ export interface StoredVisits {
   version: number;
 }
 
+/**
+ * Clearing a device's outbox once the decision step has handled it: the visit item saved at
+ * `savedVersion` keeps its state, loses its `pending` events and moves to `savedVersion + 1`,
+ * due as `nextDueAt` says with nothing pending, and only if no other save came first (a later
+ * save carries the outbox on, or the sweeper handed it on). The decision step commits it inside
+ * its own last transaction (`ZoneEventSink.handle`), so the clear costs no request of its own.
+ */
+export interface OutboxClear {
+  deviceId: string;
+  savedVersion: number;
+  /** Epoch seconds: the item's TTL, as saved. */
+  expiresAt: number;
+  /** Epoch ms the cleared item is due for the sweeper; absent: out of the `due` index. */
+  dueAt?: number | undefined;
+}
+
 /** The device's profile and visit state as read together (one request). */
 export interface DeviceSnapshot {
   /** Undefined when the device is not registered (never was, or erased). */

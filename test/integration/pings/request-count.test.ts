@@ -1,4 +1,4 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
@@ -144,5 +144,62 @@ describe("DynamoDB requests per ping batch, device check included (real handler,
     const lastStart = Math.max(...cells.map((r) => r.start));
     const firstEnd = Math.min(...cells.map((r) => r.end));
     expect(lastStart).toBeLessThan(firstEnd);
+  });
+
+  it("a warm batch that enters a store, gets an incentive and dwells: six requests, the outbox cleared by the visit's transaction", async () => {
+    const { requests, post } = await coldPingHandler();
+    const site = await isolatedSite();
+    const { offerId, storeId } = await seedStoreAndOffer({
+      location: site,
+      footprintRadiusM: 40,
+      triggerRadiusM: 200,
+      // Whatever the hour the suite runs at and however slowly, the offer may be sent.
+      offer: { quietHours: "none", trigger: { on: "enter", freshnessMinutes: 60 } },
+    });
+    /** Walking in from 320 m north (10 pings, 15 s apart), then 14 pings inside, 15 s apart. */
+    const walkIn = (now: number) =>
+      Array.from({ length: 24 }, (_, k) => ({
+        ...offsetM(site, (k % 3) * 3, k < 10 ? 320 - k * 32 : (k % 4) * 4),
+        accuracyM: 8,
+        timestamp: now - (24 - k) * 15_000,
+      }));
+    // Another device walks the same way first: its cells, offer and store are cached.
+    const first = await post(walkIn(Date.now() - 1), await device());
+    expect(first.statusCode).toBe(202);
+    requests.length = 0;
+
+    const dev = await device();
+    const res = await post(walkIn(Date.now()), dev);
+    expect(res.statusCode).toBe(202);
+    const body = bodyOf(res) as {
+      events: { type: string; kind: string; storeId: string }[];
+      incentives: { offerId: string; storeId: string }[];
+    };
+    expect(body.incentives).toMatchObject([{ offerId, storeId }]);
+    expect(body.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: "entered", kind: "trigger", storeId }),
+        expect.objectContaining({ type: "dwelled", kind: "footprint", storeId }),
+      ]),
+    );
+    // The Query that admits the device; the state saved with its outbox (created: with the
+    // profile check); the counters, with the visit history the visit will need; the grant; the
+    // visit's attribution handles; the visit, whose transaction also clears the outbox.
+    expect(requests.map((r) => r.command)).toEqual([
+      "QueryCommand",
+      "TransactWriteItemsCommand",
+      "BatchGetItemCommand",
+      "TransactWriteItemsCommand",
+      "QueryCommand",
+      "TransactWriteItemsCommand",
+    ]);
+    expect(isSnapshotQuery(requests[0] as never, dev.deviceId)).toBe(true);
+    expect(requests[2]?.input).toContain(`JOURNEY#`);
+    expect(requests[5]?.input).toContain('"sk":"VISITS"');
+    // Saved once with the outbox, cleared once: nothing left for the sweeper to hand on.
+    const visits = await documentClient.send(
+      new GetCommand({ TableName: env("DEVICES_TABLE"), Key: deviceKeys.visits(dev.deviceId) }),
+    );
+    expect(visits.Item).toMatchObject({ version: 2, pending: [] });
   });
 });
