@@ -50,6 +50,13 @@ async function create(as: Caller, body: unknown) {
   return invoke<OfferBody>(createOffer, as, { method: "POST", path: "/v1/offers", body });
 }
 
+/** An offer created on one of the caller's stores, its trigger zone indexed: zone id and cells. */
+async function indexedOffer(as: Caller, storeId: string) {
+  const { body } = await create(as, offerBody([storeId]));
+  const zoneId = zoneIds.trigger(body.offerId, storeId);
+  return { body, zoneId, cells: await expectIndexed(zoneId) };
+}
+
 describe("offers: validity dates", () => {
   it("accepts date-only validFrom / validTo and returns them as given", async () => {
     const as = admin();
@@ -141,9 +148,7 @@ describe("offers", () => {
   it("pausing removes the trigger zones from the index, resuming adds them back", async () => {
     const as = admin();
     const a = await newStore(as);
-    const { body } = await create(as, offerBody([a]));
-    const zoneId = zoneIds.trigger(body.offerId, a);
-    const cells = await expectIndexed(zoneId);
+    const { body, zoneId, cells } = await indexedOffer(as, a);
 
     const paused = await invoke<OfferBody>(pauseOffer, as, on(body.offerId, { method: "POST" }));
     expect(paused.status).toBe(200);
@@ -191,9 +196,7 @@ describe("offers", () => {
   it("moving a store moves its StoreRadius trigger zones", async () => {
     const as = admin();
     const a = await newStore(as, PARIS);
-    const { body } = await create(as, offerBody([a]));
-    const zoneId = zoneIds.trigger(body.offerId, a);
-    const before = await expectIndexed(zoneId);
+    const { zoneId, cells: before } = await indexedOffer(as, a);
     const moved = await invoke(updateStore, as, {
       method: "PUT",
       path: `/v1/stores/${a}`,
@@ -208,9 +211,7 @@ describe("offers", () => {
   it("refuses to delete a store an offer lists (409 naming storeId), until the offer is gone", async () => {
     const as = admin();
     const a = await newStore(as);
-    const { body } = await create(as, offerBody([a]));
-    const zoneId = zoneIds.trigger(body.offerId, a);
-    const cells = await expectIndexed(zoneId);
+    const { body, zoneId, cells } = await indexedOffer(as, a);
     const storeTarget = { path: `/v1/stores/${a}`, pathParameters: { storeId: a } };
     const refused = await invoke<Problem>(deleteStore, as, { ...storeTarget, method: "DELETE" });
     expect(refused.status).toBe(409);

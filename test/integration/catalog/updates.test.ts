@@ -10,6 +10,7 @@ import { zoneIds } from "../../../shared/domain/zone.ts";
 import { uniqueId } from "../../support/aws.ts";
 import {
   BASTILLE,
+  type Caller,
   circleStore,
   errorPaths,
   expectIndexed,
@@ -50,15 +51,26 @@ async function newStore(as: { merchantId: string; role: string }) {
 
 const storeAt = (id: string) => ({ path: `/v1/stores/${id}`, pathParameters: { storeId: id } });
 
+/** `PUT /v1/stores/{id}`: the whole store replaced by `body`, `headers` carrying If-Match. */
+function put(as: Caller, storeId: string, body: unknown, headers: Record<string, string> = {}) {
+  return invoke<StoreBody>(updateStore, as, { ...storeAt(storeId), method: "PUT", headers, body });
+}
+
+/** `PATCH /v1/stores/{id}`: a JSON merge patch unless `headers` says otherwise. */
+function patch(
+  as: Caller,
+  storeId: string,
+  body: unknown,
+  headers: Record<string, string> = MERGE_PATCH,
+) {
+  return invoke<StoreBody>(patchStore, as, { ...storeAt(storeId), method: "PATCH", headers, body });
+}
+
 describe("PUT replaces the whole store and needs If-Match", () => {
   it("answers 428 problem+json naming If-Match without it, and changes nothing", async () => {
     const as = admin();
     const store = await newStore(as);
-    const res = await invoke(updateStore, as, {
-      ...storeAt(store.storeId),
-      method: "PUT",
-      body: circleStore(PARIS, { name: "Renamed" }),
-    });
+    const res = await put(as, store.storeId, circleStore(PARIS, { name: "Renamed" }));
     expect(res.status).toBe(428);
     expect(res.headers["content-type"]).toBe("application/problem+json");
     expect(errorPaths(res.body)).toEqual(["If-Match"]);
@@ -70,19 +82,16 @@ describe("PUT replaces the whole store and needs If-Match", () => {
     const as = admin();
     const store = await newStore(as);
     const hours = [{ days: ["sat"], start: "10:00", end: "18:00" }];
-    const kept = await invoke<StoreBody>(updateStore, as, {
-      ...storeAt(store.storeId),
-      method: "PUT",
-      headers: { "if-match": '"1"' },
-      body: circleStore(PARIS, { name: "Kept", address: "2 Rue de Rivoli", openingHours: hours }),
-    });
+    const kept = await put(
+      as,
+      store.storeId,
+      circleStore(PARIS, { name: "Kept", address: "2 Rue de Rivoli", openingHours: hours }),
+      { "if-match": '"1"' },
+    );
     expect(kept.status).toBe(200);
     expect(kept.body).toMatchObject({ address: "2 Rue de Rivoli", openingHours: hours });
-    const replaced = await invoke<StoreBody>(updateStore, as, {
-      ...storeAt(store.storeId),
-      method: "PUT",
-      headers: { "if-match": String(kept.headers.etag) },
-      body: circleStore(PARIS, { name: "Bare" }),
+    const replaced = await put(as, store.storeId, circleStore(PARIS, { name: "Bare" }), {
+      "if-match": String(kept.headers.etag),
     });
     expect(replaced.status).toBe(200);
     expect(replaced.body.address).toBeUndefined();
@@ -95,12 +104,7 @@ describe("PATCH with JSON Merge Patch (RFC 7396)", () => {
   it("changes only the members sent, removes those set to null, and keeps the rest", async () => {
     const as = admin();
     const store = await newStore(as);
-    const res = await invoke<StoreBody>(patchStore, as, {
-      ...storeAt(store.storeId),
-      method: "PATCH",
-      headers: MERGE_PATCH,
-      body: { name: "Lumière Rivoli", openingHours: null },
-    });
+    const res = await patch(as, store.storeId, { name: "Lumière Rivoli", openingHours: null });
     expect(res.status).toBe(200);
     expect(res.headers.etag).toBe('"2"');
     expect(res.body).toMatchObject({
@@ -118,12 +122,12 @@ describe("PATCH with JSON Merge Patch (RFC 7396)", () => {
     const store = await newStore(as);
     const zoneId = zoneIds.footprint(store.storeId);
     const before = await expectIndexed(zoneId);
-    const res = await invoke<StoreBody>(patchStore, as, {
-      ...storeAt(store.storeId),
-      method: "PATCH",
-      headers: { ...MERGE_PATCH, "if-match": '"1"' },
-      body: { location: BASTILLE, footprint: { center: BASTILLE } },
-    });
+    const res = await patch(
+      as,
+      store.storeId,
+      { location: BASTILLE, footprint: { center: BASTILLE } },
+      { ...MERGE_PATCH, "if-match": '"1"' },
+    );
     expect(res.status).toBe(200);
     expect(res.body.location).toEqual(BASTILLE);
     await expectMovedOff(zoneId, before);
@@ -132,26 +136,17 @@ describe("PATCH with JSON Merge Patch (RFC 7396)", () => {
   it("validates the merged store naming the field, refuses a stale If-Match and other media types", async () => {
     const as = admin();
     const store = await newStore(as);
-    const bad = await invoke(patchStore, as, {
-      ...storeAt(store.storeId),
-      method: "PATCH",
-      headers: MERGE_PATCH,
-      body: { footprint: { radiusM: 1 }, name: null },
-    });
+    const bad = await patch(as, store.storeId, { footprint: { radiusM: 1 }, name: null });
     expect(bad.status).toBe(400);
     expect(errorPaths(bad.body)).toEqual(["footprint/radiusM", "name"]);
-    const stale = await invoke(patchStore, as, {
-      ...storeAt(store.storeId),
-      method: "PATCH",
-      headers: { ...MERGE_PATCH, "if-match": '"9"' },
-      body: { name: "x" },
-    });
+    const stale = await patch(
+      as,
+      store.storeId,
+      { name: "x" },
+      { ...MERGE_PATCH, "if-match": '"9"' },
+    );
     expect(stale.status).toBe(409);
-    const plainJson = await invoke(patchStore, as, {
-      ...storeAt(store.storeId),
-      method: "PATCH",
-      body: { name: "x" },
-    });
+    const plainJson = await patch(as, store.storeId, { name: "x" }, {});
     expect(plainJson.status).toBe(415);
     const got = await invoke<StoreBody>(getStore, as, storeAt(store.storeId));
     expect(got.body).toMatchObject({ version: 1, name: "Café Lumière" });
@@ -159,12 +154,7 @@ describe("PATCH with JSON Merge Patch (RFC 7396)", () => {
 
   it("hides another merchant's store (404)", async () => {
     const store = await newStore(admin());
-    const res = await invoke(patchStore, admin(), {
-      ...storeAt(store.storeId),
-      method: "PATCH",
-      headers: MERGE_PATCH,
-      body: { name: "Mine now" },
-    });
+    const res = await patch(admin(), store.storeId, { name: "Mine now" });
     expect(res.status).toBe(404);
     expect(errorPaths(res.body)).toEqual(["storeId"]);
   });
@@ -198,8 +188,12 @@ describe("PATCH with JSON Merge Patch (RFC 7396)", () => {
       storeIds: [a],
     });
     await expectIndexed(zoneIds.trigger(created.body.offerId, a));
-    const put = await invoke(updateOffer, as, { ...at, method: "PUT", body: offerBody([a]) });
-    expect(put.status).toBe(428);
-    expect(errorPaths(put.body)).toEqual(["If-Match"]);
+    const unconditional = await invoke(updateOffer, as, {
+      ...at,
+      method: "PUT",
+      body: offerBody([a]),
+    });
+    expect(unconditional.status).toBe(428);
+    expect(errorPaths(unconditional.body)).toEqual(["If-Match"]);
   });
 });

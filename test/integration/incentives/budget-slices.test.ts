@@ -186,6 +186,16 @@ function expectOnlyConflictsThrown(run: Run): void {
   expect(run.failures.filter((f) => !f.includes("TransactionConflict"))).toEqual([]);
 }
 
+/** A burst in which no grant failed, with exactly these counts. */
+function expectExactRun(
+  run: Run,
+  counts: Partial<Pick<Run, "granted" | "refusedBudget" | "stored">>,
+) {
+  expectOnlyConflictsThrown(run);
+  expect(run.errors).toBe(0);
+  expect(run).toMatchObject(counts);
+}
+
 // Liveness under the emulated conflicts is the first case's (shipped retries); the others test
 // exactness and borrowing, with retries enough that a starved event loop cannot exhaust them.
 const GRANTS = 80;
@@ -218,11 +228,7 @@ describe("budget slices under a high grant rate", () => {
 
   it("refuses no grant while budget remains on any slice (budget = grants: every grant borrows if its slice is full)", async () => {
     const run = await burst(80, 80, { conflictRetries: 40 }, undefined, 3);
-    expectOnlyConflictsThrown(run);
-    expect(run.errors).toBe(0);
-    expect(run.refusedBudget).toBe(0);
-    expect(run.granted).toBe(80);
-    expect(run.stored).toBe(80);
+    expectExactRun(run, { refusedBudget: 0, granted: 80, stored: 80 });
   });
 
   it("counts the pre-slice budget item: 100 already sent of 150 leaves exactly 50", async () => {
@@ -240,18 +246,11 @@ describe("budget slices under a high grant rate", () => {
       },
       3,
     );
-    expectOnlyConflictsThrown(run);
-    expect(run.errors).toBe(0);
-    expect(run.granted).toBe(50);
-    expect(run.refusedBudget).toBe(30);
-    expect(run.stored).toBe(150);
+    expectExactRun(run, { granted: 50, refusedBudget: 30, stored: 150 });
   });
 
   it("counts every grant of an offer without a budget over the slices", async () => {
     const run = await burst(60, undefined, { conflictRetries: 40 }, undefined, 3);
-    expectOnlyConflictsThrown(run);
-    expect(run.errors).toBe(0);
-    expect(run.granted).toBe(60);
-    expect(run.stored).toBe(60);
+    expectExactRun(run, { granted: 60, stored: 60 });
   });
 });

@@ -100,15 +100,13 @@ describe("pickup bays on the local engines", () => {
 
   it("a car that stops in a bay without crossing the footprint arrived and waits at once", async () => {
     const { principal, storeId, at, world, device } = await bayScene();
-    const { created } = await world.createAndAttach(principal, storeId, device);
     const trip = trajectory(
       at,
       { eastM: 0, northM: 1500 },
       [{ toNorthM: FAR_BAY_NORTH_M, speedMps: 5, everyS: 20 }],
       T0,
     );
-    await world.follow(device, trip);
-    const view = await getPickup(world.deps, principal, created.pickupId);
+    const { view } = await world.pickupAfter(principal, storeId, device, trip);
     expect(view.state).toBe("waiting");
     expect(view.times.arrived).toBe(view.times.waiting);
     const types = parseMessages(await world.received()).map((m) => m.eventType);

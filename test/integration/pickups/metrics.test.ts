@@ -27,10 +27,13 @@ describe("pickup metrics on the local engines", () => {
     const device = await registeredDevice();
 
     // A car from 3 km at 12 m/s: arrives, the order is made ready, completed 4 minutes later.
-    const { created: car } = await world.createAndAttach(principal, seeded.storeId, device);
     const trip = carApproach(seeded.location, 3000, T0);
-    await world.follow(device, trip);
-    const arrivedView = await getPickup(world.deps, principal, car.pickupId);
+    const { created: car, view: arrivedView } = await world.pickupAfter(
+      principal,
+      seeded.storeId,
+      device,
+      trip,
+    );
     const arrivedAt = Date.parse(arrivedView.times.arrived ?? "");
     world.clock.set(arrivedAt + 60_000);
     await staffUpdatePickup(world.deps, principal, car.pickupId, "ready");

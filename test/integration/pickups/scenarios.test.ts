@@ -51,13 +51,10 @@ async function profileRefs(deviceId: string) {
 describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () => {
   it("a car at 12 m/s from 8 km: en route, nearby within one ping of 5 min, arrived on entry", async () => {
     const { principal, seeded, world, device } = await scene();
-    const { created } = await world.createAndAttach(principal, seeded.storeId, device);
     // 12 m/s until 60 m from the store's centre (20 m before the footprint), then 3 m/s into the
     // car park; a fix every 15 s, then every 10 s.
     const trip = carApproach(seeded.location, 8000, T0);
-    await world.follow(device, trip);
-
-    const view = await getPickup(world.deps, principal, created.pickupId);
+    const { created, view } = await world.pickupAfter(principal, seeded.storeId, device, trip);
     expect(view.state).toBe("arrived");
     const at = (iso: string | undefined) => (iso ? Date.parse(iso) : Number.NaN);
     // Arrival: the first fix inside the footprint (40 m).
@@ -102,17 +99,15 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
 
   it("a walk-in at 1.4 m/s from 600 m arrives; the estimate error is small", async () => {
     const { principal, seeded, world, device } = await scene();
-    const { created } = await world.createAndAttach(principal, seeded.storeId, device, {
-      mode: "in_store",
-    });
     const trip = trajectory(
       seeded.location,
       { eastM: 0, northM: -600 },
       [{ toNorthM: -20, speedMps: 1.4, everyS: 30 }],
       T0,
     );
-    await world.follow(device, trip);
-    const view = await getPickup(world.deps, principal, created.pickupId);
+    const { created, view } = await world.pickupAfter(principal, seeded.storeId, device, trip, {
+      mode: "in_store",
+    });
     expect(view.state).toBe("arrived");
     expect(Object.keys(view.times)).toEqual([
       "created",
@@ -129,30 +124,26 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
 
   it("a drive-past at 14 m/s, 150 m off the store, never arrives; nor does a drive-through", async () => {
     const { principal, seeded, world, device } = await scene();
-    const past = await world.createAndAttach(principal, seeded.storeId, device);
     const trip = trajectory(
       seeded.location,
       { eastM: 150, northM: -3000 },
       [{ toNorthM: 3000, speedMps: 14, everyS: 15 }],
       T0,
     );
-    await world.follow(device, trip);
-    const view = await getPickup(world.deps, principal, past.created.pickupId);
+    const { view } = await world.pickupAfter(principal, seeded.storeId, device, trip);
     expect(view.times.arrived).toBeUndefined();
     expect(["en_route", "nearby"]).toContain(view.state);
     // Driving away: no estimate is shown any more.
     expect(view.estimatedArrivalAt).toBeUndefined();
 
     const other = await registeredDevice();
-    const through = await world.createAndAttach(principal, seeded.storeId, other);
     const straight = trajectory(
       seeded.location,
       { eastM: 0, northM: -3000 },
       [{ toNorthM: 3000, speedMps: 14, everyS: 5 }],
       T0,
     );
-    await world.follow(other, straight);
-    const view2 = await getPickup(world.deps, principal, through.created.pickupId);
+    const { view: view2 } = await world.pickupAfter(principal, seeded.storeId, other, straight);
     expect(view2.times.arrived).toBeUndefined();
     const board = await listStorePickups(world.deps, principal, seeded.storeId);
     expect(board.items).toHaveLength(2);

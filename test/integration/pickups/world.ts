@@ -13,6 +13,7 @@ import { zoneIds } from "../../../shared/domain/zone.ts";
 import {
   attachPickupToDevice,
   createPickup,
+  getPickup,
   type PickupDeps,
   type PublishDeps,
   publishPickupOutbox,
@@ -144,6 +145,22 @@ export async function pickupWorld(
     /** Posts each fix of `trip` as a batch of its own, in order, as a moving phone does. */
     async follow(device: DevicePrincipal, trip: readonly { ping: Ping }[]): Promise<void> {
       for (const step of trip) await world.post(device, [step.ping]);
+    },
+    /**
+     * A pickup created at `storeId` and attached to `device`, which then follows `trip`: the
+     * pickup as the merchant's staff now see it, and what `createAndAttach` returned.
+     */
+    async pickupAfter(
+      principal: MerchantPrincipal,
+      storeId: string,
+      device: DevicePrincipal,
+      trip: readonly { ping: Ping }[],
+      extra: Record<string, unknown> = {},
+    ) {
+      const { created, attached } = await world.createAndAttach(principal, storeId, device, extra);
+      await world.follow(device, trip);
+      const view = await getPickup(deps, principal, created.pickupId);
+      return { created, attached, view };
     },
     authorized,
   };

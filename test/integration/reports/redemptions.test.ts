@@ -12,6 +12,7 @@ import { incentiveKeys } from "../../../shared/domain/incentive.ts";
 import { attemptWindow, DEFAULT_REDEMPTION_LIMITS } from "../../../shared/use-cases/redemptions.ts";
 import { env, uniqueId } from "../../support/aws.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
+import { problemPaths } from "../../support/validation.ts";
 import { putCode, putOffer, putStore } from "./fixtures.ts";
 
 function newCode(): string {
@@ -145,11 +146,7 @@ describe("POST /v1/redemptions against DynamoDB Local", () => {
     }
     const bad = await post({ code: "", storeId: "nope" }, merchantClaims(A, "pos"));
     expect(bad.statusCode).toBe(400);
-    expect(
-      bodyOf<{ errors: { path: string }[] }>(bad)
-        .errors.map((e) => e.path)
-        .sort(),
-    ).toEqual(["code", "storeId"]);
+    expect(problemPaths(bad)).toEqual(["code", "storeId"]);
     const anonymous = await redeem(
       httpEvent({ method: "POST", path: "/v1/redemptions", body: { code, storeId: S1 } }),
       lambdaContext,

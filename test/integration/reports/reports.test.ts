@@ -9,6 +9,7 @@ import { uniqueId } from "../../support/aws.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 import { call, startTestServer } from "../../support/local-server.ts";
 import { roleHeaders } from "../../support/merchant-api.ts";
+import { LIFT_DAY_1, LIFT_DAY_2 } from "../../support/report-counters.ts";
 import { bumpCounters, catalog, putOffer, putRecord, putStore, setBudgetUsed } from "./fixtures.ts";
 
 const A = uniqueId("ma");
@@ -52,24 +53,16 @@ beforeAll(async () => {
   await putOffer(A, OFFER2, { storeIds: [S1] });
   await putOffer(B, OFFER_B, { storeIds: [SB] });
   await bumpCounters(A, OFFER, S1, "2026-05-01", {
+    ...LIFT_DAY_1,
     [COUNTER_FIELDS.triggered]: 400,
-    [COUNTER_FIELDS.sent]: 250,
-    [COUNTER_FIELDS.heldOut]: 60,
     [COUNTER_FIELDS.suppressed]: 90,
     [COUNTER_FIELDS.suppressedBy("cap_day")]: 90,
-    [COUNTER_FIELDS.attributedTreated]: 40,
-    [COUNTER_FIELDS.attributedHoldout]: 5,
     // The write side also counts an attributed visit as a visit on the offer's row.
     [COUNTER_FIELDS.visits]: 45,
-    [COUNTER_FIELDS.redemptions]: 20,
     [COUNTER_FIELDS.ttvBucket(1)]: 45,
   });
   await bumpCounters(A, OFFER, S2, "2026-05-03", {
-    [COUNTER_FIELDS.sent]: 150,
-    [COUNTER_FIELDS.heldOut]: 40,
-    [COUNTER_FIELDS.attributedTreated]: 20,
-    [COUNTER_FIELDS.attributedHoldout]: 4,
-    [COUNTER_FIELDS.redemptions]: 10,
+    ...LIFT_DAY_2,
     [COUNTER_FIELDS.ttvBucket(4)]: 24,
   });
   await bumpCounters(A, "-", S1, "2026-05-02", { [COUNTER_FIELDS.visits]: 12 });

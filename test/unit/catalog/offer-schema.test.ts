@@ -1,17 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { offerInputSchema } from "../../../shared/domain/catalog/index.ts";
-import type { ValidationError } from "../../../shared/errors.ts";
 import { parseWith } from "../../../shared/http/parse.ts";
+import { rejectedPaths } from "../../support/validation.ts";
 import { CHATELET_SQUARE, PARIS, STORE_A, STORE_B, STORE_C, validOffer } from "./fixtures.ts";
 
-function paths(body: unknown): string[] {
-  try {
-    parseWith(offerInputSchema, body);
-  } catch (error) {
-    return ((error as ValidationError).issues ?? []).map((i) => i.path).sort();
-  }
-  return [];
-}
+/** The JSON paths an offer body is rejected with, as the API reports them. */
+const paths = (body: unknown) => rejectedPaths(offerInputSchema, body);
 
 describe("offer input", () => {
   it("accepts a valid offer and fills defaults", () => {

@@ -3,15 +3,7 @@ import { listQuerySchema } from "../../../shared/domain/catalog/index.ts";
 import { ValidationError } from "../../../shared/errors.ts";
 import { etag, parseIfMatch } from "../../../shared/http/if-match.ts";
 import { parseWith } from "../../../shared/http/parse.ts";
-
-function paths(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    return ((error as ValidationError).issues ?? []).map((i) => i.path);
-  }
-  return [];
-}
+import { validationPaths } from "../../support/validation.ts";
 
 describe("If-Match", () => {
   it("reads the ETag we send, weak or bare, and ignores * and absence", () => {
@@ -24,7 +16,7 @@ describe("If-Match", () => {
 
   it("names If-Match when it is not a version", () => {
     for (const bad of ['"abc"', "0", "-1", '"1", "2"', "1.5"]) {
-      expect(paths(() => parseIfMatch(bad))).toEqual(["If-Match"]);
+      expect(validationPaths(() => parseIfMatch(bad))).toEqual(["If-Match"]);
     }
   });
 });
@@ -33,13 +25,13 @@ describe("list query", () => {
   it("defaults to 25 and caps the page size at 100", () => {
     expect(parseWith(listQuerySchema, {})).toEqual({ limit: 25 });
     expect(parseWith(listQuerySchema, { limit: "100" }).limit).toBe(100);
-    expect(paths(() => parseWith(listQuerySchema, { limit: "101" }))).toEqual(["limit"]);
-    expect(paths(() => parseWith(listQuerySchema, { limit: "0" }))).toEqual(["limit"]);
-    expect(paths(() => parseWith(listQuerySchema, { limit: "ten" }))).toEqual(["limit"]);
+    expect(validationPaths(() => parseWith(listQuerySchema, { limit: "101" }))).toEqual(["limit"]);
+    expect(validationPaths(() => parseWith(listQuerySchema, { limit: "0" }))).toEqual(["limit"]);
+    expect(validationPaths(() => parseWith(listQuerySchema, { limit: "ten" }))).toEqual(["limit"]);
   });
 
   it("names unknown query parameters (a merchantId in the query is not how tenancy works)", () => {
-    expect(paths(() => parseWith(listQuerySchema, { merchantId: "m_other" }))).toEqual([
+    expect(validationPaths(() => parseWith(listQuerySchema, { merchantId: "m_other" }))).toEqual([
       "merchantId",
     ]);
   });

@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { storeInputSchema } from "../../../shared/domain/catalog/index.ts";
-import type { ValidationError } from "../../../shared/errors.ts";
-import { parseWith } from "../../../shared/http/parse.ts";
+import { rejectedPaths } from "../../support/validation.ts";
 import { CHATELET_SQUARE, PARIS, validStore } from "./fixtures.ts";
 
 /** The JSON paths a store body is rejected with, as the API reports them. */
-function paths(body: unknown): string[] {
-  try {
-    parseWith(storeInputSchema, body);
-  } catch (error) {
-    return ((error as ValidationError).issues ?? []).map((i) => i.path).sort();
-  }
-  return [];
-}
+const paths = (body: unknown) => rejectedPaths(storeInputSchema, body);
 
 const square = (ring: number[][]) => ({ type: "Polygon", coordinates: [ring] });
 

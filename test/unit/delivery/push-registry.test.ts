@@ -33,13 +33,23 @@ beforeEach(() => {
   snsMock.reset();
 });
 
-/** SNS creates (or finds) endpoint `arn`, which then reads back with `token`, enabled or not. */
-function createdEndpoint(arn: string, token: string, enabled: boolean) {
-  snsMock.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: arn });
+/** Every endpoint reads back from SNS with `token`, enabled or not. */
+function endpointReads(token: string, enabled = true) {
   snsMock
     .on(GetEndpointAttributesCommand)
     .resolves({ Attributes: { Token: token, Enabled: String(enabled) } });
 }
+
+/** SNS creates (or finds) endpoint `arn`, which then reads back with `token`, enabled or not. */
+function createdEndpoint(arn: string, token: string, enabled: boolean) {
+  snsMock.on(CreatePlatformEndpointCommand).resolves({ EndpointArn: arn });
+  endpointReads(token, enabled);
+}
+
+/** The one attribute write that enables the stored endpoint with `token`. */
+const enabledWith = (token: string) => [
+  { EndpointArn: APNS_ENDPOINT, Attributes: { Token: token, Enabled: "true" } },
+];
 
 describe("snsPushRegistry.sync", () => {
   const registry = snsPushRegistry(sns, {
@@ -67,29 +77,21 @@ describe("snsPushRegistry.sync", () => {
   it("re-enables an endpoint that the created one turned out to be (known token, disabled)", async () => {
     createdEndpoint(APNS_ENDPOINT, "apns-token-0001", false);
     expect(await registry.sync(device())).toBe(APNS_ENDPOINT);
-    expect(calls(SetEndpointAttributesCommand)).toEqual([
-      { EndpointArn: APNS_ENDPOINT, Attributes: { Token: "apns-token-0001", Enabled: "true" } },
-    ]);
+    expect(calls(SetEndpointAttributesCommand)).toEqual(enabledWith("apns-token-0001"));
   });
 
   it("updates the token of the stored endpoint without creating another one", async () => {
-    snsMock
-      .on(GetEndpointAttributesCommand)
-      .resolves({ Attributes: { Token: "apns-token-old", Enabled: "true" } });
+    endpointReads("apns-token-old");
     const result = await registry.sync(
       device({ pushEndpointArn: APNS_ENDPOINT, pushToken: "apns-token-new" }),
     );
     expect(result).toBe(APNS_ENDPOINT);
     expect(calls(CreatePlatformEndpointCommand)).toEqual([]);
-    expect(calls(SetEndpointAttributesCommand)).toEqual([
-      { EndpointArn: APNS_ENDPOINT, Attributes: { Token: "apns-token-new", Enabled: "true" } },
-    ]);
+    expect(calls(SetEndpointAttributesCommand)).toEqual(enabledWith("apns-token-new"));
   });
 
   it("leaves a healthy endpoint alone", async () => {
-    snsMock
-      .on(GetEndpointAttributesCommand)
-      .resolves({ Attributes: { Token: "apns-token-0001", Enabled: "true" } });
+    endpointReads("apns-token-0001");
     expect(await registry.sync(device({ pushEndpointArn: APNS_ENDPOINT }))).toBe(APNS_ENDPOINT);
     expect(snsMock.calls().map((c) => c.args[0].constructor.name)).toEqual([
       "GetEndpointAttributesCommand",
@@ -124,9 +126,7 @@ describe("snsPushRegistry.sync", () => {
         $metadata: {},
       }),
     );
-    snsMock
-      .on(GetEndpointAttributesCommand)
-      .resolves({ Attributes: { Token: "apns-token-0001", Enabled: "true" } });
+    endpointReads("apns-token-0001");
     expect(await registry.sync(device())).toBe(APNS_ENDPOINT_2);
     expect(calls(SetEndpointAttributesCommand)[0]).toEqual({
       EndpointArn: APNS_ENDPOINT_2,

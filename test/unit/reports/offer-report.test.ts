@@ -6,6 +6,7 @@ import { getOfferReport } from "../../../shared/use-cases/reports/offer-report.t
 import { getStoreReport } from "../../../shared/use-cases/reports/store-report.ts";
 import { MemoryCatalog } from "../../support/memory/catalog.ts";
 import { MemoryTables } from "../../support/memory/conversion-reader.ts";
+import { LIFT_DAY_1, LIFT_DAY_2 } from "../../support/report-counters.ts";
 import { A, B, OFFER, principal, reportDeps, S1, S2 } from "./fakes.ts";
 
 function setup() {
@@ -16,27 +17,19 @@ function setup() {
   catalog.addOffer(A, OFFER, { storeIds: [S1, S2], budget: { maxIncentives: 1000 } });
   // Two days, two stores: totals are treated 60/400, holdout 9/100.
   tables.putOfferCounters(A, OFFER, S1, "2026-05-01", {
+    ...LIFT_DAY_1,
     [COUNTER_FIELDS.triggered]: 400,
-    [COUNTER_FIELDS.sent]: 250,
-    [COUNTER_FIELDS.heldOut]: 60,
     [COUNTER_FIELDS.suppressed]: 90,
     [COUNTER_FIELDS.suppressedBy("cap_day")]: 50,
     [COUNTER_FIELDS.suppressedBy("quiet_hours")]: 40,
-    [COUNTER_FIELDS.attributedTreated]: 40,
-    [COUNTER_FIELDS.attributedHoldout]: 5,
-    [COUNTER_FIELDS.redemptions]: 20,
     [COUNTER_FIELDS.ttvBucket(0)]: 10,
     [COUNTER_FIELDS.ttvBucket(2)]: 20,
   });
   tables.putOfferCounters(A, OFFER, S2, "2026-05-03", {
+    ...LIFT_DAY_2,
     [COUNTER_FIELDS.triggered]: 200,
-    [COUNTER_FIELDS.sent]: 150,
-    [COUNTER_FIELDS.heldOut]: 40,
     [COUNTER_FIELDS.suppressed]: 10,
     [COUNTER_FIELDS.suppressedBy("budget")]: 10,
-    [COUNTER_FIELDS.attributedTreated]: 20,
-    [COUNTER_FIELDS.attributedHoldout]: 4,
-    [COUNTER_FIELDS.redemptions]: 10,
     [COUNTER_FIELDS.ttvBucket(5)]: 30,
   });
   // Outside the range: must not count.

@@ -24,6 +24,7 @@ import {
 import { getStoreReport } from "../../../shared/use-cases/reports/store-report.ts";
 import { MemoryCatalog } from "../../support/memory/catalog.ts";
 import { MemoryTables } from "../../support/memory/conversion-reader.ts";
+import { LIFT_DAY_1, LIFT_DAY_2 } from "../../support/report-counters.ts";
 import { validOffer } from "../catalog/fixtures.ts";
 import { A, OFFER, OTHER, principal, reportDeps, S1, S2 } from "./fakes.ts";
 
@@ -46,21 +47,11 @@ function setup() {
   catalog.addOffer(A, OTHER, { name: "Evening dessert", storeIds: [S2] });
   // Treated 60/400, holdout 9/100 over two days (as the hand-computed report test).
   tables.putOfferCounters(A, OFFER, S1, "2026-05-01", {
-    [COUNTER_FIELDS.sent]: 250,
-    [COUNTER_FIELDS.heldOut]: 60,
-    [COUNTER_FIELDS.attributedTreated]: 40,
-    [COUNTER_FIELDS.attributedHoldout]: 5,
-    [COUNTER_FIELDS.redemptions]: 20,
+    ...LIFT_DAY_1,
     [COUNTER_FIELDS.baskets]: 4,
     [COUNTER_FIELDS.basketMinor]: 10_000,
   });
-  tables.putOfferCounters(A, OFFER, S2, "2026-05-12", {
-    [COUNTER_FIELDS.sent]: 150,
-    [COUNTER_FIELDS.heldOut]: 40,
-    [COUNTER_FIELDS.attributedTreated]: 20,
-    [COUNTER_FIELDS.attributedHoldout]: 4,
-    [COUNTER_FIELDS.redemptions]: 10,
-  });
+  tables.putOfferCounters(A, OFFER, S2, "2026-05-12", LIFT_DAY_2);
   // Footfall at the offer's stores: 1,000 visits.
   tables.putOfferCounters(A, "-", S1, "2026-05-01", { [COUNTER_FIELDS.visits]: 600 });
   tables.putOfferCounters(A, "-", S2, "2026-05-12", { [COUNTER_FIELDS.visits]: 400 });

@@ -33,30 +33,70 @@ describe("normal distribution helpers", () => {
   });
 });
 
-describe("twoProportionLift: hand-computed values", () => {
-  it("treated 120/1000 vs holdout 80/1000 at 95 %", () => {
-    const r = twoProportionLift({
-      treated: { n: 1000, visits: 120 },
-      holdout: { n: 1000, visits: 80 },
-    });
+/** Inputs and their hand-computed results at 95 %: rates and lifts exact, intervals and test to 1e-6. */
+type Pair = [number, number];
+const HAND_COMPUTED: {
+  name: string;
+  input: Parameters<typeof twoProportionLift>[0];
+  rates: Pair;
+  absoluteLift: number;
+  absoluteCi: Pair;
+  relativeLift: number;
+  relativeCi: Pair;
+  zScore: number;
+  pValue: number;
+}[] = [
+  {
+    name: "treated 120/1000 vs holdout 80/1000 at 95 %",
+    input: { treated: { n: 1000, visits: 120 }, holdout: { n: 1000, visits: 80 } },
     // Rates 0.12 and 0.08; absolute lift 0.04.
-    expect(r.treatedRate).toBeCloseTo(0.12, 12);
-    expect(r.holdoutRate).toBeCloseTo(0.08, 12);
-    expect(r.absoluteLift).toBeCloseTo(0.04, 12);
+    rates: [0.12, 0.08],
+    absoluteLift: 0.04,
     // Unpooled SE = sqrt(.12·.88/1000 + .08·.92/1000) = sqrt(1.792e-4) = 0.0133865604…
     // CI = 0.04 ± 1.959964 × 0.0133865604 = 0.04 ± 0.0262372 = [0.0137628, 0.0662372].
-    expect(r.absoluteCi?.[0]).toBeCloseTo(0.0137628237, 6);
-    expect(r.absoluteCi?.[1]).toBeCloseTo(0.0662371763, 6);
+    absoluteCi: [0.0137628237, 0.0662371763],
     // RR = 0.12/0.08 = 1.5 ⇒ relative lift 0.5.
     // Katz: SE(ln RR) = sqrt(1/120 − 1/1000 + 1/80 − 1/1000) = sqrt(0.0188333…) = 0.1372346;
     // CI = exp(ln 1.5 ± 1.959964 × 0.1372346) − 1 = [0.1462437, 0.9629334].
-    expect(r.relativeLift).toBeCloseTo(0.5, 12);
-    expect(r.relativeCi?.[0]).toBeCloseTo(0.1462437015, 6);
-    expect(r.relativeCi?.[1]).toBeCloseTo(0.9629333597, 6);
+    relativeLift: 0.5,
+    relativeCi: [0.1462437015, 0.9629333597],
     // Pooled p = 200/2000 = 0.1; SE = sqrt(.1·.9·(1/1000 + 1/1000)) = sqrt(1.8e-4) = 0.0134164;
     // z = 0.04 / 0.0134164 = 2.9814240; two-sided p = erfc(2.981424/√2) = 0.0028691.
-    expect(r.zScore).toBeCloseTo(2.98142397, 6);
-    expect(r.pValue).toBeCloseTo(0.00286911, 6);
+    zScore: 2.98142397,
+    pValue: 0.00286911,
+  },
+  {
+    name: "unequal groups: treated 30/200 vs holdout 20/250",
+    input: { treated: { n: 200, visits: 30 }, holdout: { n: 250, visits: 20 } },
+    rates: [0.15, 0.08],
+    // p1 = .15, p0 = .08, d = .07; SE = sqrt(.15·.85/200 + .08·.92/250) = sqrt(6.375e-4 + 2.944e-4)
+    // = 0.0305270; CI = .07 ± 1.959964 × 0.0305270 = [0.0101681, 0.1298319].
+    absoluteLift: 0.07,
+    absoluteCi: [0.0101681065, 0.1298318935],
+    // RR = .15/.08 = 1.875; SE(ln RR) = sqrt(1/30 − 1/200 + 1/20 − 1/250) = 0.2726414;
+    // CI = exp(ln 1.875 ± 1.959964 × 0.2726414) − 1 = [0.0988249, 2.1994406].
+    relativeLift: 0.875,
+    relativeCi: [0.0988248972, 2.1994406106],
+    // Pooled p = 50/450 = 0.1111…; SE = sqrt(p(1−p)(1/200 + 1/250)) = 0.0298142; z = 2.3478714,
+    // p = 0.0188810.
+    zScore: 2.3478713764,
+    pValue: 0.0188810402,
+  },
+];
+
+describe("twoProportionLift: hand-computed values", () => {
+  it.each(HAND_COMPUTED)("$name", (c) => {
+    const r = twoProportionLift(c.input);
+    expect(r.treatedRate).toBeCloseTo(c.rates[0], 12);
+    expect(r.holdoutRate).toBeCloseTo(c.rates[1], 12);
+    expect(r.absoluteLift).toBeCloseTo(c.absoluteLift, 12);
+    expect(r.absoluteCi?.[0]).toBeCloseTo(c.absoluteCi[0], 6);
+    expect(r.absoluteCi?.[1]).toBeCloseTo(c.absoluteCi[1], 6);
+    expect(r.relativeLift).toBeCloseTo(c.relativeLift, 12);
+    expect(r.relativeCi?.[0]).toBeCloseTo(c.relativeCi[0], 6);
+    expect(r.relativeCi?.[1]).toBeCloseTo(c.relativeCi[1], 6);
+    expect(r.zScore).toBeCloseTo(c.zScore, 6);
+    expect(r.pValue).toBeCloseTo(c.pValue, 6);
     expect(r.note).toBeNull();
     expect(r.confidence).toBe(0.95);
     expect(r.method).toMatch(/Wald/);
@@ -71,27 +111,6 @@ describe("twoProportionLift: hand-computed values", () => {
     expect(r.absoluteCi?.[0]).toBeCloseTo(0.0055185054, 6);
     expect(r.absoluteCi?.[1]).toBeCloseTo(0.0744814946, 6);
     expect(r.zScore).toBeCloseTo(2.98142397, 6); // the test does not depend on the level
-  });
-
-  it("unequal groups: treated 30/200 vs holdout 20/250", () => {
-    const r = twoProportionLift({
-      treated: { n: 200, visits: 30 },
-      holdout: { n: 250, visits: 20 },
-    });
-    // p1 = .15, p0 = .08, d = .07; SE = sqrt(.15·.85/200 + .08·.92/250) = sqrt(6.375e-4 + 2.944e-4)
-    // = 0.0305270; CI = .07 ± 1.959964 × 0.0305270 = [0.0101681, 0.1298319].
-    expect(r.absoluteLift).toBeCloseTo(0.07, 12);
-    expect(r.absoluteCi?.[0]).toBeCloseTo(0.0101681065, 6);
-    expect(r.absoluteCi?.[1]).toBeCloseTo(0.1298318935, 6);
-    // RR = .15/.08 = 1.875; SE(ln RR) = sqrt(1/30 − 1/200 + 1/20 − 1/250) = 0.2726414;
-    // CI = exp(ln 1.875 ± 1.959964 × 0.2726414) − 1 = [0.0988249, 2.1994406].
-    expect(r.relativeLift).toBeCloseTo(0.875, 12);
-    expect(r.relativeCi?.[0]).toBeCloseTo(0.0988248972, 6);
-    expect(r.relativeCi?.[1]).toBeCloseTo(2.1994406106, 6);
-    // Pooled p = 50/450 = 0.1111…; SE = sqrt(p(1−p)(1/200 + 1/250)) = 0.0298142; z = 2.3478714,
-    // p = 0.0188810.
-    expect(r.zScore).toBeCloseTo(2.3478713764, 6);
-    expect(r.pValue).toBeCloseTo(0.0188810402, 6);
   });
 });
 
