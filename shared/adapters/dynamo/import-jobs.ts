@@ -12,6 +12,7 @@ import {
   type ImportResult,
   MAX_CHUNK_STORED_BYTES,
 } from "../../domain/catalog/import-job.ts";
+import { merchantItemKey } from "../../domain/catalog/keys.ts";
 import type { StoreInput } from "../../domain/catalog/store.ts";
 import type { ImportJobs, KeyedJob } from "../../use-cases/ports/import-jobs.ts";
 import { batchWriteAll, type WriteRequest } from "./batch.ts";
@@ -21,14 +22,8 @@ export type { ImportJobs, KeyedJob };
 
 /** Key shapes of import jobs in the catalog table. */
 export const importKeys = {
-  job: (merchantId: string, jobId: string) => ({
-    pk: `MERCHANT#${merchantId}`,
-    sk: `IMPORT#${jobId}`,
-  }),
-  idempotency: (merchantId: string, key: string) => ({
-    pk: `MERCHANT#${merchantId}`,
-    sk: `IMPORTKEY#${key}`,
-  }),
+  job: (merchantId: string, jobId: string) => merchantItemKey(merchantId, `IMPORT#${jobId}`),
+  idempotency: (merchantId: string, key: string) => merchantItemKey(merchantId, `IMPORTKEY#${key}`),
   progress: (jobId: string) => ({ pk: `IMPORTJOB#${jobId}`, sk: "PROGRESS" }),
   chunk: (jobId: string, n: number) => ({
     pk: `IMPORTJOB#${jobId}`,
