@@ -29,6 +29,11 @@ export function fig(path: string, value: unknown, text: string): HTMLSpanElement
   return h("span", { "data-figure": path, "data-value": JSON.stringify(value ?? null) }, text);
 }
 
+/** A section titled by its `h2` heading (id `id`), which also labels it for assistive technology. */
+export function section(id: string, heading: string, ...children: Child[]): HTMLElement {
+  return h("section", { "aria-labelledby": id }, h("h2", { id }, heading), ...children);
+}
+
 /** A data table with a caption and column headers (scope=col), rows of cells. */
 export function table(
   caption: string,

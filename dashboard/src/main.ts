@@ -11,7 +11,7 @@ import { CONVERSION_TYPES } from "../../shared/domain/conversion.ts";
 import type { PickupReport } from "../../shared/domain/reports/pickup-metrics.ts";
 import { ApiError, downloadCsv, getJson, qs, setToken, token } from "./api.ts";
 import { COLORS, dailyChart, ratesChart } from "./charts.ts";
-import { announce, fig, h, table } from "./dom.ts";
+import { announce, fig, h, section, table } from "./dom.ts";
 import { count, decimal, money, NA, percent, points, pointsInterval } from "./format.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -480,16 +480,10 @@ async function offerView(
       ),
     ),
     notesList([...byDay.notes, ...(m?.notes ?? []), ...t.notes]) ?? "",
-    h(
-      "section",
-      { "aria-labelledby": "funnel-h" },
-      h("h2", { id: "funnel-h" }, "Funnel"),
-      funnelList(t, "totals"),
-    ),
-    h(
-      "section",
-      { "aria-labelledby": "rates-h" },
-      h("h2", { id: "rates-h" }, "Visit rate: sent vs held out"),
+    section("funnel-h", "Funnel", funnelList(t, "totals")),
+    section(
+      "rates-h",
+      "Visit rate: sent vs held out",
       h(
         "p",
         {},
@@ -497,10 +491,9 @@ async function offerView(
       ),
       ratesEl,
     ),
-    h(
-      "section",
-      { "aria-labelledby": "daily-h" },
-      h("h2", { id: "daily-h" }, "Day by day"),
+    section(
+      "daily-h",
+      "Day by day",
       dailyEl,
       table(
         "Day by day",
@@ -528,10 +521,9 @@ async function offerView(
     ),
     channelSection(channels),
     journey.offer ? offerJourneySection(journey.offer, channels) : "",
-    h(
-      "section",
-      { "aria-labelledby": "stores-h" },
-      h("h2", { id: "stores-h" }, "By store"),
+    section(
+      "stores-h",
+      "By store",
       table(
         "By store",
         ["Store", "Sent", "Held out", "Visit rate, sent", "Visit rate, held out", "Lift", "Spend"],
@@ -570,17 +562,15 @@ async function offerView(
 /** Claims, exposures and sends by channel and variant, with the variant comparison. */
 function channelSection(report: ChannelReport): HTMLElement {
   if (report.rows.length === 0) {
-    return h(
-      "section",
-      { "aria-labelledby": "channels-h" },
-      h("h2", { id: "channels-h" }, "By channel and variant"),
+    return section(
+      "channels-h",
+      "By channel and variant",
       h("p", {}, "No claim, exposure or send in this range."),
     );
   }
-  return h(
-    "section",
-    { "aria-labelledby": "channels-h" },
-    h("h2", { id: "channels-h" }, "By channel and variant"),
+  return section(
+    "channels-h",
+    "By channel and variant",
     table(
       "By channel and variant",
       [
@@ -691,12 +681,7 @@ async function storeView(
       ]),
       { numericFrom: 2 },
     ),
-    h(
-      "section",
-      { "aria-labelledby": "journey-h" },
-      h("h2", { id: "journey-h" }, "Visitor journey"),
-      ...journeyFigures(journey, "journey/", journeyChart),
-    ),
+    section("journey-h", "Visitor journey", ...journeyFigures(journey, "journey/", journeyChart)),
     pickups && pickups.totals.pickups > 0 ? pickupSection(pickups) : "",
   );
   entrantsChart(journeyChart, journey);
@@ -713,10 +698,9 @@ function duration(seconds: number | null): string {
 /** Pickup metrics of the store: wait, estimate error, on-time share (figures by report path). */
 function pickupSection(p: PickupReport): HTMLElement {
   const t = p.totals;
-  return h(
-    "section",
-    { "aria-labelledby": "pickups-h" },
-    h("h2", { id: "pickups-h" }, "Pickups"),
+  return section(
+    "pickups-h",
+    "Pickups",
     h(
       "dl",
       { class: "kpis" },
@@ -900,10 +884,9 @@ function offerJourneySection(o: OfferJourney, channels: ChannelReport): HTMLElem
     ["Within the attribution window", "repeatWithinWindow"],
     ["In the 30 days after it", "repeatAfterWindow"],
   ];
-  return h(
-    "section",
-    { "aria-labelledby": "journey-h" },
-    h("h2", { id: "journey-h" }, "Visitor journey: new or returning, and repeat visits"),
+  return section(
+    "journey-h",
+    "Visitor journey: new or returning, and repeat visits",
     table(
       "Attributed visits: first visit to the merchant vs returning (geofence sends)",
       ["Group", "First visits", "Returning"],
@@ -991,10 +974,9 @@ async function journeyView(main: HTMLElement, query: URLSearchParams): Promise<v
     ),
     h("div", { class: "toolbar" }, rangeForm("#/journey", r.from, r.to)),
     ...journeyFigures(r, "", chartEl),
-    h(
-      "section",
-      { "aria-labelledby": "journey-stores-h" },
-      h("h2", { id: "journey-stores-h" }, "By store"),
+    section(
+      "journey-stores-h",
+      "By store",
       r.stores.length === 0
         ? h("p", {}, "No store had a journey visit in this period.")
         : table(
