@@ -437,8 +437,9 @@ describe("marketing dashboard in headless Chromium", () => {
       expect(await page.textContent("main tbody")).toContain("Café Lumière — Châtelet");
       await page.selectOption("select[name=type]", "redeemed");
       await page.click("form[aria-label=Filters] button[type=submit]");
-      // The page's CSP forbids eval, so poll from the test rather than with waitForFunction.
-      await expect.poll(() => page.locator("main tbody tr").count()).toBe(4);
+      // The page's CSP forbids eval, so poll from the test rather than with waitForFunction
+      // (with room for a loaded machine: expect.poll gives up after 1 s by default).
+      await expect.poll(() => page.locator("main tbody tr").count(), { timeout: 15_000 }).toBe(4);
       expect(await page.textContent("main tbody")).toContain("EUR 18.5");
       await expectFitsWidth(page);
       await shot(page, `log-${width.name}`);

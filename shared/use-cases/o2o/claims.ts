@@ -192,7 +192,8 @@ async function offerOf(deps: ClaimDeps, link: Link): Promise<{ offer: Offer; tim
 
 /**
  * What a device's claim or exposure starts from: the body parsed, the device's attempts guarded,
- * the token's live link, its offer and store time zone, and the device's cap partition.
+ * the token's live link, its offer and store time zone, the device's cap partition and its
+ * pseudonymous reference for the merchant's conversion log.
  */
 async function openLinkFor(deps: ClaimDeps, device: DevicePrincipal, body: unknown) {
   const input = parseWith(claimInputSchema, body);
@@ -201,7 +202,8 @@ async function openLinkFor(deps: ClaimDeps, device: DevicePrincipal, body: unkno
   await guardAttempts(deps, who, now);
   const link = await resolveLink(deps, input.token, who, now);
   const { offer, timeZone } = await offerOf(deps, link);
-  return { now, link, offer, timeZone, partition: capPartition(device) };
+  const ref = deps.deviceRef(device.deviceId, link.merchantId);
+  return { now, link, offer, timeZone, partition: capPartition(device), ref };
 }
 
 function retention(deps: ClaimDeps, now: number): number {
@@ -378,9 +380,8 @@ export async function claimLink(
   device: DevicePrincipal,
   body: unknown,
 ): Promise<ClaimResult> {
-  const { now, link, offer, timeZone, partition } = await openLinkFor(deps, device, body);
+  const { now, link, offer, timeZone, partition, ref } = await openLinkFor(deps, device, body);
   const eventKey = `link#${link.linkId}`;
-  const ref = deps.deviceRef(device.deviceId, link.merchantId);
 
   const replay = async (incentiveId: string | undefined): Promise<ClaimResult | undefined> => {
     if (!incentiveId) return undefined;
@@ -485,9 +486,8 @@ export async function exposeLink(
   device: DevicePrincipal,
   body: unknown,
 ): Promise<ExposureResult> {
-  const { now, link, offer, timeZone, partition } = await openLinkFor(deps, device, body);
+  const { now, link, offer, timeZone, partition, ref } = await openLinkFor(deps, device, body);
   const eventKey = `exposure#${link.linkId}`;
-  const ref = deps.deviceRef(device.deviceId, link.merchantId);
   const touch = touchOf(link);
   const base = { offerId: link.offerId, ...touch };
 
