@@ -360,16 +360,9 @@ export const FUNCTION_SPECS: Record<string, FunctionSpec> = {
     // deviceToken: POST /v1/pings is authenticated by the function (route auth `deviceByFunction`).
     secrets: ["deviceToken", "pseudonym"],
     routeCalculation: true,
-    // No covers (points are located with the numeric latLngToCell port), but over the default:
-    // the Amazon Location client for pickup arrival estimates (about 58 KB with its protocol
-    // code) on top of the matcher, visits, decisions and pickups. A known miss of the 500 KB
-    // target, capped so that it cannot regrow unnoticed.
-    bundleBudget: {
-      kb: 600,
-      reason:
-        "No covers; the Amazon Location client (about 58 KB) refines pickup arrival estimates " +
-        "beside the matcher, visit state, decisions and pickups: a known miss of 500 KB.",
-    },
+    // No covers (points are located with the numeric latLngToCell port). Within the default
+    // budget since Amazon Location and Secrets Manager are called through the SDK's signer and
+    // fetch (shared/adapters/aws-json-call.ts) instead of their full clients.
   },
 
   "offers-nearby": {

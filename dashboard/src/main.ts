@@ -7,6 +7,8 @@
  * hosted UI (authorization code with PKCE) when the server says where it is (`config.json`).
  */
 import "./styles.css";
+import { CONVERSION_TYPES } from "../../shared/domain/conversion.ts";
+import type { PickupReport } from "../../shared/domain/reports/pickup-metrics.ts";
 import { ApiError, downloadCsv, getJson, qs, setToken, token } from "./api.ts";
 import { COLORS, dailyChart, ratesChart } from "./charts.ts";
 import { announce, fig, h, table } from "./dom.ts";
@@ -135,39 +137,6 @@ interface StoreReport {
     attributedVisits: { treated: number; holdout: number };
   }[];
   rows: { day?: string; offerId: string | null; offerName: string | null; visits: number }[];
-}
-interface DurationStats {
-  count: number;
-  meanSeconds: number | null;
-  medianSeconds: number | null;
-  p90Seconds: number | null;
-}
-interface Share {
-  of: number;
-  count: number;
-  share: number | null;
-}
-interface PickupMetrics {
-  pickups: number;
-  completed: number;
-  autoCompleted: number;
-  cancelled: number;
-  noShow: number;
-  arrived: number;
-  manualArrivals: number;
-  waitTime: DurationStats;
-  estimateError: {
-    count: number;
-    meanSeconds: number | null;
-    medianAbsoluteSeconds: number | null;
-    p90AbsoluteSeconds: number | null;
-  };
-  onTime: Share;
-  readyOnArrival: Share;
-}
-interface PickupReport {
-  totals: PickupMetrics;
-  rows: (PickupMetrics & { day: string })[];
 }
 interface LogItem {
   eventId: string;
@@ -323,6 +292,11 @@ function rangeForm(route: string, from: string, to: string): HTMLElement {
   return form;
 }
 
+/** A count as a figure: `value` formatted with `count`, its raw value under `path`. */
+function countFig(path: string, value: number): HTMLSpanElement {
+  return fig(path, value, count(value));
+}
+
 function kpi(label: string, value: HTMLElement, detail?: HTMLElement | string | null) {
   return h(
     "div",
@@ -351,8 +325,8 @@ async function offersView(main: HTMLElement, query: URLSearchParams): Promise<vo
     return [
       offerLink(o.offerId, o.offerName),
       stateBadge(o.state),
-      fig(`${p}/funnel/sent`, o.funnel.sent, count(o.funnel.sent)),
-      fig(`${p}/funnel/heldOut`, o.funnel.heldOut, count(o.funnel.heldOut)),
+      countFig(`${p}/funnel/sent`, o.funnel.sent),
+      countFig(`${p}/funnel/heldOut`, o.funnel.heldOut),
       fig(`${p}/visitRate/treated`, o.visitRate.treated, percent(o.visitRate.treated)),
       fig(`${p}/visitRate/holdout`, o.visitRate.holdout, percent(o.visitRate.holdout)),
       h(
@@ -427,7 +401,7 @@ function funnelList(s: Section, prefix: string): HTMLElement {
     ...steps.map(([label, path, n]) => {
       const bar = h("span", { class: "bar", "aria-hidden": "true" });
       bar.style.width = `${Math.max(0.5, (n / max) * 100)}%`;
-      return h("li", {}, h("span", { class: "step" }, label), fig(path, n, count(n)), bar);
+      return h("li", {}, h("span", { class: "step" }, label), countFig(path, n), bar);
     }),
   );
 }
@@ -687,22 +661,14 @@ async function storeView(
     h(
       "dl",
       { class: "kpis" },
-      kpi("Store visits", fig("totals/visits", r.totals.visits, count(r.totals.visits))),
+      kpi("Store visits", countFig("totals/visits", r.totals.visits)),
       kpi(
         "Attributed visits, sent",
-        fig(
-          "totals/attributedVisits/treated",
-          r.totals.attributedVisits.treated,
-          count(r.totals.attributedVisits.treated),
-        ),
+        countFig("totals/attributedVisits/treated", r.totals.attributedVisits.treated),
       ),
       kpi(
         "Attributed visits, held out",
-        fig(
-          "totals/attributedVisits/holdout",
-          r.totals.attributedVisits.holdout,
-          count(r.totals.attributedVisits.holdout),
-        ),
+        countFig("totals/attributedVisits/holdout", r.totals.attributedVisits.holdout),
       ),
     ),
     table(
@@ -756,7 +722,7 @@ function pickupSection(p: PickupReport): HTMLElement {
       { class: "kpis" },
       kpi(
         "Ended pickups",
-        fig("pickups/totals/pickups", t.pickups, count(t.pickups)),
+        countFig("pickups/totals/pickups", t.pickups),
         `${count(t.completed)} completed, ${count(t.cancelled)} cancelled, ${count(t.noShow)} no-show`,
       ),
       kpi(
@@ -834,7 +800,7 @@ function journeyFigures(r: JourneyReport, prefix: string, chartEl: HTMLElement):
     h(
       "dl",
       { class: "kpis" },
-      kpi("Journey visits", fig(`${p}/visits`, j.visits, count(j.visits)), "visitor-days"),
+      kpi("Journey visits", countFig(`${p}/visits`, j.visits), "visitor-days"),
       kpi(
         "Repeat-visit rate",
         fig(`${p}/repeatVisitRate`, j.repeatVisitRate, percent(j.repeatVisitRate)),
@@ -852,21 +818,15 @@ function journeyFigures(r: JourneyReport, prefix: string, chartEl: HTMLElement):
           j.medianDaysBetweenVisits == null ? NA : decimal(j.medianDaysBetweenVisits),
         ),
       ),
-      kpi("Lapsed regulars", fig(`${p}/lapsed`, j.lapsed, count(j.lapsed)), "in the period"),
+      kpi("Lapsed regulars", countFig(`${p}/lapsed`, j.lapsed), "in the period"),
     ),
     table(
       "Visitors by stage",
       ["Stage", "Visits as", "Entered the stage"],
       STAGES.map((stage) => [
         STAGE_LABELS[stage],
-        stage === "lapsed"
-          ? "—"
-          : fig(
-              `${p}/visitsByStage/${stage}`,
-              j.visitsByStage[stage],
-              count(j.visitsByStage[stage]),
-            ),
-        fig(`${p}/entered/${stage}`, j.entered[stage], count(j.entered[stage])),
+        stage === "lapsed" ? "—" : countFig(`${p}/visitsByStage/${stage}`, j.visitsByStage[stage]),
+        countFig(`${p}/entered/${stage}`, j.entered[stage]),
       ]),
     ),
     h("h3", {}, "Entrants per stage, day by day"),
@@ -880,10 +840,8 @@ function journeyFigures(r: JourneyReport, prefix: string, chartEl: HTMLElement):
             const i = r.days.indexOf(d);
             return [
               d.day,
-              fig(`${prefix}days/${i}/visits`, d.visits, count(d.visits)),
-              ...STAGES.map((s) =>
-                fig(`${prefix}days/${i}/entered/${s}`, d.entered[s], count(d.entered[s])),
-              ),
+              countFig(`${prefix}days/${i}/visits`, d.visits),
+              ...STAGES.map((s) => countFig(`${prefix}days/${i}/entered/${s}`, d.entered[s])),
             ];
           }),
         ),
@@ -951,8 +909,8 @@ function offerJourneySection(o: OfferJourney, channels: ChannelReport): HTMLElem
       ["Group", "First visits", "Returning"],
       (["treated", "holdout"] as const).map((g) => [
         g === "treated" ? "Sent" : "Held out",
-        fig(`journey/offer/attributedVisits/${g}/first`, a[g].first, count(a[g].first)),
-        fig(`journey/offer/attributedVisits/${g}/returning`, a[g].returning, count(a[g].returning)),
+        countFig(`journey/offer/attributedVisits/${g}/first`, a[g].first),
+        countFig(`journey/offer/attributedVisits/${g}/returning`, a[g].returning),
       ]),
     ),
     table(
@@ -980,9 +938,7 @@ function offerJourneySection(o: OfferJourney, channels: ChannelReport): HTMLElem
                 r.channel,
                 r.variant,
                 ...(["treated", "holdout"] as const).flatMap((g) =>
-                  (["first", "returning"] as const).map((k) =>
-                    fig(`${p}/${g}/${k}`, v[g][k], count(v[g][k])),
-                  ),
+                  (["first", "returning"] as const).map((k) => countFig(`${p}/${g}/${k}`, v[g][k])),
                 ),
               ];
             }),
@@ -1060,7 +1016,7 @@ async function journeyView(main: HTMLElement, query: URLSearchParams): Promise<v
               const store = names.get(row.storeId);
               return [
                 storeLink(row.storeId, store?.name, store?.externalRef),
-                fig(`${p}/visits`, j.visits, count(j.visits)),
+                countFig(`${p}/visits`, j.visits),
                 fig(`${p}/repeatVisitRate`, j.repeatVisitRate, percent(j.repeatVisitRate)),
                 fig(
                   `${p}/repeatVisitRateCi`,
@@ -1072,7 +1028,7 @@ async function journeyView(main: HTMLElement, query: URLSearchParams): Promise<v
                   j.medianDaysBetweenVisits,
                   j.medianDaysBetweenVisits == null ? NA : decimal(j.medianDaysBetweenVisits),
                 ),
-                ...STAGES.map((s) => fig(`${p}/entered/${s}`, j.entered[s], count(j.entered[s]))),
+                ...STAGES.map((s) => countFig(`${p}/entered/${s}`, j.entered[s])),
               ];
             }),
           ),
@@ -1080,17 +1036,6 @@ async function journeyView(main: HTMLElement, query: URLSearchParams): Promise<v
   );
   entrantsChart(chartEl, r);
 }
-
-const LOG_TYPES = [
-  "triggered",
-  "sent",
-  "held_out",
-  "suppressed",
-  "visited",
-  "attributed_visit",
-  "redeemed",
-  "expired",
-];
 
 async function logView(main: HTMLElement, query: URLSearchParams): Promise<void> {
   const filters = {
@@ -1126,7 +1071,7 @@ async function logView(main: HTMLElement, query: URLSearchParams): Promise<void>
     select(
       "type",
       "Event",
-      LOG_TYPES.map((t) => [t, t.replace("_", " ")]),
+      CONVERSION_TYPES.map((t) => [t, t.replace("_", " ")]),
       filters.type,
     ),
     h(

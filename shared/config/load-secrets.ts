@@ -1,12 +1,12 @@
-import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { BaseProvider } from "@aws-lambda-powertools/parameters/base";
+import { type AwsJsonCallOptions, awsJsonCall } from "../adapters/aws-json-call.ts";
 import { logger } from "../logger.ts";
 import { configVars } from "./read-config.ts";
 import { refreshBeforeEachInvocation } from "./secret-refresh.ts";
 
 /**
  * Secrets a function may need; in AWS each arrives as `<NAME>_ARN` and is read through Powertools
- * Parameters (Secrets Manager) with a max age, so a rotated value is picked up by warm instances
+ * Parameters (Secrets Manager `GetSecretValue`) with a max age, so a rotated value is picked up by warm instances
  * within `SECRETS_MAX_AGE_SECONDS` (default 300 s) instead of at their next cold start.
  * ATTESTATION_CONFIG_ARN (JSON) is read on use through the same provider (shared/wiring/device-deps.ts).
  */
@@ -18,6 +18,56 @@ export const DEFAULT_SECRET_MAX_AGE_SECONDS = 300;
 
 type Env = Record<string, string | undefined>;
 
+/** Port: a secret's current value (`SecretString`, or the decoded `SecretBinary`). */
+export type GetSecretValue = (secretId: string) => Promise<string | Uint8Array | undefined>;
+
+/**
+ * Secrets Manager `GetSecretValue` (AWS JSON 1.1, `secretsmanager.GetSecretValue`), signed with
+ * the SDK's signer and sent with `fetch` (shared/adapters/aws-json-call.ts): the one operation
+ * every function with a secret calls, without `@aws-sdk/client-secrets-manager` (about 18 KB
+ * with Powertools' provider for it). Three attempts, as the SDK's standard retry.
+ */
+export function secretsManagerGetSecretValue(
+  env: Env = process.env,
+  options: Pick<AwsJsonCallOptions, "credentials"> = {},
+): GetSecretValue {
+  const call = awsJsonCall(
+    { signingName: "secretsmanager", hostPrefix: "secretsmanager", endpointId: "SECRETS_MANAGER" },
+    { env, maxAttempts: 3, ...options },
+  );
+  return async (secretId) => {
+    const out = (await call({
+      path: "/",
+      headers: {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": "secretsmanager.GetSecretValue",
+      },
+      body: { SecretId: secretId },
+    })) as { SecretString?: unknown; SecretBinary?: unknown } | null;
+    if (typeof out?.SecretString === "string") return out.SecretString;
+    if (typeof out?.SecretBinary === "string") return Buffer.from(out.SecretBinary, "base64");
+    return undefined;
+  };
+}
+
+/** Powertools Parameters' cache and transforms over a `GetSecretValue` port. */
+class SecretValueProvider extends BaseProvider {
+  readonly #get: GetSecretValue;
+
+  constructor(get: GetSecretValue) {
+    super({});
+    this.#get = get;
+  }
+
+  protected _get(name: string): Promise<string | Uint8Array | undefined> {
+    return this.#get(name);
+  }
+
+  protected _getMultiple(): Promise<Record<string, unknown> | undefined> {
+    throw new Error("Secrets Manager has no multiple-secret read by path");
+  }
+}
+
 /**
  * The secrets of one environment: `<NAME>_ARN` variables resolved into `<NAME>`, first at cold
  * start (before any config is read, so secret values never sit in the function configuration),
@@ -28,18 +78,18 @@ type Env = Record<string, string | undefined>;
  */
 export class SecretEnv {
   readonly #env: Env;
-  readonly #provider: SecretsProvider;
+  readonly #provider: SecretValueProvider;
   readonly #maxAge: number;
   /** The names backed by a secret ARN (a plain variable set locally wins, as at cold start). */
   readonly #rotating: SecretVar[];
 
   constructor(
     env: Env = process.env,
-    client: SecretsManagerClient = new SecretsManagerClient({}),
+    getSecretValue: GetSecretValue = secretsManagerGetSecretValue(env),
     maxAgeSeconds = Number(env.SECRETS_MAX_AGE_SECONDS ?? DEFAULT_SECRET_MAX_AGE_SECONDS),
   ) {
     this.#env = env;
-    this.#provider = new SecretsProvider({ awsSdkV3Client: client });
+    this.#provider = new SecretValueProvider(getSecretValue);
     this.#maxAge = Number.isFinite(maxAgeSeconds) && maxAgeSeconds > 0 ? maxAgeSeconds : 300;
     this.#rotating = SECRET_VARS.filter((name) => !env[name] && env[`${name}_ARN`]);
   }
@@ -116,9 +166,9 @@ export const secretEnv = new SecretEnv();
  */
 export async function resolveSecretEnv(
   env: Env = process.env,
-  client?: SecretsManagerClient,
+  getSecretValue?: GetSecretValue,
 ): Promise<void> {
-  await new SecretEnv(env, client).resolve();
+  await new SecretEnv(env, getSecretValue).resolve();
 }
 
 await secretEnv.resolve();

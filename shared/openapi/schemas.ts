@@ -63,31 +63,14 @@ export const offerViewSchema = z
       .array(z.object({ path: z.string(), code: z.string(), message: z.string() }))
       .optional()
       .describe("On create/update only: what keeps the offer from firing for some devices"),
-    name: offer.name,
+    // Every input field as the offer keeps it (offerView); the three named again below are
+    // described apart from their input rules.
+    ...offer,
     storeIds: z.array(z.string()),
     triggerZone: triggerZoneSchema
       .optional()
       .describe("Absent on offers that fire on pickup arrival (trigger.on pickup_arrived)"),
-    trigger: offer.trigger,
-    message: offer.message,
-    variants: offer.variants,
-    validFrom: offer.validFrom,
-    validTo: offer.validTo,
-    schedule: offer.schedule,
-    caps: offer.caps,
-    budget: offer.budget,
-    segments: offer.segments,
-    audience: offer.audience,
-    allowSelfDeclaredSegments: offer.allowSelfDeclaredSegments,
-    requireAttestation: offer.requireAttestation,
-    holdoutPercent: offer.holdoutPercent,
-    attributionWindowHours: offer.attributionWindowHours,
-    redemption: offer.redemption,
     priority: z.number().int(),
-    quietHours: offer.quietHours,
-    currency: offer.currency,
-    costPerSend: offer.costPerSend,
-    incentiveValue: offer.incentiveValue,
     zoneCount: z.number().int().min(0).describe("Trigger zones in the index (0 while paused)"),
     zoneCells: z.number().int().min(0).describe("H3 cells indexing those zones"),
     ...versionedShape,

@@ -1,9 +1,8 @@
-import { LocationClient } from "@aws-sdk/client-location";
 import * as z from "zod";
 import { documentClient } from "../adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoPickupStore } from "../adapters/dynamo/pickup-store.ts";
-import { amazonLocationRoutes } from "../adapters/location/route-calculator.ts";
+import { amazonLocationCall, amazonLocationRoutes } from "../adapters/location/route-calculator.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
 import { configVars, readConfig } from "../config/read-config.ts";
 import { tableNames, tableVars } from "../config/table-vars.ts";
@@ -90,10 +89,7 @@ export function pickupTrackerFromEnv(
     geometry: matcher,
     ...(config.PICKUP_ROUTE_CALCULATOR
       ? {
-          routes: amazonLocationRoutes(
-            new LocationClient({ maxAttempts: 1 }),
-            config.PICKUP_ROUTE_CALCULATOR,
-          ),
+          routes: amazonLocationRoutes(amazonLocationCall({ env }), config.PICKUP_ROUTE_CALCULATOR),
           routeRefinement: {
             ...DEFAULT_ROUTE_REFINEMENT,
             everyS: config.PICKUP_ROUTE_EVERY_SECONDS,

@@ -1,23 +1,24 @@
 import { rmSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { FUNCTION_SPECS } from "../../infra/function-specs.ts";
+import { FAKE_CREDENTIALS, type FakeAwsService, fakeAwsService } from "../support/fake-aws.ts";
 import { logicalId, resources, type Synthesized, synthFootfall } from "./synth.ts";
 
 let s: Synthesized;
-const secrets = mockClient(SecretsManagerClient);
+let secrets: FakeAwsService;
 const savedEnv = { ...process.env };
 
-beforeAll(() => {
+beforeAll(async () => {
   s = synthFootfall({ push: true });
-  // Secret values come from Secrets Manager at cold start, as in AWS.
-  secrets.on(GetSecretValueCommand).resolves({ SecretString: "k".repeat(64) });
+  // Secret values come from Secrets Manager at cold start, as in AWS (a local stand-in that
+  // checks the request's signature).
+  secrets = await fakeAwsService({ name: "secretsmanager", region: "eu-west-1" });
+  secrets.answer(() => ({ body: { SecretString: "k".repeat(64) } }));
 });
 
-afterAll(() => {
-  secrets.restore();
+afterAll(async () => {
+  await secrets?.close();
   if (s) rmSync(s.assemblyDir, { recursive: true, force: true });
 });
 
@@ -66,15 +67,24 @@ describe("every function starts with the environment it is deployed with", () =>
       }
       Object.assign(process.env, deployedEnv(name), {
         AWS_REGION: "eu-west-1",
-        AWS_ACCESS_KEY_ID: "test",
-        AWS_SECRET_ACCESS_KEY: "test",
+        AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
+        AWS_SESSION_TOKEN: FAKE_CREDENTIALS.sessionToken,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
         LOG_LEVEL: "SILENT",
       });
       vi.resetModules();
       // Module scope runs here: secret resolution and config validation, like a cold start.
       const entry = s.service.functions[name]?.entry ?? "";
+      const before = secrets.calls.length;
       const mod = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
       expect(typeof mod[FUNCTION_SPECS[name]?.handler ?? "handler"]).toBe("function");
+      // Every secret the function is given was read at start, with a valid signature (the
+      // attestation config is read on use: shared/wiring/device-deps.ts).
+      const read = secrets.calls.slice(before);
+      expect(read.every((c) => c.signatureValid)).toBe(true);
+      const atStart = (FUNCTION_SPECS[name]?.secrets ?? []).filter((id) => id !== "attestation");
+      expect(read.length).toBe(atStart.length);
     },
     60_000,
   );

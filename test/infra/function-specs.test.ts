@@ -80,19 +80,16 @@ describe("function specs", () => {
     }
   });
 
-  it("grant a budget above 500 KB only to functions that compute covers (and named known misses)", () => {
+  it("grant a budget above 500 KB only to functions that compute covers", () => {
     // Time zones, reports, claims, pickups, settings, the sweeper and the publishers (which
     // decide with the runtime's tz database, not a date library), catalog reads, nearby offers
     // and the OpenAPI document fit the default budget: a module that drags h3-js, the time zone
     // map, luxon or the catalog writers' wiring into them is a regression.
-    const knownMisses = ["ping-ingest"];
     for (const [name, spec] of Object.entries(FUNCTION_SPECS)) {
       if (spec.computesCovers) {
         expect(spec.bundleBudget?.reason, name).toContain("h3-js");
-      } else if (spec.bundleBudget) {
-        expect(knownMisses, name).toContain(name);
-        expect(spec.bundleBudget.reason, name).toContain("known miss");
-        expect(spec.bundleBudget.reason, name).not.toContain("h3-js");
+      } else {
+        expect(spec.bundleBudget, name).toBeUndefined();
       }
     }
     for (const name of [
@@ -115,6 +112,8 @@ describe("function specs", () => {
       "offer-list",
       "offers-nearby",
       "openapi",
+      "ping-ingest",
+      "device-authorizer",
     ]) {
       expect(FUNCTION_SPECS[name]?.bundleBudget, name).toBeUndefined();
       expect(FUNCTION_SPECS[name]?.computesCovers, name).toBeFalsy();

@@ -19,6 +19,7 @@ import type {
   DeletedCatalogReader,
 } from "../../use-cases/ports/catalog-store.ts";
 import { batchGetAll } from "./batch.ts";
+import { isConditionFailure, writeIf } from "./conditional-write.ts";
 import { queryPages } from "./query-pages.ts";
 import { transactInGroups } from "./transact-groups.ts";
 
@@ -38,10 +39,6 @@ type Item = Record<string, unknown>;
 
 function errorName(error: unknown): string | undefined {
   return (error as { name?: string }).name;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return errorName(error) === "ConditionalCheckFailedException";
 }
 
 /** Reasons of a cancelled transaction, one per action (`None` when that action was fine). */
@@ -212,37 +209,32 @@ export function dynamoCatalogStore(
   }
 
   async function markIndexed(merchantId: string, storeId: string, version: number) {
-    try {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: catalogKeys.store(merchantId, storeId),
-          UpdateExpression: "REMOVE indexPending",
-          ConditionExpression: "version = :v",
-          ExpressionAttributeValues: { ":v": version },
-        }),
-      );
-    } catch (error) {
-      // A newer write owns the mark now; it clears it when it has indexed.
-      if (!isConditionFailure(error)) throw error;
-    }
+    // Not written when a newer write owns the mark now: it clears it when it has indexed.
+    await writeIf(
+      client,
+      new UpdateCommand({
+        TableName: tableName,
+        Key: catalogKeys.store(merchantId, storeId),
+        UpdateExpression: "REMOVE indexPending",
+        ConditionExpression: "version = :v",
+        ExpressionAttributeValues: { ":v": version },
+      }),
+    );
   }
 
   async function unlink(merchantId: string, storeId: string, offerIds: readonly string[]) {
     if (offerIds.length === 0) return;
-    try {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: catalogKeys.store(merchantId, storeId),
-          UpdateExpression: "DELETE offerIds :o",
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeValues: { ":o": new Set(offerIds) },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    // Not written when the store is gone.
+    await writeIf(
+      client,
+      new UpdateCommand({
+        TableName: tableName,
+        Key: catalogKeys.store(merchantId, storeId),
+        UpdateExpression: "DELETE offerIds :o",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":o": new Set(offerIds) },
+      }),
+    );
   }
 
   const createFailure = (index: number) =>

@@ -65,6 +65,11 @@ function positionOf(item: Record<string, unknown>, viaOffer: boolean): LogPositi
   return position;
 }
 
+/** `value` if it is a string, else `fallback`. */
+function textOr(value: unknown, fallback: string): string {
+  return typeof value === "string" ? value : fallback;
+}
+
 function daySuffix(sk: unknown): { day: string; rest: string } {
   const text = String(sk ?? "");
   const i = text.indexOf("#");
@@ -91,6 +96,30 @@ export function dynamoConversionReader(
         throw new Error("counters: too many pages");
     }
     return items;
+  }
+
+  /**
+   * The counter rows of one partition (an offer's or a store's) from `fromDay` to `toDay`. A row's
+   * key is `<localDay>#<id>`, the id being the other side's (the store in an offer's partition):
+   * `ids` names the row's offer and store from the item's own attributes, or from that id when
+   * the item has none.
+   */
+  async function counterRows(
+    pk: string,
+    fromDay: string,
+    toDay: string,
+    ids: (item: Record<string, unknown>, other: string) => { offerId: string; storeId: string },
+  ) {
+    const items = await counterItems(pk, fromDay, toDay);
+    return items.map((item) => {
+      const { day, rest } = daySuffix(item.sk);
+      return {
+        ...ids(item, rest),
+        localDay: textOr(item.localDay, day),
+        funnel: funnelFromItem(item),
+        journey: journeyFieldsOf(item),
+      };
+    });
   }
 
   async function exists(pk: string): Promise<boolean> {
@@ -180,41 +209,21 @@ export function dynamoConversionReader(
       return { records, positions, next: position as LogPosition | undefined };
     },
 
-    async offerCounters(merchantId, offerId, fromDay, toDay) {
-      const items = await counterItems(
+    offerCounters: (merchantId, offerId, fromDay, toDay) =>
+      counterRows(
         conversionKeys.offerCounterPartition(merchantId, offerId),
         fromDay,
         toDay,
-      );
-      return items.map((item) => {
-        const { day, rest } = daySuffix(item.sk);
-        return {
-          offerId,
-          storeId: typeof item.storeId === "string" ? item.storeId : rest,
-          localDay: typeof item.localDay === "string" ? item.localDay : day,
-          funnel: funnelFromItem(item),
-          journey: journeyFieldsOf(item),
-        };
-      });
-    },
+        (item, other) => ({ offerId, storeId: textOr(item.storeId, other) }),
+      ),
 
-    async storeCounters(merchantId, storeId, fromDay, toDay) {
-      const items = await counterItems(
+    storeCounters: (merchantId, storeId, fromDay, toDay) =>
+      counterRows(
         conversionKeys.storeCounterPartition(merchantId, storeId),
         fromDay,
         toDay,
-      );
-      return items.map((item) => {
-        const { day, rest } = daySuffix(item.sk);
-        return {
-          offerId: typeof item.offerId === "string" ? item.offerId : rest,
-          storeId,
-          localDay: typeof item.localDay === "string" ? item.localDay : day,
-          funnel: funnelFromItem(item),
-          journey: journeyFieldsOf(item),
-        };
-      });
-    },
+        (item, other) => ({ offerId: textOr(item.offerId, other), storeId }),
+      ),
 
     hasOfferCounters: (merchantId, offerId) =>
       exists(conversionKeys.offerCounterPartition(merchantId, offerId)),

@@ -8,6 +8,7 @@ import { forEachLimit } from "../../concurrency.ts";
 import type { ZoneDefinition } from "../../domain/zone.ts";
 import { ConflictError } from "../../errors.ts";
 import { batchGetAll } from "./batch.ts";
+import { writeIf } from "./conditional-write.ts";
 import type { GeoIndex, IndexedZone } from "./geo-index-port.ts";
 import { transactInGroups } from "./transact-groups.ts";
 
@@ -78,8 +79,18 @@ function fromEntry(zoneId: string, e: CellEntry): IndexedZone {
  */
 const CELL_ZONES_PER_UPDATE = 40;
 
-function isConditionFailure(error: unknown): boolean {
-  return (error as Error).name === "ConditionalCheckFailedException";
+/**
+ * Sends a conditional write of zone `zoneId`'s head or cells. A failed condition means another
+ * write of the zone moved it meanwhile: `ConflictError` (409), for the caller to retry.
+ */
+async function writeOrConflict(
+  client: DynamoDBDocumentClient,
+  zoneId: string,
+  command: PutCommand | UpdateCommand,
+): Promise<void> {
+  if (!(await writeIf(client, command))) {
+    throw new ConflictError(`zone ${zoneId} changed concurrently; retry the request`);
+  }
 }
 
 export interface GeoIndexOptions {
@@ -163,14 +174,11 @@ export function dynamoGeoIndex(
     version: number,
     cells: string[],
   ) {
-    try {
-      await client.send(new UpdateCommand(intentUpdate(zoneId, previous, version, cells)));
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        throw new ConflictError(`zone ${zoneId} changed concurrently; retry the request`);
-      }
-      throw error;
-    }
+    await writeOrConflict(
+      client,
+      zoneId,
+      new UpdateCommand(intentUpdate(zoneId, previous, version, cells)),
+    );
   }
 
   /** The put that commits a head (dropping any write intent), conditional on the head read before. */
@@ -201,32 +209,39 @@ export function dynamoGeoIndex(
     head: ZoneHead,
     previous: { version?: number; pendingVersion?: number } | undefined,
   ) {
-    try {
-      await client.send(new PutCommand(headPut(head, previous)));
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        throw new ConflictError(`zone ${head.zoneId} changed concurrently; retry the request`);
-      }
-      throw error;
-    }
+    await writeOrConflict(client, head.zoneId, new PutCommand(headPut(head, previous)));
   }
 
+  /**
+   * The update of zone `zoneId`'s attribute (`#z`) in one cell: `update` on condition
+   * `condition`, with the expression's `values`.
+   */
+  function cellUpdate(
+    cell: string,
+    zoneId: string,
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ) {
+    return new UpdateCommand({
+      TableName: options.geoTable,
+      Key: geoKeys.cell(cell),
+      UpdateExpression: update,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: { "#z": zoneId },
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  /** Removes the zone from `cells`, from each only while it holds a version below `belowVersion`. */
   async function removeFromCells(zoneId: string, cells: string[], belowVersion: number) {
     await forEachLimit(cells, limit, async (cell) => {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: options.geoTable,
-            Key: geoKeys.cell(cell),
-            UpdateExpression: "REMOVE #z",
-            ConditionExpression: "attribute_exists(#z) AND #z.v < :v",
-            ExpressionAttributeNames: { "#z": zoneId },
-            ExpressionAttributeValues: { ":v": belowVersion },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+      await writeIf(
+        client,
+        cellUpdate(cell, zoneId, "REMOVE #z", "attribute_exists(#z) AND #z.v < :v", {
+          ":v": belowVersion,
+        }),
+      );
     });
   }
 
@@ -237,25 +252,16 @@ export function dynamoGeoIndex(
       const cells = cellsOf(zone);
       const entry = toEntry(zone, version);
       await writeIntent(zone.zoneId, head, version, cells);
-      await forEachLimit(cells, limit, async (cell) => {
-        try {
-          await client.send(
-            new UpdateCommand({
-              TableName: options.geoTable,
-              Key: geoKeys.cell(cell),
-              UpdateExpression: "SET #z = :e",
-              ConditionExpression: "attribute_not_exists(#z) OR #z.v < :v",
-              ExpressionAttributeNames: { "#z": zone.zoneId },
-              ExpressionAttributeValues: { ":e": entry, ":v": version },
-            }),
-          );
-        } catch (error) {
-          if (isConditionFailure(error)) {
-            throw new ConflictError(`zone ${zone.zoneId} changed concurrently; retry the request`);
-          }
-          throw error;
-        }
-      });
+      await forEachLimit(cells, limit, (cell) =>
+        writeOrConflict(
+          client,
+          zone.zoneId,
+          cellUpdate(cell, zone.zoneId, "SET #z = :e", "attribute_not_exists(#z) OR #z.v < :v", {
+            ":e": entry,
+            ":v": version,
+          }),
+        ),
+      );
       await writeHead({ ...zone, version, cells }, { pendingVersion: version });
       const kept = new Set(cells);
       // Cells the zone left, and those an earlier write cut off had already written.

@@ -119,6 +119,21 @@ const UNSAFE_LINK = /^(?:javascript|data|file|vbscript):/i;
 /** Message variants per offer (A/B/n tests of the push text). */
 export const MAX_MESSAGE_VARIANTS = 10;
 
+/**
+ * The text of a push notification, as the offer's `message` and each A/B variant carry it:
+ * title (1–80 characters), body (1–500, line breaks allowed) and an optional absolute URL or app
+ * deep link (at most 2,048 characters, no script or data schemes).
+ */
+const pushMessageShape = {
+  title: displayText({ min: 1, max: 80 }),
+  body: displayText({ min: 1, max: 500, multiline: true }),
+  deepLink: z
+    .url("must be an absolute URL or app link")
+    .max(2_048)
+    .refine((u) => !UNSAFE_LINK.test(u), "this URL scheme is not allowed")
+    .optional(),
+};
+
 export const offerInputSchema = z
   .strictObject({
     name: displayText({ min: 1, max: 120 }).describe("Internal name of the offer"),
@@ -175,29 +190,10 @@ export const offerInputSchema = z
         }
       }),
     message: z
-      .strictObject({
-        title: displayText({ min: 1, max: 80 }),
-        body: displayText({ min: 1, max: 500, multiline: true }),
-        deepLink: z
-          .url("must be an absolute URL or app link")
-          .max(2_048)
-          .refine((u) => !UNSAFE_LINK.test(u), "this URL scheme is not allowed")
-          .optional(),
-      })
+      .strictObject(pushMessageShape)
       .describe("The push notification shown to the shopper"),
     variants: z
-      .array(
-        z.strictObject({
-          variantId: variantIdSchema,
-          title: displayText({ min: 1, max: 80 }),
-          body: displayText({ min: 1, max: 500, multiline: true }),
-          deepLink: z
-            .url("must be an absolute URL or app link")
-            .max(2_048)
-            .refine((u) => !UNSAFE_LINK.test(u), "this URL scheme is not allowed")
-            .optional(),
-        }),
-      )
+      .array(z.strictObject({ variantId: variantIdSchema, ...pushMessageShape }))
       .min(1, "must list at least one variant (omit the member for the message alone)")
       .max(MAX_MESSAGE_VARIANTS, `must list at most ${MAX_MESSAGE_VARIANTS} variants`)
       .superRefine((vs, ctx) => {
@@ -492,47 +488,42 @@ export function buildOffer(facts: OfferFacts): Offer {
   };
 }
 
+/** The fields of `OfferInput`, in the order the input schema declares them. */
+type OfferInputField = keyof typeof offerInputSchema.shape;
+const OFFER_INPUT_FIELDS = Object.keys(offerInputSchema.shape) as OfferInputField[];
+
+/**
+ * Every input field of the offer, as kept (a field the offer lacks is present, `undefined`), in
+ * the input schema's order.
+ */
+function inputFieldsOf(offer: Offer): Pick<Offer, OfferInputField> {
+  const fields: Partial<Pick<Offer, OfferInputField>> = {};
+  for (const key of OFFER_INPUT_FIELDS) Object.assign(fields, { [key]: offer[key] });
+  return fields as Pick<Offer, OfferInputField>;
+}
+
 /**
  * The offer as an `OfferInput` (every input field it keeps): what a client would PUT to keep it
  * as it is, and the document a JSON Merge Patch applies to.
  */
 export function offerInputOf(offer: Offer): Record<string, unknown> {
-  const input: Record<string, unknown> = {};
-  const kept = offer as unknown as Record<string, unknown>;
-  for (const key of Object.keys(offerInputSchema.shape)) {
-    if (kept[key] !== undefined) input[key] = kept[key];
-  }
-  return input;
+  return Object.fromEntries(
+    Object.entries(inputFieldsOf(offer)).filter(([, value]) => value !== undefined),
+  );
 }
 
-/** The offer as the API returns it: status and how many zones it has in the index. */
+/**
+ * The offer as the API returns it: its id and status, every input field (the two attestation
+ * switches default to false on offers written before they existed), how many zones and H3 cells
+ * it has in the index, and its version and timestamps.
+ */
 export function offerView(offer: Offer) {
   return {
     offerId: offer.offerId,
     status: offer.status,
-    name: offer.name,
-    storeIds: offer.storeIds,
-    triggerZone: offer.triggerZone,
-    trigger: offer.trigger,
-    message: offer.message,
-    variants: offer.variants,
-    validFrom: offer.validFrom,
-    validTo: offer.validTo,
-    schedule: offer.schedule,
-    caps: offer.caps,
-    budget: offer.budget,
-    segments: offer.segments,
-    audience: offer.audience,
+    ...inputFieldsOf(offer),
     allowSelfDeclaredSegments: offer.allowSelfDeclaredSegments ?? false,
     requireAttestation: offer.requireAttestation ?? false,
-    holdoutPercent: offer.holdoutPercent,
-    attributionWindowHours: offer.attributionWindowHours,
-    redemption: offer.redemption,
-    priority: offer.priority,
-    quietHours: offer.quietHours,
-    currency: offer.currency,
-    costPerSend: offer.costPerSend,
-    incentiveValue: offer.incentiveValue,
     zoneCount: offer.status === "active" && !isPickupOffer(offer) ? offer.storeIds.length : 0,
     zoneCells: offer.zoneCells,
     version: offer.version,

@@ -4,6 +4,7 @@
  */
 import * as z from "zod";
 import { integerQuery } from "../query-number.ts";
+import { storeCodeSchema } from "./store.ts";
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -34,11 +35,7 @@ export type ListQuery = z.output<typeof listQuerySchema>;
 /** `GET /v1/stores` query: pagination, or the one store with a store code. */
 export const storeListQuerySchema = listQuerySchema
   .extend({
-    externalRef: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
+    externalRef: storeCodeSchema
       .optional()
       .describe("A store code: answers the store with that code (or none), no paging"),
   })

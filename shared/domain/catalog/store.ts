@@ -40,15 +40,14 @@ export const footprintSchema = zoneGeometrySchema(FOOTPRINT_RADIUS_BOUNDS).descr
   "The store's visit zone: a Circle (5 m – 2 km) or a GeoJSON Polygon/MultiPolygon (holes allowed)",
 );
 
+/** A merchant's own store code (`externalRef`): 1–100 characters, trimmed. */
+export const storeCodeSchema = z.string().trim().min(1).max(100);
+
 /** `POST /v1/stores` and `PUT /v1/stores/{storeId}` body (PUT replaces the whole store). */
 export const storeInputSchema = z
   .strictObject({
     name: displayText({ min: 1, max: 120 }).describe("Display name"),
-    externalRef: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
+    externalRef: storeCodeSchema
       .optional()
       .describe(
         "The merchant's own code for the store (e.g. its ERP code), unique per merchant: " +

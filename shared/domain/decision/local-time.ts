@@ -49,6 +49,17 @@ const WEEKDAY_NUMBERS: Record<string, number> = {
   Sun: 7,
 };
 
+/** The parts of a formatted wall clock read as numbers, named as `WallClock` names them. */
+type NumericPart = "year" | "month" | "day" | "hour" | "minute" | "second";
+const NUMERIC_PARTS: ReadonlySet<string> = new Set<NumericPart>([
+  "year",
+  "month",
+  "day",
+  "hour",
+  "minute",
+  "second",
+]);
+
 /** Formatters per zone name: building an Intl.DateTimeFormat costs tens of µs. */
 const clockFormats = new Map<string, Intl.DateTimeFormat>();
 /** The tz database has about 600 names; anything beyond is not worth remembering. */
@@ -88,32 +99,9 @@ function wallClock(instantMs: number, timeZone: string): WallClock {
   };
   let bc = false;
   for (const part of clockFormat(timeZone).formatToParts(instantMs)) {
-    switch (part.type) {
-      case "year":
-        clock.year = Number(part.value);
-        break;
-      case "month":
-        clock.month = Number(part.value);
-        break;
-      case "day":
-        clock.day = Number(part.value);
-        break;
-      case "weekday":
-        clock.weekday = WEEKDAY_NUMBERS[part.value] ?? 0;
-        break;
-      case "hour":
-        clock.hour = Number(part.value);
-        break;
-      case "minute":
-        clock.minute = Number(part.value);
-        break;
-      case "second":
-        clock.second = Number(part.value);
-        break;
-      case "era":
-        bc = part.value === "BC";
-        break;
-    }
+    if (part.type === "era") bc = part.value === "BC";
+    else if (part.type === "weekday") clock.weekday = WEEKDAY_NUMBERS[part.value] ?? 0;
+    else if (NUMERIC_PARTS.has(part.type)) clock[part.type as NumericPart] = Number(part.value);
   }
   // Eras count 1 BC, 2 BC...; ISO years count 0, -1...
   if (bc) clock.year = 1 - clock.year;

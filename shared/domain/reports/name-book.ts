@@ -24,6 +24,16 @@ export interface NameBook {
   offers: ReadonlyMap<string, OfferLabel>;
 }
 
+/**
+ * A store's name and store code as report columns: `storeName`, `storeCode` (null each for a
+ * store without a label).
+ */
+export function storeNameColumns(
+  label: Pick<StoreLabel, "name" | "storeCode"> | null | undefined,
+): { storeName: string | null; storeCode: string | null } {
+  return { storeName: label?.name ?? null, storeCode: label?.storeCode ?? null };
+}
+
 export const NO_NAMES: NameBook = { stores: new Map(), offers: new Map() };
 
 /**

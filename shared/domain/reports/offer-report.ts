@@ -6,7 +6,7 @@ import { ONLINE } from "../conversion.ts";
 import type { OfferCosts } from "../money.ts";
 import type { DayRange } from "./day-range.ts";
 import { addFunnels, type CounterRow, type Funnel, isEmptyFunnel } from "./funnel.ts";
-import { deletionNotes, type NameBook, NO_NAMES } from "./name-book.ts";
+import { deletionNotes, type NameBook, NO_NAMES, storeNameColumns } from "./name-book.ts";
 import type { OfferState } from "./offer-state.ts";
 import { compareCodePoints } from "./order.ts";
 import { type PeriodUnit, periodOf, periodsOf } from "./periods.ts";
@@ -75,8 +75,7 @@ function storeColumns(storeId: string, names: NameBook) {
   const label = names.stores.get(storeId);
   return {
     storeId,
-    storeName: label?.name ?? null,
-    storeCode: label?.storeCode ?? null,
+    ...storeNameColumns(label),
     storeDeleted: label?.deletedAt != null,
   };
 }

@@ -9,6 +9,7 @@ import { DateTime } from "luxon";
 import { quantileSorted } from "simple-statistics";
 import type { Pickup } from "../pickup/pickup.ts";
 import { type DayRange, daysOf } from "./day-range.ts";
+import { storeNameColumns } from "./name-book.ts";
 
 /** What the metrics read of an ended pickup. */
 export type FinishedPickup = Pick<
@@ -226,8 +227,7 @@ export function buildPickupReport(input: {
   }
   return {
     storeId: input.storeId,
-    storeName: input.store?.name ?? null,
-    storeCode: input.store?.storeCode ?? null,
+    ...storeNameColumns(input.store),
     timeZone: input.timeZone,
     from: input.range.from,
     to: input.range.to,

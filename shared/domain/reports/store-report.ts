@@ -4,7 +4,13 @@
 import { NO_OFFER } from "../conversion.ts";
 import type { DayRange } from "./day-range.ts";
 import { addFunnels, type CounterRow, emptyFunnel, type Funnel, isEmptyFunnel } from "./funnel.ts";
-import { deletionNotes, type NameBook, NO_NAMES, type StoreLabel } from "./name-book.ts";
+import {
+  deletionNotes,
+  type NameBook,
+  NO_NAMES,
+  type StoreLabel,
+  storeNameColumns,
+} from "./name-book.ts";
 import { compareCodePoints } from "./order.ts";
 import { type PeriodUnit, periodOf, periodsOf } from "./periods.ts";
 import { REPORT_METHOD } from "./report-method.ts";
@@ -91,8 +97,7 @@ export function buildStoreReport(input: StoreReportInput) {
   const notes = deletionNotes("store", input.store);
   return {
     storeId: input.storeId,
-    storeName: input.store?.name ?? null,
-    storeCode: input.store?.storeCode ?? null,
+    ...storeNameColumns(input.store),
     store: input.store,
     from: input.range.from,
     to: input.range.to,

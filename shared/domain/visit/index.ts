@@ -24,22 +24,4 @@ export {
   expireVisits,
   visitTtlSeconds,
 } from "./state-machine.ts";
-export type {
-  AdvanceOptions,
-  DeviceVisitState,
-  DwelledEvent,
-  EnteredEvent,
-  ExitedEvent,
-  ExpireResult,
-  Fix,
-  Ping,
-  PingObservation,
-  VisitResult,
-  VisitStats,
-  ZoneEvent,
-  ZoneEventBase,
-  ZoneKind,
-  ZoneObservation,
-  ZoneRef,
-  ZoneVisitState,
-} from "./types.ts";
+export type * from "./types.ts";

@@ -1,15 +1,14 @@
 /**
  * An offer's lifecycle after creation: paused, resumed, deleted.
  */
-import { CATALOG_WRITE_ROLES, type MerchantPrincipal, requireRole } from "../../auth/principal.ts";
+import type { MerchantPrincipal } from "../../auth/principal.ts";
 import type { Offer } from "../../domain/catalog/index.ts";
 import { offerZoneIds, planZones, triggerZones } from "../../domain/catalog/zones.ts";
 import { bestEffort } from "./compensation.ts";
 import { type CatalogDeps, nowIso } from "./deps.ts";
 import { commitOffer } from "./offer-commit.ts";
-import { currentOffer, loadStores } from "./offer-lookup.ts";
+import { loadStores, offerToWrite } from "./offer-lookup.ts";
 import { offerStateView } from "./offer-view.ts";
-import { checkIfMatch } from "./versions.ts";
 import { applyPlan } from "./zones.ts";
 
 /**
@@ -23,9 +22,7 @@ export async function setOfferStatus(
   status: "active" | "paused",
   ifMatch?: number,
 ) {
-  requireRole(principal, CATALOG_WRITE_ROLES);
-  const current = await currentOffer(deps, principal, offerId);
-  checkIfMatch("offer", ifMatch, current.version);
+  const current = await offerToWrite(deps, principal, offerId, ifMatch);
   if (current.status === status) return offerStateView(deps, current);
   const stores = await loadStores(deps, principal.merchantId, current.storeIds);
   const next: Offer = {
@@ -44,9 +41,7 @@ export async function deleteOffer(
   offerId: string | undefined,
   ifMatch?: number,
 ) {
-  requireRole(principal, CATALOG_WRITE_ROLES);
-  const current = await currentOffer(deps, principal, offerId);
-  checkIfMatch("offer", ifMatch, current.version);
+  const current = await offerToWrite(deps, principal, offerId, ifMatch);
   await applyPlan(deps, { put: [], remove: offerZoneIds(current) });
   try {
     await deps.catalog.deleteOffer(current, current.version, nowIso(deps));

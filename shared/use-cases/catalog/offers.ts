@@ -16,12 +16,11 @@ import { checkOfferCanFire } from "../offer-checks.ts";
 import { bestEffort } from "./compensation.ts";
 import { type CatalogDeps, nowIso } from "./deps.ts";
 import { commitOffer } from "./offer-commit.ts";
-import { currentOffer, loadStores } from "./offer-lookup.ts";
+import { loadStores, offerToWrite } from "./offer-lookup.ts";
 
 export { getOffer, listOffers } from "./offer-reads.ts";
 
 import { offerStateView } from "./offer-view.ts";
-import { checkIfMatch } from "./versions.ts";
 import { applyPlan, zoneCellsOf } from "./zones.ts";
 
 /** Creates an active offer, links it to its stores and indexes one trigger zone per store. */
@@ -63,9 +62,7 @@ export async function replaceOffer(
   input: OfferInput,
   ifMatch?: number,
 ) {
-  requireRole(principal, CATALOG_WRITE_ROLES);
-  const current = await currentOffer(deps, principal, offerId);
-  checkIfMatch("offer", ifMatch, current.version);
+  const current = await offerToWrite(deps, principal, offerId, ifMatch);
   const warnings = await checkOfferCanFire(
     deps,
     principal.merchantId,
@@ -96,9 +93,7 @@ export async function patchOffer(
   patch: unknown,
   ifMatch?: number,
 ) {
-  requireRole(principal, CATALOG_WRITE_ROLES);
-  const current = await currentOffer(deps, principal, offerId);
-  checkIfMatch("offer", ifMatch, current.version);
+  const current = await offerToWrite(deps, principal, offerId, ifMatch);
   const input = parseWith(offerInputSchema, applyMergePatch(offerInputOf(current), patch));
   return replaceOffer(deps, principal, current.offerId, input, ifMatch ?? current.version);
 }

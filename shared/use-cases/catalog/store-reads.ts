@@ -6,8 +6,7 @@ import { type MerchantPrincipal, requireRole, STORE_READ_ROLES } from "../../aut
 import { catalogKeys, type ListQuery, storeView } from "../../domain/catalog/index.ts";
 import type { CatalogReadDeps } from "./deps.ts";
 import { listPage, STORES_SCOPE } from "./listing.ts";
-import { notFound } from "./not-found.ts";
-import { resolveStoreId } from "./store-lookup.ts";
+import { currentStore } from "./store-lookup.ts";
 
 /** One of the caller's stores; another merchant's id is indistinguishable from a missing one. */
 export async function getStore(
@@ -16,10 +15,7 @@ export async function getStore(
   storeId: string | undefined,
 ) {
   requireRole(principal, STORE_READ_ROLES);
-  const id = await resolveStoreId(deps, principal.merchantId, storeId);
-  const store = await deps.catalog.getStore(principal.merchantId, id);
-  if (!store) throw notFound("storeId", "store");
-  return storeView(store);
+  return storeView(await currentStore(deps, principal.merchantId, storeId));
 }
 
 /**

@@ -19,12 +19,10 @@ import { parseWith } from "../../http/parse.ts";
 import { bestEffort } from "./compensation.ts";
 import { type CatalogDeps, nowIso } from "./deps.ts";
 import { geocodeIfNeeded } from "./geocoding.ts";
-import { notFound } from "./not-found.ts";
-import { resolveStoreId } from "./store-lookup.ts";
+import { storeToWrite } from "./store-lookup.ts";
 
 export { getStore, listStores } from "./store-reads.ts";
 
-import { checkIfMatch } from "./versions.ts";
 import { applyPlan, storeCellsOf, storeTriggerZones } from "./zones.ts";
 
 /** A store's entry in the "offers near me" buckets. */
@@ -87,15 +85,11 @@ export async function replaceStore(
   input: StoreInput,
   ifMatch?: number,
 ) {
-  requireRole(principal, CATALOG_WRITE_ROLES);
-  const id = await resolveStoreId(deps, principal.merchantId, storeId);
-  const current = await deps.catalog.getStore(principal.merchantId, id);
-  if (!current) throw notFound("storeId", "store");
-  checkIfMatch("store", ifMatch, current.version);
+  const current = await storeToWrite(deps, principal, storeId, ifMatch);
   const geocoded = await geocodeIfNeeded(deps, input, current);
   const next = buildStore({
     merchantId: principal.merchantId,
-    storeId: id,
+    storeId: current.storeId,
     input,
     geocoded,
     nowIso: nowIso(deps),
@@ -143,13 +137,9 @@ export async function patchStore(
   patch: unknown,
   ifMatch?: number,
 ) {
-  requireRole(principal, CATALOG_WRITE_ROLES);
-  const id = await resolveStoreId(deps, principal.merchantId, storeId);
-  const current = await deps.catalog.getStore(principal.merchantId, id);
-  if (!current) throw notFound("storeId", "store");
-  checkIfMatch("store", ifMatch, current.version);
+  const current = await storeToWrite(deps, principal, storeId, ifMatch);
   const input = parseWith(storeInputSchema, applyMergePatch(storeInputOf(current), patch));
-  return replaceStore(deps, principal, id, input, ifMatch ?? current.version);
+  return replaceStore(deps, principal, current.storeId, input, ifMatch ?? current.version);
 }
 
 /**
@@ -164,12 +154,9 @@ export async function deleteStore(
   storeId: string | undefined,
   ifMatch?: number,
 ) {
-  requireRole(principal, CATALOG_WRITE_ROLES);
   const { merchantId } = principal;
-  const id = await resolveStoreId(deps, merchantId, storeId);
-  const current = await deps.catalog.getStore(merchantId, id);
-  if (!current) throw notFound("storeId", "store");
-  checkIfMatch("store", ifMatch, current.version);
+  const current = await storeToWrite(deps, principal, storeId, ifMatch);
+  const id = current.storeId;
   if (current.offerIds.length > 0) {
     const offers = await deps.catalog.getOffers(
       current.offerIds.map((offerId) => ({ merchantId, offerId })),

@@ -1,9 +1,11 @@
-import { CalculateRouteCommand, LocationClient } from "@aws-sdk/client-location";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
-import { amazonLocationRoutes } from "../../../shared/adapters/location/route-calculator.ts";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  amazonLocationCall,
+  amazonLocationRoutes,
+} from "../../../shared/adapters/location/route-calculator.ts";
 import { DEFAULT_ROUTE_REFINEMENT } from "../../../shared/domain/pickup/pickup.ts";
 import { getPickup } from "../../../shared/use-cases/pickups/pickups.ts";
+import { type FakeAwsService, fakeAwsService, fakeCredentials } from "../../support/fake-aws.ts";
 import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 import { haversineM, scriptStart } from "../../support/pings.ts";
 import { FOOTPRINT_M, merchant, parseMessages, pickupWorld, trajectory } from "./world.ts";
@@ -14,10 +16,26 @@ const SPEED = 12;
 const CIRCUITY = 1.25;
 const CALCULATOR = "footfall-pickups";
 
-// Amazon Location has no emulator: CalculateRoute is mocked on a client of our own.
-const client = new LocationClient({ region: "eu-west-3" });
-const location = mockClient(client);
-afterEach(() => location.reset());
+// Amazon Location has no emulator: CalculateRoute is answered by a local stand-in that checks
+// each request's signature as the service would.
+const REGION = "eu-west-3";
+let location: FakeAwsService;
+beforeAll(async () => {
+  location = await fakeAwsService({ name: "geo", region: REGION });
+});
+afterAll(() => location.close());
+afterEach(() => {
+  location.calls.length = 0;
+});
+
+/** The CalculateRoute requests the service received (all validly signed, to this calculator). */
+function calculateRouteCalls() {
+  return location.calls.map((c) => {
+    expect(c.signatureValid).toBe(true);
+    expect(c.path).toBe(`/routes/v0/calculators/${CALCULATOR}/calculate/route`);
+    return c.body as { DeparturePosition: number[]; TravelMode: string; DepartNow: boolean };
+  });
+}
 
 async function carTrip() {
   const principal = merchant();
@@ -26,7 +44,13 @@ async function carTrip() {
     footprintRadiusM: FOOTPRINT_M,
   });
   const world = await pickupWorld(T0 - 60_000, {
-    routes: amazonLocationRoutes(client, CALCULATOR),
+    routes: amazonLocationRoutes(
+      amazonLocationCall({
+        env: { AWS_REGION: REGION, AWS_ENDPOINT_URL_LOCATION: location.url },
+        credentials: fakeCredentials,
+      }),
+      CALCULATOR,
+    ),
     routeRefinement: DEFAULT_ROUTE_REFINEMENT,
   });
   const device = await registeredDevice();
@@ -53,16 +77,23 @@ function roadSeconds(store: { lat: number; lon: number }, position: number[] | u
 describe("arrival estimates refined by Amazon Location routes (CalculateRoute mocked)", () => {
   it("a car at 12 m/s: routes only near the threshold, at most one a minute; nearby follows the road", async () => {
     const { principal, seeded, world, device, created, trip } = await carTrip();
-    location.on(CalculateRouteCommand).callsFake((input) => ({
-      Summary: { DurationSeconds: roadSeconds(seeded.location, input.DeparturePosition) },
+    location.answer((call) => ({
+      body: {
+        Summary: {
+          DurationSeconds: roadSeconds(
+            seeded.location,
+            (call.body as { DeparturePosition: number[] }).DeparturePosition,
+          ),
+        },
+      },
     }));
     await world.follow(device, trip);
 
-    const calls = location.commandCalls(CalculateRouteCommand).map((c) => c.args[0].input);
+    const calls = calculateRouteCalls();
     expect(calls.length).toBeGreaterThan(0);
     for (const input of calls) {
-      expect(input.CalculatorName).toBe(CALCULATOR);
       expect(input.TravelMode).toBe("Car");
+      expect(input.DepartNow).toBe(true);
       // Asked only while the estimate lay in [0.25, 2] × 5 min (straight line, 12 m/s).
       const straightS = roadSeconds(seeded.location, input.DeparturePosition) / CIRCUITY;
       expect(straightS).toBeGreaterThanOrEqual(0.25 * 300 - 15);
@@ -86,12 +117,16 @@ describe("arrival estimates refined by Amazon Location routes (CalculateRoute mo
 
   it("a failing route service: distance-based estimates, one ask a minute, pings still accepted", async () => {
     const { principal, world, device, created, trip } = await carTrip();
-    location.on(CalculateRouteCommand).rejects(new Error("ThrottlingException"));
+    location.answer(() => ({
+      status: 429,
+      headers: { "x-amzn-errortype": "ThrottlingException" },
+      body: { message: "Rate exceeded" },
+    }));
     for (const step of trip) {
       const result = await world.post(device, [step.ping]);
       expect(result.accepted).toBe(1);
     }
-    const calls = location.commandCalls(CalculateRouteCommand);
+    const calls = calculateRouteCalls();
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.length).toBeLessThanOrEqual(6);
     const view = await getPickup(world.deps, principal, created.pickupId);

@@ -1,5 +1,3 @@
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
 import { resolveSecretEnv } from "../../../shared/config/load-secrets.ts";
@@ -27,19 +25,19 @@ describe("config", () => {
   });
 
   it("resolves *_ARN secrets from Secrets Manager and leaves plain values alone", async () => {
-    const sm = mockClient(SecretsManagerClient);
-    sm.on(GetSecretValueCommand, { SecretId: "arn:pseudo" }).resolves({
-      SecretString: "p".repeat(40),
-    });
+    const reads: string[] = [];
+    const values: Record<string, string> = { "arn:pseudo": "p".repeat(40) };
     const env: Record<string, string | undefined> = {
       PSEUDONYM_KEY_ARN: "arn:pseudo",
       DEVICE_TOKEN_SECRETS: "already-set",
       DEVICE_TOKEN_SECRETS_ARN: "arn:ignored",
     };
-    await resolveSecretEnv(env, new SecretsManagerClient({ region: "us-east-1" }));
+    await resolveSecretEnv(env, async (secretId) => {
+      reads.push(secretId);
+      return values[secretId];
+    });
     expect(env.PSEUDONYM_KEY).toBe("p".repeat(40));
     expect(env.DEVICE_TOKEN_SECRETS).toBe("already-set");
-    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    sm.restore();
+    expect(reads).toEqual(["arn:pseudo"]);
   });
 });

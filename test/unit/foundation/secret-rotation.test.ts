@@ -1,37 +1,45 @@
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { rotatingDeviceTokenKeys } from "../../../shared/auth/device-token.ts";
-import { currentSecret, SecretEnv } from "../../../shared/config/load-secrets.ts";
+import {
+  currentSecret,
+  type GetSecretValue,
+  SecretEnv,
+} from "../../../shared/config/load-secrets.ts";
 import { rotatingCursorCodec } from "../../../shared/http/cursor.ts";
 
 const OLD = "o".repeat(40);
 const NEW = "n".repeat(40);
 const MAX_AGE_S = 60;
 
-let sm: ReturnType<typeof mockClient>;
 let secretValue: string;
+let failing: boolean;
+let reads: string[];
+/** Secrets Manager as the port sees it (its signed HTTP call is tested in aws-json-call.test.ts). */
+const getSecretValue: GetSecretValue = async (secretId) => {
+  reads.push(secretId);
+  if (failing) throw new Error("ThrottlingException");
+  return secretValue;
+};
 
 beforeEach(() => {
   // Only the clock is faked: the provider's cache expiry reads Date.now().
   vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-03-01T10:00:00Z") });
   secretValue = OLD;
-  sm = mockClient(SecretsManagerClient);
-  sm.on(GetSecretValueCommand).callsFake(async () => ({ SecretString: secretValue }));
+  failing = false;
+  reads = [];
 });
 
 afterEach(() => {
-  sm.restore();
   vi.useRealTimers();
 });
 
 async function coldStart(env: Record<string, string | undefined>) {
-  const secrets = new SecretEnv(env, new SecretsManagerClient({ region: "eu-west-1" }), MAX_AGE_S);
+  const secrets = new SecretEnv(env, getSecretValue, MAX_AGE_S);
   await secrets.resolve();
   return secrets;
 }
 
-const calls = () => sm.commandCalls(GetSecretValueCommand).length;
+const calls = () => reads.length;
 
 describe("secrets read through Powertools Parameters with a max age", () => {
   it("a rotated secret is seen after the max age and not before, without a cold start", async () => {
@@ -85,7 +93,7 @@ describe("secrets read through Powertools Parameters with a max age", () => {
     await secrets.refresh();
     expect(env.PSEUDONYM_KEY).toBe(OLD);
 
-    sm.on(GetSecretValueCommand).rejects(new Error("throttled"));
+    failing = true;
     vi.advanceTimersByTime((MAX_AGE_S + 1) * 1000);
     await expect(secrets.refresh()).resolves.toBeUndefined();
     expect(env.PSEUDONYM_KEY).toBe(OLD);
