@@ -19,7 +19,7 @@ import type {
   DeletedCatalogReader,
 } from "../../use-cases/ports/catalog-store.ts";
 import { batchGetAll } from "./batch.ts";
-import { isConditionFailure, writeIf } from "./conditional-write.ts";
+import { isConditionFailure, writeIf, writeOrThrow } from "./conditional-write.ts";
 import { queryPages } from "./query-pages.ts";
 import { transactInGroups } from "./transact-groups.ts";
 
@@ -298,12 +298,11 @@ export function dynamoCatalogStore(
         );
         return;
       }
-      try {
-        await client.send(new PutCommand(put));
-      } catch (error) {
-        if (isConditionFailure(error)) throw new ConflictError("storeId: already exists");
-        throw error;
-      }
+      await writeOrThrow(
+        client,
+        new PutCommand(put),
+        () => new ConflictError("storeId: already exists"),
+      );
     },
 
     async replaceStore(store, expectedVersion, previousRef) {

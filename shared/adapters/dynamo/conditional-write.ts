@@ -29,3 +29,17 @@ export async function writeIf(
     throw error;
   }
 }
+
+/**
+ * Sends one conditional Put, Update or Delete; when its `ConditionExpression` does not hold,
+ * throws what `refused()` makes instead (a conflict in the service's error vocabulary).
+ *
+ * @throws `refused()`'s error; any other error of the client, unchanged.
+ */
+export async function writeOrThrow(
+  client: DynamoDBDocumentClient,
+  command: PutCommand | UpdateCommand | DeleteCommand,
+  refused: () => Error,
+): Promise<void> {
+  if (!(await writeIf(client, command))) throw refused();
+}

@@ -8,6 +8,7 @@ import { type Device, deviceKeys } from "../../domain/device.ts";
 import { ConflictError } from "../../errors.ts";
 import type { DeviceStore } from "../../use-cases/ports/device-store.ts";
 import { batchWriteAll } from "./batch.ts";
+import { writeIf, writeOrThrow } from "./conditional-write.ts";
 import { queryPages } from "./query-pages.ts";
 
 export type { DeviceStore };
@@ -35,20 +36,15 @@ export function dynamoDeviceStore(client: DynamoDBDocumentClient, tableName: str
       return device as Device;
     },
     async create(device) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...deviceKeys.profile(device.deviceId), ...device },
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        );
-      } catch (error) {
-        if ((error as Error).name === "ConditionalCheckFailedException") {
-          throw new ConflictError("deviceId: already exists");
-        }
-        throw error;
-      }
+      await writeOrThrow(
+        client,
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...deviceKeys.profile(device.deviceId), ...device },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+        () => new ConflictError("deviceId: already exists"),
+      );
     },
     async replace(device, expectedVersion) {
       // An update, not a put: pickup references belong to the pickup use cases and survive a
@@ -77,41 +73,30 @@ export function dynamoDeviceStore(client: DynamoDBDocumentClient, tableName: str
           sets.push(`#a${i} = :v${i}`);
         }
       });
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: deviceKeys.profile(device.deviceId),
-            UpdateExpression: `SET ${sets.join(", ")}${removes.length > 0 ? ` REMOVE ${removes.join(", ")}` : ""}`,
-            ConditionExpression: "#version = :expected",
-            ExpressionAttributeNames: { ...names, "#version": "version" },
-            ExpressionAttributeValues: values,
-          }),
-        );
-      } catch (error) {
-        if ((error as Error).name === "ConditionalCheckFailedException") {
-          throw new ConflictError("The device changed meanwhile; retry the request.");
-        }
-        throw error;
-      }
+      await writeOrThrow(
+        client,
+        new UpdateCommand({
+          TableName: tableName,
+          Key: deviceKeys.profile(device.deviceId),
+          UpdateExpression: `SET ${sets.join(", ")}${removes.length > 0 ? ` REMOVE ${removes.join(", ")}` : ""}`,
+          ConditionExpression: "#version = :expected",
+          ExpressionAttributeNames: { ...names, "#version": "version" },
+          ExpressionAttributeValues: values,
+        }),
+        () => new ConflictError("The device changed meanwhile; retry the request."),
+      );
     },
-    async markErasing(deviceId, at) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: deviceKeys.profile(deviceId),
-            UpdateExpression: "SET erasingAt = if_not_exists(erasingAt, :at)",
-            ConditionExpression: "attribute_exists(pk)",
-            ExpressionAttributeValues: { ":at": at },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if ((error as Error).name === "ConditionalCheckFailedException") return false;
-        throw error;
-      }
-    },
+    markErasing: (deviceId, at) =>
+      writeIf(
+        client,
+        new UpdateCommand({
+          TableName: tableName,
+          Key: deviceKeys.profile(deviceId),
+          UpdateExpression: "SET erasingAt = if_not_exists(erasingAt, :at)",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":at": at },
+        }),
+      ),
     async erase(deviceId) {
       let deleted = 0;
       for await (const page of queryPages(client, {

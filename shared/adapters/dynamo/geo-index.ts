@@ -8,7 +8,7 @@ import { forEachLimit } from "../../concurrency.ts";
 import type { ZoneDefinition } from "../../domain/zone.ts";
 import { ConflictError } from "../../errors.ts";
 import { batchGetAll } from "./batch.ts";
-import { writeIf } from "./conditional-write.ts";
+import { writeIf, writeOrThrow } from "./conditional-write.ts";
 import type { GeoIndex, IndexedZone } from "./geo-index-port.ts";
 import { transactInGroups } from "./transact-groups.ts";
 
@@ -80,17 +80,11 @@ function fromEntry(zoneId: string, e: CellEntry): IndexedZone {
 const CELL_ZONES_PER_UPDATE = 40;
 
 /**
- * Sends a conditional write of zone `zoneId`'s head or cells. A failed condition means another
- * write of the zone moved it meanwhile: `ConflictError` (409), for the caller to retry.
+ * What a failed condition on zone `zoneId`'s head or cells means: another write of the zone
+ * moved it meanwhile (409, for the caller to retry).
  */
-async function writeOrConflict(
-  client: DynamoDBDocumentClient,
-  zoneId: string,
-  command: PutCommand | UpdateCommand,
-): Promise<void> {
-  if (!(await writeIf(client, command))) {
-    throw new ConflictError(`zone ${zoneId} changed concurrently; retry the request`);
-  }
+function zoneMoved(zoneId: string): ConflictError {
+  return new ConflictError(`zone ${zoneId} changed concurrently; retry the request`);
 }
 
 export interface GeoIndexOptions {
@@ -174,10 +168,10 @@ export function dynamoGeoIndex(
     version: number,
     cells: string[],
   ) {
-    await writeOrConflict(
+    await writeOrThrow(
       client,
-      zoneId,
       new UpdateCommand(intentUpdate(zoneId, previous, version, cells)),
+      () => zoneMoved(zoneId),
     );
   }
 
@@ -209,7 +203,9 @@ export function dynamoGeoIndex(
     head: ZoneHead,
     previous: { version?: number; pendingVersion?: number } | undefined,
   ) {
-    await writeOrConflict(client, head.zoneId, new PutCommand(headPut(head, previous)));
+    await writeOrThrow(client, new PutCommand(headPut(head, previous)), () =>
+      zoneMoved(head.zoneId),
+    );
   }
 
   /**
@@ -253,13 +249,13 @@ export function dynamoGeoIndex(
       const entry = toEntry(zone, version);
       await writeIntent(zone.zoneId, head, version, cells);
       await forEachLimit(cells, limit, (cell) =>
-        writeOrConflict(
+        writeOrThrow(
           client,
-          zone.zoneId,
           cellUpdate(cell, zone.zoneId, "SET #z = :e", "attribute_not_exists(#z) OR #z.v < :v", {
             ":e": entry,
             ":v": version,
           }),
+          () => zoneMoved(zone.zoneId),
         ),
       );
       await writeHead({ ...zone, version, cells }, { pendingVersion: version });

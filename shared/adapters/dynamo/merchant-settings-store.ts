@@ -7,6 +7,7 @@ import {
 import { ConflictError } from "../../errors.ts";
 import type { Clock } from "../../ports.ts";
 import type { MerchantSettingsStore } from "../../use-cases/ports/merchant-settings-store.ts";
+import { writeOrThrow } from "./conditional-write.ts";
 
 export type { MerchantSettingsStore };
 
@@ -25,27 +26,22 @@ export function dynamoMerchantSettingsStore(
       return rest as MerchantSettings;
     },
     async put(settings, expectedVersion) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...catalogKeys.settings(settings.merchantId), entity: "settings", ...settings },
-            ConditionExpression:
-              expectedVersion === 0 ? "attribute_not_exists(pk)" : "version = :v",
-            ...(expectedVersion === 0
-              ? {}
-              : { ExpressionAttributeValues: { ":v": expectedVersion } }),
-          }),
-        );
-      } catch (error) {
-        if ((error as Error).name === "ConditionalCheckFailedException") {
-          throw new ConflictError(
+      await writeOrThrow(
+        client,
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...catalogKeys.settings(settings.merchantId), entity: "settings", ...settings },
+          ConditionExpression: expectedVersion === 0 ? "attribute_not_exists(pk)" : "version = :v",
+          ...(expectedVersion === 0
+            ? {}
+            : { ExpressionAttributeValues: { ":v": expectedVersion } }),
+        }),
+        () =>
+          new ConflictError(
             `The settings are no longer at version ${expectedVersion}; reload and retry.`,
             { issues: [{ path: "version", reason: "the settings changed meanwhile" }] },
-          );
-        }
-        throw error;
-      }
+          ),
+      );
     },
   };
 }

@@ -13,7 +13,7 @@ import type { DeviceDataEraser } from "../../use-cases/devices.ts";
 import { DeviceGone, PickupConflict, TooManyPickups } from "../../use-cases/pickups/errors.ts";
 import type { PickupStore, StoredPickup } from "../../use-cases/pickups/pickups.ts";
 import type { FinishedPickupReader } from "../../use-cases/reports/pickup-report.ts";
-import { writeIf } from "./conditional-write.ts";
+import { writeIf, writeOrThrow } from "./conditional-write.ts";
 import { queryPages } from "./query-pages.ts";
 
 /** Days a finished pickup (state timestamps only) is kept for the pickup metrics. */
@@ -196,21 +196,17 @@ export function dynamoPickupStore(
         throw error;
       }
     },
-    async save(stored, expectedVersion) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: table,
-            Item: itemOf(stored),
-            ConditionExpression: "version = :v",
-            ExpressionAttributeValues: { ":v": expectedVersion },
-          }),
-        );
-      } catch (error) {
-        if ((error as Error).name === "ConditionalCheckFailedException") throw new PickupConflict();
-        throw error;
-      }
-    },
+    save: (stored, expectedVersion) =>
+      writeOrThrow(
+        client,
+        new PutCommand({
+          TableName: table,
+          Item: itemOf(stored),
+          ConditionExpression: "version = :v",
+          ExpressionAttributeValues: { ":v": expectedVersion },
+        }),
+        () => new PickupConflict(),
+      ),
     async markSent(merchantId, pickupId, types) {
       if (types.length === 0) return;
       const key = pickupKeys.pickup(merchantId, pickupId);

@@ -6,7 +6,13 @@
 import * as z from "zod";
 import { TTV_BUCKET_MINUTES } from "../conversion.ts";
 import type { OfferCosts } from "../money.ts";
-import { emptyFunnel, type Funnel } from "../reports/funnel.ts";
+import {
+  addBreakdowns,
+  counterCount,
+  emptyFunnel,
+  type Funnel,
+  readBreakdowns,
+} from "../reports/funnel.ts";
 import { type FunnelMetrics, funnelMetrics } from "../reports/funnel-metrics.ts";
 import {
   journeyFieldsOf,
@@ -83,26 +89,12 @@ export function emptyTouchFunnel(): TouchFunnel {
   return f;
 }
 
-function count(value: unknown): number {
-  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : 0;
-  return Number.isSafeInteger(n) && n > 0 ? n : 0;
-}
-
 /** Reads a touch counters item (absent attributes are 0). */
 export function touchFunnelFromItem(item: Readonly<Record<string, unknown>>): TouchFunnel {
   const f = emptyTouchFunnel();
-  for (const k of SCALARS) f[k] = count(item[TOUCH_FIELDS[k]]);
+  for (const k of SCALARS) f[k] = counterCount(item[TOUCH_FIELDS[k]]);
   f.journey = journeyFieldsOf(item);
-  for (const [name, value] of Object.entries(item)) {
-    if (name.startsWith("suppressed_")) {
-      const n = count(value);
-      if (n > 0) f.suppressedByReason[name.slice("suppressed_".length)] = n;
-    } else if (name.startsWith("ttv_")) {
-      const bucket = Number(name.slice(4));
-      if (Number.isInteger(bucket) && bucket >= 0 && bucket < f.ttv.length)
-        f.ttv[bucket] = count(value);
-    }
-  }
+  readBreakdowns(item, f);
   return f;
 }
 
@@ -110,11 +102,7 @@ export function addTouchFunnels(...fs: readonly TouchFunnel[]): TouchFunnel {
   const out = emptyTouchFunnel();
   for (const f of fs) {
     for (const k of SCALARS) out[k] += f[k];
-    for (const [r, n] of Object.entries(f.suppressedByReason))
-      out.suppressedByReason[r] = (out.suppressedByReason[r] ?? 0) + n;
-    f.ttv.forEach((n, i) => {
-      if (i < out.ttv.length) out.ttv[i] = (out.ttv[i] ?? 0) + n;
-    });
+    addBreakdowns(out, f);
     for (const [k, n] of Object.entries(f.journey)) out.journey[k] = (out.journey[k] ?? 0) + n;
   }
   return out;

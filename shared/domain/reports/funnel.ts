@@ -65,9 +65,48 @@ const SUPPRESSED_PREFIX = "suppressed_";
 const TTV_PREFIX = "ttv_";
 
 /** A counter attribute as a count: missing, malformed or negative values count as 0. */
-function count(value: unknown): number {
+export function counterCount(value: unknown): number {
   const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : 0;
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
+}
+
+/** The counters beside the scalars, in the funnel and in the channel report's touch funnel. */
+export interface CounterBreakdowns {
+  /** `suppressed_<reason>` counters by reason (reasons never counted are absent). */
+  suppressedByReason: Record<string, number>;
+  /** `ttv_<bucket>` counters: time to visit per bucket of `TTV_BUCKET_MINUTES`. */
+  ttv: number[];
+}
+
+/**
+ * Reads a counters item's `suppressed_<reason>` and `ttv_<bucket>` attributes into `into`
+ * (reasons counted 0 and buckets beyond `into.ttv` are left out).
+ */
+export function readBreakdowns(
+  item: Readonly<Record<string, unknown>>,
+  into: CounterBreakdowns,
+): void {
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(SUPPRESSED_PREFIX) && name.length > SUPPRESSED_PREFIX.length) {
+      const n = counterCount(value);
+      if (n > 0) into.suppressedByReason[name.slice(SUPPRESSED_PREFIX.length)] = n;
+    } else if (name.startsWith(TTV_PREFIX)) {
+      const bucket = Number(name.slice(TTV_PREFIX.length));
+      if (Number.isInteger(bucket) && bucket >= 0 && bucket < into.ttv.length) {
+        into.ttv[bucket] = counterCount(value);
+      }
+    }
+  }
+}
+
+/** Adds `from`'s suppressions by reason and time-to-visit buckets to `into`'s. */
+export function addBreakdowns(into: CounterBreakdowns, from: CounterBreakdowns): void {
+  for (const [reason, n] of Object.entries(from.suppressedByReason)) {
+    into.suppressedByReason[reason] = (into.suppressedByReason[reason] ?? 0) + n;
+  }
+  from.ttv.forEach((n, i) => {
+    if (i < into.ttv.length) into.ttv[i] = (into.ttv[i] ?? 0) + n;
+  });
 }
 
 /** All zeros: the identity of `addFunnels`, and what a day without counters shows. */
@@ -97,18 +136,8 @@ export function emptyFunnel(): Funnel {
  */
 export function funnelFromItem(item: Readonly<Record<string, unknown>>): Funnel {
   const funnel = emptyFunnel();
-  for (const field of SCALAR_FIELDS) funnel[field] = count(item[field]);
-  for (const [name, value] of Object.entries(item)) {
-    if (name.startsWith(SUPPRESSED_PREFIX) && name.length > SUPPRESSED_PREFIX.length) {
-      const n = count(value);
-      if (n > 0) funnel.suppressedByReason[name.slice(SUPPRESSED_PREFIX.length)] = n;
-    } else if (name.startsWith(TTV_PREFIX)) {
-      const bucket = Number(name.slice(TTV_PREFIX.length));
-      if (Number.isInteger(bucket) && bucket >= 0 && bucket < funnel.ttv.length) {
-        funnel.ttv[bucket] = count(value);
-      }
-    }
-  }
+  for (const field of SCALAR_FIELDS) funnel[field] = counterCount(item[field]);
+  readBreakdowns(item, funnel);
   return funnel;
 }
 
@@ -117,12 +146,7 @@ export function addFunnels(...funnels: readonly Funnel[]): Funnel {
   const out = emptyFunnel();
   for (const f of funnels) {
     for (const field of SCALAR_FIELDS) out[field] += f[field];
-    for (const [reason, n] of Object.entries(f.suppressedByReason)) {
-      out.suppressedByReason[reason] = (out.suppressedByReason[reason] ?? 0) + n;
-    }
-    f.ttv.forEach((n, i) => {
-      if (i < out.ttv.length) out.ttv[i] = (out.ttv[i] ?? 0) + n;
-    });
+    addBreakdowns(out, f);
   }
   return out;
 }

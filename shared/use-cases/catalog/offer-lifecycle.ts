@@ -7,8 +7,9 @@ import { offerZoneIds, planZones, triggerZones } from "../../domain/catalog/zone
 import { bestEffort } from "./compensation.ts";
 import { type CatalogDeps, nowIso } from "./deps.ts";
 import { commitOffer } from "./offer-commit.ts";
-import { loadStores, offerToWrite } from "./offer-lookup.ts";
+import { currentOffer, loadStores } from "./offer-lookup.ts";
 import { offerStateView } from "./offer-view.ts";
+import { itemToWrite } from "./versions.ts";
 import { applyPlan } from "./zones.ts";
 
 /**
@@ -22,7 +23,9 @@ export async function setOfferStatus(
   status: "active" | "paused",
   ifMatch?: number,
 ) {
-  const current = await offerToWrite(deps, principal, offerId, ifMatch);
+  const current = await itemToWrite(principal, "offer", ifMatch, () =>
+    currentOffer(deps, principal, offerId),
+  );
   if (current.status === status) return offerStateView(deps, current);
   const stores = await loadStores(deps, principal.merchantId, current.storeIds);
   const next: Offer = {
@@ -41,7 +44,9 @@ export async function deleteOffer(
   offerId: string | undefined,
   ifMatch?: number,
 ) {
-  const current = await offerToWrite(deps, principal, offerId, ifMatch);
+  const current = await itemToWrite(principal, "offer", ifMatch, () =>
+    currentOffer(deps, principal, offerId),
+  );
   await applyPlan(deps, { put: [], remove: offerZoneIds(current) });
   try {
     await deps.catalog.deleteOffer(current, current.version, nowIso(deps));

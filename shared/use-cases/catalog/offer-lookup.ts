@@ -1,12 +1,11 @@
 /**
  * The offer a request names and the stores it lists, both the caller's (404 otherwise).
  */
-import { CATALOG_WRITE_ROLES, type MerchantPrincipal, requireRole } from "../../auth/principal.ts";
+import type { MerchantPrincipal } from "../../auth/principal.ts";
 import { OFFER_ID_PREFIX, type Offer, type Store } from "../../domain/catalog/index.ts";
 import { NotFoundError } from "../../errors.ts";
 import type { CatalogDeps, CatalogReadDeps } from "./deps.ts";
 import { notFound, requireId } from "./not-found.ts";
-import { checkIfMatch } from "./versions.ts";
 
 /** The caller's offer named by `offerId` (404 naming `offerId` for anyone else's or none). */
 export async function currentOffer(
@@ -18,23 +17,6 @@ export async function currentOffer(
   const offer = await deps.catalog.getOffer(principal.merchantId, id);
   if (!offer) throw notFound("offerId", "offer");
   return offer;
-}
-
-/**
- * The caller's offer named by `offerId`, about to be written: the caller needs a catalog write
- * role (403), the offer must be theirs (404 naming `offerId`) and, when `ifMatch` names a
- * version, at that version (409 naming `version`).
- */
-export async function offerToWrite(
-  deps: CatalogReadDeps,
-  principal: MerchantPrincipal,
-  offerId: string | undefined,
-  ifMatch: number | undefined,
-): Promise<Offer> {
-  requireRole(principal, CATALOG_WRITE_ROLES);
-  const current = await currentOffer(deps, principal, offerId);
-  checkIfMatch("offer", ifMatch, current.version);
-  return current;
 }
 
 /** The listed stores, all of which must be the caller's (404 naming `storeIds/i` otherwise). */

@@ -16,11 +16,12 @@ import { checkOfferCanFire } from "../offer-checks.ts";
 import { bestEffort } from "./compensation.ts";
 import { type CatalogDeps, nowIso } from "./deps.ts";
 import { commitOffer } from "./offer-commit.ts";
-import { loadStores, offerToWrite } from "./offer-lookup.ts";
+import { currentOffer, loadStores } from "./offer-lookup.ts";
 
 export { getOffer, listOffers } from "./offer-reads.ts";
 
 import { offerStateView } from "./offer-view.ts";
+import { itemToWrite } from "./versions.ts";
 import { applyPlan, zoneCellsOf } from "./zones.ts";
 
 /** Creates an active offer, links it to its stores and indexes one trigger zone per store. */
@@ -62,7 +63,9 @@ export async function replaceOffer(
   input: OfferInput,
   ifMatch?: number,
 ) {
-  const current = await offerToWrite(deps, principal, offerId, ifMatch);
+  const current = await itemToWrite(principal, "offer", ifMatch, () =>
+    currentOffer(deps, principal, offerId),
+  );
   const warnings = await checkOfferCanFire(
     deps,
     principal.merchantId,
@@ -93,7 +96,9 @@ export async function patchOffer(
   patch: unknown,
   ifMatch?: number,
 ) {
-  const current = await offerToWrite(deps, principal, offerId, ifMatch);
+  const current = await itemToWrite(principal, "offer", ifMatch, () =>
+    currentOffer(deps, principal, offerId),
+  );
   const input = parseWith(offerInputSchema, applyMergePatch(offerInputOf(current), patch));
   return replaceOffer(deps, principal, current.offerId, input, ifMatch ?? current.version);
 }

@@ -1,8 +1,6 @@
-import { CATALOG_WRITE_ROLES, type MerchantPrincipal, requireRole } from "../../auth/principal.ts";
 import { STORE_ID_PREFIX, type Store } from "../../domain/catalog/index.ts";
 import type { CatalogReadDeps } from "./deps.ts";
 import { notFound, requireId } from "./not-found.ts";
-import { checkIfMatch } from "./versions.ts";
 
 /** A store named by its store code in a path: `code:<externalRef>` in place of the id. */
 export const STORE_CODE_PATH_PREFIX = "code:";
@@ -35,21 +33,4 @@ export async function currentStore(
   const store = await deps.catalog.getStore(merchantId, id);
   if (!store) throw notFound("storeId", "store");
   return store;
-}
-
-/**
- * The caller's store a path names, about to be written: the caller needs a catalog write role
- * (403), the store must be theirs (404 naming `storeId`) and, when `ifMatch` names a version, at
- * that version (409 naming `version`).
- */
-export async function storeToWrite(
-  deps: CatalogReadDeps,
-  principal: MerchantPrincipal,
-  storeId: string | undefined,
-  ifMatch: number | undefined,
-): Promise<Store> {
-  requireRole(principal, CATALOG_WRITE_ROLES);
-  const current = await currentStore(deps, principal.merchantId, storeId);
-  checkIfMatch("store", ifMatch, current.version);
-  return current;
 }

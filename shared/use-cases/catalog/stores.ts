@@ -19,10 +19,11 @@ import { parseWith } from "../../http/parse.ts";
 import { bestEffort } from "./compensation.ts";
 import { type CatalogDeps, nowIso } from "./deps.ts";
 import { geocodeIfNeeded } from "./geocoding.ts";
-import { storeToWrite } from "./store-lookup.ts";
+import { currentStore } from "./store-lookup.ts";
 
 export { getStore, listStores } from "./store-reads.ts";
 
+import { itemToWrite } from "./versions.ts";
 import { applyPlan, storeCellsOf, storeTriggerZones } from "./zones.ts";
 
 /** A store's entry in the "offers near me" buckets. */
@@ -85,7 +86,9 @@ export async function replaceStore(
   input: StoreInput,
   ifMatch?: number,
 ) {
-  const current = await storeToWrite(deps, principal, storeId, ifMatch);
+  const current = await itemToWrite(principal, "store", ifMatch, () =>
+    currentStore(deps, principal.merchantId, storeId),
+  );
   const geocoded = await geocodeIfNeeded(deps, input, current);
   const next = buildStore({
     merchantId: principal.merchantId,
@@ -137,7 +140,9 @@ export async function patchStore(
   patch: unknown,
   ifMatch?: number,
 ) {
-  const current = await storeToWrite(deps, principal, storeId, ifMatch);
+  const current = await itemToWrite(principal, "store", ifMatch, () =>
+    currentStore(deps, principal.merchantId, storeId),
+  );
   const input = parseWith(storeInputSchema, applyMergePatch(storeInputOf(current), patch));
   return replaceStore(deps, principal, current.storeId, input, ifMatch ?? current.version);
 }
@@ -155,7 +160,9 @@ export async function deleteStore(
   ifMatch?: number,
 ) {
   const { merchantId } = principal;
-  const current = await storeToWrite(deps, principal, storeId, ifMatch);
+  const current = await itemToWrite(principal, "store", ifMatch, () =>
+    currentStore(deps, principal.merchantId, storeId),
+  );
   const id = current.storeId;
   if (current.offerIds.length > 0) {
     const offers = await deps.catalog.getOffers(

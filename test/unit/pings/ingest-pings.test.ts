@@ -13,6 +13,7 @@ import {
   type ZoneEventSink,
 } from "../../../shared/use-cases/pings/ingest-pings.ts";
 import { ZoneMatcher } from "../../../shared/use-cases/pings/zone-matcher.ts";
+import type { OutboxClear } from "../../../shared/use-cases/ports/visit-store.ts";
 import {
   destination,
   devicePrincipalFor,
@@ -276,6 +277,42 @@ describe("ingestPings: cost and consistency", () => {
     expect(brief(next.events)).toEqual(["dwelled F @150"]);
     expect(handled.map(brief)).toEqual([["entered F @0", "dwelled F @150"]]);
     expect(world.visits.items.get("d1")?.pending).toEqual([]);
+  });
+
+  it("leaves the outbox clear to the decision step's last write when it commits it (one save, no second write)", async () => {
+    const received: (OutboxClear | undefined)[] = [];
+    let world: ReturnType<typeof setup> | undefined;
+    const sink: ZoneEventSink = {
+      async handle(_device, _events, _now, outbox) {
+        received.push(outbox);
+        // What the grant or visit transaction does with it: the item as saved, cleared.
+        const item = world?.visits.items.get("d1");
+        if (outbox && item?.version === outbox.savedVersion) {
+          world?.visits.items.set("d1", { ...item, pending: [], version: item.version + 1 });
+        }
+        return { incentives: [], outboxCleared: true };
+      },
+    };
+    world = setup([zoneAt("F", "footprint", 40, 120)], sink);
+    world.clock.set(T0 + 31_000);
+    const result = await ingestPings(world.deps, devicePrincipalFor("d1"), [
+      ping(0, 0, 0),
+      ping(3, 90, 30),
+    ]);
+    expect(brief(result.events)).toEqual(["entered F @0"]);
+    expect(world.visits.calls.save).toBe(1);
+    // An open visit stays due for its exit timeout once the outbox is cleared.
+    expect(received).toEqual([
+      { deviceId: "d1", savedVersion: 1, expiresAt: expect.any(Number), dueAt: expect.any(Number) },
+    ]);
+    expect(world.visits.items.get("d1")).toMatchObject({ pending: [], version: 2 });
+
+    // A sink that could not carry it (no write of its own): the batch clears the outbox itself.
+    const fallback = setup([zoneAt("F", "footprint", 40, 120)]);
+    fallback.clock.set(T0 + 31_000);
+    await ingestPings(fallback.deps, devicePrincipalFor("d1"), [ping(0, 0, 0), ping(3, 90, 30)]);
+    expect(fallback.visits.calls.save).toBe(2);
+    expect(fallback.visits.items.get("d1")).toMatchObject({ pending: [], version: 2 });
   });
 
   it("refuses a device without location consent before reading or storing anything", async () => {
