@@ -8,11 +8,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDashboard } from "../../scripts/build-dashboard.ts";
-import { documentClient } from "../../shared/adapters/aws-clients.ts";
 import { COUNTER_FIELDS } from "../../shared/domain/conversion.ts";
 import { JOURNEY_FIELDS } from "../../shared/domain/journey/log.ts";
 import { TOUCH_FIELDS, touchKeys } from "../../shared/domain/o2o/touch.ts";
@@ -26,7 +24,8 @@ import {
   putStore,
   setBudgetUsed,
 } from "../integration/reports/fixtures.ts";
-import { env, uniqueId } from "../support/aws.ts";
+import { uniqueId } from "../support/aws.ts";
+import { putItem } from "../support/fixtures.ts";
 import { startTestServer } from "../support/local-server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -132,30 +131,25 @@ beforeAll(async () => {
     { arrived: undefined, estimate: undefined, done: undefined },
   ].entries()) {
     const pickupId = `pu_dashboard${i}`;
-    await documentClient.send(
-      new PutCommand({
-        TableName: env("INCENTIVES_TABLE"),
-        Item: {
-          ...pickupKeys.pickup(M, pickupId),
-          entity: "pickup",
-          merchantId: M,
-          pickupId,
-          storeId: S1,
-          promisedAt: noon,
-          terminal: p.done === undefined ? "cancelled" : "completed",
-          endedBy: "staff",
-          ...(p.arrived !== undefined ? { arrivalSource: "location" } : {}),
-          ...(p.estimate !== undefined ? { nearbyEstimateAt: p.estimate } : {}),
-          times: {
-            created: noon - 30 * minute,
-            ...(p.arrived !== undefined ? { arrived: p.arrived } : {}),
-            ...(p.done !== undefined ? { completed: p.done } : { cancelled: noon }),
-          },
-          gsi1pk: pickupKeys.finished(M, S1),
-          gsi1sk: pickupKeys.boardSort(noon, pickupId),
-        },
-      }),
-    );
+    await putItem("INCENTIVES_TABLE", {
+      ...pickupKeys.pickup(M, pickupId),
+      entity: "pickup",
+      merchantId: M,
+      pickupId,
+      storeId: S1,
+      promisedAt: noon,
+      terminal: p.done === undefined ? "cancelled" : "completed",
+      endedBy: "staff",
+      ...(p.arrived !== undefined ? { arrivalSource: "location" } : {}),
+      ...(p.estimate !== undefined ? { nearbyEstimateAt: p.estimate } : {}),
+      times: {
+        created: noon - 30 * minute,
+        ...(p.arrived !== undefined ? { arrived: p.arrived } : {}),
+        ...(p.done !== undefined ? { completed: p.done } : { cancelled: noon }),
+      },
+      gsi1pk: pickupKeys.finished(M, S1),
+      gsi1sk: pickupKeys.boardSort(noon, pickupId),
+    });
   }
   // Journey counters of both stores (offer "-"), and the lunch offer's journey figures.
   const J = JOURNEY_FIELDS;

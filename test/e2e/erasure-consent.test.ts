@@ -10,6 +10,7 @@ import { zoneEventSinkFromEnv } from "../../shared/wiring/event-sink-deps.ts";
 import { sweepDepsFromEnv } from "../../shared/wiring/sweep-deps.ts";
 import { isolatedTables, overrideEnv } from "../integration/delivery/messaging.ts";
 import { env } from "../support/aws.ts";
+import { patchMe } from "../support/device-api.ts";
 import { conversionLog, middayZone, offset, seedStoreAndOffer } from "../support/fixtures.ts";
 import { call, startTestServer } from "../support/local-server.ts";
 
@@ -133,11 +134,7 @@ describe("the local API caches device authorizer decisions exactly as API Gatewa
     expect(
       (await ping(auth, [offset(seeded.location, 20_000, 0)], Date.now() - 200_000)).status,
     ).toBe(202);
-    const patched = await call(`${server.url}/v1/devices/me`, {
-      method: "PATCH",
-      headers: auth,
-      body: { consent: { marketing: false } },
-    });
+    const patched = await patchMe(server, auth, { consent: { marketing: false } });
     expect(patched.status).toBe(200);
     const res = await ping(auth, [offset(seeded.location, 2, 0)], Date.now() - 5_000);
     expect(res.status).toBe(202);
@@ -154,20 +151,12 @@ describe("the local API caches device authorizer decisions exactly as API Gatewa
     const { auth } = await register();
     const far = [offset(seeded.location, 20_000, 0)];
     expect((await ping(auth, far, Date.now() - 60_000)).status).toBe(202);
-    await call(`${server.url}/v1/devices/me`, {
-      method: "PATCH",
-      headers: auth,
-      body: { consent: { location: false } },
-    });
+    await patchMe(server, auth, { consent: { location: false } });
     // No decision cached for the ping route: the profile read with the batch decides.
     const refused = await ping(auth, far, Date.now() - 30_000);
     expect(refused.status).toBe(403);
     expect(refused.body.detail).toMatch(/^consent\/location/);
-    await call(`${server.url}/v1/devices/me`, {
-      method: "PATCH",
-      headers: auth,
-      body: { consent: { location: true } },
-    });
+    await patchMe(server, auth, { consent: { location: true } });
     expect((await ping(auth, far, Date.now() - 20_000)).status).toBe(202);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { registerDevice } from "../support/device-api.ts";
+import { patchMe, registerDevice } from "../support/device-api.ts";
 import { call, useTestServer } from "../support/local-server.ts";
 
 const server = useTestServer();
@@ -14,21 +14,13 @@ describe("local HTTP server", () => {
   it("registers a device, patches consent, erases it, then answers 401", async () => {
     const reg = await registerDevice(server);
     const auth = { authorization: `Bearer ${reg.token}` };
-    const patched = await call(`${server.url}/v1/devices/me`, {
-      method: "PATCH",
-      headers: auth,
-      body: { consent: { location: false } },
-    });
+    const patched = await patchMe(server, auth, { consent: { location: false } });
     expect(patched.status).toBe(200);
     expect(patched.body.consent).toEqual({ location: false, marketing: true });
     expect(
       (await call(`${server.url}/v1/devices/me`, { method: "DELETE", headers: auth })).status,
     ).toBe(204);
-    const after = await call(`${server.url}/v1/devices/me`, {
-      method: "PATCH",
-      headers: auth,
-      body: { consent: { location: true } },
-    });
+    const after = await patchMe(server, auth, { consent: { location: true } });
     expect(after.status).toBe(401);
     expect(after.headers.get("content-type")).toBe("application/problem+json");
   });

@@ -4,7 +4,7 @@ import { daytimeZone } from "../../scripts/local/daytime.ts";
 import type { StreamPoller } from "../../scripts/local/stream-poller.ts";
 import { uniqueId } from "../support/aws.ts";
 import { offset } from "../support/fixtures.ts";
-import { call, startTestServer } from "../support/local-server.ts";
+import { call, useTestServer } from "../support/local-server.ts";
 import {
   createCircleStore,
   createOffer,
@@ -17,19 +17,17 @@ import {
   subscribeMerchantQueue,
 } from "../support/merchant-stream.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 let poller: StreamPoller;
 const merchantId = uniqueId("m_e2e");
 const STORE = { lat: 43.2965, lon: 5.3698 };
 
 beforeAll(async () => {
-  server = await startTestServer();
   // Deliver only this test's incentives: other test files share the table.
   poller = await startMerchantStream({ merchantId, publisher });
 });
 afterAll(async () => {
   await poller.stop();
-  await server.close();
 });
 
 describe("the footfall funnel end to end", () => {

@@ -10,7 +10,7 @@ import type { StreamPoller } from "../../scripts/local/stream-poller.ts";
 import { DRIVE_UP_EVENTS } from "../integration/pickups/world.ts";
 import { uniqueId } from "../support/aws.ts";
 import { isolatedSite, offset } from "../support/fixtures.ts";
-import { call, startTestServer } from "../support/local-server.ts";
+import { call, useTestServer } from "../support/local-server.ts";
 import { createCircleStore, roleHeaders } from "../support/merchant-api.ts";
 import {
   drainQueue,
@@ -18,17 +18,16 @@ import {
   subscribeMerchantQueue,
 } from "../support/merchant-stream.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+/** The authorizer cache's clock: moved past its TTL where a test needs a fresh decision. */
+let cacheOffsetMs = 0;
+const server = useTestServer({ now: () => Date.now() + cacheOffsetMs });
 let poller: StreamPoller;
 const crossSellPollers: StreamPoller[] = [];
 const merchantId = uniqueId("m_pickup");
 const crossSellMerchant = uniqueId("m_xsell");
 const STORE = { lat: 45.764, lon: 4.8357 };
-/** The authorizer cache's clock: moved past its TTL where a test needs a fresh decision. */
-let cacheOffsetMs = 0;
 
 beforeAll(async () => {
-  server = await startTestServer({ now: () => Date.now() + cacheOffsetMs });
   const trigger = FUNCTION_SPECS["pickup-publisher"]?.trigger;
   if (trigger?.kind !== "tableStream") throw new Error("pickup-publisher has no stream trigger");
   // The deployed mapping (filters, batch size), delivering only this test's pickups.
@@ -56,7 +55,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of crossSellPollers) await p.stop();
   await poller.stop();
-  await server.close();
 });
 
 /** A checked-in message schema of events/, compiled as an independent subscriber would. */

@@ -4,25 +4,15 @@
  * device routes' 401 problem+json, and an admitted device is judged by its profile as it is now.
  */
 import { describe, expect, it } from "vitest";
+import { patchMe, registerDevice } from "../support/device-api.ts";
 import { isolatedSite, middayZone, offset, seedStoreAndOffer } from "../support/fixtures.ts";
 import { deviceToken } from "../support/http-events.ts";
 import { call, useTestServer } from "../support/local-server.ts";
 
 const server = useTestServer();
 
-async function register() {
-  const reg = await call(`${server.url}/v1/devices`, {
-    method: "POST",
-    headers: { "x-app-key": server.appKey },
-    body: {
-      platform: "android",
-      consent: { location: true, marketing: true },
-      timeZone: middayZone(),
-    },
-  });
-  expect(reg.status).toBe(201);
-  return { deviceId: reg.body.device.deviceId as string, token: reg.body.token as string };
-}
+/** A device registered with the app key, in a zone where it is now midday. */
+const register = () => registerDevice(server, { timeZone: middayZone() });
 
 function ping(headers: Record<string, string>, at: { lat: number; lon: number }) {
   return call(`${server.url}/v1/pings`, {
@@ -91,11 +81,7 @@ describe("POST /v1/pings checks the device token in the function", () => {
     const auth = { authorization: `Bearer ${token}` };
     const far = await ping(auth, offset(seeded.location, 20_000, 0));
     expect(far.status).toBe(202);
-    const patched = await call(`${server.url}/v1/devices/me`, {
-      method: "PATCH",
-      headers: auth,
-      body: { segments: ["vip"] },
-    });
+    const patched = await patchMe(server, auth, { segments: ["vip"] });
     expect(patched.status).toBe(200);
     const inside = await call(`${server.url}/v1/pings`, {
       method: "POST",

@@ -180,6 +180,17 @@ const canWrite = (grants: Set<Grant>, table: TableId) =>
 const canPublish = (grants: Set<Grant>) =>
   [...grants].some((g) => g.startsWith("sns:Publish ") || g.startsWith("sns:* "));
 
+/** A resource policy that denies every request not made over TLS (with `extra` matched too). */
+const denyWithoutTls = (extra: Record<string, unknown> = {}) => ({
+  Statement: Match.arrayWith([
+    Match.objectLike({
+      Effect: "Deny",
+      ...extra,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    }),
+  ]),
+});
+
 describe("IAM: each function may do exactly what its spec says", () => {
   it.each(Object.keys(FUNCTION_SPECS))("%s", (name) => {
     const spec = FUNCTION_SPECS[name] as FunctionSpec;
@@ -507,16 +518,7 @@ describe("data stack", () => {
     });
     s.dataTemplate.hasResourceProperties("AWS::SNS::TopicPolicy", {
       Topics: [{ Ref: topicId }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: "Deny",
-            Principal: "*",
-            Action: "sns:Publish",
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          }),
-        ]),
-      },
+      PolicyDocument: denyWithoutTls({ Principal: "*", Action: "sns:Publish" }),
     });
     s.dataTemplate.hasResourceProperties("AWS::KMS::Key", { EnableKeyRotation: true });
   });
@@ -529,14 +531,7 @@ describe("data stack", () => {
       expect(data[id]?.Properties?.SqsManagedSseEnabled).toBe(true);
       s.dataTemplate.hasResourceProperties("AWS::SQS::QueuePolicy", {
         Queues: [{ Ref: id }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Effect: "Deny",
-              Condition: { Bool: { "aws:SecureTransport": "false" } },
-            }),
-          ]),
-        },
+        PolicyDocument: denyWithoutTls(),
       });
     }
   });

@@ -73,3 +73,15 @@ export async function pingNear(
   expect(ping.status).toBe(202);
   return ping.body.incentives as { code: string }[];
 }
+
+/**
+ * `PATCH /v1/devices/me` with the device's bearer `headers`: `body` (consent, segments...) merged
+ * into its record. Returns the answer unchecked.
+ */
+export function patchMe(
+  server: TestServer,
+  headers: Record<string, string>,
+  body: Record<string, unknown>,
+) {
+  return call(`${server.url}/v1/devices/me`, { method: "PATCH", headers, body });
+}

@@ -46,6 +46,11 @@ export async function storedItem(
   return out.Item;
 }
 
+/** Writes `item` as it stands into the table whose name the env var `table` holds. */
+export async function putItem(table: string, item: Record<string, unknown>): Promise<void> {
+  await documentClient.send(new PutCommand({ TableName: env(table), Item: item }));
+}
+
 /** One day's counters of an offer at a store (`day` local YYYY-MM-DD), consistent read. */
 export async function offerCounters(
   merchantId: string,

@@ -4,7 +4,6 @@ import {
   PublishCommand,
   type PublishCommandInput,
   SNSClient,
-  ThrottledException,
 } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -29,6 +28,7 @@ import {
   createTopicWithQueues,
   putPendingIncentive,
   receiveAll,
+  throttled,
 } from "./messaging.ts";
 
 const { sns: realSns, sqs } = testClients();
@@ -38,7 +38,6 @@ const snsMock = mockClient(faultySns);
 const passthrough = (input: PublishCommandInput) => realSns.send(new PublishCommand(input));
 
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
-const throttled = () => new ThrottledException({ message: "Rate exceeded", ...meta(429) });
 const throttling = () =>
   Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", ...meta(400) });
 const internal = () => new InternalErrorException({ message: "Internal failure", ...meta(500) });

@@ -4,6 +4,7 @@ import {
   type PublishCommandInput,
   SNSClient,
   SubscribeCommand,
+  ThrottledException,
 } from "@aws-sdk/client-sns";
 import {
   CreateQueueCommand,
@@ -200,6 +201,22 @@ const realSend = SNSClient.prototype.send as (command: PublishCommand) => Promis
  */
 export const publishForReal = (input: PublishCommandInput, getClient: () => unknown) =>
   realSend.call(getClient() as SNSClient, new PublishCommand(input));
+
+/** SNS refusing a publish for its rate (429): a transient fault, retried. */
+export const throttled = () =>
+  new ThrottledException({ message: "Rate exceeded", $metadata: { httpStatusCode: 429 } });
+
+/**
+ * An SNS client mock's Publish: throws `fault()` for the message of the incentive that
+ * `incentiveId()` names (none while it names none), lets every other publish through to fauxqs.
+ */
+export function failPublishOf(incentiveId: () => string | undefined, fault: () => Error) {
+  return (input: PublishCommandInput, getClient: () => unknown) => {
+    const id = incentiveId();
+    if (id && input.Message?.includes(id)) throw fault();
+    return publishForReal(input, getClient);
+  };
+}
 
 /**
  * The incentive publisher on tables and a topic of this file's own (one queue per subscription,

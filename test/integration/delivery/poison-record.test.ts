@@ -5,12 +5,7 @@
  * handed to the on-failure destination, and every other incentive is published exactly once.
  * Runs on DynamoDB Local (its stream) and fauxqs, against tables of its own.
  */
-import {
-  PublishCommand,
-  type PublishCommandInput,
-  SNSClient,
-  ThrottledException,
-} from "@aws-sdk/client-sns";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,13 +14,14 @@ import type { Incentive } from "../../../shared/domain/incentive.ts";
 import { testClients } from "../../support/aws.ts";
 import {
   countByIncentive,
+  failPublishOf,
   incentiveStatus,
   isolatedPublisher,
   pollIncentives,
   publisherMapping,
-  publishForReal,
   putPendingIncentive,
   receiveAll,
+  throttled,
 } from "./messaging.ts";
 
 const mapping = publisherMapping();
@@ -51,12 +47,7 @@ beforeAll(async () => {
   restoreEnv = setUp.restoreEnv;
   snsMock = mockClient(SNSClient);
   // SNS keeps throttling the poison incentive's publish; every other one goes through to fauxqs.
-  snsMock.on(PublishCommand).callsFake((input: PublishCommandInput, getClient: () => unknown) => {
-    if (poison && input.Message?.includes(poison.incentiveId)) {
-      throw new ThrottledException({ message: "Rate exceeded", $metadata: {} });
-    }
-    return publishForReal(input, getClient);
-  });
+  snsMock.on(PublishCommand).callsFake(failPublishOf(() => poison?.incentiveId, throttled));
   // Written before the poller starts, so the first batch holds all five, in write order.
   for (let i = 0; i < 5; i++) {
     const incentive = await putPendingIncentive();

@@ -1,9 +1,4 @@
-import {
-  PublishCommand,
-  type PublishCommandInput,
-  SNSClient,
-  ThrottledException,
-} from "@aws-sdk/client-sns";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,12 +7,14 @@ import { testClients } from "../../support/aws.ts";
 import {
   countByIncentive,
   createQueue,
+  failPublishOf,
   incentiveStatus,
   isolatedPublisher,
   pollIncentives,
   publishForReal,
   putPendingIncentive,
   receiveAll,
+  throttled,
 } from "./messaging.ts";
 
 const { sqs } = testClients();
@@ -31,8 +28,6 @@ let poller: StreamPoller;
 let restoreEnv: () => void;
 const failuresReported: number[] = [];
 
-const throttled = () =>
-  new ThrottledException({ message: "Rate exceeded", $metadata: { httpStatusCode: 429 } });
 const passthrough = publishForReal;
 
 beforeAll(async () => {
@@ -86,15 +81,12 @@ describe("publisher behind the stream poller: failed records are retried by the 
     snsMock.reset();
     const bad = await putPendingIncentive({ title: "rejected by SNS" });
     const good = await putPendingIncentive();
-    snsMock.on(PublishCommand).callsFake((input: PublishCommandInput, getClient: () => unknown) => {
-      if (input.Message?.includes(bad.incentiveId)) {
-        throw Object.assign(new Error("Invalid parameter: Message"), {
-          name: "InvalidParameterException",
-          $metadata: { httpStatusCode: 400 },
-        });
-      }
-      return passthrough(input, getClient);
-    });
+    const invalid = () =>
+      Object.assign(new Error("Invalid parameter: Message"), {
+        name: "InvalidParameterException",
+        $metadata: { httpStatusCode: 400 },
+      });
+    snsMock.on(PublishCommand).callsFake(failPublishOf(() => bad.incentiveId, invalid));
     await poller.drain();
     expect(countByIncentive(await receiveAll(sqs, queueUrl))).toEqual(
       new Map([[good.incentiveId, 1]]),

@@ -17,6 +17,7 @@ import { BUDGET_SLICES } from "../../../shared/domain/budget-slices.ts";
 import { deviceKeys } from "../../../shared/domain/device.ts";
 import { incentiveKeys } from "../../../shared/domain/incentive.ts";
 import { env, testClients, uniqueId } from "../../support/aws.ts";
+import { putItem } from "../../support/fixtures.ts";
 import { withTransactionConflicts } from "../../support/transaction-conflicts.ts";
 
 const { doc } = testClients();
@@ -237,12 +238,7 @@ describe("budget slices under a high grant rate", () => {
       150,
       { conflictRetries: 40 },
       async (offerId) => {
-        await doc.send(
-          new PutCommand({
-            TableName: env("INCENTIVES_TABLE"),
-            Item: { ...incentiveKeys.budget(offerId), sent: 100, offerId },
-          }),
-        );
+        await putItem("INCENTIVES_TABLE", { ...incentiveKeys.budget(offerId), sent: 100, offerId });
       },
       3,
     );

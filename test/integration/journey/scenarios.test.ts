@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { handler as journeyReport } from "../../../functions/report-store.ts";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
@@ -25,6 +25,7 @@ import {
   conversionLog,
   footprintDwell,
   lastAfternoonUtc,
+  putItem,
   registeredDevice,
   seedStoreAndOffer,
   storedItem,
@@ -282,19 +283,14 @@ describe("visitor journey over ten weeks (injected clock, DynamoDB Local)", () =
 
   it("merchant windows apply: k = 2 makes a regular out of two visit days", async () => {
     const seeded = await seedStoreAndOffer({});
-    await documentClient.send(
-      new PutCommand({
-        TableName: env("CATALOG_TABLE"),
-        Item: {
-          ...catalogKeys.settings(seeded.merchantId),
-          entity: "settings",
-          merchantId: seeded.merchantId,
-          quietHours: "none",
-          journey: { regularVisits: 2 },
-          version: 1,
-        },
-      }),
-    );
+    await putItem("CATALOG_TABLE", {
+      ...catalogKeys.settings(seeded.merchantId),
+      entity: "settings",
+      merchantId: seeded.merchantId,
+      quietHours: "none",
+      journey: { regularVisits: 2 },
+      version: 1,
+    });
     const device = await registeredDevice();
     await visit(device, seeded, 0);
     await visit(device, seeded, 6);

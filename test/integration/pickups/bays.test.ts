@@ -7,6 +7,7 @@ import { scriptStart } from "../../support/pings.ts";
 import { invoke } from "../catalog/helpers.ts";
 import {
   DRIVE_UP_EVENTS,
+  FOOTPRINT_M,
   merchant,
   offsetM,
   parseMessages,
@@ -15,7 +16,6 @@ import {
 } from "./world.ts";
 
 const T0 = scriptStart();
-const FOOTPRINT_M = 40;
 /** The curbside bay: a 6 m circle 52 m north of the centre, just beyond the footprint's edge. */
 const BAY_NORTH_M = 52;
 /** A second bay across the car park, 200 m north: no footprint cell reaches it. */

@@ -35,10 +35,9 @@ import { isolatedSite, registeredDevice } from "../../support/fixtures.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 import { scriptStart } from "../../support/pings.ts";
 import { circleStore, invoke, offerBody } from "../catalog/helpers.ts";
-import { merchant, offsetM, pickupWorld } from "./world.ts";
+import { FOOTPRINT_M, merchant, offsetM, pickupWorld } from "./world.ts";
 
 const T0 = scriptStart();
-const FOOTPRINT_M = 40;
 
 const tables = {
   devices: env("DEVICES_TABLE"),

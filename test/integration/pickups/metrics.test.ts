@@ -11,7 +11,7 @@ import { getPickupReport } from "../../../shared/use-cases/reports/pickup-report
 import { pickupReportDepsFromEnv } from "../../../shared/wiring/pickup-report-deps.ts";
 import { registeredDevice, seedStoreAndOffer, storedItem } from "../../support/fixtures.ts";
 import { scriptStart } from "../../support/pings.ts";
-import { carApproach, merchant, pickupWorld } from "./world.ts";
+import { carApproach, FOOTPRINT_M, merchant, pickupWorld } from "./world.ts";
 
 /** Two hours ago, on a minute: every scripted ping lies within the accepted window. */
 const T0 = scriptStart(2);
@@ -21,7 +21,7 @@ describe("pickup metrics on the local engines", () => {
     const principal = merchant();
     const seeded = await seedStoreAndOffer({
       merchantId: principal.merchantId,
-      footprintRadiusM: 40,
+      footprintRadiusM: FOOTPRINT_M,
     });
     const world = await pickupWorld(T0 - 60_000);
     const device = await registeredDevice();

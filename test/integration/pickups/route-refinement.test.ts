@@ -8,10 +8,9 @@ import { getPickup } from "../../../shared/use-cases/pickups/pickups.ts";
 import { type FakeAwsService, fakeAwsService, fakeCredentials } from "../../support/fake-aws.ts";
 import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 import { haversineM, scriptStart } from "../../support/pings.ts";
-import { merchant, parseMessages, pickupWorld, trajectory } from "./world.ts";
+import { FOOTPRINT_M, merchant, parseMessages, pickupWorld, trajectory } from "./world.ts";
 
 const T0 = scriptStart();
-const FOOTPRINT_M = 40;
 const SPEED = 12;
 /** The road the route calculator knows is 1.25 times the straight line, at the same speed. */
 const CIRCUITY = 1.25;

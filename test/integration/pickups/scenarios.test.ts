@@ -20,6 +20,7 @@ import { scriptStart } from "../../support/pings.ts";
 import {
   carApproach,
   DRIVE_UP_EVENTS,
+  FOOTPRINT_M,
   merchant,
   parseMessages,
   pickupWorld,
@@ -27,7 +28,6 @@ import {
 } from "./world.ts";
 
 const T0 = scriptStart();
-const FOOTPRINT_M = 40;
 
 async function scene() {
   const principal = merchant();

@@ -36,6 +36,9 @@ import { createTopicWithQueues, type ReceivedMessage, receiveAll } from "../deli
 
 export { offsetM };
 
+/** The footprint radius of the pickup tests' stores (m): a car park entrance 40 m from the centre. */
+export const FOOTPRINT_M = 40;
+
 export function merchant(merchantId = uniqueId("m")): MerchantPrincipal {
   return { merchantId, subject: uniqueId("sub"), roles: ["merchant-admin"] };
 }

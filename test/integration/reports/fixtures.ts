@@ -3,7 +3,7 @@
  * them: through the shared key helpers (`conversionItem`, `conversionKeys`, `incentiveKeys`)
  * and the catalog adapter.
  */
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import { dynamoCatalogStore } from "../../../shared/adapters/dynamo/catalog-store.ts";
 import type { Offer } from "../../../shared/domain/catalog/offer.ts";
@@ -15,6 +15,7 @@ import {
 import { incentiveKeys } from "../../../shared/domain/incentive.ts";
 import { env } from "../../support/aws.ts";
 import { storedOffer, storedStore } from "../../support/catalog-items.ts";
+import { putItem } from "../../support/fixtures.ts";
 
 export function catalog() {
   return dynamoCatalogStore(documentClient, env("CATALOG_TABLE"));
@@ -40,35 +41,28 @@ export async function putCode(item: {
   title?: string;
   status?: "issued" | "redeemed";
 }) {
-  await documentClient.send(
-    new PutCommand({
-      TableName: env("INCENTIVES_TABLE"),
-      Item: {
-        ...incentiveKeys.codeClaim(item.merchantId, item.code),
-        entity: "code",
-        incentiveId: item.incentiveId,
-        merchantId: item.merchantId,
-        offerId: item.offerId,
-        storeId: item.storeId,
-        storeIds: item.storeIds,
-        code: item.code,
-        codeKind: "unique",
-        status: item.status ?? "issued",
-        expiresAtMs: item.expiresAtMs,
-        title: item.title ?? "10 % off",
-        deviceRef: `ref_${item.incentiveId}`,
-        expiresAt: Math.ceil(item.expiresAtMs / 1000) + 86_400,
-      },
-    }),
-  );
+  await putItem("INCENTIVES_TABLE", {
+    ...incentiveKeys.codeClaim(item.merchantId, item.code),
+    entity: "code",
+    incentiveId: item.incentiveId,
+    merchantId: item.merchantId,
+    offerId: item.offerId,
+    storeId: item.storeId,
+    storeIds: item.storeIds,
+    code: item.code,
+    codeKind: "unique",
+    status: item.status ?? "issued",
+    expiresAtMs: item.expiresAtMs,
+    title: item.title ?? "10 % off",
+    deviceRef: `ref_${item.incentiveId}`,
+    expiresAt: Math.ceil(item.expiresAtMs / 1000) + 86_400,
+  });
 }
 
 export async function putRecord(record: ConversionRecord) {
-  await documentClient.send(
-    new PutCommand({
-      TableName: env("CONVERSIONS_TABLE"),
-      Item: conversionItem(record, Math.ceil(record.at / 1000) + 400 * 86_400),
-    }),
+  await putItem(
+    "CONVERSIONS_TABLE",
+    conversionItem(record, Math.ceil(record.at / 1000) + 400 * 86_400),
   );
 }
 
@@ -125,10 +119,5 @@ export async function bumpCounters(
 }
 
 export async function setBudgetUsed(offerId: string, sent: number) {
-  await documentClient.send(
-    new PutCommand({
-      TableName: env("INCENTIVES_TABLE"),
-      Item: { ...incentiveKeys.budget(offerId), sent, offerId },
-    }),
-  );
+  await putItem("INCENTIVES_TABLE", { ...incentiveKeys.budget(offerId), sent, offerId });
 }

@@ -1,13 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { JOURNEY_FIELDS } from "../../../shared/domain/journey/log.ts";
+import type { DayRange } from "../../../shared/domain/reports/day-range.ts";
 import {
   buildJourneyReport,
   histogramMedian,
+  type JourneyRow,
   journeyFieldsOf,
   journeySection,
   offerJourneySection,
 } from "../../../shared/domain/reports/journey-report.ts";
 import { twoProportionLift } from "../../../shared/domain/stats/lift.ts";
+
+/** The merchant-wide journey report (every store, no offer) over `range`, read on `today`. */
+function merchantWide(rows: readonly JourneyRow[], range: DayRange, today: string) {
+  return buildJourneyReport({ range, today, storeId: null, rows, offer: null });
+}
 
 describe("journey report", () => {
   it("takes the median of a histogram without expanding it", () => {
@@ -60,13 +67,7 @@ describe("journey report", () => {
       },
       { storeId: "a", localDay: "2026-05-04", journey: { [JOURNEY_FIELDS.lapsed]: 5 } },
     ];
-    const report = buildJourneyReport({
-      range: { from: "2026-05-01", to: "2026-05-04" },
-      today: "2026-05-03",
-      storeId: null,
-      rows,
-      offer: null,
-    });
+    const report = merchantWide(rows, { from: "2026-05-01", to: "2026-05-04" }, "2026-05-03");
     expect(report.days.map((d) => d.day)).toEqual([
       "2026-05-01",
       "2026-05-02",
@@ -129,13 +130,7 @@ describe("journey report", () => {
       { storeId: "a", localDay: "2026-05-01", journey: { jVisitDays: 3, jRepeatDays: 0 } },
       { storeId: "a", localDay: "2026-05-02", journey: { jVisitDays: 1, jRepeatDays: 1 } },
     ];
-    const r = buildJourneyReport({
-      range: { from: "2026-05-01", to: "2026-05-02" },
-      today: "2026-05-02",
-      storeId: null,
-      rows,
-      offer: null,
-    });
+    const r = merchantWide(rows, { from: "2026-05-01", to: "2026-05-02" }, "2026-05-02");
     expect(r.stores.map((s) => [s.storeId, s.journey.visits])).toEqual([
       ["a", 4],
       ["b", 2],
