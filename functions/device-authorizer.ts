@@ -36,10 +36,6 @@ export const handler = lambdaHandler<
         timeZone: device.timeZone ?? "",
         segments: JSON.stringify(device.segments),
         platform: device.platform,
-        openZones: device.openZones,
-        authorizedAt: device.authorizedAt ?? Date.now(),
-        // The request this decision was made for: a cached decision carries an older id.
-        authorizedFor: event.requestContext?.requestId ?? "",
         personRef: device.personRef ?? "",
         trustedSegments: JSON.stringify(device.trustedSegments ?? []),
         attested: device.attested === true,

@@ -95,7 +95,6 @@ export async function runJourney(ctx: JourneyContext): Promise<number> {
       timeZone: "Europe/Paris",
       segments: [],
       platform: reg.body.device.platform as string,
-      openZones: 0,
     };
     const grantAt = t0 + Math.floor(ctx.random() * 21) * DAY + Math.floor(ctx.random() * 4) * HOUR;
     const out = await sink.handle(

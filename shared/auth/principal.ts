@@ -31,19 +31,6 @@ export interface DevicePrincipal {
   timeZone: string | undefined;
   segments: string[];
   platform: string;
-  /** Open visits recorded for the device when the authorizer ran (skip state reads when 0). */
-  openZones: number;
-  /**
-   * When the authorizer read the profile (epoch ms). API Gateway reuses a decision for up to a
-   * minute, so a context older than the request may carry a stale `openZones`.
-   */
-  authorizedAt?: number;
-  /**
-   * Whether the authorizer ran for this very request (its decision names this request id), so
-   * `openZones` is current; false for a decision API Gateway reused from an earlier request.
-   * Undefined when the context does not say (older decisions): judged by `authorizedAt`.
-   */
-  contextFresh?: boolean;
   /**
    * Active pickup orders of the device (`merchantId|pickupId`) when the authorizer read the
    * profile; absent or empty means none, and the ping path then does no pickup work at all.
@@ -150,13 +137,6 @@ export function devicePrincipal(event: HttpEvent): DevicePrincipal {
     timeZone: typeof ctx.timeZone === "string" && ctx.timeZone !== "" ? ctx.timeZone : undefined,
     segments,
     platform: typeof ctx.platform === "string" ? ctx.platform : "unknown",
-    openZones: Number(ctx.openZones ?? 0) || 0,
-    ...(Number.isFinite(Number(ctx.authorizedAt)) && ctx.authorizedAt !== undefined
-      ? { authorizedAt: Number(ctx.authorizedAt) }
-      : {}),
-    ...(typeof ctx.authorizedFor === "string" && ctx.authorizedFor !== ""
-      ? { contextFresh: ctx.authorizedFor === event.requestContext.requestId }
-      : {}),
     ...(typeof ctx.personRef === "string" && ctx.personRef !== ""
       ? { personRef: ctx.personRef }
       : {}),
@@ -180,7 +160,6 @@ export function devicePrincipalOf(device: Device): DevicePrincipal {
     timeZone: device.timeZone,
     segments: device.segments,
     platform: device.platform,
-    openZones: device.openZones ?? 0,
     ...(device.personRef ? { personRef: device.personRef } : {}),
     ...(device.trustedSegments?.length ? { trustedSegments: device.trustedSegments } : {}),
     ...(device.attested === true ? { attested: true } : {}),

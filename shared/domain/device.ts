@@ -112,8 +112,6 @@ export interface Device {
   trustedSegments?: string[] | undefined;
   /** Whether a platform attestation was verified at registration. */
   attested?: boolean | undefined;
-  /** Zones the device is inside (maintained by visit processing); 0 lets pings skip state reads. */
-  openZones: number;
   /**
    * Active pickup orders attached to the device (`merchantId|pickupId`, a string set maintained
    * by the pickup use cases): read by the authorizer, so pings of a device without one skip

@@ -207,7 +207,6 @@ export async function registerDevice(
     ...(person ? { personRef: person.personRef } : {}),
     ...(person?.trustedSegments ? { trustedSegments: person.trustedSegments } : {}),
     ...(attested ? { attested: true } : {}),
-    openZones: 0,
     version: 1,
     createdAt: nowIso,
     updatedAt: nowIso,
@@ -319,7 +318,7 @@ export async function authorizeDevice(
 ): Promise<DevicePrincipal> {
   const { deviceId, issuedAt } = await verifiedDeviceToken(deps, token);
   const device = admitDevice(await deps.devices.get(deviceId), issuedAt);
-  return { ...devicePrincipalOf(device), authorizedAt: deps.clock.now() };
+  return devicePrincipalOf(device);
 }
 
 /**

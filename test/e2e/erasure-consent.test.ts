@@ -190,14 +190,16 @@ describe("the local API caches device authorizer decisions exactly as API Gatewa
     expect(exits.map((e) => e.split(":")[0])).toEqual(
       expect.arrayContaining(["trigger", "footprint"]),
     );
-    const profile = await documentClient.send(
+    // Every visit is closed and handed on: the stored state holds none open, its outbox empty.
+    const visits = await documentClient.send(
       new QueryCommand({
         TableName: env("DEVICES_TABLE"),
         KeyConditionExpression: "pk = :pk AND sk = :sk",
-        ExpressionAttributeValues: { ":pk": `DEVICE#${deviceId}`, ":sk": "PROFILE" },
+        ExpressionAttributeValues: { ":pk": `DEVICE#${deviceId}`, ":sk": "VISITS" },
         ConsistentRead: true,
       }),
     );
-    expect(profile.Items?.[0]?.openZones).toBe(0);
+    expect(visits.Items?.[0]?.state?.zones).toEqual([]);
+    expect(visits.Items?.[0]?.pending).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import type { Device } from "../../shared/domain/device.ts";
 
 /**
  * A stored device profile: an iOS install with an APNs token, location and marketing consent,
- * no segments, no open zones, version 1. `overrides` replace any field.
+ * no segments, version 1. `overrides` replace any field.
  */
 export function deviceRecord(overrides: Partial<Device> = {}): Device {
   return {
@@ -12,7 +12,6 @@ export function deviceRecord(overrides: Partial<Device> = {}): Device {
     pushToken: "apns-token-0001",
     consent: { location: true, marketing: true },
     segments: [],
-    openZones: 0,
     version: 1,
     createdAt: "2026-11-24T12:00:00.000Z",
     updatedAt: "2026-11-24T12:00:00.000Z",

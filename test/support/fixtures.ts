@@ -84,12 +84,12 @@ export async function deviceProfile(
   return await storedItem("DEVICES_TABLE", deviceKeys.profile(deviceId));
 }
 
-/** A bare registered profile (no open visit), so the open-visit count is kept as in production. */
+/** A bare registered profile: the ping path's snapshot read finds the device. */
 export async function putBareProfile(deviceId: string): Promise<void> {
   await documentClient.send(
     new PutCommand({
       TableName: env("DEVICES_TABLE"),
-      Item: { ...deviceKeys.profile(deviceId), entity: "device", openZones: 0 },
+      Item: { ...deviceKeys.profile(deviceId), entity: "device" },
     }),
   );
 }
@@ -153,7 +153,6 @@ export async function registeredDevice(
     timeZone: principal.timeZone,
     consent: { location: principal.consentLocation, marketing: principal.consentMarketing },
     segments: [...principal.segments],
-    openZones: principal.openZones,
     version: 1,
     createdAt: nowIso,
     updatedAt: nowIso,

@@ -361,7 +361,6 @@ export function devicePrincipalFor(
     timeZone: "Europe/Paris",
     segments: [],
     platform: "ios",
-    openZones: 0,
     ...overrides,
   };
 }
@@ -401,9 +400,7 @@ interface StoredVisitItem {
  */
 export function memoryVisitStore() {
   const items = new Map<string, StoredVisitItem>();
-  const openZones = new Map<string, number>();
-  const openZonesAsOf = new Map<string, number>();
-  const calls = { load: 0, save: 0, setOpenZones: 0, openZones: 0 };
+  const calls = { load: 0, save: 0 };
   let failNextSaves = 0;
   const store: VisitStore = {
     async load(deviceId) {
@@ -422,21 +419,10 @@ export function memoryVisitStore() {
       items.set(deviceId, structuredClone({ ...next, version: expectedVersion + 1 }));
       return expectedVersion + 1;
     },
-    async setOpenZones(deviceId, n, asOf) {
-      calls.setOpenZones++;
-      if (asOf <= (openZonesAsOf.get(deviceId) ?? Number.NEGATIVE_INFINITY)) return;
-      openZonesAsOf.set(deviceId, asOf);
-      openZones.set(deviceId, n);
-    },
-    async openZones(deviceId) {
-      calls.openZones++;
-      return openZones.get(deviceId) ?? 0;
-    },
   };
   return {
     store,
     items,
-    openZones,
     calls,
     failNextSaves(n: number) {
       failNextSaves = n;

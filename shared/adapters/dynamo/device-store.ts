@@ -13,6 +13,13 @@ import { queryPages } from "./query-pages.ts";
 
 export type { DeviceStore };
 
+/**
+ * Profile attributes no longer written nor read: the open-visit count the ping path kept before it
+ * read the visit state with the profile (`openZones`, `openZonesAsOf`). A profile replace removes
+ * them, so stored profiles shed them as devices update.
+ */
+const RETIRED_ATTRIBUTES: readonly string[] = ["openZones", "openZonesAsOf"];
+
 /** DynamoDB adapter for `DeviceStore` (devices table). */
 export function dynamoDeviceStore(client: DynamoDBDocumentClient, tableName: string): DeviceStore {
   return {
@@ -40,15 +47,20 @@ export function dynamoDeviceStore(client: DynamoDBDocumentClient, tableName: str
       );
     },
     async replace(device, expectedVersion) {
-      // An update, not a put: visit bookkeeping on the profile (openZones) belongs to the ping
-      // path, pickup references to the pickup use cases; both survive a concurrent profile change.
+      // An update, not a put: pickup references belong to the pickup use cases and survive a
+      // concurrent profile change. Retired attributes a profile may still hold are dropped.
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = { ":expected": expectedVersion };
       const sets: string[] = [];
       const removes: string[] = [];
       const fields = Object.keys(device).filter(
-        (k) => !["deviceId", "openZones", "openZonesAsOf", "erasingAt", "pickupRefs"].includes(k),
+        (k) =>
+          !["deviceId", "erasingAt", "pickupRefs"].includes(k) && !RETIRED_ATTRIBUTES.includes(k),
       ) as (keyof Device)[];
+      RETIRED_ATTRIBUTES.forEach((attribute, i) => {
+        names[`#r${i}`] = attribute;
+        removes.push(`#r${i}`);
+      });
       for (const optional of ["pushToken", "pushEndpointArn", "locale", "timeZone"] as const) {
         if (!fields.includes(optional)) fields.push(optional);
       }

@@ -217,47 +217,5 @@ export function dynamoVisitStore(
         if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
       }
     },
-    async liveCounts(deviceId) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: deviceKeys.profile(deviceId),
-          ProjectionExpression: "openZones, pickupRefs",
-          ConsistentRead: true,
-        }),
-      );
-      const refs = out.Item?.pickupRefs as Set<string> | undefined;
-      return {
-        openZones: Number(out.Item?.openZones ?? 0) || 0,
-        pickupRefs: refs ? [...refs].sort() : [],
-      };
-    },
-    async openZones(deviceId) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: deviceKeys.profile(deviceId),
-          ProjectionExpression: "openZones",
-          ConsistentRead: true,
-        }),
-      );
-      return Number(out.Item?.openZones ?? 0) || 0;
-    },
-    async setOpenZones(deviceId, openZones, asOf) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: deviceKeys.profile(deviceId),
-            UpdateExpression: "SET openZones = :n, openZonesAsOf = :t",
-            ConditionExpression:
-              "attribute_exists(pk) AND (attribute_not_exists(openZonesAsOf) OR openZonesAsOf < :t)",
-            ExpressionAttributeValues: { ":n": openZones, ":t": asOf },
-          }),
-        );
-      } catch (error) {
-        if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-      }
-    },
   };
 }

@@ -119,34 +119,6 @@ function visitCandidates(candidates: MatchedZone[][]): MatchedZone[][] {
 }
 
 /**
- * A context younger than this was made for this very request (the authorizer ran), not reused
- * from API Gateway's cache.
- */
-export const FRESH_CONTEXT_MS = 2_000;
-
-/**
- * The device's open-visit count for the no-zone fast path. The authorizer's count is trusted only
- * when it was read for this request: API Gateway reuses a decision for up to a minute, and a count
- * of 0 from before the device entered a zone would skip the state read and lose the exit. A reused
- * context costs one small consistent read of the profile instead (devices pinging less often than
- * the cache TTL always get a fresh decision, so their batches in no zone stay free).
- */
-async function openZonesNow(
-  deps: IngestDeps,
-  device: DevicePrincipal,
-  now: number,
-): Promise<{ openZones: number; pickupRefs?: string[] | undefined }> {
-  if (device.openZones > 0) return { openZones: device.openZones };
-  const fresh =
-    device.contextFresh ??
-    (device.authorizedAt !== undefined && now - device.authorizedAt < FRESH_CONTEXT_MS);
-  if (fresh) return { openZones: 0 };
-  // The same single read also tells whether a pickup was attached since the cached decision.
-  if (deps.visits.liveCounts) return deps.visits.liveCounts(device.deviceId);
-  return { openZones: await deps.visits.openZones(device.deviceId) };
-}
-
-/**
  * The 400 for a batch in which no ping was accepted: nothing was processed, so a 202 would
  * tell a client its pings were taken. Each reason stays, as `errors` (path
  * `pings/{index}/{field}`) and as the same `rejected` list a partial batch answers with.
@@ -193,17 +165,18 @@ export async function ingestDevicePings(
 
 /**
  * The hot path: validates each ping, finds candidate zones through the cached H3 index, and only
- * when some ping is near a zone (or the device has open visits) reads and advances the device's
- * visit state, writing it back only on change under an optimistic lock. Zone events go to the sink.
+ * when some ping is near a zone or the device has open visits advances the device's visit state,
+ * writing it back only on change under an optimistic lock. Zone events go to the sink.
  */
 export async function ingestPings(
   deps: IngestDeps,
   device: DevicePrincipal,
   rawPings: readonly unknown[],
   /**
-   * The device's visit state read together with its profile for this batch (`DeviceSnapshot`):
-   * the open-visit count comes from it and the first attempt uses it, so no further read is made.
-   * Absent: the principal's `openZones` decides whether to read (see `openZonesNow`).
+   * The device's visit state as read with its profile for this batch (`DeviceSnapshot`, one
+   * request for both): its open visits decide whether the batch needs it, and the first attempt
+   * uses it, so no further read is made. Absent (callers without a snapshot: tests, scripts), it
+   * is read here once the batch has an accepted ping.
    */
   preloaded?: StoredVisits,
 ): Promise<IngestResult> {
@@ -218,17 +191,12 @@ export async function ingestPings(
   const pings = accepted.map((a) => a.ping).sort((a, b) => a.timestamp - b.timestamp);
   const candidates = visitCandidates(await deps.matcher.candidates(pings));
   const anyCandidate = candidates.some((c) => c.length > 0);
-  const live = anyCandidate
-    ? undefined
-    : preloaded
-      ? { openZones: preloaded.state?.zones.length ?? 0 }
-      : await openZonesNow(deps, device, now);
+  const visits = preloaded ?? (await deps.visits.load(device.deviceId));
   // Pickup orders (location is used for them only while one is attached and active): a device
-  // whose context lists none pays nothing here, not even a read.
-  const pickupRefs = device.pickupRefs?.length ? device.pickupRefs : live?.pickupRefs;
+  // whose profile lists none pays nothing here, not even a read.
   const pickups =
-    deps.pickups && pickupRefs && pickupRefs.length > 0
-      ? await deps.pickups.track({ ...device, pickupRefs }, pings)
+    deps.pickups && device.pickupRefs && device.pickupRefs.length > 0
+      ? await deps.pickups.track(device, pings)
       : undefined;
   const base = {
     accepted: pings.length,
@@ -236,7 +204,7 @@ export async function ingestPings(
     incentives: [] as unknown[],
     ...(pickups ? { pickups } : {}),
   };
-  if (live?.openZones === 0) {
+  if (!anyCandidate && (visits.state?.zones.length ?? 0) === 0) {
     return { ...base, events: [], stats: undefined, stateRead: false };
   }
 
@@ -252,7 +220,7 @@ export async function ingestPings(
 
   for (let attempt = 0; ; attempt++) {
     const { state, pending, version } =
-      attempt === 0 && preloaded ? preloaded : await deps.visits.load(device.deviceId);
+      attempt === 0 ? visits : await deps.visits.load(device.deviceId);
     const tracked = state?.zones.map((z) => z.zoneId) ?? [];
     const batchZones = new Map(candidateZones);
     const extra = tracked.filter((id) => !batchZones.has(id));
@@ -310,17 +278,6 @@ export async function ingestPings(
           throw new UnauthorizedError("The device is no longer registered.");
         }
         throw error;
-      }
-      // The open-visit count on the profile lets a caller that has not read the visit state skip
-      // it (`openZonesNow`); a caller that reads the state with the profile every batch
-      // (`ingestDevicePings`) never needs it, so it costs that path no write.
-      const openZones = result.state.zones.length;
-      if (
-        !preloaded &&
-        (openZones !== (state?.zones.length ?? 0) || openZones !== device.openZones)
-      ) {
-        const asOf = result.state.lastProcessedTs ?? 0;
-        await deps.visits.setOpenZones(device.deviceId, openZones, asOf);
       }
     }
     let sinkResult: SinkResult = { incentives: [] };

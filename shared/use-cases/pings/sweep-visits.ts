@@ -108,13 +108,6 @@ export async function sweepDueVisits(deps: SweepDeps): Promise<SweepResult> {
         );
         for (const exit of expired.events) deps.onExit?.(exit);
         result.exits += expired.events.length;
-        // Newer than the count of the batch that saved this state (same lastProcessedTs), older
-        // than any later batch (ping timestamps are whole milliseconds).
-        await deps.visits.setOpenZones(
-          deviceId,
-          expired.state.zones.length,
-          (expired.state.lastProcessedTs ?? 0) + 0.5,
-        );
       }
       if (outbox.length > 0) {
         await deps.sink.handle(principalOf(profile), outbox, now);

@@ -73,18 +73,6 @@ export interface VisitStore {
     expiresAt: number,
     dueAt?: number,
   ): Promise<number>;
-
-  /**
-   * Records how many visits are open, so pings of a device in no zone can skip the state read.
-   * `asOf` is the saved state's `lastProcessedTs`, which grows with every saved state (also after
-   * the state item expired): a count from an older state never overwrites a newer one, whatever
-   * order two racing batches finish in.
-   */
-  setOpenZones(deviceId: string, openZones: number, asOf: number): Promise<void>;
-  /** The open-visit count on the profile now (one small strongly consistent read). */
-  openZones(deviceId: string): Promise<number>;
-  /** The same read, with the device's active pickup references (`merchantId|pickupId`). */
-  liveCounts?(deviceId: string): Promise<{ openZones: number; pickupRefs: string[] }>;
 }
 
 /** What the sweeper needs besides `VisitStore`: the due devices, and dropping orphans. */

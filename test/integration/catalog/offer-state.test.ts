@@ -61,7 +61,6 @@ async function nearbyIds(at: { lat: number; lon: number }) {
         consentLocation: true,
         consentMarketing: true,
         segments: "[]",
-        openZones: 0,
       },
     }),
     lambdaContext,

@@ -20,7 +20,6 @@ function device(id: string): Device {
     platform: "android",
     consent: { location: true, marketing: false },
     segments: ["vip"],
-    openZones: 0,
     version: 1,
     createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-01-01T00:00:00.000Z",
@@ -46,12 +45,18 @@ describe("DynamoDB Local", () => {
       new UpdateCommand({
         TableName: env("DEVICES_TABLE"),
         Key: { pk: `DEVICE#${id}`, sk: "PROFILE" },
-        UpdateExpression: "SET openZones = :n",
-        ExpressionAttributeValues: { ":n": 2 },
+        // Pickup references (the pickup use cases' own attribute) and the retired open-visit count.
+        UpdateExpression: "SET pickupRefs = :refs, openZones = :n, openZonesAsOf = :t",
+        ExpressionAttributeValues: { ":refs": new Set(["m1|p1"]), ":n": 2, ":t": 1_000 },
       }),
     );
-    await store.replace({ ...device(id), version: 3, locale: "fr-FR" }, 2);
-    expect(await store.get(id)).toMatchObject({ openZones: 2, locale: "fr-FR", version: 3 });
+    // A stale read of the profile (it still holds the retired count) written back.
+    const stale = (await store.get(id)) as Device;
+    await store.replace({ ...stale, version: 3, locale: "fr-FR" }, 2);
+    const replaced = await store.get(id);
+    expect(replaced).toMatchObject({ pickupRefs: new Set(["m1|p1"]), locale: "fr-FR", version: 3 });
+    expect(replaced).not.toHaveProperty("openZones");
+    expect(replaced).not.toHaveProperty("openZonesAsOf");
     await store.replace({ ...device(id), version: 4 }, 3);
     expect((await store.get(id))?.locale).toBeUndefined();
 

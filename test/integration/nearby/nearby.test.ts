@@ -24,7 +24,6 @@ const device = {
   consentLocation: true,
   consentMarketing: true,
   segments: "[]",
-  openZones: 0,
 };
 
 async function storeAt(

@@ -22,7 +22,6 @@ function device(overrides: Record<string, string | number | boolean> = {}) {
     timeZone: "Europe/Madrid",
     segments: "[]",
     platform: "ios",
-    openZones: 0,
     ...overrides,
   };
 }

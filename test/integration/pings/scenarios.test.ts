@@ -1,6 +1,4 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
-import { documentClient } from "../../../shared/adapters/aws-clients.ts";
 import {
   VisitStateConflict,
   type VisitStore,
@@ -20,7 +18,7 @@ import { ZoneMatcher } from "../../../shared/use-cases/pings/zone-matcher.ts";
 import { geoIndexFromConfig } from "../../../shared/wiring/geo-index.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env, uniqueId } from "../../support/aws.ts";
-import { deviceProfile, putBareProfile, storedItem } from "../../support/fixtures.ts";
+import { putBareProfile, storedItem } from "../../support/fixtures.ts";
 import {
   destination,
   devicePrincipalFor,
@@ -134,17 +132,18 @@ function world() {
         ...(step.isMock !== undefined ? { isMock: step.isMock } : {}),
       };
     };
-    /** Posts a batch as the authorizer would see the device now; the server clock follows the pings. */
+    /**
+     * Posts a batch as `POST /v1/pings` processes it: the profile and the visit state in one
+     * read (the production snapshot read), then the batch; the server clock follows the pings.
+     */
     async function send(pings: Ping[], nowMs?: number): Promise<IngestResult> {
-      const profile = await deviceProfile(deviceId);
+      const { visits } = await production.snapshots.snapshot(deviceId);
       clock.set(nowMs ?? Math.max(clock.now(), ...pings.map((p) => p.timestamp + 2_000)));
       return ingestPings(
         deps,
-        devicePrincipalFor(deviceId, {
-          consentLocation: options.consent ?? true,
-          openZones: Number(profile?.openZones ?? 0),
-        }),
+        devicePrincipalFor(deviceId, { consentLocation: options.consent ?? true }),
         pings,
+        visits,
       );
     }
     async function stored() {
@@ -152,16 +151,14 @@ function world() {
         | { state: DeviceVisitState; pending: ZoneEvent[]; version: number }
         | undefined;
     }
-    async function openZones() {
-      const out = await documentClient.send(
-        new GetCommand({ TableName: env("DEVICES_TABLE"), Key: deviceKeys.profile(deviceId) }),
-      );
-      return out.Item?.openZones as number;
+    /** The zones the stored visit state holds open (what decides whether a batch needs it). */
+    async function openVisits() {
+      return ((await stored())?.state.zones ?? []).map((z) => z.zoneId);
     }
-    return { deviceId, ping, send, stored, openZones };
+    return { deviceId, ping, send, stored, openVisits };
   }
 
-  return { index, clock, sink, deps, site, circle, device, matcher, races };
+  return { index, clock, sink, deps, site, circle, device, matcher, races, production };
 }
 
 /** The events the sink received, one per identity (the sink contract allows redelivery). */
@@ -267,7 +264,7 @@ describe("scripted trajectories through ingestPings (DynamoDB Local)", () => {
     expect(stored?.state.zones).toMatchObject([
       { zoneId: fp.zoneId, status: "dwelling", enteredAt: entering.timestamp },
     ]);
-    expect(await d.openZones()).toBe(1);
+    expect(await d.openVisits()).toEqual([fp.zoneId]);
   });
 
   it("walking past 30 m outside a footprint produces nothing", async () => {
@@ -292,8 +289,12 @@ describe("scripted trajectories through ingestPings (DynamoDB Local)", () => {
     // e = -24 (inside), e = 30 (3.9 m inside), e = 84 (46 m outside > 35 m).
     expect(result.events).toEqual([expected.entered(fp, entering)]);
     expect(rest.events).toEqual([expected.exited(fp, leaving, entering, lastInside, false)]);
-    expect((await d.stored())?.state.zones).toEqual([]);
-    expect(await d.openZones()).toBe(0);
+    expect(await d.openVisits()).toEqual([]);
+    // With no visit open, a later ping in no zone needs nothing beyond the batch's one read.
+    const version = (await d.stored())?.version;
+    const later = await d.send([d.ping({ e: 500, n: 20, s: 600 })]);
+    expect(later).toMatchObject({ accepted: 1, events: [], stateRead: false });
+    expect((await d.stored())?.version).toBe(version);
   });
 
   it("driving past at 15 m/s: entered (driving) and exited, never dwelled", async () => {
@@ -511,7 +512,7 @@ describe("scripted trajectories through ingestPings (DynamoDB Local)", () => {
       expect(stored?.state.zones[0]?.zoneId).toBe(fp.zoneId);
       expect(stored?.state.zones[0]?.enteredAt).toBe(entered[0]?.enteredAt);
       expect(stored?.state.lastProcessedTs).toBe(Math.max(...[...a, ...b].map((p) => p.timestamp)));
-      expect(await d.openZones()).toBe(1);
+      expect(await d.openVisits()).toEqual([fp.zoneId]);
       conflicts += w.races.conflicts;
     }
     // The batches really raced: at least one save lost and was retried.
@@ -541,7 +542,7 @@ describe("scripted trajectories through ingestPings (DynamoDB Local)", () => {
       expected.exited(fp, walkOut[1] as Ping, fpIn, stay[9] as Ping, true), // 70 m out
       expected.exited(tz, walkOut[5] as Ping, tzIn, walkOut[3] as Ping, true), // 40 m out
     ]);
-    expect(await d.openZones()).toBe(0);
+    expect(await d.openVisits()).toEqual([]);
   });
 
   it("a device without location consent gets 403 and nothing is stored", async () => {
@@ -570,7 +571,6 @@ describe("scripted trajectories through ingestPings (DynamoDB Local)", () => {
     expect(after.events).toEqual([
       expected.exited(fp, next, inside[0] as Ping, inside[3] as Ping, false),
     ]);
-    expect((await d.stored())?.state.zones).toEqual([]);
-    expect(await d.openZones()).toBe(0);
+    expect(await d.openVisits()).toEqual([]);
   });
 });

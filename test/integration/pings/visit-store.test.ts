@@ -9,7 +9,7 @@ import {
 import { deviceKeys } from "../../../shared/domain/device.ts";
 import { emptyVisitState } from "../../../shared/domain/visit/index.ts";
 import { env, uniqueId } from "../../support/aws.ts";
-import { deviceProfile, putBareProfile } from "../../support/fixtures.ts";
+import { putBareProfile } from "../../support/fixtures.ts";
 
 const store = () => dynamoVisitStore(documentClient, env("DEVICES_TABLE"));
 
@@ -49,23 +49,5 @@ describe("visit store (DynamoDB Local)", () => {
     );
     expect(await visits.load(gone)).toEqual({ state: undefined, pending: [], version: 0 });
     expect((await visits.load(erasing)).version).toBe(0);
-  });
-
-  it("keeps the open-visit count of the newest state when two batches finish out of order", async () => {
-    const visits = store();
-    const deviceId = uniqueId("dev");
-    await putBareProfile(deviceId);
-    // The newer state (an entry) lands first, the older one (an exit) arrives late.
-    await visits.setOpenZones(deviceId, 1, 2_000);
-    await visits.setOpenZones(deviceId, 0, 1_000);
-    expect((await deviceProfile(deviceId))?.openZones).toBe(1);
-    await visits.setOpenZones(deviceId, 0, 3_000);
-    expect((await deviceProfile(deviceId))?.openZones).toBe(0);
-  });
-
-  it("never creates a profile for an unknown (or erased) device", async () => {
-    const deviceId = uniqueId("dev");
-    await store().setOpenZones(deviceId, 2, 1_000);
-    expect(await deviceProfile(deviceId)).toBeUndefined();
   });
 });

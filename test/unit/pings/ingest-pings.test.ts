@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { IndexedZone } from "../../../shared/adapters/dynamo/geo-index-port.ts";
 import { VisitStateConflict } from "../../../shared/adapters/dynamo/visit-store.ts";
+import type { DevicePrincipal } from "../../../shared/auth/principal.ts";
 import { coverZone } from "../../../shared/domain/geometry/cover.ts";
 import { decodeZone, encodeZone, pointInCover } from "../../../shared/domain/geometry/index.ts";
 import { resolveVisitRules } from "../../../shared/domain/visit/rules.ts";
@@ -86,6 +87,20 @@ function setup(zones: IndexedZone[], sink: ZoneEventSink = recordingSink()) {
   };
 }
 
+/**
+ * A batch as `POST /v1/pings` processes it: the device's visit state read with its profile (one
+ * request, counted as one `load`), then handed to `ingestPings`, which reads nothing more unless a
+ * save loses a race.
+ */
+async function post(
+  world: ReturnType<typeof setup>,
+  device: DevicePrincipal,
+  pings: readonly unknown[],
+) {
+  const snapshot = await world.visits.store.load(device.deviceId);
+  return ingestPings(world.deps, device, pings, snapshot);
+}
+
 /** A ping `metres` from the site on `bearing`, `s` seconds after T0. */
 function ping(metres: number, bearing: number, s: number, extra: Partial<Ping> = {}): Ping {
   const p = destination(SITE, metres, bearing);
@@ -152,21 +167,18 @@ describe("ingestPings: zones beyond their cover", () => {
     for (let k = 0; k < pings.length; k += 5) {
       const batch = pings.slice(k, k + 5);
       world.clock.set((batch.at(-1) as Ping).timestamp + 1000);
-      const openZones = world.visits.openZones.get("d1") ?? 0;
-      events.push(...(await ingestPings(world.deps, { ...device, openZones }, batch)).events);
+      events.push(...(await post(world, device, batch)).events);
     }
     expect(brief(events)).toEqual(["entered F @0", "dwelled F @120"]);
-    // An outside fix alone in its batch: the zone is read by id and measured for real.
+    // An outside fix alone in its batch (no candidate zone; the open visit makes it count): the
+    // zone is read by id and measured for real.
     world.clock.set(T0 + 401_000);
-    const alone = await ingestPings(world.deps, { ...device, openZones: 1 }, [
-      ping(outM, bearing, 400),
-    ]);
+    const alone = await post(world, device, [ping(outM, bearing, 400)]);
     expect(alone.events).toEqual([]);
+    expect(alone.stateRead).toBe(true);
     expect(world.headReads).toBe(1);
     world.clock.set(T0 + 421_000);
-    const gone = await ingestPings(world.deps, { ...device, openZones: 1 }, [
-      ping(120, bearing, 420),
-    ]);
+    const gone = await post(world, device, [ping(120, bearing, 420)]);
     expect(brief(gone.events)).toEqual(["exited F @420"]);
     expect(gone.events[0]).toMatchObject({ lastInsideAt: T0 + 360_000, dwelled: true });
   });
@@ -182,16 +194,39 @@ describe("ingestPings: cost and consistency", () => {
       timestamp: T0 + k * 1000,
     }));
     world.clock.set(T0 + 101_000);
-    const cold = await ingestPings(world.deps, devicePrincipalFor("d1"), pings);
-    const warm = await ingestPings(world.deps, devicePrincipalFor("d1"), pings);
+    const cold = await post(world, devicePrincipalFor("d1"), pings);
+    const warm = await post(world, devicePrincipalFor("d1"), pings);
     expect(cold).toMatchObject({ accepted: 100, stateRead: false, events: [] });
     expect(warm.stateRead).toBe(false);
     expect(world.index.reads).toBe(1);
-    expect(world.visits.calls).toMatchObject({ load: 0, save: 0, setOpenZones: 0 });
-    // With an open visit the same batch must be read (it may close the visit).
-    const open = await ingestPings(world.deps, devicePrincipalFor("d1", { openZones: 1 }), pings);
+    // Each batch's one read (profile and visit state together) and nothing more: no write.
+    expect(world.visits.calls).toMatchObject({ load: 2, save: 0 });
+
+    // With an open visit the same far batch needs the state (it may close the visit): it is
+    // processed from the state read with the profile, still without a read of its own.
+    world.clock.set(T0 - 29_000);
+    await post(world, devicePrincipalFor("d1"), [ping(0, 0, -60), ping(3, 90, -30)]);
+    expect(world.visits.items.get("d1")?.state.zones.map((z) => z.zoneId)).toEqual(["F"]);
+    world.clock.set(T0 + 101_000);
+    const loadsBefore = world.visits.calls.load;
+    const open = await post(world, devicePrincipalFor("d1"), pings);
     expect(open.stateRead).toBe(true);
-    expect(world.visits.calls.load).toBe(1);
+    expect(world.visits.calls.load).toBe(loadsBefore + 1);
+  });
+
+  it("without a state read with the profile (scripts, tests), the state is read once, after validation", async () => {
+    const world = setup([zoneAt("F", "footprint", 40, 120)]);
+    world.clock.set(T0 + 61_000);
+    await expect(
+      ingestPings(world.deps, devicePrincipalFor("d1"), [{ ...ping(0, 0, 0), lat: 95 }]),
+    ).rejects.toThrow("No ping was accepted");
+    expect(world.visits.calls.load).toBe(0);
+    const result = await ingestPings(world.deps, devicePrincipalFor("d1"), [
+      ping(0, 0, 0),
+      ping(3, 90, 30),
+    ]);
+    expect(brief(result.events)).toEqual(["entered F @0"]);
+    expect(world.visits.calls).toMatchObject({ load: 1, save: 2 });
   });
 
   it("retries a lost race on the state and emits the events once", async () => {
@@ -207,7 +242,7 @@ describe("ingestPings: cost and consistency", () => {
     expect(world.visits.calls.load).toBe(3);
     expect(world.visits.items.get("d1")).toMatchObject({ pending: [], version: 2 });
     expect((world.sink as ReturnType<typeof recordingSink>).events).toHaveLength(1);
-    expect(world.visits.openZones.get("d1")).toBe(1);
+    expect(world.visits.items.get("d1")?.state.zones.map((z) => z.zoneId)).toEqual(["F"]);
   });
 
   it("gives up after repeated conflicts without handing events on", async () => {
@@ -238,10 +273,7 @@ describe("ingestPings: cost and consistency", () => {
     expect(brief(world.visits.items.get("d1")?.pending ?? [])).toEqual(["entered F @0"]);
     fail = false;
     world.clock.set(T0 + 151_000);
-    const next = await ingestPings(world.deps, devicePrincipalFor("d1", { openZones: 1 }), [
-      ping(2, 0, 90),
-      ping(1, 270, 150),
-    ]);
+    const next = await post(world, devicePrincipalFor("d1"), [ping(2, 0, 90), ping(1, 270, 150)]);
     expect(brief(next.events)).toEqual(["dwelled F @150"]);
     expect(handled.map(brief)).toEqual([["entered F @0", "dwelled F @150"]]);
     expect(world.visits.items.get("d1")?.pending).toEqual([]);
@@ -291,7 +323,7 @@ describe("ingestPings: cost and consistency", () => {
       ]),
     ).rejects.toBeInstanceOf(ForbiddenError);
     expect(world.index.reads).toBe(0);
-    expect(world.visits.calls).toMatchObject({ load: 0, save: 0, setOpenZones: 0 });
+    expect(world.visits.calls).toMatchObject({ load: 0, save: 0 });
   });
 
   it("reports bad pings by index and processes the good ones of the same batch", async () => {
