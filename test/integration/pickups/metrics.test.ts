@@ -9,22 +9,16 @@ import {
 } from "../../../shared/use-cases/pickups/pickups.ts";
 import { getPickupReport } from "../../../shared/use-cases/reports/pickup-report.ts";
 import { pickupReportDepsFromEnv } from "../../../shared/wiring/pickup-report-deps.ts";
-import { registeredDevice, seedStoreAndOffer, storedItem } from "../../support/fixtures.ts";
+import { storedItem } from "../../support/fixtures.ts";
 import { scriptStart } from "../../support/pings.ts";
-import { carApproach, FOOTPRINT_M, merchant, pickupWorld } from "./world.ts";
+import { carApproach, merchant, pickupScene } from "./world.ts";
 
 /** Two hours ago, on a minute: every scripted ping lies within the accepted window. */
 const T0 = scriptStart(2);
 
 describe("pickup metrics on the local engines", () => {
   it("a store's day: wait time, estimate error and on-time share from the ended pickups", async () => {
-    const principal = merchant();
-    const seeded = await seedStoreAndOffer({
-      merchantId: principal.merchantId,
-      footprintRadiusM: FOOTPRINT_M,
-    });
-    const world = await pickupWorld(T0 - 60_000);
-    const device = await registeredDevice();
+    const { principal, seeded, world, device } = await pickupScene(T0);
 
     // A car from 3 km at 12 m/s: arrives, the order is made ready, completed 4 minutes later.
     const trip = carApproach(seeded.location, 3000, T0);

@@ -6,9 +6,8 @@ import {
 import { DEFAULT_ROUTE_REFINEMENT } from "../../../shared/domain/pickup/pickup.ts";
 import { getPickup } from "../../../shared/use-cases/pickups/pickups.ts";
 import { type FakeAwsService, fakeAwsService, fakeCredentials } from "../../support/fake-aws.ts";
-import { registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 import { haversineM, scriptStart } from "../../support/pings.ts";
-import { FOOTPRINT_M, merchant, parseMessages, pickupWorld, trajectory } from "./world.ts";
+import { FOOTPRINT_M, parseMessages, pickupScene, trajectory } from "./world.ts";
 
 const T0 = scriptStart();
 const SPEED = 12;
@@ -38,12 +37,7 @@ function calculateRouteCalls() {
 }
 
 async function carTrip() {
-  const principal = merchant();
-  const seeded = await seedStoreAndOffer({
-    merchantId: principal.merchantId,
-    footprintRadiusM: FOOTPRINT_M,
-  });
-  const world = await pickupWorld(T0 - 60_000, {
+  const { principal, seeded, world, device } = await pickupScene(T0, {
     routes: amazonLocationRoutes(
       amazonLocationCall({
         env: { AWS_REGION: REGION, AWS_ENDPOINT_URL_LOCATION: location.url },
@@ -53,7 +47,6 @@ async function carTrip() {
     ),
     routeRefinement: DEFAULT_ROUTE_REFINEMENT,
   });
-  const device = await registeredDevice();
   const { created } = await world.createAndAttach(principal, seeded.storeId, device);
   const trip = trajectory(
     seeded.location,

@@ -23,22 +23,13 @@ import {
   FOOTPRINT_M,
   merchant,
   parseMessages,
-  pickupWorld,
+  pickupScene,
   trajectory,
 } from "./world.ts";
 
 const T0 = scriptStart();
 
-async function scene() {
-  const principal = merchant();
-  const seeded = await seedStoreAndOffer({
-    merchantId: principal.merchantId,
-    footprintRadiusM: FOOTPRINT_M,
-  });
-  const world = await pickupWorld(T0 - 60_000);
-  const device = await registeredDevice();
-  return { principal, seeded, world, device };
-}
+const scene = () => pickupScene(T0);
 
 async function pickupItem(merchantId: string, pickupId: string) {
   return await storedItem("INCENTIVES_TABLE", pickupKeys.pickup(merchantId, pickupId));

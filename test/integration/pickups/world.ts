@@ -29,7 +29,7 @@ import { zoneEventSinkFromEnv } from "../../../shared/wiring/event-sink-deps.ts"
 import { pickupDepsFromEnv } from "../../../shared/wiring/pickup-deps.ts";
 import { pingDepsFromEnv } from "../../../shared/wiring/ping-deps.ts";
 import { env, testClients, uniqueId } from "../../support/aws.ts";
-import { deviceProfile } from "../../support/fixtures.ts";
+import { deviceProfile, registeredDevice, seedStoreAndOffer } from "../../support/fixtures.ts";
 import { manualClock, offsetM } from "../../support/pings.ts";
 import { recordingSink } from "../../support/recording-sink.ts";
 import { createTopicWithQueues, type ReceivedMessage, receiveAll } from "../delivery/messaging.ts";
@@ -168,6 +168,21 @@ export async function pickupWorld(
     authorized,
   };
   return world;
+}
+
+/**
+ * A pickup scene: a merchant, its store (a {@link FOOTPRINT_M} footprint) with a live offer, a
+ * world whose clock starts a minute before `t0` (with `options`), and a registered device.
+ */
+export async function pickupScene(t0: number, options: Parameters<typeof pickupWorld>[1] = {}) {
+  const principal = merchant();
+  const seeded = await seedStoreAndOffer({
+    merchantId: principal.merchantId,
+    footprintRadiusM: FOOTPRINT_M,
+  });
+  const world = await pickupWorld(t0 - 60_000, options);
+  const device = await registeredDevice();
+  return { principal, seeded, world, device };
 }
 
 /** The checked-in JSON Schema, compiled by a strict Ajv as an independent subscriber would. */
