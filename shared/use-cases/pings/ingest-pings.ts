@@ -76,7 +76,10 @@ export interface IngestResult {
   events: ZoneEvent[];
   incentives: unknown[];
   stats: VisitStats | undefined;
-  /** Whether the batch needed the device's visit state (false on the zero-request fast path). */
+  /**
+   * Whether the batch needed the device's visit state: false when no ping was near a zone and no
+   * visit was open (the fast path, with no request beyond the snapshot read).
+   */
   stateRead: boolean;
   /** Pickup work for the batch; absent when the device holds no active pickup (no cost). */
   pickups?: TrackResult;
