@@ -25,6 +25,11 @@ const resultsSchema = z.object({
         flatbushUsPerPing: num.positive(),
         bruteForceUsPerPing: num.positive().nullable(),
         footfallHeapBytesPerGeofence: num.positive(),
+        // Shares of lookups or pings: a rate above 1 counts some queries twice.
+        cache: z.object({
+          coldHitRate: num.min(0).max(1),
+          warmMemoHitRate: num.min(0).max(1),
+        }),
         mismatches: z.literal(0),
       }),
     )
