@@ -149,12 +149,7 @@ export function dynamoDecisionStore(
       deviceDay: string,
       partition: string = `DEVICE#${deviceId}`,
       also?: { journeys: { merchantIds: string[]; nowMs: number } },
-    ): Promise<{
-      perOffer: Map<string, OfferCounters>;
-      deviceToday: number;
-      deviceDay: string;
-      journeys?: Map<string, StoredJourney>;
-    }> {
+    ): ReturnType<DecisionStore["readCounters"]> {
       const journeyMerchants = [...new Set(also?.journeys.merchantIds ?? [])];
       const deviceKeys = [
         capCounterKeys.fatigueDay(partition, deviceDay),
