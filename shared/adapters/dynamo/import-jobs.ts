@@ -1,7 +1,6 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import {
   type DynamoDBDocumentClient,
-  GetCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -17,6 +16,7 @@ import type { StoreInput } from "../../domain/catalog/store.ts";
 import type { ImportJobs, KeyedJob } from "../../use-cases/ports/import-jobs.ts";
 import { batchWriteAll, type WriteRequest } from "./batch.ts";
 import { queryPages } from "./query-pages.ts";
+import { readConsistent } from "./read-consistent.ts";
 
 export type { ImportJobs, KeyedJob };
 
@@ -69,12 +69,7 @@ function isConditionFailure(error: unknown): boolean {
 
 /** DynamoDB adapter for `ImportJobs` (catalog table). */
 export function dynamoImportJobs(client: DynamoDBDocumentClient, tableName: string): ImportJobs {
-  async function get(key: Item): Promise<Item | undefined> {
-    const out = await client.send(
-      new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
-    );
-    return out.Item;
-  }
+  const get = (key: Item) => readConsistent(client, tableName, key);
 
   async function batchWrite(items: Item[]): Promise<void> {
     await batchWriteAll(client, {

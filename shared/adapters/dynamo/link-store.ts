@@ -1,11 +1,8 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { type Link, linkKeys, linkTokenHash } from "../../domain/o2o/link.ts";
 import type { LinkStore } from "../../use-cases/ports/link-store.ts";
 import { queryPages } from "./query-pages.ts";
+import { readConsistent } from "./read-consistent.ts";
 
 export type { LinkStore };
 
@@ -70,16 +67,8 @@ export function dynamoLinkStore(client: DynamoDBDocumentClient, table: string): 
       return out;
     },
 
-    async get(merchantId, offerId, linkId) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: table,
-          Key: linkKeys.link(merchantId, offerId, linkId),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item ? strip(out.Item) : undefined;
-    },
+    get: (merchantId, offerId, linkId) =>
+      readConsistent(client, table, linkKeys.link(merchantId, offerId, linkId), strip),
 
     async replace(link, expectedVersion) {
       try {
@@ -95,15 +84,7 @@ export function dynamoLinkStore(client: DynamoDBDocumentClient, table: string): 
       }
     },
 
-    async findByToken(token) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: table,
-          Key: linkKeys.token(linkTokenHash(token)),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item ? strip(out.Item) : undefined;
-    },
+    findByToken: (token) =>
+      readConsistent(client, table, linkKeys.token(linkTokenHash(token)), strip),
   };
 }

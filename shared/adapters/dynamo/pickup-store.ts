@@ -1,6 +1,5 @@
 import {
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -15,6 +14,7 @@ import type { PickupStore, StoredPickup } from "../../use-cases/pickups/pickups.
 import type { FinishedPickupReader } from "../../use-cases/reports/pickup-report.ts";
 import { writeIf, writeOrThrow } from "./conditional-write.ts";
 import { queryPages } from "./query-pages.ts";
+import { readConsistent } from "./read-consistent.ts";
 
 /** Days a finished pickup (state timestamps only) is kept for the pickup metrics. */
 export const PICKUP_RETENTION_DAYS = 400;
@@ -111,29 +111,15 @@ export function dynamoPickupStore(
         }),
       );
     },
-    async get(merchantId, pickupId) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: table,
-          Key: pickupKeys.pickup(merchantId, pickupId),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item ? storedOf(out.Item) : undefined;
-    },
-    async byAttachToken(tokenHash, nowMs) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: table,
-          Key: pickupKeys.attachToken(tokenHash),
-          ConsistentRead: true,
-        }),
-      );
-      const item = out.Item;
-      // TTL deletion lags (up to days): the expiry is checked here, not left to TTL.
-      if (!item || !(Number(item.validUntil) > nowMs)) return undefined;
-      return { merchantId: String(item.merchantId), pickupId: String(item.pickupId) };
-    },
+    get: (merchantId, pickupId) =>
+      readConsistent(client, table, pickupKeys.pickup(merchantId, pickupId), storedOf),
+    byAttachToken: (tokenHash, nowMs) =>
+      readConsistent(client, table, pickupKeys.attachToken(tokenHash), (item) =>
+        // TTL deletion lags (up to days): the expiry is checked here, not left to TTL.
+        Number(item.validUntil) > nowMs
+          ? { merchantId: String(item.merchantId), pickupId: String(item.pickupId) }
+          : undefined,
+      ),
     async attach(stored, expectedVersion, tokenHash) {
       const { pickup } = stored;
       const deviceId = pickup.deviceId;
@@ -182,15 +168,15 @@ export function dynamoPickupStore(
         }
         if (device === "ConditionalCheckFailed") {
           // Which condition failed is not reported: look.
-          const out = await client.send(
-            new GetCommand({
-              TableName: tables.devices,
-              Key: deviceKeys.profile(deviceId),
-              ProjectionExpression: "pk, erasingAt",
-              ConsistentRead: true,
-            }),
+          const profile = await readConsistent(
+            client,
+            tables.devices,
+            deviceKeys.profile(deviceId),
+            {
+              projection: "pk, erasingAt",
+            },
           );
-          if (!out.Item || out.Item.erasingAt !== undefined) throw new DeviceGone();
+          if (!profile || profile.erasingAt !== undefined) throw new DeviceGone();
           throw new TooManyPickups();
         }
         throw error;
@@ -325,16 +311,11 @@ export function dynamoPickupEraser(
 ): DeviceDataEraser {
   return {
     async eraseDevice(deviceId) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: tables.devices,
-          Key: deviceKeys.profile(deviceId),
-          ProjectionExpression: "pickupRefs",
-          ConsistentRead: true,
-        }),
-      );
+      const profile = await readConsistent(client, tables.devices, deviceKeys.profile(deviceId), {
+        projection: "pickupRefs",
+      });
       let detached = 0;
-      for (const raw of (out.Item?.pickupRefs as Set<string> | undefined) ?? []) {
+      for (const raw of (profile?.pickupRefs as Set<string> | undefined) ?? []) {
         const ref = pickupRef.parse(raw);
         if (!ref) continue;
         const written = await writeIf(

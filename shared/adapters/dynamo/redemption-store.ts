@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import {
   type DynamoDBDocumentClient,
-  GetCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -24,6 +23,7 @@ import type {
 } from "../../use-cases/ports/redemption-store.ts";
 import { writeIf } from "./conditional-write.ts";
 import { counterUpdates, touchCounterUpdates } from "./counter-updates.ts";
+import { readConsistent } from "./read-consistent.ts";
 import type { TransactItem } from "./transact.ts";
 
 export type { AttemptKey, IssuedCode, RedeemOutcome, RedemptionStore, RedemptionWrite, StaticCap };
@@ -114,16 +114,8 @@ export function dynamoRedemptionStore(
   client: DynamoDBDocumentClient,
   tables: RedemptionTables,
 ): RedemptionStore {
-  async function findCode(merchantId: string, code: string) {
-    const out = await client.send(
-      new GetCommand({
-        TableName: tables.incentives,
-        Key: incentiveKeys.codeClaim(merchantId, code),
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item ? toCode(out.Item) : undefined;
-  }
+  const findCode = (merchantId: string, code: string) =>
+    readConsistent(client, tables.incentives, incentiveKeys.codeClaim(merchantId, code), toCode);
 
   return {
     findCode,
