@@ -5,12 +5,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { BUDGET_SLICES } from "../../domain/budget-slices.ts";
-import {
-  COUNTER_FIELDS,
-  type ConversionRecord,
-  conversionItem,
-  isOnlineTouch,
-} from "../../domain/conversion.ts";
+import type { ConversionRecord } from "../../domain/conversion.ts";
 import type { OfferCounters } from "../../domain/decision/decide.ts";
 import { deviceKeys as deviceItemKeys } from "../../domain/device.ts";
 import {
@@ -43,7 +38,7 @@ import {
   commitWithBudgetSlice,
 } from "./budget-slice-commit.ts";
 import { writeIf } from "./conditional-write.ts";
-import { counterUpdates, funnelCounterItems, touchCounterItems } from "./counter-updates.ts";
+import { codeEndCounterUpdates, funnelCounterItems, touchCounterItems } from "./counter-updates.ts";
 import {
   attributionKey,
   budgetSliceUpdate,
@@ -52,6 +47,7 @@ import {
   type DecisionTables,
   grantItems,
   incentivePut,
+  recordPut,
   recordPuts,
 } from "./grant-items.ts";
 import { grantRefusal } from "./grant-refusal.ts";
@@ -453,26 +449,8 @@ export function dynamoDecisionStore(
      */
     async recordExpired(record: ConversionRecord, recordExpiresAt: number): Promise<boolean> {
       const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: tables.conversions,
-            Item: conversionItem(record, recordExpiresAt),
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-        ...counterUpdates(
-          {
-            merchantId: record.merchantId,
-            offerId: record.offerId ?? "-",
-            storeId: record.storeId,
-            localDay: record.localDay,
-            fields: {
-              [isOnlineTouch(record.touch) ? COUNTER_FIELDS.onlineExpired : COUNTER_FIELDS.expired]:
-                1,
-            },
-          },
-          tables.conversions,
-        ),
+        recordPut(tables.conversions, record, recordExpiresAt, true),
+        ...codeEndCounterUpdates(record, "expired", tables.conversions),
       ];
       try {
         await client.send(new TransactWriteCommand({ TransactItems: items }));
