@@ -208,18 +208,18 @@ export function dynamoCatalogStore(
     }
   }
 
+  /** Clears the store's index mark if the store is still at `version` (alone or in a transaction). */
+  const indexedUpdate = (merchantId: string, storeId: string, version: number) => ({
+    TableName: tableName,
+    Key: catalogKeys.store(merchantId, storeId),
+    UpdateExpression: "REMOVE indexPending",
+    ConditionExpression: "version = :v",
+    ExpressionAttributeValues: { ":v": version },
+  });
+
   async function markIndexed(merchantId: string, storeId: string, version: number) {
     // Not written when a newer write owns the mark now: it clears it when it has indexed.
-    await writeIf(
-      client,
-      new UpdateCommand({
-        TableName: tableName,
-        Key: catalogKeys.store(merchantId, storeId),
-        UpdateExpression: "REMOVE indexPending",
-        ConditionExpression: "version = :v",
-        ExpressionAttributeValues: { ":v": version },
-      }),
-    );
+    await writeIf(client, new UpdateCommand(indexedUpdate(merchantId, storeId, version)));
   }
 
   async function unlink(merchantId: string, storeId: string, offerIds: readonly string[]) {
@@ -414,15 +414,7 @@ export function dynamoCatalogStore(
       const cancelled = await transactInGroups(
         client,
         stores.map((st) => ({
-          action: {
-            Update: {
-              TableName: tableName,
-              Key: catalogKeys.store(st.merchantId, st.storeId),
-              UpdateExpression: "REMOVE indexPending",
-              ConditionExpression: "version = :v",
-              ExpressionAttributeValues: { ":v": st.version },
-            },
-          },
+          action: { Update: indexedUpdate(st.merchantId, st.storeId, st.version) },
           keys: [st.storeId],
         })),
       );
