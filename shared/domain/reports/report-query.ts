@@ -6,8 +6,18 @@ import * as z from "zod";
 
 const day = z.iso.date({ error: "must be a day as YYYY-MM-DD" });
 
-const includeEmpty = z
-  .enum(["true", "false"], { error: 'must be "true" or "false"' })
+/** `must be "a", "b" or "c"`: the refusal of a query enum, naming every accepted value. */
+function mustBeOneOf(values: readonly string[]): string {
+  const quoted = values.map((v) => `"${v}"`);
+  return `must be ${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`;
+}
+
+/** A query enum whose refusal names every accepted value. */
+function queryEnum<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: mustBeOneOf(values) });
+}
+
+const includeEmpty = queryEnum(["true", "false"])
   .default("false")
   .transform((v) => v === "true")
   .describe("Also list periods without any activity (default false: they are omitted)");
@@ -15,10 +25,7 @@ const includeEmpty = z
 export const offerReportQuerySchema = z.strictObject({
   from: day.optional().describe("First local day, inclusive (default: 29 days before to)"),
   to: day.optional().describe("Last local day, inclusive (default: today in the stores' zone)"),
-  groupBy: z
-    .enum(["day", "week", "month", "store"], {
-      error: 'must be "day", "week", "month" or "store"',
-    })
+  groupBy: queryEnum(["day", "week", "month", "store"])
     .default("day")
     .describe("Rows per store-local day, ISO week (Monday–Sunday), calendar month, or store"),
   includeEmpty,
@@ -28,8 +35,7 @@ export type OfferReportQuery = z.output<typeof offerReportQuerySchema>;
 export const storeReportQuerySchema = z.strictObject({
   from: offerReportQuerySchema.shape.from,
   to: offerReportQuerySchema.shape.to,
-  groupBy: z
-    .enum(["day", "week", "month"], { error: 'must be "day", "week" or "month"' })
+  groupBy: queryEnum(["day", "week", "month"])
     .default("day")
     .describe("Rows per store-local day, ISO week (Monday–Sunday) or calendar month"),
   includeEmpty,
