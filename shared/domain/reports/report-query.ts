@@ -22,28 +22,37 @@ const includeEmpty = queryEnum(["true", "false"])
   .transform((v) => v === "true")
   .describe("Also list periods without any activity (default false: they are omitted)");
 
-export const offerReportQuerySchema = z.strictObject({
+/** The day range every report takes: `from`..`to`, store-local days, both optional. */
+export const reportRange = {
   from: day.optional().describe("First local day, inclusive (default: 29 days before to)"),
   to: day.optional().describe("Last local day, inclusive (default: today in the stores' zone)"),
-  groupBy: queryEnum(["day", "week", "month", "store"])
-    .default("day")
-    .describe("Rows per store-local day, ISO week (Monday–Sunday), calendar month, or store"),
-  includeEmpty,
-});
+};
+
+/**
+ * A report query grouping rows by one of `units` (default day), over `reportRange`, with or
+ * without empty periods.
+ */
+function groupedQuery<const T extends readonly ["day", ...string[]]>(units: T, rows: string) {
+  return z.strictObject({
+    ...reportRange,
+    groupBy: queryEnum(units)
+      .default("day" as T[number])
+      .describe(rows),
+    includeEmpty,
+  });
+}
+
+export const offerReportQuerySchema = groupedQuery(
+  ["day", "week", "month", "store"],
+  "Rows per store-local day, ISO week (Monday–Sunday), calendar month, or store",
+);
 export type OfferReportQuery = z.output<typeof offerReportQuerySchema>;
 
-export const storeReportQuerySchema = z.strictObject({
-  from: offerReportQuerySchema.shape.from,
-  to: offerReportQuerySchema.shape.to,
-  groupBy: queryEnum(["day", "week", "month"])
-    .default("day")
-    .describe("Rows per store-local day, ISO week (Monday–Sunday) or calendar month"),
-  includeEmpty,
-});
+export const storeReportQuerySchema = groupedQuery(
+  ["day", "week", "month"],
+  "Rows per store-local day, ISO week (Monday–Sunday) or calendar month",
+);
 export type StoreReportQuery = z.output<typeof storeReportQuerySchema>;
 
-export const comparisonQuerySchema = z.strictObject({
-  from: offerReportQuerySchema.shape.from,
-  to: offerReportQuerySchema.shape.to,
-});
+export const comparisonQuerySchema = z.strictObject(reportRange);
 export type ComparisonQuery = z.output<typeof comparisonQuerySchema>;
