@@ -208,26 +208,14 @@ describe("polygon rules", () => {
   });
 
   it("no self-intersection: the path names the first crossing edge", () => {
-    const bowtie = [
-      [0, 0],
-      [0.01, 0],
-      [0, 0.01],
-      [0.01, 0.01],
-      [0, 0],
-    ];
+    const bowtie = closedRing([0, 0], [0.01, 0], [0, 0.01], [0.01, 0.01]);
     expectIssue(
       polygon(bowtie),
       "footprint/coordinates/0/1",
       /intersects itself near \[0.005, 0.005\]/,
     );
     // Also across the antimeridian (judged on continuous longitudes).
-    const bowtieAm = [
-      [179.99, 0],
-      [-179.99, 0],
-      [179.99, 0.01],
-      [-179.99, 0.01],
-      [179.99, 0],
-    ];
+    const bowtieAm = closedRing([179.99, 0], [-179.99, 0], [179.99, 0.01], [-179.99, 0.01]);
     expectIssue(polygon(bowtieAm), "footprint/coordinates/0/1", /intersects itself/);
   });
 
