@@ -129,6 +129,9 @@ describe("circle rules", () => {
 });
 
 describe("polygon rules", () => {
+  /** The 0.01° square (about 1.1 km a side at the equator) the ring rules put their holes in. */
+  const shell = square(0, 0, 0.01, 0.01);
+
   it("positions: 2 or 3 finite numbers, lon in [-180, 180], lat in [-90, 90]", () => {
     const ring = square(0, 0, 0.01, 0.01);
     expectIssue(
@@ -208,31 +211,18 @@ describe("polygon rules", () => {
   });
 
   it("no self-intersection: the path names the first crossing edge", () => {
-    const bowtie = [
-      [0, 0],
-      [0.01, 0],
-      [0, 0.01],
-      [0.01, 0.01],
-      [0, 0],
-    ];
+    const bowtie = closedRing([0, 0], [0.01, 0], [0, 0.01], [0.01, 0.01]);
     expectIssue(
       polygon(bowtie),
       "footprint/coordinates/0/1",
       /intersects itself near \[0.005, 0.005\]/,
     );
     // Also across the antimeridian (judged on continuous longitudes).
-    const bowtieAm = [
-      [179.99, 0],
-      [-179.99, 0],
-      [179.99, 0.01],
-      [-179.99, 0.01],
-      [179.99, 0],
-    ];
+    const bowtieAm = closedRing([179.99, 0], [-179.99, 0], [179.99, 0.01], [-179.99, 0.01]);
     expectIssue(polygon(bowtieAm), "footprint/coordinates/0/1", /intersects itself/);
   });
 
   it("rings of one polygon must not cross each other", () => {
-    const shell = square(0, 0, 0.01, 0.01);
     expectIssue(
       polygon(shell, square(0.005, 0.005, 0.02, 0.006)),
       "footprint/coordinates/1",
@@ -244,7 +234,6 @@ describe("polygon rules", () => {
   });
 
   describe("validity as OGC simple features: rings may touch at single points", () => {
-    const shell = square(0, 0, 0.01, 0.01);
     const valid = (g: unknown) =>
       expect(() => parseZoneGeometry(g, { path: "footprint", ...BOUNDS })).not.toThrow();
 
@@ -342,7 +331,6 @@ describe("polygon rules", () => {
   });
 
   it("holes lie inside their shell, and not inside another hole", () => {
-    const shell = square(0, 0, 0.01, 0.01);
     expectIssue(
       polygon(shell, square(0.02, 0.02, 0.03, 0.03)),
       "footprint/coordinates/1",
