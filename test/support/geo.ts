@@ -22,6 +22,16 @@ export const square = (west: number, south: number, east: number, north: number)
   [west, south],
 ];
 
+/**
+ * The closed GeoJSON ring through `positions` (`[lon, lat]` each, at least three): the first
+ * position repeated at the end, as RFC 7946 §3.1.6 wants a linear ring.
+ */
+export function closedRing(...positions: number[][]): number[][] {
+  const [first] = positions;
+  if (!first || positions.length < 3) throw new Error("a ring needs at least three positions");
+  return [...positions, first];
+}
+
 /** A longitude/latitude box in degrees; longitudes unwrapped (west may be < -180, east > 180). */
 export interface Box {
   west: number;

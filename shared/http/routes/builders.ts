@@ -15,10 +15,14 @@ import {
   type RequestSpec,
   type ResponseSpec,
 } from "../route-contract.ts";
-import { ifMatchHeader, ifMatchRequiredHeader, problems, WRITE_PROBLEMS } from "./common.ts";
-
-/** The `ETag` response header of a versioned resource. */
-export const ETAG = { ETag: "The resource's version, for If-Match" };
+import {
+  createdResponse,
+  ETAG,
+  ifMatchHeader,
+  ifMatchRequiredHeader,
+  problems,
+  WRITE_PROBLEMS,
+} from "./common.ts";
 
 /**
  * A resource of the merchant catalog as its routes name it. Routes are built as
@@ -42,6 +46,12 @@ export interface CatalogResource<
   idPath: P;
   /** The resource as answered (with `version`, sent as `ETag`). */
   view: V;
+  /** Roles that may read it (list, get). */
+  readRoles: readonly Role[];
+  /** Roles that may change it (create, replace, patch, delete, actions). */
+  writeRoles: readonly Role[];
+  /** The JSON Merge Patch body as documented (the merged resource is validated like a PUT). */
+  patch: z.ZodType;
   /** Largest body in bytes of a create, replace or patch. */
   bodyLimit: number;
   /**
@@ -58,9 +68,8 @@ export function itemPath(resource: CatalogResource): string {
   return `${resource.collection}/{${Object.keys(resource.idPath.shape)[0]}}`;
 }
 
-/** Options of a resource route that differ between resources. */
+/** Options of a resource route that differ between routes. */
 interface RouteText {
-  roles: readonly Role[];
   description?: string;
 }
 
@@ -68,8 +77,8 @@ interface RouteText {
  * What every route of a catalog resource states, by REST convention from its `action`: `list`
  * and `create` on the collection, `get`, `update` (PUT), `patch` and `delete` on the item, any
  * other action (`pause`) on `{item}/{action}`; served by function `{noun}-{action}` to merchants
- * holding one of `text.roles`, as operation `list{Tag}`, `replace{Noun}` (update) or
- * `{action}{Noun}`.
+ * holding one of the resource's read roles (list, get) or write roles (any other action), as
+ * operation `list{Tag}`, `replace{Noun}` (update) or `{action}{Noun}`.
  */
 function resourceRoute(
   resource: CatalogResource,
@@ -80,12 +89,13 @@ function resourceRoute(
   const onCollection = action === "list" || action === "create";
   const onItem = ["get", "update", "patch", "delete"].includes(action);
   const item = itemPath(resource);
+  const reads = action === "list" || action === "get";
   return {
     method,
     path: onCollection ? resource.collection : onItem ? item : `${item}/${action}`,
     fn: `${resource.noun}-${action}`,
     auth: "jwt" as const,
-    roles: text.roles,
+    roles: reads ? resource.readRoles : resource.writeRoles,
     operationId:
       action === "list"
         ? `list${capitalized(resource.tag)}`
@@ -128,18 +138,14 @@ export function createRoute<const B extends z.ZodType>(
     bodyLimit: resource.bodyLimit,
     request: { body: options.body },
     responses: {
-      201: {
-        description: options.created,
-        schema: resource.view,
-        headers: { ...ETAG, Location: `The ${resource.noun}'s URL` },
-      },
+      201: createdResponse(options.created, resource.view, `The ${resource.noun}'s URL`, ETAG),
       ...problems(...options.problems),
     },
   });
 }
 
 /** GET one resource: 200 with its `ETag`. */
-export function getRoute(resource: CatalogResource, options: RouteText) {
+export function getRoute(resource: CatalogResource, options: RouteText = {}) {
   return defineRoute({
     ...resourceRoute(resource, "GET", "get", { ...options, summary: `Get ${named(resource)}` }),
     request: { path: resource.idPath },
@@ -170,16 +176,13 @@ export function replaceRoute<const B extends z.ZodType>(
 }
 
 /**
- * PATCH with an RFC 7396 JSON Merge Patch documented by `body` (the function validates the
- * merged resource like a PUT body), `If-Match` optional: 200 with the new `ETag`.
+ * PATCH with an RFC 7396 JSON Merge Patch documented by the resource's `patch` schema (the
+ * function validates the merged resource like a PUT body), `If-Match` optional: 200 with the new
+ * `ETag`.
  */
-export function mergePatchRoute(
-  resource: CatalogResource,
-  options: Omit<RouteText, "description"> & { body: z.ZodType },
-) {
+export function mergePatchRoute(resource: CatalogResource) {
   return defineRoute({
     ...resourceRoute(resource, "PATCH", "patch", {
-      ...options,
       summary: `Update ${named(resource)} (JSON Merge Patch)`,
       description:
         "RFC 7396 `application/merge-patch+json`: members sent replace, `null` removes one, " +
@@ -189,7 +192,7 @@ export function mergePatchRoute(
     request: {
       path: resource.idPath,
       headers: ifMatchHeader,
-      body: options.body,
+      body: resource.patch,
       bodyMediaTypes: [MERGE_PATCH_MEDIA_TYPE],
     },
     responses: {

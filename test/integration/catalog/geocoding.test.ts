@@ -8,6 +8,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { zoneIds } from "../../../shared/domain/zone.ts";
 import type { HttpEvent, HttpResult } from "../../../shared/http/types.ts";
 import { uniqueId } from "../../support/aws.ts";
+import { placeSearchAnswer } from "../../support/location.ts";
 import {
   addressedFootprintStore,
   circleStore,
@@ -49,15 +50,11 @@ function post(as: { merchantId: string; role: string }) {
 
 describe("geocoding an address-only store", () => {
   it("uses the match as the store's location and gives it the default 50 m footprint", async () => {
-    location.on(SearchPlaceIndexForTextCommand).resolves({
-      Summary: { Text: "x", DataSource: "Esri" },
-      Results: [
-        {
-          Place: { Label: "Rue de Rivoli", Geometry: { Point: [2.3377, 48.8607] } },
-          Relevance: 0.95,
-        },
-      ],
-    });
+    location
+      .on(SearchPlaceIndexForTextCommand)
+      .resolves(
+        placeSearchAnswer({ label: "Rue de Rivoli", lat: 48.8607, lon: 2.3377, relevance: 0.95 }),
+      );
     const res = await post(admin());
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
@@ -76,9 +73,7 @@ describe("geocoding an address-only store", () => {
   });
 
   it("answers 422 naming address when nothing matches, and stores nothing", async () => {
-    location
-      .on(SearchPlaceIndexForTextCommand)
-      .resolves({ Summary: { Text: "x", DataSource: "Esri" }, Results: [] });
+    location.on(SearchPlaceIndexForTextCommand).resolves(placeSearchAnswer());
     const as = admin();
     const res = await post(as);
     expect(res.status).toBe(422);

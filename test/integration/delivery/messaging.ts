@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
 import { FUNCTION_SPECS, streamMapping } from "../../../infra/function-specs.ts";
 import { ensureTables } from "../../../scripts/local/create-tables.ts";
 import { type StreamPoller, startStreamPoller } from "../../../scripts/local/stream-poller.ts";
@@ -250,4 +251,45 @@ export async function pollIncentives(
     intervalMs: 50,
     ...options,
   });
+}
+
+/**
+ * The incentive publisher of {@link isolatedPublisher} behind the local event source mapping, with
+ * faults injectable into SNS: `snsMock` mocks every SNS client of the test file (the publisher's
+ * module-scope one included; {@link publishForReal} lets a publish through to fauxqs). `poll`
+ * starts the mapping; `observe` sees each invocation's event and the publisher's answer. `stop`
+ * stops the mapping, then restores SNS and the environment.
+ */
+export async function publisherWithFaults(
+  subscriptions: Record<string, Record<string, string[]> | undefined>,
+  extraEnv: Record<string, string> = {},
+) {
+  const setUp = await isolatedPublisher(subscriptions, extraEnv);
+  const snsMock = mockClient(SNSClient);
+  let poller: StreamPoller | undefined;
+  return {
+    queues: setUp.queues,
+    snsMock,
+    async poll(
+      options: Omit<Parameters<typeof pollIncentives>[0], "handler"> & {
+        observe: (event: DynamoDBStreamEvent, response: DynamoDBBatchResponse) => void;
+      },
+    ): Promise<StreamPoller> {
+      const { observe, ...mapping } = options;
+      poller = await pollIncentives({
+        ...mapping,
+        handler: async (event: DynamoDBStreamEvent) => {
+          const response = await setUp.publish(event);
+          observe(event, response);
+          return response;
+        },
+      });
+      return poller;
+    },
+    async stop() {
+      await poller?.stop();
+      snsMock.restore();
+      setUp.restoreEnv();
+    },
+  };
 }

@@ -5,20 +5,18 @@
  * handed to the on-failure destination, and every other incentive is published exactly once.
  * Runs on DynamoDB Local (its stream) and fauxqs, against tables of its own.
  */
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
-import { mockClient } from "aws-sdk-client-mock";
+import { PublishCommand } from "@aws-sdk/client-sns";
+import type { DynamoDBBatchResponse } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OnFailureRecord, StreamPoller } from "../../../scripts/local/stream-poller.ts";
+import type { OnFailureRecord } from "../../../scripts/local/stream-poller.ts";
 import type { Incentive } from "../../../shared/domain/incentive.ts";
 import { testClients } from "../../support/aws.ts";
 import {
   countByIncentive,
   failPublishOf,
   incentiveStatus,
-  isolatedPublisher,
-  pollIncentives,
   publisherMapping,
+  publisherWithFaults,
   putPendingIncentive,
   receiveAll,
   throttled,
@@ -27,9 +25,7 @@ import {
 const mapping = publisherMapping();
 
 const { sqs } = testClients();
-let snsMock: ReturnType<typeof mockClient>;
-let restoreEnv: () => void;
-let poller: StreamPoller | undefined;
+let publisher: Awaited<ReturnType<typeof publisherWithFaults>> | undefined;
 let queueUrl: string;
 /** Each handler invocation: the incentives and sequence numbers handed over, and the answer. */
 const invocations: { ids: string[]; sequenceNumbers: string[]; response: DynamoDBBatchResponse }[] =
@@ -39,31 +35,29 @@ const incentives: Incentive[] = [];
 let poison: Incentive;
 
 beforeAll(async () => {
-  const setUp = await isolatedPublisher(
+  publisher = await publisherWithFaults(
     { all: undefined },
     { DELIVERY_MAX_ATTEMPTS: "2", DELIVERY_BASE_DELAY_MS: "1" },
   );
-  queueUrl = setUp.queues.all ?? "";
-  restoreEnv = setUp.restoreEnv;
-  snsMock = mockClient(SNSClient);
+  queueUrl = publisher.queues.all ?? "";
   // SNS keeps throttling the poison incentive's publish; every other one goes through to fauxqs.
-  snsMock.on(PublishCommand).callsFake(failPublishOf(() => poison?.incentiveId, throttled));
+  publisher.snsMock
+    .on(PublishCommand)
+    .callsFake(failPublishOf(() => poison?.incentiveId, throttled));
   // Written before the poller starts, so the first batch holds all five, in write order.
   for (let i = 0; i < 5; i++) {
     const incentive = await putPendingIncentive();
     incentives.push(incentive);
     if (i === 2) poison = incentive;
   }
-  poller = await pollIncentives({
+  const poller = await publisher.poll({
     mapping,
-    handler: async (event: DynamoDBStreamEvent) => {
-      const response = await setUp.publish(event);
+    observe: (event, response) => {
       invocations.push({
         ids: event.Records.map((r) => r.dynamodb?.NewImage?.incentiveId?.S ?? ""),
         sequenceNumbers: event.Records.map((r) => r.dynamodb?.SequenceNumber ?? ""),
         response,
       });
-      return response;
     },
     onFailure: async (failure) => {
       discarded.push(failure);
@@ -73,9 +67,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await poller?.stop();
-  snsMock?.restore();
-  restoreEnv?.();
+  await publisher?.stop();
 });
 
 describe("incentive publisher: one poison record in a batch", () => {

@@ -1,6 +1,4 @@
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { DynamoDBStreamEvent } from "aws-lambda";
-import { mockClient } from "aws-sdk-client-mock";
+import { PublishCommand } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StreamPoller } from "../../../scripts/local/stream-poller.ts";
 import { testClients } from "../../support/aws.ts";
@@ -9,8 +7,7 @@ import {
   createQueue,
   failPublishOf,
   incentiveStatus,
-  isolatedPublisher,
-  pollIncentives,
+  publisherWithFaults,
   publishForReal,
   putPendingIncentive,
   receiveAll,
@@ -20,38 +17,30 @@ import {
 const { sqs } = testClients();
 // Faults go into every SNS client of this file (the publisher's module-scope one included);
 // successful publishes still reach fauxqs through the real implementation.
-const mockAllSnsClients = () => mockClient(SNSClient);
-let snsMock: ReturnType<typeof mockAllSnsClients>;
+let publisher: Awaited<ReturnType<typeof publisherWithFaults>> | undefined;
+let snsMock: NonNullable<typeof publisher>["snsMock"];
 let queueUrl: string;
 let dlqUrl: string;
 let poller: StreamPoller;
-let restoreEnv: () => void;
 const failuresReported: number[] = [];
 
 const passthrough = publishForReal;
 
 beforeAll(async () => {
   dlqUrl = (await createQueue(sqs, "publisher-dlq")).queueUrl;
-  const setUp = await isolatedPublisher(
+  publisher = await publisherWithFaults(
     { all: undefined },
     { INCENTIVE_DLQ_URL: dlqUrl, DELIVERY_MAX_ATTEMPTS: "2", DELIVERY_BASE_DELAY_MS: "1" },
   );
-  queueUrl = setUp.queues.all ?? "";
-  restoreEnv = setUp.restoreEnv;
-  snsMock = mockAllSnsClients();
-  poller = await pollIncentives({
-    handler: async (event: DynamoDBStreamEvent) => {
-      const result = await setUp.publish(event);
-      failuresReported.push(result.batchItemFailures.length);
-      return result;
-    },
+  queueUrl = publisher.queues.all ?? "";
+  snsMock = publisher.snsMock;
+  poller = await publisher.poll({
+    observe: (_event, result) => failuresReported.push(result.batchItemFailures.length),
   });
 });
 
 afterAll(async () => {
-  await poller?.stop();
-  snsMock?.restore();
-  restoreEnv?.();
+  await publisher?.stop();
 });
 
 describe("publisher behind the stream poller: failed records are retried by the event source", () => {

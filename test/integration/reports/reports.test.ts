@@ -6,6 +6,7 @@ import { handler as storeReport } from "../../../functions/report-store.ts";
 import { COUNTER_FIELDS, type ConversionRecord } from "../../../shared/domain/conversion.ts";
 import { CONVERSION_CSV_COLUMNS } from "../../../shared/domain/reports/conversion-csv.ts";
 import { uniqueId } from "../../support/aws.ts";
+import { loggedConversion } from "../../support/conversion-log.ts";
 import { bodyOf, httpEvent, lambdaContext, merchantClaims } from "../../support/http-events.ts";
 import { call, startTestServer } from "../../support/local-server.ts";
 import { roleHeaders } from "../../support/merchant-api.ts";
@@ -27,22 +28,22 @@ const RANGE = { from: "2026-05-01", to: "2026-05-03" };
 const analyst = merchantClaims(A, "marketing-analyst");
 const admin = merchantClaims(A, "merchant-admin");
 
+/** Every third record a send, else a trigger; even ones OFFER; every fourth one at S2. */
 function record(
   i: number,
   merchantId = A,
   patch: Partial<ConversionRecord> = {},
 ): ConversionRecord {
-  return {
-    eventId: `evt_${String(i).padStart(4, "0")}`,
-    type: i % 3 === 0 ? "sent" : "triggered",
+  const log = {
     merchantId,
-    offerId: i % 2 === 0 ? OFFER : OFFER2,
-    storeId: i % 4 === 0 ? S2 : S1,
-    deviceRef: `ref_${i % 5}`,
-    at: T0 + i * 60_000,
+    t0: T0,
     localDay: "2026-05-01",
-    ...patch,
-  };
+    types: ["sent", "triggered", "triggered"],
+    offerIds: [OFFER, OFFER2],
+    storeIds: [S2, S1, S1, S1],
+    devices: 5,
+  } as const;
+  return { ...loggedConversion(i, log), ...patch };
 }
 
 beforeAll(async () => {

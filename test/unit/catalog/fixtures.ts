@@ -16,6 +16,18 @@ export const CHATELET_SQUARE = {
   coordinates: [square(2.3467, 48.8583, 2.3472, 48.8586)],
 };
 
+/**
+ * A square ring by the Louvre (`[lon, lat]` positions) whose last position misses the first by
+ * 0.0001° of latitude (about 11 m): not closed, so rejected at position 4.
+ */
+export const UNCLOSED_RING = [
+  [2.3467, 48.8583],
+  [2.3472, 48.8583],
+  [2.3472, 48.8586],
+  [2.3467, 48.8586],
+  [2.3467, 48.8584],
+];
+
 export function validStore(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     name: "Café Lumière",

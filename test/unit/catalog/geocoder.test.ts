@@ -9,6 +9,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { amazonLocationGeocoder } from "../../../shared/adapters/location/geocoder.ts";
 import { ServiceUnavailableError, UnprocessableError } from "../../../shared/errors.ts";
+import { placeSearchAnswer } from "../../support/location.ts";
 
 const location = mockClient(LocationClient);
 const client = new LocationClient({ region: "eu-west-1" });
@@ -16,12 +17,8 @@ const geocoder = amazonLocationGeocoder(client, { placeIndex: "footfall-places" 
 
 afterEach(() => location.reset());
 
-const place = (lon: number, lat: number, relevance: number) => ({
-  Summary: { Text: "x", DataSource: "Esri" },
-  Results: [
-    { Place: { Label: "12 Rue X, Paris", Geometry: { Point: [lon, lat] } }, Relevance: relevance },
-  ],
-});
+const place = (lon: number, lat: number, relevance: number) =>
+  placeSearchAnswer({ label: "12 Rue X, Paris", lat, lon, relevance });
 
 describe("Amazon Location geocoder", () => {
   it("returns the best match as lat/lon (Amazon Location points are [lon, lat])", async () => {
@@ -40,9 +37,7 @@ describe("Amazon Location geocoder", () => {
   });
 
   it("treats no result and a vague result as no match", async () => {
-    location
-      .on(SearchPlaceIndexForTextCommand)
-      .resolves({ Summary: { Text: "x", DataSource: "Esri" }, Results: [] });
+    location.on(SearchPlaceIndexForTextCommand).resolves(placeSearchAnswer());
     await expect(geocoder.geocode("nowhere")).resolves.toBeUndefined();
     location.on(SearchPlaceIndexForTextCommand).resolves(place(2.35, 48.85, 0.4));
     await expect(geocoder.geocode("Paris-ish")).resolves.toBeUndefined();

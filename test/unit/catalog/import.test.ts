@@ -5,7 +5,7 @@ import {
   MAX_IMPORT_FEATURES,
   parseStoreImport,
 } from "../../../shared/domain/catalog/index.ts";
-import { CHATELET_SQUARE } from "./fixtures.ts";
+import { CHATELET_SQUARE, UNCLOSED_RING } from "./fixtures.ts";
 
 const point = (lon: number, lat: number, properties: Record<string, unknown>) => ({
   type: "Feature",
@@ -51,20 +51,11 @@ describe("store import parsing", () => {
   });
 
   it("reports every bad feature with its index and the JSON path from the body's root", () => {
-    const badRing = [
-      [
-        [2.3467, 48.8583],
-        [2.3472, 48.8583],
-        [2.3472, 48.8586],
-        [2.3467, 48.8586],
-        [2.3467, 48.8584],
-      ],
-    ];
     const found = issues({
       type: "FeatureCollection",
       features: [
         point(2.347, 48.8584, { name: "ok" }),
-        polygon(badRing, { name: "open ring" }),
+        polygon([UNCLOSED_RING], { name: "open ring" }),
         point(2.347, 48.8584, {}),
         point(2.347, 95, { name: "bad lat" }),
         point(2.347, 48.8584, { name: "tiny", radiusM: 1 }),

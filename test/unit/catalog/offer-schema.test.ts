@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { offerInputSchema } from "../../../shared/domain/catalog/index.ts";
 import { parseWith } from "../../../shared/http/parse.ts";
 import { rejectedPaths } from "../../support/validation.ts";
-import { CHATELET_SQUARE, PARIS, STORE_A, STORE_B, STORE_C, validOffer } from "./fixtures.ts";
+import {
+  CHATELET_SQUARE,
+  PARIS,
+  STORE_A,
+  STORE_B,
+  STORE_C,
+  UNCLOSED_RING,
+  validOffer,
+} from "./fixtures.ts";
 
 /** The JSON paths an offer body is rejected with, as the API reports them. */
 const paths = (body: unknown) => rejectedPaths(offerInputSchema, body);
@@ -93,16 +101,8 @@ describe("offer input", () => {
   });
 
   it("names explicit polygon errors under triggerZone", () => {
-    const ring = [
-      [2.3467, 48.8583],
-      [2.3472, 48.8583],
-      [2.3472, 48.8586],
-      [2.3467, 48.8586],
-      [2.3467, 48.8584],
-    ];
-    expect(paths(validOffer({ triggerZone: { type: "Polygon", coordinates: [ring] } }))).toEqual([
-      "triggerZone/coordinates/0/4",
-    ]);
+    const triggerZone = { type: "Polygon", coordinates: [UNCLOSED_RING] };
+    expect(paths(validOffer({ triggerZone }))).toEqual(["triggerZone/coordinates/0/4"]);
   });
 
   it("allows dwellSeconds only for dwell triggers, within 30 s – 1 h", () => {

@@ -34,47 +34,26 @@ describe("store input", () => {
   });
 
   it("names geometry errors down to the position", () => {
+    // The corners of a small square near the Louvre, as GeoJSON [lon, lat] positions.
+    const sw = [2.3467, 48.8583];
+    const se = [2.3472, 48.8583];
+    const ne = [2.3472, 48.8586];
+    const nw = [2.3467, 48.8586];
     // Open ring: the last position must repeat the first.
-    const open = square([
-      [2.3467, 48.8583],
-      [2.3472, 48.8583],
-      [2.3472, 48.8586],
-      [2.3467, 48.8586],
-    ]);
+    const open = square([sw, se, ne, nw]);
     expect(paths(validStore({ footprint: open }))).toEqual(["footprint/coordinates/0/3"]);
     // Latitude out of range at position 3.
-    const badLat = square([
-      [2.3467, 48.8583],
-      [2.3472, 48.8583],
-      [2.3472, 48.8586],
-      [2.3467, 98.8586],
-      [2.3467, 48.8583],
-    ]);
+    const badLat = square([sw, se, ne, [2.3467, 98.8586], sw]);
     expect(paths(validStore({ footprint: badLat }))).toEqual(["footprint/coordinates/0/3/1"]);
     // Fewer than 4 positions.
-    const short = square([
-      [2.3467, 48.8583],
-      [2.3472, 48.8583],
-      [2.3467, 48.8583],
-    ]);
+    const short = square([sw, se, sw]);
     expect(paths(validStore({ footprint: short }))).toEqual(["footprint/coordinates/0"]);
     // Bow tie: self-intersecting.
-    const bowTie = square([
-      [2.3467, 48.8583],
-      [2.3472, 48.8586],
-      [2.3472, 48.8583],
-      [2.3467, 48.8586],
-      [2.3467, 48.8583],
-    ]);
+    const bowTie = square([sw, ne, se, nw, sw]);
     const [selfCross] = paths(validStore({ footprint: bowTie }));
     expect(selfCross).toMatch(/^footprint\/coordinates\/0\/\d$/);
     // Not a finite number.
-    const notNumber = square([
-      [2.3467, 48.8583],
-      [2.3472, "48.8583"] as unknown as number[],
-      [2.3472, 48.8586],
-      [2.3467, 48.8583],
-    ]);
+    const notNumber = square([sw, [2.3472, "48.8583"] as unknown as number[], ne, sw]);
     expect(paths(validStore({ footprint: notNumber }))).toEqual(["footprint/coordinates/0/1/1"]);
   });
 

@@ -10,7 +10,7 @@ import {
   zoneGeometrySchema,
 } from "../../../shared/domain/geometry/index.ts";
 import { type FieldIssue, ValidationError } from "../../../shared/errors.ts";
-import { square } from "../../support/geo.ts";
+import { closedRing, square } from "../../support/geo.ts";
 
 const BOUNDS = { minRadiusM: 5, maxRadiusM: 50_000 };
 
@@ -129,6 +129,9 @@ describe("circle rules", () => {
 });
 
 describe("polygon rules", () => {
+  /** The 0.01° square (about 1.1 km a side at the equator) the ring rules put their holes in. */
+  const shell = square(0, 0, 0.01, 0.01);
+
   it("positions: 2 or 3 finite numbers, lon in [-180, 180], lat in [-90, 90]", () => {
     const ring = square(0, 0, 0.01, 0.01);
     expectIssue(
@@ -208,31 +211,18 @@ describe("polygon rules", () => {
   });
 
   it("no self-intersection: the path names the first crossing edge", () => {
-    const bowtie = [
-      [0, 0],
-      [0.01, 0],
-      [0, 0.01],
-      [0.01, 0.01],
-      [0, 0],
-    ];
+    const bowtie = closedRing([0, 0], [0.01, 0], [0, 0.01], [0.01, 0.01]);
     expectIssue(
       polygon(bowtie),
       "footprint/coordinates/0/1",
       /intersects itself near \[0.005, 0.005\]/,
     );
     // Also across the antimeridian (judged on continuous longitudes).
-    const bowtieAm = [
-      [179.99, 0],
-      [-179.99, 0],
-      [179.99, 0.01],
-      [-179.99, 0.01],
-      [179.99, 0],
-    ];
+    const bowtieAm = closedRing([179.99, 0], [-179.99, 0], [179.99, 0.01], [-179.99, 0.01]);
     expectIssue(polygon(bowtieAm), "footprint/coordinates/0/1", /intersects itself/);
   });
 
   it("rings of one polygon must not cross each other", () => {
-    const shell = square(0, 0, 0.01, 0.01);
     expectIssue(
       polygon(shell, square(0.005, 0.005, 0.02, 0.006)),
       "footprint/coordinates/1",
@@ -244,58 +234,23 @@ describe("polygon rules", () => {
   });
 
   describe("validity as OGC simple features: rings may touch at single points", () => {
-    const shell = square(0, 0, 0.01, 0.01);
     const valid = (g: unknown) =>
       expect(() => parseZoneGeometry(g, { path: "footprint", ...BOUNDS })).not.toThrow();
 
     it("a hole touching its shell at one vertex is valid (parcel and OSM footprints)", () => {
       // Triangle hole whose apex is the shell's south-west corner.
-      valid(
-        polygon(shell, [
-          [0, 0],
-          [0.004, 0.002],
-          [0.002, 0.004],
-          [0, 0],
-        ]),
-      );
+      valid(polygon(shell, closedRing([0, 0], [0.004, 0.002], [0.002, 0.004])));
       // Apex on the middle of the shell's south edge (a vertex of the hole on an edge).
-      valid(
-        polygon(shell, [
-          [0.005, 0],
-          [0.007, 0.003],
-          [0.003, 0.003],
-          [0.005, 0],
-        ]),
-      );
+      valid(polygon(shell, closedRing([0.005, 0], [0.007, 0.003], [0.003, 0.003])));
     });
 
     it("two holes touching at a point are valid; so are three rings meeting at one point", () => {
-      const h1 = [
-        [0.002, 0.002],
-        [0.005, 0.005],
-        [0.002, 0.005],
-        [0.002, 0.002],
-      ];
-      const h2 = [
-        [0.005, 0.005],
-        [0.008, 0.008],
-        [0.008, 0.005],
-        [0.005, 0.005],
-      ];
+      const h1 = closedRing([0.002, 0.002], [0.005, 0.005], [0.002, 0.005]);
+      const h2 = closedRing([0.005, 0.005], [0.008, 0.008], [0.008, 0.005]);
       valid(polygon(shell, h1, h2));
       // Both holes also meeting the shell at the same corner: still one connected interior.
-      const a = [
-        [0, 0],
-        [0.004, 0.001],
-        [0.003, 0.003],
-        [0, 0],
-      ];
-      const b = [
-        [0, 0],
-        [0.001, 0.004],
-        [0.003, 0.0035],
-        [0, 0],
-      ];
+      const a = closedRing([0, 0], [0.004, 0.001], [0.003, 0.003]);
+      const b = closedRing([0, 0], [0.001, 0.004], [0.003, 0.0035]);
       valid(polygon(shell, a, b));
     });
 
@@ -303,15 +258,7 @@ describe("polygon rules", () => {
       valid({
         type: "MultiPolygon",
         coordinates: [
-          [
-            shell,
-            [
-              [0, 0],
-              [0.004, 0.002],
-              [0.002, 0.004],
-              [0, 0],
-            ],
-          ],
+          [shell, closedRing([0, 0], [0.004, 0.002], [0.002, 0.004])],
           [square(1, 1, 1.01, 1.01)],
         ],
       });
@@ -319,65 +266,37 @@ describe("polygon rules", () => {
 
     it("a hole touching its shell at two points splits the interior: invalid", () => {
       // A diamond hole spanning the shell from its south edge to its north edge.
-      const split = [
-        [0.005, 0],
-        [0.008, 0.005],
-        [0.005, 0.01],
-        [0.002, 0.005],
-        [0.005, 0],
-      ];
+      const split = closedRing([0.005, 0], [0.008, 0.005], [0.005, 0.01], [0.002, 0.005]);
       expectIssue(polygon(shell, split), "footprint/coordinates/1", /splits the interior/);
     });
 
     it("two holes touching at two points cut off the part between them: invalid", () => {
-      const left = [
+      const left = closedRing(
         [0.002, 0.002],
         [0.005, 0.002],
         [0.004, 0.005],
         [0.005, 0.008],
         [0.002, 0.008],
-        [0.002, 0.002],
-      ];
-      const right = [
+      );
+      const right = closedRing(
         [0.005, 0.002],
         [0.008, 0.002],
         [0.008, 0.008],
         [0.005, 0.008],
         [0.006, 0.005],
-        [0.005, 0.002],
-      ];
+      );
       expectIssue(polygon(shell, left, right), "footprint/coordinates/2", /splits the interior/);
     });
 
     it("three holes touching in a chain that closes a loop: invalid", () => {
-      const a = [
-        [0.002, 0.002],
-        [0.005, 0.002],
-        [0.0035, 0.0035],
-        [0.002, 0.002],
-      ];
-      const b = [
-        [0.005, 0.002],
-        [0.008, 0.002],
-        [0.0065, 0.0035],
-        [0.005, 0.002],
-      ];
-      const c = [
-        [0.0035, 0.0035],
-        [0.0065, 0.0035],
-        [0.005, 0.006],
-        [0.0035, 0.0035],
-      ];
+      const a = closedRing([0.002, 0.002], [0.005, 0.002], [0.0035, 0.0035]);
+      const b = closedRing([0.005, 0.002], [0.008, 0.002], [0.0065, 0.0035]);
+      const c = closedRing([0.0035, 0.0035], [0.0065, 0.0035], [0.005, 0.006]);
       expectIssue(polygon(shell, a, b, c), "footprint/coordinates/3", /splits the interior/);
     });
 
     it("a shared segment is invalid, even along part of an edge", () => {
-      const along = [
-        [0.002, 0],
-        [0.006, 0],
-        [0.004, 0.003],
-        [0.002, 0],
-      ];
+      const along = closedRing([0.002, 0], [0.006, 0], [0.004, 0.003]);
       expectIssue(polygon(shell, along), "footprint/coordinates/1", /shares a segment with ring 0/);
       const h1 = square(0.002, 0.002, 0.005, 0.005);
       const h2 = square(0.005, 0.003, 0.008, 0.004);
@@ -390,47 +309,28 @@ describe("polygon rules", () => {
 
     it("rings meeting at a point but crossing there are invalid", () => {
       // Two triangles meeting at their apex, one poking through the other.
-      const h1 = [
-        [0.002, 0.002],
-        [0.006, 0.006],
-        [0.002, 0.006],
-        [0.002, 0.002],
-      ];
-      const h2 = [
-        [0.004, 0.004],
-        [0.008, 0.003],
-        [0.003, 0.008],
-        [0.004, 0.004],
-      ];
+      const h1 = closedRing([0.002, 0.002], [0.006, 0.006], [0.002, 0.006]);
+      const h2 = closedRing([0.004, 0.004], [0.008, 0.003], [0.003, 0.008]);
       expectIssue(polygon(shell, h1, h2), "footprint/coordinates/2", /crosses ring 1/);
     });
 
     it("a ring touching itself is still not simple: invalid", () => {
       // Figure-of-eight through (0.005, 0.005) as one ring.
-      const eight = [
+      const eight = closedRing(
         [0, 0],
         [0.005, 0.005],
         [0.01, 0],
         [0.01, 0.01],
         [0.005, 0.005],
         [0, 0.01],
-        [0, 0],
-      ];
+      );
       expectIssue(polygon(eight), "footprint/coordinates/0/0", /intersects itself/);
-      const spike = [
-        [0, 0],
-        [0.01, 0],
-        [0.01, 0.01],
-        [0.01, 0.005],
-        [0, 0.01],
-        [0, 0],
-      ];
+      const spike = closedRing([0, 0], [0.01, 0], [0.01, 0.01], [0.01, 0.005], [0, 0.01]);
       expectIssue(polygon(spike), "footprint/coordinates/0/1", /intersects itself/);
     });
   });
 
   it("holes lie inside their shell, and not inside another hole", () => {
-    const shell = square(0, 0, 0.01, 0.01);
     expectIssue(
       polygon(shell, square(0.02, 0.02, 0.03, 0.03)),
       "footprint/coordinates/1",

@@ -8,24 +8,25 @@ import {
   exportConversionsCsv,
   listConversions,
 } from "../../../shared/use-cases/reports/conversions.ts";
+import { loggedConversion } from "../../support/conversion-log.ts";
 import { MemoryTables, memoryReader } from "../../support/memory/conversion-reader.ts";
 import { A, B, OFFER, OTHER, principal, S1, S2 } from "./fakes.ts";
 
 const T0 = Date.parse("2026-05-01T08:00:00Z");
 const TYPES: ConversionType[] = ["triggered", "sent", "attributed_visit", "redeemed"];
 
+/** Types in turn; even records OFFER, the others OTHER; every third one at S2. */
 function record(i: number, merchantId = A): ConversionRecord {
-  return {
-    eventId: `evt_${String(i).padStart(4, "0")}`,
-    type: TYPES[i % TYPES.length] ?? "sent",
+  const log = {
     merchantId,
-    offerId: i % 2 === 0 ? OFFER : OTHER,
-    storeId: i % 3 === 0 ? S2 : S1,
-    deviceRef: `ref_${i % 7}`,
-    at: T0 + i * 60_000,
+    t0: T0,
     localDay: "2026-05-01",
-    incentiveId: `inc_${i}`,
+    types: TYPES,
+    offerIds: [OFFER, OTHER],
+    storeIds: [S2, S1, S1],
+    devices: 7,
   };
+  return { ...loggedConversion(i, log), incentiveId: `inc_${i}` };
 }
 
 function setup(n = 30) {
