@@ -20,7 +20,7 @@ import type {
 } from "../../use-cases/ports/catalog-store.ts";
 import { batchGetAll } from "./batch.ts";
 import { isConditionFailure, writeIf, writeOrThrow } from "./conditional-write.ts";
-import { queryPages } from "./query-pages.ts";
+import { queryItems } from "./query-pages.ts";
 import { transactInGroups } from "./transact-groups.ts";
 
 const MAX_TRANSACTION_ITEMS = 100;
@@ -572,20 +572,15 @@ export function dynamoCatalogStore(
     },
 
     async listDeletedOffers(merchantId) {
-      const offers: Deleted<Offer>[] = [];
-      for await (const out of queryPages(client, {
+      const items = await queryItems(client, {
         TableName: tableName,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
         ExpressionAttributeValues: {
           ":pk": catalogKeys.partition(merchantId),
           ":prefix": catalogKeys.deletedOfferPrefix,
         },
-      })) {
-        for (const item of out.Items ?? []) {
-          offers.push({ ...toOffer(item), deletedAt: String(item.deletedAt) });
-        }
-      }
-      return offers;
+      });
+      return items.map((item) => ({ ...toOffer(item), deletedAt: String(item.deletedAt) }));
     },
   };
 }

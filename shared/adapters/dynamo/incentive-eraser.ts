@@ -3,7 +3,7 @@ import { deviceKeys } from "../../domain/device.ts";
 import { incentiveKeys } from "../../domain/incentive.ts";
 import type { DeviceDataEraser } from "../../use-cases/devices.ts";
 import { batchGetAll, batchWriteAll } from "./batch.ts";
-import { queryPages } from "./query-pages.ts";
+import { queryItems } from "./query-pages.ts";
 
 type Key = Record<string, unknown>;
 
@@ -20,20 +20,17 @@ export function dynamoIncentiveEraser(
 ): DeviceDataEraser {
   return {
     async eraseDevice(deviceId) {
-      const ids: string[] = [];
-      for await (const page of queryPages(client, {
+      const handles = await queryItems(client, {
         TableName: tables.devices,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :attr)",
         ExpressionAttributeValues: { ":pk": deviceKeys.partition(deviceId), ":attr": "ATTR#" },
         ProjectionExpression: "incentiveId",
         ConsistentRead: true,
-      })) {
-        for (const item of page.Items ?? []) ids.push(String(item.incentiveId));
-      }
+      });
       // Reads and deletes are chunked to the batch limits, unprocessed keys retried, never dropped.
       const found = await batchGetAll(client, {
         [tables.incentives]: {
-          Keys: ids.map((id) => incentiveKeys.incentive(id)),
+          Keys: handles.map((handle) => incentiveKeys.incentive(String(handle.incentiveId))),
           ProjectionExpression: "pk, sk, merchantId, code, codeKind",
           ConsistentRead: true,
         },

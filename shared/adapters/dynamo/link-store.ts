@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { type Link, linkKeys, linkTokenHash } from "../../domain/o2o/link.ts";
 import type { LinkStore } from "../../use-cases/ports/link-store.ts";
-import { queryPages } from "./query-pages.ts";
+import { queryItems } from "./query-pages.ts";
 import { readConsistent } from "./read-consistent.ts";
 
 export type { LinkStore };
@@ -56,15 +56,12 @@ export function dynamoLinkStore(client: DynamoDBDocumentClient, table: string): 
     },
 
     async list(merchantId, offerId) {
-      const out: Link[] = [];
-      for await (const page of queryPages(client, {
+      const items = await queryItems(client, {
         TableName: table,
         KeyConditionExpression: "pk = :pk",
         ExpressionAttributeValues: { ":pk": linkKeys.offerPartition(merchantId, offerId) },
-      })) {
-        for (const item of page.Items ?? []) out.push(strip(item));
-      }
-      return out;
+      });
+      return items.map(strip);
     },
 
     get: (merchantId, offerId, linkId) =>

@@ -13,7 +13,7 @@ import { DeviceGone, PickupConflict, TooManyPickups } from "../../use-cases/pick
 import type { PickupStore, StoredPickup } from "../../use-cases/pickups/pickups.ts";
 import type { FinishedPickupReader } from "../../use-cases/reports/pickup-report.ts";
 import { writeIf, writeOrThrow } from "./conditional-write.ts";
-import { queryPages } from "./query-pages.ts";
+import { queryItems } from "./query-pages.ts";
 import { readConsistent } from "./read-consistent.ts";
 
 /** Days a finished pickup (state timestamps only) is kept for the pickup metrics. */
@@ -239,17 +239,17 @@ export function dynamoPickupStore(
       );
     },
     async listActive(merchantId, storeId) {
-      const items: StoredPickup[] = [];
-      for await (const page of queryPages(client, {
-        TableName: table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": pickupKeys.board(merchantId, storeId) },
-      })) {
-        for (const item of page.Items ?? []) items.push(storedOf(item));
-        if (items.length >= 500) break;
-      }
-      return items;
+      const items = await queryItems(
+        client,
+        {
+          TableName: table,
+          IndexName: "gsi1",
+          KeyConditionExpression: "gsi1pk = :pk",
+          ExpressionAttributeValues: { ":pk": pickupKeys.board(merchantId, storeId) },
+        },
+        { maxItems: 500 },
+      );
+      return items.map(storedOf);
     },
   };
 }
@@ -268,8 +268,7 @@ export function dynamoFinishedPickups(
 ): FinishedPickupReader {
   return {
     async finishedPickups(merchantId, storeId, fromMs, toMs) {
-      const out: FinishedPickup[] = [];
-      for await (const page of queryPages(client, {
+      const items = await queryItems(client, {
         TableName: incentivesTable,
         IndexName: "gsi1",
         KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to",
@@ -282,20 +281,18 @@ export function dynamoFinishedPickups(
           // sorts before its ISO time followed by "$" ('#' < '$').
           ":to": `${new Date(toMs - 1).toISOString()}$`,
         },
-      })) {
-        for (const item of page.Items ?? []) {
-          out.push({
-            promisedAt: Number(item.promisedAt),
-            times: (item.times as FinishedPickup["times"] | undefined) ?? {},
-            terminal: item.terminal as FinishedPickup["terminal"],
-            endedBy: item.endedBy as FinishedPickup["endedBy"],
-            arrivalSource: item.arrivalSource as FinishedPickup["arrivalSource"],
-            nearbyEstimateAt:
-              item.nearbyEstimateAt === undefined ? undefined : Number(item.nearbyEstimateAt),
-          });
-        }
-      }
-      return out;
+      });
+      return items.map(
+        (item): FinishedPickup => ({
+          promisedAt: Number(item.promisedAt),
+          times: (item.times as FinishedPickup["times"] | undefined) ?? {},
+          terminal: item.terminal as FinishedPickup["terminal"],
+          endedBy: item.endedBy as FinishedPickup["endedBy"],
+          arrivalSource: item.arrivalSource as FinishedPickup["arrivalSource"],
+          nearbyEstimateAt:
+            item.nearbyEstimateAt === undefined ? undefined : Number(item.nearbyEstimateAt),
+        }),
+      );
     },
   };
 }
