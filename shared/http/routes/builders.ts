@@ -33,6 +33,7 @@ import {
 export interface CatalogResource<
   P extends z.ZodObject = z.ZodObject,
   V extends z.ZodType = z.ZodType,
+  I extends z.ZodType = z.ZodType,
 > {
   /** Singular noun, lower case (`store`): function names and summaries. */
   noun: string;
@@ -50,6 +51,8 @@ export interface CatalogResource<
   readRoles: readonly Role[];
   /** Roles that may change it (create, replace, patch, delete, actions). */
   writeRoles: readonly Role[];
+  /** The body of a create (POST) and of a replace (PUT): the whole resource as the client sends it. */
+  input: I;
   /** The JSON Merge Patch body as documented (the merged resource is validated like a PUT). */
   patch: z.ZodType;
   /** Largest body in bytes of a create, replace or patch. */
@@ -125,10 +128,13 @@ export function listRoute<const Q extends z.ZodObject>(
   });
 }
 
-/** POST a new resource from `body`: 201 with `ETag` and `Location`; `problems` beyond 2xx. */
-export function createRoute<const B extends z.ZodType>(
-  resource: CatalogResource,
-  options: RouteText & { body: B; created: string; problems: readonly number[] },
+/**
+ * POST a new resource from its `input` schema: 201 with `ETag` and `Location`; `problems` beyond
+ * 2xx.
+ */
+export function createRoute<I extends z.ZodType>(
+  resource: CatalogResource<z.ZodObject, z.ZodType, I>,
+  options: RouteText & { created: string; problems: readonly number[] },
 ) {
   return defineRoute({
     ...resourceRoute(resource, "POST", "create", {
@@ -136,7 +142,7 @@ export function createRoute<const B extends z.ZodType>(
       summary: `Create ${named(resource)}`,
     }),
     bodyLimit: resource.bodyLimit,
-    request: { body: options.body },
+    request: { body: resource.input },
     responses: {
       201: createdResponse(options.created, resource.view, `The ${resource.noun}'s URL`, ETAG),
       ...problems(...options.problems),
@@ -156,10 +162,13 @@ export function getRoute(resource: CatalogResource, options: RouteText = {}) {
   });
 }
 
-/** PUT the whole resource from `body`, `If-Match` required (428 without it): 200, new `ETag`. */
-export function replaceRoute<const B extends z.ZodType>(
-  resource: CatalogResource,
-  options: RouteText & { body: B },
+/**
+ * PUT the whole resource from its `input` schema, `If-Match` required (428 without it): 200 with
+ * the new `ETag`.
+ */
+export function replaceRoute<I extends z.ZodType>(
+  resource: CatalogResource<z.ZodObject, z.ZodType, I>,
+  options: RouteText,
 ) {
   return defineRoute({
     ...resourceRoute(resource, "PUT", "update", {
@@ -167,7 +176,7 @@ export function replaceRoute<const B extends z.ZodType>(
       summary: `Replace ${named(resource)}`,
     }),
     bodyLimit: resource.bodyLimit,
-    request: { path: resource.idPath, headers: ifMatchRequiredHeader, body: options.body },
+    request: { path: resource.idPath, headers: ifMatchRequiredHeader, body: resource.input },
     responses: {
       200: { description: "Replaced", schema: resource.view, headers: ETAG },
       ...problems(...WRITE_PROBLEMS, 404, 409, ...resource.changeProblems, 428),

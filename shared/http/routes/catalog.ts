@@ -40,7 +40,7 @@ export { getMerchantSettingsRoute, putMerchantSettingsRoute } from "./merchant-s
 const CATALOG_BODY_LIMIT = 256 * 1024;
 
 /** Stores: footprints the merchant's visits are counted in. */
-const stores: CatalogResource = {
+const stores = {
   noun: "store",
   article: "a",
   collection: "/v1/stores",
@@ -50,14 +50,15 @@ const stores: CatalogResource = {
   // POS tokens may read stores too.
   readRoles: STORE_READ_ROLES,
   writeRoles: CATALOG_WRITE_ROLES,
+  input: storeInputSchema,
   patch: storePatchSchema,
   bodyLimit: CATALOG_BODY_LIMIT,
   // The address is geocoded (Amazon Location) when the location is left out.
   changeProblems: [422, 503],
-};
+} satisfies CatalogResource;
 
 /** Offers: trigger zones around the merchant's stores. */
-const offers: CatalogResource = {
+const offers = {
   noun: "offer",
   article: "an",
   collection: "/v1/offers",
@@ -66,16 +67,16 @@ const offers: CatalogResource = {
   view: offerViewSchema,
   readRoles: CATALOG_READ_ROLES,
   writeRoles: CATALOG_WRITE_ROLES,
+  input: offerInputSchema,
   patch: offerPatchSchema,
   bodyLimit: CATALOG_BODY_LIMIT,
   changeProblems: [],
-};
+} satisfies CatalogResource;
 
 export const createStoreRoute = createRoute(stores, {
   description:
     "Without `location`, the `address` is geocoded (Amazon Location); without `timeZone`, it " +
     "is derived from the coordinates. The footprint is indexed before the response.",
-  body: storeInputSchema,
   created: "Created",
   problems: [...WRITE_PROBLEMS, 409, 422, 503],
 });
@@ -160,7 +161,6 @@ export const replaceStoreRoute = replaceRoute(stores, {
     "Replaces the whole store: members left out (address, openingHours, ...) are removed. " +
     "`If-Match` is required (428 without it). Moving the footprint or location re-indexes " +
     "the store and its offers' zones.",
-  body: storeInputSchema,
 });
 
 export const patchStoreRoute = mergePatchRoute(stores);
@@ -172,7 +172,6 @@ export const deleteStoreRoute = deleteRoute(stores, {
 export const createOfferRoute = createRoute(offers, {
   description:
     "The offer starts active; `warnings` name what keeps it from firing for some devices.",
-  body: offerInputSchema,
   created: "Created (active)",
   problems: [...WRITE_PROBLEMS, 404, 409],
 });
@@ -192,7 +191,6 @@ export const replaceOfferRoute = replaceRoute(offers, {
   description:
     "Replaces the whole offer (members left out are removed or defaulted). `If-Match` is " +
     "required (428 without it).",
-  body: offerInputSchema,
 });
 
 export const patchOfferRoute = mergePatchRoute(offers);
