@@ -10,6 +10,7 @@
  */
 import { writeFileSync } from "node:fs";
 import type { HttpEvent, HttpResult } from "../../shared/http/types.ts";
+import { type Handler, httpEvent, LAMBDA_CONTEXT, merchantAdminClaims } from "../http-event.ts";
 import { countRequests, type RequestCounter, type RequestTally } from "../ingest/counters.ts";
 import { type ImportFileSpec, importFeatures } from "./workload.ts";
 
@@ -55,64 +56,6 @@ export interface ImportRow {
 export interface ImportChildResult {
   rows: ImportRow[];
   setupMs: number;
-}
-
-type Handler<E, R> = (event: E, context: unknown) => Promise<R>;
-
-const LAMBDA_CONTEXT = {
-  awsRequestId: "bench",
-  functionName: "bench",
-  getRemainingTimeInMillis: () => 10_000,
-};
-
-function httpEvent(options: {
-  method: string;
-  path: string;
-  body?: string;
-  merchantId: string;
-  pathParameters?: Record<string, string>;
-}): HttpEvent {
-  const now = Date.now();
-  return {
-    version: "2.0",
-    routeKey: `${options.method} ${options.path}`,
-    rawPath: options.path,
-    rawQueryString: "",
-    headers: { "content-type": "application/json" },
-    requestContext: {
-      accountId: "000000000000",
-      apiId: "bench",
-      domainName: "bench.local",
-      domainPrefix: "bench",
-      http: {
-        method: options.method,
-        path: options.path,
-        protocol: "HTTP/1.1",
-        sourceIp: "127.0.0.1",
-        userAgent: "footfall-bench",
-      },
-      requestId: `bench-${now}`,
-      routeKey: `${options.method} ${options.path}`,
-      stage: "$default",
-      time: new Date(now).toISOString(),
-      timeEpoch: now,
-      authorizer: {
-        jwt: {
-          claims: {
-            sub: `merchant-admin@${options.merchantId}`,
-            "custom:merchantId": options.merchantId,
-            "cognito:groups": "[merchant-admin]",
-            token_use: "id",
-            iat: String(Math.floor(now / 1000)),
-          },
-          scopes: null,
-        },
-      },
-    },
-    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-    isBase64Encoded: false,
-    ...(options.body !== undefined ? { body: options.body } : {}),
-  } as unknown as HttpEvent;
 }
 
 /** Summed latency per command, by SDK middleware on the DynamoDB client. */
@@ -200,7 +143,13 @@ async function measureFile(
 
   const t0 = performance.now();
   const res = await submit(
-    httpEvent({ method: "POST", path: "/v1/stores:import", body, merchantId }),
+    httpEvent({
+      method: "POST",
+      path: "/v1/stores:import",
+      body,
+      nowMs: Date.now(),
+      authorizer: merchantAdminClaims(merchantId, Date.now()),
+    }),
     LAMBDA_CONTEXT,
   );
   const submitMs = performance.now() - t0;
@@ -241,7 +190,8 @@ async function measureFile(
     httpEvent({
       method: "GET",
       path: `/v1/store-imports/${jobId}`,
-      merchantId,
+      nowMs: Date.now(),
+      authorizer: merchantAdminClaims(merchantId, Date.now()),
       pathParameters: { jobId },
     }),
     LAMBDA_CONTEXT,

@@ -17,6 +17,7 @@
 import { writeFileSync } from "node:fs";
 import type { HttpEvent, HttpResult } from "../../shared/http/types.ts";
 import { CITIES, type City } from "../cities.ts";
+import { type Handler, httpEvent, LAMBDA_CONTEXT } from "../http-event.ts";
 import { type IndexShapeResult, indexShapes, measureShapeCover } from "../index-shapes.ts";
 import { countRequests, type RequestCounter, type RequestTally, readRounds } from "./counters.ts";
 import { type HttpLoadRow, measureHttpLoad } from "./http-load.ts";
@@ -101,14 +102,6 @@ export interface IngestChildResult {
   };
 }
 
-type Handler<E, R> = (event: E, context: unknown) => Promise<R>;
-
-const LAMBDA_CONTEXT = {
-  awsRequestId: "bench",
-  functionName: "bench",
-  getRemainingTimeInMillis: () => 10_000,
-};
-
 /** An IANA zone whose local time is about 13:00 now, so no quiet hours interfere. */
 function middayZone(nowMs: number): string {
   const offset = ((((13 - new Date(nowMs).getUTCHours() + 12) % 24) + 24) % 24) - 12;
@@ -124,43 +117,6 @@ function quantile(values: number[], q: number): number {
 
 function mean(values: number[]): number {
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-function httpEvent(options: {
-  method: string;
-  path: string;
-  body: unknown;
-  headers?: Record<string, string>;
-  nowMs: number;
-}): HttpEvent {
-  const body = JSON.stringify(options.body);
-  return {
-    version: "2.0",
-    routeKey: `${options.method} ${options.path}`,
-    rawPath: options.path,
-    rawQueryString: "",
-    headers: { "content-type": "application/json", ...options.headers },
-    requestContext: {
-      accountId: "000000000000",
-      apiId: "bench",
-      domainName: "bench.local",
-      domainPrefix: "bench",
-      http: {
-        method: options.method,
-        path: options.path,
-        protocol: "HTTP/1.1",
-        sourceIp: "127.0.0.1",
-        userAgent: "footfall-bench",
-      },
-      requestId: `bench-${options.nowMs}-${Math.floor(performance.now() * 1000)}`,
-      routeKey: `${options.method} ${options.path}`,
-      stage: "$default",
-      time: new Date(options.nowMs).toISOString(),
-      timeEpoch: options.nowMs,
-    },
-    isBase64Encoded: false,
-    body,
-  };
 }
 
 /** Per-call measurements. */
@@ -291,73 +247,69 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
     const footprint = { type: "Circle" as const, center: location, radiusM: s.footprintRadiusM };
     const trigger = { type: "Circle" as const, center: location, radiusM: s.triggerRadiusM };
     const iso = new Date(now).toISOString();
-    await documentClient.send(
-      new PutCommand({
-        TableName: catalogTable,
-        Item: {
-          ...catalogKeys.store(merchantId, storeId),
-          merchantId,
-          storeId,
-          name: `Bench store ${s.index}`,
-          location,
-          locationSource: "request",
-          timeZone: tz,
-          footprint,
-          zoneCells: 0,
-          offerIds: [offerId],
-          version: 1,
-          createdAt: iso,
-          updatedAt: iso,
-        },
-      }),
-    );
-    await documentClient.send(
-      new PutCommand({
-        TableName: catalogTable,
-        Item: {
-          ...catalogKeys.offer(merchantId, offerId),
-          merchantId,
-          offerId,
-          status: "active",
-          name: `Bench offer ${s.index}`,
-          storeIds: [storeId],
-          triggerZone: { type: "StoreRadius", radiusM: s.triggerRadiusM },
-          trigger: s.index % 2 === 0 ? { on: "enter" } : { on: "dwell", dwellSeconds: 120 },
-          message: { title: "10% off", body: "Show this code at the till" },
-          validFrom: new Date(now - 86_400_000).toISOString(),
-          validTo: new Date(now + 30 * 86_400_000).toISOString(),
-          caps: {},
-          holdoutPercent: 0,
-          attributionWindowHours: 24,
-          redemption: { codeKind: "unique", expiresAfterHours: 48 },
-          priority: 0,
-          triggerRadiusM: s.triggerRadiusM,
-          zoneCells: 0,
-          version: 1,
-          createdAt: iso,
-          updatedAt: iso,
-        },
-      }),
-    );
-    const fp = await index.putZone({
-      zoneId: zoneIds.footprint(storeId),
-      kind: "footprint",
+    const putItem = (Item: Record<string, unknown>) =>
+      documentClient.send(new PutCommand({ TableName: catalogTable, Item }));
+    await putItem({
+      ...catalogKeys.store(merchantId, storeId),
       merchantId,
       storeId,
-      geometry: encodeZone(footprint),
-      characteristicRadiusM: s.footprintRadiusM,
-      dwellSeconds: 120,
+      name: `Bench store ${s.index}`,
+      location,
+      locationSource: "request",
+      timeZone: tz,
+      footprint,
+      zoneCells: 0,
+      offerIds: [offerId],
+      version: 1,
+      createdAt: iso,
+      updatedAt: iso,
     });
-    const tr = await index.putZone({
-      zoneId: zoneIds.trigger(offerId, storeId),
-      kind: "trigger",
+    await putItem({
+      ...catalogKeys.offer(merchantId, offerId),
       merchantId,
-      storeId,
       offerId,
-      geometry: encodeZone(trigger),
-      characteristicRadiusM: s.triggerRadiusM,
-      dwellSeconds: 120,
+      status: "active",
+      name: `Bench offer ${s.index}`,
+      storeIds: [storeId],
+      triggerZone: { type: "StoreRadius", radiusM: s.triggerRadiusM },
+      trigger: s.index % 2 === 0 ? { on: "enter" } : { on: "dwell", dwellSeconds: 120 },
+      message: { title: "10% off", body: "Show this code at the till" },
+      validFrom: new Date(now - 86_400_000).toISOString(),
+      validTo: new Date(now + 30 * 86_400_000).toISOString(),
+      caps: {},
+      holdoutPercent: 0,
+      attributionWindowHours: 24,
+      redemption: { codeKind: "unique", expiresAfterHours: 48 },
+      priority: 0,
+      triggerRadiusM: s.triggerRadiusM,
+      zoneCells: 0,
+      version: 1,
+      createdAt: iso,
+      updatedAt: iso,
     });
+    // A circle's characteristic radius is its radius.
+    const indexCircle = (
+      zone:
+        | { zoneId: string; kind: "footprint" }
+        | { zoneId: string; kind: "trigger"; offerId: string },
+      circle: typeof footprint,
+    ) =>
+      index.putZone({
+        ...zone,
+        merchantId,
+        storeId,
+        geometry: encodeZone(circle),
+        characteristicRadiusM: circle.radiusM,
+        dwellSeconds: 120,
+      });
+    const fp = await indexCircle(
+      { zoneId: zoneIds.footprint(storeId), kind: "footprint" },
+      footprint,
+    );
+    const tr = await indexCircle(
+      { zoneId: zoneIds.trigger(offerId, storeId), kind: "trigger", offerId },
+      trigger,
+    );
     geoIndexCells += fp.cells + tr.cells;
   }
   for (const s of stores) {
@@ -421,7 +373,11 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
         method: "POST",
         path: "/v1/devices",
         headers: { "x-app-key": appKey },
-        body: { platform: "ios", consent: { location: true, marketing: true }, timeZone: tz },
+        body: JSON.stringify({
+          platform: "ios",
+          consent: { location: true, marketing: true },
+          timeZone: tz,
+        }),
         nowMs: Date.now(),
       }),
       LAMBDA_CONTEXT,
@@ -472,7 +428,7 @@ async function runAgainst(o: IngestChildOptions): Promise<IngestChildResult> {
     const event = httpEvent({
       method: "POST",
       path: "/v1/pings",
-      body: { pings: batch.pings },
+      body: JSON.stringify({ pings: batch.pings }),
       headers: { authorization: `Bearer ${token}` },
       nowMs: Date.now(),
     });

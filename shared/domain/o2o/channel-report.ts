@@ -6,13 +6,7 @@
 import * as z from "zod";
 import { TTV_BUCKET_MINUTES } from "../conversion.ts";
 import type { OfferCosts } from "../money.ts";
-import {
-  addBreakdowns,
-  counterCount,
-  emptyFunnel,
-  type Funnel,
-  readBreakdowns,
-} from "../reports/funnel.ts";
+import { counterRecords, emptyFunnel, type Funnel } from "../reports/funnel.ts";
 import { type FunnelMetrics, funnelMetrics } from "../reports/funnel-metrics.ts";
 import {
   journeyFieldsOf,
@@ -89,24 +83,27 @@ export function emptyTouchFunnel(): TouchFunnel {
   return f;
 }
 
-/** Reads a touch counters item (absent attributes are 0). */
-export function touchFunnelFromItem(item: Readonly<Record<string, unknown>>): TouchFunnel {
-  const f = emptyTouchFunnel();
-  for (const k of SCALARS) f[k] = counterCount(item[TOUCH_FIELDS[k]]);
-  f.journey = journeyFieldsOf(item);
-  readBreakdowns(item, f);
-  return f;
-}
+const touchFunnels = /* @__PURE__ */ counterRecords<TouchFunnel, (typeof SCALARS)[number]>({
+  empty: emptyTouchFunnel,
+  scalars: SCALARS,
+  attribute: (k) => TOUCH_FIELDS[k],
+  more: {
+    read: (item, into) => {
+      into.journey = journeyFieldsOf(item);
+    },
+    add: (into, from) => {
+      for (const [k, n] of Object.entries(from.journey))
+        into.journey[k] = (into.journey[k] ?? 0) + n;
+    },
+  },
+});
 
-export function addTouchFunnels(...fs: readonly TouchFunnel[]): TouchFunnel {
-  const out = emptyTouchFunnel();
-  for (const f of fs) {
-    for (const k of SCALARS) out[k] += f[k];
-    addBreakdowns(out, f);
-    for (const [k, n] of Object.entries(f.journey)) out.journey[k] = (out.journey[k] ?? 0) + n;
-  }
-  return out;
-}
+/** Reads a touch counters item (absent attributes are 0; journey attributes as they are). */
+export const touchFunnelFromItem: (item: Readonly<Record<string, unknown>>) => TouchFunnel =
+  touchFunnels.fromItem;
+
+/** Sums touch funnels (journey attributes by name). */
+export const addTouchFunnels: (...fs: readonly TouchFunnel[]) => TouchFunnel = touchFunnels.add;
 
 /** Treated and control touches: claims + exposures + sends of each group. */
 export function touchGroups(f: TouchFunnel): { treated: number; holdout: number } {

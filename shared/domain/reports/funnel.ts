@@ -131,25 +131,69 @@ export function emptyFunnel(): Funnel {
 }
 
 /**
- * Reads the funnel out of a counters item (attributes named by `COUNTER_FIELDS`), tolerating
- * absent attributes: the write side only creates the counters an event touched.
+ * A kind of counters record: scalar counters, the breakdowns beside them (`CounterBreakdowns`)
+ * and optionally more the record keeps, read from a counters item and summed.
  */
-export function funnelFromItem(item: Readonly<Record<string, unknown>>): Funnel {
-  const funnel = emptyFunnel();
-  for (const field of SCALAR_FIELDS) funnel[field] = counterCount(item[field]);
-  readBreakdowns(item, funnel);
-  return funnel;
+export interface CounterRecordKind<F extends CounterBreakdowns, K extends string> {
+  /** All zeros: the identity of the sum. */
+  empty: () => F;
+  scalars: readonly K[];
+  /** The item attribute holding a scalar. */
+  attribute: (scalar: K) => string;
+  /** What the record keeps beyond its scalars and breakdowns: how it is read and summed. */
+  more?: {
+    read: (item: Readonly<Record<string, unknown>>, into: F) => void;
+    add: (into: F, from: F) => void;
+  };
 }
 
-/** Sums funnels, so rows, days and stores add up exactly to the totals. */
-export function addFunnels(...funnels: readonly Funnel[]): Funnel {
-  const out = emptyFunnel();
-  for (const f of funnels) {
-    for (const field of SCALAR_FIELDS) out[field] += f[field];
-    addBreakdowns(out, f);
-  }
-  return out;
+/**
+ * Reading and summing one kind of counters record. `fromItem` tolerates absent attributes (the
+ * write side only creates the counters an event touched; see `counterCount`); `add` sums
+ * records exactly, so rows, days and stores add up to the totals.
+ */
+export function counterRecords<F extends CounterBreakdowns & Record<K, number>, K extends string>(
+  kind: CounterRecordKind<F, K>,
+): {
+  fromItem: (item: Readonly<Record<string, unknown>>) => F;
+  add: (...records: readonly F[]) => F;
+} {
+  return {
+    fromItem(item) {
+      const record = kind.empty();
+      const scalars = record as Record<K, number>;
+      for (const k of kind.scalars) scalars[k] = counterCount(item[kind.attribute(k)]);
+      readBreakdowns(item, record);
+      kind.more?.read(item, record);
+      return record;
+    },
+    add(...records) {
+      const out = kind.empty();
+      const sums = out as Record<K, number>;
+      for (const r of records) {
+        for (const k of kind.scalars) sums[k] += r[k];
+        addBreakdowns(out, r);
+        kind.more?.add(out, r);
+      }
+      return out;
+    },
+  };
 }
+
+const funnels = /* @__PURE__ */ counterRecords<Funnel, (typeof SCALAR_FIELDS)[number]>({
+  empty: emptyFunnel,
+  scalars: SCALAR_FIELDS,
+  attribute: (field) => field,
+});
+
+/**
+ * Reads the funnel out of a counters item (attributes named like the funnel's fields),
+ * tolerating absent attributes: the write side only creates the counters an event touched.
+ */
+export const funnelFromItem: (item: Readonly<Record<string, unknown>>) => Funnel = funnels.fromItem;
+
+/** Sums funnels, so rows, days and stores add up exactly to the totals. */
+export const addFunnels: (...funnels: readonly Funnel[]) => Funnel = funnels.add;
 
 /** Whether a funnel counts nothing: every scalar counter is 0 (what report rows leave out unless asked). */
 export function isEmptyFunnel(f: Funnel): boolean {

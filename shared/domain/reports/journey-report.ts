@@ -14,14 +14,11 @@ import {
   twoProportionLift,
   wilsonInterval,
 } from "../stats/lift.ts";
-import { type DayRange, daysOf } from "./day-range.ts";
-
-const day = z.iso.date({ error: "must be a day as YYYY-MM-DD" });
+import { type DayRange, daysOf, reportRange } from "./day-range.ts";
 
 /** `GET /v1/reports/journey` query. */
 export const journeyReportQuerySchema = z.strictObject({
-  from: day.optional().describe("First local day, inclusive (default: 29 days before to)"),
-  to: day.optional().describe("Last local day, inclusive (default: today in the stores' zone)"),
+  ...reportRange,
   storeId: z.string().min(1).max(64).optional().describe("One store (default: every store)"),
   offerId: z
     .string()

@@ -15,10 +15,14 @@ import {
   type RequestSpec,
   type ResponseSpec,
 } from "../route-contract.ts";
-import { ifMatchHeader, ifMatchRequiredHeader, problems, WRITE_PROBLEMS } from "./common.ts";
-
-/** The `ETag` response header of a versioned resource. */
-export const ETAG = { ETag: "The resource's version, for If-Match" };
+import {
+  createdResponse,
+  ETAG,
+  ifMatchHeader,
+  ifMatchRequiredHeader,
+  problems,
+  WRITE_PROBLEMS,
+} from "./common.ts";
 
 /**
  * A resource of the merchant catalog as its routes name it. Routes are built as
@@ -29,6 +33,7 @@ export const ETAG = { ETag: "The resource's version, for If-Match" };
 export interface CatalogResource<
   P extends z.ZodObject = z.ZodObject,
   V extends z.ZodType = z.ZodType,
+  I extends z.ZodType = z.ZodType,
 > {
   /** Singular noun, lower case (`store`): function names and summaries. */
   noun: string;
@@ -42,6 +47,14 @@ export interface CatalogResource<
   idPath: P;
   /** The resource as answered (with `version`, sent as `ETag`). */
   view: V;
+  /** Roles that may read it (list, get). */
+  readRoles: readonly Role[];
+  /** Roles that may change it (create, replace, patch, delete, actions). */
+  writeRoles: readonly Role[];
+  /** The body of a create (POST) and of a replace (PUT): the whole resource as the client sends it. */
+  input: I;
+  /** The JSON Merge Patch body as documented (the merged resource is validated like a PUT). */
+  patch: z.ZodType;
   /** Largest body in bytes of a create, replace or patch. */
   bodyLimit: number;
   /**
@@ -58,9 +71,8 @@ export function itemPath(resource: CatalogResource): string {
   return `${resource.collection}/{${Object.keys(resource.idPath.shape)[0]}}`;
 }
 
-/** Options of a resource route that differ between resources. */
+/** Options of a resource route that differ between routes. */
 interface RouteText {
-  roles: readonly Role[];
   description?: string;
 }
 
@@ -68,8 +80,8 @@ interface RouteText {
  * What every route of a catalog resource states, by REST convention from its `action`: `list`
  * and `create` on the collection, `get`, `update` (PUT), `patch` and `delete` on the item, any
  * other action (`pause`) on `{item}/{action}`; served by function `{noun}-{action}` to merchants
- * holding one of `text.roles`, as operation `list{Tag}`, `replace{Noun}` (update) or
- * `{action}{Noun}`.
+ * holding one of the resource's read roles (list, get) or write roles (any other action), as
+ * operation `list{Tag}`, `replace{Noun}` (update) or `{action}{Noun}`.
  */
 function resourceRoute(
   resource: CatalogResource,
@@ -80,12 +92,13 @@ function resourceRoute(
   const onCollection = action === "list" || action === "create";
   const onItem = ["get", "update", "patch", "delete"].includes(action);
   const item = itemPath(resource);
+  const reads = action === "list" || action === "get";
   return {
     method,
     path: onCollection ? resource.collection : onItem ? item : `${item}/${action}`,
     fn: `${resource.noun}-${action}`,
     auth: "jwt" as const,
-    roles: text.roles,
+    roles: reads ? resource.readRoles : resource.writeRoles,
     operationId:
       action === "list"
         ? `list${capitalized(resource.tag)}`
@@ -115,10 +128,13 @@ export function listRoute<const Q extends z.ZodObject>(
   });
 }
 
-/** POST a new resource from `body`: 201 with `ETag` and `Location`; `problems` beyond 2xx. */
-export function createRoute<const B extends z.ZodType>(
-  resource: CatalogResource,
-  options: RouteText & { body: B; created: string; problems: readonly number[] },
+/**
+ * POST a new resource from its `input` schema: 201 with `ETag` and `Location`; `problems` beyond
+ * 2xx.
+ */
+export function createRoute<I extends z.ZodType>(
+  resource: CatalogResource<z.ZodObject, z.ZodType, I>,
+  options: RouteText & { created: string; problems: readonly number[] },
 ) {
   return defineRoute({
     ...resourceRoute(resource, "POST", "create", {
@@ -126,20 +142,16 @@ export function createRoute<const B extends z.ZodType>(
       summary: `Create ${named(resource)}`,
     }),
     bodyLimit: resource.bodyLimit,
-    request: { body: options.body },
+    request: { body: resource.input },
     responses: {
-      201: {
-        description: options.created,
-        schema: resource.view,
-        headers: { ...ETAG, Location: `The ${resource.noun}'s URL` },
-      },
+      201: createdResponse(options.created, resource.view, `The ${resource.noun}'s URL`, ETAG),
       ...problems(...options.problems),
     },
   });
 }
 
 /** GET one resource: 200 with its `ETag`. */
-export function getRoute(resource: CatalogResource, options: RouteText) {
+export function getRoute(resource: CatalogResource, options: RouteText = {}) {
   return defineRoute({
     ...resourceRoute(resource, "GET", "get", { ...options, summary: `Get ${named(resource)}` }),
     request: { path: resource.idPath },
@@ -150,10 +162,13 @@ export function getRoute(resource: CatalogResource, options: RouteText) {
   });
 }
 
-/** PUT the whole resource from `body`, `If-Match` required (428 without it): 200, new `ETag`. */
-export function replaceRoute<const B extends z.ZodType>(
-  resource: CatalogResource,
-  options: RouteText & { body: B },
+/**
+ * PUT the whole resource from its `input` schema, `If-Match` required (428 without it): 200 with
+ * the new `ETag`.
+ */
+export function replaceRoute<I extends z.ZodType>(
+  resource: CatalogResource<z.ZodObject, z.ZodType, I>,
+  options: RouteText,
 ) {
   return defineRoute({
     ...resourceRoute(resource, "PUT", "update", {
@@ -161,7 +176,7 @@ export function replaceRoute<const B extends z.ZodType>(
       summary: `Replace ${named(resource)}`,
     }),
     bodyLimit: resource.bodyLimit,
-    request: { path: resource.idPath, headers: ifMatchRequiredHeader, body: options.body },
+    request: { path: resource.idPath, headers: ifMatchRequiredHeader, body: resource.input },
     responses: {
       200: { description: "Replaced", schema: resource.view, headers: ETAG },
       ...problems(...WRITE_PROBLEMS, 404, 409, ...resource.changeProblems, 428),
@@ -170,16 +185,13 @@ export function replaceRoute<const B extends z.ZodType>(
 }
 
 /**
- * PATCH with an RFC 7396 JSON Merge Patch documented by `body` (the function validates the
- * merged resource like a PUT body), `If-Match` optional: 200 with the new `ETag`.
+ * PATCH with an RFC 7396 JSON Merge Patch documented by the resource's `patch` schema (the
+ * function validates the merged resource like a PUT body), `If-Match` optional: 200 with the new
+ * `ETag`.
  */
-export function mergePatchRoute(
-  resource: CatalogResource,
-  options: Omit<RouteText, "description"> & { body: z.ZodType },
-) {
+export function mergePatchRoute(resource: CatalogResource) {
   return defineRoute({
     ...resourceRoute(resource, "PATCH", "patch", {
-      ...options,
       summary: `Update ${named(resource)} (JSON Merge Patch)`,
       description:
         "RFC 7396 `application/merge-patch+json`: members sent replace, `null` removes one, " +
@@ -189,7 +201,7 @@ export function mergePatchRoute(
     request: {
       path: resource.idPath,
       headers: ifMatchHeader,
-      body: options.body,
+      body: resource.patch,
       bodyMediaTypes: [MERGE_PATCH_MEDIA_TYPE],
     },
     responses: {

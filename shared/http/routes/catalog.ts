@@ -40,42 +40,48 @@ export { getMerchantSettingsRoute, putMerchantSettingsRoute } from "./merchant-s
 const CATALOG_BODY_LIMIT = 256 * 1024;
 
 /** Stores: footprints the merchant's visits are counted in. */
-const stores: CatalogResource = {
+const stores = {
   noun: "store",
   article: "a",
   collection: "/v1/stores",
   tag: "stores",
   idPath: storeIdPath,
   view: storeViewSchema,
+  // POS tokens may read stores too.
+  readRoles: STORE_READ_ROLES,
+  writeRoles: CATALOG_WRITE_ROLES,
+  input: storeInputSchema,
+  patch: storePatchSchema,
   bodyLimit: CATALOG_BODY_LIMIT,
   // The address is geocoded (Amazon Location) when the location is left out.
   changeProblems: [422, 503],
-};
+} satisfies CatalogResource;
 
 /** Offers: trigger zones around the merchant's stores. */
-const offers: CatalogResource = {
+const offers = {
   noun: "offer",
   article: "an",
   collection: "/v1/offers",
   tag: "offers",
   idPath: offerIdPath,
   view: offerViewSchema,
+  readRoles: CATALOG_READ_ROLES,
+  writeRoles: CATALOG_WRITE_ROLES,
+  input: offerInputSchema,
+  patch: offerPatchSchema,
   bodyLimit: CATALOG_BODY_LIMIT,
   changeProblems: [],
-};
+} satisfies CatalogResource;
 
 export const createStoreRoute = createRoute(stores, {
-  roles: CATALOG_WRITE_ROLES,
   description:
     "Without `location`, the `address` is geocoded (Amazon Location); without `timeZone`, it " +
     "is derived from the coordinates. The footprint is indexed before the response.",
-  body: storeInputSchema,
   created: "Created",
   problems: [...WRITE_PROBLEMS, 409, 422, 503],
 });
 
 export const listStoresRoute = listRoute(stores, {
-  roles: STORE_READ_ROLES,
   description:
     "With `externalRef`, the one store with that store code (or none), without paging. " +
     "POS tokens may read stores too.",
@@ -148,38 +154,29 @@ export const getStoreImportRoute = defineRoute({
   },
 });
 
-export const getStoreRoute = getRoute(stores, { roles: STORE_READ_ROLES });
+export const getStoreRoute = getRoute(stores);
 
 export const replaceStoreRoute = replaceRoute(stores, {
-  roles: CATALOG_WRITE_ROLES,
   description:
     "Replaces the whole store: members left out (address, openingHours, ...) are removed. " +
     "`If-Match` is required (428 without it). Moving the footprint or location re-indexes " +
     "the store and its offers' zones.",
-  body: storeInputSchema,
 });
 
-export const patchStoreRoute = mergePatchRoute(stores, {
-  roles: CATALOG_WRITE_ROLES,
-  body: storePatchSchema,
-});
+export const patchStoreRoute = mergePatchRoute(stores);
 
 export const deleteStoreRoute = deleteRoute(stores, {
-  roles: CATALOG_WRITE_ROLES,
   description: "Refused with 409 (naming `storeId` and the offers) while any offer lists it.",
 });
 
 export const createOfferRoute = createRoute(offers, {
-  roles: CATALOG_WRITE_ROLES,
   description:
     "The offer starts active; `warnings` name what keeps it from firing for some devices.",
-  body: offerInputSchema,
   created: "Created (active)",
   problems: [...WRITE_PROBLEMS, 404, 409],
 });
 
 export const listOffersRoute = listRoute(offers, {
-  roles: CATALOG_READ_ROLES,
   description:
     "Each offer carries its derived `state`. `?state=live,outside_schedule` keeps only offers " +
     "in those states; the filter applies per page, so a page may hold fewer than `limit` " +
@@ -188,35 +185,27 @@ export const listOffersRoute = listRoute(offers, {
   page: offerPageSchema,
 });
 
-export const getOfferRoute = getRoute(offers, { roles: CATALOG_READ_ROLES });
+export const getOfferRoute = getRoute(offers);
 
 export const replaceOfferRoute = replaceRoute(offers, {
-  roles: CATALOG_WRITE_ROLES,
   description:
     "Replaces the whole offer (members left out are removed or defaulted). `If-Match` is " +
     "required (428 without it).",
-  body: offerInputSchema,
 });
 
-export const patchOfferRoute = mergePatchRoute(offers, {
-  roles: CATALOG_WRITE_ROLES,
-  body: offerPatchSchema,
-});
+export const patchOfferRoute = mergePatchRoute(offers);
 
 export const deleteOfferRoute = deleteRoute(offers, {
-  roles: CATALOG_WRITE_ROLES,
   description: "Removes the offer's trigger zones from the index, then the offer.",
 });
 
 export const pauseOfferRoute = actionRoute(offers, "pause", {
-  roles: CATALOG_WRITE_ROLES,
   summary: "Pause an offer",
   description: "Its trigger zones leave the index: a paused offer never matches.",
   result: "Paused",
 });
 
 export const resumeOfferRoute = actionRoute(offers, "resume", {
-  roles: CATALOG_WRITE_ROLES,
   summary: "Resume an offer",
   description: "Indexes the offer's trigger zones again.",
   result: "Active",

@@ -1,9 +1,10 @@
 /**
- * Pieces the route declarations share: error responses by status, path parameters, the
- * `If-Match` and `x-app-key` headers. Error bodies are always RFC 9457 problem+json.
+ * Pieces the route declarations share: error responses by status, the created answer, path
+ * parameters, the `If-Match` and `Accept` headers, the routes of the app's own device. Error
+ * bodies are always RFC 9457 problem+json.
  */
 import * as z from "zod";
-import type { ResponseSpec } from "../route-contract.ts";
+import { defineRoute, type ResponseSpec, type RouteDefinition } from "../route-contract.ts";
 
 /** What each error status means across the API (a route may say more in its description). */
 export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
@@ -31,6 +32,28 @@ export function problems(...statuses: number[]): Record<number, ResponseSpec> {
 /** Statuses of every JSON write: bad field, token, role, body size, media type. */
 export const WRITE_PROBLEMS = [400, 401, 403, 413, 415] as const;
 
+/**
+ * Statuses of every JSON write with a device token: bad field, token, body size, media type (a
+ * device has no roles: no 403).
+ */
+export const DEVICE_WRITE_PROBLEMS = [400, 401, 413, 415] as const;
+
+/** The `ETag` response header of a versioned resource. */
+export const ETAG = { ETag: "The resource's version, for If-Match" };
+
+/**
+ * `201 Created`: the new resource as `schema`, its URL in `Location` (documented as `location`),
+ * after any other `headers` (`ETag`).
+ */
+export function createdResponse(
+  description: string,
+  schema: z.ZodType,
+  location: string,
+  headers: Record<string, string> = {},
+): ResponseSpec {
+  return { description, schema, headers: { ...headers, Location: location } };
+}
+
 export const storeIdPath = z.object({
   storeId: z
     .string()
@@ -57,3 +80,20 @@ export const ifMatchRequiredHeader = z.object({ "If-Match": ifMatch });
 export const acceptHeader = z.object({
   Accept: z.string().optional().describe("`text/csv` for the CSV form; JSON otherwise"),
 });
+
+/**
+ * A route the app calls about its own device, below `/v1/devices/me` (`subpath` appended), with
+ * the device token; tag `devices` unless the route names another.
+ */
+export function ownDeviceRoute<const R extends Omit<RouteDefinition, "path" | "auth">>(
+  subpath: string,
+  route: R,
+) {
+  return defineRoute({
+    path: `/v1/devices/me${subpath}`,
+    auth: "device",
+    // A plain string, so that a route naming its own tag overrides it rather than contradicting it.
+    tag: "devices" as string,
+    ...route,
+  });
+}

@@ -14,7 +14,13 @@ import {
   registeredDeviceSchema,
 } from "../../openapi/device-views.ts";
 import { defineRoute } from "../route-contract.ts";
-import { problems, WRITE_PROBLEMS } from "./common.ts";
+import {
+  createdResponse,
+  DEVICE_WRITE_PROBLEMS,
+  ownDeviceRoute,
+  problems,
+  WRITE_PROBLEMS,
+} from "./common.ts";
 
 export const registerDeviceRoute = defineRoute({
   method: "POST",
@@ -35,22 +41,15 @@ export const registerDeviceRoute = defineRoute({
     body: registerDeviceSchema,
   },
   responses: {
-    201: {
-      description: "Registered",
-      schema: registeredDeviceSchema,
-      headers: { Location: "/v1/devices/me" },
-    },
+    201: createdResponse("Registered", registeredDeviceSchema, "/v1/devices/me"),
     ...problems(...WRITE_PROBLEMS, 429),
   },
 });
 
-export const getDeviceRoute = defineRoute({
+export const getDeviceRoute = ownDeviceRoute("", {
   method: "GET",
-  path: "/v1/devices/me",
   fn: "device-get",
-  auth: "device",
   operationId: "getOwnDevice",
-  tag: "devices",
   summary: "The calling device's own record",
   description:
     "What the device registered and consented to; never its push token or endpoint. " +
@@ -58,31 +57,25 @@ export const getDeviceRoute = defineRoute({
   responses: { 200: { description: "The device", schema: deviceViewSchema }, ...problems(401) },
 });
 
-export const updateDeviceRoute = defineRoute({
+export const updateDeviceRoute = ownDeviceRoute("", {
   method: "PATCH",
-  path: "/v1/devices/me",
   fn: "device-update",
-  auth: "device",
   operationId: "updateOwnDevice",
-  tag: "devices",
   summary: "Change consent, push token, locale, time zone or segments",
   description: "Any subset of the fields; `pushToken: null` removes the token.",
   bodyLimit: 16 * 1024,
   request: { body: updateDeviceSchema },
   responses: {
     200: { description: "The updated device", schema: deviceViewSchema },
-    ...problems(400, 401, 413, 415),
+    ...problems(...DEVICE_WRITE_PROBLEMS),
   },
 });
 
-export const refreshDeviceTokenRoute = defineRoute({
+export const refreshDeviceTokenRoute = ownDeviceRoute("/token", {
   method: "POST",
-  path: "/v1/devices/me/token",
   fn: "device-token",
-  auth: "device",
   rateLimit: 50,
   operationId: "refreshDeviceToken",
-  tag: "devices",
   summary: "Refresh the device token before it expires",
   description:
     "Returns a new token valid for the full TTL (180 days by default). Earlier tokens keep " +
@@ -92,17 +85,14 @@ export const refreshDeviceTokenRoute = defineRoute({
   request: { body: refreshTokenSchema, bodyOptional: true },
   responses: {
     200: { description: "A fresh token", schema: deviceTokenSchema },
-    ...problems(400, 401, 413, 415),
+    ...problems(...DEVICE_WRITE_PROBLEMS),
   },
 });
 
-export const eraseDeviceRoute = defineRoute({
+export const eraseDeviceRoute = ownDeviceRoute("", {
   method: "DELETE",
-  path: "/v1/devices/me",
   fn: "device-erase",
-  auth: "device",
   operationId: "eraseOwnDevice",
-  tag: "devices",
   summary: "Erase everything stored for the calling device",
   description:
     "Profile, visit state, incentives and the device's conversion records; its tokens stop " +

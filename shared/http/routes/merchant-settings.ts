@@ -6,8 +6,7 @@ import { CATALOG_READ_ROLES, CATALOG_WRITE_ROLES } from "../../auth/principal.ts
 import { merchantSettingsInputSchema } from "../../domain/catalog/quiet-hours.ts";
 import { merchantSettingsViewSchema } from "../../openapi/merchant-settings-views.ts";
 import { defineRoute } from "../route-contract.ts";
-import { ETAG } from "./builders.ts";
-import { ifMatchHeader, problems, WRITE_PROBLEMS } from "./common.ts";
+import { ETAG, ifMatchHeader, problems, WRITE_PROBLEMS } from "./common.ts";
 
 export const getMerchantSettingsRoute = defineRoute({
   method: "GET",

@@ -1,16 +1,18 @@
 /** Public routes: health, this API's OpenAPI document and the marketing dashboard's files. */
 import * as z from "zod";
 import { healthSchema } from "../../openapi/health-view.ts";
-import { defineRoute } from "../route-contract.ts";
+import { defineRoute, type RouteDefinition } from "../route-contract.ts";
 
-export const healthRoute = defineRoute({
-  method: "GET",
+/** A public GET of tag `meta`: no token, no body. */
+function metaRoute<const R extends Omit<RouteDefinition, "method" | "auth" | "tag">>(route: R) {
+  return defineRoute({ method: "GET", auth: "none", tag: "meta", ...route });
+}
+
+export const healthRoute = metaRoute({
   path: "/v1/health",
   fn: "health",
-  auth: "none",
   rateLimit: 10,
   operationId: "getHealth",
-  tag: "meta",
   summary: "Whether DynamoDB and SNS answer",
   description: "Names a failing dependency, never its error text.",
   responses: {
@@ -19,14 +21,11 @@ export const healthRoute = defineRoute({
   },
 });
 
-export const openApiRoute = defineRoute({
-  method: "GET",
+export const openApiRoute = metaRoute({
   path: "/v1/openapi.json",
   fn: "openapi",
-  auth: "none",
   rateLimit: 10,
   operationId: "getOpenApi",
-  tag: "meta",
   summary: "This document",
   responses: {
     200: {
@@ -36,34 +35,34 @@ export const openApiRoute = defineRoute({
   },
 });
 
-const dashboardResponses = {
-  200: { description: "The file", mediaType: "text/html" },
-  304: { description: "Not modified (If-None-Match)" },
-  404: { description: "No such file" },
-};
+/**
+ * A file of the marketing dashboard (same origin as the API: no CORS, one CSP), served by the
+ * `dashboard` function: 200 with the file, 304 when `If-None-Match` still holds, 404.
+ */
+function dashboardFileRoute<
+  const R extends Pick<RouteDefinition, "path" | "operationId" | "summary" | "request">,
+>(route: R) {
+  return metaRoute({
+    fn: "dashboard",
+    rateLimit: 50,
+    ...route,
+    responses: {
+      200: { description: "The file", mediaType: "text/html" },
+      304: { description: "Not modified (If-None-Match)" },
+      404: { description: "No such file" },
+    },
+  });
+}
 
-// The marketing dashboard's static files (same origin as the API: no CORS, one CSP).
-export const dashboardRoute = defineRoute({
-  method: "GET",
+export const dashboardRoute = dashboardFileRoute({
   path: "/dashboard",
-  fn: "dashboard",
-  auth: "none",
-  rateLimit: 50,
   operationId: "getDashboard",
-  tag: "meta",
   summary: "The marketing dashboard (HTML; signs in with the merchant's Cognito user)",
-  responses: dashboardResponses,
 });
 
-export const dashboardAssetRoute = defineRoute({
-  method: "GET",
+export const dashboardAssetRoute = dashboardFileRoute({
   path: "/dashboard/{proxy+}",
-  fn: "dashboard",
-  auth: "none",
-  rateLimit: 50,
   operationId: "getDashboardAsset",
-  tag: "meta",
   summary: "A file of the marketing dashboard (script, style, icon)",
   request: { path: z.object({ proxy: z.string().describe("File path below /dashboard/") }) },
-  responses: dashboardResponses,
 });

@@ -12,7 +12,7 @@ import {
   linkViewSchema,
   webClaimResultSchema,
 } from "../../openapi/o2o-views.ts";
-import { defineRoute, type RouteAuth } from "../route-contract.ts";
+import { defineRoute, type RouteAuth, type RouteDefinition } from "../route-contract.ts";
 import { offerIdPath, problems, WRITE_PROBLEMS } from "./common.ts";
 
 const linkPath = z.object({
@@ -20,14 +20,27 @@ const linkPath = z.object({
   linkId: z.string().describe("The link id (`lk_…`)"),
 });
 
-export const createLinkRoute = defineRoute({
+/**
+ * A route of the merchant about an offer's claim links, below `/v1/offers/{offerId}/links`
+ * (`subpath` appended): merchant JWT, tag `claims`.
+ */
+function offerLinksRoute<const R extends Omit<RouteDefinition, "path" | "auth" | "tag">>(
+  subpath: string,
+  route: R,
+) {
+  return defineRoute({
+    path: `/v1/offers/{offerId}/links${subpath}`,
+    auth: "jwt",
+    tag: "claims",
+    ...route,
+  });
+}
+
+export const createLinkRoute = offerLinksRoute("", {
   method: "POST",
-  path: "/v1/offers/{offerId}/links",
   fn: "link-create",
-  auth: "jwt",
   roles: CATALOG_WRITE_ROLES,
   operationId: "createLink",
-  tag: "claims",
   summary: "Create a claim link (channel, creative variant)",
   description:
     "A link of the offer for one channel (email, sms, social, web, display, in-app, qr, or " +
@@ -42,14 +55,11 @@ export const createLinkRoute = defineRoute({
   },
 });
 
-export const listLinksRoute = defineRoute({
+export const listLinksRoute = offerLinksRoute("", {
   method: "GET",
-  path: "/v1/offers/{offerId}/links",
   fn: "link-list",
-  auth: "jwt",
   roles: CATALOG_READ_ROLES,
   operationId: "listLinks",
-  tag: "claims",
   summary: "The offer's claim links, oldest first",
   request: { path: offerIdPath },
   responses: {
@@ -58,14 +68,11 @@ export const listLinksRoute = defineRoute({
   },
 });
 
-export const updateLinkRoute = defineRoute({
+export const updateLinkRoute = offerLinksRoute("/{linkId}", {
   method: "PATCH",
-  path: "/v1/offers/{offerId}/links/{linkId}",
   fn: "link-update",
-  auth: "jwt",
   roles: CATALOG_WRITE_ROLES,
   operationId: "updateLink",
-  tag: "claims",
   summary: "Pause, resume, relabel or re-date a claim link",
   description: "Paused links answer claims with 409, expired ones with 410.",
   bodyLimit: 4 * 1024,

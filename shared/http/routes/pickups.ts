@@ -3,6 +3,7 @@
  * work the board, the shopper's app attaches one and says "I'm here".
  */
 import * as z from "zod";
+import type { Role } from "../../auth/principal.ts";
 import { attachPickupSchema, createPickupSchema } from "../../domain/pickup/requests.ts";
 import { pickupReportQuerySchema } from "../../domain/reports/pickup-report-query.ts";
 import {
@@ -15,21 +16,35 @@ import {
 import { PICKUP_CREATE_ROLES, PICKUP_STAFF_ROLES } from "../../use-cases/pickups/roles.ts";
 import { defineRoute, type RouteDefinition } from "../route-contract.ts";
 import { reportRoute } from "./builders.ts";
-import { problems, storeIdPath, WRITE_PROBLEMS } from "./common.ts";
+import {
+  createdResponse,
+  ownDeviceRoute,
+  problems,
+  storeIdPath,
+  WRITE_PROBLEMS,
+} from "./common.ts";
 
 export const pickupIdPath = z.object({
   pickupId: z.string().describe("The pickup id (`pu_…`)"),
 });
 
-export const createPickupRoute = defineRoute({
+/**
+ * A route of the merchant's side of pickups (its backend, store staff): merchant JWT with one of
+ * `roles`, tag `pickups`.
+ */
+function merchantPickupRoute<const R extends Omit<RouteDefinition, "auth" | "roles" | "tag">>(
+  roles: readonly Role[],
+  route: R,
+) {
+  return defineRoute({ auth: "jwt", roles, tag: "pickups", ...route });
+}
+
+export const createPickupRoute = merchantPickupRoute(PICKUP_CREATE_ROLES, {
   method: "POST",
   path: "/v1/pickups",
   fn: "pickup-create",
-  auth: "jwt",
-  roles: PICKUP_CREATE_ROLES,
   rateLimit: 100,
   operationId: "createPickup",
-  tag: "pickups",
   summary: "Create a pickup order (the merchant's backend)",
   description:
     "For one of the caller's stores (its id or `code:` + store code). Returns the one-time " +
@@ -38,23 +53,16 @@ export const createPickupRoute = defineRoute({
   bodyLimit: 16 * 1024,
   request: { body: createPickupSchema },
   responses: {
-    201: {
-      description: "Created",
-      schema: pickupCreatedSchema,
-      headers: { Location: "/v1/pickups/{pickupId}" },
-    },
+    201: createdResponse("Created", pickupCreatedSchema, "/v1/pickups/{pickupId}"),
     ...problems(...WRITE_PROBLEMS, 404),
   },
 });
 
-export const getPickupRoute = defineRoute({
+export const getPickupRoute = merchantPickupRoute(PICKUP_STAFF_ROLES, {
   method: "GET",
   path: "/v1/pickups/{pickupId}",
   fn: "pickup-get",
-  auth: "jwt",
-  roles: PICKUP_STAFF_ROLES,
   operationId: "getPickup",
-  tag: "pickups",
   summary: "One pickup order",
   description: "State, readiness, arrival estimate, vehicle and the time of each step.",
   request: { path: pickupIdPath },
@@ -65,14 +73,11 @@ export const getPickupRoute = defineRoute({
 });
 
 function staffRoute(action: "ready" | "complete" | "cancel", operationId: string, past: string) {
-  return defineRoute({
+  return merchantPickupRoute(PICKUP_STAFF_ROLES, {
     method: "POST",
     path: `/v1/pickups/{pickupId}/${action}`,
     fn: "pickup-staff",
-    auth: "jwt",
-    roles: PICKUP_STAFF_ROLES,
     operationId,
-    tag: "pickups",
     summary: `Staff: mark the pickup ${past}`,
     description:
       "Repeating the action that already happened answers 200 unchanged; an action on a " +
@@ -82,21 +87,18 @@ function staffRoute(action: "ready" | "complete" | "cancel", operationId: string
       200: { description: "The pickup after the action", schema: pickupViewSchema },
       ...problems(400, 401, 403, 404, 409),
     },
-  } satisfies RouteDefinition);
+  });
 }
 
 export const readyPickupRoute = staffRoute("ready", "readyPickup", "ready");
 export const completePickupRoute = staffRoute("complete", "completePickup", "completed");
 export const cancelPickupRoute = staffRoute("cancel", "cancelPickup", "cancelled");
 
-export const pickupBoardRoute = defineRoute({
+export const pickupBoardRoute = merchantPickupRoute(PICKUP_STAFF_ROLES, {
   method: "GET",
   path: "/v1/stores/{storeId}/pickups",
   fn: "pickup-board",
-  auth: "jwt",
-  roles: PICKUP_STAFF_ROLES,
   operationId: "listStorePickups",
-  tag: "pickups",
   summary: "The store's pickup board",
   description:
     "The store's active pickups by promised time, with state, readiness, arrival estimate and " +
@@ -133,13 +135,7 @@ function ownPickupRoute<const R extends Omit<RouteDefinition, "fn" | "auth" | "t
   subpath: string,
   route: R,
 ) {
-  return defineRoute({
-    path: `/v1/devices/me/pickups${subpath}`,
-    fn: "device-pickups",
-    auth: "device",
-    tag: "pickups",
-    ...route,
-  });
+  return ownDeviceRoute(`/pickups${subpath}`, { fn: "device-pickups", tag: "pickups", ...route });
 }
 
 export const attachPickupRoute = ownPickupRoute("", {
@@ -153,11 +149,7 @@ export const attachPickupRoute = ownPickupRoute("", {
   bodyLimit: 4 * 1024,
   request: { body: attachPickupSchema },
   responses: {
-    201: {
-      description: "Attached",
-      schema: devicePickupSchema,
-      headers: { Location: "/v1/devices/me/pickups/{pickupId}" },
-    },
+    201: createdResponse("Attached", devicePickupSchema, "/v1/devices/me/pickups/{pickupId}"),
     ...problems(400, 401, 404, 409, 413, 415),
   },
 });

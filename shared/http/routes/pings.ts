@@ -4,7 +4,12 @@ import { MAX_PINGS_PER_BATCH, pingSchema } from "../../domain/ping.ts";
 import { nearbyOffersSchema, pingResultSchema } from "../../openapi/device-views.ts";
 import { nearbyQuerySchema } from "../../use-cases/nearby-offers.ts";
 import { defineRoute } from "../route-contract.ts";
-import { problems } from "./common.ts";
+import { DEVICE_WRITE_PROBLEMS, problems } from "./common.ts";
+
+/** Both location routes answer 403 to a device without location consent. */
+const NO_LOCATION_CONSENT = {
+  403: { description: "The device has not consented to location use" },
+};
 
 /** The batch as documented: each ping in full (the handler validates them one by one). */
 const pingBatchDocument = z
@@ -31,8 +36,8 @@ export const ingestPingsRoute = defineRoute({
   request: { body: pingBatchDocument },
   responses: {
     202: { description: "Processed", schema: pingResultSchema },
-    ...problems(400, 401, 413, 415),
-    403: { description: "The device has not consented to location use" },
+    ...problems(...DEVICE_WRITE_PROBLEMS),
+    ...NO_LOCATION_CONSENT,
   },
 });
 
@@ -52,6 +57,6 @@ export const nearbyOffersRoute = defineRoute({
   responses: {
     200: { description: "Nearby offers", schema: nearbyOffersSchema },
     ...problems(400, 401),
-    403: { description: "The device has not consented to location use" },
+    ...NO_LOCATION_CONSENT,
   },
 });

@@ -10,11 +10,10 @@ import {
   offerInputSchema,
 } from "../../domain/catalog/index.ts";
 import { offerZoneIds, triggerZones } from "../../domain/catalog/zones.ts";
-import { applyMergePatch } from "../../http/merge-patch.ts";
-import { parseWith } from "../../http/parse.ts";
 import { checkOfferCanFire } from "../offer-checks.ts";
 import { bestEffort } from "./compensation.ts";
 import { type CatalogDeps, nowIso } from "./deps.ts";
+import { mergePatchUseCase } from "./merge-patch.ts";
 import { commitOffer } from "./offer-commit.ts";
 import { currentOffer, loadStores } from "./offer-lookup.ts";
 
@@ -88,17 +87,13 @@ export async function replaceOffer(
 /**
  * Updates an offer with a JSON Merge Patch (RFC 7396) applied to its input representation
  * (`offerInputOf`); validated like a PUT body and written at the version read (or `ifMatch`).
+ * See `mergePatchUseCase`.
  */
-export async function patchOffer(
-  deps: CatalogDeps,
-  principal: MerchantPrincipal,
-  offerId: string | undefined,
-  patch: unknown,
-  ifMatch?: number,
-) {
-  const current = await itemToWrite(principal, "offer", ifMatch, () =>
-    currentOffer(deps, principal, offerId),
-  );
-  const input = parseWith(offerInputSchema, applyMergePatch(offerInputOf(current), patch));
-  return replaceOffer(deps, principal, current.offerId, input, ifMatch ?? current.version);
-}
+export const patchOffer = /* @__PURE__ */ mergePatchUseCase({
+  kind: "offer",
+  load: currentOffer,
+  inputOf: offerInputOf,
+  schema: offerInputSchema,
+  idOf: (offer) => offer.offerId,
+  replace: replaceOffer,
+});

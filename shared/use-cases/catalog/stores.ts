@@ -13,12 +13,12 @@ import {
 } from "../../domain/catalog/index.ts";
 import { buildStore } from "../../domain/catalog/store-build.ts";
 import { planZones, storeZones } from "../../domain/catalog/zones.ts";
+import type { ZoneDefinition } from "../../domain/zone.ts";
 import { ConflictError } from "../../errors.ts";
-import { applyMergePatch } from "../../http/merge-patch.ts";
-import { parseWith } from "../../http/parse.ts";
 import { bestEffort } from "./compensation.ts";
 import { type CatalogDeps, nowIso } from "./deps.ts";
 import { geocodeIfNeeded } from "./geocoding.ts";
+import { mergePatchUseCase } from "./merge-patch.ts";
 import { currentStore } from "./store-lookup.ts";
 
 export { getStore, listStores } from "./store-reads.ts";
@@ -32,6 +32,26 @@ export function pointOf(store: Store) {
 }
 
 /**
+ * The store a create or replace writes, with its footprint (and pickup bay) zones: the input
+ * geocoded if needed (the previous store's point is kept for an unchanged address), built by
+ * `buildStore` and its zone cells counted.
+ *
+ * @throws UnprocessableError naming `address` (no match) or a geometry field; a 503 naming
+ * `address` when the geocoder is unavailable (before anything is written).
+ */
+async function storeToWrite(
+  deps: CatalogDeps,
+  input: StoreInput,
+  at: { merchantId: string; storeId: string; previous?: Store },
+): Promise<{ store: Store; zones: ZoneDefinition[] }> {
+  const geocoded = await geocodeIfNeeded(deps, input, at.previous);
+  const store = buildStore({ ...at, input, geocoded, nowIso: nowIso(deps) });
+  const zones = storeZones(store);
+  store.zoneCells = storeCellsOf(deps, zones);
+  return { store, zones };
+}
+
+/**
  * Creates a store: validated input, geocoded if needed, time zone derived if absent, then the
  * catalog item and its footprint zone. If indexing fails the item is removed again, so a store
  * either exists and matches or does not exist.
@@ -42,16 +62,10 @@ export async function createStore(
   input: StoreInput,
 ) {
   requireRole(principal, CATALOG_WRITE_ROLES);
-  const geocoded = await geocodeIfNeeded(deps, input);
-  const store = buildStore({
+  const { store, zones } = await storeToWrite(deps, input, {
     merchantId: principal.merchantId,
     storeId: deps.random.id(STORE_ID_PREFIX),
-    input,
-    geocoded,
-    nowIso: nowIso(deps),
   });
-  const zones = storeZones(store);
-  store.zoneCells = storeCellsOf(deps, zones);
   await deps.catalog.createStore(store);
   try {
     await applyPlan(deps, { put: zones, remove: [] });
@@ -89,17 +103,11 @@ export async function replaceStore(
   const current = await itemToWrite(principal, "store", ifMatch, () =>
     currentStore(deps, principal.merchantId, storeId),
   );
-  const geocoded = await geocodeIfNeeded(deps, input, current);
-  const next = buildStore({
+  const { store: next, zones } = await storeToWrite(deps, input, {
     merchantId: principal.merchantId,
     storeId: current.storeId,
-    input,
-    geocoded,
-    nowIso: nowIso(deps),
     previous: current,
   });
-  const zones = storeZones(next);
-  next.zoneCells = storeCellsOf(deps, zones);
 
   const moved =
     current.location.lat !== next.location.lat || current.location.lon !== next.location.lon;
@@ -131,21 +139,16 @@ export async function replaceStore(
  * Updates a store with a JSON Merge Patch (RFC 7396) applied to its input representation
  * (`storeInputOf`): members sent replace, `null` removes, members absent stay. The result is
  * validated like a PUT body (errors name the merged field) and written at the version read, or
- * the one `ifMatch` names (409 if it moved on).
+ * the one `ifMatch` names (409 if it moved on). See `mergePatchUseCase`.
  */
-export async function patchStore(
-  deps: CatalogDeps,
-  principal: MerchantPrincipal,
-  storeId: string | undefined,
-  patch: unknown,
-  ifMatch?: number,
-) {
-  const current = await itemToWrite(principal, "store", ifMatch, () =>
-    currentStore(deps, principal.merchantId, storeId),
-  );
-  const input = parseWith(storeInputSchema, applyMergePatch(storeInputOf(current), patch));
-  return replaceStore(deps, principal, current.storeId, input, ifMatch ?? current.version);
-}
+export const patchStore = /* @__PURE__ */ mergePatchUseCase({
+  kind: "store",
+  load: (deps, principal, storeId) => currentStore(deps, principal.merchantId, storeId),
+  inputOf: storeInputOf,
+  schema: storeInputSchema,
+  idOf: (store) => store.storeId,
+  replace: replaceStore,
+});
 
 /**
  * Deletes a store and its footprint zone. A store still listed by an offer (active or paused)

@@ -191,11 +191,18 @@ async function offerOf(deps: ClaimDeps, link: Link): Promise<{ offer: Offer; tim
 }
 
 /**
- * What a device's claim or exposure starts from: the body parsed, the device's attempts guarded,
- * the token's live link, its offer and store time zone, the device's cap partition and its
- * pseudonymous reference for the merchant's conversion log.
+ * What a device's claim (`kind` "link") or exposure starts from: the body parsed, the device's
+ * attempts guarded, the token's live link, its offer and store time zone, the device's cap
+ * partition and its pseudonymous reference for the merchant's conversion log, the event key of
+ * the person's decision on the link for this kind, and that decision if the person made it
+ * before (`previous`).
  */
-async function openLinkFor(deps: ClaimDeps, device: DevicePrincipal, body: unknown) {
+async function openLinkFor(
+  deps: ClaimDeps,
+  device: DevicePrincipal,
+  body: unknown,
+  kind: "link" | "exposure",
+) {
   const input = parseWith(claimInputSchema, body);
   const now = deps.clock.now();
   const who = `device#${device.deviceId}`;
@@ -203,7 +210,10 @@ async function openLinkFor(deps: ClaimDeps, device: DevicePrincipal, body: unkno
   const link = await resolveLink(deps, input.token, who, now);
   const { offer, timeZone } = await offerOf(deps, link);
   const ref = deps.deviceRef(device.deviceId, link.merchantId);
-  return { now, link, offer, timeZone, partition: capPartition(device), ref };
+  const partition = capPartition(device);
+  const eventKey = `${kind}#${link.linkId}`;
+  const previous = await deps.store.getClaim(partition, eventKey);
+  return { now, link, offer, timeZone, partition, ref, eventKey, previous };
 }
 
 function retention(deps: ClaimDeps, now: number): number {
@@ -380,8 +390,12 @@ export async function claimLink(
   device: DevicePrincipal,
   body: unknown,
 ): Promise<ClaimResult> {
-  const { now, link, offer, timeZone, partition, ref } = await openLinkFor(deps, device, body);
-  const eventKey = `link#${link.linkId}`;
+  const { now, link, offer, timeZone, partition, ref, eventKey, previous } = await openLinkFor(
+    deps,
+    device,
+    body,
+    "link",
+  );
 
   const replay = async (incentiveId: string | undefined): Promise<ClaimResult | undefined> => {
     if (!incentiveId) return undefined;
@@ -390,7 +404,6 @@ export async function claimLink(
   };
   // The person decided on this link before. Its incentive may be gone (an erased install of the
   // same person): the decision still stands, so no second code.
-  const previous = await deps.store.getClaim(partition, eventKey);
   if (previous)
     return (await replay(previous.incentiveId)) ?? suppressedView(link, "already_claimed");
 
@@ -486,8 +499,12 @@ export async function exposeLink(
   device: DevicePrincipal,
   body: unknown,
 ): Promise<ExposureResult> {
-  const { now, link, offer, timeZone, partition, ref } = await openLinkFor(deps, device, body);
-  const eventKey = `exposure#${link.linkId}`;
+  const { now, link, offer, timeZone, partition, ref, eventKey, previous } = await openLinkFor(
+    deps,
+    device,
+    body,
+    "exposure",
+  );
   const touch = touchOf(link);
   const base = { offerId: link.offerId, ...touch };
 
@@ -507,7 +524,6 @@ export async function exposeLink(
       repeat: true,
     };
   };
-  const previous = await deps.store.getClaim(partition, eventKey);
   if (previous) return repeat(previous);
 
   const { decision, offerDay } = await preDecide(deps, device, offer, timeZone, now);

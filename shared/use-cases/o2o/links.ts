@@ -1,3 +1,4 @@
+import type * as z from "zod";
 import { type MerchantPrincipal, type Role, requireRole } from "../../auth/principal.ts";
 import { isCatalogId, OFFER_ID_PREFIX } from "../../domain/catalog/common.ts";
 import type { Offer } from "../../domain/catalog/offer.ts";
@@ -40,6 +41,23 @@ async function ownOffer(deps: LinkDeps, merchantId: string, offerId: string | un
 }
 
 /**
+ * What a link write starts from, checked in this order: the caller holds a link write role
+ * (403), the body passes `schema` (422 naming the field), the offer is the caller's (404 naming
+ * `offerId`).
+ */
+async function openLinkWrite<S extends z.ZodType>(
+  deps: LinkDeps,
+  principal: MerchantPrincipal,
+  offerId: string | undefined,
+  schema: S,
+  body: unknown,
+): Promise<{ input: z.output<S>; offer: Offer }> {
+  requireRole(principal, LINK_WRITE_ROLES);
+  const input = parseWith(schema, body);
+  return { input, offer: await ownOffer(deps, principal.merchantId, offerId) };
+}
+
+/**
  * Creates a claim link for the caller's offer: channel, creative variant, optional expiry and
  * web claims; answers the link with its token (192 random bits). 404 for another merchant's
  * offer, 409 past `MAX_LINKS_PER_OFFER` links.
@@ -51,9 +69,7 @@ export async function createLink(
   offerId: string | undefined,
   body: unknown,
 ): Promise<LinkView> {
-  requireRole(principal, LINK_WRITE_ROLES);
-  const input = parseWith(linkInputSchema, body);
-  const offer = await ownOffer(deps, principal.merchantId, offerId);
+  const { input, offer } = await openLinkWrite(deps, principal, offerId, linkInputSchema, body);
   const now = deps.clock.now();
   if (input.expiresAt !== undefined && Date.parse(input.expiresAt) <= now) {
     throw ValidationError.field("expiresAt", "must be in the future");
@@ -113,9 +129,13 @@ export async function updateLink(
   linkId: string | undefined,
   body: unknown,
 ): Promise<LinkView> {
-  requireRole(principal, LINK_WRITE_ROLES);
-  const patch = parseWith(linkPatchSchema, body);
-  const offer = await ownOffer(deps, principal.merchantId, offerId);
+  const { input: patch, offer } = await openLinkWrite(
+    deps,
+    principal,
+    offerId,
+    linkPatchSchema,
+    body,
+  );
   if (linkId === undefined || !/^lk_[A-Za-z0-9_-]{1,64}$/.test(linkId)) throw notFound("linkId");
   const link = await deps.links.get(principal.merchantId, offer.offerId, linkId);
   if (!link) throw notFound("linkId");
