@@ -41,6 +41,7 @@ import { writeIf } from "./conditional-write.ts";
 import { codeEndCounterUpdates, funnelCounterItems, touchCounterItems } from "./counter-updates.ts";
 import {
   attributionKey,
+  attributionSkFrom,
   budgetSliceUpdate,
   claimKey,
   codeClaimPut,
@@ -146,7 +147,7 @@ export function dynamoDecisionStore(
       deviceId: string,
       offers: { offerId: string; offerDay: string }[],
       deviceDay: string,
-      partition: string = `DEVICE#${deviceId}`,
+      partition: string = deviceItemKeys.partition(deviceId),
       also?: { journeys: { merchantIds: string[]; nowMs: number } },
     ): ReturnType<DecisionStore["readCounters"]> {
       const journeyMerchants = [...new Set(also?.journeys.merchantIds ?? [])];
@@ -233,7 +234,8 @@ export function dynamoDecisionStore(
         tx.roles[result.index],
         result.index,
         result.reasons[result.index],
-        (eventKey) => readClaim(plan.claimPartition ?? `DEVICE#${plan.deviceId}`, eventKey),
+        (eventKey) =>
+          readClaim(plan.claimPartition ?? deviceItemKeys.partition(plan.deviceId), eventKey),
       );
       if (outcome === undefined) throw result.error;
       return outcome;
@@ -356,8 +358,8 @@ export function dynamoDecisionStore(
           TableName: tables.devices,
           KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
           ExpressionAttributeValues: {
-            ":pk": `DEVICE#${deviceId}`,
-            ":from": `ATTR#${merchantId}#${String(Math.max(0, since)).padStart(15, "0")}`,
+            ":pk": deviceItemKeys.partition(deviceId),
+            ":from": attributionSkFrom(merchantId, Math.max(0, since)),
             ":to": `ATTR#${merchantId}#~`,
           },
           ConsistentRead: true,

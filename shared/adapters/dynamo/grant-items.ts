@@ -5,6 +5,7 @@
  * (`commitWithBudgetSlice`); `grantItems` holds its place in the transaction.
  */
 import { type ConversionRecord, conversionItem } from "../../domain/conversion.ts";
+import { deviceKeys } from "../../domain/device.ts";
 import { capCounterKeys, type Incentive, incentiveKeys } from "../../domain/incentive.ts";
 import type {
   AttributionItem,
@@ -30,6 +31,13 @@ export function claimKey(partition: string, eventKey: string) {
   return { pk: partition, sk: `CLAIM#${eventKey}` };
 }
 
+/**
+ * Where a merchant's attribution handles granted at or after `grantedAt` (epoch ms) start in a
+ * device partition: the time is zero-padded to 15 digits so sort keys order by it.
+ */
+export const attributionSkFrom = (merchantId: string, grantedAt: number) =>
+  `ATTR#${merchantId}#${String(grantedAt).padStart(15, "0")}`;
+
 /** Key of an attribution handle: in the device's partition, sorted by merchant and grant time. */
 export const attributionKey = (
   deviceId: string,
@@ -37,8 +45,8 @@ export const attributionKey = (
   grantedAt: number,
   incentiveId: string,
 ) => ({
-  pk: `DEVICE#${deviceId}`,
-  sk: `ATTR#${merchantId}#${String(grantedAt).padStart(15, "0")}#${incentiveId}`,
+  pk: deviceKeys.partition(deviceId),
+  sk: `${attributionSkFrom(merchantId, grantedAt)}#${incentiveId}`,
 });
 
 /**
@@ -335,8 +343,8 @@ export function grantItems(tables: DecisionTables, plan: GrantPlan): GrantTransa
   };
   const choice = plan.choice;
   push("profile", grantProfileCheck(tables.devices, plan.deviceId, choice !== undefined));
-  const capOwner = plan.capPartition ?? `DEVICE#${plan.deviceId}`;
-  const claimOwner = plan.claimPartition ?? `DEVICE#${plan.deviceId}`;
+  const capOwner = plan.capPartition ?? deviceKeys.partition(plan.deviceId);
+  const claimOwner = plan.claimPartition ?? deviceKeys.partition(plan.deviceId);
   for (const eventKey of plan.eventKeys) {
     push("claim", {
       Put: {

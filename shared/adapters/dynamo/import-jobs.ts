@@ -24,9 +24,11 @@ export type { ImportJobs, KeyedJob };
 export const importKeys = {
   job: (merchantId: string, jobId: string) => merchantItemKey(merchantId, `IMPORT#${jobId}`),
   idempotency: (merchantId: string, key: string) => merchantItemKey(merchantId, `IMPORTKEY#${key}`),
-  progress: (jobId: string) => ({ pk: `IMPORTJOB#${jobId}`, sk: "PROGRESS" }),
+  /** The partition of a job's progress and result chunks. */
+  partition: (jobId: string) => `IMPORTJOB#${jobId}`,
+  progress: (jobId: string) => ({ pk: importKeys.partition(jobId), sk: "PROGRESS" }),
   chunk: (jobId: string, n: number) => ({
-    pk: `IMPORTJOB#${jobId}`,
+    pk: importKeys.partition(jobId),
     sk: `CHUNK#${String(n).padStart(5, "0")}`,
   }),
 };
@@ -337,7 +339,7 @@ export function dynamoImportJobs(client: DynamoDBDocumentClient, tableName: stri
       const chunks = await queryItems(client, {
         TableName: tableName,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :c)",
-        ExpressionAttributeValues: { ":pk": `IMPORTJOB#${jobId}`, ":c": "CHUNK#" },
+        ExpressionAttributeValues: { ":pk": importKeys.partition(jobId), ":c": "CHUNK#" },
         ProjectionExpression: "results",
         ConsistentRead: true,
       });
