@@ -17,6 +17,7 @@ import { countAbuse } from "../metrics.ts";
 import { personPseudonym, pseudonymize } from "../privacy.ts";
 import { DEFAULT_REGISTRATION_LIMITS, type DeviceDeps } from "../use-cases/devices.ts";
 import { deviceTokenConfigShape, deviceTokenKeysFrom } from "./device-token-keys.ts";
+import { windowLimitVars } from "./window-limits.ts";
 
 /** An optional SNS platform application ARN of the given platform(s); empty means "push off". */
 const platformApplicationArn = (platforms: string) =>
@@ -30,6 +31,23 @@ const platformApplicationArn = (platforms: string) =>
       .optional(),
   );
 
+const registrationLimits = windowLimitVars(
+  DEFAULT_REGISTRATION_LIMITS,
+  {
+    perAddress: {
+      env: "REGISTRATION_LIMIT_PER_ADDRESS",
+      max: 1_000_000,
+      describe: "Device registrations per source address (IPv6: per /64) and window",
+    },
+    perApp: {
+      env: "REGISTRATION_LIMIT_PER_APP",
+      max: 100_000_000,
+      describe: "Device registrations per app and window",
+    },
+  },
+  "REGISTRATION_LIMIT_WINDOW_SECONDS",
+);
+
 export const deviceConfigSchema = z.object({
   ...tableVars("devices", "catalog"),
   ...deviceTokenConfigShape,
@@ -37,15 +55,7 @@ export const deviceConfigSchema = z.object({
   FCM_PLATFORM_APPLICATION_ARN: platformApplicationArn("GCM"),
   /** Derives app server secrets and person/address pseudonyms; optional for the other device functions. */
   PSEUDONYM_KEY: configVars.optionalString,
-  REGISTRATION_LIMIT_PER_ADDRESS: configVars
-    .integer(1, 1_000_000, DEFAULT_REGISTRATION_LIMITS.perAddress)
-    .describe("Device registrations per source address (IPv6: per /64) and window"),
-  REGISTRATION_LIMIT_PER_APP: configVars
-    .integer(1, 100_000_000, DEFAULT_REGISTRATION_LIMITS.perApp)
-    .describe("Device registrations per app and window"),
-  REGISTRATION_LIMIT_WINDOW_SECONDS: configVars.seconds(
-    DEFAULT_REGISTRATION_LIMITS.windowMs / 1000,
-  ),
+  ...registrationLimits.shape,
   /**
    * Attestation configuration (JSON, see `attestationConfigSchema`) given directly: the local
    * runner and tests. Absent (and no ARN) = attestation off.
@@ -101,11 +111,7 @@ export function deviceDepsFromEnv(
             addressRef: (bucket: string) => pseudonymize(pseudonymKey(), bucket, "address"),
           },
           registrationLimiter: dynamoRateLimiter(documentClient, config.DEVICES_TABLE),
-          registrationLimits: {
-            perAddress: config.REGISTRATION_LIMIT_PER_ADDRESS,
-            perApp: config.REGISTRATION_LIMIT_PER_APP,
-            windowMs: config.REGISTRATION_LIMIT_WINDOW_SECONDS * 1000,
-          },
+          registrationLimits: registrationLimits.from(config),
           onThrottled: () => countAbuse("RegistrationsThrottled"),
         }
       : {}),

@@ -5,12 +5,13 @@ import { dynamoCatalogStore } from "../adapters/dynamo/catalog-store.ts";
 import { dynamoLinkStore } from "../adapters/dynamo/link-store.ts";
 import { dynamoRateLimiter } from "../adapters/dynamo/rate-limiter.ts";
 import { systemClock, systemRandom } from "../adapters/system.ts";
-import { configVars, readConfig } from "../config/read-config.ts";
+import { readConfig } from "../config/read-config.ts";
 import { tablesFromEnv } from "../config/table-vars.ts";
 import { type ClaimDeps, DEFAULT_CLAIM_LIMITS } from "../use-cases/o2o/claims.ts";
 import type { LinkDeps } from "../use-cases/o2o/links.ts";
 import { decisionAdapters, decisionConfigShape } from "./decision-adapters.ts";
 import { deviceRefFromEnv } from "./device-ref.ts";
+import { windowLimitVars } from "./window-limits.ts";
 
 /** Dependencies of the merchant's claim-link routes, built once per cold start. */
 export function linkDepsFromEnv(env: Record<string, string | undefined> = process.env): LinkDeps {
@@ -23,21 +24,29 @@ export function linkDepsFromEnv(env: Record<string, string | undefined> = proces
   };
 }
 
-export const claimConfigSchema = z.object({
-  ...decisionConfigShape,
-  CLAIM_MAX_ATTEMPTS: configVars
-    .integer(1, 10_000, DEFAULT_CLAIM_LIMITS.attemptsPerWindow)
-    .describe("Claims and exposures per device (web claims per address) per window"),
-  CLAIM_MAX_FAILURES: configVars
-    .integer(1, 10_000, DEFAULT_CLAIM_LIMITS.failuresPerWindow)
-    .describe("Unknown link tokens per device or address per window before 429"),
-  CLAIM_WINDOW_SECONDS: configVars.seconds(DEFAULT_CLAIM_LIMITS.windowMs / 1000),
-  WEB_CLAIMS_PER_ADDRESS_PER_DAY: configVars.integer(
-    1,
-    10_000,
-    DEFAULT_CLAIM_LIMITS.webClaimsPerAddressPerDay,
-  ),
-});
+const claimLimits = windowLimitVars(
+  DEFAULT_CLAIM_LIMITS,
+  {
+    attemptsPerWindow: {
+      env: "CLAIM_MAX_ATTEMPTS",
+      max: 10_000,
+      describe: "Claims and exposures per device (web claims per address) per window",
+    },
+    failuresPerWindow: {
+      env: "CLAIM_MAX_FAILURES",
+      max: 10_000,
+      describe: "Unknown link tokens per device or address per window before 429",
+    },
+    webClaimsPerAddressPerDay: {
+      env: "WEB_CLAIMS_PER_ADDRESS_PER_DAY",
+      max: 10_000,
+      describe: "Web claims (no app) per source address and day",
+    },
+  },
+  "CLAIM_WINDOW_SECONDS",
+);
+
+export const claimConfigSchema = z.object({ ...decisionConfigShape, ...claimLimits.shape });
 
 /** Dependencies of claims, exposures and web claims, built once per cold start. */
 export function claimDepsFromEnv(env: Record<string, string | undefined> = process.env): ClaimDeps {
@@ -54,11 +63,6 @@ export function claimDepsFromEnv(env: Record<string, string | undefined> = proce
     random: systemRandom,
     deviceRef: deviceRefFromEnv(env),
     retentionDays: config.CONVERSION_RETENTION_DAYS,
-    limits: {
-      attemptsPerWindow: config.CLAIM_MAX_ATTEMPTS,
-      failuresPerWindow: config.CLAIM_MAX_FAILURES,
-      windowMs: config.CLAIM_WINDOW_SECONDS * 1000,
-      webClaimsPerAddressPerDay: config.WEB_CLAIMS_PER_ADDRESS_PER_DAY,
-    },
+    limits: claimLimits.from(config),
   };
 }

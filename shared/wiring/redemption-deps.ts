@@ -7,16 +7,28 @@ import { configVars, readConfig } from "../config/read-config.ts";
 import { tableNames, tableVars } from "../config/table-vars.ts";
 import { count, countAbuse } from "../metrics.ts";
 import { DEFAULT_REDEMPTION_LIMITS, type RedemptionDeps } from "../use-cases/redemptions.ts";
+import { windowLimitVars } from "./window-limits.ts";
+
+const redemptionLimits = windowLimitVars(
+  DEFAULT_REDEMPTION_LIMITS,
+  {
+    maxFailures: {
+      env: "REDEMPTION_MAX_FAILURES",
+      max: 10_000,
+      describe: "Failed attempts per POS identity and window before 429",
+    },
+    maxStoreFailures: {
+      env: "REDEMPTION_MAX_STORE_FAILURES",
+      max: 100_000,
+      describe: "Failed attempts per store (all tills) and window before 429 (alarmed)",
+    },
+  },
+  "REDEMPTION_FAILURE_WINDOW_SECONDS",
+);
 
 export const redemptionConfigSchema = z.object({
   ...tableVars("catalog", "conversions", "incentives"),
-  REDEMPTION_MAX_FAILURES: configVars
-    .integer(1, 10_000, DEFAULT_REDEMPTION_LIMITS.maxFailures)
-    .describe("Failed attempts per POS identity and window before 429"),
-  REDEMPTION_MAX_STORE_FAILURES: configVars
-    .integer(1, 100_000, DEFAULT_REDEMPTION_LIMITS.maxStoreFailures)
-    .describe("Failed attempts per store (all tills) and window before 429 (alarmed)"),
-  REDEMPTION_FAILURE_WINDOW_SECONDS: configVars.seconds(DEFAULT_REDEMPTION_LIMITS.windowMs / 1000),
+  ...redemptionLimits.shape,
   CONVERSION_RETENTION_DAYS: configVars.retentionDays,
 });
 
@@ -31,11 +43,7 @@ export function redemptionDepsFromEnv(
     catalog: dynamoCatalogStore(documentClient, tables.catalog),
     clock: systemClock,
     random: systemRandom,
-    limits: {
-      maxFailures: config.REDEMPTION_MAX_FAILURES,
-      maxStoreFailures: config.REDEMPTION_MAX_STORE_FAILURES,
-      windowMs: config.REDEMPTION_FAILURE_WINDOW_SECONDS * 1000,
-    },
+    limits: redemptionLimits.from(config),
     retentionDays: config.CONVERSION_RETENTION_DAYS,
     onLockout: (scope) =>
       countAbuse(scope === "store" ? "RedemptionStoreLockouts" : "RedemptionTillLockouts"),

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { audienceKeys } from "../../domain/audience.ts";
 import type { AudienceMembership, AudienceStore } from "../../use-cases/audiences.ts";
 import { batchWriteAll } from "./batch.ts";
-import { queryPages } from "./query-pages.ts";
+import { queryItems } from "./query-pages.ts";
 
 /**
  * DynamoDB adapter for `AudienceStore` on the devices table: one item per (subject partition,
@@ -39,28 +39,22 @@ export function dynamoAudienceStore(
       });
     },
     async memberships(partitions) {
-      const out: AudienceMembership[] = [];
-      await Promise.all(
-        [...new Set(partitions)].map(async (partition) => {
-          for await (const page of queryPages(client, {
+      const perPartition = await Promise.all(
+        [...new Set(partitions)].map((partition) =>
+          queryItems(client, {
             TableName: tableName,
             KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
             ExpressionAttributeValues: { ":pk": partition, ":prefix": audienceKeys.prefix },
             ProjectionExpression: "sk, expiresAtMs",
-          })) {
-            for (const item of page.Items ?? []) {
-              const parsed = audienceKeys.parse(String(item.sk));
-              if (!parsed) continue;
-              out.push({
-                merchantId: parsed[0],
-                audience: parsed[1],
-                expiresAtMs: Number(item.expiresAtMs),
-              });
-            }
-          }
-        }),
+          }),
+        ),
       );
-      return out;
+      return perPartition.flat().flatMap((item): AudienceMembership[] => {
+        const parsed = audienceKeys.parse(String(item.sk));
+        return parsed
+          ? [{ merchantId: parsed[0], audience: parsed[1], expiresAtMs: Number(item.expiresAtMs) }]
+          : [];
+      });
     },
   };
 }

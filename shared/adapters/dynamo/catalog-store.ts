@@ -20,7 +20,7 @@ import type {
 } from "../../use-cases/ports/catalog-store.ts";
 import { batchGetAll } from "./batch.ts";
 import { isConditionFailure, writeIf, writeOrThrow } from "./conditional-write.ts";
-import { queryPages } from "./query-pages.ts";
+import { queryItems } from "./query-pages.ts";
 import { transactInGroups } from "./transact-groups.ts";
 
 const MAX_TRANSACTION_ITEMS = 100;
@@ -208,18 +208,18 @@ export function dynamoCatalogStore(
     }
   }
 
+  /** Clears the store's index mark if the store is still at `version` (alone or in a transaction). */
+  const indexedUpdate = (merchantId: string, storeId: string, version: number) => ({
+    TableName: tableName,
+    Key: catalogKeys.store(merchantId, storeId),
+    UpdateExpression: "REMOVE indexPending",
+    ConditionExpression: "version = :v",
+    ExpressionAttributeValues: { ":v": version },
+  });
+
   async function markIndexed(merchantId: string, storeId: string, version: number) {
     // Not written when a newer write owns the mark now: it clears it when it has indexed.
-    await writeIf(
-      client,
-      new UpdateCommand({
-        TableName: tableName,
-        Key: catalogKeys.store(merchantId, storeId),
-        UpdateExpression: "REMOVE indexPending",
-        ConditionExpression: "version = :v",
-        ExpressionAttributeValues: { ":v": version },
-      }),
-    );
+    await writeIf(client, new UpdateCommand(indexedUpdate(merchantId, storeId, version)));
   }
 
   async function unlink(merchantId: string, storeId: string, offerIds: readonly string[]) {
@@ -414,15 +414,7 @@ export function dynamoCatalogStore(
       const cancelled = await transactInGroups(
         client,
         stores.map((st) => ({
-          action: {
-            Update: {
-              TableName: tableName,
-              Key: catalogKeys.store(st.merchantId, st.storeId),
-              UpdateExpression: "REMOVE indexPending",
-              ConditionExpression: "version = :v",
-              ExpressionAttributeValues: { ":v": st.version },
-            },
-          },
+          action: { Update: indexedUpdate(st.merchantId, st.storeId, st.version) },
           keys: [st.storeId],
         })),
       );
@@ -580,20 +572,15 @@ export function dynamoCatalogStore(
     },
 
     async listDeletedOffers(merchantId) {
-      const offers: Deleted<Offer>[] = [];
-      for await (const out of queryPages(client, {
+      const items = await queryItems(client, {
         TableName: tableName,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
         ExpressionAttributeValues: {
           ":pk": catalogKeys.partition(merchantId),
           ":prefix": catalogKeys.deletedOfferPrefix,
         },
-      })) {
-        for (const item of out.Items ?? []) {
-          offers.push({ ...toOffer(item), deletedAt: String(item.deletedAt) });
-        }
-      }
-      return offers;
+      });
+      return items.map((item) => ({ ...toOffer(item), deletedAt: String(item.deletedAt) }));
     },
   };
 }

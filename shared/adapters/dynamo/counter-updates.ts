@@ -4,7 +4,13 @@
  * counters: the offer's and the merchant's), so reports read counters, never the log. Bumps of
  * the same item are merged first, since one transaction may not touch an item twice.
  */
-import { conversionKeys } from "../../domain/conversion.ts";
+import {
+  COUNTER_FIELDS,
+  type ConversionRecord,
+  conversionKeys,
+  isOnlineTouch,
+  NO_OFFER,
+} from "../../domain/conversion.ts";
 import { mergeBumpsBy } from "../../domain/counter-bumps.ts";
 import { mergeTouchBumps, type TouchBump, touchKeys } from "../../domain/o2o/touch.ts";
 import type { CounterBump } from "../../use-cases/ports/decision-store.ts";
@@ -70,6 +76,39 @@ export function counterUpdates(bump: CounterBump, table: string): TransactItem[]
     ],
     { merchantId, offerId, storeId, localDay },
     bump.fields,
+  );
+}
+
+/**
+ * The funnel counter updates of an issued code's end, logged as `record`: one more redemption
+ * or expiry on the record's offer (`NO_OFFER` when none) and store for its local day. A code
+ * claimed online (`isOnlineTouch`) counts apart from the geofence funnel (its sends are the
+ * channel report's claims); a geofence redemption that reported a basket also adds to the count
+ * and sum of baskets, so reports can average them.
+ */
+export function codeEndCounterUpdates(
+  record: ConversionRecord,
+  end: "redeemed" | "expired",
+  table: string,
+): TransactItem[] {
+  const online = isOnlineTouch(record.touch);
+  const fields: Record<string, number> =
+    end === "expired"
+      ? { [online ? COUNTER_FIELDS.onlineExpired : COUNTER_FIELDS.expired]: 1 }
+      : { [online ? COUNTER_FIELDS.onlineRedemptions : COUNTER_FIELDS.redemptions]: 1 };
+  if (end === "redeemed" && record.basketMinor !== undefined && !online) {
+    fields[COUNTER_FIELDS.baskets] = 1;
+    fields[COUNTER_FIELDS.basketMinor] = record.basketMinor;
+  }
+  return counterUpdates(
+    {
+      merchantId: record.merchantId,
+      offerId: record.offerId ?? NO_OFFER,
+      storeId: record.storeId,
+      localDay: record.localDay,
+      fields,
+    },
+    table,
   );
 }
 

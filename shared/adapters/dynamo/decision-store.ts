@@ -1,17 +1,11 @@
 import {
   type DynamoDBDocumentClient,
-  GetCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { BUDGET_SLICES } from "../../domain/budget-slices.ts";
-import {
-  COUNTER_FIELDS,
-  type ConversionRecord,
-  conversionItem,
-  isOnlineTouch,
-} from "../../domain/conversion.ts";
+import type { ConversionRecord } from "../../domain/conversion.ts";
 import type { OfferCounters } from "../../domain/decision/decide.ts";
 import { deviceKeys as deviceItemKeys } from "../../domain/device.ts";
 import {
@@ -44,7 +38,7 @@ import {
   commitWithBudgetSlice,
 } from "./budget-slice-commit.ts";
 import { writeIf } from "./conditional-write.ts";
-import { counterUpdates, funnelCounterItems, touchCounterItems } from "./counter-updates.ts";
+import { codeEndCounterUpdates, funnelCounterItems, touchCounterItems } from "./counter-updates.ts";
 import {
   attributionKey,
   budgetSliceUpdate,
@@ -53,10 +47,12 @@ import {
   type DecisionTables,
   grantItems,
   incentivePut,
+  recordPut,
   recordPuts,
 } from "./grant-items.ts";
 import { grantRefusal } from "./grant-refusal.ts";
 import { journeyPut, storedJourney } from "./journey-store.ts";
+import { readConsistent } from "./read-consistent.ts";
 import { cancellationReasons, type TransactItem } from "./transact.ts";
 import { TRANSACT_MAX_ACTIONS } from "./transact-groups.ts";
 import { clearOutboxAlone, outboxClearUpdate, profileLiveCheck } from "./visit-store.ts";
@@ -142,6 +138,9 @@ export function dynamoDecisionStore(
     onTransactionConflict: options.onTransactionConflict,
     sleep,
   };
+  /** The idempotency claim `eventKey` in `partition`, as stored (consistent read). */
+  const readClaim = (partition: string, eventKey: string) =>
+    readConsistent(client, tables.devices, claimKey(partition, eventKey));
   return {
     async readCounters(
       deviceId: string,
@@ -234,16 +233,7 @@ export function dynamoDecisionStore(
         tx.roles[result.index],
         result.index,
         result.reasons[result.index],
-        async (eventKey) =>
-          (
-            await client.send(
-              new GetCommand({
-                TableName: tables.devices,
-                Key: claimKey(plan.claimPartition ?? `DEVICE#${plan.deviceId}`, eventKey),
-                ConsistentRead: true,
-              }),
-            )
-          ).Item,
+        (eventKey) => readClaim(plan.claimPartition ?? `DEVICE#${plan.deviceId}`, eventKey),
       );
       if (outcome === undefined) throw result.error;
       return outcome;
@@ -301,17 +291,11 @@ export function dynamoDecisionStore(
           .CancellationReasons;
         if (reasons?.[0]?.Code === "ConditionalCheckFailed") return { kind: "erased" };
         if (reasons?.[1]?.Code !== "ConditionalCheckFailed") throw error;
-        const claim = await client.send(
-          new GetCommand({
-            TableName: tables.devices,
-            Key: claimKey(input.claimPartition, input.eventKey),
-            ConsistentRead: true,
-          }),
-        );
+        const claim = await readClaim(input.claimPartition, input.eventKey);
         return {
           kind: "duplicate",
-          incentiveId: claim.Item?.incentiveId as string | undefined,
-          outcome: claim.Item?.outcome as string | undefined,
+          incentiveId: claim?.incentiveId as string | undefined,
+          outcome: claim?.outcome as string | undefined,
         };
       }
     },
@@ -354,30 +338,12 @@ export function dynamoDecisionStore(
     },
 
     /** The idempotency claim `eventKey` in `partition`, if decided (consistent read). */
-    async getClaim(
-      partition: string,
-      eventKey: string,
-    ): Promise<{ incentiveId?: string; outcome?: string } | undefined> {
-      const out = await client.send(
-        new GetCommand({
-          TableName: tables.devices,
-          Key: claimKey(partition, eventKey),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item as { incentiveId?: string; outcome?: string } | undefined;
-    },
+    getClaim: readClaim,
 
-    async getIncentive(incentiveId: string): Promise<Incentive | undefined> {
-      const out = await client.send(
-        new GetCommand({
-          TableName: tables.incentives,
-          Key: incentiveKeys.incentive(incentiveId),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item as Incentive | undefined;
-    },
+    getIncentive: (incentiveId: string) =>
+      readConsistent(client, tables.incentives, incentiveKeys.incentive(incentiveId)) as Promise<
+        Incentive | undefined
+      >,
 
     /** Open attribution handles of a device for one merchant granted after `since`. */
     async openAttributions(
@@ -483,26 +449,8 @@ export function dynamoDecisionStore(
      */
     async recordExpired(record: ConversionRecord, recordExpiresAt: number): Promise<boolean> {
       const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: tables.conversions,
-            Item: conversionItem(record, recordExpiresAt),
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-        ...counterUpdates(
-          {
-            merchantId: record.merchantId,
-            offerId: record.offerId ?? "-",
-            storeId: record.storeId,
-            localDay: record.localDay,
-            fields: {
-              [isOnlineTouch(record.touch) ? COUNTER_FIELDS.onlineExpired : COUNTER_FIELDS.expired]:
-                1,
-            },
-          },
-          tables.conversions,
-        ),
+        recordPut(tables.conversions, record, recordExpiresAt, true),
+        ...codeEndCounterUpdates(record, "expired", tables.conversions),
       ];
       try {
         await client.send(new TransactWriteCommand({ TransactItems: items }));

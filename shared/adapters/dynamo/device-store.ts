@@ -1,15 +1,11 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Device, deviceKeys } from "../../domain/device.ts";
 import { ConflictError } from "../../errors.ts";
 import type { DeviceStore } from "../../use-cases/ports/device-store.ts";
 import { batchWriteAll } from "./batch.ts";
 import { writeIf, writeOrThrow } from "./conditional-write.ts";
 import { queryPages } from "./query-pages.ts";
+import { readConsistent } from "./read-consistent.ts";
 
 export type { DeviceStore };
 
@@ -23,18 +19,11 @@ const RETIRED_ATTRIBUTES: readonly string[] = ["openZones", "openZonesAsOf"];
 /** DynamoDB adapter for `DeviceStore` (devices table). */
 export function dynamoDeviceStore(client: DynamoDBDocumentClient, tableName: string): DeviceStore {
   return {
-    async get(deviceId) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: deviceKeys.profile(deviceId),
-          ConsistentRead: true,
-        }),
-      );
-      if (!out.Item) return undefined;
-      const { pk: _pk, sk: _sk, ...device } = out.Item;
-      return device as Device;
-    },
+    get: (deviceId) =>
+      readConsistent(client, tableName, deviceKeys.profile(deviceId), (item) => {
+        const { pk: _pk, sk: _sk, ...device } = item;
+        return device as Device;
+      }),
     async create(device) {
       await writeOrThrow(
         client,

@@ -1,15 +1,11 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { forEachLimit } from "../../concurrency.ts";
 import type { ZoneDefinition } from "../../domain/zone.ts";
 import { ConflictError } from "../../errors.ts";
 import { batchGetAll } from "./batch.ts";
 import { writeIf, writeOrThrow } from "./conditional-write.ts";
 import type { GeoIndex, IndexedZone } from "./geo-index-port.ts";
+import { readConsistent } from "./read-consistent.ts";
 import { transactInGroups } from "./transact-groups.ts";
 
 /** Compact per-cell entry: one attribute per zone, named by the zone id. */
@@ -118,15 +114,10 @@ export function dynamoGeoIndex(
     return [...new Set(options.cover(zone))];
   }
 
-  async function readHead(zoneId: string): Promise<StoredHead | undefined> {
-    const out = await client.send(
-      new GetCommand({
-        TableName: options.catalogTable,
-        Key: geoKeys.zoneHead(zoneId),
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item as StoredHead | undefined;
+  function readHead(zoneId: string): Promise<StoredHead | undefined> {
+    return readConsistent(client, options.catalogTable, geoKeys.zoneHead(zoneId)) as Promise<
+      StoredHead | undefined
+    >;
   }
 
   /** The update that records a write intent on the head, if nobody moved the head meanwhile. */

@@ -1,7 +1,6 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import {
   type DynamoDBDocumentClient,
-  GetCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -16,7 +15,8 @@ import { merchantItemKey } from "../../domain/catalog/keys.ts";
 import type { StoreInput } from "../../domain/catalog/store.ts";
 import type { ImportJobs, KeyedJob } from "../../use-cases/ports/import-jobs.ts";
 import { batchWriteAll, type WriteRequest } from "./batch.ts";
-import { queryPages } from "./query-pages.ts";
+import { queryItems } from "./query-pages.ts";
+import { readConsistent } from "./read-consistent.ts";
 
 export type { ImportJobs, KeyedJob };
 
@@ -69,12 +69,7 @@ function isConditionFailure(error: unknown): boolean {
 
 /** DynamoDB adapter for `ImportJobs` (catalog table). */
 export function dynamoImportJobs(client: DynamoDBDocumentClient, tableName: string): ImportJobs {
-  async function get(key: Item): Promise<Item | undefined> {
-    const out = await client.send(
-      new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
-    );
-    return out.Item;
-  }
+  const get = (key: Item) => readConsistent(client, tableName, key);
 
   async function batchWrite(items: Item[]): Promise<void> {
     await batchWriteAll(client, {
@@ -339,30 +334,30 @@ export function dynamoImportJobs(client: DynamoDBDocumentClient, tableName: stri
     },
 
     async results(jobId) {
-      const results: ImportResult[] = [];
-      for await (const out of queryPages(client, {
+      const chunks = await queryItems(client, {
         TableName: tableName,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :c)",
         ExpressionAttributeValues: { ":pk": `IMPORTJOB#${jobId}`, ":c": "CHUNK#" },
         ProjectionExpression: "results",
         ConsistentRead: true,
-      })) {
-        for (const item of out.Items ?? []) {
-          for (const r of (item.results ?? []) as {
+      });
+      const results = chunks.flatMap((chunk) =>
+        (
+          (chunk.results ?? []) as {
             i: number;
             s: string;
             o: ImportResult["outcome"];
             e?: string;
-          }[]) {
-            results.push({
-              index: r.i,
-              storeId: r.s,
-              outcome: r.o,
-              ...(r.e !== undefined ? { externalRef: r.e } : {}),
-            });
-          }
-        }
-      }
+          }[]
+        ).map(
+          (r): ImportResult => ({
+            index: r.i,
+            storeId: r.s,
+            outcome: r.o,
+            ...(r.e !== undefined ? { externalRef: r.e } : {}),
+          }),
+        ),
+      );
       return results.sort((a, b) => a.index - b.index);
     },
   };

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { deviceKeys } from "../../domain/device.ts";
 import type { JourneyHistory } from "../../domain/journey/stage.ts";
 import type { Clock } from "../../ports.ts";
@@ -7,6 +7,7 @@ import type {
   JourneyWrite,
   StoredJourney,
 } from "../../use-cases/ports/journey-store.ts";
+import { readConsistent } from "./read-consistent.ts";
 
 export type { JourneyStore };
 
@@ -32,14 +33,12 @@ export function dynamoJourneyStore(
 ): JourneyStore {
   return {
     async load(deviceId, merchantId) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: deviceKeys.journey(deviceId, merchantId),
-          ConsistentRead: true,
-        }),
+      const item = await readConsistent(
+        client,
+        tableName,
+        deviceKeys.journey(deviceId, merchantId),
       );
-      return storedJourney(out.Item, clock.now());
+      return storedJourney(item, clock.now());
     },
   };
 }

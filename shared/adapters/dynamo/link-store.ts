@@ -1,11 +1,8 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { type Link, linkKeys, linkTokenHash } from "../../domain/o2o/link.ts";
 import type { LinkStore } from "../../use-cases/ports/link-store.ts";
-import { queryPages } from "./query-pages.ts";
+import { queryItems } from "./query-pages.ts";
+import { readConsistent } from "./read-consistent.ts";
 
 export type { LinkStore };
 
@@ -59,27 +56,16 @@ export function dynamoLinkStore(client: DynamoDBDocumentClient, table: string): 
     },
 
     async list(merchantId, offerId) {
-      const out: Link[] = [];
-      for await (const page of queryPages(client, {
+      const items = await queryItems(client, {
         TableName: table,
         KeyConditionExpression: "pk = :pk",
         ExpressionAttributeValues: { ":pk": linkKeys.offerPartition(merchantId, offerId) },
-      })) {
-        for (const item of page.Items ?? []) out.push(strip(item));
-      }
-      return out;
+      });
+      return items.map(strip);
     },
 
-    async get(merchantId, offerId, linkId) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: table,
-          Key: linkKeys.link(merchantId, offerId, linkId),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item ? strip(out.Item) : undefined;
-    },
+    get: (merchantId, offerId, linkId) =>
+      readConsistent(client, table, linkKeys.link(merchantId, offerId, linkId), strip),
 
     async replace(link, expectedVersion) {
       try {
@@ -95,15 +81,7 @@ export function dynamoLinkStore(client: DynamoDBDocumentClient, table: string): 
       }
     },
 
-    async findByToken(token) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: table,
-          Key: linkKeys.token(linkTokenHash(token)),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item ? strip(out.Item) : undefined;
-    },
+    findByToken: (token) =>
+      readConsistent(client, table, linkKeys.token(linkTokenHash(token)), strip),
   };
 }

@@ -1,5 +1,3 @@
-import type { Offer } from "../../domain/catalog/offer.ts";
-import type { Store } from "../../domain/catalog/store.ts";
 import type { Clock } from "../../ports.ts";
 import type { CatalogReader } from "../../use-cases/ports/catalog-store.ts";
 import type { OfferReader } from "../../use-cases/ports/offer-reader.ts";
@@ -16,54 +14,41 @@ export function cachedOfferReader(
   clock: Clock,
   ttlMs: number,
 ): OfferReader {
-  const offers = new Map<string, { value: Offer | undefined; at: number }>();
-  const stores = new Map<string, { value: Store | undefined; at: number }>();
-
-  async function cached<K extends { merchantId: string }, V>(
-    cache: Map<string, { value: V | undefined; at: number }>,
-    refs: K[],
-    id: (k: K) => string,
-    idOf: (v: V) => string,
-    load: (keys: K[]) => Promise<V[]>,
-  ): Promise<Map<string, V>> {
-    const now = clock.now();
-    const out = new Map<string, V>();
-    const missing = new Map<string, K>();
-    for (const ref of refs) {
-      const key = `${ref.merchantId}\n${id(ref)}`;
-      const hit = cache.get(key);
-      if (hit && now - hit.at < ttlMs) {
-        if (hit.value !== undefined) out.set(id(ref), hit.value);
-      } else missing.set(key, ref);
-    }
-    if (missing.size > 0) {
-      const loaded = await load([...missing.values()]);
-      const byId = new Map(loaded.map((v) => [idOf(v), v]));
-      for (const [key, ref] of missing) {
-        const value = byId.get(id(ref));
-        cache.set(key, { value, at: now });
-        if (value !== undefined) out.set(id(ref), value);
+  /**
+   * A batched, cached lookup by `field` (the id within a merchant): one `load` of every ref not
+   * read within `ttlMs`; what `load` does not return is cached as a miss.
+   */
+  function cachedBy<F extends "offerId" | "storeId", V extends Record<F, string>>(
+    field: F,
+    load: (keys: ({ merchantId: string } & Record<F, string>)[]) => Promise<V[]>,
+  ) {
+    const cache = new Map<string, { value: V | undefined; at: number }>();
+    return async (refs: ({ merchantId: string } & Record<F, string>)[]) => {
+      const now = clock.now();
+      const out = new Map<string, V>();
+      const missing = new Map<string, (typeof refs)[number]>();
+      for (const ref of refs) {
+        const key = `${ref.merchantId}\n${ref[field]}`;
+        const hit = cache.get(key);
+        if (hit && now - hit.at < ttlMs) {
+          if (hit.value !== undefined) out.set(ref[field], hit.value);
+        } else missing.set(key, ref);
       }
-    }
-    return out;
+      if (missing.size > 0) {
+        const loaded = await load([...missing.values()]);
+        const byId = new Map<string, V>(loaded.map((v) => [v[field], v]));
+        for (const [key, ref] of missing) {
+          const value = byId.get(ref[field]);
+          cache.set(key, { value, at: now });
+          if (value !== undefined) out.set(ref[field], value);
+        }
+      }
+      return out;
+    };
   }
 
   return {
-    offers: (refs) =>
-      cached(
-        offers,
-        refs,
-        (r) => r.offerId,
-        (o: Offer) => o.offerId,
-        (keys) => reader.getOffers(keys),
-      ),
-    stores: (refs) =>
-      cached(
-        stores,
-        refs,
-        (r) => r.storeId,
-        (s: Store) => s.storeId,
-        (keys) => reader.getStores(keys),
-      ),
+    offers: cachedBy("offerId", (keys) => reader.getOffers(keys)),
+    stores: cachedBy("storeId", (keys) => reader.getStores(keys)),
   };
 }

@@ -1,6 +1,5 @@
 import {
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -14,7 +13,8 @@ import { DeviceGone, PickupConflict, TooManyPickups } from "../../use-cases/pick
 import type { PickupStore, StoredPickup } from "../../use-cases/pickups/pickups.ts";
 import type { FinishedPickupReader } from "../../use-cases/reports/pickup-report.ts";
 import { writeIf, writeOrThrow } from "./conditional-write.ts";
-import { queryPages } from "./query-pages.ts";
+import { queryItems } from "./query-pages.ts";
+import { readConsistent } from "./read-consistent.ts";
 
 /** Days a finished pickup (state timestamps only) is kept for the pickup metrics. */
 export const PICKUP_RETENTION_DAYS = 400;
@@ -111,29 +111,15 @@ export function dynamoPickupStore(
         }),
       );
     },
-    async get(merchantId, pickupId) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: table,
-          Key: pickupKeys.pickup(merchantId, pickupId),
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item ? storedOf(out.Item) : undefined;
-    },
-    async byAttachToken(tokenHash, nowMs) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: table,
-          Key: pickupKeys.attachToken(tokenHash),
-          ConsistentRead: true,
-        }),
-      );
-      const item = out.Item;
-      // TTL deletion lags (up to days): the expiry is checked here, not left to TTL.
-      if (!item || !(Number(item.validUntil) > nowMs)) return undefined;
-      return { merchantId: String(item.merchantId), pickupId: String(item.pickupId) };
-    },
+    get: (merchantId, pickupId) =>
+      readConsistent(client, table, pickupKeys.pickup(merchantId, pickupId), storedOf),
+    byAttachToken: (tokenHash, nowMs) =>
+      readConsistent(client, table, pickupKeys.attachToken(tokenHash), (item) =>
+        // TTL deletion lags (up to days): the expiry is checked here, not left to TTL.
+        Number(item.validUntil) > nowMs
+          ? { merchantId: String(item.merchantId), pickupId: String(item.pickupId) }
+          : undefined,
+      ),
     async attach(stored, expectedVersion, tokenHash) {
       const { pickup } = stored;
       const deviceId = pickup.deviceId;
@@ -182,15 +168,15 @@ export function dynamoPickupStore(
         }
         if (device === "ConditionalCheckFailed") {
           // Which condition failed is not reported: look.
-          const out = await client.send(
-            new GetCommand({
-              TableName: tables.devices,
-              Key: deviceKeys.profile(deviceId),
-              ProjectionExpression: "pk, erasingAt",
-              ConsistentRead: true,
-            }),
+          const profile = await readConsistent(
+            client,
+            tables.devices,
+            deviceKeys.profile(deviceId),
+            {
+              projection: "pk, erasingAt",
+            },
           );
-          if (!out.Item || out.Item.erasingAt !== undefined) throw new DeviceGone();
+          if (!profile || profile.erasingAt !== undefined) throw new DeviceGone();
           throw new TooManyPickups();
         }
         throw error;
@@ -253,17 +239,17 @@ export function dynamoPickupStore(
       );
     },
     async listActive(merchantId, storeId) {
-      const items: StoredPickup[] = [];
-      for await (const page of queryPages(client, {
-        TableName: table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": pickupKeys.board(merchantId, storeId) },
-      })) {
-        for (const item of page.Items ?? []) items.push(storedOf(item));
-        if (items.length >= 500) break;
-      }
-      return items;
+      const items = await queryItems(
+        client,
+        {
+          TableName: table,
+          IndexName: "gsi1",
+          KeyConditionExpression: "gsi1pk = :pk",
+          ExpressionAttributeValues: { ":pk": pickupKeys.board(merchantId, storeId) },
+        },
+        { maxItems: 500 },
+      );
+      return items.map(storedOf);
     },
   };
 }
@@ -282,8 +268,7 @@ export function dynamoFinishedPickups(
 ): FinishedPickupReader {
   return {
     async finishedPickups(merchantId, storeId, fromMs, toMs) {
-      const out: FinishedPickup[] = [];
-      for await (const page of queryPages(client, {
+      const items = await queryItems(client, {
         TableName: incentivesTable,
         IndexName: "gsi1",
         KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to",
@@ -296,20 +281,18 @@ export function dynamoFinishedPickups(
           // sorts before its ISO time followed by "$" ('#' < '$').
           ":to": `${new Date(toMs - 1).toISOString()}$`,
         },
-      })) {
-        for (const item of page.Items ?? []) {
-          out.push({
-            promisedAt: Number(item.promisedAt),
-            times: (item.times as FinishedPickup["times"] | undefined) ?? {},
-            terminal: item.terminal as FinishedPickup["terminal"],
-            endedBy: item.endedBy as FinishedPickup["endedBy"],
-            arrivalSource: item.arrivalSource as FinishedPickup["arrivalSource"],
-            nearbyEstimateAt:
-              item.nearbyEstimateAt === undefined ? undefined : Number(item.nearbyEstimateAt),
-          });
-        }
-      }
-      return out;
+      });
+      return items.map(
+        (item): FinishedPickup => ({
+          promisedAt: Number(item.promisedAt),
+          times: (item.times as FinishedPickup["times"] | undefined) ?? {},
+          terminal: item.terminal as FinishedPickup["terminal"],
+          endedBy: item.endedBy as FinishedPickup["endedBy"],
+          arrivalSource: item.arrivalSource as FinishedPickup["arrivalSource"],
+          nearbyEstimateAt:
+            item.nearbyEstimateAt === undefined ? undefined : Number(item.nearbyEstimateAt),
+        }),
+      );
     },
   };
 }
@@ -325,16 +308,11 @@ export function dynamoPickupEraser(
 ): DeviceDataEraser {
   return {
     async eraseDevice(deviceId) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: tables.devices,
-          Key: deviceKeys.profile(deviceId),
-          ProjectionExpression: "pickupRefs",
-          ConsistentRead: true,
-        }),
-      );
+      const profile = await readConsistent(client, tables.devices, deviceKeys.profile(deviceId), {
+        projection: "pickupRefs",
+      });
       let detached = 0;
-      for (const raw of (out.Item?.pickupRefs as Set<string> | undefined) ?? []) {
+      for (const raw of (profile?.pickupRefs as Set<string> | undefined) ?? []) {
         const ref = pickupRef.parse(raw);
         if (!ref) continue;
         const written = await writeIf(

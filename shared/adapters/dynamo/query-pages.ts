@@ -21,3 +21,34 @@ export async function* queryPages(
     start = page.LastEvaluatedKey;
   } while (start);
 }
+
+/** Where `queryItems` stops early; both counted after whole pages. */
+export interface QueryItemsLimit {
+  /** No further page is requested once this many items are held (the last page is kept whole). */
+  maxItems?: number;
+  /** No further page is requested after this many pages (the result is then truncated). */
+  maxPages?: number;
+}
+
+/**
+ * The items of every page of a Query, in order (see `queryPages`), until DynamoDB reports no
+ * more or a `limit` is reached.
+ *
+ * @throws any error of the client, unchanged.
+ */
+export async function queryItems(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  limit: QueryItemsLimit = {},
+): Promise<NonNullable<QueryCommandOutput["Items"]>> {
+  const items: NonNullable<QueryCommandOutput["Items"]> = [];
+  let pages = 0;
+  for await (const page of queryPages(client, input)) {
+    for (const item of page.Items ?? []) items.push(item);
+    pages += 1;
+    if (items.length >= (limit.maxItems ?? Infinity) || pages >= (limit.maxPages ?? Infinity)) {
+      break;
+    }
+  }
+  return items;
+}

@@ -1,17 +1,10 @@
 import { createHash } from "node:crypto";
 import {
   type DynamoDBDocumentClient,
-  GetCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import {
-  COUNTER_FIELDS,
-  type ConversionRecord,
-  conversionItem,
-  isOnlineTouch,
-  NO_OFFER,
-} from "../../domain/conversion.ts";
+import type { ConversionRecord } from "../../domain/conversion.ts";
 import { incentiveKeys } from "../../domain/incentive.ts";
 import { TOUCH_FIELDS } from "../../domain/o2o/touch.ts";
 import type {
@@ -23,7 +16,9 @@ import type {
   StaticCap,
 } from "../../use-cases/ports/redemption-store.ts";
 import { writeIf } from "./conditional-write.ts";
-import { counterUpdates, touchCounterUpdates } from "./counter-updates.ts";
+import { codeEndCounterUpdates, touchCounterUpdates } from "./counter-updates.ts";
+import { recordPut } from "./grant-items.ts";
+import { readConsistent } from "./read-consistent.ts";
 import type { TransactItem } from "./transact.ts";
 
 export type { AttemptKey, IssuedCode, RedeemOutcome, RedemptionStore, RedemptionWrite, StaticCap };
@@ -72,33 +67,6 @@ function touchRedemption(record: ConversionRecord, table: string): TransactItem[
   );
 }
 
-/**
- * A redemption's funnel counters: one more redemption, and its basket when it reported one. A
- * code claimed online counts apart from the geofence funnel (its sends are the channel report's
- * claims); a basket adds to the count and sum of baskets of geofence redemptions, so reports can
- * average them.
- */
-function redemptionCounterUpdates(record: ConversionRecord, table: string): TransactItem[] {
-  const online = isOnlineTouch(record.touch);
-  const basket: Record<string, number> =
-    record.basketMinor !== undefined && !online
-      ? { [COUNTER_FIELDS.baskets]: 1, [COUNTER_FIELDS.basketMinor]: record.basketMinor }
-      : {};
-  return counterUpdates(
-    {
-      merchantId: record.merchantId,
-      offerId: record.offerId ?? NO_OFFER,
-      storeId: record.storeId,
-      localDay: record.localDay,
-      fields: {
-        [online ? COUNTER_FIELDS.onlineRedemptions : COUNTER_FIELDS.redemptions]: 1,
-        ...basket,
-      },
-    },
-    table,
-  );
-}
-
 function toCode(item: Record<string, unknown>): IssuedCode {
   const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, entity: _e, expiresAt: _x, ...rest } = item;
   const storeIds = rest.storeIds instanceof Set ? [...rest.storeIds].map(String) : rest.storeIds;
@@ -114,16 +82,8 @@ export function dynamoRedemptionStore(
   client: DynamoDBDocumentClient,
   tables: RedemptionTables,
 ): RedemptionStore {
-  async function findCode(merchantId: string, code: string) {
-    const out = await client.send(
-      new GetCommand({
-        TableName: tables.incentives,
-        Key: incentiveKeys.codeClaim(merchantId, code),
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item ? toCode(out.Item) : undefined;
-  }
+  const findCode = (merchantId: string, code: string) =>
+    readConsistent(client, tables.incentives, incentiveKeys.codeClaim(merchantId, code), toCode);
 
   return {
     findCode,
@@ -148,13 +108,8 @@ export function dynamoRedemptionStore(
             },
           },
         },
-        {
-          Put: {
-            TableName: tables.conversions,
-            Item: conversionItem(write.record, write.recordExpiresAt),
-          },
-        },
-        ...redemptionCounterUpdates(write.record, tables.conversions),
+        recordPut(tables.conversions, write.record, write.recordExpiresAt),
+        ...codeEndCounterUpdates(write.record, "redeemed", tables.conversions),
         ...touchRedemption(write.record, tables.conversions),
       ];
       try {
@@ -170,14 +125,8 @@ export function dynamoRedemptionStore(
 
     async logRedemption(write, cap) {
       const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: tables.conversions,
-            Item: conversionItem(write.record, write.recordExpiresAt),
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-        ...redemptionCounterUpdates(write.record, tables.conversions),
+        recordPut(tables.conversions, write.record, write.recordExpiresAt, true),
+        ...codeEndCounterUpdates(write.record, "redeemed", tables.conversions),
       ];
       if (cap) {
         items.push({

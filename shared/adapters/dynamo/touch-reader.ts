@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type TouchRow, touchFunnelFromItem } from "../../domain/o2o/channel-report.ts";
 import { touchKeys } from "../../domain/o2o/touch.ts";
 import type { TouchReader } from "../../use-cases/ports/touch-reader.ts";
-import { queryPages } from "./query-pages.ts";
+import { queryItems } from "./query-pages.ts";
 
 export type { TouchReader };
 
@@ -17,26 +17,24 @@ export function dynamoTouchReader(client: DynamoDBDocumentClient, table: string)
         offerId === null
           ? touchKeys.merchantPartition(merchantId)
           : touchKeys.offerPartition(merchantId, offerId);
-      const rows: TouchRow[] = [];
-      let pages = 0;
-      for await (const out of queryPages(client, {
-        TableName: table,
-        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-        ExpressionAttributeValues: { ":pk": pk, ":from": `${fromDay}#`, ":to": `${toDay}#~` },
-      })) {
-        for (const item of out.Items ?? []) {
-          rows.push({
-            offerId: String(item.offerId),
-            localDay: String(item.localDay),
-            channel: String(item.channel),
-            variant: String(item.variant),
-            funnel: touchFunnelFromItem(item),
-          });
-        }
-        pages += 1;
-        if (pages >= MAX_PAGES) break;
-      }
-      return rows;
+      const items = await queryItems(
+        client,
+        {
+          TableName: table,
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+          ExpressionAttributeValues: { ":pk": pk, ":from": `${fromDay}#`, ":to": `${toDay}#~` },
+        },
+        { maxPages: MAX_PAGES },
+      );
+      return items.map(
+        (item): TouchRow => ({
+          offerId: String(item.offerId),
+          localDay: String(item.localDay),
+          channel: String(item.channel),
+          variant: String(item.variant),
+          funnel: touchFunnelFromItem(item),
+        }),
+      );
     },
   };
 }

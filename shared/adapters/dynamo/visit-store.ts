@@ -1,7 +1,6 @@
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -18,6 +17,8 @@ import type {
   VisitStore,
 } from "../../use-cases/ports/visit-store.ts";
 import { DeviceErased, VisitStateConflict } from "../../use-cases/ports/visit-store.ts";
+import { writeIf } from "./conditional-write.ts";
+import { readConsistent } from "./read-consistent.ts";
 
 export type { DeviceSnapshotReader, DuePage, DueVisitStore, StoredVisits, VisitStore };
 
@@ -83,11 +84,7 @@ export async function clearOutboxAlone(
   tableName: string,
   clear: OutboxClear,
 ): Promise<void> {
-  try {
-    await client.send(new UpdateCommand(outboxClearUpdate(tableName, clear).Update));
-  } catch (error) {
-    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-  }
+  await writeIf(client, new UpdateCommand(outboxClearUpdate(tableName, clear).Update));
 }
 
 /**
@@ -100,14 +97,7 @@ export function dynamoVisitStore(
 ): DueVisitStore & DeviceSnapshotReader {
   return {
     async load(deviceId) {
-      const out = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: deviceKeys.visits(deviceId),
-          ConsistentRead: true,
-        }),
-      );
-      return storedVisits(out.Item);
+      return storedVisits(await readConsistent(client, tableName, deviceKeys.visits(deviceId)));
     },
     /**
      * One strongly consistent Query over `PROFILE` ≤ sk ≤ `VISITS` (deviceKeys.profileToVisits):

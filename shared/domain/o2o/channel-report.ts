@@ -83,7 +83,7 @@ export function emptyTouchFunnel(): TouchFunnel {
   return f;
 }
 
-const touchFunnels = counterRecords<TouchFunnel, (typeof SCALARS)[number]>({
+const touchFunnels = /* @__PURE__ */ counterRecords<TouchFunnel, (typeof SCALARS)[number]>({
   empty: emptyTouchFunnel,
   scalars: SCALARS,
   attribute: (k) => TOUCH_FIELDS[k],

@@ -3,7 +3,16 @@
  * limits, and every day it holds. Pure: the caller passes the clock reading.
  */
 import { DateTime } from "luxon";
+import * as z from "zod";
 import { ValidationError } from "../../errors.ts";
+
+const day = z.iso.date({ error: "must be a day as YYYY-MM-DD" });
+
+/** The day range a report query takes: `from`..`to`, store-local days, both optional. */
+export const reportRange = {
+  from: day.optional().describe("First local day, inclusive (default: 29 days before to)"),
+  to: day.optional().describe("Last local day, inclusive (default: today in the stores' zone)"),
+};
 
 /** Longest report range: counters older than the log's retention are gone anyway. */
 export const MAX_REPORT_DAYS = 400;

@@ -180,7 +180,7 @@ export function counterRecords<F extends CounterBreakdowns & Record<K, number>, 
   };
 }
 
-const funnels = counterRecords<Funnel, (typeof SCALAR_FIELDS)[number]>({
+const funnels = /* @__PURE__ */ counterRecords<Funnel, (typeof SCALAR_FIELDS)[number]>({
   empty: emptyFunnel,
   scalars: SCALAR_FIELDS,
   attribute: (field) => field,

@@ -14,8 +14,7 @@ import {
   twoProportionLift,
   wilsonInterval,
 } from "../stats/lift.ts";
-import { type DayRange, daysOf } from "./day-range.ts";
-import { reportRange } from "./report-query.ts";
+import { type DayRange, daysOf, reportRange } from "./day-range.ts";
 
 /** `GET /v1/reports/journey` query. */
 export const journeyReportQuerySchema = z.strictObject({

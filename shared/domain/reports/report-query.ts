@@ -3,8 +3,7 @@
  * every refusal).
  */
 import * as z from "zod";
-
-const day = z.iso.date({ error: "must be a day as YYYY-MM-DD" });
+import { reportRange } from "./day-range.ts";
 
 /** `must be "a", "b" or "c"`: the refusal of a query enum, naming every accepted value. */
 function mustBeOneOf(values: readonly string[]): string {
@@ -21,12 +20,6 @@ const includeEmpty = queryEnum(["true", "false"])
   .default("false")
   .transform((v) => v === "true")
   .describe("Also list periods without any activity (default false: they are omitted)");
-
-/** The day range every report takes: `from`..`to`, store-local days, both optional. */
-export const reportRange = {
-  from: day.optional().describe("First local day, inclusive (default: 29 days before to)"),
-  to: day.optional().describe("Last local day, inclusive (default: today in the stores' zone)"),
-};
 
 /**
  * A report query grouping rows by one of `units` (default day), over `reportRange`, with or

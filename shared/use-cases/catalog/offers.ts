@@ -89,7 +89,7 @@ export async function replaceOffer(
  * (`offerInputOf`); validated like a PUT body and written at the version read (or `ifMatch`).
  * See `mergePatchUseCase`.
  */
-export const patchOffer = mergePatchUseCase({
+export const patchOffer = /* @__PURE__ */ mergePatchUseCase({
   kind: "offer",
   load: currentOffer,
   inputOf: offerInputOf,

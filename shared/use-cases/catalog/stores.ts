@@ -141,7 +141,7 @@ export async function replaceStore(
  * validated like a PUT body (errors name the merged field) and written at the version read, or
  * the one `ifMatch` names (409 if it moved on). See `mergePatchUseCase`.
  */
-export const patchStore = mergePatchUseCase({
+export const patchStore = /* @__PURE__ */ mergePatchUseCase({
   kind: "store",
   load: (deps, principal, storeId) => currentStore(deps, principal.merchantId, storeId),
   inputOf: storeInputOf,

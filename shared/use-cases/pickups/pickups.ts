@@ -220,33 +220,6 @@ function nextStored(stored: StoredPickup, pickup: Pickup, events: PickupEvent[])
 }
 
 /**
- * Saves what `steps` (the expiry check, then a transition of its result) made of the stored
- * pickup under the optimistic lock: the last step's pickup at the next version, every step's
- * events added to the outbox. `"unchanged"` when no step changed anything (nothing is written);
- * `"retry"` when another writer saved first and `attempt` is under `MAX_CONFLICT_RETRIES` (read
- * the pickup again).
- *
- * @throws PickupConflict when the retries are spent; whatever else the store throws.
- */
-async function saveSteps(
-  deps: Pick<PickupDeps, "pickups">,
-  stored: StoredPickup,
-  steps: readonly [PickupStep, PickupStep],
-  attempt: number,
-): Promise<{ next: StoredPickup; events: PickupEvent[] } | "unchanged" | "retry"> {
-  if (!steps.some((s) => s.changed)) return "unchanged";
-  const events = steps.flatMap((s) => s.events);
-  const next = nextStored(stored, steps[1].pickup, events);
-  try {
-    await deps.pickups.save(next, stored.pickup.version);
-  } catch (error) {
-    if (error instanceof PickupConflict && attempt < MAX_CONFLICT_RETRIES) return "retry";
-    throw error;
-  }
-  return { next, events };
-}
-
-/**
  * Applies `step` (a pure transition of the current pickup) under the optimistic lock, retrying
  * on a concurrent save, then publishes. Returns the saved pickup.
  */
@@ -261,10 +234,16 @@ async function transition(
     if (!stored) throw notFound("pickupId", "pickup");
     const now = deps.clock.now();
     const expired = expirePickup(stored.pickup, now, deps.rules);
-    const saved = await saveSteps(deps, stored, [expired, step(expired.pickup, now)], attempt);
-    if (saved === "unchanged") return stored.pickup;
-    if (saved === "retry") continue;
-    const { next } = saved;
+    const result = step(expired.pickup, now);
+    const events = [...expired.events, ...result.events];
+    if (!expired.changed && !result.changed) return stored.pickup;
+    const next = nextStored(stored, result.pickup, events);
+    try {
+      await deps.pickups.save(next, stored.pickup.version);
+    } catch (error) {
+      if (error instanceof PickupConflict && attempt < MAX_CONFLICT_RETRIES) continue;
+      throw error;
+    }
     const device = stored.pickup.deviceId;
     if (device && !usesLocation(next.pickup)) {
       await deps.pickups.dropDeviceRef(device, pickupRef.of(merchantId, pickupId));
@@ -600,10 +579,15 @@ export async function trackPickups(
           step = await refineWithRoute(deps, step, { lat: (south + north) / 2, lon }, now);
         }
       }
-      const saved = await saveSteps(deps, stored, [expired, step], attempt);
-      if (saved === "unchanged") break;
-      if (saved === "retry") continue;
-      const { next, events } = saved;
+      const events = [...expired.events, ...step.events];
+      if (!expired.changed && !step.changed) break;
+      const next = nextStored(stored, step.pickup, events);
+      try {
+        await deps.pickups.save(next, stored.pickup.version);
+      } catch (error) {
+        if (error instanceof PickupConflict && attempt < MAX_CONFLICT_RETRIES) continue;
+        throw error;
+      }
       if (!usesLocation(next.pickup)) await deps.pickups.dropDeviceRef(device.deviceId, raw);
       for (const e of events)
         result.events.push({ pickupId: ref.pickupId, type: e.type, at: e.at });

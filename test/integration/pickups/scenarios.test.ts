@@ -31,6 +31,13 @@ const T0 = scriptStart();
 
 const scene = () => pickupScene(T0);
 
+/** The scene with a pickup ordered at its store and attached to its device. */
+async function sceneWithPickup() {
+  const at = await scene();
+  const { created } = await at.world.createAndAttach(at.principal, at.seeded.storeId, at.device);
+  return { ...at, created };
+}
+
 async function pickupItem(merchantId: string, pickupId: string) {
   return await storedItem("INCENTIVES_TABLE", pickupKeys.pickup(merchantId, pickupId));
 }
@@ -141,8 +148,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
   });
 
   it("a cancelled order: no further events, the device's location no longer used", async () => {
-    const { principal, seeded, world, device } = await scene();
-    const { created } = await world.createAndAttach(principal, seeded.storeId, device);
+    const { principal, seeded, world, device, created } = await sceneWithPickup();
     const trip = trajectory(
       seeded.location,
       { eastM: 0, northM: -3000 },
@@ -177,10 +183,10 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
   });
 
   it("two stores of different merchants: neither sees the other's pickups", async () => {
-    const a = await scene();
+    const a = await sceneWithPickup();
+    const { created } = a;
     const b = merchant();
     const storeB = await seedStoreAndOffer({ merchantId: b.merchantId });
-    const { created } = await a.world.createAndAttach(a.principal, a.seeded.storeId, a.device);
     const deviceB = await registeredDevice();
     const pickupB = await a.world.createAndAttach(b, storeB.storeId, deviceB);
     await expect(getPickup(a.world.deps, b, created.pickupId)).rejects.toBeInstanceOf(
@@ -225,8 +231,7 @@ describe("pickup scenarios on the local engines (DynamoDB Local, fauxqs)", () =>
   });
 
   it("erasing the device detaches its active pickup: no device id or trip is left", async () => {
-    const { principal, seeded, world, device } = await scene();
-    const { created } = await world.createAndAttach(principal, seeded.storeId, device);
+    const { principal, seeded, world, device, created } = await sceneWithPickup();
     const trip = trajectory(
       seeded.location,
       { eastM: 0, northM: -1000 },
