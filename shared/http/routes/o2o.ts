@@ -15,8 +15,7 @@ import {
 import { defineRoute, type RouteAuth, type RouteDefinition } from "../route-contract.ts";
 import { offerIdPath, problems, WRITE_PROBLEMS } from "./common.ts";
 
-const linkPath = z.object({
-  offerId: z.string().describe("The offer id (`of_…`)"),
+const linkPath = offerIdPath.extend({
   linkId: z.string().describe("The link id (`lk_…`)"),
 });
 
