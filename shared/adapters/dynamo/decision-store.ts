@@ -38,6 +38,7 @@ import {
   commitWithBudgetSlice,
 } from "./budget-slice-commit.ts";
 import { writeIf } from "./conditional-write.ts";
+import { recordPut, recordPuts } from "./conversion-log.ts";
 import { codeEndCounterUpdates, funnelCounterItems, touchCounterItems } from "./counter-updates.ts";
 import {
   attributionKey,
@@ -48,8 +49,6 @@ import {
   type DecisionTables,
   grantItems,
   incentivePut,
-  recordPut,
-  recordPuts,
 } from "./grant-items.ts";
 import { grantRefusal } from "./grant-refusal.ts";
 import { journeyPut, storedJourney } from "./journey-store.ts";

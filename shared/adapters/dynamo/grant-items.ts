@@ -4,7 +4,6 @@
  * claim, a cap, the budget slice or the unique code. The budget slice is chosen per attempt
  * (`commitWithBudgetSlice`); `grantItems` holds its place in the transaction.
  */
-import { type ConversionRecord, conversionItem } from "../../domain/conversion.ts";
 import { deviceKeys } from "../../domain/device.ts";
 import { capCounterKeys, type Incentive, incentiveKeys } from "../../domain/incentive.ts";
 import type {
@@ -12,6 +11,7 @@ import type {
   GrantChoice,
   GrantPlan,
 } from "../../use-cases/ports/decision-store.ts";
+import { recordPuts } from "./conversion-log.ts";
 import { funnelCounterItems, touchCounterItems } from "./counter-updates.ts";
 import type { TransactItem } from "./transact.ts";
 import { profileLiveCheck } from "./visit-store.ts";
@@ -154,35 +154,6 @@ export function codeClaimPut(
       ConditionExpression: "attribute_not_exists(pk)",
     },
   };
-}
-
-/**
- * One conversion log record (`expiresAt`: epoch seconds when TTL may remove it); `once`: only
- * if no record has its key yet, so that a redelivered event fails the transaction instead of
- * counting twice.
- */
-export function recordPut(
-  table: string,
-  record: ConversionRecord,
-  expiresAt: number,
-  once = false,
-): TransactItem {
-  return {
-    Put: {
-      TableName: table,
-      Item: conversionItem(record, expiresAt),
-      ...(once ? { ConditionExpression: "attribute_not_exists(pk)" } : {}),
-    },
-  };
-}
-
-/** Conversion log records (`expiresAt`: epoch seconds when TTL may remove them). */
-export function recordPuts(
-  table: string,
-  records: readonly ConversionRecord[],
-  expiresAt: number,
-): TransactItem[] {
-  return records.map((record) => recordPut(table, record, expiresAt));
 }
 
 /** What each action of a grant transaction guards or writes. */

@@ -16,8 +16,8 @@ import type {
   StaticCap,
 } from "../../use-cases/ports/redemption-store.ts";
 import { writeIf } from "./conditional-write.ts";
+import { recordPut } from "./conversion-log.ts";
 import { codeEndCounterUpdates, touchCounterUpdates } from "./counter-updates.ts";
-import { recordPut } from "./grant-items.ts";
 import { readConsistent } from "./read-consistent.ts";
 import type { TransactItem } from "./transact.ts";
 
