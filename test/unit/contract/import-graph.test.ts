@@ -63,18 +63,23 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every import target of a file: repository-relative for relative ones, else the package. */
+/**
+ * Every import target of a file: repository-relative for relative ones, else the package. Reads
+ * `import … from`, `export … from`, side-effect imports (`import "x"`) and dynamic `import("x")`,
+ * with either quote.
+ */
 function importsOf(file: string, text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gms)) {
-    const spec = m[1] as string;
-    out.push(spec.startsWith(".") ? relative(ROOT, resolve(dirname(file), spec)) : spec);
-  }
-  for (const m of text.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g)) {
-    const spec = m[1] as string;
-    out.push(spec.startsWith(".") ? relative(ROOT, resolve(dirname(file), spec)) : spec);
-  }
-  return out;
+  const patterns = [
+    /^\s*(?:import|export)\b[^;]*?\bfrom\s+(["'])([^"']+)\1/gms,
+    /^\s*import\s*(["'])([^"']+)\1/gm,
+    /\bimport\(\s*(["'])([^"']+)\1\s*\)/g,
+  ];
+  return patterns.flatMap((pattern) =>
+    [...text.matchAll(pattern)].map((m) => {
+      const spec = m[2] as string;
+      return spec.startsWith(".") ? relative(ROOT, resolve(dirname(file), spec)) : spec;
+    }),
+  );
 }
 
 /** The edges breaking a rule, as `from → to (why)`. */
@@ -121,10 +126,19 @@ describe("import graph of shared/", () => {
       { from: "shared/use-cases/devices.ts", to: "shared/use-cases/ports/device-store.ts" },
     ]);
     expect(found).toHaveLength(2);
-    const text = 'import type { X } from "../adapters/dynamo/x.ts";\nexport { y } from "./y.ts";';
-    expect(importsOf(join(ROOT, "shared/use-cases/a.ts"), text)).toEqual([
+    const text = [
+      'import type { X } from "../adapters/dynamo/x.ts";',
+      'export { y } from "./y.ts";',
+      'import "../adapters/side-effect.ts";',
+      "import { z } from '../http/z.ts';",
+      'const lazy = await import("../wiring/lazy.ts");',
+    ].join("\n");
+    expect(importsOf(join(ROOT, "shared/use-cases/a.ts"), text).sort()).toEqual([
       "shared/adapters/dynamo/x.ts",
+      "shared/adapters/side-effect.ts",
+      "shared/http/z.ts",
       "shared/use-cases/y.ts",
+      "shared/wiring/lazy.ts",
     ]);
   });
 });
