@@ -10,7 +10,7 @@ import {
   ROUTES,
   type RouteDefinition,
 } from "../../infra/routes.ts";
-import { bearerToken } from "../../shared/auth/device-token.ts";
+import { bearerToken, deviceTokenKeys, verifyDeviceToken } from "../../shared/auth/device-token.ts";
 import { PayloadTooLargeError, UnauthorizedError } from "../../shared/errors.ts";
 import { decodePathParameters } from "../../shared/http/path-parameters.ts";
 import { toProblem } from "../../shared/http/problem.ts";
@@ -106,6 +106,23 @@ function merchantTokenFailure(token: string | undefined): string {
     // not a JWT at all: the generic answer below
   }
   return "A valid merchant bearer token is required.";
+}
+
+/**
+ * Why the device authorizer refused a token, as `POST /v1/pings` says it in its function: a
+ * token this stage signed that has expired says so; any other refusal is the generic answer.
+ */
+async function deviceTokenFailure(token: string | undefined): Promise<string> {
+  const secrets = process.env.DEVICE_TOKEN_SECRETS;
+  if (token && secrets) {
+    try {
+      await verifyDeviceToken(deviceTokenKeys(secrets, 0), token, Math.floor(Date.now() / 1000));
+    } catch (error) {
+      if (error instanceof UnauthorizedError) return error.message;
+      throw error;
+    }
+  }
+  return "The device token is invalid or expired.";
 }
 
 function send(res: ServerResponse, result: HttpResult) {
@@ -276,7 +293,9 @@ export function createLocalServer(options: LocalServerOptions): Server {
             )) as AuthorizerDecision;
           } catch (error) {
             if ((error as Error).message === "Unauthorized") {
-              throw new UnauthorizedError("The device token is invalid or expired.");
+              throw new UnauthorizedError(
+                await deviceTokenFailure(bearerToken(headers.authorization)),
+              );
             }
             throw error;
           }

@@ -91,7 +91,13 @@ function verificationKey(secret: string): KeyObject {
 
 /**
  * Verifies a device token's signature, issuer, audience and expiry and returns the device id.
- * Every failure is the same 401 so callers learn nothing about why.
+ * A token this stage signed for its own issuer and audience whose `exp` has passed is refused as
+ * expired, naming the time (only a holder of a genuinely issued token can learn that: jose checks
+ * the signature, then `iss` and `aud`, before `exp`); every other failure is the same 401, so a
+ * forger learns nothing about why.
+ *
+ * @throws UnauthorizedError "The device token expired at <ISO 8601>; register the device again
+ *   (POST /v1/devices)." or "The device token is invalid or expired."
  */
 export async function verifyDeviceToken(
   keys: DeviceTokenKeys,
@@ -110,6 +116,13 @@ export async function verifyDeviceToken(
       return { deviceId: payload.sub, issuedAt: payload.iat ?? 0 };
     } catch (error) {
       if (error instanceof errors.JWSSignatureVerificationFailed) continue;
+      const exp = error instanceof errors.JWTExpired ? error.payload.exp : undefined;
+      if (error instanceof errors.JWTExpired && error.claim === "exp" && typeof exp === "number") {
+        throw new UnauthorizedError(
+          `The device token expired at ${new Date(exp * 1000).toISOString()}; ` +
+            "register the device again (POST /v1/devices).",
+        );
+      }
       break;
     }
   }

@@ -326,7 +326,8 @@ export async function authorizeDevice(
  * (signature, issuer, audience, expiry; see `verifyDeviceToken`). Runs before any read, so a
  * flood of missing, forged or expired tokens costs no DynamoDB request.
  *
- * @throws UnauthorizedError "A device bearer token is required." / "The device token is invalid or expired."
+ * @throws UnauthorizedError "A device bearer token is required." / "The device token expired at
+ *   <ISO 8601>; …" (a genuine token past its `exp`) / "The device token is invalid or expired."
  */
 export async function verifiedDeviceToken(
   deps: Pick<DeviceDeps, "tokenKeys" | "clock">,

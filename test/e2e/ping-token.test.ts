@@ -37,20 +37,32 @@ describe("POST /v1/pings checks the device token in the function", () => {
     const invalid = "The device token is invalid or expired.";
     const forged = deviceToken(deviceId, { secret: "f".repeat(43) });
     expectRefused(await ping({ authorization: `Bearer ${forged}` }, site), invalid);
-    const expired = deviceToken(deviceId, { iat: now - 7_200, exp: now - 1 });
-    expectRefused(await ping({ authorization: `Bearer ${expired}` }, site), invalid);
+    // A forged token that has expired learns nothing more than a forged one.
+    const forgedExpired = deviceToken(deviceId, { secret: "f".repeat(43), exp: now - 1 });
+    expectRefused(await ping({ authorization: `Bearer ${forgedExpired}` }, site), invalid);
+    const expiredAt = now - 1;
+    const expired = deviceToken(deviceId, { iat: now - 7_200, exp: expiredAt });
+    const saysExpired =
+      `The device token expired at ${new Date(expiredAt * 1000).toISOString()}; ` +
+      "register the device again (POST /v1/devices).";
+    expectRefused(await ping({ authorization: `Bearer ${expired}` }, site), saysExpired);
     // The body is not even looked at: a refused token with a bad batch is still a 401.
     const bad = await call(`${server.url}/v1/pings`, {
       method: "POST",
       headers: { authorization: `Bearer ${expired}` },
       body: { pings: [] },
     });
-    expectRefused(bad, invalid);
+    expectRefused(bad, saysExpired);
     // Another device route (behind the authorizer) refuses the same tokens the same way.
-    const me = await call(`${server.url}/v1/devices/me`, {
-      headers: { authorization: `Bearer ${expired}` },
-    });
-    expect(me.status).toBe(401);
+    for (const [token, detail] of [
+      [expired, saysExpired],
+      [forgedExpired, invalid],
+    ] as const) {
+      const me = await call(`${server.url}/v1/devices/me`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expectRefused(me, detail);
+    }
   });
 
   it("a token revoked by a refresh is refused at the next batch; the new one works", async () => {

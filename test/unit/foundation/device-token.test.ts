@@ -40,11 +40,33 @@ describe("device tokens", () => {
     await expect(verifyDeviceToken(keys, token, now)).rejects.toBeInstanceOf(UnauthorizedError);
   });
 
-  it("rejects an expired token", async () => {
-    const { token } = await issueDeviceToken(keys, "dev_abc", now);
-    await expect(verifyDeviceToken(keys, token, now + 3601)).rejects.toBeInstanceOf(
-      UnauthorizedError,
+  it("rejects an expired token, saying it expired and when", async () => {
+    const { token, expiresAt } = await issueDeviceToken(keys, "dev_abc", now);
+    expect(expiresAt).toBe(now + 3600);
+    const refusal = verifyDeviceToken(keys, token, now + 3601);
+    await expect(refusal).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(refusal).rejects.toThrow(
+      `The device token expired at ${new Date(expiresAt * 1000).toISOString()}; ` +
+        "register the device again (POST /v1/devices).",
     );
+    // At its `exp` second it is already expired (RFC 7519 §4.1.4: on or after).
+    await expect(verifyDeviceToken(keys, token, now + 3600)).rejects.toThrow(/expired at/);
+    await expect(verifyDeviceToken(keys, token, now + 3599)).resolves.toMatchObject({
+      deviceId: "dev_abc",
+    });
+  });
+
+  it("says expired only for a token it signed for itself: a forged, foreign or alien expired one is just invalid", async () => {
+    const invalid = "The device token is invalid or expired.";
+    const past = { exp: now - 60 };
+    for (const token of [
+      await forge(past, "x".repeat(40)),
+      await forge({ ...past, aud: "footfall-api" }),
+      await forge({ ...past, iss: "someone" }),
+    ]) {
+      await expect(verifyDeviceToken(keys, token, now)).rejects.toThrow(invalid);
+    }
+    await expect(verifyDeviceToken(keys, await forge(past), now)).rejects.toThrow(/expired at/);
   });
 
   it("rejects a wrong audience and a wrong issuer", async () => {
