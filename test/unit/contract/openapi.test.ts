@@ -3,8 +3,10 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { handler } from "../../../functions/openapi.ts";
 import { ROUTES } from "../../../infra/routes.ts";
+import { merchantPrincipal } from "../../../shared/auth/principal.ts";
 import type { RouteDefinition } from "../../../shared/http/route-contract.ts";
 import { routeKeysJson } from "../../../shared/http/route-keys.ts";
+import type { HttpEvent } from "../../../shared/http/types.ts";
 import {
   openApiDocument,
   openApiJson,
@@ -200,6 +202,67 @@ describe("samples in events/", () => {
       errors.push("the body is required");
     }
     expect(errors).toEqual([]);
+  });
+
+  /**
+   * What stands in for the caller's identity in a sample, checked as the route's auth checks it
+   * (empty when admitted): `npm run invoke` replays a sample as it is, so a sample the function
+   * would refuse documents nothing.
+   */
+  function identityRefusal(route: RouteDefinition, event: Json): string {
+    const headers = Object.fromEntries(
+      Object.entries((event.headers ?? {}) as Record<string, string>).map(([k, v]) => [
+        k.toLowerCase(),
+        v,
+      ]),
+    );
+    const context = event.requestContext as {
+      timeEpoch: number;
+      authorizer?: { lambda?: Record<string, unknown> };
+    };
+    switch (route.auth) {
+      case "jwt": {
+        try {
+          const principal = merchantPrincipal(
+            event as unknown as HttpEvent,
+            Math.floor(context.timeEpoch / 1000),
+          );
+          const allowed = route.roles ?? [];
+          return allowed.length === 0 || principal.roles.some((r) => allowed.includes(r))
+            ? ""
+            : `roles ${principal.roles.join(",")} hold none of ${allowed.join(",")}`;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      }
+      case "device":
+        return typeof context.authorizer?.lambda?.deviceId === "string"
+          ? ""
+          : "no device authorizer context";
+      case "deviceByFunction":
+        return /^Bearer\s+\S/.test(headers.authorization ?? "") ? "" : "no device bearer token";
+      case "appKey":
+        return headers["x-app-key"] ? "" : "no x-app-key header";
+      case "none":
+        return "";
+    }
+  }
+
+  it.each(samples)("%s carries an identity its route admits", (_, event) => {
+    const route = ROUTES.find((r) => `${r.method} ${r.path}` === event.routeKey);
+    expect(route, String(event.routeKey)).toBeDefined();
+    if (route) expect(identityRefusal(route, event)).toBe("");
+  });
+
+  it("a sample whose token lacks its issue time is caught (the check can fail)", () => {
+    const route = ROUTES.find((r) => r.operationId === "createStore") as RouteDefinition;
+    const event = JSON.parse(readFileSync(join(EVENTS, "store-create.json"), "utf8")) as Json;
+    expect(identityRefusal(route, event)).toBe("");
+    const claims = (
+      event.requestContext as { authorizer: { jwt: { claims: Record<string, unknown> } } }
+    ).authorizer.jwt.claims;
+    delete claims.iat;
+    expect(identityRefusal(route, event)).toBe("The token's issue time is invalid.");
   });
 
   it("a sample that breaks the document is caught (the check can fail)", () => {
