@@ -18,12 +18,25 @@ function geo(g: ZoneGeometry): Polygon | MultiPolygon {
 }
 
 /** Each edge cut into 64 lon/lat-straight pieces. */
+/** Longest piece of a densified edge, in degrees of longitude or latitude. */
+const DENSIFY_STEP_DEG = 0.01;
+
+/**
+ * The ring with each edge cut into pieces of at most `DENSIFY_STEP_DEG` (linear in lon/lat, as
+ * the zone's edges are read): cutting by length rather than into a fixed number of pieces keeps
+ * an edge split at the antimeridian as finely drawn as the whole edge, so the two sides' areas
+ * differ by rounding only, even near a pole.
+ */
 function densify(ring: number[][]): number[][] {
   const out: number[][] = [];
   for (let i = 0; i + 1 < ring.length; i++) {
     const [x1, y1] = ring[i] as [number, number];
     const [x2, y2] = ring[i + 1] as [number, number];
-    for (let k = 0; k < 64; k++) out.push([x1 + ((x2 - x1) * k) / 64, y1 + ((y2 - y1) * k) / 64]);
+    const n = Math.max(
+      1,
+      Math.ceil(Math.max(Math.abs(x2 - x1), Math.abs(y2 - y1)) / DENSIFY_STEP_DEG),
+    );
+    for (let k = 0; k < n; k++) out.push([x1 + ((x2 - x1) * k) / n, y1 + ((y2 - y1) * k) / n]);
   }
   out.push([...(ring[0] as number[])]);
   return out;
