@@ -91,8 +91,8 @@ export const DEVICE_AUTHORIZER_CACHE = {
 /**
  * The route table. Each entry declares method, path, function, auth, roles, request schemas,
  * responses per status, body limit and rate limit (shared/http/route-contract.ts); routes are
- * declared by area in shared/http/routes/. test/unit/contract/route-table.test.ts fails when a
- * route lacks any of it or the OpenAPI document does not show it.
+ * declared by area in shared/http/routes/. test/unit/contract/openapi.test.ts fails when a
+ * route lacks any of it or the OpenAPI document does not show it (with an example body).
  */
 export const ROUTES: RouteDefinition[] = [
   healthRoute,

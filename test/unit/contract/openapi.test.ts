@@ -108,6 +108,11 @@ describe("OpenAPI document", () => {
       for (const role of route.roles ?? []) expect(operation?.description, name).toContain(role);
       if (route.request?.body) {
         expect(operation?.requestBody?.required, name).toBe(!route.request.bodyOptional);
+        // Every body comes with an example request (from its sample in events/).
+        const media = Object.values(operation?.requestBody?.content ?? {})[0] as
+          | { example?: unknown }
+          | undefined;
+        expect(media?.example, `${name}: example body (events/${route.fn}.json)`).toBeDefined();
         expect(operation?.[`x-footfall-body-limit` as keyof Operation], name).toBe(
           route.bodyLimit ?? 1024 * 1024,
         );
