@@ -10,7 +10,12 @@ import {
   ROUTES,
   type RouteDefinition,
 } from "../../infra/routes.ts";
-import { bearerToken, deviceTokenKeys, verifyDeviceToken } from "../../shared/auth/device-token.ts";
+import {
+  bearerToken,
+  deviceTokenKeys,
+  INVALID_DEVICE_TOKEN,
+  verifyDeviceToken,
+} from "../../shared/auth/device-token.ts";
 import { PayloadTooLargeError, UnauthorizedError } from "../../shared/errors.ts";
 import { decodePathParameters } from "../../shared/http/path-parameters.ts";
 import { toProblem } from "../../shared/http/problem.ts";
@@ -122,7 +127,7 @@ async function deviceTokenFailure(token: string | undefined): Promise<string> {
       throw error;
     }
   }
-  return "The device token is invalid or expired.";
+  return INVALID_DEVICE_TOKEN;
 }
 
 function send(res: ServerResponse, result: HttpResult) {

@@ -74,6 +74,9 @@ export async function issueDeviceToken(
   return { token, expiresAt };
 }
 
+/** The one answer to every device token refusal that is not a genuine token past its `exp`. */
+export const INVALID_DEVICE_TOKEN = "The device token is invalid or expired.";
+
 const verificationKeys = new Map<string, KeyObject>();
 
 /**
@@ -126,7 +129,7 @@ export async function verifyDeviceToken(
       break;
     }
   }
-  throw new UnauthorizedError("The device token is invalid or expired.");
+  throw new UnauthorizedError(INVALID_DEVICE_TOKEN);
 }
 
 /** Extracts the bearer token from an Authorization header value. */

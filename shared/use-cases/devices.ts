@@ -1,5 +1,10 @@
 import { createHash } from "node:crypto";
-import { type DeviceTokenKeys, issueDeviceToken, verifyDeviceToken } from "../auth/device-token.ts";
+import {
+  type DeviceTokenKeys,
+  INVALID_DEVICE_TOKEN,
+  issueDeviceToken,
+  verifyDeviceToken,
+} from "../auth/device-token.ts";
 import { type DevicePrincipal, devicePrincipalOf } from "../auth/principal.ts";
 import { verifyUserAssertion } from "../auth/user-assertion.ts";
 import {
@@ -347,10 +352,10 @@ export async function verifiedDeviceToken(
  */
 export function admitDevice(device: Device | undefined, issuedAt: number): Device {
   if (!device || device.erasingAt !== undefined) {
-    throw new UnauthorizedError("The device token is invalid or expired.");
+    throw new UnauthorizedError(INVALID_DEVICE_TOKEN);
   }
   if (device.tokensNotBefore !== undefined && issuedAt < device.tokensNotBefore) {
-    throw new UnauthorizedError("The device token is invalid or expired.");
+    throw new UnauthorizedError(INVALID_DEVICE_TOKEN);
   }
   return device;
 }

@@ -3,15 +3,15 @@ import { type ConversionRecord, conversionItem } from "../../domain/conversion.t
 import type { TransactItem } from "./transact.ts";
 
 /**
- * One conversion log record (`expiresAt`: epoch seconds when TTL may remove it); `once`: only
- * if no record has its key yet, so that a redelivered event fails the transaction instead of
- * counting twice.
+ * One conversion log record (`expiresAt`: epoch seconds when TTL may remove it); with `once`,
+ * only if no record has its key yet, so that a redelivered event fails the transaction instead
+ * of counting twice.
  */
 export function recordPut(
   table: string,
   record: ConversionRecord,
   expiresAt: number,
-  once = false,
+  { once = false }: { once?: boolean } = {},
 ): TransactItem {
   return {
     Put: {

@@ -450,7 +450,7 @@ export function dynamoDecisionStore(
      */
     async recordExpired(record: ConversionRecord, recordExpiresAt: number): Promise<boolean> {
       const items: TransactItem[] = [
-        recordPut(tables.conversions, record, recordExpiresAt, true),
+        recordPut(tables.conversions, record, recordExpiresAt, { once: true }),
         ...codeEndCounterUpdates(record, "expired", tables.conversions),
       ];
       try {

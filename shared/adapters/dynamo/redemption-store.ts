@@ -125,7 +125,7 @@ export function dynamoRedemptionStore(
 
     async logRedemption(write, cap) {
       const items: TransactItem[] = [
-        recordPut(tables.conversions, write.record, write.recordExpiresAt, true),
+        recordPut(tables.conversions, write.record, write.recordExpiresAt, { once: true }),
         ...codeEndCounterUpdates(write.record, "redeemed", tables.conversions),
       ];
       if (cap) {
